@@ -1,0 +1,22 @@
+import type { Readable, Writable } from "node:stream";
+import type { FlagSpec, ParsedArgs } from "./args.js";
+
+/** What a command gets to work with. Injected so tests run commands in-process. */
+export interface CommandIo {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** One `saprobe <command>`. `run` returns the exit code; errors are thrown as `SaprobeError`s. */
+export interface Command {
+  name: string;
+  /** One line for `saprobe --help`. */
+  summary: string;
+  /** Usage line(s) and examples for `saprobe <command> --help`. */
+  usage: string;
+  flags: readonly FlagSpec[];
+  run(args: ParsedArgs, io: CommandIo): Promise<number>;
+}

@@ -1,0 +1,4 @@
+import type { Command } from "../command.js";
+
+/** Every command, in the order `saprobe --help` lists them. Each lives in its own module. */
+export const commands: readonly Command[] = [];

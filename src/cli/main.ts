@@ -1,0 +1,61 @@
+import { ExitCode, InputError, isSaprobeError, UsageError } from "../model/errors.js";
+import { redactText } from "../model/secret.js";
+import { VERSION } from "../version.js";
+import { parseArgs } from "./args.js";
+import type { Command, CommandIo } from "./command.js";
+import { commands as registered } from "./commands/index.js";
+import { renderCommandHelp, renderMainHelp } from "./help.js";
+
+function defaultIo(): CommandIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof InputError) {
+    const where = [error.file, error.line, error.column].filter((part) => part !== undefined).join(":");
+    return where ? `${where}: ${error.message}` : error.message;
+  }
+  if (isSaprobeError(error)) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return `internal error: ${message} (this is a bug in saprobe; set SAPROBE_DEBUG=1 for details)`;
+}
+
+/**
+ * The CLI. The only place that prints errors and decides the exit code; commands return their
+ * exit code or throw a `SaprobeError`. Never prints a stack trace unless SAPROBE_DEBUG=1.
+ */
+export async function main(argv: readonly string[], io: CommandIo = defaultIo(), commands: readonly Command[] = registered): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    const topic = name === "help" ? commands.find((command) => command.name === rest[0]) : undefined;
+    io.stdout.write(topic ? renderCommandHelp(topic) : renderMainHelp(commands, VERSION));
+    return ExitCode.ok;
+  }
+  if (name === "--version" || name === "version") {
+    io.stdout.write(`saprobe ${VERSION}\n`);
+    return ExitCode.ok;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  try {
+    if (!command) {
+      throw new UsageError(
+        name.startsWith("-")
+          ? `unknown flag ${name}: flags go after the command, e.g. "saprobe run ${name}"`
+          : `unknown command "${name}"; the commands are: ${commands.map((candidate) => candidate.name).join(", ")}`,
+      );
+    }
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.stdout.write(renderCommandHelp(command));
+      return ExitCode.ok;
+    }
+    const args = parseArgs(rest, command.flags, command.name);
+    return await command.run(args, io);
+  } catch (error) {
+    io.stderr.write(`saprobe: ${redactText(describeError(error), [])}\n`);
+    if (error instanceof UsageError) {
+      io.stderr.write(command ? `Run "saprobe ${command.name} --help" for usage.\n` : 'Run "saprobe --help" for usage.\n');
+    }
+    if (io.env.SAPROBE_DEBUG === "1" && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return isSaprobeError(error) ? error.exitCode : ExitCode.couldNotRun;
+  }
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { parseArgs, parseDuration, type FlagSpec } from "../../src/cli/args.js";
+import { UsageError } from "../../src/model/errors.js";
+
+const specs: FlagSpec[] = [
+  { name: "namespace", short: "n", type: "string", description: "namespace" },
+  { name: "verbose", short: "v", type: "boolean", description: "verbose" },
+  { name: "as-group", type: "list", description: "groups" },
+  { name: "request-timeout", type: "duration", description: "timeout", default: 30_000 },
+  { name: "output", short: "o", type: "string", description: "format", choices: ["json", "table"], default: "table" },
+];
+
+describe("parseArgs", () => {
+  it("reads long, short, inline and attached values like kubectl", () => {
+    const args = parseArgs(["-n", "a", "--verbose", "pos", "--request-timeout=2s", "-ojson"], specs, "run");
+    expect(args.flags).toMatchObject({ namespace: "a", verbose: true, "request-timeout": 2000, output: "json" });
+    expect(args.positionals).toEqual(["pos"]);
+    expect([...args.given].sort()).toEqual(["namespace", "output", "request-timeout", "verbose"]);
+  });
+
+  it("accumulates repeated list flags and keeps defaults for the rest", () => {
+    const args = parseArgs(["--as-group", "g1", "--as-group=g2"], specs, "run");
+    expect(args.flags["as-group"]).toEqual(["g1", "g2"]);
+    expect(args.flags["request-timeout"]).toBe(30_000);
+    expect(args.given.has("request-timeout")).toBe(false);
+  });
+
+  it("treats everything after -- as positional", () => {
+    expect(parseArgs(["--", "-n", "x"], specs, "run").positionals).toEqual(["-n", "x"]);
+  });
+
+  it("rejects unknown flags, missing values and bad choices with a UsageError naming the flag", () => {
+    expect(() => parseArgs(["--nope"], specs, "run")).toThrow(/unknown flag --nope for "saprobe run"/);
+    expect(() => parseArgs(["-n"], specs, "run")).toThrow(/--namespace needs a value/);
+    expect(() => parseArgs(["-o", "xml"], specs, "run")).toThrow(UsageError);
+    expect(() => parseArgs(["--verbose=maybe"], specs, "run")).toThrow(/use true or false/);
+  });
+});
+
+describe("parseDuration", () => {
+  it("understands kubectl units and bare seconds", () => {
+    expect(parseDuration("500ms", "t")).toBe(500);
+    expect(parseDuration("2m", "t")).toBe(120_000);
+    expect(parseDuration("3", "t")).toBe(3000);
+    expect(() => parseDuration("soon", "t")).toThrow(/invalid duration "soon" for --t/);
+  });
+});
