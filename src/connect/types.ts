@@ -77,4 +77,6 @@ export interface Connection {
   warnings: string[];
   /** ServiceAccount mount directory when running in-cluster (token, ca.crt, namespace). */
   serviceAccountDir?: string;
+  /** `--allow-insecure-http`: credentials may go over plain HTTP to a non-loopback host. */
+  allowInsecureHttp?: boolean;
 }
