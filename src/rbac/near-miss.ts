@@ -1,0 +1,112 @@
+import { apiGroupMatches, combinedResourceOf, resourceMatches, rulesAllow, verbMatches } from "./match.js";
+import { candidateBindings, resolveRoleRef, type RbacIndex } from "./rbac-index.js";
+import { visitRulesFor } from "./resolve.js";
+import { firstApplyingSubject, quote, serviceAccountNamespaceOf } from "./subjects.js";
+import type { ClusterRoleBinding, RequestAttributes, RoleBinding, UserInfo } from "./types.js";
+import { parseServiceAccountUsername } from "./users.js";
+
+/*
+ * Explanations for a "no": the bindings that look like they should grant the request but cannot,
+ * for the reasons users trip on. Computed only after a denial, so the cost of scanning wider than
+ * the request namespace is paid once per "no".
+ */
+
+function bindingName(binding: ClusterRoleBinding | RoleBinding): string {
+  return binding.kind === "RoleBinding" ? `RoleBinding ${quote(`${binding.metadata.namespace}/${binding.metadata.name}`)}` : `ClusterRoleBinding ${quote(binding.metadata.name)}`;
+}
+
+function roleName(binding: ClusterRoleBinding | RoleBinding): string {
+  return `${binding.roleRef.kind} ${quote(binding.roleRef.name)}`;
+}
+
+function roleAllows(index: RbacIndex, binding: ClusterRoleBinding | RoleBinding, attrs: RequestAttributes): boolean {
+  const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
+  const resolution = resolveRoleRef(index, binding.roleRef, namespace);
+  return resolution.ok && rulesAllow(resolution.rules, attrs);
+}
+
+/** RoleBindings elsewhere that apply to the user and whose role would allow the request. */
+function confinedRoleBindings(index: RbacIndex, user: UserInfo, attrs: RequestAttributes, requestNamespace: string): string[] {
+  const notes: string[] = [];
+  for (const [namespace, table] of index.roleBindingsByNamespace) {
+    if (namespace === requestNamespace) continue;
+    for (const binding of candidateBindings(table, user)) {
+      if (firstApplyingSubject(user, binding.subjects ?? [], namespace) < 0 || !roleAllows(index, binding, attrs)) continue;
+      if (requestNamespace === "") {
+        const what = attrs.resourceRequest ? "a cluster-scoped (or all-namespaces) request" : "a non-resource URL";
+        notes.push(`${bindingName(binding)} of ${roleName(binding)} would allow this, but it has no effect on ${what}: only ClusterRoleBindings grant requests outside a namespace`);
+      } else {
+        notes.push(`${bindingName(binding)} of ${roleName(binding)} would allow this, but a RoleBinding is confined to its namespace ${quote(namespace)}, not ${quote(requestNamespace)}`);
+      }
+    }
+  }
+  return notes;
+}
+
+/** Rules that apply and match everything but resourceNames. */
+function resourceNameMisses(index: RbacIndex, user: UserInfo, attrs: RequestAttributes): string[] {
+  if (!attrs.resourceRequest) return [];
+  const notes: string[] = [];
+  const subresource = attrs.subresource ?? "";
+  visitRulesFor(index, user, attrs.namespace, (visit) => {
+    const rule = visit.rule;
+    if (!rule || (rule.resourceNames ?? []).length === 0) return true;
+    if (!verbMatches(rule, attrs.verb) || !apiGroupMatches(rule, attrs.apiGroup)) return true;
+    if (!resourceMatches(rule, combinedResourceOf(attrs.resource, subresource), subresource)) return true;
+    const names = JSON.stringify(rule.resourceNames);
+    const where = `${bindingName(visit.binding)} of ${roleName(visit.binding)}`;
+    if (!attrs.name && attrs.verb === "create") notes.push(`${where} limits the rule to resourceNames ${names}: resourceNames never allow create, which has no name`);
+    else if (!attrs.name) notes.push(`${where} limits the rule to resourceNames ${names}: a ${attrs.verb} without a name (no fieldSelector metadata.name=...) cannot match`);
+    else notes.push(`${where} limits the rule to resourceNames ${names}, which does not include ${quote(attrs.name)}`);
+    return true;
+  });
+  return notes;
+}
+
+/** Bindings that name this ServiceAccount but in another namespace (or with none, in a ClusterRoleBinding). */
+function serviceAccountNamespaceMisses(index: RbacIndex, user: UserInfo, attrs: RequestAttributes, requestNamespace: string): string[] {
+  const account = parseServiceAccountUsername(user.name);
+  if (!account) return [];
+  const notes: string[] = [];
+  const consider = (binding: ClusterRoleBinding | RoleBinding, bindingNamespace: string): void => {
+    for (const subject of binding.subjects ?? []) {
+      if (subject.kind !== "ServiceAccount" || subject.name !== account.name) continue;
+      const namespace = serviceAccountNamespaceOf(subject, bindingNamespace);
+      if (namespace === account.namespace || !roleAllows(index, binding, attrs)) continue;
+      notes.push(
+        namespace === ""
+          ? `${bindingName(binding)} names ServiceAccount ${quote(subject.name)} without a namespace: in a ClusterRoleBinding that matches nobody`
+          : `${bindingName(binding)} names ServiceAccount ${quote(subject.name)} in namespace ${quote(namespace)}, but this ServiceAccount is in ${quote(account.namespace)}`,
+      );
+    }
+  };
+  for (const binding of index.clusterRoleBindings.bindings) consider(binding, "");
+  for (const binding of index.roleBindingsByNamespace.get(requestNamespace)?.bindings ?? []) consider(binding, requestNamespace);
+  return notes;
+}
+
+/** Resolution errors of bindings that apply to the user, as sentences that name the binding. */
+function danglingRoleRefs(index: RbacIndex, user: UserInfo, requestNamespace: string): string[] {
+  const notes: string[] = [];
+  const check = (binding: ClusterRoleBinding | RoleBinding, namespace: string): void => {
+    if (firstApplyingSubject(user, binding.subjects ?? [], namespace) < 0) return;
+    const resolution = resolveRoleRef(index, binding.roleRef, namespace);
+    if (!resolution.ok) notes.push(`${bindingName(binding)} applies to this user but grants nothing: ${resolution.error}`);
+  };
+  for (const binding of candidateBindings(index.clusterRoleBindings, user)) check(binding, "");
+  if (requestNamespace !== "") {
+    for (const binding of candidateBindings(index.roleBindingsByNamespace.get(requestNamespace), user)) check(binding, requestNamespace);
+  }
+  return notes;
+}
+
+/** Every near-miss explanation for a denied request. */
+export function nearMissesFor(index: RbacIndex, user: UserInfo, attrs: RequestAttributes): string[] {
+  const namespace = attrs.resourceRequest ? attrs.namespace : "";
+  return [
+    ...danglingRoleRefs(index, user, namespace),
+    ...confinedRoleBindings(index, user, attrs, namespace),
+    ...resourceNameMisses(index, user, attrs),
+    ...serviceAccountNamespaceMisses(index, user, attrs, namespace),
+  ];
+}

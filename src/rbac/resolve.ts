@@ -1,0 +1,82 @@
+import type { ObjectRef } from "../model/report.js";
+import type { Grant } from "./decision.js";
+import { candidateBindings, resolveRoleRef, type RbacIndex } from "./rbac-index.js";
+import { describeSubject, firstApplyingSubject, quote } from "./subjects.js";
+import type { ClusterRoleBinding, PolicyRule, RoleBinding, UserInfo } from "./types.js";
+
+/*
+ * Upstream `DefaultRuleResolver.VisitRulesFor`: every ClusterRoleBinding that applies (namespace ""),
+ * then, only for a non-empty request namespace, the RoleBindings of that namespace. Resolution errors
+ * do not stop the walk (rules are additive). The visitor returns false to stop early.
+ */
+
+/** What the visitor is handed: a rule with the binding (and matched subject) it comes from, or a resolution error. */
+export type Visit =
+  | { rule: PolicyRule; binding: ClusterRoleBinding | RoleBinding; subjectIndex: number; error?: undefined }
+  | { rule?: undefined; error: string };
+
+/** The full grant for a visited rule. */
+export function grantOf(visit: Visit & { rule: PolicyRule }): Grant {
+  return { ...grantBase(visit.binding, visit.subjectIndex), rule: visit.rule };
+}
+
+/** Upstream reason source: `ClusterRoleBinding "b" of ClusterRole "r" to Group "g"` / `RoleBinding "b/ns" of ...`. */
+export function describeGrantSource(grant: Omit<Grant, "rule">): string {
+  const { binding, subject } = grant;
+  const bindingNamespace = binding.namespace ?? "";
+  const bindingName = binding.kind === "RoleBinding" ? `${binding.name}/${bindingNamespace}` : binding.name;
+  return `${binding.kind} ${quote(bindingName)} of ${grant.role.kind} ${quote(grant.role.name)} to ${describeSubject(subject, bindingNamespace)}`;
+}
+
+/** The grant skeleton for a binding (without a rule): binding, role reference and matched subject. */
+export function grantBase(binding: ClusterRoleBinding | RoleBinding, subjectIndex: number): Omit<Grant, "rule"> {
+  const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : undefined;
+  const bindingRef: ObjectRef = namespace ? { kind: binding.kind, name: binding.metadata.name, namespace } : { kind: binding.kind, name: binding.metadata.name };
+  const roleRef: ObjectRef =
+    binding.roleRef.kind === "Role" && namespace
+      ? { kind: "Role", name: binding.roleRef.name, namespace }
+      : { kind: binding.roleRef.kind, name: binding.roleRef.name };
+  const base: Omit<Grant, "rule"> = {
+    binding: bindingRef,
+    role: roleRef,
+    subject: binding.subjects[subjectIndex] as Grant["subject"],
+    scope: namespace ?? "cluster",
+  };
+  if (binding.source) base.source = binding.source;
+  return base;
+}
+
+function visitBinding(
+  index: RbacIndex,
+  binding: ClusterRoleBinding | RoleBinding,
+  user: UserInfo,
+  bindingNamespace: string,
+  visitor: (visit: Visit) => boolean,
+): boolean {
+  const subjectIndex = firstApplyingSubject(user, binding.subjects ?? [], bindingNamespace);
+  if (subjectIndex < 0) return true;
+  const resolution = resolveRoleRef(index, binding.roleRef, bindingNamespace);
+  if (!resolution.ok) return visitor({ error: resolution.error });
+  for (const rule of resolution.rules) {
+    if (!visitor({ rule, binding, subjectIndex })) return false;
+  }
+  return true;
+}
+
+/** Visits every rule that applies to `user` in `namespace`, in upstream order. */
+export function visitRulesFor(index: RbacIndex, user: UserInfo, namespace: string, visitor: (visit: Visit) => boolean): void {
+  for (const binding of candidateBindings(index.clusterRoleBindings, user)) {
+    if (!visitBinding(index, binding, user, "", visitor)) return;
+  }
+  if (namespace === "") return;
+  for (const binding of candidateBindings(index.roleBindingsByNamespace.get(namespace), user)) {
+    if (!visitBinding(index, binding, user, namespace, visitor)) return;
+  }
+}
+
+/** Go's `utilerrors.NewAggregate(errs).Error()`: one message as is, several (deduplicated) as `[a, b]`. */
+export function aggregateErrorText(errors: readonly string[]): string {
+  const unique = [...new Set(errors)];
+  if (unique.length === 1) return unique[0] as string;
+  return `[${unique.join(", ")}]`;
+}

@@ -1,0 +1,54 @@
+import type { Subject, UserInfo } from "./types.js";
+
+/*
+ * Subject matching and description, as pkg/registry/rbac/validation/rule.go does it
+ * (appliesToUser, describeSubject). Kinds are case-sensitive; apiGroup is never read.
+ */
+
+/** The username of a ServiceAccount (`system:serviceaccount:NS:NAME`). */
+export function serviceAccountUsername(namespace: string, name: string): string {
+  return `system:serviceaccount:${namespace}:${name}`;
+}
+
+/**
+ * The namespace a ServiceAccount subject refers to: its own, else the binding's namespace
+ * ("" for ClusterRoleBindings, where such a subject matches nobody).
+ */
+export function serviceAccountNamespaceOf(subject: Subject, bindingNamespace: string): string {
+  return subject.namespace ? subject.namespace : bindingNamespace;
+}
+
+/** Whether a binding subject applies to the user (upstream `appliesToUser`). */
+export function subjectAppliesToUser(user: UserInfo, subject: Subject, bindingNamespace: string): boolean {
+  switch (subject.kind) {
+    case "User":
+      return user.name === subject.name;
+    case "Group":
+      return user.groups.includes(subject.name);
+    case "ServiceAccount": {
+      const namespace = serviceAccountNamespaceOf(subject, bindingNamespace);
+      if (namespace === "") return false;
+      return user.name === serviceAccountUsername(namespace, subject.name);
+    }
+    default:
+      return false;
+  }
+}
+
+/** Index of the first subject that applies, or -1 (upstream `appliesTo`). */
+export function firstApplyingSubject(user: UserInfo, subjects: readonly Subject[], bindingNamespace: string): number {
+  return subjects.findIndex((subject) => subjectAppliesToUser(user, subject, bindingNamespace));
+}
+
+/** Go's %q for the strings we print (names never contain control characters worth escaping further). */
+export function quote(text: string): string {
+  return JSON.stringify(text);
+}
+
+/** Upstream `describeSubject`: `Kind "name"`, or `ServiceAccount "name/namespace"` (name first). */
+export function describeSubject(subject: Subject, bindingNamespace: string): string {
+  if (subject.kind === "ServiceAccount") {
+    return `${subject.kind} ${quote(`${subject.name}/${serviceAccountNamespaceOf(subject, bindingNamespace)}`)}`;
+  }
+  return `${subject.kind} ${quote(subject.name)}`;
+}
