@@ -1,0 +1,27 @@
+/**
+ * saprobe as a library: `import { ... } from "saprobe"`. Named exports only, each documented at
+ * its definition. Each area appends its own block below.
+ */
+
+// The report model.
+export type {
+  CheckResult,
+  DriftItem,
+  ErrorValue,
+  Finding,
+  ObjectRef,
+  Report,
+  Severity,
+  SourceLocation,
+  Status,
+  Summary,
+  Target,
+} from "./model/report.js";
+export { REPORT_SCHEMA_VERSION, SEVERITIES } from "./model/report.js";
+export { ExitCode, SaprobeError, UsageError, InputError, ConnectionConfigError, CouldNotRunError, isSaprobeError } from "./model/errors.js";
+export { Secret } from "./model/secret.js";
+
+// Reports: build once, render in any format, write the --out files.
+export { buildReport, exitCodeFor, type ReportInput } from "./report/build.js";
+export { renderers, renderReport, REPORT_FORMATS, type RenderOptions, type Renderer, type ReportFormat } from "./report/render/index.js";
+export { writeReportFiles, REPORT_FILES } from "./report/write.js";

@@ -1,0 +1,132 @@
+import {
+  REPORT_SCHEMA_VERSION,
+  SEVERITIES,
+  type CheckResult,
+  type DriftItem,
+  type ErrorValue,
+  type Finding,
+  type Report,
+  type Severity,
+  type Summary,
+  type Target,
+} from "../model/report.js";
+import { VERSION } from "../version.js";
+
+/** The `--fail-on` level used when the caller does not choose one. */
+export const DEFAULT_FAIL_ON: Severity = "high";
+
+/** Everything a command gathered; `buildReport` turns it into a finished `Report`. */
+export interface ReportInput {
+  command: "run" | "audit";
+  startedAt: Date;
+  finishedAt: Date;
+  target: Target;
+  results?: CheckResult[];
+  findings?: Finding[];
+  drift?: DriftItem[];
+  errors?: ErrorValue[];
+  warnings?: string[];
+  /** Findings at or above this severity make the outcome `failed`. Default `high`. */
+  failOn?: Severity;
+}
+
+/** The parts of a report its outcome is decided from. */
+export interface ReportParts {
+  results: readonly CheckResult[];
+  findings: readonly Finding[];
+  drift: readonly DriftItem[];
+  errors: readonly ErrorValue[];
+}
+
+/** True when `severity` is as serious as `threshold` or more. */
+export function isAtLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
+}
+
+/** Findings that count: not suppressed by an allowlist entry. */
+function isActive(finding: Finding): boolean {
+  return finding.suppressed === undefined;
+}
+
+/**
+ * The overall outcome, decided in one place:
+ * - `could-not-run`: `errors` is non-empty. `errors` holds only problems that stopped the run as a
+ *   whole (no connection, TLS failure, rejected credentials, unreadable cluster); a problem confined
+ *   to one check is that check's `error` status instead. Results gathered before the stop are still
+ *   reported, but a partial run is never called passed or failed.
+ * - `failed`: a check has status `fail` or `error` (could not tell is never a pass); or an active
+ *   (not suppressed) finding or `unknown` audit verdict has a severity at or above `failOn`; or the
+ *   live RBAC drifted from the expected RBAC (any drift item except `skipped`, which means the
+ *   comparison could not be made and says why).
+ * - `passed`: everything else, including an empty report. Warnings never change the outcome.
+ */
+export function outcomeOf(
+  parts: ReportParts,
+  failOn: Severity = DEFAULT_FAIL_ON,
+): Summary["outcome"] {
+  if (parts.errors.length > 0) return "could-not-run";
+  if (parts.results.some((result) => result.status === "fail" || result.status === "error")) return "failed";
+  if (parts.drift.some((item) => item.change !== "skipped")) return "failed";
+  const blocking = parts.findings.some(
+    (finding) => isActive(finding) && finding.status !== "expected" && isAtLeast(finding.severity, failOn),
+  );
+  return blocking ? "failed" : "passed";
+}
+
+/** Counts and outcome, computed once when the report is built; renderers only read them. */
+export function summarize(
+  parts: ReportParts,
+  failOn: Severity = DEFAULT_FAIL_ON,
+): Summary {
+  const findings = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  let unknown = 0;
+  for (const finding of parts.findings) {
+    if (!isActive(finding)) continue;
+    if (finding.status === "finding") findings[finding.severity] += 1;
+    else if (finding.status === "unknown") unknown += 1;
+  }
+  const count = (status: CheckResult["status"]): number => parts.results.filter((result) => result.status === status).length;
+  return {
+    total: parts.results.length,
+    pass: count("pass"),
+    fail: count("fail"),
+    skip: count("skip"),
+    error: count("error"),
+    findings,
+    unknown,
+    outcome: outcomeOf(parts, failOn),
+  };
+}
+
+/** Builds the finished report of one `run` or `audit`: the only place its summary is computed. */
+export function buildReport(input: ReportInput): Report {
+  const results = input.results ?? [];
+  const findings = input.findings ?? [];
+  const errors = input.errors ?? [];
+  const drift = input.drift ?? [];
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: "saprobe", version: VERSION },
+    command: input.command,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    target: input.target,
+    results,
+    findings,
+    drift,
+    errors,
+    warnings: input.warnings ?? [],
+    summary: summarize({ results, findings, drift, errors }, input.failOn),
+  };
+}
+
+/**
+ * The exit code a report implies: 0 passed, 1 failed, 3 could not run (see `outcomeOf`).
+ * Without `failOn` it follows `report.summary.outcome`; with it, the findings are weighed against
+ * that level instead of the one the report was built with.
+ */
+export function exitCodeFor(report: Report, options: { failOn?: Severity } = {}): 0 | 1 | 3 {
+  const outcome = options.failOn === undefined ? report.summary.outcome : outcomeOf(report, options.failOn);
+  if (outcome === "could-not-run") return 3;
+  return outcome === "failed" ? 1 : 0;
+}

@@ -1,0 +1,64 @@
+import { resolve } from "node:path";
+import { flag, type FlagSpec, type ParsedArgs } from "../cli/args.js";
+import type { CommandIo } from "../cli/command.js";
+import { InputError } from "../model/errors.js";
+import type { Report } from "../model/report.js";
+import { exitCodeFor } from "./build.js";
+import { renderers } from "./render/index.js";
+import { REPORT_FORMATS, type RenderOptions, type ReportFormat } from "./render/types.js";
+import { writeReportFiles } from "./write.js";
+
+/** The output flags every reporting command (`run`, `audit`) accepts, so they behave alike. */
+export const outputFlags: readonly FlagSpec[] = [
+  {
+    name: "output",
+    short: "o",
+    type: "string",
+    valueName: "FORMAT",
+    description: "Format of the report on stdout",
+    choices: REPORT_FORMATS,
+    default: "table",
+  },
+  {
+    name: "out",
+    type: "string",
+    valueName: "DIR",
+    description: "Also write report.json, report.xml (JUnit), report.sarif and report.md into DIR, e.g. --out reports/",
+  },
+];
+
+/** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
+export function renderOptionsFor(io: Pick<CommandIo, "stdout" | "env">): RenderOptions {
+  const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";
+  const columns = io.stdout.isTTY ? io.stdout.columns : Number(io.env.COLUMNS);
+  const width = columns !== undefined && Number.isInteger(columns) && columns > 0 ? columns : 120;
+  return { color: Boolean(io.stdout.isTTY) && !noColor, width };
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof Error && "code" in error && typeof error.code === "string") return `${error.code} (${error.message})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Prints the report in the `-o` format on stdout, writes the `--out` files, and returns the exit
+ * code the report implies. The one code path `run` and `audit` share. A directory that cannot be
+ * written is an `InputError` naming `--out`, raised after stdout got the report.
+ */
+export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo): Promise<0 | 1 | 3> {
+  const format = (flag.string(args, "output") ?? "table") as ReportFormat;
+  const renderer = renderers[format];
+  if (!renderer) throw new InputError(`unknown output format "${format}": choose one of ${REPORT_FORMATS.join(", ")}`);
+  io.stdout.write(renderer(report, renderOptionsFor(io)));
+  const out = flag.string(args, "out");
+  if (out !== undefined) {
+    const dir = resolve(io.cwd, out);
+    try {
+      const written = await writeReportFiles(report, dir);
+      if (io.stderr.isTTY) io.stderr.write(`saprobe: wrote ${written.length} report files to ${dir}\n`);
+    } catch (error) {
+      throw new InputError(`--out ${out}: cannot write the report files to ${dir}: ${reasonOf(error)}`);
+    }
+  }
+  return exitCodeFor(report);
+}

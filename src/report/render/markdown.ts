@@ -1,0 +1,102 @@
+import type { CheckResult, Finding, Report, Status } from "../../model/report.js";
+import { describeEvidence, describeObject, describeSource, oneLine, truncate } from "./text.js";
+import type { Renderer } from "./types.js";
+
+/** Longest text one table cell shows; PR comments have a size limit and report.json has the rest. */
+const CELL_LIMIT = 300;
+
+/**
+ * A table cell that cannot break the table or inject markup: one line, pipes and backslashes
+ * escaped, HTML and Markdown punctuation turned into character references.
+ */
+function cell(text: string): string {
+  return truncate(oneLine(text), CELL_LIMIT)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\\/g, "&#92;")
+    .replace(/\|/g, "&#124;")
+    .replace(/[`*_[\]~#@!]/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+/** Inline code; a pipe is escaped because GFM splits table cells even inside code spans. */
+function code(text: string): string {
+  return text === "" ? "" : `\`${truncate(oneLine(text), CELL_LIMIT).replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+}
+
+const STATUS_ICONS: Record<Status, string> = { pass: "✅ pass", fail: "❌ fail", skip: "⏭️ skip", error: "⚠️ error" };
+const OUTCOME_TITLES: Record<Report["summary"]["outcome"], string> = {
+  passed: "✅ passed",
+  failed: "❌ failed",
+  "could-not-run": "⚠️ could not run",
+};
+
+function checkRows(results: readonly CheckResult[]): string[] {
+  return [
+    "| Status | Check | Severity | Expected | Observed | Message |",
+    "|---|---|---|---|---|---|",
+    ...results.map((result) =>
+      `| ${STATUS_ICONS[result.status]} | ${code(result.id)} | ${result.severity} | ${cell(result.expected)} | ${cell(result.observed)} | ${cell(result.message)} |`,
+    ),
+  ];
+}
+
+function findingRows(findings: readonly Finding[]): string[] {
+  return [
+    "| Severity | Rule | Verdict | Subject | Scope | Message | Source |",
+    "|---|---|---|---|---|---|---|",
+    ...findings.map((finding) => {
+      const verdict = finding.suppressed ? `suppressed: ${finding.suppressed.reason}` : finding.status;
+      return `| ${finding.severity} | ${code(finding.rule)} | ${cell(verdict)} | ${cell(describeObject(finding.subject))} | ${cell(finding.scope)} | ${cell(finding.message)} | ${cell(describeSource(finding.source))} |`;
+    }),
+  ];
+}
+
+function details(summary: string, body: string[]): string[] {
+  return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>"];
+}
+
+function remediationLines(report: Report): string[] {
+  const lines: string[] = [];
+  for (const result of report.results) {
+    if (result.status === "pass") continue;
+    const evidence = describeEvidence(result.evidence);
+    const fix = result.remediation ? ` ${cell(result.remediation)}` : "";
+    lines.push(`- ${code(result.id)}:${fix}${evidence ? ` Evidence: ${cell(evidence)}` : ""}`);
+  }
+  for (const finding of report.findings) {
+    if (finding.status !== "finding" || finding.suppressed) continue;
+    lines.push(`- ${code(finding.rule)} ${cell(describeObject(finding.subject))}: ${cell(finding.remediation)}`);
+  }
+  return lines;
+}
+
+/** A summary for a pull-request comment: outcome first, problems next, everything else folded. */
+export const renderMarkdown: Renderer = (report) => {
+  const { summary, target } = report;
+  const identity = target.identity ? ` as ${code(target.identity.username)}` : "";
+  const lines = [
+    `### saprobe ${report.command}: ${OUTCOME_TITLES[summary.outcome]}`,
+    "",
+    `Target ${code(target.server ?? "(no server)")}${identity} via ${cell(target.source)} · saprobe ${cell(report.tool.version)} · ${cell(report.finishedAt)}`,
+    "",
+    `**Checks:** ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} errors · ` +
+      `**Findings:** ${summary.findings.critical} critical, ${summary.findings.high} high, ${summary.findings.medium} medium, ` +
+      `${summary.findings.low} low, ${summary.findings.info} info, ${summary.unknown} unknown`,
+  ];
+  if (report.errors.length > 0) lines.push("", "**Errors**", "", ...report.errors.map((error) => `- ${code(error.code)}: ${cell(error.message)}`));
+  const problems = report.results.filter((result) => result.status === "fail" || result.status === "error");
+  if (problems.length > 0) lines.push("", "#### Checks that did not pass", "", ...checkRows(problems));
+  const active = report.findings.filter((finding) => finding.status !== "expected" && !finding.suppressed);
+  if (active.length > 0) lines.push("", "#### Findings", "", ...findingRows(active));
+  if (report.drift.length > 0) {
+    lines.push("", "#### Drift from the expected RBAC", "", ...report.drift.map((item) => `- ${cell(describeObject(item.object))} ${item.change}: ${cell(item.detail)}`));
+  }
+  const fixes = remediationLines(report);
+  if (fixes.length > 0) lines.push("", "#### Remediation", "", ...fixes);
+  if (report.warnings.length > 0) lines.push("", "#### Warnings", "", ...report.warnings.map((warning) => `- ${cell(warning)}`));
+  if (report.results.length > 0) lines.push("", ...details(`All ${report.results.length} checks`, checkRows(report.results)));
+  const quiet = report.findings.filter((finding) => finding.status === "expected" || finding.suppressed);
+  if (quiet.length > 0) lines.push("", ...details(`Expected defaults and suppressed findings (${quiet.length})`, findingRows(quiet)));
+  return `${lines.join("\n")}\n`;
+};

@@ -1,0 +1,97 @@
+import type { CheckResult, Finding, Report, Status } from "../../model/report.js";
+import { renderGrid, type GridRow } from "./grid.js";
+import { describeEvidence, describeObject, describeSource, oneLine, truncate, wrapText } from "./text.js";
+import type { RenderOptions, Renderer } from "./types.js";
+
+const COLORS = { red: 31, green: 32, yellow: 33, magenta: 35, dim: 2, bold: 1 } as const;
+type ColorName = keyof typeof COLORS;
+
+function painter(color: ColorName, options: RenderOptions): (text: string) => string {
+  return options.color ? (text) => `\u001b[${COLORS[color]}m${text}\u001b[0m` : (text) => text;
+}
+
+const STATUS_COLORS: Record<Status, ColorName> = { pass: "green", fail: "red", skip: "yellow", error: "magenta" };
+const FINDING_COLORS: Record<Finding["status"], ColorName> = { finding: "red", expected: "dim", unknown: "magenta" };
+
+/** Longest text a cell shows; report.json keeps the whole string. */
+const CELL_LIMIT = 400;
+
+/** Report text made safe and short for a terminal cell. */
+function cell(text: string): string {
+  return truncate(oneLine(text), CELL_LIMIT);
+}
+
+function checkRow(result: CheckResult, options: RenderOptions): GridRow {
+  return {
+    cells: [result.status.toUpperCase(), cell(result.id), result.severity, cell(result.expected), cell(result.observed), cell(result.message)],
+    paintFirst: painter(STATUS_COLORS[result.status], options),
+  };
+}
+
+function findingRow(finding: Finding, options: RenderOptions): GridRow {
+  const where = describeSource(finding.source);
+  const subject = describeObject(finding.subject);
+  return {
+    cells: [
+      finding.severity,
+      cell(finding.rule),
+      finding.suppressed ? "suppressed" : finding.status,
+      cell(finding.scope === "cluster" ? subject : `${subject} in ${finding.scope}`),
+      cell(where ? `${finding.message} (${where})` : finding.message),
+    ],
+    paintFirst: painter(finding.suppressed ? "dim" : FINDING_COLORS[finding.status], options),
+  };
+}
+
+function header(report: Report): string {
+  const target = report.target;
+  const identity = target.identity ? ` as ${target.identity.username}` : "";
+  return `saprobe ${report.command} ${report.tool.version}: ${target.server ?? "(no server)"}${identity} via ${target.source}`;
+}
+
+function remediationLines(report: Report): string[] {
+  const lines: string[] = [];
+  for (const result of report.results) {
+    if (result.status === "pass") continue;
+    const evidence = Object.keys(result.evidence).length > 0 ? ` Evidence: ${describeEvidence(result.evidence)}.` : "";
+    if (result.remediation || evidence) lines.push(`- ${result.id}: ${result.remediation ?? ""}${evidence}`);
+  }
+  for (const finding of report.findings) {
+    if (finding.status === "finding" && !finding.suppressed) lines.push(`- ${finding.rule} ${describeObject(finding.subject)}: ${finding.remediation}`);
+  }
+  return lines;
+}
+
+function summaryLines(report: Report): string[] {
+  const summary = report.summary;
+  const checks = [`${summary.pass} passed`, `${summary.fail} failed`, `${summary.skip} skipped`, `${summary.error} errors`];
+  const findings = Object.entries(summary.findings).map(([severity, count]) => `${count} ${severity}`);
+  return [`Checks: ${checks.join(", ")}.`, `Findings: ${findings.join(", ")}, ${summary.unknown} unknown.`];
+}
+
+const OUTCOME_COLORS: Record<Report["summary"]["outcome"], ColorName> = { passed: "green", failed: "red", "could-not-run": "magenta" };
+
+/** A human report for a terminal: tables sized to `width`, colour only when asked. */
+export const renderTable: Renderer = (report, options) => {
+  const paragraph = (lines: string[]): string => lines.flatMap((line) => wrapText(cell(line), options.width)).join("\n");
+  const bold = painter("bold", options);
+  const sections = [paragraph([header(report)])];
+  if (report.command === "run" || report.results.length > 0) {
+    sections.push(report.results.length === 0
+      ? "No checks ran."
+      : renderGrid(["Status", "Check", "Severity", "Expected", "Observed", "Message"], report.results.map((result) => checkRow(result, options)), options.width, bold));
+  }
+  if (report.command === "audit" || report.findings.length > 0) {
+    sections.push(report.findings.length === 0
+      ? "No findings."
+      : renderGrid(["Severity", "Rule", "Verdict", "Subject", "Message"], report.findings.map((finding) => findingRow(finding, options)), options.width, bold));
+  }
+  if (report.drift.length > 0) sections.push(paragraph(["Drift:", ...report.drift.map((item) => `- ${describeObject(item.object)} ${item.change}: ${item.detail}`)]));
+  const fixes = remediationLines(report);
+  if (fixes.length > 0) sections.push(paragraph(["Remediation:", ...fixes]));
+  if (report.warnings.length > 0) sections.push(paragraph(["Warnings:", ...report.warnings.map((warning) => `- ${warning}`)]));
+  if (report.errors.length > 0) sections.push(paragraph(["Errors:", ...report.errors.map((error) => `- ${error.code}: ${error.message}`)]));
+  const outcome = report.summary.outcome;
+  sections.push(`${paragraph(summaryLines(report))}\nOutcome: ${painter(OUTCOME_COLORS[outcome], options)(outcome.toUpperCase())}`);
+  return `${sections.join("\n\n")}\n`;
+};

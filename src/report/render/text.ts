@@ -1,0 +1,71 @@
+/**
+ * Text helpers shared by the renderers. Report strings come from the API server, from manifests
+ * and from users, so every renderer treats them as hostile: no escape sequence may reach a
+ * terminal, and no string may break the surrounding format.
+ */
+
+// CSI/OSC/other escape sequences first, so their parameters go with them, then any other control char.
+const ESCAPE_SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?|\u009b[0-?]*[ -/]*[@-~]/g;
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Removes terminal escape sequences and control characters (keeps tab and newline), and replaces
+ * lone UTF-16 surrogates, which no encoder can write, with U+FFFD.
+ */
+export function stripControl(text: string): string {
+  return text.replace(ESCAPE_SEQUENCES, "").replace(CONTROL_CHARACTERS, "").replace(LONE_SURROGATES, "\ufffd");
+}
+
+/** One line of plain text: control characters removed, whitespace runs collapsed. */
+export function oneLine(text: string): string {
+  return stripControl(text).replace(/\s+/g, " ").trim();
+}
+
+/** Cuts a text to `max` characters, marking the cut with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return max <= 1 ? text.slice(0, max) : `${text.slice(0, max - 1)}…`;
+}
+
+/** `Kind/namespace/name` or `Kind/name`. */
+export function describeObject(ref: { kind: string; name: string; namespace?: string } | undefined): string {
+  if (!ref) return "";
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+
+/** Evidence as `key=value` pairs on one line, values JSON-encoded when they are not plain strings. */
+export function describeEvidence(evidence: Record<string, unknown>): string {
+  return Object.entries(evidence)
+    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join(", ");
+}
+
+/** `file:line[:column]` of a finding's source, or "". */
+export function describeSource(source: { file: string; line: number; column?: number } | undefined): string {
+  if (!source) return "";
+  return source.column === undefined ? `${source.file}:${source.line}` : `${source.file}:${source.line}:${source.column}`;
+}
+
+/** Wraps one line of plain text at spaces to `width` columns, splitting words longer than a line. */
+export function wrapText(text: string, width: number): string[] {
+  const limit = Math.max(1, width);
+  const lines: string[] = [];
+  let current = "";
+  for (const word of text.split(" ")) {
+    const joined = current === "" ? word : `${current} ${word}`;
+    if (joined.length <= limit) {
+      current = joined;
+      continue;
+    }
+    if (current !== "") lines.push(current);
+    current = word;
+    while (current.length > limit) {
+      lines.push(current.slice(0, limit));
+      current = current.slice(limit);
+    }
+  }
+  lines.push(current);
+  return lines;
+}

@@ -1,0 +1,18 @@
+import type { Report } from "../../model/report.js";
+
+/** How a renderer should lay out its text. Decided by the caller, never read from globals. */
+export interface RenderOptions {
+  /** Use ANSI colours. Callers pass `stdout.isTTY && !NO_COLOR`. */
+  color: boolean;
+  /** Columns available, e.g. the terminal width. */
+  width: number;
+}
+
+/** A pure function of a finished report: no I/O, no counting, no filtering. */
+export type Renderer = (report: Report, options: RenderOptions) => string;
+
+/** The output formats, as named by `-o/--output`. */
+export const REPORT_FORMATS = ["table", "json", "junit", "sarif", "markdown"] as const;
+
+/** One of `REPORT_FORMATS`. */
+export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -1,0 +1,140 @@
+import type { CheckResult, Finding, Report } from "../../src/model/report.js";
+import { buildReport, type ReportInput } from "../../src/report/build.js";
+
+// Fixed clock and version so golden files do not change from run to run.
+const started = new Date("2026-11-28T12:00:00.000Z");
+const finished = new Date("2026-11-28T12:00:01.250Z");
+
+const target = {
+  server: "https://127.0.0.1:6443",
+  source: "in-cluster",
+  namespace: "saprobe",
+  identity: { username: "system:serviceaccount:saprobe:saprobe", groups: ["system:serviceaccounts", "system:authenticated"], source: "SelfSubjectReview" },
+  serverVersion: "v1.32.0",
+};
+
+function check(overrides: Partial<CheckResult> & Pick<CheckResult, "id" | "status">): CheckResult {
+  return {
+    title: `Check ${overrides.id}`,
+    probe: "list",
+    severity: "high",
+    expected: "allowed",
+    expectedSource: "check",
+    observed: overrides.status === "pass" ? "allowed" : "denied",
+    message: `${overrides.id} behaved as observed.`,
+    evidence: {},
+    durationMs: 12,
+    ...overrides,
+  };
+}
+
+function finding(overrides: Partial<Finding> & Pick<Finding, "rule" | "severity">): Finding {
+  return {
+    status: "finding",
+    title: `Rule ${overrides.rule}`,
+    message: `${overrides.rule} matched.`,
+    scope: "cluster",
+    rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }],
+    remediation: "Bind a narrower role.",
+    ...overrides,
+  };
+}
+
+function build(input: Omit<ReportInput, "startedAt" | "finishedAt" | "target">): Report {
+  const report = buildReport({ startedAt: started, finishedAt: finished, target, ...input });
+  return { ...report, tool: { name: "saprobe", version: "0.0.0-test" } };
+}
+
+const passing: CheckResult[] = [
+  check({ id: "tls-system-ca", probe: "tls", status: "pass", expected: "tls-unknown-issuer", observed: "tls-unknown-issuer", evidence: { tlsError: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" }, request: { method: "GET", path: "/version" } }),
+  check({ id: "version", probe: "version", status: "pass", severity: "info", evidence: { gitVersion: "v1.32.0" }, request: { method: "GET", path: "/version" } }),
+  check({ id: "list-nodes", status: "pass", request: { method: "GET", path: "/api/v1/nodes?limit=1" } }),
+];
+
+const hostile = `<&"'> \u001b[31mRED\u001b[0m \u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007 | *bold* @admin \`tick\` \u0000\u0008\ufffe\ud800 ]]> end`;
+
+/** Reports every renderer must handle, by name. */
+export const sampleReports: Record<string, Report> = {
+  "empty-run": build({ command: "run" }),
+  "empty-audit": build({ command: "audit" }),
+  "all-pass": build({ command: "run", results: passing }),
+  failures: build({
+    command: "run",
+    results: [
+      ...passing,
+      check({
+        id: "list-pods-all",
+        status: "fail",
+        expected: "denied",
+        observed: "allowed",
+        message: "Listing pods in all namespaces was allowed but the expected RBAC denies it (over-privileged).",
+        evidence: { httpStatus: 200, items: 3 },
+        remediation: "Remove the ClusterRoleBinding that grants list on pods cluster-wide.",
+        request: { method: "GET", path: "/api/v1/pods?limit=1" },
+      }),
+      check({ id: "watch-nodes", probe: "watch", status: "error", observed: "timeout", message: "The watch did not answer within 5s.", evidence: { timeoutMs: 5000 }, error: { code: "E_TIMEOUT", message: "no response within 5s" } }),
+      check({ id: "list-secrets", status: "skip", severity: "medium", expected: "any", observed: "skipped", message: "Skipped: no namespace." }),
+    ],
+    drift: [{ object: { kind: "RoleBinding", name: "saprobe", namespace: "saprobe" }, change: "missing-subject", detail: "ServiceAccount saprobe/saprobe is not a subject of the live binding." }],
+    warnings: ["The token is a legacy Secret-based token without expiry."],
+  }),
+  "audit-findings": build({
+    command: "audit",
+    findings: [
+      finding({
+        rule: "cluster-admin-binding",
+        severity: "critical",
+        message: "ServiceAccount dashboard/dashboard -> ClusterRoleBinding dashboard-admin -> ClusterRole cluster-admin.",
+        subject: { kind: "ServiceAccount", name: "dashboard", namespace: "dashboard" },
+        binding: { kind: "ClusterRoleBinding", name: "dashboard-admin" },
+        role: { kind: "ClusterRole", name: "cluster-admin" },
+        source: { file: "manifests/dashboard.yaml", line: 12, column: 1, document: 1 },
+        cis: "5.1.1",
+      }),
+      finding({
+        rule: "secrets-read",
+        severity: "high",
+        scope: "ci",
+        subject: { kind: "ServiceAccount", name: "runner", namespace: "ci" },
+        binding: { kind: "RoleBinding", name: "runner", namespace: "ci" },
+        role: { kind: "Role", name: "runner", namespace: "ci" },
+        rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"] }],
+        source: { file: "charts/runner templates/rbac.yaml", line: 30 },
+        cis: "5.1.2",
+      }),
+      finding({ rule: "pods-create", severity: "medium", scope: "ci", subject: { kind: "ServiceAccount", name: "runner", namespace: "ci" }, source: { file: "charts/runner templates/rbac.yaml", line: 41 } }),
+      finding({ rule: "cluster-admin-binding", severity: "info", status: "expected", subject: { kind: "Group", name: "system:masters" }, binding: { kind: "ClusterRoleBinding", name: "cluster-admin" } }),
+      finding({ rule: "impersonate", severity: "high", status: "unknown", message: "Could not read ClusterRoles: forbidden.", subject: { kind: "User", name: "alice" } }),
+      finding({ rule: "nodes-proxy", severity: "low", suppressed: { reason: "monitoring needs it", expires: "2027-01-01" }, subject: { kind: "ServiceAccount", name: "prometheus", namespace: "monitoring" }, source: { file: "/abs/path/monitoring.yaml", line: 3 } }),
+    ],
+  }),
+  "could-not-run": build({
+    command: "run",
+    results: [check({ id: "version", status: "error", observed: "tls-error", message: "TLS handshake failed.", error: { code: "E_TLS", message: "self-signed certificate in certificate chain" } })],
+    errors: [{ code: "E_TLS", message: "could not reach https://127.0.0.1:6443: self-signed certificate in certificate chain" }],
+  }),
+  hostile: build({
+    command: "audit",
+    results: [
+      check({ id: "hostile-check", status: "fail", title: hostile, message: `${hostile} ${"x".repeat(10_000)}`, expected: hostile, observed: hostile, evidence: { body: hostile, long: "y".repeat(10_000) }, remediation: hostile }),
+    ],
+    findings: [
+      finding({
+        rule: "secrets-read",
+        severity: "high",
+        title: hostile,
+        message: `${hostile} ${"z".repeat(10_000)}`,
+        subject: { kind: "ServiceAccount", name: hostile, namespace: hostile },
+        binding: { kind: "RoleBinding", name: hostile, namespace: "ns" },
+        scope: hostile,
+        remediation: hostile,
+        source: { file: `dir/${hostile}.yaml`, line: 7 },
+      }),
+    ],
+    errors: [{ code: "E_HOSTILE", message: hostile }],
+    warnings: [hostile],
+  }),
+};
+
+/** The hostile string used above, for assertions. */
+export const HOSTILE = hostile;
