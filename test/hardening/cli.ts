@@ -1,0 +1,77 @@
+/**
+ * Runs the real, built CLI (`node bin/saprobe.js`) as a child process with a hard timeout, a
+ * hermetic environment (empty HOME, no KUBECONFIG, no in-cluster variables) and capped output,
+ * so a hang or a flood in saprobe fails the test instead of the test run.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root. */
+export const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+
+const BIN = join(REPO, "bin", "saprobe.js");
+const MAX_OUTPUT = 8 * 1024 * 1024;
+
+/** What one CLI run did. */
+export interface CliResult {
+  /** Exit code, or null when killed. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  /** True when the harness had to kill the process. */
+  timedOut: boolean;
+}
+
+/** Options for one run. */
+export interface CliOptions {
+  /** Killed (SIGKILL) after this long. Default 20 s. */
+  timeoutMs?: number;
+  /** Added to the hermetic environment. */
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+let emptyHome: string | undefined;
+
+function hermeticEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  emptyHome ??= mkdtempSync(join(tmpdir(), "saprobe-home-"));
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: emptyHome, NO_COLOR: "1", ...extra };
+}
+
+/** Runs `saprobe ...args`. Fails fast when the CLI has not been built (`npm run build`). */
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  if (!existsSync(join(REPO, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` before these tests");
+  const started = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env: hermeticEnv(options.env ?? {}), stdio: ["ignore", "pipe", "pipe"] });
+  const collect = (stream: NodeJS.ReadableStream): (() => string) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_OUTPUT) chunks.push(chunk);
+    });
+    return () => Buffer.concat(chunks).toString("utf8");
+  };
+  const stdout = collect(child.stdout);
+  const stderr = collect(child.stderr);
+  return new Promise((resolvePromise) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, options.timeoutMs ?? 20_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout: stdout(), stderr: stderr(), durationMs: Date.now() - started, timedOut });
+    });
+  });
+}
+
+/** Lines that look like a JavaScript stack frame (`    at fn (file:1:2)`). */
+export function stackFrames(text: string): string[] {
+  return text.split("\n").filter((line) => /^\s+at\s+\S/.test(line));
+}

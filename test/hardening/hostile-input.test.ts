@@ -1,0 +1,69 @@
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO, runCli, stackFrames } from "./cli.js";
+
+// Every command that reads a user's file, fed the hostile corpus in fixtures/hostile/ (see its
+// README): bad input must give exit 2, name the file (with line:column where the parser knows
+// one), print no stack trace and finish within seconds; valid-but-unusual input must be accepted.
+
+const HOSTILE = join(REPO, "fixtures", "hostile");
+const BOUND_MS = 5_000;
+
+/** One command that reads a kind of file. */
+interface Reader {
+  name: string;
+  argv(file: string): string[];
+  /** Exit codes that mean "accepted" (a command may also report findings with 1). */
+  accepted: number[];
+}
+
+/** A bad input: the path (relative to fixtures/hostile) and whether a line:column is expected. */
+interface BadCase {
+  file: string;
+  position: boolean;
+}
+
+const checkFiles: Reader = { name: "validate", argv: (file) => ["validate", file], accepted: [0] };
+
+const generic: BadCase[] = [
+  { file: "any/not-yaml.yaml", position: true },
+  { file: "any/scalar.yaml", position: false },
+  { file: "any/binary.yaml", position: false },
+  { file: "any/tab-indented.yaml", position: true },
+  { file: "any/duplicate-keys.yaml", position: true },
+  { file: "any/helm-template.yaml", position: true },
+  { file: "any/deeply-nested.yaml", position: false },
+  { file: "any/deeply-nested.json", position: false },
+  { file: "does-not-exist.yaml", position: false },
+  { file: "any", position: false },
+];
+
+const matrix: { reader: Reader; bad: BadCase[]; unusual: string[] }[] = [
+  {
+    reader: checkFiles,
+    bad: [...generic, { file: "checks/wrong-types.yaml", position: true }, { file: "checks/missing-required.yaml", position: true }],
+    unusual: ["unusual/checks/checks.json", "unusual/checks/crlf.yaml", "unusual/checks/bom.yaml", "unusual/checks/comments.yaml"],
+  },
+];
+
+for (const { reader, bad, unusual } of matrix) {
+  describe(`saprobe ${reader.name} with hostile input`, () => {
+    it.each(bad)("$file: exit 2, the file named, no stack trace, within seconds", async ({ file, position }) => {
+      const path = relative(REPO, join(HOSTILE, file));
+      const result = await runCli(reader.argv(path));
+      expect(result.timedOut).toBe(false);
+      expect(result.durationMs).toBeLessThan(BOUND_MS);
+      expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 2 });
+      expect(result.stderr).toContain(path);
+      if (position) expect(result.stderr).toMatch(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+`));
+      expect(stackFrames(result.stderr)).toEqual([]);
+      expect(result.stderr).not.toContain("internal error");
+    });
+
+    it.each(unusual)("%s: accepted", async (file) => {
+      const result = await runCli(reader.argv(relative(REPO, join(HOSTILE, file))));
+      expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: expect.toBeOneOf(reader.accepted) });
+      expect(result.durationMs).toBeLessThan(BOUND_MS);
+    });
+  });
+}
