@@ -1,0 +1,107 @@
+import type { Finding, ObjectRef } from "../model/report.js";
+import { BUILTIN_RULES_DIR } from "./catalogue.js";
+import { readValidatedYaml, throwIfProblems, type Problem } from "./validated-yaml.js";
+
+/** One allowlist entry: every field it sets must match the finding. */
+export interface AllowlistEntry {
+  rule: string;
+  subject?: ObjectRef;
+  binding?: ObjectRef;
+  role?: ObjectRef;
+  scope?: string;
+  reason: string;
+  /** Last day (YYYY-MM-DD, UTC) the entry suppresses. */
+  expires?: string;
+  /** Where it was written, for messages. */
+  file: string;
+  position: number;
+}
+
+function parseRef(text: string): ObjectRef {
+  const colon = text.indexOf(":");
+  const kind = text.slice(0, colon);
+  const rest = text.slice(colon + 1);
+  const slash = rest.indexOf("/");
+  return slash < 0 ? { kind, name: rest } : { kind, namespace: rest.slice(0, slash), name: rest.slice(slash + 1) };
+}
+
+type RawEntry = Omit<AllowlistEntry, "subject" | "binding" | "role" | "file" | "position"> & { subject?: string; binding?: string; role?: string };
+
+/** Reads an allowlist file (checks/audit/allowlist.schema.json); problems are an `InputError` naming the file and line. */
+export function loadAllowlist(file: string): AllowlistEntry[] {
+  const problems: Problem[] = [];
+  const data = readValidatedYaml(file, BUILTIN_RULES_DIR, "allowlist.schema.json", problems) as { allow: RawEntry[] } | undefined;
+  const entries = (data?.allow ?? []).map((raw, position) => {
+    const entry: AllowlistEntry = { rule: raw.rule, reason: raw.reason, file, position };
+    if (raw.subject) entry.subject = parseRef(raw.subject);
+    if (raw.binding) entry.binding = parseRef(raw.binding);
+    if (raw.role) entry.role = parseRef(raw.role);
+    if (raw.scope) entry.scope = raw.scope;
+    if (raw.expires) {
+      entry.expires = raw.expires;
+      if (Number.isNaN(Date.parse(`${raw.expires}T00:00:00Z`))) problems.push({ file, message: `allow.${position}.expires: "${raw.expires}" is not a date` });
+    }
+    return entry;
+  });
+  throwIfProblems("allowlist", problems);
+  return entries;
+}
+
+function refMatches(wanted: ObjectRef | undefined, actual: ObjectRef | undefined): boolean {
+  if (!wanted) return true;
+  return actual !== undefined && wanted.kind === actual.kind && wanted.name === actual.name && (wanted.namespace ?? "") === (actual.namespace ?? "");
+}
+
+function entryMatches(entry: AllowlistEntry, finding: Finding): boolean {
+  return (
+    (entry.rule === "*" || entry.rule === finding.rule) &&
+    refMatches(entry.subject, finding.subject) &&
+    refMatches(entry.binding, finding.binding) &&
+    refMatches(entry.role, finding.role) &&
+    (entry.scope === undefined || entry.scope === finding.scope)
+  );
+}
+
+function isExpired(entry: AllowlistEntry, now: Date): boolean {
+  // The entry is good through the whole of its last day (UTC).
+  return entry.expires !== undefined && now.getTime() >= Date.parse(`${entry.expires}T00:00:00Z`) + 86_400_000;
+}
+
+function describeEntry(entry: AllowlistEntry): string {
+  return `${entry.file} entry ${entry.position + 1} (rule ${entry.rule})`;
+}
+
+/**
+ * Marks findings an allowlist entry covers as suppressed (they stay in the report with the reason).
+ * Expired entries stop suppressing; each one, and each entry that matched nothing, becomes a warning.
+ * `unknown` verdicts are never suppressed: an allowlist cannot turn "could not tell" into a pass.
+ */
+export function applyAllowlist(findings: readonly Finding[], entries: readonly AllowlistEntry[], now: Date): { findings: Finding[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const used = new Set<AllowlistEntry>();
+  const expiredHits = new Map<AllowlistEntry, number>();
+  const result = findings.map((finding) => {
+    if (finding.status === "unknown") return finding;
+    for (const entry of entries) {
+      if (!entryMatches(entry, finding)) continue;
+      if (isExpired(entry, now)) {
+        expiredHits.set(entry, (expiredHits.get(entry) ?? 0) + 1);
+        continue;
+      }
+      used.add(entry);
+      const suppressed: NonNullable<Finding["suppressed"]> = { reason: entry.reason };
+      if (entry.expires) suppressed.expires = entry.expires;
+      return { ...finding, suppressed };
+    }
+    return finding;
+  });
+  for (const entry of entries) {
+    if (isExpired(entry, now)) {
+      const hits = expiredHits.get(entry) ?? 0;
+      warnings.push(`allowlist ${describeEntry(entry)} expired on ${entry.expires} and no longer suppresses anything (${hits} finding${hits === 1 ? "" : "s"} it matches now count).`);
+    } else if (!used.has(entry)) {
+      warnings.push(`allowlist ${describeEntry(entry)} matches no finding; remove it if the finding is gone.`);
+    }
+  }
+  return { findings: result, warnings };
+}

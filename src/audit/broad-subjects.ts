@@ -1,0 +1,65 @@
+import { bootstrapPolicy } from "../rbac/bootstrap.js";
+import { ruleAllows } from "../rbac/match.js";
+import type { PolicyRule, Subject } from "../rbac/types.js";
+
+/*
+ * "Everyone" subjects, and what the defaults already give them. A binding of one of these subjects
+ * to a role that grants more than the default discovery, health and self-review rules gives that
+ * role to every caller (or every authenticated identity).
+ */
+
+/** Subjects that stand for anonymous callers: every request that reaches the API server. */
+const ANONYMOUS_SUBJECTS = new Set(["User\u0000system:anonymous", "Group\u0000system:unauthenticated"]);
+
+/** Subjects that stand for every authenticated identity, or every ServiceAccount of the cluster. */
+const ALL_AUTHENTICATED_SUBJECTS = new Set(["Group\u0000system:authenticated", "Group\u0000system:serviceaccounts"]);
+
+/** `anonymous`, `all-authenticated`, or undefined for an ordinary subject. */
+export function broadnessOf(subject: Subject): "anonymous" | "all-authenticated" | undefined {
+  const key = `${subject.kind}\u0000${subject.name}`;
+  if (ANONYMOUS_SUBJECTS.has(key)) return "anonymous";
+  if (ALL_AUTHENTICATED_SUBJECTS.has(key)) return "all-authenticated";
+  return undefined;
+}
+
+/** The default ClusterRoles bound to everyone: discovery, health and version, self-reviews, OIDC discovery. */
+const BASELINE_ROLE_NAMES = ["system:discovery", "system:public-info-viewer", "system:basic-user", "system:service-account-issuer-discovery"];
+
+let baseline: PolicyRule[] | undefined;
+
+function baselineRules(): PolicyRule[] {
+  baseline ??= bootstrapPolicy().clusterRoles.filter((role) => BASELINE_ROLE_NAMES.includes(role.metadata.name)).flatMap((role) => role.rules);
+  return baseline;
+}
+
+function atomicRequestsCovered(rule: PolicyRule, allowedBy: readonly PolicyRule[]): boolean {
+  const allows = (attrs: Parameters<typeof ruleAllows>[1]): boolean => allowedBy.some((owner) => ruleAllows(owner, attrs));
+  for (const verb of rule.verbs ?? []) {
+    for (const path of rule.nonResourceURLs ?? []) {
+      if (!allows({ resourceRequest: false, verb, path })) return false;
+    }
+    for (const apiGroup of rule.apiGroups ?? []) {
+      for (const combined of rule.resources ?? []) {
+        const slash = combined.indexOf("/");
+        const resource = slash < 0 ? combined : combined.slice(0, slash);
+        const subresource = slash < 0 ? undefined : combined.slice(slash + 1);
+        const names = (rule.resourceNames ?? []).length > 0 ? (rule.resourceNames as string[]) : [undefined];
+        for (const name of names) {
+          const attrs = { resourceRequest: true as const, verb, apiGroup, resource, namespace: "", ...(subresource ? { subresource } : {}), ...(name ? { name } : {}) };
+          if (!allows(attrs)) return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * The rules of `rules` that grant something the default everyone-roles do not (each verb, URL,
+ * group, resource and name is one atomic request that a default rule must allow, like the apiserver's
+ * escalation check). A `*` in the role is only covered by a `*` in a default, so it always counts.
+ */
+export function rulesBeyondBaseline(rules: readonly PolicyRule[]): PolicyRule[] {
+  const allowed = baselineRules();
+  return rules.filter((rule) => !atomicRequestsCovered(rule, allowed));
+}

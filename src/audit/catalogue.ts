@@ -1,0 +1,43 @@
+import { readdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { InputError } from "../model/errors.js";
+import type { AuditRule, Catalogue } from "./rule-types.js";
+import { readValidatedYaml, throwIfProblems, type Problem } from "./validated-yaml.js";
+
+/** The folder of the built-in rules and the audit's schemas: `checks/audit` at the package root (from `src/audit` or `dist/audit`). */
+export const BUILTIN_RULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../checks/audit");
+
+function ruleFilesIn(path: string): string[] {
+  try {
+    if (!statSync(path).isDirectory()) return [path];
+    return readdirSync(path)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort()
+      .map((name) => join(path, name));
+  } catch {
+    throw new InputError(`cannot read the audit rules at ${path}`, { file: path });
+  }
+}
+
+/**
+ * Loads audit rules from files and folders (each `*.yaml`/`*.yml` holds `rules: [...]`), validated
+ * against checks/audit/schema.json. Every problem in every file is reported at once, in one
+ * `InputError` naming the first file. Rule ids must be unique across all files.
+ */
+export function loadCatalogue(paths: readonly string[] = [BUILTIN_RULES_DIR]): Catalogue {
+  const problems: Problem[] = [];
+  const rules: AuditRule[] = [];
+  const seen = new Map<string, string>();
+  for (const file of paths.flatMap(ruleFilesIn)) {
+    const data = readValidatedYaml(file, BUILTIN_RULES_DIR, "schema.json", problems) as { rules: AuditRule[] } | undefined;
+    for (const rule of data?.rules ?? []) {
+      const earlier = seen.get(rule.id);
+      if (earlier) problems.push({ file, message: `rule id "${rule.id}" is already defined in ${earlier}` });
+      else seen.set(rule.id, file);
+      rules.push({ ...rule, file });
+    }
+  }
+  throwIfProblems("audit rules", problems);
+  return { rules };
+}

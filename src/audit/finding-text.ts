@@ -1,0 +1,74 @@
+import type { Finding, ObjectRef, Severity, SourceLocation } from "../model/report.js";
+import type { ClusterRoleBinding, RoleBinding, Subject } from "../rbac/types.js";
+import type { AuditRule } from "./rule-types.js";
+
+/*
+ * How findings name things: subjects, bindings and roles as ObjectRefs, and the one-sentence path
+ * subject -> binding -> role that every finding's message starts from.
+ */
+
+/** The subject as an ObjectRef; a ServiceAccount without namespace in a RoleBinding means the binding's namespace. */
+export function subjectRef(subject: Subject, bindingNamespace: string): ObjectRef {
+  if (subject.kind === "ServiceAccount") {
+    const namespace = subject.namespace || bindingNamespace;
+    return namespace ? { kind: subject.kind, name: subject.name, namespace } : { kind: subject.kind, name: subject.name };
+  }
+  return { kind: subject.kind, name: subject.name };
+}
+
+/** The binding as an ObjectRef. */
+export function bindingRef(binding: ClusterRoleBinding | RoleBinding): ObjectRef {
+  return binding.kind === "RoleBinding"
+    ? { kind: binding.kind, name: binding.metadata.name, namespace: binding.metadata.namespace }
+    : { kind: binding.kind, name: binding.metadata.name };
+}
+
+/** The binding's role as an ObjectRef (a Role lives in the binding's namespace). */
+export function roleRefOf(binding: ClusterRoleBinding | RoleBinding): ObjectRef {
+  return binding.kind === "RoleBinding" && binding.roleRef.kind === "Role"
+    ? { kind: "Role", name: binding.roleRef.name, namespace: binding.metadata.namespace }
+    : { kind: binding.roleRef.kind, name: binding.roleRef.name };
+}
+
+/** `ServiceAccount ci/runner`, `Group system:authenticated`, `ClusterRole admin`. */
+export function describeRef(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
+}
+
+/** `in every namespace` for cluster scope, `in namespace X` otherwise. */
+export function describeScope(scope: string): string {
+  return scope === "cluster" ? "cluster-wide" : `in namespace ${scope}`;
+}
+
+/** The parts every finding has, given by the engine; the rest comes from the rule. */
+export interface FindingParts {
+  severity: Severity;
+  status: Finding["status"];
+  message: string;
+  scope: string;
+  rules?: unknown[];
+  subject?: ObjectRef;
+  binding?: ObjectRef;
+  role?: ObjectRef;
+  source?: SourceLocation;
+}
+
+/** A finding of `rule`, with the rule's title, remediation and CIS item. */
+export function makeFinding(rule: AuditRule, parts: FindingParts): Finding {
+  const finding: Finding = {
+    rule: rule.id,
+    severity: parts.severity,
+    status: parts.status,
+    title: rule.title,
+    message: parts.message,
+    scope: parts.scope,
+    rules: parts.rules ?? [],
+    remediation: rule.remediation.trim(),
+  };
+  if (parts.subject) finding.subject = parts.subject;
+  if (parts.binding) finding.binding = parts.binding;
+  if (parts.role) finding.role = parts.role;
+  if (parts.source) finding.source = parts.source;
+  if (rule.cis !== "none") finding.cis = rule.cis;
+  return finding;
+}

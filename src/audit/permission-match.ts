@@ -1,0 +1,140 @@
+import { apiGroupMatches, resourceMatches, verbMatches } from "../rbac/match.js";
+import type { PolicyRule } from "../rbac/types.js";
+import type { AuditRule, PermissionPattern } from "./rule-types.js";
+
+/*
+ * Asks a role's rules the questions the catalogue's permission patterns stand for, with the RBAC
+ * engine's own matchers (so "*", "*\/scale" and exact subresources behave as in the apiserver).
+ * resourceNames are looked at separately: a rule that would match but lists resourceNames grants
+ * the permission only for those names, which we report as "restricted" rather than as full access.
+ */
+
+/** How much of a permission a rule (or role) grants. */
+export const Grant = { none: 0, restricted: 1, full: 2 } as const;
+
+/** A grant level: 0 none, 1 restricted by resourceNames, 2 full. */
+export type Grant = (typeof Grant)[keyof typeof Grant];
+
+/** A permission pattern with a position in the compiled catalogue. */
+interface IndexedPattern {
+  pattern: PermissionPattern;
+  index: number;
+}
+
+/** A permissions rule, compiled: which pattern positions belong to its anyOf and allOf. */
+export interface CompiledPermissionRule {
+  rule: AuditRule;
+  anyOf: IndexedPattern[];
+  allOf: IndexedPattern[];
+}
+
+/** Every permission pattern of a catalogue, numbered, so a policy rule is evaluated once for all of them. */
+export interface CompiledPatterns {
+  patterns: PermissionPattern[];
+  rules: CompiledPermissionRule[];
+}
+
+/** Numbers the patterns of every `permissions` rule of the catalogue. */
+export function compilePatterns(rules: readonly AuditRule[]): CompiledPatterns {
+  const patterns: PermissionPattern[] = [];
+  const number = (pattern: PermissionPattern): IndexedPattern => ({ pattern, index: patterns.push(pattern) - 1 });
+  const compiled: CompiledPermissionRule[] = [];
+  for (const rule of rules) {
+    if (rule.match.kind !== "permissions") continue;
+    compiled.push({ rule, anyOf: (rule.match.anyOf ?? []).map(number), allOf: (rule.match.allOf ?? []).map(number) });
+  }
+  return { patterns, rules: compiled };
+}
+
+function splitResource(resource: string): { combined: string; subresource: string } {
+  const slash = resource.indexOf("/");
+  return { combined: resource, subresource: slash < 0 ? "" : resource.slice(slash + 1) };
+}
+
+/** How much of one pattern one policy rule grants (any verb x group x resource of the pattern counts). */
+export function patternGrant(rule: PolicyRule, pattern: PermissionPattern): Grant {
+  for (const verb of pattern.verbs) {
+    if (!verbMatches(rule, verb)) continue;
+    for (const group of pattern.apiGroups) {
+      if (!apiGroupMatches(rule, group)) continue;
+      for (const resource of pattern.resources) {
+        const { combined, subresource } = splitResource(resource);
+        if (resourceMatches(rule, combined, subresource)) return (rule.resourceNames ?? []).length > 0 ? Grant.restricted : Grant.full;
+      }
+    }
+  }
+  return Grant.none;
+}
+
+function ruleKey(rule: PolicyRule): string {
+  const join = (list: readonly string[] | undefined): string => (list ? list.join("\u0001") : "\u0002");
+  return `${join(rule.verbs)}\u0000${join(rule.apiGroups)}\u0000${join(rule.resources)}\u0000${join(rule.resourceNames)}`;
+}
+
+/**
+ * Evaluates policy rules against every compiled pattern, remembering the answer per distinct rule:
+ * large clusters repeat the same rules thousands of times (one chart, many namespaces).
+ */
+export class PatternEvaluator {
+  readonly #compiled: CompiledPatterns;
+  readonly #cache = new Map<string, Uint8Array>();
+
+  constructor(compiled: CompiledPatterns) {
+    this.#compiled = compiled;
+  }
+
+  /** Grant levels of one policy rule, one entry per pattern position. */
+  levels(rule: PolicyRule): Uint8Array {
+    if ((rule.resources ?? []).length === 0) return EMPTY;
+    const key = ruleKey(rule);
+    let levels = this.#cache.get(key);
+    if (!levels) {
+      levels = new Uint8Array(this.#compiled.patterns.length);
+      this.#compiled.patterns.forEach((pattern, index) => {
+        (levels as Uint8Array)[index] = patternGrant(rule, pattern);
+      });
+      this.#cache.set(key, levels);
+    }
+    return levels;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** What a role grants of one permissions rule: the level and the policy rules that contribute. */
+export interface PermissionMatch {
+  grant: Grant;
+  matchedRules: PolicyRule[];
+}
+
+/**
+ * Evaluates one permissions rule against a role's rules. Patterns marked `scope: cluster` count only
+ * when the binding is cluster-wide (a RoleBinding cannot grant cluster-scoped resources).
+ */
+export function matchPermissionRule(
+  compiled: CompiledPermissionRule,
+  rules: readonly PolicyRule[],
+  ruleLevels: readonly Uint8Array[],
+  clusterWide: boolean,
+): PermissionMatch {
+  const effective = (entry: IndexedPattern): boolean => clusterWide || entry.pattern.scope !== "cluster";
+  const levelOf = (entry: IndexedPattern): Grant => {
+    let best: Grant = Grant.none;
+    for (const levels of ruleLevels) best = Math.max(best, levels[entry.index] ?? 0) as Grant;
+    return best;
+  };
+  const anyOfEntries = compiled.anyOf.filter(effective);
+  const anyOfGrant = anyOfEntries.reduce<Grant>((best, entry) => Math.max(best, levelOf(entry)) as Grant, Grant.none);
+  const allOfEffective = compiled.allOf.length > 0 && compiled.allOf.every(effective);
+  const allOfGrant = allOfEffective ? compiled.allOf.reduce<Grant>((worst, entry) => Math.min(worst, levelOf(entry)) as Grant, Grant.full) : Grant.none;
+  const grant = Math.max(anyOfGrant, allOfGrant) as Grant;
+  if (grant === Grant.none) return { grant, matchedRules: [] };
+  const contributing = [...(anyOfGrant > Grant.none ? anyOfEntries : []), ...(allOfGrant > Grant.none ? compiled.allOf : [])];
+  const matchedRules = rules.filter((_, position) => contributing.some((entry) => ((ruleLevels[position] as Uint8Array)[entry.index] ?? 0) > 0));
+  return { grant, matchedRules };
+}
+
+/** True for a rule that grants every verb on every resource of every API group (what cluster-admin is). */
+export function isFullWildcard(rule: PolicyRule): boolean {
+  return verbMatches(rule, "*") && apiGroupMatches(rule, "*") && resourceMatches(rule, "*", "");
+}

@@ -1,0 +1,45 @@
+import { aggregateClusterRoles } from "../rbac/aggregate.js";
+import { bootstrapPolicy } from "../rbac/bootstrap.js";
+import { indexSnapshot, resolveRoleRef, type RbacIndex } from "../rbac/rbac-index.js";
+import type { ClusterRole, ClusterRoleBinding, PolicyRule, RbacSnapshot, Role, RoleBinding } from "../rbac/types.js";
+
+/*
+ * The snapshot as the audit sees it. Offline, a binding to `cluster-admin`, `admin` or `view` must
+ * mean what it means on every cluster even when the manifests do not define those roles, so the
+ * bootstrap ClusterRoles the input lacks are added (only roles: default bindings come in with
+ * --with-defaults) and aggregation is resolved the way the controller-manager would. Live objects
+ * are used as stored, because the apiserver's authorizer only reads `.rules`.
+ */
+
+/** The snapshot plus lookup tables, ready for the engine. */
+export interface PreparedSnapshot {
+  snapshot: RbacSnapshot;
+  index: RbacIndex;
+  /** Names of ClusterRoles that came from the bootstrap policy, not from the input. */
+  filledClusterRoles: ReadonlySet<string>;
+  /** Resolves a binding's role: the role and its (aggregated) rules, or the upstream error sentence. */
+  resolve(binding: ClusterRoleBinding | RoleBinding): { ok: true; role: ClusterRole | Role; rules: PolicyRule[] } | { ok: false; error: string };
+}
+
+/** Prepares a snapshot for auditing. `offline` fills in bootstrap ClusterRoles and resolves aggregation. */
+export function prepareSnapshot(input: RbacSnapshot, offline: boolean): PreparedSnapshot {
+  let clusterRoles = input.clusterRoles;
+  const filled = new Set<string>();
+  if (offline) {
+    const present = new Set(input.clusterRoles.map((role) => role.metadata.name));
+    const missing = bootstrapPolicy().clusterRoles.filter((role) => !present.has(role.metadata.name));
+    for (const role of missing) filled.add(role.metadata.name);
+    clusterRoles = aggregateClusterRoles([...missing, ...input.clusterRoles]);
+  }
+  const snapshot: RbacSnapshot = { ...input, clusterRoles };
+  const index = indexSnapshot(snapshot);
+  return {
+    snapshot,
+    index,
+    filledClusterRoles: filled,
+    resolve(binding) {
+      const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
+      return resolveRoleRef(index, binding.roleRef, namespace);
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import type { Finding, ObjectRef, Severity } from "../model/report.js";
+import type { ClusterRoleBinding, PolicyRule, RoleBinding, Subject } from "../rbac/types.js";
+import { broadnessOf, rulesBeyondBaseline } from "./broad-subjects.js";
+import { bindingRef, describeRef, describeScope, makeFinding, roleRefOf } from "./finding-text.js";
+import { Grant, isFullWildcard, matchPermissionRule, type CompiledPatterns } from "./permission-match.js";
+import { lowerSeverity, raiseSeverity } from "./severity.js";
+import type { AuditRule, Catalogue } from "./rule-types.js";
+
+/** One subject of one binding, with the role's rules: everything the binding-level rules look at. */
+export interface GrantContext {
+  binding: ClusterRoleBinding | RoleBinding;
+  subject: Subject;
+  subjectRef: ObjectRef;
+  /** The role's effective rules (aggregated offline). */
+  rules: readonly PolicyRule[];
+  /** Grant levels of each rule against every compiled pattern (same order as `rules`). */
+  levels: readonly Uint8Array[];
+  /** True for ClusterRoleBindings and for RoleBindings in a privileged namespace. */
+  clusterWide: boolean;
+  /** `cluster` or the binding's namespace. */
+  scope: string;
+  /** The binding and subject are a default the cluster ships with. */
+  expected: boolean;
+}
+
+function baseSeverity(rule: AuditRule, context: GrantContext): Severity {
+  return context.clusterWide ? rule.severity : (rule.namespacedSeverity ?? rule.severity);
+}
+
+function pathText(context: GrantContext): string {
+  const role = roleRefOf(context.binding);
+  return `through ${describeRef(bindingRef(context.binding))} -> ${role.kind} ${role.name}`;
+}
+
+function finding(rule: AuditRule, context: GrantContext, severity: Severity, message: string, rules: readonly PolicyRule[]): Finding {
+  const role = roleRefOf(context.binding);
+  return makeFinding(rule, {
+    severity,
+    status: context.expected ? "expected" : "finding",
+    message,
+    scope: context.scope,
+    rules: [...rules],
+    subject: context.subjectRef,
+    binding: bindingRef(context.binding),
+    role,
+    ...(context.binding.source ? { source: context.binding.source } : {}),
+  });
+}
+
+function restrictedNames(rules: readonly PolicyRule[]): string {
+  const names = [...new Set(rules.flatMap((rule) => rule.resourceNames ?? []))];
+  return `restricted by resourceNames to ${names.join(", ")}`;
+}
+
+function broadNote(subject: Subject): string {
+  const broadness = broadnessOf(subject);
+  if (broadness === "anonymous") return " Anyone who can reach the API server, without credentials, holds it.";
+  if (broadness === "all-authenticated") return ` Every identity in ${subject.name} holds it.`;
+  return "";
+}
+
+function clusterAdminFinding(rule: AuditRule, context: GrantContext): { finding: Finding; full: boolean } | undefined {
+  const wildcards = context.rules.filter(isFullWildcard);
+  if (wildcards.length === 0) return undefined;
+  const full = wildcards.filter((policyRule) => (policyRule.resourceNames ?? []).length === 0);
+  const matched = full.length > 0 ? full : wildcards;
+  let severity = baseSeverity(rule, context);
+  if (full.length === 0) severity = lowerSeverity(severity);
+  if (broadnessOf(context.subject)) severity = "critical";
+  const power = context.scope === "cluster" ? "cluster-admin power" : `admin power over namespace ${context.scope} (a RoleBinding confines it there)`;
+  const restricted = full.length === 0 ? `, ${restrictedNames(matched)}` : "";
+  const message = `${describeRef(context.subjectRef)} holds ${power}${restricted} ${pathText(context)}.${broadNote(context.subject)}`;
+  return { finding: finding(rule, context, severity, message, matched), full: full.length > 0 };
+}
+
+function permissionFinding(compiled: CompiledPatterns["rules"][number], context: GrantContext): Finding | undefined {
+  const match = matchPermissionRule(compiled, context.rules, context.levels, context.scope === "cluster");
+  if (match.grant === Grant.none) return undefined;
+  const { rule } = compiled;
+  let severity = baseSeverity(rule, context);
+  if (match.grant === Grant.restricted) severity = lowerSeverity(severity);
+  if (broadnessOf(context.subject)) severity = raiseSeverity(severity);
+  const restricted = match.grant === Grant.restricted ? ` (${restrictedNames(match.matchedRules)})` : "";
+  const what = rule.title.charAt(0).toLowerCase() + rule.title.slice(1);
+  const message = `${describeRef(context.subjectRef)} ${what} ${describeScope(context.scope)}${restricted} ${pathText(context)}.${broadNote(context.subject)}`;
+  return finding(rule, context, severity, message, match.matchedRules);
+}
+
+function broadSubjectFinding(rule: AuditRule, context: GrantContext): Finding | undefined {
+  const broadness = broadnessOf(context.subject);
+  if (!broadness) return undefined;
+  const beyond = rulesBeyondBaseline(context.rules);
+  if (beyond.length === 0) return undefined;
+  const severity = broadness === "anonymous" ? "critical" : baseSeverity(rule, context);
+  const who = broadness === "anonymous" ? "anonymous callers" : `every identity in ${context.subject.name}`;
+  const message = `${describeRef(context.subjectRef)} gives ${who} ${beyond.length} rule${beyond.length === 1 ? "" : "s"} beyond discovery ${describeScope(context.scope)} ${pathText(context)}.`;
+  return finding(rule, context, severity, message, beyond);
+}
+
+function defaultServiceAccountFinding(rule: AuditRule, context: GrantContext): Finding | undefined {
+  if (context.subject.kind !== "ServiceAccount" || context.subject.name !== "default") return undefined;
+  const message = `${describeRef(context.subjectRef)} is bound ${pathText(context)}, so every pod of namespace ${context.subjectRef.namespace} that names no ServiceAccount gets the role.`;
+  return finding(rule, context, baseSeverity(rule, context), message, context.rules);
+}
+
+/**
+ * The binding-level findings for one subject of one binding. When the subject holds cluster-admin
+ * power through the binding, the permission rules are not reported separately for it: the
+ * cluster-admin finding already says it can do all of them.
+ */
+export function subjectFindings(catalogue: Catalogue, compiled: CompiledPatterns, context: GrantContext): Finding[] {
+  const findings: Finding[] = [];
+  let admin = false;
+  for (const rule of catalogue.rules) {
+    let found: Finding | undefined;
+    switch (rule.match.kind) {
+      case "cluster-admin": {
+        const result = clusterAdminFinding(rule, context);
+        found = result?.finding;
+        admin = result?.full ?? false;
+        break;
+      }
+      case "broad-subject":
+        found = broadSubjectFinding(rule, context);
+        break;
+      case "default-serviceaccount":
+        found = defaultServiceAccountFinding(rule, context);
+        break;
+      default:
+        break;
+    }
+    if (found) findings.push(found);
+  }
+  if (admin) return findings;
+  for (const permissionRule of compiled.rules) {
+    const found = permissionFinding(permissionRule, context);
+    if (found) findings.push(found);
+  }
+  return findings;
+}

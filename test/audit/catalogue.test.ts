@@ -1,0 +1,70 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadCatalogue } from "../../src/audit/catalogue.js";
+import { InputError } from "../../src/model/errors.js";
+
+function ruleDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "saprobe-rules-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const VALID_RULE = `rules:
+  - id: my-rule
+    title: Reads configmaps
+    severity: low
+    cis: none
+    rationale: because
+    remediation: Do not.
+    match:
+      kind: permissions
+      anyOf:
+        - { verbs: [get], apiGroups: [""], resources: [configmaps] }
+`;
+
+describe("loadCatalogue", () => {
+  it("loads the built-in catalogue, every rule with a CIS item and a remediation sentence", () => {
+    const { rules } = loadCatalogue();
+    expect(rules.length).toBeGreaterThanOrEqual(20);
+    const ids = rules.map((rule) => rule.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const rule of rules) {
+      expect(rule.remediation.trim().endsWith(".")).toBe(true);
+      expect(rule.cis).toMatch(/^(5\.1\.\d+|none)$/);
+    }
+    expect(ids).toContain("cluster-admin-binding");
+    expect(rules.find((rule) => rule.id === "cluster-admin-binding")?.cis).toBe("5.1.1");
+  });
+
+  it("loads a user's folder next to the built-in one", () => {
+    const { rules } = loadCatalogue([ruleDir({ "mine.yaml": VALID_RULE })]);
+    expect(rules.map((rule) => rule.id)).toEqual(["my-rule"]);
+  });
+
+  it("reports every problem at once with file, line and column", () => {
+    const dir = ruleDir({
+      "a.yaml": VALID_RULE.replace("severity: low", "severity: urgent").replace("Do not.", "Do not"),
+      "b.yaml": VALID_RULE.replace("kind: permissions", "kind: permissions\n      extra: 1"),
+      "c.yaml": "rules: [\n",
+    });
+    let error: unknown;
+    try {
+      loadCatalogue([dir]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const message = (error as InputError).message;
+    expect(message).toMatch(/a\.yaml:4:15: rules\.0\.severity: must be one of critical/);
+    expect(message).toMatch(/a\.yaml:\d+:\d+: rules\.0\.remediation: must match pattern/);
+    expect(message).toMatch(/b\.yaml.*unknown field "extra"/);
+    expect(message).toMatch(/c\.yaml:\d+:\d+: /);
+  });
+
+  it("refuses a rule id defined twice", () => {
+    const dir = ruleDir({ "a.yaml": VALID_RULE, "b.yaml": VALID_RULE });
+    expect(() => loadCatalogue([dir])).toThrow(/rule id "my-rule" is already defined in .*a\.yaml/);
+  });
+});
