@@ -1,0 +1,40 @@
+import type { Observation } from "./observation.js";
+import { baseResult, observeOutcome, skippedResult } from "./observation.js";
+import { resourcePath } from "./target.js";
+import type { Probe } from "./types.js";
+
+/** Paths the default policy opens to everyone (system:public-info-viewer): 200 here is expected. */
+const PUBLIC_INFO = new Set(["/version", "/healthz", "/livez", "/readyz"]);
+
+/**
+ * `anonymous`: requests without credentials (but with the cluster CA) to `/version`, `/healthz`,
+ * `/api` and a pod list. Reports what anonymous users get for each. With `expect: denied`, a 200
+ * beyond the public-info endpoints fails.
+ */
+export const anonymousProbe: Probe = async (client, connection, check, context) => {
+  if (connection.viaProxy) return skippedResult(check, "through kubectl proxy every request carries the proxy's credentials: anonymous access cannot be tested");
+  const started = performance.now();
+  const paths = ["/version", "/healthz", "/api", `${resourcePath({ resource: "pods", namespace: connection.namespace })}`];
+  const observations = await Promise.all(
+    paths.map(async (path): Promise<[string, Observation, number | undefined]> => {
+      const outcome = await client.request({ path, query: path.endsWith("/pods") ? { limit: 1 } : undefined, anonymous: true, signal: context.signal, timeoutMs: context.timeoutMs });
+      return [path, observeOutcome(outcome, `anonymous GET ${path}`), outcome.ok ? outcome.response.status : undefined];
+    }),
+  );
+  const durationMs = Math.round(performance.now() - started);
+  const evidence: Record<string, unknown> = Object.fromEntries(observations.map(([path, observation]) => [path, observation.evidence]));
+  const broken = observations.find(([, observation, status]) => observation.error && status !== 401);
+  if (broken) {
+    const [, observation] = broken;
+    return baseResult(check, { status: "error", expected: check.expect, observed: observation.observed, message: observation.message, evidence, durationMs, error: observation.error ?? { code: "anonymous", message: observation.message } });
+  }
+  const beyondPublic = observations.filter(([path, observation]) => !PUBLIC_INFO.has(path) && observation.decision === "allowed");
+  const observed = beyondPublic.length > 0 ? "allowed" : "denied";
+  const summary = observations.map(([path, , status]) => `${path} ${status}`).join(", ");
+  const anonymousDisabled = observations.every(([, , status]) => status === 401);
+  const status = check.expect === "any" || check.expect === observed ? "pass" : "fail";
+  const verdict = observed === "allowed"
+    ? `anonymous users get ${beyondPublic.map(([path]) => path).join(" and ")} beyond the public-info endpoints`
+    : anonymousDisabled ? "anonymous authentication is off: every request gets 401" : "anonymous users get only the public-info endpoints";
+  return baseResult(check, { status, expected: check.expect, observed, message: `${verdict} (${summary})${status === "fail" ? `, expected ${check.expect}` : ""}`, evidence, durationMs });
+};

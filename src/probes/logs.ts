@@ -1,0 +1,33 @@
+import { decisionResult, observeOutcome, type Observation } from "./observation.js";
+import { resolveNamespace, resourcePath } from "./target.js";
+import type { Probe } from "./types.js";
+
+/** Bytes of log asked for: enough to show access works, never a whole log. */
+const LOG_LIMIT_BYTES = 4096;
+
+/**
+ * `logs`: reads a pod's log (`pods/log`), optionally following it for `followSeconds`. A follow
+ * that is still streaming when its time is up ended its body late, not badly: the headers (200)
+ * came, so access was allowed. 400 answers (container not started, several containers) come after
+ * authorization and show the server's reason.
+ */
+export const logsProbe: Probe = async (client, connection, check, context) => {
+  const started = performance.now();
+  const { namespace, source } = await resolveNamespace(check, connection, context);
+  const path = resourcePath({ resource: "pods", namespace, name: check.name ?? "", subresource: "log" });
+  const follow = (check.followSeconds ?? 0) > 0;
+  const query = { container: check.container, follow: follow || undefined, limitBytes: LOG_LIMIT_BYTES };
+  const timeoutMs = follow ? Math.min((check.followSeconds ?? 0) * 1000, context.timeoutMs * 10) : context.timeoutMs;
+  const outcome = await client.request({ path, query, signal: context.signal, timeoutMs });
+  const what = `read the log of pod "${check.name}"${check.container ? ` container "${check.container}"` : ""} in namespace "${namespace}"`;
+  let observation: Observation;
+  if (!outcome.ok && outcome.failure.code === "body-timeout" && follow) {
+    observation = { observed: "allowed", decision: "allowed", message: `${what}: allowed, followed for ${check.followSeconds}s`, evidence: { httpStatus: 200, followedSeconds: check.followSeconds } };
+  } else {
+    observation = observeOutcome(outcome, what);
+    if (outcome.ok && outcome.response.status === 200) observation.evidence.bytes = Buffer.byteLength(outcome.response.text);
+  }
+  observation.evidence.namespace = namespace;
+  observation.evidence.namespaceSource = source;
+  return decisionResult(check, observation, { request: { method: "GET", path }, durationMs: Math.round(performance.now() - started) });
+};

@@ -1,0 +1,81 @@
+import type { WatchEvent } from "../kube/types.js";
+import { decisionResult, observeFailure, observeResponse, type Observation } from "./observation.js";
+import { statusOf } from "./status-object.js";
+import { describeScope, resolveNamespace, resourcePath } from "./target.js";
+import type { Probe } from "./types.js";
+
+/** Server-side bound of the watch when the check sets none: short, the probe never waits for it. */
+const DEFAULT_WATCH_SECONDS = 5;
+
+const nextTick = (): Promise<"none"> => new Promise((resolve) => setImmediate(() => resolve("none")));
+
+/**
+ * Looks at the first event only if it is already there. An authorized watch answers 200 at once
+ * and may stay quiet for minutes, so the probe never waits for an event that may never come.
+ */
+async function firstEventIfReady(events: AsyncIterable<WatchEvent>): Promise<WatchEvent | "none" | "ended"> {
+  const iterator = events[Symbol.asyncIterator]();
+  const first = await Promise.race([iterator.next(), nextTick()]);
+  if (first === "none") return "none";
+  return first.done ? "ended" : first.value;
+}
+
+function describeEvent(observation: Observation, event: WatchEvent | "none" | "ended"): void {
+  if (event === "none") {
+    observation.evidence.stream = "open";
+    observation.message += ", stream open";
+    return;
+  }
+  if (event === "ended") {
+    observation.evidence.stream = "ended";
+    observation.message += ", the stream ended at once";
+    return;
+  }
+  observation.evidence.firstEvent = event.type;
+  if (event.type !== "ERROR") {
+    observation.message += `, first event ${event.type}`;
+    return;
+  }
+  const status = statusOf(event.object);
+  observation.evidence.errorEvent = status ?? event.object;
+  const gone = status?.code === 410;
+  const text = `the watch sent an ERROR event${gone ? " (410 Gone: resourceVersion too old)" : ""}${status?.message ? `: ${status.message}` : ""}`;
+  observation.message += `, but ${text}`;
+  observation.error = { code: gone ? "watch-gone" : "watch-error-event", message: text };
+}
+
+/**
+ * `watch`: a real, bounded watch (`allowWatchBookmarks`, `timeoutSeconds`). Passes as soon as the
+ * server answers 200 with an open stream (or on the first event); reports ERROR events and 410
+ * Gone; closes the stream before returning, so it never hangs.
+ */
+export const watchProbe: Probe = async (client, connection, check, context) => {
+  const started = performance.now();
+  const { namespace, source } = await resolveNamespace(check, connection, context);
+  const path = resourcePath({ ...check, resource: check.resource ?? "", namespace, name: undefined });
+  const query = { watch: true, allowWatchBookmarks: true, timeoutSeconds: check.timeoutSeconds ?? DEFAULT_WATCH_SECONDS };
+  const stop = new AbortController();
+  const signal = AbortSignal.any([context.signal, stop.signal]);
+  const what = `watch ${check.resource} ${describeScope(check, namespace)}`;
+  let observation: Observation;
+  try {
+    const outcome = await client.watch({ path, query, signal, timeoutMs: context.timeoutMs });
+    if (!outcome.ok) {
+      observation = observeFailure(outcome.failure, what);
+    } else if (outcome.events === undefined) {
+      observation = observeResponse(outcome.response, what);
+      if (outcome.status === 410) observation.error = { code: "watch-gone", message: "410 Gone before streaming" };
+    } else {
+      observation = { observed: "allowed", decision: "allowed", message: `${what}: allowed (${outcome.status})`, evidence: { httpStatus: outcome.status } };
+      describeEvent(observation, await firstEventIfReady(outcome.events));
+    }
+  } finally {
+    stop.abort();
+  }
+  observation.evidence.namespace = namespace;
+  observation.evidence.namespaceSource = source;
+  const result = decisionResult(check, observation, { request: { method: "GET", path: `${path}?watch=true` }, durationMs: Math.round(performance.now() - started) });
+  // An ERROR event means the watch cannot be used even though it was authorized: never a pass.
+  if (observation.error && result.status === "pass") result.status = "error";
+  return result;
+};
