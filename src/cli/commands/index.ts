@@ -1,5 +1,7 @@
 import type { Command } from "../command.js";
+import { configCommand } from "./config.js";
+import { runCommand } from "./run.js";
 import { validateCommand } from "./validate.js";
 
 /** Every command, in the order `saprobe --help` lists them. Each lives in its own module. */
-export const commands: readonly Command[] = [validateCommand];
+export const commands: readonly Command[] = [runCommand, validateCommand, configCommand];
