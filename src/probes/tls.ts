@@ -53,7 +53,7 @@ export const tlsProbe: Probe = async (_client, connection, check, context) => {
   if (observed === undefined && !outcome.ok) {
     return baseResult(check, { status: "error", expected, observed: outcome.failure.code, message: `GET /version with the system CA bundle: ${outcome.failure.message}`, evidence: { failure: outcome.failure.code }, request, durationMs, error: { code: `transport-${outcome.failure.code}`, message: outcome.failure.message } });
   }
-  const evidence: Record<string, unknown> = outcome.ok ? { httpStatus: outcome.response.status } : { tlsCode: outcome.failure.tlsCode, tlsMessage: outcome.failure.message };
+  const evidence: Record<string, unknown> = outcome.ok ? { httpStatus: outcome.response.status } : { tlsCode: outcome.failure.tlsCode };
   const description = DESCRIPTIONS[observed as string] ?? `rejected the certificate (${outcome.ok ? "" : (outcome.failure.tlsCode ?? outcome.failure.message)})`;
   const status: CheckResult["status"] = expected === "any" || observed === expected ? "pass" : "fail";
   const message = `the system CA bundle ${description}${status === "fail" ? `; expected ${expected}` : ""}`;
