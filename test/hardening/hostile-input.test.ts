@@ -24,6 +24,7 @@ interface BadCase {
 }
 
 const checkFiles: Reader = { name: "validate", argv: (file) => ["validate", file], accepted: [0] };
+const kubeconfigs: Reader = { name: "config view", argv: (file) => ["config", "view", "-o", "json", "--kubeconfig", file], accepted: [0] };
 
 const generic: BadCase[] = [
   { file: "any/not-yaml.yaml", position: true },
@@ -43,6 +44,16 @@ const matrix: { reader: Reader; bad: BadCase[]; unusual: string[] }[] = [
     reader: checkFiles,
     bad: [...generic, { file: "checks/wrong-types.yaml", position: true }, { file: "checks/missing-required.yaml", position: true }],
     unusual: ["unusual/checks/checks.json", "unusual/checks/crlf.yaml", "unusual/checks/bom.yaml", "unusual/checks/comments.yaml"],
+  },
+  {
+    reader: kubeconfigs,
+    // Duplicate keys are left out on purpose: kubectl accepts them in a kubeconfig (the last wins) and so does saprobe.
+    bad: [
+      ...generic.filter((item) => item.file !== "any/duplicate-keys.yaml"),
+      { file: "kubeconfig/wrong-types.yaml", position: false },
+      { file: "kubeconfig/missing-required.yaml", position: false },
+    ],
+    unusual: ["unusual/kubeconfig/kubeconfig.json", "unusual/kubeconfig/crlf.yaml", "unusual/kubeconfig/bom.yaml", "unusual/kubeconfig/comments.yaml"],
   },
 ];
 
