@@ -59,16 +59,29 @@ function details(summary: string, body: string[]): string[] {
 function remediationLines(report: Report): string[] {
   const lines: string[] = [];
   for (const result of report.results) {
-    if (result.status === "pass") continue;
+    if (result.status !== "fail" && result.status !== "error") continue;
     const evidence = describeEvidence(result.evidence);
     const fix = result.remediation ? ` ${cell(result.remediation)}` : "";
-    lines.push(`- ${code(result.id)}:${fix}${evidence ? ` Evidence: ${cell(evidence)}` : ""}`);
+    if (fix || evidence) lines.push(`- ${code(result.id)}:${fix}${evidence ? ` Evidence: ${cell(evidence)}` : ""}`);
   }
   for (const finding of report.findings) {
     if (finding.status !== "finding" || finding.suppressed) continue;
     lines.push(`- ${code(finding.rule)} ${cell(describeObject(finding.subject))}: ${cell(finding.remediation)}`);
   }
   return lines;
+}
+
+function counts(report: Report): string {
+  const { summary } = report;
+  const parts: string[] = [];
+  if (report.command === "run" || report.results.length > 0) {
+    parts.push(`**Checks:** ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} could not tell`);
+  }
+  if (report.command === "audit" || report.findings.length > 0) {
+    const findings = summary.findings;
+    parts.push(`**Findings:** ${findings.critical} critical, ${findings.high} high, ${findings.medium} medium, ${findings.low} low, ${findings.info} info, ${summary.unknown} unknown`);
+  }
+  return parts.join(" · ");
 }
 
 /** A summary for a pull-request comment: outcome first, problems next, everything else folded. */
@@ -80,9 +93,7 @@ export const renderMarkdown: Renderer = (report) => {
     "",
     `Target ${code(target.server ?? "(no server)")}${identity} via ${cell(target.source)} · saprobe ${cell(report.tool.version)} · ${cell(report.finishedAt)}`,
     "",
-    `**Checks:** ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} errors · ` +
-      `**Findings:** ${summary.findings.critical} critical, ${summary.findings.high} high, ${summary.findings.medium} medium, ` +
-      `${summary.findings.low} low, ${summary.findings.info} info, ${summary.unknown} unknown`,
+    counts(report),
   ];
   if (report.errors.length > 0) lines.push("", "**Errors**", "", ...report.errors.map((error) => `- ${code(error.code)}: ${cell(error.message)}`));
   const problems = report.results.filter((result) => result.status === "fail" || result.status === "error");

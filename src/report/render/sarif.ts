@@ -17,10 +17,9 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.
 
 interface SarifRule {
   id: string;
-  name: string;
   shortDescription: { text: string };
-  fullDescription?: { text: string };
-  help?: { text: string };
+  fullDescription: { text: string };
+  help: { text: string };
   defaultConfiguration: { level: "error" | "warning" | "note" };
   properties: Record<string, unknown>;
 }
@@ -29,17 +28,15 @@ function text(value: string): string {
   return stripControl(value);
 }
 
-/** PascalCase rule name, as SARIF viewers show it next to the id. */
-function ruleName(id: string): string {
-  return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((word) => word[0]?.toUpperCase() + word.slice(1)).join("") || "Rule";
-}
-
+// No `name`: our ids are already readable, and SARIF asks tools to omit a name equal to the id.
+// GitHub requires fullDescription and help on every rule.
 function makeRule(id: string, title: string, severity: Severity, remediation: string | undefined, tags: string[], cis?: string): SarifRule {
+  const description = text(title) || id;
   return {
     id,
-    name: ruleName(id),
-    shortDescription: { text: text(title) || id },
-    ...(remediation ? { fullDescription: { text: text(title) || id }, help: { text: text(remediation) } } : {}),
+    shortDescription: { text: description },
+    fullDescription: { text: description },
+    help: { text: remediation ? text(remediation) : "No remediation text was given for this check; see the report for its evidence." },
     defaultConfiguration: { level: LEVELS[severity] },
     properties: { tags: ["security", "kubernetes", ...tags], "security-severity": SECURITY_SEVERITY[severity], ...(cis ? { cis } : {}) },
   };

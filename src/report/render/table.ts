@@ -52,7 +52,7 @@ function header(report: Report): string {
 function remediationLines(report: Report): string[] {
   const lines: string[] = [];
   for (const result of report.results) {
-    if (result.status === "pass") continue;
+    if (result.status !== "fail" && result.status !== "error") continue;
     const evidence = Object.keys(result.evidence).length > 0 ? ` Evidence: ${describeEvidence(result.evidence)}.` : "";
     if (result.remediation || evidence) lines.push(`- ${result.id}: ${result.remediation ?? ""}${evidence}`);
   }
@@ -64,9 +64,15 @@ function remediationLines(report: Report): string[] {
 
 function summaryLines(report: Report): string[] {
   const summary = report.summary;
-  const checks = [`${summary.pass} passed`, `${summary.fail} failed`, `${summary.skip} skipped`, `${summary.error} errors`];
-  const findings = Object.entries(summary.findings).map(([severity, count]) => `${count} ${severity}`);
-  return [`Checks: ${checks.join(", ")}.`, `Findings: ${findings.join(", ")}, ${summary.unknown} unknown.`];
+  const lines: string[] = [];
+  if (report.command === "run" || report.results.length > 0) {
+    lines.push(`Checks: ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} could not tell.`);
+  }
+  if (report.command === "audit" || report.findings.length > 0) {
+    const findings = Object.entries(summary.findings).map(([severity, count]) => `${count} ${severity}`);
+    lines.push(`Findings: ${findings.join(", ")}, ${summary.unknown} unknown.`);
+  }
+  return lines;
 }
 
 const OUTCOME_COLORS: Record<Report["summary"]["outcome"], ColorName> = { passed: "green", failed: "red", "could-not-run": "magenta" };

@@ -1,0 +1,30 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { renderers } from "../../src/report/render/index.js";
+import { sampleReports } from "./sample-reports.js";
+
+// Golden files: review a change to one like a change to the code. Regenerate with
+// UPDATE_GOLDEN=1 npx vitest run --project unit test/report/golden.test.ts
+const directory = new URL("./golden/", import.meta.url);
+const cases: Array<[string, "table" | "markdown", string, number]> = [
+  ["failures", "table", "failures.table.txt", 100],
+  ["failures", "table", "failures.narrow.table.txt", 60],
+  ["audit-findings", "table", "audit-findings.table.txt", 120],
+  ["empty-run", "table", "empty-run.table.txt", 80],
+  ["could-not-run", "table", "could-not-run.table.txt", 100],
+  ["failures", "markdown", "failures.md", 80],
+  ["audit-findings", "markdown", "audit-findings.md", 80],
+  ["all-pass", "markdown", "all-pass.md", 80],
+];
+
+describe("golden output", () => {
+  it.each(cases)("%s as %s matches %s", (name, format, file, width) => {
+    const output = renderers[format](sampleReports[name]!, { color: false, width });
+    const path = new URL(file, directory);
+    if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) {
+      mkdirSync(directory, { recursive: true });
+      writeFileSync(path, output);
+    }
+    expect(output).toBe(readFileSync(path, "utf8"));
+  });
+});

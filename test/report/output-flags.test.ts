@@ -1,0 +1,70 @@
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { parseArgs } from "../../src/cli/args.js";
+import type { CommandIo } from "../../src/cli/command.js";
+import { InputError, UsageError } from "../../src/model/errors.js";
+import { emitReport, outputFlags, renderOptionsFor } from "../../src/report/output-flags.js";
+import { sampleReports } from "./sample-reports.js";
+
+function fakeIo(options: { tty?: boolean; env?: NodeJS.ProcessEnv; columns?: number; cwd?: string } = {}) {
+  const stdout = Object.assign(new PassThrough(), { isTTY: options.tty ?? false, columns: options.columns });
+  const stderr = Object.assign(new PassThrough(), { isTTY: false });
+  let out = "";
+  stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const io: CommandIo = { stdout, stderr, stdin: new PassThrough(), env: options.env ?? {}, cwd: options.cwd ?? tmpdir() };
+  return { io, output: () => out };
+}
+
+const parse = (argv: string[]) => parseArgs(argv, outputFlags, "run");
+
+describe("outputFlags", () => {
+  it("accept -o FORMAT and --out DIR, and reject unknown formats", () => {
+    const args = parse(["-o", "sarif", "--out", "reports/"]);
+    expect(args.flags.output).toBe("sarif");
+    expect(args.flags.out).toBe("reports/");
+    expect(parse([]).flags.output).toBe("table");
+    expect(() => parse(["-o", "html"])).toThrow(UsageError);
+  });
+});
+
+describe("renderOptionsFor", () => {
+  it("colours only on a terminal without NO_COLOR, and uses its width", () => {
+    expect(renderOptionsFor(fakeIo({ tty: true, columns: 91 }).io)).toEqual({ color: true, width: 91 });
+    expect(renderOptionsFor(fakeIo({ tty: true, columns: 91, env: { NO_COLOR: "1" } }).io).color).toBe(false);
+    expect(renderOptionsFor(fakeIo({ tty: true, env: { NO_COLOR: "" } }).io).color).toBe(true);
+    expect(renderOptionsFor(fakeIo({ tty: false }).io)).toEqual({ color: false, width: 120 });
+    expect(renderOptionsFor(fakeIo({ tty: false, env: { COLUMNS: "70" } }).io).width).toBe(70);
+  });
+});
+
+describe("emitReport", () => {
+  it("prints the chosen format and returns the report's exit code", async () => {
+    const { io, output } = fakeIo();
+    expect(await emitReport(sampleReports.failures!, parse(["-o", "json"]), io)).toBe(1);
+    expect(JSON.parse(output()).summary.outcome).toBe("failed");
+    const pass = fakeIo();
+    expect(await emitReport(sampleReports["all-pass"]!, parse([]), pass.io)).toBe(0);
+    expect(pass.output()).toContain("Outcome: PASSED");
+    expect(await emitReport(sampleReports["could-not-run"]!, parse(["-o", "markdown"]), fakeIo().io)).toBe(3);
+  });
+
+  it("writes the four files under --out, relative to the working directory", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "saprobe-cwd-"));
+    const { io } = fakeIo({ cwd });
+    await emitReport(sampleReports["audit-findings"]!, parse(["--out", "reports/"]), io);
+    expect(readdirSync(join(cwd, "reports")).sort()).toEqual(["report.json", "report.md", "report.sarif", "report.xml"]);
+  });
+
+  it("names --out when the directory cannot be written, after printing the report", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "saprobe-cwd-"));
+    writeFileSync(join(cwd, "blocked"), "");
+    const { io, output } = fakeIo({ cwd });
+    const failure = emitReport(sampleReports.failures!, parse(["--out", "blocked/reports"]), io);
+    await expect(failure).rejects.toThrow(InputError);
+    await expect(failure).rejects.toThrow(/--out blocked\/reports/);
+    expect(output()).toContain("Outcome: FAILED");
+  });
+});
