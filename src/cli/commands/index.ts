@@ -1,7 +1,8 @@
 import type { Command } from "../command.js";
 import { configCommand } from "./config.js";
 import { runCommand } from "./run.js";
+import { tokenCommand } from "./token.js";
 import { validateCommand } from "./validate.js";
 
 /** Every command, in the order `saprobe --help` lists them. Each lives in its own module. */
-export const commands: readonly Command[] = [runCommand, validateCommand, configCommand];
+export const commands: readonly Command[] = [runCommand, tokenCommand, validateCommand, configCommand];
