@@ -1,0 +1,93 @@
+import type { RbacObject, RbacSnapshot } from "../rbac/types.js";
+import { locatePath } from "./locate.js";
+import type { Located, ParsedDocument } from "./parse.js";
+import { RBAC_KINDS, validateObject, type RbacKind } from "./validate.js";
+
+/*
+ * From parsed documents to typed RBAC objects: unwraps `kind: List` / `*List`, ignores kinds that
+ * are not RBAC or ServiceAccount, validates the rest, fills the namespace kubectl would, and records
+ * where each object came from.
+ */
+
+const API_VERSION: Record<RbacKind, string> = {
+  Role: "rbac.authorization.k8s.io/v1",
+  ClusterRole: "rbac.authorization.k8s.io/v1",
+  RoleBinding: "rbac.authorization.k8s.io/v1",
+  ClusterRoleBinding: "rbac.authorization.k8s.io/v1",
+  ServiceAccount: "v1",
+};
+const NAMESPACED = new Set<RbacKind>(["Role", "RoleBinding", "ServiceAccount"]);
+
+/** Where converted objects go. */
+export interface Collector {
+  snapshot: RbacSnapshot;
+  ignored: number;
+  problems: Located[];
+  defaultNamespace: string;
+}
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes("/") ? (apiVersion.split("/")[0] as string) : "";
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const SNAPSHOT_LIST: Record<RbacKind, keyof RbacSnapshot> = {
+  Role: "roles",
+  ClusterRole: "clusterRoles",
+  RoleBinding: "roleBindings",
+  ClusterRoleBinding: "clusterRoleBindings",
+  ServiceAccount: "serviceAccounts",
+};
+
+function report(collector: Collector, file: string, document: ParsedDocument, path: (string | number)[], message: string, atKey = false): void {
+  const position = locatePath(document.text, path, { key: atKey });
+  collector.problems.push({ file, document: document.document, line: document.startLine + position.line - 1, column: position.column, message });
+}
+
+function convert(collector: Collector, file: string, document: ParsedDocument, value: Record<string, unknown>, path: (string | number)[]): void {
+  const kind = value.kind;
+  const apiVersion = value.apiVersion;
+  if (typeof kind !== "string" || typeof apiVersion !== "string") {
+    report(collector, file, document, path, "every object needs a string apiVersion and kind");
+    return;
+  }
+  if (kind.endsWith("List") && Array.isArray(value.items)) {
+    value.items.forEach((item, index) => {
+      if (isRecord(item)) convert(collector, file, document, item, [...path, "items", index]);
+      else report(collector, file, document, [...path, "items", index], "a List item must be an object");
+    });
+    return;
+  }
+  if (!(RBAC_KINDS as readonly string[]).includes(kind) || groupOf(apiVersion) !== groupOf(API_VERSION[kind as RbacKind])) {
+    collector.ignored++;
+    return;
+  }
+  const rbacKind = kind as RbacKind;
+  const label = `${kind} ${JSON.stringify(isRecord(value.metadata) ? (value.metadata.name ?? "") : "")}`;
+  if (apiVersion !== API_VERSION[rbacKind]) {
+    report(collector, file, document, [...path, "apiVersion"], `${label}: apiVersion ${apiVersion} is not served by current Kubernetes; use ${API_VERSION[rbacKind]}`);
+    return;
+  }
+  const problems = validateObject(rbacKind, value);
+  for (const problem of problems) report(collector, file, document, [...path, ...problem.path], `${label}: ${problem.field}: ${problem.message}`, problem.atKey);
+  if (problems.length > 0) return;
+  const metadata = { ...(value.metadata as Record<string, unknown>) };
+  if (NAMESPACED.has(rbacKind)) metadata.namespace ??= collector.defaultNamespace;
+  else delete metadata.namespace;
+  const object = { ...value, metadata, source: { file, line: document.line, document: document.document } } as Record<string, unknown>;
+  if (rbacKind === "Role" || rbacKind === "ClusterRole") object.rules ??= [];
+  if (rbacKind === "RoleBinding" || rbacKind === "ClusterRoleBinding") object.subjects ??= [];
+  (collector.snapshot[SNAPSHOT_LIST[rbacKind]] as RbacObject[]).push(object as unknown as RbacObject);
+}
+
+/** Converts one parsed document (an object or a List of them) into the collector. */
+export function collectDocument(collector: Collector, file: string, document: ParsedDocument): void {
+  if (!isRecord(document.value)) {
+    report(collector, file, document, [], `document ${document.document} is not an object (a YAML mapping)`);
+    return;
+  }
+  convert(collector, file, document, document.value, []);
+}

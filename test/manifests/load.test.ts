@@ -1,0 +1,129 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { loadManifests } from "../../src/manifests/index.js";
+import { InputError } from "../../src/model/errors.js";
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "saprobe-manifests-"));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(root, name, ".."), { recursive: true });
+    writeFileSync(join(root, name), content);
+  }
+  return root;
+}
+
+async function loadError(files: Record<string, string>, paths = Object.keys(files), options = {}): Promise<InputError> {
+  const cwd = workspace(files);
+  const error = await loadManifests(paths, { cwd, ...options }).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+}
+
+const role = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+  namespace: team
+rules:
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get"]
+`;
+
+describe("loadManifests", () => {
+  it("reads multi-document YAML with comment-only documents, keeping file, line and document", async () => {
+    const text = `# leading comment\n---\n# only a comment\n---\n${role}---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: bot\n`;
+    const { snapshot, files, ignored } = await loadManifests(["a.yaml"], { cwd: workspace({ "a.yaml": text }) });
+    expect(files).toEqual(["a.yaml"]);
+    expect(ignored).toBe(0);
+    expect(snapshot.roles[0]?.source).toEqual({ file: "a.yaml", line: 5, document: 1 });
+    expect(snapshot.serviceAccounts[0]?.metadata).toEqual({ name: "bot", namespace: "default" });
+    expect(snapshot.serviceAccounts[0]?.source).toEqual({ file: "a.yaml", line: 15, document: 2 });
+  });
+
+  it("accepts CRLF line endings and a byte-order mark", async () => {
+    const text = `\uFEFF${role}---\n${role.replace("reader", "writer")}`.replace(/\n/g, "\r\n");
+    const { snapshot } = await loadManifests(["crlf.yaml"], { cwd: workspace({ "crlf.yaml": text }) });
+    expect(snapshot.roles.map((item) => [item.metadata.name, item.source?.line])).toEqual([
+      ["reader", 1],
+      ["writer", 11],
+    ]);
+    expect(snapshot.roles[0]?.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]);
+  });
+
+  it("unwraps kind: List and *List items, ignores other kinds, reads JSON", async () => {
+    const list = { apiVersion: "v1", kind: "List", items: [{ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "c" }, rules: null }, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }] };
+    const roleList = `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBindingList\nitems:\n- apiVersion: rbac.authorization.k8s.io/v1\n  kind: RoleBinding\n  metadata: {name: b, namespace: ns1}\n  roleRef: {kind: ClusterRole, name: c}\n`;
+    const { snapshot, ignored } = await loadManifests(["list.json", "bindings.yml"], { cwd: workspace({ "list.json": JSON.stringify(list, null, "\t"), "bindings.yml": roleList }) });
+    expect(snapshot.clusterRoles[0]).toMatchObject({ metadata: { name: "c" }, rules: [], source: { file: "list.json" } });
+    expect(snapshot.roleBindings[0]).toMatchObject({ metadata: { name: "b", namespace: "ns1" }, subjects: [] });
+    expect(ignored).toBe(1);
+  });
+
+  it("walks directories recursively, only .yaml/.yml/.json, in name order", async () => {
+    const cwd = workspace({ "dir/b.yaml": role, "dir/sub/a.yml": role.replace("reader", "other"), "dir/notes.txt": "not yaml: [", "dir/c.json": "{}" });
+    await expect(loadManifests(["dir"], { cwd })).rejects.toThrow(/every object needs a string apiVersion and kind/);
+    writeFileSync(join(cwd, "dir/c.json"), JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "n" } }));
+    const { files, snapshot } = await loadManifests(["dir"], { cwd });
+    expect(files).toEqual(["dir/b.yaml", "dir/c.json", "dir/sub/a.yml"]);
+    expect(snapshot.roles.map((item) => item.metadata.name)).toEqual(["reader", "other"]);
+  });
+
+  it("reads - from stdin", async () => {
+    const { snapshot, files } = await loadManifests(["-"], { stdin: Readable.from([Buffer.from(role)]) });
+    expect(files).toEqual(["-"]);
+    expect(snapshot.roles[0]?.source?.file).toBe("-");
+  });
+
+  it("locates a schema error at the field, with file, document, line and column", async () => {
+    const bad = `${role}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: broken\nrules:\n- apiGroups: [""]\n  resources: ["pods"]\n  verbs: get\n`;
+    const error = await loadError({ "bad.yaml": bad });
+    expect([error.file, error.line, error.column]).toEqual(["bad.yaml", 18, 10]);
+    expect(error.message).toContain('document 1: ClusterRole "broken": rules[0].verbs: must be array');
+  });
+
+  it("names unknown fields and missing required ones, reporting every problem at once", async () => {
+    const text = `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\n  namespace: n\nroleref:\n  kind: Role\n  name: r\n`;
+    const error = await loadError({ "b.yaml": text });
+    expect([error.line, error.column]).toEqual([1, 1]);
+    expect(error.message).toContain('document 0: RoleBinding "b": roleRef: required field is missing');
+    expect(error.message).toContain('b.yaml:6:1: document 0: RoleBinding "b": roleref: unknown field');
+  });
+
+  it("refuses duplicate keys, with the line of the duplicate", async () => {
+    const error = await loadError({ "dup.yaml": `${role}---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  name: b\n` });
+    expect(error.message).toContain("duplicated mapping key");
+    expect([error.line, error.column]).toEqual([15, 3]);
+  });
+
+  it("reports YAML syntax errors with line and column", async () => {
+    const error = await loadError({ "syntax.yaml": "apiVersion: v1\nkind: [ServiceAccount\nmetadata: {}\n" });
+    expect(error.file).toBe("syntax.yaml");
+    expect(error.line).toBe(3);
+    expect(error.message).toContain("YAML syntax");
+  });
+
+  it("enforces the file size, alias and depth limits", async () => {
+    expect((await loadError({ "big.yaml": role }, ["big.yaml"], { maxFileBytes: 10 })).message).toContain("larger than the 10-byte limit");
+    const laughs = ["a: &a [x, x]", ...Array.from({ length: 8 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [*${String.fromCharCode(97 + index)}, *${String.fromCharCode(97 + index)}]`)].join("\n");
+    expect((await loadError({ "laughs.yaml": `kind: X\napiVersion: v1\n${laughs}\n` })).message).toContain("YAML aliases");
+    const deep = `apiVersion: v1\nkind: ConfigMap\ndata: ${"[".repeat(100)}${"]".repeat(100)}\n`;
+    expect((await loadError({ "deep.yaml": deep })).message).toContain("nesting deeper than 64 levels");
+  });
+
+  it("rejects apiVersions Kubernetes no longer serves for RBAC kinds", async () => {
+    const error = await loadError({ "old.yaml": role.replace("rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1") });
+    expect(error.message).toContain("use rbac.authorization.k8s.io/v1");
+    expect(error.line).toBe(1);
+  });
+
+  it("names a missing path", async () => {
+    await expect(loadManifests(["nope.yaml"], { cwd: workspace({}) })).rejects.toThrow("no such file or directory: nope.yaml");
+  });
+});
