@@ -1,0 +1,110 @@
+import type { ChildProcess } from "node:child_process";
+import { createServer, type Server } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inClusterEnv, makeServiceAccountMount, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
+import { grantListWatch, saprobeRun, serviceAccountWithToken, startKubectlProxy, statuses } from "./scenario.js";
+
+const LIST_WATCH = ["list-nodes", "list-pods", "list-pods-all", "watch-nodes", "watch-pods"];
+
+let namespace: string;
+let readerToken: string;
+let nobodyToken: string;
+const proxies: ChildProcess[] = [];
+
+beforeAll(async () => {
+  namespace = await uniqueNamespace("run");
+  [readerToken, nobodyToken] = await Promise.all([serviceAccountWithToken(namespace, "reader"), serviceAccountWithToken(namespace, "nobody")]);
+  await grantListWatch(namespace, "reader");
+});
+
+afterAll(() => {
+  for (const proxy of proxies) proxy.kill();
+});
+
+describe("saprobe run, an SA that may list and watch nodes and pods", () => {
+  it("in-cluster (mount + KUBERNETES_SERVICE_*): every default check passes, exit 0", async () => {
+    const dir = makeServiceAccountMount(namespace, readerToken);
+    const { code, report, stderr } = await saprobeRun(["--in-cluster", "--sa-dir", dir], inClusterEnv());
+    expect(stderr).toBe("");
+    expect(statuses(report)).toEqual({
+      "tls-system-ca": "pass", anonymous: "pass", version: "pass", whoami: "pass", token: "pass",
+      "list-nodes": "pass", "list-pods": "pass", "list-pods-all": "pass", "watch-nodes": "pass", "watch-pods": "pass",
+    });
+    expect(code).toBe(0);
+    expect(report.target).toMatchObject({ source: "in-cluster", identity: { username: `system:serviceaccount:${namespace}:reader`, source: "SelfSubjectReview" }, serverVersion: testCluster().version });
+    const listPods = report.results.find((result) => result.id === "list-pods");
+    expect(listPods).toMatchObject({ expected: "allowed", observed: "allowed", evidence: { httpStatus: 200, namespace } });
+    expect(report.results.find((result) => result.id === "tls-system-ca")?.evidence.tlsCode).toMatch(/UNABLE_TO|SELF_SIGNED/);
+    expect(report.results.find((result) => result.id === "token")?.evidence).toMatchObject({ kind: "bound", namespaceClaim: namespace, mountNamespace: namespace, accepted: "accepted" });
+    expect(JSON.stringify(report)).not.toContain(readerToken);
+  });
+
+  it("kubeconfig: the same verdicts", async () => {
+    const kubeconfig = writeKubeconfig({ token: readerToken }, { namespace });
+    const { code, report } = await saprobeRun(["--kubeconfig", kubeconfig]);
+    expect(report.target.source).toBe("kubeconfig");
+    expect(LIST_WATCH.map((id) => statuses(report)[id])).toEqual(["pass", "pass", "pass", "pass", "pass"]);
+    expect(code).toBe(0);
+  });
+
+  it("the real kubectl proxy --port=0: list and watch pass, TLS, anonymous and token checks are skipped", async () => {
+    const proxy = await startKubectlProxy(writeKubeconfig({ token: readerToken }, { namespace }));
+    proxies.push(proxy.process);
+    const { code, report } = await saprobeRun(["--server", proxy.url, "--namespace", namespace]);
+    expect(statuses(report)).toMatchObject({ "tls-system-ca": "skip", anonymous: "skip", token: "skip", version: "pass", whoami: "pass", "list-pods": "pass", "watch-nodes": "pass", "watch-pods": "pass" });
+    expect(report.target.identity?.username).toBe(`system:serviceaccount:${namespace}:reader`);
+    expect(code).toBe(0);
+  });
+});
+
+describe("saprobe run, an SA that may not list or watch", () => {
+  it("reports each list and watch as observed denied with the Status message, exit 1", async () => {
+    const dir = makeServiceAccountMount(namespace, nobodyToken);
+    const { code, report } = await saprobeRun(["--in-cluster", "--sa-dir", dir], inClusterEnv());
+    expect(code).toBe(1);
+    for (const id of LIST_WATCH) {
+      const result = report.results.find((candidate) => candidate.id === id);
+      expect(result, id).toMatchObject({ status: "fail", expected: "allowed", observed: "denied", evidence: { httpStatus: 403, reason: "Forbidden" } });
+      expect(String(result?.evidence.statusMessage)).toContain(`User "system:serviceaccount:${namespace}:nobody" cannot`);
+    }
+    expect(statuses(report)).toMatchObject({ version: "pass", whoami: "pass", token: "pass" });
+  });
+
+  it("passes when the checks expect the denial (--checks overrides by id)", async () => {
+    const kubeconfig = writeKubeconfig({ token: nobodyToken }, { namespace });
+    const { report } = await saprobeRun(["--kubeconfig", kubeconfig, "--checks", "fixtures/checks/override.yaml"]);
+    expect(report.results.find((result) => result.id === "list-nodes")).toMatchObject({ status: "pass", expected: "denied", observed: "denied" });
+    expect(report.warnings.some((warning) => warning.includes('check "list-nodes"'))).toBe(true);
+  });
+});
+
+describe("saprobe run cannot run", () => {
+  it("a token the server never issued: 401, exit 3, report written", async () => {
+    const forged = `eyJhbGciOiJSUzI1NiIsImtpZCI6ImZvcmdlZCJ9.${Buffer.from(JSON.stringify({ iss: testCluster().issuer, sub: `system:serviceaccount:${namespace}:reader`, exp: Math.floor(Date.now() / 1000) + 3600, "kubernetes.io": { namespace } })).toString("base64url")}.Zm9yZ2Vk`;
+    const dir = makeServiceAccountMount(namespace, forged);
+    const { code, report, stdout } = await saprobeRun(["--in-cluster", "--sa-dir", dir], inClusterEnv());
+    expect(code).toBe(3);
+    expect(report.errors[0]?.code).toBe("unauthorized");
+    expect(report.summary.outcome).toBe("could-not-run");
+    expect(report.results.find((result) => result.id === "whoami")).toMatchObject({ status: "error", observed: "unauthorized" });
+    expect(report.results.find((result) => result.id === "token")).toMatchObject({ status: "fail", observed: "rejected" });
+    expect(stdout).not.toContain(forged);
+  });
+
+  it("a server that accepts the connection but never answers: every probe is an error, exit 3", async () => {
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const kubeconfig = writeKubeconfig({ token: readerToken }, { namespace });
+      const started = Date.now();
+      const { code, report } = await saprobeRun(["--kubeconfig", kubeconfig, "--server", `https://127.0.0.1:${port}`, "--certificate-authority", testCluster().caFile, "--request-timeout", "1s"]);
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(code).toBe(3);
+      expect(report.errors[0]?.message).toBe(`the server at https://127.0.0.1:${port} accepted the connection but sent no response within 1s`);
+      expect(report.results.filter((result) => result.status === "error").length).toBeGreaterThanOrEqual(8);
+    } finally {
+      silent.close();
+    }
+  });
+});
