@@ -11,6 +11,7 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/**/*.int.test.ts", "node_modules/**"],
           testTimeout: 20_000,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -21,6 +22,8 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
+          // Integration files run after the unit group, which may use every worker.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
