@@ -1,6 +1,10 @@
 import type { ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:net";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../connect/run-cli.js";
 import { inClusterEnv, makeServiceAccountMount, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
 import { grantListWatch, saprobeRun, serviceAccountWithToken, startKubectlProxy, statuses } from "./scenario.js";
 
@@ -75,6 +79,31 @@ describe("saprobe run, an SA that may not list or watch", () => {
     const { report } = await saprobeRun(["--kubeconfig", kubeconfig, "--checks", "fixtures/checks/override.yaml"]);
     expect(report.results.find((result) => result.id === "list-nodes")).toMatchObject({ status: "pass", expected: "denied", observed: "denied" });
     expect(report.warnings.some((warning) => warning.includes('check "list-nodes"'))).toBe(true);
+  });
+});
+
+describe("saprobe run --expect", () => {
+  it("fails list and watch on nodes as over-privileged when the expected RBAC only grants pods", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "saprobe-expect-"));
+    writeFileSync(join(dir, "rbac.yaml"), [
+      `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"pods-only"},"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["list","watch"]}]}`,
+      "---",
+      `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"pods-only"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"pods-only"},"subjects":[{"kind":"ServiceAccount","name":"reader","namespace":"${namespace}"}]}`,
+    ].join("\n"));
+    const { code, report } = await saprobeRun(["--in-cluster", "--sa-dir", makeServiceAccountMount(namespace, readerToken), "--expect", dir], inClusterEnv());
+    expect(code).toBe(1);
+    expect(statuses(report)).toMatchObject({ "list-nodes": "fail", "watch-nodes": "fail", "list-pods": "pass", "list-pods-all": "pass", "watch-pods": "pass", version: "pass", whoami: "pass" });
+    const nodes = report.results.find((result) => result.id === "list-nodes");
+    expect(nodes).toMatchObject({ expected: "denied", expectedSource: "rbac", observed: "allowed" });
+    expect(nodes?.message).toMatch(/^over-privileged: /);
+  });
+
+  it("names a broken expected manifest with exit 2 before touching the server", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "saprobe-expect-"));
+    writeFileSync(join(dir, "bad.yaml"), "kind: Role\nmetadata: {name: x, namespace: y}\nrules: nope\n");
+    const result = await runCli(["run", "--server", "https://127.0.0.1:1", "--expect", dir], { PATH: process.env.PATH }, process.cwd());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("bad.yaml:");
   });
 });
 

@@ -3,6 +3,7 @@ import { createKubeClient } from "../../kube/client.js";
 import { buildReport } from "../../report/build.js";
 import { emitReport, outputFlags } from "../../report/output-flags.js";
 import { systemCaConnection } from "../../run/context.js";
+import { applyExpectedRbac, loadExpectedRbac } from "../../run/expectations.js";
 import { runChecks } from "../../run/runner.js";
 import { targetOf } from "../../run/target.js";
 import { flag } from "../args.js";
@@ -37,6 +38,8 @@ export const runCommand: Command = {
   async run(args, io) {
     const startedAt = new Date();
     const suite = await assembleSuite(flag.list(args, "checks"), { replace: flag.boolean(args, "replace-checks") });
+    const expectPaths = flag.list(args, "expect");
+    const expected = expectPaths.length > 0 ? await loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd }) : undefined;
     const connection = await connectionFromArgs(args, io);
     const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
     const client = createKubeClient(connection, log ? { log } : {});
@@ -49,14 +52,15 @@ export const runCommand: Command = {
         createSystemCaClient: () => createKubeClient(systemCaConnection(connection, systemCaFile), log ? { log } : {}),
         deadlineMs: flag.number(args, "deadline") ?? DEFAULT_DEADLINE_MS,
       });
+      const conformance = expected ? applyExpectedRbac(suite.checks, outcome.results, expected, outcome.identity) : { results: outcome.results, warnings: [] };
       const report = buildReport({
         command: "run",
         startedAt,
         finishedAt: new Date(),
         target: targetOf(connection, outcome.identity, outcome.results),
-        results: outcome.results,
+        results: conformance.results,
         errors: outcome.errors,
-        warnings: [...connection.warnings, ...suite.warnings],
+        warnings: [...connection.warnings, ...suite.warnings, ...conformance.warnings],
       });
       return await emitReport(report, args, io);
     } finally {
