@@ -9,6 +9,7 @@ import { compilePatterns, PatternEvaluator } from "./permission-match.js";
 import { prepareSnapshot } from "./prepare.js";
 import type { AuditRule, Catalogue } from "./rule-types.js";
 import { subjectFindings, type GrantContext } from "./subject-findings.js";
+import { effectivePermissionsFinding } from "./subject-permissions.js";
 import { unknownFindings, type UnreadableResource } from "./unknown-findings.js";
 import { unusedServiceAccountFindings } from "./unused-serviceaccounts.js";
 
@@ -77,7 +78,9 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
         const key = `${context.subjectRef.namespace}/${subject.name}`;
         if (!boundServiceAccounts.has(key)) boundServiceAccounts.set(key, context);
       }
-      findings.push(...subjectFindings(catalogue, compiled, context));
+      const found = subjectFindings(catalogue, compiled, context);
+      findings.push(...found);
+      if (options.subject) findings.push(effectivePermissionsFinding(context, found));
     }
   };
   for (const binding of prepared.snapshot.clusterRoleBindings) visit(binding);
@@ -119,6 +122,6 @@ function sortFindings(findings: Finding[], catalogue: Catalogue): Finding[] {
   // A stable sort keeps snapshot order inside each rule.
   return findings
     .map((finding, position) => ({ finding, position }))
-    .sort((a, b) => (order.get(a.finding.rule) ?? 0) - (order.get(b.finding.rule) ?? 0) || a.position - b.position)
+    .sort((a, b) => (order.get(a.finding.rule) ?? order.size) - (order.get(b.finding.rule) ?? order.size) || a.position - b.position)
     .map((entry) => entry.finding);
 }

@@ -91,7 +91,8 @@ function broadSubjectFinding(rule: AuditRule, context: GrantContext): Finding | 
   if (!broadness) return undefined;
   const beyond = rulesBeyondBaseline(context.rules);
   if (beyond.length === 0) return undefined;
-  const severity = broadness === "anonymous" ? "critical" : baseSeverity(rule, context);
+  let severity: Severity = broadness === "anonymous" ? "critical" : baseSeverity(rule, context);
+  if (beyond.every((policyRule) => (policyRule.resourceNames ?? []).length > 0)) severity = lowerSeverity(severity);
   const who = broadness === "anonymous" ? "anonymous callers" : `every identity in ${context.subject.name}`;
   const message = `${describeRef(context.subjectRef)} gives ${who} ${beyond.length} rule${beyond.length === 1 ? "" : "s"} beyond discovery ${describeScope(context.scope)} ${pathText(context)}.`;
   return finding(rule, context, severity, message, beyond);

@@ -1,0 +1,117 @@
+import type { KubeClient } from "../kube/types.js";
+import type { Finding } from "../model/report.js";
+import { ruleAllows } from "../rbac/match.js";
+import { userInfoFor } from "../rbac/users.js";
+import type { PolicyRule, RequestAttributes, UserInfo } from "../rbac/types.js";
+import type { AuditRule, Catalogue } from "./rule-types.js";
+
+/*
+ * The differential check: for each cluster-admin or escalation finding, a SubjectAccessReview asks
+ * the server's whole authorizer chain whether that subject can really do it. Agreement is recorded on
+ * the finding; a disagreement (webhook or Node authorizer, evaluator bug, objects changed meanwhile)
+ * is recorded and returned as a warning, never hidden.
+ */
+
+/** The SubjectAccessReview path. */
+export const SUBJECT_ACCESS_REVIEW_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+
+/** At most this many reviews per audit, so huge clusters stay bounded; the rest say they were not asked. */
+const MAX_REVIEWS = 2000;
+const CONCURRENCY = 8;
+
+/** The user a review asks about: a Group subject is asked about as a stand-in user in only that group. */
+function userFor(subject: NonNullable<Finding["subject"]>): UserInfo | undefined {
+  if (subject.kind === "ServiceAccount" && subject.namespace) return userInfoFor(`system:serviceaccount:${subject.namespace}:${subject.name}`);
+  if (subject.kind === "User") return userInfoFor(subject.name);
+  if (subject.kind === "Group") return { name: "saprobe:audit-group-member", groups: [subject.name] };
+  return undefined;
+}
+
+/** The concrete request a finding claims is allowed: the first request of the rule's patterns its matched rules allow. */
+export function claimedRequest(rule: AuditRule, finding: Finding): RequestAttributes | undefined {
+  const namespace = finding.scope === "cluster" ? "" : finding.scope;
+  if (rule.match.kind === "cluster-admin") return { resourceRequest: true, verb: "*", apiGroup: "*", resource: "*", namespace };
+  if (rule.match.kind !== "permissions") return undefined;
+  const matched = finding.rules as PolicyRule[];
+  for (const pattern of [...(rule.match.anyOf ?? []), ...(rule.match.allOf ?? [])]) {
+    for (const verb of pattern.verbs) {
+      for (const apiGroup of pattern.apiGroups) {
+        for (const combined of pattern.resources) {
+          const [resource, subresource] = combined.split("/", 2) as [string, string | undefined];
+          const name = matched.find((policyRule) => (policyRule.resourceNames ?? []).length > 0)?.resourceNames?.[0];
+          const attrs: RequestAttributes = { resourceRequest: true, verb, apiGroup, resource, namespace: pattern.scope === "cluster" ? "" : namespace, ...(subresource ? { subresource } : {}) };
+          if (matched.some((policyRule) => ruleAllows(policyRule, attrs))) return attrs;
+          const named = name ? { ...attrs, name } : undefined;
+          if (named && matched.some((policyRule) => ruleAllows(policyRule, named))) return named;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function describeRequest(attrs: RequestAttributes): string {
+  if (!attrs.resourceRequest) return `${attrs.verb} ${attrs.path}`;
+  const resource = `${attrs.resource}${attrs.subresource ? `/${attrs.subresource}` : ""}${attrs.apiGroup ? `.${attrs.apiGroup}` : ""}`;
+  return `${attrs.verb} ${resource}${attrs.name ? ` "${attrs.name}"` : ""}${attrs.namespace ? ` in ${attrs.namespace}` : " cluster-wide"}`;
+}
+
+async function review(client: KubeClient, user: UserInfo, attrs: RequestAttributes, signal?: AbortSignal): Promise<{ allowed: boolean; reason: string } | { error: string }> {
+  const resourceAttributes = attrs.resourceRequest
+    ? { verb: attrs.verb, group: attrs.apiGroup, resource: attrs.resource, subresource: attrs.subresource, name: attrs.name, namespace: attrs.namespace }
+    : undefined;
+  const body = { apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec: { user: user.name, groups: user.groups, resourceAttributes } };
+  const outcome = await client.request({ method: "POST", path: SUBJECT_ACCESS_REVIEW_PATH, body, ...(signal ? { signal } : {}) });
+  if (!outcome.ok) return { error: outcome.failure.message };
+  if (outcome.response.status !== 201 && outcome.response.status !== 200) return { error: `SubjectAccessReview answered HTTP ${outcome.response.status}` };
+  const status = (outcome.response.json as { status?: { allowed?: boolean; reason?: string; evaluationError?: string } } | undefined)?.status ?? {};
+  return { allowed: status.allowed === true, reason: status.reason || status.evaluationError || "" };
+}
+
+/** Rules whose findings are cross-checked: cluster-admin power and every permission-based (escalation) rule. */
+function isConfirmable(rule: AuditRule | undefined): rule is AuditRule {
+  return rule !== undefined && (rule.match.kind === "cluster-admin" || rule.match.kind === "permissions");
+}
+
+/**
+ * Asks the server about every confirmable finding; returns the findings with `confirmation` set
+ * and one warning per disagreement (and one if reviews could not be asked).
+ */
+export async function confirmFindings(client: KubeClient, catalogue: Catalogue, findings: readonly Finding[], signal?: AbortSignal): Promise<{ findings: Finding[]; warnings: string[] }> {
+  const rules = new Map(catalogue.rules.map((rule) => [rule.id, rule]));
+  const result = findings.slice();
+  const warnings: string[] = [];
+  const jobs: { position: number; user: UserInfo; attrs: RequestAttributes }[] = [];
+  result.forEach((finding, position) => {
+    const rule = rules.get(finding.rule);
+    if (finding.status !== "finding" || !finding.subject || !isConfirmable(rule)) return;
+    const user = userFor(finding.subject);
+    const attrs = claimedRequest(rule, finding);
+    if (user && attrs) jobs.push({ position, user, attrs });
+  });
+  const errors: string[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < Math.min(jobs.length, MAX_REVIEWS)) {
+      const job = jobs[next++] as (typeof jobs)[number];
+      const answer = await review(client, job.user, job.attrs, signal);
+      const finding = result[job.position] as Finding;
+      const question = describeRequest(job.attrs);
+      if ("error" in answer) {
+        errors.push(answer.error);
+        continue;
+      }
+      result[job.position] = {
+        ...finding,
+        confirmation: answer.allowed
+          ? { agreed: true, detail: `the server allows ${question}${answer.reason ? `: ${answer.reason}` : ""}` }
+          : { agreed: false, detail: `the server denies ${question}${answer.reason ? `: ${answer.reason}` : ""}` },
+      };
+      if (!answer.allowed) warnings.push(`SubjectAccessReview disagrees with ${finding.rule} for ${finding.subject?.kind} ${finding.subject?.namespace ? `${finding.subject.namespace}/` : ""}${finding.subject?.name}: the server denies ${question}.`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (errors.length > 0) warnings.push(`${errors.length} SubjectAccessReview cross-check${errors.length === 1 ? "" : "s"} could not be asked (${errors[0]}); those findings are unconfirmed.`);
+  if (jobs.length > MAX_REVIEWS) warnings.push(`only the first ${MAX_REVIEWS} of ${jobs.length} findings were cross-checked with a SubjectAccessReview.`);
+  return { findings: result, warnings };
+}

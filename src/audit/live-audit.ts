@@ -1,0 +1,97 @@
+import type { Connection } from "../connect/types.js";
+import type { KubeClient } from "../kube/types.js";
+import type { ErrorValue, Finding } from "../model/report.js";
+import { lookupIdentity } from "../probes/identity.js";
+import type { IdentityLookup } from "../probes/types.js";
+import type { UserInfo } from "../rbac/types.js";
+import { confirmFindings } from "./confirm.js";
+import { csrEvidence } from "./csr-evidence.js";
+import { auditSnapshot } from "./engine.js";
+import { AUDIT_READS, listAll, type ListedResource } from "./live-lists.js";
+import { podServiceAccounts, snapshotFromLists } from "./live-objects.js";
+import type { MastersEvidence } from "./masters-findings.js";
+import { CREATE_SUBJECT_ACCESS_REVIEWS, listPermission, preflight, preflightWarnings } from "./preflight.js";
+import type { Catalogue } from "./rule-types.js";
+import type { UnreadableResource } from "./unknown-findings.js";
+
+/** What a live audit needs besides the client. */
+export interface LiveAuditOptions {
+  connection: Connection;
+  catalogue: Catalogue;
+  subject?: UserInfo;
+  /** Evidence gathered elsewhere (kubeconfigs scanned with --kubeconfig-scan). */
+  mastersEvidence?: readonly MastersEvidence[];
+  /** Skip the SubjectAccessReview cross-check. */
+  skipConfirmation?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Findings plus everything the report should say about how they were reached. */
+export interface LiveAuditOutcome {
+  identity: IdentityLookup;
+  findings: Finding[];
+  warnings: string[];
+  /** Problems that stopped the audit as a whole (credentials rejected, server unreachable). */
+  errors: ErrorValue[];
+}
+
+type Lists = Partial<Record<keyof typeof AUDIT_READS, Record<string, unknown>[]>>;
+
+/**
+ * The live audit: who am I, what may I read (preflight), read it with paginated lists, audit the
+ * snapshot with the same engine as offline, then cross-check findings with SubjectAccessReviews.
+ * Whatever could not be read makes the rules that need it UNKNOWN, with the missing permission.
+ */
+export async function auditLive(client: KubeClient, options: LiveAuditOptions): Promise<LiveAuditOutcome> {
+  const signal = options.signal ?? AbortSignal.timeout(10 * 60_000);
+  const identity = await lookupIdentity(client, options.connection, { signal, timeoutMs: options.connection.requestTimeoutMs, token: async () => undefined });
+  if (identity.state === "unauthorized" || identity.failure) {
+    return { identity, findings: [], warnings: [], errors: [{ code: identity.state === "unauthorized" ? "unauthorized" : "unreachable", message: identity.message }] };
+  }
+  const resources = Object.entries(AUDIT_READS) as [keyof typeof AUDIT_READS, ListedResource][];
+  const answers = await preflight(client, resources.map(([, resource]) => resource), signal);
+  const warnings = preflightWarnings(answers);
+  const denied = new Set(answers.filter((answer) => answer.answer === "denied").map((answer) => answer.permission));
+  const unreadable: UnreadableResource[] = [];
+  const lists: Lists = {};
+  await Promise.all(
+    resources.map(async ([key, resource]) => {
+      const permission = listPermission(resource);
+      if (denied.has(permission)) {
+        unreadable.push({ resource: resource.id, missingPermission: permission, reason: "denied by the preflight SelfSubjectAccessReview" });
+        return;
+      }
+      const outcome = await listAll(client, resource, signal);
+      if (outcome.ok) lists[key] = outcome.items;
+      else unreadable.push({ resource: resource.id, missingPermission: permission, reason: outcome.reason });
+    }),
+  );
+  const snapshot = snapshotFromLists({
+    roles: lists.roles ?? [],
+    clusterRoles: lists.clusterRoles ?? [],
+    roleBindings: lists.roleBindings ?? [],
+    clusterRoleBindings: lists.clusterRoleBindings ?? [],
+    serviceAccounts: lists.serviceAccounts ?? [],
+  });
+  const csrs = csrEvidence(lists.certificateSigningRequests ?? []);
+  warnings.push(...csrs.warnings);
+  // Unused ServiceAccounts need both lists; without them the rule is UNKNOWN (reported by the engine).
+  const usage = lists.pods && lists.serviceAccounts ? podServiceAccounts(lists.pods) : undefined;
+  let findings = auditSnapshot(snapshot, options.catalogue, {
+    mode: "live",
+    unreadable,
+    mastersEvidence: [...(options.mastersEvidence ?? []), ...csrs.evidence],
+    ...(usage ? { podServiceAccounts: usage } : {}),
+    ...(options.subject ? { subject: options.subject } : {}),
+  });
+  if (!options.skipConfirmation) {
+    if (denied.has(CREATE_SUBJECT_ACCESS_REVIEWS)) {
+      warnings.push("findings are not cross-checked with SubjectAccessReviews: the running identity may not create them.");
+    } else {
+      const confirmed = await confirmFindings(client, options.catalogue, findings, signal);
+      findings = confirmed.findings;
+      warnings.push(...confirmed.warnings);
+    }
+  }
+  return { identity, findings, warnings, errors: [] };
+}

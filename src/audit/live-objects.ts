@@ -1,0 +1,58 @@
+import type { ClusterRole, ClusterRoleBinding, ObjectMeta, PolicyRule, RbacSnapshot, Role, RoleBinding, ServiceAccount } from "../rbac/types.js";
+
+/*
+ * Objects from the API server -> the RBAC engine's types. The server has validated and defaulted
+ * them already; only `null` lists (which the API returns for empty rules and subjects) need care.
+ */
+
+type Raw = Record<string, unknown>;
+
+function metaOf(raw: Raw): ObjectMeta {
+  const metadata = (raw.metadata ?? {}) as Raw;
+  const meta: ObjectMeta = { name: String(metadata.name ?? "") };
+  if (typeof metadata.namespace === "string") meta.namespace = metadata.namespace;
+  if (metadata.labels && typeof metadata.labels === "object") meta.labels = metadata.labels as Record<string, string>;
+  if (metadata.annotations && typeof metadata.annotations === "object") meta.annotations = metadata.annotations as Record<string, string>;
+  if (typeof metadata.uid === "string") meta.uid = metadata.uid;
+  return meta;
+}
+
+const rulesOf = (raw: Raw): PolicyRule[] => (Array.isArray(raw.rules) ? (raw.rules as PolicyRule[]) : []);
+const subjectsOf = (raw: Raw): RoleBinding["subjects"] => (Array.isArray(raw.subjects) ? (raw.subjects as RoleBinding["subjects"]) : []);
+
+/** The lists a live audit read, as one snapshot. */
+export function snapshotFromLists(lists: { roles: Raw[]; clusterRoles: Raw[]; roleBindings: Raw[]; clusterRoleBindings: Raw[]; serviceAccounts: Raw[] }): RbacSnapshot {
+  return {
+    roles: lists.roles.map((raw): Role => ({ kind: "Role", metadata: metaOf(raw) as Role["metadata"], rules: rulesOf(raw) })),
+    clusterRoles: lists.clusterRoles.map((raw): ClusterRole => {
+      const role: ClusterRole = { kind: "ClusterRole", metadata: metaOf(raw), rules: rulesOf(raw) };
+      if (raw.aggregationRule && typeof raw.aggregationRule === "object") role.aggregationRule = raw.aggregationRule as ClusterRole["aggregationRule"];
+      return role;
+    }),
+    roleBindings: lists.roleBindings.map((raw): RoleBinding => ({
+      kind: "RoleBinding",
+      metadata: metaOf(raw) as RoleBinding["metadata"],
+      subjects: subjectsOf(raw),
+      roleRef: raw.roleRef as RoleBinding["roleRef"],
+    })),
+    clusterRoleBindings: lists.clusterRoleBindings.map((raw): ClusterRoleBinding => ({
+      kind: "ClusterRoleBinding",
+      metadata: metaOf(raw),
+      subjects: subjectsOf(raw),
+      roleRef: raw.roleRef as ClusterRoleBinding["roleRef"],
+    })),
+    serviceAccounts: lists.serviceAccounts.map((raw): ServiceAccount => ({ kind: "ServiceAccount", metadata: metaOf(raw) as ServiceAccount["metadata"] })),
+  };
+}
+
+/** `namespace/name` of the ServiceAccount every pod runs as (`default` when the pod names none). */
+export function podServiceAccounts(pods: readonly Raw[]): Set<string> {
+  const used = new Set<string>();
+  for (const pod of pods) {
+    const namespace = metaOf(pod).namespace;
+    const spec = (pod.spec ?? {}) as Raw;
+    const name = typeof spec.serviceAccountName === "string" && spec.serviceAccountName ? spec.serviceAccountName : "default";
+    if (namespace) used.add(`${namespace}/${name}`);
+  }
+  return used;
+}

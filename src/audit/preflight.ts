@@ -1,0 +1,54 @@
+import type { KubeClient } from "../kube/types.js";
+import { SELF_SUBJECT_ACCESS_REVIEW_PATH } from "../probes/access-review.js";
+import type { ListedResource } from "./live-lists.js";
+
+/*
+ * Before reading anything, ask the server (SelfSubjectAccessReview) what the running identity may
+ * read, so the report can say up front which verdicts will be UNKNOWN and which permission is missing.
+ */
+
+/** One preflight question and its answer. */
+export interface PreflightAnswer {
+  /** `list rolebindings.rbac.authorization.k8s.io (cluster-wide)`. */
+  permission: string;
+  /** `allowed`, `denied`, or `unknown` when the review itself could not be asked. */
+  answer: "allowed" | "denied" | "unknown";
+  reason?: string;
+}
+
+/** The permission text for listing a resource cluster-wide. */
+export function listPermission(resource: ListedResource): string {
+  return `list ${resource.id} (cluster-wide)`;
+}
+
+/** The permission the SubjectAccessReview cross-check needs. */
+export const CREATE_SUBJECT_ACCESS_REVIEWS = "create subjectaccessreviews.authorization.k8s.io";
+
+async function ask(client: KubeClient, attributes: Record<string, string>, signal?: AbortSignal): Promise<Omit<PreflightAnswer, "permission">> {
+  const body = { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: attributes } };
+  const outcome = await client.request({ method: "POST", path: SELF_SUBJECT_ACCESS_REVIEW_PATH, body, ...(signal ? { signal } : {}) });
+  if (!outcome.ok) return { answer: "unknown", reason: outcome.failure.message };
+  if (outcome.response.status !== 201 && outcome.response.status !== 200) return { answer: "unknown", reason: `SelfSubjectAccessReview answered HTTP ${outcome.response.status}` };
+  const status = (outcome.response.json as { status?: { allowed?: boolean; reason?: string } } | undefined)?.status ?? {};
+  return { answer: status.allowed === true ? "allowed" : "denied", ...(status.reason ? { reason: status.reason } : {}) };
+}
+
+/** Asks, in parallel, whether the running identity may list each resource cluster-wide and create SubjectAccessReviews. */
+export async function preflight(client: KubeClient, resources: readonly ListedResource[], signal?: AbortSignal): Promise<PreflightAnswer[]> {
+  const questions = [
+    ...resources.map((resource) => ({ permission: listPermission(resource), attributes: { verb: "list", group: resource.group, resource: resource.resource, namespace: "" } })),
+    { permission: CREATE_SUBJECT_ACCESS_REVIEWS, attributes: { verb: "create", group: "authorization.k8s.io", resource: "subjectaccessreviews", namespace: "" } },
+  ];
+  return Promise.all(questions.map(async (question) => ({ permission: question.permission, ...(await ask(client, question.attributes, signal)) })));
+}
+
+/** Report lines for what the identity may not do (or could not be asked about). */
+export function preflightWarnings(answers: readonly PreflightAnswer[]): string[] {
+  return answers
+    .filter((answer) => answer.answer !== "allowed")
+    .map((answer) =>
+      answer.answer === "denied"
+        ? `preflight: the running identity may not ${answer.permission}; the audit rules that need it report UNKNOWN`
+        : `preflight: could not ask whether the running identity may ${answer.permission} (${answer.reason ?? "no answer"})`,
+    );
+}
