@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import type { Finding, Report } from "../../src/model/report.js";
+import { adminRequest, applyObjects, createServiceAccount, kubectl, mintToken, signClientCertificate, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
+import { runSaprobe } from "./support.js";
+
+// Live audits against the real kube-apiserver: objects applied with real kubectl, findings checked
+// against what was applied, and every confirmation comes from the server's own SubjectAccessReview.
+
+function adminArgs(): string[] {
+  return ["--kubeconfig", testCluster().adminKubeconfig];
+}
+
+function findingsFor(report: Report, namespace: string): Finding[] {
+  return report.findings.filter((finding) => finding.subject?.namespace === namespace || finding.scope === namespace || finding.binding?.name.includes(namespace));
+}
+
+function crb(name: string, role: string, subject: Record<string, string>): Record<string, unknown> {
+  return { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role }, subjects: [subject] };
+}
+
+function clusterRole(name: string, rules: unknown[]): Record<string, unknown> {
+  return { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name }, rules };
+}
+
+describe("saprobe audit (live)", () => {
+  it("finds cluster-admin and escalation paths in the live cluster, each confirmed by a SubjectAccessReview", async () => {
+    const ns = await uniqueNamespace("audit-live");
+    await createServiceAccount(ns, "dashboard");
+    await createServiceAccount(ns, "runner");
+    await createServiceAccount(ns, "idle");
+    await applyObjects([
+      crb(`${ns}-dashboard`, "cluster-admin", { kind: "ServiceAccount", name: "dashboard", namespace: ns }),
+      clusterRole(`${ns}-runner`, [
+        { apiGroups: [""], resources: ["pods"], verbs: ["create", "get"] },
+        { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] },
+        { apiGroups: [""], resources: ["secrets"], verbs: ["list"] },
+      ]),
+      crb(`${ns}-runner`, `${ns}-runner`, { kind: "ServiceAccount", name: "runner", namespace: ns }),
+      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "idle-view", namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" }, subjects: [{ kind: "ServiceAccount", name: "idle", namespace: ns }] },
+      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "ghost", namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "ghost" }, subjects: [{ kind: "ServiceAccount", name: "runner", namespace: ns }] },
+    ]);
+    // A pod that runs as "runner" (it never starts: there is no scheduler), so only "idle" and "dashboard" are unused.
+    await adminRequest("POST", `/api/v1/namespaces/${ns}/pods`, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "build", namespace: ns },
+      spec: { serviceAccountName: "runner", automountServiceAccountToken: false, containers: [{ name: "c", image: "busybox" }] },
+    });
+
+    const run = await runSaprobe(["audit", ...adminArgs(), "-o", "json", "--fail-on", "critical"]);
+    expect(run.stderr).toBe("");
+    const report = JSON.parse(run.stdout) as Report;
+    expect(run.code).toBe(1);
+    const ours = findingsFor(report, ns);
+    const key = (finding: Finding): string => `${finding.rule} ${finding.subject?.name ?? finding.binding?.name} ${finding.severity} ${finding.status}`;
+    expect(ours.map(key).sort()).toEqual(
+      [
+        "binding-missing-role ghost low finding",
+        "cluster-admin-binding dashboard critical finding",
+        "pods-exec runner high finding",
+        "secrets-read runner high finding",
+        "unused-serviceaccount dashboard low finding",
+        "unused-serviceaccount idle low finding",
+        "workload-create runner high finding",
+      ].sort(),
+    );
+    for (const finding of ours.filter((candidate) => ["cluster-admin-binding", "pods-exec", "secrets-read", "workload-create"].includes(candidate.rule))) {
+      expect(finding.confirmation, finding.rule).toMatchObject({ agreed: true });
+      expect(finding.confirmation?.detail).toMatch(/RBAC: allowed by ClusterRoleBinding/);
+    }
+    // The admin identity may read everything: no UNKNOWN verdicts, no preflight complaints.
+    expect(report.findings.filter((finding) => finding.status === "unknown")).toEqual([]);
+    expect(report.warnings.filter((warning) => warning.startsWith("preflight"))).toEqual([]);
+    // The bootstrap policy of the live server is expected, not a problem.
+    const masters = report.findings.find((finding) => finding.rule === "cluster-admin-binding" && finding.subject?.name === "system:masters");
+    expect(masters?.status).toBe("expected");
+  });
+
+  it("gives UNKNOWN, not a pass, when the identity cannot list rolebindings, and names the missing permission", async () => {
+    const ns = await uniqueNamespace("audit-blind");
+    await createServiceAccount(ns, "auditor");
+    await applyObjects([
+      clusterRole(`${ns}-partial-reader`, [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "clusterroles", "clusterrolebindings"], verbs: ["list"] }]),
+      crb(`${ns}-auditor`, `${ns}-partial-reader`, { kind: "ServiceAccount", name: "auditor", namespace: ns }),
+    ]);
+    const token = await mintToken(ns, "auditor");
+    const kubeconfig = writeKubeconfig({ token }, { namespace: ns });
+    const run = await runSaprobe(["audit", "--kubeconfig", kubeconfig, "-o", "json", "--no-confirm"]);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(run.stdout).not.toContain(token);
+    expect(run.code).toBe(1);
+    expect(report.summary.outcome).toBe("failed");
+    const unknown = report.findings.filter((finding) => finding.status === "unknown");
+    expect(unknown.map((finding) => finding.rule)).toContain("cluster-admin-binding");
+    const admin = unknown.find((finding) => finding.rule === "cluster-admin-binding");
+    expect(admin?.message).toContain("list rolebindings.rbac.authorization.k8s.io (cluster-wide)");
+    expect(admin?.message).not.toContain("list clusterrolebindings");
+    expect(report.warnings).toContain("preflight: the running identity may not list rolebindings.rbac.authorization.k8s.io (cluster-wide); the audit rules that need it report UNKNOWN");
+    // wildcard-in-rules only needs roles and clusterroles, which it could read: a real verdict, not UNKNOWN.
+    expect(unknown.map((finding) => finding.rule)).not.toContain("wildcard-in-rules");
+  });
+
+  it("detects an approved CertificateSigningRequest for O=system:masters and a kubeconfig certificate in it", async () => {
+    const name = `audit-masters-${Date.now().toString(36)}`;
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "saprobe-csr-"));
+    execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "k"), "-out", join(dir, "r"), "-subj", `/O=system:masters/CN=${name}`], { stdio: "ignore" });
+    // The API server refuses O=system:masters for its own kube-apiserver-client signer (a CSR admission
+    // check); a request to another signer is accepted and approvable, and is exactly what to look for.
+    await applyObjects([
+      { apiVersion: "certificates.k8s.io/v1", kind: "CertificateSigningRequest", metadata: { name }, spec: { request: readFileSync(join(dir, "r")).toString("base64"), signerName: "example.com/internal-ca", usages: ["client auth"] } },
+    ]);
+    const approved = await kubectl(["certificate", "approve", name]);
+    expect(approved.code, approved.stderr).toBe(0);
+    const certificate = signClientCertificate(`${name}-cert`, ["system:masters"]);
+    const kubeconfig = writeKubeconfig({ "client-certificate": certificate.certFile, "client-key": certificate.keyFile });
+
+    const run = await runSaprobe(["audit", ...adminArgs(), "-o", "json", "--no-confirm", "--kubeconfig-scan", kubeconfig]);
+    const report = JSON.parse(run.stdout) as Report;
+    const masters = report.findings.filter((finding) => finding.rule === "system-masters-member" && finding.subject?.name.startsWith(name));
+    expect(masters.map((finding) => [finding.subject?.name, finding.binding?.kind ?? "kubeconfig", finding.severity]).sort()).toEqual([
+      [name, "CertificateSigningRequest", "critical"],
+      [`${name}-cert`, "kubeconfig", "critical"],
+    ]);
+    // The kubeconfig's certificate really is all-powerful: the server agrees (an oracle, not saprobe).
+    const whoami = await kubectl(["auth", "can-i", "*", "*"], { kubeconfig });
+    expect(whoami.stdout.trim()).toBe("yes");
+  });
+});
