@@ -1,0 +1,89 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { loadOfflineSnapshot } from "../../manifests/offline.js";
+import { ExitCode, InputError, UsageError } from "../../model/errors.js";
+import { createAuthorizer, type Authorizer } from "../../rbac/authorizer.js";
+import { answerBatchQuestion, parseBatchLine } from "../../rbac/batch.js";
+import { explainDecision, formatEffectiveRule } from "../../rbac/format.js";
+import { describeRequest, type ParsedRequest } from "../../rbac/request-spec.js";
+import type { UserInfo } from "../../rbac/types.js";
+import { flag, type ParsedArgs } from "../args.js";
+import type { CommandIo } from "../command.js";
+
+/* `saprobe can-i --manifests ...`: the questions answered from manifests alone, no server. */
+
+/** Loads the manifests named by --manifests (+ --with-defaults) and builds an authorizer that aggregates roles. */
+export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promise<{ authorizer: Authorizer; files: string[] }> {
+  const maxFileBytes = flag.number(args, "max-file-bytes");
+  const loaded = await loadOfflineSnapshot(flag.list(args, "manifests"), {
+    withDefaults: flag.boolean(args, "with-defaults"),
+    stdin: io.stdin,
+    cwd: io.cwd,
+    ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
+  });
+  return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files };
+}
+
+/** The user named by --as and --as-group (required offline: there is no "current user" without a server). */
+export function offlineUser(args: ParsedArgs, userInfoFor: (name: string, groups: string[]) => UserInfo): UserInfo {
+  const name = flag.string(args, "as");
+  if (!name) throw new UsageError("with --manifests, say whose permissions to check with --as USER (e.g. --as system:serviceaccount:NS:NAME)");
+  return userInfoFor(name, flag.list(args, "as-group"));
+}
+
+/** One question: prints yes/no with the reason; exit 0 for yes, 1 for no. */
+export function answerOne(authorizer: Authorizer, user: UserInfo, request: ParsedRequest, json: boolean, io: CommandIo): number {
+  const decision = authorizer.authorize(user, request.attrs);
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ allowed: decision.allowed, reason: decision.reason, user, request: request.attrs, grant: decision.grant, nearMisses: decision.nearMisses, errors: decision.errors, warnings: request.warnings })}\n`);
+  } else {
+    for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
+    io.stdout.write(`${decision.allowed ? "yes" : "no"}\n`);
+    for (const line of explainDecision(decision)) io.stdout.write(`  ${line}\n`);
+    if (!decision.allowed) io.stdout.write(`  (asked: may ${user.name} ${describeRequest(request.attrs)})\n`);
+  }
+  return decision.allowed ? ExitCode.ok : ExitCode.failed;
+}
+
+/** `--list`: the user's effective rules in the namespace (cluster-wide ones included). */
+export function listRules(authorizer: Authorizer, user: UserInfo, namespace: string, json: boolean, io: CommandIo): number {
+  const review = authorizer.rulesReview(user, namespace);
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ user, namespace, rules: review.rules, errors: review.errors })}\n`);
+    return ExitCode.ok;
+  }
+  io.stdout.write(`Rules for ${user.name} (groups ${user.groups.join(", ") || "none"}) ${namespace ? `in namespace ${namespace}` : "cluster-wide"}:\n`);
+  if (review.rules.length === 0) io.stdout.write("  (none)\n");
+  for (const rule of review.rules) io.stdout.write(`  ${formatEffectiveRule(rule)}\n`);
+  for (const error of review.errors) io.stdout.write(`  error: ${error}\n`);
+  return ExitCode.ok;
+}
+
+/** `--batch FILE`: JSON lines in, one JSON answer per line out, in order. Exit 1 when any answer is no. */
+export async function answerBatch(authorizer: Authorizer, batchFile: string, json: boolean, io: CommandIo): Promise<number> {
+  const text = batchFile === "-" ? await readAll(io) : await readFile(resolve(io.cwd, batchFile), "utf8").catch(() => {
+    throw new InputError(`cannot read batch file ${batchFile}`, { file: batchFile });
+  });
+  const lines = text.split(/\r?\n/);
+  const questions = lines.flatMap((line, index) => {
+    if (line.trim() === "") return [];
+    try {
+      return [{ question: parseBatchLine(line), line: index + 1 }];
+    } catch (error) {
+      throw new InputError(`batch line ${index + 1}: ${(error as Error).message}`, { file: batchFile, line: index + 1 });
+    }
+  });
+  let allAllowed = true;
+  for (const { question, line } of questions) {
+    const answer = answerBatchQuestion(authorizer, question, line);
+    allAllowed &&= answer.allowed;
+    io.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${answer.allowed ? "yes" : "no "}  ${question.user.name} ${describeRequest(question.attrs)}: ${answer.reason}\n`);
+  }
+  return allAllowed ? ExitCode.ok : ExitCode.failed;
+}
+
+async function readAll(io: CommandIo): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,0 +1,53 @@
+import type { KubeClient } from "../kube/types.js";
+import type { ClusterRole, ClusterRoleBinding, RbacSnapshot, Role, RoleBinding, ServiceAccount } from "../rbac/types.js";
+
+/*
+ * Reads RBAC objects from the live API server into a snapshot. Reading can be forbidden; that is a
+ * value (with the server's words), not an exception, so callers can skip a comparison and say why.
+ */
+
+const RBAC = "/apis/rbac.authorization.k8s.io/v1";
+
+/** A live snapshot, or why it could not be read. */
+export type LiveRbac = { ok: true; snapshot: RbacSnapshot } | { ok: false; reason: string; forbidden: boolean };
+
+/** One GET of a JSON object: the parsed body, or why not (404 is `notFound`). */
+export type LiveGet = { ok: true; object: Record<string, unknown> } | { ok: false; notFound: boolean; forbidden: boolean; reason: string };
+
+/** GETs one API path and classifies the answer. */
+export async function getJson(client: KubeClient, path: string): Promise<LiveGet> {
+  const outcome = await client.request({ method: "GET", path });
+  if (!outcome.ok) return { ok: false, notFound: false, forbidden: false, reason: outcome.failure.message };
+  const { status, json } = outcome.response;
+  const message = (json as { message?: string } | undefined)?.message;
+  if (status === 200 && typeof json === "object" && json !== null) return { ok: true, object: json as Record<string, unknown> };
+  return { ok: false, notFound: status === 404, forbidden: status === 403, reason: `HTTP ${status}${message ? `: ${message}` : ""}` };
+}
+
+/** List items carry no kind; the snapshot's objects do. `rules: null` and missing subjects mean none. */
+function withKind(item: Record<string, unknown>, kind: string): Record<string, unknown> {
+  const object: Record<string, unknown> = { ...item, kind };
+  if (kind === "Role" || kind === "ClusterRole") object.rules = item.rules ?? [];
+  if (kind === "RoleBinding" || kind === "ClusterRoleBinding") object.subjects = item.subjects ?? [];
+  return object;
+}
+
+async function listItems<T>(client: KubeClient, path: string, kind: string): Promise<{ ok: true; items: T[] } | { ok: false; reason: string; forbidden: boolean }> {
+  const got = await getJson(client, path);
+  if (!got.ok) return { ok: false, reason: `list ${path}: ${got.reason}`, forbidden: got.forbidden };
+  const items = (got.object.items ?? []) as Record<string, unknown>[];
+  return { ok: true, items: items.map((item) => withKind(item, kind) as T) };
+}
+
+/** Lists Roles, ClusterRoles, RoleBindings and ClusterRoleBindings (all namespaces); ServiceAccounts are not read. */
+export async function readLiveRbac(client: KubeClient): Promise<LiveRbac> {
+  const [roles, clusterRoles, roleBindings, clusterRoleBindings] = await Promise.all([
+    listItems<Role>(client, `${RBAC}/roles`, "Role"),
+    listItems<ClusterRole>(client, `${RBAC}/clusterroles`, "ClusterRole"),
+    listItems<RoleBinding>(client, `${RBAC}/rolebindings`, "RoleBinding"),
+    listItems<ClusterRoleBinding>(client, `${RBAC}/clusterrolebindings`, "ClusterRoleBinding"),
+  ]);
+  for (const result of [roles, clusterRoles, roleBindings, clusterRoleBindings]) if (!result.ok) return result;
+  const items = <T>(result: { ok: true; items: T[] } | { ok: false }): T[] => (result.ok ? result.items : []);
+  return { ok: true, snapshot: { roles: items(roles), clusterRoles: items(clusterRoles), roleBindings: items(roleBindings), clusterRoleBindings: items(clusterRoleBindings), serviceAccounts: [] as ServiceAccount[] } };
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "./cli-io.js";
+
+const team = ["-f", "fixtures/rbac/scenarios/team.yaml"];
+const bot = ["--as", "system:serviceaccount:team:bot"];
+
+describe("saprobe can-i (offline)", () => {
+  it("says yes with the upstream reason and the path, exit 0", async () => {
+    const result = await runCli(["can-i", "get", "pods/log", "p1", "-n", "team", ...bot, ...team]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("yes\n");
+    expect(result.stdout).toContain('RBAC: allowed by RoleBinding "bot-reads-pods/team" of ClusterRole "pod-reader" to ServiceAccount "bot/team"');
+    expect(result.stdout).toContain("binding defined at fixtures/rbac/scenarios/team.yaml:20");
+  });
+
+  it("says no with near misses, exit 1", async () => {
+    const result = await runCli(["can-i", "get", "nodes", ...bot, ...team]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^no\n/);
+    expect(result.stdout).toContain("has no effect on a cluster-scoped");
+    expect(result.stderr).toBe("Warning: resource 'nodes' is not namespace scoped\n");
+    const secrets = await runCli(["can-i", "list", "secrets", "-n", "team", ...bot, ...team]);
+    expect(secrets.stdout).toContain("cannot match");
+  });
+
+  it("resolves short names and groups like kubectl, and warns for cluster-scoped resources given -n", async () => {
+    const result = await runCli(["can-i", "get", "no", "-n", "team", ...bot, ...team, "-o", "json"]);
+    const answer = JSON.parse(result.stdout) as { allowed: boolean; request: { resource: string; namespace: string }; warnings: string[] };
+    expect(answer.request).toMatchObject({ resource: "nodes", namespace: "" });
+    expect(answer.warnings).toContain("resource 'nodes' is not namespace scoped");
+    const deploy = JSON.parse((await runCli(["can-i", "create", "deploy", ...bot, ...team, "-o", "json"])).stdout) as { request: { apiGroup: string } };
+    expect(deploy.request.apiGroup).toBe("apps");
+  });
+
+  it("answers non-resource URLs, with the default policy only when asked", async () => {
+    expect((await runCli(["can-i", "get", "/healthz", ...bot, ...team])).code).toBe(1);
+    const withDefaults = await runCli(["can-i", "get", "/healthz", ...bot, ...team, "--with-defaults"]);
+    expect(withDefaults.code).toBe(0);
+    expect(withDefaults.stdout).toMatch(/RBAC: allowed by ClusterRoleBinding "system:(discovery|public-info-viewer)"/);
+  });
+
+  it("lists effective rules with their sources", async () => {
+    const result = await runCli(["can-i", "--list", "-n", "team", ...bot, ...team]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("verbs=[get list watch] apiGroups=[\"\"] resources=[pods pods/log]  <- RoleBinding team/bot-reads-pods -> ClusterRole pod-reader (only in namespace team)");
+    expect(result.stdout).toContain("resourceNames=[bot-config]");
+  });
+
+  it("answers a batch in order, one JSON object per line, exit 1 when any is no", async () => {
+    const questions = [
+      { user: "system:serviceaccount:team:bot", verb: "get", resource: "secrets", name: "bot-config", namespace: "team" },
+      { user: "system:serviceaccount:team:bot", verb: "get", resource: "secrets", name: "other", namespace: "team" },
+      { user: "system:anonymous", verb: "get", nonResourceURL: "/version" },
+    ];
+    const result = await runCli(["can-i", ...team, "--with-defaults", "--batch", "-", "-o", "json"], questions.map((question) => JSON.stringify(question)).join("\n"));
+    const answers = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as { line: number; allowed: boolean; reason: string });
+    expect(answers.map((answer) => [answer.line, answer.allowed])).toEqual([
+      [1, true],
+      [2, false],
+      [3, true],
+    ]);
+    expect(answers[1]?.reason).toBe("no RBAC rule allows this");
+    expect(result.code).toBe(1);
+  });
+
+  it("refuses a malformed batch line, naming the line", async () => {
+    const result = await runCli(["can-i", ...team, "--batch", "-"], '{"user":"a","verb":"get","resource":"pods"}\n{"user":"a"}\n');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('-:2: batch line 2: "verb" is required');
+  });
+
+  it("needs --as offline and a verb and resource", async () => {
+    expect((await runCli(["can-i", "get", "pods", ...team])).stderr).toContain("--as USER");
+    expect((await runCli(["can-i", "get", ...bot, ...team])).code).toBe(2);
+  });
+});
+
+describe("saprobe who-can (offline)", () => {
+  it("lists the privileged group first, then every subject with its path", async () => {
+    const result = await runCli(["who-can", "get", "pods", "-n", "team", ...team]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split("\n").slice(1, 3)).toEqual([
+      "  Group system:masters  (privileged group: allowed before RBAC)",
+      '  ServiceAccount team/bot  <- RoleBinding team/bot-reads-pods -> ClusterRole pod-reader (only in namespace team); verbs=[get list watch] apiGroups=[""] resources=[pods pods/log] (fixtures/rbac/scenarios/team.yaml:20)',
+    ]);
+  });
+
+  it("does not list RoleBinding subjects for cluster-scoped requests", async () => {
+    const result = await runCli(["who-can", "get", "nodes", ...team, "-o", "json"]);
+    const answer = JSON.parse(result.stdout) as { subjects: { subject: { name: string } }[] };
+    expect(answer.subjects.map((entry) => entry.subject.name)).toEqual(["system:masters"]);
+  });
+});

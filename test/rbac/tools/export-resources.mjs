@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Regenerates src/rbac/builtin-resources.json from a live kube-apiserver's discovery: every built-in
+// resource (preferred version) with its group, short names, and whether it is namespaced. Offline
+// `can-i` / `who-can` use it the way kubectl uses discovery (deploy -> deployments.apps, nodes are
+// cluster-scoped). Usage: KUBECONFIG=.cluster/admin.kubeconfig node test/rbac/tools/export-resources.mjs
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+
+const raw = (path) => JSON.parse(execFileSync("kubectl", ["get", "--raw", path], { encoding: "utf8", maxBuffer: 64 << 20 }));
+const version = raw("/version").gitVersion;
+const groups = [{ name: "", path: "/api/v1" }, ...raw("/apis").groups.map((group) => ({ name: group.name, path: `/apis/${group.preferredVersion.groupVersion}` }))];
+const resources = [];
+for (const group of groups) {
+  for (const resource of raw(group.path).resources) {
+    if (resource.name.includes("/")) continue;
+    resources.push({ name: resource.name, group: group.name, namespaced: resource.namespaced, ...(resource.singularName ? { singular: resource.singularName } : {}), ...(resource.shortNames ? { shortNames: resource.shortNames } : {}), kind: resource.kind });
+  }
+}
+resources.sort((a, b) => `${a.group}/${a.name}`.localeCompare(`${b.group}/${b.name}`));
+writeFileSync(new URL("../../../src/rbac/builtin-resources.json", import.meta.url), `${JSON.stringify({ kubernetesVersion: version, resources }, null, 1)}\n`);
+console.log(`${version}: ${resources.length} resources`);
