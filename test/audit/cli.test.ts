@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Report } from "../../src/model/report.js";
+import { FIXTURES, runSaprobe } from "./support.js";
+
+const DASHBOARD = join(FIXTURES, "scenarios/dashboard/manifests");
+const OPERATOR = join(FIXTURES, "scenarios/operator/manifests");
+
+function json(run: { stdout: string }): Report {
+  return JSON.parse(run.stdout) as Report;
+}
+
+function temp(name: string, text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "saprobe-audit-cli-")), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("saprobe audit --manifests", () => {
+  it("exits 1 when a finding reaches --fail-on (default high) and 0 when none does", async () => {
+    expect((await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json"])).code).toBe(1);
+    const critical = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--fail-on", "critical"]);
+    expect(critical.code).toBe(0);
+    expect(json(critical).summary.findings.high).toBe(2);
+  });
+
+  it("reads several paths after one --manifests, and stdin as -", async () => {
+    const both = json(await runSaprobe(["audit", "--manifests", OPERATOR, DASHBOARD, "-o", "json"]));
+    expect(new Set(both.findings.map((finding) => finding.subject?.name))).toEqual(new Set(["cert-operator", "kubernetes-dashboard"]));
+    const text = readFileSync(join(DASHBOARD, "dashboard.yaml"), "utf8");
+    const piped = json(await runSaprobe(["audit", "--manifests", "-", "-o", "json"], { stdin: text }));
+    expect(piped.findings.map((finding) => [finding.rule, finding.source?.file, finding.source?.line])).toContainEqual(["cluster-admin-binding", "-", 42]);
+  });
+
+  it("exits 2 and names the file and line for a broken manifest, and for an unknown rule id", async () => {
+    const broken = temp("broken.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: x\n  namespace: y\nrules:\n  - verbs: get\n");
+    const bad = await runSaprobe(["audit", "--manifests", broken]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/broken\.yaml:7:\d+/);
+    const unknown = await runSaprobe(["audit", "--manifests", OPERATOR, "--disable", "no-such-rule"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown audit rule "no-such-rule"');
+    const stray = await runSaprobe(["audit", "stray.yaml"]);
+    expect(stray.code).toBe(2);
+  });
+
+  it("disables and re-levels rules from flags and from a config file", async () => {
+    const flags = json(await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--disable", "secrets-read", "--severity", "workload-create=low"]));
+    expect(flags.findings.map((finding) => `${finding.rule}=${finding.severity}`)).toEqual(["workload-create=low"]);
+    const config = temp("audit.yaml", "disable: [workload-create]\nseverity:\n  secrets-read: critical\nfailOn: critical\n");
+    const run = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--config", config]);
+    expect(json(run).findings.map((finding) => `${finding.rule}=${finding.severity}`)).toEqual(["secrets-read=critical"]);
+    expect(run.code).toBe(1);
+  });
+
+  it("adds user rules with --rules", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "saprobe-user-rules-"));
+    writeFileSync(
+      join(dir, "leases.yaml"),
+      "rules:\n  - id: lease-writer\n    title: Can write leases\n    severity: info\n    cis: none\n    rationale: Leader election.\n    remediation: Fine.\n    match:\n      kind: permissions\n      anyOf:\n        - { verbs: [update], apiGroups: [coordination.k8s.io], resources: [leases] }\n",
+    );
+    const report = json(await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--rules", dir]));
+    // The ClusterRole (cluster-wide) and the leader-election Role (namespace) both grant it.
+    expect(report.findings.filter((finding) => finding.rule === "lease-writer").map((finding) => finding.scope).sort()).toEqual(["cluster", "operators"]);
+  });
+
+  it("suppresses allowlisted findings until they expire, then reports the expired entry", async () => {
+    const allowlist = temp(
+      "allow.yaml",
+      [
+        "allow:",
+        "  - rule: secrets-read",
+        "    subject: ServiceAccount:operators/cert-operator",
+        "    reason: the operator writes certificates into Secrets",
+        "    expires: 2999-12-31",
+        "  - rule: workload-create",
+        "    subject: ServiceAccount:operators/cert-operator",
+        "    reason: old exception",
+        "    expires: 2020-01-01",
+        "  - rule: pods-exec",
+        "    reason: matches nothing",
+      ].join("\n"),
+    );
+    const run = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--allowlist", allowlist]);
+    const report = json(run);
+    expect(report.findings.find((finding) => finding.rule === "secrets-read")?.suppressed).toEqual({ reason: "the operator writes certificates into Secrets", expires: "2999-12-31" });
+    expect(report.findings.find((finding) => finding.rule === "workload-create")?.suppressed).toBeUndefined();
+    expect(report.warnings.join("\n")).toMatch(/entry 2 \(rule workload-create\) expired on 2020-01-01 .*1 finding it matches now counts?/);
+    expect(report.warnings.join("\n")).toMatch(/entry 3 \(rule pods-exec\) matches no finding/);
+    expect(report.summary.findings.high).toBe(1);
+    expect(run.code).toBe(1);
+  });
+
+  it("rejects an allowlist entry without a reason, naming file and line", async () => {
+    const allowlist = temp("allow.yaml", "allow:\n  - rule: secrets-read\n");
+    const run = await runSaprobe(["audit", "--manifests", OPERATOR, "--allowlist", allowlist]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/allow\.yaml:2:5: allow\.0: must have required property 'reason'/);
+  });
+
+  it("--subject narrows to one identity and lists its effective permissions grouped by risk", async () => {
+    const files = [join(FIXTURES, "scenarios/aggregated-admin/manifests"), join(FIXTURES, "scenarios/authenticated-group/manifests"), OPERATOR];
+    const report = json(await runSaprobe(["audit", "--manifests", ...files, "-o", "json", "--subject", "system:serviceaccount:operators:cert-operator"]));
+    const subjects = new Set(report.findings.map((finding) => `${finding.subject?.kind}:${finding.subject?.name}`));
+    // Its own bindings, and the group every authenticated identity is in; not alice, not platform-team.
+    expect(subjects).toEqual(new Set(["ServiceAccount:cert-operator", "Group:system:authenticated"]));
+    const listings = report.findings.filter((finding) => finding.rule === "effective-permissions");
+    expect(listings.map((finding) => finding.binding?.name).sort()).toEqual(["cert-operator", "cert-operator-leader-election", "read-everything"]);
+    expect(listings.find((finding) => finding.binding?.name === "cert-operator")?.message).toContain("risks: secrets-read (high), workload-create (high)");
+    expect(listings.every((finding) => finding.severity === "info" && finding.rules.length > 0)).toBe(true);
+    const bad = await runSaprobe(["audit", "--manifests", OPERATOR, "--subject", "system:serviceaccount:only-namespace"]);
+    expect(bad.code).toBe(2);
+  });
+
+  it("lists the bootstrap defaults as expected with --with-defaults, and they do not fail the audit", async () => {
+    const empty = temp("empty.yaml", "# nothing\n");
+    const run = await runSaprobe(["audit", "--manifests", empty, "--with-defaults", "-o", "json", "--fail-on", "info"]);
+    const report = json(run);
+    expect(run.code).toBe(0);
+    expect(report.findings.length).toBeGreaterThan(10);
+    expect(report.findings.every((finding) => finding.status === "expected")).toBe(true);
+    expect(report.findings.find((finding) => finding.rule === "cluster-admin-binding")?.subject).toEqual({ kind: "Group", name: "system:masters" });
+  });
+});

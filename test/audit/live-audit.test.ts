@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { loadCatalogue } from "../../src/audit/catalogue.js";
+import { auditLive } from "../../src/audit/live-audit.js";
+import type { Connection } from "../../src/connect/types.js";
+import type { KubeClient, RequestOptions, RequestOutcome } from "../../src/kube/types.js";
+
+// A scripted KubeClient (no network): lists, reviews and their answers are chosen per test, and
+// every request is recorded, so the audit's own logic is what is under test.
+
+interface Script {
+  /** Items per list path; a number is an HTTP error status. */
+  lists: Record<string, unknown[] | number>;
+  /** `verb resource` pairs the preflight SelfSubjectAccessReview denies. */
+  deniedReads?: string[];
+  /** Answers a SubjectAccessReview body. */
+  subjectAccessReview?: (spec: Record<string, unknown>) => boolean;
+}
+
+function fakeClient(script: Script): { client: KubeClient; requests: RequestOptions[] } {
+  const requests: RequestOptions[] = [];
+  const respond = (status: number, json: unknown): RequestOutcome => ({ ok: true, response: { status, headers: {}, text: JSON.stringify(json), json, durationMs: 1 } });
+  const client: KubeClient = {
+    async request(options) {
+      requests.push(options);
+      const body = options.body as { spec?: Record<string, unknown> } | undefined;
+      if (options.path.endsWith("/selfsubjectreviews")) return respond(201, { status: { userInfo: { username: "auditor", groups: ["system:authenticated"] } } });
+      if (options.path.endsWith("/selfsubjectaccessreviews")) {
+        const attributes = body?.spec?.resourceAttributes as { verb: string; resource: string };
+        return respond(201, { status: { allowed: !(script.deniedReads ?? []).includes(`${attributes.verb} ${attributes.resource}`) } });
+      }
+      if (options.path.endsWith("/subjectaccessreviews")) {
+        const allowed = script.subjectAccessReview?.(body?.spec ?? {}) ?? true;
+        return respond(201, { status: { allowed, reason: allowed ? "RBAC: allowed by something" : "" } });
+      }
+      const list = script.lists[options.path] ?? [];
+      if (typeof list === "number") return respond(list, { kind: "Status", code: list, message: `status ${list}` });
+      // Two pages, to exercise `continue`.
+      const page = options.query?.continue === "next" ? list.slice(1) : list.slice(0, 1);
+      return respond(200, { items: page, metadata: options.query?.continue === "next" || list.length <= 1 ? {} : { continue: "next" } });
+    },
+    async watch() {
+      throw new Error("not used");
+    },
+    async close() {},
+  };
+  return { client, requests };
+}
+
+const connection = { server: "https://fake", namespace: "default", requestTimeoutMs: 1000, viaProxy: false, source: "flags", explain: [], warnings: [] } as unknown as Connection;
+
+const RBAC = "/apis/rbac.authorization.k8s.io/v1";
+const adminBinding = { metadata: { name: "ops" }, roleRef: { kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "User", name: "ops" }] };
+const secretsBinding = { metadata: { name: "reader", namespace: "apps" }, roleRef: { kind: "Role", name: "reader" }, subjects: [{ kind: "ServiceAccount", name: "app" }] };
+const lists = {
+  [`${RBAC}/clusterroles`]: [{ metadata: { name: "cluster-admin" }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] }, { metadata: { name: "empty" }, rules: null }],
+  [`${RBAC}/roles`]: [{ metadata: { name: "reader", namespace: "apps" }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }] }],
+  [`${RBAC}/clusterrolebindings`]: [adminBinding],
+  [`${RBAC}/rolebindings`]: [secretsBinding],
+};
+
+describe("auditLive", () => {
+  it("reads every page, audits, and records the server's agreement and disagreement finding by finding", async () => {
+    const { client, requests } = fakeClient({ lists, subjectAccessReview: (spec) => spec.user !== "ops" });
+    const outcome = await auditLive(client, { connection, catalogue: loadCatalogue() });
+    const admin = outcome.findings.find((finding) => finding.rule === "cluster-admin-binding");
+    const secrets = outcome.findings.find((finding) => finding.rule === "secrets-read");
+    expect(admin?.confirmation).toEqual({ agreed: false, detail: "the server denies * *.* cluster-wide" });
+    expect(secrets?.confirmation?.agreed).toBe(true);
+    expect(outcome.warnings).toContain("SubjectAccessReview disagrees with cluster-admin-binding for User ops: the server denies * *.* cluster-wide.");
+    const review = requests.find((request) => request.path.endsWith("/subjectaccessreviews") && (request.body as { spec: { user: string } }).spec.user === "system:serviceaccount:apps:app");
+    expect((review?.body as { spec: unknown }).spec).toMatchObject({
+      groups: ["system:serviceaccounts", "system:serviceaccounts:apps", "system:authenticated"],
+      resourceAttributes: { verb: "get", group: "", resource: "secrets", namespace: "apps" },
+    });
+    expect(requests.filter((request) => request.path === `${RBAC}/clusterroles`).map((request) => request.query?.continue)).toEqual([undefined, "next"]);
+    expect(outcome.findings.filter((finding) => finding.status === "unknown").map((finding) => finding.rule)).toEqual([]);
+  });
+
+  it("turns what the preflight denies, and lists that fail, into UNKNOWN with the missing permission", async () => {
+    const { client, requests } = fakeClient({ lists: { ...lists, "/api/v1/pods": 403 }, deniedReads: ["list rolebindings", "create subjectaccessreviews"] });
+    const outcome = await auditLive(client, { connection, catalogue: loadCatalogue() });
+    expect(requests.some((request) => request.path === `${RBAC}/rolebindings`)).toBe(false);
+    expect(requests.some((request) => request.path.endsWith("/subjectaccessreviews"))).toBe(false);
+    const unknown = Object.fromEntries(outcome.findings.filter((finding) => finding.status === "unknown").map((finding) => [finding.rule, finding.message]));
+    expect(unknown["secrets-read"]).toContain("list rolebindings.rbac.authorization.k8s.io (cluster-wide): denied by the preflight");
+    expect(unknown["unused-serviceaccount"]).toContain("list pods (cluster-wide): forbidden: status 403");
+    expect(unknown["wildcard-in-rules"]).toBeUndefined();
+    expect(outcome.warnings).toContain("findings are not cross-checked with SubjectAccessReviews: the running identity may not create them.");
+    // What could be read still counts: the ClusterRoleBinding's cluster-admin finding is there.
+    expect(outcome.findings.find((finding) => finding.rule === "cluster-admin-binding")?.status).toBe("finding");
+  });
+});
