@@ -10,7 +10,7 @@ export interface GridRow {
 const BORDERS_PER_COLUMN = 1;
 const PADDING = 2;
 /** The last column (the message) keeps at least this share of the room. */
-const MESSAGE_SHARE = 0.4;
+const MESSAGE_SHARE = 0.35;
 const NARROWEST_COLUMN = 6;
 
 /**

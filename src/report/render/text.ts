@@ -62,8 +62,11 @@ export function wrapText(text: string, width: number): string[] {
     if (current !== "") lines.push(current);
     current = word;
     while (current.length > limit) {
-      lines.push(current.slice(0, limit));
-      current = current.slice(limit);
+      // Break an overlong word after its last hyphen or slash that fits, else hard at the limit.
+      const soft = Math.max(current.lastIndexOf("-", limit - 1), current.lastIndexOf("/", limit - 1));
+      const cut = soft > 0 ? soft + 1 : limit;
+      lines.push(current.slice(0, cut));
+      current = current.slice(cut);
     }
   }
   lines.push(current);

@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../src/model/report.js";
+import { runCli } from "../connect/run-cli.js";
+import { applyObjects, inClusterEnv, kubectl, makeServiceAccountMount, mintToken, uniqueNamespace } from "../support/cluster.js";
+import { invocationsInManifest, readYamlDocuments } from "./invocations.js";
+
+// What deploy/README.md tells a newcomer to do: apply deploy/'s ServiceAccount and ClusterRoles,
+// then run the Job's own command as that ServiceAccount, in-cluster style. ClusterRoles are
+// cluster-wide, so this test gives its copies a unique suffix; their rules are deploy/'s, unchanged.
+
+type Manifest = { kind: string; metadata: { name: string; namespace?: string }; roleRef?: { name: string }; subjects?: Array<{ namespace?: string }> };
+
+let namespace: string;
+let mount: string;
+
+function manifestsFor(target: string): Manifest[] {
+  const suffix = `-${target}`;
+  const objects = [...readYamlDocuments("deploy/serviceaccount.yaml"), ...readYamlDocuments("deploy/rbac.yaml")] as Manifest[];
+  return objects.map((object) => {
+    if (object.kind === "ServiceAccount") return { ...object, metadata: { ...object.metadata, namespace: target } };
+    const renamed = { ...object, metadata: { ...object.metadata, name: `${object.metadata.name}${suffix}` } };
+    if (object.kind !== "ClusterRoleBinding") return renamed;
+    return { ...renamed, roleRef: { ...object.roleRef!, name: `${object.roleRef!.name}${suffix}` }, subjects: object.subjects!.map((subject) => ({ ...subject, namespace: target })) };
+  });
+}
+
+/** RBAC changes reach the authorizer through a watch; wait (bounded) until they have. */
+async function waitUntilAllowed(user: string, verb: string, resource: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const answer = await kubectl(["auth", "can-i", verb, resource, "--all-namespaces", `--as=${user}`]);
+    if (answer.stdout.trim() === "yes") return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${user} still may not ${verb} ${resource} after 10s`);
+}
+
+function withOut(argv: string[], dir: string): string[] {
+  return argv.map((word, index) => (argv[index - 1] === "--out" ? dir : word));
+}
+
+beforeAll(async () => {
+  namespace = await uniqueNamespace("saprobe-deploy");
+  await applyObjects(manifestsFor(namespace));
+  const user = `system:serviceaccount:${namespace}:saprobe`;
+  await waitUntilAllowed(user, "watch", "pods");
+  await waitUntilAllowed(user, "list", "clusterrolebindings.rbac.authorization.k8s.io");
+  mount = makeServiceAccountMount(namespace, await mintToken(namespace, "saprobe"));
+});
+
+describe("deploy/ on the local control plane", () => {
+  it("the Job's command, as deploy/'s ServiceAccount: every default probe passes and the reports are written", async () => {
+    const job = invocationsInManifest("deploy/job.yaml")[0]!;
+    const out = mkdtempSync(join(tmpdir(), "saprobe-job-reports-"));
+    const result = await runCli([...withOut(job.argv, out), "--sa-dir", mount], { ...inClusterEnv(), NO_COLOR: "1" }, out);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report;
+    expect(Object.fromEntries(report.results.map((check) => [check.id, check.status]))).toEqual({
+      "tls-system-ca": "pass", anonymous: "pass", version: "pass", whoami: "pass", token: "pass",
+      "list-nodes": "pass", "list-pods": "pass", "list-pods-all": "pass", "watch-nodes": "pass", "watch-pods": "pass",
+    });
+    expect(report.target.identity?.username).toBe(`system:serviceaccount:${namespace}:saprobe`);
+    expect(result.stdout).toContain("Outcome: PASSED");
+    expect(result.code).toBe(0);
+  });
+
+  it("the CronJob's audit, as deploy/'s ServiceAccount: may read everything it needs, so no rule is UNKNOWN", async () => {
+    const audit = invocationsInManifest("deploy/cronjob.yaml").find((invocation) => invocation.argv[0] === "audit")!;
+    const out = mkdtempSync(join(tmpdir(), "saprobe-cron-reports-"));
+    const result = await runCli([...withOut(audit.argv, out), "--sa-dir", mount], { ...inClusterEnv(), NO_COLOR: "1" }, out);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report;
+    expect(report.errors).toEqual([]);
+    expect(report.warnings.filter((warning) => warning.startsWith("preflight:"))).toEqual([]);
+    expect(report.findings.filter((finding) => finding.status === "unknown")).toEqual([]);
+    // Other tests bind broad roles in this shared cluster, so findings (exit 1) are possible; could-not-run is not.
+    expect([0, 1]).toContain(result.code);
+  });
+});

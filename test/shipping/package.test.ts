@@ -1,0 +1,69 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildPackagedInstall, snapshot, type PackagedInstall } from "./packaged-layout.js";
+
+let install: PackagedInstall;
+
+beforeAll(() => {
+  install = buildPackagedInstall();
+}, 180_000);
+
+function withPath(extra: string): NodeJS.ProcessEnv {
+  return { ...process.env, PATH: `${extra}${delimiter}${process.env.PATH ?? ""}`, NO_COLOR: "1" };
+}
+
+describe("the packaged CLI (the image's layout, built without Docker)", () => {
+  it("ships the compiled CLI, checks and schemas, and no sources or tests", () => {
+    const files = install.tarballFiles;
+    expect(files).toContain("bin/saprobe.js");
+    expect(files).toContain("dist/cli/main.js");
+    expect(files).toContain("dist/index.js");
+    expect(files).toContain("checks/default.yaml");
+    expect(files).toContain("reports/report.schema.json");
+    expect(files.filter((file) => /^(src|test|bench|fixtures|deploy|examples)\//.test(file))).toEqual([]);
+  });
+
+  it("has production dependencies only", () => {
+    const modules = readdirSync(join(install.packageDir, "node_modules"));
+    expect(modules).toEqual(expect.arrayContaining(["ajv", "cli-table3", "undici", "yaml"]));
+    for (const devOnly of ["typescript", "vitest", "fast-check", "junit2json", "@microsoft"]) expect(modules).not.toContain(devOnly);
+  });
+
+  it("runs `saprobe --help` from the install, through the npm bin link, writing nothing", () => {
+    const before = snapshot(install.prefix);
+    const result = spawnSync("saprobe", ["--help"], { env: withPath(install.bin), encoding: "utf8", timeout: 30_000 });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("saprobe <command> [flags]");
+    expect(result.stdout).toMatch(/Exit codes: 0 passed/);
+    expect(snapshot(install.prefix)).toEqual(before);
+  });
+
+  it("runs `node .../bin/saprobe.js --version` and reports the package version", () => {
+    const output = execFileSync(process.execPath, [join(install.packageDir, "bin", "saprobe.js"), "--version"], { encoding: "utf8" });
+    const version = (JSON.parse(execFileSync(process.execPath, ["-p", "JSON.stringify(require('./package.json'))"], { cwd: install.packageDir, encoding: "utf8" })) as { version: string }).version;
+    expect(output.trim()).toBe(`saprobe ${version}`);
+  });
+
+  it("installs an executable kubectl-saprobe, so `kubectl saprobe --help` works from PATH", () => {
+    const plugin = join(install.bin, "kubectl-saprobe");
+    expect(existsSync(plugin)).toBe(true);
+    expect(statSync(plugin).mode & 0o111).not.toBe(0);
+    const help = spawnSync("kubectl", ["saprobe", "--help"], { env: withPath(install.bin), encoding: "utf8", timeout: 30_000 });
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toContain("saprobe <command> [flags]");
+    const list = spawnSync("kubectl", ["plugin", "list"], { env: withPath(install.bin), encoding: "utf8", timeout: 30_000 });
+    expect(list.stdout).toContain(plugin);
+  });
+
+  it("is importable as a library by its package name", () => {
+    const output = execFileSync(
+      process.execPath,
+      ["--input-type=module", "-e", "const m = await import('saprobe'); console.log(typeof m.buildReport, typeof m.renderers.sarif, typeof m.exitCodeFor)"],
+      { cwd: join(install.prefix, "lib"), encoding: "utf8" },
+    );
+    expect(output.trim()).toBe("function function function");
+  });
+});
