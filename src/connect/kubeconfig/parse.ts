@@ -15,7 +15,8 @@ import {
 const EXEC_EXTENSION = "client.authentication.k8s.io/exec";
 
 function parseYaml(file: string, text: string): unknown {
-  const document = parseDocument(text, { uniqueKeys: false });
+  // kubectl reads kubeconfigs as YAML 1.1 (go-yaml v2): `name: y` is a boolean there, not a string.
+  const document = parseDocument(text, { uniqueKeys: false, version: "1.1" });
   const problem = document.errors[0];
   if (problem) {
     const position = problem.linePos?.[0];
