@@ -4,7 +4,7 @@
  * so a hang or a flood in saprobe fails the test instead of the test run.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,8 @@ export interface CliResult {
   durationMs: number;
   /** True when the harness had to kill the process. */
   timedOut: boolean;
+  /** Peak resident memory in KiB (VmHWM from /proc, read until the process exits), when asked for. */
+  peakRssKb?: number;
 }
 
 /** Options for one run. */
@@ -33,6 +35,8 @@ export interface CliOptions {
   /** Added to the hermetic environment. */
   env?: Record<string, string>;
   cwd?: string;
+  /** Sample the child's peak resident memory (Linux /proc). */
+  sampleMemory?: boolean;
 }
 
 let emptyHome: string | undefined;
@@ -58,6 +62,14 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   };
   const stdout = collect(child.stdout);
   const stderr = collect(child.stderr);
+  let peakRssKb: number | undefined;
+  // VmHWM is the high-water mark, so the last reading before exit is the peak up to that moment.
+  const sampler = options.sampleMemory
+    ? setInterval(() => {
+        const match = /VmHWM:\s+(\d+) kB/.exec(readStatus(child.pid));
+        if (match) peakRssKb = Math.max(peakRssKb ?? 0, Number(match[1]));
+      }, 20)
+    : undefined;
   return new Promise((resolvePromise) => {
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -66,9 +78,18 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     }, options.timeoutMs ?? 20_000);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolvePromise({ code, stdout: stdout(), stderr: stderr(), durationMs: Date.now() - started, timedOut });
+      clearInterval(sampler);
+      resolvePromise({ code, stdout: stdout(), stderr: stderr(), durationMs: Date.now() - started, timedOut, peakRssKb });
     });
   });
+}
+
+function readStatus(pid: number | undefined): string {
+  try {
+    return pid === undefined ? "" : readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 /** Lines that look like a JavaScript stack frame (`    at fn (file:1:2)`). */

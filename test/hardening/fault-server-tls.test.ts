@@ -70,7 +70,7 @@ describe("fault server: watches", () => {
   it("the healthy default watch is quiet and ends after timeoutSeconds", async () => {
     const server = await serve({});
     const started = Date.now();
-    const response = await fetch(`${server.url}/api/v1/pods?watch=1&timeoutSeconds=1`, { dispatcher: agentFor(server.caFile) });
+    const response = await fetch(`${server.url}/api/v1/pods?watch=1&timeoutSeconds=1`, { dispatcher: agentFor(server.caFile), headers: { authorization: "Bearer abc" } });
     expect(await response.text()).toBe("");
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });

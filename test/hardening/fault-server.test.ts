@@ -64,9 +64,11 @@ describe("fault server: healthy default", () => {
     });
     expect(whoami.status).toBe(201);
     expect(await whoami.json()).toMatchObject({ status: { userInfo: { username: "system:serviceaccount:saprobe:fault" } } });
-    const list = await get(server, "/api/v1/namespaces/default/pods");
+    const list = await get(server, "/api/v1/namespaces/default/pods", { headers: { authorization: "Bearer abc123" } });
     expect(await list.json()).toMatchObject({ items: [] });
-    expect(server.requests.map((request) => request.pathname)).toEqual(["/version", "/apis/authentication.k8s.io/v1/selfsubjectreviews", "/api/v1/namespaces/default/pods"]);
+    const anonymous = await get(server, "/api/v1/namespaces/default/pods");
+    expect(anonymous.status).toBe(403);
+    expect(server.requests.map((request) => request.pathname)).toEqual(["/version", "/apis/authentication.k8s.io/v1/selfsubjectreviews", "/api/v1/namespaces/default/pods", "/api/v1/namespaces/default/pods"]);
     expect(server.requests[1]?.authorization).toBe("Bearer abc123");
     expect(server.requests[1]?.body).toContain("SelfSubjectReview");
   });
@@ -163,6 +165,14 @@ describe("fault server: faults", () => {
     expect((await get(server, "/version")).status).toBe(503);
     expect((await get(server, "/version")).status).toBe(200);
     expect((await get(server, "/version")).status).toBe(200);
+  });
+
+  it("fail-first: each distinct request fails once, its repeat succeeds", async () => {
+    const server = await serve({ behaviour: { kind: "fail-first", first: { kind: "status", code: 429, retryAfterSeconds: 1 } } });
+    expect((await get(server, "/version")).status).toBe(429);
+    expect((await get(server, "/api")).status).toBe(429);
+    expect((await get(server, "/version")).status).toBe(200);
+    expect((await get(server, "/version", { headers: { authorization: "Bearer other" } })).status).toBe(429);
   });
 
   it("redirect: 302 with a Location", async () => {

@@ -64,6 +64,8 @@ export function answerLikeKube(request: FakeKubeRequest, response: ServerRespons
     return;
   }
   if (pathname === "/version") return sendJson(response, 200, FAKE_VERSION);
+  // As system:public-info-viewer: anonymous callers get the endpoints above and nothing else.
+  if (anonymous) return sendJson(response, 403, statusBody(403, "Forbidden", `forbidden: User "system:anonymous" cannot ${method.toLowerCase()} path "${pathname}"`, {}));
   if (pathname === "/api") return sendJson(response, 200, { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [] });
   if (pathname === "/apis") {
     const groups = ["authentication.k8s.io", "authorization.k8s.io", "rbac.authorization.k8s.io", "apps"].map((name) => ({
@@ -72,7 +74,6 @@ export function answerLikeKube(request: FakeKubeRequest, response: ServerRespons
     return sendJson(response, 200, { kind: "APIGroupList", apiVersion: "v1", groups });
   }
   if (method === "POST" && pathname.endsWith("/selfsubjectreviews")) {
-    if (anonymous) return sendJson(response, 403, statusBody(403, "Forbidden", 'selfsubjectreviews.authentication.k8s.io is forbidden: User "system:anonymous" cannot create resource "selfsubjectreviews" in API group "authentication.k8s.io" at the cluster scope', { group: "authentication.k8s.io", kind: "selfsubjectreviews" }));
     return sendJson(response, 201, review(request, { userInfo: { ...FAKE_USER, uid: "00000000-0000-0000-0000-000000000001" } }));
   }
   if (method === "POST" && pathname.endsWith("/selfsubjectaccessreviews")) {
@@ -91,6 +92,5 @@ export function answerLikeKube(request: FakeKubeRequest, response: ServerRespons
     return;
   }
   if (method === "GET") return sendJson(response, 200, { kind: "List", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: [] });
-  const user = anonymous ? "system:anonymous" : FAKE_USER.username;
-  return sendJson(response, 403, statusBody(403, "Forbidden", `forbidden: User "${user}" cannot ${method.toLowerCase()} path "${pathname}"`, {}));
+  return sendJson(response, 403, statusBody(403, "Forbidden", `forbidden: User "${FAKE_USER.username}" cannot ${method.toLowerCase()} path "${pathname}"`, {}));
 }

@@ -42,6 +42,8 @@ export type Behaviour =
   | { kind: "watch-gone" }
   /** A redirect (default 302) to `location`. */
   | { kind: "redirect"; location: string; code?: number }
+  /** The first attempt of each distinct request (method, URL, Authorization) gets `first`; repeats get `then` (default `kube`). */
+  | { kind: "fail-first"; first: Behaviour; then?: Behaviour }
   /** The n-th matching request gets `steps[n]`; the last step repeats. */
   | { kind: "sequence"; steps: Behaviour[] }
   /** Anything else. */
@@ -52,6 +54,8 @@ export interface BehaviourContext {
   timers: Set<NodeJS.Timeout>;
   /** How many times each `sequence` behaviour was used. */
   sequenceHits: WeakMap<Behaviour, number>;
+  /** Requests each `fail-first` behaviour has seen (method, URL, Authorization). */
+  seenRequests: WeakMap<Behaviour, Set<string>>;
 }
 
 const REASONS: Record<number, [string, string]> = {
@@ -152,6 +156,14 @@ export function perform(behaviour: Behaviour, request: RecordedRequest, response
       context.sequenceHits.set(behaviour, hits + 1);
       const step = behaviour.steps[Math.min(hits, behaviour.steps.length - 1)] ?? { kind: "kube" };
       return perform(step, request, response, incoming, context);
+    }
+    case "fail-first": {
+      const seen = context.seenRequests.get(behaviour) ?? new Set<string>();
+      context.seenRequests.set(behaviour, seen);
+      const key = `${request.method} ${request.url} ${request.authorization ?? ""}`;
+      const repeat = seen.has(key);
+      seen.add(key);
+      return perform(repeat ? (behaviour.then ?? { kind: "kube" }) : behaviour.first, request, response, incoming, context);
     }
     case "custom":
       return behaviour.handle(request, response, incoming);

@@ -107,7 +107,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   const requests: RecordedRequest[] = [];
   const tlsFailures: string[] = [];
   const sockets = new Set<Socket>();
-  const context: BehaviourContext = { timers: new Set(), sequenceHits: new WeakMap() };
+  const context: BehaviourContext = { timers: new Set(), sequenceHits: new WeakMap(), seenRequests: new WeakMap() };
   const fallback = options.behaviour ?? { kind: "kube" };
 
   const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
