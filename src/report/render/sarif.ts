@@ -113,7 +113,6 @@ export const renderSarif: Renderer = (report) => {
           driver: {
             name: "saprobe",
             semanticVersion: report.tool.version,
-            informationUri: "https://github.com/saprobe/saprobe",
             rules,
           },
         },
