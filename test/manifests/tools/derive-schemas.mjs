@@ -69,5 +69,8 @@ const schema = {
   "x-kinds": Object.fromEntries(Object.entries(kinds).map(([kind, name]) => [kind, `#/$defs/${name}`])),
   $defs: Object.fromEntries(Object.entries(defs).sort(([a], [b]) => a.localeCompare(b))),
 };
-writeFileSync(new URL("../../../schemas/rbac.schema.json", import.meta.url), `${JSON.stringify(schema, null, 1)}\n`);
-console.log(`${version}: ${Object.keys(defs).length} definitions`);
+const output = `${JSON.stringify(schema, null, 1)}\n`;
+// --stdout prints instead of writing, so a test can compare the committed file with the live server.
+if (process.argv.includes("--stdout")) process.stdout.write(output);
+else writeFileSync(new URL("../../../schemas/rbac.schema.json", import.meta.url), output);
+if (!process.argv.includes("--stdout")) console.log(`${version}: ${Object.keys(defs).length} definitions`);

@@ -29,5 +29,8 @@ const policy = {
   roles: list("roles", "--all-namespaces"),
   roleBindings: list("rolebindings", "--all-namespaces"),
 };
-writeFileSync(new URL("../../../src/rbac/bootstrap-policy.json", import.meta.url), `${JSON.stringify(policy, null, 1)}\n`);
-console.log(`${version}: ${policy.clusterRoles.length} cluster roles, ${policy.clusterRoleBindings.length} cluster role bindings, ${policy.roles.length} roles, ${policy.roleBindings.length} role bindings`);
+const output = `${JSON.stringify(policy, null, 1)}\n`;
+// --stdout prints instead of writing, so a test can compare the committed file with the live server.
+if (process.argv.includes("--stdout")) process.stdout.write(output);
+else writeFileSync(new URL("../../../src/rbac/bootstrap-policy.json", import.meta.url), output);
+if (!process.argv.includes("--stdout")) console.log(`${version}: ${policy.clusterRoles.length} cluster roles, ${policy.clusterRoleBindings.length} cluster role bindings, ${policy.roles.length} roles, ${policy.roleBindings.length} role bindings`);

@@ -17,5 +17,8 @@ for (const group of groups) {
   }
 }
 resources.sort((a, b) => `${a.group}/${a.name}`.localeCompare(`${b.group}/${b.name}`));
-writeFileSync(new URL("../../../src/rbac/builtin-resources.json", import.meta.url), `${JSON.stringify({ kubernetesVersion: version, resources }, null, 1)}\n`);
-console.log(`${version}: ${resources.length} resources`);
+const output = `${JSON.stringify({ kubernetesVersion: version, resources }, null, 1)}\n`;
+// --stdout prints instead of writing, so a test can compare the committed file with the live server.
+if (process.argv.includes("--stdout")) process.stdout.write(output);
+else writeFileSync(new URL("../../../src/rbac/builtin-resources.json", import.meta.url), output);
+if (!process.argv.includes("--stdout")) console.log(`${version}: ${resources.length} resources`);

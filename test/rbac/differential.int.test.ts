@@ -1,0 +1,118 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { createAuthorizer } from "../../src/rbac/authorizer.js";
+import type { RequestAttributes, UserInfo } from "../../src/rbac/types.js";
+import { adminRequest, deleteObjects, uniqueNamespace } from "../support/cluster.js";
+import { liveRbacSnapshot } from "./live-snapshot.js";
+import { generateScenario } from "./scenario-generator.js";
+
+/*
+ * The differential test: generated RBAC scenarios are applied to the real kube-apiserver, which then
+ * answers SubjectAccessReviews; saprobe's evaluator answers the same questions from the same objects
+ * (everything the server holds: the scenario, the live bootstrap policy, other tests' objects) and
+ * every answer must agree.
+ *
+ * Aggregation: this harness runs no kube-controller-manager, so nothing aggregates on the server. The
+ * scenario's aggregated ClusterRoles (nested, matchLabels and matchExpressions) are therefore applied
+ * with the rules saprobe's offline aggregation computed, and the server judges requests against those
+ * rules. The aggregation algorithm itself is checked against the upstream controller's test table in
+ * fixtures/rbac/vectors/aggregation.upstream.json.
+ */
+
+const SEEDS = [1, 2, 3];
+const QUESTIONS_PER_SEED = 800;
+const CONCURRENCY = 16;
+
+interface Verdict {
+  allowed: boolean;
+  reason: string;
+}
+
+function reviewOf(user: UserInfo, attrs: RequestAttributes): unknown {
+  const spec: Record<string, unknown> = { user: user.name, groups: user.groups };
+  if (attrs.resourceRequest) {
+    spec.resourceAttributes = { namespace: attrs.namespace, verb: attrs.verb, group: attrs.apiGroup, resource: attrs.resource, subresource: attrs.subresource ?? "", name: attrs.name ?? "" };
+  } else {
+    spec.nonResourceAttributes = { path: attrs.path, verb: attrs.verb };
+  }
+  return { apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec };
+}
+
+async function askServer(questions: { user: UserInfo; attrs: RequestAttributes }[]): Promise<Verdict[]> {
+  const verdicts: Verdict[] = new Array(questions.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < questions.length) {
+      const index = next++;
+      const { user, attrs } = questions[index] as { user: UserInfo; attrs: RequestAttributes };
+      const review = (await adminRequest("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", reviewOf(user, attrs))) as { status: { allowed?: boolean; reason?: string } };
+      verdicts[index] = { allowed: review.status.allowed === true, reason: review.status.reason ?? "" };
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return verdicts;
+}
+
+/**
+ * Resolution errors in a "no" reason, order-free (the server lists bindings in cache order). The
+ * server's SubjectAccessReview prefixes a "no opinion" reason with the authorizer's name ("rbac: ").
+ */
+function errorSet(reason: string): string[] {
+  const body = reason.replace(/^rbac: /, "").replace(/^RBAC: /, "");
+  const inner = body.startsWith("[") && body.endsWith("]") ? body.slice(1, -1) : body;
+  return inner === "" ? [] : inner.split(", ").sort();
+}
+
+const cleanup: unknown[] = [];
+afterAll(async () => {
+  if (cleanup.length > 0) await deleteObjects(cleanup);
+});
+
+describe("differential: saprobe's evaluator vs kube-apiserver SubjectAccessReview", () => {
+  it.each(SEEDS)("seed %i: every answer agrees", async (seed) => {
+    const prefix = `sp-diff-${randomBytes(3).toString("hex")}`;
+    const namespaces = await Promise.all([0, 1, 2].map(() => uniqueNamespace(prefix)));
+    const scenario = generateScenario(seed, prefix, namespaces, QUESTIONS_PER_SEED);
+    const objects = [...scenario.clusterRoles, ...scenario.roles, ...scenario.roleBindings, ...scenario.clusterRoleBindings].map((object) => ({ apiVersion: "rbac.authorization.k8s.io/v1", ...object }));
+    cleanup.push(...objects.filter((object) => object.kind.startsWith("Cluster")));
+    // POST one by one: the server validates each, and a generator bug shows as the object it refused.
+    for (const object of objects) {
+      const namespace = (object.metadata as { namespace?: string }).namespace;
+      const plural = `${object.kind.toLowerCase()}s`;
+      await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1${namespace ? `/namespaces/${namespace}` : ""}/${plural}`, object);
+    }
+
+    const server = await askServer(scenario.questions);
+    const evaluate = async () => {
+      const authorizer = createAuthorizer(await liveRbacSnapshot());
+      return scenario.questions.map(({ user, attrs }) => authorizer.authorize(user, attrs));
+    };
+    let ours = await evaluate();
+    const disagree = () => scenario.questions.flatMap((question, index) => ((ours[index]?.allowed ?? false) !== server[index]?.allowed ? [index] : []));
+    // Other tests change cluster-wide objects concurrently; re-ask the server once about any disagreement.
+    const suspects = disagree();
+    if (suspects.length > 0) {
+      const again = await askServer(suspects.map((index) => scenario.questions[index] as { user: UserInfo; attrs: RequestAttributes }));
+      suspects.forEach((index, position) => (server[index] = again[position] as Verdict));
+      ours = await evaluate();
+    }
+    const mismatches = disagree().map((index) => ({ ...scenario.questions[index], server: server[index], saprobe: ours[index]?.reason }));
+    expect(mismatches).toEqual([]);
+
+    const allowedCount = server.filter((verdict) => verdict.allowed).length;
+    // A scenario that allows (or denies) everything would prove little.
+    expect(allowedCount).toBeGreaterThan(QUESTIONS_PER_SEED * 0.1);
+    expect(allowedCount).toBeLessThan(QUESTIONS_PER_SEED * 0.9);
+    scenario.questions.forEach((_, index) => {
+      const mine = ours[index];
+      const theirs = server[index] as Verdict;
+      if (!mine) return;
+      if (theirs.allowed) expect(mine.reason.startsWith("RBAC: allowed by ") || mine.reason.startsWith("allowed before RBAC")).toBe(true);
+      else expect(errorSet(mine.reason)).toEqual(errorSet(theirs.reason));
+    });
+  });
+
+  it("asked at least 2,000 questions", () => {
+    expect(SEEDS.length * QUESTIONS_PER_SEED).toBeGreaterThanOrEqual(2000);
+  });
+});
