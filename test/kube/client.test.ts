@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createKubeClient } from "../../src/kube/client.js";
 import type { KubeClient } from "../../src/kube/types.js";
@@ -160,5 +163,35 @@ describe("createKubeClient: TLS failures", () => {
     const outcome = await client.request({ path: "/version" });
     expect(outcome.ok && outcome.response.status).toBe(200);
     expect(server.requests[0]?.clientCertificateSubject).toContain("saprobe-test");
+  });
+});
+
+describe("createKubeClient: exec plugin credentials", () => {
+  it("re-runs the plugin once after a 401 and retries the request", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "saprobe-exec-"));
+    const plugin = join(dir, "plugin.sh");
+    writeFileSync(join(dir, "count"), "0");
+    writeFileSync(plugin, `#!/bin/sh\nn=$(( $(cat ${dir}/count) + 1 )); echo $n > ${dir}/count\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"plugin-token-'$n'"}}'\n`);
+    chmodSync(plugin, 0o755);
+    const credentials = { kind: "exec" as const, apiVersion: "client.authentication.k8s.io/v1", command: plugin, args: [], env: [], interactiveMode: "Never", provideClusterInfo: false };
+    const { server, client } = await serverAndClient({ routes: [{ path: "/version", behaviour: { kind: "sequence", steps: [{ kind: "status", code: 401 }, { kind: "kube" }] } }] }, { credentials });
+    const outcome = await client.request({ path: "/version" });
+    expect(outcome.ok && outcome.response.status).toBe(200);
+    expect(server.requests.map((request) => request.authorization)).toEqual(["Bearer plugin-token-1", "Bearer plugin-token-2"]);
+    const again = await client.request({ path: "/version" });
+    expect(again.ok && again.response.status).toBe(200);
+    expect(readFileSync(join(dir, "count"), "utf8").trim()).toBe("2");
+  });
+
+  it("gives up after one re-run when the server keeps answering 401", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "saprobe-exec-"));
+    const plugin = join(dir, "plugin.sh");
+    writeFileSync(plugin, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"x-token-value"}}'\n`);
+    chmodSync(plugin, 0o755);
+    const credentials = { kind: "exec" as const, apiVersion: "client.authentication.k8s.io/v1", command: plugin, args: [], env: [], interactiveMode: "Never", provideClusterInfo: false };
+    const { server, client } = await serverAndClient({ behaviour: { kind: "status", code: 401 } }, { credentials });
+    const outcome = await client.request({ path: "/version" });
+    expect(outcome.ok && outcome.response.status).toBe(401);
+    expect(server.requests).toHaveLength(2);
   });
 });

@@ -24,7 +24,7 @@ export function selectFromKubeconfig(loaded: LoadedKubeconfig, overrides: Connec
     throw new ConnectionConfigError(`context "${contextName}" from ${setBy} does not exist (${filesRead(loaded)})`);
   }
   if (!context && overrides.server === undefined && overrides.cluster === undefined) {
-    explain.push("the kubeconfig selects no context (no current-context and no --context)");
+    loaded.explain.push("the kubeconfig selects no context (no current-context and no --context)");
     return undefined;
   }
   if (context) explain.push(`context "${context.name}" from ${overrides.context !== undefined ? "--context" : `current-context in ${set.currentContextOrigin}`}, defined in ${context.origin}`);
