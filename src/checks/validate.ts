@@ -1,17 +1,20 @@
 import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 
 /** Where the shipped check files live, relative to this module in `src/` and in `dist/`. */
 export const CHECKS_DIR = new URL("../../checks/", import.meta.url);
 
-let compiled: ValidateFunction | undefined;
+let compiled: Promise<ValidateFunction> | undefined;
 
-/** The ajv validator for `checks/schema.json`, compiled once per process. */
-export function checkFileValidator(): ValidateFunction {
-  if (!compiled) {
+/**
+ * The ajv validator for `checks/schema.json`, compiled once per process. Loaded on first use:
+ * importing ajv and compiling the schema costs more than the whole default suite's requests.
+ */
+export function checkFileValidator(): Promise<ValidateFunction> {
+  compiled ??= import("ajv").then(({ Ajv }) => {
     const schema = JSON.parse(readFileSync(new URL("schema.json", CHECKS_DIR), "utf8")) as object;
-    compiled = new Ajv({ allErrors: true, strict: false }).compile(schema);
-  }
+    return new Ajv({ allErrors: true, strict: false }).compile(schema);
+  });
   return compiled;
 }
 

@@ -87,6 +87,10 @@ export async function runChecks(options: RunChecksOptions): Promise<RunOutcome> 
   });
   try {
     const identityPromise = shared.identity();
+    // The probes start once the first connection is up: their connections then resume its TLS
+    // session instead of each doing a full handshake (most list and watch probes wait for the
+    // identity anyway, for the namespace).
+    await Promise.race([identityPromise, whenAborted(overall)]);
     const results = await Promise.all(options.checks.map((check) => runOne(check, options, shared, overall, now)));
     const identity = await Promise.race([identityPromise, whenAborted(overall).then(() => undefined)]);
     if (identity === undefined || identity.failure?.code === "aborted") {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CheckFileError, loadCheckFile, loadDefaultChecks, parseCheckFile } from "../../src/checks/load.js";
+import { CheckFileError, DEFAULT_CHECKS_FILE, loadCheckFile, loadDefaultChecks, parseCheckFile } from "../../src/checks/load.js";
 import { assembleSuite } from "../../src/checks/suite.js";
 
 const fixture = (name: string) => `fixtures/checks/${name}`;
@@ -21,6 +21,12 @@ describe("the default suite", () => {
       "watch-pods",
     ]);
     expect(checks.find((check) => check.id === "list-pods-all")?.allNamespaces).toBe(true);
+  });
+
+  it("passes the JSON Schema, which loading it at run time trusts", async () => {
+    const parsed = await parseCheckFile(readFileSync(DEFAULT_CHECKS_FILE, "utf8"), DEFAULT_CHECKS_FILE);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.checks).toEqual(await loadDefaultChecks());
   });
 
   it("is frozen, so a probe cannot change a definition", async () => {
@@ -44,8 +50,8 @@ describe("parseCheckFile", () => {
     expect(checks[1]?.reviews).toHaveLength(3);
   });
 
-  it("reports every schema problem at once, each with line and column", () => {
-    const parsed = parseCheckFile(readFileSync(fixture("bad.yaml"), "utf8"), "bad.yaml");
+  it("reports every schema problem at once, each with line and column", async () => {
+    const parsed = await parseCheckFile(readFileSync(fixture("bad.yaml"), "utf8"), "bad.yaml");
     expect(parsed.checks).toEqual([]);
     const lines = parsed.problems.map((problem) => `${problem.line}:${problem.column} ${problem.message}`);
     expect(lines).toEqual([
@@ -58,21 +64,21 @@ describe("parseCheckFile", () => {
     ]);
   });
 
-  it("reports duplicate ids at the second one", () => {
-    const parsed = parseCheckFile(readFileSync(fixture("duplicate.yaml"), "utf8"), "duplicate.yaml");
+  it("reports duplicate ids at the second one", async () => {
+    const parsed = await parseCheckFile(readFileSync(fixture("duplicate.yaml"), "utf8"), "duplicate.yaml");
     expect(parsed.problems).toEqual([
       { file: "duplicate.yaml", line: 8, column: 9, message: 'duplicate check id "same" (first defined on line 2)' },
     ]);
   });
 
-  it("reports YAML syntax errors with their position", () => {
-    const parsed = parseCheckFile(readFileSync(fixture("syntax.yaml"), "utf8"), "syntax.yaml");
+  it("reports YAML syntax errors with their position", async () => {
+    const parsed = await parseCheckFile(readFileSync(fixture("syntax.yaml"), "utf8"), "syntax.yaml");
     expect(parsed.problems.length).toBeGreaterThan(0);
     expect(parsed.problems[0]?.line).toBeGreaterThanOrEqual(3);
   });
 
-  it("rejects a file that is not a mapping with a checks list", () => {
-    const parsed = parseCheckFile("- id: x\n", "list.yaml");
+  it("rejects a file that is not a mapping with a checks list", async () => {
+    const parsed = await parseCheckFile("- id: x\n", "list.yaml");
     expect(parsed.problems[0]).toMatchObject({ line: 1, column: 1, message: "the file must be a mapping, not [{\"id\":\"x\"}]" });
   });
 

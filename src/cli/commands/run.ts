@@ -3,9 +3,9 @@ import { createKubeClient } from "../../kube/client.js";
 import { buildReport } from "../../report/build.js";
 import { emitReport, outputFlags } from "../../report/output-flags.js";
 import { systemCaConnection } from "../../run/context.js";
-import { applyExpectedRbac, loadExpectedRbac } from "../../run/expectations.js";
 import { runChecks } from "../../run/runner.js";
 import { targetOf } from "../../run/target.js";
+import { keepWasmOnBaselineCompiler } from "../../run/fast-exit.js";
 import { flag } from "../args.js";
 import type { Command } from "../command.js";
 import { connectionFlags, connectionFromArgs } from "../connection-flags.js";
@@ -39,9 +39,12 @@ export const runCommand: Command = {
     const startedAt = new Date();
     const suite = await assembleSuite(flag.list(args, "checks"), { replace: flag.boolean(args, "replace-checks") });
     const expectPaths = flag.list(args, "expect");
-    const expected = expectPaths.length > 0 ? await loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd }) : undefined;
+    // The RBAC engine and the manifest loader are only loaded when --expect needs them.
+    const conformance = expectPaths.length > 0 ? await import("../../run/expectations.js") : undefined;
+    const expected = conformance ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd }) : undefined;
     const connection = await connectionFromArgs(args, io);
     const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
+    keepWasmOnBaselineCompiler();
     const client = createKubeClient(connection, log ? { log } : {});
     const systemCaFile = flag.string(args, "system-ca-file");
     try {
@@ -52,15 +55,15 @@ export const runCommand: Command = {
         createSystemCaClient: () => createKubeClient(systemCaConnection(connection, systemCaFile), log ? { log } : {}),
         deadlineMs: flag.number(args, "deadline") ?? DEFAULT_DEADLINE_MS,
       });
-      const conformance = expected ? applyExpectedRbac(suite.checks, outcome.results, expected, outcome.identity) : { results: outcome.results, warnings: [] };
+      const judged = conformance && expected ? conformance.applyExpectedRbac(suite.checks, outcome.results, expected, outcome.identity) : { results: outcome.results, warnings: [] };
       const report = buildReport({
         command: "run",
         startedAt,
         finishedAt: new Date(),
         target: targetOf(connection, outcome.identity, outcome.results),
-        results: conformance.results,
+        results: judged.results,
         errors: outcome.errors,
-        warnings: [...connection.warnings, ...suite.warnings, ...conformance.warnings],
+        warnings: [...connection.warnings, ...suite.warnings, ...judged.warnings],
       });
       return await emitReport(report, args, io);
     } finally {

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Benchmark: the whole default suite (`saprobe run`, one process) against the local control plane,
+// side by side in the same run with two kubectl baselines using the same ServiceAccount credentials:
+//   (a) one `kubectl get --raw /version` process: one process start, one TLS handshake, one round trip;
+//   (b) the suite's reads made by kubectl one after another: version, whoami, get nodes,
+//       get pods -n NS, get pods -A.
+// Targets: suite <= 1.5x (a), and (b) >= 3x suite. Prints medians of --reps repetitions (default 9),
+// interleaved so load on the machine hits all three alike. Usage: node bench/run-suite.mjs [--reps N]
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const repsFlag = process.argv.indexOf("--reps");
+const reps = repsFlag >= 0 ? Number(process.argv[repsFlag + 1]) : 9;
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options });
+  if (result.error) throw result.error;
+  return result;
+}
+
+function must(command, args, options) {
+  const result = run(command, args, options);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
+  return result.stdout;
+}
+
+// CPU time (user + system) of each child comes from GNU time when it is installed: on a busy
+// machine it is steadier than wall time, and it is what the process really costs.
+const gnuTime = existsSync("/usr/bin/time");
+
+function timed(command, args) {
+  const started = process.hrtime.bigint();
+  const result = gnuTime ? run("/usr/bin/time", ["-f", "saprobe-bench-cpu %U %S", command, ...args]) : run(command, args);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = /saprobe-bench-cpu ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr ?? "");
+  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : Number.NaN, status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+if (!existsSync(join(root, "dist/cli/main.js"))) must("npx", ["tsc", "-p", "tsconfig.json"]);
+must(join(root, "test/cluster/up"), []);
+const env = JSON.parse(readFileSync(join(root, ".cluster/env.json"), "utf8"));
+const admin = (args, input) => must("kubectl", ["--kubeconfig", env.adminKubeconfig, ...args], input === undefined ? {} : { input });
+
+// A ServiceAccount that may list and watch nodes and pods everywhere: the whole suite passes.
+const namespace = `bench-${randomBytes(4).toString("hex")}`;
+admin(["create", "namespace", namespace]);
+admin(["create", "serviceaccount", "reader", "-n", namespace]);
+const role = {
+  apiVersion: "v1", kind: "List", items: [
+    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: namespace }, rules: [{ apiGroups: [""], resources: ["nodes", "pods"], verbs: ["list", "watch"] }] },
+    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: namespace }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: namespace }, subjects: [{ kind: "ServiceAccount", name: "reader", namespace }] },
+  ],
+};
+admin(["apply", "-f", "-"], JSON.stringify(role));
+const token = admin(["create", "token", "reader", "-n", namespace, "--duration", "1h"]).trim();
+const dir = mkdtempSync(join(tmpdir(), "saprobe-bench-"));
+const kubeconfig = join(dir, "config");
+writeFileSync(kubeconfig, JSON.stringify({
+  apiVersion: "v1", kind: "Config", "current-context": "bench",
+  clusters: [{ name: "bench", cluster: { server: env.server, "certificate-authority": env.caFile } }],
+  users: [{ name: "reader", user: { token } }],
+  contexts: [{ name: "bench", context: { cluster: "bench", user: "reader", namespace } }],
+}), { mode: 0o600 });
+
+const kubectl = (args) => timed("kubectl", ["--kubeconfig", kubeconfig, ...args]);
+const measurements = {
+  "(a) kubectl get --raw /version": () => kubectl(["get", "--raw", "/version"]),
+  "saprobe run (default suite)": () => timed(process.execPath, [join(root, "bin/saprobe.js"), "run", "--kubeconfig", kubeconfig, "-o", "json"]),
+  "(b) kubectl, the same reads in sequence": () => {
+    const steps = [["get", "--raw", "/version"], ["auth", "whoami"], ["get", "nodes"], ["get", "pods", "-n", namespace], ["get", "pods", "-A"]].map(kubectl);
+    const failed = steps.find((step) => step.status !== 0);
+    const sum = (field) => steps.reduce((total, step) => total + step[field], 0);
+    return { ms: sum("ms"), cpuMs: sum("cpuMs"), status: failed ? failed.status : 0, stderr: failed?.stderr ?? "" };
+  },
+};
+
+// Warm up the page cache and the server's caches once; check that the suite really passes.
+for (const [name, measure] of Object.entries(measurements)) {
+  const result = measure();
+  if (result.status !== 0) throw new Error(`${name} exited ${result.status}: ${result.stderr}${result.stdout ?? ""}`.slice(0, 2000));
+}
+const times = Object.fromEntries(Object.keys(measurements).map((name) => [name, { wall: [], cpu: [] }]));
+for (let rep = 0; rep < reps; rep++) {
+  for (const [name, measure] of Object.entries(measurements)) {
+    const result = measure();
+    if (result.status !== 0) throw new Error(`${name} exited ${result.status} in repetition ${rep + 1}`);
+    times[name].wall.push(result.ms);
+    times[name].cpu.push(result.cpuMs);
+  }
+}
+
+console.log(`saprobe run-suite benchmark: ${reps} repetitions, medians, server ${env.server} (${env.version}), node ${process.version}`);
+for (const kind of gnuTime ? ["wall", "cpu"] : ["wall"]) {
+  const [a, suite, b] = Object.keys(measurements).map((name) => median(times[name][kind]));
+  console.log(`${kind === "wall" ? "wall time" : "CPU time (user + system)"} in ms:`);
+  for (const name of Object.keys(measurements)) {
+    const values = times[name][kind];
+    console.log(`  ${name.padEnd(42)} ${median(values).toFixed(1).padStart(8)}   [${values.map((ms) => ms.toFixed(0)).join(", ")}]`);
+  }
+  console.log(`  suite / (a) = ${(suite / a).toFixed(2)}x   (target <= 1.5x)`);
+  console.log(`  (b) / suite = ${(b / suite).toFixed(2)}x   (target >= 3x)`);
+}
