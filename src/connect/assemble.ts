@@ -2,6 +2,7 @@ import { ConnectionConfigError } from "../model/errors.js";
 import type { ResolveInput } from "./input.js";
 import type { KubeconfigCluster, KubeconfigUser } from "./kubeconfig/model.js";
 import { applyClusterOverrides, applyUserOverrides } from "./overrides.js";
+import { proxyFromEnvironment } from "./proxy-env.js";
 import { isLoopbackHost, normalizeServerUrl } from "./server-url.js";
 import type { Connection, ConnectionSource, TlsSettings } from "./types.js";
 import { credentialsForUser, impersonationFor } from "./user-credentials.js";
@@ -91,7 +92,7 @@ export function assembleConnection(selection: Selection, input: ResolveInput): C
     namespaceSource: selection.namespaceSource,
     tls,
     credentials,
-    ...(checkProxyUrl(cluster.proxyUrl) ? { proxyUrl: cluster.proxyUrl } : {}),
+    ...proxy(cluster.proxyUrl, server, input, explain),
     ...impersonation(user, input),
     viaProxy,
     requestTimeoutMs: input.requestTimeoutMs,
@@ -100,6 +101,17 @@ export function assembleConnection(selection: Selection, input: ResolveInput): C
     ...(selection.serviceAccountDir ? { serviceAccountDir: selection.serviceAccountDir } : {}),
     ...(input.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
   };
+}
+
+function proxy(proxyUrl: string | undefined, server: string, input: ResolveInput, explain: string[]): Pick<Connection, "proxyUrl"> {
+  if (checkProxyUrl(proxyUrl)) {
+    explain.push(`proxy ${proxyUrl} from the cluster's proxy-url`);
+    return { proxyUrl };
+  }
+  const fromEnv = proxyFromEnvironment(server, input.env);
+  if (fromEnv === undefined) return {};
+  explain.push(`proxy ${new URL(fromEnv).host} from the HTTPS_PROXY/HTTP_PROXY environment (the cluster sets no proxy-url)`);
+  return { proxyUrl: checkProxyUrl(fromEnv) };
 }
 
 function impersonation(user: KubeconfigUser | undefined, input: ResolveInput): Pick<Connection, "impersonate"> {
