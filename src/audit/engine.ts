@@ -5,10 +5,10 @@ import { roleFindings } from "./role-findings.js";
 import { defaultExpectations, type Expectations } from "./expected.js";
 import { bindingRef, makeFinding, roleRefOf, subjectRef } from "./finding-text.js";
 import { mastersFindings, type MastersEvidence } from "./masters-findings.js";
-import { compilePatterns, PatternEvaluator } from "./permission-match.js";
+import { compilePatterns, PatternEvaluator, roleLevels, type RoleLevels } from "./permission-match.js";
 import { prepareSnapshot } from "./prepare.js";
 import type { AuditRule, Catalogue } from "./rule-types.js";
-import { subjectFindings, type GrantContext } from "./subject-findings.js";
+import { pathText, subjectFindings, type GrantContext } from "./subject-findings.js";
 import { effectivePermissionsFinding } from "./subject-permissions.js";
 import { unknownFindings, type UnreadableResource } from "./unknown-findings.js";
 import { unusedServiceAccountFindings } from "./unused-serviceaccounts.js";
@@ -43,7 +43,7 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
   const evaluator = new PatternEvaluator(compiled);
   const privileged = new Set(options.privilegedNamespaces ?? ["kube-system"]);
   const findings: Finding[] = [];
-  const levelsByRole = new Map<ClusterRole | Role, Uint8Array[]>();
+  const levelsByRole = new Map<ClusterRole | Role, RoleLevels>();
   const boundServiceAccounts = new Map<string, GrantContext>();
 
   const byKind = (kind: AuditRule["match"]["kind"]): AuditRule | undefined => catalogue.rules.find((rule) => rule.match.kind === kind);
@@ -51,7 +51,8 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
 
   const visit = (binding: ClusterRoleBinding | RoleBinding): void => {
     const bindingNamespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
-    const subjects = (binding.subjects ?? []).filter((subject) => applies(subject, bindingNamespace, options.subject));
+    const all = binding.subjects ?? [];
+    const subjects = options.subject || all.some((subject) => !applies(subject, bindingNamespace, undefined)) ? all.filter((subject) => applies(subject, bindingNamespace, options.subject)) : all;
     if (subjects.length === 0) return;
     const resolved = prepared.resolve(binding);
     if (!resolved.ok) {
@@ -60,12 +61,15 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
     }
     let levels = levelsByRole.get(resolved.role);
     if (!levels) {
-      levels = resolved.rules.map((rule) => evaluator.levels(rule));
+      levels = roleLevels(evaluator, resolved.rules, compiled.patterns.length);
       levelsByRole.set(resolved.role, levels);
     }
+    const shared = { binding, bindingRef: bindingRef(binding), roleRef: roleRefOf(binding) };
+    const path = pathText(shared.bindingRef, shared.roleRef);
     for (const subject of subjects) {
       const context: GrantContext = {
-        binding,
+        ...shared,
+        path,
         subject,
         subjectRef: subjectRef(subject, bindingNamespace),
         rules: resolved.rules,

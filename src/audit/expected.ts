@@ -62,8 +62,11 @@ export function defaultExpectations(): Expectations {
   }
   const roles = new Map<string, ClusterRole | Role>();
   for (const role of [...policy.clusterRoles, ...policy.roles]) roles.set(`${role.kind}\u0000${role.metadata.namespace ?? ""}\u0000${role.metadata.name}`, role);
+  // Most bindings of a big cluster are not defaults: a name lookup rejects them before any key is built.
+  const names = new Set([...policy.clusterRoleBindings, ...policy.roleBindings, ...KUBEADM_BINDINGS].map((binding) => binding.metadata.name));
   return {
     isDefaultGrant(binding, subject) {
+      if (!names.has(binding.metadata.name)) return false;
       const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
       return bindings.get(bindingKey(binding))?.has(subjectKey(subject, namespace)) ?? false;
     },

@@ -107,30 +107,36 @@ export interface PermissionMatch {
   matchedRules: PolicyRule[];
 }
 
+/** A role's rules evaluated against every pattern: per rule, and the best level over all rules. */
+export interface RoleLevels {
+  perRule: Uint8Array[];
+  best: Uint8Array;
+}
+
+/** Levels of a role's rules, plus their maximum per pattern (so most rules are rejected with one lookup). */
+export function roleLevels(evaluator: PatternEvaluator, rules: readonly PolicyRule[], patternCount: number): RoleLevels {
+  const perRule = rules.map((rule) => evaluator.levels(rule));
+  const best = new Uint8Array(patternCount);
+  for (const levels of perRule) for (let index = 0; index < levels.length; index++) if ((levels[index] as number) > (best[index] as number)) best[index] = levels[index] as number;
+  return { perRule, best };
+}
+
+const NO_MATCH: PermissionMatch = { grant: Grant.none, matchedRules: [] };
+
 /**
  * Evaluates one permissions rule against a role's rules. Patterns marked `scope: cluster` count only
  * when the binding is cluster-wide (a RoleBinding cannot grant cluster-scoped resources).
  */
-export function matchPermissionRule(
-  compiled: CompiledPermissionRule,
-  rules: readonly PolicyRule[],
-  ruleLevels: readonly Uint8Array[],
-  clusterWide: boolean,
-): PermissionMatch {
-  const effective = (entry: IndexedPattern): boolean => clusterWide || entry.pattern.scope !== "cluster";
-  const levelOf = (entry: IndexedPattern): Grant => {
-    let best: Grant = Grant.none;
-    for (const levels of ruleLevels) best = Math.max(best, levels[entry.index] ?? 0) as Grant;
-    return best;
-  };
-  const anyOfEntries = compiled.anyOf.filter(effective);
-  const anyOfGrant = anyOfEntries.reduce<Grant>((best, entry) => Math.max(best, levelOf(entry)) as Grant, Grant.none);
-  const allOfEffective = compiled.allOf.length > 0 && compiled.allOf.every(effective);
-  const allOfGrant = allOfEffective ? compiled.allOf.reduce<Grant>((worst, entry) => Math.min(worst, levelOf(entry)) as Grant, Grant.full) : Grant.none;
+export function matchPermissionRule(compiled: CompiledPermissionRule, rules: readonly PolicyRule[], levels: RoleLevels, clusterWide: boolean): PermissionMatch {
+  const levelOf = (entry: IndexedPattern): Grant => (clusterWide || entry.pattern.scope !== "cluster" ? ((levels.best[entry.index] ?? 0) as Grant) : Grant.none);
+  let anyOfGrant: Grant = Grant.none;
+  for (const entry of compiled.anyOf) anyOfGrant = Math.max(anyOfGrant, levelOf(entry)) as Grant;
+  let allOfGrant: Grant = compiled.allOf.length > 0 ? Grant.full : Grant.none;
+  for (const entry of compiled.allOf) allOfGrant = Math.min(allOfGrant, levelOf(entry)) as Grant;
   const grant = Math.max(anyOfGrant, allOfGrant) as Grant;
-  if (grant === Grant.none) return { grant, matchedRules: [] };
-  const contributing = [...(anyOfGrant > Grant.none ? anyOfEntries : []), ...(allOfGrant > Grant.none ? compiled.allOf : [])];
-  const matchedRules = rules.filter((_, position) => contributing.some((entry) => ((ruleLevels[position] as Uint8Array)[entry.index] ?? 0) > 0));
+  if (grant === Grant.none) return NO_MATCH;
+  const contributing = [...(anyOfGrant > Grant.none ? compiled.anyOf : []), ...(allOfGrant > Grant.none ? compiled.allOf : [])].filter((entry) => levelOf(entry) > Grant.none);
+  const matchedRules = rules.filter((_, position) => contributing.some((entry) => ((levels.perRule[position] as Uint8Array)[entry.index] ?? 0) > 0));
   return { grant, matchedRules };
 }
 

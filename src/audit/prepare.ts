@@ -1,6 +1,6 @@
 import { aggregateClusterRoles } from "../rbac/aggregate.js";
 import { bootstrapPolicy } from "../rbac/bootstrap.js";
-import { indexSnapshot, resolveRoleRef, type RbacIndex } from "../rbac/rbac-index.js";
+import { resolveRoleRef, type RbacIndex } from "../rbac/rbac-index.js";
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, RbacSnapshot, Role, RoleBinding } from "../rbac/types.js";
 
 /*
@@ -14,7 +14,6 @@ import type { ClusterRole, ClusterRoleBinding, PolicyRule, RbacSnapshot, Role, R
 /** The snapshot plus lookup tables, ready for the engine. */
 export interface PreparedSnapshot {
   snapshot: RbacSnapshot;
-  index: RbacIndex;
   /** Names of ClusterRoles that came from the bootstrap policy, not from the input. */
   filledClusterRoles: ReadonlySet<string>;
   /** Resolves a binding's role: the role and its (aggregated) rules, or the upstream error sentence. */
@@ -32,10 +31,15 @@ export function prepareSnapshot(input: RbacSnapshot, offline: boolean): Prepared
     clusterRoles = aggregateClusterRoles([...missing, ...input.clusterRoles]);
   }
   const snapshot: RbacSnapshot = { ...input, clusterRoles };
-  const index = indexSnapshot(snapshot);
+  // resolveRoleRef only reads the two role tables; the audit walks bindings itself, so the binding
+  // tables of a full index (subject keys for every binding) would be built for nothing.
+  const roleTables = {
+    clusterRoles: new Map(snapshot.clusterRoles.map((role) => [role.metadata.name, role])),
+    roles: new Map(snapshot.roles.map((role) => [`${role.metadata.namespace}/${role.metadata.name}`, role])),
+  };
+  const index = roleTables as RbacIndex;
   return {
     snapshot,
-    index,
     filledClusterRoles: filled,
     resolve(binding) {
       const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";

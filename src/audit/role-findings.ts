@@ -11,7 +11,9 @@ import type { AuditRule, Catalogue } from "./rule-types.js";
  */
 
 function hasWildcard(rule: PolicyRule): boolean {
-  return (rule.verbs ?? []).includes("*") || (rule.apiGroups ?? []).includes("*") || (rule.resources ?? []).some((resource) => resource.includes("*"));
+  if ((rule.verbs ?? []).includes("*") || (rule.apiGroups ?? []).includes("*")) return true;
+  for (const resource of rule.resources ?? []) if (resource.includes("*")) return true;
+  return false;
 }
 
 function wildcardFinding(rule: AuditRule, role: ClusterRole | Role, expectations: Expectations): Finding | undefined {

@@ -1,20 +1,24 @@
 import type { Finding, ObjectRef, Severity } from "../model/report.js";
 import type { ClusterRoleBinding, PolicyRule, RoleBinding, Subject } from "../rbac/types.js";
 import { broadnessOf, rulesBeyondBaseline } from "./broad-subjects.js";
-import { bindingRef, describeRef, describeScope, makeFinding, roleRefOf } from "./finding-text.js";
-import { Grant, isFullWildcard, matchPermissionRule, type CompiledPatterns } from "./permission-match.js";
+import { describeRef, describeScope, makeFinding } from "./finding-text.js";
+import { Grant, isFullWildcard, matchPermissionRule, type CompiledPatterns, type RoleLevels } from "./permission-match.js";
 import { lowerSeverity, raiseSeverity } from "./severity.js";
 import type { AuditRule, Catalogue } from "./rule-types.js";
 
 /** One subject of one binding, with the role's rules: everything the binding-level rules look at. */
 export interface GrantContext {
   binding: ClusterRoleBinding | RoleBinding;
+  /** The binding, its role and the text `through <binding> -> <role>`, computed once per binding. */
+  bindingRef: ObjectRef;
+  roleRef: ObjectRef;
+  path: string;
   subject: Subject;
   subjectRef: ObjectRef;
   /** The role's effective rules (aggregated offline). */
   rules: readonly PolicyRule[];
-  /** Grant levels of each rule against every compiled pattern (same order as `rules`). */
-  levels: readonly Uint8Array[];
+  /** Grant levels of the role's rules against every compiled pattern. */
+  levels: RoleLevels;
   /** True for ClusterRoleBindings and for RoleBindings in a privileged namespace. */
   clusterWide: boolean;
   /** `cluster` or the binding's namespace. */
@@ -27,13 +31,12 @@ function baseSeverity(rule: AuditRule, context: GrantContext): Severity {
   return context.clusterWide ? rule.severity : (rule.namespacedSeverity ?? rule.severity);
 }
 
-function pathText(context: GrantContext): string {
-  const role = roleRefOf(context.binding);
-  return `through ${describeRef(bindingRef(context.binding))} -> ${role.kind} ${role.name}`;
+/** `through RoleBinding ns/name -> ClusterRole admin`: the path part of every binding-level message. */
+export function pathText(bindingRefValue: ObjectRef, roleRef: ObjectRef): string {
+  return `through ${describeRef(bindingRefValue)} -> ${roleRef.kind} ${roleRef.name}`;
 }
 
 function finding(rule: AuditRule, context: GrantContext, severity: Severity, message: string, rules: readonly PolicyRule[]): Finding {
-  const role = roleRefOf(context.binding);
   return makeFinding(rule, {
     severity,
     status: context.expected ? "expected" : "finding",
@@ -41,8 +44,8 @@ function finding(rule: AuditRule, context: GrantContext, severity: Severity, mes
     scope: context.scope,
     rules: [...rules],
     subject: context.subjectRef,
-    binding: bindingRef(context.binding),
-    role,
+    binding: context.bindingRef,
+    role: context.roleRef,
     ...(context.binding.source ? { source: context.binding.source } : {}),
   });
 }
@@ -69,7 +72,7 @@ function clusterAdminFinding(rule: AuditRule, context: GrantContext): { finding:
   if (broadnessOf(context.subject)) severity = "critical";
   const power = context.scope === "cluster" ? "cluster-admin power" : `admin power over namespace ${context.scope} (a RoleBinding confines it there)`;
   const restricted = full.length === 0 ? `, ${restrictedNames(matched)}` : "";
-  const message = `${describeRef(context.subjectRef)} holds ${power}${restricted} ${pathText(context)}.${broadNote(context.subject)}`;
+  const message = `${describeRef(context.subjectRef)} holds ${power}${restricted} ${context.path}.${broadNote(context.subject)}`;
   return { finding: finding(rule, context, severity, message, matched), full: full.length > 0 };
 }
 
@@ -82,7 +85,7 @@ function permissionFinding(compiled: CompiledPatterns["rules"][number], context:
   if (broadnessOf(context.subject)) severity = raiseSeverity(severity);
   const restricted = match.grant === Grant.restricted ? ` (${restrictedNames(match.matchedRules)})` : "";
   const what = rule.title.charAt(0).toLowerCase() + rule.title.slice(1);
-  const message = `${describeRef(context.subjectRef)} ${what} ${describeScope(context.scope)}${restricted} ${pathText(context)}.${broadNote(context.subject)}`;
+  const message = `${describeRef(context.subjectRef)} ${what} ${describeScope(context.scope)}${restricted} ${context.path}.${broadNote(context.subject)}`;
   return finding(rule, context, severity, message, match.matchedRules);
 }
 
@@ -94,13 +97,13 @@ function broadSubjectFinding(rule: AuditRule, context: GrantContext): Finding | 
   let severity: Severity = broadness === "anonymous" ? "critical" : baseSeverity(rule, context);
   if (beyond.every((policyRule) => (policyRule.resourceNames ?? []).length > 0)) severity = lowerSeverity(severity);
   const who = broadness === "anonymous" ? "anonymous callers" : `every identity in ${context.subject.name}`;
-  const message = `${describeRef(context.subjectRef)} gives ${who} ${beyond.length} rule${beyond.length === 1 ? "" : "s"} beyond discovery ${describeScope(context.scope)} ${pathText(context)}.`;
+  const message = `${describeRef(context.subjectRef)} gives ${who} ${beyond.length} rule${beyond.length === 1 ? "" : "s"} beyond discovery ${describeScope(context.scope)} ${context.path}.`;
   return finding(rule, context, severity, message, beyond);
 }
 
 function defaultServiceAccountFinding(rule: AuditRule, context: GrantContext): Finding | undefined {
   if (context.subject.kind !== "ServiceAccount" || context.subject.name !== "default") return undefined;
-  const message = `${describeRef(context.subjectRef)} is bound ${pathText(context)}, so every pod of namespace ${context.subjectRef.namespace} that names no ServiceAccount gets the role.`;
+  const message = `${describeRef(context.subjectRef)} is bound ${context.path}, so every pod of namespace ${context.subjectRef.namespace} that names no ServiceAccount gets the role.`;
   return finding(rule, context, baseSeverity(rule, context), message, context.rules);
 }
 

@@ -28,8 +28,8 @@ export function effectivePermissionsFinding(context: GrantContext, risks: readon
     scope: context.scope,
     rules: [...context.rules],
     subject: context.subjectRef,
-    binding: { kind: context.binding.kind, name: context.binding.metadata.name, ...(context.binding.kind === "RoleBinding" ? { namespace: context.binding.metadata.namespace } : {}) },
-    role: { kind: context.binding.roleRef.kind, name: context.binding.roleRef.name },
+    binding: context.bindingRef,
+    role: context.roleRef,
     ...(context.binding.source ? { source: context.binding.source } : {}),
   });
 }

@@ -1,6 +1,6 @@
 import type { Finding } from "../model/report.js";
 import type { ServiceAccount } from "../rbac/types.js";
-import { bindingRef, describeRef, makeFinding, roleRefOf } from "./finding-text.js";
+import { describeRef, makeFinding } from "./finding-text.js";
 import type { AuditRule } from "./rule-types.js";
 import type { GrantContext } from "./subject-findings.js";
 
@@ -18,7 +18,7 @@ export function unusedServiceAccountFindings(
   const findings: Finding[] = [];
   for (const [key, context] of bound) {
     if (!existing.has(key) || podServiceAccounts.has(key) || context.expected) continue;
-    const binding = bindingRef(context.binding);
+    const binding = context.bindingRef;
     findings.push(
       makeFinding(rule, {
         severity: rule.severity,
@@ -27,7 +27,7 @@ export function unusedServiceAccountFindings(
         scope: context.subjectRef.namespace ?? "cluster",
         subject: context.subjectRef,
         binding,
-        role: roleRefOf(context.binding),
+        role: context.roleRef,
       }),
     );
   }

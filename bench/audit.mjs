@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// Benchmark: `saprobe audit --manifests` on a large generated cluster snapshot (2,000 namespaces,
+// about 76,000 RBAC objects, about 21 MB of YAML in files under 16 MiB), whole process, side by side
+// in the same run with the floors:
+//   YAML: a node process that only reads the same files and js-yaml-loads them (keeping the objects);
+//   JSON: the same snapshot as one JSON `List` file, audited vs a node process that only JSON.parses it.
+// Targets: audit <= 2x its floor, peak RSS < 1.5 GB. Prints medians of --reps runs (default 3),
+// interleaved so load on the machine hits all alike. Usage: node bench/audit.mjs [--reps N] [--keep]
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { dump } from "js-yaml";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const argValue = (name, fallback) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+};
+const reps = Number(argValue("--reps", "3"));
+const NAMESPACES = 2000;
+const NAMESPACES_PER_FILE = 100;
+const APPS_PER_NAMESPACE = 11;
+
+// --- the snapshot -------------------------------------------------------------------------------
+const rbac = "rbac.authorization.k8s.io/v1";
+const labels = (app) => ({ "app.kubernetes.io/name": app });
+
+function namespaceObjects(index) {
+  const ns = `team-${String(index).padStart(4, "0")}`;
+  const objects = [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: ns } }];
+  for (let app = 0; app < APPS_PER_NAMESPACE; app++) {
+    const name = `app-${app}`;
+    objects.push({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: ns } });
+    objects.push({
+      apiVersion: rbac,
+      kind: "Role",
+      metadata: { name, namespace: ns, labels: labels(name) },
+      rules: [
+        { apiGroups: [""], resources: ["configmaps", "endpoints"], verbs: ["get", "list", "watch"] },
+        { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+        { apiGroups: [""], resources: ["secrets"], resourceNames: [`${name}-tls`], verbs: ["get"] },
+      ],
+    });
+    objects.push({ apiVersion: rbac, kind: "RoleBinding", metadata: { name, namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name }, subjects: [{ kind: "ServiceAccount", name, namespace: ns }] });
+  }
+  // The team edits its namespace; app-0 also deploys; someone bound the default ServiceAccount.
+  objects.push({ apiVersion: rbac, kind: "Role", metadata: { name: "deployer", namespace: ns }, rules: [{ apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: ["get", "list", "create", "update", "patch"] }] });
+  objects.push({ apiVersion: rbac, kind: "RoleBinding", metadata: { name: "deployer", namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "deployer" }, subjects: [{ kind: "ServiceAccount", name: "app-0", namespace: ns }] });
+  objects.push({ apiVersion: rbac, kind: "RoleBinding", metadata: { name: "team-edit", namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" }, subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: `${ns}-developers` }] });
+  objects.push({ apiVersion: rbac, kind: "RoleBinding", metadata: { name: "default-view", namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" }, subjects: [{ kind: "ServiceAccount", name: "default", namespace: ns }] });
+  return objects;
+}
+
+function clusterObjects() {
+  const objects = [];
+  for (let index = 0; index < 100; index++) {
+    const name = `operator-${index}`;
+    objects.push({ apiVersion: rbac, kind: "ClusterRole", metadata: { name, labels: labels(name) }, rules: [
+      { apiGroups: [""], resources: ["secrets", "configmaps"], verbs: ["get", "list", "watch"] },
+      { apiGroups: [`${name}.example.com`], resources: ["*"], verbs: ["*"] },
+    ] });
+    objects.push({ apiVersion: rbac, kind: "ClusterRoleBinding", metadata: { name }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name }, subjects: [{ kind: "ServiceAccount", name, namespace: "operators" }] });
+  }
+  return objects;
+}
+
+function generate(dir) {
+  mkdirSync(join(dir, "yaml"));
+  const all = clusterObjects();
+  writeFileSync(join(dir, "yaml", "cluster.yaml"), all.map((object) => dump(object)).join("---\n"));
+  for (let first = 0; first < NAMESPACES; first += NAMESPACES_PER_FILE) {
+    const objects = [];
+    for (let index = first; index < first + NAMESPACES_PER_FILE; index++) objects.push(...namespaceObjects(index));
+    all.push(...objects);
+    writeFileSync(join(dir, "yaml", `namespaces-${String(first).padStart(4, "0")}.yaml`), objects.map((object) => dump(object)).join("---\n"));
+  }
+  writeFileSync(join(dir, "list.json"), JSON.stringify({ apiVersion: "v1", kind: "List", items: all }));
+  return all.length;
+}
+
+// --- measuring ----------------------------------------------------------------------------------
+function measure(args) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync("/usr/bin/time", ["-v", ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? "");
+  const status = /Exit status: (\d+)/.exec(result.stderr ?? "");
+  return { ms, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, exit: status ? Number(status[1]) : result.status, stderr: result.stderr };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+if (!existsSync(join(root, "dist/cli/main.js"))) spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
+const dir = mkdtempSync(join(tmpdir(), "saprobe-bench-audit-"));
+const objects = generate(dir);
+const yamlDir = join(dir, "yaml");
+const yamlFiles = readdirSync(yamlDir).map((name) => join(yamlDir, name));
+const yamlBytes = yamlFiles.reduce((sum, file) => sum + statSync(file).size, 0);
+const largestYaml = Math.max(...yamlFiles.map((file) => statSync(file).size));
+const listFile = join(dir, "list.json");
+const listBytes = statSync(listFile).size;
+console.log(`snapshot: ${objects} objects, ${NAMESPACES} namespaces; YAML ${(yamlBytes / 1e6).toFixed(1)} MB in ${yamlFiles.length} files (largest ${(largestYaml / 2 ** 20).toFixed(2)} MiB); JSON List ${(listBytes / 1e6).toFixed(1)} MB`);
+
+const node = process.execPath;
+const bin = join(root, "bin/saprobe.js");
+const jsYaml = join(root, "node_modules/js-yaml/index.js");
+const yamlFloor = `import { loadAll } from ${JSON.stringify(jsYaml)}; import { readFileSync, readdirSync } from "node:fs"; const kept = []; for (const name of readdirSync(${JSON.stringify(yamlDir)}).sort()) kept.push(...loadAll(readFileSync(${JSON.stringify(yamlDir)} + "/" + name, "utf8"))); if (kept.length !== ${objects}) process.exit(9);`;
+const jsonFloor = `import { readFileSync } from "node:fs"; const list = JSON.parse(readFileSync(${JSON.stringify(listFile)}, "utf8")); if (list.items.length !== ${objects}) process.exit(9);`;
+const variants = {
+  "floor: js-yaml loadAll": [node, "--input-type=module", "-e", yamlFloor],
+  "saprobe audit --manifests DIR": [node, bin, "audit", "--manifests", yamlDir, "-o", "json", "--fail-on", "critical"],
+  "floor: JSON.parse": [node, "--input-type=module", "-e", jsonFloor],
+  "saprobe audit --manifests list.json": [node, bin, "audit", "--manifests", listFile, "-o", "json", "--fail-on", "critical", "--max-file-bytes", String(256 * 2 ** 20)],
+};
+
+// One run with the report kept, to show the audit did real work.
+const check = spawnSync(node, variants["saprobe audit --manifests DIR"].slice(1), { cwd: root, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+const report = JSON.parse(check.stdout);
+console.log(`audit exit ${check.status}; findings by severity ${JSON.stringify(report.summary.findings)}; ${report.findings.length} findings in total`);
+
+const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+for (let rep = 0; rep < reps; rep++) {
+  for (const [name, args] of Object.entries(variants)) {
+    const sample = measure(args);
+    if (sample.exit !== 0) throw new Error(`${name} exited ${sample.exit}: ${sample.stderr.slice(0, 2000)}`);
+    samples[name].push(sample);
+  }
+}
+const summary = Object.fromEntries(Object.entries(samples).map(([name, list]) => [name, { ms: median(list.map((s) => s.ms)), rssMb: median(list.map((s) => s.rssMb)) }]));
+for (const [name, value] of Object.entries(summary)) console.log(`${name.padEnd(40)} ${value.ms.toFixed(0).padStart(7)} ms   peak RSS ${value.rssMb.toFixed(0).padStart(5)} MB`);
+const yamlRatio = summary["saprobe audit --manifests DIR"].ms / summary["floor: js-yaml loadAll"].ms;
+const jsonRatio = summary["saprobe audit --manifests list.json"].ms / summary["floor: JSON.parse"].ms;
+console.log(`ratio YAML audit / js-yaml floor: ${yamlRatio.toFixed(2)}x (target <= 2x)`);
+console.log(`ratio JSON audit / JSON.parse floor: ${jsonRatio.toFixed(2)}x (target <= 2x)`);
+console.log(`peak RSS of the audit: ${Math.max(summary["saprobe audit --manifests DIR"].rssMb, summary["saprobe audit --manifests list.json"].rssMb).toFixed(0)} MB (target < 1536 MB)`);
+if (!process.argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
+else console.log(`kept ${dir}`);
