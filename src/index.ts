@@ -25,3 +25,8 @@ export { Secret } from "./model/secret.js";
 export { buildReport, exitCodeFor, type ReportInput } from "./report/build.js";
 export { renderers, renderReport, REPORT_FORMATS, type RenderOptions, type Renderer, type ReportFormat } from "./report/render/index.js";
 export { writeReportFiles, REPORT_FILES } from "./report/write.js";
+
+// The RBAC engine (pure), manifest loading, and conformance (expected RBAC vs live).
+export * from "./rbac/index.js";
+export { loadManifests, DEFAULT_LIMITS, schemaKubernetesVersion, type LoadOptions, type LoadedManifests, type LoadLimits } from "./manifests/index.js";
+export { expectedVerdict, diffRbac, checkDrift, readLiveRbac, type ExpectedVerdict, type LiveRbac } from "./conformance/index.js";

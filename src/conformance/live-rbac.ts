@@ -24,8 +24,8 @@ export async function getJson(client: KubeClient, path: string): Promise<LiveGet
   return { ok: false, notFound: status === 404, forbidden: status === 403, reason: `HTTP ${status}${message ? `: ${message}` : ""}` };
 }
 
-/** List items carry no kind; the snapshot's objects do. `rules: null` and missing subjects mean none. */
-function withKind(item: Record<string, unknown>, kind: string): Record<string, unknown> {
+/** An object as read from the API, with its kind set (list items carry none) and `rules: null` / missing subjects as empty lists. */
+export function withKind(item: Record<string, unknown>, kind: string): Record<string, unknown> {
   const object: Record<string, unknown> = { ...item, kind };
   if (kind === "Role" || kind === "ClusterRole") object.rules = item.rules ?? [];
   if (kind === "RoleBinding" || kind === "ClusterRoleBinding") object.subjects = item.subjects ?? [];

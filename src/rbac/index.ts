@@ -8,3 +8,6 @@ export { createAuthorizer, type Authorizer, type AuthorizerOptions } from "./aut
 export { parseServiceAccountUsername, userInfoFor, ANONYMOUS_USER } from "./users.js";
 export { describeSubject, serviceAccountUsername, subjectAppliesToUser } from "./subjects.js";
 export { BOOTSTRAP_POLICY_VERSION, bootstrapPolicy, emptySnapshot, mergeSnapshots, withBootstrapPolicy } from "./bootstrap.js";
+export { parseRequest, describeRequest, BUILTIN_RESOURCES_VERSION, type ParsedRequest } from "./request-spec.js";
+export { formatRule, formatPath, formatSubject, explainDecision } from "./format.js";
+export { describeGrantSource } from "./resolve.js";

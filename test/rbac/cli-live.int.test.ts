@@ -1,0 +1,75 @@
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { adminRequest, createServiceAccount, mintToken, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
+import { runCli } from "./cli-io.js";
+
+// can-i and who-can against the real server, and the same question answered offline from the
+// same objects written as manifests: both must say the same.
+
+let namespace: string;
+let botKubeconfig: string;
+let adminKubeconfig: string;
+let manifests: string;
+
+beforeAll(async () => {
+  namespace = await uniqueNamespace("cani");
+  await createServiceAccount(namespace, "bot");
+  const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "pod-reader", namespace }, rules: [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list"] }] };
+  const binding = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "bot-reads", namespace }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "pod-reader" }, subjects: [{ kind: "ServiceAccount", name: "bot", namespace }] };
+  await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`, role);
+  await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, binding);
+  botKubeconfig = writeKubeconfig({ token: await mintToken(namespace, "bot") }, { namespace });
+  adminKubeconfig = writeKubeconfig({ token: testCluster().adminToken }, { namespace });
+  manifests = join(mkdtempSync(join(tmpdir(), "saprobe-cani-")), "rbac.json");
+  writeFileSync(manifests, JSON.stringify({ apiVersion: "v1", kind: "List", items: [role, binding] }));
+});
+
+describe("saprobe can-i (live) agrees with offline", () => {
+  const questions: [string, string, boolean][] = [
+    ["list", "pods", true],
+    ["get", "pods/log", true],
+    ["list", "secrets", false],
+    ["create", "pods", false],
+  ];
+
+  it.each(questions)("%s %s", async (verb, resource, allowed) => {
+    const live = await runCli(["can-i", verb, resource, "--kubeconfig", botKubeconfig]);
+    expect(live.stderr).toBe("");
+    expect(live.code).toBe(allowed ? 0 : 1);
+    const offline = await runCli(["can-i", verb, resource, "-n", namespace, "--as", `system:serviceaccount:${namespace}:bot`, "-f", manifests, "--with-defaults"]);
+    expect(offline.code).toBe(live.code);
+    if (allowed) {
+      // The server and saprobe give the same reason, word for word.
+      const reason = 'RBAC: allowed by RoleBinding "bot-reads/' + namespace + '" of Role "pod-reader" to ServiceAccount "bot/' + namespace + '"';
+      expect(live.stdout).toContain(reason);
+      expect(offline.stdout).toContain(reason);
+    }
+  });
+
+  it("impersonates with --as (SelfSubjectAccessReview as the impersonated user)", async () => {
+    const result = await runCli(["can-i", "list", "pods", "--kubeconfig", adminKubeconfig, "--as", `system:serviceaccount:${namespace}:bot`, "-o", "json"]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ allowed: true, source: "SelfSubjectAccessReview" });
+    const denied = await runCli(["can-i", "list", "secrets", "--kubeconfig", adminKubeconfig, "--as", `system:serviceaccount:${namespace}:bot`]);
+    expect(denied.code).toBe(1);
+  });
+
+  it("--list shows the server's SelfSubjectRulesReview", async () => {
+    const result = await runCli(["can-i", "--list", "--kubeconfig", botKubeconfig, "-o", "json"]);
+    expect(result.code).toBe(0);
+    const review = JSON.parse(result.stdout) as { resourceRules: { resources?: string[] }[] };
+    expect(review.resourceRules.some((rule) => rule.resources?.includes("pods/log"))).toBe(true);
+  });
+
+  it("who-can reads the cluster's RBAC and names the ServiceAccount", async () => {
+    const result = await runCli(["who-can", "get", "pods", "--kubeconfig", adminKubeconfig, "-o", "json"]);
+    expect(result.code).toBe(0);
+    const subjects = (JSON.parse(result.stdout) as { subjects: { subject: { kind: string; name: string }; grant?: { binding: { name: string } } }[] }).subjects;
+    expect(subjects.find((entry) => entry.subject.kind === "ServiceAccount" && entry.subject.name === "bot")?.grant?.binding.name).toBe("bot-reads");
+    const forbidden = await runCli(["who-can", "get", "pods", "--kubeconfig", botKubeconfig]);
+    expect(forbidden.code).toBe(3);
+    expect(forbidden.stderr).toContain("cannot read the cluster's RBAC objects");
+  });
+});
