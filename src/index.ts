@@ -30,3 +30,13 @@ export { writeReportFiles, REPORT_FILES } from "./report/write.js";
 export * from "./rbac/index.js";
 export { loadManifests, DEFAULT_LIMITS, schemaKubernetesVersion, type LoadOptions, type LoadedManifests, type LoadLimits } from "./manifests/index.js";
 export { expectedVerdict, diffRbac, checkDrift, readLiveRbac, type ExpectedVerdict, type LiveRbac } from "./conformance/index.js";
+
+// Connections: flags + environment + kubeconfig/in-cluster -> Connection; the undici KubeClient.
+export type { Connection, ConnectionSource, Credentials, Impersonation, TlsSettings } from "./connect/types.js";
+export type { ConnectionOverrides, ResolveInput } from "./connect/input.js";
+export { resolveConnection } from "./connect/resolve.js";
+export { describeConnection, type ConnectionView } from "./connect/describe.js";
+export { connectionFlags, connectionFromArgs } from "./cli/connection-flags.js";
+export type { KubeClient, KubeResponse, RequestOptions, RequestOutcome, TransportFailure, TransportFailureCode, WatchEvent, WatchOutcome } from "./kube/types.js";
+export { createKubeClient, DEFAULT_BODY_LIMIT_BYTES, type KubeClientOptions } from "./kube/client.js";
+export { WatchStreamError } from "./kube/watch-stream.js";
