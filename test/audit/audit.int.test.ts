@@ -130,3 +130,33 @@ describe("saprobe audit (live)", () => {
     expect(whoami.stdout.trim()).toBe("yes");
   });
 });
+
+describe("saprobe audit as the deploy/ ServiceAccount", () => {
+  it("can read everything the audit needs with the least-privilege ClusterRoles: no UNKNOWN verdict", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { loadAll } = await import("js-yaml");
+    const ns = await uniqueNamespace("audit-deploy");
+    await createServiceAccount(ns, "saprobe");
+    // The same ClusterRoles as deploy/rbac.yaml, renamed so parallel tests do not share them.
+    const objects = loadAll(readFileSync(join(import.meta.dirname, "../../deploy/rbac.yaml"), "utf8")) as Record<string, any>[];
+    const renamed = objects.map((object) => {
+      const copy = structuredClone(object);
+      copy.metadata.name = `${ns}-${copy.metadata.name}`;
+      if (copy.roleRef) copy.roleRef.name = `${ns}-${copy.roleRef.name}`;
+      if (copy.subjects) copy.subjects = copy.subjects.map((subject: Record<string, string>) => ({ ...subject, namespace: ns }));
+      return copy;
+    });
+    await applyObjects(renamed);
+    const token = await mintToken(ns, "saprobe");
+    const kubeconfig = writeKubeconfig({ token }, { namespace: ns });
+    const run = await runSaprobe(["audit", "--kubeconfig", kubeconfig, "-o", "json", "--fail-on", "critical"]);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.errors).toEqual([]);
+    expect(report.findings.filter((finding) => finding.status === "unknown").map((finding) => finding.message)).toEqual([]);
+    expect(report.warnings.filter((warning) => warning.startsWith("preflight"))).toEqual([]);
+    // Its own grants are visible to it, and the cross-check ran as that identity.
+    const confirmed = report.findings.filter((finding) => finding.confirmation !== undefined);
+    expect(confirmed.length).toBeGreaterThan(0);
+  });
+});
