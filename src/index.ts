@@ -40,3 +40,6 @@ export { connectionFlags, connectionFromArgs } from "./cli/connection-flags.js";
 export type { KubeClient, KubeResponse, RequestOptions, RequestOutcome, TransportFailure, TransportFailureCode, WatchEvent, WatchOutcome } from "./kube/types.js";
 export { createKubeClient, DEFAULT_BODY_LIMIT_BYTES, type KubeClientOptions } from "./kube/client.js";
 export { WatchStreamError } from "./kube/watch-stream.js";
+
+// The audit: rule catalogue (checks/audit), the pure engine (`audit` = `auditSnapshot`), live reading.
+export * from "./audit/index.js";

@@ -9,7 +9,7 @@ import type { AuditRule, Catalogue } from "./rule-types.js";
 /** One subject of one binding, with the role's rules: everything the binding-level rules look at. */
 export interface GrantContext {
   binding: ClusterRoleBinding | RoleBinding;
-  /** The binding, its role and the text `through <binding> -> <role>`, computed once per binding. */
+  /** The binding, its role and the text `through <binding> of <role>`, computed once per binding. */
   bindingRef: ObjectRef;
   roleRef: ObjectRef;
   path: string;
@@ -31,9 +31,9 @@ function baseSeverity(rule: AuditRule, context: GrantContext): Severity {
   return context.clusterWide ? rule.severity : (rule.namespacedSeverity ?? rule.severity);
 }
 
-/** `through RoleBinding ns/name -> ClusterRole admin`: the path part of every binding-level message. */
+/** `through RoleBinding ns/name of ClusterRole admin`: the path part of every binding-level message. */
 export function pathText(bindingRefValue: ObjectRef, roleRef: ObjectRef): string {
-  return `through ${describeRef(bindingRefValue)} -> ${roleRef.kind} ${roleRef.name}`;
+  return `through ${describeRef(bindingRefValue)} of ${roleRef.kind} ${roleRef.name}`;
 }
 
 function finding(rule: AuditRule, context: GrantContext, severity: Severity, message: string, rules: readonly PolicyRule[]): Finding {
