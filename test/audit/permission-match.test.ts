@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { compilePatterns, Grant, matchPermissionRule, PatternEvaluator, patternGrant, roleLevels } from "../../src/audit/permission-match.js";
+import type { AuditRule, PermissionPattern } from "../../src/audit/rule-types.js";
+import type { PolicyRule } from "../../src/rbac/types.js";
+
+const exec: PermissionPattern = { verbs: ["create"], apiGroups: [""], resources: ["pods/exec"] };
+const rule = (resources: string[], extra: Partial<PolicyRule> = {}): PolicyRule => ({ verbs: ["create"], apiGroups: [""], resources, ...extra });
+
+describe("patternGrant follows the apiserver's matchers", () => {
+  it.each([
+    [["*"], Grant.full, "* covers every subresource"],
+    [["*/exec"], Grant.full, "*/exec covers pods/exec"],
+    [["pods/exec"], Grant.full, "exact"],
+    [["pods"], Grant.none, "pods does not cover pods/exec"],
+    [["pods/*"], Grant.none, "pods/* is literal, not a wildcard"],
+    [["*/*"], Grant.none, "*/* only matches subresource *"],
+  ])("%j -> %i (%s)", (resources, expected) => {
+    expect(patternGrant(rule(resources), exec)).toBe(expected);
+  });
+
+  it("is case-sensitive and needs a matching group", () => {
+    expect(patternGrant({ verbs: ["CREATE"], apiGroups: [""], resources: ["pods/exec"] }, exec)).toBe(Grant.none);
+    expect(patternGrant({ verbs: ["create"], apiGroups: [], resources: ["pods/exec"] }, exec)).toBe(Grant.none);
+    expect(patternGrant({ verbs: ["create"], apiGroups: ["apps"], resources: ["pods/exec"] }, exec)).toBe(Grant.none);
+    expect(patternGrant({ verbs: ["*"], apiGroups: ["*"], resources: ["pods/exec"] }, exec)).toBe(Grant.full);
+  });
+
+  it("reports a grant limited by resourceNames as restricted", () => {
+    expect(patternGrant(rule(["pods/exec"], { resourceNames: ["debug-pod"] }), exec)).toBe(Grant.restricted);
+  });
+});
+
+describe("matchPermissionRule", () => {
+  const auditRule = (match: AuditRule["match"]): AuditRule => ({ id: "r", title: "t", severity: "high", rationale: "r", remediation: "r.", cis: "none", match });
+  const nodesProxy = auditRule({ kind: "permissions", anyOf: [{ verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"], scope: "cluster" }] });
+  const approve = auditRule({
+    kind: "permissions",
+    allOf: [
+      { verbs: ["update"], apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests/approval"], scope: "cluster" },
+      { verbs: ["approve"], apiGroups: ["certificates.k8s.io"], resources: ["signers"], scope: "cluster" },
+    ],
+  });
+  const compiled = compilePatterns([nodesProxy, approve]);
+  const evaluator = new PatternEvaluator(compiled);
+  const levels = (rules: PolicyRule[]) => roleLevels(evaluator, rules, compiled.patterns.length);
+
+  it("counts cluster-scoped permissions only for cluster-wide bindings", () => {
+    const rules = [{ verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"] }];
+    expect(matchPermissionRule(compiled.rules[0]!, rules, levels(rules), true)).toEqual({ grant: Grant.full, matchedRules: rules });
+    expect(matchPermissionRule(compiled.rules[0]!, rules, levels(rules), false).grant).toBe(Grant.none);
+  });
+
+  it("needs every allOf pattern, takes the weakest of them, and lists only contributing rules", () => {
+    const approval = { verbs: ["update"], apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests/approval"] };
+    const signer = { verbs: ["approve"], apiGroups: ["certificates.k8s.io"], resources: ["signers"], resourceNames: ["example.com/internal"] };
+    const unrelated = { verbs: ["get"], apiGroups: [""], resources: ["configmaps"] };
+    expect(matchPermissionRule(compiled.rules[1]!, [approval], levels([approval]), true).grant).toBe(Grant.none);
+    const all = [approval, unrelated, signer];
+    expect(matchPermissionRule(compiled.rules[1]!, all, levels(all), true)).toEqual({ grant: Grant.restricted, matchedRules: [approval, signer] });
+  });
+});
