@@ -45,7 +45,8 @@ if (!existsSync(join(root, "dist/cli/main.js"))) {
   run("npx", ["tsc", "-p", "tsconfig.json"], { stdio: "inherit" });
 }
 say("starting the local control plane (test/cluster/up; the first build takes a few minutes)");
-execFileSync(join(root, "test/cluster/up"), { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+// Progress goes to stderr, so `npm run demo -- -o json` prints only the report on stdout.
+execFileSync(join(root, "test/cluster/up"), { cwd: root, stdio: ["ignore", 2, 2] });
 const env = JSON.parse(readFileSync(join(root, ".cluster/env.json"), "utf8"));
 const kubectl = (args, input) => run("kubectl", ["--kubeconfig", env.adminKubeconfig, ...args], { input });
 

@@ -1,26 +1,39 @@
 import type { CheckDefinition } from "../checks/types.js";
+import { checkDrift, expectedVerdict } from "../conformance/index.js";
+import type { KubeClient } from "../kube/types.js";
 import { loadManifests } from "../manifests/index.js";
-import type { CheckResult } from "../model/report.js";
+import type { CheckResult, DriftItem } from "../model/report.js";
 import type { IdentityLookup } from "../probes/types.js";
-import { createAuthorizer, type Authorizer } from "../rbac/authorizer.js";
-import { withBootstrapPolicy } from "../rbac/bootstrap.js";
-import { describeGrantSource } from "../rbac/resolve.js";
+import type { RbacObject, RbacSnapshot } from "../rbac/types.js";
 import { userInfoFor } from "../rbac/users.js";
 import { attributesOf } from "./attributes.js";
 
-/** The expected RBAC of `--expect`, ready to answer questions. */
+/** The expected RBAC of `--expect`. */
 export interface ExpectedRbac {
-  authorizer: Authorizer;
+  snapshot: RbacSnapshot;
   /** The files read, for messages. */
   files: string[];
+  /** Add the default bootstrap policy when judging (`--with-defaults`, on by default). */
   withDefaults: boolean;
 }
 
-/** Loads `--expect` manifests (files or directories) and, unless told not to, the default bootstrap policy. */
+/** Loads `--expect` manifests (files or directories); problems are an `InputError` naming file and line. */
 export async function loadExpectedRbac(paths: readonly string[], options: { withDefaults: boolean; cwd: string }): Promise<ExpectedRbac> {
   const loaded = await loadManifests([...paths], { cwd: options.cwd });
-  const snapshot = options.withDefaults ? withBootstrapPolicy(loaded.snapshot) : loaded.snapshot;
-  return { authorizer: createAuthorizer(snapshot, { aggregate: true }), files: loaded.files, withDefaults: options.withDefaults };
+  return { snapshot: loaded.snapshot, files: loaded.files, withDefaults: options.withDefaults };
+}
+
+/** Every object the expected files declare. */
+function declaredObjects(snapshot: RbacSnapshot): RbacObject[] {
+  return [...snapshot.serviceAccounts, ...snapshot.clusterRoles, ...snapshot.clusterRoleBindings, ...snapshot.roles, ...snapshot.roleBindings];
+}
+
+/**
+ * Drift between the expected objects and the live ones (missing, changed, extra or missing
+ * subjects). Objects the identity may not read are `skipped` with the reason, never failed.
+ */
+export function expectedDrift(client: KubeClient, expected: ExpectedRbac): Promise<DriftItem[]> {
+  return checkDrift(client, declaredObjects(expected.snapshot));
 }
 
 /** The probe's sentence without the verdict the check's own expectation added to it. */
@@ -28,18 +41,17 @@ function observationSentence(result: CheckResult): string {
   return result.message.replace(/, expected (allowed|denied|any)$/, "");
 }
 
-function rejudge(result: CheckResult, expected: "allowed" | "denied", reason: string, nearMisses: string[]): CheckResult {
+function rejudge(result: CheckResult, expected: "allowed" | "denied", because: string): CheckResult {
   const message = observationSentence(result);
-  const judged: CheckResult = { ...result, expected, expectedSource: "rbac", message, evidence: { ...result.evidence, expectedBecause: reason || "no rule in the expected RBAC grants it" } };
-  if (nearMisses.length > 0) judged.evidence.expectedNearMisses = nearMisses;
+  const judged: CheckResult = { ...result, expected, expectedSource: "rbac", message, evidence: { ...result.evidence, expectedBecause: because } };
   // Errors and skips stay what they are: saprobe could not tell, whatever was expected.
   if (result.status === "error" || result.status === "skip") return judged;
   if (result.observed === expected) return { ...judged, status: "pass", message: `${message}; the expected RBAC agrees` };
   if (result.observed === "allowed") {
-    return { ...judged, status: "fail", message: `over-privileged: ${message}, but the expected RBAC denies it` };
+    return { ...judged, status: "fail", message: `over-privileged: ${message}, but the expected RBAC denies it (${because})` };
   }
   if (result.observed === "denied") {
-    return { ...judged, status: "fail", message: `under-privileged: ${message}, but the expected RBAC allows it (${reason}), which does not take effect on the server` };
+    return { ...judged, status: "fail", message: `under-privileged: ${message}, but the ${because}; that grant does not take effect on the server` };
   }
   return judged;
 }
@@ -65,9 +77,8 @@ export function applyExpectedRbac(
     const check = checks[index];
     const attributes = check ? attributesOf(check, result) : undefined;
     if (!attributes) return result;
-    const decision = expected.authorizer.authorize(user, attributes);
-    const reason = decision.grant ? describeGrantSource(decision.grant) : decision.reason;
-    return rejudge(result, decision.allowed ? "allowed" : "denied", reason, decision.nearMisses);
+    const verdict = expectedVerdict(expected.snapshot, user, attributes, { withDefaults: expected.withDefaults });
+    return rejudge(result, verdict.expected, verdict.because);
   });
   return { results: judged, warnings };
 }

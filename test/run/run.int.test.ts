@@ -82,20 +82,37 @@ describe("saprobe run, an SA that may not list or watch", () => {
   });
 });
 
+/** Expected RBAC that grants the reader list and watch on pods only (its live binding also grants nodes). */
+function podsOnlyExpectation(): string {
+  const dir = mkdtempSync(join(tmpdir(), "saprobe-expect-"));
+  const name = `pods-only-${namespace}`;
+  writeFileSync(join(dir, "rbac.yaml"), [
+    `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"${name}"},"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["list","watch"]}]}`,
+    "---",
+    `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"${name}"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"${name}"},"subjects":[{"kind":"ServiceAccount","name":"reader","namespace":"${namespace}"}]}`,
+  ].join("\n"));
+  return dir;
+}
+
 describe("saprobe run --expect", () => {
   it("fails list and watch on nodes as over-privileged when the expected RBAC only grants pods", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "saprobe-expect-"));
-    writeFileSync(join(dir, "rbac.yaml"), [
-      `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"pods-only"},"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["list","watch"]}]}`,
-      "---",
-      `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"pods-only"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"pods-only"},"subjects":[{"kind":"ServiceAccount","name":"reader","namespace":"${namespace}"}]}`,
-    ].join("\n"));
+    const dir = podsOnlyExpectation();
     const { code, report } = await saprobeRun(["--in-cluster", "--sa-dir", makeServiceAccountMount(namespace, readerToken), "--expect", dir], inClusterEnv());
     expect(code).toBe(1);
     expect(statuses(report)).toMatchObject({ "list-nodes": "fail", "watch-nodes": "fail", "list-pods": "pass", "list-pods-all": "pass", "watch-pods": "pass", version: "pass", whoami: "pass" });
     const nodes = report.results.find((result) => result.id === "list-nodes");
     expect(nodes).toMatchObject({ expected: "denied", expectedSource: "rbac", observed: "allowed" });
     expect(nodes?.message).toMatch(/^over-privileged: /);
+    // The reader may not read RBAC objects: the live comparison is skipped, saying why, not failed.
+    expect(report.drift.map((item) => item.change)).toEqual(["skipped", "skipped"]);
+    expect(report.drift[0]?.detail).toContain("forbidden");
+  });
+
+  it("reports expected objects missing from the cluster as drift when the identity can read them", async () => {
+    const { code, report } = await saprobeRun(["--kubeconfig", testCluster().adminKubeconfig, "--expect", podsOnlyExpectation()]);
+    expect(report.drift.map((item) => [item.object.kind, item.change])).toEqual([["ClusterRole", "missing"], ["ClusterRoleBinding", "missing"]]);
+    expect(report.summary.outcome).toBe("failed");
+    expect(code).toBe(1);
   });
 
   it("names a broken expected manifest with exit 2 before touching the server", async () => {

@@ -48,6 +48,14 @@ export const runCommand: Command = {
     const client = createKubeClient(connection, log ? { log } : {});
     const systemCaFile = flag.string(args, "system-ca-file");
     try {
+      // Drift (expected objects vs live ones) is read alongside the probes, over the same client.
+      const driftWarnings: string[] = [];
+      const drift = conformance && expected
+        ? conformance.expectedDrift(client, expected).catch((error: unknown) => {
+            driftWarnings.push(`--expect: the live RBAC objects could not be compared: ${error instanceof Error ? error.message : String(error)}`);
+            return [];
+          })
+        : Promise.resolve([]);
       const outcome = await runChecks({
         connection,
         checks: suite.checks,
@@ -62,8 +70,9 @@ export const runCommand: Command = {
         finishedAt: new Date(),
         target: targetOf(connection, outcome.identity, outcome.results),
         results: judged.results,
+        drift: outcome.errors.length > 0 ? [] : await drift,
         errors: outcome.errors,
-        warnings: [...connection.warnings, ...suite.warnings, ...judged.warnings],
+        warnings: [...connection.warnings, ...suite.warnings, ...judged.warnings, ...driftWarnings],
       });
       return await emitReport(report, args, io);
     } finally {
