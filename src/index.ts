@@ -43,3 +43,14 @@ export { WatchStreamError } from "./kube/watch-stream.js";
 
 // The audit: rule catalogue (checks/audit), the pure engine (`audit` = `auditSnapshot`), live reading.
 export * from "./audit/index.js";
+
+// Live checks: check files (checks/*.yaml), probes, the runner, and token diagnostics.
+export { loadCheckFile, loadDefaultChecks, parseCheckFile, CheckFileError, DEFAULT_CHECKS_FILE, type ParsedCheckFile } from "./checks/load.js";
+export { assembleSuite, type CheckSuite } from "./checks/suite.js";
+export { PROBE_KINDS, type AccessQuestion, type CheckDefinition, type CheckProblem, type ProbeKind } from "./checks/types.js";
+export { PROBES } from "./probes/index.js";
+export type { IdentityLookup, Probe, ProbeContext } from "./probes/types.js";
+export { runChecks, type RunChecksOptions, type RunOutcome } from "./run/runner.js";
+export { systemCaConnection } from "./run/context.js";
+export { diagnoseToken, formatDuration, type TokenDiagnosis } from "./token/diagnose.js";
+export { readServiceAccountDir, readTokenFile, tokenOfConnection, type TokenRead } from "./token/source.js";
