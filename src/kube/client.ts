@@ -92,8 +92,8 @@ export function createKubeClient(connection: Connection, options: KubeClientOpti
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: deadline.signal,
-        headersTimeout: timeoutMs || undefined,
-        bodyTimeout: watch ? 0 : timeoutMs || undefined,
+        headersTimeout: timeoutMs,
+        bodyTimeout: watch ? 0 : timeoutMs,
       });
     } catch (error) {
       deadline.dispose();

@@ -74,7 +74,11 @@ export type WatchOutcome =
 /** A client bound to one resolved connection, over one pooled keep-alive dispatcher. */
 export interface KubeClient {
   request(options: RequestOptions): Promise<RequestOutcome>;
-  /** Starts a watch. The stream ends when the server ends it, on `signal`, or on a malformed event. */
+  /**
+   * Starts a watch. The stream ends when the server ends it or on `signal` (quietly), or on a
+   * malformed event, an oversized event or a cut connection (the iterator throws a `WatchStreamError`
+   * from src/kube/watch-stream.ts carrying a `TransportFailure`).
+   */
   watch(options: RequestOptions): Promise<WatchOutcome>;
   /** Releases sockets. */
   close(): Promise<void>;
