@@ -18,6 +18,7 @@ COPY checks ./checks
 COPY schemas ./schemas
 COPY reports/report.schema.json ./reports/report.schema.json
 RUN npx tsc -p tsconfig.json \
+ && mkdir -p /tmp/package \
  && npm pack --ignore-scripts --pack-destination /tmp/package \
  && mv /tmp/package/saprobe-*.tgz /tmp/package/saprobe.tgz
 

@@ -1,21 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { dockerfileStages, dockerfileText } from "./dockerfile.js";
 import { repository } from "./packaged-layout.js";
 
-// No Docker engine runs here; package.test.ts builds the image's file layout. This test holds the
-// Dockerfile to the properties that layout test cannot see.
-const dockerfile = readFileSync(join(repository, "Dockerfile"), "utf8");
-const instructions = dockerfile
-  .replace(/\\\n/g, " ")
-  .split("\n")
-  .map((line) => line.trim())
-  .filter((line) => line !== "" && !line.startsWith("#"));
-const stages = instructions.reduce<string[][]>((all, line) => {
-  if (line.startsWith("FROM ")) all.push([]);
-  all.at(-1)?.push(line);
-  return all;
-}, []);
+// No Docker engine runs here; package.test.ts runs the build and install stages' commands. This
+// test holds the Dockerfile to the properties that layout test cannot see.
+const dockerfile = dockerfileText;
+const stages = dockerfileStages;
+const instructions = stages.flat();
 const runtime = stages.at(-1) ?? [];
 
 describe("Dockerfile", () => {

@@ -6,8 +6,8 @@ import { buildPackagedInstall, snapshot, type PackagedInstall } from "./packaged
 
 let install: PackagedInstall;
 
-beforeAll(() => {
-  install = buildPackagedInstall();
+beforeAll(async () => {
+  install = await buildPackagedInstall();
 }, 180_000);
 
 function withPath(extra: string): NodeJS.ProcessEnv {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root. */
@@ -18,36 +18,61 @@ export interface PackagedInstall {
   tarballFiles: string[];
 }
 
-function run(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
+function shell(script: string, cwd: string): string {
+  // npm_config_prefer_offline: use the cache `npm ci` filled, so the install needs no network.
+  return execFileSync("bash", ["-euo", "pipefail", "-c", script], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, npm_config_prefer_offline: "true", npm_config_update_notifier: "false" },
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 150_000,
+  });
 }
 
 /**
- * Repeats the Dockerfile's build and install stages without Docker: compile into a staging copy,
- * `npm pack` it, then install the tarball globally under a fresh prefix with production
- * dependencies only. `--prefer-offline` uses the npm cache `npm ci` filled.
+ * Runs the Dockerfile's own `build` and `install` stages without Docker: its COPY lines copy from
+ * the checkout into a staging directory, its RUN lines run in bash with the image's absolute paths
+ * moved under a temporary root. Only `npm ci` is replaced, by a link to the checkout's
+ * node_modules. The result is the runtime stage's /opt/saprobe.
  */
-export function buildPackagedInstall(): PackagedInstall {
-  const root = mkdtempSync(join(tmpdir(), "saprobe-package-"));
-  const staging = join(root, "staging");
-  mkdirSync(join(staging, "reports"), { recursive: true });
-  for (const entry of ["package.json", "package-lock.json", "bin", "checks", "schemas", "reports/report.schema.json"]) {
-    cpSync(join(repository, entry), join(staging, entry), { recursive: true });
+export async function buildPackagedInstall(): Promise<PackagedInstall> {
+  const { stage } = await import("./dockerfile.js");
+  const root = mkdtempSync(join(tmpdir(), "saprobe-image-"));
+  const moved = (text: string): string => text.replaceAll("/tmp/", `${root}/tmp/`).replaceAll("/opt/", `${root}/opt/`);
+  mkdirSync(join(root, "tmp"));
+  const staging = join(root, "src");
+  mkdirSync(staging);
+  symlinkSync(join(repository, "node_modules"), join(staging, "node_modules"));
+
+  for (const instruction of stage("build").slice(1)) {
+    const [keyword, ...words] = instruction.split(/\s+/);
+    if (keyword === "COPY") {
+      const target = words.at(-1) as string;
+      for (const source of words.slice(0, -1)) {
+        const destination = target.endsWith("/") ? join(staging, target, source) : join(staging, target);
+        mkdirSync(dirname(destination), { recursive: true });
+        cpSync(join(repository, source), destination, { recursive: true });
+      }
+    } else if (keyword === "RUN" && !instruction.startsWith("RUN npm ci")) {
+      shell(moved(instruction.slice(4)), staging);
+    }
   }
-  run(process.execPath, [join(repository, "node_modules/typescript/bin/tsc"), "-p", join(repository, "tsconfig.json"), "--outDir", join(staging, "dist")], repository);
-  const packed = JSON.parse(run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root], staging)) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  const tarball = join(root, packed[0]?.filename ?? "missing.tgz");
+  for (const instruction of stage("install").slice(1)) {
+    const [keyword, ...words] = instruction.split(/\s+/);
+    if (keyword === "COPY" && words[0] === "--from=build") copyFileSync(moved(words[1] as string), moved(words[2] as string));
+    else if (keyword === "RUN") shell(moved(instruction.slice(4)), root);
+  }
+  const tarball = readdirSync(join(root, "tmp")).find((name) => name.endsWith(".tgz")) as string;
   const prefix = join(root, "opt", "saprobe");
-  run("npm", ["install", "--global", "--prefix", prefix, "--omit=dev", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund", tarball], root);
   return {
     prefix,
     bin: join(prefix, "bin"),
     packageDir: join(prefix, "lib", "node_modules", "saprobe"),
-    tarballFiles: (packed[0]?.files ?? []).map((file) => file.path),
+    tarballFiles: shell(`tar -tzf ${join(root, "tmp", tarball)}`, root).split("\n").filter(Boolean).map((path) => path.replace(/^package\//, "")),
   };
 }
 
-/** Every path under a directory with its size and modification time, to prove nothing was written. */
+/** Every path under a directory, sorted, to prove a run wrote nothing. */
 export function snapshot(directory: string): string[] {
   return readdirSync(directory, { recursive: true, withFileTypes: true })
     .map((entry) => join(entry.parentPath, entry.name))
