@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Report } from "../../src/model/report.js";
 import { runCli } from "../connect/run-cli.js";
+import { readReport } from "../hardening/report-check.js";
 import { applyObjects, createServiceAccount, mintToken } from "../support/cluster.js";
 
 /** Grants a ServiceAccount list and watch on nodes and pods in every namespace. */
@@ -25,16 +26,15 @@ export async function serviceAccountWithToken(namespace: string, name: string): 
   return mintToken(namespace, name, { expirationSeconds: 3600 });
 }
 
-/** Runs `saprobe run` in-process with `--out DIR`, and reads back the report.json it wrote. */
+/**
+ * Runs `saprobe run` in-process with `--out DIR`, and reads back the report.json it wrote, which
+ * must match reports/report.schema.json.
+ */
 export async function saprobeRun(argv: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string; report: Report }> {
   const out = mkdtempSync(join(tmpdir(), "saprobe-report-"));
   const result = await runCli(["run", "--out", out, "-o", "json", ...argv], { PATH: process.env.PATH, ...env }, process.cwd());
-  let report: Report;
-  try {
-    report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report;
-  } catch {
-    throw new Error(`saprobe run wrote no report.json (exit ${result.code}): ${result.stderr}`);
-  }
+  const { report, problems } = readReport(out);
+  if (!report || problems.length > 0) throw new Error(`saprobe run (exit ${result.code}) wrote no valid report.json: ${problems.join("; ")} ${result.stderr}`);
   return { ...result, report };
 }
 
