@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createKubeClient } from "../../src/kube/client.js";
 import type { KubeClient } from "../../src/kube/types.js";
 import { Secret } from "../../src/model/secret.js";
-import { refusedUrl, startFaultServer, type FaultServer, type FaultServerOptions } from "../support/fault-server.js";
+import { refusedUrl, startFaultServer, unresolvableUrl, type FaultServer, type FaultServerOptions } from "../support/fault-server.js";
 import { connectionFor } from "./connection-for.js";
 
 const TOKEN = "s3cr3t-token-value-0123456789";
@@ -103,6 +103,13 @@ describe("createKubeClient: requests", () => {
     cleanup.push(() => client.close());
     const outcome = await client.request({ path: "/version" });
     expect(outcome.ok ? "ok" : outcome.failure.code).toBe("connection-refused");
+  });
+
+  it("maps a host name that does not resolve", async () => {
+    const client = createKubeClient(connectionFor(unresolvableUrl()));
+    cleanup.push(() => client.close());
+    const outcome = await client.request({ path: "/version" });
+    expect(outcome.ok ? "ok" : outcome.failure).toMatchObject({ code: "dns", message: expect.stringContaining("cannot be resolved") });
   });
 
   it("refuses to send a token over plain HTTP to a non-loopback host", async () => {
