@@ -41,6 +41,16 @@ describe("createKubeClient: requests", () => {
     expect(lines.join("\n")).not.toContain(TOKEN);
   });
 
+  it("sends basic auth and percent-encoded Impersonate-Extra headers", async () => {
+    const { server, client } = await serverAndClient({}, {
+      credentials: { kind: "basic", username: "alice", password: new Secret("pa:ss-w0rd") },
+      impersonate: { user: "bob", groups: [], extra: { "example.com/scopes": ["a", "b"] } },
+    });
+    await client.request({ path: "/version" });
+    expect(server.requests[0]?.authorization).toBe(`Basic ${Buffer.from("alice:pa:ss-w0rd").toString("base64")}`);
+    expect(server.requests[0]?.headers["impersonate-extra-example.com%2fscopes"]).toBe("a, b");
+  });
+
   it("sends neither credentials nor impersonation for anonymous requests", async () => {
     const { server, client } = await serverAndClient({}, { impersonate: { user: "x", groups: [] } });
     await client.request({ path: "/version", anonymous: true });
