@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../connect/run-cli.js";
-import { inClusterEnv, makeServiceAccountMount, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
+import { adminRequest, inClusterEnv, makeServiceAccountMount, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
 import { grantListWatch, saprobeRun, serviceAccountWithToken, startKubectlProxy, statuses } from "./scenario.js";
 
 const LIST_WATCH = ["list-nodes", "list-pods", "list-pods-all", "watch-nodes", "watch-pods"];
@@ -135,6 +135,16 @@ describe("saprobe run cannot run", () => {
     expect(report.results.find((result) => result.id === "whoami")).toMatchObject({ status: "error", observed: "unauthorized" });
     expect(report.results.find((result) => result.id === "token")).toMatchObject({ status: "fail", observed: "rejected" });
     expect(stdout).not.toContain(forged);
+  });
+
+  it("a token whose ServiceAccount was deleted: the server no longer accepts it, exit 3", async () => {
+    const revoked = await serviceAccountWithToken(namespace, "doomed");
+    await adminRequest("DELETE", `/api/v1/namespaces/${namespace}/serviceaccounts/doomed`);
+    const { code, report } = await saprobeRun(["--in-cluster", "--sa-dir", makeServiceAccountMount(namespace, revoked)], inClusterEnv());
+    expect(code).toBe(3);
+    expect(report.errors.map((error) => error.code)).toEqual(["unauthorized"]);
+    // Its claims still look fine: only the server's 401 shows it is dead.
+    expect(report.results.find((result) => result.id === "token")).toMatchObject({ status: "fail", observed: "rejected", evidence: { kind: "bound", accepted: "rejected" } });
   });
 
   it("a server that accepts the connection but never answers: every probe is an error, exit 3", async () => {
