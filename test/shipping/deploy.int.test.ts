@@ -1,11 +1,13 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
 import { runCli } from "../connect/run-cli.js";
-import { applyObjects, inClusterEnv, kubectl, makeServiceAccountMount, mintToken, uniqueNamespace } from "../support/cluster.js";
+import { applyObjects, inClusterEnv, kubectl, makeServiceAccountMount, mintToken, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
 import { invocationsInManifest, readYamlDocuments } from "./invocations.js";
+import { buildPackagedInstall } from "./packaged-layout.js";
 
 // What deploy/README.md tells a newcomer to do: apply deploy/'s ServiceAccount and ClusterRoles,
 // then run the Job's own command as that ServiceAccount, in-cluster style. ClusterRoles are
@@ -15,6 +17,7 @@ type Manifest = { kind: string; metadata: { name: string; namespace?: string }; 
 
 let namespace: string;
 let mount: string;
+let token: string;
 
 function manifestsFor(target: string): Manifest[] {
   const suffix = `-${target}`;
@@ -47,7 +50,8 @@ beforeAll(async () => {
   const user = `system:serviceaccount:${namespace}:saprobe`;
   await waitUntilAllowed(user, "watch", "pods");
   await waitUntilAllowed(user, "list", "clusterrolebindings.rbac.authorization.k8s.io");
-  mount = makeServiceAccountMount(namespace, await mintToken(namespace, "saprobe"));
+  token = await mintToken(namespace, "saprobe");
+  mount = makeServiceAccountMount(namespace, token);
 });
 
 describe("deploy/ on the local control plane", () => {
@@ -76,4 +80,22 @@ describe("deploy/ on the local control plane", () => {
     // Other tests bind broad roles in this shared cluster, so findings (exit 1) are possible; could-not-run is not.
     expect([0, 1]).toContain(result.code);
   });
+});
+
+describe("the kubectl plugin, installed from the package", () => {
+  it("`kubectl saprobe run` probes the cluster as deploy/'s ServiceAccount", async () => {
+    const install = await buildPackagedInstall();
+    const kubeconfig = writeKubeconfig({ token }, { namespace });
+    const result = spawnSync("kubectl", ["saprobe", "run", "--kubeconfig", kubeconfig, "-o", "json"], {
+      env: { ...process.env, PATH: `${install.bin}:${process.env.PATH ?? ""}` },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.stderr).toBe("");
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.target.identity?.username).toBe(`system:serviceaccount:${namespace}:saprobe`);
+    expect(report.results.filter((check) => check.status !== "pass" && check.status !== "skip")).toEqual([]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain(token);
+  }, 180_000);
 });
