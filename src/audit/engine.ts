@@ -5,7 +5,7 @@ import { roleFindings } from "./role-findings.js";
 import { defaultExpectations, type Expectations } from "./expected.js";
 import { bindingRef, makeFinding, roleRefOf, subjectRef } from "./finding-text.js";
 import { mastersFindings, type MastersEvidence } from "./masters-findings.js";
-import { compilePatterns, PatternEvaluator, roleLevels, type RoleLevels } from "./permission-match.js";
+import { compilePatterns, PatternEvaluator, type RoleLevels } from "./permission-match.js";
 import { prepareSnapshot } from "./prepare.js";
 import type { AuditRule, Catalogue } from "./rule-types.js";
 import { pathText, subjectFindings, type GrantContext } from "./subject-findings.js";
@@ -61,7 +61,7 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
     }
     let levels = levelsByRole.get(resolved.role);
     if (!levels) {
-      levels = roleLevels(evaluator, resolved.rules, compiled.patterns.length);
+      levels = evaluator.roleLevels(resolved.rules);
       levelsByRole.set(resolved.role, levels);
     }
     const shared = { binding, bindingRef: bindingRef(binding), roleRef: roleRefOf(binding) };
@@ -78,7 +78,7 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
         scope: bindingNamespace === "" ? "cluster" : bindingNamespace,
         expected: expectations.isDefaultGrant(binding, subject),
       };
-      if (subject.kind === "ServiceAccount" && context.subjectRef.namespace) {
+      if (options.podServiceAccounts && subject.kind === "ServiceAccount" && context.subjectRef.namespace) {
         const key = `${context.subjectRef.namespace}/${subject.name}`;
         if (!boundServiceAccounts.has(key)) boundServiceAccounts.set(key, context);
       }

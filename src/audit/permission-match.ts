@@ -77,29 +77,37 @@ function ruleKey(rule: PolicyRule): string {
  */
 export class PatternEvaluator {
   readonly #compiled: CompiledPatterns;
-  readonly #cache = new Map<string, Uint8Array>();
+  readonly #byRule = new Map<string, Levels>();
+  readonly #byRole = new Map<string, RoleLevels>();
 
   constructor(compiled: CompiledPatterns) {
     this.#compiled = compiled;
   }
 
   /** Grant levels of one policy rule, one entry per pattern position. */
-  levels(rule: PolicyRule): Uint8Array {
-    if ((rule.resources ?? []).length === 0) return EMPTY;
-    const key = ruleKey(rule);
-    let levels = this.#cache.get(key);
+  levels(rule: PolicyRule, key: string = ruleKey(rule)): Levels {
+    let levels = this.#byRule.get(key);
     if (!levels) {
-      levels = new Uint8Array(this.#compiled.patterns.length);
-      this.#compiled.patterns.forEach((pattern, index) => {
-        (levels as Uint8Array)[index] = patternGrant(rule, pattern);
-      });
-      this.#cache.set(key, levels);
+      levels = this.#compiled.patterns.map((pattern) => ((rule.resources ?? []).length === 0 ? Grant.none : patternGrant(rule, pattern)));
+      this.#byRule.set(key, levels);
+    }
+    return levels;
+  }
+
+  /** Levels of a role's rules, plus their maximum per pattern (so most audit rules are rejected with one lookup). */
+  roleLevels(rules: readonly PolicyRule[]): RoleLevels {
+    // One native call per role; roles repeated across namespaces (one chart, many installs) then cost a lookup.
+    const roleKey = JSON.stringify(rules);
+    let levels = this.#byRole.get(roleKey);
+    if (!levels) {
+      const perRule = rules.map((rule) => this.levels(rule));
+      const best = this.#compiled.patterns.map((_, index) => perRule.reduce<Grant>((max, ruleLevels) => Math.max(max, ruleLevels[index] ?? 0) as Grant, Grant.none));
+      levels = { perRule, best };
+      this.#byRole.set(roleKey, levels);
     }
     return levels;
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 /** What a role grants of one permissions rule: the level and the policy rules that contribute. */
 export interface PermissionMatch {
@@ -107,18 +115,13 @@ export interface PermissionMatch {
   matchedRules: PolicyRule[];
 }
 
+/** Grant levels, one per pattern position. */
+export type Levels = Grant[];
+
 /** A role's rules evaluated against every pattern: per rule, and the best level over all rules. */
 export interface RoleLevels {
-  perRule: Uint8Array[];
-  best: Uint8Array;
-}
-
-/** Levels of a role's rules, plus their maximum per pattern (so most rules are rejected with one lookup). */
-export function roleLevels(evaluator: PatternEvaluator, rules: readonly PolicyRule[], patternCount: number): RoleLevels {
-  const perRule = rules.map((rule) => evaluator.levels(rule));
-  const best = new Uint8Array(patternCount);
-  for (const levels of perRule) for (let index = 0; index < levels.length; index++) if ((levels[index] as number) > (best[index] as number)) best[index] = levels[index] as number;
-  return { perRule, best };
+  perRule: Levels[];
+  best: Levels;
 }
 
 const NO_MATCH: PermissionMatch = { grant: Grant.none, matchedRules: [] };
@@ -136,7 +139,7 @@ export function matchPermissionRule(compiled: CompiledPermissionRule, rules: rea
   const grant = Math.max(anyOfGrant, allOfGrant) as Grant;
   if (grant === Grant.none) return NO_MATCH;
   const contributing = [...(anyOfGrant > Grant.none ? compiled.anyOf : []), ...(allOfGrant > Grant.none ? compiled.allOf : [])].filter((entry) => levelOf(entry) > Grant.none);
-  const matchedRules = rules.filter((_, position) => contributing.some((entry) => ((levels.perRule[position] as Uint8Array)[entry.index] ?? 0) > 0));
+  const matchedRules = rules.filter((_, position) => contributing.some((entry) => ((levels.perRule[position] as Levels)[entry.index] ?? 0) > 0));
   return { grant, matchedRules };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compilePatterns, Grant, matchPermissionRule, PatternEvaluator, patternGrant, roleLevels } from "../../src/audit/permission-match.js";
+import { compilePatterns, Grant, matchPermissionRule, PatternEvaluator, patternGrant } from "../../src/audit/permission-match.js";
 import type { AuditRule, PermissionPattern } from "../../src/audit/rule-types.js";
 import type { PolicyRule } from "../../src/rbac/types.js";
 
@@ -42,7 +42,7 @@ describe("matchPermissionRule", () => {
   });
   const compiled = compilePatterns([nodesProxy, approve]);
   const evaluator = new PatternEvaluator(compiled);
-  const levels = (rules: PolicyRule[]) => roleLevels(evaluator, rules, compiled.patterns.length);
+  const levels = (rules: PolicyRule[]) => evaluator.roleLevels(rules);
 
   it("counts cluster-scoped permissions only for cluster-wide bindings", () => {
     const rules = [{ verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"] }];
