@@ -38,6 +38,11 @@ export const tokenProbe: Probe = async (_client, connection, check, context) => 
   if (problems.length > 0) {
     return baseResult(check, { status: "fail", expected: "accepted", observed, message: `${read.source} holds ${kind}: ${problems.join("; ")}`, evidence: { ...evidence, problems }, durationMs: 0 });
   }
-  const facts = [accepted === "accepted" ? "the server accepts it" : "the server did not confirm it (no SelfSubjectReview)", ...diagnosis.notes].join("; ");
+  if (accepted === "unknown" && identity.source !== "token claims") {
+    // Nothing wrong in the claims, but whether the server takes the token is unknown: never a pass.
+    const message = `${read.source} holds ${kind}: whether the server accepts it is unknown (${identity.message})`;
+    return baseResult(check, { status: "error", expected: "accepted", observed: "unknown", message, evidence, durationMs: 0, error: { code: "token-unconfirmed", message } });
+  }
+  const facts = [accepted === "accepted" ? "the server accepts it" : "the server does not serve SelfSubjectReview, so it did not confirm it", ...diagnosis.notes].join("; ");
   return baseResult(check, { status: "pass", expected: "accepted", observed, message: `${read.source} holds ${kind}: ${facts}`, evidence, durationMs: 0 });
 };

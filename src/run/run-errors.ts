@@ -25,7 +25,7 @@ export function runLevelErrors(connection: Connection, identity: IdentityLookup,
     return [{ code: "unauthorized", message: `the API server rejected saprobe's credentials (401 Unauthorized): the token is expired, revoked or not from this cluster` }];
   }
   if (identity.failure && identity.failure.code !== "aborted") {
-    return [{ code: `connection-${identity.failure.code}`, message: connectionSentence(connection, identity) }];
+    return [{ code: identity.failure.code, message: connectionSentence(connection, identity) }];
   }
   const version = results.find((result) => result.probe === "version");
   if (identity.state === "unknown" && version?.status === "error") return [{ code: "no-server", message: version.message }];

@@ -130,3 +130,12 @@ describe("token", () => {
     expect([unreadable.status, unreadable.error?.code]).toEqual(["error", "token-unreadable"]);
   });
 });
+
+describe("token when the server cannot be asked", () => {
+  it("is an error, not a pass, when the SelfSubjectReview got no answer", async () => {
+    const client = new FakeClient({ "POST /apis/authentication.k8s.io/v1/selfsubjectreviews": { failure: { code: "connection-refused", message: "nothing is listening" } } });
+    const result = await tokenProbe(client, fakeConnection(), fakeCheck({ probe: "token" }), fakeContext(client, { token: { source: "--token", token: new Secret("opaque-static-token") } }));
+    expect([result.status, result.observed, result.error?.code]).toEqual(["error", "unknown", "token-unconfirmed"]);
+    expect(result.message).toContain("nothing is listening");
+  });
+});
