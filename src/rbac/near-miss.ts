@@ -28,16 +28,15 @@ function roleAllows(index: RbacIndex, binding: ClusterRoleBinding | RoleBinding,
 /** RoleBindings elsewhere that apply to the user and whose role would allow the request. */
 function confinedRoleBindings(index: RbacIndex, user: UserInfo, attrs: RequestAttributes, requestNamespace: string): string[] {
   const notes: string[] = [];
-  for (const [namespace, table] of index.roleBindingsByNamespace) {
+  for (const binding of candidateBindings(index.roleBindingsEverywhere(), user)) {
+    const namespace = binding.metadata.namespace;
     if (namespace === requestNamespace) continue;
-    for (const binding of candidateBindings(table, user)) {
-      if (firstApplyingSubject(user, binding.subjects ?? [], namespace) < 0 || !roleAllows(index, binding, attrs)) continue;
-      if (requestNamespace === "") {
-        const what = attrs.resourceRequest ? "a cluster-scoped (or all-namespaces) request" : "a non-resource URL";
-        notes.push(`${bindingName(binding)} of ${roleName(binding)} would allow this, but it has no effect on ${what}: only ClusterRoleBindings grant requests outside a namespace`);
-      } else {
-        notes.push(`${bindingName(binding)} of ${roleName(binding)} would allow this, but a RoleBinding is confined to its namespace ${quote(namespace)}, not ${quote(requestNamespace)}`);
-      }
+    if (firstApplyingSubject(user, binding.subjects ?? [], namespace) < 0 || !roleAllows(index, binding, attrs)) continue;
+    if (requestNamespace === "") {
+      const what = attrs.resourceRequest ? "a cluster-scoped (or all-namespaces) request" : "a non-resource URL";
+      notes.push(`${bindingName(binding)} of ${roleName(binding)} would allow this, but it has no effect on ${what}: only ClusterRoleBindings grant requests outside a namespace`);
+    } else {
+      notes.push(`${bindingName(binding)} of ${roleName(binding)} would allow this, but a RoleBinding is confined to its namespace ${quote(namespace)}, not ${quote(requestNamespace)}`);
     }
   }
   return notes;
@@ -68,20 +67,18 @@ function serviceAccountNamespaceMisses(index: RbacIndex, user: UserInfo, attrs: 
   const account = parseServiceAccountUsername(user.name);
   if (!account) return [];
   const notes: string[] = [];
-  const consider = (binding: ClusterRoleBinding | RoleBinding, bindingNamespace: string): void => {
-    for (const subject of binding.subjects ?? []) {
-      if (subject.kind !== "ServiceAccount" || subject.name !== account.name) continue;
-      const namespace = serviceAccountNamespaceOf(subject, bindingNamespace);
-      if (namespace === account.namespace || !roleAllows(index, binding, attrs)) continue;
-      notes.push(
-        namespace === ""
-          ? `${bindingName(binding)} names ServiceAccount ${quote(subject.name)} without a namespace: in a ClusterRoleBinding that matches nobody`
-          : `${bindingName(binding)} names ServiceAccount ${quote(subject.name)} in namespace ${quote(namespace)}, but this ServiceAccount is in ${quote(account.namespace)}`,
-      );
-    }
-  };
-  for (const binding of index.clusterRoleBindings.bindings) consider(binding, "");
-  for (const binding of index.roleBindingsByNamespace.get(requestNamespace)?.bindings ?? []) consider(binding, requestNamespace);
+  for (const { binding, subject } of index.serviceAccountSubjects().get(account.name) ?? []) {
+    const bindingNamespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
+    // Only bindings that could grant this request: cluster-wide ones, and those of the request namespace.
+    if (bindingNamespace !== "" && bindingNamespace !== requestNamespace) continue;
+    const namespace = serviceAccountNamespaceOf(subject, bindingNamespace);
+    if (namespace === account.namespace || !roleAllows(index, binding, attrs)) continue;
+    notes.push(
+      namespace === ""
+        ? `${bindingName(binding)} names ServiceAccount ${quote(subject.name)} without a namespace: in a ClusterRoleBinding that matches nobody`
+        : `${bindingName(binding)} names ServiceAccount ${quote(subject.name)} in namespace ${quote(namespace)}, but this ServiceAccount is in ${quote(account.namespace)}`,
+    );
+  }
   return notes;
 }
 

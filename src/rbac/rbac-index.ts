@@ -7,7 +7,8 @@ import type { ClusterRole, ClusterRoleBinding, PolicyRule, RbacSnapshot, Role, R
  * Bindings keep their snapshot order, which stands in for the apiserver's lister order.
  */
 
-interface BindingTable<B> {
+/** Bindings in snapshot order, with the positions of those naming each user or group. */
+export interface BindingTable<B> {
   bindings: B[];
   bySubjectKey: Map<string, number[]>;
 }
@@ -18,8 +19,16 @@ export interface RbacIndex {
   roles: Map<string, Role>;
   clusterRoleBindings: BindingTable<ClusterRoleBinding>;
   roleBindingsByNamespace: Map<string, BindingTable<RoleBinding>>;
-  /** Every RoleBinding, for explanations that look beyond the request namespace. */
-  allRoleBindings: RoleBinding[];
+  /** Every RoleBinding of every namespace in one table; built on first use (only denials look beyond the request namespace). */
+  roleBindingsEverywhere(): BindingTable<RoleBinding>;
+  /** ServiceAccount subjects by name, whatever their namespace; built on first use (only denials need it). */
+  serviceAccountSubjects(): Map<string, ServiceAccountSubjectEntry[]>;
+}
+
+/** A binding that names a ServiceAccount, with that subject. */
+export interface ServiceAccountSubjectEntry {
+  binding: ClusterRoleBinding | RoleBinding;
+  subject: Subject;
 }
 
 /** Result of resolving a roleRef: the rules, or the upstream error sentence. */
@@ -68,12 +77,28 @@ export function indexSnapshot(snapshot: RbacSnapshot): RbacIndex {
   for (const [namespace, bindings] of grouped) {
     roleBindingsByNamespace.set(namespace, buildTable(bindings, () => namespace));
   }
+  let everywhere: BindingTable<RoleBinding> | undefined;
+  let byServiceAccountName: Map<string, ServiceAccountSubjectEntry[]> | undefined;
+  const serviceAccountSubjects = () => {
+    if (byServiceAccountName) return byServiceAccountName;
+    byServiceAccountName = new Map();
+    for (const binding of [...snapshot.clusterRoleBindings, ...snapshot.roleBindings]) {
+      for (const subject of binding.subjects ?? []) {
+        if (subject.kind !== "ServiceAccount") continue;
+        const entries = byServiceAccountName.get(subject.name);
+        if (entries) entries.push({ binding, subject });
+        else byServiceAccountName.set(subject.name, [{ binding, subject }]);
+      }
+    }
+    return byServiceAccountName;
+  };
   return {
     clusterRoles,
     roles,
     clusterRoleBindings: buildTable(snapshot.clusterRoleBindings, () => ""),
     roleBindingsByNamespace,
-    allRoleBindings: snapshot.roleBindings,
+    roleBindingsEverywhere: () => (everywhere ??= buildTable(snapshot.roleBindings, (binding) => binding.metadata.namespace)),
+    serviceAccountSubjects,
   };
 }
 
