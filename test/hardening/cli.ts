@@ -37,6 +37,8 @@ export interface CliOptions {
   cwd?: string;
   /** Sample the child's peak resident memory (Linux /proc). */
   sampleMemory?: boolean;
+  /** Run under this umask (e.g. 0o000), through /bin/sh. */
+  umask?: number;
 }
 
 let emptyHome: string | undefined;
@@ -50,7 +52,11 @@ function hermeticEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   if (!existsSync(join(REPO, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` before these tests");
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env: hermeticEnv(options.env ?? {}), stdio: ["ignore", "pipe", "pipe"] });
+  const [command, argv] =
+    options.umask === undefined
+      ? [process.execPath, [BIN, ...args]]
+      : ["/bin/sh", ["-c", `umask ${options.umask.toString(8).padStart(3, "0")} && exec "$0" "$@"`, process.execPath, BIN, ...args]];
+  const child = spawn(command, argv, { cwd: options.cwd ?? REPO, env: hermeticEnv(options.env ?? {}), stdio: ["ignore", "pipe", "pipe"] });
   const collect = (stream: NodeJS.ReadableStream): (() => string) => {
     const chunks: Buffer[] = [];
     let size = 0;
