@@ -51,8 +51,7 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
 
   const visit = (binding: ClusterRoleBinding | RoleBinding): void => {
     const bindingNamespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
-    const all = binding.subjects ?? [];
-    const subjects = options.subject || all.some((subject) => !applies(subject, bindingNamespace, undefined)) ? all.filter((subject) => applies(subject, bindingNamespace, options.subject)) : all;
+    const subjects = applicableSubjects(binding.subjects ?? [], bindingNamespace, options.subject);
     if (subjects.length === 0) return;
     const resolved = prepared.resolve(binding);
     if (!resolved.ok) {
@@ -105,6 +104,12 @@ function applies(subject: Subject, bindingNamespace: string, user: UserInfo | un
   // A ServiceAccount without a namespace in a ClusterRoleBinding matches nobody (upstream appliesToUser).
   if (subject.kind === "ServiceAccount" && !subject.namespace && bindingNamespace === "") return false;
   return user ? subjectAppliesToUser(user, subject, bindingNamespace) : true;
+}
+
+/** The binding's subjects that can match someone (and, with --subject, that user); no copy in the common case. */
+function applicableSubjects(subjects: Subject[], bindingNamespace: string, user: UserInfo | undefined): Subject[] {
+  if (!user && subjects.every((subject) => applies(subject, bindingNamespace, undefined))) return subjects;
+  return subjects.filter((subject) => applies(subject, bindingNamespace, user));
 }
 
 function missingRoleFinding(rule: AuditRule, binding: ClusterRoleBinding | RoleBinding, error: string, expectations: Expectations): Finding {
