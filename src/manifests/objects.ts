@@ -1,4 +1,5 @@
 import type { RbacObject, RbacSnapshot } from "../rbac/types.js";
+import { listItemLines } from "./item-lines.js";
 import { locatePath } from "./locate.js";
 import type { Located, ParsedDocument } from "./parse.js";
 import { RBAC_KINDS, validateObject, type RbacKind } from "./validate.js";
@@ -47,7 +48,7 @@ function report(collector: Collector, file: string, document: ParsedDocument, pa
   collector.problems.push({ file, document: document.document, line: document.startLine + position.line - 1, column: position.column, message });
 }
 
-function convert(collector: Collector, file: string, document: ParsedDocument, value: Record<string, unknown>, path: (string | number)[]): void {
+function convert(collector: Collector, file: string, document: ParsedDocument, value: Record<string, unknown>, path: (string | number)[], line = document.line): void {
   const kind = value.kind;
   const apiVersion = value.apiVersion;
   if (typeof kind !== "string" || typeof apiVersion !== "string") {
@@ -55,8 +56,10 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
     return;
   }
   if (kind.endsWith("List") && Array.isArray(value.items)) {
-    value.items.forEach((item, index) => {
-      if (isRecord(item)) convert(collector, file, document, item, [...path, "items", index]);
+    const items = value.items;
+    const lines = path.length === 0 ? listItemLines(document.text, document.startLine, items.length) : undefined;
+    items.forEach((item, index) => {
+      if (isRecord(item)) convert(collector, file, document, item, [...path, "items", index], lines?.[index] ?? line);
       else report(collector, file, document, [...path, "items", index], "a List item must be an object");
     });
     return;
@@ -77,7 +80,7 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
   const metadata = { ...(value.metadata as Record<string, unknown>) };
   if (NAMESPACED.has(rbacKind)) metadata.namespace ??= collector.defaultNamespace;
   else delete metadata.namespace;
-  const object = { ...value, metadata, source: { file, line: document.line, document: document.document } } as Record<string, unknown>;
+  const object = { ...value, metadata, source: { file, line, document: document.document } } as Record<string, unknown>;
   if (rbacKind === "Role" || rbacKind === "ClusterRole") object.rules ??= [];
   if (rbacKind === "RoleBinding" || rbacKind === "ClusterRoleBinding") object.subjects ??= [];
   (collector.snapshot[SNAPSHOT_LIST[rbacKind]] as RbacObject[]).push(object as unknown as RbacObject);

@@ -66,6 +66,15 @@ describe("loadManifests", () => {
     expect(ignored).toBe(1);
   });
 
+  it("gives each item of a block-style List (kubectl get -o yaml) its own line", async () => {
+    const text = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: a\n    namespace: n\n# between items\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: b, namespace: n}\nmetadata:\n  resourceVersion: ""\n`;
+    const { snapshot } = await loadManifests(["list.yaml"], { cwd: workspace({ "list.yaml": `# header\n${text}` }) });
+    expect(snapshot.serviceAccounts.map((item) => [item.metadata.name, item.source?.line])).toEqual([
+      ["a", 5],
+      ["b", 11],
+    ]);
+  });
+
   it("walks directories recursively, only .yaml/.yml/.json, in name order", async () => {
     const cwd = workspace({ "dir/b.yaml": role, "dir/sub/a.yml": role.replace("reader", "other"), "dir/notes.txt": "not yaml: [", "dir/c.json": "{}" });
     await expect(loadManifests(["dir"], { cwd })).rejects.toThrow(/every object needs a string apiVersion and kind/);
