@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, Report } from "../../src/model/report.js";
 import { adminRequest, applyObjects, createServiceAccount, kubectl, mintToken, signClientCertificate, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readReport } from "../hardening/report-check.js";
 import { runSaprobe } from "./support.js";
 
 // Live audits against the real kube-apiserver: objects applied with real kubectl, findings checked
@@ -47,9 +51,11 @@ describe("saprobe audit (live)", () => {
       spec: { serviceAccountName: "runner", automountServiceAccountToken: false, containers: [{ name: "c", image: "busybox" }] },
     });
 
-    const run = await runSaprobe(["audit", ...adminArgs(), "-o", "json", "--fail-on", "critical"]);
+    const out = mkdtempSync(join(tmpdir(), "saprobe-audit-live-"));
+    const run = await runSaprobe(["audit", ...adminArgs(), "-o", "json", "--fail-on", "critical", "--out", out]);
     expect(run.stderr).toBe("");
     const report = JSON.parse(run.stdout) as Report;
+    expect(readReport(out).problems).toEqual([]);
     expect(run.code).toBe(1);
     const ours = findingsFor(report, ns);
     const key = (finding: Finding): string => `${finding.rule} ${finding.subject?.name ?? finding.binding?.name} ${finding.severity} ${finding.status}`;
@@ -103,9 +109,7 @@ describe("saprobe audit (live)", () => {
   it("detects an approved CertificateSigningRequest for O=system:masters and a kubeconfig certificate in it", async () => {
     const name = `audit-masters-${Date.now().toString(36)}`;
     const { execFileSync } = await import("node:child_process");
-    const { mkdtempSync, readFileSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
+    const { readFileSync } = await import("node:fs");
     const dir = mkdtempSync(join(tmpdir(), "saprobe-csr-"));
     execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "k"), "-out", join(dir, "r"), "-subj", `/O=system:masters/CN=${name}`], { stdio: "ignore" });
     // The API server refuses O=system:masters for its own kube-apiserver-client signer (a CSR admission
@@ -134,7 +138,6 @@ describe("saprobe audit (live)", () => {
 describe("saprobe audit as the deploy/ ServiceAccount", () => {
   it("can read everything the audit needs with the least-privilege ClusterRoles: no UNKNOWN verdict", async () => {
     const { readFileSync } = await import("node:fs");
-    const { join } = await import("node:path");
     const { loadAll } = await import("js-yaml");
     const ns = await uniqueNamespace("audit-deploy");
     await createServiceAccount(ns, "saprobe");

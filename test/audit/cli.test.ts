@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
+import { readReport } from "../hardening/report-check.js";
 import { FIXTURES, runSaprobe } from "./support.js";
 
 const DASHBOARD = join(FIXTURES, "scenarios/dashboard/manifests");
@@ -122,5 +123,21 @@ describe("saprobe audit --manifests", () => {
     expect(report.findings.length).toBeGreaterThan(10);
     expect(report.findings.every((finding) => finding.status === "expected")).toBe(true);
     expect(report.findings.find((finding) => finding.rule === "cluster-admin-binding")?.subject).toEqual({ kind: "Group", name: "system:masters" });
+  });
+
+  it("writes every report format with --out, and report.json follows reports/report.schema.json", async () => {
+    const out = mkdtempSync(join(tmpdir(), "saprobe-audit-out-"));
+    const allowlist = temp("allow.yaml", "allow:\n  - rule: secrets-read\n    reason: known\n");
+    const masters = join(FIXTURES, "rules/system-masters-member/fail.kubeconfig");
+    const files = [join(FIXTURES, "scenarios/aggregated-admin/manifests"), join(FIXTURES, "scenarios/dashboard/manifests")];
+    const run = await runSaprobe(["audit", "--manifests", ...files, "--kubeconfig-scan", masters, "--allowlist", allowlist, "--out", out, "-o", "markdown"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("cluster-admin-binding");
+    const { report, problems } = readReport(out);
+    expect(problems).toEqual([]);
+    expect(report?.command).toBe("audit");
+    expect(report?.findings.some((finding) => finding.suppressed !== undefined)).toBe(true);
+    expect(report?.findings.some((finding) => finding.rule === "system-masters-member")).toBe(true);
+    for (const name of ["report.xml", "report.sarif", "report.md"]) expect(readFileSync(join(out, name), "utf8").length).toBeGreaterThan(100);
   });
 });

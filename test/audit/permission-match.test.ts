@@ -14,7 +14,7 @@ describe("patternGrant follows the apiserver's matchers", () => {
     [["pods"], Grant.none, "pods does not cover pods/exec"],
     [["pods/*"], Grant.none, "pods/* is literal, not a wildcard"],
     [["*/*"], Grant.none, "*/* only matches subresource *"],
-  ])("%j -> %i (%s)", (resources, expected) => {
+  ] as [string[], Grant, string][])("%j -> %i (%s)", (resources, expected) => {
     expect(patternGrant(rule(resources), exec)).toBe(expected);
   });
 
