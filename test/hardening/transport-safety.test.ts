@@ -40,13 +40,13 @@ describe("plain HTTP", () => {
   it("a bearer token is never sent over plain HTTP to a non-loopback host, unless --allow-insecure-http says so", async () => {
     const server = await serve({ protocol: "http", listenAddress: ownNonLoopbackAddress() });
     const token = plantToken("--token");
-    const refused = await runCli(["run", "--server", server.url, "--token", token.value, "--request-timeout", "2s", "-o", "json"]);
+    const refused = await runCli(["run", "--server", server.url, "--token", token.value, "--request-timeout", "10s", "-o", "json"]);
     expect(refused.timedOut).toBe(false);
     expect(server.requests.length).toBeGreaterThan(0);
     expect(server.requests.filter((request) => request.authorization !== undefined)).toEqual([]);
     expect(reportOf(refused.stdout).warnings.join("\n")).toMatch(/plain HTTP to a non-loopback host/);
 
-    const allowed = await runCli(["run", "--server", server.url, "--token", token.value, "--request-timeout", "2s", "-o", "json", "--allow-insecure-http"]);
+    const allowed = await runCli(["run", "--server", server.url, "--token", token.value, "--request-timeout", "10s", "-o", "json", "--allow-insecure-http"]);
     expect(server.requests.some((request) => request.authorization === `Bearer ${token.value}`)).toBe(true);
     expect(reportOf(allowed.stdout).warnings.join("\n")).toMatch(/sent over plain HTTP/);
   });
@@ -62,7 +62,7 @@ describe("redirects", () => {
     const target = await serve({});
     const redirecting = await serve({ behaviour: { kind: "redirect", code, location: location(target) } });
     const token = plantToken("--token");
-    const result = await runCli(["run", "--server", redirecting.url, "--certificate-authority", redirecting.caFile, "--token", token.value, "--request-timeout", "2s", "-o", "json"]);
+    const result = await runCli(["run", "--server", redirecting.url, "--certificate-authority", redirecting.caFile, "--token", token.value, "--request-timeout", "10s", "-o", "json"]);
     expect(redirecting.requests.some((request) => request.authorization === `Bearer ${token.value}`)).toBe(true);
     expect(target.requests.filter((request) => request.authorization !== undefined)).toEqual([]);
     expect({ code: result.code }).toMatchObject({ code: expect.toBeOneOf([1, 3]) });
@@ -74,7 +74,7 @@ describe("redirects", () => {
 describe("TLS verification", () => {
   it("is never skipped implicitly: an untrusted certificate stops every request before credentials are sent", async () => {
     const server = await serve({ certificate: "unknown-ca" });
-    const result = await runCli(["run", "--server", server.url, "--token", plantToken("--token").value, "--request-timeout", "2s", "-o", "json"]);
+    const result = await runCli(["run", "--server", server.url, "--token", plantToken("--token").value, "--request-timeout", "10s", "-o", "json"]);
     expect(result.code).toBe(3);
     expect(server.requests).toEqual([]);
     expect(server.tlsFailures.length).toBeGreaterThan(0);
@@ -91,7 +91,7 @@ describe("TLS verification", () => {
       contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
     }));
     const connection = where === "flag" ? ["--server", server.url, "--token", "insecure-test-token", "--insecure-skip-tls-verify"] : ["--kubeconfig", kubeconfig];
-    const result = await runCli(["run", ...connection, "--request-timeout", "2s", "-o", "json"]);
+    const result = await runCli(["run", ...connection, "--request-timeout", "10s", "-o", "json"]);
     expect(server.requests.length).toBeGreaterThan(0);
     expect(reportOf(result.stdout).warnings.join("\n")).toMatch(/insecure-skip-tls-verify is set: the API server's certificate is not verified/);
   });
