@@ -4,7 +4,8 @@
 // in the same run with the floors:
 //   YAML: a node process that only reads the same files and js-yaml-loads them (keeping the objects);
 //   JSON: the same snapshot as one JSON `List` file, audited vs a node process that only JSON.parses it.
-// Targets: audit <= 2x its floor, peak RSS < 1.5 GB. Prints medians of --reps runs (default 3),
+// Targets: audit <= 2x its floor, peak RSS < 1.5 GB. Two breakdown steps (the manifest loader alone;
+// loader + audit engine without a report) show where the time goes. Prints medians of --reps runs (default 3),
 // interleaved so load on the machine hits all alike. Usage: node bench/audit.mjs [--reps N] [--keep]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -87,7 +88,11 @@ function measure(args) {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? "");
   const status = /Exit status: (\d+)/.exec(result.stderr ?? "");
-  return { ms, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, exit: status ? Number(status[1]) : result.status, stderr: result.stderr };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(result.stderr ?? "");
+  const system = /System time \(seconds\): ([\d.]+)/.exec(result.stderr ?? "");
+  // CPU time (user + system) next to wall time: on a shared machine it is the steadier of the two.
+  const cpuMs = user && system ? (Number(user[1]) + Number(system[1])) * 1000 : Number.NaN;
+  return { ms, cpuMs, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, exit: status ? Number(status[1]) : result.status, stderr: result.stderr };
 }
 
 const median = (values) => {
@@ -112,8 +117,14 @@ const bin = join(root, "bin/saprobe.js");
 const jsYaml = join(root, "node_modules/js-yaml/index.js");
 const yamlFloor = `import { loadAll } from ${JSON.stringify(jsYaml)}; import { readFileSync, readdirSync } from "node:fs"; const kept = []; for (const name of readdirSync(${JSON.stringify(yamlDir)}).sort()) kept.push(...loadAll(readFileSync(${JSON.stringify(yamlDir)} + "/" + name, "utf8"))); if (kept.length !== ${objects}) process.exit(9);`;
 const jsonFloor = `import { readFileSync } from "node:fs"; const list = JSON.parse(readFileSync(${JSON.stringify(listFile)}, "utf8")); if (list.items.length !== ${objects}) process.exit(9);`;
+// Breakdown steps: the manifest loader alone, then loader + audit engine without any report.
+const dist = (path) => JSON.stringify(join(root, "dist", path));
+const loaderOnly = `import { loadManifests } from ${dist("manifests/index.js")}; const { snapshot } = await loadManifests([${JSON.stringify(yamlDir)}]); if (snapshot.roleBindings.length === 0) process.exit(9);`;
+const loaderAndEngine = `import { loadManifests } from ${dist("manifests/index.js")}; import { auditSnapshot, loadCatalogue } from ${dist("audit/index.js")}; const { snapshot } = await loadManifests([${JSON.stringify(yamlDir)}]); const findings = auditSnapshot(snapshot, loadCatalogue(), { mode: "offline" }); if (findings.length === 0) process.exit(9);`;
 const variants = {
   "floor: js-yaml loadAll": [node, "--input-type=module", "-e", yamlFloor],
+  "step: loadManifests only": [node, "--input-type=module", "-e", loaderOnly],
+  "step: loadManifests + audit engine": [node, "--input-type=module", "-e", loaderAndEngine],
   "saprobe audit --manifests DIR": [node, bin, "audit", "--manifests", yamlDir, "-o", "json", "--fail-on", "critical"],
   "floor: JSON.parse": [node, "--input-type=module", "-e", jsonFloor],
   "saprobe audit --manifests list.json": [node, bin, "audit", "--manifests", listFile, "-o", "json", "--fail-on", "critical", "--max-file-bytes", String(256 * 2 ** 20)],
@@ -132,12 +143,16 @@ for (let rep = 0; rep < reps; rep++) {
     samples[name].push(sample);
   }
 }
-const summary = Object.fromEntries(Object.entries(samples).map(([name, list]) => [name, { ms: median(list.map((s) => s.ms)), rssMb: median(list.map((s) => s.rssMb)) }]));
-for (const [name, value] of Object.entries(summary)) console.log(`${name.padEnd(40)} ${value.ms.toFixed(0).padStart(7)} ms   peak RSS ${value.rssMb.toFixed(0).padStart(5)} MB`);
-const yamlRatio = summary["saprobe audit --manifests DIR"].ms / summary["floor: js-yaml loadAll"].ms;
-const jsonRatio = summary["saprobe audit --manifests list.json"].ms / summary["floor: JSON.parse"].ms;
-console.log(`ratio YAML audit / js-yaml floor: ${yamlRatio.toFixed(2)}x (target <= 2x)`);
-console.log(`ratio JSON audit / JSON.parse floor: ${jsonRatio.toFixed(2)}x (target <= 2x)`);
+const summary = Object.fromEntries(
+  Object.entries(samples).map(([name, list]) => [name, { ms: median(list.map((s) => s.ms)), cpuMs: median(list.map((s) => s.cpuMs)), rssMb: median(list.map((s) => s.rssMb)) }]),
+);
+for (const [name, value] of Object.entries(summary)) {
+  console.log(`${name.padEnd(40)} wall ${value.ms.toFixed(0).padStart(6)} ms   cpu ${value.cpuMs.toFixed(0).padStart(6)} ms   peak RSS ${value.rssMb.toFixed(0).padStart(5)} MB`);
+}
+const ratio = (audit, floor, key) => (summary[audit][key] / summary[floor][key]).toFixed(2);
+console.log(`ratio YAML audit / js-yaml floor: wall ${ratio("saprobe audit --manifests DIR", "floor: js-yaml loadAll", "ms")}x, cpu ${ratio("saprobe audit --manifests DIR", "floor: js-yaml loadAll", "cpuMs")}x (target <= 2x)`);
+console.log(`ratio JSON audit / JSON.parse floor: wall ${ratio("saprobe audit --manifests list.json", "floor: JSON.parse", "ms")}x, cpu ${ratio("saprobe audit --manifests list.json", "floor: JSON.parse", "cpuMs")}x (target <= 2x)`);
+console.log(`load average during the run: ${(await import("node:os")).loadavg().map((value) => value.toFixed(1)).join(" ")} on ${(await import("node:os")).cpus().length} CPUs`);
 console.log(`peak RSS of the audit: ${Math.max(summary["saprobe audit --manifests DIR"].rssMb, summary["saprobe audit --manifests list.json"].rssMb).toFixed(0)} MB (target < 1536 MB)`);
 if (!process.argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
 else console.log(`kept ${dir}`);

@@ -163,3 +163,15 @@ describe("saprobe audit as the deploy/ ServiceAccount", () => {
     expect(confirmed.length).toBeGreaterThan(0);
   });
 });
+
+describe("saprobe audit with rejected credentials", () => {
+  it("could not run (exit 3) and says why, instead of an empty, passing audit", async () => {
+    const kubeconfig = writeKubeconfig({ token: "not-a-valid-token-saprobe-audit" });
+    const run = await runSaprobe(["audit", "--kubeconfig", kubeconfig, "-o", "json"]);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(run.code).toBe(3);
+    expect(report.summary.outcome).toBe("could-not-run");
+    expect(report.errors[0]?.code).toBe("unauthorized");
+    expect(run.stdout + run.stderr).not.toContain("not-a-valid-token-saprobe-audit");
+  });
+});
