@@ -62,7 +62,8 @@ export function createAuthorizer(snapshot: RbacSnapshot, options: AuthorizerOpti
     return {
       allowed: false,
       reason: errors.length > 0 ? `RBAC: ${aggregateErrorText(errors)}` : "",
-      nearMisses: explainDenials ? nearMissesFor(index, user, attrs) : [],
+      // Always explain a binding to system:masters: users expect it to reach them when it cannot.
+      nearMisses: explainDenials ? nearMissesFor(index, user, attrs, [...new Set(["system:masters", ...privilegedGroups])]) : [],
       errors,
     };
   }

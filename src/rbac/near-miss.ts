@@ -97,10 +97,24 @@ function danglingRoleRefs(index: RbacIndex, user: UserInfo, requestNamespace: st
   return notes;
 }
 
-/** Every near-miss explanation for a denied request. */
-export function nearMissesFor(index: RbacIndex, user: UserInfo, attrs: RequestAttributes): string[] {
+/** ClusterRoleBindings that grant the request to a group the user is not in, for the groups people expect to "be" (system:masters). */
+function grantedToOtherGroups(index: RbacIndex, user: UserInfo, attrs: RequestAttributes, groups: readonly string[]): string[] {
+  const notes: string[] = [];
+  for (const group of groups) {
+    if (user.groups.includes(group)) continue;
+    for (const binding of candidateBindings(index.clusterRoleBindings, { name: "", groups: [group] })) {
+      if (!roleAllows(index, binding, attrs)) continue;
+      notes.push(`${bindingName(binding)} of ${roleName(binding)} grants this to Group ${quote(group)}, and this user is not in that group (a binding to a group gives nothing to anyone outside it)`);
+    }
+  }
+  return notes;
+}
+
+/** Every near-miss explanation for a denied request. `privilegedGroups` are checked for bindings the user is outside of. */
+export function nearMissesFor(index: RbacIndex, user: UserInfo, attrs: RequestAttributes, privilegedGroups: readonly string[] = ["system:masters"]): string[] {
   const namespace = attrs.resourceRequest ? attrs.namespace : "";
   return [
+    ...grantedToOtherGroups(index, user, attrs, privilegedGroups),
     ...danglingRoleRefs(index, user, namespace),
     ...confinedRoleBindings(index, user, attrs, namespace),
     ...resourceNameMisses(index, user, attrs),
