@@ -114,3 +114,15 @@ describe("markdown", () => {
     expect(output).toContain("manifests/dashboard.yaml:12:1");
   });
 });
+
+describe("markdown for a big audit", () => {
+  it("stays within a pull-request comment's 65,536 characters and says how many rows are left out", () => {
+    const one = sampleReports["audit-findings"]!.findings[0]!;
+    const findings = Array.from({ length: 2000 }, (_, index) => ({ ...one, subject: { kind: "ServiceAccount", name: `sa-${index}`, namespace: "ci" } }));
+    const output = renderers.markdown({ ...sampleReports["audit-findings"]!, findings }, { color: false, width: 80 });
+    expect(output.length).toBeLessThan(65_536);
+    expect(output).toContain("…and 1950 more in report.json.");
+    expect(output).toContain("sa-49 ");
+    expect(output).not.toContain("sa-50 ");
+  });
+});

@@ -4,6 +4,14 @@ import type { Renderer } from "./types.js";
 
 /** Longest text one table cell shows; PR comments have a size limit and report.json has the rest. */
 const CELL_LIMIT = 300;
+/** Most rows one table or list shows, so a big audit still fits a comment (GitHub allows 65,536 characters). */
+const ROW_LIMIT = 50;
+
+/** The first `ROW_LIMIT` lines, and a line saying how many more are in report.json. */
+function capped(lines: string[]): string[] {
+  if (lines.length <= ROW_LIMIT) return lines;
+  return [...lines.slice(0, ROW_LIMIT), "", `…and ${lines.length - ROW_LIMIT} more in report.json.`];
+}
 
 /**
  * A table cell that cannot break the table or inject markup: one line, pipes and backslashes
@@ -35,9 +43,9 @@ function checkRows(results: readonly CheckResult[]): string[] {
   return [
     "| Status | Check | Severity | Expected | Observed | Message |",
     "|---|---|---|---|---|---|",
-    ...results.map((result) =>
+    ...capped(results.map((result) =>
       `| ${STATUS_ICONS[result.status]} | ${code(result.id)} | ${result.severity} | ${cell(result.expected)} | ${cell(result.observed)} | ${cell(result.message)} |`,
-    ),
+    )),
   ];
 }
 
@@ -45,10 +53,10 @@ function findingRows(findings: readonly Finding[]): string[] {
   return [
     "| Severity | Rule | Verdict | Subject | Scope | Message | Source |",
     "|---|---|---|---|---|---|---|",
-    ...findings.map((finding) => {
+    ...capped(findings.map((finding) => {
       const verdict = finding.suppressed ? `suppressed: ${finding.suppressed.reason}` : finding.status;
       return `| ${finding.severity} | ${code(finding.rule)} | ${cell(verdict)} | ${cell(describeObject(finding.subject))} | ${cell(finding.scope)} | ${cell(finding.message)} | ${cell(describeSource(finding.source))} |`;
-    }),
+    })),
   ];
 }
 
@@ -68,7 +76,7 @@ function remediationLines(report: Report): string[] {
     if (finding.status !== "finding" || finding.suppressed) continue;
     lines.push(`- ${code(finding.rule)} ${cell(describeObject(finding.subject))}: ${cell(finding.remediation)}`);
   }
-  return lines;
+  return capped(lines);
 }
 
 function counts(report: Report): string {
@@ -101,11 +109,11 @@ export const renderMarkdown: Renderer = (report) => {
   const active = report.findings.filter((finding) => finding.status !== "expected" && !finding.suppressed);
   if (active.length > 0) lines.push("", "#### Findings", "", ...findingRows(active));
   if (report.drift.length > 0) {
-    lines.push("", "#### Drift from the expected RBAC", "", ...report.drift.map((item) => `- ${cell(describeObject(item.object))} ${item.change}: ${cell(item.detail)}`));
+    lines.push("", "#### Drift from the expected RBAC", "", ...capped(report.drift.map((item) => `- ${cell(describeObject(item.object))} ${item.change}: ${cell(item.detail)}`)));
   }
   const fixes = remediationLines(report);
   if (fixes.length > 0) lines.push("", "#### Remediation", "", ...fixes);
-  if (report.warnings.length > 0) lines.push("", "#### Warnings", "", ...report.warnings.map((warning) => `- ${cell(warning)}`));
+  if (report.warnings.length > 0) lines.push("", "#### Warnings", "", ...capped(report.warnings.map((warning) => `- ${cell(warning)}`)));
   if (report.results.length > 0) lines.push("", ...details(`All ${report.results.length} checks`, checkRows(report.results)));
   const quiet = report.findings.filter((finding) => finding.status === "expected" || finding.suppressed);
   if (quiet.length > 0) lines.push("", ...details(`Expected defaults and suppressed findings (${quiet.length})`, findingRows(quiet)));
