@@ -94,6 +94,8 @@ export function generateScenario(seed: number, prefix: string, namespaces: strin
     ...users.map((name) => ({ name, groups: [...some(groups, 2), ...(chance(0.5) ? ["system:authenticated"] : [])] })),
     ...accounts.map((account) => userInfoFor(`system:serviceaccount:${account.namespace}:${account.name}`)),
     { name: `${prefix}-nobody`, groups: [pick(groups)] },
+    // Allowed before RBAC by the privileged-group authorizer, whatever the bindings say.
+    { name: `${prefix}-master`, groups: ["system:masters"] },
   ];
   const requestNamespaces = [...namespaces, "", `${prefix}-elsewhere`];
   const allRules = [...clusterRoles, ...roles].flatMap((role) => role.rules);
