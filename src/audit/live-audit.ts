@@ -8,7 +8,7 @@ import { confirmFindings } from "./confirm.js";
 import { csrEvidence } from "./csr-evidence.js";
 import { auditSnapshot } from "./engine.js";
 import { AUDIT_READS, listAll, type ListedResource } from "./live-lists.js";
-import { podServiceAccounts, snapshotFromLists } from "./live-objects.js";
+import { podServiceAccountOnly, podServiceAccounts, snapshotFromLists, withoutBulk } from "./live-objects.js";
 import type { MastersEvidence } from "./masters-findings.js";
 import { CREATE_SUBJECT_ACCESS_REVIEWS, listPermission, preflight, preflightWarnings } from "./preflight.js";
 import type { Catalogue } from "./rule-types.js";
@@ -61,7 +61,7 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
         unreadable.push({ resource: resource.id, missingPermission: permission, reason: "denied by the preflight SelfSubjectAccessReview" });
         return;
       }
-      const outcome = await listAll(client, resource, signal);
+      const outcome = await listAll(client, resource, signal, key === "pods" ? podServiceAccountOnly : withoutBulk);
       if (outcome.ok) lists[key] = outcome.items;
       else unreadable.push({ resource: resource.id, missingPermission: permission, reason: outcome.reason });
     }),

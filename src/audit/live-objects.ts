@@ -45,6 +45,25 @@ export function snapshotFromLists(lists: { roles: Raw[]; clusterRoles: Raw[]; ro
   };
 }
 
+/** A listed object without what the audit never reads and can be large: managedFields, last-applied annotations. */
+export function withoutBulk(item: Raw): Raw {
+  const metadata = { ...((item.metadata ?? {}) as Raw) };
+  delete metadata.managedFields;
+  if (metadata.annotations && typeof metadata.annotations === "object") {
+    const annotations = { ...(metadata.annotations as Record<string, string>) };
+    delete annotations["kubectl.kubernetes.io/last-applied-configuration"];
+    metadata.annotations = annotations;
+  }
+  return { ...item, metadata };
+}
+
+/** What the audit keeps of a pod: its namespace and ServiceAccount name. */
+export function podServiceAccountOnly(pod: Raw): Raw {
+  const metadata = (pod.metadata ?? {}) as Raw;
+  const spec = (pod.spec ?? {}) as Raw;
+  return { metadata: { name: metadata.name, namespace: metadata.namespace }, spec: { serviceAccountName: spec.serviceAccountName } };
+}
+
 /** `namespace/name` of the ServiceAccount every pod runs as (`default` when the pod names none). */
 export function podServiceAccounts(pods: readonly Raw[]): Set<string> {
   const used = new Set<string>();
