@@ -25,7 +25,7 @@ export const connectionFlags: FlagSpec[] = [
   { name: "as-uid", type: "string", valueName: "UID", description: "impersonate this UID" },
   { name: "in-cluster", type: "boolean", description: "use the Pod's ServiceAccount mount and KUBERNETES_SERVICE_HOST/PORT" },
   { name: "sa-dir", type: "string", valueName: "DIR", description: "ServiceAccount mount directory", default: DEFAULT_SERVICE_ACCOUNT_DIR },
-  { name: "request-timeout", type: "duration", description: "timeout for each request (kubectl has none by default; saprobe always bounds requests)", default: DEFAULT_REQUEST_TIMEOUT_MS },
+  { name: "request-timeout", type: "duration", description: "timeout for each request, 0 for none (kubectl has none by default; saprobe bounds requests)", default: "30s" },
   { name: "allow-insecure-http", type: "boolean", description: "allow sending credentials over plain HTTP to a non-loopback host" },
   { name: "verbose", short: "v", type: "boolean", description: "log each request (method, URL, status, duration; never credentials)" },
 ];
@@ -62,6 +62,7 @@ export function resolveInputFromArgs(args: ParsedArgs, io: Pick<CommandIo, "env"
     serviceAccountDir: flag.string(args, "sa-dir") ?? DEFAULT_SERVICE_ACCOUNT_DIR,
     env: io.env,
     cwd: io.cwd,
+    // The default is the text "30s" (for --help); a typed value is already milliseconds.
     requestTimeoutMs: flag.number(args, "request-timeout") ?? DEFAULT_REQUEST_TIMEOUT_MS,
     allowInsecureHttp: flag.boolean(args, "allow-insecure-http"),
   };

@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseArgs } from "../../src/cli/args.js";
+import { connectionFlags, resolveInputFromArgs } from "../../src/cli/connection-flags.js";
 import type { ResolveInput } from "../../src/connect/input.js";
 import { resolveConnection } from "../../src/connect/resolve.js";
 import { ConnectionConfigError } from "../../src/model/errors.js";
@@ -93,5 +95,21 @@ describe("resolveConnection: in-cluster", () => {
       tls: { caFile: join(root, "sa/ca.crt") },
       credentials: { kind: "token-file", path: join(root, "sa/token") },
     });
+  });
+});
+
+describe("connection flags", () => {
+  it("turn typed flags into resolver input; the request timeout defaults to 30s", () => {
+    const typed = resolveInputFromArgs(parseArgs(["-s", "https://k", "--token", "t0k3n", "--as", "u", "--as-group", "a", "--as-group", "b", "-n", "ns", "--request-timeout", "2s", "--insecure-skip-tls-verify"], connectionFlags, "x"), { env: { A: "1" }, cwd: "/w" });
+    expect(typed).toMatchObject({
+      overrides: { server: "https://k", impersonateUser: "u", impersonateGroups: ["a", "b"], namespace: "ns", insecureSkipTlsVerify: true },
+      requestTimeoutMs: 2000,
+      env: { A: "1" },
+      cwd: "/w",
+    });
+    expect(typed.overrides.token?.reveal()).toBe("t0k3n");
+    const defaults = resolveInputFromArgs(parseArgs([], connectionFlags, "x"), { env: {}, cwd: "/w" });
+    expect(defaults).toMatchObject({ requestTimeoutMs: 30_000, serviceAccountDir: "/var/run/secrets/kubernetes.io/serviceaccount", inCluster: false });
+    expect(defaults.overrides).toEqual(Object.fromEntries(Object.keys(defaults.overrides).map((key) => [key, undefined])));
   });
 });
