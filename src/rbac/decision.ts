@@ -22,7 +22,8 @@ export interface Decision {
   allowed: boolean;
   /**
    * Upstream wording: `RBAC: allowed by ClusterRoleBinding "x" of ClusterRole "y" to Group "z"`; for a
-   * "no", `RBAC: <resolution errors>` or "" exactly as the apiserver's RBAC authorizer would say.
+   * "no", `RBAC: <resolution errors>` or "" exactly as the apiserver's RBAC authorizer would say (a
+   * SubjectAccessReview shows a "no" reason prefixed with the authorizer's name: `rbac: RBAC: ...`).
    */
   reason: string;
   /** The grant that allowed the request (absent for "no" and for privileged groups). */
