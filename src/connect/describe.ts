@@ -18,6 +18,26 @@ export interface ConnectionView {
   explain: string[];
 }
 
+const SECRET_FLAG = /^--?[\w.-]*(secret|token|password|passwd|credential|key)[\w.-]*/i;
+
+/** Hides values of secret-looking flags in exec arguments (kubelogin's --oidc-client-secret=...). */
+function redactSecretArguments(args: string[]): string[] {
+  return args.map((arg, index) => {
+    const flag = SECRET_FLAG.exec(arg);
+    if (flag && arg.includes("=")) return `${arg.slice(0, arg.indexOf("="))}=[redacted]`;
+    const previous = args[index - 1];
+    if (previous !== undefined && !previous.includes("=") && SECRET_FLAG.test(previous) && !arg.startsWith("-")) return "[redacted]";
+    return arg;
+  });
+}
+
+function withoutPassword(server: string): string {
+  const url = new URL(server);
+  if (!url.password) return server;
+  url.password = "redacted";
+  return url.toString().replace(/\/$/, "");
+}
+
 function authView(credentials: Credentials): AuthView {
   switch (credentials.kind) {
     case "none":
@@ -37,7 +57,7 @@ function authView(credentials: Credentials): AuthView {
         kind: "exec",
         apiVersion: credentials.apiVersion,
         command: credentials.command,
-        args: credentials.args,
+        args: redactSecretArguments(credentials.args),
         // Only the names: exec env values often carry secrets.
         envNames: credentials.env.map((entry) => entry.name),
         interactiveMode: credentials.interactiveMode,
@@ -63,7 +83,7 @@ export function describeConnection(connection: Connection): ConnectionView {
     cluster: connection.cluster ?? null,
     user: connection.user ?? null,
     namespace: connection.namespace,
-    server: connection.server,
+    server: withoutPassword(connection.server),
     tls: {
       ...(tls.caFile ? { caFile: tls.caFile } : {}),
       ...(tls.caData ? { caData: true as const } : {}),

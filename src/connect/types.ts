@@ -26,6 +26,8 @@ export type Credentials =
       provideClusterInfo: boolean;
       /** The cluster extension `client.authentication.k8s.io/exec`, passed to the plugin as `config`. */
       clusterConfig?: unknown;
+      /** The kubeconfig's `installHint`, shown when the command is not found. */
+      installHint?: string;
     }
   | { kind: "basic"; username: string; password: Secret }
   | { kind: "auth-provider"; name: string };

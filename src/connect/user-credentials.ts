@@ -82,6 +82,7 @@ export function credentialsForUser(user: KubeconfigUser | undefined, clusterExte
       interactiveMode: exec.interactiveMode ?? "IfAvailable",
       provideClusterInfo: exec.provideClusterInfo,
       ...(clusterExtension === undefined ? {} : { clusterConfig: clusterExtension }),
+      ...(exec.installHint ? { installHint: exec.installHint } : {}),
     };
   } else if (hasCert) {
     credentials = clientCertificate(user, explain);

@@ -64,6 +64,21 @@ describe("saprobe config view", () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it("hides secret-looking exec arguments and a password in the server URL", async () => {
+    const root = tempDir();
+    const file = writeKubeconfig(root, "k", {
+      "current-context": "x",
+      clusters: [{ name: "c", cluster: { server: "https://user:url-password@api.example:6443" } }],
+      users: [{ name: "u", user: { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "kubectl", interactiveMode: "Never", args: ["oidc-login", "get-token", "--oidc-client-id=app", "--oidc-client-secret=oidc-secret-value", "--password", "hunter2-value", "--verbose"] } } }],
+      contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
+    });
+    const result = await runCli(["config", "view", "-o", "json"], { KUBECONFIG: file }, root);
+    const view = JSON.parse(result.stdout);
+    expect(view.auth.args).toEqual(["oidc-login", "get-token", "--oidc-client-id=app", "--oidc-client-secret=[redacted]", "--password", "[redacted]", "--verbose"]);
+    expect(view.server).toBe("https://user:redacted@api.example:6443");
+    expect(result.stdout).not.toMatch(/oidc-secret-value|hunter2-value|url-password/);
+  });
+
   it("shows key data only as a flag, and auth-provider as unsupported", async () => {
     const { root, env } = fixture();
     const certificate = await runCli(["config", "view", "-o", "json", "--context", "k"], env, root);

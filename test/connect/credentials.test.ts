@@ -121,8 +121,10 @@ describe("exec plugin credentials", () => {
     expect(runs(dir)).toBe(0);
   });
 
-  it("says when the command does not exist", async () => {
+  it("says when the command does not exist, with the kubeconfig's installHint", async () => {
     const result = await execProvider(exec("/nonexistent/plugin"), connectionFor("https://k")).get();
     expect(result.ok ? "" : result.message).toBe('exec plugin "/nonexistent/plugin" failed: the command was not found');
+    const hinted = await execProvider(exec("/nonexistent/plugin", { installHint: "Install it with\nbrew install plugin" }), connectionFor("https://k")).get();
+    expect(hinted.ok ? "" : hinted.message).toBe('exec plugin "/nonexistent/plugin" failed: the command was not found (Install it with brew install plugin)');
   });
 });

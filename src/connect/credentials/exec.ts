@@ -72,7 +72,10 @@ export function execProvider(exec: ExecCredentials, connection: Connection, now:
   const run = async (): Promise<AuthResult> => {
     if (exec.interactiveMode === "Always") return { ok: false, message: `${name} needs a terminal (interactiveMode: Always) and saprobe never prompts; use a plugin configuration with interactiveMode: Never` };
     const result = await runPlugin(exec, execInfo(exec, connection), EXEC_PLUGIN_TIMEOUT_MS);
-    if (result.error) return { ok: false, message: `${name} failed: ${result.error}${firstStderrLine(result.stderr, seen)}` };
+    if (result.error) {
+      const hint = result.error === "the command was not found" && exec.installHint ? ` (${exec.installHint.trim().split("\n").join(" ")})` : "";
+      return { ok: false, message: `${name} failed: ${result.error}${hint}${firstStderrLine(result.stderr, seen)}` };
+    }
     if (result.exitCode !== 0) return { ok: false, message: `${name} exited with code ${result.exitCode}${firstStderrLine(result.stderr, seen)}` };
     const status = parseExecOutput(result.stdout, exec.apiVersion);
     if (typeof status === "string") return { ok: false, message: `${name} returned no usable credential: ${status}` };
