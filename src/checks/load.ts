@@ -101,7 +101,8 @@ export async function loadCheckFile(file: string, options: ParseOptions = {}): P
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory; give the check files themselves" : (error as Error).message;
     throw new InputError(`cannot read check file: ${reason}`, { file });
   }
   const parsed = await parseCheckFile(text, file, options);

@@ -90,6 +90,7 @@ describe("parseCheckFile", () => {
 
   it("names a missing file", async () => {
     await expect(loadCheckFile(fixture("absent.yaml"))).rejects.toThrow("cannot read check file: no such file");
+    await expect(loadCheckFile("fixtures/checks")).rejects.toThrow("cannot read check file: it is a directory; give the check files themselves");
   });
 });
 
