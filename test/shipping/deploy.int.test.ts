@@ -2,10 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
 import { runCli } from "../connect/run-cli.js";
-import { applyObjects, inClusterEnv, kubectl, makeServiceAccountMount, mintToken, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
+import { applyObjects, deleteObjects, inClusterEnv, kubectl, makeServiceAccountMount, mintToken, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
 import { invocationsInManifest, readYamlDocuments } from "./invocations.js";
 import { buildPackagedInstall } from "./packaged-layout.js";
 
@@ -52,6 +52,11 @@ beforeAll(async () => {
   await waitUntilAllowed(user, "list", "clusterrolebindings.rbac.authorization.k8s.io");
   token = await mintToken(namespace, "saprobe");
   mount = makeServiceAccountMount(namespace, token);
+});
+
+// The cluster-wide copies would otherwise show up in other tests' live audits of this shared cluster.
+afterAll(async () => {
+  if (namespace) await deleteObjects(manifestsFor(namespace).filter((object) => object.kind.startsWith("Cluster")));
 });
 
 describe("deploy/ on the local control plane", () => {
