@@ -19,8 +19,8 @@ export function tokenFileProvider(path: string, now: () => number = Date.now): C
       try {
         const text = (await readFile(path, "utf8")).trim();
         if (text === "") throw Object.assign(new Error("empty"), { code: "EMPTY" });
-        cached = { token: new Secret(text), readAt: now() };
-        seen.push(cached.token);
+        if (cached?.token.reveal() !== text) seen.push(new Secret(text));
+        cached = { token: seen.at(-1) as Secret, readAt: now() };
       } catch (error) {
         if (!cached) {
           const code = (error as NodeJS.ErrnoException).code;
