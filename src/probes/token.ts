@@ -6,6 +6,8 @@ import type { IdentityLookup, Probe } from "./types.js";
 function acceptance(identity: IdentityLookup): "accepted" | "rejected" | "unknown" {
   if (identity.state === "unauthorized") return "rejected";
   if (identity.state === "known" && identity.source === "SelfSubjectReview") return "accepted";
+  // 403: the server authenticated the token, then refused the review itself.
+  if (identity.httpStatus === 403) return "accepted";
   return "unknown";
 }
 

@@ -139,3 +139,13 @@ describe("token when the server cannot be asked", () => {
     expect(result.message).toContain("nothing is listening");
   });
 });
+
+describe("token when SelfSubjectReview is forbidden", () => {
+  it("counts a 403 as accepted: authentication passed, only the review was refused", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = jwt({ sub: "system:serviceaccount:a:b", exp: now + 3600, "kubernetes.io": { namespace: "a" } });
+    const client = new FakeClient({ "POST /apis/authentication.k8s.io/v1/selfsubjectreviews": { status: 403, json: status(403, "Forbidden", "cannot create selfsubjectreviews") } });
+    const result = await tokenProbe(client, fakeConnection(), fakeCheck({ probe: "token" }), fakeContext(client, { now: new Date(now * 1000), token: { source: "/sa/token", token } }));
+    expect([result.status, result.observed]).toEqual(["pass", "accepted"]);
+  });
+});
