@@ -66,47 +66,70 @@ export function patternGrant(rule: PolicyRule, pattern: PermissionPattern): Gran
   return Grant.none;
 }
 
-function ruleKey(rule: PolicyRule): string {
-  const join = (list: readonly string[] | undefined): string => (list ? list.join("\u0001") : "\u0002");
-  return `${join(rule.verbs)}\u0000${join(rule.apiGroups)}\u0000${join(rule.resources)}\u0000${join(rule.resourceNames)}`;
-}
-
 /**
- * Evaluates policy rules against every compiled pattern, remembering the answer per distinct rule:
- * large clusters repeat the same rules thousands of times (one chart, many namespaces).
+ * Evaluates policy rules against every compiled pattern. A rule can only grant a pattern whose
+ * resource it names exactly, or that its `*` or `*\/subresource` covers (upstream ResourceMatches), so
+ * an index by resource picks the few candidate patterns and the RBAC matchers decide those: a rule
+ * about configmaps costs one map lookup, however large the catalogue.
  */
 export class PatternEvaluator {
-  readonly #compiled: CompiledPatterns;
-  readonly #byRule = new Map<string, Levels>();
-  readonly #byRole = new Map<string, RoleLevels>();
+  readonly #patternCount: number;
+  readonly #patterns: PermissionPattern[];
+  readonly #byResource = new Map<string, number[]>();
+  readonly #bySubresource = new Map<string, number[]>();
+  readonly #none: Levels;
 
   constructor(compiled: CompiledPatterns) {
-    this.#compiled = compiled;
+    this.#patterns = compiled.patterns;
+    this.#patternCount = compiled.patterns.length;
+    this.#none = Object.freeze(compiled.patterns.map(() => Grant.none)) as Levels;
+    compiled.patterns.forEach((pattern, index) => {
+      for (const resource of pattern.resources) {
+        addTo(this.#byResource, resource, index);
+        const slash = resource.indexOf("/");
+        if (slash >= 0) addTo(this.#bySubresource, resource.slice(slash + 1), index);
+      }
+    });
   }
 
-  /** Grant levels of one policy rule, one entry per pattern position. */
-  levels(rule: PolicyRule, key: string = ruleKey(rule)): Levels {
-    let levels = this.#byRule.get(key);
-    if (!levels) {
-      levels = this.#compiled.patterns.map((pattern) => ((rule.resources ?? []).length === 0 ? Grant.none : patternGrant(rule, pattern)));
-      this.#byRule.set(key, levels);
+  #candidates(rule: PolicyRule): Iterable<number> {
+    const candidates = new Set<number>();
+    for (const resource of rule.resources ?? []) {
+      if (resource === "*") return this.#patterns.keys();
+      const found = resource.startsWith("*/") ? this.#bySubresource.get(resource.slice(2)) : this.#byResource.get(resource);
+      for (const index of found ?? []) candidates.add(index);
     }
-    return levels;
+    return candidates;
+  }
+
+  /** Grant levels of one policy rule, one entry per pattern position (a shared all-zero array when it grants none). */
+  levels(rule: PolicyRule): Levels {
+    let levels: Levels | undefined;
+    for (const index of this.#candidates(rule)) {
+      const grant = patternGrant(rule, this.#patterns[index] as PermissionPattern);
+      if (grant === Grant.none) continue;
+      levels ??= new Array<Grant>(this.#patternCount).fill(Grant.none);
+      levels[index] = grant;
+    }
+    return levels ?? this.#none;
   }
 
   /** Levels of a role's rules, plus their maximum per pattern (so most audit rules are rejected with one lookup). */
   roleLevels(rules: readonly PolicyRule[]): RoleLevels {
-    // One native call per role; roles repeated across namespaces (one chart, many installs) then cost a lookup.
-    const roleKey = JSON.stringify(rules);
-    let levels = this.#byRole.get(roleKey);
-    if (!levels) {
-      const perRule = rules.map((rule) => this.levels(rule));
-      const best = this.#compiled.patterns.map((_, index) => perRule.reduce<Grant>((max, ruleLevels) => Math.max(max, ruleLevels[index] ?? 0) as Grant, Grant.none));
-      levels = { perRule, best };
-      this.#byRole.set(roleKey, levels);
-    }
-    return levels;
+    const perRule = rules.map((rule) => this.levels(rule));
+    const granting = perRule.filter((levels) => levels !== this.#none);
+    if (granting.length === 0) return { perRule, best: this.#none };
+    if (granting.length === 1) return { perRule, best: granting[0] as Levels };
+    const best = new Array<Grant>(this.#patternCount).fill(Grant.none);
+    for (const levels of granting) for (let index = 0; index < this.#patternCount; index++) best[index] = Math.max(best[index] as Grant, levels[index] as Grant) as Grant;
+    return { perRule, best };
   }
+}
+
+function addTo(map: Map<string, number[]>, key: string, index: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [index]);
+  else if (!list.includes(index)) list.push(index);
 }
 
 /** What a role grants of one permissions rule: the level and the policy rules that contribute. */
