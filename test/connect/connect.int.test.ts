@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { createKubeClient } from "../../src/kube/client.js";
 import type { ResolveInput } from "../../src/connect/input.js";
 import { resolveConnection } from "../../src/connect/resolve.js";
 import { Secret } from "../../src/model/secret.js";
@@ -50,6 +51,31 @@ describe("connecting to the real control plane", () => {
     const identity = await observeIdentity(connection);
     expect(identity).toMatchObject({ versionStatus: 200, username: serviceAccountUser });
     expect(identity.log.join("\n")).not.toContain(token);
+  });
+
+  it("in-cluster: a rotated token is picked up after a minute, as client-go does", async () => {
+    await createServiceAccount(namespace, "rotated");
+    const rotated = await mintToken(namespace, "rotated");
+    const mount = makeServiceAccountMount(namespace, token);
+    const connection = await resolveConnection(input({ env: inClusterEnv(), serviceAccountDir: mount }));
+    const client = createKubeClient(connection);
+    const whoami = async () => {
+      const review = await client.request({ method: "POST", path: "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } });
+      return review.ok ? (review.response.json as { status: { userInfo: { username: string } } }).status.userInfo.username : review.failure.code;
+    };
+    // Only Date is faked, so the token cache ages while sockets and timers run normally.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      expect(await whoami()).toBe(serviceAccountUser);
+      writeFileSync(join(mount, "token"), rotated);
+      vi.setSystemTime(Date.now() + 30_000);
+      expect(await whoami()).toBe(serviceAccountUser);
+      vi.setSystemTime(Date.now() + 31_000);
+      expect(await whoami()).toBe(`system:serviceaccount:${namespace}:rotated`);
+    } finally {
+      vi.useRealTimers();
+      await client.close();
+    }
   });
 
   it("kubeconfig with a token", async () => {

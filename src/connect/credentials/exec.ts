@@ -50,7 +50,7 @@ function firstStderrLine(stderr: string, secrets: Secret[]): string {
  * cached until `expirationTimestamp` and re-run once after a 401. Plugins with
  * `interactiveMode: Always` are refused: saprobe never prompts. Plugin output is never printed.
  */
-export function execProvider(exec: ExecCredentials, connection: Connection, now: () => number = Date.now): CredentialProvider {
+export function execProvider(exec: ExecCredentials, connection: Connection, now: () => number = () => Date.now()): CredentialProvider {
   const seen: Secret[] = [];
   let cached: { status: ExecStatus; generation: number; key?: Secret; token?: Secret } | undefined;
   let generation = 0;

@@ -10,7 +10,7 @@ export const TOKEN_FILE_REFRESH_MS = 60_000;
  * rotated (projected ServiceAccount) tokens keep working. The value is trimmed. When a re-read fails
  * but an earlier read worked, the earlier token is kept, as client-go's caching token source does.
  */
-export function tokenFileProvider(path: string, now: () => number = Date.now): CredentialProvider {
+export function tokenFileProvider(path: string, now: () => number = () => Date.now()): CredentialProvider {
   let cached: { token: Secret; readAt: number } | undefined;
   const seen: Secret[] = [];
   return {
