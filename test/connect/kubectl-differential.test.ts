@@ -82,6 +82,13 @@ function compareWithConfigView(connection: Connection, minified: MinifiedConfig,
   expect(connection.impersonate?.user).toBe(user.as);
 }
 
+/** Where saprobe deliberately refuses what client-go accepts, `kubectl config view --minify` refuses too. */
+async function expectConfigViewRefuses(scenario: Scenario, root: string, env: Record<string, string | undefined>): Promise<void> {
+  if (["--cluster", "--user", "-n"].some((flag) => scenario.args.includes(flag))) return;
+  const view = await kubectl(["config", "view", "--minify", "--flatten", "-o", "json", ...scenario.args], { cwd: root, env });
+  expect(view.code, "kubectl config view --minify accepted what saprobe refused").not.toBe(0);
+}
+
 const KUBECTL_DEFAULT_SERVER = "http://localhost:8080";
 const DANGLING_CONTEXT_USER = /user "[^"]+" named by context "[^"]+" does not exist/;
 const tally = { agreedSuccess: 0, agreedError: 0, kubectlDefaultServer: 0, danglingContextUser: 0 };
@@ -112,6 +119,7 @@ describe("connection resolution agrees with the real kubectl (v1.32) on generate
       if (observation.kind === "request" && observation.request.server === KUBECTL_DEFAULT_SERVER) {
         // Documented difference: kubectl silently uses http://localhost:8080 when the kubeconfig yields no server.
         expect(connection).toBeInstanceOf(ConnectionConfigError);
+        await expectConfigViewRefuses(scenario, root, env);
         tally.kubectlDefaultServer++;
         return;
       }
@@ -119,6 +127,7 @@ describe("connection resolution agrees with the real kubectl (v1.32) on generate
         // Documented difference: client-go continues without credentials when a context names a missing user.
         expect(connection.message, `saprobe refused what kubectl accepted: ${connection.message}`).toMatch(DANGLING_CONTEXT_USER);
         expect(observation.kind === "prompted" || !observation.request.bearer).toBe(true);
+        await expectConfigViewRefuses(scenario, root, env);
         tally.danglingContextUser++;
         return;
       }
