@@ -105,7 +105,7 @@ export function assembleConnection(selection: Selection, input: ResolveInput): C
 
 function proxy(proxyUrl: string | undefined, server: string, input: ResolveInput, explain: string[]): Pick<Connection, "proxyUrl"> {
   if (checkProxyUrl(proxyUrl)) {
-    explain.push(`proxy ${proxyUrl} from the cluster's proxy-url`);
+    explain.push(`proxy ${new URL(proxyUrl as string).host} from the cluster's proxy-url`);
     return { proxyUrl };
   }
   const fromEnv = proxyFromEnvironment(server, input.env);
