@@ -3,7 +3,8 @@ import type { ClusterRole, ClusterRoleBinding, RbacSnapshot, Role, RoleBinding, 
 import { subjectAppliesToUser } from "../rbac/subjects.js";
 import { roleFindings } from "./role-findings.js";
 import { defaultExpectations, type Expectations } from "./expected.js";
-import { bindingRef, makeFinding, roleRefOf, subjectRef } from "./finding-text.js";
+import { broadnessOf } from "./broad-subjects.js";
+import { bindingRef, describeRef, makeFinding, roleRefOf, subjectRef } from "./finding-text.js";
 import { mastersFindings, type MastersEvidence } from "./masters-findings.js";
 import { compilePatterns, PatternEvaluator, type RoleLevels } from "./permission-match.js";
 import { prepareSnapshot } from "./prepare.js";
@@ -66,11 +67,14 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
     const shared = { binding, bindingRef: bindingRef(binding), roleRef: roleRefOf(binding) };
     const path = pathText(shared.bindingRef, shared.roleRef);
     for (const subject of subjects) {
+      const reference = subjectRef(subject, bindingNamespace);
       const context: GrantContext = {
         ...shared,
         path,
         subject,
-        subjectRef: subjectRef(subject, bindingNamespace),
+        subjectRef: reference,
+        subjectText: describeRef(reference),
+        broadness: broadnessOf(subject),
         rules: resolved.rules,
         levels,
         clusterWide: bindingNamespace === "" || privileged.has(bindingNamespace),
@@ -127,10 +131,9 @@ function missingRoleFinding(rule: AuditRule, binding: ClusterRoleBinding | RoleB
 }
 
 function sortFindings(findings: Finding[], catalogue: Catalogue): Finding[] {
+  // Buckets per rule keep snapshot order inside each rule without sorting tens of thousands of findings.
   const order = new Map(catalogue.rules.map((rule, position) => [rule.id, position]));
-  // A stable sort keeps snapshot order inside each rule.
-  return findings
-    .map((finding, position) => ({ finding, position }))
-    .sort((a, b) => (order.get(a.finding.rule) ?? order.size) - (order.get(b.finding.rule) ?? order.size) || a.position - b.position)
-    .map((entry) => entry.finding);
+  const buckets: Finding[][] = Array.from({ length: catalogue.rules.length + 1 }, () => []);
+  for (const finding of findings) (buckets[order.get(finding.rule) ?? catalogue.rules.length] as Finding[]).push(finding);
+  return buckets.flat();
 }

@@ -15,6 +15,10 @@ export interface GrantContext {
   path: string;
   subject: Subject;
   subjectRef: ObjectRef;
+  /** `ServiceAccount ns/name`: how messages name the subject. */
+  subjectText: string;
+  /** Whether the subject stands for anonymous callers or every authenticated identity. */
+  broadness: ReturnType<typeof broadnessOf>;
   /** The role's effective rules (aggregated offline). */
   rules: readonly PolicyRule[];
   /** Grant levels of the role's rules against every compiled pattern. */
@@ -25,6 +29,18 @@ export interface GrantContext {
   scope: string;
   /** The binding and subject are a default the cluster ships with. */
   expected: boolean;
+}
+
+const lowered = new Map<string, string>();
+
+/** "Can read Secrets" -> "can read Secrets", remembered per title (one per rule, many findings each). */
+function lowerFirst(title: string): string {
+  let text = lowered.get(title);
+  if (text === undefined) {
+    text = title.charAt(0).toLowerCase() + title.slice(1);
+    lowered.set(title, text);
+  }
+  return text;
 }
 
 function baseSeverity(rule: AuditRule, context: GrantContext): Severity {
@@ -42,7 +58,8 @@ function finding(rule: AuditRule, context: GrantContext, severity: Severity, mes
     status: context.expected ? "expected" : "finding",
     message,
     scope: context.scope,
-    rules: [...rules],
+    // The matched rules are a fresh list per finding already; the report keeps it as is.
+    rules: rules as PolicyRule[],
     subject: context.subjectRef,
     binding: context.bindingRef,
     role: context.roleRef,
@@ -51,12 +68,12 @@ function finding(rule: AuditRule, context: GrantContext, severity: Severity, mes
 }
 
 function restrictedNames(rules: readonly PolicyRule[]): string {
-  const names = [...new Set(rules.flatMap((rule) => rule.resourceNames ?? []))];
+  const names: string[] = [];
+  for (const rule of rules) for (const name of rule.resourceNames ?? []) if (!names.includes(name)) names.push(name);
   return `restricted by resourceNames to ${names.join(", ")}`;
 }
 
-function broadNote(subject: Subject): string {
-  const broadness = broadnessOf(subject);
+function broadNote(subject: Subject, broadness: GrantContext["broadness"]): string {
   if (broadness === "anonymous") return " Anyone who can reach the API server, without credentials, holds it.";
   if (broadness === "all-authenticated") return ` Every identity in ${subject.name} holds it.`;
   return "";
@@ -69,10 +86,10 @@ function clusterAdminFinding(rule: AuditRule, context: GrantContext): { finding:
   const matched = full.length > 0 ? full : wildcards;
   let severity = baseSeverity(rule, context);
   if (full.length === 0) severity = lowerSeverity(severity);
-  if (broadnessOf(context.subject)) severity = "critical";
+  if (context.broadness) severity = "critical";
   const power = context.scope === "cluster" ? "cluster-admin power" : `admin power over namespace ${context.scope} (a RoleBinding confines it there)`;
   const restricted = full.length === 0 ? `, ${restrictedNames(matched)}` : "";
-  const message = `${describeRef(context.subjectRef)} holds ${power}${restricted} ${context.path}.${broadNote(context.subject)}`;
+  const message = `${context.subjectText} holds ${power}${restricted} ${context.path}.${broadNote(context.subject, context.broadness)}`;
   return { finding: finding(rule, context, severity, message, matched), full: full.length > 0 };
 }
 
@@ -82,28 +99,28 @@ function permissionFinding(compiled: CompiledPatterns["rules"][number], context:
   const { rule } = compiled;
   let severity = baseSeverity(rule, context);
   if (match.grant === Grant.restricted) severity = lowerSeverity(severity);
-  if (broadnessOf(context.subject)) severity = raiseSeverity(severity);
+  if (context.broadness) severity = raiseSeverity(severity);
   const restricted = match.grant === Grant.restricted ? ` (${restrictedNames(match.matchedRules)})` : "";
-  const what = rule.title.charAt(0).toLowerCase() + rule.title.slice(1);
-  const message = `${describeRef(context.subjectRef)} ${what} ${describeScope(context.scope)}${restricted} ${context.path}.${broadNote(context.subject)}`;
+  const what = lowerFirst(rule.title);
+  const message = `${context.subjectText} ${what} ${describeScope(context.scope)}${restricted} ${context.path}.${broadNote(context.subject, context.broadness)}`;
   return finding(rule, context, severity, message, match.matchedRules);
 }
 
 function broadSubjectFinding(rule: AuditRule, context: GrantContext): Finding | undefined {
-  const broadness = broadnessOf(context.subject);
+  const broadness = context.broadness;
   if (!broadness) return undefined;
   const beyond = rulesBeyondBaseline(context.rules);
   if (beyond.length === 0) return undefined;
   let severity: Severity = broadness === "anonymous" ? "critical" : baseSeverity(rule, context);
   if (beyond.every((policyRule) => (policyRule.resourceNames ?? []).length > 0)) severity = lowerSeverity(severity);
   const who = broadness === "anonymous" ? "anonymous callers" : `every identity in ${context.subject.name}`;
-  const message = `${describeRef(context.subjectRef)} gives ${who} ${beyond.length} rule${beyond.length === 1 ? "" : "s"} beyond discovery ${describeScope(context.scope)} ${context.path}.`;
+  const message = `${context.subjectText} gives ${who} ${beyond.length} rule${beyond.length === 1 ? "" : "s"} beyond discovery ${describeScope(context.scope)} ${context.path}.`;
   return finding(rule, context, severity, message, beyond);
 }
 
 function defaultServiceAccountFinding(rule: AuditRule, context: GrantContext): Finding | undefined {
   if (context.subject.kind !== "ServiceAccount" || context.subject.name !== "default") return undefined;
-  const message = `${describeRef(context.subjectRef)} is bound ${context.path}, so every pod of namespace ${context.subjectRef.namespace} that names no ServiceAccount gets the role.`;
+  const message = `${context.subjectText} is bound ${context.path}, so every pod of namespace ${context.subjectRef.namespace} that names no ServiceAccount gets the role.`;
   return finding(rule, context, baseSeverity(rule, context), message, context.rules);
 }
 
