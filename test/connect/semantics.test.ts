@@ -140,6 +140,14 @@ describe("loading and selection", () => {
     await expect(resolveConnection({ overrides: {}, kubeconfig: file, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toThrow(/contexts\[0\] needs a "name"/);
   });
 
+  it("refuses YAML alias bombs and oversized files with the file named", async () => {
+    const root = tempDir();
+    const bomb = writeAt(root, "bomb", ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [${Array(10).fill(`*${String.fromCharCode(97 + index)}`).join(", ")}]`)].join("\n"));
+    await expect(resolveConnection({ overrides: {}, kubeconfig: bomb, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toMatchObject({ file: bomb });
+    const big = writeAt(root, "big", `# ${"x".repeat(17 * 1024 * 1024)}\n`);
+    await expect(resolveConnection({ overrides: {}, kubeconfig: big, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toThrow(/larger than 16777216 bytes is refused/);
+  });
+
   it("rejects duplicate names within one file", async () => {
     const root = tempDir();
     const file = writeKubeconfig(root, "k", { clusters: [{ name: "a", cluster: {} }, { name: "a", cluster: {} }] });

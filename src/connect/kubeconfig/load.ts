@@ -4,6 +4,9 @@ import { ConnectionConfigError, InputError } from "../../model/errors.js";
 import { emptyKubeconfigSet, type KubeconfigSet } from "./model.js";
 import { parseKubeconfig } from "./parse.js";
 
+/** Kubeconfigs are small; anything bigger is a mistake or an attack. */
+const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
+
 /** Which kubeconfig files to read, and why (client-go's loading rules). */
 export interface KubeconfigCandidates {
   /** Absolute paths in merge order, duplicates removed. */
@@ -50,6 +53,7 @@ async function readIfPresent(path: string, mustExist: boolean): Promise<string |
     return undefined;
   }
   if (info.isDirectory()) throw new InputError("is a directory, not a kubeconfig file", { file: path });
+  if (info.size > MAX_KUBECONFIG_BYTES) throw new InputError(`is ${info.size} bytes; a kubeconfig larger than ${MAX_KUBECONFIG_BYTES} bytes is refused`, { file: path });
   try {
     return await readFile(path, "utf8");
   } catch (error) {

@@ -22,7 +22,12 @@ function parseYaml(file: string, text: string): unknown {
     const position = problem.linePos?.[0];
     throw new InputError(`not valid YAML: ${problem.message.split("\n")[0]}`, { file, line: position?.line, column: position?.col });
   }
-  return document.toJS();
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // The yaml library refuses alias bombs here ("Excessive alias count").
+    throw new InputError(`not a usable kubeconfig: ${(error as Error).message.split("\n")[0]}`, { file });
+  }
 }
 
 /** Turns `[{name, <field>: {...}}]` into named bodies; duplicate names in one file are an error (client-go). */
