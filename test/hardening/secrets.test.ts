@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testCertificates, type TestCertificates } from "../support/certs.js";
-import { startFaultServer, type FaultServer, type RecordedRequest } from "../support/fault-server.js";
+import { startFaultServer, type FaultServer, type FaultServerOptions, type RecordedRequest } from "../support/fault-server.js";
 import { findLeaks, plantKey, plantPassword, plantToken, readTree, writeExecPlugin, type PlantedSecret } from "../support/secrets.js";
 import { runCli } from "./cli.js";
 
@@ -139,9 +139,31 @@ describe.concurrent.each(SOURCE_NAMES.map((name, index) => ({ name, index })))("
   });
 });
 
+// Error messages from the HTTP layer and the probes are where a credential slips out most easily.
+const FAULTS: { name: string; options: FaultServerOptions }[] = [
+  { name: "an unknown CA", options: { certificate: "unknown-ca" } },
+  { name: "401", options: { behaviour: { kind: "status", code: 401 } } },
+  { name: "no answer", options: { behaviour: { kind: "hang" } } },
+  { name: "a body cut mid-stream", options: { behaviour: { kind: "truncated-body" } } },
+  { name: "invalid JSON", options: { behaviour: { kind: "invalid-json" } } },
+];
+
+describe.concurrent.each(["--token", "kubeconfig token", "exec plugin", "in-cluster mount"])("a secret planted in %s, on error paths", (sourceName) => {
+  it.each(FAULTS)("never appears when the server gives $name (run -v -o json --out)", async ({ options }) => {
+    const server = await startFaultServer({ ...options, requestClientCertificate: true });
+    const source = plantIn(sourceName, server);
+    const out = mkdtempSync(join(tmpdir(), "saprobe-secret-out-"));
+    const result = await runCli(["run", "-v", "-o", "json", "--request-timeout", "2s", "--deadline", "8s", ...source.args, "--out", out], { env: source.env, timeoutMs: 60_000 });
+    await server.close();
+    expect(result.timedOut).toBe(false);
+    expect({ code: result.code }).toMatchObject({ code: expect.toBeOneOf([1, 3]) });
+    expect(findLeaks({ stdout: result.stdout, stderr: result.stderr, ...readTree(out) }, [source.secret])).toEqual([]);
+  });
+});
+
 describe("next to the credentials", () => {
   it("saprobe wrote nothing in any directory that held a planted credential", () => {
-    expect(credentialDirs.length).toBe(SOURCE_NAMES.length * COMMANDS.length);
+    expect(credentialDirs.length).toBe(SOURCE_NAMES.length * COMMANDS.length + 4 * FAULTS.length);
     const planted = new Set(["planted.kubeconfig.json", "token", "planted-exec-plugin.mjs", "ca.crt", "namespace"]);
     const unexpected = credentialDirs.flatMap((dir) => readdirSync(dir).filter((name) => !planted.has(name)).map((name) => join(dir, name)));
     expect(unexpected).toEqual([]);
