@@ -72,6 +72,9 @@ const faults: Fault[] = [
     probes: LIVE,
     says: /response from https:\/\/127\.0\.0\.1:\d+ is larger than 8388608 bytes|started answering but the body did not finish within the request timeout/,
   },
+  // Known gap: no probe says "not JSON" yet (version passes, whoami says "no username"), so only the
+  // bound, the exit code and the complete report are asserted here.
+  { name: "invalid JSON", server: { behaviour: { kind: "invalid-json" } }, exit: [1, 3], probes: [], says: /./ },
   { name: "watch ERROR event (410 Expired)", server: watches({ kind: "watch-error-event" }), exit: [1], probes: ["watch-nodes", "watch-pods"], says: /the watch sent an ERROR event \(410 Gone: resourceVersion too old\)/ },
   { name: "watch 410 Gone", server: watches({ kind: "watch-gone" }), exit: [1], probes: ["watch-nodes", "watch-pods"], says: /answered 410 Gone/ },
 ];
