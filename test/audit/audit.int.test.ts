@@ -175,3 +175,31 @@ describe("saprobe audit with rejected credentials", () => {
     expect(run.stdout + run.stderr).not.toContain("not-a-valid-token-saprobe-audit");
   });
 });
+
+describe("live and offline audits agree", () => {
+  it("on the real-world fixture sets applied to the cluster", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { loadAll } = await import("js-yaml");
+    const { FIXTURES, readYaml } = await import("./support.js");
+    const scenarios = ["ci-runner", "dashboard", "operator"];
+    const expected: string[] = [];
+    for (const scenario of scenarios) {
+      const file = join(FIXTURES, "scenarios", scenario, "manifests", `${scenario}.yaml`);
+      const objects = (loadAll(readFileSync(file, "utf8")) as Record<string, any>[]).filter(Boolean);
+      const namespaces = [...new Set(objects.map((object) => object.metadata.namespace).filter(Boolean))];
+      await applyObjects([...namespaces.map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } })), ...objects]);
+      const findings = readYaml<{ findings: { rule: string; subject?: string; severity: string }[] }>(join(FIXTURES, "scenarios", scenario, "expected.yaml")).findings;
+      expected.push(...findings.filter((finding) => finding.subject).map((finding) => `${finding.rule} ${finding.subject} ${finding.severity}`));
+    }
+    const run = await runSaprobe(["audit", ...adminArgs(), "-o", "json", "--fail-on", "critical", "--disable", "unused-serviceaccount"]);
+    const report = JSON.parse(run.stdout) as Report;
+    const subjects = new Set(expected.map((line) => line.split(" ")[1]));
+    const live = report.findings
+      .map((finding) => `${finding.rule} ${finding.subject?.kind}:${finding.subject?.namespace ? `${finding.subject.namespace}/` : ""}${finding.subject?.name} ${finding.severity}`)
+      .filter((line) => subjects.has(line.split(" ")[1] as string));
+    expect(live.sort()).toEqual(expected.sort());
+    // Every one of them is confirmed by the server.
+    const unconfirmed = report.findings.filter((finding) => subjects.has(`${finding.subject?.kind}:${finding.subject?.namespace}/${finding.subject?.name}`) && finding.confirmation?.agreed !== true);
+    expect(unconfirmed.map((finding) => finding.message)).toEqual([]);
+  });
+});
