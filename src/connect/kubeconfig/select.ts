@@ -38,6 +38,7 @@ export function selectFromKubeconfig(loaded: LoadedKubeconfig, overrides: Connec
   if (clusterName === undefined && overrides.server === undefined) {
     throw new ConnectionConfigError(`context "${contextName}" names no cluster and --server was not given (${filesRead(loaded)})`);
   }
+  if (clusterName !== undefined && !cluster) explain.push(`cluster "${clusterName}" named by the context does not exist; --server supplies the server (as in kubectl)`);
   if (cluster) explain.push(`cluster "${cluster.name}" ${overrides.cluster !== undefined ? "from --cluster" : "from the context"}, defined in ${cluster.origin}`);
 
   const userName = overrides.user ?? context?.user;
