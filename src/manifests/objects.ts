@@ -57,7 +57,8 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
   }
   if (kind.endsWith("List") && Array.isArray(value.items)) {
     const items = value.items;
-    const lines = path.length === 0 ? listItemLines(document.text, document.startLine, items.length) : undefined;
+    const scanned = document.itemLines?.length === items.length ? document.itemLines : undefined;
+    const lines = path.length === 0 ? (scanned ?? (document.itemLines ? undefined : listItemLines(document.text, document.startLine, items.length))) : undefined;
     items.forEach((item, index) => {
       if (isRecord(item)) convert(collector, file, document, item, [...path, "items", index], lines?.[index] ?? line);
       else report(collector, file, document, [...path, "items", index], "a List item must be an object");

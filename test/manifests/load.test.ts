@@ -75,6 +75,20 @@ describe("loadManifests", () => {
     ]);
   });
 
+  it("reads JSON with JSON.parse, still refusing duplicate keys and giving List items their lines", async () => {
+    const list = `{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n    {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a", "namespace": "n"}},\n    {\n      "apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "b\\u0021", "namespace": "n"}\n    }\n  ]\n}\n`;
+    const { snapshot } = await loadManifests(["list.json"], { cwd: workspace({ "list.json": list }) });
+    expect(snapshot.serviceAccounts.map((item) => [item.metadata.name, item.source?.line])).toEqual([
+      ["a", 5],
+      ["b!", 6],
+    ]);
+    const duplicate = await loadError({ "dup.json": `{\n  "kind": "ServiceAccount",\n  "apiVersion": "v1",\n  "metadata": {"name": "a", "na\\u006de": "b"}\n}` });
+    expect([duplicate.line, duplicate.column]).toEqual([4, 29]);
+    expect(duplicate.message).toContain('duplicated mapping key "name"');
+    const deep = await loadError({ "deep.json": `{"a": ${"[".repeat(5000)}${"]".repeat(5000)}}` });
+    expect(deep.message).toContain("nesting deeper than 64 levels");
+  });
+
   it("walks directories recursively, only .yaml/.yml/.json, in name order", async () => {
     const cwd = workspace({ "dir/b.yaml": role, "dir/sub/a.yml": role.replace("reader", "other"), "dir/notes.txt": "not yaml: [", "dir/c.json": "{}" });
     await expect(loadManifests(["dir"], { cwd })).rejects.toThrow(/every object needs a string apiVersion and kind/);
