@@ -149,11 +149,13 @@ const FAULTS: { name: string; options: FaultServerOptions }[] = [
 ];
 
 describe.concurrent.each(["--token", "kubeconfig token", "exec plugin", "in-cluster mount"])("a secret planted in %s, on error paths", (sourceName) => {
-  it.each(FAULTS)("never appears when the server gives $name (run -v -o json --out)", async ({ options }) => {
+  it.each(FAULTS)("never appears when the server gives $name (SAPROBE_DEBUG=1 run -v -o json --out)", async ({ options }) => {
     const server = await startFaultServer({ ...options, requestClientCertificate: true });
     const source = plantIn(sourceName, server);
     const out = mkdtempSync(join(tmpdir(), "saprobe-secret-out-"));
-    const result = await runCli(["run", "-v", "-o", "json", "--request-timeout", "2s", "--deadline", "8s", ...source.args, "--out", out], { env: source.env, timeoutMs: 60_000 });
+    // SAPROBE_DEBUG=1 as well: the most verbose saprobe gets (stack traces of unexpected errors).
+    const env = { ...source.env, SAPROBE_DEBUG: "1" };
+    const result = await runCli(["run", "-v", "-o", "json", "--request-timeout", "2s", "--deadline", "8s", ...source.args, "--out", out], { env, timeoutMs: 60_000 });
     await server.close();
     expect(result.timedOut).toBe(false);
     expect({ code: result.code }).toMatchObject({ code: expect.toBeOneOf([1, 3]) });
