@@ -172,4 +172,28 @@ describe.concurrent("saprobe run against server faults", () => {
     expect(report!.errors.map((error) => error.message)).toContainEqual(expect.stringMatching(/deadline \(3s\) passed/));
     expect(report!.results.map((result) => result.id).sort()).toEqual(healthyIds);
   });
+
+  // Guards for retries (issue 7: only idempotent GETs and 429/503 with Retry-After, bounded, never past the deadline).
+  it("a server that always answers 503 with Retry-After gets a bounded number of attempts per request, within the deadline", async () => {
+    const server = await serve(status(503, 1));
+    const { cli, report } = await runAgainst(server.url);
+    expect(cli.code).toBe(3);
+    expect(runMs(report!)).toBeLessThan(DEADLINE_MS + RUN_GRACE_MS);
+    const attempts = new Map<string, number>();
+    for (const request of server.requests) {
+      const key = `${request.method} ${request.url} ${request.authorization ?? ""}`;
+      attempts.set(key, (attempts.get(key) ?? 0) + 1);
+    }
+    expect(Math.max(...attempts.values())).toBeLessThanOrEqual(4);
+  });
+
+  it("a Retry-After longer than the deadline is not waited for", async () => {
+    const server = await serve(status(429, 3_600));
+    const out = mkdtempSync(join(tmpdir(), "saprobe-fault-"));
+    const cli = await runCli(["run", "--server", server.url, "--certificate-authority", caFile, "--token", "t0ken-value", "--request-timeout", "2s", "--deadline", "4s", "--out", out, "-o", "json"], { timeoutMs: 30_000 });
+    const { report, problems } = readReport(out);
+    expect(problems).toEqual([]);
+    expect(cli.code).toBe(3);
+    expect(runMs(report!)).toBeLessThan(4_000 + RUN_GRACE_MS);
+  });
 });
