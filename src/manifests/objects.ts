@@ -28,8 +28,11 @@ export interface Collector {
 }
 
 function groupOf(apiVersion: string): string {
-  return apiVersion.includes("/") ? (apiVersion.split("/")[0] as string) : "";
+  const slash = apiVersion.indexOf("/");
+  return slash === -1 ? "" : apiVersion.slice(0, slash);
 }
+
+const KINDS = new Set<string>(RBAC_KINDS);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -48,39 +51,47 @@ function report(collector: Collector, file: string, document: ParsedDocument, pa
   collector.problems.push({ file, document: document.document, line: document.startLine + position.line - 1, column: position.column, message });
 }
 
-function convert(collector: Collector, file: string, document: ParsedDocument, value: Record<string, unknown>, path: (string | number)[], line = document.line): void {
+type PathOf = () => (string | number)[];
+
+function convert(collector: Collector, file: string, document: ParsedDocument, value: Record<string, unknown>, pathOf: PathOf, line = document.line): void {
   const kind = value.kind;
   const apiVersion = value.apiVersion;
   if (typeof kind !== "string" || typeof apiVersion !== "string") {
-    report(collector, file, document, path, "every object needs a string apiVersion and kind");
+    report(collector, file, document, pathOf(), "every object needs a string apiVersion and kind");
     return;
   }
   if (kind.endsWith("List") && Array.isArray(value.items)) {
     const items = value.items;
+    const topLevel = pathOf().length === 0;
     const scanned = document.itemLines?.length === items.length ? document.itemLines : undefined;
-    const lines = path.length === 0 ? (scanned ?? (document.itemLines ? undefined : listItemLines(document.text, document.startLine, items.length))) : undefined;
+    const lines = topLevel ? (scanned ?? (document.itemLines ? undefined : listItemLines(document.text, document.startLine, items.length))) : undefined;
     items.forEach((item, index) => {
-      if (isRecord(item)) convert(collector, file, document, item, [...path, "items", index], lines?.[index] ?? line);
-      else report(collector, file, document, [...path, "items", index], "a List item must be an object");
+      const itemPath = () => [...pathOf(), "items", index];
+      if (isRecord(item)) convert(collector, file, document, item, itemPath, lines?.[index] ?? line);
+      else report(collector, file, document, itemPath(), "a List item must be an object");
     });
     return;
   }
-  if (!(RBAC_KINDS as readonly string[]).includes(kind) || groupOf(apiVersion) !== groupOf(API_VERSION[kind as RbacKind])) {
+  if (!KINDS.has(kind) || groupOf(apiVersion) !== groupOf(API_VERSION[kind as RbacKind])) {
     collector.ignored++;
     return;
   }
   const rbacKind = kind as RbacKind;
-  const label = `${kind} ${JSON.stringify(isRecord(value.metadata) ? (value.metadata.name ?? "") : "")}`;
+  const label = () => `${kind} ${JSON.stringify(isRecord(value.metadata) ? (value.metadata.name ?? "") : "")}`;
   if (apiVersion !== API_VERSION[rbacKind]) {
-    report(collector, file, document, [...path, "apiVersion"], `${label}: apiVersion ${apiVersion} is not served by current Kubernetes; use ${API_VERSION[rbacKind]}`);
+    report(collector, file, document, [...pathOf(), "apiVersion"], `${label()}: apiVersion ${apiVersion} is not served by current Kubernetes; use ${API_VERSION[rbacKind]}`);
     return;
   }
   const problems = validateObject(rbacKind, value);
-  for (const problem of problems) report(collector, file, document, [...path, ...problem.path], `${label}: ${problem.field}: ${problem.message}`, problem.atKey);
+  for (const problem of problems) report(collector, file, document, [...pathOf(), ...problem.path], `${label()}: ${problem.field}: ${problem.message}`, problem.atKey);
   if (problems.length > 0) return;
-  const metadata = { ...(value.metadata as Record<string, unknown>) };
-  if (NAMESPACED.has(rbacKind)) metadata.namespace ??= collector.defaultNamespace;
-  else delete metadata.namespace;
+  // The parsed value is ours: copy only what we change (metadata only when its namespace changes).
+  let metadata = value.metadata as Record<string, unknown>;
+  if (NAMESPACED.has(rbacKind) ? metadata.namespace === undefined : metadata.namespace !== undefined) {
+    metadata = { ...metadata };
+    if (NAMESPACED.has(rbacKind)) metadata.namespace = collector.defaultNamespace;
+    else delete metadata.namespace;
+  }
   const object = { ...value, metadata, source: { file, line, document: document.document } } as Record<string, unknown>;
   if (rbacKind === "Role" || rbacKind === "ClusterRole") object.rules ??= [];
   if (rbacKind === "RoleBinding" || rbacKind === "ClusterRoleBinding") object.subjects ??= [];
@@ -93,5 +104,5 @@ export function collectDocument(collector: Collector, file: string, document: Pa
     report(collector, file, document, [], `document ${document.document} is not an object (a YAML mapping)`);
     return;
   }
-  convert(collector, file, document, document.value, []);
+  convert(collector, file, document, document.value, () => []);
 }
