@@ -107,7 +107,7 @@ function byId(report: Report): Map<string, CheckResult> {
 
 beforeAll(async () => {
   caFile = (await testCertificates()).ca.certFile;
-  const healthy = await runAgainst((await serve({})).url);
+  const healthy = await runAgainst((await serve({})).url, ["--request-timeout", "10s"]);
   expect(healthy.cli.code).toBe(0);
   healthyIds = healthy.report!.results.map((result) => result.id).sort();
   expect(healthyIds).toEqual(expect.arrayContaining([...LIVE, "watch-nodes", "watch-pods"]));
