@@ -48,10 +48,13 @@ function positionsOf(text: string, offsets: readonly number[]): { line: number; 
   const positions: { line: number; column: number }[] = [];
   let line = 1;
   let lineStart = 0;
+  // The next newline is searched once and remembered: a one-line file must not be rescanned per offset.
+  let next = text.indexOf("\n");
   for (const offset of offsets) {
-    for (let next = text.indexOf("\n", lineStart); next !== -1 && next < offset; next = text.indexOf("\n", lineStart)) {
+    while (next !== -1 && next < offset) {
       line++;
       lineStart = next + 1;
+      next = text.indexOf("\n", lineStart);
     }
     positions.push({ line, column: offset - lineStart + 1 });
   }
