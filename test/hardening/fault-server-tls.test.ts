@@ -67,6 +67,17 @@ describe("fault server: watches", () => {
     expect(await response.json()).toMatchObject({ kind: "Status", code: 410 });
   });
 
+  it("watch-flood: events keep coming, one per line", async () => {
+    const server = await serve({ behaviour: { kind: "watch-flood", intervalMs: 5 } });
+    const response = await fetch(`${server.url}${watchPath}`, { dispatcher: agentFor(server.caFile) });
+    const reader = response.body!.getReader();
+    let text = "";
+    while (text.split("\n").length < 6) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    const events = text.split("\n").slice(0, 5).map((line) => JSON.parse(line) as { type: string; object: { metadata: { name: string } } });
+    expect(events.map((event) => event.object.metadata.name)).toEqual(["flood-1", "flood-2", "flood-3", "flood-4", "flood-5"]);
+  });
+
   it("the healthy default watch is quiet and ends after timeoutSeconds", async () => {
     const server = await serve({});
     const started = Date.now();

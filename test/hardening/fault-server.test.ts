@@ -106,6 +106,17 @@ describe("fault server: faults", () => {
     expect(failure.name).toMatch(/TypeError|SocketError|Error/);
   });
 
+  it("trickle-body: one byte at a time, never idle long enough for an idle timeout", async () => {
+    const server = await serve({ behaviour: { kind: "trickle-body", intervalMs: 50 } });
+    const response = await get(server, "/api/v1/pods");
+    expect(response.headers.get("content-length")).toBe(String(1024 * 1024));
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    const second = await reader.read();
+    expect([first.value?.length, second.value?.length]).toEqual([1, 1]);
+    await reader.cancel();
+  });
+
   it("invalid-json: 200, application/json, unparsable body", async () => {
     const server = await serve({ behaviour: { kind: "invalid-json" } });
     const response = await get(server, "/api/v1/pods");

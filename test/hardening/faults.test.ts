@@ -74,6 +74,7 @@ const faults: Fault[] = [
     probes: LIVE,
     says: /response from https:\/\/127\.0\.0\.1:\d+ is larger than 8388608 bytes|started answering but the body did not finish within the request timeout/,
   },
+  { name: "a body that trickles one byte every 500 ms", server: { behaviour: { kind: "trickle-body" } }, exit: [3], probes: LIVE, says: /started answering but the body did not finish within the request timeout/ },
   // Known gap: no probe says "not JSON" yet (version passes, whoami says "no username"), so only the
   // bound, the exit code and the complete report are asserted here.
   { name: "invalid JSON", server: { behaviour: { kind: "invalid-json" } }, exit: [1, 3], probes: [], says: /./, knownCrashes: ["watch-nodes", "watch-pods"] },
@@ -159,6 +160,14 @@ describe.concurrent("saprobe run against server faults", () => {
   });
 
   // A generous timeout here: on a loaded CI machine the 2s of the matrix could be eaten by the load itself.
+  it("a watch that floods events does not hold the run: the watch probe stops at the first event", async () => {
+    const server = await serve(watches({ kind: "watch-flood", intervalMs: 0 }));
+    const { cli, report } = await runAgainst(server.url, ["--request-timeout", "8s"]);
+    expect(cli.code).toBe(0);
+    expect(runMs(report!)).toBeLessThan(DEADLINE_MS);
+    expect(byId(report!).get("watch-nodes")?.message).toMatch(/allowed \(200\), first event ADDED/);
+  });
+
   it("slow headers within the timeout (1s of 8s) are no fault: every check passes", async () => {
     const server = await serve({ behaviour: { kind: "slow-headers", delayMs: 1_000 } });
     const { cli, report } = await runAgainst(server.url, ["--request-timeout", "8s"]);

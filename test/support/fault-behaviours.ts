@@ -32,6 +32,10 @@ export type Behaviour =
   | { kind: "invalid-json" }
   /** 200 and a JSON-looking body that never ends (stops at `capBytes`, default 512 MiB, or when the client goes). */
   | { kind: "endless-body"; capBytes?: number }
+  /** 200 with a content-length, then one body byte every `intervalMs` (default 500): never idle, never done. */
+  | { kind: "trickle-body"; intervalMs?: number }
+  /** A watch that sends an ADDED event every `intervalMs` (default 10), forever. */
+  | { kind: "watch-flood"; intervalMs?: number }
   /** A Kubernetes Status failure (401, 403, 404, 410, 429, 500, 503...), with Retry-After when given. */
   | { kind: "status"; code: number; retryAfterSeconds?: number; message?: string; reason?: string }
   /** A watch that sends one ADDED event and then nothing, forever. */
@@ -73,6 +77,21 @@ function later(context: BehaviourContext, delayMs: number, action: () => void): 
     context.timers.delete(timer);
     action();
   }, delayMs);
+  context.timers.add(timer);
+}
+
+/** Writes `next()` every `intervalMs` until the client goes or the server closes. */
+function repeat(context: BehaviourContext, request: RecordedRequest, response: ServerResponse, intervalMs: number, next: () => string): void {
+  const timer = setInterval(() => {
+    if (response.destroyed) {
+      clearInterval(timer);
+      context.timers.delete(timer);
+      return;
+    }
+    const text = next();
+    request.bytesSent += Buffer.byteLength(text);
+    response.write(text);
+  }, intervalMs);
   context.timers.add(timer);
 }
 
@@ -137,6 +156,18 @@ export function perform(behaviour: Behaviour, request: RecordedRequest, response
       return pumpEndlessBody(request, response, behaviour.capBytes ?? 512 * 1024 * 1024);
     case "status":
       return sendStatus(response, behaviour);
+    case "trickle-body": {
+      response.writeHead(200, { "content-type": "application/json", "content-length": 1024 * 1024 });
+      return repeat(context, request, response, behaviour.intervalMs ?? 500, () => " ");
+    }
+    case "watch-flood": {
+      startWatch(response);
+      let count = 0;
+      return repeat(context, request, response, behaviour.intervalMs ?? 10, () => {
+        count += 1;
+        return `${JSON.stringify({ type: "ADDED", object: { kind: "Pod", apiVersion: "v1", metadata: { name: `flood-${count}`, namespace: "default", resourceVersion: String(count) } } })}\n`;
+      });
+    }
     case "watch-one-then-hang":
       startWatch(response);
       response.write(`${JSON.stringify({ type: "ADDED", object: { kind: "Pod", apiVersion: "v1", metadata: { name: "only-event", namespace: "default", resourceVersion: "2" } } })}\n`);
