@@ -117,6 +117,12 @@ describe("fault server: faults", () => {
     await reader.cancel();
   });
 
+  it("huge-headers: a response header past any sane header limit", async () => {
+    const server = await serve({ behaviour: { kind: "huge-headers" } });
+    const failure = await errorOf(get(server, "/version"));
+    expect(failure.causeCode).toBe("UND_ERR_HEADERS_OVERFLOW");
+  });
+
   it("invalid-json: 200, application/json, unparsable body", async () => {
     const server = await serve({ behaviour: { kind: "invalid-json" } });
     const response = await get(server, "/api/v1/pods");

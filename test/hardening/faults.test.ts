@@ -74,6 +74,7 @@ const faults: Fault[] = [
     probes: LIVE,
     says: /response from https:\/\/127\.0\.0\.1:\d+ is larger than 8388608 bytes|started answering but the body did not finish within the request timeout/,
   },
+  { name: "a 2 MiB response header", server: { behaviour: { kind: "huge-headers" } }, exit: [3], probes: LIVE, says: /header/i },
   { name: "a body that trickles one byte every 500 ms", server: { behaviour: { kind: "trickle-body" } }, exit: [3], probes: LIVE, says: /started answering but the body did not finish within the request timeout/ },
   // Known gap: no probe says "not JSON" yet (version passes, whoami says "no username"), so only the
   // bound, the exit code and the complete report are asserted here.

@@ -34,6 +34,8 @@ export type Behaviour =
   | { kind: "endless-body"; capBytes?: number }
   /** 200 with a content-length, then one body byte every `intervalMs` (default 500): never idle, never done. */
   | { kind: "trickle-body"; intervalMs?: number }
+  /** 200 with a 2 MiB response header. */
+  | { kind: "huge-headers" }
   /** A watch that sends an ADDED event every `intervalMs` (default 10), forever. */
   | { kind: "watch-flood"; intervalMs?: number }
   /** A Kubernetes Status failure (401, 403, 404, 410, 429, 500, 503...), with Retry-After when given. */
@@ -156,6 +158,10 @@ export function perform(behaviour: Behaviour, request: RecordedRequest, response
       return pumpEndlessBody(request, response, behaviour.capBytes ?? 512 * 1024 * 1024);
     case "status":
       return sendStatus(response, behaviour);
+    case "huge-headers":
+      response.writeHead(200, { "content-type": "application/json", "x-saprobe-huge": "a".repeat(2 * 1024 * 1024) });
+      response.end("{}");
+      return;
     case "trickle-body": {
       response.writeHead(200, { "content-type": "application/json", "content-length": 1024 * 1024 });
       return repeat(context, request, response, behaviour.intervalMs ?? 500, () => " ");
