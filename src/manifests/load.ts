@@ -5,6 +5,7 @@ import { InputError } from "../model/errors.js";
 import type { RbacSnapshot } from "../rbac/types.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
 import { collectDocument, type Collector } from "./objects.js";
+import { createLocator } from "./locate.js";
 import { parseStream, type Located } from "./parse.js";
 
 /** Options for `loadManifests`. */
@@ -104,13 +105,14 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
     ignored: 0,
     problems: [],
     defaultNamespace: options.defaultNamespace ?? "default",
+    locate: createLocator(),
   };
   const shownFiles: string[] = [];
   for (const file of files) {
     const shown = file === "-" ? "-" : relative(cwd, file) || file;
     shownFiles.push(shown);
     const text = await readManifest(file, limits, options.stdin, shown);
-    const parsed = parseStream(text, shown, limits);
+    const parsed = parseStream(text, shown, limits, collector.locate);
     const before = collector.problems.length;
     collector.problems.push(...parsed.problems);
     for (const document of parsed.documents) collectDocument(collector, shown, document);

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 
 /*
  * The slow, precise path: only when an error must be pointed at, re-parse that one document with
@@ -11,13 +11,27 @@ export interface Position {
   column: number;
 }
 
+/** Finds where the value at a JSON path starts in a document's text (or, with `key`, that field's key). */
+export type Locator = (documentText: string, path: readonly (string | number)[], options?: { key?: boolean }) => Position;
+
 /**
- * Where the value at `path` starts in `documentText` (or, with `key`, the key of that field).
- * Falls back to the deepest ancestor that exists, then to the document start.
+ * A locator for one load: several problems in the same document re-use one parse of it, and the
+ * parse is dropped with the locator. Falls back to the deepest ancestor that exists, then to the
+ * document start.
  */
-export function locatePath(documentText: string, path: readonly (string | number)[], options: { key?: boolean } = {}): Position {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(documentText, { lineCounter, uniqueKeys: false, strict: false, prettyErrors: false });
+export function createLocator(): Locator {
+  let last: { text: string; document: Document; lineCounter: LineCounter } | undefined;
+  return (documentText, path, options = {}) => {
+    if (last?.text !== documentText) {
+      const lineCounter = new LineCounter();
+      last = { text: documentText, lineCounter, document: parseDocument(documentText, { lineCounter, uniqueKeys: false, strict: false, prettyErrors: false }) };
+    }
+    return locateIn(last, path, options);
+  };
+}
+
+function locateIn(parsed: { document: Document; lineCounter: LineCounter }, path: readonly (string | number)[], options: { key?: boolean }): Position {
+  const { document, lineCounter } = parsed;
   let node: Node | null | undefined = document.contents as Node | null;
   let offset = node?.range?.[0] ?? 0;
   for (let index = 0; index < path.length && node; index++) {

@@ -1,6 +1,6 @@
 import type { RbacObject, RbacSnapshot } from "../rbac/types.js";
 import { listItemLines } from "./item-lines.js";
-import { locatePath } from "./locate.js";
+import type { Locator } from "./locate.js";
 import type { Located, ParsedDocument } from "./parse.js";
 import { RBAC_KINDS, validateObject, type RbacKind } from "./validate.js";
 
@@ -25,6 +25,7 @@ export interface Collector {
   ignored: number;
   problems: Located[];
   defaultNamespace: string;
+  locate: Locator;
 }
 
 function groupOf(apiVersion: string): string {
@@ -46,8 +47,15 @@ const SNAPSHOT_LIST: Record<RbacKind, keyof RbacSnapshot> = {
   ServiceAccount: "serviceAccounts",
 };
 
+/** Problems located precisely; later ones (never printed one by one) get the document's line, so a huge bad List stays cheap. */
+const LOCATED_PROBLEMS = 50;
+
 function report(collector: Collector, file: string, document: ParsedDocument, path: (string | number)[], message: string, atKey = false): void {
-  const position = locatePath(document.text, path, { key: atKey });
+  if (collector.problems.length >= LOCATED_PROBLEMS) {
+    collector.problems.push({ file, document: document.document, line: document.line, column: 1, message });
+    return;
+  }
+  const position = collector.locate(document.text, path, { key: atKey });
   collector.problems.push({ file, document: document.document, line: document.startLine + position.line - 1, column: position.column, message });
 }
 

@@ -1,7 +1,7 @@
 import jsYaml from "js-yaml";
 import { checkAndNormalize, type LoadLimits } from "./limits.js";
 import { scanJson } from "./json-scan.js";
-import { locatePath } from "./locate.js";
+import type { Locator } from "./locate.js";
 import { splitDocuments } from "./split.js";
 
 /*
@@ -76,7 +76,7 @@ function parseJson(text: string, file: string, limits: LoadLimits): { documents:
 }
 
 /** Parses a YAML (or JSON) stream into documents; syntax errors and limit violations are returned, located. */
-export function parseStream(source: string, file: string, limits: LoadLimits): { documents: ParsedDocument[]; problems: Located[] } {
+export function parseStream(source: string, file: string, limits: LoadLimits, locate: Locator): { documents: ParsedDocument[]; problems: Located[] } {
   const text = source.startsWith("\uFEFF") ? source.slice(1) : source;
   const first = /\S/.exec(text)?.[0];
   if (first === "{" || first === "[") {
@@ -102,7 +102,7 @@ export function parseStream(source: string, file: string, limits: LoadLimits): {
       if (raw === null || raw === undefined) continue;
       const violation = checkAndNormalize(raw, limits, aliasesPossible);
       if (violation) {
-        const position = locatePath(piece.text, violation.path);
+        const position = locate(piece.text, violation.path);
         problems.push({ file, document, line: piece.startLine + position.line - 1, column: position.column, message: violation.message });
         continue;
       }
