@@ -35,7 +35,7 @@ export function loadCatalogue(paths: readonly string[] = [BUILTIN_RULES_DIR]): C
       const earlier = seen.get(rule.id);
       if (earlier) problems.push({ file, message: `rule id "${rule.id}" is already defined in ${earlier}` });
       else seen.set(rule.id, file);
-      rules.push({ ...rule, file });
+      rules.push({ ...rule, rationale: rule.rationale.trim(), remediation: rule.remediation.trim(), file });
     }
   }
   throwIfProblems("audit rules", problems);

@@ -64,21 +64,25 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
       levels = evaluator.roleLevels(resolved.rules);
       levelsByRole.set(resolved.role, levels);
     }
-    const shared = { binding, bindingRef: bindingRef(binding), roleRef: roleRefOf(binding) };
-    const path = pathText(shared.bindingRef, shared.roleRef);
+    const reference = { binding: bindingRef(binding), role: roleRefOf(binding) };
+    const path = pathText(reference.binding, reference.role);
+    const clusterWide = bindingNamespace === "" || privileged.has(bindingNamespace);
+    const scope = bindingNamespace === "" ? "cluster" : bindingNamespace;
     for (const subject of subjects) {
-      const reference = subjectRef(subject, bindingNamespace);
+      const subjectReference = subjectRef(subject, bindingNamespace);
       const context: GrantContext = {
-        ...shared,
+        binding,
+        bindingRef: reference.binding,
+        roleRef: reference.role,
         path,
         subject,
-        subjectRef: reference,
-        subjectText: describeRef(reference),
+        subjectRef: subjectReference,
+        subjectText: describeRef(subjectReference),
         broadness: broadnessOf(subject),
         rules: resolved.rules,
         levels,
-        clusterWide: bindingNamespace === "" || privileged.has(bindingNamespace),
-        scope: bindingNamespace === "" ? "cluster" : bindingNamespace,
+        clusterWide,
+        scope,
         expected: expectations.isDefaultGrant(binding, subject),
       };
       if (options.podServiceAccounts && subject.kind === "ServiceAccount" && context.subjectRef.namespace) {

@@ -63,7 +63,7 @@ function finding(rule: AuditRule, context: GrantContext, severity: Severity, mes
     subject: context.subjectRef,
     binding: context.bindingRef,
     role: context.roleRef,
-    ...(context.binding.source ? { source: context.binding.source } : {}),
+    source: context.binding.source,
   });
 }
 
