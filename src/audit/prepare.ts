@@ -31,19 +31,26 @@ export function prepareSnapshot(input: RbacSnapshot, offline: boolean): Prepared
     clusterRoles = aggregateClusterRoles([...missing, ...input.clusterRoles]);
   }
   const snapshot: RbacSnapshot = { ...input, clusterRoles };
-  // resolveRoleRef only reads the two role tables; the audit walks bindings itself, so the binding
-  // tables of a full index (subject keys for every binding) would be built for nothing.
-  const roleTables = {
-    clusterRoles: new Map(snapshot.clusterRoles.map((role) => [role.metadata.name, role])),
-    roles: new Map(snapshot.roles.map((role) => [`${role.metadata.namespace}/${role.metadata.name}`, role])),
-  };
-  const index = roleTables as RbacIndex;
+  const clusterRoleTable = new Map(snapshot.clusterRoles.map((role) => [role.metadata.name, role]));
+  const roleTable = new Map<string, Map<string, Role>>();
+  for (const role of snapshot.roles) {
+    let inNamespace = roleTable.get(role.metadata.namespace);
+    if (!inNamespace) roleTable.set(role.metadata.namespace, (inNamespace = new Map()));
+    inNamespace.set(role.metadata.name, role);
+  }
+  // Misses go to the RBAC engine's resolveRoleRef for its upstream error sentence; it reads only the
+  // two role tables, and a miss here is a miss there (the audit walks bindings itself, so the binding
+  // tables of a full index would be built for nothing).
+  const forErrors = { clusterRoles: clusterRoleTable, roles: new Map() } as unknown as RbacIndex;
   return {
     snapshot,
     filledClusterRoles: filled,
     resolve(binding) {
       const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
-      return resolveRoleRef(index, binding.roleRef, namespace);
+      const { kind, name } = binding.roleRef;
+      const role = kind === "ClusterRole" ? clusterRoleTable.get(name) : kind === "Role" && namespace !== "" ? roleTable.get(namespace)?.get(name) : undefined;
+      if (role) return { ok: true, role, rules: role.rules ?? [] };
+      return resolveRoleRef(forErrors, binding.roleRef, namespace);
     },
   };
 }
