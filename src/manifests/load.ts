@@ -3,6 +3,7 @@ import { extname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { InputError } from "../model/errors.js";
 import type { RbacSnapshot } from "../rbac/types.js";
+import { apiServerRefusals } from "./api-rules.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
 import { collectDocument, type Collector } from "./objects.js";
 import { createLocator } from "./locate.js";
@@ -31,6 +32,8 @@ export interface LoadedManifests {
   files: string[];
   /** Objects of other kinds, skipped. */
   ignored: number;
+  /** `file:line: Kind name: problem` for what the apiserver would refuse (evaluated as written all the same). */
+  warnings: string[];
 }
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
@@ -72,6 +75,15 @@ async function readManifest(file: string, limits: LoadLimits, stdin: Readable | 
     throw new InputError(`file is ${info.size} bytes, larger than the ${limits.maxFileBytes}-byte limit (raise it with --max-file-bytes)`, { file: shown });
   }
   return readFile(file, "utf8");
+}
+
+function refusals(snapshot: RbacSnapshot): string[] {
+  const objects = [...snapshot.roles, ...snapshot.clusterRoles, ...snapshot.roleBindings, ...snapshot.clusterRoleBindings];
+  return objects.flatMap((object) => {
+    const where = object.source ? `${object.source.file}:${object.source.line}: ` : "";
+    const name = object.metadata.namespace && !object.kind.startsWith("Cluster") ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
+    return apiServerRefusals(object).map((problem) => `${where}${object.kind} ${name}: ${problem}; the apiserver would refuse it`);
+  });
 }
 
 function describe(problem: Located): string {
@@ -121,5 +133,5 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
     collector.problems.push(...found);
   }
   if (collector.problems.length > 0) throw toInputError(collector.problems);
-  return { snapshot: collector.snapshot, files: shownFiles, ignored: collector.ignored };
+  return { snapshot: collector.snapshot, files: shownFiles, ignored: collector.ignored, warnings: refusals(collector.snapshot) };
 }

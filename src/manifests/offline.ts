@@ -8,6 +8,8 @@ export interface OfflineSnapshot {
   snapshot: RbacSnapshot;
   files: string[];
   ignored: number;
+  /** What the apiserver would refuse in the manifests (they are evaluated as written all the same). */
+  warnings: string[];
 }
 
 /**

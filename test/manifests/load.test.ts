@@ -146,6 +146,18 @@ describe("loadManifests", () => {
     expect(error.line).toBe(1);
   });
 
+  it("warns, with file and line, about what the apiserver would refuse but evaluates it as written", async () => {
+    const text = `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: n}\nrules:\n- nonResourceURLs: ["/metrics"]\n  verbs: [get]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b}\nroleRef: {kind: Role, name: r}\nsubjects:\n- {kind: ServiceAccount, name: bot}\n- {kind: user, name: alice}\n`;
+    const { warnings, snapshot } = await loadManifests(["w.yaml"], { cwd: workspace({ "w.yaml": text }) });
+    expect(warnings).toEqual([
+      "w.yaml:1: Role n/r: rules[0]: nonResourceURLs are not allowed in a Role (namespaced); use a ClusterRole and a ClusterRoleBinding; the apiserver would refuse it",
+      "w.yaml:8: ClusterRoleBinding b: subjects[0]: a ServiceAccount subject of a ClusterRoleBinding needs a namespace (without one it matches nobody); the apiserver would refuse it",
+      'w.yaml:8: ClusterRoleBinding b: subjects[1]: kind "user" is not User, Group or ServiceAccount (kinds are case-sensitive); it matches nobody; the apiserver would refuse it',
+      'w.yaml:8: ClusterRoleBinding b: roleRef.kind must be ClusterRole (it is "Role"); the apiserver would refuse it',
+    ]);
+    expect(snapshot.roles[0]?.rules[0]?.nonResourceURLs).toEqual(["/metrics"]);
+  });
+
   it("names a missing path", async () => {
     await expect(loadManifests(["nope.yaml"], { cwd: workspace({}) })).rejects.toThrow("no such file or directory: nope.yaml");
   });

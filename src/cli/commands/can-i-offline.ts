@@ -12,7 +12,7 @@ import type { CommandIo } from "../command.js";
 
 /* `saprobe can-i --manifests ...`: the questions answered from manifests alone, no server. */
 
-/** Loads the manifests named by --manifests (+ --with-defaults) and builds an authorizer that aggregates roles. */
+/** Loads the manifests named by --manifests (+ --with-defaults), warns (stderr) about what the apiserver would refuse, and builds an authorizer that aggregates roles. */
 export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promise<{ authorizer: Authorizer; files: string[] }> {
   const maxFileBytes = flag.number(args, "max-file-bytes");
   const loaded = await loadOfflineSnapshot(flag.list(args, "manifests"), {
@@ -21,6 +21,7 @@ export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promis
     cwd: io.cwd,
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
   });
+  for (const warning of loaded.warnings) io.stderr.write(`Warning: ${warning}\n`);
   return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files };
 }
 
