@@ -40,8 +40,7 @@ export function generateScenario(seed: number, prefix: string, namespaces: strin
   const resourceRule = (): PolicyRule => {
     const resources = some(RULE_RESOURCES, 2);
     const rule: PolicyRule = { verbs: some(RULE_VERBS, 3), apiGroups: some(RULE_GROUPS, 2), resources };
-    // The API refuses resourceNames together with several resources.
-    if (resources.length === 1 && chance(0.3)) rule.resourceNames = some(["a", "b"], 2);
+    if (chance(0.3)) rule.resourceNames = some(["a", "b"], 2);
     return rule;
   };
   const urlRule = (): PolicyRule => ({ verbs: some(["get", "post", "*"], 2), nonResourceURLs: some(RULE_URLS, 2) });
