@@ -73,9 +73,13 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
     const topLevel = pathOf().length === 0;
     const scanned = document.itemLines?.length === items.length ? document.itemLines : undefined;
     const lines = topLevel ? (scanned ?? (document.itemLines ? undefined : listItemLines(document.text, document.startLine, items.length))) : undefined;
+    // A raw API list (`GET /apis/.../roles`) leaves kind and apiVersion off its items: they are the list's.
+    const itemKind = kind === "List" ? undefined : kind.slice(0, -"List".length);
     items.forEach((item, index) => {
       const itemPath = () => [...pathOf(), "items", index];
-      if (isRecord(item)) convert(collector, file, document, item, itemPath, lines?.[index] ?? line);
+      if (isRecord(item) && itemKind && item.kind === undefined && item.apiVersion === undefined) {
+        convert(collector, file, document, { kind: itemKind, apiVersion, ...item }, itemPath, lines?.[index] ?? line);
+      } else if (isRecord(item)) convert(collector, file, document, item, itemPath, lines?.[index] ?? line);
       else report(collector, file, document, itemPath(), "a List item must be an object");
     });
     return;

@@ -59,7 +59,8 @@ describe("loadManifests", () => {
 
   it("unwraps kind: List and *List items, ignores other kinds, reads JSON", async () => {
     const list = { apiVersion: "v1", kind: "List", items: [{ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "c" }, rules: null }, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }] };
-    const roleList = `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBindingList\nitems:\n- apiVersion: rbac.authorization.k8s.io/v1\n  kind: RoleBinding\n  metadata: {name: b, namespace: ns1}\n  roleRef: {kind: ClusterRole, name: c}\n`;
+    // As the API returns it: the items carry no kind or apiVersion.
+    const roleList = `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBindingList\nitems:\n- metadata: {name: b, namespace: ns1}\n  roleRef: {kind: ClusterRole, name: c}\n`;
     const { snapshot, ignored } = await loadManifests(["list.json", "bindings.yml"], { cwd: workspace({ "list.json": JSON.stringify(list, null, "\t"), "bindings.yml": roleList }) });
     expect(snapshot.clusterRoles[0]).toMatchObject({ metadata: { name: "c" }, rules: [], source: { file: "list.json" } });
     expect(snapshot.roleBindings[0]).toMatchObject({ metadata: { name: "b", namespace: "ns1" }, subjects: [] });
