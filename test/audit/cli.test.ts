@@ -140,4 +140,11 @@ describe("saprobe audit --manifests", () => {
     expect(report?.findings.some((finding) => finding.rule === "system-masters-member")).toBe(true);
     for (const name of ["report.xml", "report.sarif", "report.md"]) expect(readFileSync(join(out, name), "utf8").length).toBeGreaterThan(100);
   });
+
+  it("passes on the loader's warnings about what the apiserver would refuse, and audits the rest", async () => {
+    const file = temp("lost.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: x\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n  - kind: ServiceAccount\n    name: lost\n");
+    const report = json(await runSaprobe(["audit", "--manifests", file, "-o", "json"]));
+    expect(report.warnings.some((warning) => warning.includes("lost.yaml") && warning.toLowerCase().includes("namespace"))).toBe(true);
+    expect(report.findings).toEqual([]);
+  });
 });

@@ -60,9 +60,11 @@ async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], 
   const snapshot = flag.boolean(args, "with-defaults") ? withBootstrapPolicy(loaded.snapshot) : loaded.snapshot;
   const { catalogue, subject, mastersEvidence } = setup;
   const findings = auditSnapshot(snapshot, catalogue, { mode: "offline", mastersEvidence, ...(subject ? { subject } : {}) });
-  const warnings = catalogue.rules.some((rule) => rule.match.kind === "unused-serviceaccount")
-    ? ["unused-serviceaccount needs the cluster's pods and is only evaluated by live audits."]
-    : [];
+  // What the apiserver would refuse (evaluated as written all the same), then what offline cannot see.
+  const warnings = [...loaded.warnings];
+  if (catalogue.rules.some((rule) => rule.match.kind === "unused-serviceaccount")) {
+    warnings.push("unused-serviceaccount needs the cluster's pods and is only evaluated by live audits.");
+  }
   return { findings, warnings, errors: [], target: { source: "manifests", explain: loaded.files.map((file) => `read ${file}`) } };
 }
 
