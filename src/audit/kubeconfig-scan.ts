@@ -53,7 +53,8 @@ export function scanKubeconfig(file: string): MastersEvidence[] {
     const position = document.errors[0]?.linePos?.[0];
     throw new InputError(`--kubeconfig-scan: not a kubeconfig (${document.errors[0]?.message.split("\n")[0]})`, { file, line: position?.line, column: position?.col });
   }
-  const users = isMap(document.contents) ? document.contents.get("users", true) : undefined;
+  if (!isMap(document.contents)) throw new InputError("--kubeconfig-scan: not a kubeconfig (expected a YAML mapping with clusters, users and contexts)", { file });
+  const users = document.contents.get("users", true);
   const evidence: MastersEvidence[] = [];
   if (!isSeq(users)) return evidence;
   for (const entry of users.items) {

@@ -61,6 +61,9 @@ describe("system:masters evidence", () => {
     const kubeconfig = join(dir, "broken");
     writeFileSync(kubeconfig, "users:\n  - name: x\n    user:\n      client-certificate-data: bm90IGEgY2VydA==\n");
     expect(() => scanKubeconfig(kubeconfig)).toThrow(InputError);
+    const binary = join(dir, "binary");
+    writeFileSync(binary, Buffer.from([0x00, 0xff, 0x13, 0x37, 0x0a, 0x41]));
+    expect(() => scanKubeconfig(binary)).toThrow(/not a kubeconfig/);
   });
 
   it("reads the subject of a PKCS#10 request made by openssl, and only approved ones are findings", () => {
