@@ -11,7 +11,8 @@ export interface DocumentText {
   startLine: number;
 }
 
-const MARKER = /^---(?=[ \t\r\n]|$)/gm;
+// `---` starts a document; `...` ends one, so whatever follows it (directives, a bare document) starts the next.
+const MARKER = /^(?:---(?=[ \t\r\n]|$)|\.\.\.(?=[ \t\r\n]|$)[^\n]*(?:\n|$))/gm;
 
 /** True when the text holds nothing but blank lines, comments and directives (no content). */
 function isPreamble(text: string): boolean {
@@ -35,9 +36,10 @@ export function splitDocuments(text: string): DocumentText[] {
   };
   MARKER.lastIndex = 0;
   for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
-    if (match.index === 0) continue;
-    pieces.push({ text: text.slice(start, match.index), startLine: lineAt(start) });
-    start = match.index;
+    const split = match[0].startsWith("---") ? match.index : match.index + match[0].length;
+    if (split === 0 || split === start || split >= text.length) continue;
+    pieces.push({ text: text.slice(start, split), startLine: lineAt(start) });
+    start = split;
   }
   pieces.push({ text: text.slice(start), startLine: lineAt(start) });
   // A preamble (comments, %YAML directives) belongs to the next document, not a document of its own.
@@ -47,7 +49,7 @@ export function splitDocuments(text: string): DocumentText[] {
     if (carry) {
       merged.push({ text: carry.text + piece.text, startLine: carry.startLine });
       carry = undefined;
-    } else if (!piece.text.startsWith("---") && isPreamble(piece.text) && pieces.length > 1) {
+    } else if (!piece.text.startsWith("---") && isPreamble(piece.text) && piece !== pieces[pieces.length - 1]) {
       carry = piece;
     } else {
       merged.push(piece);

@@ -47,6 +47,16 @@ describe("loadManifests", () => {
     expect(snapshot.serviceAccounts[0]?.source).toEqual({ file: "a.yaml", line: 15, document: 2 });
   });
 
+  it("handles content on the --- line, document end markers (...) and %YAML directives", async () => {
+    const text = "--- {apiVersion: v1, kind: ServiceAccount, metadata: {name: a, namespace: n}}\n--- # c\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: b, namespace: n}\n...\n%YAML 1.2\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: c, namespace: n}\n";
+    const { snapshot } = await loadManifests(["edge.yaml"], { cwd: workspace({ "edge.yaml": text }) });
+    expect(snapshot.serviceAccounts.map((item) => [item.metadata.name, item.source?.line, item.source?.document])).toEqual([
+      ["a", 1, 0],
+      ["b", 3, 1],
+      ["c", 9, 2],
+    ]);
+  });
+
   it("accepts CRLF line endings and a byte-order mark", async () => {
     const text = `\uFEFF${role}---\n${role.replace("reader", "writer")}`.replace(/\n/g, "\r\n");
     const { snapshot } = await loadManifests(["crlf.yaml"], { cwd: workspace({ "crlf.yaml": text }) });
