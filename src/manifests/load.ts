@@ -98,6 +98,13 @@ function toInputError(problems: Located[]): InputError {
   return new InputError(message, { file: first.file, line: first.line, column: first.column }, { code: "E_MANIFEST" });
 }
 
+/** How a file is named in messages: relative to the working directory when it is inside it, else as given (absolute). */
+function displayPath(file: string, cwd: string): string {
+  if (file === "-") return "-";
+  const shown = relative(cwd, file);
+  return shown && !shown.startsWith("..") && !isAbsolute(shown) ? shown : file;
+}
+
 /**
  * Loads RBAC objects from files, directories (recursively: .yaml, .yml, .json) and `-` (stdin).
  * Multi-document YAML, JSON and `kind: List` work; other kinds are counted as ignored. Every problem
@@ -121,7 +128,7 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
   };
   const shownFiles: string[] = [];
   for (const file of files) {
-    const shown = file === "-" ? "-" : relative(cwd, file) || file;
+    const shown = displayPath(file, cwd);
     shownFiles.push(shown);
     const text = await readManifest(file, limits, options.stdin, shown);
     const parsed = parseStream(text, shown, limits, collector.locate);
