@@ -8,6 +8,8 @@ import { flattenHeaders, parseJsonBody, readCappedBody } from "./body.js";
 import { Deadline } from "./deadline.js";
 import { createDispatcher, tlsOptionsFor, type TlsOptions } from "./dispatcher.js";
 import { baseHeaders, impersonationHeaders, requestUrl } from "./headers.js";
+import { retrying, type Attempt } from "./retry.js";
+import { redactServerText } from "./server-text.js";
 import { describeTransportError } from "./transport-errors.js";
 import type { KubeClient, RequestOptions, RequestOutcome, TransportFailure, WatchOutcome } from "./types.js";
 import { parseWatchStream, WatchStreamError } from "./watch-stream.js";
@@ -40,7 +42,10 @@ function printableUrl(url: string): string {
  * A `KubeClient` for one resolved connection: one pooled keep-alive undici dispatcher with the
  * connection's TLS settings (or a proxy agent for `proxy-url`), the request timeout on every request
  * (headers and body), a body cap, impersonation headers, credentials fetched per request (token files
- * re-read, exec plugins cached and re-run once after a 401), and no redirect ever followed.
+ * re-read, exec plugins cached and re-run once after a 401), and no redirect ever followed. Every
+ * body and watch event is cleared of the connection's secrets before anyone reads it (servers echo
+ * tokens in Status messages). GETs and `retryable` requests are retried when the server answers
+ * 429/5xx with Retry-After (see `retryDelayMs`), within the request timeout and the caller's signal.
  * Throws `ConnectionConfigError` only for unusable configuration (unreadable CA or key file,
  * auth-provider); everything on the wire is a value.
  */
@@ -78,8 +83,8 @@ export function createKubeClient(connection: Connection, options: KubeClientOpti
     if (!anonymous && target.protocol === "http:" && SENDS_HEADER_CREDENTIALS.has(connection.credentials.kind) && !isLoopbackHost(target.hostname) && !connection.allowInsecureHttp) {
       return fail({ code: "insecure-http-refused", message: `refusing to send credentials over plain HTTP to ${target.host}; use https, or --allow-insecure-http if you accept that risk` }, started, method, url);
     }
-    const auth = anonymous ? ({ ok: true, material: { headers: {} } } as const) : await provider.get();
-    if (!auth.ok) return fail({ code: "credentials", message: auth.message }, started, method, url);
+    const auth = anonymous ? ({ ok: true, material: { headers: {} } } as const) : await provider.get(request.signal);
+    if (!auth.ok) return fail({ code: auth.aborted ? "aborted" : "credentials", message: auth.message }, started, method, url);
     const headers: Record<string, string | string[]> = { ...baseHeaders(request.body !== undefined), ...(anonymous ? {} : impersonationHeaders(connection.impersonate)) };
     for (const [name, value] of Object.entries(auth.material.headers)) headers[name] = value.reveal();
     const timeoutMs = request.timeoutMs ?? connection.requestTimeoutMs;
@@ -115,7 +120,8 @@ export function createKubeClient(connection: Connection, options: KubeClientOpti
       const durationMs = Date.now() - started;
       if (!body.ok) return fail({ code: "body-too-large", message: `the response from ${connection.server} is larger than ${limit} bytes` }, started, method, url) as RequestOutcome;
       log?.(`${method} ${printableUrl(url)} ${data.statusCode} (${durationMs}ms)`);
-      return { ok: true, response: { status: data.statusCode, headers, text: body.text, json: parseJsonBody(headers, body.text), durationMs } };
+      const text = redactServerText(body.text, provider.secrets());
+      return { ok: true, response: { status: data.statusCode, headers, text, json: parseJsonBody(headers, text), durationMs } };
     } catch (error) {
       return fail(failureFor(error, deadline, connection.server, provider.secrets()), started, method, url) as RequestOutcome;
     } finally {
@@ -123,23 +129,34 @@ export function createKubeClient(connection: Connection, options: KubeClientOpti
     }
   };
 
+  const withRetries = <T>(request: RequestOptions, method: string, attempt: (request: RequestOptions) => Promise<Attempt<T>>): Promise<T> =>
+    retrying(request, { method, budgetMs: request.timeoutMs ?? connection.requestTimeoutMs, url: printableUrl(requestUrl(connection.server, request.path, request.query)), ...(log ? { log } : {}) }, attempt);
+
   return {
     async request(request) {
-      const opened = await open(request, false);
-      return opened.ok ? finish(opened, request.method ?? "GET") : opened;
+      const method = request.method ?? "GET";
+      return withRetries(request, method, async (attempt) => {
+        const opened = await open(attempt, false);
+        const outcome = opened.ok ? await finish(opened, method) : opened;
+        return { outcome, response: outcome.ok ? outcome.response : undefined };
+      });
     },
     async watch(request): Promise<WatchOutcome> {
-      const opened = await open(request, true);
-      if (!opened.ok) return opened;
-      if (opened.data.statusCode !== 200) {
-        const outcome = await finish(opened, "WATCH");
-        return outcome.ok ? { ok: true, status: outcome.response.status, response: outcome.response } : outcome;
-      }
-      opened.deadline.stopTimer();
-      log?.(`WATCH ${printableUrl(opened.url)} ${opened.data.statusCode} (${Date.now() - opened.started}ms to first byte)`);
-      return { ok: true, status: 200, events: watchEvents(opened, limit, connection.server, provider.secrets) };
+      // Only the start of a watch is retried (a 429 before any event), never the stream.
+      return withRetries(request, "GET", async (attempt): Promise<Attempt<WatchOutcome>> => {
+        const opened = await open(attempt, true);
+        if (!opened.ok) return { outcome: opened };
+        if (opened.data.statusCode !== 200) {
+          const outcome = await finish(opened, "WATCH");
+          return outcome.ok ? { outcome: { ok: true, status: outcome.response.status, response: outcome.response }, response: outcome.response } : { outcome };
+        }
+        opened.deadline.stopTimer();
+        log?.(`WATCH ${printableUrl(opened.url)} ${opened.data.statusCode} (${Date.now() - opened.started}ms to first byte)`);
+        return { outcome: { ok: true, status: 200, events: watchEvents(opened, limit, connection.server, provider.secrets) } };
+      });
     },
     async close() {
+      provider.dispose?.();
       await Promise.all([base.close(), pluginCertificate?.dispatcher.close()]);
     },
   };
@@ -158,7 +175,7 @@ function failureFor(error: unknown, deadline: Deadline, server: string, secrets:
 async function* watchEvents(opened: Extract<Opened, { ok: true }>, limit: number, server: string, secrets: () => Secret[]) {
   const { data, deadline } = opened;
   try {
-    yield* parseWatchStream(data.body, limit);
+    yield* parseWatchStream(data.body, limit, (text) => redactServerText(text, secrets()));
   } catch (error) {
     if (error instanceof WatchStreamError) throw error;
     if (deadline.firedBy === "aborted") return;

@@ -49,6 +49,7 @@ export function describeTransportError(error: unknown, target: string, secrets: 
   if (has("UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT", "UND_ERR_HEADERS_TIMEOUT")) return { code: "timeout", message: `${target} did not answer in time` };
   if (has("UND_ERR_BODY_TIMEOUT")) return { code: "body-timeout", message: `${target} started answering but the body did not finish in time` };
   if (has("ECONNRESET", "UND_ERR_SOCKET", "EPIPE", "UND_ERR_CLOSED", "ECONNABORTED")) return { code: "reset", message: `the connection to ${target} was closed before the response was complete` };
+  if (has("UND_ERR_HEADERS_OVERFLOW")) return { code: "other", message: `${target} answered with response headers larger than saprobe accepts; a proxy or load balancer in front of the API server may be misbehaving` };
   if (has("EHOSTUNREACH", "ENETUNREACH")) return { code: "connection-refused", message: `${target} is unreachable from here (no route to host)` };
   const raw = chain[0]?.message ?? String(error);
   return { code: "other", message: `the request to ${target} failed: ${redactText(raw, secrets)}` };

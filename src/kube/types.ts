@@ -57,6 +57,11 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** The overall deadline or a caller's cancel. */
   signal?: AbortSignal;
+  /**
+   * The request changes nothing on the server (a SelfSubjectReview or access review), so a POST may
+   * be repeated when the server asks for it (429/5xx with Retry-After), like a GET.
+   */
+  retryable?: boolean;
 }
 
 /** One event from a watch stream. */

@@ -31,9 +31,14 @@ function toEvent(text: string): WatchEvent {
  * Splits a stream of concatenated JSON objects (what the API server sends for a watch; newlines
  * between them are optional) into watch events. Scans braces outside strings, so an object may span
  * chunks and lines. Anything that is not an object, or an event larger than `maxEventBytes`, ends
- * the stream with a `WatchStreamError`; nothing is skipped silently.
+ * the stream with a `WatchStreamError`; nothing is skipped silently. `redact` cleans each event's text
+ * before it is parsed (the client removes the connection's secrets there).
  */
-export async function* parseWatchStream(chunks: AsyncIterable<Uint8Array | string>, maxEventBytes: number): AsyncGenerator<WatchEvent> {
+export async function* parseWatchStream(
+  chunks: AsyncIterable<Uint8Array | string>,
+  maxEventBytes: number,
+  redact: (text: string) => string = (text) => text,
+): AsyncGenerator<WatchEvent> {
   const decoder = new TextDecoder("utf-8", { fatal: false });
   let buffer = "";
   let start = -1;
@@ -64,7 +69,7 @@ export async function* parseWatchStream(chunks: AsyncIterable<Uint8Array | strin
       if (depth === 0) {
         const text = buffer.slice(start, scanned + 1);
         start = -1;
-        yield toEvent(text);
+        yield toEvent(redact(text));
       }
     }
     if (start < 0) {

@@ -43,7 +43,7 @@ export const accessReviewProbe: Probe = async (client, connection, check, contex
       const namespace = "path" in question ? "" : (question.namespace ?? defaultNamespace);
       const label = describe(question, namespace);
       const body = { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: spec(question, namespace) };
-      const outcome = await client.request({ method: "POST", path: SELF_SUBJECT_ACCESS_REVIEW_PATH, body, signal: context.signal, timeoutMs: context.timeoutMs });
+      const outcome = await client.request({ method: "POST", path: SELF_SUBJECT_ACCESS_REVIEW_PATH, body, retryable: true, signal: context.signal, timeoutMs: context.timeoutMs });
       if (!outcome.ok || outcome.response.status !== 201) {
         const status = outcome.ok ? statusOf(outcome.response.json) : undefined;
         return { question: label, error: status?.message ?? observeOutcome(outcome, "SelfSubjectAccessReview").message };

@@ -35,6 +35,7 @@ export async function lookupIdentity(
     method: "POST",
     path: SELF_SUBJECT_REVIEW_PATH,
     body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+    retryable: true,
     signal: options.signal,
     timeoutMs: options.timeoutMs,
   });

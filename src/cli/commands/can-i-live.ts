@@ -26,7 +26,7 @@ export function reviewSpec(attrs: RequestAttributes): Record<string, unknown> {
 }
 
 async function post(client: KubeClient, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const outcome = await client.request({ method: "POST", path, body });
+  const outcome = await client.request({ method: "POST", path, body, retryable: true });
   if (!outcome.ok) throw new CouldNotRunError(`E_${outcome.failure.code.toUpperCase().replace(/-/g, "_")}`, `could not ask the API server: ${outcome.failure.message}`);
   const { status, json, text } = outcome.response;
   if (status === 401) throw new CouldNotRunError("E_UNAUTHORIZED", "the API server did not accept the credentials (401 Unauthorized)");

@@ -8,13 +8,16 @@ export interface AuthMaterial {
   clientCertificate?: { cert: string; key: Secret; generation: number };
 }
 
-/** Credentials for the next request, or why there are none. */
-export type AuthResult = { ok: true; material: AuthMaterial } | { ok: false; message: string };
+/**
+ * Credentials for the next request, or why there are none. `aborted`: the caller's signal fired
+ * (the run's deadline) before the credentials were ready.
+ */
+export type AuthResult = { ok: true; material: AuthMaterial } | { ok: false; message: string; aborted?: true };
 
 /** Produces fresh credentials per request (token files rotate, exec credentials expire). */
 export interface CredentialProvider {
-  /** Credentials for the next request. Never throws. */
-  get(): Promise<AuthResult>;
+  /** Credentials for the next request; `signal` stops the wait (and an exec plugin nobody waits for). Never throws. */
+  get(signal?: AbortSignal): Promise<AuthResult>;
   /**
    * Called after a 401. Returns true when asking again may give different credentials (an exec
    * plugin is re-run once per credential generation, as client-go does); the caller then retries once.
@@ -22,6 +25,8 @@ export interface CredentialProvider {
   refreshAfterUnauthorized(): boolean;
   /** Every secret value seen so far, so foreign error messages can be redacted. */
   secrets(): Secret[];
+  /** Stops whatever the provider still runs (an exec plugin); called when the client closes. */
+  dispose?(): void;
 }
 
 /** A provider for connections without header credentials (none, client certificate). */
