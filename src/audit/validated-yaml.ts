@@ -1,7 +1,9 @@
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { readTextFile } from "../input/read-text-file.js";
+import { describeParseError, toJsWithinLimits } from "../input/yaml-limits.js";
 import { InputError } from "../model/errors.js";
 
 /*
@@ -63,25 +65,27 @@ function nodeAt(root: Node | null | undefined, instancePath: string): Node | und
 export function readValidatedYaml(file: string, schemaDir: string, schemaFile: string, problems: Problem[]): unknown {
   let text: string;
   try {
-    if (statSync(file).size > MAX_FILE_BYTES) {
-      problems.push({ file, message: `larger than ${MAX_FILE_BYTES} bytes` });
-      return undefined;
-    }
-    text = readFileSync(file, "utf8");
-  } catch {
-    problems.push({ file, message: "cannot be read" });
+    text = readTextFile(file, { what: "audit file", maxBytes: MAX_FILE_BYTES });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    problems.push({ file, line: error.line, column: error.column, message: error.message });
     return undefined;
   }
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (document.errors.length > 0) {
     for (const error of document.errors) {
-      const position = error.linePos?.[0];
-      problems.push({ file, line: position?.line, column: position?.col, message: error.message.split("\n")[0] ?? "invalid YAML" });
+      const { line, col } = lines.linePos(error.pos[0]);
+      problems.push({ file, line, column: col, message: describeParseError(error) });
     }
     return undefined;
   }
-  const data: unknown = document.toJS({ maxAliasCount: 100 });
+  const converted = toJsWithinLimits(document, lines);
+  if ("problem" in converted) {
+    problems.push({ file, ...converted.problem });
+    return undefined;
+  }
+  const data = converted.value;
   const validate = validatorFor(schemaDir, schemaFile);
   if (validate(data)) return data;
   const seen = new Set<string>();

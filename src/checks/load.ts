@@ -1,6 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { LineCounter, parseDocument } from "yaml";
+import { readTextFile } from "../input/read-text-file.js";
+import { describeParseError, toJsWithinLimits } from "../input/yaml-limits.js";
 import { InputError } from "../model/errors.js";
 import { locate, locateItem } from "./locate.js";
 import type { CheckDefinition, CheckProblem } from "./types.js";
@@ -43,6 +44,9 @@ function valueAt(data: unknown, instancePath: string): unknown {
   return value;
 }
 
+/** Check files hold tens of checks (the default suite is 3 KiB); 4 MiB is about 13,000 checks and still parses in about a second. */
+export const MAX_CHECK_FILE_BYTES = 4 * 1024 * 1024;
+
 /** How much to trust a check file. */
 export interface ParseOptions {
   /**
@@ -62,11 +66,13 @@ export async function parseCheckFile(text: string, file: string, options: ParseO
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems: CheckProblem[] = document.errors.map((error) => {
     const position = lines.linePos(error.pos[0]);
-    return { file, line: position.line, column: position.col, message: error.message.split("\n")[0] ?? error.message };
+    return { file, line: position.line, column: position.col, message: describeParseError(error) };
   });
   if (problems.length > 0) return { checks: [], problems };
 
-  const data: unknown = document.toJS();
+  const converted = toJsWithinLimits(document, lines);
+  if ("problem" in converted) return { checks: [], problems: [{ file, ...converted.problem }] };
+  const data = converted.value;
   const validate = options.trusted ? undefined : await checkFileValidator();
   if (validate && !validate(data)) {
     for (const error of validate.errors ?? []) {
@@ -95,16 +101,12 @@ export async function parseCheckFile(text: string, file: string, options: ParseO
   return problems.length > 0 ? { checks: [], problems } : { checks: Object.freeze(checks), problems };
 }
 
-/** Reads and validates a check file; throws a `CheckFileError` listing every problem. */
+/**
+ * Reads and validates a check file; throws a `CheckFileError` listing every problem, or an
+ * `InputError` for a file that is missing, too large or not text (see `readTextFile`).
+ */
 export async function loadCheckFile(file: string, options: ParseOptions = {}): Promise<readonly CheckDefinition[]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory; give the check files themselves" : (error as Error).message;
-    throw new InputError(`cannot read check file: ${reason}`, { file });
-  }
+  const text = readTextFile(file, { what: "check file", maxBytes: MAX_CHECK_FILE_BYTES, directoryHint: "give the check files themselves" });
   const parsed = await parseCheckFile(text, file, options);
   if (parsed.problems.length > 0) throw new CheckFileError(parsed.problems);
   return parsed.checks;

@@ -19,6 +19,8 @@ export interface Selection {
   namespace: string;
   namespaceSource: string;
   explain: string[];
+  /** What the sources accepted but a user should know (e.g. duplicate keys in a kubeconfig). */
+  warnings?: string[];
   serviceAccountDir?: string;
 }
 
@@ -62,7 +64,7 @@ export function assembleConnection(selection: Selection, input: ResolveInput): C
   }
   const chosen = credentialsForUser(user, cluster.execExtension);
   explain.push(...chosen.explain);
-  const warnings = [...chosen.warnings];
+  const warnings = [...(selection.warnings ?? []), ...chosen.warnings];
   const hasClientCert = chosen.credentials.kind === "client-certificate";
   const server = normalizeServerUrl(cluster.server, Boolean(cluster.certificateAuthority || cluster.certificateAuthorityData || hasClientCert || cluster.insecureSkipTlsVerify));
   const url = new URL(server);

@@ -1,6 +1,8 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { extname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Readable } from "node:stream";
+import { decodeText } from "../input/decode-text.js";
+import { readTextFile } from "../input/read-text-file.js";
 import { InputError } from "../model/errors.js";
 import type { RbacSnapshot } from "../rbac/types.js";
 import { apiServerRefusals } from "./api-rules.js";
@@ -65,7 +67,7 @@ async function readStdin(stdin: Readable | undefined, maxBytes: number): Promise
     if (size > maxBytes) throw new InputError(`standard input is larger than the ${maxBytes}-byte limit (raise it with --max-file-bytes)`, { file: "-" });
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return decodeText(Buffer.concat(chunks), "-");
 }
 
 async function readManifest(file: string, limits: LoadLimits, stdin: Readable | undefined, shown: string): Promise<string> {
@@ -74,7 +76,8 @@ async function readManifest(file: string, limits: LoadLimits, stdin: Readable | 
   if (info.size > limits.maxFileBytes) {
     throw new InputError(`file is ${info.size} bytes, larger than the ${limits.maxFileBytes}-byte limit (raise it with --max-file-bytes)`, { file: shown });
   }
-  return readFile(file, "utf8");
+  // Strict decoding (no silent U+FFFD), and a bounded read for what stat cannot size (a FIFO).
+  return readTextFile(file, { what: "manifest", maxBytes: limits.maxFileBytes, shown, tooLarge: (_, max) => `file is larger than the ${max}-byte limit (raise it with --max-file-bytes)` });
 }
 
 function refusals(snapshot: RbacSnapshot): string[] {

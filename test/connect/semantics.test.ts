@@ -145,7 +145,7 @@ describe("loading and selection", () => {
     const bomb = writeAt(root, "bomb", ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [${Array(10).fill(`*${String.fromCharCode(97 + index)}`).join(", ")}]`)].join("\n"));
     await expect(resolveConnection({ overrides: {}, kubeconfig: bomb, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toMatchObject({ file: bomb });
     const big = writeAt(root, "big", `# ${"x".repeat(17 * 1024 * 1024)}\n`);
-    await expect(resolveConnection({ overrides: {}, kubeconfig: big, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toThrow(/larger than 16777216 bytes is refused/);
+    await expect(resolveConnection({ overrides: {}, kubeconfig: big, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toThrow(/is 17.0 MiB, larger than the limit \(16 MiB\) for kubeconfigs/);
   });
 
   it("rejects duplicate names within one file", async () => {

@@ -1,11 +1,15 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { delimiter, join, resolve } from "node:path";
-import { ConnectionConfigError, InputError } from "../../model/errors.js";
+import { readTextFile } from "../../input/read-text-file.js";
+import { ConnectionConfigError } from "../../model/errors.js";
 import { emptyKubeconfigSet, type KubeconfigSet } from "./model.js";
 import { parseKubeconfig } from "./parse.js";
 
-/** Kubeconfigs are small; anything bigger is a mistake or an attack. */
-const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
+/**
+ * Kubeconfigs are small; anything bigger is a mistake or an attack. kubectl has no limit; 16 MiB
+ * (as for manifests) holds thousands of clusters with embedded certificates and parses in under a second.
+ */
+export const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
 
 /** Which kubeconfig files to read, and why (client-go's loading rules). */
 export interface KubeconfigCandidates {
@@ -22,6 +26,8 @@ export interface LoadedKubeconfig {
   /** Files that existed and were read, in merge order. */
   files: string[];
   explain: string[];
+  /** `file:line:column: ...` for what kubectl accepts silently (duplicate keys); they reach the connection's warnings. */
+  warnings: string[];
 }
 
 /**
@@ -45,20 +51,15 @@ export function kubeconfigCandidates(options: { explicit?: string; env: Record<s
 }
 
 async function readIfPresent(path: string, mustExist: boolean): Promise<string | undefined> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
+  const exists = await stat(path).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
     if (mustExist) throw new ConnectionConfigError(`the kubeconfig given with --kubeconfig does not exist: ${path}`);
     return undefined;
   }
-  if (info.isDirectory()) throw new InputError("is a directory, not a kubeconfig file", { file: path });
-  if (info.size > MAX_KUBECONFIG_BYTES) throw new InputError(`is ${info.size} bytes; a kubeconfig larger than ${MAX_KUBECONFIG_BYTES} bytes is refused`, { file: path });
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    throw new InputError(`cannot read kubeconfig: ${(error as NodeJS.ErrnoException).code ?? "read error"}`, { file: path });
-  }
+  return readTextFile(path, { what: "kubeconfig", maxBytes: MAX_KUBECONFIG_BYTES, directoryHint: "not a kubeconfig file" });
 }
 
 /**
@@ -85,15 +86,18 @@ export async function loadKubeconfigs(candidates: KubeconfigCandidates): Promise
   const sets: KubeconfigSet[] = [];
   const files: string[] = [];
   const explain = [...candidates.explain];
+  const warnings: string[] = [];
   for (const path of candidates.paths) {
     const text = await readIfPresent(path, candidates.from === "--kubeconfig");
     if (text === undefined) {
       explain.push(`${path}: does not exist, skipped`);
       continue;
     }
-    sets.push(parseKubeconfig(path, text));
+    const parsed = parseKubeconfig(path, text);
+    sets.push(parsed.set);
+    warnings.push(...parsed.warnings);
     files.push(path);
     explain.push(`${path}: read`);
   }
-  return { set: mergeKubeconfigs(sets), files, explain };
+  return { set: mergeKubeconfigs(sets), files, explain, warnings };
 }

@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
+import { describeParseError, toJsWithinLimits } from "../../input/yaml-limits.js";
 import { InputError } from "../../model/errors.js";
 import { Secret } from "../../model/secret.js";
 import { FieldReader, isPlainObject, resolveAgainst } from "./fields.js";
@@ -14,20 +15,31 @@ import {
 
 const EXEC_EXTENSION = "client.authentication.k8s.io/exec";
 
-function parseYaml(file: string, text: string): unknown {
+/** At most this many duplicate-key warnings per file; the rest are counted. */
+const MAX_DUPLICATE_WARNINGS = 5;
+
+function duplicateWarnings(file: string, duplicates: readonly { line: number; column: number; message: string }[]): string[] {
+  const shown = duplicates.slice(0, MAX_DUPLICATE_WARNINGS).map((item) => `${file}:${item.line}:${item.column}: ${item.message}: the last value is used, as kubectl does`);
+  const more = duplicates.length - shown.length;
+  return more > 0 ? [...shown, `${file}: ${more} more duplicate key(s)`] : shown;
+}
+
+function parseYaml(file: string, text: string): { root: unknown; warnings: string[] } {
   // kubectl reads kubeconfigs as YAML 1.1 (go-yaml v2): `name: y` is a boolean there, not a string.
-  const document = parseDocument(text, { uniqueKeys: false, version: "1.1" });
+  // It also takes the last of duplicate keys without a word; saprobe takes the same value but warns.
+  const lines = new LineCounter();
+  const document = parseDocument(text, { uniqueKeys: false, version: "1.1", lineCounter: lines, prettyErrors: false });
   const problem = document.errors[0];
   if (problem) {
-    const position = problem.linePos?.[0];
-    throw new InputError(`not valid YAML: ${problem.message.split("\n")[0]}`, { file, line: position?.line, column: position?.col });
+    const position = lines.linePos(problem.pos[0]);
+    throw new InputError(`not valid YAML: ${describeParseError(problem)}`, { file, line: position.line, column: position.col });
   }
-  try {
-    return document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    // The yaml library refuses alias bombs here ("Excessive alias count").
-    throw new InputError(`not a usable kubeconfig: ${(error as Error).message.split("\n")[0]}`, { file });
+  const converted = toJsWithinLimits(document, lines);
+  if ("problem" in converted) {
+    const { line, column, message } = converted.problem;
+    throw new InputError(`not a usable kubeconfig: ${message}`, { file, line, column });
   }
+  return { root: converted.value, warnings: duplicateWarnings(file, converted.duplicateKeys) };
 }
 
 /** Turns `[{name, <field>: {...}}]` into named bodies; duplicate names in one file are an error (client-go). */
@@ -123,14 +135,21 @@ function parseContext(name: string, origin: string, reader: FieldReader): Kubeco
   return { name, origin, cluster: reader.string("cluster"), user: reader.string("user"), namespace: reader.string("namespace") };
 }
 
+/** One parsed kubeconfig file. */
+export interface ParsedKubeconfig {
+  set: KubeconfigSet;
+  /** `file:line:column: ...` for what kubectl accepts silently but a user should know (duplicate keys). */
+  warnings: string[];
+}
+
 /**
  * Parses one kubeconfig file (YAML or JSON). `file` must be absolute: it becomes every entry's origin
  * and the base of its relative paths. An empty file is an empty config, as in client-go.
  */
-export function parseKubeconfig(file: string, text: string): KubeconfigSet {
+export function parseKubeconfig(file: string, text: string): ParsedKubeconfig {
   const set = emptyKubeconfigSet();
-  const root = parseYaml(file, text);
-  if (root === null || root === undefined) return set;
+  const { root, warnings } = parseYaml(file, text);
+  if (root === null || root === undefined) return { set, warnings };
   if (!isPlainObject(root)) throw new InputError("a kubeconfig must be a mapping with clusters, users and contexts", { file });
   for (const [name, reader] of namedEntries(file, root, "clusters", "cluster")) set.clusters.set(name, parseCluster(name, file, reader));
   for (const [name, reader] of namedEntries(file, root, "users", "user")) set.users.set(name, parseUser(file, name, file, reader));
@@ -140,5 +159,5 @@ export function parseKubeconfig(file: string, text: string): KubeconfigSet {
     set.currentContext = current;
     set.currentContextOrigin = file;
   }
-  return set;
+  return { set, warnings };
 }

@@ -63,5 +63,6 @@ export function selectFromKubeconfig(loaded: LoadedKubeconfig, overrides: Connec
     namespace,
     namespaceSource,
     explain,
+    warnings: [...loaded.warnings],
   };
 }

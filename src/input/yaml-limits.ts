@@ -1,0 +1,106 @@
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLError } from "yaml";
+
+/*
+ * Guards for files read with the `yaml` package's document API (check files, kubeconfigs, audit
+ * rule files): hostile nesting and alias bombs become located problems instead of a stack overflow
+ * or an "Excessive alias count" exception, and duplicate keys are found where a reader must accept
+ * them (kubeconfigs, like kubectl) but should still say so.
+ */
+
+/** How deep and how aliased a document may be. */
+export interface YamlLimits {
+  /** Deepest nesting of collections. */
+  maxDepth: number;
+  /** The `yaml` package's `maxAliasCount` (alias expansions per alias). */
+  maxAliasCount: number;
+}
+
+/** The limits the file loaders use: the same as for manifests (src/manifests/limits.ts). */
+export const YAML_LIMITS: YamlLimits = { maxDepth: 64, maxAliasCount: 100 };
+
+/** A located problem in one document (1-based line and column). */
+export interface YamlProblem {
+  line: number;
+  column: number;
+  message: string;
+}
+
+function at(lines: LineCounter, offset: number, message: string): YamlProblem {
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col, message };
+}
+
+/** The first line of a parse error, in words; the parser's own stack overflow is reported as too deep nesting. */
+export function describeParseError(error: YAMLError, limits: YamlLimits = YAML_LIMITS): string {
+  if (error.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(error.message)) return `nested deeper than ${limits.maxDepth} levels`;
+  return error.message.split("\n")[0] ?? error.message;
+}
+
+/** What one walk over a parsed document found. */
+export interface DocumentInspection {
+  /** Set when a collection is nested deeper than `maxDepth`. */
+  tooDeep?: YamlProblem;
+  /** Every repeated key of a mapping (scalar keys only), at the repetition. */
+  duplicateKeys: YamlProblem[];
+  /** The first alias (`*name`), where an alias bomb is reported. */
+  firstAlias?: number;
+}
+
+/**
+ * Walks the document's nodes once, iteratively (no recursion to overflow), without following
+ * aliases: reports nesting beyond `maxDepth` and every duplicate key.
+ */
+export function inspectDocument(document: Document, lines: LineCounter, limits: YamlLimits = YAML_LIMITS): DocumentInspection {
+  const duplicateKeys: YamlProblem[] = [];
+  let firstAlias: number | undefined;
+  const pending: { node: unknown; depth: number }[] = [{ node: document.contents, depth: 0 }];
+  while (pending.length > 0) {
+    const { node, depth } = pending.pop() as { node: unknown; depth: number };
+    if (isAlias(node)) {
+      const offset = node.range?.[0];
+      if (offset !== undefined && (firstAlias === undefined || offset < firstAlias)) firstAlias = offset;
+      continue;
+    }
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= limits.maxDepth) {
+      return { tooDeep: at(lines, (node as Node).range?.[0] ?? 0, `nested deeper than ${limits.maxDepth} levels`), duplicateKeys, firstAlias };
+    }
+    if (isSeq(node)) {
+      for (const item of node.items) pending.push({ node: item, depth: depth + 1 });
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (isScalar(pair.key)) {
+        const key = String(pair.key.value);
+        if (seen.has(key)) duplicateKeys.push(at(lines, pair.key.range?.[0] ?? 0, `duplicate key ${JSON.stringify(key)}`));
+        seen.add(key);
+      }
+      pending.push({ node: pair.key, depth: depth + 1 }, { node: pair.value, depth: depth + 1 });
+    }
+  }
+  duplicateKeys.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { duplicateKeys, firstAlias };
+}
+
+/**
+ * `document.toJS()` within the limits: the value (and the duplicate keys, for readers that accept
+ * them), or a located problem (nesting too deep, or an alias bomb at the first alias) instead of a
+ * stack overflow or an exception.
+ */
+export function toJsWithinLimits(
+  document: Document,
+  lines: LineCounter,
+  limits: YamlLimits = YAML_LIMITS,
+): { value: unknown; duplicateKeys: YamlProblem[] } | { problem: YamlProblem } {
+  const inspection = inspectDocument(document, lines, limits);
+  if (inspection.tooDeep) return { problem: inspection.tooDeep };
+  try {
+    return { value: document.toJS({ maxAliasCount: limits.maxAliasCount }), duplicateKeys: inspection.duplicateKeys };
+  } catch (error) {
+    // The yaml package refuses alias bombs here ("Excessive alias count") without saying where.
+    const text = error instanceof Error ? error.message : String(error);
+    const message = /alias/i.test(text) ? `YAML aliases expand to too much data (more than ${limits.maxAliasCount} alias uses; an alias bomb?)` : `cannot be read: ${text.split("\n")[0]}`;
+    return { problem: at(lines, /alias/i.test(text) ? (inspection.firstAlias ?? 0) : 0, message) };
+  }
+}
