@@ -83,12 +83,17 @@ export function createKubeClient(connection: Connection, options: KubeClientOpti
     if (!anonymous && target.protocol === "http:" && SENDS_HEADER_CREDENTIALS.has(connection.credentials.kind) && !isLoopbackHost(target.hostname) && !connection.allowInsecureHttp) {
       return fail({ code: "insecure-http-refused", message: `refusing to send credentials over plain HTTP to ${target.host}; use https, or --allow-insecure-http if you accept that risk` }, started, method, url);
     }
-    const auth = anonymous ? ({ ok: true, material: { headers: {} } } as const) : await provider.get(request.signal);
-    if (!auth.ok) return fail({ code: auth.aborted ? "aborted" : "credentials", message: auth.message }, started, method, url);
+    const timeoutMs = request.timeoutMs ?? connection.requestTimeoutMs;
+    // The request timeout covers getting the credentials too (an exec plugin that hangs).
+    const deadline = new Deadline(timeoutMs, request.signal);
+    const auth = anonymous ? ({ ok: true, material: { headers: {} } } as const) : await provider.get(deadline.signal);
+    if (!auth.ok) {
+      deadline.dispose();
+      const code = !auth.aborted ? "credentials" : deadline.firedBy === "timeout" ? "timeout" : "aborted";
+      return fail({ code, message: auth.message }, started, method, url);
+    }
     const headers: Record<string, string | string[]> = { ...baseHeaders(request.body !== undefined), ...(anonymous ? {} : impersonationHeaders(connection.impersonate)) };
     for (const [name, value] of Object.entries(auth.material.headers)) headers[name] = value.reveal();
-    const timeoutMs = request.timeoutMs ?? connection.requestTimeoutMs;
-    const deadline = new Deadline(timeoutMs, request.signal);
     let data: Dispatcher.ResponseData;
     try {
       data = await undiciRequest(url, {
