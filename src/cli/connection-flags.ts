@@ -1,5 +1,4 @@
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SERVICE_ACCOUNT_DIR, type ConnectionOverrides, type ResolveInput } from "../connect/input.js";
-import { resolveConnection } from "../connect/resolve.js";
 import type { Connection } from "../connect/types.js";
 import { Secret } from "../model/secret.js";
 import { flag, type FlagSpec, type ParsedArgs } from "./args.js";
@@ -74,5 +73,7 @@ export function resolveInputFromArgs(args: ParsedArgs, io: Pick<CommandIo, "env"
  * and sends no request; throws `ConnectionConfigError`/`UsageError` (exit 2) when nothing is usable.
  */
 export async function connectionFromArgs(args: ParsedArgs, io: CommandIo): Promise<Connection> {
+  // Loaded here, not at the top: every command's flags come from this module, even for --help.
+  const { resolveConnection } = await import("../connect/resolve.js");
   return resolveConnection(resolveInputFromArgs(args, io));
 }

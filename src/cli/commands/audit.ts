@@ -1,97 +1,11 @@
-import { loadAllowlist, applyAllowlist } from "../../audit/allowlist.js";
-import { customizeCatalogue, loadAuditConfig, parseSeverityOverrides, type AuditCustomization } from "../../audit/audit-config.js";
-import { BUILTIN_RULES_DIR, loadCatalogue } from "../../audit/catalogue.js";
-import { auditSnapshot } from "../../audit/engine.js";
-import { scanKubeconfig } from "../../audit/kubeconfig-scan.js";
-import { auditLive } from "../../audit/live-audit.js";
-import type { MastersEvidence } from "../../audit/masters-findings.js";
-import type { Catalogue } from "../../audit/rule-types.js";
-import { parseSeverity } from "../../audit/severity.js";
-import { createKubeClient } from "../../kube/client.js";
-import { loadManifests } from "../../manifests/index.js";
-import { UsageError } from "../../model/errors.js";
-import { SEVERITIES, type ErrorValue, type Finding, type Target } from "../../model/report.js";
-import { withBootstrapPolicy } from "../../rbac/bootstrap.js";
-import type { UserInfo } from "../../rbac/types.js";
-import { parseServiceAccountUsername, userInfoFor } from "../../rbac/users.js";
-import { buildReport, DEFAULT_FAIL_ON } from "../../report/build.js";
-import { emitReport, outputFlags } from "../../report/output-flags.js";
-import { targetOf } from "../../run/target.js";
-import { flag, type ParsedArgs } from "../args.js";
-import type { Command, CommandIo } from "../command.js";
-import { connectionFlags, connectionFromArgs } from "../connection-flags.js";
+import { SEVERITIES } from "../../model/report.js";
+import { DEFAULT_FAIL_ON } from "../../report/build.js";
+import { outputFlags } from "../../report/output-flags.js";
+import type { Command } from "../command.js";
+import { connectionFlags } from "../connection-flags.js";
 
-const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
-
-function customizationFrom(args: ParsedArgs): AuditCustomization {
-  const configFile = flag.string(args, "config");
-  const fromFile: AuditCustomization = configFile ? loadAuditConfig(configFile) : { ruleDirs: [], disable: [], severity: {} };
-  const allowlist = flag.string(args, "allowlist") ?? fromFile.allowlist;
-  const customization: AuditCustomization = {
-    ruleDirs: [...fromFile.ruleDirs, ...flag.list(args, "rules")],
-    disable: [...fromFile.disable, ...flag.list(args, "disable")],
-    severity: { ...fromFile.severity, ...parseSeverityOverrides(flag.list(args, "severity")) },
-  };
-  if (allowlist) customization.allowlist = allowlist;
-  const failOn = args.given.has("fail-on") ? parseSeverity(flag.string(args, "fail-on") ?? "") : fromFile.failOn;
-  if (failOn) customization.failOn = failOn;
-  return customization;
-}
-
-function subjectFrom(args: ParsedArgs): UserInfo | undefined {
-  const subject = flag.string(args, "subject");
-  if (subject === undefined) return undefined;
-  if (subject.startsWith("system:serviceaccount:") && !parseServiceAccountUsername(subject)) {
-    throw new UsageError(`invalid --subject "${subject}": a ServiceAccount is system:serviceaccount:NAMESPACE:NAME`);
-  }
-  if (subject.trim() === "") throw new UsageError("--subject needs a user name, e.g. system:serviceaccount:NS:NAME");
-  return userInfoFor(subject);
-}
-
-/** What both modes need: the tailored catalogue, the `--subject` identity, system:masters evidence. */
-interface AuditSetup {
-  catalogue: Catalogue;
-  subject: UserInfo | undefined;
-  mastersEvidence: MastersEvidence[];
-}
-
-async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], setup: AuditSetup): Promise<Gathered> {
-  const loaded = await loadManifests(paths, { stdin: io.stdin, cwd: io.cwd, maxFileBytes: flag.number(args, "max-file-bytes") ?? DEFAULT_MAX_FILE_BYTES });
-  const snapshot = flag.boolean(args, "with-defaults") ? withBootstrapPolicy(loaded.snapshot) : loaded.snapshot;
-  const { catalogue, subject, mastersEvidence } = setup;
-  const findings = auditSnapshot(snapshot, catalogue, { mode: "offline", mastersEvidence, ...(subject ? { subject } : {}) });
-  // What the apiserver would refuse (evaluated as written all the same), then what offline cannot see.
-  const warnings = [...loaded.warnings];
-  if (catalogue.rules.some((rule) => rule.match.kind === "unused-serviceaccount")) {
-    warnings.push("unused-serviceaccount needs the cluster's pods and is only evaluated by live audits.");
-  }
-  return { findings, warnings, errors: [], target: { source: "manifests", explain: loaded.files.map((file) => `read ${file}`) } };
-}
-
-async function auditCluster(args: ParsedArgs, io: CommandIo, setup: AuditSetup): Promise<Gathered> {
-  const connection = await connectionFromArgs(args, io);
-  const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
-  const client = createKubeClient(connection, log ? { log } : {});
-  try {
-    const outcome = await auditLive(client, {
-      connection,
-      catalogue: setup.catalogue,
-      mastersEvidence: setup.mastersEvidence,
-      skipConfirmation: flag.boolean(args, "no-confirm"),
-      ...(setup.subject ? { subject: setup.subject } : {}),
-    });
-    return { findings: outcome.findings, warnings: [...connection.warnings, ...outcome.warnings], errors: outcome.errors, target: targetOf(connection, outcome.identity, []) };
-  } finally {
-    await client.close();
-  }
-}
-
-interface Gathered {
-  findings: Finding[];
-  warnings: string[];
-  errors: ErrorValue[];
-  target: Target;
-}
+/** The largest manifest file `saprobe audit` reads by default. */
+export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 /** `saprobe audit`: every path to cluster-admin and the known escalation permissions, live or from manifests. */
 export const auditCommand: Command = {
@@ -125,31 +39,7 @@ export const auditCommand: Command = {
     { name: "max-file-bytes", type: "integer", description: "largest manifest file accepted", default: DEFAULT_MAX_FILE_BYTES },
   ],
   async run(args, io) {
-    const startedAt = new Date();
-    const customization = customizationFrom(args);
-    const setup: AuditSetup = {
-      catalogue: customizeCatalogue(loadCatalogue([BUILTIN_RULES_DIR, ...customization.ruleDirs]), customization),
-      subject: subjectFrom(args),
-      mastersEvidence: flag.list(args, "kubeconfig-scan").flatMap((file) => scanKubeconfig(file)),
-    };
-    const allowlist = customization.allowlist ? loadAllowlist(customization.allowlist) : [];
-    // `--manifests a.yaml b/ c.yaml`: paths after the first are positionals, and belong to it.
-    if (args.positionals.length > 0 && !args.given.has("manifests")) {
-      throw new UsageError(`unexpected argument "${args.positionals[0]}": to audit manifests, use --manifests PATH...`);
-    }
-    const manifests = [...flag.list(args, "manifests"), ...args.positionals];
-    const gathered = manifests.length > 0 ? await auditManifests(args, io, manifests, setup) : await auditCluster(args, io, setup);
-    const allowed = applyAllowlist(gathered.findings, allowlist, new Date());
-    const report = buildReport({
-      command: "audit",
-      startedAt,
-      finishedAt: new Date(),
-      target: gathered.target,
-      findings: allowed.findings,
-      errors: gathered.errors,
-      warnings: [...gathered.warnings, ...allowed.warnings],
-      failOn: customization.failOn ?? DEFAULT_FAIL_ON,
-    });
-    return emitReport(report, args, io);
+    const { runAudit } = await import("./audit-action.js");
+    return runAudit(args, io);
   },
 };

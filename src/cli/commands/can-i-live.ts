@@ -1,4 +1,5 @@
 import { createKubeClient } from "../../kube/client.js";
+import { isUnexpectedNonJson, notJsonSentence } from "../../kube/server-text.js";
 import type { KubeClient } from "../../kube/types.js";
 import { CouldNotRunError, ExitCode } from "../../model/errors.js";
 import { redactText } from "../../model/secret.js";
@@ -30,6 +31,9 @@ async function post(client: KubeClient, path: string, body: unknown): Promise<Re
   if (!outcome.ok) throw new CouldNotRunError(`E_${outcome.failure.code.toUpperCase().replace(/-/g, "_")}`, `could not ask the API server: ${outcome.failure.message}`);
   const { status, json, text } = outcome.response;
   if (status === 401) throw new CouldNotRunError("E_UNAUTHORIZED", "the API server did not accept the credentials (401 Unauthorized)");
+  if (isUnexpectedNonJson(outcome.response)) {
+    throw new CouldNotRunError("E_NOT_JSON", `could not ask the API server: ${notJsonSentence(outcome.response)}`);
+  }
   if (status < 200 || status >= 300 || typeof json !== "object" || json === null) {
     const message = (json as { message?: string } | undefined)?.message ?? text.slice(0, 300);
     throw new CouldNotRunError("E_REVIEW_FAILED", `the API server refused the review (HTTP ${status}): ${redactText(message, [])}`);

@@ -1,6 +1,3 @@
-import { CheckFileError, loadCheckFile } from "../../checks/load.js";
-import type { CheckProblem } from "../../checks/types.js";
-import { ExitCode, UsageError } from "../../model/errors.js";
 import type { Command } from "../command.js";
 
 /** `saprobe validate FILE...`: checks check files against `checks/schema.json` and lists every problem. */
@@ -10,18 +7,7 @@ export const validateCommand: Command = {
   usage: "saprobe validate FILE...\n\nExample:\n  saprobe validate checks/default.yaml my-checks.yaml",
   flags: [],
   async run(args, io) {
-    if (args.positionals.length === 0) throw new UsageError("validate needs at least one check file");
-    const problems: CheckProblem[] = [];
-    for (const file of args.positionals) {
-      try {
-        const checks = await loadCheckFile(file);
-        io.stdout.write(`${file}: ${checks.length} check${checks.length === 1 ? "" : "s"}, valid\n`);
-      } catch (error) {
-        if (!(error instanceof CheckFileError)) throw error;
-        problems.push(...error.problems);
-      }
-    }
-    if (problems.length > 0) throw new CheckFileError(problems);
-    return ExitCode.ok;
+    const { runValidate } = await import("./validate-action.js");
+    return runValidate(args, io);
   },
 };

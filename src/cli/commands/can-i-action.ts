@@ -1,0 +1,36 @@
+import { UsageError } from "../../model/errors.js";
+import { parseRequest } from "../../rbac/request-spec.js";
+import { userInfoFor } from "../../rbac/users.js";
+import { flag, type ParsedArgs } from "../args.js";
+import type { CommandIo } from "../command.js";
+import { connectionFromArgs } from "../connection-flags.js";
+import { answerBatch, answerOne, listRules, offlineAuthorizer, offlineUser } from "./can-i-offline.js";
+import { liveCanI, liveListRules } from "./can-i-live.js";
+
+/** What `saprobe can-i` does once its flags are parsed: offline from manifests, or live from the server. */
+export async function runCanI(args: ParsedArgs, io: CommandIo): Promise<number> {
+  const json = flag.string(args, "output") === "json";
+  const offline = flag.list(args, "manifests").length > 0;
+  const batch = flag.string(args, "batch");
+  const list = flag.boolean(args, "list");
+  const [verb, target, name, ...extra] = args.positionals;
+  if (batch !== undefined) {
+    if (!offline) throw new UsageError("--batch needs --manifests: batch questions are answered offline");
+    if (args.positionals.length > 0 || list) throw new UsageError("--batch reads its questions from the file; give no VERB/RESOURCE and no --list");
+    return answerBatch((await offlineAuthorizer(args, io)).authorizer, batch, json, io);
+  }
+  if (!list && (verb === undefined || target === undefined)) throw new UsageError("can-i needs a VERB and a RESOURCE (or a /non-resource-url), or --list");
+  if (list && args.positionals.length > 0) throw new UsageError("--list takes no VERB or RESOURCE");
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
+  const allNamespaces = flag.boolean(args, "all-namespaces");
+  if (offline) {
+    const namespace = allNamespaces ? "" : (flag.string(args, "namespace") ?? "default");
+    const user = offlineUser(args, userInfoFor);
+    const { authorizer } = await offlineAuthorizer(args, io);
+    if (list) return listRules(authorizer, user, namespace, json, io);
+    return answerOne(authorizer, user, parseRequest(verb as string, target as string, name, namespace, allNamespaces), json, io);
+  }
+  const connection = await connectionFromArgs(args, io);
+  if (list) return liveListRules(connection, io, connection.namespace, json);
+  return liveCanI(connection, io, parseRequest(verb as string, target as string, name, connection.namespace, allNamespaces), json);
+}

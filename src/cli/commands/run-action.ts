@@ -1,0 +1,58 @@
+import { assembleSuite } from "../../checks/suite.js";
+import { createKubeClient } from "../../kube/client.js";
+import { buildReport } from "../../report/build.js";
+import { emitReport } from "../../report/output-flags.js";
+import { systemCaConnection } from "../../run/context.js";
+import { runChecks } from "../../run/runner.js";
+import { targetOf } from "../../run/target.js";
+import { keepWasmOnBaselineCompiler } from "../../run/fast-exit.js";
+import { flag, type ParsedArgs } from "../args.js";
+import type { CommandIo } from "../command.js";
+import { connectionFromArgs } from "../connection-flags.js";
+import { DEFAULT_DEADLINE_MS } from "./run.js";
+
+/** What `saprobe run` does once its flags are parsed: the suite, the report, the exit code. */
+export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number> {
+  const startedAt = new Date();
+  const suite = await assembleSuite(flag.list(args, "checks"), { replace: flag.boolean(args, "replace-checks") });
+  const expectPaths = flag.list(args, "expect");
+  // The RBAC engine and the manifest loader are only loaded when --expect needs them.
+  const conformance = expectPaths.length > 0 ? await import("../../run/expectations.js") : undefined;
+  const expected = conformance ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd }) : undefined;
+  const connection = await connectionFromArgs(args, io);
+  const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
+  keepWasmOnBaselineCompiler();
+  const client = createKubeClient(connection, log ? { log } : {});
+  const systemCaFile = flag.string(args, "system-ca-file");
+  try {
+    // Drift (expected objects vs live ones) is read alongside the probes, over the same client.
+    const driftWarnings: string[] = [];
+    const drift = conformance && expected
+      ? conformance.expectedDrift(client, expected).catch((error: unknown) => {
+          driftWarnings.push(`--expect: the live RBAC objects could not be compared: ${error instanceof Error ? error.message : String(error)}`);
+          return [];
+        })
+      : Promise.resolve([]);
+    const outcome = await runChecks({
+      connection,
+      checks: suite.checks,
+      client,
+      createSystemCaClient: () => createKubeClient(systemCaConnection(connection, systemCaFile), log ? { log } : {}),
+      deadlineMs: flag.number(args, "deadline") ?? DEFAULT_DEADLINE_MS,
+    });
+    const judged = conformance && expected ? conformance.applyExpectedRbac(suite.checks, outcome.results, expected, outcome.identity) : { results: outcome.results, warnings: [] };
+    const report = buildReport({
+      command: "run",
+      startedAt,
+      finishedAt: new Date(),
+      target: targetOf(connection, outcome.identity, outcome.results),
+      results: judged.results,
+      drift: outcome.errors.length > 0 ? [] : await drift,
+      errors: outcome.errors,
+      warnings: [...connection.warnings, ...suite.warnings, ...judged.warnings, ...driftWarnings],
+    });
+    return await emitReport(report, args, io);
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,55 @@
+import { readLiveRbac } from "../../conformance/live-rbac.js";
+import { createKubeClient } from "../../kube/client.js";
+import { CouldNotRunError, ExitCode, UsageError } from "../../model/errors.js";
+import { createAuthorizer } from "../../rbac/authorizer.js";
+import type { SubjectGrant } from "../../rbac/decision.js";
+import { formatSubjectGrant } from "../../rbac/format.js";
+import { describeRequest, parseRequest } from "../../rbac/request-spec.js";
+import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
+import { flag, type ParsedArgs } from "../args.js";
+import type { CommandIo } from "../command.js";
+import { connectionFromArgs } from "../connection-flags.js";
+import { offlineAuthorizer } from "./can-i-offline.js";
+
+async function liveSnapshot(args: ParsedArgs, io: CommandIo): Promise<{ snapshot: RbacSnapshot; namespace: string }> {
+  const connection = await connectionFromArgs(args, io);
+  const client = createKubeClient(connection);
+  try {
+    const live = await readLiveRbac(client);
+    if (!live.ok) throw new CouldNotRunError("E_READ_RBAC", `cannot read the cluster's RBAC objects: ${live.reason}`);
+    return { snapshot: live.snapshot, namespace: connection.namespace };
+  } finally {
+    await client.close();
+  }
+}
+
+function print(entries: SubjectGrant[], attrs: RequestAttributes, json: boolean, io: CommandIo): void {
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ request: attrs, subjects: entries })}\n`);
+    return;
+  }
+  io.stdout.write(`Who can ${describeRequest(attrs)}:\n`);
+  for (const entry of entries) io.stdout.write(`  ${formatSubjectGrant(entry)}\n`);
+}
+
+/** What `saprobe who-can` does once its flags are parsed. */
+export async function runWhoCan(args: ParsedArgs, io: CommandIo): Promise<number> {
+  const [verb, target, name, ...extra] = args.positionals;
+  if (verb === undefined || target === undefined) throw new UsageError("who-can needs a VERB and a RESOURCE (or a /non-resource-url)");
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
+  const json = flag.string(args, "output") === "json";
+  const allNamespaces = flag.boolean(args, "all-namespaces");
+  if (flag.list(args, "manifests").length > 0) {
+    const { authorizer } = await offlineAuthorizer(args, io);
+    const request = parseRequest(verb, target, name, allNamespaces ? "" : (flag.string(args, "namespace") ?? "default"), allNamespaces);
+    for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
+    print(authorizer.whoCan(request.attrs), request.attrs, json, io);
+    return ExitCode.ok;
+  }
+  const { snapshot, namespace } = await liveSnapshot(args, io);
+  const request = parseRequest(verb, target, name, namespace, allNamespaces);
+  for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
+  // Live objects are used as stored: the aggregation controller has already filled aggregated roles.
+  print(createAuthorizer(snapshot).whoCan(request.attrs), request.attrs, json, io);
+  return ExitCode.ok;
+}

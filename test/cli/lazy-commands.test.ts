@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { commands } from "../../src/cli/commands/index.js";
+import { main } from "../../src/cli/main.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * The modules `src/cli/main.ts` loads before any command runs: its static imports, followed
+ * transitively. `import type` and dynamic `import()` are not followed (they load nothing at start).
+ */
+function staticGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop() as string;
+    if (files.has(file)) continue;
+    files.add(file);
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?\sfrom\s+"([^"]+)";/gms)) {
+      const specifier = match[1] as string;
+      if (specifier.startsWith(".")) pending.push(resolve(dirname(file), specifier.replace(/\.js$/, ".ts")));
+      else if (!specifier.startsWith("node:")) packages.add(specifier);
+    }
+  }
+  return { files: new Set([...files].map((file) => relative(root, file))), packages };
+}
+
+function collect(): { stream: Writable; text: () => string } {
+  let text = "";
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+describe("the CLI loads a command's implementation only when that command runs", () => {
+  const graph = staticGraph(join(root, "src/cli/main.ts"));
+
+  it("starts without the HTTP client, probes, RBAC engine, audit, manifest loader or YAML/JSON Schema libraries", () => {
+    const heavy = [...graph.files].filter((file) => /^src\/(kube|probes|run|audit|rbac|manifests|conformance|checks|token|connect\/(?!input\.ts))/.test(file));
+    expect(heavy).toEqual([]);
+    expect([...graph.packages].filter((name) => ["undici", "yaml", "js-yaml", "ajv"].includes(name.split("/")[0] as string))).toEqual([]);
+    // The walk itself must see the command descriptors, or the assertions above prove nothing.
+    expect(graph.files).toContain("src/cli/commands/run.ts");
+    expect(graph.files).toContain("src/cli/connection-flags.ts");
+  });
+
+  it("keeps no implementation module in the start graph: each lives in <command>-action.ts", () => {
+    expect([...graph.files].filter((file) => file.endsWith("-action.ts"))).toEqual([]);
+    for (const command of commands) {
+      const action = join(root, "src/cli/commands", `${command.name}-action.ts`);
+      expect(readFileSync(join(root, "src/cli/commands", `${command.name}.ts`), "utf8")).toContain(`import("./${command.name}-action.js")`);
+      expect(readFileSync(action, "utf8")).toMatch(/^export async function run\w+\(args: ParsedArgs, io: CommandIo\): Promise<number>/m);
+    }
+  });
+
+  it("still lists every command in `saprobe --help` and every flag in `saprobe <command> --help`", async () => {
+    const io = () => ({ ...collect(), err: collect() });
+    const top = io();
+    expect(await main(["--help"], { stdout: top.stream, stderr: top.err.stream, stdin: process.stdin, env: {}, cwd: root })).toBe(0);
+    for (const command of commands) {
+      expect(top.text()).toContain(`  ${command.name} `);
+      const help = io();
+      expect(await main([command.name, "--help"], { stdout: help.stream, stderr: help.err.stream, stdin: process.stdin, env: {}, cwd: root })).toBe(0);
+      for (const spec of command.flags) expect(help.text()).toContain(`--${spec.name}`);
+    }
+    expect(commands.map((command) => command.name)).toEqual(["run", "audit", "can-i", "who-can", "token", "validate", "config"]);
+  });
+
+  it("runs a command through its lazily loaded implementation", async () => {
+    const out = collect();
+    const err = collect();
+    const code = await main(["validate", join(root, "checks/default.yaml")], { stdout: out.stream, stderr: err.stream, stdin: process.stdin, env: {}, cwd: root });
+    expect(err.text()).toBe("");
+    expect(code).toBe(0);
+    expect(out.text()).toMatch(/default\.yaml: \d+ checks, valid/);
+  });
+});
