@@ -1,4 +1,5 @@
 import type { AccessQuestion } from "../checks/types.js";
+import { isUnexpectedNonJson, notJsonSentence } from "../kube/server-text.js";
 import { baseResult, observeOutcome } from "./observation.js";
 import { statusOf } from "./status-object.js";
 import { serviceAccountNamespace } from "./target.js";
@@ -48,6 +49,7 @@ export const accessReviewProbe: Probe = async (client, connection, check, contex
         const status = outcome.ok ? statusOf(outcome.response.json) : undefined;
         return { question: label, error: status?.message ?? observeOutcome(outcome, "SelfSubjectAccessReview").message };
       }
+      if (isUnexpectedNonJson(outcome.response)) return { question: label, error: notJsonSentence(outcome.response) };
       const status = (outcome.response.json as { status?: { allowed?: boolean; reason?: string } } | undefined)?.status ?? {};
       return { question: label, decision: status.allowed === true ? "allowed" : "denied", ...(status.reason ? { reason: status.reason } : {}) };
     }),

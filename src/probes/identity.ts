@@ -1,4 +1,5 @@
 import type { Connection } from "../connect/types.js";
+import { isUnexpectedNonJson, notJsonSentence } from "../kube/server-text.js";
 import type { KubeClient } from "../kube/types.js";
 import { decodeJwt } from "../token/jwt.js";
 import type { TokenRead } from "../token/source.js";
@@ -46,6 +47,9 @@ export async function lookupIdentity(
   const response = outcome.response;
   const evidence = responseEvidence(response);
   const base = { httpStatus: response.status, durationMs: response.durationMs, evidence };
+  if ((response.status === 201 || response.status === 200) && isUnexpectedNonJson(response)) {
+    return { ...base, state: "unknown", groups: [], source: "SelfSubjectReview", message: `could not ask who saprobe is: ${notJsonSentence(response)}` };
+  }
   if (response.status === 201 || response.status === 200) {
     const userInfo = ((response.json as { status?: { userInfo?: Record<string, unknown> } } | undefined)?.status?.userInfo ?? {});
     const username = typeof userInfo.username === "string" ? userInfo.username : undefined;

@@ -1,4 +1,4 @@
-import { decisionResult, observeOutcome } from "./observation.js";
+import { decisionResult, observeJsonOutcome } from "./observation.js";
 import { describeScope, resolveNamespace, resourcePath } from "./target.js";
 import type { Probe } from "./types.js";
 
@@ -8,7 +8,7 @@ export const listProbe: Probe = async (client, connection, check, context) => {
   const { namespace, source } = await resolveNamespace(check, connection, context);
   const path = resourcePath({ ...check, resource: check.resource ?? "", namespace, name: undefined });
   const outcome = await client.request({ path, query: { limit: 1 }, signal: context.signal, timeoutMs: context.timeoutMs });
-  const observation = observeOutcome(outcome, `list ${check.resource} ${describeScope(check, namespace)}`);
+  const observation = observeJsonOutcome(outcome, `list ${check.resource} ${describeScope(check, namespace)}`);
   observation.evidence.namespace = namespace;
   observation.evidence.namespaceSource = source;
   if (outcome.ok && outcome.response.status === 200) {

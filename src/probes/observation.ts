@@ -1,4 +1,5 @@
 import type { CheckDefinition } from "../checks/types.js";
+import { isUnexpectedNonJson, notJsonSentence } from "../kube/server-text.js";
 import type { KubeResponse, RequestOutcome, TransportFailure } from "../kube/types.js";
 import type { CheckResult, ErrorValue, Status } from "../model/report.js";
 import { responseEvidence, statusOf } from "./status-object.js";
@@ -68,6 +69,18 @@ export function observeResponse(response: KubeResponse, what: string): Observati
 /** `observeResponse` or `observeFailure`, whichever the outcome calls for. */
 export function observeOutcome(outcome: RequestOutcome, what: string): Observation {
   return outcome.ok ? observeResponse(outcome.response, what) : observeFailure(outcome.failure, what);
+}
+
+/**
+ * `observeOutcome` for a request whose success must carry a Kubernetes object: a 2xx answer whose
+ * body is not JSON (a proxy's login page, a garbled answer) is an error with the first bytes shown,
+ * never a silent pass.
+ */
+export function observeJsonOutcome(outcome: RequestOutcome, what: string): Observation {
+  if (!outcome.ok || !isUnexpectedNonJson(outcome.response)) return observeOutcome(outcome, what);
+  const sentence = notJsonSentence(outcome.response);
+  const evidence: Record<string, unknown> = { httpStatus: outcome.response.status, contentType: outcome.response.headers["content-type"] ?? "" };
+  return { observed: "not-json", message: `${what}: ${sentence}`, evidence, error: { code: "not-json", message: sentence } };
 }
 
 function statusFor(check: CheckDefinition, observation: Observation): Status {

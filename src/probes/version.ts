@@ -1,10 +1,10 @@
-import { decisionResult, observeOutcome } from "./observation.js";
+import { decisionResult, observeJsonOutcome } from "./observation.js";
 import type { Probe } from "./types.js";
 
 /** `version`: an authenticated `GET /version`; evidence is the server's version. */
 export const versionProbe: Probe = async (client, _connection, check, context) => {
   const outcome = await client.request({ path: "/version", signal: context.signal, timeoutMs: context.timeoutMs });
-  const observation = observeOutcome(outcome, "GET /version");
+  const observation = observeJsonOutcome(outcome, "GET /version");
   if (outcome.ok && outcome.response.status === 200) {
     const body = (outcome.response.json ?? {}) as Record<string, unknown>;
     if (typeof body.gitVersion === "string") {

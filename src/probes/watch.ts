@@ -1,4 +1,5 @@
-import type { WatchEvent } from "../kube/types.js";
+import type { TransportFailure, WatchEvent } from "../kube/types.js";
+import { WatchStreamError } from "../kube/watch-stream.js";
 import { decisionResult, observeFailure, observeResponse, type Observation } from "./observation.js";
 import { statusOf } from "./status-object.js";
 import { describeScope, resolveNamespace, resourcePath } from "./target.js";
@@ -13,14 +14,21 @@ const nextTick = (): Promise<"none"> => new Promise((resolve) => setImmediate(()
  * Looks at the first event only if it is already there. An authorized watch answers 200 at once
  * and may stay quiet for minutes, so the probe never waits for an event that may never come.
  */
-async function firstEventIfReady(events: AsyncIterable<WatchEvent>): Promise<WatchEvent | "none" | "ended"> {
+async function firstEventIfReady(events: AsyncIterable<WatchEvent>): Promise<FirstEvent> {
   const iterator = events[Symbol.asyncIterator]();
-  const first = await Promise.race([iterator.next(), nextTick()]);
-  if (first === "none") return "none";
-  return first.done ? "ended" : first.value;
+  // A stream that breaks (malformed JSON, cut) is what the server sent, not a bug: it is caught
+  // here, even when it breaks after the probe stopped looking.
+  const next = iterator.next().then(
+    (result) => (result.done ? ("ended" as const) : result.value),
+    (error: unknown) => ({ broken: error instanceof WatchStreamError ? error.failure : { code: "other" as const, message: `the watch stream failed: ${error instanceof Error ? error.message : String(error)}` } }),
+  );
+  return Promise.race([next, nextTick()]);
 }
 
-function describeEvent(observation: Observation, event: WatchEvent | "none" | "ended"): void {
+/** What the watch showed first: an event, nothing yet, the end, or a broken stream. */
+type FirstEvent = WatchEvent | "none" | "ended" | { broken: TransportFailure };
+
+function describeEvent(observation: Observation, event: FirstEvent): void {
   if (event === "none") {
     observation.evidence.stream = "open";
     observation.message += ", stream open";
@@ -29,6 +37,13 @@ function describeEvent(observation: Observation, event: WatchEvent | "none" | "e
   if (event === "ended") {
     observation.evidence.stream = "ended";
     observation.message += ", the stream ended at once";
+    return;
+  }
+  if ("broken" in event) {
+    observation.evidence.stream = "broken";
+    observation.evidence.failure = event.broken.code;
+    observation.message += `, but ${event.broken.message}`;
+    observation.error = { code: `watch-stream-${event.broken.code}`, message: event.broken.message };
     return;
   }
   observation.evidence.firstEvent = event.type;

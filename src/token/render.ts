@@ -4,6 +4,8 @@ import type { TokenDiagnosis } from "./diagnose.js";
 export interface TokenAcceptance {
   state: "accepted" | "rejected" | "unknown";
   detail: string;
+  /** The server was to be asked but could not be reached (transport, TLS): `unknown` is a failure to run. */
+  unreachable?: true;
 }
 
 /** The token diagnosis as aligned `label: value` lines for a terminal. Never contains the token. */

@@ -53,3 +53,23 @@ describe.concurrent.each(FAULTS)("against $name", (fault) => {
     expect(result.peakRssKb ?? 0).toBeLessThan(256 * 1024);
   });
 });
+
+describe.concurrent("what the other commands say", () => {
+  it("can-i against a server answering 200 with a body that is not JSON says so (not 'refused')", async () => {
+    const server = await startFaultServer({ behaviour: { kind: "invalid-json" } });
+    servers.push(server);
+    const result = await runCli(["can-i", "get", "pods", "--server", server.url, "--certificate-authority", caFile, "--token", "fault-token-value", "--request-timeout", "2s"], { timeoutMs: 60_000 });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/the server answered HTTP 200 but the body is not JSON \(application\/json; first bytes: /);
+    expect(result.stderr).not.toMatch(/refused the review/);
+  });
+
+  it("token: a server that cannot be reached means it cannot tell whether the token is accepted: exit 3, and it says why", async () => {
+    const url = await refusedUrl();
+    const result = await runCli(["token", "--server", url, "--certificate-authority", caFile, "--token", "opaque-fault-token", "--request-timeout", "2s"], { timeoutMs: 60_000 });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/server accepts: unknown: could not ask who saprobe is: nothing is listening at https:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
+    const offline = await runCli(["token", "--server", url, "--certificate-authority", caFile, "--token", "opaque-fault-token", "--offline"], { timeoutMs: 60_000 });
+    expect({ code: offline.code, stdout: offline.stdout }).toMatchObject({ code: 0, stdout: expect.stringMatching(/server accepts: unknown: not asked \(--offline\)/) });
+  });
+});

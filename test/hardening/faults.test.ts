@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,10 +32,13 @@ interface Fault {
   says: RegExp;
   /** A run-level error that must be present. */
   runError?: RegExp;
-  /** Probes that may still crash on this fault (a known bug, listed in SECURITY.md's gaps); no other may. */
-  knownCrashes?: string[];
 }
 
+/** A proxy's sign-in page where the API server should be. */
+const htmlPage = (_request: unknown, response: ServerResponse): void => {
+  response.writeHead(200, { "content-type": "text/html" });
+  response.end("<html><head><title>Sign in</title></head><body>Please sign in to continue</body></html>");
+};
 const status = (code: number, retryAfterSeconds?: number): FaultServerOptions => ({ behaviour: { kind: "status", code, retryAfterSeconds } });
 const watches = (behaviour: NonNullable<FaultServerOptions["behaviour"]>): FaultServerOptions => ({ routes: [{ path: /./, watch: true, behaviour }] });
 
@@ -74,11 +78,10 @@ const faults: Fault[] = [
     probes: LIVE,
     says: /response from https:\/\/127\.0\.0\.1:\d+ is larger than 8388608 bytes|started answering but the body did not finish within the request timeout/,
   },
-  { name: "a 2 MiB response header", server: { behaviour: { kind: "huge-headers" } }, exit: [3], probes: LIVE, says: /header/i },
+  { name: "a 2 MiB response header", server: { behaviour: { kind: "huge-headers" } }, exit: [3], probes: LIVE, says: /answered with response headers larger than saprobe accepts/ },
   { name: "a body that trickles one byte every 500 ms", server: { behaviour: { kind: "trickle-body" } }, exit: [3], probes: LIVE, says: /started answering but the body did not finish within the request timeout/ },
-  // Known gap: no probe says "not JSON" yet (version passes, whoami says "no username"), so only the
-  // bound, the exit code and the complete report are asserted here.
-  { name: "invalid JSON", server: { behaviour: { kind: "invalid-json" } }, exit: [1, 3], probes: [], says: /./, knownCrashes: ["watch-nodes", "watch-pods"] },
+  { name: "invalid JSON", server: { behaviour: { kind: "invalid-json" } }, exit: [3], probes: LIVE, says: /answered HTTP 200 but the body is not JSON \(application\/json; first bytes: "\{\\"kind\\":\\"List\\"/ },
+  { name: "an HTML page with 200", server: { behaviour: { kind: "custom", handle: htmlPage } }, exit: [3], probes: LIVE, says: /answered HTTP 200 but the body is not JSON \(text\/html; first bytes: "<html><head><title>Sign in/ },
   { name: "watch ERROR event (410 Expired)", server: watches({ kind: "watch-error-event" }), exit: [1], probes: ["watch-nodes", "watch-pods"], says: /the watch sent an ERROR event \(410 Gone: resourceVersion too old\)/ },
   { name: "watch 410 Gone", server: watches({ kind: "watch-gone" }), exit: [1], probes: ["watch-nodes", "watch-pods"], says: /answered 410 Gone/ },
 ];
@@ -130,7 +133,7 @@ describe.concurrent("saprobe run against server faults", () => {
     expect({ code: cli.code, stderr: cli.stderr }).toMatchObject({ code: expect.toBeOneOf(fault.exit) });
     expect(stackFrames(cli.stderr)).toEqual([]);
     const crashed = report?.results.filter((result) => result.error?.code === "probe-crashed").map((result) => result.id) ?? [];
-    expect(crashed.filter((id) => !(fault.knownCrashes ?? []).includes(id))).toEqual([]);
+    expect(crashed).toEqual([]);
     expect(problems).toEqual([]);
     expect(runMs(report!)).toBeLessThan(DEADLINE_MS + RUN_GRACE_MS);
     expect(report!.results.map((result) => result.id).sort()).toEqual(healthyIds);

@@ -37,7 +37,7 @@ async function acceptanceOf(read: TokenRead & { token: NonNullable<TokenRead["to
     const identity = await lookupIdentity(client, withToken, { signal: AbortSignal.timeout(connection.requestTimeoutMs), timeoutMs: connection.requestTimeoutMs, token: async () => read });
     if (identity.state === "unauthorized") return { state: "rejected", detail: `${connection.server} answered 401 Unauthorized` };
     if (identity.state === "known" && identity.source === "SelfSubjectReview") return { state: "accepted", detail: `${connection.server} sees "${identity.username}"` };
-    return { state: "unknown", detail: identity.message };
+    return { state: "unknown", detail: identity.message, ...(identity.failure ? { unreachable: true as const } : {}) };
   } finally {
     await client.close();
   }
@@ -55,5 +55,8 @@ export async function runToken(args: ParsedArgs, io: CommandIo): Promise<number>
   } else {
     io.stdout.write(renderTokenText(diagnosis, acceptance));
   }
+  // Asked but unanswered (unreachable, TLS, no answer) is "could not run", as for `run`; --offline
+  // or no server configured is a clear "not asked", not a failure.
+  if (acceptance.unreachable) return ExitCode.couldNotRun;
   return diagnosis.problems.length > 0 || acceptance.state === "rejected" ? ExitCode.failed : ExitCode.ok;
 }
