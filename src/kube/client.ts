@@ -1,4 +1,4 @@
-import { request as undiciRequest, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { createCredentialProvider } from "../connect/credentials/provider.js";
 import type { AuthMaterial } from "../connect/credentials/types.js";
 import { isLoopbackHost } from "../connect/server-url.js";
@@ -12,6 +12,7 @@ import { retrying, type Attempt } from "./retry.js";
 import { redactServerText } from "./server-text.js";
 import { describeTransportError } from "./transport-errors.js";
 import type { KubeClient, RequestOptions, RequestOutcome, TransportFailure, WatchOutcome } from "./types.js";
+import { request as undiciRequest } from "./undici.js";
 import { parseWatchStream, WatchStreamError } from "./watch-stream.js";
 
 /** Options for `createKubeClient`. */

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { Agent, ProxyAgent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import type { Connection } from "../connect/types.js";
 import { ConnectionConfigError } from "../model/errors.js";
+import { createAgent, loadProxyAgent } from "./undici.js";
 
 /** TLS options for undici's `connect`, built from a connection's resolved settings. */
 export interface TlsOptions {
@@ -46,7 +47,8 @@ export function tlsOptionsFor(connection: Connection): TlsOptions {
 export function createDispatcher(connection: Connection, tls: TlsOptions): Dispatcher {
   const pool = { keepAliveTimeout: 30_000, connections: 16, connectTimeout: connection.requestTimeoutMs || undefined };
   if (connection.proxyUrl) {
+    const ProxyAgent = loadProxyAgent();
     return new ProxyAgent({ uri: connection.proxyUrl, requestTls: tls, ...pool });
   }
-  return new Agent({ connect: { ...tls, timeout: connection.requestTimeoutMs || undefined }, keepAliveTimeout: pool.keepAliveTimeout, connections: pool.connections });
+  return createAgent({ connect: { ...tls, timeout: connection.requestTimeoutMs || undefined }, keepAliveTimeout: pool.keepAliveTimeout, connections: pool.connections });
 }

@@ -75,6 +75,13 @@ describe("the CLI loads a command's implementation only when that command runs",
     expect(commands.map((command) => command.name)).toEqual(["run", "audit", "can-i", "who-can", "token", "validate", "config"]);
   });
 
+  it("`saprobe run` loads undici's Agent and request() by path, not its index (fetch, WebSocket, mocks), and no JSON Schema validator", () => {
+    const run = staticGraph(join(root, "src/cli/commands/run-action.ts"));
+    expect(run.files).toContain("src/kube/client.ts");
+    expect([...run.packages].filter((name) => name.startsWith("undici")).sort()).toEqual(["undici/lib/api/api-request.js", "undici/lib/dispatcher/agent.js"]);
+    expect([...run.packages].filter((name) => name === "ajv" || name.startsWith("ajv/"))).toEqual([]);
+  });
+
   it("runs a command through its lazily loaded implementation", async () => {
     const out = collect();
     const err = collect();
