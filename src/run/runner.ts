@@ -6,6 +6,7 @@ import { PROBES } from "../probes/index.js";
 import { baseResult } from "../probes/observation.js";
 import type { IdentityLookup, Probe } from "../probes/types.js";
 import type { TokenRead } from "../token/source.js";
+import { connectionResults } from "./connection-checks.js";
 import { probeContext, sharedRunState, type SharedRunState } from "./context.js";
 import { runLevelErrors } from "./run-errors.js";
 
@@ -75,7 +76,8 @@ async function runOne(check: CheckDefinition, options: RunChecksOptions, shared:
 /**
  * Runs every check concurrently over the shared client, each with its own timeout, all under one
  * overall deadline. Results come back in check order; a probe that throws or overruns becomes an
- * `error` result, never an exception. Also reports the problems that stopped the whole run.
+ * `error` result, never an exception. Results about the connection itself (`connectionResults`: an
+ * unverified certificate) follow the checks'. Also reports the problems that stopped the whole run.
  */
 export async function runChecks(options: RunChecksOptions): Promise<RunOutcome> {
   const now = options.now ?? (() => new Date());
@@ -91,7 +93,8 @@ export async function runChecks(options: RunChecksOptions): Promise<RunOutcome> 
     // session instead of each doing a full handshake (most list and watch probes wait for the
     // identity anyway, for the namespace).
     await Promise.race([identityPromise, whenAborted(overall)]);
-    const results = await Promise.all(options.checks.map((check) => runOne(check, options, shared, overall, now)));
+    // Results about the connection itself come after the checks', so results[i] stays checks[i]'s.
+    const results = [...(await Promise.all(options.checks.map((check) => runOne(check, options, shared, overall, now)))), ...connectionResults(options.connection)];
     const identity = await Promise.race([identityPromise, whenAborted(overall).then(() => undefined)]);
     if (identity === undefined || identity.failure?.code === "aborted") {
       const message = `the run's deadline (${seconds(options.deadlineMs)}) passed before the server said who saprobe is`;

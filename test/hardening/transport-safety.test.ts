@@ -80,7 +80,7 @@ describe("TLS verification", () => {
     expect(server.tlsFailures.length).toBeGreaterThan(0);
   });
 
-  it.each(["flag", "kubeconfig"])("insecure-skip-tls-verify is honoured only when configured (%s), and reported", async (where) => {
+  it.each(["flag", "kubeconfig"])("insecure-skip-tls-verify is honoured only when configured (%s), and reported as a failed high-severity check (exit 1)", async (where) => {
     const server = await serve({ certificate: "unknown-ca" });
     const dir = mkdtempSync(join(tmpdir(), "saprobe-insecure-"));
     const kubeconfig = join(dir, "config.json");
@@ -93,7 +93,19 @@ describe("TLS verification", () => {
     const connection = where === "flag" ? ["--server", server.url, "--token", "insecure-test-token", "--insecure-skip-tls-verify"] : ["--kubeconfig", kubeconfig];
     const result = await runCli(["run", ...connection, "--request-timeout", "10s", "-o", "json"]);
     expect(server.requests.length).toBeGreaterThan(0);
-    expect(reportOf(result.stdout).warnings.join("\n")).toMatch(/insecure-skip-tls-verify is set: the API server's certificate is not verified/);
+    const report = reportOf(result.stdout);
+    expect(report.warnings.join("\n")).toMatch(/insecure-skip-tls-verify is set: the API server's certificate is not verified/);
+    const finding = report.results.find((check) => check.id === "tls-verification");
+    expect(finding).toMatchObject({ status: "fail", severity: "high", observed: "insecure-skip-tls-verify", message: expect.stringMatching(/certificate was not verified/), remediation: expect.stringMatching(/--certificate-authority/) });
+    expect(report.results.filter((check) => check.id !== "tls-verification" && check.status !== "pass" && check.status !== "skip").map((check) => check.id)).toEqual([]);
+    expect(result.code).toBe(1);
+  });
+
+  it("a verified connection has no tls-verification result", async () => {
+    const server = await serve({});
+    const result = await runCli(["run", "--server", server.url, "--certificate-authority", server.caFile, "--token", "verified-token", "--request-timeout", "10s", "-o", "json"]);
+    expect(result.code).toBe(0);
+    expect(reportOf(result.stdout).results.map((check) => check.id)).not.toContain("tls-verification");
   });
 });
 
