@@ -14,10 +14,11 @@ COPY package.json package-lock.json tsconfig.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY bin ./bin
 COPY src ./src
+COPY scripts/bundle.mjs ./scripts/bundle.mjs
 COPY checks ./checks
 COPY schemas ./schemas
 COPY reports/report.schema.json ./reports/report.schema.json
-RUN npx tsc -p tsconfig.json \
+RUN npm run build \
  && mkdir -p /tmp/package \
  && npm pack --ignore-scripts --pack-destination /tmp/package \
  && mv /tmp/package/saprobe-*.tgz /tmp/package/saprobe.tgz

@@ -40,9 +40,9 @@ function seedObjects() {
   return JSON.stringify({ apiVersion: "v1", kind: "List", items });
 }
 
-if (!existsSync(join(root, "dist/cli/main.js"))) {
-  say("building saprobe (tsc)");
-  run("npx", ["tsc", "-p", "tsconfig.json"], { stdio: "inherit" });
+if (!existsSync(join(root, "dist/cli/main.js")) || !existsSync(join(root, "dist/bundle/main.js"))) {
+  say("building saprobe (npm run build: tsc, then the CLI bundle)");
+  run("npm", ["run", "--silent", "build"], { stdio: ["ignore", 2, 2] });
 }
 say("starting the local control plane (test/cluster/up; the first build takes a few minutes)");
 // Progress goes to stderr, so `npm run demo -- -o json` prints only the report on stdout.

@@ -19,6 +19,7 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     const files = install.tarballFiles;
     expect(files).toContain("bin/saprobe.js");
     expect(files).toContain("dist/cli/main.js");
+    expect(files).toContain("dist/bundle/main.js");
     expect(files).toContain("dist/index.js");
     expect(files).toContain("checks/default.yaml");
     expect(files).toContain("reports/report.schema.json");
@@ -45,6 +46,17 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     const output = execFileSync(process.execPath, [join(install.packageDir, "bin", "saprobe.js"), "--version"], { encoding: "utf8" });
     const version = (JSON.parse(execFileSync(process.execPath, ["-p", "JSON.stringify(require('./package.json'))"], { cwd: install.packageDir, encoding: "utf8" })) as { version: string }).version;
     expect(output.trim()).toBe(`saprobe ${version}`);
+  });
+
+  it("runs the CLI from the bundle (dist/bundle/), which the install gives the same time as tsc's output", () => {
+    // A resolve hook lists every saprobe module Node loads.
+    const hook = `data:text/javascript,export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes("/saprobe/dist/")) process._rawDebug("loaded " + r.url); return r; }`;
+    const register = `data:text/javascript,import { register } from "node:module"; register(${JSON.stringify(hook)});`;
+    const result = spawnSync(process.execPath, ["--import", register, join(install.packageDir, "bin", "saprobe.js"), "--version"], { encoding: "utf8", timeout: 30_000 });
+    expect(result.status, result.stderr).toBe(0);
+    const loaded = result.stderr.split("\n").filter((line) => line.startsWith("loaded "));
+    expect(loaded[0]).toMatch(/\/dist\/bundle\/main\.js$/);
+    expect(loaded.filter((line) => !line.includes("/dist/bundle/"))).toEqual([]);
   });
 
   it("installs an executable kubectl-saprobe, so `kubectl saprobe --help` works from PATH", () => {

@@ -1,0 +1,46 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { repository } from "./packaged-layout.js";
+
+// bin/saprobe.js chooses between dist/bundle/main.js (scripts/bundle.mjs) and dist/cli/main.js (tsc).
+// Here both are stand-ins that say which one ran, in a copy of the package layout.
+const made: string[] = [];
+afterEach(() => {
+  for (const directory of made.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+function layout(files: { bundle?: number; compiled?: number }): string {
+  const root = mkdtempSync(join(tmpdir(), "saprobe-entry-"));
+  made.push(root);
+  mkdirSync(join(root, "bin"));
+  copyFileSync(join(repository, "bin/saprobe.js"), join(root, "bin/saprobe.js"));
+  writeFileSync(join(root, "package.json"), '{"type":"module"}');
+  const stub = (path: string, name: string, seconds: number) => {
+    mkdirSync(join(root, path, ".."), { recursive: true });
+    writeFileSync(join(root, path), `export async function main(argv) { process.stdout.write("${name} " + argv.join(" ")); return 7; }\n`);
+    utimesSync(join(root, path), seconds, seconds);
+  };
+  if (files.bundle !== undefined) stub("dist/bundle/main.js", "bundle", files.bundle);
+  if (files.compiled !== undefined) stub("dist/cli/main.js", "compiled", files.compiled);
+  return root;
+}
+
+function run(root: string): { stdout: string; status: number | null } {
+  const result = spawnSync(process.execPath, [join(root, "bin/saprobe.js"), "run", "-o", "json"], { encoding: "utf8", timeout: 30_000 });
+  return { stdout: result.stdout, status: result.status };
+}
+
+describe("bin/saprobe.js", () => {
+  it("runs the bundle when it is as new as tsc's output (as npm pack leaves them) or newer, passing argv and the exit code", () => {
+    expect(run(layout({ bundle: 1_000, compiled: 1_000 }))).toEqual({ stdout: "bundle run -o json", status: 7 });
+    expect(run(layout({ bundle: 2_000, compiled: 1_000 }))).toEqual({ stdout: "bundle run -o json", status: 7 });
+  });
+
+  it("runs tsc's output when a later tsc left the bundle stale, or when there is no bundle", () => {
+    expect(run(layout({ bundle: 1_000, compiled: 2_000 }))).toEqual({ stdout: "compiled run -o json", status: 7 });
+    expect(run(layout({ compiled: 1_000 }))).toEqual({ stdout: "compiled run -o json", status: 7 });
+  });
+});
