@@ -4,8 +4,10 @@
 //   (a) one `kubectl get --raw /version` process: one process start, one TLS handshake, one round trip;
 //   (b) the suite's reads made by kubectl one after another: version, whoami, get nodes,
 //       get pods -n NS, get pods -A.
+// and two floors of Node.js itself: `node -e 0`, and node + one https GET /version (bench/floor-request.mjs),
+// which is what any Node.js CLI pays before doing anything of its own.
 // Targets: suite <= 1.5x (a), and (b) >= 3x suite. Prints medians of --reps repetitions (default 9),
-// interleaved so load on the machine hits all three alike. Usage: node bench/run-suite.mjs [--reps N]
+// interleaved so load on the machine hits all of them alike. Usage: node bench/run-suite.mjs [--reps N]
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -67,6 +69,8 @@ admin(["apply", "-f", "-"], JSON.stringify(role));
 const token = admin(["create", "token", "reader", "-n", namespace, "--duration", "1h"]).trim();
 const dir = mkdtempSync(join(tmpdir(), "saprobe-bench-"));
 const kubeconfig = join(dir, "config");
+const tokenFile = join(dir, "token");
+writeFileSync(tokenFile, token, { mode: 0o600 });
 writeFileSync(kubeconfig, JSON.stringify({
   apiVersion: "v1", kind: "Config", "current-context": "bench",
   clusters: [{ name: "bench", cluster: { server: env.server, "certificate-authority": env.caFile } }],
@@ -77,6 +81,8 @@ writeFileSync(kubeconfig, JSON.stringify({
 const kubectl = (args) => timed("kubectl", ["--kubeconfig", kubeconfig, ...args]);
 const measurements = {
   "(a) kubectl get --raw /version": () => kubectl(["get", "--raw", "/version"]),
+  "node -e 0 (Node.js start alone)": () => timed(process.execPath, ["-e", "0"]),
+  "floor: node + one https GET /version": () => timed(process.execPath, [join(root, "bench/floor-request.mjs"), env.server, env.caFile, tokenFile]),
   "saprobe run (default suite)": () => timed(process.execPath, [join(root, "bin/saprobe.js"), "run", "--kubeconfig", kubeconfig, "-o", "json"]),
   "(b) kubectl, the same reads in sequence": () => {
     const steps = [["get", "--raw", "/version"], ["auth", "whoami"], ["get", "nodes"], ["get", "pods", "-n", namespace], ["get", "pods", "-A"]].map(kubectl);
@@ -103,7 +109,7 @@ for (let rep = 0; rep < reps; rep++) {
 
 console.log(`saprobe run-suite benchmark: ${reps} repetitions, medians, server ${env.server} (${env.version}), node ${process.version}`);
 for (const kind of gnuTime ? ["wall", "cpu"] : ["wall"]) {
-  const [a, suite, b] = Object.keys(measurements).map((name) => median(times[name][kind]));
+  const [a, nodeStart, floor, suite, b] = Object.keys(measurements).map((name) => median(times[name][kind]));
   console.log(`${kind === "wall" ? "wall time" : "CPU time (user + system)"} in ms:`);
   for (const name of Object.keys(measurements)) {
     const values = times[name][kind];
@@ -111,4 +117,6 @@ for (const kind of gnuTime ? ["wall", "cpu"] : ["wall"]) {
   }
   console.log(`  suite / (a) = ${(suite / a).toFixed(2)}x   (target <= 1.5x)`);
   console.log(`  (b) / suite = ${(b / suite).toFixed(2)}x   (target >= 3x)`);
+  console.log(`  floor / (a) = ${(floor / a).toFixed(2)}x   (Node.js itself: its start alone is ${(nodeStart / a).toFixed(2)}x (a))`);
+  console.log(`  suite / floor = ${(suite / floor).toFixed(2)}x   (b) / floor = ${(b / floor).toFixed(2)}x`);
 }
