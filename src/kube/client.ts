@@ -163,7 +163,9 @@ export function createKubeClient(connection: Connection, options: KubeClientOpti
     },
     async close() {
       provider.dispose?.();
-      await Promise.all([base.close(), pluginCertificate?.dispatcher.close()]);
+      // Destroy, not close: close() waits for sockets undici is still opening. It reconnects after
+      // each aborted watch, which kept a finished run alive for two more TLS handshakes.
+      await Promise.all([base.destroy(), pluginCertificate?.dispatcher.destroy()]);
     },
   };
 }
