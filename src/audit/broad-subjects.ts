@@ -8,17 +8,18 @@ import type { PolicyRule, Subject } from "../rbac/types.js";
  * role to every caller (or every authenticated identity).
  */
 
-/** Subjects that stand for anonymous callers: every request that reaches the API server. */
-const ANONYMOUS_SUBJECTS = new Set(["User\u0000system:anonymous", "Group\u0000system:unauthenticated"]);
-
-/** Subjects that stand for every authenticated identity, or every ServiceAccount of the cluster. */
-const ALL_AUTHENTICATED_SUBJECTS = new Set(["Group\u0000system:authenticated", "Group\u0000system:serviceaccounts"]);
-
-/** `anonymous`, `all-authenticated`, or undefined for an ordinary subject. */
+/**
+ * `anonymous` for subjects that stand for anonymous callers (every request that reaches the API
+ * server: User system:anonymous, Group system:unauthenticated); `all-authenticated` for every
+ * authenticated identity or every ServiceAccount (Group system:authenticated, system:serviceaccounts);
+ * undefined for an ordinary subject.
+ */
 export function broadnessOf(subject: Subject): "anonymous" | "all-authenticated" | undefined {
-  const key = `${subject.kind}\u0000${subject.name}`;
-  if (ANONYMOUS_SUBJECTS.has(key)) return "anonymous";
-  if (ALL_AUTHENTICATED_SUBJECTS.has(key)) return "all-authenticated";
+  // Compared in place: this runs for every subject of every binding.
+  if (subject.kind === "User") return subject.name === "system:anonymous" ? "anonymous" : undefined;
+  if (subject.kind !== "Group") return undefined;
+  if (subject.name === "system:unauthenticated") return "anonymous";
+  if (subject.name === "system:authenticated" || subject.name === "system:serviceaccounts") return "all-authenticated";
   return undefined;
 }
 

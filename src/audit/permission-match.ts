@@ -26,6 +26,8 @@ export interface CompiledPermissionRule {
   rule: AuditRule;
   anyOf: IndexedPattern[];
   allOf: IndexedPattern[];
+  /** Position among the catalogue's permissions rules (where a role's answer to it is remembered). */
+  position: number;
 }
 
 /** Every permission pattern of a catalogue, numbered, so a policy rule is evaluated once for all of them. */
@@ -41,7 +43,7 @@ export function compilePatterns(rules: readonly AuditRule[]): CompiledPatterns {
   const compiled: CompiledPermissionRule[] = [];
   for (const rule of rules) {
     if (rule.match.kind !== "permissions") continue;
-    compiled.push({ rule, anyOf: (rule.match.anyOf ?? []).map(number), allOf: (rule.match.allOf ?? []).map(number) });
+    compiled.push({ rule, anyOf: (rule.match.anyOf ?? []).map(number), allOf: (rule.match.allOf ?? []).map(number), position: compiled.length });
   }
   return { patterns, rules: compiled };
 }
@@ -118,11 +120,11 @@ export class PatternEvaluator {
   roleLevels(rules: readonly PolicyRule[]): RoleLevels {
     const perRule = rules.map((rule) => this.levels(rule));
     const granting = perRule.filter((levels) => levels !== this.#none);
-    if (granting.length === 0) return { perRule, best: this.#none };
-    if (granting.length === 1) return { perRule, best: granting[0] as Levels };
+    if (granting.length === 0) return { perRule, best: this.#none, answers: [] };
+    if (granting.length === 1) return { perRule, best: granting[0] as Levels, answers: [] };
     const best = new Array<Grant>(this.#patternCount).fill(Grant.none);
     for (const levels of granting) for (let index = 0; index < this.#patternCount; index++) best[index] = Math.max(best[index] as Grant, levels[index] as Grant) as Grant;
-    return { perRule, best };
+    return { perRule, best, answers: [] };
   }
 }
 
@@ -141,29 +143,67 @@ export interface PermissionMatch {
 /** Grant levels, one per pattern position. */
 export type Levels = Grant[];
 
+/** A permissions rule's answer for one role and scope, with the text findings quote from it. */
+export interface PermissionAnswer extends PermissionMatch {
+  /** `restricted by resourceNames to a, b` when the grant is restricted, else empty. */
+  restrictedTo: string;
+}
+
 /** A role's rules evaluated against every pattern: per rule, and the best level over all rules. */
 export interface RoleLevels {
   perRule: Levels[];
   best: Levels;
+  /**
+   * Answers per permissions rule position and scope (see `answerFor`), filled on first use: in a
+   * big cluster thousands of bindings share one role (edit, view), and each asks the same questions.
+   */
+  answers: (PermissionAnswer | undefined)[];
 }
 
 const NO_MATCH: PermissionMatch = { grant: Grant.none, matchedRules: [] };
+const NO_ANSWER: PermissionAnswer = { ...NO_MATCH, restrictedTo: "" };
+
+function levelOf(levels: RoleLevels, entry: IndexedPattern, clusterWide: boolean): Grant {
+  return clusterWide || entry.pattern.scope !== "cluster" ? ((levels.best[entry.index] ?? 0) as Grant) : Grant.none;
+}
 
 /**
  * Evaluates one permissions rule against a role's rules. Patterns marked `scope: cluster` count only
  * when the binding is cluster-wide (a RoleBinding cannot grant cluster-scoped resources).
  */
 export function matchPermissionRule(compiled: CompiledPermissionRule, rules: readonly PolicyRule[], levels: RoleLevels, clusterWide: boolean): PermissionMatch {
-  const levelOf = (entry: IndexedPattern): Grant => (clusterWide || entry.pattern.scope !== "cluster" ? ((levels.best[entry.index] ?? 0) as Grant) : Grant.none);
   let anyOfGrant: Grant = Grant.none;
-  for (const entry of compiled.anyOf) anyOfGrant = Math.max(anyOfGrant, levelOf(entry)) as Grant;
+  for (const entry of compiled.anyOf) anyOfGrant = Math.max(anyOfGrant, levelOf(levels, entry, clusterWide)) as Grant;
   let allOfGrant: Grant = compiled.allOf.length > 0 ? Grant.full : Grant.none;
-  for (const entry of compiled.allOf) allOfGrant = Math.min(allOfGrant, levelOf(entry)) as Grant;
+  for (const entry of compiled.allOf) allOfGrant = Math.min(allOfGrant, levelOf(levels, entry, clusterWide)) as Grant;
   const grant = Math.max(anyOfGrant, allOfGrant) as Grant;
   if (grant === Grant.none) return NO_MATCH;
-  const contributing = [...(anyOfGrant > Grant.none ? compiled.anyOf : []), ...(allOfGrant > Grant.none ? compiled.allOf : [])].filter((entry) => levelOf(entry) > Grant.none);
+  const contributing = [...(anyOfGrant > Grant.none ? compiled.anyOf : []), ...(allOfGrant > Grant.none ? compiled.allOf : [])].filter((entry) => levelOf(levels, entry, clusterWide) > Grant.none);
   const matchedRules = rules.filter((_, position) => contributing.some((entry) => ((levels.perRule[position] as Levels)[entry.index] ?? 0) > 0));
   return { grant, matchedRules };
+}
+
+/**
+ * `matchPermissionRule` for a role's rules and levels, asked once per role and scope: the answer
+ * (and its matched rules, shared by the findings that quote them) is remembered on `levels`.
+ */
+export function answerFor(compiled: CompiledPermissionRule, rules: readonly PolicyRule[], levels: RoleLevels, clusterWide: boolean): PermissionAnswer {
+  const slot = compiled.position * 2 + (clusterWide ? 1 : 0);
+  let answer = levels.answers[slot];
+  if (answer === undefined) {
+    const match = matchPermissionRule(compiled, rules, levels, clusterWide);
+    // Most questions get "no": one shared answer for those keeps a role bound once from paying for the memo.
+    answer = match.grant === Grant.none ? NO_ANSWER : { grant: match.grant, matchedRules: match.matchedRules, restrictedTo: match.grant === Grant.restricted ? restrictedNames(match.matchedRules) : "" };
+    levels.answers[slot] = answer;
+  }
+  return answer;
+}
+
+/** `restricted by resourceNames to a, b`: the names the rules limit a grant to, in order, each once. */
+export function restrictedNames(rules: readonly PolicyRule[]): string {
+  const names: string[] = [];
+  for (const rule of rules) for (const name of rule.resourceNames ?? []) if (!names.includes(name)) names.push(name);
+  return `restricted by resourceNames to ${names.join(", ")}`;
 }
 
 /** True for a rule that grants every verb on every resource of every API group (what cluster-admin is). */

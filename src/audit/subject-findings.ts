@@ -2,7 +2,7 @@ import type { Finding, ObjectRef, Severity } from "../model/report.js";
 import type { ClusterRoleBinding, PolicyRule, RoleBinding, Subject } from "../rbac/types.js";
 import { broadnessOf, rulesBeyondBaseline } from "./broad-subjects.js";
 import { describeRef, describeScope, makeFinding } from "./finding-text.js";
-import { Grant, isFullWildcard, matchPermissionRule, type CompiledPatterns, type RoleLevels } from "./permission-match.js";
+import { answerFor, Grant, isFullWildcard, restrictedNames, type CompiledPatterns, type RoleLevels } from "./permission-match.js";
 import { lowerSeverity, raiseSeverity } from "./severity.js";
 import type { AuditRule, Catalogue } from "./rule-types.js";
 
@@ -58,19 +58,13 @@ function finding(rule: AuditRule, context: GrantContext, severity: Severity, mes
     status: context.expected ? "expected" : "finding",
     message,
     scope: context.scope,
-    // The matched rules are a fresh list per finding already; the report keeps it as is.
+    // Findings of one role and rule share one list of matched rules; nothing changes a finding's rules.
     rules: rules as PolicyRule[],
     subject: context.subjectRef,
     binding: context.bindingRef,
     role: context.roleRef,
     source: context.binding.source,
   });
-}
-
-function restrictedNames(rules: readonly PolicyRule[]): string {
-  const names: string[] = [];
-  for (const rule of rules) for (const name of rule.resourceNames ?? []) if (!names.includes(name)) names.push(name);
-  return `restricted by resourceNames to ${names.join(", ")}`;
 }
 
 function broadNote(subject: Subject, broadness: GrantContext["broadness"]): string {
@@ -94,13 +88,13 @@ function clusterAdminFinding(rule: AuditRule, context: GrantContext): { finding:
 }
 
 function permissionFinding(compiled: CompiledPatterns["rules"][number], context: GrantContext): Finding | undefined {
-  const match = matchPermissionRule(compiled, context.rules, context.levels, context.scope === "cluster");
+  const match = answerFor(compiled, context.rules, context.levels, context.scope === "cluster");
   if (match.grant === Grant.none) return undefined;
   const { rule } = compiled;
   let severity = baseSeverity(rule, context);
   if (match.grant === Grant.restricted) severity = lowerSeverity(severity);
   if (context.broadness) severity = raiseSeverity(severity);
-  const restricted = match.grant === Grant.restricted ? ` (${restrictedNames(match.matchedRules)})` : "";
+  const restricted = match.grant === Grant.restricted ? ` (${match.restrictedTo})` : "";
   const what = lowerFirst(rule.title);
   const message = `${context.subjectText} ${what} ${describeScope(context.scope)}${restricted} ${context.path}.${broadNote(context.subject, context.broadness)}`;
   return finding(rule, context, severity, message, match.matchedRules);

@@ -8,51 +8,61 @@ import type { PolicyRule, RbacObject, Subject } from "../rbac/types.js";
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
 
-function ruleProblems(rule: PolicyRule, index: number, inRole: boolean): string[] {
-  const where = `rules[${index}]`;
-  const problems: string[] = [];
-  if ((rule.verbs ?? []).length === 0) problems.push(`${where}: verbs must not be empty`);
-  const urls = (rule.nonResourceURLs ?? []).length > 0;
-  const resourcey = (rule.apiGroups ?? []).length > 0 || (rule.resources ?? []).length > 0 || (rule.resourceNames ?? []).length > 0;
-  if (urls && inRole) problems.push(`${where}: nonResourceURLs are not allowed in a Role (namespaced); use a ClusterRole and a ClusterRoleBinding`);
-  if (urls && resourcey) problems.push(`${where}: a rule cannot apply to both resources and nonResourceURLs`);
-  if (!urls && ((rule.apiGroups ?? []).length === 0 || (rule.resources ?? []).length === 0)) problems.push(`${where}: a resource rule needs at least one apiGroup and one resource`);
-  return problems;
+/** Shared by every object the apiserver would accept (nearly all of them): nothing to report, nothing allocated. */
+const NONE: readonly string[] = Object.freeze([]);
+
+function isEmpty(list: readonly unknown[] | undefined): boolean {
+  return list === undefined || list.length === 0;
 }
 
-function subjectProblems(subject: Subject, index: number, clusterWide: boolean): string[] {
-  const where = `subjects[${index}]`;
+function ruleProblems(rule: PolicyRule, index: number, inRole: boolean, problems: string[]): void {
+  const where = (): string => `rules[${index}]`;
+  if (isEmpty(rule.verbs)) problems.push(`${where()}: verbs must not be empty`);
+  const urls = !isEmpty(rule.nonResourceURLs);
+  const resourcey = !isEmpty(rule.apiGroups) || !isEmpty(rule.resources) || !isEmpty(rule.resourceNames);
+  if (urls && inRole) problems.push(`${where()}: nonResourceURLs are not allowed in a Role (namespaced); use a ClusterRole and a ClusterRoleBinding`);
+  if (urls && resourcey) problems.push(`${where()}: a rule cannot apply to both resources and nonResourceURLs`);
+  if (!urls && (isEmpty(rule.apiGroups) || isEmpty(rule.resources))) problems.push(`${where()}: a resource rule needs at least one apiGroup and one resource`);
+}
+
+function subjectProblems(subject: Subject, index: number, clusterWide: boolean, problems: string[]): void {
+  const where = (): string => `subjects[${index}]`;
   switch (subject.kind) {
-    case "ServiceAccount": {
-      const problems: string[] = [];
-      if (subject.apiGroup) problems.push(`${where}: a ServiceAccount subject's apiGroup must be "" (it is ${JSON.stringify(subject.apiGroup)})`);
-      if (clusterWide && !subject.namespace) problems.push(`${where}: a ServiceAccount subject of a ClusterRoleBinding needs a namespace (without one it matches nobody)`);
-      return problems;
-    }
+    case "ServiceAccount":
+      if (subject.apiGroup) problems.push(`${where()}: a ServiceAccount subject's apiGroup must be "" (it is ${JSON.stringify(subject.apiGroup)})`);
+      if (clusterWide && !subject.namespace) problems.push(`${where()}: a ServiceAccount subject of a ClusterRoleBinding needs a namespace (without one it matches nobody)`);
+      return;
     case "User":
     case "Group":
-      return subject.apiGroup && subject.apiGroup !== RBAC_GROUP ? [`${where}: a ${subject.kind} subject's apiGroup must be ${RBAC_GROUP}`] : [];
+      if (subject.apiGroup && subject.apiGroup !== RBAC_GROUP) problems.push(`${where()}: a ${subject.kind} subject's apiGroup must be ${RBAC_GROUP}`);
+      return;
     default:
-      return [`${where}: kind ${JSON.stringify(subject.kind)} is not User, Group or ServiceAccount (kinds are case-sensitive); it matches nobody`];
+      problems.push(`${where()}: kind ${JSON.stringify(subject.kind)} is not User, Group or ServiceAccount (kinds are case-sensitive); it matches nobody`);
   }
 }
 
 /** What the apiserver would refuse in this object, as sentences (empty when it would accept it). */
-export function apiServerRefusals(object: RbacObject): string[] {
+export function apiServerRefusals(object: RbacObject): readonly string[] {
+  const problems: string[] = [];
   switch (object.kind) {
     case "Role":
-    case "ClusterRole":
-      return (object.rules ?? []).flatMap((rule, index) => ruleProblems(rule, index, object.kind === "Role"));
+    case "ClusterRole": {
+      const rules = object.rules ?? [];
+      for (let index = 0; index < rules.length; index++) ruleProblems(rules[index] as PolicyRule, index, object.kind === "Role", problems);
+      break;
+    }
     case "RoleBinding":
     case "ClusterRoleBinding": {
       const clusterWide = object.kind === "ClusterRoleBinding";
-      const problems = (object.subjects ?? []).flatMap((subject, index) => subjectProblems(subject, index, clusterWide));
-      const kinds = clusterWide ? ["ClusterRole"] : ["Role", "ClusterRole"];
-      if (!kinds.includes(object.roleRef.kind)) problems.push(`roleRef.kind must be ${kinds.join(" or ")} (it is ${JSON.stringify(object.roleRef.kind)})`);
+      const subjects = object.subjects ?? [];
+      for (let index = 0; index < subjects.length; index++) subjectProblems(subjects[index] as Subject, index, clusterWide, problems);
+      const roleKind = object.roleRef.kind;
+      if (roleKind !== "ClusterRole" && (clusterWide || roleKind !== "Role")) problems.push(`roleRef.kind must be ${clusterWide ? "ClusterRole" : "Role or ClusterRole"} (it is ${JSON.stringify(roleKind)})`);
       if (object.roleRef.apiGroup && object.roleRef.apiGroup !== RBAC_GROUP) problems.push(`roleRef.apiGroup must be ${RBAC_GROUP}`);
-      return problems;
+      break;
     }
     default:
-      return [];
+      break;
   }
+  return problems.length === 0 ? NONE : problems;
 }

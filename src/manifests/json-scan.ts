@@ -14,13 +14,6 @@ export interface JsonScan {
   itemLines: number[];
 }
 
-/** An open object (with the keys seen so far) or array. */
-interface Frame {
-  keys: string[] | undefined;
-  expectKey: boolean;
-  isItems: boolean;
-}
-
 const QUOTE = 34;
 const BACKSLASH = 92;
 
@@ -35,11 +28,67 @@ function endOfString(text: string, start: number): number {
   return text.length;
 }
 
+function hasBackslash(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) if (text.charCodeAt(index) === BACKSLASH) return true;
+  return false;
+}
+
 function decodeKey(raw: string): string {
   try {
     return JSON.parse(`"${raw}"`) as string;
   } catch {
     return raw;
+  }
+}
+
+/**
+ * The keys of the open objects, as offsets into the text (a stack: an object's keys sit above its
+ * parent's). Keys are compared where they stand, so a 40 MB List costs no string per key.
+ */
+class KeyStack {
+  starts = new Int32Array(256);
+  ends = new Int32Array(256);
+  escaped = new Uint8Array(256);
+  top = 0;
+
+  push(start: number, end: number, escaped: boolean): void {
+    if (this.top === this.starts.length) {
+      const grow = <T extends Int32Array | Uint8Array>(array: T, make: (length: number) => T): T => {
+        const bigger = make(array.length * 2);
+        bigger.set(array);
+        return bigger;
+      };
+      this.starts = grow(this.starts, (length) => new Int32Array(length));
+      this.ends = grow(this.ends, (length) => new Int32Array(length));
+      this.escaped = grow(this.escaped, (length) => new Uint8Array(length));
+    }
+    this.starts[this.top] = start;
+    this.ends[this.top] = end;
+    this.escaped[this.top] = escaped ? 1 : 0;
+    this.top++;
+  }
+
+  /** Whether the key at [start, end) equals one of the keys from position `from` up (escapes decoded). */
+  includes(text: string, from: number, start: number, end: number, escaped: boolean): boolean {
+    const length = end - start;
+    for (let index = from; index < this.top; index++) {
+      const otherStart = this.starts[index] as number;
+      const otherEnd = this.ends[index] as number;
+      if (escaped || this.escaped[index] === 1) {
+        if (decodeKey(text.slice(start, end)) === decodeKey(text.slice(otherStart, otherEnd))) return true;
+        continue;
+      }
+      if (otherEnd - otherStart !== length) continue;
+      let same = true;
+      for (let offset = 0; offset < length; offset++) {
+        if (text.charCodeAt(start + offset) !== text.charCodeAt(otherStart + offset)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return true;
+    }
+    return false;
   }
 }
 
@@ -63,9 +112,16 @@ function positionsOf(text: string, offsets: readonly number[]): { line: number; 
 
 /** Scans `text` (assumed JSON; garbage just yields a meaningless but harmless result). */
 export function scanJson(text: string, maxDepth: number): JsonScan {
-  const stack: Frame[] = [];
+  // One entry per open object or array, by depth: no object per level, no string per key.
+  const isObject = new Uint8Array(maxDepth + 1);
+  const expectKey = new Uint8Array(maxDepth + 1);
+  const firstKey = new Int32Array(maxDepth + 1);
+  const keys = new KeyStack();
   const itemOffsets: number[] = [];
-  let rootKey = "";
+  let depth = 0;
+  // The `items` array of the top-level object, while it is open.
+  let inItems = false;
+  let rootKeyIsItems = false;
   const stop = (offset: number): { line: number; column: number } => positionsOf(text, [offset])[0] as { line: number; column: number };
   const length = text.length;
   for (let index = 0; index < length; index++) {
@@ -73,33 +129,33 @@ export function scanJson(text: string, maxDepth: number): JsonScan {
     if (code <= 32) continue;
     if (code === QUOTE) {
       const end = endOfString(text, index);
-      const top = stack[stack.length - 1];
-      if (top !== undefined && top.expectKey) {
-        const raw = text.slice(index + 1, end);
-        const key = raw.includes("\\") ? decodeKey(raw) : raw;
-        // Kubernetes objects have few keys per level: searching a short list is cheaper than a Set.
-        const keys = top.keys as string[];
-        if (keys.includes(key)) return { duplicate: { ...stop(index), key }, itemLines: [] };
-        keys.push(key);
-        top.expectKey = false;
-        if (stack.length === 1) rootKey = key;
+      if (depth > 0 && expectKey[depth] === 1) {
+        const escaped = hasBackslash(text, index + 1, end);
+        if (keys.includes(text, firstKey[depth] as number, index + 1, end, escaped)) {
+          const raw = text.slice(index + 1, end);
+          return { duplicate: { ...stop(index), key: escaped ? decodeKey(raw) : raw }, itemLines: [] };
+        }
+        keys.push(index + 1, end, escaped);
+        expectKey[depth] = 0;
+        if (depth === 1) rootKeyIsItems = escaped ? decodeKey(text.slice(index + 1, end)) === "items" : end - index - 1 === 5 && text.startsWith("items", index + 1);
       }
       index = end;
     } else if (code === 123 || code === 91) {
       // { or [
-      if (stack.length >= maxDepth) return { tooDeep: stop(index), itemLines: [] };
-      const parent = stack[stack.length - 1];
-      if (code === 123) {
-        if (parent?.isItems) itemOffsets.push(index);
-        stack.push({ keys: [], expectKey: true, isItems: false });
-      } else {
-        stack.push({ keys: undefined, expectKey: false, isItems: stack.length === 1 && rootKey === "items" });
-      }
+      if (depth >= maxDepth) return { tooDeep: stop(index), itemLines: [] };
+      if (code === 123 && inItems && depth === 2) itemOffsets.push(index);
+      depth++;
+      isObject[depth] = code === 123 ? 1 : 0;
+      expectKey[depth] = code === 123 ? 1 : 0;
+      firstKey[depth] = keys.top;
+      if (code === 91 && depth === 2 && isObject[1] === 1 && rootKeyIsItems) inItems = true;
     } else if (code === 125 || code === 93) {
-      stack.pop();
+      if (depth === 0) continue;
+      keys.top = firstKey[depth] as number;
+      if (depth === 2 && inItems) inItems = false;
+      depth--;
     } else if (code === 44) {
-      const top = stack[stack.length - 1];
-      if (top?.keys !== undefined) top.expectKey = true;
+      if (depth > 0 && isObject[depth] === 1) expectKey[depth] = 1;
     }
   }
   return { itemLines: positionsOf(text, itemOffsets).map((position) => position.line) };

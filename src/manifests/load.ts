@@ -4,7 +4,7 @@ import type { Readable } from "node:stream";
 import { decodeText } from "../input/decode-text.js";
 import { readTextFile } from "../input/read-text-file.js";
 import { InputError } from "../model/errors.js";
-import type { RbacSnapshot } from "../rbac/types.js";
+import type { RbacObject, RbacSnapshot } from "../rbac/types.js";
 import { apiServerRefusals } from "./api-rules.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
 import { collectDocument, type Collector } from "./objects.js";
@@ -81,12 +81,18 @@ async function readManifest(file: string, limits: LoadLimits, stdin: Readable | 
 }
 
 function refusals(snapshot: RbacSnapshot): string[] {
-  const objects = [...snapshot.roles, ...snapshot.clusterRoles, ...snapshot.roleBindings, ...snapshot.clusterRoleBindings];
-  return objects.flatMap((object) => {
-    const where = object.source ? `${object.source.file}:${object.source.line}: ` : "";
-    const name = object.metadata.namespace && !object.kind.startsWith("Cluster") ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
-    return apiServerRefusals(object).map((problem) => `${where}${object.kind} ${name}: ${problem}; the apiserver would refuse it`);
-  });
+  const warnings: string[] = [];
+  // A plain loop: this visits every object of a big cluster, and almost all of them are fine.
+  for (const objects of [snapshot.roles, snapshot.clusterRoles, snapshot.roleBindings, snapshot.clusterRoleBindings] as RbacObject[][]) {
+    for (const object of objects) {
+      const problems = apiServerRefusals(object);
+      if (problems.length === 0) continue;
+      const where = object.source ? `${object.source.file}:${object.source.line}: ` : "";
+      const name = object.metadata.namespace && !object.kind.startsWith("Cluster") ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
+      for (const problem of problems) warnings.push(`${where}${object.kind} ${name}: ${problem}; the apiserver would refuse it`);
+    }
+  }
+  return warnings;
 }
 
 function describe(problem: Located): string {

@@ -104,7 +104,11 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
     if (NAMESPACED.has(rbacKind)) metadata.namespace = collector.defaultNamespace;
     else delete metadata.namespace;
   }
-  const object = { ...value, metadata, source: { file, line, document: document.document } } as Record<string, unknown>;
+  // Completed in place (a copy per object costs a big cluster's load a noticeable share), unless a
+  // YAML alias may put this very object elsewhere too: each place then gets its own copy and source.
+  const object = (document.aliasesPossible ? { ...value } : value) as Record<string, unknown>;
+  object.metadata = metadata;
+  object.source = { file, line, document: document.document };
   if (rbacKind === "Role" || rbacKind === "ClusterRole") object.rules ??= [];
   if (rbacKind === "RoleBinding" || rbacKind === "ClusterRoleBinding") object.subjects ??= [];
   (collector.snapshot[SNAPSHOT_LIST[rbacKind]] as RbacObject[]).push(object as unknown as RbacObject);

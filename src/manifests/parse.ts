@@ -34,6 +34,8 @@ export interface ParsedDocument {
   startLine: number;
   /** For a JSON `List`, the line of each item (YAML Lists find theirs on demand). */
   itemLines?: number[];
+  /** True when YAML aliases may make one parsed object appear at several places of the value. */
+  aliasesPossible: boolean;
 }
 
 function firstContentLine(text: string, startLine: number): number {
@@ -72,7 +74,7 @@ function parseJson(text: string, file: string, limits: LoadLimits): { documents:
   const violation = checkAndNormalize(value, limits, false);
   if (violation) return { documents: [], problems: [{ file, document: 0, line: 1, column: 1, message: violation.message }] };
   if (value === null || value === undefined) return { documents: [], problems: [] };
-  return { documents: [{ value, document: 0, line: firstContentLine(text, 1), text, startLine: 1, itemLines: scan.itemLines }], problems: [] };
+  return { documents: [{ value, document: 0, line: firstContentLine(text, 1), text, startLine: 1, itemLines: scan.itemLines, aliasesPossible: false }], problems: [] };
 }
 
 /** Parses a YAML (or JSON) stream into documents; syntax errors and limit violations are returned, located. */
@@ -106,7 +108,7 @@ export function parseStream(source: string, file: string, limits: LoadLimits, lo
         problems.push({ file, document, line: piece.startLine + position.line - 1, column: position.column, message: violation.message });
         continue;
       }
-      documents.push({ value: raw, document, line: firstContentLine(piece.text, piece.startLine), text: piece.text, startLine: piece.startLine });
+      documents.push({ value: raw, document, line: firstContentLine(piece.text, piece.startLine), text: piece.text, startLine: piece.startLine, aliasesPossible });
     }
   }
   return { documents, problems };

@@ -100,6 +100,15 @@ describe("loadManifests", () => {
     expect(deep.message).toContain("nesting deeper than 64 levels");
   });
 
+  it("gives an object a YAML alias repeats its own copy and line (objects are completed in place only when no alias can share them)", async () => {
+    const cwd = workspace({ "list.yaml": "apiVersion: v1\nkind: List\nitems:\n- &sa\n  apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: a, namespace: n}\n- *sa\n" });
+    const { snapshot } = await loadManifests(["list.yaml"], { cwd });
+    const [first, second] = snapshot.serviceAccounts;
+    expect(first).not.toBe(second);
+    expect([first?.source?.line, second?.source?.line]).toEqual([4, 8]);
+    expect(Object.keys(first ?? {})).toEqual(["apiVersion", "kind", "metadata", "source"]);
+  });
+
   it("walks directories recursively, only .yaml/.yml/.json, in name order", async () => {
     const cwd = workspace({ "dir/b.yaml": role, "dir/sub/a.yml": role.replace("reader", "other"), "dir/notes.txt": "not yaml: [", "dir/c.json": "{}" });
     await expect(loadManifests(["dir"], { cwd })).rejects.toThrow(/every object needs a string apiVersion and kind/);
