@@ -24,6 +24,8 @@ export interface LiveAuditOptions {
   /** Skip the SubjectAccessReview cross-check. */
   skipConfirmation?: boolean;
   signal?: AbortSignal;
+  /** Told as each step finishes (`done` of `total`, and what comes next), for a progress display. */
+  onProgress?: (done: number, total: number, label: string) => void;
 }
 
 /** Findings plus everything the report should say about how they were reached. */
@@ -44,11 +46,17 @@ type Lists = Partial<Record<keyof typeof AUDIT_READS, Record<string, unknown>[]>
  */
 export async function auditLive(client: KubeClient, options: LiveAuditOptions): Promise<LiveAuditOutcome> {
   const signal = options.signal ?? AbortSignal.timeout(10 * 60_000);
+  const resources = Object.entries(AUDIT_READS) as [keyof typeof AUDIT_READS, ListedResource][];
+  // Steps: identity, preflight, one per list, the audit, the cross-check.
+  const total = resources.length + 4;
+  let done = 0;
+  const step = (label: string): void => options.onProgress?.(done++, total, label);
+  step("who am I");
   const identity = await lookupIdentity(client, options.connection, { signal, timeoutMs: options.connection.requestTimeoutMs, token: async () => undefined });
   if (identity.state === "unauthorized" || identity.failure) {
     return { identity, findings: [], warnings: [], errors: [{ code: identity.state === "unauthorized" ? "unauthorized" : "unreachable", message: identity.message }] };
   }
-  const resources = Object.entries(AUDIT_READS) as [keyof typeof AUDIT_READS, ListedResource][];
+  step("preflight: what may this identity read");
   const answers = await preflight(client, resources.map(([, resource]) => resource), signal);
   const warnings = preflightWarnings(answers);
   const denied = new Set(answers.filter((answer) => answer.answer === "denied").map((answer) => answer.permission));
@@ -62,6 +70,7 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
         return;
       }
       const outcome = await listAll(client, resource, signal, key === "pods" ? podServiceAccountOnly : withoutBulk);
+      step(`listed ${resource.id}`);
       if (outcome.ok) lists[key] = outcome.items;
       else unreadable.push({ resource: resource.id, missingPermission: permission, reason: outcome.reason });
     }),
@@ -77,6 +86,8 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
   warnings.push(...csrs.warnings);
   // Unused ServiceAccounts need both lists; without them the rule is UNKNOWN (reported by the engine).
   const usage = lists.pods && lists.serviceAccounts ? podServiceAccounts(lists.pods) : undefined;
+  done = resources.length + 2;
+  step(`auditing ${snapshot.roleBindings.length + snapshot.clusterRoleBindings.length} bindings`);
   let findings = auditSnapshot(snapshot, options.catalogue, {
     mode: "live",
     unreadable,
@@ -88,6 +99,7 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
     if (denied.has(CREATE_SUBJECT_ACCESS_REVIEWS)) {
       warnings.push("findings are not cross-checked with SubjectAccessReviews: the running identity may not create them.");
     } else {
+      step(`cross-checking ${findings.length} findings with SubjectAccessReviews`);
       const confirmed = await confirmFindings(client, options.catalogue, findings, signal);
       findings = confirmed.findings;
       warnings.push(...confirmed.warnings);

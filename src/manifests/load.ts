@@ -25,6 +25,8 @@ export interface LoadOptions {
   cwd?: string;
   /** Namespace of namespaced objects that name none, as kubectl's context would give (default "default"). */
   defaultNamespace?: string;
+  /** Told before each file is read (`done` files of `total` read so far), for a progress display. */
+  onFile?: (done: number, total: number, file: string) => void;
 }
 
 /** What `loadManifests` found. */
@@ -138,6 +140,7 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
   const shownFiles: string[] = [];
   for (const file of files) {
     const shown = displayPath(file, cwd);
+    options.onFile?.(shownFiles.length, files.length, shown);
     shownFiles.push(shown);
     const text = await readManifest(file, limits, options.stdin, shown);
     const parsed = parseStream(text, shown, limits, collector.locate);

@@ -148,3 +148,34 @@ describe("saprobe audit --manifests", () => {
     expect(report.findings).toEqual([]);
   });
 });
+
+describe("saprobe audit progress", () => {
+  const TWO_FILES = [OPERATOR, DASHBOARD];
+
+  it("draws one line per step on a terminal stderr and clears it before the report", async () => {
+    const run = await runSaprobe(["audit", "--manifests", ...TWO_FILES, "-o", "json"], { stderrIsTTY: true });
+    // The first step always draws; the last drawn line is cleared; the report on stdout is untouched.
+    expect(run.stderr).toMatch(/^\r\u001b\[2Ksaprobe: 0\/\d+ reading .*operator/);
+    expect(run.stderr.endsWith("\r\u001b[2K")).toBe(true);
+    expect(json(run).findings.length).toBeGreaterThan(0);
+  });
+
+  it("prints one plain line per step with -v when stderr is not a terminal, and nothing without -v", async () => {
+    const verbose = await runSaprobe(["audit", "--manifests", ...TWO_FILES, "-o", "json", "--fail-on", "critical", "-v"]);
+    const lines = verbose.stderr.trimEnd().split("\n");
+    const files = json(verbose).target.explain?.length ?? 0;
+    expect(files).toBeGreaterThan(1);
+    expect(lines).toHaveLength(files + 1);
+    expect(lines[0]).toMatch(new RegExp(`^saprobe: 0/${files + 1} reading `));
+    expect(lines[files]).toMatch(new RegExp(`^saprobe: ${files}/${files + 1} auditing \\d+ bindings$`));
+    const quiet = await runSaprobe(["audit", "--manifests", ...TWO_FILES, "-o", "json", "--fail-on", "critical"]);
+    expect(quiet.stderr).toBe("");
+  });
+
+  it("clears the progress line before an input error is printed", async () => {
+    const broken = temp("broken.yaml", "kind: Role\napiVersion: rbac.authorization.k8s.io/v1\nmetadata: {name: x, namespace: y}\nrules: [{verbs: get}]\n");
+    const run = await runSaprobe(["audit", "--manifests", broken], { stderrIsTTY: true });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/\r\u001b\[2Ksaprobe: \S*broken\.yaml:4/);
+  });
+});

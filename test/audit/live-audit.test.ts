@@ -89,4 +89,16 @@ describe("auditLive", () => {
     // What could be read still counts: the ClusterRoleBinding's cluster-admin finding is there.
     expect(outcome.findings.find((finding) => finding.rule === "cluster-admin-binding")?.status).toBe("finding");
   });
+
+  it("reports progress step by step, never backwards, ending with the cross-check", async () => {
+    const { client } = fakeClient({ lists, subjectAccessReview: () => true });
+    const steps: [number, number, string][] = [];
+    await auditLive(client, { connection, catalogue: loadCatalogue(), onProgress: (done, total, label) => steps.push([done, total, label]) });
+    const total = steps[0]?.[1] ?? 0;
+    expect(steps.map(([, stepTotal]) => stepTotal).every((value) => value === total)).toBe(true);
+    expect(steps.map(([done]) => done)).toEqual([...steps.map(([done]) => done)].sort((a, b) => a - b));
+    expect(steps.map(([, , label]) => label)).toEqual(expect.arrayContaining(["who am I", "listed clusterroles.rbac.authorization.k8s.io", "auditing 2 bindings"]));
+    expect(steps.at(-1)?.[2]).toMatch(/^cross-checking \d+ findings with SubjectAccessReviews$/);
+    expect(steps.at(-1)?.[0]).toBe(total - 1);
+  });
 });

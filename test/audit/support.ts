@@ -66,11 +66,11 @@ export interface CliRun {
 }
 
 /** Runs `saprobe ARGV` in-process (the real command table, parser and exit-code logic) with captured output. */
-export async function runSaprobe(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliRun> {
+export async function runSaprobe(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string; stderrIsTTY?: boolean } = {}): Promise<CliRun> {
   const { PassThrough, Readable } = await import("node:stream");
   const { main } = await import("../../src/cli/main.js");
   const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: options.stderrIsTTY ?? false });
   const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
   stdout.on("data", (chunk: Buffer) => chunks.stdout.push(chunk));
   stderr.on("data", (chunk: Buffer) => chunks.stderr.push(chunk));

@@ -16,6 +16,7 @@ import type { UserInfo } from "../../rbac/types.js";
 import { parseServiceAccountUsername, userInfoFor } from "../../rbac/users.js";
 import { buildReport, DEFAULT_FAIL_ON } from "../../report/build.js";
 import { emitReport } from "../../report/output-flags.js";
+import { progressFor, type Progress } from "../../report/progress.js";
 import { targetOf } from "../../run/target.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
@@ -47,16 +48,42 @@ function subjectFrom(args: ParsedArgs): UserInfo | undefined {
   return userInfoFor(subject);
 }
 
-/** What both modes need: the tailored catalogue, the `--subject` identity, system:masters evidence. */
+/** What both modes need: the tailored catalogue, the `--subject` identity, system:masters evidence, progress. */
 interface AuditSetup {
   catalogue: Catalogue;
   subject: UserInfo | undefined;
   mastersEvidence: MastersEvidence[];
+  progress: Progress;
+}
+
+/**
+ * How a long audit shows it is moving: a redrawn line on a terminal; with -v and stderr not a
+ * terminal (CI logs), one line per step; otherwise nothing.
+ */
+function auditProgress(args: ParsedArgs, io: CommandIo): Progress {
+  if (io.stderr.isTTY || !flag.boolean(args, "verbose")) return progressFor(io);
+  return {
+    update(done, total, label) {
+      io.stderr.write(`saprobe: ${done}/${total} ${label.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?")}\n`);
+    },
+    finish() {},
+  };
 }
 
 async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], setup: AuditSetup): Promise<Gathered> {
-  const loaded = await loadManifests(paths, { stdin: io.stdin, cwd: io.cwd, maxFileBytes: flag.number(args, "max-file-bytes") ?? DEFAULT_MAX_FILE_BYTES });
+  // Steps: one per file, then the audit.
+  let steps = 1;
+  const loaded = await loadManifests(paths, {
+    stdin: io.stdin,
+    cwd: io.cwd,
+    maxFileBytes: flag.number(args, "max-file-bytes") ?? DEFAULT_MAX_FILE_BYTES,
+    onFile: (done, total, file) => {
+      steps = total + 1;
+      setup.progress.update(done, steps, `reading ${file}`);
+    },
+  });
   const snapshot = flag.boolean(args, "with-defaults") ? withBootstrapPolicy(loaded.snapshot) : loaded.snapshot;
+  setup.progress.update(steps - 1, steps, `auditing ${snapshot.roleBindings.length + snapshot.clusterRoleBindings.length} bindings`);
   const { catalogue, subject, mastersEvidence } = setup;
   const findings = auditSnapshot(snapshot, catalogue, { mode: "offline", mastersEvidence, ...(subject ? { subject } : {}) });
   // What the apiserver would refuse (evaluated as written all the same), then what offline cannot see.
@@ -77,6 +104,7 @@ async function auditCluster(args: ParsedArgs, io: CommandIo, setup: AuditSetup):
       catalogue: setup.catalogue,
       mastersEvidence: setup.mastersEvidence,
       skipConfirmation: flag.boolean(args, "no-confirm"),
+      onProgress: (done, total, label) => setup.progress.update(done, total, label),
       ...(setup.subject ? { subject: setup.subject } : {}),
     });
     return { findings: outcome.findings, warnings: [...connection.warnings, ...outcome.warnings], errors: outcome.errors, target: targetOf(connection, outcome.identity, []) };
@@ -100,6 +128,7 @@ export async function runAudit(args: ParsedArgs, io: CommandIo): Promise<number>
     catalogue: customizeCatalogue(loadCatalogue([BUILTIN_RULES_DIR, ...customization.ruleDirs]), customization),
     subject: subjectFrom(args),
     mastersEvidence: flag.list(args, "kubeconfig-scan").flatMap((file) => scanKubeconfig(file)),
+    progress: auditProgress(args, io),
   };
   const allowlist = customization.allowlist ? loadAllowlist(customization.allowlist) : [];
   // `--manifests a.yaml b/ c.yaml`: paths after the first are positionals, and belong to it.
@@ -107,7 +136,13 @@ export async function runAudit(args: ParsedArgs, io: CommandIo): Promise<number>
     throw new UsageError(`unexpected argument "${args.positionals[0]}": to audit manifests, use --manifests PATH...`);
   }
   const manifests = [...flag.list(args, "manifests"), ...args.positionals];
-  const gathered = manifests.length > 0 ? await auditManifests(args, io, manifests, setup) : await auditCluster(args, io, setup);
+  let gathered: Gathered;
+  try {
+    gathered = manifests.length > 0 ? await auditManifests(args, io, manifests, setup) : await auditCluster(args, io, setup);
+  } finally {
+    // The report, or the error main prints, starts on a clean line.
+    setup.progress.finish();
+  }
   const allowed = applyAllowlist(gathered.findings, allowlist, new Date());
   const report = buildReport({
     command: "audit",
