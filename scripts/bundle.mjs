@@ -11,6 +11,7 @@
 // bin/saprobe.js uses the bundle when it is at least as new as tsc's dist/cli/main.js, so a plain
 // `tsc` afterwards never leaves a stale bundle running.
 import { readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -37,6 +38,24 @@ const compiledLocation = {
   },
 };
 
+/**
+ * `await import("ajv")` of a CommonJS package: Node gives the module its named exports (found by
+ * cjs-module-lexer), esbuild only `default`. The dynamic import gets a facade that names each export
+ * the package has, read from the package itself.
+ */
+const namedCommonJsExports = {
+  name: "named-exports-of-dynamically-imported-commonjs",
+  setup(pluginBuild) {
+    const requireFromRoot = createRequire(join(root, "package.json"));
+    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === "dynamic-import" && !args.path.startsWith("node:") ? { path: args.path, namespace: "facade" } : undefined));
+    pluginBuild.onLoad({ filter: /.*/, namespace: "facade" }, (args) => {
+      const names = Object.keys(requireFromRoot(args.path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default");
+      const contents = [`import * as all from ${JSON.stringify(args.path)};`, "export default all.default;", ...names.map((name) => `export const ${name} = all.${name};`)].join("\n");
+      return { contents, loader: "js", resolveDir: root };
+    });
+  },
+};
+
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: { main: join(sources, "cli", "main.ts") },
@@ -50,7 +69,7 @@ const result = await build({
   target: "node20.18",
   // Bundled CommonJS dependencies (undici, yaml, ajv) call require() for Node's built-in modules.
   banner: { js: 'import { createRequire as saprobeCreateRequire } from "node:module";\nconst require = saprobeCreateRequire(import.meta.url);' },
-  plugins: [compiledLocation],
+  plugins: [compiledLocation, namedCommonJsExports],
   legalComments: "linked",
   logLevel: "warning",
   metafile: true,

@@ -12,12 +12,13 @@ afterEach(() => {
   for (const directory of made.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
-function layout(files: { bundle?: number; compiled?: number }): string {
+function layout(files: { bundle?: number; compiled?: number; checkout?: boolean }): string {
   const root = mkdtempSync(join(tmpdir(), "saprobe-entry-"));
   made.push(root);
   mkdirSync(join(root, "bin"));
   copyFileSync(join(repository, "bin/saprobe.js"), join(root, "bin/saprobe.js"));
   writeFileSync(join(root, "package.json"), '{"type":"module"}');
+  if (files.checkout !== false) mkdirSync(join(root, "src"));
   const stub = (path: string, name: string, seconds: number) => {
     mkdirSync(join(root, path, ".."), { recursive: true });
     writeFileSync(join(root, path), `export async function main(argv) { process.stdout.write("${name} " + argv.join(" ")); return 7; }\n`);
@@ -34,7 +35,7 @@ function run(root: string): { stdout: string; status: number | null } {
 }
 
 describe("bin/saprobe.js", () => {
-  it("runs the bundle when it is as new as tsc's output (as npm pack leaves them) or newer, passing argv and the exit code", () => {
+  it("in a checkout, runs the bundle when it is as new as tsc's output or newer, passing argv and the exit code", () => {
     expect(run(layout({ bundle: 1_000, compiled: 1_000 }))).toEqual({ stdout: "bundle run -o json", status: 7 });
     expect(run(layout({ bundle: 2_000, compiled: 1_000 }))).toEqual({ stdout: "bundle run -o json", status: 7 });
   });
@@ -42,5 +43,9 @@ describe("bin/saprobe.js", () => {
   it("runs tsc's output when a later tsc left the bundle stale, or when there is no bundle", () => {
     expect(run(layout({ bundle: 1_000, compiled: 2_000 }))).toEqual({ stdout: "compiled run -o json", status: 7 });
     expect(run(layout({ compiled: 1_000 }))).toEqual({ stdout: "compiled run -o json", status: 7 });
+  });
+
+  it("always runs the bundle in an installed package (no src/), whose files npm dates as it unpacks them", () => {
+    expect(run(layout({ bundle: 1_000, compiled: 2_000, checkout: false }))).toEqual({ stdout: "bundle run -o json", status: 7 });
   });
 });

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildPackagedInstall, snapshot, type PackagedInstall } from "./packaged-layout.js";
+import { buildPackagedInstall, repository, snapshot, type PackagedInstall } from "./packaged-layout.js";
 
 let install: PackagedInstall;
 
@@ -48,15 +48,25 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     expect(output.trim()).toBe(`saprobe ${version}`);
   });
 
-  it("runs the CLI from the bundle (dist/bundle/), which the install gives the same time as tsc's output", () => {
+  it("runs the CLI from the bundle (dist/bundle/), whatever times npm gave the unpacked files", () => {
     // A resolve hook lists every saprobe module Node loads.
     const hook = `data:text/javascript,export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes("/saprobe/dist/")) process._rawDebug("loaded " + r.url); return r; }`;
     const register = `data:text/javascript,import { register } from "node:module"; register(${JSON.stringify(hook)});`;
     const result = spawnSync(process.execPath, ["--import", register, join(install.packageDir, "bin", "saprobe.js"), "--version"], { encoding: "utf8", timeout: 30_000 });
     expect(result.status, result.stderr).toBe(0);
     const loaded = result.stderr.split("\n").filter((line) => line.startsWith("loaded "));
-    expect(loaded[0]).toMatch(/\/dist\/bundle\/main\.js$/);
+    expect(loaded[0], result.stderr).toMatch(/\/dist\/bundle\/main\.js$/);
     expect(loaded.filter((line) => !line.includes("/dist/bundle/"))).toEqual([]);
+  });
+
+  it("validates check files and audits manifests from the install (JSON Schema: ajv loaded on demand and at start)", () => {
+    const validate = spawnSync("saprobe", ["validate", join(install.packageDir, "checks", "default.yaml"), join(repository, "fixtures/hostile/any/scalar.yaml")], { env: withPath(install.bin), encoding: "utf8", timeout: 30_000 });
+    expect(validate.stdout).toMatch(/default\.yaml: \d+ checks, valid/);
+    expect(validate.stderr).toMatch(/scalar\.yaml:1:1: the file must be a mapping/);
+    expect(validate.status).toBe(2);
+    const audit = spawnSync("saprobe", ["audit", "--manifests", join(repository, "deploy"), "-o", "json"], { env: withPath(install.bin), encoding: "utf8", timeout: 30_000 });
+    expect(audit.stderr).toBe("");
+    expect((JSON.parse(audit.stdout) as { command: string }).command).toBe("audit");
   });
 
   it("installs an executable kubectl-saprobe, so `kubectl saprobe --help` works from PATH", () => {
