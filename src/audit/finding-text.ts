@@ -35,6 +35,15 @@ export function describeRef(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
 
+/**
+ * One message from its parts, as one flat string. A template literal leaves a rope of small pieces,
+ * and a big cluster's tens of thousands of findings would keep every piece alive until the report
+ * is written (about twice the memory, all of it copied by the garbage collector on the way).
+ */
+export function sentence(...parts: (string | number)[]): string {
+  return parts.join("");
+}
+
 /** `in every namespace` for cluster scope, `in namespace X` otherwise. */
 export function describeScope(scope: string): string {
   return scope === "cluster" ? "cluster-wide" : `in namespace ${scope}`;

@@ -1,7 +1,7 @@
 import type { Finding, ObjectRef, Severity } from "../model/report.js";
 import type { ClusterRoleBinding, PolicyRule, RoleBinding, Subject } from "../rbac/types.js";
 import { broadnessOf, rulesBeyondBaseline } from "./broad-subjects.js";
-import { describeRef, describeScope, makeFinding } from "./finding-text.js";
+import { describeRef, describeScope, makeFinding, sentence } from "./finding-text.js";
 import { answerFor, Grant, isFullWildcard, restrictedNames, type CompiledPatterns, type RoleLevels } from "./permission-match.js";
 import { lowerSeverity, raiseSeverity } from "./severity.js";
 import type { AuditRule, Catalogue } from "./rule-types.js";
@@ -83,7 +83,7 @@ function clusterAdminFinding(rule: AuditRule, context: GrantContext): { finding:
   if (context.broadness) severity = "critical";
   const power = context.scope === "cluster" ? "cluster-admin power" : `admin power over namespace ${context.scope} (a RoleBinding confines it there)`;
   const restricted = full.length === 0 ? `, ${restrictedNames(matched)}` : "";
-  const message = `${context.subjectText} holds ${power}${restricted} ${context.path}.${broadNote(context.subject, context.broadness)}`;
+  const message = sentence(context.subjectText, " holds ", power, restricted, " ", context.path, ".", broadNote(context.subject, context.broadness));
   return { finding: finding(rule, context, severity, message, matched), full: full.length > 0 };
 }
 
@@ -96,7 +96,7 @@ function permissionFinding(compiled: CompiledPatterns["rules"][number], context:
   if (context.broadness) severity = raiseSeverity(severity);
   const restricted = match.grant === Grant.restricted ? ` (${match.restrictedTo})` : "";
   const what = lowerFirst(rule.title);
-  const message = `${context.subjectText} ${what} ${describeScope(context.scope)}${restricted} ${context.path}.${broadNote(context.subject, context.broadness)}`;
+  const message = sentence(context.subjectText, " ", what, " ", describeScope(context.scope), restricted, " ", context.path, ".", broadNote(context.subject, context.broadness));
   return finding(rule, context, severity, message, match.matchedRules);
 }
 
@@ -108,13 +108,13 @@ function broadSubjectFinding(rule: AuditRule, context: GrantContext): Finding | 
   let severity: Severity = broadness === "anonymous" ? "critical" : baseSeverity(rule, context);
   if (beyond.every((policyRule) => (policyRule.resourceNames ?? []).length > 0)) severity = lowerSeverity(severity);
   const who = broadness === "anonymous" ? "anonymous callers" : `every identity in ${context.subject.name}`;
-  const message = `${context.subjectText} gives ${who} ${beyond.length} rule${beyond.length === 1 ? "" : "s"} beyond discovery ${describeScope(context.scope)} ${context.path}.`;
+  const message = sentence(context.subjectText, " gives ", who, " ", beyond.length, " rule", beyond.length === 1 ? "" : "s", " beyond discovery ", describeScope(context.scope), " ", context.path, ".");
   return finding(rule, context, severity, message, beyond);
 }
 
 function defaultServiceAccountFinding(rule: AuditRule, context: GrantContext): Finding | undefined {
   if (context.subject.kind !== "ServiceAccount" || context.subject.name !== "default") return undefined;
-  const message = `${context.subjectText} is bound ${context.path}, so every pod of namespace ${context.subjectRef.namespace} that names no ServiceAccount gets the role.`;
+  const message = sentence(context.subjectText, " is bound ", context.path, ", so every pod of namespace ", String(context.subjectRef.namespace), " that names no ServiceAccount gets the role.");
   return finding(rule, context, baseSeverity(rule, context), message, context.rules);
 }
 
