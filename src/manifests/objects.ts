@@ -84,13 +84,19 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
     });
     return;
   }
-  if (!KINDS.has(kind) || groupOf(apiVersion) !== groupOf(API_VERSION[kind as RbacKind])) {
+  if (!KINDS.has(kind)) {
     collector.ignored++;
     return;
   }
   const rbacKind = kind as RbacKind;
-  const label = () => `${kind} ${JSON.stringify(isRecord(value.metadata) ? (value.metadata.name ?? "") : "")}`;
-  if (apiVersion !== API_VERSION[rbacKind]) {
+  const served = API_VERSION[rbacKind];
+  // The served apiVersion (nearly every object) needs no look at the group.
+  if (apiVersion !== served && groupOf(apiVersion) !== groupOf(served)) {
+    collector.ignored++;
+    return;
+  }
+  const label = (): string => `${kind} ${JSON.stringify(isRecord(value.metadata) ? (value.metadata.name ?? "") : "")}`;
+  if (apiVersion !== served) {
     report(collector, file, document, [...pathOf(), "apiVersion"], `${label()}: apiVersion ${apiVersion} is not served by current Kubernetes; use ${API_VERSION[rbacKind]}`);
     return;
   }
@@ -99,9 +105,10 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
   if (problems.length > 0) return;
   // The parsed value is ours: copy only what we change (metadata only when its namespace changes).
   let metadata = value.metadata as Record<string, unknown>;
-  if (NAMESPACED.has(rbacKind) ? metadata.namespace === undefined : metadata.namespace !== undefined) {
+  const namespaced = NAMESPACED.has(rbacKind);
+  if (namespaced ? metadata.namespace === undefined : metadata.namespace !== undefined) {
     metadata = { ...metadata };
-    if (NAMESPACED.has(rbacKind)) metadata.namespace = collector.defaultNamespace;
+    if (namespaced) metadata.namespace = collector.defaultNamespace;
     else delete metadata.namespace;
   }
   // Completed in place (a copy per object costs a big cluster's load a noticeable share), unless a

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCatalogue } from "../../src/audit/catalogue.js";
+import { BUILTIN_RULES_DIR, loadCatalogue } from "../../src/audit/catalogue.js";
 import { InputError } from "../../src/model/errors.js";
 
 function ruleDir(files: Record<string, string>): string {
@@ -66,5 +66,21 @@ describe("loadCatalogue", () => {
   it("refuses a rule id defined twice", () => {
     const dir = ruleDir({ "a.yaml": VALID_RULE, "b.yaml": VALID_RULE });
     expect(() => loadCatalogue([dir])).toThrow(/rule id "my-rule" is already defined in .*a\.yaml/);
+  });
+});
+
+describe("the built-in catalogue", () => {
+  it("validates against the schema and reads exactly as the validated path reads it", () => {
+    // A copy of the built-in folder elsewhere is a user's rule folder: read with the YAML document
+    // API and checked by ajv. The built-in folder itself is read on the fast path.
+    const copy = mkdtempSync(join(tmpdir(), "saprobe-builtin-copy-"));
+    const files = readdirSync(BUILTIN_RULES_DIR).filter((name) => name.endsWith(".yaml"));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const name of files) writeFileSync(join(copy, name), readFileSync(join(BUILTIN_RULES_DIR, name)));
+    const withoutFile = (rules: ReturnType<typeof loadCatalogue>["rules"]) => rules.map(({ file, ...rule }) => ({ ...rule, file: basename(file ?? "") }));
+    const fast = loadCatalogue([BUILTIN_RULES_DIR]).rules;
+    const validated = loadCatalogue([copy]).rules;
+    expect(withoutFile(fast)).toEqual(withoutFile(validated));
+    expect(fast.length).toBe(validated.length);
   });
 });
