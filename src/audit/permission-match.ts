@@ -48,9 +48,9 @@ export function compilePatterns(rules: readonly AuditRule[]): CompiledPatterns {
   return { patterns, rules: compiled };
 }
 
-function splitResource(resource: string): { combined: string; subresource: string } {
+function subresourceOf(resource: string): string {
   const slash = resource.indexOf("/");
-  return { combined: resource, subresource: slash < 0 ? "" : resource.slice(slash + 1) };
+  return slash < 0 ? "" : resource.slice(slash + 1);
 }
 
 /** How much of one pattern one policy rule grants (any verb x group x resource of the pattern counts). */
@@ -60,8 +60,7 @@ export function patternGrant(rule: PolicyRule, pattern: PermissionPattern): Gran
     for (const group of pattern.apiGroups) {
       if (!apiGroupMatches(rule, group)) continue;
       for (const resource of pattern.resources) {
-        const { combined, subresource } = splitResource(resource);
-        if (resourceMatches(rule, combined, subresource)) return (rule.resourceNames ?? []).length > 0 ? Grant.restricted : Grant.full;
+        if (resourceMatches(rule, resource, subresourceOf(resource))) return (rule.resourceNames ?? []).length > 0 ? Grant.restricted : Grant.full;
       }
     }
   }
@@ -94,24 +93,34 @@ export class PatternEvaluator {
     });
   }
 
-  #candidates(rule: PolicyRule): Iterable<number> {
-    const candidates = new Set<number>();
-    for (const resource of rule.resources ?? []) {
-      if (resource === "*") return this.#patterns.keys();
-      const found = resource.startsWith("*/") ? this.#bySubresource.get(resource.slice(2)) : this.#byResource.get(resource);
-      for (const index of found ?? []) candidates.add(index);
-    }
-    return candidates;
-  }
+  /** Generation stamps per pattern position: a pattern met twice while evaluating one rule is asked once. */
+  #seen = new Int32Array(0);
+  #generation = 0;
 
   /** Grant levels of one policy rule, one entry per pattern position (a shared all-zero array when it grants none). */
   levels(rule: PolicyRule): Levels {
+    const resources = rule.resources ?? [];
     let levels: Levels | undefined;
-    for (const index of this.#candidates(rule)) {
+    const consider = (index: number): void => {
       const grant = patternGrant(rule, this.#patterns[index] as PermissionPattern);
-      if (grant === Grant.none) continue;
+      if (grant === Grant.none) return;
       levels ??= new Array<Grant>(this.#patternCount).fill(Grant.none);
       levels[index] = grant;
+    };
+    if (resources.includes("*")) {
+      for (let index = 0; index < this.#patternCount; index++) consider(index);
+      return levels ?? this.#none;
+    }
+    if (this.#seen.length !== this.#patternCount) this.#seen = new Int32Array(this.#patternCount);
+    const generation = ++this.#generation;
+    for (const resource of resources) {
+      const found = resource.startsWith("*/") ? this.#bySubresource.get(resource.slice(2)) : this.#byResource.get(resource);
+      if (found === undefined) continue;
+      for (const index of found) {
+        if (this.#seen[index] === generation) continue;
+        this.#seen[index] = generation;
+        consider(index);
+      }
     }
     return levels ?? this.#none;
   }
