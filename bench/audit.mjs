@@ -5,8 +5,11 @@
 //   YAML: a node process that only reads the same files and js-yaml-loads them (keeping the objects);
 //   JSON: the same snapshot as one JSON `List` file, audited vs a node process that only JSON.parses it.
 // Targets: audit <= 2x its floor, peak RSS < 1.5 GB. Two breakdown steps (the manifest loader alone;
-// loader + audit engine without a report) show where the time goes. Prints medians of --reps runs (default 3),
-// interleaved so load on the machine hits all alike. Usage: node bench/audit.mjs [--reps N] [--keep]
+// catalogue + loader + audit engine without a report) show where the time goes, and a lower bound shows
+// what no implementation can avoid: the floor plus writing the report the audit must print (JSON.stringify
+// of the same report and its UTF-8 encoding, timed in-process). Prints medians of --reps runs (default 3),
+// interleaved so load on the machine hits all alike; CPU (user + system) is the steadier column on a
+// shared machine. Usage: node bench/audit.mjs [--reps N] [--keep]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -122,7 +125,7 @@ const jsonFloor = `import { readFileSync } from "node:fs"; const list = JSON.par
 // Breakdown steps: the manifest loader alone, then loader + audit engine without any report.
 const dist = (path) => JSON.stringify(join(root, "dist", path));
 const loaderOnly = `import { loadManifests } from ${dist("manifests/index.js")}; const { snapshot } = await loadManifests([${JSON.stringify(yamlDir)}]); if (snapshot.roleBindings.length === 0) process.exit(9);`;
-const loaderAndEngine = `import { loadManifests } from ${dist("manifests/index.js")}; import { auditSnapshot, loadCatalogue } from ${dist("audit/index.js")}; const { snapshot } = await loadManifests([${JSON.stringify(yamlDir)}]); const findings = auditSnapshot(snapshot, loadCatalogue(), { mode: "offline" }); if (findings.length === 0) process.exit(9);`;
+const loaderAndEngine = `import { loadManifests } from ${dist("manifests/index.js")}; import { auditSnapshot, loadCatalogue } from ${dist("audit/index.js")}; const catalogue = loadCatalogue(); const { snapshot } = await loadManifests([${JSON.stringify(yamlDir)}]); const findings = auditSnapshot(snapshot, catalogue, { mode: "offline" }); if (findings.length === 0) process.exit(9);`;
 const variants = {
   "floor: js-yaml loadAll": [node, "--input-type=module", "-e", yamlFloor],
   "step: loadManifests only": [node, "--input-type=module", "-e", loaderOnly],
@@ -135,7 +138,18 @@ const variants = {
 // One run with the report kept, to show the audit did real work.
 const check = spawnSync(node, variants["saprobe audit --manifests DIR"].slice(1), { cwd: root, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
 const report = JSON.parse(check.stdout);
-console.log(`audit exit ${check.status}; findings by severity ${JSON.stringify(report.summary.findings)}; ${report.findings.length} findings in total`);
+console.log(`audit exit ${check.status}; findings by severity ${JSON.stringify(report.summary.findings)}; ${report.findings.length} findings in total; report ${(check.stdout.length / 1e6).toFixed(1)} MB`);
+const entry = (() => {
+  const modified = (path) => (existsSync(join(root, path)) ? statSync(join(root, path)).mtimeMs : -1);
+  return modified("dist/bundle/main.js") >= modified("dist/cli/main.js") ? "dist/bundle/main.js" : "dist/cli/main.js";
+})();
+console.log(`bin/saprobe.js runs ${entry}`);
+// What printing that report costs by itself: the same report object rendered as the json renderer
+// does and encoded as stdout.write does, CPU timed around just that, in a process of its own.
+const reportFile = join(dir, "report.json");
+writeFileSync(reportFile, check.stdout);
+const writeCost = `import { readFileSync } from "node:fs"; const report = JSON.parse(readFileSync(${JSON.stringify(reportFile)}, "utf8")); const before = process.cpuUsage(); const text = JSON.stringify(report, null, 2) + "\\n"; const bytes = Buffer.from(text, "utf8"); const spent = process.cpuUsage(before); if (bytes.length === 0) process.exit(9); console.log(((spent.user + spent.system) / 1000).toFixed(1));`;
+const reportWriteMs = median(Array.from({ length: Math.max(reps, 3) }, () => Number(spawnSync(node, ["--input-type=module", "-e", writeCost], { encoding: "utf8" }).stdout)));
 
 const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 for (let rep = 0; rep < reps; rep++) {
@@ -155,6 +169,9 @@ const ratio = (audit, floor, key) => (summary[audit][key] / summary[floor][key])
 console.log(`ratio YAML audit / js-yaml floor: wall ${ratio("saprobe audit --manifests DIR", "floor: js-yaml loadAll", "ms")}x, cpu ${ratio("saprobe audit --manifests DIR", "floor: js-yaml loadAll", "cpuMs")}x (target <= 2x)`);
 console.log(`ratio JSON audit / JSON.parse floor: wall ${ratio("saprobe audit --manifests list.json", "floor: JSON.parse", "ms")}x, cpu ${ratio("saprobe audit --manifests list.json", "floor: JSON.parse", "cpuMs")}x (target <= 2x)`);
 console.log(`load average during the run: ${(await import("node:os")).loadavg().map((value) => value.toFixed(1)).join(" ")} on ${(await import("node:os")).cpus().length} CPUs`);
+// The lower bound: no audit that prints this report can cost less than its floor plus writing it.
+const bound = (floor) => ((summary[floor].cpuMs + reportWriteMs) / summary[floor].cpuMs).toFixed(2);
+console.log(`writing the ${(check.stdout.length / 1e6).toFixed(0)} MB report alone (JSON.stringify + UTF-8): cpu ${reportWriteMs.toFixed(0)} ms, so any audit printing it costs at least ${bound("floor: js-yaml loadAll")}x the js-yaml floor and ${bound("floor: JSON.parse")}x the JSON.parse floor (cpu)`);
 // The one-line JSON List once, outside the medians: the loader's JSON path is slow on it (see the report).
 const oneLine = join(dir, "list-one-line.json");
 const oneLineFloor = measure([node, "--input-type=module", "-e", jsonFloor.replace(JSON.stringify(listFile), JSON.stringify(oneLine))]);
