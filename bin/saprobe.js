@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // The installed entry point. All logic, including the exit code, lives in main().
 //
-// `npm run build` writes the CLI twice: dist/cli/ (tsc, one module per source file; also the library)
-// and dist/bundle/ (scripts/bundle.mjs: the same sources in a few files, which start much faster).
-// An installed package (no src/) always runs the bundle. In a checkout, a plain `tsc` after the build
-// leaves the bundle behind the sources, so there it runs only when it is at least as new as tsc's output.
-import { existsSync, statSync } from "node:fs";
+// `npm run build` writes the CLI twice: dist/cli/ (tsc, one ES module per source file; also the
+// library) and dist/bundle/main.cjs (scripts/bundle.mjs: the same sources in one CommonJS file, which
+// starts much faster). This file is CommonJS too (bin/package.json), so a bundled run never starts
+// Node's ES module loader. An installed package (no src/) always runs the bundle. In a checkout, a
+// plain `tsc` after the build leaves the bundle behind the sources, so there it runs only when it is
+// at least as new as tsc's output.
+"use strict";
+const { existsSync, statSync } = require("node:fs");
+const { join } = require("node:path");
 
-const at = (path) => new URL(path, import.meta.url);
+const at = (path) => join(__dirname, path);
 const modified = (path) => statSync(at(path), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const bundle = !existsSync(at("../src")) || modified("../dist/bundle/main.js") >= modified("../dist/cli/main.js");
-const { main } = await import(bundle ? "../dist/bundle/main.js" : "../dist/cli/main.js");
+const bundled = !existsSync(at("../src")) || modified("../dist/bundle/main.cjs") >= modified("../dist/cli/main.js");
+const cli = bundled ? Promise.resolve(require("../dist/bundle/main.cjs")) : import("../dist/cli/main.js");
 
-process.exitCode = await main(process.argv.slice(2));
+cli.then(({ main }) => main(process.argv.slice(2))).then((code) => {
+  process.exitCode = code;
+});

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// Bundles the CLI (src/cli/main.ts and everything it imports, dependencies included) into
-// dist/bundle/: main.js plus one chunk per lazily loaded part (each command's implementation,
-// --expect, ajv...). `npm run build` runs it after tsc, which still writes dist/ for the library.
+// Bundles the CLI (src/cli/main.ts and everything it imports, dependencies included) into one
+// CommonJS file, dist/bundle/main.cjs. `npm run build` runs it after tsc, which still writes dist/
+// for the library. What a command loads on demand (its implementation, --expect, ajv) stays lazy:
+// it is parsed with the file but only evaluated when imported.
 //
 // Why: Node 20 resolves, reads and compiles each ES module on its own, and `saprobe run` loaded about
 // 240 of them (dist/, yaml, undici): about 50 ms of a run that should cost one process start and a
-// few round trips (bench/run-suite.mjs). Node 20 has no module compile cache (22.1+), so fewer and
-// larger files is the cache we can have.
+// few round trips (bench/run-suite.mjs). One CommonJS file also spares Node's ES module loader
+// (fs/promises, streams, readline...), about 10 ms more than one ES module file. Node 20 has no module
+// compile cache (22.1+), and a V8 code cache of the bundle (vm.Script cachedData) measured no faster.
 //
-// bin/saprobe.js uses the bundle when it is at least as new as tsc's dist/cli/main.js, so a plain
-// `tsc` afterwards never leaves a stale bundle running.
+// bin/saprobe.js uses the bundle in an installed package, and in a checkout when it is at least as new
+// as tsc's dist/cli/main.js, so a plain `tsc` afterwards never leaves a stale bundle running.
 import { readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
@@ -23,7 +25,7 @@ const outdir = join(root, "dist", "bundle");
 /**
  * Source files find their data (checks/, schemas/, package.json) relative to `import.meta.url`, as
  * compiled files one level per folder below dist/. In the bundle every module's `import.meta.url` is
- * the bundle's own, so each use is rewritten to the URL its tsc output would have.
+ * the bundle file's URL, so each use is rewritten to the URL its tsc output would have.
  */
 const compiledLocation = {
   name: "import-meta-url-as-compiled",
@@ -60,20 +62,19 @@ await rm(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: { main: join(sources, "cli", "main.ts") },
   outdir,
+  outExtension: { ".js": ".cjs" },
   bundle: true,
-  // Every output file sits in outdir: the import.meta.url rewriting above relies on it.
-  splitting: true,
-  chunkNames: "[name]-[hash]",
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20.18",
-  // Bundled CommonJS dependencies (undici, yaml, ajv) call require() for Node's built-in modules.
-  banner: { js: 'import { createRequire as saprobeCreateRequire } from "node:module";\nconst require = saprobeCreateRequire(import.meta.url);' },
+  // CommonJS has no import.meta: the bundle file's own URL stands in for it.
+  banner: { js: 'const saprobeBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { "import.meta.url": "saprobeBundleUrl" },
   plugins: [compiledLocation, namedCommonJsExports],
   legalComments: "linked",
   logLevel: "warning",
   metafile: true,
 });
-const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith(".js"));
+const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith(".cjs"));
 const bytes = outputs.reduce((total, [, output]) => total + output.bytes, 0);
 console.log(`scripts/bundle.mjs: dist/bundle/ holds ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB`);

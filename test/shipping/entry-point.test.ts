@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { repository } from "./packaged-layout.js";
 
-// bin/saprobe.js chooses between dist/bundle/main.js (scripts/bundle.mjs) and dist/cli/main.js (tsc).
+// bin/saprobe.js chooses between dist/bundle/main.cjs (scripts/bundle.mjs) and dist/cli/main.js (tsc).
 // Here both are stand-ins that say which one ran, in a copy of the package layout.
 const made: string[] = [];
 afterEach(() => {
@@ -17,15 +17,18 @@ function layout(files: { bundle?: number; compiled?: number; checkout?: boolean 
   made.push(root);
   mkdirSync(join(root, "bin"));
   copyFileSync(join(repository, "bin/saprobe.js"), join(root, "bin/saprobe.js"));
+  copyFileSync(join(repository, "bin/package.json"), join(root, "bin/package.json"));
   writeFileSync(join(root, "package.json"), '{"type":"module"}');
   if (files.checkout !== false) mkdirSync(join(root, "src"));
-  const stub = (path: string, name: string, seconds: number) => {
+  const stub = (path: string, main: string, seconds: number) => {
     mkdirSync(join(root, path, ".."), { recursive: true });
-    writeFileSync(join(root, path), `export async function main(argv) { process.stdout.write("${name} " + argv.join(" ")); return 7; }\n`);
+    writeFileSync(join(root, path), `${main}\n`);
     utimesSync(join(root, path), seconds, seconds);
   };
-  if (files.bundle !== undefined) stub("dist/bundle/main.js", "bundle", files.bundle);
-  if (files.compiled !== undefined) stub("dist/cli/main.js", "compiled", files.compiled);
+  const body = (name: string) => `async function main(argv) { process.stdout.write("${name} " + argv.join(" ")); return 7; }`;
+  // The bundle is CommonJS, tsc's output an ES module (the root package.json says "module").
+  if (files.bundle !== undefined) stub("dist/bundle/main.cjs", `${body("bundle")}\nexports.main = main;`, files.bundle);
+  if (files.compiled !== undefined) stub("dist/cli/main.js", `export ${body("compiled")}`, files.compiled);
   return root;
 }
 

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildPackagedInstall, repository, snapshot, type PackagedInstall } from "./packaged-layout.js";
@@ -19,7 +20,8 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     const files = install.tarballFiles;
     expect(files).toContain("bin/saprobe.js");
     expect(files).toContain("dist/cli/main.js");
-    expect(files).toContain("dist/bundle/main.js");
+    expect(files).toContain("dist/bundle/main.cjs");
+    expect(files).toContain("bin/package.json");
     expect(files).toContain("dist/index.js");
     expect(files).toContain("checks/default.yaml");
     expect(files).toContain("reports/report.schema.json");
@@ -48,15 +50,15 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     expect(output.trim()).toBe(`saprobe ${version}`);
   });
 
-  it("runs the CLI from the bundle (dist/bundle/), whatever times npm gave the unpacked files", () => {
-    // A resolve hook lists every saprobe module Node loads.
-    const hook = `data:text/javascript,export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes("/saprobe/dist/")) process._rawDebug("loaded " + r.url); return r; }`;
-    const register = `data:text/javascript,import { register } from "node:module"; register(${JSON.stringify(hook)});`;
-    const result = spawnSync(process.execPath, ["--import", register, join(install.packageDir, "bin", "saprobe.js"), "--version"], { encoding: "utf8", timeout: 30_000 });
+  it("runs the CLI from the bundle (dist/bundle/main.cjs) without Node's ES module loader, whatever times npm gave the unpacked files", () => {
+    // At exit: the CommonJS modules loaded from the package, and whether any ES module was loaded.
+    const preload = join(mkdtempSync(join(tmpdir(), "saprobe-preload-")), "loaded.cjs");
+    writeFileSync(preload, `process.on("exit", () => process._rawDebug(JSON.stringify({ cjs: Object.keys(require.cache).filter((file) => file.includes("/saprobe/")), esm: process.moduleLoadList.includes("NativeModule internal/modules/esm/loader") })));\n`);
+    const result = spawnSync(process.execPath, ["--require", preload, join(install.packageDir, "bin", "saprobe.js"), "--version"], { encoding: "utf8", timeout: 30_000 });
     expect(result.status, result.stderr).toBe(0);
-    const loaded = result.stderr.split("\n").filter((line) => line.startsWith("loaded "));
-    expect(loaded[0], result.stderr).toMatch(/\/dist\/bundle\/main\.js$/);
-    expect(loaded.filter((line) => !line.includes("/dist/bundle/"))).toEqual([]);
+    const loaded = JSON.parse(result.stderr.trim().split("\n").at(-1) as string) as { cjs: string[]; esm: boolean };
+    expect(loaded.cjs.map((file) => file.slice(install.packageDir.length))).toEqual(["/bin/saprobe.js", "/dist/bundle/main.cjs"]);
+    expect(loaded.esm).toBe(false);
   });
 
   it("validates check files and audits manifests from the install (JSON Schema: ajv loaded on demand and at start)", () => {
