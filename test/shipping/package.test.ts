@@ -61,6 +61,16 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     expect(loaded.esm).toBe(false);
   });
 
+  it("runs the probes from the bundle without loading node:http2 (undici's HTTP/2 client is left out)", () => {
+    const preload = join(mkdtempSync(join(tmpdir(), "saprobe-preload-")), "builtins.cjs");
+    writeFileSync(preload, `process.on("exit", () => process._rawDebug(JSON.stringify(process.moduleLoadList.filter((name) => /^NativeModule (http2|tls)$/.test(name)))));\n`);
+    // Nothing listens on port 1: every probe fails to connect, after undici and node:tls loaded.
+    const args = ["--require", preload, join(install.packageDir, "bin", "saprobe.js"), "run", "--server", "https://127.0.0.1:1", "--token", "t", "-o", "json"];
+    const result = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 30_000 });
+    expect(result.status, result.stderr).toBe(3);
+    expect(JSON.parse(result.stderr.trim().split("\n").at(-1) as string)).toEqual(["NativeModule tls"]);
+  });
+
   it("validates check files and audits manifests from the install (JSON Schema: ajv loaded on demand and at start)", () => {
     const validate = spawnSync("saprobe", ["validate", join(install.packageDir, "checks", "default.yaml"), join(repository, "fixtures/hostile/any/scalar.yaml")], { env: withPath(install.bin), encoding: "utf8", timeout: 30_000 });
     expect(validate.stdout).toMatch(/default\.yaml: \d+ checks, valid/);
