@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
+import * as compiled from "./rbac-validators.generated.js";
 
 /*
- * ajv validation against schemas/rbac.schema.json, which test/manifests/tools/derive-schemas.mjs
- * derives from the kube-apiserver's OpenAPI v3 (the version is in the file). Compiled once, lazily.
+ * Validation against schemas/rbac.schema.json, which test/manifests/tools/derive-schemas.mjs
+ * derives from the kube-apiserver's OpenAPI v3 (the version is in the file). The schema is
+ * compiled ahead of time by ajv (test/manifests/tools/compile-validators.mjs writes
+ * rbac-validators.generated.ts; a test fails when it is stale), so no run pays for compiling it.
  */
 
 /** The kinds saprobe validates and reads. */
@@ -23,14 +26,14 @@ export interface SchemaProblem {
 }
 
 const SCHEMA_URL = new URL("../../schemas/rbac.schema.json", import.meta.url);
-let validators: Map<string, ValidateFunction> | undefined;
 
-function compile(): Map<string, ValidateFunction> {
-  const schema = JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as { "x-kinds": Record<string, string> };
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-  ajv.addSchema(schema, "rbac");
-  return new Map(Object.entries(schema["x-kinds"]).map(([kind, pointer]) => [kind, ajv.getSchema(`rbac${pointer}`) as ValidateFunction]));
+/** An ajv validate function: true when valid, else its `errors` say why. */
+interface ValidateFunction {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
+
+const validators = new Map<string, ValidateFunction>(Object.entries(compiled as Record<string, ValidateFunction>));
 
 /** The Kubernetes version the schemas were derived from. */
 export function schemaKubernetesVersion(): string {
@@ -66,7 +69,6 @@ function problemOf(error: ErrorObject): SchemaProblem {
 
 /** Validates an object of a known kind; returns its problems (empty when valid). */
 export function validateObject(kind: RbacKind, object: unknown): SchemaProblem[] {
-  validators ??= compile();
   const validate = validators.get(kind);
   if (!validate) return [{ path: ["kind"], atKey: false, field: "kind", message: `no schema for kind ${kind}` }];
   if (validate(object)) return [];
