@@ -2,12 +2,9 @@ import { loadAllowlist, applyAllowlist } from "../../audit/allowlist.js";
 import { customizeCatalogue, loadAuditConfig, parseSeverityOverrides, type AuditCustomization } from "../../audit/audit-config.js";
 import { BUILTIN_RULES_DIR, loadCatalogue } from "../../audit/catalogue.js";
 import { auditSnapshot } from "../../audit/engine.js";
-import { scanKubeconfig } from "../../audit/kubeconfig-scan.js";
-import { auditLive } from "../../audit/live-audit.js";
 import type { MastersEvidence } from "../../audit/masters-findings.js";
 import type { Catalogue } from "../../audit/rule-types.js";
 import { parseSeverity } from "../../audit/severity.js";
-import { createKubeClient } from "../../kube/client.js";
 import { loadManifests } from "../../manifests/index.js";
 import { UsageError } from "../../model/errors.js";
 import type { ErrorValue, Finding, Target } from "../../model/report.js";
@@ -95,6 +92,8 @@ async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], 
 }
 
 async function auditCluster(args: ParsedArgs, io: CommandIo, setup: AuditSetup): Promise<Gathered> {
+  // Loaded only for live audits: an offline audit has no use for the HTTP client.
+  const [{ createKubeClient }, { auditLive }] = await Promise.all([import("../../kube/client.js"), import("../../audit/live-audit.js")]);
   const connection = await connectionFromArgs(args, io);
   const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
   const client = createKubeClient(connection, log ? { log } : {});
@@ -120,6 +119,13 @@ interface Gathered {
   target: Target;
 }
 
+/** Client certificates of `--kubeconfig-scan` files (the kubeconfig reader loads only when asked). */
+async function mastersEvidenceFrom(files: string[]): Promise<MastersEvidence[]> {
+  if (files.length === 0) return [];
+  const { scanKubeconfig } = await import("../../audit/kubeconfig-scan.js");
+  return files.flatMap((file) => scanKubeconfig(file));
+}
+
 /** What `saprobe audit` does once its flags are parsed. */
 export async function runAudit(args: ParsedArgs, io: CommandIo): Promise<number> {
   const startedAt = new Date();
@@ -127,7 +133,7 @@ export async function runAudit(args: ParsedArgs, io: CommandIo): Promise<number>
   const setup: AuditSetup = {
     catalogue: customizeCatalogue(loadCatalogue([BUILTIN_RULES_DIR, ...customization.ruleDirs]), customization),
     subject: subjectFrom(args),
-    mastersEvidence: flag.list(args, "kubeconfig-scan").flatMap((file) => scanKubeconfig(file)),
+    mastersEvidence: await mastersEvidenceFrom(flag.list(args, "kubeconfig-scan")),
     progress: auditProgress(args, io),
   };
   const allowlist = customization.allowlist ? loadAllowlist(customization.allowlist) : [];
