@@ -49,7 +49,7 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-// Measure the current sources as they ship: tsc, then the CLI bundle bin/saprobe.js runs.
+// Measure the current sources as they ship: tsc, then the CLI bundle (bench/run-bundled.cjs runs it).
 must("npm", ["run", "--silent", "build"]);
 must(join(root, "test/cluster/up"), []);
 const env = JSON.parse(readFileSync(join(root, ".cluster/env.json"), "utf8"));
@@ -90,10 +90,10 @@ const measurements = {
   "(a) kubectl get --raw /version": () => kubectl(["get", "--raw", "/version"]),
   "node -e 0 (Node.js start alone)": () => timed(process.execPath, ["-e", "0"]),
   "floor: node + one https GET /version": () => timed(process.execPath, [join(root, "bench/floor-request.mjs"), env.server, env.caFile, tokenFile]),
-  "saprobe run (default suite)": () => timed(process.execPath, [join(root, "bin/saprobe.js"), "run", "--kubeconfig", kubeconfig, "-o", "json"]),
+  "saprobe run (default suite)": () => timed(process.execPath, [join(root, "bench/run-bundled.cjs"), "run", "--kubeconfig", kubeconfig, "-o", "json"]),
   "(b) kubectl, the same reads in sequence": sequence,
   // Where the suite's time goes: the same CLI without a request, and the suite from tsc's per-file output.
-  "saprobe --version (start and CLI load only)": () => timed(process.execPath, [join(root, "bin/saprobe.js"), "--version"]),
+  "saprobe --version (start and CLI load only)": () => timed(process.execPath, [join(root, "bench/run-bundled.cjs"), "--version"]),
   "saprobe run from tsc's dist/cli (unbundled)": () => timed(process.execPath, [join(root, "bench/run-unbundled.mjs"), "run", "--kubeconfig", kubeconfig, "-o", "json"]),
 };
 
