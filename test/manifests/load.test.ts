@@ -109,6 +109,13 @@ describe("loadManifests", () => {
     expect(Object.keys(first ?? {})).toEqual(["apiVersion", "kind", "metadata", "source"]);
   });
 
+  it("drops null-valued fields of JSON as of YAML (the apiserver treats them as absent)", async () => {
+    const cwd = workspace({ "role.json": '{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "r", "namespace": "n", "creationTimestamp": null}, "rules": null}' });
+    const { snapshot } = await loadManifests(["role.json"], { cwd });
+    expect(snapshot.roles[0]?.rules).toEqual([]);
+    expect(Object.keys(snapshot.roles[0]?.metadata ?? {})).toEqual(["name", "namespace"]);
+  });
+
   it("walks directories recursively, only .yaml/.yml/.json, in name order", async () => {
     const cwd = workspace({ "dir/b.yaml": role, "dir/sub/a.yml": role.replace("reader", "other"), "dir/notes.txt": "not yaml: [", "dir/c.json": "{}" });
     await expect(loadManifests(["dir"], { cwd })).rejects.toThrow(/every object needs a string apiVersion and kind/);
