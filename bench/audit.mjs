@@ -10,6 +10,14 @@
 // of the same report and its UTF-8 encoding, timed in-process). Prints medians of --reps runs (default 3),
 // interleaved so load on the machine hits all alike; CPU (user + system) is the steadier column on a
 // shared machine. Usage: node bench/audit.mjs [--reps N] [--keep]
+//
+// Where the time goes (CPU, in-process phases, dist/cli, 2 shared CPUs at load ~4, 2026-11-28):
+//   YAML: node start 55, imports 80, load 1,450 (js-yaml keeping 76k objects ~1,100 of it, as in the
+//         floor; validation, conversion, apiserver checks ~150), engine ~400, render + encode ~270.
+//   JSON: node start 55, imports 80, load ~575 (read + UTF-8 check ~100, duplicate-key/line scan ~110,
+//         JSON.parse ~200), engine ~340, render + encode ~310.
+// The JSON List audit cannot reach 2x JSON.parse while it prints this 62 MB report: rendering and
+// encoding it alone is ~1.85x the floor (the "lower bound" line), before reading a byte of input.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
