@@ -2,6 +2,9 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap } from "yaml";
+import { MAX_KUBECONFIG_BYTES } from "../connect/kubeconfig/load.js";
+import { readTextFile } from "../input/read-text-file.js";
+import { locatedParseErrors } from "../input/yaml-limits.js";
 import { InputError } from "../model/errors.js";
 import type { MastersEvidence } from "./masters-findings.js";
 
@@ -41,18 +44,19 @@ function certificateBytes(user: YAMLMap, file: string): Buffer | undefined {
 
 /** Evidence from one kubeconfig file: one item per user with a client certificate. Unreadable files are an `InputError`. */
 export function scanKubeconfig(file: string): MastersEvidence[] {
+  // The same reader as the connection's kubeconfigs: size limit, strict decoding, located parse errors.
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new InputError("--kubeconfig-scan: cannot read the file", { file });
+    text = readTextFile(file, { what: "kubeconfig", maxBytes: MAX_KUBECONFIG_BYTES });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const reason = error.code === "E_ENCODING" ? `not a kubeconfig (the file ${error.message})` : error.message;
+    throw new InputError(`--kubeconfig-scan: ${reason}`, { file, line: error.line, column: error.column });
   }
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
-  if (document.errors.length > 0) {
-    const position = document.errors[0]?.linePos?.[0];
-    throw new InputError(`--kubeconfig-scan: not a kubeconfig (${document.errors[0]?.message.split("\n")[0]})`, { file, line: position?.line, column: position?.col });
-  }
+  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const [problem] = locatedParseErrors(document, lines);
+  if (problem) throw new InputError(`--kubeconfig-scan: not a kubeconfig (${problem.message})`, { file, line: problem.line, column: problem.column });
   if (!isMap(document.contents)) throw new InputError("--kubeconfig-scan: not a kubeconfig (expected a YAML mapping with clusters, users and contexts)", { file });
   const users = document.contents.get("users", true);
   const evidence: MastersEvidence[] = [];

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { readTextFile } from "../input/read-text-file.js";
-import { describeParseError, toJsWithinLimits } from "../input/yaml-limits.js";
+import { locatedParseErrors, toJsWithinLimits } from "../input/yaml-limits.js";
 import { InputError } from "../model/errors.js";
 
 /*
@@ -74,10 +74,7 @@ export function readValidatedYaml(file: string, schemaDir: string, schemaFile: s
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (document.errors.length > 0) {
-    for (const error of document.errors) {
-      const { line, col } = lines.linePos(error.pos[0]);
-      problems.push({ file, line, column: col, message: describeParseError(error) });
-    }
+    problems.push(...locatedParseErrors(document, lines).map((problem) => ({ file, ...problem })));
     return undefined;
   }
   const converted = toJsWithinLimits(document, lines);

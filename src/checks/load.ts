@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { LineCounter, parseDocument } from "yaml";
 import { readTextFile } from "../input/read-text-file.js";
-import { describeParseError, toJsWithinLimits } from "../input/yaml-limits.js";
+import { locatedParseErrors, toJsWithinLimits } from "../input/yaml-limits.js";
 import { InputError } from "../model/errors.js";
 import { locate, locateItem } from "./locate.js";
 import type { CheckDefinition, CheckProblem } from "./types.js";
@@ -64,10 +64,7 @@ export interface ParseOptions {
 export async function parseCheckFile(text: string, file: string, options: ParseOptions = {}): Promise<ParsedCheckFile> {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const problems: CheckProblem[] = document.errors.map((error) => {
-    const position = lines.linePos(error.pos[0]);
-    return { file, line: position.line, column: position.col, message: describeParseError(error) };
-  });
+  const problems: CheckProblem[] = locatedParseErrors(document, lines).map((problem) => ({ file, ...problem }));
   if (problems.length > 0) return { checks: [], problems };
 
   const converted = toJsWithinLimits(document, lines);

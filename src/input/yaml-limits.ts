@@ -36,6 +36,15 @@ export function describeParseError(error: YAMLError, limits: YamlLimits = YAML_L
   return error.message.split("\n")[0] ?? error.message;
 }
 
+/**
+ * The document's parse errors, located and described. After the parser ran out of stack, the rest
+ * are its echoes, so only that one is kept.
+ */
+export function locatedParseErrors(document: Document, lines: LineCounter, limits: YamlLimits = YAML_LIMITS): YamlProblem[] {
+  const exhausted = document.errors.find((error) => error.code === "RESOURCE_EXHAUSTION");
+  return (exhausted ? [exhausted] : document.errors).map((error) => at(lines, error.pos[0], describeParseError(error, limits)));
+}
+
 /** What one walk over a parsed document found. */
 export interface DocumentInspection {
   /** Set when a collection is nested deeper than `maxDepth`. */
@@ -62,7 +71,7 @@ export function inspectDocument(document: Document, lines: LineCounter, limits: 
       continue;
     }
     if (!isMap(node) && !isSeq(node)) continue;
-    if (depth >= limits.maxDepth) {
+    if (depth > limits.maxDepth) {
       return { tooDeep: at(lines, (node as Node).range?.[0] ?? 0, `nested deeper than ${limits.maxDepth} levels`), duplicateKeys, firstAlias };
     }
     if (isSeq(node)) {

@@ -1,6 +1,9 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CheckFileError, DEFAULT_CHECKS_FILE, loadCheckFile, loadDefaultChecks, parseCheckFile } from "../../src/checks/load.js";
+import { CheckFileError, DEFAULT_CHECKS_FILE, loadCheckFile, loadDefaultChecks, MAX_CHECK_FILE_BYTES, parseCheckFile } from "../../src/checks/load.js";
+import { InputError } from "../../src/model/errors.js";
 import { assembleSuite } from "../../src/checks/suite.js";
 
 const fixture = (name: string) => `fixtures/checks/${name}`;
@@ -112,5 +115,48 @@ describe("assembleSuite", () => {
   it("collects the problems of every file before failing", async () => {
     const error = (await assembleSuite([fixture("bad.yaml"), fixture("duplicate.yaml")], { replace: false }).catch((caught: unknown) => caught)) as CheckFileError;
     expect(new Set(error.problems.map((problem) => problem.file))).toEqual(new Set([fixture("bad.yaml"), fixture("duplicate.yaml")]));
+  });
+});
+
+describe("hostile check files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "saprobe-checks-"));
+  const write = (name: string, content: string | Buffer): string => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it("an alias bomb is a problem at its first alias, not an exception", async () => {
+    const bomb = ["checks: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 6 }, (_, index) => `${"bcdefg"[index]}: &${"bcdefg"[index]} [${Array(10).fill(`*${"abcdef"[index]}`).join(", ")}]`)].join("\n");
+    const parsed = await parseCheckFile(bomb, "bomb.yaml");
+    expect(parsed.problems).toEqual([{ file: "bomb.yaml", line: 2, column: 8, message: "YAML aliases expand to too much data (more than 100 alias uses; an alias bomb?)" }]);
+  });
+
+  it("deep nesting is a located problem, not a stack overflow", async () => {
+    const shallow = await parseCheckFile(`checks: ${"[".repeat(70)}${"]".repeat(70)}\n`, "deep.yaml");
+    expect(shallow.problems).toEqual([{ file: "deep.yaml", line: 1, column: 73, message: "nested deeper than 64 levels" }]);
+    const deep = await parseCheckFile(`checks: ${"[".repeat(50_000)}${"]".repeat(50_000)}\n`, "deeper.yaml");
+    expect(deep.problems.map((problem) => problem.message)).toEqual(["nested deeper than 64 levels"]);
+  });
+
+  it("a file over the size limit is refused before it is parsed", async () => {
+    const path = write("huge.yaml", `checks: [${"{},".repeat(MAX_CHECK_FILE_BYTES / 3)}]\n`);
+    const started = Date.now();
+    const error = await loadCheckFile(path).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toBe("is 4.0 MiB, larger than the limit (4 MiB) for check files");
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it("invalid UTF-8 and binary files are refused with line, column and byte offset", async () => {
+    const bad = write("bad.yaml", Buffer.concat([Buffer.from("checks:\n  - id: caf"), Buffer.from([0xe9]), Buffer.from("\n")]));
+    const error = (await loadCheckFile(bad).catch((caught: unknown) => caught)) as InputError;
+    expect({ message: error.message, line: error.line, column: error.column }).toEqual({
+      message: "is not valid UTF-8: bad byte sequence (e9 0a) at byte offset 19; save the file as UTF-8",
+      line: 2,
+      column: 12,
+    });
+    const binary = (await loadCheckFile("fixtures/hostile/any/binary.yaml").catch((caught: unknown) => caught)) as InputError;
+    expect(binary.message).toMatch(/^is not text: it contains a NUL byte at byte offset 7/);
   });
 });

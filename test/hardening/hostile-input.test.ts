@@ -52,6 +52,11 @@ const manifestsAudit: Reader = { name: "audit --manifests", argv: (file) => ["au
 const manifestsCanI: Reader = { name: "can-i --manifests", argv: (file) => ["can-i", "get", "pods", "--manifests", file, "--as", "x"], accepted: [0, 1] };
 const runChecks: Reader = { name: "run --checks", argv: (file) => ["run", "-o", "json", ...connection(), "--checks", file], accepted: [0, 1] };
 const runExpect: Reader = { name: "run --expect", argv: (file) => ["run", "-o", "json", ...connection(), "--expect", file], accepted: [0, 1] };
+const auditFile = (flag: string): Reader => ({
+  name: `audit ${flag}`,
+  argv: (file) => ["audit", "-o", "json", "--manifests", relative(REPO, join(HOSTILE, "unusual", "manifests", "crlf.yaml")), flag, file],
+  accepted: [0, 1],
+});
 const kubeconfigs: Reader = { name: "config view", argv: (file) => ["config", "view", "-o", "json", "--kubeconfig", file], accepted: [0] };
 
 const generic: BadCase[] = [
@@ -60,7 +65,7 @@ const generic: BadCase[] = [
   { file: "any/binary.yaml", position: true, says: /is not text: it contains a NUL byte at byte offset 7 \(a binary file\?\)/ },
   { file: "any/utf16-no-bom.yaml", position: true, says: /NUL byte .*UTF-16 without a byte order mark/ },
   { file: "any/utf32-bom.yaml", position: true, says: /is UTF-32 text/ },
-  { file: "any/control-character.yaml", position: true, says: /:5:9: contains the control character U\+001B/ },
+  { file: "any/control-character.yaml", position: true, says: /:5:9: .*contains the control character U\+001B/ },
   { file: "any/tab-indented.yaml", position: true },
   { file: "any/duplicate-keys.yaml", position: true },
   { file: "any/helm-template.yaml", position: true },
@@ -80,7 +85,23 @@ const manifestUnusual = ["role.json", "list-kind.yaml", "crlf.yaml", "bom.yaml",
 const checkBad: BadCase[] = [...generic, invalidUtf8("checks"), { file: "checks/wrong-types.yaml", position: true }, { file: "checks/missing-required.yaml", position: true }];
 const checkUnusual = ["unusual/checks/checks.json", "unusual/checks/crlf.yaml", "unusual/checks/bom.yaml", "unusual/checks/utf16-bom.yaml", "unusual/checks/comments.yaml"];
 
+// Audit rule files, allowlists and configurations share one reader (src/audit/validated-yaml.ts).
+const auditBad: BadCase[] = [...generic, invalidUtf8("checks")];
+const auditUnusual = (kind: string): string[] => ["json", "crlf.yaml", "bom.yaml", "utf16-bom.yaml"].map((form) => `unusual/audit/${kind}${form === "json" ? ".json" : `-${form}`}`);
+
+const kubeconfigScan = auditFile("--kubeconfig-scan");
+
 const matrix: { reader: Reader; bad: BadCase[]; unusual: string[] }[] = [
+  {
+    reader: kubeconfigScan,
+    // The scan reads users[].user nodes without expanding aliases, so an alias bomb costs it nothing; it
+    // takes duplicate keys like kubectl.
+    bad: [...generic.filter((item) => !["any/alias-bomb.yaml", "any/duplicate-keys.yaml"].includes(item.file)), invalidUtf8("kubeconfig")],
+    unusual: ["kubeconfig.json", "crlf.yaml", "bom.yaml", "utf16-bom.yaml", "comments.yaml", "duplicate-keys.yaml"].map((name) => `unusual/kubeconfig/${name}`),
+  },
+  { reader: auditFile("--config"), bad: auditBad, unusual: auditUnusual("config") },
+  { reader: auditFile("--allowlist"), bad: auditBad, unusual: auditUnusual("allowlist") },
+  { reader: auditFile("--rules"), bad: auditBad, unusual: auditUnusual("rules") },
   { reader: runChecks, bad: checkBad, unusual: checkUnusual },
   { reader: runExpect, bad: manifestBad, unusual: manifestUnusual },
   { reader: manifestsAudit, bad: manifestBad, unusual: manifestUnusual },

@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
-import { describeParseError, toJsWithinLimits } from "../../input/yaml-limits.js";
+import { locatedParseErrors, toJsWithinLimits } from "../../input/yaml-limits.js";
 import { InputError } from "../../model/errors.js";
 import { Secret } from "../../model/secret.js";
 import { FieldReader, isPlainObject, resolveAgainst } from "./fields.js";
@@ -29,11 +29,8 @@ function parseYaml(file: string, text: string): { root: unknown; warnings: strin
   // It also takes the last of duplicate keys without a word; saprobe takes the same value but warns.
   const lines = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: false, version: "1.1", lineCounter: lines, prettyErrors: false });
-  const problem = document.errors[0];
-  if (problem) {
-    const position = lines.linePos(problem.pos[0]);
-    throw new InputError(`not valid YAML: ${describeParseError(problem)}`, { file, line: position.line, column: position.col });
-  }
+  const [problem] = locatedParseErrors(document, lines);
+  if (problem) throw new InputError(`not valid YAML: ${problem.message}`, { file, line: problem.line, column: problem.column });
   const converted = toJsWithinLimits(document, lines);
   if ("problem" in converted) {
     const { line, column, message } = converted.problem;
