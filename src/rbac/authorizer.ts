@@ -85,3 +85,11 @@ export function createAuthorizer(snapshot: RbacSnapshot, options: AuthorizerOpti
     whoCan: (attrs) => subjectsWhoCan(index, attrs, privilegedGroups),
   };
 }
+
+/**
+ * One question, one answer: may `user` make the request under `snapshot`? For a single question; to ask
+ * many, build an authorizer once with `createAuthorizer` (it indexes the snapshot).
+ */
+export function evaluate(snapshot: RbacSnapshot, user: UserInfo, attrs: RequestAttributes, options: AuthorizerOptions = {}): Decision {
+  return createAuthorizer(snapshot, options).authorize(user, attrs);
+}

@@ -4,7 +4,7 @@ export type { Decision, EffectiveRule, Grant, RulesReview, SubjectGrant } from "
 export { apiGroupMatches, nonResourceURLMatches, resourceMatches, resourceNameMatches, ruleAllows, rulesAllow, verbMatches } from "./match.js";
 export { aggregateClusterRoles, policyRulesEqual } from "./aggregate.js";
 export { compileLabelSelector } from "./selector.js";
-export { createAuthorizer, type Authorizer, type AuthorizerOptions } from "./authorizer.js";
+export { createAuthorizer, evaluate, type Authorizer, type AuthorizerOptions } from "./authorizer.js";
 export { parseServiceAccountUsername, userInfoFor, ANONYMOUS_USER } from "./users.js";
 export { describeSubject, serviceAccountUsername, subjectAppliesToUser } from "./subjects.js";
 export { BOOTSTRAP_POLICY_VERSION, bootstrapPolicy, emptySnapshot, mergeSnapshots, withBootstrapPolicy } from "./bootstrap.js";

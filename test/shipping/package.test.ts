@@ -100,4 +100,46 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     );
     expect(output.trim()).toBe("function function function");
   });
+
+  it("does the four jobs as a library: resolveConnection, runChecks, evaluate and audit, imported by name", () => {
+    const script = `
+      import { resolveConnection, runChecks, evaluate, audit, loadCatalogue, loadDefaultChecks, createKubeClient, systemCaConnection, userInfoFor, Secret } from "saprobe";
+      const connection = await resolveConnection({ overrides: { server: "https://127.0.0.1:1", token: new Secret("lib-token-PLANTED") }, env: {}, cwd: process.cwd(), requestTimeoutMs: 2000 });
+      const checks = await loadDefaultChecks();
+      const run = await runChecks({ connection, checks, client: createKubeClient(connection), createSystemCaClient: () => createKubeClient(systemCaConnection(connection, undefined)), deadlineMs: 5000 });
+      const snapshot = {
+        roles: [], roleBindings: [], serviceAccounts: [],
+        clusterRoles: [{ metadata: { name: "pod-reader" }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }] }],
+        clusterRoleBindings: [
+          { metadata: { name: "read-pods" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "pod-reader" }, subjects: [{ kind: "ServiceAccount", name: "app", namespace: "team" }] },
+          { metadata: { name: "ops-admin" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "Group", name: "ops" }] },
+        ],
+      };
+      const app = userInfoFor("system:serviceaccount:team:app");
+      const list = evaluate(snapshot, app, { resourceRequest: true, verb: "list", apiGroup: "", resource: "pods", namespace: "team" });
+      const remove = evaluate(snapshot, app, { resourceRequest: true, verb: "delete", apiGroup: "", resource: "pods", namespace: "team" });
+      const findings = audit(snapshot, loadCatalogue(), { mode: "offline" });
+      console.log(JSON.stringify({
+        source: connection.source,
+        results: run.results.length === checks.length ? run.results.slice(0, checks.length).map((result) => result.status) : "mismatch",
+        runErrors: run.errors.map((error) => error.code),
+        list: [list.allowed, list.reason],
+        remove: remove.allowed,
+        admins: findings.filter((finding) => finding.rule === "cluster-admin-binding" && finding.status === "finding").map((finding) => finding.subject),
+        leaked: JSON.stringify({ connection, run }).includes("PLANTED"),
+      }));
+    `;
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: join(install.prefix, "lib"), encoding: "utf8", timeout: 30_000 });
+    const result = JSON.parse(output) as { source: string; results: string[]; runErrors: string[]; list: [boolean, string]; remove: boolean; admins: unknown[]; leaked: boolean };
+    expect(result.source).toBe("flags");
+    // Nothing listens on port 1: every check is an error value, and the run says why; nothing is thrown.
+    expect(result.results.length).toBeGreaterThan(5);
+    expect(new Set(result.results)).toEqual(new Set(["error"]));
+    expect(result.runErrors.length).toBeGreaterThan(0);
+    expect(result.list[0]).toBe(true);
+    expect(result.list[1]).toContain("read-pods");
+    expect(result.remove).toBe(false);
+    expect(result.admins).toEqual([{ kind: "Group", name: "ops" }]);
+    expect(result.leaked).toBe(false);
+  });
 });
