@@ -176,6 +176,20 @@ describe("saprobe audit with rejected credentials", () => {
   });
 });
 
+describe("saprobe audit over insecure-skip-tls-verify", () => {
+  it("reports the unverified connection as a high finding (exit 1 at the default --fail-on), and has none when the CA is verified", async () => {
+    const { server, adminToken, caFile } = testCluster();
+    const insecure = await runSaprobe(["audit", "--server", server, "--token", adminToken, "--insecure-skip-tls-verify", "-o", "json", "--no-confirm"]);
+    const report = JSON.parse(insecure.stdout) as Report;
+    const tls = report.findings.filter((finding) => finding.rule === "tls-verification");
+    expect(tls).toEqual([expect.objectContaining({ severity: "high", status: "finding", scope: "cluster", message: expect.stringContaining(`insecure-skip-tls-verify is set for ${server}`) })]);
+    expect(insecure.code).toBe(1);
+    expect(insecure.stdout + insecure.stderr).not.toContain(adminToken);
+    const verified = await runSaprobe(["audit", "--server", server, "--token", adminToken, "--certificate-authority", caFile, "-o", "json", "--no-confirm", "--fail-on", "critical"]);
+    expect((JSON.parse(verified.stdout) as Report).findings.map((finding) => finding.rule)).not.toContain("tls-verification");
+  });
+});
+
 describe("live and offline audits agree", () => {
   it("on the real-world fixture sets applied to the cluster", async () => {
     const { readFileSync } = await import("node:fs");

@@ -1,4 +1,5 @@
 import { loadAllowlist, applyAllowlist } from "../../audit/allowlist.js";
+import { connectionFindings } from "../../audit/connection-finding.js";
 import { customizeCatalogue, loadAuditConfig, parseSeverityOverrides, type AuditCustomization } from "../../audit/audit-config.js";
 import { BUILTIN_RULES_DIR, loadCatalogue } from "../../audit/catalogue.js";
 import { auditSnapshot } from "../../audit/engine.js";
@@ -106,7 +107,8 @@ async function auditCluster(args: ParsedArgs, io: CommandIo, setup: AuditSetup):
       onProgress: (done, total, label) => setup.progress.update(done, total, label),
       ...(setup.subject ? { subject: setup.subject } : {}),
     });
-    return { findings: outcome.findings, warnings: [...connection.warnings, ...outcome.warnings], errors: outcome.errors, target: targetOf(connection, outcome.identity, []) };
+    const findings = [...connectionFindings(connection), ...outcome.findings];
+    return { findings, warnings: [...connection.warnings, ...outcome.warnings], errors: outcome.errors, target: targetOf(connection, outcome.identity, []) };
   } finally {
     await client.close();
   }
