@@ -1,8 +1,6 @@
+import { skipsTlsVerification, TLS_VERIFICATION_ID, TLS_VERIFICATION_REMEDIATION, TLS_VERIFICATION_TITLE, unverifiedTlsMessage } from "../connect/unverified-tls.js";
 import type { Connection } from "../connect/types.js";
 import type { Finding } from "../model/report.js";
-
-/** The audit rule id of the finding about a connection that does not verify the server's certificate. */
-export const TLS_VERIFICATION_RULE = "tls-verification";
 
 /**
  * A live audit read the cluster over `insecure-skip-tls-verify` (flag or kubeconfig): whatever it found
@@ -11,18 +9,17 @@ export const TLS_VERIFICATION_RULE = "tls-verification";
  * the pipeline. No finding for a verified connection or plain HTTP (kubectl proxy on loopback).
  */
 export function connectionFindings(connection: Connection): Finding[] {
-  if (!connection.tls.insecureSkipTLSVerify || !connection.server.startsWith("https:")) return [];
+  if (!skipsTlsVerification(connection)) return [];
   return [
     {
-      rule: TLS_VERIFICATION_RULE,
+      rule: TLS_VERIFICATION_ID,
       severity: "high",
       status: "finding",
-      title: "saprobe verifies the API server's certificate",
-      message: `insecure-skip-tls-verify is set for ${connection.server}: its certificate was not verified, so any server on the way could have answered this audit, and received the credentials`,
+      title: TLS_VERIFICATION_TITLE,
+      message: unverifiedTlsMessage(connection, "this audit"),
       scope: "cluster",
       rules: [],
-      remediation:
-        "Remove --insecure-skip-tls-verify (or insecure-skip-tls-verify: true from the kubeconfig cluster) and pass the cluster CA instead: --certificate-authority, certificate-authority-data, or the ServiceAccount mount's ca.crt.",
+      remediation: TLS_VERIFICATION_REMEDIATION,
     },
   ];
 }
