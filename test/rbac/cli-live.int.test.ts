@@ -54,6 +54,8 @@ describe("saprobe can-i (live) agrees with offline", () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ allowed: true, source: "SelfSubjectAccessReview" });
     const denied = await runCli(["can-i", "list", "secrets", "--kubeconfig", adminKubeconfig, "--as", `system:serviceaccount:${namespace}:bot`]);
     expect(denied.code).toBe(1);
+    // The question is the impersonated user's, not the admin's behind the kubeconfig.
+    expect(denied.stdout).toContain(`(asked: may system:serviceaccount:${namespace}:bot (impersonated) list secrets in namespace "${namespace}")`);
   });
 
   it("--list shows the server's SelfSubjectRulesReview", async () => {

@@ -55,7 +55,9 @@ export async function liveCanI(connection: Connection, io: CommandIo, request: P
       io.stdout.write(`${allowed ? "yes" : "no"}\n`);
       io.stdout.write(`  ${status.reason || (allowed ? "allowed" : "no authorizer allows this")} (server's SelfSubjectAccessReview)\n`);
       if (status.evaluationError) io.stdout.write(`  evaluation error: ${status.evaluationError}\n`);
-      if (!allowed) io.stdout.write(`  (asked: may I ${describeRequest(request.attrs)})\n`);
+      // With --as the review is the impersonated user's own: name them, not the caller.
+      const who = connection.impersonate?.user ? `${connection.impersonate.user} (impersonated)` : "I";
+      if (!allowed) io.stdout.write(`  (asked: may ${who} ${describeRequest(request.attrs)})\n`);
     }
     return allowed ? ExitCode.ok : ExitCode.failed;
   } finally {
