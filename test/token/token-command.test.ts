@@ -35,6 +35,17 @@ describe("saprobe token", () => {
     expect(parsed).toMatchObject({ kind: "bound", subject: "system:serviceaccount:a:b", problems: [], accepted: { state: "unknown" } });
   });
 
+  it("with no API server configured, says in one line that it did not ask, and still diagnoses (exit 0)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const { dir } = mount({ iss: "https://k", sub: "system:serviceaccount:a:b", aud: ["https://k"], exp: now + 3600, iat: now, "kubernetes.io": { namespace: "a", serviceaccount: { name: "b", uid: "u" } } }, "a");
+    const home = mkdtempSync(join(tmpdir(), "saprobe-home-"));
+    const { code, stdout } = await runCli(["token", "--sa-dir", dir], { HOME: home }, home);
+    expect(code).toBe(0);
+    const line = stdout.split("\n").find((text) => text.startsWith("server accepts:"));
+    expect(line).toBe("server accepts:  unknown: not asked: no usable connection to a Kubernetes API server (saprobe config view --explain says what was tried)");
+    expect(stdout).toContain("kind:            bound");
+  });
+
   it("names an unreadable token file (exit 2)", async () => {
     const { code, stderr } = await token("--token-file", "/nonexistent/token", "--offline");
     expect(code).toBe(2);

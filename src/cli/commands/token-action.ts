@@ -20,6 +20,11 @@ async function tokenFor(args: ParsedArgs, io: CommandIo): Promise<TokenRead> {
   return read;
 }
 
+/** The first line of a multi-line message, without the "Tried:" that introduces the list below it. */
+function firstLine(message: string): string {
+  return (message.split("\n")[0] ?? "").replace(/[.:]?\s*Tried:\s*$/, "").trim();
+}
+
 /** Asks the server (SelfSubjectReview) with exactly this token; 401 means it is no longer accepted. */
 async function acceptanceOf(read: TokenRead & { token: NonNullable<TokenRead["token"]> }, args: ParsedArgs, io: CommandIo): Promise<TokenAcceptance> {
   if (flag.boolean(args, "offline")) return { state: "unknown", detail: "not asked (--offline)" };
@@ -27,7 +32,7 @@ async function acceptanceOf(read: TokenRead & { token: NonNullable<TokenRead["to
   try {
     connection = await connectionFromArgs(args, io);
   } catch (error) {
-    if (error instanceof ConnectionConfigError || error instanceof UsageError) return { state: "unknown", detail: `not asked: no server to ask (${error.message})` };
+    if (error instanceof ConnectionConfigError || error instanceof UsageError) return { state: "unknown", detail: `not asked: ${firstLine(error.message)} (saprobe config view --explain says what was tried)` };
     throw error;
   }
   const withToken = { ...connection, credentials: { kind: "token" as const, token: read.token }, impersonate: undefined };
