@@ -12,8 +12,11 @@ import {
 } from "../model/report.js";
 import { VERSION } from "../version.js";
 
-/** The `--fail-on` level used when the caller does not choose one. */
+/** The `--fail-on` level of findings used when the caller does not choose one. */
 export const DEFAULT_FAIL_ON: Severity = "high";
+
+/** The `--fail-on` level of checks used when the caller does not choose one: every failed check counts. */
+export const DEFAULT_FAIL_CHECKS_ON: Severity = "info";
 
 /** Everything a command gathered; `buildReport` turns it into a finished `Report`. */
 export interface ReportInput {
@@ -28,6 +31,8 @@ export interface ReportInput {
   warnings?: string[];
   /** Findings at or above this severity make the outcome `failed`. Default `high`. */
   failOn?: Severity;
+  /** Failed or undecided checks at or above this severity make the outcome `failed`. Default `info`: all. */
+  failChecksOn?: Severity;
 }
 
 /** The parts of a report its outcome is decided from. */
@@ -54,7 +59,8 @@ function isActive(finding: Finding): boolean {
  *   whole (no connection, TLS failure, rejected credentials, unreadable cluster); a problem confined
  *   to one check is that check's `error` status instead. Results gathered before the stop are still
  *   reported, but a partial run is never called passed or failed.
- * - `failed`: a check has status `fail` or `error` (could not tell is never a pass); or an active
+ * - `failed`: a check at or above `failChecksOn` (default: every check) has status `fail` or `error`
+ *   (could not tell is never a pass); or an active
  *   (not suppressed) finding or `unknown` audit verdict has a severity at or above `failOn`; or the
  *   live RBAC drifted from the expected RBAC (any drift item except `skipped`, which means the
  *   comparison could not be made and says why).
@@ -63,9 +69,10 @@ function isActive(finding: Finding): boolean {
 export function outcomeOf(
   parts: ReportParts,
   failOn: Severity = DEFAULT_FAIL_ON,
+  failChecksOn: Severity = DEFAULT_FAIL_CHECKS_ON,
 ): Summary["outcome"] {
   if (parts.errors.length > 0) return "could-not-run";
-  if (parts.results.some((result) => result.status === "fail" || result.status === "error")) return "failed";
+  if (parts.results.some((result) => (result.status === "fail" || result.status === "error") && isAtLeast(result.severity, failChecksOn))) return "failed";
   if (parts.drift.some((item) => item.change !== "skipped")) return "failed";
   const blocking = parts.findings.some(
     (finding) => isActive(finding) && finding.status !== "expected" && isAtLeast(finding.severity, failOn),
@@ -77,6 +84,7 @@ export function outcomeOf(
 export function summarize(
   parts: ReportParts,
   failOn: Severity = DEFAULT_FAIL_ON,
+  failChecksOn: Severity = DEFAULT_FAIL_CHECKS_ON,
 ): Summary {
   const findings = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   let unknown = 0;
@@ -94,7 +102,7 @@ export function summarize(
     error: count("error"),
     findings,
     unknown,
-    outcome: outcomeOf(parts, failOn),
+    outcome: outcomeOf(parts, failOn, failChecksOn),
   };
 }
 
@@ -116,7 +124,7 @@ export function buildReport(input: ReportInput): Report {
     drift,
     errors,
     warnings: input.warnings ?? [],
-    summary: summarize({ results, findings, drift, errors }, input.failOn),
+    summary: summarize({ results, findings, drift, errors }, input.failOn, input.failChecksOn),
   };
 }
 

@@ -52,6 +52,20 @@ describe("buildReport", () => {
     expect(buildReport({ ...base, command: "audit", findings: [finding("high", { status: "unknown" })] }).summary.outcome).toBe("failed");
   });
 
+  it("weighs failed and undecided checks against failChecksOn, default every check", () => {
+    const low = (status: CheckResult["status"]): CheckResult => ({ ...result(status), id: `low-${status}`, severity: "low" });
+    expect(buildReport({ ...base, results: [low("fail")] }).summary.outcome).toBe("failed");
+    expect(buildReport({ ...base, results: [low("fail"), low("error"), result("pass")], failChecksOn: "medium" }).summary.outcome).toBe("passed");
+    expect(buildReport({ ...base, results: [low("fail"), result("error")], failChecksOn: "high" }).summary.outcome).toBe("failed");
+    expect(buildReport({ ...base, results: [low("fail")], failChecksOn: "low" }).summary.outcome).toBe("failed");
+    // Counted all the same: the level decides the outcome, not what the report shows.
+    expect(buildReport({ ...base, results: [low("fail")], failChecksOn: "high" }).summary.fail).toBe(1);
+    // Drift and run-level errors are not checks: the level does not soften them.
+    const object = { kind: "RoleBinding", name: "b", namespace: "n" };
+    expect(buildReport({ ...base, drift: [{ object, change: "missing", detail: "d" }], failChecksOn: "critical" }).summary.outcome).toBe("failed");
+    expect(buildReport({ ...base, errors: [{ code: "unreachable", message: "m" }], failChecksOn: "critical" }).summary.outcome).toBe("could-not-run");
+  });
+
   it("fails on drift, except drift that could not be compared", () => {
     const object = { kind: "RoleBinding", name: "b", namespace: "n" };
     expect(buildReport({ ...base, drift: [{ object, change: "missing", detail: "d" }] }).summary.outcome).toBe("failed");

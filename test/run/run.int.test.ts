@@ -74,6 +74,18 @@ describe("saprobe run, an SA that may not list or watch", () => {
     expect(statuses(report)).toMatchObject({ version: "pass", whoami: "pass", token: "pass" });
   });
 
+  it("--fail-on high: the medium list and watch failures stay in the report but do not fail the run (exit 0)", async () => {
+    const dir = makeServiceAccountMount(namespace, nobodyToken);
+    const { code, report } = await saprobeRun(["--in-cluster", "--sa-dir", dir, "--fail-on", "high"], inClusterEnv());
+    expect(LIST_WATCH.map((id) => report.results.find((result) => result.id === id)?.severity)).toEqual(LIST_WATCH.map(() => "medium"));
+    expect(report.summary.fail).toBe(LIST_WATCH.length);
+    expect(report.summary.outcome).toBe("passed");
+    expect(report.warnings).toContain(`--fail-on high: ${LIST_WATCH.length} check(s) did not pass but are below that level and do not fail the run: ${LIST_WATCH.map((id) => `${id} (medium, fail)`).join(", ")}`);
+    expect(code).toBe(0);
+    const medium = await saprobeRun(["--in-cluster", "--sa-dir", dir, "--fail-on", "medium"], inClusterEnv());
+    expect(medium.code).toBe(1);
+  });
+
   it("passes when the checks expect the denial (--checks overrides by id)", async () => {
     const kubeconfig = writeKubeconfig({ token: nobodyToken }, { namespace });
     const { report } = await saprobeRun(["--kubeconfig", kubeconfig, "--checks", "fixtures/checks/override.yaml"]);

@@ -1,6 +1,8 @@
 import { assembleSuite } from "../../checks/suite.js";
 import { createKubeClient } from "../../kube/client.js";
-import { buildReport } from "../../report/build.js";
+import { parseSeverity } from "../../audit/severity.js";
+import type { CheckResult, Severity } from "../../model/report.js";
+import { buildReport, isAtLeast } from "../../report/build.js";
 import { emitReport } from "../../report/output-flags.js";
 import { systemCaConnection } from "../../run/context.js";
 import { runChecks } from "../../run/runner.js";
@@ -11,9 +13,17 @@ import type { CommandIo } from "../command.js";
 import { connectionFromArgs } from "../connection-flags.js";
 import { DEFAULT_DEADLINE_MS } from "./run.js";
 
+/** Says which failed or undecided checks `--fail-on` lets through, so a passed run never hides them. */
+function belowFailOn(results: readonly CheckResult[], failChecksOn: Severity): string[] {
+  const letThrough = results.filter((result) => (result.status === "fail" || result.status === "error") && !isAtLeast(result.severity, failChecksOn));
+  if (letThrough.length === 0) return [];
+  return [`--fail-on ${failChecksOn}: ${letThrough.length} check(s) did not pass but are below that level and do not fail the run: ${letThrough.map((result) => `${result.id} (${result.severity}, ${result.status})`).join(", ")}`];
+}
+
 /** What `saprobe run` does once its flags are parsed: the suite, the report, the exit code. */
 export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number> {
   const startedAt = new Date();
+  const failChecksOn = parseSeverity(flag.string(args, "fail-on") ?? "") ?? "info";
   const suite = await assembleSuite(flag.list(args, "checks"), { replace: flag.boolean(args, "replace-checks") });
   const expectPaths = flag.list(args, "expect");
   // The RBAC engine and the manifest loader are only loaded when --expect needs them.
@@ -49,7 +59,8 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
       results: judged.results,
       drift: outcome.errors.length > 0 ? [] : await drift,
       errors: outcome.errors,
-      warnings: [...connection.warnings, ...suite.warnings, ...judged.warnings, ...driftWarnings],
+      warnings: [...connection.warnings, ...suite.warnings, ...judged.warnings, ...driftWarnings, ...belowFailOn(judged.results, failChecksOn)],
+      failChecksOn,
     });
     return await emitReport(report, args, io);
   } finally {

@@ -1,3 +1,4 @@
+import { SEVERITIES } from "../../model/report.js";
 import { outputFlags } from "../../report/output-flags.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
@@ -16,6 +17,7 @@ export const runCommand: Command = {
     "  saprobe run --in-cluster -o table --out /reports",
     "  saprobe run --kubeconfig ~/.kube/config --context prod --checks my-checks.yaml",
     "  saprobe run --in-cluster --expect deploy/rbac/ -o junit > junit.xml",
+    "  saprobe run --kubeconfig ci.kubeconfig --fail-on high   (medium and low failures are reported, not fatal)",
   ].join("\n"),
   flags: [
     ...connectionFlags,
@@ -26,6 +28,7 @@ export const runCommand: Command = {
     { name: "with-defaults", type: "boolean", description: "with --expect, add the Kubernetes default bootstrap policy to the expected RBAC (--with-defaults=false: only the files)", default: true },
     { name: "system-ca-file", type: "string", valueName: "PATH", description: "CA bundle the tls-system-ca probe trusts instead of Node's default roots" },
     { name: "deadline", type: "duration", description: "overall deadline of the run", default: DEFAULT_DEADLINE_MS },
+    { name: "fail-on", type: "string", valueName: "SEVERITY", description: "exit 1 only when a failed or undecided check is at or above this level (drift always fails)", choices: SEVERITIES, default: "info" },
   ],
   async run(args, io) {
     // The implementation (probes, HTTP client, renderers) is loaded only when this command runs.
