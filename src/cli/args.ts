@@ -14,6 +14,11 @@ export interface FlagSpec {
   /** Allowed values for a `string` flag. */
   choices?: readonly string[];
   default?: string | boolean | number | string[];
+  /**
+   * The value when the flag is typed without one (last, or before another flag): `--out` alone means
+   * `--out reports/`. `--out DIR` and `--out=DIR` still take DIR.
+   */
+  bareValue?: string;
 }
 
 /** Parsed flags and positional arguments. Durations are in milliseconds. */
@@ -100,9 +105,14 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
       raw = inline;
     } else {
       const next = argv[index + 1];
-      if (next === undefined) throw new UsageError(`flag --${spec.name} needs a value`);
-      raw = next;
-      index++;
+      const bare = next === undefined || (next.startsWith("-") && next !== "-");
+      if (bare && spec.bareValue !== undefined) {
+        raw = spec.bareValue;
+      } else {
+        if (next === undefined) throw new UsageError(`flag --${spec.name} needs a value`);
+        raw = next;
+        index++;
+      }
     }
     if (spec.type === "list") {
       // The first value the user types replaces the default list; later ones append.

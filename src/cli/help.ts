@@ -3,12 +3,14 @@ import type { Command } from "./command.js";
 
 function flagLine(spec: FlagSpec): string {
   const short = spec.short ? `-${spec.short}, ` : "    ";
-  const value = spec.type === "boolean" ? "" : ` ${spec.valueName ?? (spec.type === "duration" ? "DURATION" : "VALUE")}`;
+  const name = spec.valueName ?? (spec.type === "duration" ? "DURATION" : "VALUE");
+  const value = spec.type === "boolean" ? "" : spec.bareValue !== undefined ? ` [${name}]` : ` ${name}`;
   const choices = spec.choices ? ` (${spec.choices.join("|")})` : "";
   const fallback = spec.default !== undefined && spec.type !== "boolean" && !(Array.isArray(spec.default) && spec.default.length === 0)
     ? ` [default: ${Array.isArray(spec.default) ? spec.default.join(",") : String(spec.default)}]`
     : "";
-  return `  ${short}--${spec.name}${value}`.padEnd(40) + ` ${spec.description}${choices}${fallback}`;
+  const bare = spec.bareValue !== undefined ? ` [alone: ${spec.bareValue}]` : "";
+  return `  ${short}--${spec.name}${value}`.padEnd(40) + ` ${spec.description}${choices}${fallback}${bare}`;
 }
 
 /** Help for one command, as a string (printing is the caller's job). */

@@ -23,7 +23,8 @@ export const outputFlags: readonly FlagSpec[] = [
     name: "out",
     type: "string",
     valueName: "DIR",
-    description: "Also write report.json, report.xml (JUnit), report.sarif and report.md into DIR, e.g. --out reports/",
+    description: "Also write report.json, report.xml (JUnit), report.sarif and report.md into DIR",
+    bareValue: "reports/",
   },
 ];
 

@@ -25,6 +25,18 @@ describe("parseArgs", () => {
     expect(args.given.has("request-timeout")).toBe(false);
   });
 
+  it("gives a flag with a bare value that value when typed alone, last or before another flag", () => {
+    const withOut: FlagSpec[] = [...specs, { name: "out", type: "string", description: "dir", bareValue: "reports/" }];
+    expect(parseArgs(["--out"], withOut, "run").flags.out).toBe("reports/");
+    expect(parseArgs(["--out", "-o", "json"], withOut, "run").flags).toMatchObject({ out: "reports/", output: "json" });
+    expect(parseArgs(["--out", "mine", "-v"], withOut, "run").flags.out).toBe("mine");
+    expect(parseArgs(["--out=mine"], withOut, "run").flags.out).toBe("mine");
+    expect(parseArgs(["--out", "-"], withOut, "run").flags.out).toBe("-");
+    expect(parseArgs(["--out"], withOut, "run").given.has("out")).toBe(true);
+    // Without a bare value, a missing value is still an error.
+    expect(() => parseArgs(["-n"], specs, "run")).toThrow(/flag --namespace needs a value/);
+  });
+
   it("treats everything after -- as positional", () => {
     expect(parseArgs(["--", "-n", "x"], specs, "run").positionals).toEqual(["-n", "x"]);
   });

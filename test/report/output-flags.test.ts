@@ -58,6 +58,13 @@ describe("emitReport", () => {
     expect(readdirSync(join(cwd, "reports")).sort()).toEqual(["report.json", "report.md", "report.sarif", "report.xml"]);
   });
 
+  it("--out alone writes the four files into reports/ under the working directory", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "saprobe-cwd-"));
+    const { io } = fakeIo({ cwd });
+    await emitReport(sampleReports["audit-findings"]!, parse(["--out", "-o", "json"]), io);
+    expect(readdirSync(join(cwd, "reports")).sort()).toEqual(["report.json", "report.md", "report.sarif", "report.xml"]);
+  });
+
   it("names --out when the directory cannot be written, after printing the report", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "saprobe-cwd-"));
     writeFileSync(join(cwd, "blocked"), "");
