@@ -19,6 +19,8 @@ export interface FlagSpec {
    * `--out reports/`. `--out DIR` and `--out=DIR` still take DIR.
    */
   bareValue?: string;
+  /** The smallest value a `duration` (in ms) or `integer` flag accepts. */
+  min?: number;
 }
 
 /** Parsed flags and positional arguments. Durations are in milliseconds. */
@@ -45,13 +47,21 @@ function parseBoolean(text: string, flag: string): boolean {
   throw new UsageError(`invalid value "${text}" for --${flag}: use true or false`);
 }
 
+function atLeastMin(spec: FlagSpec, raw: string, value: number): number {
+  if (spec.min !== undefined && value < spec.min) {
+    const least = spec.type === "duration" ? (spec.min === 1 ? "more than 0" : `at least ${spec.min}ms`) : `at least ${spec.min}`;
+    throw new UsageError(`invalid value "${raw}" for --${spec.name}: it must be ${least}`);
+  }
+  return value;
+}
+
 function convert(spec: FlagSpec, raw: string): string | number | boolean {
   switch (spec.type) {
     case "duration":
-      return parseDuration(raw, spec.name);
+      return atLeastMin(spec, raw, parseDuration(raw, spec.name));
     case "integer": {
       if (!/^-?\d+$/.test(raw)) throw new UsageError(`invalid value "${raw}" for --${spec.name}: expected a whole number`);
-      return Number(raw);
+      return atLeastMin(spec, raw, Number(raw));
     }
     case "boolean":
       return parseBoolean(raw, spec.name);

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { InputError } from "../model/errors.js";
 import { decodeText } from "./decode-text.js";
 
@@ -74,4 +75,21 @@ export function readTextFile(path: string, options: ReadTextOptions): string {
   } finally {
     closeSync(descriptor);
   }
+}
+
+/**
+ * Reads a stream (standard input) the same way: stopped as soon as it passes `maxBytes`, then
+ * decoded strictly. `options.shown` names it in messages (default "-").
+ */
+export async function readTextStream(stream: Readable, options: ReadTextOptions): Promise<string> {
+  const file = options.shown ?? "-";
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    total += buffer.length;
+    if (total > options.maxBytes) throw tooLargeError(undefined, options, file);
+    chunks.push(buffer);
+  }
+  return decodeText(Buffer.concat(chunks, total), file);
 }

@@ -1,8 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { extname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { decodeText } from "../input/decode-text.js";
-import { readTextFile } from "../input/read-text-file.js";
+import { readTextFile, readTextStream } from "../input/read-text-file.js";
 import { InputError } from "../model/errors.js";
 import type { RbacObject, RbacSnapshot } from "../rbac/types.js";
 import { apiServerRefusals } from "./api-rules.js";
@@ -61,15 +60,7 @@ async function expand(path: string, cwd: string): Promise<string[]> {
 
 async function readStdin(stdin: Readable | undefined, maxBytes: number): Promise<string> {
   if (!stdin) throw new InputError("'-' reads manifests from standard input, but none is available", { file: "-" });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stdin) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > maxBytes) throw new InputError(`standard input is larger than the ${maxBytes}-byte limit (raise it with --max-file-bytes)`, { file: "-" });
-    chunks.push(buffer);
-  }
-  return decodeText(Buffer.concat(chunks), "-");
+  return readTextStream(stdin, { what: "manifest", maxBytes, shown: "-", tooLarge: (_, max) => `standard input is larger than the ${max}-byte limit (raise it with --max-file-bytes)` });
 }
 
 async function readManifest(file: string, limits: LoadLimits, stdin: Readable | undefined, shown: string): Promise<string> {

@@ -35,6 +35,20 @@ describe("saprobe audit --manifests", () => {
     expect(piped.findings.map((finding) => [finding.rule, finding.source?.file, finding.source?.line])).toContainEqual(["cluster-admin-binding", "-", 42]);
   });
 
+  it("warns when the manifests hold no RBAC object (an empty helm template must not pass silently), and not otherwise", async () => {
+    const configMap = temp("app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n");
+    const empty = await runSaprobe(["audit", "--manifests", configMap, "-o", "json"]);
+    expect(empty.code).toBe(0);
+    expect(json(empty).warnings).toContain(`no RBAC objects (ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding) in ${configMap}: nothing was audited`);
+    const piped = await runSaprobe(["audit", "--manifests", "-", "-o", "json"], { stdin: "" });
+    expect(json(piped).warnings.some((warning) => warning.includes("in standard input: nothing was audited"))).toBe(true);
+    const big = await runSaprobe(["audit", "--manifests", "-", "--max-file-bytes", "10"], { stdin: "apiVersion: v1\nkind: ConfigMap\n" });
+    expect(big.code).toBe(2);
+    expect(big.stderr).toBe("saprobe: -: standard input is larger than the 10-byte limit (raise it with --max-file-bytes)\n");
+    const real = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json"]);
+    expect(json(real).warnings.filter((warning) => warning.includes("nothing was audited"))).toEqual([]);
+  });
+
   it("exits 2 and names the file and line for a broken manifest, and for an unknown rule id", async () => {
     const broken = temp("broken.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: x\n  namespace: y\nrules:\n  - verbs: get\n");
     const bad = await runSaprobe(["audit", "--manifests", broken]);

@@ -37,6 +37,15 @@ describe("parseArgs", () => {
     expect(() => parseArgs(["-n"], specs, "run")).toThrow(/flag --namespace needs a value/);
   });
 
+  it("refuses a duration or number below the flag's minimum, naming the flag", () => {
+    const bounded: FlagSpec[] = [{ name: "deadline", type: "duration", description: "d", min: 1 }, { name: "max-file-bytes", type: "integer", description: "m", min: 1 }];
+    expect(() => parseArgs(["--deadline", "0"], bounded, "run")).toThrow('invalid value "0" for --deadline: it must be more than 0');
+    expect(() => parseArgs(["--max-file-bytes=0"], bounded, "audit")).toThrow('invalid value "0" for --max-file-bytes: it must be at least 1');
+    expect(parseArgs(["--deadline", "1ms", "--max-file-bytes", "1"], bounded, "run").flags).toMatchObject({ deadline: 1, "max-file-bytes": 1 });
+    // No minimum: 0 is a value like any other (--request-timeout 0 means no per-request timeout).
+    expect(parseArgs(["--request-timeout", "0"], specs, "run").flags["request-timeout"]).toBe(0);
+  });
+
   it("treats everything after -- as positional", () => {
     expect(parseArgs(["--", "-n", "x"], specs, "run").positionals).toEqual(["-n", "x"]);
   });

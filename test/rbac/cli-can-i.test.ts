@@ -69,6 +69,25 @@ describe("saprobe can-i (offline)", () => {
     expect(result.stderr).toContain('-:2: batch line 2: "verb" is required');
   });
 
+  it("reads a batch file like every other user file: missing, a directory, binary, invalid UTF-8 or a control character is exit 2 naming it", async () => {
+    const cases: [string, RegExp][] = [
+      ["fixtures/hostile/does-not-exist.jsonl", /^saprobe: fixtures\/hostile\/does-not-exist\.jsonl: cannot read batch file: no such file\n$/],
+      ["fixtures/hostile/any", /^saprobe: fixtures\/hostile\/any: cannot read batch file: it is a directory\n$/],
+      ["fixtures/hostile/any/binary.yaml", /binary\.yaml:1:8: is not text: it contains a NUL byte/],
+      ["fixtures/hostile/manifests/invalid-utf8.yaml", /invalid-utf8\.yaml:4:13: is not valid UTF-8/],
+      ["fixtures/hostile/any/control-character.yaml", /control-character\.yaml:5:9: contains the control character U\+001B/],
+    ];
+    for (const [file, says] of cases) {
+      const result = await runCli(["can-i", ...team, "--batch", file]);
+      expect({ file, code: result.code }).toEqual({ file, code: 2 });
+      expect(result.stderr).toMatch(says);
+      expect(result.stdout).toBe("");
+    }
+    const stdin = await runCli(["can-i", ...team, "--batch", "-"], '{"user":"a","verb":"get","resource":"pods"}\n\u0000');
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr).toMatch(/^saprobe: -:2:1: is not text: it contains a NUL byte/);
+  });
+
   it("needs --as offline and a verb and resource", async () => {
     expect((await runCli(["can-i", "get", "pods", ...team])).stderr).toContain("--as USER");
     expect((await runCli(["can-i", "get", ...bot, ...team])).code).toBe(2);

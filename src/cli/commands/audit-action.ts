@@ -86,6 +86,9 @@ async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], 
   const findings = auditSnapshot(snapshot, catalogue, { mode: "offline", mastersEvidence, ...(subject ? { subject } : {}) });
   // What the apiserver would refuse (evaluated as written all the same), then what offline cannot see.
   const warnings = [...loaded.warnings];
+  // An empty `helm template` or a wrong path must not pass a pipeline silently.
+  const objects = loaded.snapshot.roles.length + loaded.snapshot.clusterRoles.length + loaded.snapshot.roleBindings.length + loaded.snapshot.clusterRoleBindings.length + loaded.snapshot.serviceAccounts.length;
+  if (objects === 0) warnings.push(`no RBAC objects (ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding) in ${loaded.files.length === 1 ? (loaded.files[0] === "-" ? "standard input" : loaded.files[0]) : `the ${loaded.files.length} files read`}: nothing was audited`);
   if (catalogue.rules.some((rule) => rule.match.kind === "unused-serviceaccount")) {
     warnings.push("unused-serviceaccount needs the cluster's pods and is only evaluated by live audits.");
   }

@@ -36,7 +36,7 @@ export const auditCommand: Command = {
     { name: "allowlist", type: "string", valueName: "FILE", description: "suppress known findings (each entry has a reason and an optional expiry date)" },
     { name: "kubeconfig-scan", type: "list", valueName: "FILE", description: "kubeconfig files whose client certificates are checked for O=system:masters (repeatable)", default: [] },
     { name: "no-confirm", type: "boolean", description: "live: skip the SubjectAccessReview cross-check of findings" },
-    { name: "max-file-bytes", type: "integer", description: "largest manifest file accepted", default: DEFAULT_MAX_FILE_BYTES },
+    { name: "max-file-bytes", type: "integer", description: "largest manifest file accepted", default: DEFAULT_MAX_FILE_BYTES, min: 1 },
   ],
   async run(args, io) {
     const { runAudit } = await import("./audit-action.js");

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { loadOfflineSnapshot } from "../../manifests/offline.js";
 import { ExitCode, InputError, UsageError } from "../../model/errors.js";
@@ -7,6 +6,7 @@ import { answerBatchQuestion, parseBatchLine } from "../../rbac/batch.js";
 import { explainDecision, formatEffectiveRule } from "../../rbac/format.js";
 import { describeRequest, type ParsedRequest } from "../../rbac/request-spec.js";
 import type { UserInfo } from "../../rbac/types.js";
+import { readTextFile, readTextStream } from "../../input/read-text-file.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 
@@ -60,11 +60,14 @@ export function listRules(authorizer: Authorizer, user: UserInfo, namespace: str
   return ExitCode.ok;
 }
 
+/** The largest `--batch` file or standard input accepted. */
+const BATCH_MAX_BYTES = 16 * 1024 * 1024;
+
 /** `--batch FILE`: JSON lines in, one JSON answer per line out, in order. Exit 1 when any answer is no. */
 export async function answerBatch(authorizer: Authorizer, batchFile: string, json: boolean, io: CommandIo): Promise<number> {
-  const text = batchFile === "-" ? await readAll(io) : await readFile(resolve(io.cwd, batchFile), "utf8").catch(() => {
-    throw new InputError(`cannot read batch file ${batchFile}`, { file: batchFile });
-  });
+  // Bounded and strictly decoded like every other user file; 16 MiB is about 100,000 questions.
+  const read = { what: "batch file", maxBytes: BATCH_MAX_BYTES, shown: batchFile };
+  const text = batchFile === "-" ? await readTextStream(io.stdin, read) : readTextFile(resolve(io.cwd, batchFile), read);
   const lines = text.split(/\r?\n/);
   const questions = lines.flatMap((line, index) => {
     if (line.trim() === "") return [];
@@ -83,8 +86,3 @@ export async function answerBatch(authorizer: Authorizer, batchFile: string, jso
   return allAllowed ? ExitCode.ok : ExitCode.failed;
 }
 
-async function readAll(io: CommandIo): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString("utf8");
-}

@@ -6,7 +6,7 @@ import { connectionFlags } from "../connection-flags.js";
 export const manifestFlags: FlagSpec[] = [
   { name: "manifests", short: "f", type: "list", valueName: "PATH", description: "answer from these RBAC manifests (files, directories, - for stdin) instead of asking the server", default: [] },
   { name: "with-defaults", type: "boolean", description: "add the default policy every cluster ships (system:discovery, system:basic-user, ...) to the manifests" },
-  { name: "max-file-bytes", type: "integer", valueName: "BYTES", description: "largest manifest file accepted (default 16 MiB)" },
+  { name: "max-file-bytes", type: "integer", valueName: "BYTES", description: "largest manifest file accepted (default 16 MiB)", min: 1 },
   { name: "all-namespaces", short: "A", type: "boolean", description: "ask about all namespaces (the request's namespace is \"\")" },
   { name: "output", short: "o", type: "string", valueName: "FORMAT", choices: ["text", "json"], default: "text", description: "text or json" },
 ];

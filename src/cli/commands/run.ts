@@ -27,7 +27,7 @@ export const runCommand: Command = {
     { name: "expect", type: "list", valueName: "PATH", description: "expected RBAC manifests (files or directories): each probe's expectation comes from them", default: [] },
     { name: "with-defaults", type: "boolean", description: "with --expect, add the Kubernetes default bootstrap policy to the expected RBAC (--with-defaults=false: only the files)", default: true },
     { name: "system-ca-file", type: "string", valueName: "PATH", description: "CA bundle the tls-system-ca probe trusts instead of Node's default roots" },
-    { name: "deadline", type: "duration", description: "overall deadline of the run", default: DEFAULT_DEADLINE_MS },
+    { name: "deadline", type: "duration", description: "overall deadline of the run", default: DEFAULT_DEADLINE_MS, min: 1 },
     { name: "fail-on", type: "string", valueName: "SEVERITY", description: "exit 1 only when a failed or undecided check is at or above this level (drift always fails)", choices: SEVERITIES, default: "info" },
   ],
   async run(args, io) {
