@@ -53,6 +53,25 @@ export interface DocumentInspection {
   duplicateKeys: YamlProblem[];
   /** The first alias (`*name`), where an alias bomb is reported. */
   firstAlias?: number;
+  /**
+   * The first mapping key that is not plain text: a list or mapping (`? [a, b]`), an alias of one, or a tagged
+   * value such as `!!binary`. JavaScript objects cannot hold such keys (the yaml package would turn
+   * them into strings, with a process warning, and `!!binary` into raw bytes).
+   */
+  oddKey?: YamlProblem;
+}
+
+/** Why a mapping key is not plain text, or undefined when it is (an alias is judged by what it names). */
+function oddKeyReason(key: unknown, document: Document): string | undefined {
+  if (isAlias(key)) {
+    const target = key.resolve(document);
+    return target === undefined || oddKeyReason(target, document) !== undefined ? "a mapping key must be plain text, not an alias of a list, mapping or tagged value" : undefined;
+  }
+  if (isMap(key) || isSeq(key)) return "a mapping key must be plain text, not a list or mapping";
+  if (isScalar(key) && typeof key.value === "object" && key.value !== null) {
+    return `a mapping key must be plain text, not a ${key.tag ? `${key.tag.replace("tag:yaml.org,2002:", "!!")} ` : ""}value`;
+  }
+  return undefined;
 }
 
 /**
@@ -62,6 +81,7 @@ export interface DocumentInspection {
 export function inspectDocument(document: Document, lines: LineCounter, limits: YamlLimits = YAML_LIMITS): DocumentInspection {
   const duplicateKeys: YamlProblem[] = [];
   let firstAlias: number | undefined;
+  let oddKey: YamlProblem | undefined;
   const pending: { node: unknown; depth: number }[] = [{ node: document.contents, depth: 0 }];
   while (pending.length > 0) {
     const { node, depth } = pending.pop() as { node: unknown; depth: number };
@@ -72,7 +92,7 @@ export function inspectDocument(document: Document, lines: LineCounter, limits: 
     }
     if (!isMap(node) && !isSeq(node)) continue;
     if (depth > limits.maxDepth) {
-      return { tooDeep: at(lines, (node as Node).range?.[0] ?? 0, `nested deeper than ${limits.maxDepth} levels`), duplicateKeys, firstAlias };
+      return { tooDeep: at(lines, (node as Node).range?.[0] ?? 0, `nested deeper than ${limits.maxDepth} levels`), duplicateKeys, firstAlias, ...(oddKey ? { oddKey } : {}) };
     }
     if (isSeq(node)) {
       for (const item of node.items) pending.push({ node: item, depth: depth + 1 });
@@ -80,6 +100,8 @@ export function inspectDocument(document: Document, lines: LineCounter, limits: 
     }
     const seen = new Set<string>();
     for (const pair of node.items) {
+      const odd = oddKey === undefined ? oddKeyReason(pair.key, document) : undefined;
+      if (odd !== undefined) oddKey = at(lines, (pair.key as Node).range?.[0] ?? 0, odd);
       if (isScalar(pair.key)) {
         const key = String(pair.key.value);
         if (seen.has(key)) duplicateKeys.push(at(lines, pair.key.range?.[0] ?? 0, `duplicate key ${JSON.stringify(key)}`));
@@ -89,7 +111,7 @@ export function inspectDocument(document: Document, lines: LineCounter, limits: 
     }
   }
   duplicateKeys.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { duplicateKeys, firstAlias };
+  return { duplicateKeys, firstAlias, ...(oddKey ? { oddKey } : {}) };
 }
 
 /**
@@ -104,6 +126,7 @@ export function toJsWithinLimits(
 ): { value: unknown; duplicateKeys: YamlProblem[] } | { problem: YamlProblem } {
   const inspection = inspectDocument(document, lines, limits);
   if (inspection.tooDeep) return { problem: inspection.tooDeep };
+  if (inspection.oddKey) return { problem: inspection.oddKey };
   try {
     return { value: document.toJS({ maxAliasCount: limits.maxAliasCount }), duplicateKeys: inspection.duplicateKeys };
   } catch (error) {

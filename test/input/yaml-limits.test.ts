@@ -29,6 +29,34 @@ describe("toJsWithinLimits", () => {
   });
 });
 
+describe("mapping keys that are not plain text", () => {
+  it("are a located problem, never a key made of raw bytes or a stringified list (found by the loader fuzz test)", () => {
+    const cases: [string, { line: number; column: number; message: string }][] = [
+      ["!!binary checks:\n", { line: 1, column: 10, message: "a mapping key must be plain text, not a !!binary value" }],
+      ["a: 1\n? [x, y]\n: 2\n", { line: 2, column: 3, message: "a mapping key must be plain text, not a list or mapping" }],
+      ["a: &list [1]\n*list : 2\n", { line: 2, column: 1, message: "a mapping key must be plain text, not an alias of a list, mapping or tagged value" }],
+      ["outer:\n  {k: v}: 1\n", { line: 2, column: 3, message: "a mapping key must be plain text, not a list or mapping" }],
+    ];
+    const warnings: string[] = [];
+    const listener = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", listener);
+    try {
+      for (const [text, problem] of cases) {
+        const { document, lines } = parse(text);
+        expect(toJsWithinLimits(document, lines), text).toEqual({ problem });
+      }
+    } finally {
+      process.off("warning", listener);
+    }
+    expect(warnings).toEqual([]);
+  });
+
+  it("accepts plain keys of every scalar kind, and an alias of one", () => {
+    const { document, lines } = parse("a: &name plain\n1: number\ntrue: boolean\n*name : aliased\n");
+    expect(toJsWithinLimits(document, lines)).toEqual({ value: { a: "plain", 1: "number", true: "boolean", plain: "aliased" }, duplicateKeys: [] });
+  });
+});
+
 describe("inspectDocument", () => {
   it("finds every repeated key, where it is repeated, in nested mappings too", () => {
     const { document, lines } = parse("a: 1\nb:\n  c: 2\n  c: 3\na: 4\nlist:\n  - {x: 1, x: 2}\n");
