@@ -14,7 +14,8 @@ const { join } = require("node:path");
 const at = (path) => join(__dirname, path);
 const modified = (path) => statSync(at(path), { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const bundled = !existsSync(at("../src")) || modified("../dist/bundle/main.cjs") >= modified("../dist/cli/main.js");
-const cli = bundled ? Promise.resolve(require("../dist/bundle/main.cjs")) : import("../dist/cli/main.js");
+// The bundle is loaded with its V8 code cache (./bundle-loader.cjs).
+const cli = bundled ? Promise.resolve(require("./bundle-loader.cjs").loadBundle().exports) : import("../dist/cli/main.js");
 
 cli.then(({ main }) => main(process.argv.slice(2))).then((code) => {
   process.exitCode = code;

@@ -18,6 +18,7 @@ function layout(files: { bundle?: number; compiled?: number; checkout?: boolean 
   mkdirSync(join(root, "bin"));
   copyFileSync(join(repository, "bin/saprobe.js"), join(root, "bin/saprobe.js"));
   copyFileSync(join(repository, "bin/package.json"), join(root, "bin/package.json"));
+  copyFileSync(join(repository, "bin/bundle-loader.cjs"), join(root, "bin/bundle-loader.cjs"));
   writeFileSync(join(root, "package.json"), '{"type":"module"}');
   if (files.checkout !== false) mkdirSync(join(root, "src"));
   const stub = (path: string, main: string, seconds: number) => {

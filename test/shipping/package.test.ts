@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -57,8 +57,27 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     const result = spawnSync(process.execPath, ["--require", preload, join(install.packageDir, "bin", "saprobe.js"), "--version"], { encoding: "utf8", timeout: 30_000 });
     expect(result.status, result.stderr).toBe(0);
     const loaded = JSON.parse(result.stderr.trim().split("\n").at(-1) as string) as { cjs: string[]; esm: boolean };
-    expect(loaded.cjs.map((file) => file.slice(install.packageDir.length))).toEqual(["/bin/saprobe.js", "/dist/bundle/main.cjs"]);
+    expect(loaded.cjs.map((file) => file.slice(install.packageDir.length))).toEqual(["/bin/saprobe.js", "/bin/bundle-loader.cjs", "/dist/bundle/main.cjs"]);
     expect(loaded.esm).toBe(false);
+  });
+
+  it("ships the bundle's V8 code cache, made for that bundle, and V8 accepts it when the installed CLI starts", () => {
+    expect(install.tarballFiles).toContain("dist/bundle/main.cache");
+    const loader = join(install.packageDir, "bin", "bundle-loader.cjs");
+    const probe = `const r = require(${JSON.stringify(loader)}).loadBundle(); console.log(JSON.stringify({ cache: r.cache, main: typeof r.exports.main }))`;
+    const fresh = JSON.parse(execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" })) as { cache: string; main: string };
+    expect(fresh).toEqual({ cache: "accepted", main: "function" });
+    // A cache made for another bundle is never used (V8 alone would only compare the source's length).
+    const cacheFile = join(install.packageDir, "dist", "bundle", "main.cache");
+    const original = readFileSync(cacheFile);
+    try {
+      writeFileSync(cacheFile, Buffer.concat([Buffer.from("saprobe-code-cache 0000000000000000\n"), original.subarray(original.indexOf(10) + 1)]));
+      expect(JSON.parse(execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" }))).toEqual({ cache: "absent", main: "function" });
+      writeFileSync(cacheFile, "");
+      expect(execFileSync(process.execPath, [join(install.packageDir, "bin", "saprobe.js"), "--version"], { encoding: "utf8" })).toMatch(/^saprobe \d/);
+    } finally {
+      writeFileSync(cacheFile, original);
+    }
   });
 
   it("runs the probes from the bundle without loading node:http2 (undici's HTTP/2 client is left out)", () => {
