@@ -106,10 +106,21 @@ export function summarize(
   };
 }
 
+/**
+ * Findings most severe first, keeping the given order (rule, then snapshot order) within a level:
+ * people read from the top, and the Markdown summary shows only its first rows. Linear: a big audit
+ * has tens of thousands of findings.
+ */
+export function bySeverity(findings: readonly Finding[]): Finding[] {
+  const buckets: Finding[][] = SEVERITIES.map(() => []);
+  for (const finding of findings) (buckets[SEVERITIES.indexOf(finding.severity)] ?? (buckets[SEVERITIES.length - 1] as Finding[])).push(finding);
+  return buckets.flat();
+}
+
 /** Builds the finished report of one `run` or `audit`: the only place its summary is computed. */
 export function buildReport(input: ReportInput): Report {
   const results = input.results ?? [];
-  const findings = input.findings ?? [];
+  const findings = bySeverity(input.findings ?? []);
   const errors = input.errors ?? [];
   const drift = input.drift ?? [];
   return {

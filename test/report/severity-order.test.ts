@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, Severity } from "../../src/model/report.js";
-import { buildReport } from "../../src/report/build.js";
+import { buildReport, bySeverity } from "../../src/report/build.js";
 import { renderMarkdown } from "../../src/report/render/markdown.js";
 import { renderTable } from "../../src/report/render/table.js";
-import { bySeverity } from "../../src/report/render/text.js";
 
 function finding(severity: Severity, name: string): Finding {
   return { rule: `rule-${severity}`, severity, status: "finding", title: "t", message: `${name} matched.`, scope: "cluster", rules: [], remediation: `fix ${name}.`, subject: { kind: "User", name } };
@@ -15,7 +14,7 @@ describe("findings for people, most severe first", () => {
     expect(bySeverity(findings).map((item) => item.subject?.name)).toEqual(["c1", "c2", "h1", "m1", "l1", "l2", "i1"]);
   });
 
-  it("a critical finding after 60 medium ones is in the Markdown summary's first rows and the table's first row, while JSON keeps the engine's order", () => {
+  it("the report lists a critical finding given after 60 medium ones first, so the Markdown summary's capped rows and the table start with it", () => {
     const findings = [...Array.from({ length: 60 }, (_, index) => finding("medium", `m${index}`)), finding("critical", "root")];
     const report = buildReport({ command: "audit", startedAt: new Date(0), finishedAt: new Date(1), target: { source: "manifests" }, findings });
     const markdown = renderMarkdown(report, { color: false, width: 200 });
@@ -24,6 +23,7 @@ describe("findings for people, most severe first", () => {
     expect(markdown).toContain("…and 11 more in report.json.");
     const table = renderTable(report, { color: false, width: 200 });
     expect(table.indexOf("User/root")).toBeLessThan(table.indexOf("User/m0"));
-    expect(report.findings.at(-1)?.subject?.name).toBe("root");
+    expect(report.findings[0]?.subject?.name).toBe("root");
+    expect(report.findings.at(-1)?.subject?.name).toBe("m59");
   });
 });

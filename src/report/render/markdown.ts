@@ -1,5 +1,5 @@
 import type { CheckResult, Finding, Report, Status } from "../../model/report.js";
-import { bySeverity, describeEvidence, describeObject, describeSource, oneLine, truncate } from "./text.js";
+import { describeEvidence, describeObject, describeSource, oneLine, truncate } from "./text.js";
 import type { Renderer } from "./types.js";
 
 /** Longest text one table cell shows; PR comments have a size limit and report.json has the rest. */
@@ -72,7 +72,7 @@ function remediationLines(report: Report): string[] {
     const fix = result.remediation ? ` ${cell(result.remediation)}` : "";
     if (fix || evidence) lines.push(`- ${code(result.id)}:${fix}${evidence ? ` Evidence: ${cell(evidence)}` : ""}`);
   }
-  for (const finding of bySeverity(report.findings)) {
+  for (const finding of report.findings) {
     if (finding.status !== "finding" || finding.suppressed) continue;
     lines.push(`- ${code(finding.rule)} ${cell(describeObject(finding.subject))}: ${cell(finding.remediation)}`);
   }
@@ -106,7 +106,7 @@ export const renderMarkdown: Renderer = (report) => {
   if (report.errors.length > 0) lines.push("", "**Errors**", "", ...report.errors.map((error) => `- ${code(error.code)}: ${cell(error.message)}`));
   const problems = report.results.filter((result) => result.status === "fail" || result.status === "error");
   if (problems.length > 0) lines.push("", "#### Checks that did not pass", "", ...checkRows(problems));
-  const active = bySeverity(report.findings.filter((finding) => finding.status !== "expected" && !finding.suppressed));
+  const active = report.findings.filter((finding) => finding.status !== "expected" && !finding.suppressed);
   if (active.length > 0) lines.push("", "#### Findings", "", ...findingRows(active));
   if (report.drift.length > 0) {
     lines.push("", "#### Drift from the expected RBAC", "", ...capped(report.drift.map((item) => `- ${cell(describeObject(item.object))} ${item.change}: ${cell(item.detail)}`)));

@@ -1,6 +1,6 @@
 import type { CheckResult, Finding, Report, Status } from "../../model/report.js";
 import { renderGrid, type GridRow } from "./grid.js";
-import { bySeverity, describeEvidence, describeObject, describeSource, oneLine, truncate, wrapText } from "./text.js";
+import { describeEvidence, describeObject, describeSource, oneLine, truncate, wrapText } from "./text.js";
 import type { RenderOptions, Renderer } from "./types.js";
 
 const COLORS = { red: 31, green: 32, yellow: 33, magenta: 35, dim: 2, bold: 1 } as const;
@@ -56,7 +56,7 @@ function remediationLines(report: Report): string[] {
     const evidence = Object.keys(result.evidence).length > 0 ? ` Evidence: ${describeEvidence(result.evidence)}.` : "";
     if (result.remediation || evidence) lines.push(`- ${result.id}: ${result.remediation ?? ""}${evidence}`);
   }
-  for (const finding of bySeverity(report.findings)) {
+  for (const finding of report.findings) {
     if (finding.status === "finding" && !finding.suppressed) lines.push(`- ${finding.rule} ${describeObject(finding.subject)}: ${finding.remediation}`);
   }
   return lines;
@@ -90,7 +90,7 @@ export const renderTable: Renderer = (report, options) => {
   if (report.command === "audit" || report.findings.length > 0) {
     sections.push(report.findings.length === 0
       ? "No findings."
-      : renderGrid(["Severity", "Rule", "Verdict", "Subject", "Message"], bySeverity(report.findings).map((finding) => findingRow(finding, options)), options.width, bold));
+      : renderGrid(["Severity", "Rule", "Verdict", "Subject", "Message"], report.findings.map((finding) => findingRow(finding, options)), options.width, bold));
   }
   if (report.drift.length > 0) sections.push(paragraph(["Drift:", ...report.drift.map((item) => `- ${describeObject(item.object)} ${item.change}: ${item.detail}`)]));
   const fixes = remediationLines(report);

@@ -3,8 +3,6 @@
  * and from users, so every renderer treats them as hostile: no escape sequence may reach a
  * terminal, and no string may break the surrounding format.
  */
-import { SEVERITIES, type Finding } from "../../model/report.js";
-
 // CSI/OSC/other escape sequences first, so their parameters go with them, then any other control char.
 const ESCAPE_SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?|\u009b[0-?]*[ -/]*[@-~]/g;
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -72,15 +70,4 @@ export function wrapText(text: string, width: number): string[] {
   }
   lines.push(current);
   return lines;
-}
-
-/**
- * Findings most severe first, keeping the report's order (rule, then snapshot order) within a level:
- * people read from the top, and the Markdown summary shows only its first rows. Linear: a big audit
- * has tens of thousands of findings.
- */
-export function bySeverity(findings: readonly Finding[]): Finding[] {
-  const buckets: Finding[][] = SEVERITIES.map(() => []);
-  for (const finding of findings) (buckets[SEVERITIES.indexOf(finding.severity)] ?? (buckets[SEVERITIES.length - 1] as Finding[])).push(finding);
-  return buckets.flat();
 }
