@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { CheckDefinition } from "../checks/types.js";
 import { checkDrift, expectedVerdict } from "../conformance/index.js";
 import type { KubeClient } from "../kube/types.js";
@@ -15,12 +16,28 @@ export interface ExpectedRbac {
   files: string[];
   /** Add the default bootstrap policy when judging (`--with-defaults`, on by default). */
   withDefaults: boolean;
+  /** What the apiserver would refuse in the files (evaluated as written all the same). */
+  warnings: string[];
+}
+
+/** Where and how `--expect` manifests are read. */
+export interface ExpectedRbacOptions {
+  withDefaults: boolean;
+  cwd: string;
+  /** Standard input, for `--expect -`. */
+  stdin?: Readable;
+  /** Largest file accepted (`--max-file-bytes`; default 16 MiB). */
+  maxFileBytes?: number;
 }
 
 /** Loads `--expect` manifests (files or directories); problems are an `InputError` naming file and line. */
-export async function loadExpectedRbac(paths: readonly string[], options: { withDefaults: boolean; cwd: string }): Promise<ExpectedRbac> {
-  const loaded = await loadManifests([...paths], { cwd: options.cwd });
-  return { snapshot: loaded.snapshot, files: loaded.files, withDefaults: options.withDefaults };
+export async function loadExpectedRbac(paths: readonly string[], options: ExpectedRbacOptions): Promise<ExpectedRbac> {
+  const loaded = await loadManifests([...paths], {
+    cwd: options.cwd,
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
+  });
+  return { snapshot: loaded.snapshot, files: loaded.files, withDefaults: options.withDefaults, warnings: loaded.warnings.map((warning) => `--expect: ${warning}`) };
 }
 
 /** Every object the expected files declare. */

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { CheckDefinition } from "../../src/checks/types.js";
 import type { CheckResult } from "../../src/model/report.js";
@@ -61,5 +62,20 @@ describe("applyExpectedRbac", () => {
     const outcome = applyExpectedRbac([checks[1] as CheckDefinition], results, expected, { ...identity, state: "unknown", username: undefined, message: "no answer" });
     expect(outcome.results).toEqual(results);
     expect(outcome.warnings[0]).toContain("no answer");
+  });
+});
+
+describe("loadExpectedRbac", () => {
+  const binding = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n- {kind: ServiceAccount, name: bot}\n";
+
+  it("reads - from standard input, and passes on what the apiserver would refuse as --expect warnings", async () => {
+    const expected = await loadExpectedRbac(["-"], { withDefaults: false, cwd: process.cwd(), stdin: Readable.from([Buffer.from(binding)]) });
+    expect(expected.snapshot.clusterRoleBindings.map((item) => item.metadata.name)).toEqual(["b"]);
+    expect(expected.files).toEqual(["-"]);
+    expect(expected.warnings).toEqual(["--expect: -:1: ClusterRoleBinding b: subjects[0]: a ServiceAccount subject of a ClusterRoleBinding needs a namespace (without one it matches nobody); the apiserver would refuse it"]);
+  });
+
+  it("refuses a file over --max-file-bytes, naming it", async () => {
+    await expect(loadExpectedRbac(["fixtures/checks/expected-rbac"], { withDefaults: false, cwd: process.cwd(), maxFileBytes: 10 })).rejects.toThrow(/larger than the 10-byte limit \(raise it with --max-file-bytes\)/);
   });
 });

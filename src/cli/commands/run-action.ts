@@ -28,7 +28,10 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
   const expectPaths = flag.list(args, "expect");
   // The RBAC engine and the manifest loader are only loaded when --expect needs them.
   const conformance = expectPaths.length > 0 ? await import("../../run/expectations.js") : undefined;
-  const expected = conformance ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd }) : undefined;
+  const maxFileBytes = flag.number(args, "max-file-bytes");
+  const expected = conformance
+    ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd, stdin: io.stdin, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) })
+    : undefined;
   const connection = await connectionFromArgs(args, io);
   const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
   keepWasmOnBaselineCompiler();
@@ -59,7 +62,7 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
       results: judged.results,
       drift: outcome.errors.length > 0 ? [] : await drift,
       errors: outcome.errors,
-      warnings: [...connection.warnings, ...suite.warnings, ...judged.warnings, ...driftWarnings, ...belowFailOn(judged.results, failChecksOn)],
+      warnings: [...connection.warnings, ...suite.warnings, ...(expected?.warnings ?? []), ...judged.warnings, ...driftWarnings, ...belowFailOn(judged.results, failChecksOn)],
       failChecksOn,
     });
     return await emitReport(report, args, io);
