@@ -9,6 +9,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
+          setupFiles: ["test/support/fast-check-seed.ts"],
           exclude: ["test/**/*.int.test.ts", "node_modules/**"],
           testTimeout: 20_000,
           sequence: { groupOrder: 0 },
