@@ -127,6 +127,17 @@ describe("saprobe audit --manifests", () => {
     expect(listings.every((finding) => finding.severity === "info" && finding.rules.length > 0)).toBe(true);
     const bad = await runSaprobe(["audit", "--manifests", OPERATOR, "--subject", "system:serviceaccount:only-namespace"]);
     expect(bad.code).toBe(2);
+    expect(report.warnings.filter((warning) => warning.startsWith("--subject"))).toEqual([]);
+  });
+
+  it("--subject that no binding applies to (a typo looks the same) passes with a warning saying so", async () => {
+    const typo = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--subject", "system:serviceaccount:operators:cert-operatr"]);
+    expect(typo.code).toBe(0);
+    const report = json(typo);
+    expect(report.findings).toEqual([]);
+    expect(report.warnings).toContain(
+      "--subject system:serviceaccount:operators:cert-operatr: no binding applies to this user or its groups (system:serviceaccounts, system:serviceaccounts:operators, system:authenticated), so it is granted nothing here; check the name (a ServiceAccount is system:serviceaccount:NAMESPACE:NAME)",
+    );
   });
 
   it("lists the bootstrap defaults as expected with --with-defaults, and they do not fail the audit", async () => {

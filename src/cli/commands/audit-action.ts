@@ -3,6 +3,7 @@ import { connectionFindings } from "../../audit/connection-finding.js";
 import { customizeCatalogue, loadAuditConfig, parseSeverityOverrides, type AuditCustomization } from "../../audit/audit-config.js";
 import { BUILTIN_RULES_DIR, loadCatalogue } from "../../audit/catalogue.js";
 import { auditSnapshot } from "../../audit/engine.js";
+import { EFFECTIVE_PERMISSIONS_RULE } from "../../audit/subject-permissions.js";
 import type { MastersEvidence } from "../../audit/masters-findings.js";
 import type { Catalogue } from "../../audit/rule-types.js";
 import { parseSeverity } from "../../audit/severity.js";
@@ -131,6 +132,12 @@ async function mastersEvidenceFrom(files: string[]): Promise<MastersEvidence[]> 
   return files.flatMap((file) => scanKubeconfig(file));
 }
 
+/** A `--subject` no binding applies to passes with no finding: say so, since a typo looks the same. */
+function subjectWithoutBindings(subject: UserInfo, findings: readonly Finding[]): string[] {
+  if (findings.some((finding) => finding.rule === EFFECTIVE_PERMISSIONS_RULE.id)) return [];
+  return [`--subject ${subject.name}: no binding applies to this user or its groups (${subject.groups.join(", ")}), so it is granted nothing here; check the name (a ServiceAccount is system:serviceaccount:NAMESPACE:NAME)`];
+}
+
 /** What `saprobe audit` does once its flags are parsed. */
 export async function runAudit(args: ParsedArgs, io: CommandIo): Promise<number> {
   const startedAt = new Date();
@@ -155,6 +162,7 @@ export async function runAudit(args: ParsedArgs, io: CommandIo): Promise<number>
     setup.progress.finish();
   }
   const allowed = applyAllowlist(gathered.findings, allowlist, new Date());
+  const unmatched = setup.subject ? subjectWithoutBindings(setup.subject, gathered.findings) : [];
   const report = buildReport({
     command: "audit",
     startedAt,
@@ -162,7 +170,7 @@ export async function runAudit(args: ParsedArgs, io: CommandIo): Promise<number>
     target: gathered.target,
     findings: allowed.findings,
     errors: gathered.errors,
-    warnings: [...gathered.warnings, ...allowed.warnings],
+    warnings: [...gathered.warnings, ...allowed.warnings, ...unmatched],
     failOn: customization.failOn ?? DEFAULT_FAIL_ON,
   });
   return emitReport(report, args, io);
