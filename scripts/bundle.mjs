@@ -107,7 +107,14 @@ const bundleFile = join(outdir, "main.cjs");
 const bundled = await readFile(bundleFile, "utf8");
 const id = createHash("sha256").update(bundled).digest("hex").slice(0, 16);
 await writeFile(bundleFile, `// saprobe-bundle-id: ${id}\n${bundled}`);
+// The cache only makes starts faster: without it (a failed warm-up) the CLI works the same, so a
+// failure is a warning, not a failed install. The packaging test checks that V8 accepts the cache.
 const cache = spawnSync(process.execPath, [join(root, "scripts", "code-cache.cjs")], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
-if (cache.status !== 0) throw new Error(`scripts/code-cache.cjs failed (${cache.status}): ${cache.stderr}`);
-const cacheBytes = (await stat(join(outdir, "main.cache"))).size;
-console.log(`scripts/bundle.mjs: dist/bundle/ holds ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB, and a V8 code cache of ${(cacheBytes / 1024).toFixed(0)} KiB`);
+if (cache.status === 0) {
+  const cacheBytes = (await stat(join(outdir, "main.cache"))).size;
+  console.log(`scripts/bundle.mjs: dist/bundle/ holds ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB, and a V8 code cache of ${(cacheBytes / 1024).toFixed(0)} KiB`);
+} else {
+  await rm(join(outdir, "main.cache"), { force: true });
+  console.warn(`scripts/bundle.mjs: no V8 code cache (scripts/code-cache.cjs exited ${cache.status}; the CLI starts a little slower): ${(cache.stderr || String(cache.error ?? "")).trim().split("\n")[0]}`);
+  console.log(`scripts/bundle.mjs: dist/bundle/ holds ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB`);
+}
