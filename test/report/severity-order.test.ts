@@ -20,7 +20,7 @@ describe("findings for people, most severe first", () => {
     const markdown = renderMarkdown(report, { color: false, width: 200 });
     const rows = markdown.split("\n").filter((line) => line.startsWith("| critical") || line.startsWith("| medium"));
     expect(rows[0]).toContain("User/root");
-    expect(markdown).toContain("…and 11 more in report.json.");
+    expect(markdown).toContain("…and 11 more (11 medium) in report.json.");
     const table = renderTable(report, { color: false, width: 200 });
     expect(table.indexOf("User/root")).toBeLessThan(table.indexOf("User/m0"));
     expect(report.findings[0]?.subject?.name).toBe("root");

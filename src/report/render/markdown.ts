@@ -7,10 +7,18 @@ const CELL_LIMIT = 300;
 /** Most rows one table or list shows, so a big audit still fits a comment (GitHub allows 65,536 characters). */
 const ROW_LIMIT = 50;
 
-/** The first `ROW_LIMIT` lines, and a line saying how many more are in report.json. */
-function capped(lines: string[]): string[] {
+/** The first `ROW_LIMIT` lines, and a line saying how many more are in report.json (and, given, of what). */
+function capped(lines: string[], describeHidden?: (from: number) => string): string[] {
   if (lines.length <= ROW_LIMIT) return lines;
-  return [...lines.slice(0, ROW_LIMIT), "", `…and ${lines.length - ROW_LIMIT} more in report.json.`];
+  const what = describeHidden ? ` (${describeHidden(ROW_LIMIT)})` : "";
+  return [...lines.slice(0, ROW_LIMIT), "", `…and ${lines.length - ROW_LIMIT} more${what} in report.json.`];
+}
+
+/** "3 high, 8 medium": the severities of the findings from index `from` on, most severe first. */
+function severitiesFrom(findings: readonly Finding[], from: number): string {
+  const counts = new Map<string, number>();
+  for (const finding of findings.slice(from)) counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
+  return [...counts].map(([severity, count]) => `${count} ${severity}`).join(", ");
 }
 
 /**
@@ -56,7 +64,7 @@ function findingRows(findings: readonly Finding[]): string[] {
     ...capped(findings.map((finding) => {
       const verdict = finding.suppressed ? `suppressed: ${finding.suppressed.reason}` : finding.status;
       return `| ${finding.severity} | ${code(finding.rule)} | ${cell(verdict)} | ${cell(describeObject(finding.subject))} | ${cell(finding.scope)} | ${cell(finding.message)} | ${cell(describeSource(finding.source))} |`;
-    })),
+    }), (from) => severitiesFrom(findings, from)),
   ];
 }
 
