@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { readTextFile } from "../input/read-text-file.js";
+import { didYouMean } from "../input/suggest.js";
 import { locatedParseErrors, toJsWithinLimits } from "../input/yaml-limits.js";
 import { InputError } from "../model/errors.js";
 
@@ -30,7 +31,8 @@ function validatorFor(schemaDir: string, schemaFile: string): ValidateFunction {
   let validate = validators.get(path);
   if (!validate) {
     const schema = JSON.parse(readFileSync(path, "utf8")) as object;
-    validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    // verbose: errors carry their schema, so an unknown field can be matched against the known ones.
+    validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
     validators.set(path, validate);
   }
   return validate;
@@ -45,7 +47,11 @@ function positionOf(node: Node | undefined, lines: LineCounter): { line?: number
 
 function describeSchemaError(error: ErrorObject): string {
   const where = error.instancePath === "" ? "the file" : error.instancePath.slice(1).replaceAll("/", ".");
-  if (error.keyword === "additionalProperties") return `${where}: unknown field "${String(error.params.additionalProperty)}"`;
+  if (error.keyword === "additionalProperties") {
+    const field = String(error.params.additionalProperty);
+    const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+    return `${where}: unknown field "${field}"${didYouMean(field, known)}`;
+  }
   if (error.keyword === "propertyNames") return `${where}: only "kind" is allowed for this kind of matcher`;
   if (error.keyword === "enum") return `${where}: must be one of ${(error.params.allowedValues as unknown[]).join(", ")}`;
   return `${where}: ${error.message ?? "is invalid"}`;

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv";
+import { didYouMean } from "../input/suggest.js";
 
 /** Where the shipped check files live, relative to this module in `src/` and in `dist/`. */
 export const CHECKS_DIR = new URL("../../checks/", import.meta.url);
@@ -13,7 +14,8 @@ let compiled: Promise<ValidateFunction> | undefined;
 export function checkFileValidator(): Promise<ValidateFunction> {
   compiled ??= import("ajv").then(({ Ajv }) => {
     const schema = JSON.parse(readFileSync(new URL("schema.json", CHECKS_DIR), "utf8")) as object;
-    return new Ajv({ allErrors: true, strict: false }).compile(schema);
+    // verbose: errors carry their schema, so an unknown field can be matched against the known ones.
+    return new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   });
   return compiled;
 }
@@ -31,6 +33,12 @@ export function errorTarget(error: ErrorObject): { instancePath: string; key?: s
   return { instancePath: error.instancePath };
 }
 
+/** The fields the schema next to an `additionalProperties` error allows (ajv's `verbose` gives it). */
+function knownFields(error: ErrorObject): string[] {
+  const properties = (error.parentSchema as { properties?: object } | undefined)?.properties;
+  return properties ? Object.keys(properties) : [];
+}
+
 function describeValue(value: unknown): string {
   return typeof value === "string" ? `"${value}"` : JSON.stringify(value);
 }
@@ -45,7 +53,7 @@ export function describeSchemaError(error: ErrorObject, value: unknown, probe: s
     case "required":
       return `missing field "${String(error.params.missingProperty)}"${probe ? ` (probe "${probe}" needs it)` : ""}`;
     case "additionalProperties":
-      return `unknown field "${String(error.params.additionalProperty)}"`;
+      return `unknown field "${String(error.params.additionalProperty)}"${didYouMean(String(error.params.additionalProperty), knownFields(error))}`;
     case "false schema":
       return `field "${field}" is not used by probe "${probe ?? "?"}"`;
     case "enum":

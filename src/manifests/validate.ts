@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ErrorObject } from "ajv";
+import { allowedProperties, didYouMean } from "../input/suggest.js";
 import * as compiled from "./rbac-validators.generated.js";
 
 /*
@@ -40,6 +41,14 @@ export function schemaKubernetesVersion(): string {
   return (JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as { "x-kubernetes-version": string })["x-kubernetes-version"];
 }
 
+let schema: unknown;
+
+/** The committed schema itself, read only when a manifest has an unknown field (to name the known ones). */
+function rbacSchema(): unknown {
+  schema ??= JSON.parse(readFileSync(SCHEMA_URL, "utf8"));
+  return schema;
+}
+
 function parsePointer(pointer: string): (string | number)[] {
   if (pointer === "") return [];
   return pointer
@@ -54,11 +63,18 @@ export function fieldName(path: readonly (string | number)[]): string {
   return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${part}` : part), "") || "(document)";
 }
 
-function problemOf(error: ErrorObject): SchemaProblem {
+/** The fields allowed where an unknown one was found. The kind's own level is `#/...` of its definition. */
+function knownFields(kind: RbacKind, schemaPath: string): string[] {
+  const definitions = rbacSchema() as { "x-kinds"?: Record<string, string> };
+  const absolute = schemaPath.startsWith("#/$defs/") ? schemaPath : `${definitions["x-kinds"]?.[kind] ?? "#"}${schemaPath.slice(1)}`;
+  return allowedProperties(definitions, absolute);
+}
+
+function problemOf(kind: RbacKind, error: ErrorObject): SchemaProblem {
   const path = parsePointer(error.instancePath);
   if (error.keyword === "additionalProperties") {
     const extra = String((error.params as { additionalProperty: string }).additionalProperty);
-    return { path: [...path, extra], atKey: true, field: fieldName([...path, extra]), message: "unknown field" };
+    return { path: [...path, extra], atKey: true, field: fieldName([...path, extra]), message: `unknown field${didYouMean(extra, knownFields(kind, error.schemaPath))}` };
   }
   if (error.keyword === "required") {
     const missing = String((error.params as { missingProperty: string }).missingProperty);
@@ -74,7 +90,7 @@ export function validateObject(kind: RbacKind, object: unknown): SchemaProblem[]
   if (validate(object)) return [];
   // allOf branches repeat the same complaint; keep one per field and message.
   const seen = new Set<string>();
-  return (validate.errors ?? []).map(problemOf).filter((problem) => {
+  return (validate.errors ?? []).map((error) => problemOf(kind, error)).filter((problem) => {
     const key = `${problem.field}\u0000${problem.message}`;
     if (seen.has(key)) return false;
     seen.add(key);

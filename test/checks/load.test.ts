@@ -63,7 +63,7 @@ describe("parseCheckFile", () => {
       "5:13 expect \"maybe\" is not one of: allowed, denied, any",
       "8:5 missing field \"path\" (probe \"raw\" needs it)",
       "14:5 field \"resource\" is not used by probe \"raw\"",
-      "21:5 unknown field \"namespce\"",
+      "21:5 unknown field \"namespce\"; did you mean \"namespace\"?",
     ]);
   });
 

@@ -143,7 +143,15 @@ describe("loadManifests", () => {
     const error = await loadError({ "b.yaml": text });
     expect([error.line, error.column]).toEqual([1, 1]);
     expect(error.message).toContain('document 0: RoleBinding "b": roleRef: required field is missing');
-    expect(error.message).toContain('b.yaml:6:1: document 0: RoleBinding "b": roleref: unknown field');
+    expect(error.message).toContain('b.yaml:6:1: document 0: RoleBinding "b": roleref: unknown field; did you mean "roleRef"?');
+  });
+
+  it("names the field a typo in a rule was meant to be (verb for verbs), and suggests nothing for a stranger", async () => {
+    const text = `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: n}\nrules:\n- apiGroups: [""]\n  resource: [pods]\n  verb: [get]\n  colour: blue\n`;
+    const error = await loadError({ "r.yaml": text });
+    expect(error.message).toContain('r.yaml:6:3: document 0: Role "r": rules[0].resource: unknown field; did you mean "resources"?');
+    expect(error.message).toContain('r.yaml:7:3: document 0: Role "r": rules[0].verb: unknown field; did you mean "verbs"?');
+    expect(error.message).toMatch(/rules\[0\]\.colour: unknown field$/m);
   });
 
   it("refuses duplicate keys, with the line of the duplicate", async () => {
