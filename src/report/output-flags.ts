@@ -1,9 +1,10 @@
 import { resolve } from "node:path";
 import { flag, type FlagSpec, type ParsedArgs } from "../cli/args.js";
 import type { CommandIo } from "../cli/command.js";
-import { InputError } from "../model/errors.js";
+import { InputError, type SaprobeError } from "../model/errors.js";
 import type { Report } from "../model/report.js";
-import { exitCodeFor } from "./build.js";
+import { redactText } from "../model/secret.js";
+import { buildReport, exitCodeFor } from "./build.js";
 import { renderers } from "./render/index.js";
 import { REPORT_FORMATS, type RenderOptions, type ReportFormat } from "./render/types.js";
 import { writeReportFiles } from "./write.js";
@@ -62,4 +63,16 @@ export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo
     }
   }
   return exitCodeFor(report);
+}
+
+/**
+ * A run or live audit stopped before it could start (no usable connection: exit 2): the `--out` files
+ * still get a report whose `errors` say why, so the pipeline steps that upload them find them. Only
+ * the files: stdout stays empty, as for any usage error. Best effort; the error itself is what main prints.
+ */
+export async function writeOutForStoppedRun(command: "run" | "audit", startedAt: Date, error: SaprobeError, args: ParsedArgs, io: CommandIo): Promise<void> {
+  const out = flag.string(args, "out");
+  if (out === undefined) return;
+  const report = buildReport({ command, startedAt, finishedAt: new Date(), target: { source: "none" }, errors: [{ code: error.code, message: redactText(error.message, []) }] });
+  await writeReportFiles(report, resolve(io.cwd, out)).catch(() => undefined);
 }

@@ -7,6 +7,8 @@ import { parseArgs } from "../../src/cli/args.js";
 import type { CommandIo } from "../../src/cli/command.js";
 import { InputError, UsageError } from "../../src/model/errors.js";
 import { emitReport, outputFlags, renderOptionsFor } from "../../src/report/output-flags.js";
+import { runCli } from "../connect/run-cli.js";
+import { readReport } from "../hardening/report-check.js";
 import { sampleReports } from "./sample-reports.js";
 
 function fakeIo(options: { tty?: boolean; env?: NodeJS.ProcessEnv; columns?: number; cwd?: string } = {}) {
@@ -73,5 +75,29 @@ describe("emitReport", () => {
     await expect(failure).rejects.toThrow(InputError);
     await expect(failure).rejects.toThrow(/--out blocked\/reports/);
     expect(output()).toContain("Outcome: FAILED");
+  });
+});
+
+describe("--out when there is no usable connection at all (exit 2)", () => {
+  it.each(["run", "audit"])("saprobe %s still writes the four files, with the reason in errors, and prints no report on stdout", async (command) => {
+    const home = mkdtempSync(join(tmpdir(), "saprobe-nohome-"));
+    const out = join(home, "reports");
+    const result = await runCli([command, "--out", out, "-o", "json"], { HOME: home }, home);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("no usable connection to a Kubernetes API server");
+    const { report, problems } = readReport(out);
+    expect(problems).toEqual([]);
+    expect(report?.command).toBe(command);
+    expect(report?.summary.outcome).toBe("could-not-run");
+    expect(report?.errors.map((error) => error.code)).toEqual(["E_CONNECTION_CONFIG"]);
+    expect(readdirSync(out).sort()).toEqual(["report.json", "report.md", "report.sarif", "report.xml"]);
+  });
+
+  it("writes nothing when --out is not given", async () => {
+    const home = mkdtempSync(join(tmpdir(), "saprobe-nohome-"));
+    const result = await runCli(["run"], { HOME: home }, home);
+    expect(result.code).toBe(2);
+    expect(readdirSync(home)).toEqual([]);
   });
 });

@@ -8,13 +8,13 @@ import type { MastersEvidence } from "../../audit/masters-findings.js";
 import type { Catalogue } from "../../audit/rule-types.js";
 import { parseSeverity } from "../../audit/severity.js";
 import { loadManifests } from "../../manifests/index.js";
-import { UsageError } from "../../model/errors.js";
+import { ConnectionConfigError, UsageError } from "../../model/errors.js";
 import type { ErrorValue, Finding, Target } from "../../model/report.js";
 import { withBootstrapPolicy } from "../../rbac/bootstrap.js";
 import type { UserInfo } from "../../rbac/types.js";
 import { parseServiceAccountUsername, userInfoFor } from "../../rbac/users.js";
 import { buildReport, DEFAULT_FAIL_ON } from "../../report/build.js";
-import { emitReport } from "../../report/output-flags.js";
+import { emitReport, writeOutForStoppedRun } from "../../report/output-flags.js";
 import { progressFor, type Progress } from "../../report/progress.js";
 import { targetOf } from "../../run/target.js";
 import { flag, type ParsedArgs } from "../args.js";
@@ -53,6 +53,7 @@ interface AuditSetup {
   subject: UserInfo | undefined;
   mastersEvidence: MastersEvidence[];
   progress: Progress;
+  startedAt: Date;
 }
 
 /**
@@ -99,7 +100,10 @@ async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], 
 async function auditCluster(args: ParsedArgs, io: CommandIo, setup: AuditSetup): Promise<Gathered> {
   // Loaded only for live audits: an offline audit has no use for the HTTP client.
   const [{ createKubeClient }, { auditLive }] = await Promise.all([import("../../kube/client.js"), import("../../audit/live-audit.js")]);
-  const connection = await connectionFromArgs(args, io);
+  const connection = await connectionFromArgs(args, io).catch(async (error: unknown) => {
+    if (error instanceof ConnectionConfigError) await writeOutForStoppedRun("audit", setup.startedAt, error, args, io);
+    throw error;
+  });
   const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
   const client = createKubeClient(connection, log ? { log } : {});
   try {
@@ -147,6 +151,7 @@ export async function runAudit(args: ParsedArgs, io: CommandIo): Promise<number>
     subject: subjectFrom(args),
     mastersEvidence: await mastersEvidenceFrom(flag.list(args, "kubeconfig-scan")),
     progress: auditProgress(args, io),
+    startedAt,
   };
   const allowlist = customization.allowlist ? loadAllowlist(customization.allowlist) : [];
   // `--manifests a.yaml b/ c.yaml`: paths after the first are positionals, and belong to it.

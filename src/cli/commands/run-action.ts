@@ -3,7 +3,8 @@ import { createKubeClient } from "../../kube/client.js";
 import { parseSeverity } from "../../audit/severity.js";
 import type { CheckResult, Severity } from "../../model/report.js";
 import { buildReport, isAtLeast } from "../../report/build.js";
-import { emitReport } from "../../report/output-flags.js";
+import { ConnectionConfigError } from "../../model/errors.js";
+import { emitReport, writeOutForStoppedRun } from "../../report/output-flags.js";
 import { systemCaConnection } from "../../run/context.js";
 import { runChecks } from "../../run/runner.js";
 import { targetOf } from "../../run/target.js";
@@ -32,7 +33,10 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
   const expected = conformance
     ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd, stdin: io.stdin, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) })
     : undefined;
-  const connection = await connectionFromArgs(args, io);
+  const connection = await connectionFromArgs(args, io).catch(async (error: unknown) => {
+    if (error instanceof ConnectionConfigError) await writeOutForStoppedRun("run", startedAt, error, args, io);
+    throw error;
+  });
   const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
   keepWasmOnBaselineCompiler();
   const client = createKubeClient(connection, log ? { log } : {});
