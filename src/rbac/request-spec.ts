@@ -41,7 +41,8 @@ function findBuiltin(resource: string, group: string | undefined): BuiltinResour
 
 /**
  * Parses `can-i` / `who-can` arguments. `namespace` is the -n value (or the default); with
- * `allNamespaces` (or for cluster-scoped resources, as kubectl does) the request namespace is "".
+ * `allNamespaces` (or for cluster-scoped resources, as kubectl does) the request namespace is "",
+ * except for one named namespace, whose requests the apiserver makes in that namespace.
  */
 export function parseRequest(verb: string, target: string, name: string | undefined, namespace: string, allNamespaces = false): ParsedRequest {
   if (target.startsWith("/")) {
@@ -67,7 +68,11 @@ export function parseRequest(verb: string, target: string, name: string | undefi
     warnings.push(`"${typed}" is not a built-in ${BUILTIN_RESOURCES_VERSION} resource; using resource "${resourcePart}" in group "${apiGroup}" as written`);
   }
   let requestNamespace = allNamespaces ? "" : namespace;
-  if (!namespaced && requestNamespace !== "") {
+  if (resource === "namespaces" && apiGroup === "" && name) {
+    // The apiserver makes a request for one namespace object (and its status or finalize) in that
+    // namespace (RequestInfo: /api/v1/namespaces/NAME), so a RoleBinding there can allow it.
+    requestNamespace = name;
+  } else if (!namespaced && requestNamespace !== "") {
     requestNamespace = "";
     warnings.push(`resource '${resource}' is not namespace scoped`);
   }

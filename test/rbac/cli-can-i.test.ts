@@ -88,6 +88,18 @@ describe("saprobe can-i (offline)", () => {
     expect(stdin.stderr).toMatch(/^saprobe: -:2:1: is not text: it contains a NUL byte/);
   });
 
+  it("asks about one namespace object in that namespace, as the apiserver does, so a RoleBinding there counts", async () => {
+    const manifests = ["--manifests", "fixtures/audit/rules/namespace-modify/fail.yaml"];
+    const own = await runCli(["can-i", "update", "namespaces", "team", "--as", "team-lead", ...manifests, "-o", "json"]);
+    expect(JSON.parse(own.stdout)).toMatchObject({ allowed: true, request: { resource: "namespaces", name: "team", namespace: "team" } });
+    expect(own.code).toBe(0);
+    const other = await runCli(["can-i", "update", "namespaces", "default", "--as", "team-lead", ...manifests, "-n", "team"]);
+    expect(other.code).toBe(1);
+    expect(other.stdout).toContain('(asked: may team-lead update namespaces "default" in namespace "default")');
+    // Without a name (the collection) the request is cluster-wide, and the RoleBinding has no effect.
+    expect((await runCli(["can-i", "update", "namespaces", "--as", "team-lead", ...manifests, "-n", "team"])).code).toBe(1);
+  });
+
   it("needs --as offline and a verb and resource", async () => {
     expect((await runCli(["can-i", "get", "pods", ...team])).stderr).toContain("--as USER");
     expect((await runCli(["can-i", "get", ...bot, ...team])).code).toBe(2);

@@ -2,7 +2,7 @@ import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminRequest, createServiceAccount, mintToken, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
+import { adminRequest, createServiceAccount, kubectl, mintToken, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
 import { runCli } from "./cli-io.js";
 
 // can-i and who-can against the real server, and the same question answered offline from the
@@ -73,5 +73,24 @@ describe("saprobe can-i (live) agrees with offline", () => {
     const forbidden = await runCli(["who-can", "get", "pods", "--kubeconfig", botKubeconfig]);
     expect(forbidden.code).toBe(3);
     expect(forbidden.stderr).toContain("cannot read the cluster's RBAC objects");
+  });
+});
+
+describe("a namespace object, asked about live", () => {
+  it("is a request in that namespace, as the apiserver makes it: a RoleBinding there lets its subject relabel it, as the real kubectl label shows", async () => {
+    const own = await uniqueNamespace("nsmod");
+    const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "own-namespace", namespace: own }, rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "patch"] }] };
+    const binding = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "own-namespace", namespace: own }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "own-namespace" }, subjects: [{ kind: "User", name: "team-lead" }] };
+    await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${own}/roles`, role);
+    await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${own}/rolebindings`, binding);
+    const live = await runCli(["can-i", "patch", "namespaces", own, "--kubeconfig", adminKubeconfig, "--as", "team-lead", "-o", "json"]);
+    expect(JSON.parse(live.stdout)).toMatchObject({ allowed: true, request: { namespace: own, name: own } });
+    const elsewhere = await runCli(["can-i", "patch", "namespaces", namespace, "--kubeconfig", adminKubeconfig, "--as", "team-lead"]);
+    expect(elsewhere.code).toBe(1);
+    // The oracle: the real request succeeds (and the audit rule namespace-modify is about exactly this).
+    const label = await kubectl(["label", "namespace", own, "pod-security.kubernetes.io/enforce=privileged", "--as", "team-lead"]);
+    expect(label.code, label.stderr).toBe(0);
+    const refused = await kubectl(["label", "namespace", namespace, "x=y", "--as", "team-lead"]);
+    expect(refused.code).not.toBe(0);
   });
 });
