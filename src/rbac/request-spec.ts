@@ -39,6 +39,9 @@ function findBuiltin(resource: string, group: string | undefined): BuiltinResour
   );
 }
 
+/** Verbs whose request URL names the object (so a namespace's name is also the request's namespace). */
+const NAMED_OBJECT_VERBS = new Set(["get", "update", "patch", "delete"]);
+
 /**
  * Parses `can-i` / `who-can` arguments. `namespace` is the -n value (or the default); with
  * `allNamespaces` (or for cluster-scoped resources, as kubectl does) the request namespace is "",
@@ -68,9 +71,10 @@ export function parseRequest(verb: string, target: string, name: string | undefi
     warnings.push(`"${typed}" is not a built-in ${BUILTIN_RESOURCES_VERSION} resource; using resource "${resourcePart}" in group "${apiGroup}" as written`);
   }
   let requestNamespace = allNamespaces ? "" : namespace;
-  if (resource === "namespaces" && apiGroup === "" && name) {
+  if (resource === "namespaces" && apiGroup === "" && name && NAMED_OBJECT_VERBS.has(verb)) {
     // The apiserver makes a request for one namespace object (and its status or finalize) in that
-    // namespace (RequestInfo: /api/v1/namespaces/NAME), so a RoleBinding there can allow it.
+    // namespace (RequestInfo: /api/v1/namespaces/NAME), so a RoleBinding there can allow it. Create,
+    // list and watch go to the collection (/api/v1/namespaces), which is cluster-wide.
     requestNamespace = name;
   } else if (!namespaced && requestNamespace !== "") {
     requestNamespace = "";

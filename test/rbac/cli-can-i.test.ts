@@ -96,8 +96,11 @@ describe("saprobe can-i (offline)", () => {
     const other = await runCli(["can-i", "update", "namespaces", "default", "--as", "team-lead", ...manifests, "-n", "team"]);
     expect(other.code).toBe(1);
     expect(other.stdout).toContain('(asked: may team-lead update namespaces "default" in namespace "default")');
-    // Without a name (the collection) the request is cluster-wide, and the RoleBinding has no effect.
+    // Without a name (the collection) the request is cluster-wide, and the RoleBinding has no effect;
+    // create goes to the collection too (POST /api/v1/namespaces), whatever name is given.
     expect((await runCli(["can-i", "update", "namespaces", "--as", "team-lead", ...manifests, "-n", "team"])).code).toBe(1);
+    const create = await runCli(["can-i", "create", "namespaces", "team", "--as", "team-lead", "-o", "json", "--manifests", "fixtures/rbac/scenarios/team.yaml"]);
+    expect(JSON.parse(create.stdout)).toMatchObject({ request: { resource: "namespaces", namespace: "" } });
   });
 
   it("needs --as offline and a verb and resource", async () => {
