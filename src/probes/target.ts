@@ -1,3 +1,4 @@
+import { namespaceObjectRequestNamespace } from "../rbac/namespace-requests.js";
 import type { CheckDefinition } from "../checks/types.js";
 import type { Connection } from "../connect/types.js";
 import type { RequestAttributes } from "../rbac/types.js";
@@ -64,13 +65,16 @@ export function describeScope(check: Pick<CheckDefinition, "allNamespaces">, nam
 
 /** The authorization attributes a resource check's request carries (what RBAC sees). */
 export function resourceAttributes(check: CheckDefinition, verb: string, namespace: string): RequestAttributes {
+  const resource = check.probe === "logs" ? "pods" : (check.resource ?? "");
+  const apiGroup = check.group ?? "";
   return {
     resourceRequest: true,
     verb,
-    apiGroup: check.group ?? "",
-    resource: check.probe === "logs" ? "pods" : (check.resource ?? ""),
+    apiGroup,
+    resource,
     ...(check.probe === "logs" ? { subresource: "log" } : check.subresource ? { subresource: check.subresource } : {}),
     ...(check.name !== undefined ? { name: check.name } : {}),
-    namespace,
+    // GET /api/v1/namespaces/NAME is made in namespace NAME, whatever the path's scope says.
+    namespace: namespaceObjectRequestNamespace(resource, apiGroup, verb, check.name) ?? namespace,
   };
 }

@@ -1,4 +1,5 @@
 import builtin from "./builtin-resources.json" with { type: "json" };
+import { namespaceObjectRequestNamespace } from "./namespace-requests.js";
 import type { RequestAttributes } from "./types.js";
 
 /*
@@ -39,9 +40,6 @@ function findBuiltin(resource: string, group: string | undefined): BuiltinResour
   );
 }
 
-/** Verbs whose request URL names the object (so a namespace's name is also the request's namespace). */
-const NAMED_OBJECT_VERBS = new Set(["get", "update", "patch", "delete"]);
-
 /**
  * Parses `can-i` / `who-can` arguments. `namespace` is the -n value (or the default); with
  * `allNamespaces` (or for cluster-scoped resources, as kubectl does) the request namespace is "",
@@ -71,11 +69,9 @@ export function parseRequest(verb: string, target: string, name: string | undefi
     warnings.push(`"${typed}" is not a built-in ${BUILTIN_RESOURCES_VERSION} resource; using resource "${resourcePart}" in group "${apiGroup}" as written`);
   }
   let requestNamespace = allNamespaces ? "" : namespace;
-  if (resource === "namespaces" && apiGroup === "" && name && NAMED_OBJECT_VERBS.has(verb)) {
-    // The apiserver makes a request for one namespace object (and its status or finalize) in that
-    // namespace (RequestInfo: /api/v1/namespaces/NAME), so a RoleBinding there can allow it. Create,
-    // list and watch go to the collection (/api/v1/namespaces), which is cluster-wide.
-    requestNamespace = name;
+  const ownNamespace = namespaceObjectRequestNamespace(resource, apiGroup, verb, name);
+  if (ownNamespace !== undefined) {
+    requestNamespace = ownNamespace;
   } else if (!namespaced && requestNamespace !== "") {
     requestNamespace = "";
     warnings.push(`resource '${resource}' is not namespace scoped`);

@@ -5,6 +5,7 @@ import { getProbe } from "../../src/probes/get.js";
 import { listProbe } from "../../src/probes/list.js";
 import { logsProbe } from "../../src/probes/logs.js";
 import { rawProbe } from "../../src/probes/raw.js";
+import { resourceAttributes } from "../../src/probes/target.js";
 import { versionProbe } from "../../src/probes/version.js";
 import { whoamiProbe } from "../../src/probes/whoami.js";
 import { FakeClient, SA_USER, WHOAMI_ANSWER, fakeCheck, fakeConnection, fakeContext, status } from "./fake-client.js";
@@ -186,5 +187,16 @@ describe("anonymous", () => {
     const result = await anonymousProbe(client, fakeConnection({ viaProxy: true, server: "http://127.0.0.1:8001" }), fakeCheck({ probe: "anonymous" }), fakeContext(client));
     expect(result.status).toBe("skip");
     expect(client.requests).toHaveLength(0);
+  });
+});
+
+describe("the RBAC attributes of a resource check", () => {
+  it("put a GET of one namespace object in that namespace, as the apiserver's RequestInfo does; the collection stays cluster-wide", () => {
+    const one = fakeCheck({ id: "get-own-namespace", probe: "get", resource: "namespaces", name: "team" });
+    expect(resourceAttributes(one, "get", "")).toMatchObject({ resource: "namespaces", name: "team", namespace: "team" });
+    const all = fakeCheck({ id: "list-namespaces", probe: "list", resource: "namespaces" });
+    expect(resourceAttributes(all, "list", "")).toMatchObject({ resource: "namespaces", namespace: "" });
+    const node = fakeCheck({ id: "get-node", probe: "get", resource: "nodes", name: "n1" });
+    expect(resourceAttributes(node, "get", "")).toMatchObject({ resource: "nodes", namespace: "" });
   });
 });
