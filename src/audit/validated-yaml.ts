@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { readTextFile } from "../input/read-text-file.js";
-import { didYouMean } from "../input/suggest.js";
+import { didYouMean, propertyNames } from "../input/suggest.js";
 import { locatedParseErrors, toJsWithinLimits } from "../input/yaml-limits.js";
 import { InputError } from "../model/errors.js";
 
@@ -49,8 +49,7 @@ function describeSchemaError(error: ErrorObject): string {
   const where = error.instancePath === "" ? "the file" : error.instancePath.slice(1).replaceAll("/", ".");
   if (error.keyword === "additionalProperties") {
     const field = String(error.params.additionalProperty);
-    const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-    return `${where}: unknown field "${field}"${didYouMean(field, known)}`;
+    return `${where}: unknown field "${field}"${didYouMean(field, propertyNames(error.parentSchema))}`;
   }
   if (error.keyword === "propertyNames") return `${where}: only "kind" is allowed for this kind of matcher`;
   if (error.keyword === "enum") return `${where}: must be one of ${(error.params.allowedValues as unknown[]).join(", ")}`;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { didYouMean } from "../input/suggest.js";
+import { didYouMean, propertyNames } from "../input/suggest.js";
 
 /** Where the shipped check files live, relative to this module in `src/` and in `dist/`. */
 export const CHECKS_DIR = new URL("../../checks/", import.meta.url);
@@ -33,12 +33,6 @@ export function errorTarget(error: ErrorObject): { instancePath: string; key?: s
   return { instancePath: error.instancePath };
 }
 
-/** The fields the schema next to an `additionalProperties` error allows (ajv's `verbose` gives it). */
-function knownFields(error: ErrorObject): string[] {
-  const properties = (error.parentSchema as { properties?: object } | undefined)?.properties;
-  return properties ? Object.keys(properties) : [];
-}
-
 function describeValue(value: unknown): string {
   return typeof value === "string" ? `"${value}"` : JSON.stringify(value);
 }
@@ -53,7 +47,7 @@ export function describeSchemaError(error: ErrorObject, value: unknown, probe: s
     case "required":
       return `missing field "${String(error.params.missingProperty)}"${probe ? ` (probe "${probe}" needs it)` : ""}`;
     case "additionalProperties":
-      return `unknown field "${String(error.params.additionalProperty)}"${didYouMean(String(error.params.additionalProperty), knownFields(error))}`;
+      return `unknown field "${String(error.params.additionalProperty)}"${didYouMean(String(error.params.additionalProperty), propertyNames(error.parentSchema))}`;
     case "false schema":
       return `field "${field}" is not used by probe "${probe ?? "?"}"`;
     case "enum":

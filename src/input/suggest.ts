@@ -4,7 +4,7 @@
  * the API reference.
  */
 
-/** Edit distance (insert, delete, substitute, swap two neighbours), stopping early above `limit`. */
+/** Edit distance (insert, delete, substitute, swap two neighbours); `limit + 1` when the lengths alone differ by more. */
 function distance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let before: number[] = [];
@@ -54,6 +54,11 @@ export function allowedProperties(schema: unknown, schemaPath: string): string[]
     if (typeof node !== "object" || node === null) return [];
     node = (node as Record<string, unknown>)[part];
   }
-  const properties = typeof node === "object" && node !== null ? (node as { properties?: unknown }).properties : undefined;
+  return propertyNames(node);
+}
+
+/** The names a schema node lists under `properties` (ajv's verbose errors give it as `parentSchema`). */
+export function propertyNames(schemaNode: unknown): string[] {
+  const properties = typeof schemaNode === "object" && schemaNode !== null ? (schemaNode as { properties?: unknown }).properties : undefined;
   return typeof properties === "object" && properties !== null ? Object.keys(properties) : [];
 }

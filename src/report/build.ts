@@ -48,6 +48,11 @@ export function isAtLeast(severity: Severity, threshold: Severity): boolean {
   return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
 }
 
+/** A check that did not pass: it failed, or could not tell (never a pass). */
+export function didNotPass(result: CheckResult): boolean {
+  return result.status === "fail" || result.status === "error";
+}
+
 /** Findings that count: not suppressed by an allowlist entry. */
 function isActive(finding: Finding): boolean {
   return finding.suppressed === undefined;
@@ -72,7 +77,7 @@ export function outcomeOf(
   failChecksOn: Severity = DEFAULT_FAIL_CHECKS_ON,
 ): Summary["outcome"] {
   if (parts.errors.length > 0) return "could-not-run";
-  if (parts.results.some((result) => (result.status === "fail" || result.status === "error") && isAtLeast(result.severity, failChecksOn))) return "failed";
+  if (parts.results.some((result) => didNotPass(result) && isAtLeast(result.severity, failChecksOn))) return "failed";
   if (parts.drift.some((item) => item.change !== "skipped")) return "failed";
   const blocking = parts.findings.some(
     (finding) => isActive(finding) && finding.status !== "expected" && isAtLeast(finding.severity, failOn),

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { flag, type FlagSpec, type ParsedArgs } from "../cli/args.js";
 import type { CommandIo } from "../cli/command.js";
-import { InputError, type SaprobeError } from "../model/errors.js";
+import { ConnectionConfigError, InputError } from "../model/errors.js";
 import type { Report } from "../model/report.js";
 import { redactText } from "../model/secret.js";
 import { buildReport, exitCodeFor } from "./build.js";
@@ -66,13 +66,20 @@ export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo
 }
 
 /**
- * A run or live audit stopped before it could start (no usable connection: exit 2): the `--out` files
- * still get a report whose `errors` say why, so the pipeline steps that upload them find them. Only
- * the files: stdout stays empty, as for any usage error. Best effort; the error itself is what main prints.
+ * Awaits the connection of a run or live audit. When none can be configured (a
+ * `ConnectionConfigError`, exit 2) the `--out` files still get a report whose `errors` say why, so the
+ * pipeline steps that upload them find them; then the error goes on to main, which prints it. Only the
+ * files: stdout stays empty, as for any usage error. Writing them is best effort.
  */
-export async function writeOutForStoppedRun(command: "run" | "audit", startedAt: Date, error: SaprobeError, args: ParsedArgs, io: CommandIo): Promise<void> {
-  const out = flag.string(args, "out");
-  if (out === undefined) return;
-  const report = buildReport({ command, startedAt, finishedAt: new Date(), target: { source: "none" }, errors: [{ code: error.code, message: redactText(error.message, []) }] });
-  await writeReportFiles(report, resolve(io.cwd, out)).catch(() => undefined);
+export async function connectedOrRecorded<T>(command: "run" | "audit", startedAt: Date, connecting: Promise<T>, args: ParsedArgs, io: CommandIo): Promise<T> {
+  try {
+    return await connecting;
+  } catch (error) {
+    const out = flag.string(args, "out");
+    if (error instanceof ConnectionConfigError && out !== undefined) {
+      const report = buildReport({ command, startedAt, finishedAt: new Date(), target: { source: "none" }, errors: [{ code: error.code, message: redactText(error.message, []) }] });
+      await writeReportFiles(report, resolve(io.cwd, out)).catch(() => undefined);
+    }
+    throw error;
+  }
 }

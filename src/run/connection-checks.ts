@@ -2,9 +2,6 @@ import { skipsTlsVerification, TLS_VERIFICATION_ID, TLS_VERIFICATION_REMEDIATION
 import type { Connection } from "../connect/types.js";
 import type { CheckResult } from "../model/report.js";
 
-/** The id of the result that reports a connection which does not verify the server's certificate. */
-export const TLS_VERIFICATION_CHECK_ID = TLS_VERIFICATION_ID;
-
 /**
  * Results about the connection itself rather than the server's answers. Today one: a connection
  * with `insecure-skip-tls-verify` (flag or kubeconfig) fails `tls-verification` (severity high),
@@ -15,7 +12,7 @@ export function connectionResults(connection: Connection): CheckResult[] {
   if (!skipsTlsVerification(connection)) return [];
   return [
     {
-      id: TLS_VERIFICATION_CHECK_ID,
+      id: TLS_VERIFICATION_ID,
       title: TLS_VERIFICATION_TITLE,
       probe: "connection",
       status: "fail",

@@ -8,13 +8,13 @@ import type { MastersEvidence } from "../../audit/masters-findings.js";
 import type { Catalogue } from "../../audit/rule-types.js";
 import { parseSeverity } from "../../audit/severity.js";
 import { loadManifests } from "../../manifests/index.js";
-import { ConnectionConfigError, UsageError } from "../../model/errors.js";
+import { UsageError } from "../../model/errors.js";
 import type { ErrorValue, Finding, Target } from "../../model/report.js";
 import { withBootstrapPolicy } from "../../rbac/bootstrap.js";
 import type { UserInfo } from "../../rbac/types.js";
 import { parseServiceAccountUsername, userInfoFor } from "../../rbac/users.js";
 import { buildReport, DEFAULT_FAIL_ON } from "../../report/build.js";
-import { emitReport, writeOutForStoppedRun } from "../../report/output-flags.js";
+import { connectedOrRecorded, emitReport } from "../../report/output-flags.js";
 import { progressFor, type Progress } from "../../report/progress.js";
 import { targetOf } from "../../run/target.js";
 import { flag, type ParsedArgs } from "../args.js";
@@ -100,10 +100,7 @@ async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], 
 async function auditCluster(args: ParsedArgs, io: CommandIo, setup: AuditSetup): Promise<Gathered> {
   // Loaded only for live audits: an offline audit has no use for the HTTP client.
   const [{ createKubeClient }, { auditLive }] = await Promise.all([import("../../kube/client.js"), import("../../audit/live-audit.js")]);
-  const connection = await connectionFromArgs(args, io).catch(async (error: unknown) => {
-    if (error instanceof ConnectionConfigError) await writeOutForStoppedRun("audit", setup.startedAt, error, args, io);
-    throw error;
-  });
+  const connection = await connectedOrRecorded("audit", setup.startedAt, connectionFromArgs(args, io), args, io);
   const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
   const client = createKubeClient(connection, log ? { log } : {});
   try {

@@ -2,9 +2,8 @@ import { assembleSuite } from "../../checks/suite.js";
 import { createKubeClient } from "../../kube/client.js";
 import { parseSeverity } from "../../audit/severity.js";
 import type { CheckResult, Severity } from "../../model/report.js";
-import { buildReport, isAtLeast } from "../../report/build.js";
-import { ConnectionConfigError } from "../../model/errors.js";
-import { emitReport, writeOutForStoppedRun } from "../../report/output-flags.js";
+import { buildReport, didNotPass, isAtLeast } from "../../report/build.js";
+import { connectedOrRecorded, emitReport } from "../../report/output-flags.js";
 import { systemCaConnection } from "../../run/context.js";
 import { runChecks } from "../../run/runner.js";
 import { targetOf } from "../../run/target.js";
@@ -16,7 +15,7 @@ import { DEFAULT_DEADLINE_MS } from "./run.js";
 
 /** Says which failed or undecided checks `--fail-on` lets through, so a passed run never hides them. */
 function belowFailOn(results: readonly CheckResult[], failChecksOn: Severity): string[] {
-  const letThrough = results.filter((result) => (result.status === "fail" || result.status === "error") && !isAtLeast(result.severity, failChecksOn));
+  const letThrough = results.filter((result) => didNotPass(result) && !isAtLeast(result.severity, failChecksOn));
   if (letThrough.length === 0) return [];
   return [`--fail-on ${failChecksOn}: ${letThrough.length} check(s) did not pass but are below that level and do not fail the run: ${letThrough.map((result) => `${result.id} (${result.severity}, ${result.status})`).join(", ")}`];
 }
@@ -33,10 +32,7 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
   const expected = conformance
     ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd, stdin: io.stdin, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) })
     : undefined;
-  const connection = await connectionFromArgs(args, io).catch(async (error: unknown) => {
-    if (error instanceof ConnectionConfigError) await writeOutForStoppedRun("run", startedAt, error, args, io);
-    throw error;
-  });
+  const connection = await connectedOrRecorded("run", startedAt, connectionFromArgs(args, io), args, io);
   const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
   keepWasmOnBaselineCompiler();
   const client = createKubeClient(connection, log ? { log } : {});

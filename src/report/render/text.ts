@@ -3,6 +3,7 @@
  * and from users, so every renderer treats them as hostile: no escape sequence may reach a
  * terminal, and no string may break the surrounding format.
  */
+
 // CSI/OSC/other escape sequences first, so their parameters go with them, then any other control char.
 const ESCAPE_SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?|\u009b[0-?]*[ -/]*[@-~]/g;
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
