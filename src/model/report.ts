@@ -150,3 +150,8 @@ export interface Report {
   warnings: string[];
   summary: Summary;
 }
+
+/** A check that did not pass: it failed, or could not tell (never a pass). */
+export function didNotPass(result: Pick<CheckResult, "status">): boolean {
+  return result.status === "fail" || result.status === "error";
+}

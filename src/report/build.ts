@@ -1,4 +1,5 @@
 import {
+  didNotPass,
   REPORT_SCHEMA_VERSION,
   SEVERITIES,
   type CheckResult,
@@ -46,11 +47,6 @@ export interface ReportParts {
 /** True when `severity` is as serious as `threshold` or more. */
 export function isAtLeast(severity: Severity, threshold: Severity): boolean {
   return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
-}
-
-/** A check that did not pass: it failed, or could not tell (never a pass). */
-export function didNotPass(result: CheckResult): boolean {
-  return result.status === "fail" || result.status === "error";
 }
 
 /** Findings that count: not suppressed by an allowlist entry. */

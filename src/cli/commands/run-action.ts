@@ -1,8 +1,8 @@
 import { assembleSuite } from "../../checks/suite.js";
 import { createKubeClient } from "../../kube/client.js";
 import { parseSeverity } from "../../audit/severity.js";
-import type { CheckResult, Severity } from "../../model/report.js";
-import { buildReport, didNotPass, isAtLeast } from "../../report/build.js";
+import { didNotPass, type CheckResult, type Severity } from "../../model/report.js";
+import { buildReport, isAtLeast } from "../../report/build.js";
 import { connectedOrRecorded, emitReport } from "../../report/output-flags.js";
 import { systemCaConnection } from "../../run/context.js";
 import { runChecks } from "../../run/runner.js";

@@ -1,4 +1,4 @@
-import type { CheckResult, Finding, Report, Status } from "../../model/report.js";
+import { didNotPass, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
 import { describeEvidence, describeObject, describeSource, oneLine, truncate } from "./text.js";
 import type { Renderer } from "./types.js";
 
@@ -75,7 +75,7 @@ function details(summary: string, body: string[]): string[] {
 function remediationLines(report: Report): string[] {
   const lines: string[] = [];
   for (const result of report.results) {
-    if (result.status !== "fail" && result.status !== "error") continue;
+    if (!didNotPass(result)) continue;
     const evidence = describeEvidence(result.evidence);
     const fix = result.remediation ? ` ${cell(result.remediation)}` : "";
     if (fix || evidence) lines.push(`- ${code(result.id)}:${fix}${evidence ? ` Evidence: ${cell(evidence)}` : ""}`);
@@ -112,7 +112,7 @@ export const renderMarkdown: Renderer = (report) => {
     counts(report),
   ];
   if (report.errors.length > 0) lines.push("", "**Errors**", "", ...report.errors.map((error) => `- ${code(error.code)}: ${cell(error.message)}`));
-  const problems = report.results.filter((result) => result.status === "fail" || result.status === "error");
+  const problems = report.results.filter(didNotPass);
   if (problems.length > 0) lines.push("", "#### Checks that did not pass", "", ...checkRows(problems));
   const active = report.findings.filter((finding) => finding.status !== "expected" && !finding.suppressed);
   if (active.length > 0) lines.push("", "#### Findings", "", ...findingRows(active));

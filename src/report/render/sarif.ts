@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { CheckResult, Finding, Report, Severity } from "../../model/report.js";
+import { didNotPass, type CheckResult, type Finding, type Report, type Severity } from "../../model/report.js";
 import { sarifLocationForCheck, sarifLocationForFinding } from "./sarif-location.js";
 import { describeEvidence, describeObject, stripControl } from "./text.js";
 import type { Renderer } from "./types.js";
@@ -101,7 +101,7 @@ export const renderSarif: Renderer = (report) => {
   const rules = collectRules(report);
   const indexOf = new Map(rules.map((rule, index) => [rule.id, index]));
   const results = [
-    ...report.results.filter((result) => result.status === "fail" || result.status === "error").map((result) => checkResult(result, indexOf.get(result.id) ?? 0, report)),
+    ...report.results.filter(didNotPass).map((result) => checkResult(result, indexOf.get(result.id) ?? 0, report)),
     ...report.findings.filter((finding) => finding.status !== "expected").map((finding) => findingResult(finding, indexOf.get(finding.rule) ?? 0)),
   ];
   const sarif = {

@@ -1,4 +1,4 @@
-import type { CheckResult, Finding, Report, Status } from "../../model/report.js";
+import { didNotPass, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
 import { renderGrid, type GridRow } from "./grid.js";
 import { describeEvidence, describeObject, describeSource, oneLine, truncate, wrapText } from "./text.js";
 import type { RenderOptions, Renderer } from "./types.js";
@@ -52,7 +52,7 @@ function header(report: Report): string {
 function remediationLines(report: Report): string[] {
   const lines: string[] = [];
   for (const result of report.results) {
-    if (result.status !== "fail" && result.status !== "error") continue;
+    if (!didNotPass(result)) continue;
     const evidence = Object.keys(result.evidence).length > 0 ? ` Evidence: ${describeEvidence(result.evidence)}.` : "";
     if (result.remediation || evidence) lines.push(`- ${result.id}: ${result.remediation ?? ""}${evidence}`);
   }
