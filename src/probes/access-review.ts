@@ -1,12 +1,12 @@
 import type { AccessQuestion } from "../checks/types.js";
-import { isUnexpectedNonJson, notJsonSentence } from "../kube/server-text.js";
-import { baseResult, observeOutcome } from "./observation.js";
-import { statusOf } from "./status-object.js";
+import { REVIEW_PATHS, selfAccessReview } from "../kube/access-reviews.js";
+import type { RequestAttributes } from "../rbac/types.js";
+import { baseResult } from "./observation.js";
 import { serviceAccountNamespace } from "./target.js";
 import type { Probe } from "./types.js";
 
 /** The SelfSubjectAccessReview path (authorization.k8s.io/v1). */
-export const SELF_SUBJECT_ACCESS_REVIEW_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+export const SELF_SUBJECT_ACCESS_REVIEW_PATH = REVIEW_PATHS.selfSubjectAccessReview;
 
 /** One answered question of the batch. */
 interface Answer {
@@ -22,10 +22,10 @@ function describe(question: AccessQuestion, namespace: string): string {
   return `${question.verb} ${resource}${question.name ? ` "${question.name}"` : ""}${namespace ? ` in "${namespace}"` : " (cluster-wide)"}`;
 }
 
-function spec(question: AccessQuestion, namespace: string): Record<string, unknown> {
-  if ("path" in question) return { nonResourceAttributes: { path: question.path, verb: question.verb } };
-  const { verb, resource, group, version, subresource, name } = question;
-  return { resourceAttributes: { verb, resource, group: group ?? "", version, subresource, name, namespace } };
+function attributesOf(question: AccessQuestion, namespace: string): RequestAttributes {
+  if ("path" in question) return { resourceRequest: false, verb: question.verb, path: question.path };
+  const { verb, resource, group, subresource, name } = question;
+  return { resourceRequest: true, verb, apiGroup: group ?? "", resource, namespace, ...(subresource ? { subresource } : {}), ...(name ? { name } : {}) };
 }
 
 /**
@@ -43,15 +43,9 @@ export const accessReviewProbe: Probe = async (client, connection, check, contex
     questions.map(async (question): Promise<Answer> => {
       const namespace = "path" in question ? "" : (question.namespace ?? defaultNamespace);
       const label = describe(question, namespace);
-      const body = { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: spec(question, namespace) };
-      const outcome = await client.request({ method: "POST", path: SELF_SUBJECT_ACCESS_REVIEW_PATH, body, retryable: true, signal: context.signal, timeoutMs: context.timeoutMs });
-      if (!outcome.ok || outcome.response.status !== 201) {
-        const status = outcome.ok ? statusOf(outcome.response.json) : undefined;
-        return { question: label, error: status?.message ?? observeOutcome(outcome, "SelfSubjectAccessReview").message };
-      }
-      if (isUnexpectedNonJson(outcome.response)) return { question: label, error: notJsonSentence(outcome.response) };
-      const status = (outcome.response.json as { status?: { allowed?: boolean; reason?: string } } | undefined)?.status ?? {};
-      return { question: label, decision: status.allowed === true ? "allowed" : "denied", ...(status.reason ? { reason: status.reason } : {}) };
+      const answer = await selfAccessReview(client, attributesOf(question, namespace), { signal: context.signal, timeoutMs: context.timeoutMs });
+      if (!answer.ok) return { question: label, error: answer.error.message };
+      return { question: label, decision: answer.allowed ? "allowed" : "denied", ...(answer.reason ? { reason: answer.reason } : {}) };
     }),
   );
   const durationMs = Math.round(performance.now() - started);
@@ -64,8 +58,10 @@ export const accessReviewProbe: Probe = async (client, connection, check, contex
   const decisions = new Set(answers.map((answer) => answer.decision));
   const observed = decisions.size === 1 ? (answers[0]?.decision ?? "allowed") : "mixed";
   const mismatched = check.expect === "any" ? [] : answers.filter((answer) => answer.decision !== check.expect);
+  const observation = answers.map((answer) => `${answer.question} is ${answer.decision}`).join("; ");
   const message = mismatched.length === 0
     ? `${answers.length} access review${answers.length === 1 ? "" : "s"}: all ${check.expect === "any" ? "answered" : check.expect}`
     : `expected ${check.expect}, but: ${mismatched.map((answer) => `${answer.question} is ${answer.decision}`).join("; ")}`;
-  return baseResult(check, { status: mismatched.length === 0 ? "pass" : "fail", expected: check.expect, observed, message, evidence: { answers }, request, durationMs });
+  const status = check.expect === "any" ? "info" : mismatched.length === 0 ? "pass" : "fail";
+  return baseResult(check, { status, expected: check.expect, observed, observation, message, evidence: { answers }, request, durationMs });
 };

@@ -32,7 +32,7 @@ describe("a success status whose body is not JSON", () => {
     const check = fakeCheck({ probe: "access-review", expect: "denied", reviews: [{ verb: "get", resource: "pods", namespace: "a" }] });
     const result = await accessReviewProbe(client, fakeConnection(), check, fakeContext(client));
     expect(result.status).toBe("error");
-    expect(result.message).toMatch(/could not be asked: the server answered HTTP 201 with an empty body/);
+    expect(result.message).toMatch(/could not be asked: SelfSubjectAccessReview: the server answered HTTP 201 with an empty body/);
   });
 });
 
