@@ -29,3 +29,17 @@ export function userInfoFor(username: string, groups: readonly string[] = []): U
         : ["system:authenticated"];
   return { name: username, groups: [...new Set([...groups, ...implied])] };
 }
+
+/**
+ * The user the API server makes of `--as NAME --as-group G...` (k8s.io/apiserver impersonation
+ * filter): explicit groups are the whole list, a ServiceAccount without them gets its two automatic
+ * groups, and `system:authenticated` is added unless a group says otherwise (`system:unauthenticated`
+ * for the anonymous user). A SubjectAccessReview, unlike this, uses its groups exactly as given.
+ */
+export function impersonatedUser(username: string, groups: readonly string[] = []): UserInfo {
+  const account = parseServiceAccountUsername(username);
+  const base = groups.length > 0 ? [...groups] : account ? ["system:serviceaccounts", `system:serviceaccounts:${account.namespace}`] : [];
+  if (username === ANONYMOUS_USER) return { name: username, groups: [...new Set([...base, "system:unauthenticated"])] };
+  const extra = base.includes("system:unauthenticated") ? [] : ["system:authenticated"];
+  return { name: username, groups: [...new Set([...base, ...extra])] };
+}

@@ -1,6 +1,6 @@
 import { UsageError } from "../../model/errors.js";
 import { parseRequest } from "../../rbac/request-spec.js";
-import { userInfoFor } from "../../rbac/users.js";
+import { impersonatedUser } from "../../rbac/users.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs } from "../connection-flags.js";
@@ -25,7 +25,7 @@ export async function runCanI(args: ParsedArgs, io: CommandIo): Promise<number> 
   const allNamespaces = flag.boolean(args, "all-namespaces");
   if (offline) {
     const namespace = allNamespaces ? "" : (flag.string(args, "namespace") ?? "default");
-    const user = offlineUser(args, userInfoFor);
+    const user = offlineUser(args, impersonatedUser);
     const { authorizer } = await offlineAuthorizer(args, io);
     if (list) return listRules(authorizer, user, namespace, json, io);
     return answerOne(authorizer, user, parseRequest(verb as string, target as string, name, namespace, allNamespaces), json, io);

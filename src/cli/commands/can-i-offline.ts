@@ -25,11 +25,14 @@ export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promis
   return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files };
 }
 
-/** The user named by --as and --as-group (required offline: there is no "current user" without a server). */
-export function offlineUser(args: ParsedArgs, userInfoFor: (name: string, groups: string[]) => UserInfo): UserInfo {
+/**
+ * The user named by --as and --as-group (required offline: there is no "current user" without a
+ * server), with the groups the server's impersonation would give it (`impersonatedUser`).
+ */
+export function offlineUser(args: ParsedArgs, impersonatedUser: (name: string, groups: string[]) => UserInfo): UserInfo {
   const name = flag.string(args, "as");
   if (!name) throw new UsageError("with --manifests, say whose permissions to check with --as USER (e.g. --as system:serviceaccount:NS:NAME)");
-  return userInfoFor(name, flag.list(args, "as-group"));
+  return impersonatedUser(name, flag.list(args, "as-group"));
 }
 
 /** One question: prints yes/no with the reason; exit 0 for yes, 1 for no. */
