@@ -16,7 +16,8 @@ export interface ExpectedVerdict {
 // One authorizer per (snapshot, withDefaults): a run asks dozens of questions of the same files.
 const cache = new WeakMap<RbacSnapshot, Map<boolean, Authorizer>>();
 
-function authorizerFor(expected: RbacSnapshot, withDefaults: boolean): Authorizer {
+/** The authorizer over the expected RBAC (plus the bootstrap policy with `withDefaults`), aggregated as the controller would; built once per snapshot. */
+export function authorizerFor(expected: RbacSnapshot, withDefaults: boolean): Authorizer {
   let byDefaults = cache.get(expected);
   if (!byDefaults) cache.set(expected, (byDefaults = new Map()));
   let authorizer = byDefaults.get(withDefaults);

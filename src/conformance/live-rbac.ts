@@ -1,5 +1,7 @@
 import type { KubeClient } from "../kube/types.js";
-import type { ClusterRole, ClusterRoleBinding, RbacSnapshot, Role, RoleBinding, ServiceAccount } from "../rbac/types.js";
+import { AUDIT_READS, listAll, type ListOutcome } from "../audit/live-lists.js";
+import { snapshotFromLists, withoutBulk } from "../audit/live-objects.js";
+import type { RbacSnapshot } from "../rbac/types.js";
 
 /*
  * Reads RBAC objects from the live API server into a snapshot. Reading can be forbidden; that is a
@@ -32,22 +34,14 @@ export function withKind(item: Record<string, unknown>, kind: string): Record<st
   return object;
 }
 
-async function listItems<T>(client: KubeClient, path: string, kind: string): Promise<{ ok: true; items: T[] } | { ok: false; reason: string; forbidden: boolean }> {
-  const got = await getJson(client, path);
-  if (!got.ok) return { ok: false, reason: `list ${path}: ${got.reason}`, forbidden: got.forbidden };
-  const items = (got.object.items ?? []) as Record<string, unknown>[];
-  return { ok: true, items: items.map((item) => withKind(item, kind) as T) };
-}
-
-/** Lists Roles, ClusterRoles, RoleBindings and ClusterRoleBindings (all namespaces); ServiceAccounts are not read. */
-export async function readLiveRbac(client: KubeClient): Promise<LiveRbac> {
-  const [roles, clusterRoles, roleBindings, clusterRoleBindings] = await Promise.all([
-    listItems<Role>(client, `${RBAC}/roles`, "Role"),
-    listItems<ClusterRole>(client, `${RBAC}/clusterroles`, "ClusterRole"),
-    listItems<RoleBinding>(client, `${RBAC}/rolebindings`, "RoleBinding"),
-    listItems<ClusterRoleBinding>(client, `${RBAC}/clusterrolebindings`, "ClusterRoleBinding"),
-  ]);
-  for (const result of [roles, clusterRoles, roleBindings, clusterRoleBindings]) if (!result.ok) return result;
-  const items = <T>(result: { ok: true; items: T[] } | { ok: false }): T[] => (result.ok ? result.items : []);
-  return { ok: true, snapshot: { roles: items(roles), clusterRoles: items(clusterRoles), roleBindings: items(roleBindings), clusterRoleBindings: items(clusterRoleBindings), serviceAccounts: [] as ServiceAccount[] } };
+/** Lists Roles, ClusterRoles, RoleBindings and ClusterRoleBindings (all namespaces, page by page); ServiceAccounts are not read. */
+export async function readLiveRbac(client: KubeClient, signal?: AbortSignal): Promise<LiveRbac> {
+  const reads = [AUDIT_READS.roles, AUDIT_READS.clusterRoles, AUDIT_READS.roleBindings, AUDIT_READS.clusterRoleBindings];
+  const [roles, clusterRoles, roleBindings, clusterRoleBindings] = await Promise.all(reads.map((resource) => listAll(client, resource, signal, withoutBulk)));
+  const lists = [roles, clusterRoles, roleBindings, clusterRoleBindings] as ListOutcome[];
+  for (const [position, list] of lists.entries()) {
+    if (!list.ok) return { ok: false, reason: `list ${reads[position]?.id}: ${list.reason}`, forbidden: list.forbidden };
+  }
+  const items = (list: ListOutcome | undefined): Record<string, unknown>[] => (list?.ok ? list.items : []);
+  return { ok: true, snapshot: snapshotFromLists({ roles: items(roles), clusterRoles: items(clusterRoles), roleBindings: items(roleBindings), clusterRoleBindings: items(clusterRoleBindings), serviceAccounts: [] }) };
 }

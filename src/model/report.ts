@@ -5,10 +5,14 @@
  */
 
 /** Version of the `report.json` layout. */
-export const REPORT_SCHEMA_VERSION = "1.0";
+export const REPORT_SCHEMA_VERSION = "2.0";
 
-/** Outcome of one check. `error` means saprobe could not tell (never a silent pass). */
-export type Status = "pass" | "fail" | "skip" | "error";
+/**
+ * Outcome of one check. `error` means saprobe could not tell (never a silent pass); `info` is an
+ * observation with no expectation to judge it by (an access probe without `--expect`): reported,
+ * never a failure.
+ */
+export type Status = "pass" | "fail" | "skip" | "error" | "info";
 
 /** How serious a failed check or a finding is. */
 export type Severity = "critical" | "high" | "medium" | "low" | "info";
@@ -26,6 +30,8 @@ export type ExpectationSource = "check" | "rbac";
 export interface ErrorValue {
   code: string;
   message: string;
+  /** What to do about it, when saprobe knows (the advice of a run that could not run). */
+  fix?: string;
 }
 
 /** One live check's result. */
@@ -42,8 +48,10 @@ export interface CheckResult {
   expectedSource: ExpectationSource;
   /** What was observed, e.g. `allowed`, `denied`, `unauthorized`, `timeout`. */
   observed: string;
-  /** One sentence a person can read. */
+  /** One sentence a person can read: what was observed and the verdict. */
   message: string;
+  /** What was observed, without any verdict (the probe's own sentence). */
+  observation?: string;
   /** Facts behind the verdict: HTTP status, Status reason/message, TLS error code, server version... */
   evidence: Record<string, unknown>;
   remediation?: string;
@@ -127,6 +135,8 @@ export interface Summary {
   fail: number;
   skip: number;
   error: number;
+  /** Observations without an expectation (`info`). */
+  info: number;
   findings: Record<Severity, number>;
   unknown: number;
   /** The overall outcome the exit code is derived from. */

@@ -32,9 +32,10 @@ export const anonymousProbe: Probe = async (client, connection, check, context) 
   const observed = beyondPublic.length > 0 ? "allowed" : "denied";
   const summary = observations.map(([path, , status]) => `${path} ${status}`).join(", ");
   const anonymousDisabled = observations.every(([, , status]) => status === 401);
-  const status = check.expect === "any" || check.expect === observed ? "pass" : "fail";
+  const status = check.expect === "any" ? "info" : check.expect === observed ? "pass" : "fail";
   const verdict = observed === "allowed"
     ? `anonymous users get ${beyondPublic.map(([path]) => path).join(" and ")} beyond the public-info endpoints`
     : anonymousDisabled ? "anonymous authentication is off: every request gets 401" : "anonymous users get only the public-info endpoints";
-  return baseResult(check, { status, expected: check.expect, observed, message: `${verdict} (${summary})${status === "fail" ? `, expected ${check.expect}` : ""}`, evidence, durationMs });
+  const observation = `${verdict} (${summary})`;
+  return baseResult(check, { status, expected: check.expect, observed, observation, message: `${observation}${status === "fail" ? `, expected ${check.expect}` : ""}`, evidence, durationMs });
 };

@@ -85,8 +85,9 @@ export function observeJsonOutcome(outcome: RequestOutcome, what: string): Obser
 
 function statusFor(check: CheckDefinition, observation: Observation): Status {
   if (observation.decision === undefined) return "error";
-  if (check.expect === "any" || check.expect === observation.decision) return "pass";
-  return "fail";
+  // No expectation: the decision is reported as seen, and judged only by `--expect`.
+  if (check.expect === "any") return "info";
+  return check.expect === observation.decision ? "pass" : "fail";
 }
 
 /** Extra fields of a result that only the probe knows. */
@@ -97,7 +98,8 @@ export interface ResultDetails {
 
 /**
  * The result of a check whose expectation is an authorization decision (allowed, denied, any).
- * A mismatch fails; no decision (401, transport failure, 5xx) is an error, never a pass.
+ * A mismatch fails; no decision (401, transport failure, 5xx) is an error, never a pass; `any` is an
+ * observation (`info`). The probe's sentence is kept apart from the verdict (`observation`).
  */
 export function decisionResult(check: CheckDefinition, observation: Observation, details: ResultDetails): CheckResult {
   const status = statusFor(check, observation);
@@ -106,6 +108,7 @@ export function decisionResult(check: CheckDefinition, observation: Observation,
     status,
     expected: check.expect,
     observed: observation.observed,
+    observation: observation.message,
     message: `${observation.message}${verdict}`,
     evidence: observation.evidence,
     ...details,
@@ -116,7 +119,7 @@ export function decisionResult(check: CheckDefinition, observation: Observation,
 /** Fills the fields every result copies from its check definition. */
 export function baseResult(
   check: CheckDefinition,
-  fields: Pick<CheckResult, "status" | "expected" | "observed" | "message" | "evidence" | "durationMs"> & Partial<Pick<CheckResult, "request" | "error">>,
+  fields: Pick<CheckResult, "status" | "expected" | "observed" | "message" | "evidence" | "durationMs"> & Partial<Pick<CheckResult, "request" | "error" | "observation">>,
 ): CheckResult {
   return {
     id: check.id,

@@ -55,7 +55,8 @@ export const tlsProbe: Probe = async (_client, connection, check, context) => {
   }
   const evidence: Record<string, unknown> = outcome.ok ? { httpStatus: outcome.response.status } : { tlsCode: outcome.failure.tlsCode };
   const description = DESCRIPTIONS[observed as string] ?? `rejected the certificate (${outcome.ok ? "" : (outcome.failure.tlsCode ?? outcome.failure.message)})`;
-  const status: CheckResult["status"] = expected === "any" || observed === expected ? "pass" : "fail";
-  const message = `the system CA bundle ${description}${status === "fail" ? `; expected ${expected}` : ""}`;
-  return baseResult(check, { status, expected, observed: observed as string, message, evidence, request, durationMs });
+  const status: CheckResult["status"] = expected === "any" ? "info" : observed === expected ? "pass" : "fail";
+  const observation = `the system CA bundle ${description}`;
+  const message = `${observation}${status === "fail" ? `; expected ${expected}` : ""}`;
+  return baseResult(check, { status, expected, observed: observed as string, observation, message, evidence, request, durationMs });
 };

@@ -91,6 +91,6 @@ export const watchProbe: Probe = async (client, connection, check, context) => {
   observation.evidence.namespaceSource = source;
   const result = decisionResult(check, observation, { request: { method: "GET", path: `${path}?watch=true` }, durationMs: Math.round(performance.now() - started) });
   // An ERROR event means the watch cannot be used even though it was authorized: never a pass.
-  if (observation.error && result.status === "pass") result.status = "error";
+  if (observation.error && (result.status === "pass" || result.status === "info")) result.status = "error";
   return result;
 };

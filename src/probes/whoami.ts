@@ -21,9 +21,10 @@ export const whoamiProbe: Probe = async (_client, _connection, check, context) =
   }
   const matches = check.expect === "any" || check.expect === decision;
   return baseResult(check, {
-    status: matches ? "pass" : "fail",
+    status: check.expect === "any" ? "info" : matches ? "pass" : "fail",
     expected: check.expect,
     observed: decision,
+    observation: identity.message,
     message: matches ? identity.message : `${identity.message}, expected ${check.expect}`,
     evidence,
     request,

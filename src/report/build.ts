@@ -101,6 +101,7 @@ export function summarize(
     fail: count("fail"),
     skip: count("skip"),
     error: count("error"),
+    info: count("info"),
     findings,
     unknown,
     outcome: outcomeOf(parts, failOn, failChecksOn),

@@ -100,7 +100,11 @@ export async function runChecks(options: RunChecksOptions): Promise<RunOutcome> 
       const message = `the run's deadline (${seconds(options.deadlineMs)}) passed before the server said who saprobe is`;
       return { results, identity: { state: "unknown", groups: [], source: "none", message, evidence: {}, durationMs: options.deadlineMs }, errors: [{ code: "deadline", message }] };
     }
-    return { results, identity, errors: runLevelErrors(options.connection, identity, results) };
+    const token = identity.state === "unauthorized" ? await shared.token() : undefined;
+    const errors = runLevelErrors(options.connection, identity, results, { ...(token ? { token } : {}), now: now() });
+    // A check that could not tell because the whole run could not run gets the run's advice, never its own RBAC advice.
+    const fix = errors[0]?.fix;
+    return { results: fix ? results.map((result) => (result.status === "error" ? { ...result, remediation: fix } : result)) : results, identity, errors };
   } finally {
     await shared.closeSystemCaClient();
   }

@@ -49,7 +49,7 @@ const faults: Fault[] = [
   { name: "TLS: certificate for another host", server: { certificate: "other-host" }, exit: [3], probes: LIVE, says: /certificate does not name the host/ },
   { name: "TLS: expired certificate", server: { certificate: "expired" }, exit: [3], probes: LIVE, says: /certificate has expired/ },
   { name: "401", server: status(401), exit: [3], probes: LIVE, says: /rejected the credentials \(401 Unauthorized\)/, runError: /rejected saprobe's credentials/ },
-  { name: "403 with a Status", server: status(403), exit: [1], probes: ["list-nodes", "list-pods"], says: /denied \(403 Forbidden: pods is forbidden: User/ },
+  { name: "403 with a Status", server: status(403), exit: [1], probes: ["version", "whoami"], says: /denied \(403 Forbidden: pods is forbidden: User|SelfSubjectReview answered 403/ },
   {
     name: "404 on SelfSubjectReview",
     server: { routes: [{ method: "POST", path: /selfsubjectreviews$/, behaviour: { kind: "status", code: 404 } }] },
@@ -172,10 +172,10 @@ describe.concurrent("saprobe run against server faults", () => {
     expect(byId(report!).get("watch-nodes")?.message).toMatch(/allowed \(200\), first event ADDED/);
   });
 
-  it("slow headers within the timeout (1s of 8s) are no fault: every check passes", async () => {
+  it("slow headers within the timeout (1s of 8s) are no fault: every check passes or is observed", async () => {
     const server = await serve({ behaviour: { kind: "slow-headers", delayMs: 1_000 } });
     const { cli, report } = await runAgainst(server.url, ["--request-timeout", "8s"]);
-    expect({ code: cli.code, failing: report!.results.filter((result) => result.status !== "pass").map((result) => result.id) }).toEqual({ code: 0, failing: [] });
+    expect({ code: cli.code, failing: report!.results.filter((result) => result.status !== "pass" && result.status !== "info").map((result) => result.id) }).toEqual({ code: 0, failing: [] });
   });
 
   it("a server that hangs past a short deadline: the run ends at the deadline, not at the sum of timeouts", async () => {

@@ -17,15 +17,16 @@ describe("buildReport", () => {
   it("counts results and active findings once, by status and severity", () => {
     const report = buildReport({
       ...base,
-      results: [result("pass"), result("pass"), result("fail"), result("skip"), result("error")],
+      results: [result("pass"), result("pass"), result("fail"), result("skip"), result("error"), result("info")],
       findings: [finding("critical"), finding("high"), finding("high", { suppressed: { reason: "ok" } }), finding("low", { status: "expected" }), finding("medium", { status: "unknown" })],
     });
     expect(report.summary).toEqual({
-      total: 5,
+      total: 6,
       pass: 2,
       fail: 1,
       skip: 1,
       error: 1,
+      info: 1,
       findings: { critical: 1, high: 1, medium: 0, low: 0, info: 0 },
       unknown: 1,
       outcome: "failed",
@@ -37,6 +38,8 @@ describe("buildReport", () => {
   it("passes an empty report and one where every check passed", () => {
     expect(buildReport(base).summary.outcome).toBe("passed");
     expect(buildReport({ ...base, results: [result("pass"), result("skip")] }).summary.outcome).toBe("passed");
+    // An observation without an expectation never fails a run.
+    expect(buildReport({ ...base, results: [result("pass"), result("info")] }).summary.outcome).toBe("passed");
   });
 
   it("fails on a check that could not tell, never passing it silently", () => {

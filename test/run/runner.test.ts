@@ -71,7 +71,7 @@ describe("runChecks", () => {
   it("says the server sent no response within the request timeout", async () => {
     const client = new FakeClient({ [SSR]: { failure: { code: "timeout", message: "no answer" } } });
     const outcome = await runChecks({ connection: fakeConnection({ requestTimeoutMs: 2000 }), checks: checks("a"), client, createSystemCaClient: () => client, deadlineMs: 5000, probes: { raw: passing } });
-    expect(outcome.errors).toEqual([{ code: "timeout", message: "the server at https://10.0.0.1:443 accepted the connection but sent no response within 2s" }]);
+    expect(outcome.errors).toEqual([{ code: "timeout", message: "the server at https://10.0.0.1:443 accepted the connection but sent no response within 2s", fix: expect.stringContaining("--request-timeout") }]);
   });
 
   it("builds the tls probe's client once and only when asked", async () => {

@@ -26,13 +26,14 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
   const failChecksOn = parseSeverity(flag.string(args, "fail-on") ?? "") ?? "info";
   const suite = await assembleSuite(flag.list(args, "checks"), { replace: flag.boolean(args, "replace-checks") });
   const expectPaths = flag.list(args, "expect");
-  // The RBAC engine and the manifest loader are only loaded when --expect needs them.
-  const conformance = expectPaths.length > 0 ? await import("../../run/expectations.js") : undefined;
-  const maxFileBytes = flag.number(args, "max-file-bytes");
-  const expected = conformance
-    ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd, stdin: io.stdin, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) })
-    : undefined;
   const connection = await connectedOrRecorded("run", startedAt, connectionFromArgs(args, io), args, io);
+  // The RBAC engine, the manifest loader and the audit catalogue are only loaded when --expect needs them.
+  const conformance = expectPaths.length > 0 ? await import("../../conformance/run-expect.js") : undefined;
+  const maxFileBytes = flag.number(args, "max-file-bytes");
+  // Objects that name no namespace land where `kubectl apply` would put them: the connection's namespace.
+  const expected = conformance
+    ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd, stdin: io.stdin, defaultNamespace: connection.namespace, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) })
+    : undefined;
   const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
   keepWasmOnBaselineCompiler();
   const client = createKubeClient(connection, log ? { log } : {});
@@ -53,14 +54,17 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
       createSystemCaClient: () => createKubeClient(systemCaConnection(connection, systemCaFile), log ? { log } : {}),
       deadlineMs: flag.number(args, "deadline") ?? DEFAULT_DEADLINE_MS,
     });
-    const judged = conformance && expected ? conformance.applyExpectedRbac(suite.checks, outcome.results, expected, outcome.identity) : { results: outcome.results, warnings: [] };
+    const couldRun = outcome.errors.length === 0;
+    const judged = conformance && expected && couldRun
+      ? await conformance.judgeAgainstExpected({ client, checks: suite.checks, results: outcome.results, expected, identity: outcome.identity, namespace: connection.namespace })
+      : { results: outcome.results, warnings: [] };
     const report = buildReport({
       command: "run",
       startedAt,
       finishedAt: new Date(),
       target: targetOf(connection, outcome.identity, outcome.results),
       results: judged.results,
-      drift: outcome.errors.length > 0 ? [] : await drift,
+      drift: couldRun ? await drift : [],
       errors: outcome.errors,
       warnings: [...connection.warnings, ...suite.warnings, ...(expected?.warnings ?? []), ...judged.warnings, ...driftWarnings, ...belowFailOn(judged.results, failChecksOn)],
       failChecksOn,

@@ -40,7 +40,7 @@ function code(text: string): string {
   return text === "" ? "" : `\`${truncate(oneLine(text), CELL_LIMIT).replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
 }
 
-const STATUS_ICONS: Record<Status, string> = { pass: "✅ pass", fail: "❌ fail", skip: "⏭️ skip", error: "⚠️ error" };
+const STATUS_ICONS: Record<Status, string> = { pass: "✅ pass", fail: "❌ fail", skip: "⏭️ skip", error: "⚠️ error", info: "ℹ️ observed" };
 const OUTCOME_TITLES: Record<Report["summary"]["outcome"], string> = {
   passed: "✅ passed",
   failed: "❌ failed",
@@ -91,7 +91,7 @@ function counts(report: Report): string {
   const { summary } = report;
   const parts: string[] = [];
   if (report.command === "run" || report.results.length > 0) {
-    parts.push(`**Checks:** ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} could not tell`);
+    parts.push(`**Checks:** ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} could not tell, ${summary.info} observed`);
   }
   if (report.command === "audit" || report.findings.length > 0) {
     const findings = summary.findings;
@@ -111,8 +111,11 @@ export const renderMarkdown: Renderer = (report) => {
     "",
     counts(report),
   ];
-  if (report.errors.length > 0) lines.push("", "**Errors**", "", ...report.errors.map((error) => `- ${code(error.code)}: ${cell(error.message)}`));
-  const problems = report.results.filter(didNotPass);
+  if (report.errors.length > 0) {
+    lines.push("", "**Could not run**", "", ...report.errors.flatMap((error) => [`- ${code(error.code)}: ${cell(error.message)}`, ...(error.fix ? [`  Fix: ${cell(error.fix)}`] : [])]));
+  }
+  // A run that could not run judged nothing: its checks stay folded below, not listed as problems.
+  const problems = summary.outcome === "could-not-run" ? [] : report.results.filter(didNotPass);
   if (problems.length > 0) lines.push("", "#### Checks that did not pass", "", ...checkRows(problems));
   const active = report.findings.filter((finding) => finding.status !== "expected" && !finding.suppressed);
   if (active.length > 0) lines.push("", "#### Findings", "", ...findingRows(active));

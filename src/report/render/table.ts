@@ -10,8 +10,10 @@ function painter(color: ColorName, options: RenderOptions): (text: string) => st
   return options.color ? (text) => `\u001b[${COLORS[color]}m${text}\u001b[0m` : (text) => text;
 }
 
-const STATUS_COLORS: Record<Status, ColorName> = { pass: "green", fail: "red", skip: "yellow", error: "magenta" };
+const STATUS_COLORS: Record<Status, ColorName> = { pass: "green", fail: "red", skip: "yellow", error: "magenta", info: "dim" };
 const FINDING_COLORS: Record<Finding["status"], ColorName> = { finding: "red", expected: "dim", unknown: "magenta" };
+
+const OUTCOME_COLORS: Record<Report["summary"]["outcome"], ColorName> = { passed: "green", failed: "red", "could-not-run": "magenta" };
 
 /** Longest text a cell shows; report.json keeps the whole string. */
 const CELL_LIMIT = 400;
@@ -66,7 +68,7 @@ function summaryLines(report: Report): string[] {
   const summary = report.summary;
   const lines: string[] = [];
   if (report.command === "run" || report.results.length > 0) {
-    lines.push(`Checks: ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} could not tell.`);
+    lines.push(`Checks: ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} could not tell, ${summary.info} observed.`);
   }
   if (report.command === "audit" || report.findings.length > 0) {
     const findings = Object.entries(summary.findings).map(([severity, count]) => `${count} ${severity}`);
@@ -75,11 +77,25 @@ function summaryLines(report: Report): string[] {
   return lines;
 }
 
-const OUTCOME_COLORS: Record<Report["summary"]["outcome"], ColorName> = { passed: "green", failed: "red", "could-not-run": "magenta" };
+/**
+ * A run that could not run says so first and once: each cause with its fix, then what was not
+ * judged. No table of ERROR rows: report.json keeps every result.
+ */
+function couldNotRun(report: Report, paragraph: (lines: string[]) => string, options: RenderOptions): string {
+  const paint = painter(OUTCOME_COLORS["could-not-run"], options);
+  const sections = [paragraph([header(report)])];
+  sections.push(report.errors.map((error) => `${paint(paragraph([`Could not run: ${error.message}`]))}${error.fix ? `\n${paragraph([`Fix: ${error.fix}`])}` : ""}`).join("\n\n"));
+  const count = report.results.length;
+  if (count > 0) sections.push(paragraph([`${count} ${count === 1 ? "check was" : "checks were"} not judged (report.json keeps each one, with what it saw).`]));
+  if (report.warnings.length > 0) sections.push(paragraph(["Warnings:", ...report.warnings.map((warning) => `- ${warning}`)]));
+  sections.push(`Outcome: ${paint("COULD-NOT-RUN")}`);
+  return `${sections.join("\n\n")}\n`;
+}
 
 /** A human report for a terminal: tables sized to `width`, colour only when asked. */
 export const renderTable: Renderer = (report, options) => {
   const paragraph = (lines: string[]): string => lines.flatMap((line) => wrapText(cell(line), options.width)).join("\n");
+  if (report.summary.outcome === "could-not-run" && report.command === "run") return couldNotRun(report, paragraph, options);
   const bold = painter("bold", options);
   const sections = [paragraph([header(report)])];
   if (report.command === "run" || report.results.length > 0) {
@@ -96,7 +112,7 @@ export const renderTable: Renderer = (report, options) => {
   const fixes = remediationLines(report);
   if (fixes.length > 0) sections.push(paragraph(["Remediation:", ...fixes]));
   if (report.warnings.length > 0) sections.push(paragraph(["Warnings:", ...report.warnings.map((warning) => `- ${warning}`)]));
-  if (report.errors.length > 0) sections.push(paragraph(["Errors:", ...report.errors.map((error) => `- ${error.code}: ${error.message}`)]));
+  if (report.errors.length > 0) sections.push(paragraph(["Errors:", ...report.errors.flatMap((error) => [`- ${error.code}: ${error.message}`, ...(error.fix ? [`  Fix: ${error.fix}`] : [])])]));
   const outcome = report.summary.outcome;
   sections.push(`${paragraph(summaryLines(report))}\nOutcome: ${painter(OUTCOME_COLORS[outcome], options)(outcome.toUpperCase())}`);
   return `${sections.join("\n\n")}\n`;

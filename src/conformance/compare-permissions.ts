@@ -1,0 +1,184 @@
+import { listAll } from "../audit/live-lists.js";
+import { boundedMap, selfAccessReview, selfRulesReview, type AccessAnswer } from "../kube/access-reviews.js";
+import type { KubeClient } from "../kube/types.js";
+import type { Authorizer } from "../rbac/authorizer.js";
+import { atomKey, type AtomicRule } from "../rbac/covers.js";
+import { formatPath } from "../rbac/format.js";
+import type { PolicyRule, UserInfo } from "../rbac/types.js";
+import { atomAttributes, clusterCandidates, explainedBy, mostGeneral, namespaceDifferences, nonResourceDifferences, resourceRulesOf } from "./permission-diff.js";
+
+/*
+ * `run --expect`, the whole permission set: for the identity saprobe runs as, the server's rules
+ * (SelfSubjectRulesReview) in every namespace that matters are compared with what the expected RBAC
+ * gives the same user there (the evaluator, bootstrap policy included), and cluster-wide access is
+ * asked one permission at a time (SelfSubjectAccessReview). Every difference is confirmed by an access
+ * review before it is reported: a rules review may be incomplete, and only the authorizer decides.
+ */
+
+/** How many reviews are in flight at once over the run's connection. */
+const CONCURRENCY = 8;
+
+/** One permission the server and the expected RBAC disagree on, confirmed by an access review. */
+export interface PermissionDifference {
+  /** `extra`: granted but not declared (over-privileged); `missing`: declared but denied (under-privileged). */
+  direction: "extra" | "missing";
+  /** `cluster` or the namespace it was compared in. */
+  scope: string;
+  atom: AtomicRule;
+  /** The access review's answer that confirmed it. */
+  confirmedBy: string;
+  /** For a missing permission: the expected binding -> role that grants it. */
+  expectedGrant?: string;
+}
+
+/** What the comparison covered, what it found and what it could not do. */
+export interface PermissionComparison {
+  /** Namespaces whose rules were compared. */
+  compared: string[];
+  /** Namespaces that could not be compared, and why. */
+  notCompared: { namespace: string; reason: string }[];
+  /** Whether cluster-wide access was compared. */
+  clusterCompared: boolean;
+  /** Where the list of namespaces came from. */
+  namespacesFrom: string;
+  differences: PermissionDifference[];
+  warnings: string[];
+}
+
+/** What the comparison needs. */
+export interface ComparePermissionsInput {
+  client: KubeClient;
+  /** The identity exactly as the server reported it (SelfSubjectReview). */
+  user: UserInfo;
+  /** The expected RBAC (bootstrap policy included when asked), aggregated. */
+  expected: Authorizer;
+  /** Namespaces always compared: the identity's own, those the expected files name, default, kube-system. */
+  namespaces: readonly string[];
+  signal?: AbortSignal;
+}
+
+const NAMESPACES = { id: "namespaces", group: "", resource: "namespaces", path: "/api/v1/namespaces", kind: "Namespace" } as const;
+
+/** Every namespace, when the identity may list them; else the given ones. */
+async function namespacesToCompare(input: ComparePermissionsInput): Promise<{ namespaces: string[]; from: string }> {
+  const given = [...new Set(input.namespaces.filter((namespace) => namespace !== ""))];
+  const mayList = await selfAccessReview(input.client, { resourceRequest: true, verb: "list", apiGroup: "", resource: "namespaces", namespace: "" }, input.signal ? { signal: input.signal } : {});
+  if (!mayList.ok || !mayList.allowed) return { namespaces: given, from: "the identity's namespace, the namespaces the expected files name, default and kube-system (the identity may not list namespaces)" };
+  const listed = await listAll(input.client, NAMESPACES, input.signal, (item) => ({ metadata: { name: (item.metadata as { name?: unknown } | undefined)?.name } }));
+  if (!listed.ok) return { namespaces: given, from: `the given namespaces (listing namespaces failed: ${listed.reason})` };
+  const names = listed.items.map((item) => (item.metadata as { name?: unknown }).name).filter((name): name is string => typeof name === "string");
+  return { namespaces: [...new Set([...given, ...names])], from: "every namespace on the server" };
+}
+
+function confirmation(answer: AccessAnswer): string {
+  if (!answer.ok) return answer.error.message;
+  return answer.reason || (answer.allowed ? "allowed" : "no authorizer allows it");
+}
+
+/** The expected RBAC's rules for the user in a namespace (`""`: cluster-wide bindings only); a privileged group holds everything. */
+function expectedRules(input: ComparePermissionsInput, namespace: string): PolicyRule[] {
+  if (input.user.groups.includes("system:masters")) return [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }, { verbs: ["*"], nonResourceURLs: ["*"] }];
+  return input.expected.rulesFor(input.user, namespace).map((effective) => effective.rule);
+}
+
+function expectedGrant(input: ComparePermissionsInput, atom: AtomicRule, namespace: string): string | undefined {
+  const decision = input.expected.authorize(input.user, atomAttributes(atom, namespace));
+  return decision.grant ? formatPath(decision.grant) : decision.allowed ? decision.reason : undefined;
+}
+
+interface Candidate {
+  direction: "extra" | "missing";
+  scope: string;
+  atom: AtomicRule;
+}
+
+/** Asks the server about each candidate; keeps those whose answer confirms the difference. */
+async function confirmAll(input: ComparePermissionsInput, candidates: readonly Candidate[], warnings: string[]): Promise<PermissionDifference[]> {
+  const options = input.signal ? { signal: input.signal } : {};
+  const answers = await boundedMap(candidates, CONCURRENCY, (candidate) => selfAccessReview(input.client, atomAttributes(candidate.atom, candidate.scope === "cluster" ? "" : candidate.scope), options));
+  const confirmed: PermissionDifference[] = [];
+  candidates.forEach((candidate, position) => {
+    const answer = answers[position] as AccessAnswer;
+    if (!answer.ok) {
+      warnings.push(`--expect: could not confirm a difference (${answer.error.message}); it is not reported`);
+      return;
+    }
+    if (answer.allowed !== (candidate.direction === "extra")) return;
+    const grant = candidate.direction === "missing" ? expectedGrant(input, candidate.atom, candidate.scope === "cluster" ? "" : candidate.scope) : undefined;
+    confirmed.push({ ...candidate, confirmedBy: confirmation(answer), ...(grant ? { expectedGrant: grant } : {}) });
+  });
+  return confirmed;
+}
+
+/** Cluster-scope candidates: asked live one by one, and judged by the evaluator at cluster scope. */
+async function clusterDifferences(input: ComparePermissionsInput, liveByNamespace: PolicyRule[][], nonResource: { expected: PolicyRule[]; live: PolicyRule[] } | undefined, warnings: string[]): Promise<PermissionDifference[]> {
+  const atoms = clusterCandidates(liveByNamespace, expectedRules(input, ""));
+  const options = input.signal ? { signal: input.signal } : {};
+  const answers = await boundedMap(atoms, CONCURRENCY, (atom) => selfAccessReview(input.client, atomAttributes(atom, ""), options));
+  const differences: PermissionDifference[] = [];
+  atoms.forEach((atom, position) => {
+    const answer = answers[position] as AccessAnswer;
+    if (!answer.ok) {
+      warnings.push(`--expect: could not ask about a cluster-wide permission (${answer.error.message})`);
+      return;
+    }
+    const expected = input.expected.authorize(input.user, atomAttributes(atom, "")).allowed || input.user.groups.includes("system:masters");
+    if (answer.allowed === expected) return;
+    const grant = expected ? expectedGrant(input, atom, "") : undefined;
+    differences.push({ direction: answer.allowed ? "extra" : "missing", scope: "cluster", atom, confirmedBy: confirmation(answer), ...(grant ? { expectedGrant: grant } : {}) });
+  });
+  if (!nonResource) return differences;
+  const urls = nonResourceDifferences(nonResource.expected, nonResource.live);
+  const urlCandidates: Candidate[] = [...urls.extra.map((atom) => ({ direction: "extra" as const, scope: "cluster", atom })), ...urls.missing.map((atom) => ({ direction: "missing" as const, scope: "cluster", atom }))];
+  return [...differences, ...(await confirmAll(input, urlCandidates, warnings))];
+}
+
+/**
+ * Compares the identity's live permissions with the expected RBAC's, in every namespace that matters
+ * and cluster-wide. Never throws for what the server answers: a namespace whose rules cannot be read
+ * is listed in `notCompared` with the reason.
+ */
+export async function comparePermissions(input: ComparePermissionsInput): Promise<PermissionComparison> {
+  const warnings: string[] = [];
+  const { namespaces, from } = await namespacesToCompare(input);
+  const options = input.signal ? { signal: input.signal } : {};
+  const reviews = await boundedMap(namespaces, CONCURRENCY, (namespace) => selfRulesReview(input.client, namespace, options));
+  const compared: string[] = [];
+  const notCompared: { namespace: string; reason: string }[] = [];
+  const liveByNamespace: PolicyRule[][] = [];
+  const namespaceCandidates: Candidate[] = [];
+  let nonResource: { expected: PolicyRule[]; live: PolicyRule[] } | undefined;
+  namespaces.forEach((namespace, position) => {
+    const review = reviews[position];
+    if (!review?.ok) {
+      notCompared.push({ namespace, reason: review ? review.error.message : "not asked" });
+      return;
+    }
+    if (review.incomplete) warnings.push(`--expect: the server's rules for namespace ${namespace} are incomplete${review.evaluationError ? ` (${review.evaluationError})` : ""}; what they lack is asked one permission at a time`);
+    compared.push(namespace);
+    const expected = expectedRules(input, namespace);
+    liveByNamespace.push(review.resourceRules);
+    nonResource ??= { expected, live: review.nonResourceRules };
+    const differences = namespaceDifferences(resourceRulesOf(expected), review.resourceRules);
+    namespaceCandidates.push(...differences.extra.map((atom) => ({ direction: "extra" as const, scope: namespace, atom })), ...differences.missing.map((atom) => ({ direction: "missing" as const, scope: namespace, atom })));
+  });
+  const cluster = compared.length > 0 ? await clusterDifferences(input, liveByNamespace, nonResource, warnings) : [];
+  const clusterExtra = explainedBy(cluster.filter((difference) => difference.direction === "extra" && difference.atom.nonResourceURL === undefined).map((difference) => difference.atom));
+  const clusterMissing = explainedBy(cluster.filter((difference) => difference.direction === "missing" && difference.atom.nonResourceURL === undefined).map((difference) => difference.atom));
+  const remaining = namespaceCandidates.filter((candidate) => !(candidate.direction === "extra" ? clusterExtra : clusterMissing)(candidate.atom));
+  const inNamespaces = await confirmAll(input, remaining, warnings);
+  return { compared, notCompared, clusterCompared: compared.length > 0, namespacesFrom: from, differences: reportedOnce([...cluster, ...inNamespaces]), warnings: [...new Set(warnings)] };
+}
+
+/** Each difference once, by its most general form within its direction and scope. */
+function reportedOnce(differences: readonly PermissionDifference[]): PermissionDifference[] {
+  const groups = new Map<string, PermissionDifference[]>();
+  for (const difference of differences) {
+    const key = `${difference.direction}/${difference.scope}`;
+    groups.set(key, [...(groups.get(key) ?? []), difference]);
+  }
+  return [...groups.values()].flatMap((group) => {
+    const kept = new Set(mostGeneral(group.map((difference) => difference.atom)).map(atomKey));
+    return group.filter((difference) => kept.delete(atomKey(difference.atom)));
+  });
+}

@@ -1,0 +1,33 @@
+import { loadCatalogue } from "../audit/catalogue.js";
+import type { CheckDefinition } from "../checks/types.js";
+import type { KubeClient } from "../kube/types.js";
+import type { CheckResult } from "../model/report.js";
+import type { IdentityLookup } from "../probes/types.js";
+import { applyExpectedRbac, type ExpectedRbac } from "./expectations.js";
+import { checkPermissionSet } from "./permission-check.js";
+
+/*
+ * Everything `run --expect` adds to a run, behind one lazily imported module: the expected files,
+ * the checks judged by them, the whole permission set compared, and drift.
+ */
+
+export { loadExpectedRbac, expectedDrift, type ExpectedRbac } from "./expectations.js";
+
+/**
+ * Judges a finished run by the expected RBAC: each probe that is one RBAC question gets the expected
+ * RBAC's verdict, and the identity's whole permission set is compared (one result per difference).
+ */
+export async function judgeAgainstExpected(input: {
+  client: KubeClient;
+  checks: readonly CheckDefinition[];
+  results: readonly CheckResult[];
+  expected: ExpectedRbac;
+  identity: IdentityLookup;
+  namespace: string;
+  signal?: AbortSignal;
+}): Promise<{ results: CheckResult[]; warnings: string[] }> {
+  const catalogue = loadCatalogue();
+  const judged = applyExpectedRbac(input.checks, input.results, input.expected, input.identity, catalogue);
+  const permissions = await checkPermissionSet({ client: input.client, expected: input.expected, identity: input.identity, namespace: input.namespace, catalogue, ...(input.signal ? { signal: input.signal } : {}) });
+  return { results: [...judged.results, ...permissions.results], warnings: [...judged.warnings, ...permissions.warnings] };
+}
