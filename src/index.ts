@@ -36,7 +36,6 @@ export type { Connection, ConnectionSource, Credentials, Impersonation, TlsSetti
 export type { ConnectionOverrides, ResolveInput } from "./connect/input.js";
 export { resolveConnection } from "./connect/resolve.js";
 export { describeConnection, type ConnectionView } from "./connect/describe.js";
-export { connectionFlags, connectionFromArgs } from "./cli/connection-flags.js";
 export type { KubeClient, KubeResponse, RequestOptions, RequestOutcome, TransportFailure, TransportFailureCode, WatchEvent, WatchOutcome } from "./kube/types.js";
 export { createKubeClient, DEFAULT_BODY_LIMIT_BYTES, type KubeClientOptions } from "./kube/client.js";
 export { WatchStreamError } from "./kube/watch-stream.js";

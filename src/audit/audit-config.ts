@@ -3,7 +3,7 @@ import { UsageError } from "../model/errors.js";
 import type { Severity } from "../model/report.js";
 import { BUILTIN_RULES_DIR } from "./catalogue.js";
 import type { Catalogue } from "./rule-types.js";
-import { parseSeverity } from "./severity.js";
+import { parseSeverity } from "../model/severity.js";
 import { readValidatedYaml, throwIfProblems, type Problem } from "./validated-yaml.js";
 
 /** How a user tailors the catalogue: from `--config FILE` and the flags, merged. */

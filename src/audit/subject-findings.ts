@@ -3,7 +3,7 @@ import type { ClusterRoleBinding, PolicyRule, RoleBinding, Subject } from "../rb
 import { broadnessOf, rulesBeyondBaseline } from "./broad-subjects.js";
 import { describeRef, describeScope, makeFinding, sentence } from "./finding-text.js";
 import { answerFor, Grant, isFullWildcard, restrictedNames, type CompiledPatterns, type RoleLevels } from "./permission-match.js";
-import { lowerSeverity, raiseSeverity } from "./severity.js";
+import { lowerSeverity, raiseSeverity } from "../model/severity.js";
 import type { AuditRule, Catalogue } from "./rule-types.js";
 
 /** One subject of one binding, with the role's rules: everything the binding-level rules look at. */

@@ -11,6 +11,7 @@ import {
   type Summary,
   type Target,
 } from "../model/report.js";
+import { isAtLeast } from "../model/severity.js";
 import { VERSION } from "../version.js";
 
 /** The `--fail-on` level of findings used when the caller does not choose one. */
@@ -42,11 +43,6 @@ export interface ReportParts {
   findings: readonly Finding[];
   drift: readonly DriftItem[];
   errors: readonly ErrorValue[];
-}
-
-/** True when `severity` is as serious as `threshold` or more. */
-export function isAtLeast(severity: Severity, threshold: Severity): boolean {
-  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
 }
 
 /** Findings that count: not suppressed by an allowlist entry. */

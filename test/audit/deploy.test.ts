@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isAtLeast } from "../../src/audit/severity.js";
+import { isAtLeast } from "../../src/model/severity.js";
 import type { Report } from "../../src/model/report.js";
 import { runSaprobe } from "./support.js";
 

@@ -21,10 +21,12 @@ describe("golden output", () => {
   it.each(cases)("%s as %s matches %s", (name, format, file, width) => {
     const output = renderers[format](sampleReports[name]!, { color: false, width });
     const path = new URL(file, directory);
-    if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) {
+    if (process.env.UPDATE_GOLDEN === "1") {
       mkdirSync(directory, { recursive: true });
       writeFileSync(path, output);
     }
+    // A missing golden is a failure, not a new golden: only UPDATE_GOLDEN=1 writes one.
+    expect(existsSync(path), `${file} is missing: write it with UPDATE_GOLDEN=1 and read the diff`).toBe(true);
     expect(output).toBe(readFileSync(path, "utf8"));
   });
 });

@@ -1,9 +1,9 @@
 import { assembleSuite } from "../../checks/suite.js";
 import { createKubeClient } from "../../kube/client.js";
-import { parseSeverity } from "../../audit/severity.js";
+import { isAtLeast, parseSeverity } from "../../model/severity.js";
 import { didNotPass, type CheckResult, type Severity } from "../../model/report.js";
-import { buildReport, isAtLeast } from "../../report/build.js";
-import { connectedOrRecorded, emitReport } from "../../report/output-flags.js";
+import { buildReport } from "../../report/build.js";
+import { connectedOrRecorded, emitReport } from "../report-output.js";
 import { systemCaConnection } from "../../run/context.js";
 import { runChecks } from "../../run/runner.js";
 import { targetOf } from "../../run/target.js";

@@ -1,5 +1,5 @@
 import { SEVERITIES } from "../../model/report.js";
-import { outputFlags } from "../../report/output-flags.js";
+import { outputFlags } from "../report-output.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
 

@@ -1,4 +1,4 @@
-import type { CommandIo } from "../cli/command.js";
+import type { CommandIo } from "./command.js";
 
 /** Progress of a long run (audits of big clusters, many contexts), for a person watching. */
 export interface Progress {

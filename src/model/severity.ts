@@ -1,4 +1,6 @@
-import { SEVERITIES, type Severity } from "../model/report.js";
+import { SEVERITIES, type Severity } from "./report.js";
+
+/* Severity levels, most serious first (SEVERITIES), and the few questions every layer asks of them. */
 
 /** The next less serious level (`info` stays `info`). */
 export function lowerSeverity(severity: Severity): Severity {

@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
-import { flag, type FlagSpec, type ParsedArgs } from "../cli/args.js";
-import type { CommandIo } from "../cli/command.js";
+import { flag, type FlagSpec, type ParsedArgs } from "./args.js";
+import type { CommandIo } from "./command.js";
 import { ConnectionConfigError, InputError } from "../model/errors.js";
 import type { Report } from "../model/report.js";
 import { redactText } from "../model/secret.js";
-import { buildReport, exitCodeFor } from "./build.js";
-import { renderers } from "./render/index.js";
-import { REPORT_FORMATS, type RenderOptions, type ReportFormat } from "./render/types.js";
-import { writeReportFiles } from "./write.js";
+import { buildReport, exitCodeFor } from "../report/build.js";
+import { renderers } from "../report/render/index.js";
+import { REPORT_FORMATS, type RenderOptions, type ReportFormat } from "../report/render/types.js";
+import { writeReportFiles } from "../report/write.js";
 
 /** The output flags every reporting command (`run`, `audit`) accepts, so they behave alike. */
 export const outputFlags: readonly FlagSpec[] = [

@@ -6,10 +6,10 @@ import { describe, expect, it } from "vitest";
 import { parseArgs } from "../../src/cli/args.js";
 import type { CommandIo } from "../../src/cli/command.js";
 import { InputError, UsageError } from "../../src/model/errors.js";
-import { emitReport, outputFlags, renderOptionsFor } from "../../src/report/output-flags.js";
+import { emitReport, outputFlags, renderOptionsFor } from "../../src/cli/report-output.js";
 import { runCli } from "../connect/run-cli.js";
 import { readReport } from "../hardening/report-check.js";
-import { sampleReports } from "./sample-reports.js";
+import { sampleReports } from "../report/sample-reports.js";
 
 function fakeIo(options: { tty?: boolean; env?: NodeJS.ProcessEnv; columns?: number; cwd?: string } = {}) {
   const stdout = Object.assign(new PassThrough(), { isTTY: options.tty ?? false, columns: options.columns });

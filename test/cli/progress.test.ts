@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { progressFor } from "../../src/report/progress.js";
+import { progressFor } from "../../src/cli/progress.js";
 
 function stderr(isTTY: boolean) {
   const stream = Object.assign(new PassThrough(), { isTTY });
