@@ -4,8 +4,8 @@ import { isUnexpectedNonJson, notJsonSentence } from "./server-text.js";
 import type { KubeClient, RequestOutcome } from "./types.js";
 
 /*
- * The access-review family, asked one way: SelfSubjectAccessReview, SubjectAccessReview and
- * SelfSubjectRulesReview (authorization.k8s.io/v1). They change nothing on the server, so each is
+ * The access-review family, asked one way: SelfSubjectReview (authentication.k8s.io/v1),
+ * SelfSubjectAccessReview, SubjectAccessReview and SelfSubjectRulesReview (authorization.k8s.io/v1). They change nothing on the server, so each is
  * retried like a GET when the server asks for it (429/5xx with Retry-After). One rule for statuses:
  * 200/201 with a JSON object is an answer; anything else is an `ErrorValue` whose code says why
  * (`unauthorized` for 401, `forbidden` for 403 — an impersonation the server refuses answers so —,
@@ -16,6 +16,7 @@ const AUTHORIZATION = "/apis/authorization.k8s.io/v1";
 
 /** The API paths of the reviews. */
 export const REVIEW_PATHS = {
+  selfSubjectReview: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
   selfSubjectAccessReview: `${AUTHORIZATION}/selfsubjectaccessreviews`,
   subjectAccessReview: `${AUTHORIZATION}/subjectaccessreviews`,
   selfSubjectRulesReview: `${AUTHORIZATION}/selfsubjectrulesreviews`,
@@ -115,6 +116,16 @@ export async function selfRulesReview(client: KubeClient, namespace: string, opt
     incomplete: incomplete === true,
     ...(typeof evaluationError === "string" && evaluationError !== "" ? { evaluationError } : {}),
   };
+}
+
+/**
+ * Who the caller is (SelfSubjectReview, authentication.k8s.io/v1). The raw outcome comes back too:
+ * the identity lookup shows the server's own words as evidence and reads a 404 (an old server) itself.
+ */
+export async function selfSubjectReview(client: KubeClient, options: ReviewOptions = {}): Promise<{ outcome: RequestOutcome; answer: ReturnType<typeof reviewStatus> }> {
+  const body = { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" };
+  const outcome = await client.request({ method: "POST", path: REVIEW_PATHS.selfSubjectReview, body, retryable: true, ...options });
+  return { outcome, answer: reviewStatus(outcome, "SelfSubjectReview") };
 }
 
 /** Runs `task` over `items` with at most `limit` at a time, keeping their order. */

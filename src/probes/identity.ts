@@ -1,5 +1,5 @@
 import type { Connection } from "../connect/types.js";
-import { isUnexpectedNonJson, notJsonSentence } from "../kube/server-text.js";
+import { REVIEW_PATHS, selfSubjectReview } from "../kube/access-reviews.js";
 import type { KubeClient } from "../kube/types.js";
 import { decodeJwt } from "../token/jwt.js";
 import type { TokenRead } from "../token/source.js";
@@ -7,7 +7,7 @@ import { responseEvidence } from "./status-object.js";
 import type { IdentityLookup } from "./types.js";
 
 /** The SelfSubjectReview path (authentication.k8s.io/v1, GA since Kubernetes 1.28). */
-export const SELF_SUBJECT_REVIEW_PATH = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
+export const SELF_SUBJECT_REVIEW_PATH = REVIEW_PATHS.selfSubjectReview;
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
@@ -32,14 +32,7 @@ export async function lookupIdentity(
   connection: Connection,
   options: { signal: AbortSignal; timeoutMs: number; token: () => Promise<TokenRead | undefined> },
 ): Promise<IdentityLookup> {
-  const outcome = await client.request({
-    method: "POST",
-    path: SELF_SUBJECT_REVIEW_PATH,
-    body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
-    retryable: true,
-    signal: options.signal,
-    timeoutMs: options.timeoutMs,
-  });
+  const { outcome, answer } = await selfSubjectReview(client, { signal: options.signal, timeoutMs: options.timeoutMs });
   const proxied = connection.viaProxy ? " (through kubectl proxy: the proxy's identity)" : "";
   if (!outcome.ok) {
     return { state: "unknown", groups: [], source: "none", message: `could not ask who saprobe is: ${outcome.failure.message}`, evidence: { failure: outcome.failure.code }, failure: outcome.failure, durationMs: outcome.durationMs };
@@ -47,16 +40,16 @@ export async function lookupIdentity(
   const response = outcome.response;
   const evidence = responseEvidence(response);
   const base = { httpStatus: response.status, durationMs: response.durationMs, evidence };
-  if ((response.status === 201 || response.status === 200) && isUnexpectedNonJson(response)) {
-    return { ...base, state: "unknown", groups: [], source: "SelfSubjectReview", message: `could not ask who saprobe is: ${notJsonSentence(response)}` };
-  }
-  if (response.status === 201 || response.status === 200) {
-    const userInfo = ((response.json as { status?: { userInfo?: Record<string, unknown> } } | undefined)?.status?.userInfo ?? {});
+  if (answer.ok) {
+    const userInfo = (answer.status.userInfo ?? {}) as Record<string, unknown>;
     const username = typeof userInfo.username === "string" ? userInfo.username : undefined;
     if (username === undefined) return { ...base, state: "unknown", groups: [], source: "SelfSubjectReview", message: "the SelfSubjectReview answer has no username" };
     const groups = stringList(userInfo.groups);
     const uid = typeof userInfo.uid === "string" ? userInfo.uid : undefined;
     return { ...base, state: "known", username, groups, ...(uid ? { uid } : {}), source: "SelfSubjectReview", message: `the server sees user "${username}" with groups [${groups.join(", ")}]${proxied}`, evidence: { ...evidence, username, groups } };
+  }
+  if (answer.error.code === "not-json") {
+    return { ...base, state: "unknown", groups: [], source: "SelfSubjectReview", message: `could not ask who saprobe is: ${answer.error.message}` };
   }
   if (response.status === 401) {
     return { ...base, state: "unauthorized", groups: [], source: "SelfSubjectReview", message: "the server rejected the credentials (401 Unauthorized): the token is expired, revoked or not from this cluster" };

@@ -24,7 +24,7 @@ describe("a success status whose body is not JSON", () => {
     const client = new FakeClient({ "POST /apis/authentication.k8s.io/v1/selfsubjectreviews": { status: 201, text: "not json at all" } });
     const result = await whoamiProbe(client, fakeConnection(), fakeCheck({ probe: "whoami" }), fakeContext(client));
     expect(result.status).toBe("error");
-    expect(result.message).toMatch(/could not ask who saprobe is: the server answered HTTP 201 but the body is not JSON/);
+    expect(result.message).toMatch(/could not ask who saprobe is: SelfSubjectReview: the server answered HTTP 201 but the body is not JSON/);
   });
 
   it("access-review: an unanswered question, not a denial", async () => {
