@@ -20,7 +20,7 @@ import { targetOf } from "../../run/target.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs } from "../connection-flags.js";
-import { DEFAULT_MAX_FILE_BYTES } from "./audit.js";
+import { DEFAULT_LIMITS } from "../../manifests/limits.js";
 
 function customizationFrom(args: ParsedArgs): AuditCustomization {
   const configFile = flag.string(args, "config");
@@ -76,7 +76,7 @@ async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], 
   const loaded = await loadManifests(paths, {
     stdin: io.stdin,
     cwd: io.cwd,
-    maxFileBytes: flag.number(args, "max-file-bytes") ?? DEFAULT_MAX_FILE_BYTES,
+    maxFileBytes: flag.number(args, "max-file-bytes") ?? DEFAULT_LIMITS.maxFileBytes,
     onFile: (done, total, file) => {
       steps = total + 1;
       setup.progress.update(done, steps, `reading ${file}`);

@@ -1,11 +1,9 @@
 import { SEVERITIES } from "../../model/report.js";
+import { DEFAULT_LIMITS } from "../../manifests/limits.js";
 import { DEFAULT_FAIL_ON } from "../../report/build.js";
 import { outputFlags } from "../report-output.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
-
-/** The largest manifest file `saprobe audit` reads by default. */
-export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 /** `saprobe audit`: every path to cluster-admin and the known escalation permissions, live or from manifests. */
 export const auditCommand: Command = {
@@ -36,7 +34,7 @@ export const auditCommand: Command = {
     { name: "allowlist", type: "string", valueName: "FILE", description: "suppress known findings (each entry has a reason and an optional expiry date)" },
     { name: "kubeconfig-scan", type: "list", valueName: "FILE", description: "kubeconfig files whose client certificates are checked for O=system:masters (repeatable)", default: [] },
     { name: "no-confirm", type: "boolean", description: "live: skip the SubjectAccessReview cross-check of findings" },
-    { name: "max-file-bytes", type: "integer", description: "largest manifest file accepted", default: DEFAULT_MAX_FILE_BYTES, min: 1 },
+    { name: "max-file-bytes", type: "integer", description: "largest manifest file accepted", default: DEFAULT_LIMITS.maxFileBytes, min: 1 },
   ],
   async run(args, io) {
     const { runAudit } = await import("./audit-action.js");

@@ -11,7 +11,7 @@ import { keepWasmOnBaselineCompiler } from "../../run/fast-exit.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs } from "../connection-flags.js";
-import { DEFAULT_DEADLINE_MS } from "./run.js";
+import { DEFAULT_DEADLINE_MS } from "../../run/defaults.js";
 
 /** Says which failed or undecided checks `--fail-on` lets through, so a passed run never hides them. */
 function belowFailOn(results: readonly CheckResult[], failChecksOn: Severity): string[] {

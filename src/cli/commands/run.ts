@@ -1,10 +1,9 @@
 import { SEVERITIES } from "../../model/report.js";
+import { DEFAULT_DEADLINE_MS } from "../../run/defaults.js";
 import { outputFlags } from "../report-output.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
 
-/** The default overall deadline of a run. */
-export const DEFAULT_DEADLINE_MS = 60_000;
 
 /** `saprobe run`: the live probe suite, as one command with a report and an exit code. */
 export const runCommand: Command = {

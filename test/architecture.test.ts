@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+/*
+ * The rules of ARCHITECTURE.md, read from the imports of every file in src/. A rule broken here is a
+ * design decision to make in ARCHITECTURE.md first, not a test to relax.
+ */
+
+const SRC = fileURLToPath(new URL("../src/", import.meta.url));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith(".ts") && !path.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+const files = sourceFiles(SRC);
+const texts = new Map(files.map((file) => [file, readFileSync(file, "utf8")]));
+const name = (file: string) => relative(SRC, file);
+
+/** Specifiers a file imports at run time (`import type` is erased and does not count). */
+function importsOf(file: string): string[] {
+  const text = texts.get(file) ?? "";
+  const found: string[] = [];
+  for (const match of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm)) found.push(match[1] as string);
+  for (const match of text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) found.push(match[1] as string);
+  return found;
+}
+
+/** Local imports resolved to files in src/. */
+function localImports(file: string): string[] {
+  return importsOf(file).filter((spec) => spec.startsWith(".")).map((spec) => resolve(dirname(file), spec).replace(/\.js$/, ".ts"));
+}
+
+function inFolder(folder: string): string[] {
+  return files.filter((file) => name(file).startsWith(`${folder}/`));
+}
+
+const IO_MODULES = /^(node:)?(fs|fs\/promises|net|tls|http|https|http2|child_process|dgram|dns|worker_threads)$|^undici/;
+
+describe("ARCHITECTURE.md rules", () => {
+  it("1. no import cycles in src/ (static or dynamic)", () => {
+    const state = new Map<string, "visiting" | "done">();
+    const cycles: string[] = [];
+    const stack: string[] = [];
+    const visit = (file: string): void => {
+      state.set(file, "visiting");
+      stack.push(file);
+      for (const next of localImports(file)) {
+        if (!texts.has(next)) continue;
+        if (state.get(next) === "visiting") cycles.push([...stack.slice(stack.indexOf(next)), next].map(name).join(" -> "));
+        else if (!state.has(next)) visit(next);
+      }
+      stack.pop();
+      state.set(file, "done");
+    };
+    for (const file of files) if (!state.has(file)) visit(file);
+    expect(cycles).toEqual([]);
+  });
+
+  it("2. the RBAC engine does no I/O: src/rbac imports no Node module and nothing outside rbac/ and model/", () => {
+    const offending = inFolder("rbac").flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => (spec.startsWith(".") ? !/^(rbac|model)\//.test(name(resolve(dirname(file), spec))) : !spec.endsWith(".json")))
+        .map((spec) => `${name(file)} imports ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it("3. renderers only format: src/report imports no I/O module (but write.ts) and nothing of cli/, kube/ or connect/", () => {
+    const offending = inFolder("report").flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => (spec.startsWith(".") ? /^(cli|kube|connect)\//.test(name(resolve(dirname(file), spec))) : IO_MODULES.test(spec) && name(file) !== "report/write.ts"))
+        .map((spec) => `${name(file)} imports ${spec}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it("4. only the CLI ends the process: no process.exit in src/", () => {
+    expect(files.filter((file) => /\bprocess\.exit\s*\(/.test(texts.get(file) ?? "")).map(name)).toEqual([]);
+  });
+
+  it("5. nothing outside src/cli imports the CLI", () => {
+    const offending = files
+      .filter((file) => !name(file).startsWith("cli/"))
+      .flatMap((file) => localImports(file).filter((target) => name(target).startsWith("cli/")).map((target) => `${name(file)} imports ${name(target)}`));
+    expect(offending).toEqual([]);
+  });
+
+  it("the rules can fail: the import reader sees static, re-exported and dynamic imports", () => {
+    texts.set("/virtual/a.ts", 'import { x } from "./b.js";\nexport { y } from "./c.js";\nconst d = await import("./d.js");\nimport type { T } from "./e.js";\n');
+    expect(importsOf("/virtual/a.ts")).toEqual(["./b.js", "./c.js", "./d.js"]);
+    texts.delete("/virtual/a.ts");
+  });
+});
