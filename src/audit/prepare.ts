@@ -14,8 +14,8 @@ import type { ClusterRole, ClusterRoleBinding, PolicyRule, RbacSnapshot, Role, R
 /** The snapshot plus lookup tables, ready for the engine. */
 export interface PreparedSnapshot {
   snapshot: RbacSnapshot;
-  /** Names of ClusterRoles that came from the bootstrap policy, not from the input. */
-  filledClusterRoles: ReadonlySet<string>;
+  /** True for a role that came from the bootstrap policy, not from the input. */
+  isFilled(role: ClusterRole | Role): boolean;
   /** Resolves a binding's role: the role and its (aggregated) rules, or the upstream error sentence. */
   resolve(binding: ClusterRoleBinding | RoleBinding): { ok: true; role: ClusterRole | Role; rules: PolicyRule[] } | { ok: false; error: string };
 }
@@ -44,7 +44,7 @@ export function prepareSnapshot(input: RbacSnapshot, offline: boolean): Prepared
   const forErrors = { clusterRoles: clusterRoleTable, roles: new Map() } as unknown as RbacIndex;
   return {
     snapshot,
-    filledClusterRoles: filled,
+    isFilled: (role) => role.kind === "ClusterRole" && filled.has(role.metadata.name),
     resolve(binding) {
       const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
       const { kind, name } = binding.roleRef;

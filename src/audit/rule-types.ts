@@ -15,6 +15,10 @@ export interface PermissionPattern {
   apiGroups: string[];
   resources: string[];
   scope?: "cluster" | "namespace";
+  /** The pattern counts only in these namespaces (or cluster-wide): ConfigMaps of kube-system. */
+  namespaces?: string[];
+  /** resourceNames that do not lower the severity: limiting a grant to these targets is no limit (`bind` on cluster-admin). */
+  sensitiveNames?: string[];
 }
 
 /** What a rule looks for. `permissions` is the only kind user rules usually need. */
@@ -40,6 +44,8 @@ export interface AuditRule {
   namespacedSeverity?: Severity;
   rationale: string;
   remediation: string;
+  /** Advice appended to the remediation when the grant is not already limited by resourceNames. */
+  narrowing?: string;
   /** CIS Kubernetes Benchmark item (`5.1.1`...), or `none`. */
   cis: string;
   match: RuleMatcher;
