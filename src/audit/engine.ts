@@ -103,7 +103,8 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
         levels,
         clusterWide,
         scope,
-        expected: run.expectations.isDefaultGrant(binding, subject),
+        // A default binding counts as expected only while its role grants what the default does.
+        expected: run.expectations.isDefaultGrant(binding, subject) && run.expectations.isDefaultRole(resolved.role),
       };
       if (options.podServiceAccounts && subject.kind === "ServiceAccount" && context.subjectRef.namespace) {
         const key = `${context.subjectRef.namespace}/${subject.name}`;

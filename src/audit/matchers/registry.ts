@@ -3,6 +3,7 @@ import { broadSubjectMatcher } from "./broad-subject.js";
 import { clusterAdminMatcher } from "./cluster-admin.js";
 import { defaultServiceAccountMatcher } from "./default-serviceaccount.js";
 import { missingRoleMatcher } from "./missing-role.js";
+import { modifiedDefaultMatcher } from "./modified-default.js";
 import { permissionsMatcher } from "./permissions.js";
 import { systemMastersMatcher } from "./system-masters.js";
 import type { Matcher } from "./types.js";
@@ -23,6 +24,7 @@ export const MATCHERS: Readonly<Record<MatcherKind, Matcher>> = {
   "default-serviceaccount": defaultServiceAccountMatcher,
   "unused-serviceaccount": unusedServiceAccountMatcher,
   "system-masters": systemMastersMatcher,
+  "modified-default": modifiedDefaultMatcher,
 };
 
 /** The matcher of a rule's kind. */
