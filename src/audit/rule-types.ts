@@ -45,6 +45,8 @@ export interface AuditRule {
   namespacedSeverity?: Severity;
   rationale: string;
   remediation: string;
+  /** The server behaviour the rule depends on (`Kubernetes 1.35 or later, ...`), said in its findings. */
+  assumes?: string;
   /** Advice appended to the remediation when the grant is not already limited by resourceNames. */
   narrowing?: string;
   /** CIS Kubernetes Benchmark item (`5.1.1`...), or `none`. */

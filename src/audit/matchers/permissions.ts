@@ -48,7 +48,7 @@ export const permissionsMatcher: Matcher = {
     let severity = baseSeverity(rule, context);
     if (answer.grant === Grant.restricted) severity = lowerSeverity(severity);
     if (context.broadness) severity = raiseSeverity(severity);
-    const message = sentence(context.subjectText, " ", lowerFirst(rule.title), " ", describeScope(context.scope), namesText(answer), verbsText(answer.matchedRules), " ", context.path, ".", broadNote(context.subject, context.broadness));
+    const message = sentence(context.subjectText, " ", lowerFirst(rule.title), " ", describeScope(context.scope), namesText(answer), verbsText(answer.matchedRules), " ", context.path, ".", broadNote(context.subject, context.broadness), rule.assumes ? sentence(" Assumes ", rule.assumes, ".") : "");
     return grantFinding(rule, context, severity, message, answer.matchedRules, remediationFor(rule, context, answer, run));
   },
   claimedRequest: claimedPermission,
