@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BUILTIN_RULES_DIR, loadCatalogue } from "../../src/audit/catalogue.js";
 import { auditSnapshot } from "../../src/audit/engine.js";
 import { MATCHERS } from "../../src/audit/matchers/registry.js";
+import { severityOfPermission } from "../../src/audit/permission-severity.js";
 import type { AuditRule, Catalogue, MatcherKind } from "../../src/audit/rule-types.js";
 import type { RbacSnapshot } from "../../src/rbac/types.js";
 
@@ -40,5 +41,17 @@ describe("the matcher registry", () => {
       expect([rule.id, ids.has(rule.id)]).toEqual([rule.id, true]);
       expect([twin(rule).id, ids.has(twin(rule).id)]).toEqual([twin(rule).id, true]);
     }
+  });
+});
+
+describe("severityOfPermission", () => {
+  const catalogue = loadCatalogue();
+  it("gives one permission the rule and severity the audit would", () => {
+    expect(severityOfPermission(catalogue, { verb: "create", apiGroup: "", resource: "serviceaccounts/token", scope: "cluster" })).toEqual({ rule: "serviceaccount-token-create", severity: "high" });
+    expect(severityOfPermission(catalogue, { verb: "create", apiGroup: "", resource: "serviceaccounts/token", scope: "apps" })).toEqual({ rule: "serviceaccount-token-create", severity: "medium" });
+    expect(severityOfPermission(catalogue, { verb: "create", apiGroup: "", resource: "serviceaccounts/token", scope: "kube-system" })).toEqual({ rule: "serviceaccount-token-create", severity: "high" });
+    expect(severityOfPermission(catalogue, { verb: "*", apiGroup: "*", resource: "*", scope: "cluster" })).toEqual({ rule: "cluster-admin-binding", severity: "critical" });
+    expect(severityOfPermission(catalogue, { verb: "get", apiGroup: "", resource: "nodes/proxy", scope: "apps" })).toBeUndefined();
+    expect(severityOfPermission(catalogue, { verb: "get", apiGroup: "", resource: "configmaps", scope: "cluster" })).toBeUndefined();
   });
 });
