@@ -5,8 +5,9 @@ import type { PolicyRule } from "../rbac/types.js";
  * What counts as cluster-admin power in a role's rules. A `*` verb on every resource of every group
  * is what the bootstrap cluster-admin role is; the same rules with every REST verb spelled out one by
  * one are the same power in practice: create on every resource covers serviceaccounts/token (a token
- * for any ServiceAccount, including the controllers that hold escalate and bind), pods in kube-system
- * and Secrets everywhere, so the holder can give itself the rest.
+ * for any ServiceAccount, including the controllers that hold escalate and bind), so the holder can
+ * give itself the rest (checked on v1.37.2: a token for clusterrole-aggregation-controller, then its
+ * escalate on the holder's own ClusterRole, gave '*' on '*').
  */
 
 /** The verbs the REST API serves on every resource (RBAC has no shorthand for them other than `*`). */
