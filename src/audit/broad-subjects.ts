@@ -1,6 +1,6 @@
 import { bootstrapPolicy } from "../rbac/bootstrap.js";
-import { ruleAllows } from "../rbac/match.js";
 import type { PolicyRule, Subject } from "../rbac/types.js";
+import { rulesNotCoveredBy } from "./rule-coverage.js";
 
 /*
  * "Everyone" subjects, and what the defaults already give them. A binding of one of these subjects
@@ -33,28 +33,6 @@ function baselineRules(): PolicyRule[] {
   return baseline;
 }
 
-function atomicRequestsCovered(rule: PolicyRule, allowedBy: readonly PolicyRule[]): boolean {
-  const allows = (attrs: Parameters<typeof ruleAllows>[1]): boolean => allowedBy.some((owner) => ruleAllows(owner, attrs));
-  for (const verb of rule.verbs ?? []) {
-    for (const path of rule.nonResourceURLs ?? []) {
-      if (!allows({ resourceRequest: false, verb, path })) return false;
-    }
-    for (const apiGroup of rule.apiGroups ?? []) {
-      for (const combined of rule.resources ?? []) {
-        const slash = combined.indexOf("/");
-        const resource = slash < 0 ? combined : combined.slice(0, slash);
-        const subresource = slash < 0 ? undefined : combined.slice(slash + 1);
-        const names = (rule.resourceNames ?? []).length > 0 ? (rule.resourceNames as string[]) : [undefined];
-        for (const name of names) {
-          const attrs = { resourceRequest: true as const, verb, apiGroup, resource, namespace: "", ...(subresource ? { subresource } : {}), ...(name ? { name } : {}) };
-          if (!allows(attrs)) return false;
-        }
-      }
-    }
-  }
-  return true;
-}
-
 /**
  * The rules of `rules` that grant something the default everyone-roles do not (each verb, URL,
  * group, resource and name is one atomic request that a default rule must allow, like the apiserver's
@@ -62,5 +40,5 @@ function atomicRequestsCovered(rule: PolicyRule, allowedBy: readonly PolicyRule[
  */
 export function rulesBeyondBaseline(rules: readonly PolicyRule[]): PolicyRule[] {
   const allowed = baselineRules();
-  return rules.filter((rule) => !atomicRequestsCovered(rule, allowed));
+  return rulesNotCoveredBy(rules, allowed);
 }

@@ -1,9 +1,9 @@
 import type { KubeClient } from "../kube/types.js";
 import type { Finding } from "../model/report.js";
-import { ruleAllows } from "../rbac/match.js";
 import { userInfoFor } from "../rbac/users.js";
-import type { PolicyRule, RequestAttributes, UserInfo } from "../rbac/types.js";
-import type { AuditRule, Catalogue } from "./rule-types.js";
+import type { RequestAttributes, UserInfo } from "../rbac/types.js";
+import { matcherOf } from "./matchers/registry.js";
+import type { Catalogue } from "./rule-types.js";
 
 /*
  * The differential check: for each cluster-admin or escalation finding, a SubjectAccessReview asks
@@ -27,29 +27,6 @@ function userFor(subject: NonNullable<Finding["subject"]>): UserInfo | undefined
   return undefined;
 }
 
-/** The concrete request a finding claims is allowed: the first request of the rule's patterns its matched rules allow. */
-export function claimedRequest(rule: AuditRule, finding: Finding): RequestAttributes | undefined {
-  const namespace = finding.scope === "cluster" ? "" : finding.scope;
-  if (rule.match.kind === "cluster-admin") return { resourceRequest: true, verb: "*", apiGroup: "*", resource: "*", namespace };
-  if (rule.match.kind !== "permissions") return undefined;
-  const matched = finding.rules as PolicyRule[];
-  for (const pattern of [...(rule.match.anyOf ?? []), ...(rule.match.allOf ?? [])]) {
-    for (const verb of pattern.verbs) {
-      for (const apiGroup of pattern.apiGroups) {
-        for (const combined of pattern.resources) {
-          const [resource, subresource] = combined.split("/", 2) as [string, string | undefined];
-          const name = matched.find((policyRule) => (policyRule.resourceNames ?? []).length > 0)?.resourceNames?.[0];
-          const attrs: RequestAttributes = { resourceRequest: true, verb, apiGroup, resource, namespace: pattern.scope === "cluster" ? "" : namespace, ...(subresource ? { subresource } : {}) };
-          if (matched.some((policyRule) => ruleAllows(policyRule, attrs))) return attrs;
-          const named = name ? { ...attrs, name } : undefined;
-          if (named && matched.some((policyRule) => ruleAllows(policyRule, named))) return named;
-        }
-      }
-    }
-  }
-  return undefined;
-}
-
 function describeRequest(attrs: RequestAttributes): string {
   if (!attrs.resourceRequest) return `${attrs.verb} ${attrs.path}`;
   const resource = `${attrs.resource}${attrs.subresource ? `/${attrs.subresource}` : ""}${attrs.apiGroup ? `.${attrs.apiGroup}` : ""}`;
@@ -68,10 +45,6 @@ async function review(client: KubeClient, user: UserInfo, attrs: RequestAttribut
   return { allowed: status.allowed === true, reason: status.reason || status.evaluationError || "" };
 }
 
-/** Rules whose findings are cross-checked: cluster-admin power and every permission-based (escalation) rule. */
-function isConfirmable(rule: AuditRule | undefined): rule is AuditRule {
-  return rule !== undefined && (rule.match.kind === "cluster-admin" || rule.match.kind === "permissions");
-}
 
 /**
  * Asks the server about every confirmable finding; returns the findings with `confirmation` set
@@ -84,9 +57,10 @@ export async function confirmFindings(client: KubeClient, catalogue: Catalogue, 
   const jobs: { position: number; user: UserInfo; attrs: RequestAttributes }[] = [];
   result.forEach((finding, position) => {
     const rule = rules.get(finding.rule);
-    if (finding.status !== "finding" || !finding.subject || !isConfirmable(rule)) return;
+    // Rules whose matcher can name the request a finding claims (cluster-admin power, permissions) are cross-checked.
+    if (finding.status !== "finding" || !finding.subject || !rule) return;
     const user = userFor(finding.subject);
-    const attrs = claimedRequest(rule, finding);
+    const attrs = matcherOf(rule.match.kind).claimedRequest?.(rule, finding);
     if (user && attrs) jobs.push({ position, user, attrs });
   });
   const errors: string[] = [];

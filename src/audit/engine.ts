@@ -1,18 +1,19 @@
-import type { Finding } from "../model/report.js";
+import type { Finding, ObjectRef } from "../model/report.js";
 import type { ClusterRole, ClusterRoleBinding, RbacSnapshot, Role, RoleBinding, Subject, UserInfo } from "../rbac/types.js";
 import { subjectAppliesToUser } from "../rbac/subjects.js";
-import { roleFindings } from "./role-findings.js";
-import { defaultExpectations, type Expectations } from "./expected.js";
+import { defaultExpectations } from "./expected.js";
 import { broadnessOf } from "./broad-subjects.js";
-import { bindingRef, describeRef, makeFinding, roleRefOf, subjectRef } from "./finding-text.js";
-import { mastersFindings, type MastersEvidence } from "./masters-findings.js";
+import { bindingRef, describeRef, roleRefOf, subjectRef } from "./finding-text.js";
+import { foldGrantFindings } from "./fold-grants.js";
+import type { MastersEvidence } from "./masters-findings.js";
+import { matcherOf } from "./matchers/registry.js";
+import type { AuditRun } from "./matchers/types.js";
 import { compilePatterns, PatternEvaluator, type RoleLevels } from "./permission-match.js";
 import { prepareSnapshot } from "./prepare.js";
-import type { AuditRule, Catalogue } from "./rule-types.js";
-import { pathText, subjectFindings, type GrantContext } from "./subject-findings.js";
+import type { Catalogue } from "./rule-types.js";
+import { pathText, type GrantContext } from "./subject-findings.js";
 import { effectivePermissionsFinding } from "./subject-permissions.js";
 import { unknownFindings, type UnreadableResource } from "./unknown-findings.js";
-import { unusedServiceAccountFindings } from "./unused-serviceaccounts.js";
 
 /** How to audit a snapshot. */
 export interface AuditOptions {
@@ -34,21 +35,36 @@ export interface AuditOptions {
 }
 
 /**
- * Audits a snapshot against a catalogue: pure, no I/O, no clock. Returns findings in a stable order
- * (catalogue order, then the order of bindings and subjects in the snapshot).
+ * Audits a snapshot against a catalogue: pure, no I/O, no clock. Every rule runs through the hooks
+ * of its kind's matcher (src/audit/matchers/registry.ts). Returns findings in a stable order
+ * (catalogue order, then the order of bindings and subjects in the snapshot), one per rule and
+ * subject for binding-level rules.
  */
 export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options: AuditOptions): Finding[] {
   const prepared = prepareSnapshot(input, options.mode === "offline");
-  const expectations = defaultExpectations();
   const compiled = compilePatterns(catalogue.rules);
   const evaluator = new PatternEvaluator(compiled);
   const privileged = new Set(options.privilegedNamespaces ?? ["kube-system"]);
+  const admins = new Map<string, Set<string>>();
+  const run: AuditRun = {
+    prepared,
+    expectations: defaultExpectations(),
+    options,
+    permissionRules: new Map(compiled.rules.map((entry) => [entry.rule, entry])),
+    boundServiceAccounts: new Map(),
+    holdsClusterAdmin(subject: ObjectRef, scope: string) {
+      const key = describeRef(subject);
+      let scopes = admins.get(key);
+      if (!scopes) admins.set(key, (scopes = new Set()));
+      scopes.add(scope);
+    },
+  };
+  const withMatchers = catalogue.rules.map((rule) => ({ rule, matcher: matcherOf(rule.match.kind) }));
+  const granting = withMatchers.filter((entry) => entry.matcher.grant);
+  const unresolving = withMatchers.filter((entry) => entry.matcher.unresolved);
+  const grantFindings: Finding[] = [];
   const findings: Finding[] = [];
   const levelsByRole = new Map<ClusterRole | Role, RoleLevels>();
-  const boundServiceAccounts = new Map<string, GrantContext>();
-
-  const byKind = (kind: AuditRule["match"]["kind"]): AuditRule | undefined => catalogue.rules.find((rule) => rule.match.kind === kind);
-  const missingRole = byKind("missing-role");
 
   const visit = (binding: ClusterRoleBinding | RoleBinding): void => {
     const bindingNamespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
@@ -56,7 +72,10 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
     if (subjects.length === 0) return;
     const resolved = prepared.resolve(binding);
     if (!resolved.ok) {
-      if (missingRole) findings.push(missingRoleFinding(missingRole, binding, resolved.error, expectations));
+      for (const { rule, matcher } of unresolving) {
+        const found = matcher.unresolved?.(rule, binding, resolved.error, run);
+        if (found) findings.push(found);
+      }
       return;
     }
     let levels = levelsByRole.get(resolved.role);
@@ -74,6 +93,7 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
         binding,
         bindingRef: reference.binding,
         roleRef: reference.role,
+        role: resolved.role,
         path,
         subject,
         subjectRef: subjectReference,
@@ -83,27 +103,28 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
         levels,
         clusterWide,
         scope,
-        expected: expectations.isDefaultGrant(binding, subject),
+        // A default binding counts as expected only while its role grants what the default does.
+        expected: run.expectations.isDefaultGrant(binding, subject) && run.expectations.isDefaultRole(resolved.role),
       };
       if (options.podServiceAccounts && subject.kind === "ServiceAccount" && context.subjectRef.namespace) {
         const key = `${context.subjectRef.namespace}/${subject.name}`;
-        if (!boundServiceAccounts.has(key)) boundServiceAccounts.set(key, context);
+        if (!run.boundServiceAccounts.has(key)) run.boundServiceAccounts.set(key, context);
       }
-      const found = subjectFindings(catalogue, compiled, context);
-      findings.push(...found);
+      const found: Finding[] = [];
+      for (const { rule, matcher } of granting) {
+        const finding = matcher.grant?.(rule, context, run);
+        if (finding) found.push(finding);
+      }
+      grantFindings.push(...found);
       if (options.subject) findings.push(effectivePermissionsFinding(context, found));
     }
   };
   for (const binding of prepared.snapshot.clusterRoleBindings) visit(binding);
   for (const binding of prepared.snapshot.roleBindings) visit(binding);
 
-  if (!options.subject) findings.push(...roleFindings(catalogue, prepared, expectations));
-  const unused = byKind("unused-serviceaccount");
-  if (unused && options.podServiceAccounts) {
-    findings.push(...unusedServiceAccountFindings(unused, boundServiceAccounts, input.serviceAccounts, options.podServiceAccounts));
-  }
-  const masters = byKind("system-masters");
-  if (masters && !options.subject) findings.push(...mastersFindings(masters, options.mastersEvidence ?? []));
+  const coveredRules = new Set(withMatchers.filter((entry) => entry.matcher.coveredByClusterAdmin).map((entry) => entry.rule.id));
+  findings.push(...foldGrantFindings(grantFindings, admins, (ruleId) => coveredRules.has(ruleId)));
+  for (const { rule, matcher } of withMatchers) if (matcher.whole) findings.push(...matcher.whole(rule, run));
   findings.push(...unknownFindings(catalogue, options.unreadable ?? []));
   return sortFindings(findings, catalogue);
 }
@@ -118,20 +139,6 @@ function applies(subject: Subject, bindingNamespace: string, user: UserInfo | un
 function applicableSubjects(subjects: Subject[], bindingNamespace: string, user: UserInfo | undefined): Subject[] {
   if (!user && subjects.every((subject) => applies(subject, bindingNamespace, undefined))) return subjects;
   return subjects.filter((subject) => applies(subject, bindingNamespace, user));
-}
-
-function missingRoleFinding(rule: AuditRule, binding: ClusterRoleBinding | RoleBinding, error: string, expectations: Expectations): Finding {
-  const role = roleRefOf(binding);
-  const expected = (binding.subjects ?? []).length > 0 && (binding.subjects ?? []).every((subject) => expectations.isDefaultGrant(binding, subject));
-  return makeFinding(rule, {
-    severity: rule.severity,
-    status: expected ? "expected" : "finding",
-    message: `${binding.kind} ${bindingRef(binding).namespace ? `${binding.metadata.namespace}/` : ""}${binding.metadata.name} refers to ${role.kind} ${role.name}, which does not exist (${error}); it grants nothing until a role of that name is created.`,
-    scope: binding.kind === "RoleBinding" ? binding.metadata.namespace : "cluster",
-    binding: bindingRef(binding),
-    role,
-    ...(binding.source ? { source: binding.source } : {}),
-  });
 }
 
 function sortFindings(findings: Finding[], catalogue: Catalogue): Finding[] {

@@ -1,13 +1,15 @@
-import { policyRulesEqual } from "../rbac/aggregate.js";
+import { aggregationKey } from "../conformance/normalize.js";
 import { bootstrapPolicy } from "../rbac/bootstrap.js";
-import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding, Subject } from "../rbac/types.js";
+import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "../rbac/types.js";
+import { rulesNotCoveredBy } from "./rule-coverage.js";
 
 /*
  * What a cluster ships with is listed as `expected`, not as a problem: the bootstrap policy of
  * kube-apiserver (system:masters is cluster-admin, controllers hold what they need) and the few
  * bindings kubeadm creates. Matching is strict: same binding kind, namespace and name, same roleRef,
- * and the subject must be one the default lists. An extra subject added to a default binding, or a
- * default name bound to another role, is a finding like any other.
+ * and the subject must be one the default lists; and the role must grant what the default does. An
+ * extra subject added to a default binding, a default name bound to another role, or a default role
+ * given extra rules is a finding like any other (and the change itself is one: matchers/modified-default.ts).
  */
 
 /** kubeadm's default bindings (kubeadm init, v1.29+): binding name -> role and subjects. */
@@ -44,38 +46,80 @@ function subjectKey(subject: Subject, bindingNamespace: string): string {
   return `${subject.kind}\u0000${namespace}\u0000${subject.name}`;
 }
 
+/** How a role of the input differs from the default of the same kind, namespace and name. */
+export interface RoleChanges {
+  /** The default role it is compared with. */
+  base: ClusterRole | Role;
+  /** Rules that grant something the default does not. */
+  added: PolicyRule[];
+  /** Default rules it does not grant (the API server restores them at start-up unless autoupdate is "false"). */
+  dropped: PolicyRule[];
+  /** An aggregated default whose selectors differ from the default's. */
+  selectorsChanged: boolean;
+}
+
+/** The annotation with which an administrator stops the API server from restoring a default at start-up. */
+export const AUTOUPDATE_ANNOTATION = "rbac.authorization.kubernetes.io/autoupdate";
+
 /** Answers "is this a default?" for bindings, subjects and roles. */
 export interface Expectations {
   /** True when the binding is a default one and lists this subject by default. */
   isDefaultGrant(binding: ClusterRoleBinding | RoleBinding, subject: Subject): boolean;
-  /** True when the role is a default one with its default rules. */
+  /** True when the role is a default one and grants exactly what the default does. */
   isDefaultRole(role: ClusterRole | Role): boolean;
+  /** How a role named like a default differs from it; undefined for a role that is not a default. */
+  roleChanges(role: ClusterRole | Role): RoleChanges | undefined;
+  /** The default binding of the same kind, namespace, name and roleRef, or undefined. */
+  defaultBinding(binding: ClusterRoleBinding | RoleBinding): ClusterRoleBinding | RoleBinding | undefined;
+}
+
+function roleKey(role: ClusterRole | Role): string {
+  return `${role.kind}\u0000${role.metadata.namespace ?? ""}\u0000${role.metadata.name}`;
+}
+
+function compareRoles(role: ClusterRole | Role, base: ClusterRole | Role): RoleChanges {
+  // Aggregated defaults (admin, edit, view) carry whatever was aggregated into them; their selectors are what is default.
+  if (base.kind === "ClusterRole" && base.aggregationRule) {
+    const selectorsChanged = role.kind !== "ClusterRole" || aggregationKey(role.aggregationRule) !== aggregationKey(base.aggregationRule);
+    return { base, added: [], dropped: [], selectorsChanged };
+  }
+  return { base, added: rulesNotCoveredBy(role.rules ?? [], base.rules), dropped: rulesNotCoveredBy(base.rules, role.rules ?? []), selectorsChanged: false };
 }
 
 /** Builds the expectations from the bootstrap policy data and kubeadm's defaults. */
 export function defaultExpectations(): Expectations {
   const policy = bootstrapPolicy();
-  const bindings = new Map<string, Set<string>>();
+  const bindings = new Map<string, { binding: ClusterRoleBinding | RoleBinding; subjects: Set<string> }>();
   for (const binding of [...policy.clusterRoleBindings, ...policy.roleBindings, ...KUBEADM_BINDINGS]) {
     const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
-    bindings.set(bindingKey(binding), new Set((binding.subjects ?? []).map((subject) => subjectKey(subject, namespace))));
+    bindings.set(bindingKey(binding), { binding, subjects: new Set((binding.subjects ?? []).map((subject) => subjectKey(subject, namespace))) });
   }
   const roles = new Map<string, ClusterRole | Role>();
-  for (const role of [...policy.clusterRoles, ...policy.roles]) roles.set(`${role.kind}\u0000${role.metadata.namespace ?? ""}\u0000${role.metadata.name}`, role);
+  for (const role of [...policy.clusterRoles, ...policy.roles]) roles.set(roleKey(role), role);
   // Most bindings of a big cluster are not defaults: a name lookup rejects them before any key is built.
   const names = new Set([...policy.clusterRoleBindings, ...policy.roleBindings, ...KUBEADM_BINDINGS].map((binding) => binding.metadata.name));
+  // Thousands of grants share a few default roles: each is compared once.
+  const compared = new WeakMap<ClusterRole | Role, RoleChanges | undefined>();
+  const roleChanges = (role: ClusterRole | Role): RoleChanges | undefined => {
+    if (compared.has(role)) return compared.get(role);
+    const base = roles.get(roleKey(role));
+    const changes = base ? compareRoles(role, base) : undefined;
+    compared.set(role, changes);
+    return changes;
+  };
   return {
     isDefaultGrant(binding, subject) {
       if (!names.has(binding.metadata.name)) return false;
       const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
-      return bindings.get(bindingKey(binding))?.has(subjectKey(subject, namespace)) ?? false;
+      return bindings.get(bindingKey(binding))?.subjects.has(subjectKey(subject, namespace)) ?? false;
     },
     isDefaultRole(role) {
-      const known = roles.get(`${role.kind}\u0000${role.metadata.namespace ?? ""}\u0000${role.metadata.name}`);
-      if (!known) return false;
-      // Aggregated defaults (admin, edit, view) carry whatever was aggregated into them; their selectors are what is default.
-      if (known.kind === "ClusterRole" && known.aggregationRule) return role.kind === "ClusterRole" && role.aggregationRule !== undefined;
-      return known.rules.length === role.rules.length && known.rules.every((rule, index) => policyRulesEqual(rule, role.rules[index] as typeof rule));
+      const changes = roleChanges(role);
+      return changes !== undefined && changes.added.length === 0 && changes.dropped.length === 0 && !changes.selectorsChanged;
+    },
+    roleChanges,
+    defaultBinding(binding) {
+      return names.has(binding.metadata.name) ? bindings.get(bindingKey(binding))?.binding : undefined;
     },
   };
 }

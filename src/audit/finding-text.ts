@@ -60,6 +60,8 @@ export interface FindingParts {
   binding?: ObjectRef;
   role?: ObjectRef;
   source?: SourceLocation;
+  /** What to do about this finding, when it says more than the rule's text (names the role, drops advice already followed). */
+  remediation?: string;
 }
 
 /**
@@ -80,7 +82,7 @@ export function makeFinding(rule: AuditRule, parts: FindingParts): Finding {
     scope: parts.scope,
     rules: parts.rules ?? [],
     source: parts.source,
-    remediation: rule.remediation,
+    remediation: parts.remediation ?? rule.remediation,
     cis: rule.cis === "none" ? undefined : rule.cis,
   };
 }

@@ -4,6 +4,8 @@ export { BUILTIN_RULES_DIR, loadCatalogue } from "./catalogue.js";
 export { customizeCatalogue, loadAuditConfig, parseSeverityOverrides, type AuditCustomization } from "./audit-config.js";
 export { applyAllowlist, loadAllowlist, type AllowlistEntry } from "./allowlist.js";
 export { auditSnapshot, auditSnapshot as audit, type AuditOptions } from "./engine.js";
+export { severityOfPermission, type HeldPermission, type PermissionVerdict } from "./permission-severity.js";
+export { MATCHERS } from "./matchers/registry.js";
 export { auditLive, type LiveAuditOptions, type LiveAuditOutcome } from "./live-audit.js";
 export { scanKubeconfig } from "./kubeconfig-scan.js";
 export { certificateRequestSubject } from "./csr-subject.js";

@@ -28,6 +28,8 @@ export interface CompiledPermissionRule {
   allOf: IndexedPattern[];
   /** Position among the catalogue's permissions rules (where a role's answer to it is remembered). */
   position: number;
+  /** Some pattern applies only in some namespaces (`namespaces`), so the answer depends on which. */
+  namespaceBound: boolean;
 }
 
 /** Every permission pattern of a catalogue, numbered, so a policy rule is evaluated once for all of them. */
@@ -43,7 +45,8 @@ export function compilePatterns(rules: readonly AuditRule[]): CompiledPatterns {
   const compiled: CompiledPermissionRule[] = [];
   for (const rule of rules) {
     if (rule.match.kind !== "permissions") continue;
-    compiled.push({ rule, anyOf: (rule.match.anyOf ?? []).map(number), allOf: (rule.match.allOf ?? []).map(number), position: compiled.length });
+    const all = [...(rule.match.anyOf ?? []), ...(rule.match.allOf ?? [])];
+    compiled.push({ rule, anyOf: (rule.match.anyOf ?? []).map(number), allOf: (rule.match.allOf ?? []).map(number), position: compiled.length, namespaceBound: all.some((pattern) => pattern.namespaces !== undefined) });
   }
   return { patterns, rules: compiled };
 }
@@ -53,6 +56,14 @@ function subresourceOf(resource: string): string {
   return slash < 0 ? "" : resource.slice(slash + 1);
 }
 
+/** resourceNames limit a grant, unless they name the pattern's most powerful targets (`bind` on cluster-admin). */
+function namesGrant(rule: PolicyRule, pattern: PermissionPattern): Grant {
+  const names = rule.resourceNames ?? [];
+  if (names.length === 0) return Grant.full;
+  const sensitive = pattern.sensitiveNames;
+  return sensitive !== undefined && names.some((name) => sensitive.includes(name)) ? Grant.full : Grant.restricted;
+}
+
 /** How much of one pattern one policy rule grants (any verb x group x resource of the pattern counts). */
 export function patternGrant(rule: PolicyRule, pattern: PermissionPattern): Grant {
   for (const verb of pattern.verbs) {
@@ -60,7 +71,7 @@ export function patternGrant(rule: PolicyRule, pattern: PermissionPattern): Gran
     for (const group of pattern.apiGroups) {
       if (!apiGroupMatches(rule, group)) continue;
       for (const resource of pattern.resources) {
-        if (resourceMatches(rule, resource, subresourceOf(resource))) return (rule.resourceNames ?? []).length > 0 ? Grant.restricted : Grant.full;
+        if (resourceMatches(rule, resource, subresourceOf(resource))) return namesGrant(rule, pattern);
       }
     }
   }
@@ -156,6 +167,8 @@ export type Levels = Grant[];
 export interface PermissionAnswer extends PermissionMatch {
   /** `restricted by resourceNames to a, b` when the grant is restricted, else empty. */
   restrictedTo: string;
+  /** The resourceNames of the matched rules that name the most powerful targets (no restriction), each once. */
+  sensitiveNames: string[];
 }
 
 /** A role's rules evaluated against every pattern: per rule, and the best level over all rules. */
@@ -170,40 +183,60 @@ export interface RoleLevels {
 }
 
 const NO_MATCH: PermissionMatch = { grant: Grant.none, matchedRules: [] };
-const NO_ANSWER: PermissionAnswer = { ...NO_MATCH, restrictedTo: "" };
+const NO_ANSWER: PermissionAnswer = { ...NO_MATCH, restrictedTo: "", sensitiveNames: [] };
 
-function levelOf(levels: RoleLevels, entry: IndexedPattern, clusterWide: boolean): Grant {
-  return clusterWide || entry.pattern.scope !== "cluster" ? ((levels.best[entry.index] ?? 0) as Grant) : Grant.none;
+/** Whether a grant in `scope` (`cluster` or a namespace) reaches the pattern at all. */
+function reaches(pattern: PermissionPattern, scope: string): boolean {
+  if (scope === "cluster") return true;
+  // A RoleBinding cannot grant cluster-scoped resources, and reaches only its own namespace.
+  return pattern.scope !== "cluster" && (pattern.namespaces === undefined || pattern.namespaces.includes(scope));
+}
+
+function levelOf(levels: RoleLevels, entry: IndexedPattern, scope: string): Grant {
+  return reaches(entry.pattern, scope) ? ((levels.best[entry.index] ?? 0) as Grant) : Grant.none;
 }
 
 /**
- * Evaluates one permissions rule against a role's rules. Patterns marked `scope: cluster` count only
- * when the binding is cluster-wide (a RoleBinding cannot grant cluster-scoped resources).
+ * Evaluates one permissions rule against a role's rules granted in `scope` (`cluster` for a
+ * ClusterRoleBinding, else the RoleBinding's namespace). Patterns marked `scope: cluster` count only
+ * cluster-wide; patterns with `namespaces` only there or cluster-wide.
  */
-export function matchPermissionRule(compiled: CompiledPermissionRule, rules: readonly PolicyRule[], levels: RoleLevels, clusterWide: boolean): PermissionMatch {
+export function matchPermissionRule(compiled: CompiledPermissionRule, rules: readonly PolicyRule[], levels: RoleLevels, scope: string): PermissionMatch {
   let anyOfGrant: Grant = Grant.none;
-  for (const entry of compiled.anyOf) anyOfGrant = Math.max(anyOfGrant, levelOf(levels, entry, clusterWide)) as Grant;
+  for (const entry of compiled.anyOf) anyOfGrant = Math.max(anyOfGrant, levelOf(levels, entry, scope)) as Grant;
   let allOfGrant: Grant = compiled.allOf.length > 0 ? Grant.full : Grant.none;
-  for (const entry of compiled.allOf) allOfGrant = Math.min(allOfGrant, levelOf(levels, entry, clusterWide)) as Grant;
+  for (const entry of compiled.allOf) allOfGrant = Math.min(allOfGrant, levelOf(levels, entry, scope)) as Grant;
   const grant = Math.max(anyOfGrant, allOfGrant) as Grant;
   if (grant === Grant.none) return NO_MATCH;
-  const contributing = [...(anyOfGrant > Grant.none ? compiled.anyOf : []), ...(allOfGrant > Grant.none ? compiled.allOf : [])].filter((entry) => levelOf(levels, entry, clusterWide) > Grant.none);
+  const contributing = [...(anyOfGrant > Grant.none ? compiled.anyOf : []), ...(allOfGrant > Grant.none ? compiled.allOf : [])].filter((entry) => levelOf(levels, entry, scope) > Grant.none);
   const matchedRules = rules.filter((_, position) => contributing.some((entry) => ((levels.perRule[position] as Levels)[entry.index] ?? 0) > 0));
   return { grant, matchedRules };
 }
 
+function sensitiveNamesOf(compiled: CompiledPermissionRule, matched: readonly PolicyRule[]): string[] {
+  const sensitive = new Set([...compiled.anyOf, ...compiled.allOf].flatMap((entry) => entry.pattern.sensitiveNames ?? []));
+  if (sensitive.size === 0) return [];
+  return [...new Set(matched.flatMap((rule) => (rule.resourceNames ?? []).filter((name) => sensitive.has(name))))];
+}
+
 /**
  * `matchPermissionRule` for a role's rules and levels, asked once per role and scope: the answer
- * (and its matched rules, shared by the findings that quote them) is remembered on `levels`.
+ * (and its matched rules, shared by the findings that quote them) is remembered on `levels`. Rules
+ * with namespace-bound patterns are remembered cluster-wide only (their answer differs per namespace).
  */
-export function answerFor(compiled: CompiledPermissionRule, rules: readonly PolicyRule[], levels: RoleLevels, clusterWide: boolean): PermissionAnswer {
-  const slot = compiled.position * 2 + (clusterWide ? 1 : 0);
-  let answer = levels.answers[slot];
+export function answerFor(compiled: CompiledPermissionRule, rules: readonly PolicyRule[], levels: RoleLevels, scope: string): PermissionAnswer {
+  const cluster = scope === "cluster";
+  const remembered = cluster || !compiled.namespaceBound;
+  const slot = compiled.position * 2 + (cluster ? 1 : 0);
+  let answer = remembered ? levels.answers[slot] : undefined;
   if (answer === undefined) {
-    const match = matchPermissionRule(compiled, rules, levels, clusterWide);
+    const match = matchPermissionRule(compiled, rules, levels, scope);
     // Most questions get "no": one shared answer for those keeps a role bound once from paying for the memo.
-    answer = match.grant === Grant.none ? NO_ANSWER : { grant: match.grant, matchedRules: match.matchedRules, restrictedTo: match.grant === Grant.restricted ? restrictedNames(match.matchedRules) : "" };
-    levels.answers[slot] = answer;
+    answer =
+      match.grant === Grant.none
+        ? NO_ANSWER
+        : { grant: match.grant, matchedRules: match.matchedRules, restrictedTo: match.grant === Grant.restricted ? restrictedNames(match.matchedRules) : "", sensitiveNames: sensitiveNamesOf(compiled, match.matchedRules) };
+    if (remembered) levels.answers[slot] = answer;
   }
   return answer;
 }
@@ -213,9 +246,4 @@ export function restrictedNames(rules: readonly PolicyRule[]): string {
   const names: string[] = [];
   for (const rule of rules) for (const name of rule.resourceNames ?? []) if (!names.includes(name)) names.push(name);
   return `restricted by resourceNames to ${names.join(", ")}`;
-}
-
-/** True for a rule that grants every verb on every resource of every API group (what cluster-admin is). */
-export function isFullWildcard(rule: PolicyRule): boolean {
-  return verbMatches(rule, "*") && apiGroupMatches(rule, "*") && resourceMatches(rule, "*", "");
 }

@@ -15,6 +15,10 @@ export interface PermissionPattern {
   apiGroups: string[];
   resources: string[];
   scope?: "cluster" | "namespace";
+  /** The pattern counts only in these namespaces (or cluster-wide): ConfigMaps of kube-system. */
+  namespaces?: string[];
+  /** resourceNames that do not lower the severity: limiting a grant to these targets is no limit (`bind` on cluster-admin). */
+  sensitiveNames?: string[];
 }
 
 /** What a rule looks for. `permissions` is the only kind user rules usually need. */
@@ -26,7 +30,8 @@ export type RuleMatcher =
   | { kind: "missing-role" }
   | { kind: "default-serviceaccount" }
   | { kind: "unused-serviceaccount" }
-  | { kind: "system-masters" };
+  | { kind: "system-masters" }
+  | { kind: "modified-default" };
 
 /** The kinds of matcher, for code that dispatches on them. */
 export type MatcherKind = RuleMatcher["kind"];
@@ -40,6 +45,10 @@ export interface AuditRule {
   namespacedSeverity?: Severity;
   rationale: string;
   remediation: string;
+  /** The server behaviour the rule depends on (`Kubernetes 1.35 or later, ...`), said in its findings. */
+  assumes?: string;
+  /** Advice appended to the remediation when the grant is not already limited by resourceNames. */
+  narrowing?: string;
   /** CIS Kubernetes Benchmark item (`5.1.1`...), or `none`. */
   cis: string;
   match: RuleMatcher;

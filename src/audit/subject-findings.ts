@@ -1,10 +1,14 @@
 import type { Finding, ObjectRef, Severity } from "../model/report.js";
-import type { ClusterRoleBinding, PolicyRule, RoleBinding, Subject } from "../rbac/types.js";
-import { broadnessOf, rulesBeyondBaseline } from "./broad-subjects.js";
-import { describeRef, describeScope, makeFinding, sentence } from "./finding-text.js";
-import { answerFor, Grant, isFullWildcard, restrictedNames, type CompiledPatterns, type RoleLevels } from "./permission-match.js";
-import { lowerSeverity, raiseSeverity } from "../model/severity.js";
-import type { AuditRule, Catalogue } from "./rule-types.js";
+import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "../rbac/types.js";
+import type { broadnessOf } from "./broad-subjects.js";
+import { describeRef, makeFinding } from "./finding-text.js";
+import type { RoleLevels } from "./permission-match.js";
+import type { AuditRule } from "./rule-types.js";
+
+/*
+ * What every binding-level matcher (src/audit/matchers/) is given: one subject of one binding with
+ * its role's rules, and the helpers that turn a verdict on it into a finding.
+ */
 
 /** One subject of one binding, with the role's rules: everything the binding-level rules look at. */
 export interface GrantContext {
@@ -12,6 +16,8 @@ export interface GrantContext {
   /** The binding, its role and the text `through <binding> of <role>`, computed once per binding. */
   bindingRef: ObjectRef;
   roleRef: ObjectRef;
+  /** The role the binding refers to, as resolved. */
+  role: ClusterRole | Role;
   path: string;
   subject: Subject;
   subjectRef: ObjectRef;
@@ -34,7 +40,7 @@ export interface GrantContext {
 const lowered = new Map<string, string>();
 
 /** "Can read Secrets" -> "can read Secrets", remembered per title (one per rule, many findings each). */
-function lowerFirst(title: string): string {
+export function lowerFirst(title: string): string {
   let text = lowered.get(title);
   if (text === undefined) {
     text = title.charAt(0).toLowerCase() + title.slice(1);
@@ -43,7 +49,8 @@ function lowerFirst(title: string): string {
   return text;
 }
 
-function baseSeverity(rule: AuditRule, context: GrantContext): Severity {
+/** The rule's severity for this grant: `namespacedSeverity` when the binding is confined to an ordinary namespace. */
+export function baseSeverity(rule: AuditRule, context: GrantContext): Severity {
   return context.clusterWide ? rule.severity : (rule.namespacedSeverity ?? rule.severity);
 }
 
@@ -52,8 +59,10 @@ export function pathText(bindingRefValue: ObjectRef, roleRef: ObjectRef): string
   return `through ${describeRef(bindingRefValue)} of ${roleRef.kind} ${roleRef.name}`;
 }
 
-function finding(rule: AuditRule, context: GrantContext, severity: Severity, message: string, rules: readonly PolicyRule[]): Finding {
+/** A finding about one grant: subject, binding, role, scope and source come from the context. */
+export function grantFinding(rule: AuditRule, context: GrantContext, severity: Severity, message: string, rules: readonly PolicyRule[], remediation?: string): Finding {
   return makeFinding(rule, {
+    ...(remediation === undefined ? {} : { remediation }),
     severity,
     status: context.expected ? "expected" : "finding",
     message,
@@ -67,89 +76,9 @@ function finding(rule: AuditRule, context: GrantContext, severity: Severity, mes
   });
 }
 
-function broadNote(subject: Subject, broadness: GrantContext["broadness"]): string {
+/** ` Every identity in system:authenticated holds it.`: what a broad subject adds to a message, or nothing. */
+export function broadNote(subject: Subject, broadness: GrantContext["broadness"]): string {
   if (broadness === "anonymous") return " Anyone who can reach the API server, without credentials, holds it.";
   if (broadness === "all-authenticated") return ` Every identity in ${subject.name} holds it.`;
   return "";
-}
-
-function clusterAdminFinding(rule: AuditRule, context: GrantContext): { finding: Finding; full: boolean } | undefined {
-  const wildcards = context.rules.filter(isFullWildcard);
-  if (wildcards.length === 0) return undefined;
-  const full = wildcards.filter((policyRule) => (policyRule.resourceNames ?? []).length === 0);
-  const matched = full.length > 0 ? full : wildcards;
-  let severity = baseSeverity(rule, context);
-  if (full.length === 0) severity = lowerSeverity(severity);
-  if (context.broadness) severity = "critical";
-  const power = context.scope === "cluster" ? "cluster-admin power" : `admin power over namespace ${context.scope} (a RoleBinding confines it there)`;
-  const restricted = full.length === 0 ? `, ${restrictedNames(matched)}` : "";
-  const message = sentence(context.subjectText, " holds ", power, restricted, " ", context.path, ".", broadNote(context.subject, context.broadness));
-  return { finding: finding(rule, context, severity, message, matched), full: full.length > 0 };
-}
-
-function permissionFinding(compiled: CompiledPatterns["rules"][number], context: GrantContext): Finding | undefined {
-  const match = answerFor(compiled, context.rules, context.levels, context.scope === "cluster");
-  if (match.grant === Grant.none) return undefined;
-  const { rule } = compiled;
-  let severity = baseSeverity(rule, context);
-  if (match.grant === Grant.restricted) severity = lowerSeverity(severity);
-  if (context.broadness) severity = raiseSeverity(severity);
-  const restricted = match.grant === Grant.restricted ? ` (${match.restrictedTo})` : "";
-  const what = lowerFirst(rule.title);
-  const message = sentence(context.subjectText, " ", what, " ", describeScope(context.scope), restricted, " ", context.path, ".", broadNote(context.subject, context.broadness));
-  return finding(rule, context, severity, message, match.matchedRules);
-}
-
-function broadSubjectFinding(rule: AuditRule, context: GrantContext): Finding | undefined {
-  const broadness = context.broadness;
-  if (!broadness) return undefined;
-  const beyond = rulesBeyondBaseline(context.rules);
-  if (beyond.length === 0) return undefined;
-  let severity: Severity = broadness === "anonymous" ? "critical" : baseSeverity(rule, context);
-  if (beyond.every((policyRule) => (policyRule.resourceNames ?? []).length > 0)) severity = lowerSeverity(severity);
-  const who = broadness === "anonymous" ? "anonymous callers" : `every identity in ${context.subject.name}`;
-  const message = sentence(context.subjectText, " gives ", who, " ", beyond.length, " rule", beyond.length === 1 ? "" : "s", " beyond discovery ", describeScope(context.scope), " ", context.path, ".");
-  return finding(rule, context, severity, message, beyond);
-}
-
-function defaultServiceAccountFinding(rule: AuditRule, context: GrantContext): Finding | undefined {
-  if (context.subject.kind !== "ServiceAccount" || context.subject.name !== "default") return undefined;
-  const message = sentence(context.subjectText, " is bound ", context.path, ", so every pod of namespace ", String(context.subjectRef.namespace), " that names no ServiceAccount gets the role.");
-  return finding(rule, context, baseSeverity(rule, context), message, context.rules);
-}
-
-/**
- * The binding-level findings for one subject of one binding. When the subject holds cluster-admin
- * power through the binding, the permission rules are not reported separately for it: the
- * cluster-admin finding already says it can do all of them.
- */
-export function subjectFindings(catalogue: Catalogue, compiled: CompiledPatterns, context: GrantContext): Finding[] {
-  const findings: Finding[] = [];
-  let admin = false;
-  for (const rule of catalogue.rules) {
-    let found: Finding | undefined;
-    switch (rule.match.kind) {
-      case "cluster-admin": {
-        const result = clusterAdminFinding(rule, context);
-        found = result?.finding;
-        admin = result?.full ?? false;
-        break;
-      }
-      case "broad-subject":
-        found = broadSubjectFinding(rule, context);
-        break;
-      case "default-serviceaccount":
-        found = defaultServiceAccountFinding(rule, context);
-        break;
-      default:
-        break;
-    }
-    if (found) findings.push(found);
-  }
-  if (admin) return findings;
-  for (const permissionRule of compiled.rules) {
-    const found = permissionFinding(permissionRule, context);
-    if (found) findings.push(found);
-  }
-  return findings;
 }

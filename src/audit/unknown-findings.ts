@@ -1,6 +1,7 @@
 import type { Finding } from "../model/report.js";
 import { makeFinding } from "./finding-text.js";
-import type { Catalogue, MatcherKind } from "./rule-types.js";
+import { matcherOf } from "./matchers/registry.js";
+import type { Catalogue } from "./rule-types.js";
 
 /** Something a live audit could not read, and the permission that would have let it. */
 export interface UnreadableResource {
@@ -12,25 +13,6 @@ export interface UnreadableResource {
   reason: string;
 }
 
-const RBAC_OBJECTS = [
-  "roles.rbac.authorization.k8s.io",
-  "clusterroles.rbac.authorization.k8s.io",
-  "rolebindings.rbac.authorization.k8s.io",
-  "clusterrolebindings.rbac.authorization.k8s.io",
-];
-
-/** What each kind of rule needs to read to reach a verdict. */
-const NEEDS: Record<MatcherKind, readonly string[]> = {
-  permissions: RBAC_OBJECTS,
-  "cluster-admin": RBAC_OBJECTS,
-  "broad-subject": RBAC_OBJECTS,
-  "missing-role": RBAC_OBJECTS,
-  "default-serviceaccount": RBAC_OBJECTS,
-  wildcard: ["roles.rbac.authorization.k8s.io", "clusterroles.rbac.authorization.k8s.io"],
-  "unused-serviceaccount": [...RBAC_OBJECTS, "serviceaccounts", "pods"],
-  "system-masters": ["certificatesigningrequests.certificates.k8s.io"],
-};
-
 /**
  * One `unknown` finding per rule whose inputs could not all be read: its findings may be incomplete,
  * so its silence must not read as a pass. The finding names the missing permissions.
@@ -39,7 +21,7 @@ export function unknownFindings(catalogue: Catalogue, unreadable: readonly Unrea
   if (unreadable.length === 0) return [];
   const findings: Finding[] = [];
   for (const rule of catalogue.rules) {
-    const missing = unreadable.filter((entry) => NEEDS[rule.match.kind].includes(entry.resource));
+    const missing = unreadable.filter((entry) => matcherOf(rule.match.kind).needs.includes(entry.resource));
     if (missing.length === 0) continue;
     const details = missing.map((entry) => `${entry.missingPermission}: ${entry.reason}`).join("; ");
     findings.push(

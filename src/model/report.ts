@@ -100,10 +100,25 @@ export interface Finding {
   remediation: string;
   /** CIS Kubernetes Benchmark item, e.g. `5.1.1`. */
   cis?: string;
+  /**
+   * Every binding that gives the subject this rule, most severe first (the first is `binding`/`role`);
+   * present only when there is more than one.
+   */
+  grants?: GrantRef[];
   /** For live audits: what the server's SubjectAccessReview said about this finding. */
   confirmation?: { agreed: boolean; detail: string };
   /** Suppressed by an allowlist entry: the reason given there. */
   suppressed?: { reason: string; expires?: string };
+}
+
+/** One binding through which a subject gets what a finding reports. */
+export interface GrantRef {
+  binding: ObjectRef;
+  role: ObjectRef;
+  /** `cluster` or the namespace the grant is confined to. */
+  scope: string;
+  severity: Severity;
+  source?: SourceLocation;
 }
 
 /** A difference between the expected RBAC objects and the live ones. */

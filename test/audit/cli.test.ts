@@ -24,7 +24,7 @@ describe("saprobe audit --manifests", () => {
     expect((await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json"])).code).toBe(1);
     const critical = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--fail-on", "critical"]);
     expect(critical.code).toBe(0);
-    expect(json(critical).summary.findings.high).toBe(2);
+    expect(json(critical).summary.findings.high).toBe(3);
   });
 
   it("reads several paths after one --manifests, and stdin as -", async () => {
@@ -62,11 +62,11 @@ describe("saprobe audit --manifests", () => {
   });
 
   it("disables and re-levels rules from flags and from a config file", async () => {
-    const flags = json(await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--disable", "secrets-read", "--severity", "workload-create=low"]));
+    const flags = json(await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--disable", "secrets-read", "--disable", "secrets-write", "--severity", "workload-create=low"]));
     expect(flags.findings.map((finding) => `${finding.rule}=${finding.severity}`)).toEqual(["workload-create=low"]);
     const config = temp("audit.yaml", "disable: [workload-create]\nseverity:\n  secrets-read: critical\nfailOn: critical\n");
     const run = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--config", config]);
-    expect(json(run).findings.map((finding) => `${finding.rule}=${finding.severity}`)).toEqual(["secrets-read=critical"]);
+    expect(json(run).findings.map((finding) => `${finding.rule}=${finding.severity}`)).toEqual(["secrets-read=critical", "secrets-write=high"]);
     expect(run.code).toBe(1);
   });
 
@@ -77,8 +77,9 @@ describe("saprobe audit --manifests", () => {
       "rules:\n  - id: lease-writer\n    title: Can write leases\n    severity: info\n    cis: none\n    rationale: Leader election.\n    remediation: Fine.\n    match:\n      kind: permissions\n      anyOf:\n        - { verbs: [update], apiGroups: [coordination.k8s.io], resources: [leases] }\n",
     );
     const report = json(await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--rules", dir]));
-    // The ClusterRole (cluster-wide) and the leader-election Role (namespace) both grant it.
-    expect(report.findings.filter((finding) => finding.rule === "lease-writer").map((finding) => finding.scope).sort()).toEqual(["cluster", "operators"]);
+    // The ClusterRole (cluster-wide) and the leader-election Role (namespace) both grant it: one finding lists both.
+    const leases = report.findings.filter((finding) => finding.rule === "lease-writer");
+    expect(leases.map((finding) => finding.grants?.map((grant) => grant.scope))).toEqual([["cluster", "operators"]]);
   });
 
   it("suppresses allowlisted findings until they expire, then reports the expired entry", async () => {
@@ -104,7 +105,8 @@ describe("saprobe audit --manifests", () => {
     expect(report.findings.find((finding) => finding.rule === "workload-create")?.suppressed).toBeUndefined();
     expect(report.warnings.join("\n")).toMatch(/entry 2 \(rule workload-create\) expired on 2020-01-01 .*1 finding it matches now counts?/);
     expect(report.warnings.join("\n")).toMatch(/entry 3 \(rule pods-exec\) matches no finding/);
-    expect(report.summary.findings.high).toBe(1);
+    // workload-create (its entry expired) and secrets-write count; secrets-read is suppressed.
+    expect(report.summary.findings.high).toBe(2);
     expect(run.code).toBe(1);
   });
 
@@ -123,7 +125,7 @@ describe("saprobe audit --manifests", () => {
     expect(subjects).toEqual(new Set(["ServiceAccount:cert-operator", "Group:system:authenticated"]));
     const listings = report.findings.filter((finding) => finding.rule === "effective-permissions");
     expect(listings.map((finding) => finding.binding?.name).sort()).toEqual(["cert-operator", "cert-operator-leader-election", "read-everything"]);
-    expect(listings.find((finding) => finding.binding?.name === "cert-operator")?.message).toContain("risks: secrets-read (high), workload-create (high)");
+    expect(listings.find((finding) => finding.binding?.name === "cert-operator")?.message).toContain("risks: secrets-read (high), secrets-write (high), workload-create (high)");
     expect(listings.every((finding) => finding.severity === "info" && finding.rules.length > 0)).toBe(true);
     const bad = await runSaprobe(["audit", "--manifests", OPERATOR, "--subject", "system:serviceaccount:only-namespace"]);
     expect(bad.code).toBe(2);

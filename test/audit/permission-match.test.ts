@@ -46,16 +46,16 @@ describe("matchPermissionRule", () => {
 
   it("counts cluster-scoped permissions only for cluster-wide bindings", () => {
     const rules = [{ verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"] }];
-    expect(matchPermissionRule(compiled.rules[0]!, rules, levels(rules), true)).toEqual({ grant: Grant.full, matchedRules: rules });
-    expect(matchPermissionRule(compiled.rules[0]!, rules, levels(rules), false).grant).toBe(Grant.none);
+    expect(matchPermissionRule(compiled.rules[0]!, rules, levels(rules), "cluster")).toEqual({ grant: Grant.full, matchedRules: rules });
+    expect(matchPermissionRule(compiled.rules[0]!, rules, levels(rules), "apps").grant).toBe(Grant.none);
   });
 
   it("needs every allOf pattern, takes the weakest of them, and lists only contributing rules", () => {
     const approval = { verbs: ["update"], apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests/approval"] };
     const signer = { verbs: ["approve"], apiGroups: ["certificates.k8s.io"], resources: ["signers"], resourceNames: ["example.com/internal"] };
     const unrelated = { verbs: ["get"], apiGroups: [""], resources: ["configmaps"] };
-    expect(matchPermissionRule(compiled.rules[1]!, [approval], levels([approval]), true).grant).toBe(Grant.none);
+    expect(matchPermissionRule(compiled.rules[1]!, [approval], levels([approval]), "cluster").grant).toBe(Grant.none);
     const all = [approval, unrelated, signer];
-    expect(matchPermissionRule(compiled.rules[1]!, all, levels(all), true)).toEqual({ grant: Grant.restricted, matchedRules: [approval, signer] });
+    expect(matchPermissionRule(compiled.rules[1]!, all, levels(all), "cluster")).toEqual({ grant: Grant.restricted, matchedRules: [approval, signer] });
   });
 });

@@ -101,6 +101,10 @@ export const sampleReports: Record<string, Report> = {
         rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"] }],
         source: { file: "charts/runner templates/rbac.yaml", line: 30 },
         cis: "5.1.2",
+        grants: [
+          { binding: { kind: "RoleBinding", name: "runner", namespace: "ci" }, role: { kind: "Role", name: "runner", namespace: "ci" }, scope: "ci", severity: "high", source: { file: "charts/runner templates/rbac.yaml", line: 30 } },
+          { binding: { kind: "RoleBinding", name: "runner-cache", namespace: "cache" }, role: { kind: "ClusterRole", name: "secret-reader" }, scope: "cache", severity: "medium", source: { file: "charts/runner templates/rbac.yaml", line: 52 } },
+        ],
       }),
       finding({ rule: "pods-create", severity: "medium", scope: "ci", subject: { kind: "ServiceAccount", name: "runner", namespace: "ci" }, source: { file: "charts/runner templates/rbac.yaml", line: 41 } }),
       finding({ rule: "cluster-admin-binding", severity: "info", status: "expected", subject: { kind: "Group", name: "system:masters" }, binding: { kind: "ClusterRoleBinding", name: "cluster-admin" } }),

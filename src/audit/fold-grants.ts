@@ -1,0 +1,52 @@
+import { SEVERITIES, type Finding, type GrantRef } from "../model/report.js";
+import { describeRef, describeScope, sentence } from "./finding-text.js";
+import { pathText } from "./subject-findings.js";
+
+/*
+ * A subject that gets one permission through several bindings (cert-manager reads Secrets through
+ * five) is one finding, not five: the most severe grant leads, and `grants` lists every binding that
+ * gives it, so removing one of them is not mistaken for the fix. And a subject that holds
+ * cluster-admin power gets no separate finding for each thing that power includes.
+ */
+
+/** Where a subject holds unrestricted cluster-admin power: subject (as `describeRef`) -> scopes (`cluster` or namespaces). */
+export type AdminScopes = ReadonlyMap<string, ReadonlySet<string>>;
+
+function grantOf(finding: Finding): GrantRef {
+  return { binding: finding.binding as NonNullable<Finding["binding"]>, role: finding.role as NonNullable<Finding["role"]>, scope: finding.scope, severity: finding.severity, ...(finding.source ? { source: finding.source } : {}) };
+}
+
+function alsoText(grant: GrantRef): string {
+  return sentence(pathText(grant.binding, grant.role), " ", describeScope(grant.scope));
+}
+
+function fold(group: Finding[]): Finding {
+  if (group.length === 1) return group[0] as Finding;
+  const ordered = group.slice().sort((left, right) => SEVERITIES.indexOf(left.severity) - SEVERITIES.indexOf(right.severity));
+  const lead = ordered[0] as Finding;
+  const others = ordered.slice(1).map(grantOf);
+  const message = sentence(lead.message, " Also ", others.map(alsoText).join("; "), ".");
+  return { ...lead, message, grants: ordered.map(grantOf) };
+}
+
+/**
+ * Binding-level findings, one per rule, status and subject (in the order each first appeared), with
+ * those that `coveredByAdmin` says cluster-admin power includes left out for its holders in that scope.
+ */
+export function foldGrantFindings(findings: readonly Finding[], admins: AdminScopes, coveredByAdmin: (ruleId: string) => boolean): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    if (!finding.subject || !finding.binding) {
+      groups.set(`\u0000${groups.size}`, [finding]);
+      continue;
+    }
+    const subject = describeRef(finding.subject);
+    const scopes = admins.get(subject);
+    if (scopes && coveredByAdmin(finding.rule) && (scopes.has("cluster") || scopes.has(finding.scope))) continue;
+    const key = sentence(finding.rule, "\u0000", finding.status, "\u0000", subject);
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else groups.set(key, [finding]);
+  }
+  return [...groups.values()].map(fold);
+}
