@@ -13,6 +13,8 @@ import { pathText, subjectFindings, type GrantContext } from "./subject-findings
 import { effectivePermissionsFinding } from "./subject-permissions.js";
 import { unknownFindings, type UnreadableResource } from "./unknown-findings.js";
 import { unusedServiceAccountFindings } from "./unused-serviceaccounts.js";
+import { pathFindings } from "./paths/findings.js";
+import { pathFacts, type LivePathFacts } from "./paths/facts.js";
 
 /** How to audit a snapshot. */
 export interface AuditOptions {
@@ -31,6 +33,8 @@ export interface AuditOptions {
   mastersEvidence?: readonly MastersEvidence[];
   /** Narrow the audit to the bindings that apply to this user. */
   subject?: UserInfo;
+  /** What a live audit saw about token Secrets and workloads, for the attack paths. */
+  pathFacts?: LivePathFacts;
 }
 
 /**
@@ -104,6 +108,8 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
   }
   const masters = byKind("system-masters");
   if (masters && !options.subject) findings.push(...mastersFindings(masters, options.mastersEvidence ?? []));
+  const paths = byKind("cluster-admin-path");
+  if (paths) findings.push(...pathFindings(paths, prepared, { facts: pathFacts(input, options), expectations, ...(options.subject ? { subject: options.subject } : {}) }));
   findings.push(...unknownFindings(catalogue, options.unreadable ?? []));
   return sortFindings(findings, catalogue);
 }

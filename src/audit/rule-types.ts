@@ -26,7 +26,8 @@ export type RuleMatcher =
   | { kind: "missing-role" }
   | { kind: "default-serviceaccount" }
   | { kind: "unused-serviceaccount" }
-  | { kind: "system-masters" };
+  | { kind: "system-masters" }
+  | { kind: "cluster-admin-path" };
 
 /** The kinds of matcher, for code that dispatches on them. */
 export type MatcherKind = RuleMatcher["kind"];

@@ -23,6 +23,7 @@ const RBAC_OBJECTS = [
 const NEEDS: Record<MatcherKind, readonly string[]> = {
   permissions: RBAC_OBJECTS,
   "cluster-admin": RBAC_OBJECTS,
+  "cluster-admin-path": RBAC_OBJECTS,
   "broad-subject": RBAC_OBJECTS,
   "missing-role": RBAC_OBJECTS,
   "default-serviceaccount": RBAC_OBJECTS,
