@@ -1,3 +1,4 @@
+import { listAll, listed } from "../kube/list-all.js";
 import type { KubeClient } from "../kube/types.js";
 import type { ClusterRole, ClusterRoleBinding, RbacSnapshot, Role, RoleBinding, ServiceAccount } from "../rbac/types.js";
 
@@ -5,8 +6,6 @@ import type { ClusterRole, ClusterRoleBinding, RbacSnapshot, Role, RoleBinding, 
  * Reads RBAC objects from the live API server into a snapshot. Reading can be forbidden; that is a
  * value (with the server's words), not an exception, so callers can skip a comparison and say why.
  */
-
-const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 
 /** A live snapshot, or why it could not be read. */
 export type LiveRbac = { ok: true; snapshot: RbacSnapshot } | { ok: false; reason: string; forbidden: boolean };
@@ -32,20 +31,20 @@ export function withKind(item: Record<string, unknown>, kind: string): Record<st
   return object;
 }
 
-async function listItems<T>(client: KubeClient, path: string, kind: string): Promise<{ ok: true; items: T[] } | { ok: false; reason: string; forbidden: boolean }> {
-  const got = await getJson(client, path);
-  if (!got.ok) return { ok: false, reason: `list ${path}: ${got.reason}`, forbidden: got.forbidden };
-  const items = (got.object.items ?? []) as Record<string, unknown>[];
-  return { ok: true, items: items.map((item) => withKind(item, kind) as T) };
+async function listItems<T>(client: KubeClient, resource: string, kind: string): Promise<{ ok: true; items: T[] } | { ok: false; reason: string; forbidden: boolean }> {
+  const listedResource = listed("rbac.authorization.k8s.io", "v1", resource, kind);
+  const got = await listAll(client, listedResource);
+  if (!got.ok) return { ok: false, reason: `list ${listedResource.path}: ${got.reason}`, forbidden: got.forbidden };
+  return { ok: true, items: got.items.map((item) => withKind(item, kind) as T) };
 }
 
-/** Lists Roles, ClusterRoles, RoleBindings and ClusterRoleBindings (all namespaces); ServiceAccounts are not read. */
+/** Lists Roles, ClusterRoles, RoleBindings and ClusterRoleBindings (all namespaces, every page); ServiceAccounts are not read. */
 export async function readLiveRbac(client: KubeClient): Promise<LiveRbac> {
   const [roles, clusterRoles, roleBindings, clusterRoleBindings] = await Promise.all([
-    listItems<Role>(client, `${RBAC}/roles`, "Role"),
-    listItems<ClusterRole>(client, `${RBAC}/clusterroles`, "ClusterRole"),
-    listItems<RoleBinding>(client, `${RBAC}/rolebindings`, "RoleBinding"),
-    listItems<ClusterRoleBinding>(client, `${RBAC}/clusterrolebindings`, "ClusterRoleBinding"),
+    listItems<Role>(client, "roles", "Role"),
+    listItems<ClusterRole>(client, "clusterroles", "ClusterRole"),
+    listItems<RoleBinding>(client, "rolebindings", "RoleBinding"),
+    listItems<ClusterRoleBinding>(client, "clusterrolebindings", "ClusterRoleBinding"),
   ]);
   for (const result of [roles, clusterRoles, roleBindings, clusterRoleBindings]) if (!result.ok) return result;
   const items = <T>(result: { ok: true; items: T[] } | { ok: false }): T[] => (result.ok ? result.items : []);

@@ -63,6 +63,8 @@ describe("saprobe audit (live)", () => {
       [
         "binding-missing-role ghost low finding",
         "cluster-admin-binding dashboard critical finding",
+        // runner may create pods where a cluster-admin ServiceAccount lives (test/audit/paths/ has the details).
+        "cluster-admin-path runner critical finding",
         "pods-exec runner high finding",
         "secrets-read runner high finding",
         "unused-serviceaccount dashboard low finding",

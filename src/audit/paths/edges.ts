@@ -17,7 +17,7 @@ export type EdgeTarget =
   | { kind: "power" }
   | { kind: "serviceaccounts"; namespace: string; names?: readonly string[]; need: Need }
   | { kind: "users"; names?: readonly string[] }
-  | { kind: "groups"; names?: readonly string[] };
+  | { kind: "groups"; names?: readonly string[]; except?: readonly string[] };
 
 /** One way an identity can act as others. */
 export interface Edge {
@@ -42,6 +42,8 @@ export interface EdgeContext {
   /** Names of the ClusterRoles bound to the identity through ClusterRoleBindings (what `escalate` can grow). */
   boundClusterRoles: readonly string[];
 }
+
+const MASTERS = "system:masters";
 
 const core = (verb: string, resource: string, subresource?: string, clusterScoped = false): Question => ({ verb, group: "", resource, ...(subresource ? { subresource } : {}), ...(clusterScoped ? { clusterScoped } : {}) });
 const grouped = (group: string, verb: string, resource: string, subresource?: string, clusterScoped = false): Question => ({ ...core(verb, resource, subresource, clusterScoped), group });
@@ -166,15 +168,28 @@ function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {
       }
     }
   }
-  // A client certificate for system:masters: create a CSR for the kube-apiserver-client signer and approve it.
+  return edges;
+}
+
+/**
+ * A client certificate for any user and groups: create a CertificateSigningRequest for the
+ * kube-apiserver-client signer, approve it, read the certificate the controller-manager signs. The API
+ * server's CertificateSubjectRestriction admission refuses O=system:masters for that signer (checked on
+ * v1.37), so the edge reaches users and groups, not system:masters itself.
+ */
+function certificateEdges(source: PermissionSource): Edge[] {
   const certificates = "certificates.k8s.io";
   const createCsr = unnamed(source.reach(grouped(certificates, "create", "certificatesigningrequests", undefined, true)))[0];
   const approval = source.reach(grouped(certificates, "update", "certificatesigningrequests", "approval", true))[0];
   const signer = source.reach(grouped(certificates, "approve", "signers", undefined, true)).find((reach) => !reach.names || reach.names.includes("kubernetes.io/kube-apiserver-client") || reach.names.includes("kubernetes.io/*"));
-  if (createCsr && approval && signer) {
-    edges.push({ kind: "csr-approve", permission: "create and approve a CertificateSigningRequest for system:masters (signer kubernetes.io/kube-apiserver-client)", target: power, evidence: [...createCsr.evidence, ...approval.evidence, ...signer.evidence] });
-  }
-  return edges;
+  const read = source.reach(grouped(certificates, "get", "certificatesigningrequests", undefined, true))[0];
+  if (!createCsr || !approval || !signer || !read) return [];
+  const evidence = [...createCsr.evidence, ...approval.evidence, ...signer.evidence, ...read.evidence];
+  const permission = "create, approve and read a CertificateSigningRequest (signer kubernetes.io/kube-apiserver-client) for";
+  return [
+    { kind: "csr-approve", permission, target: { kind: "users" }, evidence, namesTarget: true },
+    { kind: "csr-approve", permission, target: { kind: "groups", except: [MASTERS] }, evidence, namesTarget: true },
+  ];
 }
 
 function clusterWideEdges(source: PermissionSource): Edge[] {
@@ -205,6 +220,7 @@ export function edgesOf(source: PermissionSource, context: EdgeContext): Edge[] 
   return [
     ...powerEdges(source, context),
     ...(impersonated ? [] : impersonationEdges(source)),
+    ...certificateEdges(source),
     ...secretEdges(source),
     ...podEdges(source),
     ...clusterWideEdges(source),

@@ -105,6 +105,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       const route = routes.get(identity.key) as Route;
       if (route.depth > maxDepth || identity.key === from.key) continue;
       if (target.names && !target.names.includes(identity.ref.name)) continue;
+      if (target.kind === "groups" && target.except?.includes(identity.ref.name)) continue;
       const preconditions = edge.precondition ? [edge.precondition] : [];
       if (target.kind === "serviceaccounts") {
         const reach = reachability(facts, identity.ref.namespace ?? "", identity.ref.name, target.need);
