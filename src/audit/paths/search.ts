@@ -99,7 +99,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   const pick = (edge: Edge, from: Identity, maxDepth: number, allowConditional: boolean): Candidate | undefined => {
     const target = edge.target;
     if (target.kind === "power") return maxDepth >= 0 ? { ref: POWER, depth: 0, preconditions: edge.precondition ? [edge.precondition] : [], conditional: false } : undefined;
-    const pool = target.kind === "serviceaccounts" ? (target.namespace ? (reachedBy.ServiceAccount.get(target.namespace) ?? []) : reachedBy.every) : target.kind === "users" ? reachedBy.User : reachedBy.Group;
+    // Every namespace: the identity's own namespace first, where a path is easiest to read and to fix.
+    const own = target.kind === "serviceaccounts" && !target.namespace && from.ref.namespace ? (reachedBy.ServiceAccount.get(from.ref.namespace) ?? []) : [];
+    const pool = target.kind === "serviceaccounts" ? (target.namespace ? (reachedBy.ServiceAccount.get(target.namespace) ?? []) : own.length > 0 ? [...own, ...reachedBy.every] : reachedBy.every) : target.kind === "users" ? reachedBy.User : reachedBy.Group;
     let best: Candidate | undefined;
     for (const identity of pool) {
       const route = routes.get(identity.key) as Route;
