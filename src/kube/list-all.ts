@@ -42,7 +42,8 @@ export type ListOutcome = { ok: true; items: Record<string, unknown>[] } | { ok:
 const PAGE_SIZE = 500;
 /** A bound on pages, so a server that keeps returning `continue` cannot keep a reader forever. */
 const MAX_PAGES = 10_000;
-const METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+// No plain-JSON fallback: a server that cannot answer with metadata only answers 406, never with the objects.
+const METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
 
 /** Keeps what the caller needs of one listed object (the whole object by default). */
 export type Projection = (item: Record<string, unknown>) => Record<string, unknown>;
