@@ -20,20 +20,22 @@ const MAX_REVIEWS = 2000;
 const CONCURRENCY = 8;
 
 /** The user a review asks about: a Group subject is asked about as a stand-in user in only that group. */
-function userFor(subject: NonNullable<Finding["subject"]>): UserInfo | undefined {
+export function userFor(subject: NonNullable<Finding["subject"]>): UserInfo | undefined {
   if (subject.kind === "ServiceAccount" && subject.namespace) return userInfoFor(`system:serviceaccount:${subject.namespace}:${subject.name}`);
   if (subject.kind === "User") return userInfoFor(subject.name);
   if (subject.kind === "Group") return { name: "saprobe:audit-group-member", groups: [subject.name] };
   return undefined;
 }
 
-function describeRequest(attrs: RequestAttributes): string {
+/** `create pods in ns`, `bind clusterroles.rbac.authorization.k8s.io "cluster-admin" cluster-wide`. */
+export function describeRequest(attrs: RequestAttributes): string {
   if (!attrs.resourceRequest) return `${attrs.verb} ${attrs.path}`;
   const resource = `${attrs.resource}${attrs.subresource ? `/${attrs.subresource}` : ""}${attrs.apiGroup ? `.${attrs.apiGroup}` : ""}`;
   return `${attrs.verb} ${resource}${attrs.name ? ` "${attrs.name}"` : ""}${attrs.namespace ? ` in ${attrs.namespace}` : " cluster-wide"}`;
 }
 
-async function review(client: KubeClient, user: UserInfo, attrs: RequestAttributes, signal?: AbortSignal): Promise<{ allowed: boolean; reason: string } | { error: string }> {
+/** Asks the server (SubjectAccessReview) whether `user` may make the request: its answer and reason, or why it could not be asked. */
+export async function review(client: KubeClient, user: UserInfo, attrs: RequestAttributes, signal?: AbortSignal): Promise<{ allowed: boolean; reason: string } | { error: string }> {
   const resourceAttributes = attrs.resourceRequest
     ? { verb: attrs.verb, group: attrs.apiGroup, resource: attrs.resource, subresource: attrs.subresource, name: attrs.name, namespace: attrs.namespace }
     : undefined;

@@ -1,4 +1,5 @@
 import type { Finding, ObjectRef } from "../model/report.js";
+import type { LivePathFacts } from "./paths/facts.js";
 import type { ClusterRole, ClusterRoleBinding, RbacSnapshot, Role, RoleBinding, Subject, UserInfo } from "../rbac/types.js";
 import { subjectAppliesToUser } from "../rbac/subjects.js";
 import { defaultExpectations } from "./expected.js";
@@ -32,6 +33,8 @@ export interface AuditOptions {
   mastersEvidence?: readonly MastersEvidence[];
   /** Narrow the audit to the bindings that apply to this user. */
   subject?: UserInfo;
+  /** What a live audit saw about token Secrets and workloads, for the attack paths. */
+  pathFacts?: LivePathFacts;
 }
 
 /**

@@ -5,10 +5,12 @@ import { lookupIdentity } from "../probes/identity.js";
 import type { IdentityLookup } from "../probes/types.js";
 import type { UserInfo } from "../rbac/types.js";
 import { confirmFindings } from "./confirm.js";
+import { confirmPaths } from "./paths/confirm-paths.js";
 import { csrEvidence } from "./csr-evidence.js";
 import { auditSnapshot } from "./engine.js";
-import { AUDIT_READS, listAll, type ListedResource } from "./live-lists.js";
-import { podServiceAccountOnly, podServiceAccounts, snapshotFromLists, withoutBulk } from "./live-objects.js";
+import { listAll, type ListedResource } from "../kube/list-all.js";
+import { AUDIT_READS } from "./live-lists.js";
+import { podServiceAccountOnly, podServiceAccounts, podWorkloads, snapshotFromLists, tokenSecretOnly, tokenSecretServiceAccounts, withoutBulk } from "./live-objects.js";
 import type { MastersEvidence } from "./masters-findings.js";
 import { CREATE_SUBJECT_ACCESS_REVIEWS, listPermission, preflight, preflightWarnings } from "./preflight.js";
 import type { Catalogue } from "./rule-types.js";
@@ -58,7 +60,9 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
   }
   step("preflight: what may this identity read");
   const answers = await preflight(client, resources.map(([, resource]) => resource), signal);
-  const warnings = preflightWarnings(answers);
+  // Token Secrets are optional: without them a path through one keeps it as a precondition (no UNKNOWN).
+  const secretsPermission = listPermission(AUDIT_READS.tokenSecrets);
+  const warnings = preflightWarnings(answers.filter((answer) => answer.permission !== secretsPermission));
   const denied = new Set(answers.filter((answer) => answer.answer === "denied").map((answer) => answer.permission));
   const unreadable: UnreadableResource[] = [];
   const lists: Lists = {};
@@ -69,7 +73,7 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
         unreadable.push({ resource: resource.id, missingPermission: permission, reason: "denied by the preflight SelfSubjectAccessReview" });
         return;
       }
-      const outcome = await listAll(client, resource, signal, key === "pods" ? podServiceAccountOnly : withoutBulk);
+      const outcome = await listAll(client, resource, signal, key === "pods" ? podServiceAccountOnly : key === "tokenSecrets" ? tokenSecretOnly : withoutBulk);
       step(`listed ${resource.id}`);
       if (outcome.ok) lists[key] = outcome.items;
       else unreadable.push({ resource: resource.id, missingPermission: permission, reason: outcome.reason });
@@ -88,8 +92,14 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
   const usage = lists.pods && lists.serviceAccounts ? podServiceAccounts(lists.pods) : undefined;
   done = resources.length + 2;
   step(`auditing ${snapshot.roleBindings.length + snapshot.clusterRoleBindings.length} bindings`);
+  if (!lists.tokenSecrets) warnings.push(`attack paths through legacy token Secrets keep them as preconditions: the running identity may not ${secretsPermission}, or they could not be read.`);
   let findings = auditSnapshot(snapshot, options.catalogue, {
     mode: "live",
+    pathFacts: {
+      serviceAccountsListed: lists.serviceAccounts !== undefined,
+      ...(lists.tokenSecrets ? { tokenSecrets: tokenSecretServiceAccounts(lists.tokenSecrets) } : {}),
+      ...(lists.pods ? { workloads: podWorkloads(lists.pods) } : {}),
+    },
     unreadable,
     mastersEvidence: [...(options.mastersEvidence ?? []), ...csrs.evidence],
     ...(usage ? { podServiceAccounts: usage } : {}),
@@ -101,8 +111,9 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
     } else {
       step(`cross-checking ${findings.length} findings with SubjectAccessReviews`);
       const confirmed = await confirmFindings(client, options.catalogue, findings, signal);
-      findings = confirmed.findings;
-      warnings.push(...confirmed.warnings);
+      const paths = await confirmPaths(client, confirmed.findings, signal);
+      findings = paths.findings;
+      warnings.push(...confirmed.warnings, ...paths.warnings);
     }
   }
   return { identity, findings, warnings, errors: [] };

@@ -1,34 +1,6 @@
-import type { KubeClient } from "../kube/types.js";
-import { statusOf } from "../probes/status-object.js";
+import { listed } from "../kube/list-all.js";
 
-/*
- * Paginated lists (`limit` + `continue`) of what a live audit reads. A list either returns every
- * item or says, in words, why it could not: the audit turns that into `unknown`, never into a pass.
- */
-
-/** A resource the live audit lists, cluster-wide. */
-export interface ListedResource {
-  /** `resource.group` as users and RBAC name it, e.g. `rolebindings.rbac.authorization.k8s.io`. */
-  id: string;
-  group: string;
-  resource: string;
-  /** The list path, e.g. `/apis/rbac.authorization.k8s.io/v1/rolebindings`. */
-  path: string;
-  /** The object kind (list items carry no `kind`). */
-  kind: string;
-}
-
-function listed(group: string, version: string, resource: string, kind: string): ListedResource {
-  return {
-    id: group ? `${resource}.${group}` : resource,
-    group,
-    resource,
-    path: group ? `/apis/${group}/${version}/${resource}` : `/api/${version}/${resource}`,
-    kind,
-  };
-}
-
-/** Everything a live audit reads, in the order it reads it. */
+/** Everything a live audit reads, in the order it reads it (with src/kube/list-all.ts's reader). */
 export const AUDIT_READS = {
   clusterRoles: listed("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole"),
   roles: listed("rbac.authorization.k8s.io", "v1", "roles", "Role"),
@@ -37,40 +9,6 @@ export const AUDIT_READS = {
   serviceAccounts: listed("", "v1", "serviceaccounts", "ServiceAccount"),
   pods: listed("", "v1", "pods", "Pod"),
   certificateSigningRequests: listed("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest"),
+  // Legacy token Secrets, metadata only (their tokens never arrive): which ServiceAccounts they belong to.
+  tokenSecrets: listed("", "v1", "secrets", "Secret", { query: { fieldSelector: "type=kubernetes.io/service-account-token" }, metadataOnly: true }),
 } as const;
-
-/** Items of one list, or why it could not be read. */
-export type ListOutcome = { ok: true; items: Record<string, unknown>[] } | { ok: false; reason: string; forbidden: boolean };
-
-/** Page size: big enough to be quick, small enough to stay far below the client's body cap. */
-const PAGE_SIZE = 500;
-/** A bound on pages, so a server that keeps returning `continue` cannot keep the audit forever. */
-const MAX_PAGES = 10_000;
-
-/** Keeps what the audit needs of one listed object (the whole object by default). */
-export type Projection = (item: Record<string, unknown>) => Record<string, unknown>;
-
-/**
- * Lists every object of `resource` cluster-wide, page by page. `project` trims each item as its page
- * arrives, so a cluster with a hundred thousand pods costs their ServiceAccount names, not their specs.
- */
-export async function listAll(client: KubeClient, resource: ListedResource, signal?: AbortSignal, project: Projection = (item) => item): Promise<ListOutcome> {
-  const items: Record<string, unknown>[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const outcome = await client.request({ path: resource.path, query: { limit: PAGE_SIZE, continue: token }, ...(signal ? { signal } : {}) });
-    if (!outcome.ok) return { ok: false, reason: outcome.failure.message, forbidden: false };
-    const { response } = outcome;
-    if (response.status !== 200) {
-      const status = statusOf(response.json);
-      const reason = status?.message ?? `HTTP ${response.status}`;
-      return { ok: false, reason: response.status === 403 ? `forbidden: ${reason}` : response.status === 404 ? `not served by this API server (${reason})` : reason, forbidden: response.status === 403 };
-    }
-    const body = response.json as { items?: unknown; metadata?: { continue?: string } } | undefined;
-    if (!body || !Array.isArray(body.items)) return { ok: false, reason: "the server's answer was not a list", forbidden: false };
-    for (const item of body.items) if (typeof item === "object" && item !== null) items.push({ kind: resource.kind, ...project(item as Record<string, unknown>) });
-    token = body.metadata?.continue || undefined;
-    if (!token) return { ok: true, items };
-  }
-  return { ok: false, reason: `more than ${MAX_PAGES} pages`, forbidden: false };
-}

@@ -57,11 +57,53 @@ export function withoutBulk(item: Raw): Raw {
   return { ...item, metadata };
 }
 
-/** What the audit keeps of a pod: its namespace and ServiceAccount name. */
+/** What the audit keeps of a pod: its namespace, ServiceAccount name and the kinds of its owners. */
 export function podServiceAccountOnly(pod: Raw): Raw {
   const metadata = (pod.metadata ?? {}) as Raw;
   const spec = (pod.spec ?? {}) as Raw;
-  return { metadata: { name: metadata.name, namespace: metadata.namespace }, spec: { serviceAccountName: spec.serviceAccountName } };
+  const owners = Array.isArray(metadata.ownerReferences) ? (metadata.ownerReferences as Raw[]).map((owner) => ({ kind: owner.kind })) : undefined;
+  return { metadata: { name: metadata.name, namespace: metadata.namespace, ...(owners ? { ownerReferences: owners } : {}) }, spec: { serviceAccountName: spec.serviceAccountName } };
+}
+
+const WORKLOAD_OF_OWNER: Record<string, string> = {
+  ReplicaSet: "replicasets",
+  StatefulSet: "statefulsets",
+  DaemonSet: "daemonsets",
+  Job: "jobs",
+  ReplicationController: "replicationcontrollers",
+};
+
+/** `namespace/resource` of every workload kind that owns a pod (a workload an update can re-template). */
+export function podWorkloads(pods: readonly Raw[]): Set<string> {
+  const kinds = new Set<string>();
+  for (const pod of pods) {
+    const metadata = (pod.metadata ?? {}) as Raw;
+    for (const owner of Array.isArray(metadata.ownerReferences) ? (metadata.ownerReferences as Raw[]) : []) {
+      const resource = WORKLOAD_OF_OWNER[String(owner.kind)];
+      if (resource && typeof metadata.namespace === "string") kinds.add(`${metadata.namespace}/${resource}`);
+    }
+  }
+  return kinds;
+}
+
+const TOKEN_OWNER = "kubernetes.io/service-account.name";
+
+/** What the audit keeps of a legacy token Secret (read as metadata only): its namespace and ServiceAccount. */
+export function tokenSecretOnly(secret: Raw): Raw {
+  const metadata = (secret.metadata ?? {}) as Raw;
+  const annotations = (metadata.annotations ?? {}) as Record<string, unknown>;
+  return { metadata: { name: metadata.name, namespace: metadata.namespace, annotations: { [TOKEN_OWNER]: annotations[TOKEN_OWNER] } } };
+}
+
+/** `namespace/name` of every ServiceAccount a legacy token Secret belongs to. */
+export function tokenSecretServiceAccounts(secrets: readonly Raw[]): Set<string> {
+  const owners = new Set<string>();
+  for (const secret of secrets) {
+    const metadata = (secret.metadata ?? {}) as Raw;
+    const owner = ((metadata.annotations ?? {}) as Record<string, unknown>)[TOKEN_OWNER];
+    if (typeof owner === "string" && owner && typeof metadata.namespace === "string") owners.add(`${metadata.namespace}/${owner}`);
+  }
+  return owners;
 }
 
 /** `namespace/name` of the ServiceAccount every pod runs as (`default` when the pod names none). */

@@ -1,6 +1,6 @@
 import type { KubeClient } from "../kube/types.js";
 import { SELF_SUBJECT_ACCESS_REVIEW_PATH } from "../probes/access-review.js";
-import type { ListedResource } from "./live-lists.js";
+import type { ListedResource } from "../kube/list-all.js";
 
 /*
  * Before reading anything, ask the server (SelfSubjectAccessReview) what the running identity may

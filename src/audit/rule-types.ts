@@ -31,7 +31,8 @@ export type RuleMatcher =
   | { kind: "default-serviceaccount" }
   | { kind: "unused-serviceaccount" }
   | { kind: "system-masters" }
-  | { kind: "modified-default" };
+  | { kind: "modified-default" }
+  | { kind: "cluster-admin-path" };
 
 /** The kinds of matcher, for code that dispatches on them. */
 export type MatcherKind = RuleMatcher["kind"];

@@ -1,4 +1,4 @@
-import { listAll } from "../audit/live-lists.js";
+import { listAll, listed } from "../kube/list-all.js";
 import { boundedMap, selfAccessReview, selfRulesReview, type AccessAnswer } from "../kube/access-reviews.js";
 import type { KubeClient } from "../kube/types.js";
 import type { Authorizer } from "../rbac/authorizer.js";
@@ -57,7 +57,7 @@ export interface ComparePermissionsInput {
   signal?: AbortSignal;
 }
 
-const NAMESPACES = { id: "namespaces", group: "", resource: "namespaces", path: "/api/v1/namespaces", kind: "Namespace" } as const;
+const NAMESPACES = listed("", "v1", "namespaces", "Namespace");
 
 /** Every namespace, when the identity may list them; else the given ones. */
 async function namespacesToCompare(input: ComparePermissionsInput): Promise<{ namespaces: string[]; from: string }> {

@@ -1,5 +1,6 @@
+import { AUDIT_READS } from "../audit/live-lists.js";
+import { listAll, type ListOutcome } from "../kube/list-all.js";
 import type { KubeClient } from "../kube/types.js";
-import { AUDIT_READS, listAll, type ListOutcome } from "../audit/live-lists.js";
 import { snapshotFromLists, withoutBulk } from "../audit/live-objects.js";
 import type { RbacSnapshot } from "../rbac/types.js";
 
@@ -7,8 +8,6 @@ import type { RbacSnapshot } from "../rbac/types.js";
  * Reads RBAC objects from the live API server into a snapshot. Reading can be forbidden; that is a
  * value (with the server's words), not an exception, so callers can skip a comparison and say why.
  */
-
-const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 
 /** A live snapshot, or why it could not be read. */
 export type LiveRbac = { ok: true; snapshot: RbacSnapshot } | { ok: false; reason: string; forbidden: boolean };

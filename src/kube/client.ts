@@ -93,7 +93,7 @@ export function createKubeClient(connection: Connection, options: KubeClientOpti
       const code = !auth.aborted ? "credentials" : deadline.firedBy === "timeout" ? "timeout" : "aborted";
       return fail({ code, message: auth.message }, started, method, url);
     }
-    const headers: Record<string, string | string[]> = { ...baseHeaders(request.body !== undefined), ...(anonymous ? {} : impersonationHeaders(connection.impersonate)) };
+    const headers: Record<string, string | string[]> = { ...baseHeaders(request.body !== undefined), ...(request.accept ? { accept: request.accept } : {}), ...(anonymous ? {} : impersonationHeaders(connection.impersonate)) };
     for (const [name, value] of Object.entries(auth.material.headers)) headers[name] = value.reveal();
     let data: Dispatcher.ResponseData;
     try {

@@ -53,6 +53,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Send no credentials and no impersonation headers (anonymous probes). */
   anonymous?: boolean;
+  /** The Accept header, when not plain JSON (e.g. a metadata-only list). */
+  accept?: string;
   /** Overrides the connection's request timeout for this call. */
   timeoutMs?: number;
   /** The overall deadline or a caller's cancel. */

@@ -109,6 +109,46 @@ export interface Finding {
   confirmation?: { agreed: boolean; detail: string };
   /** Suppressed by an allowlist entry: the reason given there. */
   suppressed?: { reason: string; expires?: string };
+  /** For `cluster-admin-path`: the hops from the subject to cluster-admin power, in order. */
+  path?: PathHop[];
+}
+
+/** A request one hop of a path relies on, and the identity that makes it (for a SubjectAccessReview). */
+export interface PathRequest {
+  as: ObjectRef;
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  name?: string;
+  /** "" for cluster-scoped requests. */
+  namespace: string;
+}
+
+/** The binding -> role -> rule that allows one request of a hop. */
+export interface PathGrant {
+  /** The binding subject that matched (the identity itself, or a group it is in). */
+  subject: ObjectRef;
+  binding: ObjectRef;
+  role: ObjectRef;
+  rule: unknown;
+  source?: SourceLocation;
+}
+
+/** One step of an attack path: "with this permission, act as that identity" (or hold cluster-admin power). */
+export interface PathHop {
+  /** The edge kind, e.g. `serviceaccount-token`, `pod-create`, `impersonate`, `holds`. */
+  edge: string;
+  /** The permission used, in words: `create serviceaccounts/token "kustomize-controller" in flux-system`. */
+  permission: string;
+  /** What the hop leads to: an identity, or `{ kind: "Power", name: "cluster-admin" }`. */
+  reaches: ObjectRef;
+  grants: PathGrant[];
+  requests: PathRequest[];
+  /** A condition the audit could not see (a pod that runs, a Secret that exists); absent when none. */
+  precondition?: string;
+  /** For live audits: whether the server's SubjectAccessReviews agree with every request of the hop. */
+  confirmation?: { agreed: boolean; detail: string };
 }
 
 /** One binding through which a subject gets what a finding reports. */

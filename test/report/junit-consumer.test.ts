@@ -44,10 +44,10 @@ describe("JUnit XML, read by a real consumer", () => {
   it("has one testcase per audit finding, with the source line in the details", async () => {
     const { parsed, cases } = await read("audit-findings");
     expect(parsed.testsuite?.[0]?.name).toBe("saprobe audit: findings");
-    // The report lists findings most severe first: critical, high, high (unknown), medium, low, info.
-    expect(cases.map(outcome)).toEqual(["failure", "failure", "error", "failure", "skipped", "passed"]);
+    // The report lists findings most severe first: critical, critical (a path), high, high (unknown), medium, low, info.
+    expect(cases.map(outcome)).toEqual(["failure", "failure", "failure", "error", "failure", "skipped", "passed"]);
     expect(cases[0]?.failure?.[0]?.inner).toContain("source: manifests/dashboard.yaml:12:1");
-    expect(cases[4]?.skipped?.[0]?.message).toBe("suppressed: monitoring needs it");
+    expect(cases[5]?.skipped?.[0]?.message).toBe("suppressed: monitoring needs it");
   });
 
   it("still has a suite for an empty run, and an error testcase when the run could not start", async () => {

@@ -1,6 +1,7 @@
 import type { MatcherKind } from "../rule-types.js";
 import { broadSubjectMatcher } from "./broad-subject.js";
 import { clusterAdminMatcher } from "./cluster-admin.js";
+import { clusterAdminPathMatcher } from "./cluster-admin-path.js";
 import { defaultServiceAccountMatcher } from "./default-serviceaccount.js";
 import { missingRoleMatcher } from "./missing-role.js";
 import { modifiedDefaultMatcher } from "./modified-default.js";
@@ -25,6 +26,7 @@ export const MATCHERS: Readonly<Record<MatcherKind, Matcher>> = {
   "unused-serviceaccount": unusedServiceAccountMatcher,
   "system-masters": systemMastersMatcher,
   "modified-default": modifiedDefaultMatcher,
+  "cluster-admin-path": clusterAdminPathMatcher,
 };
 
 /** The matcher of a rule's kind. */

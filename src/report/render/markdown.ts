@@ -1,6 +1,21 @@
 import { didNotPass, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
 import { describeEvidence, describeObject, describeSource, oneLine, truncate } from "./text.js";
 import type { Renderer } from "./types.js";
+import { pathFlowchart } from "./mermaid.js";
+import { activePaths, pathLines } from "./path-text.js";
+
+/** Most attack paths drawn; each is a few hundred characters, report.json has them all. */
+const PATH_LIMIT = 10;
+
+function pathSections(findings: readonly Finding[]): string[] {
+  const paths = activePaths(findings);
+  const lines: string[] = [];
+  for (const finding of paths.slice(0, PATH_LIMIT)) {
+    lines.push("", `**${cell(describeObject(finding.subject))}** (${finding.severity})`, "", ...pathFlowchart(finding), "", ...pathLines(finding).map((line) => `${cell(line)}  `));
+  }
+  if (paths.length > PATH_LIMIT) lines.push("", `…and ${paths.length - PATH_LIMIT} more paths in report.json.`);
+  return lines.length > 0 ? ["", "#### Paths to cluster-admin", ...lines] : [];
+}
 
 /** Longest text one table cell shows; PR comments have a size limit and report.json has the rest. */
 const CELL_LIMIT = 300;
@@ -119,6 +134,7 @@ export const renderMarkdown: Renderer = (report) => {
   if (problems.length > 0) lines.push("", "#### Checks that did not pass", "", ...checkRows(problems));
   const active = report.findings.filter((finding) => finding.status !== "expected" && !finding.suppressed);
   if (active.length > 0) lines.push("", "#### Findings", "", ...findingRows(active));
+  lines.push(...pathSections(report.findings));
   if (report.drift.length > 0) {
     lines.push("", "#### Drift from the expected RBAC", "", ...capped(report.drift.map((item) => `- ${cell(describeObject(item.object))} ${item.change}: ${cell(item.detail)}`)));
   }

@@ -2,6 +2,7 @@ import { didNotPass, type CheckResult, type Finding, type Report, type Status } 
 import { renderGrid, type GridRow } from "./grid.js";
 import { describeEvidence, describeObject, describeSource, oneLine, truncate, wrapText } from "./text.js";
 import type { RenderOptions, Renderer } from "./types.js";
+import { activePaths, pathLines } from "./path-text.js";
 
 const COLORS = { red: 31, green: 32, yellow: 33, magenta: 35, dim: 2, bold: 1 } as const;
 type ColorName = keyof typeof COLORS;
@@ -108,6 +109,9 @@ export const renderTable: Renderer = (report, options) => {
       ? "No findings."
       : renderGrid(["Severity", "Rule", "Verdict", "Subject", "Message"], report.findings.map((finding) => findingRow(finding, options)), options.width, bold));
   }
+  // Paths to cluster-admin: one line per hop under the subject, after the table that names them.
+  const paths = activePaths(report.findings);
+  if (paths.length > 0) sections.push(paragraph(["Paths to cluster-admin:", ...paths.flatMap((finding) => [`${describeObject(finding.subject)} (${finding.severity}):`, ...pathLines(finding).map((line) => `  ${line}`)])]));
   if (report.drift.length > 0) sections.push(paragraph(["Drift:", ...report.drift.map((item) => `- ${describeObject(item.object)} ${item.change}: ${item.detail}`)]));
   const fixes = remediationLines(report);
   if (fixes.length > 0) sections.push(paragraph(["Remediation:", ...fixes]));

@@ -1,0 +1,74 @@
+import type { Need } from "./edges.js";
+
+/*
+ * What the audit could see about the identities an edge reaches: whether a ServiceAccount exists,
+ * runs a pod, has a legacy token Secret, and which workload kinds exist in a namespace. Offline none
+ * of the live ones is known, so an edge that needs one carries it as a precondition; live, a fact
+ * that was read settles it either way, and one that could not be read stays a precondition.
+ */
+
+/** Facts about the cluster, as `namespace/name` (ServiceAccounts) and `namespace/resource` (workloads). */
+export interface PathFacts {
+  live: boolean;
+  /** ServiceAccounts known to exist (manifests or the live list); undefined when they could not be listed. */
+  serviceAccounts?: ReadonlySet<string>;
+  /** ServiceAccounts a pod runs as (live); undefined when pods could not be read. */
+  podServiceAccounts?: ReadonlySet<string>;
+  /** ServiceAccounts named by a legacy token Secret (live); undefined when Secrets could not be read. */
+  tokenSecrets?: ReadonlySet<string>;
+  /** Workload kinds that own a pod, per namespace (live, from the pods' ownerReferences). */
+  workloads?: ReadonlySet<string>;
+}
+
+/** Whether an edge reaches a ServiceAccount: no, yes, or yes if the preconditions hold. */
+export type Reachability = { reachable: false } | { reachable: true; preconditions: string[] };
+
+const NO: Reachability = { reachable: false };
+
+function exists(facts: PathFacts, namespace: string, name: string): Reachability {
+  const key = `${namespace}/${name}`;
+  if (facts.serviceAccounts?.has(key)) return { reachable: true, preconditions: [] };
+  // Every namespace gets a `default` ServiceAccount from the controller-manager.
+  if (!facts.live && name === "default") return { reachable: true, preconditions: [] };
+  if (facts.live && facts.serviceAccounts) return NO;
+  return { reachable: true, preconditions: [facts.live ? `ServiceAccount ${key} exists (ServiceAccounts could not be listed)` : `ServiceAccount ${key} exists (a binding names it; the manifests do not define it)`] };
+}
+
+/** Decides whether an edge that needs `need` reaches ServiceAccount `namespace/name`. */
+export function reachability(facts: PathFacts, namespace: string, name: string, need: Need): Reachability {
+  const found = exists(facts, namespace, name);
+  if (!found.reachable || need === "exists") return found;
+  const key = `${namespace}/${name}`;
+  const add = (known: ReadonlySet<string> | undefined, member: string, sentence: string): Reachability => {
+    if (known?.has(member)) return found;
+    if (facts.live && known) return NO;
+    return { reachable: true, preconditions: [...found.preconditions, sentence] };
+  };
+  if (need === "pod") return add(facts.podServiceAccounts, key, `a pod runs as ServiceAccount ${key}`);
+  if (need === "token-secret") return add(facts.tokenSecrets, key, `a legacy token Secret of ServiceAccount ${key} exists`);
+  const resource = need.slice("workload:".length);
+  // A workload that owns no pod is not seen live either: it stays a precondition there.
+  if (facts.workloads?.has(`${namespace}/${resource}`)) return found;
+  return { reachable: true, preconditions: [...found.preconditions, `a ${resource.replace(/s$/, "")} exists in namespace ${namespace}`] };
+}
+
+/** What only a live audit can read: token Secrets (`namespace/serviceaccount`) and workload kinds that own pods. */
+export interface LivePathFacts {
+  tokenSecrets?: ReadonlySet<string>;
+  workloads?: ReadonlySet<string>;
+  /** False when the ServiceAccount list could not be read. */
+  serviceAccountsListed?: boolean;
+}
+
+/** The facts of an audit: offline only the manifests' ServiceAccounts; live what was read. */
+export function pathFacts(snapshot: { serviceAccounts: readonly { metadata: { name: string; namespace: string } }[] }, options: { mode: "offline" | "live"; podServiceAccounts?: ReadonlySet<string>; pathFacts?: LivePathFacts }): PathFacts {
+  const live = options.mode === "live";
+  const listed = !live || options.pathFacts?.serviceAccountsListed !== false;
+  return {
+    live,
+    ...(listed ? { serviceAccounts: new Set(snapshot.serviceAccounts.map((account) => `${account.metadata.namespace}/${account.metadata.name}`)) } : {}),
+    ...(live && options.podServiceAccounts ? { podServiceAccounts: options.podServiceAccounts } : {}),
+    ...(live && options.pathFacts?.tokenSecrets ? { tokenSecrets: options.pathFacts.tokenSecrets } : {}),
+    ...(live && options.pathFacts?.workloads ? { workloads: options.pathFacts.workloads } : {}),
+  };
+}

@@ -1,0 +1,85 @@
+import type { ObjectRef, PathGrant, PathHop, PathRequest } from "../../model/report.js";
+import { describeRef } from "../finding-text.js";
+import type { Evidence } from "./reach.js";
+import { POWER, type Route, type Step } from "./search.js";
+
+/*
+ * A route as the report shows it: one hop per step, each with the permission in words, the grants
+ * (subject -> binding -> role -> rule, with file:line offline) and the concrete requests a
+ * SubjectAccessReview can confirm.
+ */
+
+const TARGET_RESOURCE: Record<string, string> = { ServiceAccount: "serviceaccounts", User: "users", Group: "groups" };
+
+/** The name a request of this step carries: the identity reached, or the rule's single name (a role, a signer). */
+function requestName(evidence: Evidence, step: Step): string | undefined {
+  const { question } = evidence;
+  if (step.edge.namesTarget && question.resource === TARGET_RESOURCE[step.reaches.kind]) return step.reaches.name;
+  if (question.resource === "signers") return "kubernetes.io/kube-apiserver-client";
+  if (question.verb === "bind") return evidence.rule.resourceNames?.find((name) => name === "cluster-admin") ?? evidence.rule.resourceNames?.[0] ?? "cluster-admin";
+  return evidence.rule.resourceNames?.[0];
+}
+
+function requestOf(evidence: Evidence, step: Step): PathRequest {
+  const { question } = evidence;
+  const name = requestName(evidence, step);
+  // A namespaced request goes to the namespace of the ServiceAccount reached (or the grant's own).
+  const namespace = question.clusterScoped ? "" : evidence.grant.namespace || (step.reaches.kind === "ServiceAccount" ? (step.reaches.namespace ?? "") : "");
+  return {
+    as: evidence.as,
+    verb: question.verb,
+    group: question.group,
+    resource: question.resource,
+    ...(question.subresource ? { subresource: question.subresource } : {}),
+    ...(name ? { name } : {}),
+    namespace,
+  };
+}
+
+function grantOf(evidence: Evidence): PathGrant {
+  const { grant } = evidence;
+  return { subject: grant.subject, binding: grant.bindingRef, role: grant.roleRef, rule: evidence.rule, ...(grant.binding.source ? { source: grant.binding.source } : {}) };
+}
+
+function permissionText(step: Step, request: PathRequest | undefined): string {
+  const { edge } = step;
+  const named = edge.namesTarget && step.reaches !== POWER ? ` "${step.reaches.name}"` : "";
+  const where = !request ? "" : request.namespace ? ` in ${request.namespace}` : edge.target.kind === "serviceaccounts" && step.reaches.namespace ? ` in every namespace (${step.reaches.namespace} among them)` : " cluster-wide";
+  const impersonated = step.edge.evidence.some((evidence) => evidence.as !== step.from) ? ` as ${describeRef(step.from)}` : "";
+  return `${edge.permission}${named}${where}${impersonated}`;
+}
+
+/** The hop of one step. */
+export function hopOf(step: Step): PathHop {
+  const requests = step.edge.evidence.map((evidence) => requestOf(evidence, step));
+  const hop: PathHop = {
+    edge: step.edge.kind,
+    permission: permissionText(step, requests[0]),
+    reaches: step.reaches,
+    grants: step.edge.evidence.map(grantOf),
+    requests,
+  };
+  if (step.edge.constrained) hop.permission += ` (constrained impersonation: only what impersonate-on:${step.edge.constrained}:<verb> allows)`;
+  if (step.preconditions.length > 0) hop.precondition = [...new Set(step.preconditions)].join("; ");
+  return hop;
+}
+
+/** Every step from an identity to cluster-admin power, following the routes. */
+export function stepsOf(key: string, routes: ReadonlyMap<string, Route>): Step[] {
+  const steps: Step[] = [];
+  let route = routes.get(key);
+  const seen = new Set<string>();
+  while (route && !seen.has(key)) {
+    seen.add(key);
+    steps.push(...route.steps);
+    if (!route.next) break;
+    key = route.next;
+    route = routes.get(key);
+  }
+  return steps;
+}
+
+/** `ServiceAccount ns/name` or `cluster-admin power`. */
+export function describeReached(ref: ObjectRef): string {
+  return ref.kind === POWER.kind ? "cluster-admin power" : describeRef(ref);
+}

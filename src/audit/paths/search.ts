@@ -1,0 +1,189 @@
+import type { ObjectRef } from "../../model/report.js";
+import { clusterAdminPower } from "../cluster-admin-power.js";
+import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
+import { reachability, type PathFacts, type Reachability } from "./facts.js";
+import type { Identity, IdentityTable } from "./grants.js";
+import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
+
+/*
+ * Shortest paths to cluster-admin power, level by level from the power node backwards: holders are
+ * one step away, an identity with an edge to one of them two, and so on. A first pass uses only
+ * edges whose facts the audit saw; a second one lets the rest in with their preconditions, so an
+ * identity gets a path without preconditions whenever one exists, and the shortest such path.
+ */
+
+/** The power node. */
+export const POWER: ObjectRef = { kind: "Power", name: "cluster-admin" };
+
+/** One step: an edge taken by `from` (maybe while impersonating), to `reaches`. */
+export interface Step {
+  edge: Edge;
+  from: ObjectRef;
+  reaches: ObjectRef;
+  preconditions: string[];
+}
+
+/** How an identity reaches power: its first steps (two for constrained impersonation), then `next`'s route. */
+export interface Route {
+  depth: number;
+  steps: Step[];
+  /** The identity the steps lead to; undefined when they lead to power itself. */
+  next?: string;
+  conditional: boolean;
+}
+
+const MAX_DEPTH = 6;
+const MASTERS = "system:masters";
+
+interface Candidate {
+  key?: string;
+  ref: ObjectRef;
+  depth: number;
+  preconditions: string[];
+  conditional: boolean;
+}
+
+/** Computes every identity's shortest route to cluster-admin power. Pure. */
+export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: ReadonlySet<string>): Map<string, Route> {
+  const routes = new Map<string, Route>();
+  const reachedBy = { ServiceAccount: new Map<string, Identity[]>(), User: [] as Identity[], Group: [] as Identity[], every: [] as Identity[] };
+  const record = (identity: Identity, route: Route): void => {
+    routes.set(identity.key, route);
+    if (identity.ref.kind === "ServiceAccount") {
+      const namespace = identity.ref.namespace ?? "";
+      const list = reachedBy.ServiceAccount.get(namespace);
+      if (list) list.push(identity);
+      else reachedBy.ServiceAccount.set(namespace, [identity]);
+      reachedBy.every.push(identity);
+    } else if (identity.ref.kind === "User") reachedBy.User.push(identity);
+    else reachedBy.Group.push(identity);
+  };
+
+  const sources = new Map<string, PermissionSource>();
+  const sourceOf = (identity: Identity): PermissionSource => {
+    let source = sources.get(identity.key);
+    if (!source) sources.set(identity.key, (source = grantSource(identity.ref, table.grantsOf(identity))));
+    return source;
+  };
+  const contextOf = (identity: Identity): EdgeContext => ({
+    adminRoles,
+    boundClusterRoles: table.grantsOf(identity).filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole").map((grant) => grant.roleRef.name),
+  });
+  const edgeCache = new Map<string, Edge[]>();
+  const edgesFor = (identity: Identity): Edge[] => {
+    let edges = edgeCache.get(identity.key);
+    if (!edges) edgeCache.set(identity.key, (edges = edgesOf(sourceOf(identity), contextOf(identity))));
+    return edges;
+  };
+
+  // Level 1: holders of cluster-admin power (a full wildcard, or every REST verb spelled out on everything)
+  // through a ClusterRoleBinding, and system:masters.
+  for (const identity of table.identities.values()) {
+    const grants = table.grantsOf(identity);
+    let holds: Evidence | undefined;
+    for (const grant of grants) {
+      if (grant.namespace !== "") continue;
+      const power = clusterAdminPower(grant.rules);
+      const rule = power && !power.restricted ? power.rules[0] : undefined;
+      if (rule) {
+        holds = { as: identity.ref, grant, rule, question: { verb: "*", group: "*", resource: "*", clusterScoped: true } };
+        break;
+      }
+    }
+    const masters = identity.ref.kind === "Group" && identity.ref.name === MASTERS;
+    if (!holds && !masters) continue;
+    const edge: Edge = holds
+      ? { kind: "holds", permission: "* on *.* (every verb on every resource)", target: { kind: "power" }, evidence: [holds] }
+      : { kind: "holds", permission: "membership of system:masters (allowed before RBAC is asked)", target: { kind: "power" }, evidence: [] };
+    record(identity, { depth: 1, steps: [{ edge, from: identity.ref, reaches: POWER, preconditions: [] }], conditional: false });
+  }
+
+  const pick = (edge: Edge, from: Identity, maxDepth: number, allowConditional: boolean): Candidate | undefined => {
+    const target = edge.target;
+    if (target.kind === "power") return maxDepth >= 0 ? { ref: POWER, depth: 0, preconditions: edge.precondition ? [edge.precondition] : [], conditional: false } : undefined;
+    // Every namespace: the identity's own namespace first, where a path is easiest to read and to fix.
+    const own = target.kind === "serviceaccounts" && !target.namespace && from.ref.namespace ? (reachedBy.ServiceAccount.get(from.ref.namespace) ?? []) : [];
+    const pool = target.kind === "serviceaccounts" ? (target.namespace ? (reachedBy.ServiceAccount.get(target.namespace) ?? []) : own.length > 0 ? [...own, ...reachedBy.every] : reachedBy.every) : target.kind === "users" ? reachedBy.User : reachedBy.Group;
+    let best: Candidate | undefined;
+    for (const identity of pool) {
+      const route = routes.get(identity.key) as Route;
+      if (route.depth > maxDepth || identity.key === from.key) continue;
+      if (target.names && !target.names.includes(identity.ref.name)) continue;
+      if (target.kind === "groups" && target.except?.includes(identity.ref.name)) continue;
+      const preconditions = edge.precondition ? [edge.precondition] : [];
+      if (target.kind === "serviceaccounts") {
+        const reach = reachability(facts, identity.ref.namespace ?? "", identity.ref.name, target.need);
+        if (!reach.reachable) continue;
+        preconditions.push(...reach.preconditions);
+      }
+      const conditional = route.conditional || preconditions.length > 0;
+      if (conditional && !allowConditional) continue;
+      const candidate = { key: identity.key, ref: identity.ref, depth: route.depth, preconditions, conditional };
+      if (!conditional) return candidate;
+      if (!best || candidate.depth < best.depth) best = candidate;
+    }
+    return best;
+  };
+
+  const impersonatedEdges = new Map<string, Edge[]>();
+  const tryEdge = (identity: Identity, edge: Edge, depth: number, allowConditional: boolean): Route | undefined => {
+    if (!edge.constrained) {
+      const found = pick(edge, identity, depth - 1, allowConditional);
+      if (!found) return undefined;
+      return { depth: found.depth + 1, steps: [{ edge, from: identity.ref, reaches: found.ref, preconditions: found.preconditions }], ...(found.key ? { next: found.key } : {}), conditional: found.conditional };
+    }
+    // Constrained impersonation: act as the target only where impersonate-on allows, then take one of its edges.
+    const pool = edge.target.kind === "serviceaccounts" ? reachedBy.every : edge.target.kind === "users" ? reachedBy.User : reachedBy.Group;
+    for (const target of pool) {
+      if (target.key === identity.key || (routes.get(target.key) as Route).depth > depth - 1) continue;
+      const named = constrainedReach(edge, target, facts);
+      if (!named.reachable || (named.preconditions.length > 0 && !allowConditional)) continue;
+      const pair = `${identity.key}\u0000${target.key}`;
+      let edges = impersonatedEdges.get(pair);
+      if (!edges) impersonatedEdges.set(pair, (edges = edgesOf(impersonatedSource(sourceOf(target), sourceOf(identity), edge.constrained), contextOf(target))));
+      for (const next of edges) {
+        const found = pick(next, target, depth - 2, allowConditional);
+        if (!found) continue;
+        const steps: Step[] = [
+          { edge, from: identity.ref, reaches: target.ref, preconditions: named.preconditions },
+          { edge: next, from: target.ref, reaches: found.ref, preconditions: found.preconditions },
+        ];
+        return { depth: found.depth + 2, steps, ...(found.key ? { next: found.key } : {}), conditional: found.conditional || named.preconditions.length > 0 };
+      }
+    }
+    return undefined;
+  };
+
+  for (const allowConditional of [false, true]) {
+    for (let depth = 1; depth <= MAX_DEPTH; depth++) {
+      const found: [Identity, Route][] = [];
+      for (const identity of table.identities.values()) {
+        if (routes.has(identity.key)) continue;
+        for (const edge of edgesFor(identity)) {
+          const route = tryEdge(identity, edge, depth, allowConditional);
+          if (route && route.depth <= depth) {
+            found.push([identity, route]);
+            break;
+          }
+        }
+      }
+      for (const [identity, route] of found) record(identity, route);
+    }
+  }
+  return routes;
+}
+
+/** Whether a constrained impersonation edge names this identity (names, namespace, existence). */
+function constrainedReach(edge: Edge, target: Identity, facts: PathFacts): Reachability {
+  const goal = edge.target;
+  const no: Reachability = { reachable: false };
+  if (goal.kind === "power" || goal.kind !== kindOf(target)) return no;
+  if (goal.names && !goal.names.includes(target.ref.name)) return no;
+  if (goal.kind !== "serviceaccounts") return { reachable: true, preconditions: edge.precondition ? [edge.precondition] : [] };
+  if (goal.namespace && goal.namespace !== target.ref.namespace) return no;
+  return reachability(facts, target.ref.namespace ?? "", target.ref.name, goal.need);
+}
+
+function kindOf(identity: Identity): string {
+  return identity.ref.kind === "ServiceAccount" ? "serviceaccounts" : identity.ref.kind === "User" ? "users" : "groups";
+}
