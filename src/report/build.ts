@@ -6,6 +6,7 @@ import {
   type DriftItem,
   type ErrorValue,
   type Finding,
+  type ManifestInput,
   type Report,
   type Severity,
   type Summary,
@@ -25,6 +26,8 @@ export interface ReportInput {
   startedAt: Date;
   finishedAt: Date;
   target: Target;
+  /** Offline: the manifests read, skipped and refused. */
+  input?: ManifestInput;
   results?: CheckResult[];
   findings?: Finding[];
   drift?: DriftItem[];
@@ -42,6 +45,7 @@ export interface ReportParts {
   findings: readonly Finding[];
   drift: readonly DriftItem[];
   errors: readonly ErrorValue[];
+  input?: Pick<ManifestInput, "refused">;
 }
 
 /** True when `severity` is as serious as `threshold` or more. */
@@ -60,6 +64,8 @@ function isActive(finding: Finding): boolean {
  *   whole (no connection, TLS failure, rejected credentials, unreadable cluster); a problem confined
  *   to one check is that check's `error` status instead. Results gathered before the stop are still
  *   reported, but a partial run is never called passed or failed.
+ * - `input-refused`: a manifest document (or the whole input) could not be used. Every other object
+ *   was audited and is reported, but an audit that left part of its input out is not a verdict.
  * - `failed`: a check at or above `failChecksOn` (default: every check) has status `fail` or `error`
  *   (could not tell is never a pass); or an active
  *   (not suppressed) finding or `unknown` audit verdict has a severity at or above `failOn`; or the
@@ -73,6 +79,7 @@ export function outcomeOf(
   failChecksOn: Severity = DEFAULT_FAIL_CHECKS_ON,
 ): Summary["outcome"] {
   if (parts.errors.length > 0) return "could-not-run";
+  if ((parts.input?.refused.length ?? 0) > 0) return "input-refused";
   if (parts.results.some((result) => didNotPass(result) && isAtLeast(result.severity, failChecksOn))) return "failed";
   if (parts.drift.some((item) => item.change !== "skipped")) return "failed";
   const blocking = parts.findings.some(
@@ -131,22 +138,24 @@ export function buildReport(input: ReportInput): Report {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     target: input.target,
+    ...(input.input ? { input: input.input } : {}),
     results,
     findings,
     drift,
     errors,
     warnings: input.warnings ?? [],
-    summary: summarize({ results, findings, drift, errors }, input.failOn, input.failChecksOn),
+    summary: summarize({ results, findings, drift, errors, ...(input.input ? { input: input.input } : {}) }, input.failOn, input.failChecksOn),
   };
 }
 
 /**
- * The exit code a report implies: 0 passed, 1 failed, 3 could not run (see `outcomeOf`).
+ * The exit code a report implies: 0 passed, 1 failed, 2 input refused, 3 could not run (see `outcomeOf`).
  * Without `failOn` it follows `report.summary.outcome`; with it, the findings are weighed against
  * that level instead of the one the report was built with.
  */
-export function exitCodeFor(report: Report, options: { failOn?: Severity } = {}): 0 | 1 | 3 {
+export function exitCodeFor(report: Report, options: { failOn?: Severity } = {}): 0 | 1 | 2 | 3 {
   const outcome = options.failOn === undefined ? report.summary.outcome : outcomeOf(report, options.failOn);
   if (outcome === "could-not-run") return 3;
+  if (outcome === "input-refused") return 2;
   return outcome === "failed" ? 1 : 0;
 }

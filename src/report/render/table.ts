@@ -1,6 +1,6 @@
 import { didNotPass, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
 import { renderGrid, type GridRow } from "./grid.js";
-import { describeEvidence, describeObject, describeSource, oneLine, truncate, wrapText } from "./text.js";
+import { describeEvidence, describeObject, describeRefused, describeSource, oneLine, truncate, wrapText } from "./text.js";
 import type { RenderOptions, Renderer } from "./types.js";
 
 const COLORS = { red: 31, green: 32, yellow: 33, magenta: 35, dim: 2, bold: 1 } as const;
@@ -75,7 +75,7 @@ function summaryLines(report: Report): string[] {
   return lines;
 }
 
-const OUTCOME_COLORS: Record<Report["summary"]["outcome"], ColorName> = { passed: "green", failed: "red", "could-not-run": "magenta" };
+const OUTCOME_COLORS: Record<Report["summary"]["outcome"], ColorName> = { passed: "green", failed: "red", "input-refused": "magenta", "could-not-run": "magenta" };
 
 /** A human report for a terminal: tables sized to `width`, colour only when asked. */
 export const renderTable: Renderer = (report, options) => {
@@ -96,6 +96,8 @@ export const renderTable: Renderer = (report, options) => {
   const fixes = remediationLines(report);
   if (fixes.length > 0) sections.push(paragraph(["Remediation:", ...fixes]));
   if (report.warnings.length > 0) sections.push(paragraph(["Warnings:", ...report.warnings.map((warning) => `- ${warning}`)]));
+  const refused = report.input?.refused ?? [];
+  if (refused.length > 0) sections.push(paragraph(["Refused input (not audited):", ...refused.map((item) => `- ${describeRefused(item)}`)]));
   if (report.errors.length > 0) sections.push(paragraph(["Errors:", ...report.errors.map((error) => `- ${error.code}: ${error.message}`)]));
   const outcome = report.summary.outcome;
   sections.push(`${paragraph(summaryLines(report))}\nOutcome: ${painter(OUTCOME_COLORS[outcome], options)(outcome.toUpperCase())}`);
