@@ -156,8 +156,11 @@ export interface Summary {
   fail: number;
   skip: number;
   error: number;
+  /** Active findings with status `finding`, per severity: the ones that need attention. */
   findings: Record<Severity, number>;
   unknown: number;
+  /** Defaults every cluster ships (status `expected`): folded into this count where findings are listed for a person. */
+  expected: number;
   /** The overall outcome the exit code is derived from. */
   outcome: "passed" | "failed" | "input-refused" | "could-not-run";
 }
@@ -180,6 +183,14 @@ export interface Report {
   /** Lines worth a person's attention that are not results (legacy auth, insecure TLS...). */
   warnings: string[];
   summary: Summary;
+}
+
+/**
+ * A finding a person should look at: not a cluster default (`expected`). Reports list these first
+ * (see `buildReport`); the table folds the others into `summary.expected`.
+ */
+export function needsAttention(finding: Pick<Finding, "status">): boolean {
+  return finding.status !== "expected";
 }
 
 /** A check that did not pass: it failed, or could not tell (never a pass). */

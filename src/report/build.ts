@@ -1,5 +1,6 @@
 import {
   didNotPass,
+  needsAttention,
   REPORT_SCHEMA_VERSION,
   SEVERITIES,
   type CheckResult,
@@ -96,10 +97,12 @@ export function summarize(
 ): Summary {
   const findings = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   let unknown = 0;
+  let expected = 0;
   for (const finding of parts.findings) {
     if (!isActive(finding)) continue;
     if (finding.status === "finding") findings[finding.severity] += 1;
     else if (finding.status === "unknown") unknown += 1;
+    else expected += 1;
   }
   const count = (status: CheckResult["status"]): number => parts.results.filter((result) => result.status === status).length;
   return {
@@ -110,19 +113,25 @@ export function summarize(
     error: count("error"),
     findings,
     unknown,
+    expected,
     outcome: outcomeOf(parts, failOn, failChecksOn),
   };
 }
 
 /**
- * Findings most severe first, keeping the given order (rule, then snapshot order) within a level:
- * people read from the top, and the Markdown summary shows only its first rows. Linear: a big audit
- * has tens of thousands of findings.
+ * Findings in the order people read them: first those that need attention (active findings and
+ * unknown verdicts), most severe first, so the first rows agree with the summary's counts; then
+ * suppressed ones; then the cluster's expected defaults. Within a level the given order (rule, then
+ * snapshot order) is kept. Linear: a big audit has tens of thousands of findings.
  */
 export function bySeverity(findings: readonly Finding[]): Finding[] {
-  const buckets: Finding[][] = SEVERITIES.map(() => []);
-  for (const finding of findings) (buckets[SEVERITIES.indexOf(finding.severity)] ?? (buckets[SEVERITIES.length - 1] as Finding[])).push(finding);
-  return buckets.flat();
+  const groups = [0, 1, 2].map(() => SEVERITIES.map((): Finding[] => []));
+  for (const finding of findings) {
+    const group = !needsAttention(finding) ? 2 : finding.suppressed ? 1 : 0;
+    const level = SEVERITIES.indexOf(finding.severity);
+    (groups[group] as Finding[][])[level === -1 ? SEVERITIES.length - 1 : level]?.push(finding);
+  }
+  return groups.flat(2);
 }
 
 /** Builds the finished report of one `run` or `audit`: the only place its summary is computed. */

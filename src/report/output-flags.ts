@@ -51,7 +51,7 @@ export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo
   const format = (flag.string(args, "output") ?? "table") as ReportFormat;
   const renderer = renderers[format];
   if (!renderer) throw new InputError(`unknown output format "${format}": choose one of ${REPORT_FORMATS.join(", ")}`);
-  io.stdout.write(renderer(report, renderOptionsFor(io)));
+  io.stdout.write(renderer(report, { ...renderOptionsFor(io), showExpected: flag.boolean(args, "show-expected") }));
   const out = flag.string(args, "out");
   if (out !== undefined) {
     const dir = resolve(io.cwd, out);

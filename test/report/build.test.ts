@@ -28,6 +28,7 @@ describe("buildReport", () => {
       error: 1,
       findings: { critical: 1, high: 1, medium: 0, low: 0, info: 0 },
       unknown: 1,
+      expected: 1,
       outcome: "failed",
     });
     expect(report.startedAt).toBe("1970-01-01T00:00:00.000Z");

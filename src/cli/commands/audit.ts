@@ -43,6 +43,7 @@ export const auditCommand: Command = {
     { name: "config", type: "string", valueName: "FILE", description: "audit configuration: rules, disable, severity, allowlist, failOn" },
     { name: "allowlist", type: "string", valueName: "FILE", description: "suppress known findings (each entry has a reason and an optional expiry date)" },
     { name: "kubeconfig-scan", type: "list", valueName: "FILE", description: "kubeconfig files whose client certificates are checked for O=system:masters (repeatable)", default: [] },
+    { name: "show-expected", type: "boolean", description: "table: list the defaults every cluster ships (verdict expected) row by row instead of one count" },
     { name: "no-confirm", type: "boolean", description: "live: skip the SubjectAccessReview cross-check of findings" },
     { name: "max-file-bytes", type: "integer", description: "largest manifest file accepted", default: DEFAULT_MAX_FILE_BYTES, min: 1 },
   ],

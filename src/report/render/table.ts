@@ -1,4 +1,4 @@
-import { didNotPass, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
+import { didNotPass, needsAttention, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
 import { renderGrid, type GridRow } from "./grid.js";
 import { describeEvidence, describeObject, describeRefused, describeSource, oneLine, truncate, wrapText } from "./text.js";
 import type { RenderOptions, Renderer } from "./types.js";
@@ -70,7 +70,7 @@ function summaryLines(report: Report): string[] {
   }
   if (report.command === "audit" || report.findings.length > 0) {
     const findings = Object.entries(summary.findings).map(([severity, count]) => `${count} ${severity}`);
-    lines.push(`Findings: ${findings.join(", ")}, ${summary.unknown} unknown.`);
+    lines.push(`Findings: ${findings.join(", ")}, ${summary.unknown} unknown; ${summary.expected} expected defaults.`);
   }
   return lines;
 }
@@ -88,9 +88,14 @@ export const renderTable: Renderer = (report, options) => {
       : renderGrid(["Status", "Check", "Severity", "Expected", "Observed", "Message"], report.results.map((result) => checkRow(result, options)), options.width, bold));
   }
   if (report.command === "audit" || report.findings.length > 0) {
-    sections.push(report.findings.length === 0
+    const listed = options.showExpected ? report.findings : report.findings.filter(needsAttention);
+    sections.push(listed.length === 0
       ? "No findings."
-      : renderGrid(["Severity", "Rule", "Verdict", "Subject", "Message"], report.findings.map((finding) => findingRow(finding, options)), options.width, bold));
+      : renderGrid(["Severity", "Rule", "Verdict", "Subject", "Message"], listed.map((finding) => findingRow(finding, options)), options.width, bold));
+    if (!options.showExpected && report.summary.expected > 0) {
+      const count = report.summary.expected;
+      sections.push(paragraph([`${count} expected ${count === 1 ? "default (a binding every cluster ships, such as system:masters) is" : "defaults (bindings every cluster ships, such as system:masters) are"} not listed; --show-expected lists them.`]));
+    }
   }
   if (report.drift.length > 0) sections.push(paragraph(["Drift:", ...report.drift.map((item) => `- ${describeObject(item.object)} ${item.change}: ${item.detail}`)]));
   const fixes = remediationLines(report);
