@@ -47,11 +47,11 @@ function reasonOf(error: unknown): string {
  * code the report implies. The one code path `run` and `audit` share. A directory that cannot be
  * written is an `InputError` naming `--out`, raised after stdout got the report.
  */
-export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo): Promise<0 | 1 | 3> {
+export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo): Promise<0 | 1 | 2 | 3> {
   const format = (flag.string(args, "output") ?? "table") as ReportFormat;
   const renderer = renderers[format];
   if (!renderer) throw new InputError(`unknown output format "${format}": choose one of ${REPORT_FORMATS.join(", ")}`);
-  io.stdout.write(renderer(report, renderOptionsFor(io)));
+  io.stdout.write(renderer(report, { ...renderOptionsFor(io), showExpected: flag.boolean(args, "show-expected") }));
   const out = flag.string(args, "out");
   if (out !== undefined) {
     const dir = resolve(io.cwd, out);

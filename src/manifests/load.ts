@@ -3,11 +3,14 @@ import { extname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { readTextFile, readTextStream } from "../input/read-text-file.js";
 import { InputError } from "../model/errors.js";
+import type { RefusedInput, SkippedInput } from "../model/report.js";
 import type { RbacObject, RbacSnapshot } from "../rbac/types.js";
 import { apiServerRefusals } from "./api-rules.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
 import { collectDocument, type Collector } from "./objects.js";
+import { dropReplaced } from "./duplicates.js";
 import { createLocator } from "./locate.js";
+import { chartRoots, skipByContent, skipByPath, templateHint } from "./not-objects.js";
 import { parseStream, type Located } from "./parse.js";
 
 /** Options for `loadManifests`. */
@@ -22,8 +25,14 @@ export interface LoadOptions {
   maxDepth?: number;
   /** Base for relative paths (default the process's working directory). */
   cwd?: string;
-  /** Namespace of namespaced objects that name none, as kubectl's context would give (default "default"). */
+  /** Namespace of namespaced objects that name none, as `kubectl apply -n` would give (default "default"). */
   defaultNamespace?: string;
+  /**
+   * What to do with documents that cannot be used (syntax errors, schema violations) and with input
+   * that holds no Kubernetes object: `throw` one `InputError` naming them all (the default), or
+   * `return` them in `refused` with everything else loaded, so a report can still be made.
+   */
+  refused?: "throw" | "return";
   /** Told before each file is read (`done` files of `total` read so far), for a progress display. */
   onFile?: (done: number, total: number, file: string) => void;
 }
@@ -35,9 +44,19 @@ export interface LoadedManifests {
   files: string[];
   /** Objects of other kinds, skipped. */
   ignored: number;
-  /** `file:line: Kind name: problem` for what the apiserver would refuse (evaluated as written all the same). */
+  /**
+   * Sentences worth a person's attention: skipped files, objects given twice, what the apiserver
+   * would refuse (`file:line: Kind name: problem`; evaluated as written all the same).
+   */
   warnings: string[];
+  /** Files that are not Kubernetes objects (chart sources, kustomizations, values), with why and what to audit instead. */
+  skipped: SkippedInput[];
+  /** Documents that could not be used, located where they can be; always empty when `refused` is `throw`. */
+  refused: RefusedInput[];
+  /** Namespaced objects without metadata.namespace, given `namespace` as `kubectl apply` would. */
+  defaulted: { namespace: string; objects: number };
 }
+
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 const MAX_LISTED_PROBLEMS = 20;
@@ -88,6 +107,19 @@ function refusals(snapshot: RbacSnapshot): string[] {
   return warnings;
 }
 
+/** The expanded files, each once (a file given directly and inside a given folder is read once). */
+function once(files: string[], warnings: string[], show: (file: string) => string): string[] {
+  const seen = new Set<string>();
+  return files.filter((file) => {
+    if (file === "-" || !seen.has(file)) {
+      seen.add(file);
+      return true;
+    }
+    warnings.push(`${show(file)} is given more than once: read once`);
+    return false;
+  });
+}
+
 function describe(problem: Located): string {
   return `${problem.file}:${problem.line}:${problem.column}: document ${problem.document}: ${problem.message}`;
 }
@@ -107,10 +139,18 @@ function displayPath(file: string, cwd: string): string {
   return shown && !shown.startsWith("..") && !isAbsolute(shown) ? shown : file;
 }
 
+function inputName(files: readonly string[]): string {
+  if (files.length === 1) return files[0] === "-" ? "standard input" : (files[0] as string);
+  return `the ${files.length} files read`;
+}
+
 /**
  * Loads RBAC objects from files, directories (recursively: .yaml, .yml, .json) and `-` (stdin).
- * Multi-document YAML, JSON and `kind: List` work; other kinds are counted as ignored. Every problem
- * in every file is collected, then thrown as one `InputError` located at the first.
+ * Multi-document YAML, JSON and `kind: List` work; other kinds are counted as ignored. Files that are
+ * not Kubernetes objects (chart sources, kustomizations) are skipped with a warning; documents that
+ * cannot be used are collected, then thrown as one `InputError` located at the first (or returned,
+ * see `LoadOptions.refused`). Input with no Kubernetes object at all is refused too: an empty
+ * `helm template` must not pass a pipeline.
  */
 export async function loadManifests(paths: string[], options: LoadOptions = {}): Promise<LoadedManifests> {
   const cwd = options.cwd ?? process.cwd();
@@ -119,29 +159,65 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
     maxAliases: options.maxAliases ?? DEFAULT_LIMITS.maxAliases,
     maxDepth: options.maxDepth ?? DEFAULT_LIMITS.maxDepth,
   };
-  const files: string[] = [];
-  for (const path of paths) files.push(...(await expand(path, cwd)));
+  const warnings: string[] = [];
+  const expanded: string[] = [];
+  for (const path of paths) expanded.push(...(await expand(path, cwd)));
+  const files = once(expanded, warnings, (file) => displayPath(file, cwd));
+  const roots = chartRoots(files);
+  const namespace = options.defaultNamespace ?? "default";
   const collector: Collector = {
     snapshot: { roles: [], clusterRoles: [], roleBindings: [], clusterRoleBindings: [], serviceAccounts: [] },
     ignored: 0,
     problems: [],
-    defaultNamespace: options.defaultNamespace ?? "default",
+    defaultNamespace: namespace,
+    defaulted: 0,
+    warnings: [],
     locate: createLocator(),
   };
   const shownFiles: string[] = [];
+  const skipped: SkippedInput[] = [];
   for (const file of files) {
     const shown = displayPath(file, cwd);
     options.onFile?.(shownFiles.length, files.length, shown);
     shownFiles.push(shown);
+    const byPath = skipByPath(file, roots);
+    if (byPath) {
+      skipped.push({ file: shown, reason: byPath });
+      continue;
+    }
     const text = await readManifest(file, limits, options.stdin, shown);
     const parsed = parseStream(text, shown, limits, collector.locate);
+    const byContent = skipByContent(parsed.documents, parsed.problems.length, text);
+    if (byContent) {
+      skipped.push({ file: shown, reason: byContent });
+      continue;
+    }
     const before = collector.problems.length;
     collector.problems.push(...parsed.problems);
     for (const document of parsed.documents) collectDocument(collector, shown, document);
     // Within a file, report problems top to bottom.
     const found = collector.problems.splice(before).sort((a, b) => a.line - b.line || a.column - b.column);
-    collector.problems.push(...found);
+    const hint = found.length > 0 ? templateHint(text) : undefined;
+    collector.problems.push(...(hint ? found.map((problem) => ({ ...problem, message: `${problem.message} (${hint})` })) : found));
   }
-  if (collector.problems.length > 0) throw toInputError(collector.problems);
-  return { snapshot: collector.snapshot, files: shownFiles, ignored: collector.ignored, warnings: refusals(collector.snapshot) };
+  const { snapshot, warnings: replaced } = dropReplaced(collector.snapshot);
+  const objects = Object.values(collector.snapshot).reduce((sum, list: unknown[]) => sum + list.length, collector.ignored);
+  const refused: RefusedInput[] = collector.problems;
+  if (objects === 0 && refused.length === 0) {
+    const skippedNote = skipped.length > 0 ? ` (${skipped.length} skipped, see the warnings)` : "";
+    const message = `no Kubernetes object in ${inputName(shownFiles)}${skippedNote}: nothing to audit (an empty or failed \`helm template\` or \`kustomize build\` gives this)`;
+    const file = paths.join(" ");
+    if (options.refused !== "return") throw new InputError(message, { file }, { code: "E_NO_OBJECTS" });
+    refused.push({ file, message });
+  }
+  if (refused.length > 0 && options.refused !== "return") throw toInputError(collector.problems);
+  return {
+    snapshot,
+    files: shownFiles,
+    ignored: collector.ignored,
+    warnings: [...warnings, ...skipped.map((skip) => `${skip.file}: skipped: ${skip.reason}`), ...collector.warnings, ...replaced, ...refusals(snapshot)],
+    skipped,
+    refused,
+    defaulted: { namespace, objects: collector.defaulted },
+  };
 }

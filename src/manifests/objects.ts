@@ -18,6 +18,11 @@ const API_VERSION: Record<RbacKind, string> = {
   ServiceAccount: "v1",
 };
 const NAMESPACED = new Set<RbacKind>(["Role", "RoleBinding", "ServiceAccount"]);
+/**
+ * Removed in Kubernetes 1.22 but still in old charts. Its RBAC objects have exactly v1's fields
+ * (v1alpha1's do not: subjects had apiVersion), so they are audited as v1 with a warning.
+ */
+const RBAC_V1BETA1 = "rbac.authorization.k8s.io/v1beta1";
 
 /** Where converted objects go. */
 export interface Collector {
@@ -25,6 +30,10 @@ export interface Collector {
   ignored: number;
   problems: Located[];
   defaultNamespace: string;
+  /** Namespaced objects that named no namespace and were given `defaultNamespace`. */
+  defaulted: number;
+  /** Objects read as written though the apiserver no longer serves their apiVersion. */
+  warnings: string[];
   locate: Locator;
 }
 
@@ -96,7 +105,9 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
     return;
   }
   const label = (): string => `${kind} ${JSON.stringify(isRecord(value.metadata) ? (value.metadata.name ?? "") : "")}`;
-  if (apiVersion !== served) {
+  if (apiVersion === RBAC_V1BETA1) {
+    collector.warnings.push(`${file}:${line}: ${label()}: ${RBAC_V1BETA1} is no longer served (removed in Kubernetes 1.22), so current servers refuse it; audited as ${served}, which has the same fields`);
+  } else if (apiVersion !== served) {
     report(collector, file, document, [...pathOf(), "apiVersion"], `${label()}: apiVersion ${apiVersion} is not served by current Kubernetes; use ${API_VERSION[rbacKind]}`);
     return;
   }
@@ -108,7 +119,10 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
   const namespaced = NAMESPACED.has(rbacKind);
   if (namespaced ? metadata.namespace === undefined : metadata.namespace !== undefined) {
     metadata = { ...metadata };
-    if (namespaced) metadata.namespace = collector.defaultNamespace;
+    if (namespaced) {
+      metadata.namespace = collector.defaultNamespace;
+      collector.defaulted++;
+    }
     else delete metadata.namespace;
   }
   // Completed in place (a copy per object costs a big cluster's load a noticeable share), unless a

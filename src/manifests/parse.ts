@@ -11,7 +11,9 @@ import { splitDocuments } from "./split.js";
  */
 // js-yaml exports its built-in types at runtime; @types/js-yaml does not declare them.
 const builtInTypes = (jsYaml as unknown as { types: { merge: jsYaml.Type } }).types;
-const SCHEMA = jsYaml.CORE_SCHEMA.extend([builtInTypes.merge]);
+// Implicit: `<<` is recognised by its form, as kubectl's YAML parser does (an array passed to
+// extend() would register it as an explicit `!!merge` tag only, leaving `<<` an unknown field).
+const SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [builtInTypes.merge] });
 
 /** A problem in a file, located: the loader turns these into one InputError. */
 export interface Located {

@@ -77,6 +77,35 @@ export interface SourceLocation {
   document?: number;
 }
 
+/** A manifest document (or a whole input) that could not be used: where, and why. */
+export interface RefusedInput {
+  file: string;
+  line?: number;
+  column?: number;
+  /** Index of the YAML document in the file (0-based). */
+  document?: number;
+  message: string;
+}
+
+/** A file given as input that holds no Kubernetes object (a chart's source, a kustomization), and what to audit instead. */
+export interface SkippedInput {
+  file: string;
+  reason: string;
+}
+
+/**
+ * What an offline audit was given. A document that cannot be used is refused (named with file and
+ * line) while every other object is still audited; any refusal makes the outcome `input-refused`.
+ */
+export interface ManifestInput {
+  /** Every file read, in order (`-` for standard input). */
+  files: string[];
+  skipped: SkippedInput[];
+  refused: RefusedInput[];
+  /** The namespace objects without metadata.namespace were placed in, as `kubectl apply` would: `-n`, else `default`. */
+  defaultNamespace: { namespace: string; source: "flag" | "default"; objects: number };
+}
+
 /** Three verdicts for an audit rule: a finding, an expected default, or could not tell. */
 export type FindingStatus = "finding" | "expected" | "unknown";
 
@@ -192,10 +221,13 @@ export interface Summary {
   error: number;
   /** Observations without an expectation (`info`). */
   info: number;
+  /** Active findings with status `finding`, per severity: the ones that need attention. */
   findings: Record<Severity, number>;
   unknown: number;
+  /** Defaults every cluster ships (status `expected`): folded into this count where findings are listed for a person. */
+  expected: number;
   /** The overall outcome the exit code is derived from. */
-  outcome: "passed" | "failed" | "could-not-run";
+  outcome: "passed" | "failed" | "input-refused" | "could-not-run";
 }
 
 /** The finished report of one `run` or `audit`. */
@@ -206,6 +238,8 @@ export interface Report {
   startedAt: string;
   finishedAt: string;
   target: Target;
+  /** Offline: what the manifests given held, skipped and refused. */
+  input?: ManifestInput;
   results: CheckResult[];
   findings: Finding[];
   drift: DriftItem[];
@@ -214,6 +248,14 @@ export interface Report {
   /** Lines worth a person's attention that are not results (legacy auth, insecure TLS...). */
   warnings: string[];
   summary: Summary;
+}
+
+/**
+ * A finding a person should look at: not a cluster default (`expected`). Reports list these first
+ * (see `buildReport`); the table folds the others into `summary.expected`.
+ */
+export function needsAttention(finding: Pick<Finding, "status">): boolean {
+  return finding.status !== "expected";
 }
 
 /** A check that did not pass: it failed, or could not tell (never a pass). */

@@ -1,11 +1,13 @@
 import {
   didNotPass,
+  needsAttention,
   REPORT_SCHEMA_VERSION,
   SEVERITIES,
   type CheckResult,
   type DriftItem,
   type ErrorValue,
   type Finding,
+  type ManifestInput,
   type Report,
   type Severity,
   type Summary,
@@ -26,6 +28,8 @@ export interface ReportInput {
   startedAt: Date;
   finishedAt: Date;
   target: Target;
+  /** Offline: the manifests read, skipped and refused. */
+  input?: ManifestInput;
   results?: CheckResult[];
   findings?: Finding[];
   drift?: DriftItem[];
@@ -43,6 +47,7 @@ export interface ReportParts {
   findings: readonly Finding[];
   drift: readonly DriftItem[];
   errors: readonly ErrorValue[];
+  input?: Pick<ManifestInput, "refused">;
 }
 
 /** Findings that count: not suppressed by an allowlist entry. */
@@ -56,6 +61,8 @@ function isActive(finding: Finding): boolean {
  *   whole (no connection, TLS failure, rejected credentials, unreadable cluster); a problem confined
  *   to one check is that check's `error` status instead. Results gathered before the stop are still
  *   reported, but a partial run is never called passed or failed.
+ * - `input-refused`: a manifest document (or the whole input) could not be used. Every other object
+ *   was audited and is reported, but an audit that left part of its input out is not a verdict.
  * - `failed`: a check at or above `failChecksOn` (default: every check) has status `fail` or `error`
  *   (could not tell is never a pass); or an active
  *   (not suppressed) finding or `unknown` audit verdict has a severity at or above `failOn`; or the
@@ -69,6 +76,7 @@ export function outcomeOf(
   failChecksOn: Severity = DEFAULT_FAIL_CHECKS_ON,
 ): Summary["outcome"] {
   if (parts.errors.length > 0) return "could-not-run";
+  if ((parts.input?.refused.length ?? 0) > 0) return "input-refused";
   if (parts.results.some((result) => didNotPass(result) && isAtLeast(result.severity, failChecksOn))) return "failed";
   if (parts.drift.some((item) => item.change !== "skipped")) return "failed";
   const blocking = parts.findings.some(
@@ -85,10 +93,12 @@ export function summarize(
 ): Summary {
   const findings = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   let unknown = 0;
+  let expected = 0;
   for (const finding of parts.findings) {
     if (!isActive(finding)) continue;
     if (finding.status === "finding") findings[finding.severity] += 1;
     else if (finding.status === "unknown") unknown += 1;
+    else expected += 1;
   }
   const count = (status: CheckResult["status"]): number => parts.results.filter((result) => result.status === status).length;
   return {
@@ -100,19 +110,25 @@ export function summarize(
     info: count("info"),
     findings,
     unknown,
+    expected,
     outcome: outcomeOf(parts, failOn, failChecksOn),
   };
 }
 
 /**
- * Findings most severe first, keeping the given order (rule, then snapshot order) within a level:
- * people read from the top, and the Markdown summary shows only its first rows. Linear: a big audit
- * has tens of thousands of findings.
+ * Findings in the order people read them: first those that need attention (active findings and
+ * unknown verdicts), most severe first, so the first rows agree with the summary's counts; then
+ * suppressed ones; then the cluster's expected defaults. Within a level the given order (rule, then
+ * snapshot order) is kept. Linear: a big audit has tens of thousands of findings.
  */
 export function bySeverity(findings: readonly Finding[]): Finding[] {
-  const buckets: Finding[][] = SEVERITIES.map(() => []);
-  for (const finding of findings) (buckets[SEVERITIES.indexOf(finding.severity)] ?? (buckets[SEVERITIES.length - 1] as Finding[])).push(finding);
-  return buckets.flat();
+  const groups = [0, 1, 2].map(() => SEVERITIES.map((): Finding[] => []));
+  for (const finding of findings) {
+    const group = !needsAttention(finding) ? 2 : finding.suppressed ? 1 : 0;
+    const level = SEVERITIES.indexOf(finding.severity);
+    (groups[group] as Finding[][])[level === -1 ? SEVERITIES.length - 1 : level]?.push(finding);
+  }
+  return groups.flat(2);
 }
 
 /** Builds the finished report of one `run` or `audit`: the only place its summary is computed. */
@@ -128,22 +144,24 @@ export function buildReport(input: ReportInput): Report {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     target: input.target,
+    ...(input.input ? { input: input.input } : {}),
     results,
     findings,
     drift,
     errors,
     warnings: input.warnings ?? [],
-    summary: summarize({ results, findings, drift, errors }, input.failOn, input.failChecksOn),
+    summary: summarize({ results, findings, drift, errors, ...(input.input ? { input: input.input } : {}) }, input.failOn, input.failChecksOn),
   };
 }
 
 /**
- * The exit code a report implies: 0 passed, 1 failed, 3 could not run (see `outcomeOf`).
+ * The exit code a report implies: 0 passed, 1 failed, 2 input refused, 3 could not run (see `outcomeOf`).
  * Without `failOn` it follows `report.summary.outcome`; with it, the findings are weighed against
  * that level instead of the one the report was built with.
  */
-export function exitCodeFor(report: Report, options: { failOn?: Severity } = {}): 0 | 1 | 3 {
+export function exitCodeFor(report: Report, options: { failOn?: Severity } = {}): 0 | 1 | 2 | 3 {
   const outcome = options.failOn === undefined ? report.summary.outcome : outcomeOf(report, options.failOn);
   if (outcome === "could-not-run") return 3;
+  if (outcome === "input-refused") return 2;
   return outcome === "failed" ? 1 : 0;
 }

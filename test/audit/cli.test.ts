@@ -35,13 +35,14 @@ describe("saprobe audit --manifests", () => {
     expect(piped.findings.map((finding) => [finding.rule, finding.source?.file, finding.source?.line])).toContainEqual(["cluster-admin-binding", "-", 42]);
   });
 
-  it("warns when the manifests hold no RBAC object (an empty helm template must not pass silently), and not otherwise", async () => {
+  it("warns when the manifests hold no RBAC object, refuses input with no object at all (an empty helm template must not pass), and not otherwise", async () => {
     const configMap = temp("app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n");
     const empty = await runSaprobe(["audit", "--manifests", configMap, "-o", "json"]);
     expect(empty.code).toBe(0);
     expect(json(empty).warnings).toContain(`no RBAC objects (ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding) in ${configMap}: nothing was audited`);
     const piped = await runSaprobe(["audit", "--manifests", "-", "-o", "json"], { stdin: "" });
-    expect(json(piped).warnings.some((warning) => warning.includes("in standard input: nothing was audited"))).toBe(true);
+    expect(piped.code).toBe(2);
+    expect(json(piped).input?.refused.map((refused) => refused.message)).toEqual([expect.stringContaining("no Kubernetes object in standard input")]);
     const big = await runSaprobe(["audit", "--manifests", "-", "--max-file-bytes", "10"], { stdin: "apiVersion: v1\nkind: ConfigMap\n" });
     expect(big.code).toBe(2);
     expect(big.stderr).toBe("saprobe: -: standard input is larger than the 10-byte limit (raise it with --max-file-bytes)\n");
@@ -143,8 +144,9 @@ describe("saprobe audit --manifests", () => {
   });
 
   it("lists the bootstrap defaults as expected with --with-defaults, and they do not fail the audit", async () => {
-    const empty = temp("empty.yaml", "# nothing\n");
-    const run = await runSaprobe(["audit", "--manifests", empty, "--with-defaults", "-o", "json", "--fail-on", "info"]);
+    // One object that grants nothing: input without any object is refused, defaults or not.
+    const bare = temp("bare.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: bare\n  namespace: app\n");
+    const run = await runSaprobe(["audit", "--manifests", bare, "--with-defaults", "-o", "json", "--fail-on", "info"]);
     const report = json(run);
     expect(run.code).toBe(0);
     expect(report.findings.length).toBeGreaterThan(10);
@@ -190,7 +192,7 @@ describe("saprobe audit progress", () => {
   it("prints one plain line per step with -v when stderr is not a terminal, and nothing without -v", async () => {
     const verbose = await runSaprobe(["audit", "--manifests", ...TWO_FILES, "-o", "json", "--fail-on", "critical", "-v"]);
     const lines = verbose.stderr.trimEnd().split("\n");
-    const files = json(verbose).target.explain?.length ?? 0;
+    const files = json(verbose).input?.files.length ?? 0;
     expect(files).toBeGreaterThan(1);
     expect(lines).toHaveLength(files + 1);
     expect(lines[0]).toMatch(new RegExp(`^saprobe: 0/${files + 1} reading `));

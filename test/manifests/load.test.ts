@@ -102,11 +102,11 @@ describe("loadManifests", () => {
 
   it("gives an object a YAML alias repeats its own copy and line (objects are completed in place only when no alias can share them)", async () => {
     const cwd = workspace({ "list.yaml": "apiVersion: v1\nkind: List\nitems:\n- &sa\n  apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: a, namespace: n}\n- *sa\n" });
-    const { snapshot } = await loadManifests(["list.yaml"], { cwd });
-    const [first, second] = snapshot.serviceAccounts;
-    expect(first).not.toBe(second);
-    expect([first?.source?.line, second?.source?.line]).toEqual([4, 8]);
-    expect(Object.keys(first ?? {})).toEqual(["apiVersion", "kind", "metadata", "source"]);
+    const { snapshot, warnings } = await loadManifests(["list.yaml"], { cwd });
+    // The same object twice is one object to the apiserver: the last is kept, and both places are named.
+    expect(snapshot.serviceAccounts.map((account) => account.source?.line)).toEqual([8]);
+    expect(warnings).toEqual(["ServiceAccount n/a is given twice, at list.yaml:4 and at list.yaml:8: the last one is audited, as kubectl apply would leave it"]);
+    expect(Object.keys(snapshot.serviceAccounts[0] ?? {})).toEqual(["apiVersion", "kind", "metadata", "source"]);
   });
 
   it("drops null-valued fields of JSON as of YAML (the apiserver treats them as absent)", async () => {
@@ -118,7 +118,8 @@ describe("loadManifests", () => {
 
   it("walks directories recursively, only .yaml/.yml/.json, in name order", async () => {
     const cwd = workspace({ "dir/b.yaml": role, "dir/sub/a.yml": role.replace("reader", "other"), "dir/notes.txt": "not yaml: [", "dir/c.json": "{}" });
-    await expect(loadManifests(["dir"], { cwd })).rejects.toThrow(/every object needs a string apiVersion and kind/);
+    const skipping = await loadManifests(["dir"], { cwd });
+    expect(skipping.skipped).toEqual([{ file: "dir/c.json", reason: expect.stringContaining("no document in it has an apiVersion and a kind") as string }]);
     writeFileSync(join(cwd, "dir/c.json"), JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "n" } }));
     const { files, snapshot } = await loadManifests(["dir"], { cwd });
     expect(files).toEqual(["dir/b.yaml", "dir/c.json", "dir/sub/a.yml"]);
@@ -175,8 +176,12 @@ describe("loadManifests", () => {
     expect((await loadError({ "deep.yaml": deep })).message).toContain("nesting deeper than 64 levels");
   });
 
-  it("rejects apiVersions Kubernetes no longer serves for RBAC kinds", async () => {
-    const error = await loadError({ "old.yaml": role.replace("rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1") });
+  it("audits rbac v1beta1 (same fields as v1) with a warning that current servers refuse it, and rejects v1alpha1", async () => {
+    const cwd = workspace({ "old.yaml": role.replace("rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1") });
+    const { snapshot, warnings } = await loadManifests(["old.yaml"], { cwd });
+    expect(snapshot.roles.map((item) => item.rules[0]?.verbs)).toEqual([["get"]]);
+    expect(warnings).toEqual(['old.yaml:1: Role "reader": rbac.authorization.k8s.io/v1beta1 is no longer served (removed in Kubernetes 1.22), so current servers refuse it; audited as rbac.authorization.k8s.io/v1, which has the same fields']);
+    const error = await loadError({ "older.yaml": role.replace("rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1alpha1") });
     expect(error.message).toContain("use rbac.authorization.k8s.io/v1");
     expect(error.line).toBe(1);
   });

@@ -29,6 +29,7 @@ describe("buildReport", () => {
       info: 1,
       findings: { critical: 1, high: 1, medium: 0, low: 0, info: 0 },
       unknown: 1,
+      expected: 1,
       outcome: "failed",
     });
     expect(report.startedAt).toBe("1970-01-01T00:00:00.000Z");

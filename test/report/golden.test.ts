@@ -12,6 +12,7 @@ const cases: Array<[string, "table" | "markdown", string, number]> = [
   ["audit-findings", "table", "audit-findings.table.txt", 120],
   ["empty-run", "table", "empty-run.table.txt", 80],
   ["could-not-run", "table", "could-not-run.table.txt", 100],
+  ["input-refused", "table", "input-refused.table.txt", 100],
   ["failures", "markdown", "failures.md", 80],
   ["audit-findings", "markdown", "audit-findings.md", 80],
   ["all-pass", "markdown", "all-pass.md", 80],

@@ -40,7 +40,7 @@ function finding(overrides: Partial<Finding> & Pick<Finding, "rule" | "severity"
   };
 }
 
-function build(input: Omit<ReportInput, "startedAt" | "finishedAt" | "target">): Report {
+function build(input: Omit<ReportInput, "startedAt" | "finishedAt" | "target"> & { target?: ReportInput["target"] }): Report {
   const report = buildReport({ startedAt: started, finishedAt: finished, target, ...input });
   return { ...report, tool: { name: "saprobe", version: "0.0.0-test" } };
 }
@@ -141,8 +141,21 @@ export const sampleReports: Record<string, Report> = {
     results: [check({ id: "version", status: "error", observed: "tls-error", message: "TLS handshake failed.", error: { code: "E_TLS", message: "self-signed certificate in certificate chain" } })],
     errors: [{ code: "E_TLS", message: "could not reach https://127.0.0.1:6443: self-signed certificate in certificate chain" }],
   }),
+  "input-refused": build({
+    command: "audit",
+    target: { source: "manifests", namespace: "default", explain: ["read rendered.yaml", "read chart/Chart.yaml"] },
+    input: {
+      files: ["rendered.yaml", "broken.yaml", "chart/Chart.yaml"],
+      skipped: [{ file: "chart/Chart.yaml", reason: "a Helm chart's source, not rendered objects: audit the output of `helm template` instead" }],
+      refused: [{ file: "broken.yaml", line: 24, column: 3, document: 1, message: "YAML syntax: bad indentation of a sequence entry" }],
+      defaultNamespace: { namespace: "default", source: "default", objects: 0 },
+    },
+    findings: [finding({ rule: "secrets-read", severity: "medium", scope: "ci", subject: { kind: "ServiceAccount", name: "deployer", namespace: "ci" }, source: { file: "rendered.yaml", line: 9 } })],
+    warnings: ["chart/Chart.yaml: skipped: a Helm chart's source, not rendered objects: audit the output of `helm template` instead"],
+  }),
   hostile: build({
     command: "audit",
+    input: { files: [hostile], skipped: [{ file: hostile, reason: hostile }], refused: [{ file: hostile, line: 1, message: hostile }], defaultNamespace: { namespace: hostile, source: "flag", objects: 1 } },
     results: [
       check({ id: "hostile-check", status: "fail", title: hostile, message: `${hostile} ${"x".repeat(10_000)}`, expected: hostile, observed: hostile, evidence: { body: hostile, long: "y".repeat(10_000) }, remediation: hostile }),
     ],

@@ -27,3 +27,33 @@ describe("findings for people, most severe first", () => {
     expect(report.findings.at(-1)?.subject?.name).toBe("m59");
   });
 });
+
+describe("the table shows what needs attention", () => {
+  const defaults = Array.from({ length: 55 }, (_, index): Finding => ({ ...finding("critical", `default-${index}`), status: "expected" }));
+  const report = buildReport({
+    command: "audit",
+    startedAt: new Date(0),
+    finishedAt: new Date(1),
+    target: { source: "kubeconfig" },
+    findings: [{ ...finding("critical", "system:masters"), status: "expected" }, ...defaults, finding("high", "ci-runner"), { ...finding("critical", "old"), suppressed: { reason: "known" } }, finding("low", "viewer")],
+  });
+
+  it("lists findings that need attention first, by severity, so the first row agrees with the summary; suppressed, then defaults, after them", () => {
+    expect(report.summary.findings).toMatchObject({ critical: 0, high: 1, low: 1 });
+    expect(report.summary.expected).toBe(56);
+    expect(report.findings.slice(0, 3).map((item) => item.subject?.name)).toEqual(["ci-runner", "viewer", "old"]);
+    expect(report.findings.at(-1)?.subject?.name).toBe("default-54");
+  });
+
+  it("folds the expected defaults into one count unless --show-expected", () => {
+    const table = renderTable(report, { color: false, width: 200 });
+    const firstRow = table.split("\n").find((line) => line.startsWith("│ ") && !line.startsWith("│ Severity"));
+    expect(firstRow).toMatch(/^│ high /);
+    expect(table).not.toContain("User/system:masters");
+    expect(table).toContain("56 expected defaults (bindings every cluster ships, such as system:masters) are not listed; --show-expected lists them.");
+    expect(table).toContain("Findings: 0 critical, 1 high, 0 medium, 1 low, 0 info, 0 unknown; 56 expected defaults.");
+    const full = renderTable(report, { color: false, width: 200, showExpected: true });
+    expect(full).toContain("User/system:masters");
+    expect(full).not.toContain("are not listed");
+  });
+});

@@ -8,14 +8,16 @@ import type { MastersEvidence } from "../../audit/masters-findings.js";
 import type { Catalogue } from "../../audit/rule-types.js";
 import { parseSeverity } from "../../model/severity.js";
 import { loadManifests } from "../../manifests/index.js";
+import { describePlacement, manifestInputOf, placementNamespace } from "../../manifests/offline.js";
 import { UsageError } from "../../model/errors.js";
-import type { ErrorValue, Finding, Target } from "../../model/report.js";
+import type { ErrorValue, Finding, ManifestInput, Target } from "../../model/report.js";
 import { withBootstrapPolicy } from "../../rbac/bootstrap.js";
 import type { UserInfo } from "../../rbac/types.js";
 import { parseServiceAccountUsername, userInfoFor } from "../../rbac/users.js";
 import { buildReport, DEFAULT_FAIL_ON } from "../../report/build.js";
 import { connectedOrRecorded, emitReport } from "../report-output.js";
 import { progressFor, type Progress } from "../progress.js";
+import { describeRefused, oneLine } from "../../report/render/text.js";
 import { targetOf } from "../../run/target.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
@@ -73,7 +75,12 @@ function auditProgress(args: ParsedArgs, io: CommandIo): Progress {
 async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], setup: AuditSetup): Promise<Gathered> {
   // Steps: one per file, then the audit.
   let steps = 1;
+  const namespaceFlag = flag.string(args, "namespace");
+  const placement = placementNamespace(namespaceFlag);
   const loaded = await loadManifests(paths, {
+    defaultNamespace: placement.namespace,
+    // A broken document is named in the report while every other object is still audited.
+    refused: "return",
     stdin: io.stdin,
     cwd: io.cwd,
     maxFileBytes: flag.number(args, "max-file-bytes") ?? DEFAULT_LIMITS.maxFileBytes,
@@ -88,13 +95,18 @@ async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], 
   const findings = auditSnapshot(snapshot, catalogue, { mode: "offline", mastersEvidence, ...(subject ? { subject } : {}) });
   // What the apiserver would refuse (evaluated as written all the same), then what offline cannot see.
   const warnings = [...loaded.warnings];
-  // An empty `helm template` or a wrong path must not pass a pipeline silently.
+  // Input without any Kubernetes object is refused by the loader; objects but no RBAC among them is worth a word.
   const objects = loaded.snapshot.roles.length + loaded.snapshot.clusterRoles.length + loaded.snapshot.roleBindings.length + loaded.snapshot.clusterRoleBindings.length + loaded.snapshot.serviceAccounts.length;
-  if (objects === 0) warnings.push(`no RBAC objects (ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding) in ${loaded.files.length === 1 ? (loaded.files[0] === "-" ? "standard input" : loaded.files[0]) : `the ${loaded.files.length} files read`}: nothing was audited`);
+  if (objects === 0 && loaded.refused.length === 0) warnings.push(`no RBAC objects (ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding) in ${loaded.files.length === 1 ? (loaded.files[0] === "-" ? "standard input" : loaded.files[0]) : `the ${loaded.files.length} files read`}: nothing was audited`);
   if (catalogue.rules.some((rule) => rule.match.kind === "unused-serviceaccount")) {
     warnings.push("unused-serviceaccount needs the cluster's pods and is only evaluated by live audits.");
   }
-  return { findings, warnings, errors: [], target: { source: "manifests", explain: loaded.files.map((file) => `read ${file}`) } };
+  const input = manifestInputOf(loaded, namespaceFlag);
+  const placed = describePlacement(input.defaultNamespace);
+  // Placed by a default, not by the user: said where every renderer shows it.
+  if (input.defaultNamespace.source === "default" && input.defaultNamespace.objects > 0) warnings.push(`${placed}; give -n NAMESPACE to audit them where they will be applied`);
+  const explain = [...loaded.files.map((file) => `read ${file}`), placed];
+  return { findings, warnings, errors: [], input, target: { source: "manifests", namespace: placement.namespace, explain } };
 }
 
 async function auditCluster(args: ParsedArgs, io: CommandIo, setup: AuditSetup): Promise<Gathered> {
@@ -120,6 +132,7 @@ async function auditCluster(args: ParsedArgs, io: CommandIo, setup: AuditSetup):
 }
 
 interface Gathered {
+  input?: ManifestInput;
   findings: Finding[];
   warnings: string[];
   errors: ErrorValue[];
@@ -170,10 +183,14 @@ export async function runAudit(args: ParsedArgs, io: CommandIo): Promise<number>
     startedAt,
     finishedAt: new Date(),
     target: gathered.target,
+    ...(gathered.input ? { input: gathered.input } : {}),
     findings: allowed.findings,
     errors: gathered.errors,
     warnings: [...gathered.warnings, ...allowed.warnings, ...unmatched],
     failOn: customization.failOn ?? DEFAULT_FAIL_ON,
   });
-  return emitReport(report, args, io);
+  const code = await emitReport(report, args, io);
+  // The report names refused documents; stderr does too, as for any input error, so a pipeline log shows why it stopped.
+  for (const refused of report.input?.refused ?? []) io.stderr.write(`saprobe: ${oneLine(describeRefused(refused))}\n`);
+  return code;
 }

@@ -12,14 +12,21 @@ import type { CommandIo } from "../command.js";
 
 /* `saprobe can-i --manifests ...`: the questions answered from manifests alone, no server. */
 
-/** Loads the manifests named by --manifests (+ --with-defaults), warns (stderr) about what the apiserver would refuse, and builds an authorizer that aggregates roles. */
+/**
+ * Loads the manifests named by --manifests (+ --with-defaults; objects without a namespace in -n,
+ * else default), warns (stderr) about skipped files, duplicates, where unnamespaced objects went and
+ * what the apiserver would refuse, and builds an authorizer that aggregates roles.
+ */
 export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promise<{ authorizer: Authorizer; files: string[] }> {
   const maxFileBytes = flag.number(args, "max-file-bytes");
+  // Objects without metadata.namespace go where `kubectl apply -n` would put them.
+  const namespace = flag.string(args, "namespace");
   const loaded = await loadOfflineSnapshot(flag.list(args, "manifests"), {
     withDefaults: flag.boolean(args, "with-defaults"),
     stdin: io.stdin,
     cwd: io.cwd,
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
+    ...(namespace !== undefined ? { namespaceFlag: namespace } : {}),
   });
   for (const warning of loaded.warnings) io.stderr.write(`Warning: ${warning}\n`);
   return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files };

@@ -20,6 +20,9 @@ Prints yes or no with the reason (binding -> role -> rule) and exits 0 for yes, 
 kubectl auth can-i. With --manifests the answer comes from the files alone (add --with-defaults for
 the policy every cluster ships); without it, the server answers (SelfSubjectAccessReview, impersonating
 --as). ServiceAccounts given as --as system:serviceaccount:NS:NAME get their groups automatically.
+Offline, objects without metadata.namespace are placed in -n (else default), as kubectl apply -n
+would; files that are not Kubernetes objects (Chart.yaml, values, kustomization.yaml) are skipped with
+a warning, and a broken document is an error naming its file and line.
 
 Examples:
   saprobe can-i list secrets -n kube-system --as system:serviceaccount:kube-system:admin -f rbac/

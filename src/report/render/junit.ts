@@ -1,5 +1,5 @@
-import type { CheckResult, DriftItem, ErrorValue, Finding, Report } from "../../model/report.js";
-import { describeEvidence, describeObject, describeSource } from "./text.js";
+import type { CheckResult, DriftItem, ErrorValue, Finding, RefusedInput, Report } from "../../model/report.js";
+import { describeEvidence, describeObject, describeRefused, describeSource } from "./text.js";
 import type { Renderer } from "./types.js";
 import { xmlAttributes, xmlText } from "./xml.js";
 
@@ -84,6 +84,11 @@ function errorCase(error: ErrorValue, command: string): TestCase {
   return { name: error.code, classname: `saprobe.${command}`, seconds: 0, outcome: "error", message: error.message, type: error.code, details: error.message };
 }
 
+function refusedCase(refused: RefusedInput, command: string): TestCase {
+  const place = describeRefused(refused);
+  return { name: refused.file, classname: `saprobe.${command}.input`, seconds: 0, outcome: "error", message: place, type: "E_MANIFEST", details: place };
+}
+
 function testcaseXml(test: TestCase): string {
   const open = `    <testcase${xmlAttributes({ name: test.name, classname: test.classname, time: test.seconds.toFixed(3) })}`;
   if (test.outcome === "passed") return `${open}/>`;
@@ -132,6 +137,7 @@ export const renderJunit: Renderer = (report) => {
     [`saprobe ${command}: findings`, report.findings.map((finding) => findingCase(finding, command))],
     [`saprobe ${command}: drift`, report.drift.map((item) => driftCase(item, command))],
     [`saprobe ${command}: errors`, report.errors.map((error) => errorCase(error, command))],
+    [`saprobe ${command}: refused input`, (report.input?.refused ?? []).map((item) => refusedCase(item, command))],
   ];
   // The command's main suite stays even when empty, so every report has at least one testsuite.
   const mainSuite = command === "run" ? 0 : 1;

@@ -1,5 +1,5 @@
 import { didNotPass, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
-import { describeEvidence, describeObject, describeSource, oneLine, truncate } from "./text.js";
+import { describeEvidence, describeObject, describeRefused, describeSource, oneLine, truncate } from "./text.js";
 import type { Renderer } from "./types.js";
 import { pathFlowchart } from "./mermaid.js";
 import { activePaths, pathLines } from "./path-text.js";
@@ -59,6 +59,7 @@ const STATUS_ICONS: Record<Status, string> = { pass: "✅ pass", fail: "❌ fail
 const OUTCOME_TITLES: Record<Report["summary"]["outcome"], string> = {
   passed: "✅ passed",
   failed: "❌ failed",
+  "input-refused": "⚠️ input refused",
   "could-not-run": "⚠️ could not run",
 };
 
@@ -126,6 +127,8 @@ export const renderMarkdown: Renderer = (report) => {
     "",
     counts(report),
   ];
+  const refused = report.input?.refused ?? [];
+  if (refused.length > 0) lines.push("", "**Refused input (not audited)**", "", ...capped(refused.map((item) => `- ${cell(describeRefused(item))}`)));
   if (report.errors.length > 0) {
     lines.push("", "**Could not run**", "", ...report.errors.flatMap((error) => [`- ${code(error.code)}: ${cell(error.message)}`, ...(error.fix ? [`  Fix: ${cell(error.fix)}`] : [])]));
   }

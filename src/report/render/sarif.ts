@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { didNotPass, type CheckResult, type Finding, type Report, type Severity } from "../../model/report.js";
 import { sarifLocationForCheck, sarifLocationForFinding } from "./sarif-location.js";
-import { describeEvidence, describeObject, stripControl } from "./text.js";
+import { describeEvidence, describeObject, describeRefused, stripControl } from "./text.js";
 import type { Renderer } from "./types.js";
 
 const LEVELS: Record<Severity, "error" | "warning" | "note"> = {
@@ -95,7 +95,7 @@ function findingResult(finding: Finding, ruleIndex: number): Record<string, unkn
  * audit findings (suppressed ones with their suppression) become results, while passing checks and
  * expected defaults appear only as rules and in the run's summary. Manifest findings point at their
  * file and line; live ones at the API path they concern, because GitHub rejects a file with any
- * result that has no physical location. Run-level errors are tool execution notifications.
+ * result that has no physical location. Run-level errors and refused input are tool execution notifications.
  */
 export const renderSarif: Renderer = (report) => {
   const rules = collectRules(report);
@@ -121,7 +121,11 @@ export const renderSarif: Renderer = (report) => {
             executionSuccessful: report.errors.length === 0,
             startTimeUtc: report.startedAt,
             endTimeUtc: report.finishedAt,
-            toolExecutionNotifications: report.errors.map((error) => ({ level: "error", message: { text: text(`${error.code}: ${error.message}`) } })),
+            toolExecutionNotifications: [
+              ...report.errors.map((error) => ({ level: "error", message: { text: text(`${error.code}: ${error.message}`) } })),
+              // A refused manifest document was not audited: the run is not a verdict on it.
+              ...(report.input?.refused ?? []).map((item) => ({ level: "error", message: { text: text(`refused input: ${describeRefused(item)}`) } })),
+            ],
           },
         ],
         results,

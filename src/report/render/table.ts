@@ -1,6 +1,6 @@
-import { didNotPass, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
+import { didNotPass, needsAttention, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
 import { renderGrid, type GridRow } from "./grid.js";
-import { describeEvidence, describeObject, describeSource, oneLine, truncate, wrapText } from "./text.js";
+import { describeEvidence, describeObject, describeRefused, describeSource, oneLine, truncate, wrapText } from "./text.js";
 import type { RenderOptions, Renderer } from "./types.js";
 import { activePaths, pathLines } from "./path-text.js";
 
@@ -14,7 +14,7 @@ function painter(color: ColorName, options: RenderOptions): (text: string) => st
 const STATUS_COLORS: Record<Status, ColorName> = { pass: "green", fail: "red", skip: "yellow", error: "magenta", info: "dim" };
 const FINDING_COLORS: Record<Finding["status"], ColorName> = { finding: "red", expected: "dim", unknown: "magenta" };
 
-const OUTCOME_COLORS: Record<Report["summary"]["outcome"], ColorName> = { passed: "green", failed: "red", "could-not-run": "magenta" };
+const OUTCOME_COLORS: Record<Report["summary"]["outcome"], ColorName> = { passed: "green", failed: "red", "input-refused": "magenta", "could-not-run": "magenta" };
 
 /** Longest text a cell shows; report.json keeps the whole string. */
 const CELL_LIMIT = 400;
@@ -73,7 +73,7 @@ function summaryLines(report: Report): string[] {
   }
   if (report.command === "audit" || report.findings.length > 0) {
     const findings = Object.entries(summary.findings).map(([severity, count]) => `${count} ${severity}`);
-    lines.push(`Findings: ${findings.join(", ")}, ${summary.unknown} unknown.`);
+    lines.push(`Findings: ${findings.join(", ")}, ${summary.unknown} unknown; ${summary.expected} expected defaults.`);
   }
   return lines;
 }
@@ -105,9 +105,14 @@ export const renderTable: Renderer = (report, options) => {
       : renderGrid(["Status", "Check", "Severity", "Expected", "Observed", "Message"], report.results.map((result) => checkRow(result, options)), options.width, bold));
   }
   if (report.command === "audit" || report.findings.length > 0) {
-    sections.push(report.findings.length === 0
+    const listed = options.showExpected ? report.findings : report.findings.filter(needsAttention);
+    sections.push(listed.length === 0
       ? "No findings."
-      : renderGrid(["Severity", "Rule", "Verdict", "Subject", "Message"], report.findings.map((finding) => findingRow(finding, options)), options.width, bold));
+      : renderGrid(["Severity", "Rule", "Verdict", "Subject", "Message"], listed.map((finding) => findingRow(finding, options)), options.width, bold));
+    if (!options.showExpected && report.summary.expected > 0) {
+      const count = report.summary.expected;
+      sections.push(paragraph([`${count} expected ${count === 1 ? "default (a binding every cluster ships, such as system:masters) is" : "defaults (bindings every cluster ships, such as system:masters) are"} not listed; --show-expected lists them.`]));
+    }
   }
   // Paths to cluster-admin: one line per hop under the subject, after the table that names them.
   const paths = activePaths(report.findings);
@@ -116,6 +121,8 @@ export const renderTable: Renderer = (report, options) => {
   const fixes = remediationLines(report);
   if (fixes.length > 0) sections.push(paragraph(["Remediation:", ...fixes]));
   if (report.warnings.length > 0) sections.push(paragraph(["Warnings:", ...report.warnings.map((warning) => `- ${warning}`)]));
+  const refused = report.input?.refused ?? [];
+  if (refused.length > 0) sections.push(paragraph(["Refused input (not audited):", ...refused.map((item) => `- ${describeRefused(item)}`)]));
   if (report.errors.length > 0) sections.push(paragraph(["Errors:", ...report.errors.flatMap((error) => [`- ${error.code}: ${error.message}`, ...(error.fix ? [`  Fix: ${error.fix}`] : [])])]));
   const outcome = report.summary.outcome;
   sections.push(`${paragraph(summaryLines(report))}\nOutcome: ${painter(OUTCOME_COLORS[outcome], options)(outcome.toUpperCase())}`);

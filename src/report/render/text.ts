@@ -48,6 +48,12 @@ export function describeSource(source: { file: string; line: number; column?: nu
   return source.column === undefined ? `${source.file}:${source.line}` : `${source.file}:${source.line}:${source.column}`;
 }
 
+/** `file:line:column: message` of a refused manifest document (as much of the place as is known). */
+export function describeRefused(refused: { file: string; line?: number; column?: number; message: string }): string {
+  const place = [refused.file, refused.line, refused.line === undefined ? undefined : refused.column].filter((part) => part !== undefined && part !== "").join(":");
+  return place ? `${place}: ${refused.message}` : refused.message;
+}
+
 /** Wraps one line of plain text at spaces to `width` columns, splitting words longer than a line. */
 export function wrapText(text: string, width: number): string[] {
   const limit = Math.max(1, width);

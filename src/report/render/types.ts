@@ -6,6 +6,8 @@ export interface RenderOptions {
   color: boolean;
   /** Columns available, e.g. the terminal width. */
   width: number;
+  /** List the cluster's expected defaults row by row (`--show-expected`); otherwise the table gives only their count. */
+  showExpected?: boolean;
 }
 
 /** A pure function of a finished report: no I/O, no counting, no filtering. */
