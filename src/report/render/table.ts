@@ -1,5 +1,6 @@
 import { didNotPass, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
 import { renderGrid, type GridRow } from "./grid.js";
+import { diffLines, identityLine, REQUEST_COLUMNS, requestCells, usageLogLine } from "./usage-sections.js";
 import { describeEvidence, describeObject, describeSource, oneLine, truncate, wrapText } from "./text.js";
 import type { RenderOptions, Renderer } from "./types.js";
 
@@ -91,6 +92,13 @@ export const renderTable: Renderer = (report, options) => {
     sections.push(report.findings.length === 0
       ? "No findings."
       : renderGrid(["Severity", "Rule", "Verdict", "Subject", "Message"], report.findings.map((finding) => findingRow(finding, options)), options.width, bold));
+  }
+  if (report.usage) {
+    sections.push(paragraph([usageLogLine(report.usage)]));
+    for (const identity of report.usage.identities) {
+      sections.push(paragraph([identityLine(identity)]), renderGrid(REQUEST_COLUMNS, identity.requests.map((request) => ({ cells: requestCells(request).map(cell) })), options.width, bold));
+      if (identity.diff.length > 0) sections.push(paragraph(["Granted now (-) against the minimal RBAC learned (+):", ...diffLines(identity)]));
+    }
   }
   if (report.drift.length > 0) sections.push(paragraph(["Drift:", ...report.drift.map((item) => `- ${describeObject(item.object)} ${item.change}: ${item.detail}`)]));
   const fixes = remediationLines(report);
