@@ -94,5 +94,6 @@ export function observationOf(value: unknown): AuditObservation | NotAnObservati
   const decision = annotations && typeof annotations === "object" ? annotations[DECISION_ANNOTATION] : undefined;
   const code = (event.responseStatus as { code?: unknown } | undefined)?.code;
   const denied = decision === undefined ? code === FORBIDDEN : decision === "forbid";
-  return { ...user, attributes, time, timestamp, denied, auditID: text(event.auditID), stage: text(event.stage) };
+  // Spelled out: an object spread here cost as much as the JSON.parse of the line (bench/usage.mjs).
+  return { username: user.username, groups: user.groups, attributes, time, timestamp, denied, auditID: text(event.auditID), stage: text(event.stage) };
 }

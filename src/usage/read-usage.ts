@@ -81,7 +81,7 @@ export async function readUsage(batches: AsyncIterable<LineBatch>, query: UsageQ
         bad(batch.file, batch.firstLine + index, "line longer than the limit");
         continue;
       }
-      if (text.length === 0 || text.trim().length === 0) continue;
+      if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) continue;
       let value: unknown;
       try {
         value = JSON.parse(text);
