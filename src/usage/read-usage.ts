@@ -62,6 +62,16 @@ function spanWidener(target: { first?: string; last?: string }): (time: number, 
 /** Reads batches of audit log lines into per-identity tallies; lines that are not events are counted and named. */
 export async function readUsage(batches: AsyncIterable<LineBatch>, query: UsageQuery): Promise<UsageRead> {
   const wanted = query.identities.length > 0 ? new Set(query.identities) : undefined;
+  // Whether a user name counts, remembered: a log has millions of events and a few hundred users.
+  const counts = new Map<string, boolean>();
+  const isCounted = (username: string): boolean => {
+    let answer = counts.get(username);
+    if (answer === undefined) {
+      answer = wanted ? wanted.has(username) : parseServiceAccountUsername(username) !== undefined;
+      if (counts.size < MAX_USERS_REMEMBERED) counts.set(username, answer);
+    }
+    return answer;
+  };
   const identities = new Map<string, IdentityTally>();
   const usersSeen = new Set<string>();
   const started = new Set<string>();
@@ -101,7 +111,7 @@ export async function readUsage(batches: AsyncIterable<LineBatch>, query: UsageQ
       else if (started.delete(observation.auditID)) continue;
       if ((query.since !== undefined && observation.time < query.since) || (query.until !== undefined && observation.time > query.until)) continue;
       if (usersSeen.size < MAX_USERS_REMEMBERED) usersSeen.add(observation.username);
-      if (wanted ? !wanted.has(observation.username) : !parseServiceAccountUsername(observation.username)) continue;
+      if (!isCounted(observation.username)) continue;
       log.counted += 1;
       widenCounted(observation.time, observation.timestamp);
       countObservation(identities, observation);
