@@ -36,8 +36,10 @@ const MAX_USERS_REMEMBERED = 10_000;
 const COUNTED_STAGES = new Set(["ResponseStarted", "ResponseComplete", "Panic", ""]);
 
 function shortReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return `not JSON (${message.length > 80 ? `${message.slice(0, 80)}…` : message})`;
+  // V8's message quotes the line, and a RequestResponse log's lines hold object bodies (Secrets):
+  // only the position is kept.
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : "");
+  return position ? `not JSON (at column ${Number(position[1]) + 1})` : "not JSON";
 }
 
 /**

@@ -68,6 +68,16 @@ describe("saprobe usage", () => {
     expect(run.stderr).toContain(`no audit.k8s.io Event in ${file} (1 line(s) read; 1 line(s) are not audit events, the first at ${file}:1: not JSON`);
   });
 
+  it("never prints what a bad line holds (a RequestResponse log's lines carry Secrets), only where it is", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "saprobe-usage-cli-")), "audit.log");
+    const event = readFileSync(LOG, "utf8").split("\n")[1] as string;
+    writeFileSync(file, `${event}\n{"kind":"Event","responseObject":{"data":{"token":"c2VjcmV0LXRva2Vu"}},\n{"password":"hunter2"\n`);
+    const run = await runCli(["usage", file, "-o", "json", "--fail-on", "critical"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout + run.stderr).not.toMatch(/c2VjcmV0LXRva2Vu|hunter2/);
+    expect((JSON.parse(run.stdout) as Report).usage?.log.malformedAt).toEqual([`${file}:2: not JSON (at column 72)`, `${file}:3: not JSON (at column 22)`]);
+  });
+
   it("asks for the log when none is named, and rejects a bad time", async () => {
     expect((await runCli(["usage"])).stderr).toContain("name the audit log to read");
     const bad = await runCli(["usage", LOG, "--since", "yesterday"]);
