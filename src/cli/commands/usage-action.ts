@@ -1,6 +1,6 @@
 import { BUILTIN_RULES_DIR, loadCatalogue } from "../../audit/index.js";
 import { loadManifests } from "../../manifests/index.js";
-import { InputError, UsageError } from "../../model/errors.js";
+import { CouldNotRunError, InputError, UsageError } from "../../model/errors.js";
 import type { Severity, Target } from "../../model/report.js";
 import { withBootstrapPolicy } from "../../rbac/bootstrap.js";
 import { parseServiceAccountUsername } from "../../rbac/users.js";
@@ -68,7 +68,8 @@ async function grantedFrom(args: ParsedArgs, io: CommandIo): Promise<{ granted?:
   const client = createKubeClient(connection);
   try {
     const read = await readLiveRbac(client);
-    if (!read.ok) throw new InputError(`cannot read the cluster's RBAC to compare with: ${read.reason}`, {}, { code: "E_LIVE_RBAC" });
+    // Exit 3, as for any live command that cannot read what it needs (the log was fine).
+    if (!read.ok) throw new CouldNotRunError("E_LIVE_RBAC", `cannot read the cluster's RBAC to compare with (${read.reason}); compare with --manifests instead, or use an identity that may list RBAC objects`);
     return { granted: { snapshot: read.snapshot, source: "live", catalogue: catalogue() }, target: targetOf(connection, { state: "unknown", groups: [], source: "not asked", message: "", evidence: {}, durationMs: 0 }, []), warnings: connection.warnings };
   } finally {
     await client.close();
