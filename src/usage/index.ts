@@ -6,4 +6,4 @@ export { learnRbac, learnedScopes, type LearnedRbac, type LearnedScope } from ".
 export { rulesForRequests, MAX_RESOURCE_NAMES } from "./learn-rules.js";
 export { learnedYaml, type LearnedFrom, type LearnedIdentity } from "./learned-yaml.js";
 export { usageOutcome, usageSection, DENIED_REQUEST_RULE, UNUSED_GRANT_RULE, type GrantedRbac, type UsageOutcome } from "./usage-report.js";
-export { unknownIdentityProblems, type UsageProblem } from "./problems.js";
+export { nothingToReport, type UsageProblem } from "./problems.js";

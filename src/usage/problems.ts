@@ -20,7 +20,7 @@ function windowText(window: { since?: string; until?: string }): string {
  * the window, an asked identity never seen (with the closest name seen), no ServiceAccount at all.
  * Empty when there is something to report.
  */
-export function unknownIdentityProblems(read: UsageRead, files: readonly string[], asked: readonly string[], window: { since?: string; until?: string }): UsageProblem[] {
+export function nothingToReport(read: UsageRead, files: readonly string[], asked: readonly string[], window: { since?: string; until?: string }): UsageProblem[] {
   if (read.log.events === 0) {
     const bad = read.log.malformed > 0 ? `; ${read.log.malformed} line(s) are not audit events, the first at ${read.log.malformedAt[0]}` : "";
     return [{ message: `no audit.k8s.io Event in ${filesText(files)} (${read.log.lines} line(s) read${bad})` }];

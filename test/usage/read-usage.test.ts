@@ -81,6 +81,13 @@ describe("readUsage over audit log lines", () => {
     expect(result.log.events).toBe(2);
   });
 
+  it("stops when its signal is aborted", async () => {
+    const controller = new AbortController();
+    const batches = readLogLines([LOG], { cwd: ROOT, signal: controller.signal });
+    controller.abort();
+    await expect(readUsage(batches, { identities: [] })).rejects.toMatchObject({ name: "AbortError" });
+  });
+
   it("names a missing path", async () => {
     await expect(expandLogPaths(["no/such/audit.log"], ROOT)).rejects.toThrow("no such file or directory: no/such/audit.log");
   });

@@ -12,7 +12,7 @@ import {
   learnedYaml,
   readLogLines,
   readUsage,
-  unknownIdentityProblems,
+  nothingToReport,
   usageOutcome,
   usageSection,
   type GrantedRbac,
@@ -86,13 +86,12 @@ export async function runUsage(args: ParsedArgs, io: CommandIo): Promise<number>
   if (since && until && since.ms > until.ms) throw new UsageError(`--since ${since.text} is after --until ${until.text}`);
   const window = { ...(since ? { since: since.text } : {}), ...(until ? { until: until.text } : {}) };
   const files = await expandLogPaths(args.positionals, io.cwd);
-  const controller = new AbortController();
-  const read = await readUsage(readLogLines(files, { cwd: io.cwd, stdin: io.stdin, maxLineBytes: flag.number(args, "max-line-bytes"), signal: controller.signal }), {
+  const read = await readUsage(readLogLines(files, { cwd: io.cwd, stdin: io.stdin, maxLineBytes: flag.number(args, "max-line-bytes") }), {
     identities,
     ...(since ? { since: since.ms } : {}),
     ...(until ? { until: until.ms } : {}),
   });
-  const problems = unknownIdentityProblems(read, files, identities, window);
+  const problems = nothingToReport(read, files, identities, window);
   if (problems.length > 0) throw new InputError(problems.map((problem) => problem.message).join("; "));
   const { granted, target, warnings } = await grantedFrom(args, io);
   const outcome = usageOutcome(read, granted);

@@ -1,4 +1,3 @@
-import type { Report } from "../../model/report.js";
 import type { IdentityUsage, ObservedRequest, UsageSection } from "../../model/usage.js";
 
 /*
@@ -41,9 +40,4 @@ export function identityLine(identity: IdentityUsage): string {
 /** The diff lines against what is granted now, as a unified-diff-like block (`- cluster verbs=[...]`). */
 export function diffLines(identity: IdentityUsage): string[] {
   return identity.diff.map((line) => `${line.change} ${line.scope.padEnd(12)} ${line.rule}`);
-}
-
-/** The report's usage section, if it has one. */
-export function usageOf(report: Report): UsageSection | undefined {
-  return report.usage;
 }
