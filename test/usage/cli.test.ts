@@ -41,9 +41,11 @@ describe("saprobe usage", () => {
     expect(run.code).toBe(0);
   });
 
-  it("writes the minimal RBAC with -o yaml and exits 0", async () => {
-    const run = await runCli(["usage", LOG, "--as", RUNNER, "-o", "yaml"]);
+  it("writes the minimal RBAC with -o yaml and exits 0; --out still gets the report files", async () => {
+    const out = mkdtempSync(join(tmpdir(), "saprobe-usage-out-"));
+    const run = await runCli(["usage", LOG, "--as", RUNNER, "--manifests", GRANTED, "-o", "yaml", "--out", out]);
     expect(run.code).toBe(0);
+    expect((JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report).summary.outcome).toBe("failed");
     expect(run.stdout).toMatch(/^# Minimal RBAC for system:serviceaccount:ci:runner/);
     expect(run.stdout).toContain("kind: RoleBinding");
   });

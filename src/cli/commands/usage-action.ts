@@ -5,7 +5,7 @@ import type { Severity, Target } from "../../model/report.js";
 import { withBootstrapPolicy } from "../../rbac/bootstrap.js";
 import { parseServiceAccountUsername } from "../../rbac/users.js";
 import { buildReport, DEFAULT_FAIL_ON } from "../../report/build.js";
-import { emitReport } from "../../report/output-flags.js";
+import { emitReport, writeOutFiles } from "../../report/output-flags.js";
 import { targetOf } from "../../run/target.js";
 import {
   expandLogPaths,
@@ -95,10 +95,6 @@ export async function runUsage(args: ParsedArgs, io: CommandIo): Promise<number>
   if (problems.length > 0) throw new InputError(problems.map((problem) => problem.message).join("; "));
   const { granted, target, warnings } = await grantedFrom(args, io);
   const outcome = usageOutcome(read, granted);
-  if (flag.string(args, "output") === "yaml") {
-    io.stdout.write(learnedYaml(outcome.learned, { files, ...window }));
-    return 0;
-  }
   const bad = read.log.malformed > 0 ? [`${read.log.malformed} line(s) of the audit log are not audit events and were skipped: ${read.log.malformedAt.join("; ")}${read.log.malformed > read.log.malformedAt.length ? "; ..." : ""}`] : [];
   const report = buildReport({
     command: "usage",
@@ -110,5 +106,9 @@ export async function runUsage(args: ParsedArgs, io: CommandIo): Promise<number>
     failOn: (flag.string(args, "fail-on") as Severity | undefined) ?? DEFAULT_FAIL_ON,
     usage: usageSection(read, files, window, outcome, granted),
   });
-  return emitReport(report, args, io);
+  if (flag.string(args, "output") !== "yaml") return emitReport(report, args, io);
+  // The YAML is the output: it was written, so 0, whatever the report says (the --out files say it).
+  io.stdout.write(learnedYaml(outcome.learned, { files, ...window }));
+  await writeOutFiles(report, args, io);
+  return 0;
 }
