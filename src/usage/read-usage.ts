@@ -64,13 +64,17 @@ function spanWidener(target: { first?: string; last?: string }): (time: number, 
 /** Reads batches of audit log lines into per-identity tallies; lines that are not events are counted and named. */
 export async function readUsage(batches: AsyncIterable<LineBatch>, query: UsageQuery): Promise<UsageRead> {
   const wanted = query.identities.length > 0 ? new Set(query.identities) : undefined;
-  // Whether a user name counts, remembered: a log has millions of events and a few hundred users.
+  // Whether a user name counts, remembered (a log has millions of events and a few hundred users);
+  // the names remembered are the users seen in the window.
   const counts = new Map<string, boolean>();
   const isCounted = (username: string): boolean => {
     let answer = counts.get(username);
     if (answer === undefined) {
       answer = wanted ? wanted.has(username) : parseServiceAccountUsername(username) !== undefined;
-      if (counts.size < MAX_USERS_REMEMBERED) counts.set(username, answer);
+      if (counts.size < MAX_USERS_REMEMBERED) {
+        counts.set(username, answer);
+        usersSeen.add(username);
+      }
     }
     return answer;
   };
@@ -110,9 +114,8 @@ export async function readUsage(batches: AsyncIterable<LineBatch>, query: UsageQ
       widenSpan(observation.time, observation.timestamp);
       if (!COUNTED_STAGES.has(observation.stage)) continue;
       if (observation.stage === "ResponseStarted") started.add(observation.auditID);
-      else if (started.delete(observation.auditID)) continue;
+      else if (started.size > 0 && started.delete(observation.auditID)) continue;
       if ((query.since !== undefined && observation.time < query.since) || (query.until !== undefined && observation.time > query.until)) continue;
-      if (usersSeen.size < MAX_USERS_REMEMBERED) usersSeen.add(observation.username);
       if (!isCounted(observation.username)) continue;
       log.counted += 1;
       widenCounted(observation.time, observation.timestamp);

@@ -22,7 +22,15 @@ export interface RequestTally {
 export interface IdentityTally {
   username: string;
   groups: Set<string>;
+  /** The groups of the identity's last event: most events repeat them, and comparing is cheaper than adding. */
+  lastGroups: readonly string[];
   requests: Map<string, RequestTally>;
+}
+
+function sameGroups(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 /** The key of a distinct request: every attribute RBAC reads, joined with a separator no attribute holds. */
@@ -35,10 +43,12 @@ export function requestKey(attributes: RequestAttributes): string {
 export function countObservation(identities: Map<string, IdentityTally>, observation: AuditObservation): void {
   let identity = identities.get(observation.username);
   if (!identity) {
-    identity = { username: observation.username, groups: new Set(), requests: new Map() };
+    identity = { username: observation.username, groups: new Set(observation.groups), lastGroups: observation.groups, requests: new Map() };
     identities.set(observation.username, identity);
+  } else if (!sameGroups(identity.lastGroups, observation.groups)) {
+    for (const group of observation.groups) identity.groups.add(group);
+    identity.lastGroups = observation.groups;
   }
-  for (const group of observation.groups) identity.groups.add(group);
   const key = requestKey(observation.attributes);
   const tally = identity.requests.get(key);
   if (!tally) {
