@@ -11,6 +11,9 @@
 //   floor (split + JSON.parse): wall 55.5 s, CPU 10.7 s, peak RSS 104 MB
 //   saprobe usage -o json:      wall 77.8 s, CPU 11.9 s, peak RSS 108 MB  (1.40x wall, 1.12x CPU)
 //   peak RSS 110 MB at 256 MB of log, 108 MB at 1 GB: flat.
+// After the reader's later trims, 256 MB at load ~19: floor 4.08 s wall / 2.21 s CPU, usage 7.77 s / 2.98 s
+// (1.90x wall, 1.35x CPU), RSS 104 MB at 64 MB and 107 MB at 256 MB. The wall ratio is not to be trusted
+// here: with 10 runnable processes per core, a process's wall time is mostly time spent waiting for one.
 // The floor splits with string concatenation; saprobe's reader splits Buffers, which wins back part of
 // its own work (in-process, against a floor that splits with saprobe's reader, CPU is ~1.6x on 64 MB).
 // Under this load the wall ratio moves by tenths from run to run; CPU is the steadier column.
