@@ -16,6 +16,13 @@ import { pathText, type GrantContext } from "./subject-findings.js";
 import { effectivePermissionsFinding } from "./subject-permissions.js";
 import { unknownFindings, type UnreadableResource } from "./unknown-findings.js";
 
+/** For `perGrant`: a binding that itself gives cluster-admin power gets that finding, not also the rules the power includes. */
+function withoutCoveredOnAdminGrants(findings: readonly Finding[], covered: ReadonlySet<string>, adminRules: ReadonlySet<string>): Finding[] {
+  const key = (finding: Finding) => `${describeRef(finding.binding as ObjectRef)}\u0000${finding.subject ? describeRef(finding.subject) : ""}`;
+  const adminGrants = new Set(findings.filter((finding) => adminRules.has(finding.rule) && finding.binding).map(key));
+  return findings.filter((finding) => !finding.binding || !covered.has(finding.rule) || !adminGrants.has(key(finding)));
+}
+
 /** How to audit a snapshot. */
 export interface AuditOptions {
   /**
@@ -33,6 +40,11 @@ export interface AuditOptions {
   mastersEvidence?: readonly MastersEvidence[];
   /** Narrow the audit to the bindings that apply to this user. */
   subject?: UserInfo;
+  /**
+   * One finding per binding and rule, none folded into another binding's or left out under a subject's
+   * cluster-admin power: for callers that weigh each grant on its own (saprobe usage rates unused grants).
+   */
+  perGrant?: boolean;
   /** What a live audit saw about token Secrets and workloads, for the attack paths. */
   pathFacts?: LivePathFacts;
 }
@@ -126,7 +138,7 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
   for (const binding of prepared.snapshot.roleBindings) visit(binding);
 
   const coveredRules = new Set(withMatchers.filter((entry) => entry.matcher.coveredByClusterAdmin).map((entry) => entry.rule.id));
-  findings.push(...foldGrantFindings(grantFindings, admins, (ruleId) => coveredRules.has(ruleId)));
+  findings.push(...(options.perGrant ? withoutCoveredOnAdminGrants(grantFindings, coveredRules, new Set(catalogue.rules.filter((rule) => rule.match.kind === "cluster-admin").map((rule) => rule.id))) : foldGrantFindings(grantFindings, admins, (ruleId) => coveredRules.has(ruleId))));
   for (const { rule, matcher } of withMatchers) if (matcher.whole) findings.push(...matcher.whole(rule, run));
   findings.push(...unknownFindings(catalogue, options.unreadable ?? []));
   return sortFindings(findings, catalogue);

@@ -52,17 +52,21 @@ export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo
   const renderer = renderers[format];
   if (!renderer) throw new InputError(`unknown output format "${format}": choose one of ${REPORT_FORMATS.join(", ")}`);
   io.stdout.write(renderer(report, { ...renderOptionsFor(io), showExpected: flag.boolean(args, "show-expected") }));
-  const out = flag.string(args, "out");
-  if (out !== undefined) {
-    const dir = resolve(io.cwd, out);
-    try {
-      const written = await writeReportFiles(report, dir);
-      if (io.stderr.isTTY) io.stderr.write(`saprobe: wrote ${written.length} report files to ${dir}\n`);
-    } catch (error) {
-      throw new InputError(`--out ${out}: cannot write the report files to ${dir}: ${reasonOf(error)}`);
-    }
-  }
+  await writeOutFiles(report, args, io);
   return exitCodeFor(report);
+}
+
+/** Writes the `--out DIR` files, if asked; a directory that cannot be written is an `InputError` naming `--out`. */
+export async function writeOutFiles(report: Report, args: ParsedArgs, io: CommandIo): Promise<void> {
+  const out = flag.string(args, "out");
+  if (out === undefined) return;
+  const dir = resolve(io.cwd, out);
+  try {
+    const written = await writeReportFiles(report, dir);
+    if (io.stderr.isTTY) io.stderr.write(`saprobe: wrote ${written.length} report files to ${dir}\n`);
+  } catch (error) {
+    throw new InputError(`--out ${out}: cannot write the report files to ${dir}: ${reasonOf(error)}`);
+  }
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { UsageSection } from "./usage.js";
+
 /**
  * The one report model. `run` and `audit` build a `Report`; renderers only format it; the CLI
  * turns it into an exit code. Field names here are the JSON field names of `report.json`
@@ -234,7 +236,7 @@ export interface Summary {
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: "saprobe"; version: string };
-  command: "run" | "audit";
+  command: "run" | "audit" | "usage";
   startedAt: string;
   finishedAt: string;
   target: Target;
@@ -248,6 +250,8 @@ export interface Report {
   /** Lines worth a person's attention that are not results (legacy auth, insecure TLS...). */
   warnings: string[];
   summary: Summary;
+  /** `saprobe usage`: what each identity did per the audit log, against what it is granted. */
+  usage?: UsageSection;
 }
 
 /**

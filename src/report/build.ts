@@ -14,6 +14,7 @@ import {
   type Target,
 } from "../model/report.js";
 import { isAtLeast } from "../model/severity.js";
+import type { UsageSection } from "../model/usage.js";
 import { VERSION } from "../version.js";
 
 /** The `--fail-on` level of findings used when the caller does not choose one. */
@@ -24,7 +25,7 @@ export const DEFAULT_FAIL_CHECKS_ON: Severity = "info";
 
 /** Everything a command gathered; `buildReport` turns it into a finished `Report`. */
 export interface ReportInput {
-  command: "run" | "audit";
+  command: Report["command"];
   startedAt: Date;
   finishedAt: Date;
   target: Target;
@@ -39,6 +40,8 @@ export interface ReportInput {
   failOn?: Severity;
   /** Failed or undecided checks at or above this severity make the outcome `failed`. Default `info`: all. */
   failChecksOn?: Severity;
+  /** `saprobe usage`: the usage section. */
+  usage?: UsageSection;
 }
 
 /** The parts of a report its outcome is decided from. */
@@ -151,6 +154,7 @@ export function buildReport(input: ReportInput): Report {
     errors,
     warnings: input.warnings ?? [],
     summary: summarize({ results, findings, drift, errors, ...(input.input ? { input: input.input } : {}) }, input.failOn, input.failChecksOn),
+    ...(input.usage ? { usage: input.usage } : {}),
   };
 }
 

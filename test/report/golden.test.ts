@@ -6,7 +6,7 @@ import { sampleReports } from "./sample-reports.js";
 // Golden files: review a change to one like a change to the code. Regenerate with
 // UPDATE_GOLDEN=1 npx vitest run --project unit test/report/golden.test.ts
 const directory = new URL("./golden/", import.meta.url);
-const cases: Array<[string, "table" | "markdown", string, number]> = [
+const cases: Array<[string, "table" | "markdown" | "json" | "junit" | "sarif", string, number]> = [
   ["failures", "table", "failures.table.txt", 100],
   ["failures", "table", "failures.narrow.table.txt", 60],
   ["audit-findings", "table", "audit-findings.table.txt", 120],
@@ -16,6 +16,12 @@ const cases: Array<[string, "table" | "markdown", string, number]> = [
   ["failures", "markdown", "failures.md", 80],
   ["audit-findings", "markdown", "audit-findings.md", 80],
   ["all-pass", "markdown", "all-pass.md", 80],
+  // The granted-vs-used report of `saprobe usage`, in every format.
+  ["usage", "table", "usage.table.txt", 120],
+  ["usage", "markdown", "usage.md", 80],
+  ["usage", "json", "usage.json", 80],
+  ["usage", "junit", "usage.xml", 80],
+  ["usage", "sarif", "usage.sarif", 80],
 ];
 
 describe("golden output", () => {

@@ -1,4 +1,5 @@
 import type { CheckResult, Finding, Report } from "../../src/model/report.js";
+import type { UsageSection } from "../../src/model/usage.js";
 import { buildReport, type ReportInput } from "../../src/report/build.js";
 
 // Fixed clock and version so golden files do not change from run to run.
@@ -52,6 +53,33 @@ const passing: CheckResult[] = [
 ];
 
 const hostile = `<&"'> \u001b[31mRED\u001b[0m \u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007 | *bold* @admin \`tick\` \u0000\u0008\ufffe\ud800 ]]> end`;
+
+/** A usage section: one identity, a denied request, an unused grant and the diff (from text, so any renderer can show it). */
+function usageSection(text: string): UsageSection {
+  return {
+    log: { files: [`logs/${text}.log`], lines: 12, events: 10, counted: 9, malformed: 1, malformedAt: [`logs/${text}.log:4: not JSON`], since: "2026-11-28T00:00:00.000Z", first: "2026-11-28T10:00:00.000000Z", last: "2026-11-28T11:00:00.000000Z" },
+    granted: "manifests",
+    identities: [
+      {
+        username: `system:serviceaccount:ci:${text}`,
+        requests: [
+          { verb: "list", apiGroup: "", resource: "pods", namespace: "ci", count: 7, denied: 0, firstSeen: "2026-11-28T10:00:00.000000Z", lastSeen: "2026-11-28T11:00:00.000000Z" },
+          { verb: "get", apiGroup: "", resource: "pods", subresource: "log", namespace: "ci", name: text, count: 1, denied: 0, firstSeen: "2026-11-28T10:30:00.000000Z", lastSeen: "2026-11-28T10:30:00.000000Z" },
+          { verb: "list", apiGroup: "", resource: "secrets", namespace: "ci", count: 1, denied: 1, firstSeen: "2026-11-28T10:40:00.000000Z", lastSeen: "2026-11-28T10:40:00.000000Z", wouldAllow: 'verbs=[list] apiGroups=[""] resources=[secrets] in a Role in namespace ci' },
+          { verb: "get", nonResourceURL: `/metrics/${text}`, count: 1, denied: 0, firstSeen: "2026-11-28T10:50:00.000000Z", lastSeen: "2026-11-28T10:50:00.000000Z" },
+        ],
+        unused: [
+          { binding: { kind: "ClusterRoleBinding", name: "runner-admin" }, role: { kind: "ClusterRole", name: "cluster-admin" }, scope: "cluster", rule: "verbs=[*] apiGroups=[*] resources=[*]", unused: ["any verb on any resource in any group (used only for list pods)"], severity: "critical", auditRules: ["cluster-admin-binding"], source: { file: "rbac.yaml", line: 3 } },
+        ],
+        diff: [
+          { change: "-", scope: "cluster", rule: "verbs=[*] apiGroups=[*] resources=[*]" },
+          { change: "+", scope: "ci", rule: `verbs=[list] apiGroups=[""] resources=[pods]` },
+          { change: "+", scope: "ci", rule: `verbs=[get] apiGroups=[""] resources=[pods/log] resourceNames=[${text}]` },
+        ],
+      },
+    ],
+  };
+}
 
 /** Reports every renderer must handle, by name. */
 export const sampleReports: Record<string, Report> = {
@@ -136,6 +164,13 @@ export const sampleReports: Record<string, Report> = {
       finding({ rule: "nodes-proxy", severity: "low", suppressed: { reason: "monitoring needs it", expires: "2027-01-01" }, subject: { kind: "ServiceAccount", name: "prometheus", namespace: "monitoring" }, source: { file: "/abs/path/monitoring.yaml", line: 3 } }),
     ],
   }),
+  usage: build({
+    command: "usage",
+    findings: [
+      finding({ rule: "usage-unused-grant", severity: "critical", title: "Granted and not used", message: "system:serviceaccount:ci:runner is granted verbs=[*] apiGroups=[*] resources=[*] through ClusterRoleBinding runner-admin -> ClusterRole cluster-admin and did not use: any verb on any resource in any group (used only for list pods).", subject: { kind: "ServiceAccount", name: "runner", namespace: "ci" }, binding: { kind: "ClusterRoleBinding", name: "runner-admin" }, scope: "cluster", source: { file: "rbac.yaml", line: 3 } }),
+    ],
+    usage: usageSection("runner"),
+  }),
   "could-not-run": build({
     command: "run",
     results: [check({ id: "version", status: "error", observed: "tls-error", message: "TLS handshake failed.", error: { code: "E_TLS", message: "self-signed certificate in certificate chain" } })],
@@ -189,6 +224,7 @@ export const sampleReports: Record<string, Report> = {
     ],
     errors: [{ code: "E_HOSTILE", message: hostile }],
     warnings: [hostile],
+    usage: usageSection(hostile),
   }),
 };
 

@@ -4,8 +4,9 @@ import { canICommand } from "./can-i.js";
 import { configCommand } from "./config.js";
 import { runCommand } from "./run.js";
 import { tokenCommand } from "./token.js";
+import { usageCommand } from "./usage.js";
 import { validateCommand } from "./validate.js";
 import { whoCanCommand } from "./who-can.js";
 
 /** Every command, in the order `saprobe --help` lists them. Each lives in its own module. */
-export const commands: readonly Command[] = [runCommand, auditCommand, canICommand, whoCanCommand, tokenCommand, validateCommand, configCommand];
+export const commands: readonly Command[] = [runCommand, auditCommand, canICommand, whoCanCommand, usageCommand, tokenCommand, validateCommand, configCommand];

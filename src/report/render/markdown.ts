@@ -16,6 +16,7 @@ function pathSections(findings: readonly Finding[]): string[] {
   if (paths.length > PATH_LIMIT) lines.push("", `…and ${paths.length - PATH_LIMIT} more paths in report.json.`);
   return lines.length > 0 ? ["", "#### Paths to cluster-admin", ...lines] : [];
 }
+import { diffLines, identityLine, REQUEST_COLUMNS, requestCells, usageLogLine } from "./usage-sections.js";
 
 /** Longest text one table cell shows; PR comments have a size limit and report.json has the rest. */
 const CELL_LIMIT = 300;
@@ -116,6 +117,27 @@ function counts(report: Report): string {
   return parts.join(" · ");
 }
 
+/** What a ```diff block may hold: the characters of RBAC rules, nothing a reader could take for markup. */
+const PLAIN_DIFF = /^[A-Za-z0-9 _.:/=[\]"*,+%-]*$/;
+
+/** The diff as a ```diff block (coloured on GitHub) when every line is plain, else as escaped list items. */
+function diffBlock(lines: readonly string[]): string[] {
+  if (lines.every((line) => PLAIN_DIFF.test(line) && line.length <= CELL_LIMIT)) return ["```diff", ...capped([...lines]), "```"];
+  return capped(lines.map((line) => `- ${cell(line)}`));
+}
+
+/** Per identity: one line, the diff against what is granted now (visible: it is what a review is about), the requests folded. */
+function usageLines(usage: NonNullable<Report["usage"]>): string[] {
+  const lines = ["#### Usage from the audit log", "", cell(usageLogLine(usage))];
+  for (const identity of usage.identities) {
+    lines.push("", `**${cell(identity.username)}**: ${cell(identityLine(identity).slice(identity.username.length + 2))}`);
+    if (identity.diff.length > 0) lines.push("", "Granted now (`-`) against the minimal RBAC learned (`+`):", "", ...diffBlock(diffLines(identity)));
+    const rows = identity.requests.map((request) => `| ${requestCells(request).map(cell).join(" | ")} |`);
+    lines.push("", ...details(`Requests (${identity.requests.length})`, [`| ${REQUEST_COLUMNS.join(" | ")} |`, `|${REQUEST_COLUMNS.map(() => "---").join("|")}|`, ...capped(rows)]));
+  }
+  return lines;
+}
+
 /** A summary for a pull-request comment: outcome first, problems next, everything else folded. */
 export const renderMarkdown: Renderer = (report) => {
   const { summary, target } = report;
@@ -138,6 +160,7 @@ export const renderMarkdown: Renderer = (report) => {
   const active = report.findings.filter((finding) => finding.status !== "expected" && !finding.suppressed);
   if (active.length > 0) lines.push("", "#### Findings", "", ...findingRows(active));
   lines.push(...pathSections(report.findings));
+  if (report.usage) lines.push("", ...usageLines(report.usage));
   if (report.drift.length > 0) {
     lines.push("", "#### Drift from the expected RBAC", "", ...capped(report.drift.map((item) => `- ${cell(describeObject(item.object))} ${item.change}: ${cell(item.detail)}`)));
   }

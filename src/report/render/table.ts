@@ -1,5 +1,6 @@
 import { didNotPass, needsAttention, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
 import { renderGrid, type GridRow } from "./grid.js";
+import { diffLines, identityLine, REQUEST_COLUMNS, requestCells, usageLogLine } from "./usage-sections.js";
 import { describeEvidence, describeObject, describeRefused, describeSource, oneLine, truncate, wrapText } from "./text.js";
 import type { RenderOptions, Renderer } from "./types.js";
 import { activePaths, pathLines } from "./path-text.js";
@@ -117,6 +118,13 @@ export const renderTable: Renderer = (report, options) => {
   // Paths to cluster-admin: one line per hop under the subject, after the table that names them.
   const paths = activePaths(report.findings);
   if (paths.length > 0) sections.push(paragraph(["Paths to cluster-admin:", ...paths.flatMap((finding) => [`${describeObject(finding.subject)} (${finding.severity}):`, ...pathLines(finding).map((line) => `  ${line}`)])]));
+  if (report.usage) {
+    sections.push(paragraph([usageLogLine(report.usage)]));
+    for (const identity of report.usage.identities) {
+      sections.push(paragraph([identityLine(identity)]), renderGrid(REQUEST_COLUMNS, identity.requests.map((request) => ({ cells: requestCells(request).map(cell) })), options.width, bold));
+      if (identity.diff.length > 0) sections.push(paragraph(["Granted now (-) against the minimal RBAC learned (+):", ...diffLines(identity)]));
+    }
+  }
   if (report.drift.length > 0) sections.push(paragraph(["Drift:", ...report.drift.map((item) => `- ${describeObject(item.object)} ${item.change}: ${item.detail}`)]));
   const fixes = remediationLines(report);
   if (fixes.length > 0) sections.push(paragraph(["Remediation:", ...fixes]));
