@@ -6,12 +6,14 @@
 # The controllers are the ones saprobe's tests and the deploy/ Job meet in a real cluster, not all of
 # them (this machine is shared): ServiceAccounts and their legacy token Secrets, the root CA publisher,
 # namespace deletion, ClusterRole aggregation, Jobs, CronJobs, TTL after finished, garbage collection
-# and Pod garbage collection. Each controller uses its own ServiceAccount's credentials, as by default.
+# and Pod garbage collection, and node lifecycle (for the node of --with-node). Each controller uses its own ServiceAccount's credentials, as by default.
 # Uses: $dir $pki $bin $server $admin_token, alive() and free_port() from up.
 
 controllers="serviceaccount-token-controller,serviceaccount-controller,root-ca-certificate-publisher-controller"
 controllers+=",namespace-controller,clusterrole-aggregation-controller,job-controller,cronjob-controller"
 controllers+=",ttl-after-finished-controller,garbage-collector-controller,pod-garbage-collector-controller"
+# Takes the node.kubernetes.io/not-ready taint off a node once its kubelet reports Ready.
+controllers+=",node-lifecycle-controller"
 
 # A client certificate $pki/$1.crt (CN=$2, O=$3 if given) signed by the cluster CA; kept across restarts.
 client_certificate() {
