@@ -13,7 +13,9 @@
 #   address, 10.0.0.1:443, which is local on saprobe0 and served by service-proxy.mjs, a stand-in for
 #   kube-proxy that forwards to kube-apiserver on 127.0.0.1 (whose certificate names 10.0.0.1).
 #   No traffic leaves the machine.
-# - One node per machine: the bridge, 10.0.0.1 and the /saprobe cgroups are the machine's.
+# - One node per machine: the bridge, 10.0.0.1 and the /saprobe cgroups are the machine's. The
+#   cluster folder that owns them is written to $owner_file; another cluster's `up --with-node`
+#   then says so and starts no node, and its `down` leaves them alone.
 
 node_name=saprobe-node
 node_dir="$dir/node"
@@ -22,6 +24,7 @@ pod_subnet=10.201.0.0/24
 node_ip=10.201.0.1 # the bridge's own address (and the Pods' gateway): kubelet refuses a loopback node IP
 service_ip=10.0.0.1
 cgroup_root=saprobe
+owner_file=/run/saprobe-node.owner
 
 # What a fresh CI machine lacks (it has Go, Node.js and kubectl): installed from Debian's packages.
 node_packages() {
@@ -202,6 +205,14 @@ node_failed() {
 start_node() {
   rm -f "$dir/node-error.txt"
   [[ $(id -u) == 0 ]] || { node_failed "--with-node needs root (containerd, runc, cgroups, a bridge)"; return 1; }
+  local owner
+  owner=$(cat "$owner_file" 2>/dev/null || true)
+  if [[ -n "$owner" && "$owner" != "$dir" && -f "$owner/kubelet.pid" ]] && kill -0 "$(cat "$owner/kubelet.pid")" 2>/dev/null; then
+    echo "the cluster in $owner runs this machine's node (one per machine)" > "$dir/node-error.txt"
+    echo "test/cluster/up: no node: the cluster in $owner runs this machine's node (one per machine)" >&2
+    return 1
+  fi
+  echo "$dir" > "$owner_file"
   node_packages || { node_failed "could not install the node's Debian packages (apt-get failed; see above)"; return 1; }
   kubelet_bin=$("$here/build" kubelet) || { node_failed "kubelet did not build (see above)"; return 1; }
   local images
@@ -246,6 +257,7 @@ read_env() {
 # network down), then the kubelet, containers, containerd and the proxy; then mounts, network
 # namespaces, cgroups and the bridge. Safe to run when nothing is there.
 stop_node() {
+  [[ "$(cat "$owner_file" 2>/dev/null)" == "$dir" ]] || return 0
   local sock="$node_dir/containerd.sock"
   if alive kubelet && [[ -f "$dir/admin.kubeconfig" ]]; then
     kubectl --kubeconfig "$dir/admin.kubeconfig" delete pods -A --field-selector "spec.nodeName=$node_name" \
@@ -287,5 +299,5 @@ stop_node() {
   for link in /var/log/containers/*.log; do
     [[ -L "$link" && $(readlink "$link") == "$node_dir/"* ]] && rm -f "$link"
   done
-  rm -rf "$node_dir" "$dir/node.json"
+  rm -rf "$node_dir" "$dir/node.json" "$owner_file"
 }
