@@ -1,7 +1,10 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { aggregateClusterRoles, policyRulesEqual } from "../../src/rbac/aggregate.js";
+import type { ClusterRole } from "../../src/rbac/types.js";
 import { testCluster } from "../support/cluster.js";
+import { liveRbacSnapshot } from "./live-snapshot.js";
 
 // The data saprobe ships was exported from a real kube-apiserver by the scripts under tools/; each
 // script can print what it would write (--stdout). These tests re-run them against the test cluster
@@ -23,6 +26,27 @@ describe("data exported from kube-apiserver", () => {
     const live = JSON.parse(await runTool("./tools/export-bootstrap.mjs")) as Record<string, unknown>;
     expect(live.kubernetesVersion).toBe(testCluster().version);
     expect(live).toEqual(committed("src/rbac/bootstrap-policy.json"));
+  });
+
+  it("the real clusterrole-aggregation controller gave admin, edit, view and the other aggregated roles the rules saprobe computes", async () => {
+    const differing = async () => {
+      const live = (await liveRbacSnapshot()).clusterRoles;
+      const ours = new Map(aggregateClusterRoles(live.map((role) => (role.aggregationRule ? { ...role, rules: [] } : role))).map((role) => [role.metadata.name, role]));
+      const aggregated = live.filter((role) => role.aggregationRule && role.metadata.labels?.["kubernetes.io/bootstrapping"] === "rbac-defaults");
+      expect(aggregated.map((role) => role.metadata.name)).toEqual(expect.arrayContaining(["admin", "edit", "view"]));
+      const same = (role: ClusterRole) => {
+        const mine = ours.get(role.metadata.name)?.rules ?? [];
+        return mine.length === role.rules.length && mine.every((rule, index) => policyRulesEqual(rule, role.rules[index]!));
+      };
+      return aggregated.filter((role) => !same(role)).map((role) => ({ name: role.metadata.name, server: role.rules, saprobe: ours.get(role.metadata.name)?.rules }));
+    };
+    // Other tests add and remove labelled roles concurrently; the controller needs a moment to follow.
+    let mismatches = await differing();
+    for (let attempt = 0; attempt < 20 && mismatches.length > 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      mismatches = await differing();
+    }
+    expect(mismatches).toEqual([]);
   });
 
   it("the manifest schemas equal those derived from the live OpenAPI v3", async () => {

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { policyRulesEqual } from "../../src/rbac/aggregate.js";
 import { createAuthorizer } from "../../src/rbac/authorizer.js";
 import { ruleAllows } from "../../src/rbac/match.js";
 import { describeGrantSource } from "../../src/rbac/resolve.js";
-import type { RequestAttributes, UserInfo } from "../../src/rbac/types.js";
+import type { ClusterRole, PolicyRule, RequestAttributes, UserInfo } from "../../src/rbac/types.js";
 import { adminRequest, deleteObjects, uniqueNamespace } from "../support/cluster.js";
 import { liveRbacSnapshot } from "./live-snapshot.js";
 import { generateScenario } from "./scenario-generator.js";
@@ -14,11 +15,11 @@ import { generateScenario } from "./scenario-generator.js";
  * (everything the server holds: the scenario, the live bootstrap policy, other tests' objects) and
  * every answer must agree.
  *
- * Aggregation: this harness runs no kube-controller-manager, so nothing aggregates on the server. The
- * scenario's aggregated ClusterRoles (nested, matchLabels and matchExpressions) are therefore applied
- * with the rules saprobe's offline aggregation computed, and the server judges requests against those
- * rules. The aggregation algorithm itself is checked against the upstream controller's test table in
- * fixtures/rbac/vectors/aggregation.upstream.json.
+ * Aggregation: the scenario's aggregated ClusterRoles (nested, matchLabels and matchExpressions) are
+ * applied as written, with no rules; the real clusterrole-aggregation controller of the harness's
+ * kube-controller-manager fills them. Its rules must equal saprobe's offline aggregation rule for
+ * rule, in order; then the server judges requests against them. The algorithm is also checked against
+ * the upstream controller's test table in fixtures/rbac/vectors/aggregation.upstream.json.
  */
 
 const SEEDS = [1, 2, 3];
@@ -65,6 +66,25 @@ function errorSet(reason: string): string[] {
   return inner === "" ? [] : inner.split(", ").sort();
 }
 
+/**
+ * The rules the controller gave `roles` on the server, once they equal saprobe's (nested aggregation
+ * takes the controller a few passes), or as they stand after 30 seconds.
+ */
+async function aggregatedByController(roles: ClusterRole[]): Promise<{ name: string; rules: PolicyRule[] }[]> {
+  const read = () => Promise.all(roles.map(async (role) => {
+    const stored = (await adminRequest("GET", `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role.metadata.name}`)) as { rules?: PolicyRule[] };
+    return { name: role.metadata.name, rules: stored.rules ?? [] };
+  }));
+  const sameRules = (left: PolicyRule[], right: PolicyRule[]) => left.length === right.length && left.every((rule, index) => policyRulesEqual(rule, right[index] as PolicyRule));
+  const deadline = Date.now() + 30_000;
+  let stored = await read();
+  while (Date.now() < deadline && !stored.every((entry, index) => sameRules(entry.rules, roles[index]?.rules ?? []))) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    stored = await read();
+  }
+  return stored;
+}
+
 const cleanup: unknown[] = [];
 afterAll(async () => {
   if (cleanup.length > 0) await deleteObjects(cleanup);
@@ -75,7 +95,7 @@ describe("differential: saprobe's evaluator vs kube-apiserver SubjectAccessRevie
     const prefix = `sp-diff-${randomBytes(3).toString("hex")}`;
     const namespaces = await Promise.all([0, 1, 2].map(() => uniqueNamespace(prefix)));
     const scenario = generateScenario(seed, prefix, namespaces, QUESTIONS_PER_SEED);
-    const objects = [...scenario.clusterRoles, ...scenario.roles, ...scenario.roleBindings, ...scenario.clusterRoleBindings].map((object) => ({ apiVersion: "rbac.authorization.k8s.io/v1", ...object }));
+    const objects = [...scenario.declaredClusterRoles, ...scenario.roles, ...scenario.roleBindings, ...scenario.clusterRoleBindings].map((object) => ({ apiVersion: "rbac.authorization.k8s.io/v1", ...object }));
     cleanup.push(...objects.filter((object) => object.kind.startsWith("Cluster")));
     // POST one by one: the server validates each, and a generator bug shows as the object it refused.
     for (const object of objects) {
@@ -83,6 +103,10 @@ describe("differential: saprobe's evaluator vs kube-apiserver SubjectAccessRevie
       const plural = `${object.kind.toLowerCase()}s`;
       await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1${namespace ? `/namespaces/${namespace}` : ""}/${plural}`, object);
     }
+
+    const aggregated = scenario.clusterRoles.filter((role) => role.aggregationRule !== undefined);
+    expect(aggregated.length).toBeGreaterThan(0);
+    expect(await aggregatedByController(aggregated)).toEqual(aggregated.map((role) => ({ name: role.metadata.name, rules: role.rules })));
 
     const server = await askServer(scenario.questions);
     let authorizer = createAuthorizer(await liveRbacSnapshot());

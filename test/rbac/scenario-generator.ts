@@ -13,6 +13,9 @@ import type { ClusterRole, ClusterRoleBinding, PolicyRule, RequestAttributes, Ro
 
 /** A generated scenario: objects to apply, and who asks what. */
 export interface Scenario {
+  /** The ClusterRoles as written: the aggregated ones with no rules, for the controller to fill. */
+  declaredClusterRoles: ClusterRole[];
+  /** The same after saprobe's offline aggregation: what the server should hold once the controller has run. */
   clusterRoles: ClusterRole[];
   roles: Role[];
   roleBindings: RoleBinding[];
@@ -58,7 +61,8 @@ export function generateScenario(seed: number, prefix: string, namespaces: strin
     { kind: "ClusterRole", metadata: { name: `${prefix}-agg-a`, labels: { [labelB]: "z" } }, rules: [], aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [labelA]: "true" } }] } },
     { kind: "ClusterRole", metadata: { name: `${prefix}-agg-b-all` }, rules: [], aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: labelB, operator: "In", values: ["x", "z"] }] }] } },
   ];
-  const clusterRoles = aggregateClusterRoles([...plain, ...aggregated]);
+  const declaredClusterRoles = [...plain, ...aggregated];
+  const clusterRoles = aggregateClusterRoles(declaredClusterRoles);
   const roles: Role[] = namespaces.flatMap((namespace) => [0, 1].map((index): Role => ({ kind: "Role", metadata: { name: `role-${index}`, namespace }, rules: [resourceRule(), resourceRule()] })));
 
   const users = Array.from({ length: 4 }, (_, index) => `${prefix}-user-${index}`);
@@ -122,5 +126,5 @@ export function generateScenario(seed: number, prefix: string, namespaces: strin
     if (name) attrs.name = name;
     return { user, attrs };
   });
-  return { clusterRoles, roles, roleBindings, clusterRoleBindings, questions };
+  return { declaredClusterRoles, clusterRoles, roles, roleBindings, clusterRoleBindings, questions };
 }

@@ -9,9 +9,10 @@ import { applyObjects, deleteObjects, inClusterEnv, kubectl, makeServiceAccountM
 import { invocationsInManifest, readYamlDocuments } from "./invocations.js";
 import { buildPackagedInstall } from "./packaged-layout.js";
 
-// What deploy/README.md tells a newcomer to do: apply deploy/'s ServiceAccount and ClusterRoles,
-// then run the Job's own command as that ServiceAccount, in-cluster style. ClusterRoles are
-// cluster-wide, so this test gives its copies a unique suffix; their rules are deploy/'s, unchanged.
+// The Job's own command, run from this checkout as deploy/'s ServiceAccount, in-cluster style, with a
+// minted token: it needs no node, so it holds whatever the machine (job.int.test.ts runs the real Job
+// on the harness's node). ClusterRoles are cluster-wide, so this test gives its copies a unique suffix;
+// their rules are deploy/'s, unchanged.
 
 type Manifest = { kind: string; metadata: { name: string; namespace?: string }; roleRef?: { name: string }; subjects?: Array<{ namespace?: string }> };
 

@@ -121,7 +121,7 @@ export async function adminRequest(method: string, path: string, body?: unknown)
   return response.json;
 }
 
-/** A fresh namespace with a unique name (namespaces never finish deleting without a controller-manager). */
+/** A fresh namespace with a unique name (the controllers give it its `default` ServiceAccount and `kube-root-ca.crt`). */
 export async function uniqueNamespace(prefix = "t"): Promise<string> {
   const name = `${prefix}-${randomBytes(4).toString("hex")}`.toLowerCase().slice(0, 63);
   await adminRequest("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Regenerates src/rbac/bootstrap-policy.json from a live kube-apiserver: every object labelled
 // kubernetes.io/bootstrapping=rbac-defaults (cluster roles and bindings, plus the kube-system and
-// kube-public roles and bindings), without server-set fields.
+// kube-public roles and bindings), without server-set fields. The rules of aggregated roles (admin,
+// edit, view...) are written as null, as kube-apiserver creates them: filling them is the
+// clusterrole-aggregation controller's job, which saprobe does itself (src/rbac/aggregate.ts).
 // Usage: KUBECONFIG=.cluster/admin.kubeconfig node test/rbac/tools/export-bootstrap.mjs
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -16,6 +18,7 @@ function clean(object) {
   const { kind } = object;
   const result = { apiVersion: object.apiVersion, kind, metadata };
   for (const field of ["rules", "aggregationRule", "subjects", "roleRef"]) if (field in object) result[field] = object[field];
+  if (object.aggregationRule) result.rules = null;
   return result;
 }
 
@@ -23,7 +26,7 @@ const byName = (a, b) => `${a.metadata.namespace ?? ""}/${a.metadata.name}`.loca
 const list = (...args) => kubectl("get", ...args, "-l", selector).items.map(clean).sort(byName);
 const policy = {
   kubernetesVersion: version,
-  source: `kubectl get ... -l ${selector} against kube-apiserver ${version} (rules of aggregated roles as stored: no controller-manager ran)`,
+  source: `kubectl get ... -l ${selector} against kube-apiserver ${version} (rules of aggregated roles: null, as the apiserver creates them)`,
   clusterRoles: list("clusterroles"),
   clusterRoleBindings: list("clusterrolebindings"),
   roles: list("roles", "--all-namespaces"),
