@@ -17,6 +17,8 @@ export interface HeldPermission {
   resource: string;
   /** `cluster` for a cluster-wide grant, else the namespace it is confined to. */
   scope: string;
+  /** Names the permission is limited to (a restricted grant: a level lower, unless the names are the powerful ones). */
+  resourceNames?: string[];
 }
 
 /** The rule that rates a permission most severely, and the severity it gives. */
@@ -48,7 +50,7 @@ function severityFor(rule: AuditRule, clusterWide: boolean, grant: Grant): Sever
  * counts as cluster-wide, as in the audit.
  */
 export function severityOfPermission(catalogue: Catalogue, permission: HeldPermission, privilegedNamespaces: readonly string[] = ["kube-system"]): PermissionVerdict | undefined {
-  const policyRule: PolicyRule = { verbs: [permission.verb], apiGroups: [permission.apiGroup], resources: [permission.resource] };
+  const policyRule: PolicyRule = { verbs: [permission.verb], apiGroups: [permission.apiGroup], resources: [permission.resource], ...(permission.resourceNames?.length ? { resourceNames: permission.resourceNames } : {}) };
   const clusterWide = permission.scope === "cluster" || privilegedNamespaces.includes(permission.scope);
   let best: PermissionVerdict | undefined;
   const consider = (verdict: PermissionVerdict): void => {

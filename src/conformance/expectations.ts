@@ -79,7 +79,7 @@ function ratingOf(catalogue: Catalogue, username: string, attrs: RequestAttribut
   const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
   const [atom] = breakdownRule({ verbs: [attrs.verb], apiGroups: [attrs.apiGroup], resources: [resource], ...(attrs.name ? { resourceNames: [attrs.name] } : {}) });
   if (!atom) return undefined;
-  return [...ratePermissions(catalogue, username, attrs.namespace === "" ? "cluster" : attrs.namespace, [atom]).values()][0];
+  return [...ratePermissions(catalogue, attrs.namespace === "" ? "cluster" : attrs.namespace, [atom]).values()][0];
 }
 
 function describeAttributes(attrs: RequestAttributes): string {

@@ -33,7 +33,7 @@ function ratingsOf(catalogue: Catalogue, username: string, differences: readonly
     if (difference.direction !== "extra") continue;
     byScope.set(difference.scope, [...(byScope.get(difference.scope) ?? []), difference]);
   }
-  return new Map([...byScope].map(([scope, extra]) => [scope, ratePermissions(catalogue, username, scope, extra.map((difference) => difference.atom))]));
+  return new Map([...byScope].map(([scope, extra]) => [scope, ratePermissions(catalogue, scope, extra.map((difference) => difference.atom))]));
 }
 
 /** Names the live binding of each extra permission, when the identity may list RBAC objects. */

@@ -86,7 +86,7 @@ describe("comparePermissions", () => {
       ["cluster", "*", "*"],
     ]);
     const catalogue = loadCatalogue();
-    const ratings = new Map([["cluster", ratePermissions(catalogue, runner.name, "cluster", extra.map((d) => d.atom))]]);
+    const ratings = new Map([["cluster", ratePermissions(catalogue, "cluster", extra.map((d) => d.atom))]]);
     const results = permissionResults(comparison, runner.name, { rating: ratingLookup(ratings), liveGrant: () => "ClusterRoleBinding oops -> ClusterRole cluster-admin" }, 1);
     const failed = results.filter((result) => result.status === "fail");
     expect(failed[0]).toMatchObject({ severity: "critical", id: "over-privileged/cluster/all.all" });
