@@ -70,6 +70,9 @@ async function expand(path: string, cwd: string): Promise<string[]> {
   const entries = await readdir(absolute, { withFileTypes: true });
   const found: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    // A mounted ConfigMap holds each file twice more under the kubelet's `..data` and `..<timestamp>`
+    // entries (its atomic writer): the files themselves are the top-level links.
+    if (entry.name.startsWith("..")) continue;
     const child = join(absolute, entry.name);
     if (entry.isDirectory()) found.push(...(await expand(child, cwd)));
     else if (MANIFEST_EXTENSIONS.has(extname(entry.name).toLowerCase())) found.push(child);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -37,6 +37,19 @@ rules:
 `;
 
 describe("loadManifests", () => {
+  it("reads a mounted ConfigMap once: the kubelet's ..data and ..<timestamp> entries are not walked", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "saprobe-configmap-"));
+    const stamp = join(dir, "..2026_12_07_05_30_00.123456789");
+    mkdirSync(stamp);
+    writeFileSync(join(stamp, "rbac.yaml"), "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: []\n");
+    symlinkSync("..2026_12_07_05_30_00.123456789", join(dir, "..data"));
+    symlinkSync("..data/rbac.yaml", join(dir, "rbac.yaml"));
+    const loaded = await loadManifests([dir]);
+    expect(loaded.files).toEqual([join(dir, "rbac.yaml")]);
+    expect(loaded.snapshot.clusterRoles.map((role) => role.metadata.name)).toEqual(["reader"]);
+    expect(loaded.warnings.filter((warning) => /duplicate|twice|replaces/i.test(warning))).toEqual([]);
+  });
+
   it("reads multi-document YAML with comment-only documents, keeping file, line and document", async () => {
     const text = `# leading comment\n---\n# only a comment\n---\n${role}---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: bot\n`;
     const { snapshot, files, ignored } = await loadManifests(["a.yaml"], { cwd: workspace({ "a.yaml": text }) });

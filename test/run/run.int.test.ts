@@ -133,7 +133,7 @@ describe("saprobe run --expect", () => {
 
   it("names a broken expected manifest with exit 2 before touching the server", async () => {
     const dir = mkdtempSync(join(tmpdir(), "saprobe-expect-"));
-    writeFileSync(join(dir, "bad.yaml"), "kind: Role\nmetadata: {name: x, namespace: y}\nrules: nope\n");
+    writeFileSync(join(dir, "bad.yaml"), "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: x, namespace: y}\nrules: nope\n");
     const result = await runCli(["run", "--server", "https://127.0.0.1:1", "--expect", dir], { PATH: process.env.PATH }, process.cwd());
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("bad.yaml:");

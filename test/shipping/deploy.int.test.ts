@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,6 +45,13 @@ function withOut(argv: string[], dir: string): string[] {
   return argv.map((word, index) => (argv[index - 1] === "--out" ? dir : word));
 }
 
+/** The Job's --expect folder (the ConfigMap kustomization.yaml makes of deploy/'s RBAC), as this test's copies. */
+function withExpected(argv: string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "saprobe-expected-"));
+  writeFileSync(join(dir, "rbac.json"), JSON.stringify({ apiVersion: "v1", kind: "List", items: manifestsFor(namespace) }));
+  return argv.map((word, index) => (argv[index - 1] === "--expect" ? dir : word));
+}
+
 beforeAll(async () => {
   namespace = await uniqueNamespace("saprobe-deploy");
   await applyObjects(manifestsFor(namespace));
@@ -61,15 +68,18 @@ afterAll(async () => {
 });
 
 describe("deploy/ on the local control plane", () => {
-  it("the Job's command, as deploy/'s ServiceAccount: every default probe passes and the reports are written", async () => {
+  it("the Job's command, as deploy/'s ServiceAccount held to deploy/'s RBAC: every probe passes, the permissions equal the declaration, the reports are written", async () => {
     const job = invocationsInManifest("deploy/job.yaml")[0]!;
+    expect(job.argv).toContain("--expect");
     const out = mkdtempSync(join(tmpdir(), "saprobe-job-reports-"));
-    const result = await runCli([...withOut(job.argv, out), "--sa-dir", mount], { ...inClusterEnv(), NO_COLOR: "1" }, out);
+    const result = await runCli([...withOut(withExpected(job.argv), out), "--sa-dir", mount], { ...inClusterEnv(), NO_COLOR: "1" }, out);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report;
     expect(Object.fromEntries(report.results.map((check) => [check.id, check.status]))).toEqual({
       "tls-system-ca": "pass", anonymous: "pass", version: "pass", whoami: "pass", token: "pass",
       "list-nodes": "pass", "list-pods": "pass", "list-pods-all": "pass", "watch-nodes": "pass", "watch-pods": "pass",
+      "rbac-permissions": "info",
     });
+    expect(report.results.find((check) => check.id === "rbac-permissions")?.observed).toBe("equal");
     expect(report.target.identity?.username).toBe(`system:serviceaccount:${namespace}:saprobe`);
     expect(result.stdout).toContain("Outcome: PASSED");
     expect(result.code).toBe(0);
@@ -100,7 +110,7 @@ describe("the kubectl plugin, installed from the package", () => {
     expect(result.stderr).toBe("");
     const report = JSON.parse(result.stdout) as Report;
     expect(report.target.identity?.username).toBe(`system:serviceaccount:${namespace}:saprobe`);
-    expect(report.results.filter((check) => check.status !== "pass" && check.status !== "skip")).toEqual([]);
+    expect(report.results.filter((check) => check.status !== "pass" && check.status !== "skip" && check.status !== "info")).toEqual([]);
     expect(result.status).toBe(0);
     expect(result.stdout).not.toContain(token);
   }, 180_000);

@@ -106,7 +106,8 @@ describe.skipIf(!node)(`deploy/ on the harness's real node${node ? "" : ` (skipp
     expect(log).toContain(`https://10.0.0.1:443 as system:serviceaccount:${NAMESPACE}:saprobe via in-cluster`);
     const passed = [...log.matchAll(/^│ PASS +│ ([\w-]+) /gm)].map((match) => match[1]);
     expect(passed).toEqual(["tls-system-ca", "anonymous", "version", "whoami", "token", "list-nodes", "list-pods", "list-pods-all", "watch-nodes", "watch-pods"]);
-    expect(log).toContain("Checks: 10 passed, 0 failed, 0 skipped, 0 could not tell.");
+    // Held to deploy/'s own RBAC (--expect): the probes pass and the permission set equals the declaration.
+    expect(log).toContain("Checks: 10 passed, 0 failed, 0 skipped, 0 could not tell, 1 observed.");
     expect(log).toContain("Outcome: PASSED");
   });
 
@@ -140,9 +141,12 @@ describe.skipIf(!node)(`deploy/ on the harness's real node${node ? "" : ` (skipp
       expect(await finished("saprobe-drifted")).toBe("Failed");
       const drifted = await podOf("saprobe-drifted");
       expect(exitCodes(drifted)).toEqual({ saprobe: 1 });
-      const failed = (await reportLogged(drifted)).results.filter((check) => check.status === "fail");
-      expect(failed.map((check) => check.id)).toContain("list-nodes");
-      expect(failed.find((check) => check.id === "list-nodes")?.message).toMatch(/forbidden/i);
+      const report = await reportLogged(drifted);
+      // The binding's live subject differs from the declared one: drift, named.
+      expect(report.drift).toContainEqual(expect.objectContaining({ object: { kind: "ClusterRoleBinding", name: "saprobe-probe" }, change: "missing-subject" }));
+      const failed = report.results.filter((check) => check.status === "fail");
+      expect(failed.map((check) => check.id)).toEqual(expect.arrayContaining(["list-nodes", "under-privileged/cluster/nodes"]));
+      expect(failed.find((check) => check.id === "list-nodes")?.message).toMatch(/^under-privileged: .*forbidden/i);
     } finally {
       await must(["apply", "-k", "deploy/"]);
     }

@@ -38,7 +38,8 @@ describe("cluster-admin-path (live)", () => {
     const tokens = await uniqueNamespace("tokens");
     const quiet = await uniqueNamespace("quiet");
     const calm = await uniqueNamespace("calm");
-    for (const [namespace, name] of [[flux, "kustomize-controller"], [flux, "source-controller"], [argo, "argocd-application-controller"], [argo, "argocd-server"], [tokens, "deployer"], [quiet, "deployer"], [calm, "default"], [calm, "builder"]] as const) {
+    // calm's `default` ServiceAccount is the controller-manager's to create (test/cluster/up runs it).
+    for (const [namespace, name] of [[flux, "kustomize-controller"], [flux, "source-controller"], [argo, "argocd-application-controller"], [argo, "argocd-server"], [tokens, "deployer"], [quiet, "deployer"], [calm, "builder"]] as const) {
       await createServiceAccount(namespace, name);
     }
     const mallory = `mallory-${flux}`;
