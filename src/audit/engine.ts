@@ -78,8 +78,10 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
   const granting = withMatchers.filter((entry) => entry.matcher.grant);
   const unresolving = withMatchers.filter((entry) => entry.matcher.unresolved);
   const grantFindings: Finding[] = [];
+  const grantSubjects: string[] = [];
   const findings: Finding[] = [];
   const levelsByRole = new Map<ClusterRole | Role, RoleLevels>();
+  const defaultRoles = new Map<ClusterRole | Role, boolean>();
 
   const visit = (binding: ClusterRoleBinding | RoleBinding): void => {
     const bindingNamespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
@@ -98,6 +100,11 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
       levels = evaluator.roleLevels(resolved.rules);
       levelsByRole.set(resolved.role, levels);
     }
+    let roleIsDefault = defaultRoles.get(resolved.role);
+    if (roleIsDefault === undefined) {
+      roleIsDefault = run.expectations.isDefaultRole(resolved.role);
+      defaultRoles.set(resolved.role, roleIsDefault);
+    }
     const reference = { binding: bindingRef(binding), role: roleRefOf(binding) };
     const path = pathText(reference.binding, reference.role);
     const clusterWide = bindingNamespace === "" || privileged.has(bindingNamespace);
@@ -109,6 +116,7 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
         bindingRef: reference.binding,
         roleRef: reference.role,
         role: resolved.role,
+        roleIsDefault,
         path,
         subject,
         subjectRef: subjectReference,
@@ -119,7 +127,7 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
         clusterWide,
         scope,
         // A default binding counts as expected only while its role grants what the default does.
-        expected: run.expectations.isDefaultGrant(binding, subject) && run.expectations.isDefaultRole(resolved.role),
+        expected: roleIsDefault && run.expectations.isDefaultGrant(binding, subject),
       };
       if (options.podServiceAccounts && subject.kind === "ServiceAccount" && context.subjectRef.namespace) {
         const key = `${context.subjectRef.namespace}/${subject.name}`;
@@ -130,7 +138,10 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
         const finding = matcher.grant?.(rule, context, run);
         if (finding) found.push(finding);
       }
-      grantFindings.push(...found);
+      for (const finding of found) {
+        grantFindings.push(finding);
+        grantSubjects.push(context.subjectText);
+      }
       if (options.subject) findings.push(effectivePermissionsFinding(context, found));
     }
   };
@@ -138,7 +149,7 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
   for (const binding of prepared.snapshot.roleBindings) visit(binding);
 
   const coveredRules = new Set(withMatchers.filter((entry) => entry.matcher.coveredByClusterAdmin).map((entry) => entry.rule.id));
-  findings.push(...(options.perGrant ? withoutCoveredOnAdminGrants(grantFindings, coveredRules, new Set(catalogue.rules.filter((rule) => rule.match.kind === "cluster-admin").map((rule) => rule.id))) : foldGrantFindings(grantFindings, admins, (ruleId) => coveredRules.has(ruleId))));
+  findings.push(...(options.perGrant ? withoutCoveredOnAdminGrants(grantFindings, coveredRules, new Set(catalogue.rules.filter((rule) => rule.match.kind === "cluster-admin").map((rule) => rule.id))) : foldGrantFindings(grantFindings, grantSubjects, admins, (ruleId) => coveredRules.has(ruleId))));
   for (const { rule, matcher } of withMatchers) if (matcher.whole) findings.push(...matcher.whole(rule, run));
   findings.push(...unknownFindings(catalogue, options.unreadable ?? []));
   return sortFindings(findings, catalogue);

@@ -96,13 +96,15 @@ export function defaultExpectations(): Expectations {
   }
   const roles = new Map<string, ClusterRole | Role>();
   for (const role of [...policy.clusterRoles, ...policy.roles]) roles.set(roleKey(role), role);
+  const roleNames = new Set([...roles.values()].map((role) => role.metadata.name));
   // Most bindings of a big cluster are not defaults: a name lookup rejects them before any key is built.
   const names = new Set([...policy.clusterRoleBindings, ...policy.roleBindings, ...KUBEADM_BINDINGS].map((binding) => binding.metadata.name));
   // Thousands of grants share a few default roles: each is compared once.
-  const compared = new WeakMap<ClusterRole | Role, RoleChanges | undefined>();
+  const compared = new Map<ClusterRole | Role, RoleChanges | undefined>();
   const roleChanges = (role: ClusterRole | Role): RoleChanges | undefined => {
     if (compared.has(role)) return compared.get(role);
-    const base = roles.get(roleKey(role));
+    // Most roles of a big cluster have no default of their name: no key string is built for them.
+    const base = roleNames.has(role.metadata.name) ? roles.get(roleKey(role)) : undefined;
     const changes = base ? compareRoles(role, base) : undefined;
     compared.set(role, changes);
     return changes;

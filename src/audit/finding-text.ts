@@ -61,7 +61,7 @@ export interface FindingParts {
   role?: ObjectRef;
   source?: SourceLocation;
   /** What to do about this finding, when it says more than the rule's text (names the role, drops advice already followed). */
-  remediation?: string;
+  remediation?: string | undefined;
 }
 
 /**

@@ -32,21 +32,25 @@ function fold(group: Finding[]): Finding {
 /**
  * Binding-level findings, one per rule, status and subject (in the order each first appeared), with
  * those that `coveredByAdmin` says cluster-admin power includes left out for its holders in that scope.
+ * `subjects[i]` names the subject of `findings[i]` as `describeRef` does (the engine has it already).
  */
-export function foldGrantFindings(findings: readonly Finding[], admins: AdminScopes, coveredByAdmin: (ruleId: string) => boolean): Finding[] {
-  const groups = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    if (!finding.subject || !finding.binding) {
-      groups.set(`\u0000${groups.size}`, [finding]);
-      continue;
-    }
-    const subject = describeRef(finding.subject);
+export function foldGrantFindings(findings: readonly Finding[], subjects: readonly string[], admins: AdminScopes, coveredByAdmin: (ruleId: string) => boolean): Finding[] {
+  // Per subject, its groups in a short list: a subject has a few dozen findings at most, and no key string is built per finding.
+  const bySubject = new Map<string, Finding[][]>();
+  const ordered: Finding[][] = [];
+  findings.forEach((finding, index) => {
+    const subject = subjects[index] as string;
     const scopes = admins.get(subject);
-    if (scopes && coveredByAdmin(finding.rule) && (scopes.has("cluster") || scopes.has(finding.scope))) continue;
-    const key = sentence(finding.rule, "\u0000", finding.status, "\u0000", subject);
-    const group = groups.get(key);
+    if (scopes && coveredByAdmin(finding.rule) && (scopes.has("cluster") || scopes.has(finding.scope))) return;
+    let groups = bySubject.get(subject);
+    if (!groups) bySubject.set(subject, (groups = []));
+    const group = groups.find((candidate) => (candidate[0] as Finding).rule === finding.rule && (candidate[0] as Finding).status === finding.status);
     if (group) group.push(finding);
-    else groups.set(key, [finding]);
-  }
-  return [...groups.values()].map(fold);
+    else {
+      const created = [finding];
+      groups.push(created);
+      ordered.push(created);
+    }
+  });
+  return ordered.map(fold);
 }

@@ -30,6 +30,10 @@ export interface CompiledPermissionRule {
   position: number;
   /** Some pattern applies only in some namespaces (`namespaces`), so the answer depends on which. */
   namespaceBound: boolean;
+  /** The namespaces a namespace-bound rule reaches through a RoleBinding (every pattern is bound to some). */
+  reachableNamespaces?: ReadonlySet<string>;
+  /** The patterns' sensitiveNames, together. */
+  sensitiveNames: ReadonlySet<string>;
 }
 
 /** Every permission pattern of a catalogue, numbered, so a policy rule is evaluated once for all of them. */
@@ -46,7 +50,16 @@ export function compilePatterns(rules: readonly AuditRule[]): CompiledPatterns {
   for (const rule of rules) {
     if (rule.match.kind !== "permissions") continue;
     const all = [...(rule.match.anyOf ?? []), ...(rule.match.allOf ?? [])];
-    compiled.push({ rule, anyOf: (rule.match.anyOf ?? []).map(number), allOf: (rule.match.allOf ?? []).map(number), position: compiled.length, namespaceBound: all.some((pattern) => pattern.namespaces !== undefined) });
+    const everyBound = all.every((pattern) => pattern.namespaces !== undefined || pattern.scope === "cluster");
+    compiled.push({
+      rule,
+      anyOf: (rule.match.anyOf ?? []).map(number),
+      allOf: (rule.match.allOf ?? []).map(number),
+      position: compiled.length,
+      namespaceBound: all.some((pattern) => pattern.namespaces !== undefined),
+      ...(everyBound ? { reachableNamespaces: new Set(all.flatMap((pattern) => pattern.namespaces ?? [])) } : {}),
+      sensitiveNames: new Set(all.flatMap((pattern) => pattern.sensitiveNames ?? [])),
+    });
   }
   return { patterns, rules: compiled };
 }
@@ -169,6 +182,10 @@ export interface PermissionAnswer extends PermissionMatch {
   restrictedTo: string;
   /** The resourceNames of the matched rules that name the most powerful targets (no restriction), each once. */
   sensitiveNames: string[];
+  /** The verbs the matched rules grant, as findings say them: ` (verbs get, list)`. */
+  verbsText: string;
+  /** The finding text the matcher derives from this answer, made once for every binding of the role. */
+  remediation?: string;
 }
 
 /** A role's rules evaluated against every pattern: per rule, and the best level over all rules. */
@@ -183,7 +200,13 @@ export interface RoleLevels {
 }
 
 const NO_MATCH: PermissionMatch = { grant: Grant.none, matchedRules: [] };
-const NO_ANSWER: PermissionAnswer = { ...NO_MATCH, restrictedTo: "", sensitiveNames: [] };
+const NO_ANSWER: PermissionAnswer = { ...NO_MATCH, restrictedTo: "", sensitiveNames: [], verbsText: "" };
+
+/** ` (verbs get, list)`, or what a `*` verb really grants: findings say exactly what the rules allow. */
+function verbsTextOf(matched: readonly PolicyRule[]): string {
+  const verbs = [...new Set(matched.flatMap((rule) => rule.verbs))];
+  return verbs.includes("*") ? ` (verb "*": every verb, writes and deletes included)` : ` (verbs ${verbs.join(", ")})`;
+}
 
 /** Whether a grant in `scope` (`cluster` or a namespace) reaches the pattern at all. */
 function reaches(pattern: PermissionPattern, scope: string): boolean {
@@ -214,7 +237,7 @@ export function matchPermissionRule(compiled: CompiledPermissionRule, rules: rea
 }
 
 function sensitiveNamesOf(compiled: CompiledPermissionRule, matched: readonly PolicyRule[]): string[] {
-  const sensitive = new Set([...compiled.anyOf, ...compiled.allOf].flatMap((entry) => entry.pattern.sensitiveNames ?? []));
+  const sensitive = compiled.sensitiveNames;
   if (sensitive.size === 0) return [];
   return [...new Set(matched.flatMap((rule) => (rule.resourceNames ?? []).filter((name) => sensitive.has(name))))];
 }
@@ -226,6 +249,8 @@ function sensitiveNamesOf(compiled: CompiledPermissionRule, matched: readonly Po
  */
 export function answerFor(compiled: CompiledPermissionRule, rules: readonly PolicyRule[], levels: RoleLevels, scope: string): PermissionAnswer {
   const cluster = scope === "cluster";
+  // Most grants are in namespaces a namespace-bound rule (kube-system ConfigMaps) never reaches.
+  if (!cluster && compiled.reachableNamespaces && !compiled.reachableNamespaces.has(scope)) return NO_ANSWER;
   const remembered = cluster || !compiled.namespaceBound;
   const slot = compiled.position * 2 + (cluster ? 1 : 0);
   let answer = remembered ? levels.answers[slot] : undefined;
@@ -235,7 +260,13 @@ export function answerFor(compiled: CompiledPermissionRule, rules: readonly Poli
     answer =
       match.grant === Grant.none
         ? NO_ANSWER
-        : { grant: match.grant, matchedRules: match.matchedRules, restrictedTo: match.grant === Grant.restricted ? restrictedNames(match.matchedRules) : "", sensitiveNames: sensitiveNamesOf(compiled, match.matchedRules) };
+        : {
+            grant: match.grant,
+            matchedRules: match.matchedRules,
+            restrictedTo: match.grant === Grant.restricted ? restrictedNames(match.matchedRules) : "",
+            sensitiveNames: sensitiveNamesOf(compiled, match.matchedRules),
+            verbsText: verbsTextOf(match.matchedRules),
+          };
     if (remembered) levels.answers[slot] = answer;
   }
   return answer;

@@ -18,6 +18,8 @@ export interface GrantContext {
   roleRef: ObjectRef;
   /** The role the binding refers to, as resolved. */
   role: ClusterRole | Role;
+  /** The role is a default one, unchanged (shared by every binding of it). */
+  roleIsDefault: boolean;
   path: string;
   subject: Subject;
   subjectRef: ObjectRef;
@@ -61,8 +63,8 @@ export function pathText(bindingRefValue: ObjectRef, roleRef: ObjectRef): string
 
 /** A finding about one grant: subject, binding, role, scope and source come from the context. */
 export function grantFinding(rule: AuditRule, context: GrantContext, severity: Severity, message: string, rules: readonly PolicyRule[], remediation?: string): Finding {
+  // One object shape for every call (a spread here cost seconds on 50,000 findings).
   return makeFinding(rule, {
-    ...(remediation === undefined ? {} : { remediation }),
     severity,
     status: context.expected ? "expected" : "finding",
     message,
@@ -73,6 +75,7 @@ export function grantFinding(rule: AuditRule, context: GrantContext, severity: S
     binding: context.bindingRef,
     role: context.roleRef,
     source: context.binding.source,
+    remediation,
   });
 }
 

@@ -7,14 +7,7 @@ import type { AuditRule } from "../rule-types.js";
 import { lowerSeverity, raiseSeverity } from "../../model/severity.js";
 import { baseSeverity, broadNote, grantFinding, lowerFirst, type GrantContext } from "../subject-findings.js";
 import { RBAC_OBJECTS } from "./rbac-objects.js";
-import type { AuditRun, Matcher } from "./types.js";
-
-/** `(verbs get, list)`, or what a `*` verb really grants: the message says exactly what the rules allow. */
-function verbsText(matched: readonly PolicyRule[]): string {
-  const verbs = [...new Set(matched.flatMap((rule) => rule.verbs))];
-  if (verbs.includes("*")) return ` (verb "*": every verb, writes and deletes included)`;
-  return ` (verbs ${verbs.join(", ")})`;
-}
+import type { Matcher } from "./types.js";
 
 function namesText(answer: PermissionAnswer): string {
   if (answer.grant === Grant.restricted) return ` (${answer.restrictedTo})`;
@@ -23,12 +16,19 @@ function namesText(answer: PermissionAnswer): string {
 }
 
 /** The rule's remediation for this role: names the role, and advises resourceNames only where none are set yet. */
-function remediationFor(rule: AuditRule, context: GrantContext, answer: PermissionAnswer, run: AuditRun): string {
+function remediationFor(rule: AuditRule, context: GrantContext, answer: PermissionAnswer): string {
+  // A role's own remediation is the same for all its bindings (kept on the shared answer); a shared default role's names the binding.
+  if (context.roleIsDefault) return composeRemediation(rule, context, answer, true);
+  answer.remediation ??= composeRemediation(rule, context, answer, false);
+  return answer.remediation;
+}
+
+function composeRemediation(rule: AuditRule, context: GrantContext, answer: PermissionAnswer, shared: boolean): string {
   const named = answer.matchedRules.some((policyRule) => (policyRule.resourceNames ?? []).length > 0);
   const narrowing = rule.narrowing && !named ? ` ${rule.narrowing}` : "";
   const role = describeRef(context.roleRef);
   // A default role is shared by every binding of it: the fix is in the binding, not in the role.
-  const where = run.expectations.isDefaultRole(context.role) ? sentence(role, " is a default role shared by every binding of it: bind a narrower role in ", describeRef(context.bindingRef), " instead. Otherwise: ") : sentence("In ", role, ": ");
+  const where = shared ? sentence(role, " is a default role shared by every binding of it: bind a narrower role in ", describeRef(context.bindingRef), " instead. Otherwise: ") : sentence("In ", role, ": ");
   return sentence(where, rule.remediation, narrowing);
 }
 
@@ -48,8 +48,8 @@ export const permissionsMatcher: Matcher = {
     let severity = baseSeverity(rule, context);
     if (answer.grant === Grant.restricted) severity = lowerSeverity(severity);
     if (context.broadness) severity = raiseSeverity(severity);
-    const message = sentence(context.subjectText, " ", lowerFirst(rule.title), " ", describeScope(context.scope), namesText(answer), verbsText(answer.matchedRules), " ", context.path, ".", broadNote(context.subject, context.broadness), rule.assumes ? sentence(" Assumes ", rule.assumes, ".") : "");
-    return grantFinding(rule, context, severity, message, answer.matchedRules, remediationFor(rule, context, answer, run));
+    const message = sentence(context.subjectText, " ", lowerFirst(rule.title), " ", describeScope(context.scope), namesText(answer), answer.verbsText, " ", context.path, ".", broadNote(context.subject, context.broadness), rule.assumes ? sentence(" Assumes ", rule.assumes, ".") : "");
+    return grantFinding(rule, context, severity, message, answer.matchedRules, remediationFor(rule, context, answer));
   },
   claimedRequest: claimedPermission,
 };
