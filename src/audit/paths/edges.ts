@@ -41,6 +41,8 @@ export interface EdgeContext {
   adminRoles: ReadonlySet<string>;
   /** Names of the ClusterRoles bound to the identity through ClusterRoleBindings (what `escalate` can grow). */
   boundClusterRoles: readonly string[];
+  /** Live: the ServiceAccount of each legacy token Secret, by `namespace/secret`. */
+  tokenSecretOwners?: ReadonlyMap<string, string>;
 }
 
 const MASTERS = "system:masters";
@@ -126,11 +128,21 @@ function podEdges(source: PermissionSource): Edge[] {
   return edges;
 }
 
-function secretEdges(source: PermissionSource): Edge[] {
+function secretEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   // A TokenRequest names its ServiceAccount, so resourceNames limit which ones.
   const edges: Edge[] = [];
   edges.push(...toServiceAccounts("serviceaccount-token", Q.token, source.reach(Q.token), "exists", { namesTarget: true }));
-  for (const question of Q.secretReads) edges.push(...toServiceAccounts("secret-read", question, source.reach(question), "token-secret"));
+  for (const question of Q.secretReads) {
+    const reaches = source.reach(question);
+    edges.push(...toServiceAccounts("secret-read", question, reaches.length > 0 && reaches.some((reach) => reach.names) ? reaches.filter((reach) => !reach.names) : reaches, "token-secret"));
+    // A read limited to named Secrets reaches a ServiceAccount only through a token Secret of that name,
+    // which only a live audit sees; offline it would flag every TLS Secret an app may read.
+    for (const reach of reaches) {
+      if (!reach.names) continue;
+      const owners = reach.names.flatMap((name) => context.tokenSecretOwners?.get(`${reach.namespace}/${name}`) ?? []);
+      if (owners.length > 0) edges.push({ kind: "secret-read", permission: `${questionText(question)} ${reach.names.map((name) => `"${name}"`).join(", ")}`, target: { kind: "serviceaccounts", namespace: reach.namespace, names: owners, need: "exists" }, evidence: reach.evidence });
+    }
+  }
   // Create alone leaves the token unreadable (the server refuses even kubectl apply's read): it needs a read too.
   for (const made of unnamed(source.reach(Q.secretCreate))) {
     for (const question of Q.secretReads) {
@@ -239,7 +251,7 @@ export function edgesOf(source: PermissionSource, context: EdgeContext): Edge[] 
     ...powerEdges(source, context),
     ...(impersonated ? [] : impersonationEdges(source)),
     ...certificateEdges(source),
-    ...secretEdges(source),
+    ...secretEdges(source, context),
     ...podEdges(source),
     ...clusterWideEdges(source),
   ];

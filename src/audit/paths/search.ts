@@ -64,6 +64,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   const sourceOf = (identity: Identity): PermissionSource => grantSource(identity.ref, table.grantsOf(identity));
   const contextOf = (identity: Identity): EdgeContext => ({
     adminRoles,
+    ...(facts.tokenSecretOwners ? { tokenSecretOwners: facts.tokenSecretOwners } : {}),
     boundClusterRoles: table.grantsOf(identity).filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole").map((grant) => grant.roleRef.name),
   });
   const edgeCache = new Map<string, Edge[]>();

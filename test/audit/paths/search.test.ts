@@ -61,6 +61,14 @@ describe("shortest paths, without preconditions when one exists", () => {
     expect(paths(group).map((finding) => `${finding.subject?.kind} ${finding.subject?.name}`)).toEqual(["Group system:serviceaccounts:mid"]);
   });
 
+  it("a read of named Secrets is a path only live, through a token Secret of that name", () => {
+    const named = snapshot({ roles: [["prod", "tls", [{ apiGroups: [""], resources: ["secrets"], resourceNames: ["boss-token"], verbs: ["get"] }], mallory]] });
+    expect(paths(named)).toEqual([]);
+    const live = (owners: [string, string][]): Finding[] => paths(named, { mode: "live", pathFacts: { serviceAccountsListed: true, tokenSecrets: new Set(owners.map(([secret, owner]) => `${secret.split("/")[0]}/${owner}`)), tokenSecretOwners: new Map(owners) } });
+    expect(live([["prod/boss-token", "boss"]]).map((finding) => finding.path?.[0]?.permission)).toEqual(['get secrets "boss-token" in prod']);
+    expect(live([["prod/other-token", "boss"]])).toEqual([]);
+  });
+
   it("with --subject, reports only the identity asked about", () => {
     const narrowed = paths(both, { subject: { name: "system:serviceaccount:mid:relay", groups: ["system:serviceaccounts", "system:serviceaccounts:mid", "system:authenticated"] } });
     expect(narrowed.map((finding) => finding.subject?.name)).toEqual(["relay"]);
