@@ -10,7 +10,7 @@ import { csrEvidence } from "./csr-evidence.js";
 import { auditSnapshot } from "./engine.js";
 import { listAll, type ListedResource } from "../kube/list-all.js";
 import { AUDIT_READS } from "./live-lists.js";
-import { podServiceAccountOnly, podServiceAccounts, podWorkloads, snapshotFromLists, tokenSecretOnly, tokenSecretServiceAccounts, withoutBulk } from "./live-objects.js";
+import { podServiceAccountOnly, podServiceAccounts, podWorkloads, snapshotFromLists, tokenSecretOnly, tokenSecretOwners, tokenSecretServiceAccounts, withoutBulk } from "./live-objects.js";
 import type { MastersEvidence } from "./masters-findings.js";
 import { CREATE_SUBJECT_ACCESS_REVIEWS, listPermission, preflight, preflightWarnings } from "./preflight.js";
 import type { Catalogue } from "./rule-types.js";
@@ -97,7 +97,7 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
     mode: "live",
     pathFacts: {
       serviceAccountsListed: lists.serviceAccounts !== undefined,
-      ...(lists.tokenSecrets ? { tokenSecrets: tokenSecretServiceAccounts(lists.tokenSecrets) } : {}),
+      ...(lists.tokenSecrets ? { tokenSecrets: tokenSecretServiceAccounts(lists.tokenSecrets), tokenSecretOwners: tokenSecretOwners(lists.tokenSecrets) } : {}),
       ...(lists.pods ? { workloads: podWorkloads(lists.pods) } : {}),
     },
     unreadable,

@@ -95,6 +95,17 @@ export function tokenSecretOnly(secret: Raw): Raw {
   return { metadata: { name: metadata.name, namespace: metadata.namespace, annotations: { [TOKEN_OWNER]: annotations[TOKEN_OWNER] } } };
 }
 
+/** The ServiceAccount of every legacy token Secret, by `namespace/secret`. */
+export function tokenSecretOwners(secrets: readonly Raw[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const secret of secrets) {
+    const metadata = (secret.metadata ?? {}) as Raw;
+    const owner = ((metadata.annotations ?? {}) as Record<string, unknown>)[TOKEN_OWNER];
+    if (typeof owner === "string" && owner && typeof metadata.namespace === "string" && typeof metadata.name === "string") owners.set(`${metadata.namespace}/${metadata.name}`, owner);
+  }
+  return owners;
+}
+
 /** `namespace/name` of every ServiceAccount a legacy token Secret belongs to. */
 export function tokenSecretServiceAccounts(secrets: readonly Raw[]): Set<string> {
   const owners = new Set<string>();

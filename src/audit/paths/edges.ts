@@ -1,5 +1,5 @@
 import type { Evidence, PermissionSource, Question, Reach } from "./reach.js";
-import { intersectReach } from "./reach.js";
+import { declareQuestions, intersectReach } from "./reach.js";
 
 /*
  * The edges of the attack-path graph: "with this permission, the identity can act as that one" (or
@@ -41,6 +41,8 @@ export interface EdgeContext {
   adminRoles: ReadonlySet<string>;
   /** Names of the ClusterRoles bound to the identity through ClusterRoleBindings (what `escalate` can grow). */
   boundClusterRoles: readonly string[];
+  /** Live: the ServiceAccount of each legacy token Secret, by `namespace/secret`. */
+  tokenSecretOwners?: ReadonlyMap<string, string>;
 }
 
 const MASTERS = "system:masters";
@@ -49,7 +51,7 @@ const core = (verb: string, resource: string, subresource?: string, clusterScope
 const grouped = (group: string, verb: string, resource: string, subresource?: string, clusterScoped = false): Question => ({ ...core(verb, resource, subresource, clusterScoped), group });
 
 /** Workload controllers create pods on their creator's behalf; a pod template may name any ServiceAccount of the namespace. */
-export const WORKLOADS: readonly { group: string; resource: string }[] = [
+const WORKLOADS: readonly { group: string; resource: string }[] = [
   { group: "apps", resource: "deployments" },
   { group: "apps", resource: "daemonsets" },
   { group: "apps", resource: "statefulsets" },
@@ -59,15 +61,52 @@ export const WORKLOADS: readonly { group: string; resource: string }[] = [
   { group: "batch", resource: "cronjobs" },
 ];
 
+// Every question is a module constant: the role memo in reach.ts is keyed by the question object.
+const RBAC = "rbac.authorization.k8s.io";
+const ADMISSION = "admissionregistration.k8s.io";
+const CERTIFICATES = "certificates.k8s.io";
+const Q = {
+  token: core("create", "serviceaccounts", "token"),
+  createPods: core("create", "pods"),
+  workloadCreates: WORKLOADS.map((workload) => grouped(workload.group, "create", workload.resource)),
+  workloadUpdates: WORKLOADS.flatMap((workload) => ["patch", "update"].map((verb) => grouped(workload.group, verb, workload.resource))),
+  podChanges: [core("patch", "pods"), core("update", "pods"), core("create", "pods", "exec"), core("create", "pods", "attach"), core("patch", "pods", "ephemeralcontainers"), core("update", "pods", "ephemeralcontainers")],
+  secretReads: ["get", "list", "watch"].map((verb) => core(verb, "secrets")),
+  secretCreate: core("create", "secrets"),
+  legacyUsers: core("impersonate", "users", undefined, true),
+  legacyGroups: core("impersonate", "groups", undefined, true),
+  legacyAccounts: core("impersonate", "serviceaccounts"),
+  infoUsers: grouped("authentication.k8s.io", "impersonate:user-info", "users", undefined, true),
+  infoGroups: grouped("authentication.k8s.io", "impersonate:user-info", "groups", undefined, true),
+  infoAccounts: grouped("authentication.k8s.io", "impersonate:serviceaccount", "serviceaccounts"),
+  createClusterBinding: grouped(RBAC, "create", "clusterrolebindings", undefined, true),
+  bindClusterRole: grouped(RBAC, "bind", "clusterroles", undefined, true),
+  escalateClusterRole: grouped(RBAC, "escalate", "clusterroles", undefined, true),
+  writeClusterRole: ["patch", "update"].map((verb) => grouped(RBAC, verb, "clusterroles", undefined, true)),
+  createCsr: grouped(CERTIFICATES, "create", "certificatesigningrequests", undefined, true),
+  approveCsr: grouped(CERTIFICATES, "update", "certificatesigningrequests", "approval", true),
+  approveSigner: grouped(CERTIFICATES, "approve", "signers", undefined, true),
+  readCsr: grouped(CERTIFICATES, "get", "certificatesigningrequests", undefined, true),
+  nodesProxy: ["get", "create"].map((verb) => core(verb, "nodes", "proxy", true)),
+  webhooks: ["create", "update", "patch"].map((verb) => grouped(ADMISSION, verb, "mutatingwebhookconfigurations", undefined, true)),
+  policies: ["create", "update", "patch"].map((verb) => grouped(ADMISSION, verb, "mutatingadmissionpolicies", undefined, true)),
+  policyBinding: grouped(ADMISSION, "create", "mutatingadmissionpolicybindings", undefined, true),
+};
+
+declareQuestions(Object.values(Q).flat());
+
 /** `create pods/exec`, `bind clusterroles.rbac.authorization.k8s.io`. */
 export function questionText(question: Question): string {
   return `${question.verb} ${question.resource}${question.subresource ? `/${question.subresource}` : ""}${question.group ? `.${question.group}` : ""}`;
 }
 
 /** Reaches without resourceNames: a create names no object, so a rule limited by names never allows it. */
-const unnamed = (reaches: Reach[]): Reach[] => reaches.filter((reach) => !reach.names);
+const unnamed = (reaches: Reach[]): Reach[] => (reaches.length === 0 || reaches.every((reach) => !reach.names) ? reaches : reaches.filter((reach) => !reach.names));
+/** Shared and never written to: every caller spreads it into its own list. */
+const NO_EDGES: readonly Edge[] = [];
 
-function toServiceAccounts(kind: string, question: Question, reaches: Reach[], need: Need, extra: Partial<Edge> = {}): Edge[] {
+function toServiceAccounts(kind: string, question: Question, reaches: Reach[], need: Need, extra: Partial<Edge> = {}): readonly Edge[] {
+  if (reaches.length === 0) return NO_EDGES;
   return reaches.map((reach) => ({
     kind,
     permission: questionText(question),
@@ -80,34 +119,33 @@ function toServiceAccounts(kind: string, question: Question, reaches: Reach[], n
 
 function podEdges(source: PermissionSource): Edge[] {
   const edges: Edge[] = [];
-  const create = core("create", "pods");
-  edges.push(...toServiceAccounts("pod-create", create, unnamed(source.reach(create)), "exists"));
-  for (const workload of WORKLOADS) {
-    const question = grouped(workload.group, "create", workload.resource);
-    edges.push(...toServiceAccounts("workload-create", question, unnamed(source.reach(question)), "exists"));
-  }
-  for (const workload of WORKLOADS) {
-    for (const verb of ["patch", "update"]) {
-      const question = grouped(workload.group, verb, workload.resource);
-      edges.push(...toServiceAccounts("workload-update", question, source.reach(question), `workload:${workload.resource}`));
-    }
-  }
-  for (const question of [core("patch", "pods"), core("update", "pods"), core("create", "pods", "exec"), core("create", "pods", "attach"), core("patch", "pods", "ephemeralcontainers"), core("update", "pods", "ephemeralcontainers")]) {
+  edges.push(...toServiceAccounts("pod-create", Q.createPods, unnamed(source.reach(Q.createPods)), "exists"));
+  for (const question of Q.workloadCreates) edges.push(...toServiceAccounts("workload-create", question, unnamed(source.reach(question)), "exists"));
+  for (const question of Q.workloadUpdates) edges.push(...toServiceAccounts("workload-update", question, source.reach(question), `workload:${question.resource}`));
+  for (const question of Q.podChanges) {
     edges.push(...toServiceAccounts(question.subresource ? `pod-${question.subresource}` : "pod-update", question, source.reach(question), "pod"));
   }
   return edges;
 }
 
-function secretEdges(source: PermissionSource): Edge[] {
-  const token = core("create", "serviceaccounts", "token");
+function secretEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   // A TokenRequest names its ServiceAccount, so resourceNames limit which ones.
-  const edges: Edge[] = toServiceAccounts("serviceaccount-token", token, source.reach(token), "exists", { namesTarget: true });
-  const reads = ["get", "list", "watch"].map((verb) => core(verb, "secrets"));
-  for (const question of reads) edges.push(...toServiceAccounts("secret-read", question, source.reach(question), "token-secret"));
+  const edges: Edge[] = [];
+  edges.push(...toServiceAccounts("serviceaccount-token", Q.token, source.reach(Q.token), "exists", { namesTarget: true }));
+  for (const question of Q.secretReads) {
+    const reaches = source.reach(question);
+    edges.push(...toServiceAccounts("secret-read", question, reaches.length > 0 && reaches.some((reach) => reach.names) ? reaches.filter((reach) => !reach.names) : reaches, "token-secret"));
+    // A read limited to named Secrets reaches a ServiceAccount only through a token Secret of that name,
+    // which only a live audit sees; offline it would flag every TLS Secret an app may read.
+    for (const reach of reaches) {
+      if (!reach.names) continue;
+      const owners = reach.names.flatMap((name) => context.tokenSecretOwners?.get(`${reach.namespace}/${name}`) ?? []);
+      if (owners.length > 0) edges.push({ kind: "secret-read", permission: `${questionText(question)} ${reach.names.map((name) => `"${name}"`).join(", ")}`, target: { kind: "serviceaccounts", namespace: reach.namespace, names: owners, need: "exists" }, evidence: reach.evidence });
+    }
+  }
   // Create alone leaves the token unreadable (the server refuses even kubectl apply's read): it needs a read too.
-  const create = core("create", "secrets");
-  for (const made of unnamed(source.reach(create))) {
-    for (const question of reads) {
+  for (const made of unnamed(source.reach(Q.secretCreate))) {
+    for (const question of Q.secretReads) {
       for (const read of source.reach(question)) {
         const both = intersectReach({ namespace: made.namespace, evidence: made.evidence }, { namespace: read.namespace, evidence: read.evidence });
         if (both) edges.push({ kind: "secret-create-read", permission: `create and ${question.verb} secrets`, target: { kind: "serviceaccounts", namespace: both.namespace, need: "exists" }, evidence: both.evidence });
@@ -119,24 +157,19 @@ function secretEdges(source: PermissionSource): Edge[] {
 
 function impersonationEdges(source: PermissionSource): Edge[] {
   const edges: Edge[] = [];
-  const legacyUsers = core("impersonate", "users", undefined, true);
-  const legacyAccounts = core("impersonate", "serviceaccounts");
+  const { legacyUsers, legacyAccounts, legacyGroups, infoUsers, infoGroups, infoAccounts } = Q;
   const users = source.reach(legacyUsers);
   const accounts = source.reach(legacyAccounts);
   for (const reach of users) edges.push({ kind: "impersonate", permission: questionText(legacyUsers), target: { kind: "users", ...(reach.names ? { names: reach.names } : {}) }, evidence: reach.evidence, namesTarget: true });
   edges.push(...toServiceAccounts("impersonate", legacyAccounts, accounts, "exists", { namesTarget: true }));
   // A group can only be impersonated together with a user (the server refuses Impersonate-Group alone).
   const asSomeone = users[0] ?? accounts[0];
-  const legacyGroups = core("impersonate", "groups", undefined, true);
   if (asSomeone) {
     for (const reach of source.reach(legacyGroups)) {
       edges.push({ kind: "impersonate", permission: questionText(legacyGroups), target: { kind: "groups", ...(reach.names ? { names: reach.names } : {}) }, evidence: [...reach.evidence, ...asSomeone.evidence], namesTarget: true });
     }
   }
   // Constrained impersonation (on by default since v1.36): the identity verb in authentication.k8s.io.
-  const infoUsers = grouped("authentication.k8s.io", "impersonate:user-info", "users", undefined, true);
-  const infoGroups = grouped("authentication.k8s.io", "impersonate:user-info", "groups", undefined, true);
-  const infoAccounts = grouped("authentication.k8s.io", "impersonate:serviceaccount", "serviceaccounts");
   const constrainedUsers = source.reach(infoUsers);
   for (const reach of constrainedUsers) edges.push({ kind: "impersonate", permission: questionText(infoUsers), target: { kind: "users", ...(reach.names ? { names: reach.names } : {}) }, evidence: reach.evidence, namesTarget: true, constrained: "user-info" });
   if (constrainedUsers[0]) {
@@ -151,19 +184,18 @@ function impersonationEdges(source: PermissionSource): Edge[] {
 function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   const edges: Edge[] = [];
   const power = { kind: "power" } as const;
-  const rbac = "rbac.authorization.k8s.io";
   // bind: a binding to a role one does not hold; the server's bind check asks the identity's own permissions.
-  const createBinding = unnamed(source.reach(grouped(rbac, "create", "clusterrolebindings", undefined, true)))[0];
+  const createBinding = unnamed(source.reach(Q.createClusterBinding))[0];
   if (createBinding) {
-    const bind = source.unrestricted.reach(grouped(rbac, "bind", "clusterroles", undefined, true)).find((reach) => !reach.names || reach.names.some((name) => context.adminRoles.has(name)));
+    const bind = source.unrestricted.reach(Q.bindClusterRole).find((reach) => !reach.names || reach.names.some((name) => context.adminRoles.has(name)));
     if (bind) edges.push({ kind: "bind", permission: "create clusterrolebindings and bind a cluster-admin ClusterRole", target: power, evidence: [...createBinding.evidence, ...bind.evidence] });
   }
   // escalate: grow a ClusterRole the identity is bound to cluster-wide into a full wildcard.
-  for (const escalate of source.unrestricted.reach(grouped(rbac, "escalate", "clusterroles", undefined, true))) {
-    for (const verb of ["patch", "update"]) {
-      const write = source.reach(grouped(rbac, verb, "clusterroles", undefined, true)).find((reach) => context.boundClusterRoles.some((name) => (!reach.names || reach.names.includes(name)) && (!escalate.names || escalate.names.includes(name))));
+  for (const escalate of source.unrestricted.reach(Q.escalateClusterRole)) {
+    for (const question of Q.writeClusterRole) {
+      const write = source.reach(question).find((reach) => context.boundClusterRoles.some((name) => (!reach.names || reach.names.includes(name)) && (!escalate.names || escalate.names.includes(name))));
       if (write) {
-        edges.push({ kind: "escalate", permission: `escalate and ${verb} a ClusterRole bound to it`, target: power, evidence: [...escalate.evidence, ...write.evidence] });
+        edges.push({ kind: "escalate", permission: `escalate and ${question.verb} a ClusterRole bound to it`, target: power, evidence: [...escalate.evidence, ...write.evidence] });
         break;
       }
     }
@@ -178,11 +210,10 @@ function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {
  * v1.37), so the edge reaches users and groups, not system:masters itself.
  */
 function certificateEdges(source: PermissionSource): Edge[] {
-  const certificates = "certificates.k8s.io";
-  const createCsr = unnamed(source.reach(grouped(certificates, "create", "certificatesigningrequests", undefined, true)))[0];
-  const approval = source.reach(grouped(certificates, "update", "certificatesigningrequests", "approval", true))[0];
-  const signer = source.reach(grouped(certificates, "approve", "signers", undefined, true)).find((reach) => !reach.names || reach.names.includes("kubernetes.io/kube-apiserver-client") || reach.names.includes("kubernetes.io/*"));
-  const read = source.reach(grouped(certificates, "get", "certificatesigningrequests", undefined, true))[0];
+  const createCsr = unnamed(source.reach(Q.createCsr))[0];
+  const approval = source.reach(Q.approveCsr)[0];
+  const signer = source.reach(Q.approveSigner).find((reach) => !reach.names || reach.names.includes("kubernetes.io/kube-apiserver-client") || reach.names.includes("kubernetes.io/*"));
+  const read = source.reach(Q.readCsr)[0];
   if (!createCsr || !approval || !signer || !read) return [];
   const evidence = [...createCsr.evidence, ...approval.evidence, ...signer.evidence, ...read.evidence];
   const permission = "create, approve and read a CertificateSigningRequest (signer kubernetes.io/kube-apiserver-client) for";
@@ -194,20 +225,18 @@ function certificateEdges(source: PermissionSource): Edge[] {
 
 function clusterWideEdges(source: PermissionSource): Edge[] {
   const edges: Edge[] = [];
-  for (const verb of ["get", "create"]) {
-    const question = core(verb, "nodes", "proxy", true);
+  for (const question of Q.nodesProxy) {
     for (const reach of source.reach(question)) edges.push({ kind: "nodes-proxy", permission: `${questionText(question)} (the kubelet API: exec into any pod)`, target: { kind: "serviceaccounts", namespace: "", need: "pod" }, evidence: reach.evidence });
   }
-  const admission = "admissionregistration.k8s.io";
   const later = "a pod that runs as it is created after the change";
-  for (const verb of ["create", "update", "patch"]) {
-    const webhook = grouped(admission, verb, "mutatingwebhookconfigurations", undefined, true);
-    const reach = (verb === "create" ? unnamed(source.reach(webhook)) : source.reach(webhook))[0];
+  Q.webhooks.forEach((webhook, position) => {
+    const reach = (webhook.verb === "create" ? unnamed(source.reach(webhook)) : source.reach(webhook))[0];
     if (reach) edges.push({ kind: "mutating-admission", permission: `${questionText(webhook)} (mutate every new pod)`, target: { kind: "serviceaccounts", namespace: "", need: "exists" }, evidence: reach.evidence, precondition: later });
-    const policy = unnamed(source.reach(grouped(admission, verb, "mutatingadmissionpolicies", undefined, true)))[0];
-    const binding = unnamed(source.reach(grouped(admission, "create", "mutatingadmissionpolicybindings", undefined, true)))[0];
-    if (policy && binding) edges.push({ kind: "mutating-admission", permission: `${verb} mutatingadmissionpolicies and create mutatingadmissionpolicybindings (mutate every new pod)`, target: { kind: "serviceaccounts", namespace: "", need: "exists" }, evidence: [...policy.evidence, ...binding.evidence], precondition: later });
-  }
+    const policyQuestion = Q.policies[position] as Question;
+    const policy = unnamed(source.reach(policyQuestion))[0];
+    const binding = policy && unnamed(source.reach(Q.policyBinding))[0];
+    if (policy && binding) edges.push({ kind: "mutating-admission", permission: `${policyQuestion.verb} mutatingadmissionpolicies and create mutatingadmissionpolicybindings (mutate every new pod)`, target: { kind: "serviceaccounts", namespace: "", need: "exists" }, evidence: [...policy.evidence, ...binding.evidence], precondition: later });
+  });
   return edges;
 }
 
@@ -217,11 +246,12 @@ function clusterWideEdges(source: PermissionSource): Edge[] {
  */
 export function edgesOf(source: PermissionSource, context: EdgeContext): Edge[] {
   const impersonated = source.unrestricted !== source;
+  if (!source.asksAnything) return [];
   return [
     ...powerEdges(source, context),
     ...(impersonated ? [] : impersonationEdges(source)),
     ...certificateEdges(source),
-    ...secretEdges(source),
+    ...secretEdges(source, context),
     ...podEdges(source),
     ...clusterWideEdges(source),
   ];

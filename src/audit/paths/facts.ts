@@ -16,6 +16,8 @@ export interface PathFacts {
   podServiceAccounts?: ReadonlySet<string>;
   /** ServiceAccounts named by a legacy token Secret (live); undefined when Secrets could not be read. */
   tokenSecrets?: ReadonlySet<string>;
+  /** The ServiceAccount of each legacy token Secret, by `namespace/secret` (live). */
+  tokenSecretOwners?: ReadonlyMap<string, string>;
   /** Workload kinds that own a pod, per namespace (live, from the pods' ownerReferences). */
   workloads?: ReadonlySet<string>;
 }
@@ -55,6 +57,7 @@ export function reachability(facts: PathFacts, namespace: string, name: string, 
 /** What only a live audit can read: token Secrets (`namespace/serviceaccount`) and workload kinds that own pods. */
 export interface LivePathFacts {
   tokenSecrets?: ReadonlySet<string>;
+  tokenSecretOwners?: ReadonlyMap<string, string>;
   workloads?: ReadonlySet<string>;
   /** False when the ServiceAccount list could not be read. */
   serviceAccountsListed?: boolean;
@@ -69,6 +72,7 @@ export function pathFacts(snapshot: { serviceAccounts: readonly { metadata: { na
     ...(listed ? { serviceAccounts: new Set(snapshot.serviceAccounts.map((account) => `${account.metadata.namespace}/${account.metadata.name}`)) } : {}),
     ...(live && options.podServiceAccounts ? { podServiceAccounts: options.podServiceAccounts } : {}),
     ...(live && options.pathFacts?.tokenSecrets ? { tokenSecrets: options.pathFacts.tokenSecrets } : {}),
+    ...(live && options.pathFacts?.tokenSecretOwners ? { tokenSecretOwners: options.pathFacts.tokenSecretOwners } : {}),
     ...(live && options.pathFacts?.workloads ? { workloads: options.pathFacts.workloads } : {}),
   };
 }

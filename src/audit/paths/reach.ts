@@ -39,49 +39,87 @@ export interface PermissionSource {
   /** The identity acted as. */
   ref: ObjectRef;
   reach(question: Question): Reach[];
+  /** False when no grant allows any question an edge asks: the identity has no edge at all. */
+  asksAnything: boolean;
   /** The identity's own permissions, unnarrowed: the API server's bind and escalate checks ask these. */
   unrestricted: PermissionSource;
 }
 
-const matchesByRules = new WeakMap<readonly PolicyRule[], Map<string, PolicyRule[]>>();
+const matchesByRules = new WeakMap<readonly PolicyRule[], Map<Question, PolicyRule[]>>();
+const NONE: readonly Reach[] = [];
+const EMPTY_PROFILE: ReadonlyMap<Question, PolicyRule[]> = new Map();
 
-function questionKey(question: Question): string {
-  return `${question.verb} ${question.group} ${question.resource} ${question.subresource ?? ""}`;
-}
+/** The questions the edges ask, by combined resource (`pods`, `pods/exec`), so a role is matched against them once. */
+const known = new Map<string, Question[]>();
+const knownSet = new Set<Question>();
 
-/** The rules of a role that allow a question (remembered per role: many identities share a role). */
-function matchingRules(rules: readonly PolicyRule[], question: Question): PolicyRule[] {
-  let memo = matchesByRules.get(rules);
-  if (!memo) matchesByRules.set(rules, (memo = new Map()));
-  const key = questionKey(question);
-  let matched = memo.get(key);
-  if (!matched) {
+/** Declares the questions the edges ask (module constants); called once by edges.ts. */
+export function declareQuestions(questions: readonly Question[]): void {
+  for (const question of questions) {
+    knownSet.add(question);
     const combined = combinedResourceOf(question.resource, question.subresource);
-    matched = rules.filter((rule) => verbMatches(rule, question.verb) && apiGroupMatches(rule, question.group) && resourceMatches(rule, combined, question.subresource ?? ""));
-    memo.set(key, matched);
+    const list = known.get(combined);
+    if (list) list.push(question);
+    else known.set(combined, [question]);
   }
-  return matched;
 }
 
-/** The permissions an identity holds through its grants. */
+function allows(rule: PolicyRule, question: Question): boolean {
+  return verbMatches(rule, question.verb) && apiGroupMatches(rule, question.group) && resourceMatches(rule, combinedResourceOf(question.resource, question.subresource), question.subresource ?? "");
+}
+
+/** The questions a rule's resources could answer: all for `*` or `*\/sub`, else those on the resources it names. */
+function candidatesOf(rule: PolicyRule): Iterable<Question> {
+  const resources = rule.resources ?? [];
+  if (resources.some((resource) => resource === "*" || resource.startsWith("*/"))) return knownSet;
+  return resources.flatMap((resource) => known.get(resource) ?? []);
+}
+
+/**
+ * Which declared questions a role allows, and with which of its rules: computed once per role (thousands
+ * of bindings share one, and most roles of a big cluster allow none of them).
+ */
+function profileOf(rules: readonly PolicyRule[]): ReadonlyMap<Question, PolicyRule[]> {
+  let profile = matchesByRules.get(rules);
+  if (profile) return profile;
+  for (const rule of rules) {
+    for (const question of candidatesOf(rule)) {
+      if (!allows(rule, question)) continue;
+      profile ??= new Map();
+      const list = profile.get(question);
+      if (list) list.push(rule);
+      else profile.set(question, [rule]);
+    }
+  }
+  profile ??= EMPTY_PROFILE as Map<Question, PolicyRule[]>;
+  matchesByRules.set(rules, profile);
+  return profile;
+}
+
+/** The rules that allow a question: from the role's profile for a declared question, else matched now. */
+function matchingRules(rules: readonly PolicyRule[], question: Question): readonly PolicyRule[] {
+  if (knownSet.has(question)) return profileOf(rules).get(question) ?? [];
+  return rules.filter((rule) => allows(rule, question));
+}
+
+/** The permissions an identity holds through its grants (nothing is allocated for a question it cannot ask). */
 export function grantSource(ref: ObjectRef, grants: readonly IdentityGrant[]): PermissionSource {
-  const cache = new Map<string, Reach[]>();
   const source: PermissionSource = {
     ref,
+    asksAnything: grants.some((grant) => profileOf(grant.rules).size > 0),
     reach(question) {
-      const key = `${questionKey(question)} ${question.clusterScoped ? "c" : "n"}`;
-      let reaches = cache.get(key);
-      if (reaches) return reaches;
-      reaches = [];
+      let reaches: Reach[] | undefined;
       for (const grant of grants) {
         if (question.clusterScoped && grant.namespace !== "") continue;
-        for (const rule of matchingRules(grant.rules, question)) {
+        const matched = matchingRules(grant.rules, question);
+        if (matched.length === 0) continue;
+        reaches ??= [];
+        for (const rule of matched) {
           const names = rule.resourceNames ?? [];
           reaches.push({ namespace: grant.namespace, ...(names.length > 0 ? { names } : {}), evidence: [{ as: ref, grant, rule, question }] });
         }
       }
-      cache.set(key, reaches);
-      return reaches;
+      return reaches ?? (NONE as Reach[]);
     },
     get unrestricted() {
       return source;
@@ -111,16 +149,17 @@ export function intersectReach(left: Reach, right: Reach): Reach | undefined {
  * `impersonate-on:<mode>:<verb>` on the same resource (RBAC's `*` verb matches that verb too).
  */
 export function impersonatedSource(target: PermissionSource, impersonator: PermissionSource, mode: string): PermissionSource {
-  const cache = new Map<string, Reach[]>();
+  // Questions are module constants, so the object is the key; the impersonate-on question is made once per question.
+  const cache = new Map<Question, Reach[]>();
   return {
     ref: target.ref,
     unrestricted: target,
+    asksAnything: target.asksAnything,
     reach(question) {
-      const key = `${questionKey(question)} ${question.clusterScoped ? "c" : "n"}`;
-      let reaches = cache.get(key);
+      let reaches = cache.get(question);
       if (reaches) return reaches;
       reaches = [];
-      const allowedOn = impersonator.reach({ ...question, verb: `impersonate-on:${mode}:${question.verb}` });
+      const allowedOn = impersonator.reach(impersonateOn(question, mode));
       if (allowedOn.length > 0) {
         for (const own of target.reach(question)) {
           for (const on of allowedOn) {
@@ -129,10 +168,21 @@ export function impersonatedSource(target: PermissionSource, impersonator: Permi
           }
         }
       }
-      cache.set(key, reaches);
+      cache.set(question, reaches);
       return reaches;
     },
   };
+}
+
+const onQuestions = new Map<Question, Map<string, Question>>();
+
+/** The question `impersonate-on:<mode>:<verb>` on the same resource, one object per question and mode. */
+function impersonateOn(question: Question, mode: string): Question {
+  let byMode = onQuestions.get(question);
+  if (!byMode) onQuestions.set(question, (byMode = new Map()));
+  let derived = byMode.get(mode);
+  if (!derived) byMode.set(mode, (derived = { ...question, verb: `impersonate-on:${mode}:${question.verb}` }));
+  return derived;
 }
 
 /** True when the names of a reach include `name` (no names means every name). */

@@ -33,6 +33,7 @@ export interface Route {
 }
 
 const MAX_DEPTH = 6;
+const NO_EDGES: Edge[] = [];
 const MASTERS = "system:masters";
 
 interface Candidate {
@@ -59,20 +60,21 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     else reachedBy.Group.push(identity);
   };
 
-  const sources = new Map<string, PermissionSource>();
-  const sourceOf = (identity: Identity): PermissionSource => {
-    let source = sources.get(identity.key);
-    if (!source) sources.set(identity.key, (source = grantSource(identity.ref, table.grantsOf(identity))));
-    return source;
-  };
+  // Sources are kept only while edges are computed, and only for the identities impersonation reaches.
+  const sourceOf = (identity: Identity): PermissionSource => grantSource(identity.ref, table.grantsOf(identity));
   const contextOf = (identity: Identity): EdgeContext => ({
     adminRoles,
+    ...(facts.tokenSecretOwners ? { tokenSecretOwners: facts.tokenSecretOwners } : {}),
     boundClusterRoles: table.grantsOf(identity).filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole").map((grant) => grant.roleRef.name),
   });
   const edgeCache = new Map<string, Edge[]>();
   const edgesFor = (identity: Identity): Edge[] => {
     let edges = edgeCache.get(identity.key);
-    if (!edges) edgeCache.set(identity.key, (edges = edgesOf(sourceOf(identity), contextOf(identity))));
+    if (!edges) {
+      const source = sourceOf(identity);
+      edges = source.asksAnything ? edgesOf(source, contextOf(identity)) : NO_EDGES;
+      edgeCache.set(identity.key, edges);
+    }
     return edges;
   };
 
@@ -154,10 +156,14 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     return undefined;
   };
 
+  // Only identities with an edge can get a route; most identities of a big cluster have none.
+  const active = [...table.identities.values()].filter((identity) => !routes.has(identity.key) && edgesFor(identity).length > 0);
+  // A round that reaches nobody ends the pass, unless constrained impersonation can skip a level.
+  const skipsLevels = active.some((identity) => edgesFor(identity).some((edge) => edge.constrained));
   for (const allowConditional of [false, true]) {
     for (let depth = 1; depth <= MAX_DEPTH; depth++) {
       const found: [Identity, Route][] = [];
-      for (const identity of table.identities.values()) {
+      for (const identity of active) {
         if (routes.has(identity.key)) continue;
         for (const edge of edgesFor(identity)) {
           const route = tryEdge(identity, edge, depth, allowConditional);
@@ -168,6 +174,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
         }
       }
       for (const [identity, route] of found) record(identity, route);
+      if (found.length === 0 && !skipsLevels && depth > 1) break;
     }
   }
   return routes;
