@@ -2,11 +2,13 @@ import { ExitCode, InputError, isSaprobeError, UsageError } from "../model/error
 import { redactText } from "../model/secret.js";
 import { VERSION } from "../version.js";
 import { parseArgs } from "./args.js";
+import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
 import type { Command, CommandIo } from "./command.js";
 import { commands as registered } from "./commands/index.js";
 import { renderCommandHelp, renderMainHelp } from "./help.js";
 
 function defaultIo(): CommandIo {
+  endQuietlyOnClosedPipe(process.stdout, process.stderr, (status) => process.exit(status));
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
 }
 
