@@ -75,17 +75,47 @@ function summaryLines(report: Report): string[] {
   return lines;
 }
 
+/** A line wrapped to `width`; a `- ` bullet's continuation lines are indented under its text. */
+function wrapBullet(line: string, width: number): string[] {
+  if (!line.startsWith("- ")) return wrapText(line, width);
+  const [first = "", ...rest] = wrapText(line.slice(2), width - 2);
+  return [`- ${first}`, ...rest.map((text) => `  ${text}`)];
+}
+
+/** Counts worth saying, zeros left out: `3 passed, 1 failed`, or `none`. */
+function nonZero(counts: Array<[string, number]>): string {
+  const said = counts.filter(([, count]) => count > 0).map(([label, count]) => `${count} ${label}`);
+  return said.length > 0 ? said.join(", ") : "none";
+}
+
+/** The one line a reader needs first: the outcome and what it rests on. */
+function outcomeLine(report: Report): string {
+  const summary = report.summary;
+  const parts = [`Outcome: ${summary.outcome.toUpperCase()}.`];
+  if (report.command === "run" || report.results.length > 0) {
+    parts.push(`Checks: ${nonZero([["passed", summary.pass], ["failed", summary.fail], ["skipped", summary.skip], ["could not tell", summary.error]])}.`);
+  }
+  if (report.command === "audit" || report.findings.length > 0) {
+    parts.push(`Findings: ${nonZero([...Object.entries(summary.findings), ["unknown", summary.unknown]])}.`);
+  }
+  return parts.join(" ");
+}
+
 const OUTCOME_COLORS: Record<Report["summary"]["outcome"], ColorName> = { passed: "green", failed: "red", "could-not-run": "magenta" };
 
 /** A human report for a terminal: tables sized to `width`, colour only when asked. */
 export const renderTable: Renderer = (report, options) => {
-  const paragraph = (lines: string[]): string => lines.flatMap((line) => wrapText(cell(line), options.width)).join("\n");
+  const paragraph = (lines: string[]): string => lines.flatMap((line) => wrapBullet(cell(line), options.width)).join("\n");
   const bold = painter("bold", options);
-  const sections = [paragraph([header(report)])];
+  const outcome = report.summary.outcome.toUpperCase();
+  const outcomePaint = painter(OUTCOME_COLORS[report.summary.outcome], options);
+  // The outcome comes first, so it is on the first screen however long the tables below it are.
+  const first = paragraph([header(report), outcomeLine(report)]).replace(`Outcome: ${outcome}.`, `Outcome: ${outcomePaint(outcome)}.`);
+  const sections = [first];
   if (report.command === "run" || report.results.length > 0) {
     sections.push(report.results.length === 0
       ? "No checks ran."
-      : renderGrid(["Status", "Check", "Severity", "Expected", "Observed", "Message"], report.results.map((result) => checkRow(result, options)), options.width, bold));
+      : renderGrid(["Status", "Check", "Severity", "Expected", "Observed", "Message"], report.results.map((result) => checkRow(result, options)), options.width, bold, { labelled: [3, 4] }));
   }
   if (report.command === "audit" || report.findings.length > 0) {
     sections.push(report.findings.length === 0
@@ -97,7 +127,6 @@ export const renderTable: Renderer = (report, options) => {
   if (fixes.length > 0) sections.push(paragraph(["Remediation:", ...fixes]));
   if (report.warnings.length > 0) sections.push(paragraph(["Warnings:", ...report.warnings.map((warning) => `- ${warning}`)]));
   if (report.errors.length > 0) sections.push(paragraph(["Errors:", ...report.errors.map((error) => `- ${error.code}: ${error.message}`)]));
-  const outcome = report.summary.outcome;
-  sections.push(`${paragraph(summaryLines(report))}\nOutcome: ${painter(OUTCOME_COLORS[outcome], options)(outcome.toUpperCase())}`);
+  sections.push(`${paragraph(summaryLines(report))}\nOutcome: ${outcomePaint(outcome)}`);
   return `${sections.join("\n\n")}\n`;
 };
