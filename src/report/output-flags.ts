@@ -29,12 +29,16 @@ export const outputFlags: readonly FlagSpec[] = [
   },
 ];
 
+/** The terminal's width, else `COLUMNS` (as set by a shell or a user), else undefined. */
+export function terminalColumns(io: Pick<CommandIo, "stdout" | "env">): number | undefined {
+  const columns = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : Number(io.env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : undefined;
+}
+
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
 export function renderOptionsFor(io: Pick<CommandIo, "stdout" | "env">): RenderOptions {
   const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";
-  const columns = io.stdout.isTTY ? io.stdout.columns : Number(io.env.COLUMNS);
-  const width = columns !== undefined && Number.isInteger(columns) && columns > 0 ? columns : 120;
-  return { color: Boolean(io.stdout.isTTY) && !noColor, width };
+  return { color: Boolean(io.stdout.isTTY) && !noColor, width: terminalColumns(io) ?? 120 };
 }
 
 function reasonOf(error: unknown): string {

@@ -44,7 +44,7 @@ describe("saprobe audit --manifests", () => {
     expect(json(piped).warnings.some((warning) => warning.includes("in standard input: nothing was audited"))).toBe(true);
     const big = await runSaprobe(["audit", "--manifests", "-", "--max-file-bytes", "10"], { stdin: "apiVersion: v1\nkind: ConfigMap\n" });
     expect(big.code).toBe(2);
-    expect(big.stderr).toBe("saprobe: -: standard input is larger than the 10-byte limit (raise it with --max-file-bytes)\n");
+    expect(big.stderr).toBe("saprobe: -: standard input is larger than the limit of 10 bytes (raise it with --max-file-bytes)\n");
     const real = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json"]);
     expect(json(real).warnings.filter((warning) => warning.includes("nothing was audited"))).toEqual([]);
   });

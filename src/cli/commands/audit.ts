@@ -5,6 +5,7 @@ import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
 
 /** The largest manifest file `saprobe audit` reads by default. */
+/** The default of --max-file-bytes (the manifest loader's own default, kept here so help loads nothing heavy). */
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 /** `saprobe audit`: every path to cluster-admin and the known escalation permissions, live or from manifests. */
@@ -36,7 +37,7 @@ export const auditCommand: Command = {
     { name: "allowlist", type: "string", valueName: "FILE", description: "suppress known findings (each entry has a reason and an optional expiry date)" },
     { name: "kubeconfig-scan", type: "list", valueName: "FILE", description: "kubeconfig files whose client certificates are checked for O=system:masters (repeatable)", default: [] },
     { name: "no-confirm", type: "boolean", description: "live: skip the SubjectAccessReview cross-check of findings" },
-    { name: "max-file-bytes", type: "integer", description: "largest manifest file accepted", default: DEFAULT_MAX_FILE_BYTES, min: 1 },
+    { name: "max-file-bytes", type: "size", valueName: "SIZE", description: "largest manifest file accepted", default: DEFAULT_MAX_FILE_BYTES, min: 1 },
   ],
   async run(args, io) {
     const { runAudit } = await import("./audit-action.js");

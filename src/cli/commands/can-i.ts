@@ -1,12 +1,13 @@
 import type { FlagSpec } from "../args.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
+import { DEFAULT_MAX_FILE_BYTES } from "./audit.js";
 
 /** Flags shared by the offline RBAC commands (can-i, who-can). */
 export const manifestFlags: FlagSpec[] = [
   { name: "manifests", short: "f", type: "list", valueName: "PATH", description: "answer from these RBAC manifests (files, directories, - for stdin) instead of asking the server", default: [] },
   { name: "with-defaults", type: "boolean", description: "add the default policy every cluster ships (system:discovery, system:basic-user, ...) to the manifests" },
-  { name: "max-file-bytes", type: "integer", valueName: "BYTES", description: "largest manifest file accepted (default 16 MiB)", min: 1 },
+  { name: "max-file-bytes", type: "size", valueName: "SIZE", description: "largest manifest file accepted", default: DEFAULT_MAX_FILE_BYTES, min: 1 },
   { name: "all-namespaces", short: "A", type: "boolean", description: "ask about all namespaces (the request's namespace is \"\")" },
   { name: "output", short: "o", type: "string", valueName: "FORMAT", choices: ["text", "json"], default: "text", description: "text or json" },
 ];
