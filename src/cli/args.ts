@@ -1,3 +1,4 @@
+import { closestName } from "../input/suggest.js";
 import { formatBytes, formatDuration, parseByteSize } from "../input/units.js";
 import { UsageError } from "../model/errors.js";
 
@@ -84,6 +85,12 @@ function convert(spec: FlagSpec, raw: string): string | number | boolean {
   }
 }
 
+/** `; did you mean --kubeconfig?` for a mistyped long flag, or nothing. */
+function suggestFlag(typed: string, specs: readonly FlagSpec[]): string {
+  const closest = closestName(typed, specs.map((spec) => spec.name));
+  return closest === undefined ? "" : `; did you mean --${closest}?`;
+}
+
 /**
  * Parses argv against the flag specs. `--` ends flags. Unknown flags are a `UsageError` that names
  * them (exit 2), as kubectl does.
@@ -118,7 +125,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
       if (spec && spec.type !== "boolean") inline = key.slice(1);
       else spec = undefined;
     }
-    if (!spec) throw new UsageError(`unknown flag ${isLong ? "--" : "-"}${key} for "saprobe ${command}"`);
+    if (!spec) throw new UsageError(`unknown flag ${isLong ? "--" : "-"}${key} for "saprobe ${command}"${isLong ? suggestFlag(key, specs) : ""}`);
     let raw: string;
     if (spec.type === "boolean" && inline === undefined) {
       raw = "true";

@@ -1,3 +1,4 @@
+import { didYouMean } from "../input/suggest.js";
 import { ExitCode, InputError, isSaprobeError, UsageError } from "../model/errors.js";
 import { redactText } from "../model/secret.js";
 import { terminalColumns } from "../report/output-flags.js";
@@ -50,7 +51,7 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo(),
       throw new UsageError(
         name.startsWith("-")
           ? `unknown flag ${name}: flags go after the command, e.g. "saprobe run ${name}"`
-          : `unknown command "${name}"; the commands are: ${commands.map((candidate) => candidate.name).join(", ")}`,
+          : `unknown command "${name}"${didYouMean(name, commands.map((candidate) => candidate.name))} (the commands are: ${commands.map((candidate) => candidate.name).join(", ")})`,
       );
     }
     if (rest.includes("--help") || rest.includes("-h")) {

@@ -4,7 +4,7 @@ import { userInfoFor } from "../../rbac/users.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs } from "../connection-flags.js";
-import { answerBatch, answerOne, listRules, offlineAuthorizer, offlineUser } from "./can-i-offline.js";
+import { answerBatch, answerOne, listRules, offlineAuthorizer, offlineUser, warnIfNoBindingNames } from "./can-i-offline.js";
 import { liveCanI, liveListRules } from "./can-i-live.js";
 
 /** What `saprobe can-i` does once its flags are parsed: offline from manifests, or live from the server. */
@@ -26,7 +26,8 @@ export async function runCanI(args: ParsedArgs, io: CommandIo): Promise<number> 
   if (offline) {
     const namespace = allNamespaces ? "" : (flag.string(args, "namespace") ?? "default");
     const user = offlineUser(args, userInfoFor);
-    const { authorizer } = await offlineAuthorizer(args, io);
+    const { authorizer, snapshot } = await offlineAuthorizer(args, io);
+    warnIfNoBindingNames(user, snapshot, io);
     if (list) return listRules(authorizer, user, namespace, json, io);
     return answerOne(authorizer, user, parseRequest(verb as string, target as string, name, namespace, allNamespaces), json, io);
   }

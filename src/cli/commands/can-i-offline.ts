@@ -5,7 +5,9 @@ import { createAuthorizer, type Authorizer } from "../../rbac/authorizer.js";
 import { answerBatchQuestion, parseBatchLine } from "../../rbac/batch.js";
 import { explainDecision, formatEffectiveRule } from "../../rbac/format.js";
 import { describeRequest, type ParsedRequest } from "../../rbac/request-spec.js";
-import type { UserInfo } from "../../rbac/types.js";
+import { usernamesNamedByBindings } from "../../rbac/subjects.js";
+import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
+import { didYouMean } from "../../input/suggest.js";
 import { readTextFile, readTextStream } from "../../input/read-text-file.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
@@ -13,7 +15,7 @@ import type { CommandIo } from "../command.js";
 /* `saprobe can-i --manifests ...`: the questions answered from manifests alone, no server. */
 
 /** Loads the manifests named by --manifests (+ --with-defaults), warns (stderr) about what the apiserver would refuse, and builds an authorizer that aggregates roles. */
-export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promise<{ authorizer: Authorizer; files: string[] }> {
+export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promise<{ authorizer: Authorizer; files: string[]; snapshot: RbacSnapshot }> {
   const maxFileBytes = flag.number(args, "max-file-bytes");
   const loaded = await loadOfflineSnapshot(flag.list(args, "manifests"), {
     withDefaults: flag.boolean(args, "with-defaults"),
@@ -22,7 +24,19 @@ export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promis
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
   });
   for (const warning of loaded.warnings) io.stderr.write(`Warning: ${warning}\n`);
-  return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files };
+  return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files, snapshot: loaded.snapshot };
+}
+
+/**
+ * A `--as` user no binding names gets only what its groups get, and a typo looks exactly like
+ * that: say so on stderr, with the closest name a binding does use.
+ */
+export function warnIfNoBindingNames(user: UserInfo, snapshot: RbacSnapshot, io: CommandIo): void {
+  const named = usernamesNamedByBindings(snapshot);
+  if (named.has(user.name)) return;
+  io.stderr.write(
+    `Warning: --as ${user.name}: no binding in the manifests names this user, so only its groups (${user.groups.join(", ") || "none"}) can grant it anything${didYouMean(user.name, [...named])}\n`,
+  );
 }
 
 /** The user named by --as and --as-group (required offline: there is no "current user" without a server). */
