@@ -4,6 +4,7 @@ import type { Readable } from "node:stream";
 import { readTextFile, readTextStream } from "../input/read-text-file.js";
 import { formatBytes } from "../input/units.js";
 import { InputError } from "../model/errors.js";
+import type { ResourceType } from "../rbac/request-spec.js";
 import type { RbacObject, RbacSnapshot } from "../rbac/types.js";
 import { apiServerRefusals } from "./api-rules.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
@@ -32,6 +33,8 @@ export interface LoadOptions {
 /** What `loadManifests` found. */
 export interface LoadedManifests {
   snapshot: RbacSnapshot;
+  /** The types the manifests' CustomResourceDefinitions add, for reading `can-i get widgets`. */
+  customResources: ResourceType[];
   /** Every file read, in order (`-` for stdin). */
   files: string[];
   /** Objects of other kinds, skipped. */
@@ -124,6 +127,7 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
   for (const path of paths) files.push(...(await expand(path, cwd)));
   const collector: Collector = {
     snapshot: { roles: [], clusterRoles: [], roleBindings: [], clusterRoleBindings: [], serviceAccounts: [] },
+    customResources: [],
     ignored: 0,
     problems: [],
     defaultNamespace: options.defaultNamespace ?? "default",
@@ -144,5 +148,5 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
     collector.problems.push(...found);
   }
   if (collector.problems.length > 0) throw toInputError(collector.problems);
-  return { snapshot: collector.snapshot, files: shownFiles, ignored: collector.ignored, warnings: refusals(collector.snapshot) };
+  return { snapshot: collector.snapshot, customResources: collector.customResources, files: shownFiles, ignored: collector.ignored, warnings: refusals(collector.snapshot) };
 }

@@ -1,11 +1,14 @@
 import type { Readable } from "node:stream";
 import { withBootstrapPolicy } from "../rbac/bootstrap.js";
+import type { ResourceType } from "../rbac/request-spec.js";
 import type { RbacSnapshot } from "../rbac/types.js";
 import { loadManifests } from "./load.js";
 
 /** What an offline command evaluates: the manifests, optionally on top of the default policy. */
 export interface OfflineSnapshot {
   snapshot: RbacSnapshot;
+  /** The types the manifests' CustomResourceDefinitions add. */
+  customResources: ResourceType[];
   files: string[];
   ignored: number;
   /** What the apiserver would refuse in the manifests (they are evaluated as written all the same). */

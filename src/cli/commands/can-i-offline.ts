@@ -4,7 +4,7 @@ import { ExitCode, InputError, UsageError } from "../../model/errors.js";
 import { createAuthorizer, type Authorizer } from "../../rbac/authorizer.js";
 import { answerBatchQuestion, parseBatchLine } from "../../rbac/batch.js";
 import { explainDecision, formatEffectiveRule } from "../../rbac/format.js";
-import { describeRequest, type ParsedRequest } from "../../rbac/request-spec.js";
+import { describeRequest, type ParsedRequest, type ResourceType } from "../../rbac/request-spec.js";
 import { usernamesNamedByBindings } from "../../rbac/subjects.js";
 import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
 import { didYouMean } from "../../input/suggest.js";
@@ -15,7 +15,7 @@ import type { CommandIo } from "../command.js";
 /* `saprobe can-i --manifests ...`: the questions answered from manifests alone, no server. */
 
 /** Loads the manifests named by --manifests (+ --with-defaults), warns (stderr) about what the apiserver would refuse, and builds an authorizer that aggregates roles. */
-export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promise<{ authorizer: Authorizer; files: string[]; snapshot: RbacSnapshot }> {
+export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promise<{ authorizer: Authorizer; files: string[]; snapshot: RbacSnapshot; customResources: ResourceType[] }> {
   const maxFileBytes = flag.number(args, "max-file-bytes");
   const loaded = await loadOfflineSnapshot(flag.list(args, "manifests"), {
     withDefaults: flag.boolean(args, "with-defaults"),
@@ -24,7 +24,7 @@ export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promis
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
   });
   for (const warning of loaded.warnings) io.stderr.write(`Warning: ${warning}\n`);
-  return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files, snapshot: loaded.snapshot };
+  return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files, snapshot: loaded.snapshot, customResources: loaded.customResources };
 }
 
 /**

@@ -5,6 +5,7 @@ import { createAuthorizer } from "../../rbac/authorizer.js";
 import type { SubjectGrant } from "../../rbac/decision.js";
 import { formatSubjectGrant } from "../../rbac/format.js";
 import { describeRequest, parseRequest } from "../../rbac/request-spec.js";
+import { requestOptions } from "./can-i-action.js";
 import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
@@ -40,14 +41,14 @@ export async function runWhoCan(args: ParsedArgs, io: CommandIo): Promise<number
   const json = flag.string(args, "output") === "json";
   const allNamespaces = flag.boolean(args, "all-namespaces");
   if (flag.list(args, "manifests").length > 0) {
-    const { authorizer } = await offlineAuthorizer(args, io);
-    const request = parseRequest(verb, target, name, allNamespaces ? "" : (flag.string(args, "namespace") ?? "default"), allNamespaces);
+    const { authorizer, customResources } = await offlineAuthorizer(args, io);
+    const request = parseRequest(verb, target, name, allNamespaces ? "" : (flag.string(args, "namespace") ?? "default"), allNamespaces, { ...requestOptions(args), customResources });
     for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
     print(authorizer.whoCan(request.attrs), request.attrs, json, io);
     return ExitCode.ok;
   }
   const { snapshot, namespace } = await liveSnapshot(args, io);
-  const request = parseRequest(verb, target, name, namespace, allNamespaces);
+  const request = parseRequest(verb, target, name, namespace, allNamespaces, requestOptions(args));
   for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
   // Live objects are used as stored: the aggregation controller has already filled aggregated roles.
   print(createAuthorizer(snapshot).whoCan(request.attrs), request.attrs, json, io);
