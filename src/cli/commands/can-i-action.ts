@@ -3,7 +3,7 @@ import { parseRequest, type RequestOptions } from "../../rbac/request-spec.js";
 import { userInfoFor } from "../../rbac/users.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
-import { connectionFromArgs } from "../connection-flags.js";
+import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { answerBatch, answerOne, listRules, offlineAuthorizer, offlineUser, warnIfNoBindingNames } from "./can-i-offline.js";
 import { liveCanI, liveListRules } from "./can-i-live.js";
 
@@ -38,6 +38,6 @@ export async function runCanI(args: ParsedArgs, io: CommandIo): Promise<number> 
     return answerOne(authorizer, user, parseRequest(verb as string, target as string, name, namespace, allNamespaces, { ...requestOptions(args), customResources }), json, io);
   }
   const connection = await connectionFromArgs(args, io);
-  if (list) return liveListRules(connection, io, connection.namespace, json);
-  return liveCanI(connection, io, parseRequest(verb as string, target as string, name, connection.namespace, allNamespaces, requestOptions(args)), json);
+  if (list) return liveListRules(connection, io, connection.namespace, json, requestLogOptions(args, io));
+  return liveCanI(connection, io, parseRequest(verb as string, target as string, name, connection.namespace, allNamespaces, requestOptions(args)), json, requestLogOptions(args, io));
 }

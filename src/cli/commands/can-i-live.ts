@@ -8,6 +8,7 @@ import { describeRequest, type ParsedRequest } from "../../rbac/request-spec.js"
 import type { PolicyRule, RequestAttributes } from "../../rbac/types.js";
 import type { Connection } from "../../connect/types.js";
 import type { CommandIo } from "../command.js";
+import type { RequestLogOptions } from "../connection-flags.js";
 
 /*
  * `saprobe can-i` without --manifests: ask the server. SelfSubjectAccessReview for one question and
@@ -42,8 +43,8 @@ async function post(client: KubeClient, path: string, body: unknown): Promise<Re
 }
 
 /** Asks the server one question; prints yes/no and the server's reason. */
-export async function liveCanI(connection: Connection, io: CommandIo, request: ParsedRequest, json: boolean): Promise<number> {
-  const client = createKubeClient(connection);
+export async function liveCanI(connection: Connection, io: CommandIo, request: ParsedRequest, json: boolean, logging: RequestLogOptions = {}): Promise<number> {
+  const client = createKubeClient(connection, logging);
   try {
     const review = await post(client, `${AUTHORIZATION}/selfsubjectaccessreviews`, { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: reviewSpec(request.attrs) });
     const status = (review.status ?? {}) as { allowed?: boolean; denied?: boolean; reason?: string; evaluationError?: string };
@@ -73,8 +74,8 @@ interface RulesReviewStatus {
 }
 
 /** `--list` live: the server's SelfSubjectRulesReview for the namespace. */
-export async function liveListRules(connection: Connection, io: CommandIo, namespace: string, json: boolean): Promise<number> {
-  const client = createKubeClient(connection);
+export async function liveListRules(connection: Connection, io: CommandIo, namespace: string, json: boolean, logging: RequestLogOptions = {}): Promise<number> {
+  const client = createKubeClient(connection, logging);
   try {
     const review = await post(client, `${AUTHORIZATION}/selfsubjectrulesreviews`, { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectRulesReview", spec: { namespace } });
     const status = (review.status ?? {}) as RulesReviewStatus;

@@ -9,12 +9,12 @@ import { requestOptions } from "./can-i-action.js";
 import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
-import { connectionFromArgs } from "../connection-flags.js";
+import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { offlineAuthorizer } from "./can-i-offline.js";
 
 async function liveSnapshot(args: ParsedArgs, io: CommandIo): Promise<{ snapshot: RbacSnapshot; namespace: string }> {
   const connection = await connectionFromArgs(args, io);
-  const client = createKubeClient(connection);
+  const client = createKubeClient(connection, requestLogOptions(args, io));
   try {
     const live = await readLiveRbac(client);
     if (!live.ok) throw new CouldNotRunError("E_READ_RBAC", `cannot read the cluster's RBAC objects: ${live.reason}`);
