@@ -26,7 +26,7 @@ export const auditCommand: Command = {
   flags: [
     ...connectionFlags,
     ...outputFlags,
-    { name: "manifests", type: "list", valueName: "PATH", description: "audit these manifests offline (files, folders, - for stdin) instead of the live cluster", default: [] },
+    { name: "manifests", short: "f", type: "list", valueName: "PATH", description: "audit these manifests offline (files, folders, - for stdin) instead of the live cluster", default: [] },
     { name: "with-defaults", type: "boolean", description: "offline: add the default bootstrap bindings (system:masters, controllers...), reported as expected" },
     { name: "fail-on", type: "string", valueName: "SEVERITY", description: "exit 1 when a finding (or an unknown verdict) is at or above this level", choices: SEVERITIES, default: DEFAULT_FAIL_ON },
     { name: "subject", type: "string", valueName: "USER", description: "narrow the audit to one identity (system:serviceaccount:NS:NAME) and list its effective permissions" },
