@@ -6,6 +6,7 @@ import type { Report } from "../model/report.js";
 import { redactText } from "../model/secret.js";
 import { buildReport, exitCodeFor } from "./build.js";
 import { renderers } from "./render/index.js";
+import { wrapText } from "./render/text.js";
 import { REPORT_FORMATS, type RenderOptions, type ReportFormat } from "./render/types.js";
 import { writeReportFiles } from "./write.js";
 
@@ -33,6 +34,19 @@ export const outputFlags: readonly FlagSpec[] = [
 export function terminalColumns(io: Pick<CommandIo, "stdout" | "env">): number | undefined {
   const columns = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : Number(io.env.COLUMNS);
   return Number.isInteger(columns) && columns > 0 ? columns : undefined;
+}
+
+/**
+ * One item of a text answer (`who-can`, `can-i --list`) indented by two, wrapped to the terminal with
+ * its continuation lines indented by six; one line when the width is unknown (piped, no COLUMNS), so
+ * grep still sees each item whole.
+ */
+export function indentedItem(text: string, io: Pick<CommandIo, "stdout" | "env">): string {
+  const width = terminalColumns(io);
+  if (width === undefined) return `  ${text}\n`;
+  const [first = "", ...rest] = wrapText(text, width - 2);
+  const continued = rest.join(" ");
+  return [`  ${first}`, ...(continued ? wrapText(continued, width - 6).map((line) => `      ${line}`) : [])].join("\n") + "\n";
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */

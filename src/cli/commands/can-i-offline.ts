@@ -8,6 +8,7 @@ import { describeRequest, type ParsedRequest, type ResourceType } from "../../rb
 import { usernamesNamedByBindings } from "../../rbac/subjects.js";
 import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
 import { didYouMean } from "../../input/suggest.js";
+import { indentedItem } from "../../report/output-flags.js";
 import { readTextFile, readTextStream } from "../../input/read-text-file.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
@@ -69,7 +70,7 @@ export function listRules(authorizer: Authorizer, user: UserInfo, namespace: str
   }
   io.stdout.write(`Rules for ${user.name} (groups ${user.groups.join(", ") || "none"}) ${namespace ? `in namespace ${namespace}` : "cluster-wide"}:\n`);
   if (review.rules.length === 0) io.stdout.write("  (none)\n");
-  for (const rule of review.rules) io.stdout.write(`  ${formatEffectiveRule(rule)}\n`);
+  for (const rule of review.rules) io.stdout.write(indentedItem(formatEffectiveRule(rule), io));
   for (const error of review.errors) io.stdout.write(`  error: ${error}\n`);
   return ExitCode.ok;
 }

@@ -5,6 +5,7 @@ import { createAuthorizer } from "../../rbac/authorizer.js";
 import type { SubjectGrant } from "../../rbac/decision.js";
 import { formatSubjectGrant } from "../../rbac/format.js";
 import { describeRequest, parseRequest } from "../../rbac/request-spec.js";
+import { indentedItem } from "../../report/output-flags.js";
 import { requestOptions } from "./can-i-action.js";
 import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
 import { flag, type ParsedArgs } from "../args.js";
@@ -30,7 +31,7 @@ function print(entries: SubjectGrant[], attrs: RequestAttributes, json: boolean,
     return;
   }
   io.stdout.write(`Who can ${describeRequest(attrs)}:\n`);
-  for (const entry of entries) io.stdout.write(`  ${formatSubjectGrant(entry)}\n`);
+  for (const entry of entries) io.stdout.write(indentedItem(formatSubjectGrant(entry), io));
 }
 
 /** What `saprobe who-can` does once its flags are parsed. */
