@@ -17,12 +17,21 @@ export interface AllowlistEntry {
   position: number;
 }
 
-function parseRef(text: string): ObjectRef {
-  const colon = text.indexOf(":");
-  const kind = text.slice(0, colon);
-  const rest = text.slice(colon + 1);
-  const slash = rest.indexOf("/");
-  return slash < 0 ? { kind, name: rest } : { kind, namespace: rest.slice(0, slash), name: rest.slice(slash + 1) };
+const SERVICE_ACCOUNT_USERNAME = /^system:serviceaccount:([^:/\s]+):([^:/\s]+)$/;
+const OBJECT_FORMS = /^([A-Z][A-Za-z]*)[: /](?:([^/\s]+)\/)?([^/\s]+)$/;
+
+/**
+ * An object written any way saprobe prints one: `Kind namespace/name` (the reports), `Kind:namespace/name`
+ * (the original allowlist form), `Kind/namespace/name` (older reports), each without the namespace for
+ * cluster objects (a Kind begins with a capital letter), and a ServiceAccount's username `system:serviceaccount:NS:NAME`.
+ */
+export function parseObjectRef(text: string): ObjectRef | undefined {
+  const serviceAccount = SERVICE_ACCOUNT_USERNAME.exec(text);
+  if (serviceAccount) return { kind: "ServiceAccount", namespace: serviceAccount[1] as string, name: serviceAccount[2] as string };
+  const match = OBJECT_FORMS.exec(text);
+  if (!match) return undefined;
+  const [, kind, namespace, name] = match as unknown as [string, string, string | undefined, string];
+  return namespace === undefined ? { kind, name } : { kind, namespace, name };
 }
 
 type RawEntry = Omit<AllowlistEntry, "subject" | "binding" | "role" | "file" | "position"> & { subject?: string; binding?: string; role?: string };
@@ -33,9 +42,13 @@ export function loadAllowlist(file: string): AllowlistEntry[] {
   const data = readValidatedYaml(file, BUILTIN_RULES_DIR, "allowlist.schema.json", problems) as { allow: RawEntry[] } | undefined;
   const entries = (data?.allow ?? []).map((raw, position) => {
     const entry: AllowlistEntry = { rule: raw.rule, reason: raw.reason, file, position };
-    if (raw.subject) entry.subject = parseRef(raw.subject);
-    if (raw.binding) entry.binding = parseRef(raw.binding);
-    if (raw.role) entry.role = parseRef(raw.role);
+    for (const field of ["subject", "binding", "role"] as const) {
+      const text = raw[field];
+      if (text === undefined) continue;
+      const ref = parseObjectRef(text);
+      if (ref) entry[field] = ref;
+      else problems.push({ file, message: `allow.${position}.${field}: "${text}" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp", "ClusterRole cluster-admin" or "system:serviceaccount:apps:myapp"` });
+    }
     if (raw.scope) entry.scope = raw.scope;
     if (raw.expires) {
       entry.expires = raw.expires;

@@ -1,7 +1,9 @@
+import { closestName } from "../input/suggest.js";
+import { formatBytes, formatDuration, parseByteSize } from "../input/units.js";
 import { UsageError } from "../model/errors.js";
 
 /** How a flag takes its value. */
-export type FlagType = "string" | "boolean" | "list" | "duration" | "integer";
+export type FlagType = "string" | "boolean" | "list" | "duration" | "integer" | "size";
 
 /** One kubectl-style flag (`--name value`, `--name=value`, `-s value`). */
 export interface FlagSpec {
@@ -19,11 +21,11 @@ export interface FlagSpec {
    * `--out reports/`. `--out DIR` and `--out=DIR` still take DIR.
    */
   bareValue?: string;
-  /** The smallest value a `duration` (in ms) or `integer` flag accepts. */
+  /** The smallest value a `duration` (in ms), `size` (in bytes) or `integer` flag accepts. */
   min?: number;
 }
 
-/** Parsed flags and positional arguments. Durations are in milliseconds. */
+/** Parsed flags and positional arguments. Durations are in milliseconds, sizes in bytes. */
 export interface ParsedArgs {
   flags: Record<string, string | boolean | number | string[] | undefined>;
   /** Names of the flags the user actually typed (defaults excluded). */
@@ -47,9 +49,14 @@ function parseBoolean(text: string, flag: string): boolean {
   throw new UsageError(`invalid value "${text}" for --${flag}: use true or false`);
 }
 
+/** A flag's number as help and messages print it: `60s`, `16 MiB`, `3`. */
+export function describeFlagNumber(spec: Pick<FlagSpec, "type">, value: number): string {
+  return spec.type === "duration" ? formatDuration(value) : spec.type === "size" ? formatBytes(value) : String(value);
+}
+
 function atLeastMin(spec: FlagSpec, raw: string, value: number): number {
   if (spec.min !== undefined && value < spec.min) {
-    const least = spec.type === "duration" ? (spec.min === 1 ? "more than 0" : `at least ${spec.min}ms`) : `at least ${spec.min}`;
+    const least = spec.min === 1 && spec.type !== "integer" ? "more than 0" : `at least ${describeFlagNumber(spec, spec.min)}`;
     throw new UsageError(`invalid value "${raw}" for --${spec.name}: it must be ${least}`);
   }
   return value;
@@ -59,6 +66,11 @@ function convert(spec: FlagSpec, raw: string): string | number | boolean {
   switch (spec.type) {
     case "duration":
       return atLeastMin(spec, raw, parseDuration(raw, spec.name));
+    case "size": {
+      const bytes = parseByteSize(raw);
+      if (bytes === undefined) throw new UsageError(`invalid size "${raw}" for --${spec.name}: use a number of bytes with a unit, like 32M, 512K or 1G (binary units)`);
+      return atLeastMin(spec, raw, bytes);
+    }
     case "integer": {
       if (!/^-?\d+$/.test(raw)) throw new UsageError(`invalid value "${raw}" for --${spec.name}: expected a whole number`);
       return atLeastMin(spec, raw, Number(raw));
@@ -71,6 +83,12 @@ function convert(spec: FlagSpec, raw: string): string | number | boolean {
       }
       return raw;
   }
+}
+
+/** `; did you mean --kubeconfig?` for a mistyped long flag, or nothing. */
+function suggestFlag(typed: string, specs: readonly FlagSpec[]): string {
+  const closest = closestName(typed, specs.map((spec) => spec.name));
+  return closest === undefined ? "" : `; did you mean --${closest}?`;
 }
 
 /**
@@ -107,7 +125,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
       if (spec && spec.type !== "boolean") inline = key.slice(1);
       else spec = undefined;
     }
-    if (!spec) throw new UsageError(`unknown flag ${isLong ? "--" : "-"}${key} for "saprobe ${command}"`);
+    if (!spec) throw new UsageError(`unknown flag ${isLong ? "--" : "-"}${key} for "saprobe ${command}"${isLong ? suggestFlag(key, specs) : ""}`);
     let raw: string;
     if (spec.type === "boolean" && inline === undefined) {
       raw = "true";

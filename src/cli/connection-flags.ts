@@ -67,6 +67,16 @@ export function resolveInputFromArgs(args: ParsedArgs, io: Pick<CommandIo, "env"
   };
 }
 
+/** What a client logs with `-v`: each request on stderr (method, URL, status, duration; the client never logs credentials). */
+export interface RequestLogOptions {
+  log?: (line: string) => void;
+}
+
+/** The client options `-v/--verbose` asks for, the same for every command that talks to the server. */
+export function requestLogOptions(args: ParsedArgs, io: CommandIo): RequestLogOptions {
+  return flag.boolean(args, "verbose") ? { log: (line) => void io.stderr.write(`saprobe: ${line}\n`) } : {};
+}
+
 /**
  * The one entry point commands use: resolves the connection from the parsed connection flags,
  * `io.env` (KUBECONFIG, HOME, KUBERNETES_SERVICE_*, POD_NAMESPACE) and `io.cwd`. Runs no exec plugin

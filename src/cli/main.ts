@@ -1,13 +1,22 @@
+import { didYouMean } from "../input/suggest.js";
 import { ExitCode, InputError, isSaprobeError, UsageError } from "../model/errors.js";
 import { redactText } from "../model/secret.js";
+import { terminalColumns } from "./report-output.js";
 import { VERSION } from "../version.js";
 import { parseArgs } from "./args.js";
+import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
 import type { Command, CommandIo } from "./command.js";
 import { commands as registered } from "./commands/index.js";
 import { renderCommandHelp, renderMainHelp } from "./help.js";
 
 function defaultIo(): CommandIo {
+  endQuietlyOnClosedPipe(process.stdout, process.stderr, (status) => process.exit(status));
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+/** Help fits the terminal (or `COLUMNS`); piped without either, the 80 columns of a classic terminal. */
+function helpWidth(io: CommandIo): number {
+  return terminalColumns(io) ?? 80;
 }
 
 function describeError(error: unknown): string {
@@ -28,7 +37,8 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo(),
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     const topic = name === "help" ? commands.find((command) => command.name === rest[0]) : undefined;
-    io.stdout.write(topic ? renderCommandHelp(topic) : renderMainHelp(commands, VERSION));
+    const width = helpWidth(io);
+    io.stdout.write(topic ? renderCommandHelp(topic, width) : renderMainHelp(commands, VERSION, width));
     return ExitCode.ok;
   }
   if (name === "--version" || name === "version") {
@@ -41,11 +51,11 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo(),
       throw new UsageError(
         name.startsWith("-")
           ? `unknown flag ${name}: flags go after the command, e.g. "saprobe run ${name}"`
-          : `unknown command "${name}"; the commands are: ${commands.map((candidate) => candidate.name).join(", ")}`,
+          : `unknown command "${name}"${didYouMean(name, commands.map((candidate) => candidate.name))} (the commands are: ${commands.map((candidate) => candidate.name).join(", ")})`,
       );
     }
     if (rest.includes("--help") || rest.includes("-h")) {
-      io.stdout.write(renderCommandHelp(command));
+      io.stdout.write(renderCommandHelp(command, helpWidth(io)));
       return ExitCode.ok;
     }
     const args = parseArgs(rest, command.flags, command.name);

@@ -8,6 +8,7 @@ import { buildReport, exitCodeFor } from "../report/build.js";
 import { renderers } from "../report/render/index.js";
 import { REPORT_FORMATS, type RenderOptions, type ReportFormat } from "../report/render/types.js";
 import { writeReportFiles } from "../report/write.js";
+import { wrapText } from "../report/render/text.js";
 
 /** The output flags every reporting command (`run`, `audit`) accepts, so they behave alike. */
 export const outputFlags: readonly FlagSpec[] = [
@@ -29,12 +30,29 @@ export const outputFlags: readonly FlagSpec[] = [
   },
 ];
 
+/** The terminal's width, else `COLUMNS` (as set by a shell or a user), else undefined. */
+export function terminalColumns(io: Pick<CommandIo, "stdout" | "env">): number | undefined {
+  const columns = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : Number(io.env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : undefined;
+}
+
+/**
+ * One item of a text answer (`who-can`, `can-i --list`) indented by two, wrapped to the terminal with
+ * its continuation lines indented by six; one line when the width is unknown (piped, no COLUMNS), so
+ * grep still sees each item whole.
+ */
+export function indentedItem(text: string, io: Pick<CommandIo, "stdout" | "env">): string {
+  const width = terminalColumns(io);
+  if (width === undefined) return `  ${text}\n`;
+  const [first = "", ...rest] = wrapText(text, width - 2);
+  const continued = rest.join(" ");
+  return [`  ${first}`, ...(continued ? wrapText(continued, width - 6).map((line) => `      ${line}`) : [])].join("\n") + "\n";
+}
+
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
 export function renderOptionsFor(io: Pick<CommandIo, "stdout" | "env">): RenderOptions {
   const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";
-  const columns = io.stdout.isTTY ? io.stdout.columns : Number(io.env.COLUMNS);
-  const width = columns !== undefined && Number.isInteger(columns) && columns > 0 ? columns : 120;
-  return { color: Boolean(io.stdout.isTTY) && !noColor, width };
+  return { color: Boolean(io.stdout.isTTY) && !noColor, width: terminalColumns(io) ?? 120 };
 }
 
 function reasonOf(error: unknown): string {

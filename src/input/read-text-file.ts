@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { InputError } from "../model/errors.js";
 import { decodeText } from "./decode-text.js";
+import { formatBytes } from "./units.js";
 
 /** How to read one user file. */
 export interface ReadTextOptions {
@@ -19,16 +20,10 @@ export interface ReadTextOptions {
 
 const CHUNK_BYTES = 1024 * 1024;
 
-/** `bytes` in MiB for messages: "16 MiB", "17.2 MiB". */
-export function mebibytes(bytes: number): string {
-  const value = bytes / (1024 * 1024);
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} MiB`;
-}
-
 function tooLargeError(bytes: number | undefined, options: ReadTextOptions, file: string): InputError {
   const message = options.tooLarge
     ? options.tooLarge(bytes, options.maxBytes)
-    : `${bytes === undefined ? "is" : `is ${mebibytes(bytes)},`} larger than the limit (${mebibytes(options.maxBytes)}) for ${options.what}s`;
+    : `${bytes === undefined ? "is" : `is ${formatBytes(bytes)},`} larger than the limit (${formatBytes(options.maxBytes)}) for ${options.what}s`;
   return new InputError(message, { file }, { code: "E_TOO_LARGE" });
 }
 

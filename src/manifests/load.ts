@@ -2,8 +2,10 @@ import { readdir, stat } from "node:fs/promises";
 import { extname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { readTextFile, readTextStream } from "../input/read-text-file.js";
+import { formatBytes } from "../input/units.js";
 import { InputError } from "../model/errors.js";
 import type { RefusedInput, SkippedInput } from "../model/report.js";
+import type { ResourceType } from "../rbac/request-spec.js";
 import type { RbacObject, RbacSnapshot } from "../rbac/types.js";
 import { apiServerRefusals } from "./api-rules.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "./limits.js";
@@ -40,6 +42,8 @@ export interface LoadOptions {
 /** What `loadManifests` found. */
 export interface LoadedManifests {
   snapshot: RbacSnapshot;
+  /** The types the manifests' CustomResourceDefinitions add, for reading `can-i get widgets`. */
+  customResources: ResourceType[];
   /** Every file read, in order (`-` for stdin). */
   files: string[];
   /** Objects of other kinds, skipped. */
@@ -82,17 +86,17 @@ async function expand(path: string, cwd: string): Promise<string[]> {
 
 async function readStdin(stdin: Readable | undefined, maxBytes: number): Promise<string> {
   if (!stdin) throw new InputError("'-' reads manifests from standard input, but none is available", { file: "-" });
-  return readTextStream(stdin, { what: "manifest", maxBytes, shown: "-", tooLarge: (_, max) => `standard input is larger than the ${max}-byte limit (raise it with --max-file-bytes)` });
+  return readTextStream(stdin, { what: "manifest", maxBytes, shown: "-", tooLarge: (_, max) => `standard input is larger than the limit of ${formatBytes(max)} (raise it with --max-file-bytes)` });
 }
 
 async function readManifest(file: string, limits: LoadLimits, stdin: Readable | undefined, shown: string): Promise<string> {
   if (file === "-") return readStdin(stdin, limits.maxFileBytes);
   const info = await stat(file);
   if (info.size > limits.maxFileBytes) {
-    throw new InputError(`file is ${info.size} bytes, larger than the ${limits.maxFileBytes}-byte limit (raise it with --max-file-bytes)`, { file: shown });
+    throw new InputError(`file is ${formatBytes(info.size)}, larger than the limit of ${formatBytes(limits.maxFileBytes)} (raise it with --max-file-bytes)`, { file: shown });
   }
   // Strict decoding (no silent U+FFFD), and a bounded read for what stat cannot size (a FIFO).
-  return readTextFile(file, { what: "manifest", maxBytes: limits.maxFileBytes, shown, tooLarge: (_, max) => `file is larger than the ${max}-byte limit (raise it with --max-file-bytes)` });
+  return readTextFile(file, { what: "manifest", maxBytes: limits.maxFileBytes, shown, tooLarge: (_, max) => `file is larger than the limit of ${formatBytes(max)} (raise it with --max-file-bytes)` });
 }
 
 function refusals(snapshot: RbacSnapshot): string[] {
@@ -170,6 +174,7 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
   const namespace = options.defaultNamespace ?? "default";
   const collector: Collector = {
     snapshot: { roles: [], clusterRoles: [], roleBindings: [], clusterRoleBindings: [], serviceAccounts: [] },
+    customResources: [],
     ignored: 0,
     problems: [],
     defaultNamespace: namespace,
@@ -216,6 +221,7 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
   if (refused.length > 0 && options.refused !== "return") throw toInputError(collector.problems);
   return {
     snapshot,
+    customResources: collector.customResources,
     files: shownFiles,
     ignored: collector.ignored,
     warnings: [...warnings, ...skipped.map((skip) => `${skip.file}: skipped: ${skip.reason}`), ...collector.warnings, ...replaced, ...refusals(snapshot)],

@@ -1,3 +1,4 @@
+import type { ResourceType } from "../rbac/request-spec.js";
 import type { RbacObject, RbacSnapshot } from "../rbac/types.js";
 import { listItemLines } from "./item-lines.js";
 import type { Locator } from "./locate.js";
@@ -27,6 +28,8 @@ const RBAC_V1BETA1 = "rbac.authorization.k8s.io/v1beta1";
 /** Where converted objects go. */
 export interface Collector {
   snapshot: RbacSnapshot;
+  /** The CustomResourceDefinitions met on the way, as discovery would list their types. */
+  customResources: ResourceType[];
   ignored: number;
   problems: Located[];
   defaultNamespace: string;
@@ -68,6 +71,22 @@ function report(collector: Collector, file: string, document: ParsedDocument, pa
   collector.problems.push({ file, document: document.document, line: document.startLine + position.line - 1, column: position.column, message });
 }
 
+/** A CRD's type as discovery lists it, or undefined when its names are incomplete (the apiserver would refuse it). */
+function customResourceType(value: Record<string, unknown>): ResourceType | undefined {
+  const spec = isRecord(value.spec) ? value.spec : {};
+  const names = isRecord(spec.names) ? spec.names : {};
+  if (typeof spec.group !== "string" || typeof names.plural !== "string" || typeof names.kind !== "string") return undefined;
+  const shortNames = Array.isArray(names.shortNames) ? names.shortNames.filter((name): name is string => typeof name === "string") : [];
+  return {
+    name: names.plural,
+    group: spec.group,
+    namespaced: spec.scope !== "Cluster",
+    ...(typeof names.singular === "string" ? { singular: names.singular } : {}),
+    ...(shortNames.length > 0 ? { shortNames } : {}),
+    kind: names.kind,
+  };
+}
+
 type PathOf = () => (string | number)[];
 
 function convert(collector: Collector, file: string, document: ParsedDocument, value: Record<string, unknown>, pathOf: PathOf, line = document.line): void {
@@ -94,7 +113,9 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
     return;
   }
   if (!KINDS.has(kind)) {
-    collector.ignored++;
+    const custom = kind === "CustomResourceDefinition" && groupOf(apiVersion) === "apiextensions.k8s.io" ? customResourceType(value) : undefined;
+    if (custom) collector.customResources.push(custom);
+    else collector.ignored++;
     return;
   }
   const rbacKind = kind as RbacKind;

@@ -1,12 +1,15 @@
 import type { Readable } from "node:stream";
 import type { ManifestInput } from "../model/report.js";
 import { withBootstrapPolicy } from "../rbac/bootstrap.js";
+import type { ResourceType } from "../rbac/request-spec.js";
 import type { RbacSnapshot } from "../rbac/types.js";
 import { loadManifests, type LoadedManifests } from "./load.js";
 
 /** What an offline command evaluates: the manifests, optionally on top of the default policy. */
 export interface OfflineSnapshot {
   snapshot: RbacSnapshot;
+  /** The types the manifests' CustomResourceDefinitions add. */
+  customResources: ResourceType[];
   files: string[];
   ignored: number;
   /** Skipped files, objects given twice, what the apiserver would refuse (evaluated as written all the same). */
@@ -52,5 +55,5 @@ export async function loadOfflineSnapshot(
   const placement = placementNamespace(namespaceFlag);
   const loaded = await loadManifests(paths, { ...loadOptions, defaultNamespace: placement.namespace });
   const warnings = loaded.defaulted.objects > 0 ? [...loaded.warnings, describePlacement({ ...placement, objects: loaded.defaulted.objects })] : loaded.warnings;
-  return { snapshot: withDefaults ? withBootstrapPolicy(loaded.snapshot) : loaded.snapshot, files: loaded.files, ignored: loaded.ignored, warnings };
+  return { snapshot: withDefaults ? withBootstrapPolicy(loaded.snapshot) : loaded.snapshot, customResources: loaded.customResources, files: loaded.files, ignored: loaded.ignored, warnings };
 }

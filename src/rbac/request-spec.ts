@@ -1,27 +1,38 @@
 import builtin from "./builtin-resources.json" with { type: "json" };
+import { didYouMean } from "../input/suggest.js";
 import { namespaceObjectRequestNamespace } from "./namespace-requests.js";
 import type { RequestAttributes } from "./types.js";
 
 /*
- * Turns kubectl-style `VERB RESOURCE[/SUBRESOURCE] [NAME]` or `VERB /non-resource-url` into request
- * attributes without a server: the built-in resource list (exported from kube-apiserver discovery by
- * test/rbac/tools/export-resources.mjs) plays the part of kubectl's discovery, so `deploy` means
- * `deployments.apps` and `nodes` is cluster-scoped.
+ * Turns kubectl's `VERB TYPE[.GROUP][/NAME]` (plus `--subresource`) or `VERB /non-resource-url` into
+ * request attributes without a server: the built-in resource list (exported from kube-apiserver
+ * discovery by test/rbac/tools/export-resources.mjs) plays the part of kubectl's discovery, so `deploy`
+ * means `deployments.apps` and `nodes` is cluster-scoped. saprobe's older forms still work where they
+ * are not ambiguous: `VERB TYPE NAME`, and `TYPE/SUBRESOURCE` when SUBRESOURCE is one the type has.
  */
 
-interface BuiltinResource {
+/** A resource type as discovery describes it: the built-in ones, or a CRD's. */
+export interface ResourceType {
   name: string;
   group: string;
   namespaced: boolean;
   singular?: string;
   shortNames?: string[];
+  subresources?: string[];
   kind: string;
 }
 
-const RESOURCES = builtin.resources as BuiltinResource[];
+const BUILTIN = builtin.resources as ResourceType[];
 
 /** The Kubernetes version the built-in resource list comes from. */
 export const BUILTIN_RESOURCES_VERSION: string = builtin.kubernetesVersion;
+
+/** kubectl auth can-i's known verbs for resources, plus the v1.37 server's constrained impersonation. */
+const RESOURCE_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "use", "bind", "impersonate", "*", "approve", "sign", "escalate", "attest"];
+/** kubectl auth can-i's known verbs for non-resource URLs. */
+const NON_RESOURCE_VERBS = ["get", "put", "post", "head", "options", "delete", "patch", "*"];
+/** The modes of constrained impersonation (`impersonate:<mode>`, `impersonate-on:<mode>:<verb>`). */
+const IMPERSONATION_MODES = ["user-info", "serviceaccount", "arbitrary-node", "associated-node"];
 
 /** A resolved request plus what the user should know about how it was read. */
 export interface ParsedRequest {
@@ -29,9 +40,17 @@ export interface ParsedRequest {
   warnings: string[];
 }
 
-function findBuiltin(resource: string, group: string | undefined): BuiltinResource | undefined {
+/** What `can-i` and `who-can` take besides the positional arguments. */
+export interface RequestOptions {
+  /** kubectl's `--subresource`. */
+  subresource?: string;
+  /** Types besides the built-in ones, as discovery would list them: the CRDs in the manifests. */
+  customResources?: readonly ResourceType[];
+}
+
+function findType(known: readonly ResourceType[], resource: string, group: string | undefined): ResourceType | undefined {
   const lower = resource.toLowerCase();
-  const candidates = group === undefined ? RESOURCES : RESOURCES.filter((item) => item.group === group);
+  const candidates = group === undefined ? known : known.filter((item) => item.group === group);
   return (
     candidates.find((item) => item.name === lower) ??
     candidates.find((item) => item.singular === lower) ??
@@ -40,24 +59,71 @@ function findBuiltin(resource: string, group: string | undefined): BuiltinResour
   );
 }
 
+/** The verbs a request of this kind may use: kubectl's, plus every `impersonate-on:<mode>:<verb>`. */
+function knownVerb(verb: string, resourceRequest: boolean): boolean {
+  if (!resourceRequest) return NON_RESOURCE_VERBS.includes(verb);
+  if (RESOURCE_VERBS.includes(verb)) return true;
+  const [prefix, mode, inner, ...rest] = verb.split(":");
+  if (prefix === "impersonate" && inner === undefined) return IMPERSONATION_MODES.includes(mode ?? "");
+  return prefix === "impersonate-on" && IMPERSONATION_MODES.includes(mode ?? "") && inner !== undefined && rest.length === 0 && RESOURCE_VERBS.includes(inner);
+}
+
+/** kubectl's warning for an unknown verb, with the closest known one. */
+function verbWarnings(verb: string, resourceRequest: boolean): string[] {
+  if (knownVerb(verb, resourceRequest)) return [];
+  const known = resourceRequest ? [...RESOURCE_VERBS, ...IMPERSONATION_MODES.map((mode) => `impersonate:${mode}`)] : NON_RESOURCE_VERBS;
+  return [`verb '${verb}' is not a known verb${didYouMean(verb, known)}`];
+}
+
+/** `crb` for ClusterRoleBinding: the initials people abbreviate a kind to, which are not short names. */
+function initials(kind: string): string {
+  return kind.replace(/[^A-Z]/g, "").toLowerCase();
+}
+
+/** Types kubectl asks about without a warning though discovery lists none (impersonation's). */
+const NON_STANDARD_RESOURCES = ["users", "groups"];
+
+/** kubectl's warning for a type discovery does not have, with the closest name that exists. */
+function unknownTypeWarnings(known: readonly ResourceType[], resource: string, apiGroup: string): string[] {
+  if (resource === "*" || (apiGroup === "" && NON_STANDARD_RESOURCES.includes(resource.toLowerCase()))) return [];
+  const byInitials = known.find((item) => initials(item.kind) === resource.toLowerCase() && resource.length > 1);
+  const names = known.flatMap((item) => [item.name, ...(item.singular ? [item.singular] : []), ...(item.shortNames ?? [])]);
+  const suggestion = byInitials ? `; did you mean "${byInitials.name}"?` : didYouMean(resource, names);
+  const inGroup = apiGroup === "" ? "" : ` in group '${apiGroup}'`;
+  return [`the server doesn't have a resource type '${resource}'${inGroup}${suggestion} (saprobe knows the built-in ${BUILTIN_RESOURCES_VERSION} resources)`];
+}
+
+/** Splits `TYPE/REST` into the name and subresource kubectl or saprobe's older form means. */
+function nameAndSubresource(found: ResourceType | undefined, typed: string, rest: string | undefined, name: string | undefined, options: RequestOptions, warnings: string[]): { name?: string; subresource?: string } {
+  if (rest === undefined) return { ...(name ? { name } : {}), ...(options.subresource ? { subresource: options.subresource } : {}) };
+  // saprobe's older `pods/exec`: kept when exec is a subresource of pods and nothing else says what it is.
+  if (!options.subresource && found?.subresources?.includes(rest)) {
+    warnings.push(`"${typed}/${rest}" is read as the ${rest} subresource of ${found.name}; kubectl reads it as the ${found.singular ?? found.name} named "${rest}" (write "${typed} --subresource ${rest}" to say the first, "${typed}/NAME" for a name)`);
+    return { ...(name ? { name } : {}), subresource: rest };
+  }
+  if (name !== undefined && name !== rest) warnings.push(`"${typed}/${rest}" already names "${rest}"; ignoring "${name}"`);
+  return { name: rest, ...(options.subresource ? { subresource: options.subresource } : {}) };
+}
+
 /**
  * Parses `can-i` / `who-can` arguments. `namespace` is the -n value (or the default); with
  * `allNamespaces` (or for cluster-scoped resources, as kubectl does) the request namespace is "",
  * except for one named namespace, whose requests the apiserver makes in that namespace.
  */
-export function parseRequest(verb: string, target: string, name: string | undefined, namespace: string, allNamespaces = false): ParsedRequest {
+export function parseRequest(verb: string, target: string, name: string | undefined, namespace: string, allNamespaces = false, options: RequestOptions = {}): ParsedRequest {
   if (target.startsWith("/")) {
-    const warnings = name ? [`a non-resource URL has no name; ignoring "${name}"`] : [];
+    const warnings = [...verbWarnings(verb, false), ...(name ? [`a non-resource URL has no name; ignoring "${name}"`] : [])];
     return { attrs: { resourceRequest: false, verb, path: target }, warnings };
   }
-  const warnings: string[] = [];
+  const warnings = verbWarnings(verb, true);
   const slash = target.indexOf("/");
   const typed = slash === -1 ? target : target.slice(0, slash);
-  const subresource = slash === -1 ? undefined : target.slice(slash + 1);
+  const rest = slash === -1 ? undefined : target.slice(slash + 1);
   const dot = typed.indexOf(".");
   const resourcePart = dot === -1 ? typed : typed.slice(0, dot);
   const groupPart = dot === -1 ? undefined : typed.slice(dot + 1);
-  const found = findBuiltin(resourcePart, groupPart);
+  const known = options.customResources ? [...BUILTIN, ...options.customResources] : BUILTIN;
+  const found = findType(known, resourcePart, groupPart);
   let resource = resourcePart;
   let apiGroup = groupPart ?? "";
   let namespaced = true;
@@ -65,11 +131,12 @@ export function parseRequest(verb: string, target: string, name: string | undefi
     resource = found.name;
     apiGroup = found.group;
     namespaced = found.namespaced;
-  } else if (resourcePart !== "*") {
-    warnings.push(`"${typed}" is not a built-in ${BUILTIN_RESOURCES_VERSION} resource; using resource "${resourcePart}" in group "${apiGroup}" as written`);
+  } else {
+    warnings.push(...unknownTypeWarnings(known, resourcePart, apiGroup));
   }
+  const named = nameAndSubresource(found, typed, rest, name, options, warnings);
   let requestNamespace = allNamespaces ? "" : namespace;
-  const ownNamespace = namespaceObjectRequestNamespace(resource, apiGroup, verb, name);
+  const ownNamespace = namespaceObjectRequestNamespace(resource, apiGroup, verb, named.name);
   if (ownNamespace !== undefined) {
     requestNamespace = ownNamespace;
   } else if (!namespaced && requestNamespace !== "") {
@@ -77,8 +144,8 @@ export function parseRequest(verb: string, target: string, name: string | undefi
     warnings.push(`resource '${resource}' is not namespace scoped`);
   }
   const attrs: RequestAttributes = { resourceRequest: true, verb, apiGroup, resource, namespace: requestNamespace };
-  if (subresource) attrs.subresource = subresource;
-  if (name) attrs.name = name;
+  if (named.subresource) attrs.subresource = named.subresource;
+  if (named.name) attrs.name = named.name;
   return { attrs, warnings };
 }
 

@@ -1,4 +1,4 @@
-import type { Subject, UserInfo } from "./types.js";
+import type { RbacSnapshot, Subject, UserInfo } from "./types.js";
 
 /*
  * Subject matching and description, as pkg/registry/rbac/validation/rule.go does it
@@ -51,4 +51,21 @@ export function describeSubject(subject: Subject, bindingNamespace: string): str
     return `${subject.kind} ${quote(`${subject.name}/${serviceAccountNamespaceOf(subject, bindingNamespace)}`)}`;
   }
   return `${subject.kind} ${quote(subject.name)}`;
+}
+
+/**
+ * Every username a binding names directly: User subjects, and ServiceAccount subjects as
+ * `system:serviceaccount:NS:NAME`. A user outside this list gets only what its groups get.
+ */
+export function usernamesNamedByBindings(snapshot: RbacSnapshot): Set<string> {
+  const names = new Set<string>();
+  const bindings = [...snapshot.roleBindings.map((binding) => ({ binding, namespace: binding.metadata.namespace })), ...snapshot.clusterRoleBindings.map((binding) => ({ binding, namespace: "" }))];
+  for (const { binding, namespace } of bindings) {
+    for (const subject of binding.subjects ?? []) {
+      if (subject.kind === "User") names.add(subject.name);
+      const serviceAccountNamespace = subject.kind === "ServiceAccount" ? serviceAccountNamespaceOf(subject, namespace) : "";
+      if (serviceAccountNamespace !== "") names.add(serviceAccountUsername(serviceAccountNamespace, subject.name));
+    }
+  }
+  return names;
 }

@@ -2,6 +2,7 @@ import type { SubjectGrant } from "./decision.js";
 import { ruleAllows } from "./match.js";
 import { resolveRoleRef, type RbacIndex } from "./rbac-index.js";
 import { grantBase } from "./resolve.js";
+import { serviceAccountNamespaceOf } from "./subjects.js";
 import type { ClusterRoleBinding, RequestAttributes, RoleBinding } from "./types.js";
 
 /*
@@ -27,7 +28,10 @@ function grantsOf(index: RbacIndex, binding: ClusterRoleBinding | RoleBinding, b
   const rule = resolution.rules.find((candidate) => ruleAllows(candidate, attrs));
   if (!rule) return [];
   return (binding.subjects ?? []).map((subject, subjectIndex) => {
-    const entry: SubjectGrant = { subject, grant: { ...grantBase(binding, subjectIndex), rule } };
+    // A ServiceAccount subject of a RoleBinding without a namespace is the binding's: say which, in every output.
+    const namespace = subject.kind === "ServiceAccount" ? serviceAccountNamespaceOf(subject, bindingNamespace) : "";
+    const resolved = namespace !== "" && !subject.namespace ? { ...subject, namespace } : subject;
+    const entry: SubjectGrant = { subject: resolved, grant: { ...grantBase(binding, subjectIndex), rule } };
     const nobody = matchesNobody(subject, bindingNamespace);
     if (nobody) entry.matchesNobody = nobody;
     return entry;

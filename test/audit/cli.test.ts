@@ -45,7 +45,7 @@ describe("saprobe audit --manifests", () => {
     expect(json(piped).input?.refused.map((refused) => refused.message)).toEqual([expect.stringContaining("no Kubernetes object in standard input")]);
     const big = await runSaprobe(["audit", "--manifests", "-", "--max-file-bytes", "10"], { stdin: "apiVersion: v1\nkind: ConfigMap\n" });
     expect(big.code).toBe(2);
-    expect(big.stderr).toBe("saprobe: -: standard input is larger than the 10-byte limit (raise it with --max-file-bytes)\n");
+    expect(big.stderr).toBe("saprobe: -: standard input is larger than the limit of 10 bytes (raise it with --max-file-bytes)\n");
     const real = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json"]);
     expect(json(real).warnings.filter((warning) => warning.includes("nothing was audited"))).toEqual([]);
   });
@@ -109,6 +109,30 @@ describe("saprobe audit --manifests", () => {
     // workload-create (its entry expired) and secrets-write count; secrets-read is suppressed.
     expect(report.summary.findings.high).toBe(2);
     expect(run.code).toBe(1);
+  });
+
+  it.each(["ServiceAccount operators/cert-operator", "ServiceAccount:operators/cert-operator", "ServiceAccount/operators/cert-operator", "system:serviceaccount:operators:cert-operator"])(
+    "allowlists a subject written %s, as reports print it",
+    async (subject) => {
+      const allowlist = temp("allow.yaml", ["allow:", "  - rule: secrets-read", `    subject: "${subject}"`, "    reason: writes certificates"].join("\n"));
+      const report = json(await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--allowlist", allowlist]));
+      expect(report.findings.find((finding) => finding.rule === "secrets-read")?.suppressed).toEqual({ reason: "writes certificates" });
+      expect(report.warnings.join("\n")).not.toMatch(/matches no finding/);
+    },
+  );
+
+  it("takes -f for --manifests, as can-i and who-can do", async () => {
+    const short = await runSaprobe(["audit", "-f", OPERATOR, "-o", "json"]);
+    const long = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json"]);
+    expect(json(short).findings).toEqual(json(long).findings);
+    expect(short.code).toBe(long.code);
+  });
+
+  it("says how to write an object the allowlist cannot read", async () => {
+    const allowlist = temp("allow.yaml", ["allow:", "  - rule: secrets-read", "    subject: operators/cert-operator", "    reason: r"].join("\n"));
+    const run = await runSaprobe(["audit", "--manifests", OPERATOR, "--allowlist", allowlist]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('allow.0.subject: "operators/cert-operator" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp"');
   });
 
   it("rejects an allowlist entry without a reason, naming file and line", async () => {

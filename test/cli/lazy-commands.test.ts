@@ -75,7 +75,7 @@ describe("the CLI loads a command's implementation only when that command runs",
       expect(await main([command.name, "--help"], { stdout: help.stream, stderr: help.err.stream, stdin: process.stdin, env: {}, cwd: root })).toBe(0);
       for (const spec of command.flags) expect(help.text()).toContain(`--${spec.name}`);
     }
-    expect(commands.map((command) => command.name)).toEqual(["run", "audit", "can-i", "who-can", "usage", "token", "validate", "config"]);
+    expect(commands.map((command) => command.name)).toEqual(["run", "audit", "can-i", "who-can", "whoami", "usage", "token", "validate", "config"]);
   });
 
   it("`saprobe run` loads undici's Agent and request() by path, not its index (fetch, WebSocket, mocks), and no JSON Schema validator", () => {

@@ -28,7 +28,7 @@ describe("outputFlags", () => {
     expect(args.flags.output).toBe("sarif");
     expect(args.flags.out).toBe("reports/");
     expect(parse([]).flags.output).toBe("table");
-    expect(() => parse(["-o", "html"])).toThrow(UsageError);
+    expect(() => parse(["-o", "pdf"])).toThrow(UsageError);
   });
 });
 

@@ -112,6 +112,6 @@ describe("loadExpectedRbac", () => {
   });
 
   it("refuses a file over --max-file-bytes, naming it", async () => {
-    await expect(loadExpectedRbac(["fixtures/checks/expected-rbac"], { withDefaults: false, cwd: process.cwd(), defaultNamespace: "default", maxFileBytes: 10 })).rejects.toThrow(/larger than the 10-byte limit \(raise it with --max-file-bytes\)/);
+    await expect(loadExpectedRbac(["fixtures/checks/expected-rbac"], { withDefaults: false, cwd: process.cwd(), defaultNamespace: "default", maxFileBytes: 10 })).rejects.toThrow(/larger than the limit of 10 bytes \(raise it with --max-file-bytes\)/);
   });
 });

@@ -156,7 +156,8 @@ describe("run could not run: said first and once, exit 3", () => {
     expect((await kubectl(["auth", "can-i", "impersonate", "users", "--as", `system:serviceaccount:${namespace}:runner`])).stdout.trim()).toBe("no");
     expect(result.code).toBe(3);
     const lines = result.stdout.split("\n");
-    expect(lines[2]).toMatch(/^Could not run: /);
+    // The cause comes first: within the first screen's opening lines, right after the outcome.
+    expect(lines.slice(0, 6).some((line) => line.startsWith("Could not run: "))).toBe(true);
     expect(result.stdout.replace(/\n/g, " ")).toContain(`Could not run: the API server refused to let saprobe's credentials act as "someone-else" (403)`);
     expect(result.stdout).toContain("Fix: Run as an identity that may impersonate");
     expect(result.stdout).not.toMatch(/FAIL|ERROR/);
@@ -176,7 +177,7 @@ describe("run could not run: said first and once, exit 3", () => {
     const result = await runCli(["run", "--server", "https://127.0.0.1:1", "--token", "not-a-real-token", "--insecure-skip-tls-verify"], { PATH: process.env.PATH, COLUMNS: "80" }, process.cwd());
     expect(result.code).toBe(3);
     const lines = result.stdout.trim().split("\n");
-    expect(lines[2]).toMatch(/^Could not run: nothing is listening at https:\/\/127\.0\.0\.1:1/);
+    expect(lines.slice(0, 6).find((line) => line.startsWith("Could not run: "))).toMatch(/^Could not run: nothing is listening at https:\/\/127\.0\.0\.1:1/);
     expect(result.stdout).toContain("Fix: Check the server URL");
     expect(lines.length).toBeLessThan(15);
   });

@@ -173,7 +173,7 @@ describe("an endless input (a FIFO fed by `yes`)", () => {
   const readers: { name: string; argv(file: string): string[]; says: RegExp }[] = [
     { name: "config view --kubeconfig", argv: (file) => ["config", "view", "--kubeconfig", file], says: /is larger than the limit \(16 MiB\) for kubeconfigs/ },
     { name: "validate", argv: (file) => ["validate", file], says: /is larger than the limit \(4 MiB\) for check files/ },
-    { name: "audit --manifests", argv: (file) => ["audit", "--manifests", file], says: /larger than the 16777216-byte limit/ },
+    { name: "audit --manifests", argv: (file) => ["audit", "--manifests", file], says: /larger than the limit of 16 MiB/ },
   ];
   it.each(readers)("$name stops at the size limit: exit 2, the file named, bounded memory", async ({ argv, says }) => {
     const fifo = join(mkdtempSync(join(tmpdir(), "saprobe-fifo-")), "endless.yaml");

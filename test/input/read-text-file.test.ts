@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mebibytes, readTextFile } from "../../src/input/read-text-file.js";
+import { readTextFile } from "../../src/input/read-text-file.js";
 import { InputError } from "../../src/model/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "saprobe-read-text-"));
@@ -51,11 +51,5 @@ describe("readTextFile", () => {
     const error = failure(() => readTextFile(path, { what: "manifest", maxBytes: MiB, shown: "shown.yaml" }));
     expect({ file: error.file, line: error.line, column: error.column }).toEqual({ file: "shown.yaml", line: 2, column: 4 });
     expect(error.message).toMatch(/at byte offset 8;/);
-  });
-});
-
-describe("mebibytes", () => {
-  it("prints whole and fractional sizes", () => {
-    expect([mebibytes(16 * MiB), mebibytes(17.25 * MiB), mebibytes(MiB / 2)]).toEqual(["16 MiB", "17.3 MiB", "0.5 MiB"]);
   });
 });

@@ -182,7 +182,7 @@ describe("loadManifests", () => {
   });
 
   it("enforces the file size, alias and depth limits", async () => {
-    expect((await loadError({ "big.yaml": role }, ["big.yaml"], { maxFileBytes: 10 })).message).toContain("larger than the 10-byte limit");
+    expect((await loadError({ "big.yaml": role }, ["big.yaml"], { maxFileBytes: 10 })).message).toContain("larger than the limit of 10 bytes");
     const laughs = ["a: &a [x, x]", ...Array.from({ length: 8 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [*${String.fromCharCode(97 + index)}, *${String.fromCharCode(97 + index)}]`)].join("\n");
     expect((await loadError({ "laughs.yaml": `kind: X\napiVersion: v1\n${laughs}\n` })).message).toContain("YAML aliases");
     const deep = `apiVersion: v1\nkind: ConfigMap\ndata: ${"[".repeat(100)}${"]".repeat(100)}\n`;

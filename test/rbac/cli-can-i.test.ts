@@ -125,3 +125,25 @@ describe("saprobe who-can (offline)", () => {
     expect(answer.subjects.map((entry) => entry.subject.name)).toEqual(["system:masters"]);
   });
 });
+
+describe("saprobe who-can -o json", () => {
+  it("keeps the namespace of a ServiceAccount subject written without one in a RoleBinding, as the text output does", async () => {
+    const rbac = [
+      "apiVersion: rbac.authorization.k8s.io/v1",
+      "kind: Role",
+      "metadata: {name: r, namespace: team-b}",
+      "rules: [{apiGroups: [''], resources: [secrets], verbs: [list]}]",
+      "---",
+      "apiVersion: rbac.authorization.k8s.io/v1",
+      "kind: RoleBinding",
+      "metadata: {name: r, namespace: team-b}",
+      "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}",
+      "subjects: [{kind: ServiceAccount, name: app}]",
+    ].join("\n");
+    const text = await runCli(["who-can", "list", "secrets", "-n", "team-b", "-f", "-"], rbac);
+    expect(text.stdout).toContain("ServiceAccount team-b/app");
+    const json = await runCli(["who-can", "list", "secrets", "-n", "team-b", "-f", "-", "-o", "json"], rbac);
+    const answer = JSON.parse(json.stdout) as { subjects: Array<{ subject: { kind: string; name: string; namespace?: string } }> };
+    expect(answer.subjects.find((entry) => entry.subject.kind === "ServiceAccount")?.subject).toEqual({ kind: "ServiceAccount", name: "app", namespace: "team-b" });
+  });
+});

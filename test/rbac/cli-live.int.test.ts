@@ -29,16 +29,16 @@ beforeAll(async () => {
 describe("saprobe can-i (live) agrees with offline", () => {
   const questions: [string, string, boolean][] = [
     ["list", "pods", true],
-    ["get", "pods/log", true],
+    ["get", "pods --subresource log", true],
     ["list", "secrets", false],
     ["create", "pods", false],
   ];
 
   it.each(questions)("%s %s", async (verb, resource, allowed) => {
-    const live = await runCli(["can-i", verb, resource, "--kubeconfig", botKubeconfig]);
+    const live = await runCli(["can-i", verb, ...resource.split(" "), "--kubeconfig", botKubeconfig]);
     expect(live.stderr).toBe("");
     expect(live.code).toBe(allowed ? 0 : 1);
-    const offline = await runCli(["can-i", verb, resource, "-n", namespace, "--as", `system:serviceaccount:${namespace}:bot`, "-f", manifests, "--with-defaults"]);
+    const offline = await runCli(["can-i", verb, ...resource.split(" "), "-n", namespace, "--as", `system:serviceaccount:${namespace}:bot`, "-f", manifests, "--with-defaults"]);
     expect(offline.code).toBe(live.code);
     if (allowed) {
       // The server and saprobe give the same reason, word for word.

@@ -14,8 +14,51 @@ describe("renderGrid", () => {
     expect(output).toBe(whole.toString());
   });
 
-  it("falls back to wrapped lines when no table fits", () => {
-    const output = renderGrid(["Status", "Check", "Message"], [{ cells: ["PASS", "list-nodes", "allowed"] }], 20, plain);
-    expect(output).toBe("PASS list-nodes |\nallowed");
+  it("stacks each row on a few lines when no table fits, labelled columns as Title: value", () => {
+    const head = ["Status", "Check", "Severity", "Expected", "Observed", "Message"];
+    const rows = [
+      { cells: ["PASS", "list-nodes", "high", "allowed", "allowed", "Listing nodes was allowed, as expected."] },
+      { cells: ["ERROR", "tls-system-ca", "high", "tls-ok", "tls-unknown-issuer", "The server's certificate is not signed by a system CA."] },
+    ];
+    const output = renderGrid(head, rows, 40, plain, { labelled: [3, 4] });
+    expect(output).toBe(
+      [
+        "PASS   list-nodes  high",
+        "    Expected: allowed  Observed: allowed",
+        "    Listing nodes was allowed, as",
+        "    expected.",
+        "ERROR  tls-system-ca  high",
+        "    Expected: tls-ok",
+        "    Observed: tls-unknown-issuer",
+        "    The server's certificate is not",
+        "    signed by a system CA.",
+      ].join("\n"),
+    );
+  });
+
+  it("never makes a column narrower than its longest word, so no identifier is cut", () => {
+    const rows = [{ cells: ["anonymous", "system:authenticated", "a message of several short words"] }];
+    for (let width = 20; width <= 120; width++) {
+      const output = renderGrid(["Check", "Subject", "Message"], rows, width, plain);
+      expect(output).toContain("anonymous");
+      expect(output).toContain("system:authenticated");
+      expect(output.split("\n").every((line) => line.length <= width)).toBe(true);
+    }
+  });
+
+  it("keeps cli-table3's look when the columns are shrunk to their longest words", () => {
+    const rows = [{ cells: ["high", "workload-create", "ServiceAccount ci/gitlab-runner", "can create pods or workload controllers cluster-wide"] }];
+    const head = ["Severity", "Rule", "Subject", "Message"];
+    const widths = fitColumns(72, [8, 15, 31, 52], [8, 15, 16, 11]) as number[];
+    expect(widths[2]).toBeLessThan(33);
+    const table = new Table({ head, colWidths: widths, wordWrap: true, wrapOnWordBoundary: true, style: { head: [], border: [] } });
+    table.push(rows[0]!.cells);
+    expect(renderGrid(head, rows, 72, plain)).toBe(table.toString());
+  });
+
+  it("breaks only a message word longer than its column, after a slash", () => {
+    const output = renderGrid(["Rule", "Message"], [{ cells: ["pods-exec", "see charts/runner/templates/rbac-objects.yaml:32"] }], 40, plain);
+    expect(output).toContain("charts/runner/");
+    expect(output).toContain("rbac-objects.yaml:32");
   });
 });

@@ -33,7 +33,7 @@ describe("JUnit XML, read by a real consumer", () => {
       ["list-pods-all: Check list-pods-all", "failure"],
       ["watch-nodes: Check watch-nodes", "error"],
       ["list-secrets: Check list-secrets", "skipped"],
-      ["RoleBinding/saprobe/saprobe: missing-subject", "failure"],
+      ["RoleBinding saprobe/saprobe: missing-subject", "failure"],
     ]);
     const failure = cases[3]?.failure?.[0];
     expect(failure?.message).toBe("Listing pods in all namespaces was allowed but the expected RBAC denies it (over-privileged).");

@@ -19,10 +19,10 @@ describe("findings for people, most severe first", () => {
     const report = buildReport({ command: "audit", startedAt: new Date(0), finishedAt: new Date(1), target: { source: "manifests" }, findings });
     const markdown = renderMarkdown(report, { color: false, width: 200 });
     const rows = markdown.split("\n").filter((line) => line.startsWith("| critical") || line.startsWith("| medium"));
-    expect(rows[0]).toContain("User/root");
+    expect(rows[0]).toContain("User root");
     expect(markdown).toContain("…and 11 more (11 medium) in report.json.");
     const table = renderTable(report, { color: false, width: 200 });
-    expect(table.indexOf("User/root")).toBeLessThan(table.indexOf("User/m0"));
+    expect(table.indexOf("User root")).toBeLessThan(table.indexOf("User m0"));
     expect(report.findings[0]?.subject?.name).toBe("root");
     expect(report.findings.at(-1)?.subject?.name).toBe("m59");
   });

@@ -10,7 +10,7 @@ const ROOT = new URL("../..", import.meta.url).pathname;
 const LOG = "fixtures/usage/audit.log";
 const GRANTED = "fixtures/usage/granted.yaml";
 const golden = new URL("./golden/", import.meta.url);
-const EXTENSIONS = { table: "txt", json: "json", junit: "xml", sarif: "sarif", markdown: "md" } as const;
+const EXTENSIONS = { table: "txt", json: "json", junit: "xml", sarif: "sarif", markdown: "md", html: "html" } as const;
 
 // The granted-vs-used report of the fixed log against the fixed manifests, end to end (reader,
 // comparison, report, renderers), in every format. Regenerate with

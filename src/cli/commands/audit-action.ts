@@ -21,7 +21,7 @@ import { describeRefused, oneLine } from "../../report/render/text.js";
 import { targetOf } from "../../run/target.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
-import { connectionFromArgs } from "../connection-flags.js";
+import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { DEFAULT_LIMITS } from "../../manifests/limits.js";
 
 function customizationFrom(args: ParsedArgs): AuditCustomization {
@@ -113,8 +113,7 @@ async function auditCluster(args: ParsedArgs, io: CommandIo, setup: AuditSetup):
   // Loaded only for live audits: an offline audit has no use for the HTTP client.
   const [{ createKubeClient }, { auditLive }] = await Promise.all([import("../../kube/client.js"), import("../../audit/live-audit.js")]);
   const connection = await connectedOrRecorded("audit", setup.startedAt, connectionFromArgs(args, io), args, io);
-  const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
-  const client = createKubeClient(connection, log ? { log } : {});
+  const client = createKubeClient(connection, requestLogOptions(args, io));
   try {
     const outcome = await auditLive(client, {
       connection,

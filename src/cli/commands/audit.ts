@@ -31,7 +31,7 @@ export const auditCommand: Command = {
   flags: [
     ...connectionFlags,
     ...outputFlags,
-    { name: "manifests", type: "list", valueName: "PATH", description: "audit these manifests offline (files, folders, - for stdin) instead of the live cluster", default: [] },
+    { name: "manifests", short: "f", type: "list", valueName: "PATH", description: "audit these manifests offline (files, folders, - for stdin) instead of the live cluster", default: [] },
     { name: "with-defaults", type: "boolean", description: "offline: add the default bootstrap bindings (system:masters, controllers...), reported as expected" },
     { name: "fail-on", type: "string", valueName: "SEVERITY", description: "exit 1 when a finding (or an unknown verdict) is at or above this level", choices: SEVERITIES, default: DEFAULT_FAIL_ON },
     { name: "subject", type: "string", valueName: "USER", description: "narrow the audit to one identity (system:serviceaccount:NS:NAME) and list its effective permissions" },
@@ -43,7 +43,7 @@ export const auditCommand: Command = {
     { name: "kubeconfig-scan", type: "list", valueName: "FILE", description: "kubeconfig files whose client certificates are checked for O=system:masters (repeatable)", default: [] },
     { name: "show-expected", type: "boolean", description: "table: list the defaults every cluster ships (verdict expected) row by row instead of one count" },
     { name: "no-confirm", type: "boolean", description: "live: skip the SubjectAccessReview cross-check of findings" },
-    { name: "max-file-bytes", type: "integer", description: "largest manifest file accepted", default: DEFAULT_LIMITS.maxFileBytes, min: 1 },
+    { name: "max-file-bytes", type: "size", valueName: "SIZE", description: "largest manifest file accepted", default: DEFAULT_LIMITS.maxFileBytes, min: 1 },
   ],
   async run(args, io) {
     const { runAudit } = await import("./audit-action.js");

@@ -1,11 +1,17 @@
 import { UsageError } from "../../model/errors.js";
-import { parseRequest } from "../../rbac/request-spec.js";
+import { parseRequest, type RequestOptions } from "../../rbac/request-spec.js";
 import { impersonatedUser } from "../../rbac/users.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
-import { connectionFromArgs } from "../connection-flags.js";
-import { answerBatch, answerOne, listRules, offlineAuthorizer, offlineUser } from "./can-i-offline.js";
+import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
+import { answerBatch, answerOne, listRules, offlineAuthorizer, offlineUser, warnIfNoBindingNames } from "./can-i-offline.js";
 import { liveCanI, liveListRules } from "./can-i-live.js";
+
+/** The request flags `can-i` and `who-can` share with kubectl (`--subresource`). */
+export function requestOptions(args: ParsedArgs): RequestOptions {
+  const subresource = flag.string(args, "subresource");
+  return subresource ? { subresource } : {};
+}
 
 /** What `saprobe can-i` does once its flags are parsed: offline from manifests, or live from the server. */
 export async function runCanI(args: ParsedArgs, io: CommandIo): Promise<number> {
@@ -26,11 +32,12 @@ export async function runCanI(args: ParsedArgs, io: CommandIo): Promise<number> 
   if (offline) {
     const namespace = allNamespaces ? "" : (flag.string(args, "namespace") ?? "default");
     const user = offlineUser(args, impersonatedUser);
-    const { authorizer } = await offlineAuthorizer(args, io);
+    const { authorizer, snapshot, customResources } = await offlineAuthorizer(args, io);
+    warnIfNoBindingNames(user, snapshot, io);
     if (list) return listRules(authorizer, user, namespace, json, io);
-    return answerOne(authorizer, user, parseRequest(verb as string, target as string, name, namespace, allNamespaces), json, io);
+    return answerOne(authorizer, user, parseRequest(verb as string, target as string, name, namespace, allNamespaces, { ...requestOptions(args), customResources }), json, io);
   }
   const connection = await connectionFromArgs(args, io);
-  if (list) return liveListRules(connection, io, connection.namespace, json);
-  return liveCanI(connection, io, parseRequest(verb as string, target as string, name, connection.namespace, allNamespaces), json);
+  if (list) return liveListRules(connection, io, connection.namespace, json, requestLogOptions(args, io));
+  return liveCanI(connection, io, parseRequest(verb as string, target as string, name, connection.namespace, allNamespaces, requestOptions(args)), json, requestLogOptions(args, io));
 }

@@ -7,6 +7,7 @@ import { formatRule } from "../../rbac/format.js";
 import { describeRequest, type ParsedRequest } from "../../rbac/request-spec.js";
 import type { Connection } from "../../connect/types.js";
 import type { CommandIo } from "../command.js";
+import type { RequestLogOptions } from "../connection-flags.js";
 
 /*
  * `saprobe can-i` without --manifests: ask the server. SelfSubjectAccessReview for one question and
@@ -20,8 +21,8 @@ function couldNotAsk(error: ErrorValue): CouldNotRunError {
 }
 
 /** Asks the server one question; prints yes/no and the server's reason. */
-export async function liveCanI(connection: Connection, io: CommandIo, request: ParsedRequest, json: boolean): Promise<number> {
-  const client = createKubeClient(connection);
+export async function liveCanI(connection: Connection, io: CommandIo, request: ParsedRequest, json: boolean, logging: RequestLogOptions = {}): Promise<number> {
+  const client = createKubeClient(connection, logging);
   try {
     const status = await selfAccessReview(client, request.attrs);
     if (!status.ok) throw couldNotAsk(status.error);
@@ -44,8 +45,8 @@ export async function liveCanI(connection: Connection, io: CommandIo, request: P
 }
 
 /** `--list` live: the server's SelfSubjectRulesReview for the namespace. */
-export async function liveListRules(connection: Connection, io: CommandIo, namespace: string, json: boolean): Promise<number> {
-  const client = createKubeClient(connection);
+export async function liveListRules(connection: Connection, io: CommandIo, namespace: string, json: boolean, logging: RequestLogOptions = {}): Promise<number> {
+  const client = createKubeClient(connection, logging);
   try {
     const answer = await selfRulesReview(client, namespace);
     if (!answer.ok) throw couldNotAsk(answer.error);

@@ -4,8 +4,11 @@ import { ExitCode, InputError, UsageError } from "../../model/errors.js";
 import { createAuthorizer, type Authorizer } from "../../rbac/authorizer.js";
 import { answerBatchQuestion, parseBatchLine } from "../../rbac/batch.js";
 import { explainDecision, formatEffectiveRule } from "../../rbac/format.js";
-import { describeRequest, type ParsedRequest } from "../../rbac/request-spec.js";
-import type { UserInfo } from "../../rbac/types.js";
+import { describeRequest, type ParsedRequest, type ResourceType } from "../../rbac/request-spec.js";
+import { usernamesNamedByBindings } from "../../rbac/subjects.js";
+import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
+import { didYouMean } from "../../input/suggest.js";
+import { indentedItem } from "../report-output.js";
 import { readTextFile, readTextStream } from "../../input/read-text-file.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
@@ -17,7 +20,7 @@ import type { CommandIo } from "../command.js";
  * else default), warns (stderr) about skipped files, duplicates, where unnamespaced objects went and
  * what the apiserver would refuse, and builds an authorizer that aggregates roles.
  */
-export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promise<{ authorizer: Authorizer; files: string[] }> {
+export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promise<{ authorizer: Authorizer; files: string[]; snapshot: RbacSnapshot; customResources: ResourceType[] }> {
   const maxFileBytes = flag.number(args, "max-file-bytes");
   // Objects without metadata.namespace go where `kubectl apply -n` would put them.
   const namespace = flag.string(args, "namespace");
@@ -29,7 +32,19 @@ export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promis
     ...(namespace !== undefined ? { namespaceFlag: namespace } : {}),
   });
   for (const warning of loaded.warnings) io.stderr.write(`Warning: ${warning}\n`);
-  return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files };
+  return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files, snapshot: loaded.snapshot, customResources: loaded.customResources };
+}
+
+/**
+ * A `--as` user no binding names gets only what its groups get, and a typo looks exactly like
+ * that: say so on stderr, with the closest name a binding does use.
+ */
+export function warnIfNoBindingNames(user: UserInfo, snapshot: RbacSnapshot, io: CommandIo): void {
+  const named = usernamesNamedByBindings(snapshot);
+  if (named.has(user.name)) return;
+  io.stderr.write(
+    `Warning: --as ${user.name}: no binding in the manifests names this user, so only its groups (${user.groups.join(", ") || "none"}) can grant it anything${didYouMean(user.name, [...named])}\n`,
+  );
 }
 
 /**
@@ -65,7 +80,7 @@ export function listRules(authorizer: Authorizer, user: UserInfo, namespace: str
   }
   io.stdout.write(`Rules for ${user.name} (groups ${user.groups.join(", ") || "none"}) ${namespace ? `in namespace ${namespace}` : "cluster-wide"}:\n`);
   if (review.rules.length === 0) io.stdout.write("  (none)\n");
-  for (const rule of review.rules) io.stdout.write(`  ${formatEffectiveRule(rule)}\n`);
+  for (const rule of review.rules) io.stdout.write(indentedItem(formatEffectiveRule(rule), io));
   for (const error of review.errors) io.stdout.write(`  error: ${error}\n`);
   return ExitCode.ok;
 }

@@ -6,7 +6,8 @@ import { runCommand } from "./run.js";
 import { tokenCommand } from "./token.js";
 import { usageCommand } from "./usage.js";
 import { validateCommand } from "./validate.js";
+import { whoamiCommand } from "./whoami.js";
 import { whoCanCommand } from "./who-can.js";
 
 /** Every command, in the order `saprobe --help` lists them. Each lives in its own module. */
-export const commands: readonly Command[] = [runCommand, auditCommand, canICommand, whoCanCommand, usageCommand, tokenCommand, validateCommand, configCommand];
+export const commands: readonly Command[] = [runCommand, auditCommand, canICommand, whoCanCommand, whoamiCommand, usageCommand, tokenCommand, validateCommand, configCommand];

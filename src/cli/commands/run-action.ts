@@ -10,7 +10,7 @@ import { targetOf } from "../../run/target.js";
 import { keepWasmOnBaselineCompiler } from "../../run/fast-exit.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
-import { connectionFromArgs } from "../connection-flags.js";
+import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { DEFAULT_DEADLINE_MS } from "../../run/defaults.js";
 
 /** Says which failed or undecided checks `--fail-on` lets through, so a passed run never hides them. */
@@ -34,9 +34,9 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
   const expected = conformance
     ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd, stdin: io.stdin, defaultNamespace: connection.namespace, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) })
     : undefined;
-  const log = flag.boolean(args, "verbose") ? (line: string) => void io.stderr.write(`saprobe: ${line}\n`) : undefined;
+  const logging = requestLogOptions(args, io);
   keepWasmOnBaselineCompiler();
-  const client = createKubeClient(connection, log ? { log } : {});
+  const client = createKubeClient(connection, logging);
   const systemCaFile = flag.string(args, "system-ca-file");
   try {
     // Drift (expected objects vs live ones) is read alongside the probes, over the same client.
@@ -51,7 +51,7 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
       connection,
       checks: suite.checks,
       client,
-      createSystemCaClient: () => createKubeClient(systemCaConnection(connection, systemCaFile), log ? { log } : {}),
+      createSystemCaClient: () => createKubeClient(systemCaConnection(connection, systemCaFile), logging),
       deadlineMs: flag.number(args, "deadline") ?? DEFAULT_DEADLINE_MS,
     });
     const couldRun = outcome.errors.length === 0;

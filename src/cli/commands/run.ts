@@ -3,6 +3,7 @@ import { DEFAULT_DEADLINE_MS } from "../../run/defaults.js";
 import { outputFlags } from "../report-output.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
+import { DEFAULT_LIMITS } from "../../manifests/limits.js";
 
 
 /** `saprobe run`: the live probe suite, as one command with a report and an exit code. */
@@ -34,7 +35,7 @@ export const runCommand: Command = {
     { name: "checks", type: "list", valueName: "FILE", description: "check file to add to the default suite (repeatable); same ids replace defaults", default: [] },
     { name: "replace-checks", type: "boolean", description: "run only the --checks files, not the default suite" },
     { name: "expect", type: "list", valueName: "PATH", description: "expected RBAC manifests (files, directories, - for stdin): the identity's permissions are compared with them", default: [] },
-    { name: "max-file-bytes", type: "integer", valueName: "BYTES", description: "largest --expect manifest file accepted (default 16 MiB)", min: 1 },
+    { name: "max-file-bytes", type: "size", valueName: "SIZE", description: "largest --expect manifest file accepted", default: DEFAULT_LIMITS.maxFileBytes, min: 1 },
     { name: "with-defaults", type: "boolean", description: "with --expect, add the Kubernetes default bootstrap policy to the expected RBAC (--with-defaults=false: only the files)", default: true },
     { name: "system-ca-file", type: "string", valueName: "PATH", description: "CA bundle the tls-system-ca probe trusts instead of Node's default roots" },
     { name: "deadline", type: "duration", description: "overall deadline of the run", default: DEFAULT_DEADLINE_MS, min: 1 },

@@ -9,7 +9,7 @@ import { readServiceAccountDir, readTokenFile, tokenOfConnection, type TokenRead
 import { keepWasmOnBaselineCompiler } from "../../run/fast-exit.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
-import { connectionFromArgs } from "../connection-flags.js";
+import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 
 async function tokenFor(args: ParsedArgs, io: CommandIo): Promise<TokenRead> {
   const resolvePath = (path: string) => (path.startsWith("/") ? path : `${io.cwd}/${path}`);
@@ -37,7 +37,7 @@ async function acceptanceOf(read: TokenRead & { token: NonNullable<TokenRead["to
   }
   const withToken = { ...connection, credentials: { kind: "token" as const, token: read.token }, impersonate: undefined };
   keepWasmOnBaselineCompiler();
-  const client = createKubeClient(withToken);
+  const client = createKubeClient(withToken, requestLogOptions(args, io));
   try {
     const identity = await lookupIdentity(client, withToken, { signal: AbortSignal.timeout(connection.requestTimeoutMs), timeoutMs: connection.requestTimeoutMs, token: async () => read });
     if (identity.state === "unauthorized") return { state: "rejected", detail: `${connection.server} answered 401 Unauthorized` };

@@ -5,15 +5,17 @@ import { createAuthorizer } from "../../rbac/authorizer.js";
 import type { SubjectGrant } from "../../rbac/decision.js";
 import { formatSubjectGrant } from "../../rbac/format.js";
 import { describeRequest, parseRequest } from "../../rbac/request-spec.js";
+import { indentedItem } from "../report-output.js";
+import { requestOptions } from "./can-i-action.js";
 import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
-import { connectionFromArgs } from "../connection-flags.js";
+import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { offlineAuthorizer } from "./can-i-offline.js";
 
 async function liveSnapshot(args: ParsedArgs, io: CommandIo): Promise<{ snapshot: RbacSnapshot; namespace: string }> {
   const connection = await connectionFromArgs(args, io);
-  const client = createKubeClient(connection);
+  const client = createKubeClient(connection, requestLogOptions(args, io));
   try {
     const live = await readLiveRbac(client);
     if (!live.ok) throw new CouldNotRunError("E_READ_RBAC", `cannot read the cluster's RBAC objects: ${live.reason}`);
@@ -29,7 +31,7 @@ function print(entries: SubjectGrant[], attrs: RequestAttributes, json: boolean,
     return;
   }
   io.stdout.write(`Who can ${describeRequest(attrs)}:\n`);
-  for (const entry of entries) io.stdout.write(`  ${formatSubjectGrant(entry)}\n`);
+  for (const entry of entries) io.stdout.write(indentedItem(formatSubjectGrant(entry), io));
 }
 
 /** What `saprobe who-can` does once its flags are parsed. */
@@ -40,14 +42,14 @@ export async function runWhoCan(args: ParsedArgs, io: CommandIo): Promise<number
   const json = flag.string(args, "output") === "json";
   const allNamespaces = flag.boolean(args, "all-namespaces");
   if (flag.list(args, "manifests").length > 0) {
-    const { authorizer } = await offlineAuthorizer(args, io);
-    const request = parseRequest(verb, target, name, allNamespaces ? "" : (flag.string(args, "namespace") ?? "default"), allNamespaces);
+    const { authorizer, customResources } = await offlineAuthorizer(args, io);
+    const request = parseRequest(verb, target, name, allNamespaces ? "" : (flag.string(args, "namespace") ?? "default"), allNamespaces, { ...requestOptions(args), customResources });
     for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
     print(authorizer.whoCan(request.attrs), request.attrs, json, io);
     return ExitCode.ok;
   }
   const { snapshot, namespace } = await liveSnapshot(args, io);
-  const request = parseRequest(verb, target, name, namespace, allNamespaces);
+  const request = parseRequest(verb, target, name, namespace, allNamespaces, requestOptions(args));
   for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
   // Live objects are used as stored: the aggregation controller has already filled aggregated roles.
   print(createAuthorizer(snapshot).whoCan(request.attrs), request.attrs, json, io);

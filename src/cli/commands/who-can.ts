@@ -2,7 +2,7 @@ import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
 import { manifestFlags } from "./can-i.js";
 
-const USAGE = `saprobe who-can VERB RESOURCE[/SUBRESOURCE] [NAME] [-n NS] [--manifests PATH]...
+const USAGE = `saprobe who-can VERB TYPE[.GROUP][/NAME] [--subresource SUB] [-n NS] [--manifests PATH]...
 saprobe who-can VERB /NON-RESOURCE-URL [--manifests PATH]...
 
 Lists every subject that may make the request, each with its path (binding -> role -> rule), the way
@@ -13,7 +13,7 @@ bindings, which needs permission to list them.
 
 Examples:
   saprobe who-can list secrets -n kube-system -f rbac/ --with-defaults
-  saprobe who-can create pods/exec -n team
+  saprobe who-can create pods --subresource exec -n team
   saprobe who-can get /metrics -f rbac/`;
 
 /** `saprobe who-can`: every subject that may make a request, with its path. */

@@ -1,3 +1,4 @@
+import { didYouMean } from "../../input/suggest.js";
 import { ConnectionConfigError } from "../../model/errors.js";
 import type { Selection } from "../assemble.js";
 import type { ConnectionOverrides } from "../input.js";
@@ -21,7 +22,7 @@ export function selectFromKubeconfig(loaded: LoadedKubeconfig, overrides: Connec
   const context = contextName === undefined ? undefined : set.contexts.get(contextName);
   if (contextName !== undefined && !context) {
     const setBy = overrides.context !== undefined ? "--context" : `current-context (set in ${set.currentContextOrigin})`;
-    throw new ConnectionConfigError(`context "${contextName}" from ${setBy} does not exist (${filesRead(loaded)})`);
+    throw new ConnectionConfigError(`context "${contextName}" from ${setBy} does not exist${didYouMean(contextName, [...set.contexts.keys()])} (${filesRead(loaded)})`);
   }
   if (!context && overrides.server === undefined && overrides.cluster === undefined) {
     loaded.explain.push("the kubeconfig selects no context (no current-context and no --context)");
@@ -33,7 +34,7 @@ export function selectFromKubeconfig(loaded: LoadedKubeconfig, overrides: Connec
   const cluster = clusterName === undefined ? undefined : set.clusters.get(clusterName);
   if (clusterName !== undefined && !cluster && (overrides.cluster !== undefined || overrides.server === undefined)) {
     const namedBy = overrides.cluster !== undefined ? "--cluster" : `context "${contextName}"`;
-    throw new ConnectionConfigError(`cluster "${clusterName}" named by ${namedBy} does not exist (${filesRead(loaded)})`);
+    throw new ConnectionConfigError(`cluster "${clusterName}" named by ${namedBy} does not exist${didYouMean(clusterName, [...set.clusters.keys()])} (${filesRead(loaded)})`);
   }
   if (clusterName === undefined && overrides.server === undefined) {
     throw new ConnectionConfigError(`context "${contextName}" names no cluster and --server was not given (${filesRead(loaded)})`);
@@ -46,7 +47,7 @@ export function selectFromKubeconfig(loaded: LoadedKubeconfig, overrides: Connec
   if (userName !== undefined && !user) {
     // client-go quietly continues without credentials when a context names a missing user; saprobe refuses to guess.
     const namedBy = overrides.user !== undefined ? "--user" : `context "${contextName}"`;
-    throw new ConnectionConfigError(`user "${userName}" named by ${namedBy} does not exist (${filesRead(loaded)})`);
+    throw new ConnectionConfigError(`user "${userName}" named by ${namedBy} does not exist${didYouMean(userName, [...set.users.keys()])} (${filesRead(loaded)})`);
   }
   if (user) explain.push(`user "${user.name}" ${overrides.user !== undefined ? "from --user" : "from the context"}, defined in ${user.origin}`);
 

@@ -1,3 +1,4 @@
+import { renderHtml } from "./html.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
@@ -14,6 +15,7 @@ export const renderers: Readonly<Record<ReportFormat, Renderer>> = {
   junit: renderJunit,
   sarif: renderSarif,
   markdown: renderMarkdown,
+  html: renderHtml,
 };
 
 /** Renders a finished report in one format. */

@@ -73,6 +73,15 @@ function checkResult(result: CheckResult, ruleIndex: number, report: Report): Re
   };
 }
 
+/**
+ * An object as the v1 fingerprint has always spelled it (`Kind/namespace/name`). Code scanning
+ * matches results across runs by fingerprint, so this stays fixed while what people read changes.
+ */
+function fingerprintName(ref: { kind: string; name: string; namespace?: string } | undefined): string {
+  if (!ref) return "";
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+
 function findingResult(finding: Finding, ruleIndex: number): Record<string, unknown> {
   const prefix = finding.status === "unknown" ? "Could not tell: " : "";
   return {
@@ -83,7 +92,7 @@ function findingResult(finding: Finding, ruleIndex: number): Record<string, unkn
     message: { text: text(`${prefix}${finding.message}`) || finding.rule },
     locations: [sarifLocationForFinding(finding)],
     partialFingerprints: {
-      "saprobeFinding/v1": fingerprint([finding.rule, describeObject(finding.subject), describeObject(finding.binding), describeObject(finding.role), finding.scope]),
+      "saprobeFinding/v1": fingerprint([finding.rule, fingerprintName(finding.subject), fingerprintName(finding.binding), fingerprintName(finding.role), finding.scope]),
     },
     ...(finding.suppressed ? { suppressions: [{ kind: "external", justification: text(finding.suppressed.reason) }] } : {}),
     properties: { status: finding.status, severity: finding.severity, scope: finding.scope, ...(finding.cis ? { cis: finding.cis } : {}) },

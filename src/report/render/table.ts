@@ -79,16 +79,42 @@ function summaryLines(report: Report): string[] {
   return lines;
 }
 
+/** A line wrapped to `width`; a `- ` bullet's continuation lines are indented under its text. */
+function wrapBullet(line: string, width: number): string[] {
+  if (!line.startsWith("- ")) return wrapText(line, width);
+  const [first = "", ...rest] = wrapText(line.slice(2), width - 2);
+  return [`- ${first}`, ...rest.map((text) => `  ${text}`)];
+}
+
+/** Counts worth saying, zeros left out: `3 passed, 1 failed`, or `none`. */
+function nonZero(counts: Array<[string, number]>): string {
+  const said = counts.filter(([, count]) => count > 0).map(([label, count]) => `${count} ${label}`);
+  return said.length > 0 ? said.join(", ") : "none";
+}
+
+/** The one line a reader needs first: the outcome and what it rests on. */
+function outcomeLine(report: Report): string {
+  const summary = report.summary;
+  const parts = [`Outcome: ${summary.outcome.toUpperCase()}.`];
+  if (report.command === "run" || report.results.length > 0) {
+    parts.push(`Checks: ${nonZero([["passed", summary.pass], ["failed", summary.fail], ["skipped", summary.skip], ["could not tell", summary.error], ["observed", summary.info]])}.`);
+  }
+  if (report.command === "audit" || report.findings.length > 0) {
+    parts.push(`Findings: ${nonZero([...Object.entries(summary.findings), ["unknown", summary.unknown]])}.`);
+  }
+  return parts.join(" ");
+}
+
 /**
  * A run that could not run says so first and once: each cause with its fix, then what was not
  * judged. No table of ERROR rows: report.json keeps every result.
  */
 function couldNotRun(report: Report, paragraph: (lines: string[]) => string, options: RenderOptions): string {
   const paint = painter(OUTCOME_COLORS["could-not-run"], options);
-  const sections = [paragraph([header(report)])];
+  const sections = [`${paragraph([header(report)])}\n${paint(paragraph([outcomeLine(report)]))}`];
   sections.push(report.errors.map((error) => `${paint(paragraph([`Could not run: ${error.message}`]))}${error.fix ? `\n${paragraph([`Fix: ${error.fix}`])}` : ""}`).join("\n\n"));
   const count = report.results.length;
-  if (count > 0) sections.push(paragraph([`${count} ${count === 1 ? "check was" : "checks were"} not judged (report.json keeps each one, with what it saw).`]));
+  if (count > 0) sections.push(paragraph([`Not judged (report.json keeps what each saw): ${report.results.map((result) => result.id).join(", ")}.`]));
   if (report.warnings.length > 0) sections.push(paragraph(["Warnings:", ...report.warnings.map((warning) => `- ${warning}`)]));
   sections.push(`Outcome: ${paint("COULD-NOT-RUN")}`);
   return `${sections.join("\n\n")}\n`;
@@ -96,14 +122,18 @@ function couldNotRun(report: Report, paragraph: (lines: string[]) => string, opt
 
 /** A human report for a terminal: tables sized to `width`, colour only when asked. */
 export const renderTable: Renderer = (report, options) => {
-  const paragraph = (lines: string[]): string => lines.flatMap((line) => wrapText(cell(line), options.width)).join("\n");
+  const paragraph = (lines: string[]): string => lines.flatMap((line) => wrapBullet(cell(line), options.width)).join("\n");
   if (report.summary.outcome === "could-not-run" && report.command === "run") return couldNotRun(report, paragraph, options);
   const bold = painter("bold", options);
-  const sections = [paragraph([header(report)])];
+  const outcome = report.summary.outcome.toUpperCase();
+  const outcomePaint = painter(OUTCOME_COLORS[report.summary.outcome], options);
+  // The outcome comes first, so it is on the first screen however long the tables below it are.
+  const first = paragraph([header(report), outcomeLine(report)]).replace(`Outcome: ${outcome}.`, `Outcome: ${outcomePaint(outcome)}.`);
+  const sections = [first];
   if (report.command === "run" || report.results.length > 0) {
     sections.push(report.results.length === 0
       ? "No checks ran."
-      : renderGrid(["Status", "Check", "Severity", "Expected", "Observed", "Message"], report.results.map((result) => checkRow(result, options)), options.width, bold));
+      : renderGrid(["Status", "Check", "Severity", "Expected", "Observed", "Message"], report.results.map((result) => checkRow(result, options)), options.width, bold, { labelled: [3, 4] }));
   }
   if (report.command === "audit" || report.findings.length > 0) {
     const listed = options.showExpected ? report.findings : report.findings.filter(needsAttention);
@@ -132,7 +162,6 @@ export const renderTable: Renderer = (report, options) => {
   const refused = report.input?.refused ?? [];
   if (refused.length > 0) sections.push(paragraph(["Refused input (not audited):", ...refused.map((item) => `- ${describeRefused(item)}`)]));
   if (report.errors.length > 0) sections.push(paragraph(["Errors:", ...report.errors.flatMap((error) => [`- ${error.code}: ${error.message}`, ...(error.fix ? [`  Fix: ${error.fix}`] : [])])]));
-  const outcome = report.summary.outcome;
-  sections.push(`${paragraph(summaryLines(report))}\nOutcome: ${painter(OUTCOME_COLORS[outcome], options)(outcome.toUpperCase())}`);
+  sections.push(`${paragraph(summaryLines(report))}\nOutcome: ${outcomePaint(outcome)}`);
   return `${sections.join("\n\n")}\n`;
 };

@@ -29,10 +29,10 @@ export function truncate(text: string, max: number): string {
   return max <= 1 ? text.slice(0, max) : `${text.slice(0, max - 1)}…`;
 }
 
-/** `Kind/namespace/name` or `Kind/name`. */
+/** `Kind namespace/name` or `Kind name`, as kubectl's messages write an object. */
 export function describeObject(ref: { kind: string; name: string; namespace?: string } | undefined): string {
   if (!ref) return "";
-  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
 }
 
 /** Evidence as `key=value` pairs on one line, values JSON-encoded when they are not plain strings. */
@@ -54,7 +54,20 @@ export function describeRefused(refused: { file: string; line?: number; column?:
   return place ? `${place}: ${refused.message}` : refused.message;
 }
 
-/** Wraps one line of plain text at spaces to `width` columns, splitting words longer than a line. */
+/**
+ * The length of the longest piece of `text` that `wrapText` keeps on one line: a word between
+ * spaces, or with `breaksPaths`, a piece of a word up to and including a slash.
+ */
+export function longestWord(text: string, breaksPaths: boolean): number {
+  const pieces = breaksPaths ? text.split(" ").flatMap((word) => word.split(/(?<=\/)/)) : text.split(" ");
+  return pieces.reduce((widest, piece) => Math.max(widest, piece.length), 0);
+}
+
+/**
+ * Wraps one line of plain text at spaces to `width` columns. Identifiers (`tls-system-ca`,
+ * `system:anonymous`) are never cut: only a word longer than a whole line is, after its last
+ * slash that fits (a file path), else at the limit.
+ */
 export function wrapText(text: string, width: number): string[] {
   const limit = Math.max(1, width);
   const lines: string[] = [];
@@ -68,8 +81,7 @@ export function wrapText(text: string, width: number): string[] {
     if (current !== "") lines.push(current);
     current = word;
     while (current.length > limit) {
-      // Break an overlong word after its last hyphen or slash that fits, else hard at the limit.
-      const soft = Math.max(current.lastIndexOf("-", limit - 1), current.lastIndexOf("/", limit - 1));
+      const soft = current.lastIndexOf("/", limit - 1);
       const cut = soft > 0 ? soft + 1 : limit;
       lines.push(current.slice(0, cut));
       current = current.slice(cut);

@@ -14,7 +14,7 @@ export interface RenderOptions {
 export type Renderer = (report: Report, options: RenderOptions) => string;
 
 /** The output formats, as named by `-o/--output`. */
-export const REPORT_FORMATS = ["table", "json", "junit", "sarif", "markdown"] as const;
+export const REPORT_FORMATS = ["table", "json", "junit", "sarif", "markdown", "html"] as const;
 
 /** One of `REPORT_FORMATS`. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

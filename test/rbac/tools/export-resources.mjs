@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Regenerates src/rbac/builtin-resources.json from a live kube-apiserver's discovery: every built-in
-// resource (preferred version) with its group, short names, and whether it is namespaced. Offline
+// resource (preferred version) with its group, short names, subresources, and whether it is namespaced. Offline
 // `can-i` / `who-can` use it the way kubectl uses discovery (deploy -> deployments.apps, nodes are
 // cluster-scoped). Usage: KUBECONFIG=.cluster/admin.kubeconfig node test/rbac/tools/export-resources.mjs
 import { execFileSync } from "node:child_process";
@@ -11,9 +11,12 @@ const version = raw("/version").gitVersion;
 const groups = [{ name: "", path: "/api/v1" }, ...raw("/apis").groups.map((group) => ({ name: group.name, path: `/apis/${group.preferredVersion.groupVersion}` }))];
 const resources = [];
 for (const group of groups) {
-  for (const resource of raw(group.path).resources) {
+  const listed = raw(group.path).resources;
+  const subresourcesOf = (name) => listed.filter((item) => item.name.startsWith(`${name}/`)).map((item) => item.name.slice(name.length + 1)).sort();
+  for (const resource of listed) {
     if (resource.name.includes("/")) continue;
-    resources.push({ name: resource.name, group: group.name, namespaced: resource.namespaced, ...(resource.singularName ? { singular: resource.singularName } : {}), ...(resource.shortNames ? { shortNames: resource.shortNames } : {}), kind: resource.kind });
+    const subresources = subresourcesOf(resource.name);
+    resources.push({ name: resource.name, group: group.name, namespaced: resource.namespaced, ...(resource.singularName ? { singular: resource.singularName } : {}), ...(resource.shortNames ? { shortNames: resource.shortNames } : {}), ...(subresources.length > 0 ? { subresources } : {}), kind: resource.kind });
   }
 }
 resources.sort((a, b) => `${a.group}/${a.name}`.localeCompare(`${b.group}/${b.name}`));

@@ -1,0 +1,24 @@
+import { Readable, Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+
+// who-can's answers wrap to the terminal (COLUMNS) and stay one line each when the width is unknown.
+
+async function run(argv: string[], env: Record<string, string>): Promise<string> {
+  let stdout = "";
+  const sink = new Writable({ write: (chunk, _encoding, done) => ((stdout += String(chunk)), done()) });
+  await main(argv, { stdout: sink, stderr: new Writable({ write: (_c, _e, done) => done() }), stdin: Readable.from([]), env: { HOME: "/nonexistent", ...env }, cwd: process.cwd() });
+  return stdout;
+}
+
+const WHO_CAN = ["who-can", "list", "pods", "-n", "team", "-f", "fixtures/rbac/scenarios/team.yaml"];
+
+describe("who-can at 80 columns", () => {
+  it("wraps each subject under its first line, cutting no word", async () => {
+    const narrow = await run(WHO_CAN, { COLUMNS: "80" });
+    const piped = await run(WHO_CAN, {});
+    expect(narrow.split("\n").filter((line) => line.length > 80)).toEqual([]);
+    expect(narrow.split(/\s+/)).toEqual(piped.split(/\s+/));
+    expect(piped.split("\n").some((line) => line.length > 80)).toBe(true);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { parseRequest } from "../../src/rbac/request-spec.js";
+
+const read = (verb: string, target: string, name?: string, options = {}) => parseRequest(verb, target, name, "team", false, options);
+
+describe("kubectl's grammar for can-i and who-can", () => {
+  it("resolves singular forms and short names as kubectl's discovery does (checked with kubectl auth can-i on v1.37.2)", () => {
+    expect(read("get", "pod").attrs).toMatchObject({ resource: "pods", apiGroup: "" });
+    expect(read("get", "deploy").attrs).toMatchObject({ resource: "deployments", apiGroup: "apps" });
+    expect(read("get", "sa").attrs).toMatchObject({ resource: "serviceaccounts", apiGroup: "" });
+    expect(read("get", "deployments.apps").attrs).toMatchObject({ resource: "deployments", apiGroup: "apps" });
+    for (const typed of ["pod", "deploy", "sa", "deployments.apps"]) expect(read("get", typed).warnings).toEqual([]);
+  });
+
+  it("reads TYPE/NAME as kubectl does, and --subresource", () => {
+    expect(read("get", "pods/web-0").attrs).toMatchObject({ resource: "pods", name: "web-0" });
+    expect(read("get", "pods/web-0").attrs).not.toHaveProperty("subresource");
+    expect(read("get", "pods/web-0", undefined, { subresource: "log" }).attrs).toMatchObject({ resource: "pods", name: "web-0", subresource: "log" });
+    expect(read("get", "deployments.apps/web", undefined, { subresource: "scale" }).attrs).toMatchObject({ apiGroup: "apps", name: "web", subresource: "scale" });
+  });
+
+  it("keeps saprobe's older forms where they are not ambiguous, saying how kubectl reads pods/exec", () => {
+    expect(read("get", "pods", "web-0").attrs).toMatchObject({ resource: "pods", name: "web-0" });
+    const exec = read("create", "pods/exec");
+    expect(exec.attrs).toMatchObject({ resource: "pods", subresource: "exec" });
+    expect(exec.warnings).toEqual([`"pods/exec" is read as the exec subresource of pods; kubectl reads it as the pod named "exec" (write "pods --subresource exec" to say the first, "pods/NAME" for a name)`]);
+    expect(read("get", "pods/log", "web-0").attrs).toMatchObject({ name: "web-0", subresource: "log" });
+  });
+
+  it("warns about unknown verbs as kubectl does, with the closest known verb", () => {
+    expect(read("lisst", "pods").warnings).toEqual([`verb 'lisst' is not a known verb; did you mean "list"?`]);
+    expect(parseRequest("gett", "/healthz", undefined, "").warnings).toEqual([`verb 'gett' is not a known verb; did you mean "get"?`]);
+    expect(parseRequest("post", "/healthz", undefined, "").warnings).toEqual([]);
+  });
+
+  it("knows the v1.37 server's constrained impersonation verbs, which kubectl still warns about", () => {
+    for (const verb of ["impersonate:user-info", "impersonate:serviceaccount", "impersonate:arbitrary-node", "impersonate:associated-node", "impersonate-on:serviceaccount:create", "impersonate-on:user-info:list"]) {
+      expect({ verb, warnings: read(verb, "pods").warnings }).toEqual({ verb, warnings: [] });
+    }
+    expect(read("impersonate-on:foo:list", "pods").warnings).toEqual(["verb 'impersonate-on:foo:list' is not a known verb"]);
+    expect(read("impersonate-on:user-info:lisst", "pods").warnings).toHaveLength(1);
+  });
+
+  it("warns about unknown types in kubectl's words, with the closest name, or the kind's initials", () => {
+    expect(read("get", "podz").warnings).toEqual([`the server doesn't have a resource type 'podz'; did you mean "pods"? (saprobe knows the built-in v1.37.2 resources)`]);
+    // kubectl has no short name crb (checked: it warns too); the initials of ClusterRoleBinding point at it.
+    expect(read("get", "crb").warnings[0]).toContain(`did you mean "clusterrolebindings"?`);
+    expect(read("get", "widgets.example.com").warnings).toEqual([`the server doesn't have a resource type 'widgets' in group 'example.com' (saprobe knows the built-in v1.37.2 resources)`]);
+    // kubectl asks about users and groups (impersonation) without a warning.
+    expect(read("impersonate", "users").warnings).toEqual([]);
+  });
+
+  it("resolves the types of CRDs given to it like built-in ones", () => {
+    const customResources = [{ name: "widgets", group: "example.com", namespaced: true, singular: "widget", shortNames: ["wd"], kind: "Widget" }];
+    for (const typed of ["widgets", "widget", "wd", "widgets.example.com"]) {
+      const parsed = read("get", typed, undefined, { customResources });
+      expect({ typed, attrs: parsed.attrs, warnings: parsed.warnings }).toMatchObject({ typed, attrs: { resource: "widgets", apiGroup: "example.com", namespace: "team" }, warnings: [] });
+    }
+  });
+});
