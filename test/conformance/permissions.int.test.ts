@@ -179,7 +179,7 @@ describe("run could not run: said first and once, exit 3", () => {
     const lines = result.stdout.trim().split("\n");
     expect(lines.slice(0, 6).find((line) => line.startsWith("Could not run: "))).toMatch(/^Could not run: nothing is listening at https:\/\/127\.0\.0\.1:1/);
     expect(result.stdout).toContain("Fix: Check the server URL");
-    expect(lines.length).toBeLessThan(15);
+    expect(lines.length).toBeLessThan(20);
   });
 });
 

@@ -9,8 +9,8 @@ describe("attack paths in the Markdown report", () => {
     const chart = markdown.slice(markdown.indexOf("```mermaid"), markdown.indexOf("```", markdown.indexOf("```mermaid") + 3));
     expect(chart.split("\n").slice(1, 5)).toEqual([
       "flowchart LR",
-      '  n0["ServiceAccount/flux-system/source-controller"]',
-      '  n0 -->|"create serviceaccounts/token #34;kustomize-controller#34; in flux-system"| n1["ServiceAccount/flux-system/kustomize-controller"]',
+      '  n0["ServiceAccount flux-system/source-controller"]',
+      '  n0 -->|"create serviceaccounts/token #34;kustomize-controller#34; in flux-system"| n1["ServiceAccount flux-system/kustomize-controller"]',
       '  n1 -->|"#42; on #42;.#42; #40;every verb on every resource#41; cluster-wide"| n2{{"cluster-admin power"}}',
     ]);
   });

@@ -93,7 +93,7 @@ describe("deploy/", () => {
   it("renders with the real kubectl kustomize into the saprobe namespace", () => {
     const rendered = execFileSync("kubectl", ["kustomize", "deploy/"], { cwd: repository, encoding: "utf8", timeout: 30_000 });
     const documents = parseAllDocuments(rendered).map((document) => document.toJS() as Manifest);
-    expect(documents.map((document) => document.kind).sort()).toEqual(["ClusterRole", "ClusterRole", "ClusterRoleBinding", "ClusterRoleBinding", "CronJob", "Job", "ServiceAccount"]);
+    expect(documents.map((document) => document.kind).sort()).toEqual(["ClusterRole", "ClusterRole", "ClusterRoleBinding", "ClusterRoleBinding", "ConfigMap", "CronJob", "Job", "ServiceAccount"]);
     for (const document of documents.filter((candidate) => !candidate.kind.startsWith("Cluster"))) expect(document.metadata.namespace).toBe("saprobe");
   });
 });

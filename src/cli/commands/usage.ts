@@ -39,8 +39,8 @@ export const usageCommand: Command = {
     { name: "with-defaults", type: "boolean", description: "with --manifests: add the default policy every cluster ships" },
     { name: "live", type: "boolean", description: "compare with the cluster's RBAC (read with the connection flags)" },
     { name: "fail-on", type: "string", valueName: "SEVERITY", description: "exit 1 when an unused grant or a denied request is at or above this level", choices: SEVERITIES, default: DEFAULT_FAIL_ON },
-    { name: "max-line-bytes", type: "integer", description: "longest audit log line read; longer ones are counted as bad lines", default: 16 * 1024 * 1024, min: 1 },
-    { name: "max-file-bytes", type: "integer", description: "largest manifest file accepted", default: DEFAULT_LIMITS.maxFileBytes, min: 1 },
+    { name: "max-line-bytes", type: "size", valueName: "SIZE", description: "longest audit log line read; longer ones are counted as bad lines", default: 16 * 1024 * 1024, min: 1 },
+    { name: "max-file-bytes", type: "size", valueName: "SIZE", description: "largest manifest file accepted", default: DEFAULT_LIMITS.maxFileBytes, min: 1 },
   ],
   async run(args, io) {
     const { runUsage } = await import("./usage-action.js");
