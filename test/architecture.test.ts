@@ -91,6 +91,11 @@ describe("ARCHITECTURE.md rules", () => {
     expect(offending).toEqual([]);
   });
 
+  it("6. every access review is asked through src/kube/access-reviews.ts: no other file writes a review's body", () => {
+    const review = /kind:\s*"(SelfSubjectReview|SelfSubjectAccessReview|SubjectAccessReview|SelfSubjectRulesReview)"/;
+    expect(files.filter((file) => !name(file).startsWith("kube/") && review.test(texts.get(file) ?? "")).map(name)).toEqual([]);
+  });
+
   it("the rules can fail: the import reader sees static, re-exported and dynamic imports", () => {
     texts.set("/virtual/a.ts", 'import { x } from "./b.js";\nexport { y } from "./c.js";\nconst d = await import("./d.js");\nimport type { T } from "./e.js";\n');
     expect(importsOf("/virtual/a.ts")).toEqual(["./b.js", "./c.js", "./d.js"]);

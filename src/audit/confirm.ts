@@ -1,3 +1,4 @@
+import { subjectAccessReview } from "../kube/access-reviews.js";
 import type { KubeClient } from "../kube/types.js";
 import type { Finding } from "../model/report.js";
 import { userInfoFor } from "../rbac/users.js";
@@ -11,9 +12,6 @@ import type { Catalogue } from "./rule-types.js";
  * the finding; a disagreement (webhook or Node authorizer, evaluator bug, objects changed meanwhile)
  * is recorded and returned as a warning, never hidden.
  */
-
-/** The SubjectAccessReview path. */
-export const SUBJECT_ACCESS_REVIEW_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
 
 /** At most this many reviews per audit, so huge clusters stay bounded; the rest say they were not asked. */
 const MAX_REVIEWS = 2000;
@@ -36,15 +34,9 @@ export function describeRequest(attrs: RequestAttributes): string {
 
 /** Asks the server (SubjectAccessReview) whether `user` may make the request: its answer and reason, or why it could not be asked. */
 export async function review(client: KubeClient, user: UserInfo, attrs: RequestAttributes, signal?: AbortSignal): Promise<{ allowed: boolean; reason: string } | { error: string }> {
-  const resourceAttributes = attrs.resourceRequest
-    ? { verb: attrs.verb, group: attrs.apiGroup, resource: attrs.resource, subresource: attrs.subresource, name: attrs.name, namespace: attrs.namespace }
-    : undefined;
-  const body = { apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec: { user: user.name, groups: user.groups, resourceAttributes } };
-  const outcome = await client.request({ method: "POST", path: SUBJECT_ACCESS_REVIEW_PATH, body, ...(signal ? { signal } : {}) });
-  if (!outcome.ok) return { error: outcome.failure.message };
-  if (outcome.response.status !== 201 && outcome.response.status !== 200) return { error: `SubjectAccessReview answered HTTP ${outcome.response.status}` };
-  const status = (outcome.response.json as { status?: { allowed?: boolean; reason?: string; evaluationError?: string } } | undefined)?.status ?? {};
-  return { allowed: status.allowed === true, reason: status.reason || status.evaluationError || "" };
+  const answer = await subjectAccessReview(client, user, attrs, signal ? { signal } : {});
+  if (!answer.ok) return { error: answer.error.message };
+  return { allowed: answer.allowed, reason: answer.reason || answer.evaluationError || "" };
 }
 
 

@@ -1,5 +1,6 @@
 import type { KubeClient } from "../kube/types.js";
-import { SELF_SUBJECT_ACCESS_REVIEW_PATH } from "../probes/access-review.js";
+import { selfAccessReview } from "../kube/access-reviews.js";
+import type { RequestAttributes } from "../rbac/types.js";
 import type { ListedResource } from "../kube/list-all.js";
 
 /*
@@ -24,20 +25,17 @@ export function listPermission(resource: ListedResource): string {
 /** The permission the SubjectAccessReview cross-check needs. */
 export const CREATE_SUBJECT_ACCESS_REVIEWS = "create subjectaccessreviews.authorization.k8s.io";
 
-async function ask(client: KubeClient, attributes: Record<string, string>, signal?: AbortSignal): Promise<Omit<PreflightAnswer, "permission">> {
-  const body = { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: attributes } };
-  const outcome = await client.request({ method: "POST", path: SELF_SUBJECT_ACCESS_REVIEW_PATH, body, ...(signal ? { signal } : {}) });
-  if (!outcome.ok) return { answer: "unknown", reason: outcome.failure.message };
-  if (outcome.response.status !== 201 && outcome.response.status !== 200) return { answer: "unknown", reason: `SelfSubjectAccessReview answered HTTP ${outcome.response.status}` };
-  const status = (outcome.response.json as { status?: { allowed?: boolean; reason?: string } } | undefined)?.status ?? {};
-  return { answer: status.allowed === true ? "allowed" : "denied", ...(status.reason ? { reason: status.reason } : {}) };
+async function ask(client: KubeClient, attrs: RequestAttributes, signal?: AbortSignal): Promise<Omit<PreflightAnswer, "permission">> {
+  const answer = await selfAccessReview(client, attrs, signal ? { signal } : {});
+  if (!answer.ok) return { answer: "unknown", reason: answer.error.message };
+  return { answer: answer.allowed ? "allowed" : "denied", ...(answer.reason ? { reason: answer.reason } : {}) };
 }
 
 /** Asks, in parallel, whether the running identity may list each resource cluster-wide and create SubjectAccessReviews. */
 export async function preflight(client: KubeClient, resources: readonly ListedResource[], signal?: AbortSignal): Promise<PreflightAnswer[]> {
   const questions = [
-    ...resources.map((resource) => ({ permission: listPermission(resource), attributes: { verb: "list", group: resource.group, resource: resource.resource, namespace: "" } })),
-    { permission: CREATE_SUBJECT_ACCESS_REVIEWS, attributes: { verb: "create", group: "authorization.k8s.io", resource: "subjectaccessreviews", namespace: "" } },
+    ...resources.map((resource) => ({ permission: listPermission(resource), attributes: { resourceRequest: true, verb: "list", apiGroup: resource.group, resource: resource.resource, namespace: "" } as RequestAttributes })),
+    { permission: CREATE_SUBJECT_ACCESS_REVIEWS, attributes: { resourceRequest: true, verb: "create", apiGroup: "authorization.k8s.io", resource: "subjectaccessreviews", namespace: "" } as RequestAttributes },
   ];
   return Promise.all(questions.map(async (question) => ({ permission: question.permission, ...(await ask(client, question.attributes, signal)) })));
 }
