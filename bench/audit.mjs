@@ -18,6 +18,10 @@
 //         JSON.parse ~200), engine ~340, render + encode ~310.
 // 2026-12-07: with 31 rules (modified-default, pods-modify, secrets-write, ...) this snapshot gives
 // 48,200 findings and an 80 MB report; auditSnapshot alone ~950 ms CPU in-process at load ~15.
+// Measured 2026-12-07 after attack paths and the completed catalogue landed, load ~2 on 2 CPUs, medians
+// of 3: YAML audit 8.0 s wall / 10.5 s CPU against the js-yaml floor's 2.9 s / 3.3 s (2.81x wall, 3.18x
+// CPU: the <= 2x target is missed; it was 1.82x before), peak RSS 597 MB; the engine step (loader +
+// engine minus loader) ~4.9 s CPU, most of it the path search and the new rules. JSON List 6.45x wall.
 // The JSON List audit cannot reach 2x JSON.parse while it prints this 62 MB report: rendering and
 // encoding it alone is ~1.85x the floor (the "lower bound" line), before reading a byte of input.
 import { spawnSync } from "node:child_process";
