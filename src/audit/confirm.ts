@@ -1,4 +1,4 @@
-import { subjectAccessReview } from "../kube/access-reviews.js";
+import { boundedMap, subjectAccessReview } from "../kube/access-reviews.js";
 import type { KubeClient } from "../kube/types.js";
 import type { Finding } from "../model/report.js";
 import { userInfoFor } from "../rbac/users.js";
@@ -58,27 +58,24 @@ export async function confirmFindings(client: KubeClient, catalogue: Catalogue, 
     if (user && attrs) jobs.push({ position, user, attrs });
   });
   const errors: string[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < Math.min(jobs.length, MAX_REVIEWS)) {
-      const job = jobs[next++] as (typeof jobs)[number];
-      const answer = await review(client, job.user, job.attrs, signal);
-      const finding = result[job.position] as Finding;
-      const question = describeRequest(job.attrs);
-      if ("error" in answer) {
-        errors.push(answer.error);
-        continue;
-      }
-      result[job.position] = {
-        ...finding,
-        confirmation: answer.allowed
-          ? { agreed: true, detail: `the server allows ${question}${answer.reason ? `: ${answer.reason}` : ""}` }
-          : { agreed: false, detail: `the server denies ${question}${answer.reason ? `: ${answer.reason}` : ""}` },
-      };
-      if (!answer.allowed) warnings.push(`SubjectAccessReview disagrees with ${finding.rule} for ${finding.subject?.kind} ${finding.subject?.namespace ? `${finding.subject.namespace}/` : ""}${finding.subject?.name}: the server denies ${question}.`);
+  const asked = jobs.slice(0, MAX_REVIEWS);
+  const answers = await boundedMap(asked, CONCURRENCY, (job) => review(client, job.user, job.attrs, signal));
+  asked.forEach((job, index) => {
+    const answer = answers[index] as Awaited<ReturnType<typeof review>>;
+    const finding = result[job.position] as Finding;
+    const question = describeRequest(job.attrs);
+    if ("error" in answer) {
+      errors.push(answer.error);
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    result[job.position] = {
+      ...finding,
+      confirmation: answer.allowed
+        ? { agreed: true, detail: `the server allows ${question}${answer.reason ? `: ${answer.reason}` : ""}` }
+        : { agreed: false, detail: `the server denies ${question}${answer.reason ? `: ${answer.reason}` : ""}` },
+    };
+    if (!answer.allowed) warnings.push(`SubjectAccessReview disagrees with ${finding.rule} for ${finding.subject?.kind} ${finding.subject?.namespace ? `${finding.subject.namespace}/` : ""}${finding.subject?.name}: the server denies ${question}.`);
+  });
   if (errors.length > 0) warnings.push(`${errors.length} SubjectAccessReview cross-check${errors.length === 1 ? "" : "s"} could not be asked (${errors[0]}); those findings are unconfirmed.`);
   if (jobs.length > MAX_REVIEWS) warnings.push(`only the first ${MAX_REVIEWS} of ${jobs.length} findings were cross-checked with a SubjectAccessReview.`);
   return { findings: result, warnings };

@@ -1,8 +1,9 @@
+import { describeScope } from "../audit/finding-text.js";
 import type { CheckResult, Severity } from "../model/report.js";
 import { SEVERITIES } from "../model/report.js";
 import { atomKey, type AtomicRule } from "../rbac/covers.js";
 import type { PermissionComparison, PermissionDifference } from "./compare-permissions.js";
-import type { PermissionRating } from "./permission-severity.js";
+import { UNRATED_EXTRA_SEVERITY, type PermissionRating } from "./permission-severity.js";
 
 /*
  * The permission comparison as check results: one failed result per group of differing permissions
@@ -50,10 +51,6 @@ export function describeTarget(atom: AtomicRule): string {
   const resource = atom.resource === "*" ? "every resource" : atom.resource;
   if (atom.apiGroup === "*") return `${resource} in every API group`;
   return atom.apiGroup ? `${resource}.${atom.apiGroup}` : `${resource}`;
-}
-
-function describeScope(scope: string): string {
-  return scope === "cluster" ? "cluster-wide" : `in namespace ${scope}`;
 }
 
 function describeVerbs(verbs: readonly string[]): string {
@@ -184,5 +181,5 @@ export function permissionResults(comparison: PermissionComparison, username: st
 
 /** Ratings keyed by atom, looked up per difference. */
 export function ratingLookup(ratings: ReadonlyMap<string, ReadonlyMap<string, PermissionRating>>): (difference: PermissionDifference) => PermissionRating {
-  return (difference) => ratings.get(difference.scope)?.get(atomKey(difference.atom)) ?? { severity: "medium", rules: [] };
+  return (difference) => ratings.get(difference.scope)?.get(atomKey(difference.atom)) ?? { severity: UNRATED_EXTRA_SEVERITY, rules: [] };
 }

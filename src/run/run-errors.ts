@@ -5,7 +5,8 @@ import type { IdentityLookup } from "../probes/types.js";
 import { decodeJwt } from "../token/jwt.js";
 import type { TokenRead } from "../token/source.js";
 
-function seconds(ms: number): string {
+/** `2s`, `1.5s`: a timeout or deadline in a sentence of the run's. */
+export function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10}s`;
 }
 

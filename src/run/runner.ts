@@ -8,7 +8,7 @@ import type { IdentityLookup, Probe } from "../probes/types.js";
 import type { TokenRead } from "../token/source.js";
 import { connectionResults } from "./connection-checks.js";
 import { probeContext, sharedRunState, type SharedRunState } from "./context.js";
-import { runLevelErrors } from "./run-errors.js";
+import { runLevelErrors, seconds } from "./run-errors.js";
 
 /** Everything one run of a check suite needs. */
 export interface RunChecksOptions {
@@ -37,10 +37,6 @@ export interface RunOutcome {
 
 /** Time a probe gets beyond its request timeout: the identity lookup it may wait for, plus slack. */
 const PROBE_SLACK_MS = 250;
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10}s`;
-}
 
 function stoppedResult(check: CheckDefinition, code: string, message: string, durationMs: number): CheckResult {
   return baseResult(check, { status: "error", expected: check.expect, observed: code, message, evidence: {}, durationMs, error: { code, message } });

@@ -1,3 +1,4 @@
+import { boundedMap } from "../../kube/access-reviews.js";
 import type { KubeClient } from "../../kube/types.js";
 import type { Finding, PathHop, PathRequest } from "../../model/report.js";
 import type { RequestAttributes, UserInfo } from "../../rbac/types.js";
@@ -46,14 +47,9 @@ export async function confirmPaths(client: KubeClient, findings: readonly Findin
     }
   }
   const queue = [...jobs.values()].slice(0, MAX_REVIEWS);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < queue.length) {
-      const job = queue[next++] as Job;
-      job.answer = await review(client, job.user, job.attrs, signal);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await boundedMap(queue, CONCURRENCY, async (job) => {
+    job.answer = await review(client, job.user, job.attrs, signal);
+  });
   const warnings: string[] = [];
   const errors = queue.filter((job) => job.answer && "error" in job.answer);
   const confirmHop = (hop: PathHop): PathHop => {
