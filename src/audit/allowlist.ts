@@ -1,5 +1,6 @@
 import type { Finding, ObjectRef } from "../model/report.js";
 import { BUILTIN_RULES_DIR } from "./catalogue.js";
+import { fieldName } from "../input/schema-problems.js";
 import { readValidatedYaml, throwIfProblems, type Problem } from "./validated-yaml.js";
 
 /** One allowlist entry: every field it sets must match the finding. */
@@ -47,12 +48,12 @@ export function loadAllowlist(file: string): AllowlistEntry[] {
       if (text === undefined) continue;
       const ref = parseObjectRef(text);
       if (ref) entry[field] = ref;
-      else problems.push({ file, message: `allow.${position}.${field}: "${text}" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp", "ClusterRole cluster-admin" or "system:serviceaccount:apps:myapp"` });
+      else problems.push({ file, message: `${fieldName(["allow", position, field])}: "${text}" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp", "ClusterRole cluster-admin" or "system:serviceaccount:apps:myapp"` });
     }
     if (raw.scope) entry.scope = raw.scope;
     if (raw.expires) {
       entry.expires = raw.expires;
-      if (Number.isNaN(Date.parse(`${raw.expires}T00:00:00Z`))) problems.push({ file, message: `allow.${position}.expires: "${raw.expires}" is not a date` });
+      if (Number.isNaN(Date.parse(`${raw.expires}T00:00:00Z`))) problems.push({ file, message: `${fieldName(["allow", position, "expires"])}: "${raw.expires}" is not a date` });
     }
     return entry;
   });

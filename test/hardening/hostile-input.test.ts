@@ -85,7 +85,7 @@ const manifestUnusual = ["role.json", "list-kind.yaml", "crlf.yaml", "bom.yaml",
 const checkBad: BadCase[] = [...generic, invalidUtf8("checks"), { file: "checks/wrong-types.yaml", position: true }, { file: "checks/missing-required.yaml", position: true }];
 const checkUnusual = ["unusual/checks/checks.json", "unusual/checks/crlf.yaml", "unusual/checks/bom.yaml", "unusual/checks/utf16-bom.yaml", "unusual/checks/comments.yaml"];
 
-// Audit rule files, allowlists and configurations share one reader (src/audit/validated-yaml.ts).
+// Audit rule files, allowlists and configurations share one reader (src/input/validated-yaml.ts).
 const auditBad: BadCase[] = [...generic, invalidUtf8("checks")];
 const auditUnusual = (kind: string): string[] => ["json", "crlf.yaml", "bom.yaml", "utf16-bom.yaml"].map((form) => `unusual/audit/${kind}${form === "json" ? ".json" : `-${form}`}`);
 

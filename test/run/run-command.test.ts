@@ -11,7 +11,7 @@ describe("saprobe run without a server to talk to", () => {
   it("a bad check file is exit 2 with file:line:column, before any request", async () => {
     const { code, stderr, stdout } = await run("--server", "https://127.0.0.1:1", "--token", "x", "--checks", "fixtures/checks/bad.yaml");
     expect(code).toBe(2);
-    expect(stderr).toContain('fixtures/checks/bad.yaml:2:5: missing field "resource" (probe "list" needs it)');
+    expect(stderr).toContain('fixtures/checks/bad.yaml:2:5: checks[0].resource: required field is missing (probe "list" needs it)');
     expect(stdout).toBe("");
   });
 

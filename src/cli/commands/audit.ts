@@ -1,5 +1,5 @@
 import { SEVERITIES } from "../../model/report.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 import { DEFAULT_FAIL_ON } from "../../report/build.js";
 import { outputFlags } from "../report-output.js";
 import type { Command } from "../command.js";

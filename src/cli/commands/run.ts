@@ -3,7 +3,7 @@ import { DEFAULT_DEADLINE_MS } from "../../run/defaults.js";
 import { outputFlags } from "../report-output.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 
 
 /** `saprobe run`: the live probe suite, as one command with a report and an exit code. */
