@@ -3,7 +3,7 @@ import { REVIEW_PATHS, selfSubjectReview } from "../kube/access-reviews.js";
 import type { KubeClient } from "../kube/types.js";
 import { decodeJwt } from "../token/jwt.js";
 import type { TokenRead } from "../token/source.js";
-import { responseEvidence } from "./status-object.js";
+import { responseEvidence } from "../kube/status.js";
 import type { IdentityLookup } from "./types.js";
 
 /** The SelfSubjectReview path (authentication.k8s.io/v1, GA since Kubernetes 1.28). */

@@ -1,5 +1,6 @@
+import { readPodLog } from "../kube/requests.js";
 import { decisionResult, observeOutcome, type Observation } from "./observation.js";
-import { resolveNamespace, resourcePath } from "./target.js";
+import { resolveNamespace } from "./target.js";
 import type { Probe } from "./types.js";
 
 /** Bytes of log asked for: enough to show access works, never a whole log. */
@@ -14,11 +15,10 @@ const LOG_LIMIT_BYTES = 4096;
 export const logsProbe: Probe = async (client, connection, check, context) => {
   const started = performance.now();
   const { namespace, source } = await resolveNamespace(check, connection, context);
-  const path = resourcePath({ resource: "pods", namespace, name: check.name ?? "", subresource: "log" });
   const follow = (check.followSeconds ?? 0) > 0;
-  const query = { container: check.container, follow: follow || undefined, limitBytes: LOG_LIMIT_BYTES };
   const timeoutMs = follow ? Math.min((check.followSeconds ?? 0) * 1000, context.timeoutMs * 10) : context.timeoutMs;
-  const outcome = await client.request({ path, query, signal: context.signal, timeoutMs });
+  const log = { namespace, pod: check.name ?? "", ...(check.container !== undefined ? { container: check.container } : {}), follow, limitBytes: LOG_LIMIT_BYTES };
+  const { outcome, request } = await readPodLog(client, log, { signal: context.signal, timeoutMs });
   const what = `read the log of pod "${check.name}"${check.container ? ` container "${check.container}"` : ""} in namespace "${namespace}"`;
   let observation: Observation;
   if (!outcome.ok && outcome.failure.code === "body-timeout" && follow) {
@@ -29,5 +29,5 @@ export const logsProbe: Probe = async (client, connection, check, context) => {
   }
   observation.evidence.namespace = namespace;
   observation.evidence.namespaceSource = source;
-  return decisionResult(check, observation, { request: { method: "GET", path }, durationMs: Math.round(performance.now() - started) });
+  return decisionResult(check, observation, { request, durationMs: Math.round(performance.now() - started) });
 };

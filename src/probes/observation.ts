@@ -2,7 +2,7 @@ import type { CheckDefinition } from "../checks/types.js";
 import { isUnexpectedNonJson, notJsonSentence } from "../kube/server-text.js";
 import type { KubeResponse, RequestOutcome, TransportFailure } from "../kube/types.js";
 import type { CheckResult, ErrorValue, Status } from "../model/report.js";
-import { responseEvidence, statusOf } from "./status-object.js";
+import { responseEvidence, statusOf } from "../kube/status.js";
 
 /** An authorization decision the server made visible. */
 export type Decision = "allowed" | "denied";

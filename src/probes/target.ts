@@ -47,16 +47,6 @@ export async function resolveNamespace(check: CheckDefinition, connection: Conne
   return namespaceFor(check, connection, needsIdentity ? await context.identity() : undefined);
 }
 
-/** The REST path of a resource collection, or of one object with `name` (and `subresource`). */
-export function resourcePath(target: { group?: string; version?: string; resource: string; namespace: string; name?: string; subresource?: string }): string {
-  const group = target.group ?? "";
-  const version = target.version ?? "v1";
-  const base = group === "" ? `/api/${version}` : `/apis/${group}/${version}`;
-  const scope = target.namespace === "" ? "" : `/namespaces/${encodeURIComponent(target.namespace)}`;
-  const object = target.name === undefined ? "" : `/${encodeURIComponent(target.name)}${target.subresource ? `/${target.subresource}` : ""}`;
-  return `${base}${scope}/${target.resource}${object}`;
-}
-
 /** A person-readable scope, e.g. `in namespace "team-a"`, `in every namespace`, `at cluster scope`. */
 export function describeScope(check: Pick<CheckDefinition, "allNamespaces">, namespace: string): string {
   if (namespace !== "") return `in namespace "${namespace}"`;

@@ -1,4 +1,4 @@
-import type { KubeResponse } from "../kube/types.js";
+import type { KubeResponse } from "./types.js";
 
 /** The parts of a `metav1.Status` body worth showing as evidence. */
 export interface StatusSummary {
