@@ -1,6 +1,7 @@
 import { boundedMap, subjectAccessReview } from "../kube/access-reviews.js";
 import type { KubeClient } from "../kube/types.js";
 import type { Finding } from "../model/report.js";
+import { describeRequest } from "../rbac/request-spec.js";
 import { userInfoFor } from "../rbac/users.js";
 import type { RequestAttributes, UserInfo } from "../rbac/types.js";
 import { matcherOf } from "./matchers/registry.js";
@@ -25,12 +26,8 @@ export function userFor(subject: NonNullable<Finding["subject"]>): UserInfo | un
   return undefined;
 }
 
-/** `create pods in ns`, `bind clusterroles.rbac.authorization.k8s.io "cluster-admin" cluster-wide`. */
-export function describeRequest(attrs: RequestAttributes): string {
-  if (!attrs.resourceRequest) return `${attrs.verb} ${attrs.path}`;
-  const resource = `${attrs.resource}${attrs.subresource ? `/${attrs.subresource}` : ""}${attrs.apiGroup ? `.${attrs.apiGroup}` : ""}`;
-  return `${attrs.verb} ${resource}${attrs.name ? ` "${attrs.name}"` : ""}${attrs.namespace ? ` in ${attrs.namespace}` : " cluster-wide"}`;
-}
+/** Requests are worded once, in kubectl's grammar (src/rbac/request-spec.ts); attack-path confirmation words them here too. */
+export { describeRequest };
 
 /** Asks the server (SubjectAccessReview) whether `user` may make the request: its answer and reason, or why it could not be asked. */
 export async function review(client: KubeClient, user: UserInfo, attrs: RequestAttributes, signal?: AbortSignal): Promise<{ allowed: boolean; reason: string } | { error: string }> {

@@ -6,6 +6,7 @@ import { loadManifests } from "../manifests/index.js";
 import type { CheckResult, DriftItem } from "../model/report.js";
 import type { IdentityLookup } from "../probes/types.js";
 import { breakdownRule } from "../rbac/covers.js";
+import { describeRequest } from "../rbac/request-spec.js";
 import type { RbacObject, RbacSnapshot, RequestAttributes, UserInfo } from "../rbac/types.js";
 import { attributesOf } from "../run/attributes.js";
 import { expectedVerdict } from "./expected.js";
@@ -82,12 +83,6 @@ function ratingOf(catalogue: Catalogue, username: string, attrs: RequestAttribut
   return [...ratePermissions(catalogue, attrs.namespace === "" ? "cluster" : attrs.namespace, [atom]).values()][0];
 }
 
-function describeAttributes(attrs: RequestAttributes): string {
-  if (!attrs.resourceRequest) return `${attrs.verb} ${attrs.path}`;
-  const resource = `${attrs.resource}${attrs.subresource ? `/${attrs.subresource}` : ""}${attrs.apiGroup ? `.${attrs.apiGroup}` : ""}`;
-  return `${attrs.verb} ${resource}${attrs.namespace ? ` in namespace ${attrs.namespace}` : " cluster-wide"}`;
-}
-
 function rejudge(result: CheckResult, attrs: RequestAttributes, verdict: ReturnType<typeof expectedVerdict>, rating: PermissionRating | undefined): CheckResult {
   const expected = verdict.expected;
   const because = verdict.because;
@@ -96,7 +91,7 @@ function rejudge(result: CheckResult, attrs: RequestAttributes, verdict: ReturnT
   // Errors and skips stay what they are: saprobe could not tell, whatever was expected.
   if (result.status === "error" || result.status === "skip") return judged;
   if (result.observed === expected) return { ...judged, status: "pass", message: `${observation}; the expected RBAC agrees` };
-  const asked = describeAttributes(attrs);
+  const asked = describeRequest(attrs);
   if (result.observed === "allowed") {
     const audit = rating && rating.rules.length > 0 ? ` Audit rule ${rating.rules.join(", ")}.` : "";
     return {

@@ -1,6 +1,7 @@
 import { getResource } from "../kube/requests.js";
 import { decisionResult, observeJsonOutcome, observeOutcome } from "./observation.js";
-import { describeScope, resolveNamespace } from "./target.js";
+import { describeRequest } from "../rbac/request-spec.js";
+import { resolveNamespace, resourceAttributes } from "./target.js";
 import type { Probe } from "./types.js";
 
 const TEXT_SUBRESOURCES = new Set(["log", "proxy"]);
@@ -10,7 +11,7 @@ export const getProbe: Probe = async (client, connection, check, context) => {
   const started = performance.now();
   const { namespace, source } = await resolveNamespace(check, connection, context);
   const { outcome, request } = await getResource(client, { ...check, resource: check.resource ?? "", namespace }, context);
-  const what = `get ${check.resource}${check.subresource ? `/${check.subresource}` : ""} "${check.name}" ${describeScope(check, namespace)}`;
+  const what = describeRequest(resourceAttributes(check, "get", namespace));
   // Subresources that stream or proxy answer in their own formats; everything else is an object.
   const observation = TEXT_SUBRESOURCES.has(check.subresource ?? "") ? observeOutcome(outcome, what) : observeJsonOutcome(outcome, what);
   observation.evidence.namespace = namespace;

@@ -1,6 +1,7 @@
 import { listFirstItem } from "../kube/requests.js";
 import { decisionResult, observeJsonOutcome } from "./observation.js";
-import { describeScope, resolveNamespace } from "./target.js";
+import { describeRequest } from "../rbac/request-spec.js";
+import { resolveNamespace, resourceAttributes } from "./target.js";
 import type { Probe } from "./types.js";
 
 /** `list`: a real list call with `limit=1` (authorization is the point, not the objects). */
@@ -8,7 +9,7 @@ export const listProbe: Probe = async (client, connection, check, context) => {
   const started = performance.now();
   const { namespace, source } = await resolveNamespace(check, connection, context);
   const { outcome, request } = await listFirstItem(client, { ...check, resource: check.resource ?? "", namespace }, context);
-  const observation = observeJsonOutcome(outcome, `list ${check.resource} ${describeScope(check, namespace)}`);
+  const observation = observeJsonOutcome(outcome, describeRequest(resourceAttributes(check, "list", namespace)));
   observation.evidence.namespace = namespace;
   observation.evidence.namespaceSource = source;
   if (outcome.ok && outcome.response.status === 200) {

@@ -1,6 +1,7 @@
 import { readPodLog } from "../kube/requests.js";
 import { decisionResult, observeOutcome, type Observation } from "./observation.js";
-import { resolveNamespace } from "./target.js";
+import { describeRequest } from "../rbac/request-spec.js";
+import { resolveNamespace, resourceAttributes } from "./target.js";
 import type { Probe } from "./types.js";
 
 /** Bytes of log asked for: enough to show access works, never a whole log. */
@@ -19,7 +20,7 @@ export const logsProbe: Probe = async (client, connection, check, context) => {
   const timeoutMs = follow ? Math.min((check.followSeconds ?? 0) * 1000, context.timeoutMs * 10) : context.timeoutMs;
   const log = { namespace, pod: check.name ?? "", ...(check.container !== undefined ? { container: check.container } : {}), follow, limitBytes: LOG_LIMIT_BYTES };
   const { outcome, request } = await readPodLog(client, log, { signal: context.signal, timeoutMs });
-  const what = `read the log of pod "${check.name}"${check.container ? ` container "${check.container}"` : ""} in namespace "${namespace}"`;
+  const what = `${describeRequest(resourceAttributes(check, "get", namespace))}${check.container ? ` (container ${check.container})` : ""}`;
   let observation: Observation;
   if (!outcome.ok && outcome.failure.code === "body-timeout" && follow) {
     observation = { observed: "allowed", decision: "allowed", message: `${what}: allowed, followed for ${check.followSeconds}s`, evidence: { httpStatus: 200, followedSeconds: check.followSeconds } };

@@ -47,12 +47,6 @@ export async function resolveNamespace(check: CheckDefinition, connection: Conne
   return namespaceFor(check, connection, needsIdentity ? await context.identity() : undefined);
 }
 
-/** A person-readable scope, e.g. `in namespace "team-a"`, `in every namespace`, `at cluster scope`. */
-export function describeScope(check: Pick<CheckDefinition, "allNamespaces">, namespace: string): string {
-  if (namespace !== "") return `in namespace "${namespace}"`;
-  return check.allNamespaces ? "in every namespace" : "at cluster scope";
-}
-
 /** The authorization attributes a resource check's request carries (what RBAC sees). */
 export function resourceAttributes(check: CheckDefinition, verb: string, namespace: string): RequestAttributes {
   const resource = check.probe === "logs" ? "pods" : (check.resource ?? "");

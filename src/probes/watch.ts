@@ -3,7 +3,8 @@ import { WatchStreamError } from "../kube/watch-stream.js";
 import { decisionResult, observeFailure, observeResponse, type Observation } from "./observation.js";
 import { startWatch, type SentRequest } from "../kube/requests.js";
 import { statusOf } from "../kube/status.js";
-import { describeScope, resolveNamespace } from "./target.js";
+import { describeRequest } from "../rbac/request-spec.js";
+import { resolveNamespace, resourceAttributes } from "./target.js";
 import type { Probe } from "./types.js";
 
 /** Server-side bound of the watch when the check sets none: short, the probe never waits for it. */
@@ -70,7 +71,7 @@ export const watchProbe: Probe = async (client, connection, check, context) => {
   const { namespace, source } = await resolveNamespace(check, connection, context);
   const stop = new AbortController();
   const signal = AbortSignal.any([context.signal, stop.signal]);
-  const what = `watch ${check.resource} ${describeScope(check, namespace)}`;
+  const what = describeRequest(resourceAttributes(check, "watch", namespace));
   let observation: Observation;
   let request: SentRequest;
   try {

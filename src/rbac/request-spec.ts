@@ -149,11 +149,29 @@ export function parseRequest(verb: string, target: string, name: string | undefi
   return { attrs, warnings };
 }
 
-/** `get pods/log "p" in namespace "ns"`-style description of a request, for messages. */
+/**
+ * A request in kubectl's grammar, as `saprobe can-i` and `kubectl auth can-i` take it back:
+ * `list secrets -n team`, `get pods/web-0 --subresource log -n team`, `create deployments.apps -n team`,
+ * `list nodes` (cluster-scoped), `list secrets -A` (a namespaced type in every namespace), `get /healthz`.
+ * The one way saprobe words a request, in every message.
+ */
 export function describeRequest(attrs: RequestAttributes): string {
   if (!attrs.resourceRequest) return `${attrs.verb} ${attrs.path}`;
-  const resource = `${attrs.resource}${attrs.apiGroup ? `.${attrs.apiGroup}` : ""}${attrs.subresource ? `/${attrs.subresource}` : ""}`;
-  const name = attrs.name ? ` "${attrs.name}"` : "";
-  const scope = attrs.namespace ? ` in namespace "${attrs.namespace}"` : " cluster-wide";
-  return `${attrs.verb} ${resource}${name}${scope}`;
+  const type = `${attrs.resource}${attrs.apiGroup ? `.${attrs.apiGroup}` : ""}${attrs.name ? `/${attrs.name}` : ""}`;
+  const subresource = attrs.subresource ? ` --subresource ${attrs.subresource}` : "";
+  return `${attrs.verb} ${type}${subresource}${namespaceFlag(attrs)}`;
+}
+
+/** `-n NS`; `-A` for a namespaced built-in type asked about in every namespace; nothing at cluster scope. */
+function namespaceFlag(attrs: Extract<RequestAttributes, { resourceRequest: true }>): string {
+  if (attrs.namespace !== "") return ` -n ${attrs.namespace}`;
+  return namespacedBuiltins().has(`${attrs.resource}.${attrs.apiGroup}`) ? " -A" : "";
+}
+
+let namespaced: Set<string> | undefined;
+
+/** `resource.group` of every namespaced built-in type (usage describes thousands of requests). */
+function namespacedBuiltins(): Set<string> {
+  namespaced ??= new Set(BUILTIN.filter((item) => item.namespaced).map((item) => `${item.name}.${item.group}`));
+  return namespaced;
 }

@@ -95,7 +95,7 @@ describe("saprobe can-i (offline)", () => {
     expect(own.code).toBe(0);
     const other = await runCli(["can-i", "update", "namespaces", "default", "--as", "team-lead", ...manifests, "-n", "team"]);
     expect(other.code).toBe(1);
-    expect(other.stdout).toContain('(asked: may team-lead update namespaces "default" in namespace "default")');
+    expect(other.stdout).toContain('(asked: may team-lead update namespaces/default -n default)');
     // Without a name (the collection) the request is cluster-wide, and the RoleBinding has no effect;
     // create goes to the collection too (POST /api/v1/namespaces), whatever name is given.
     expect((await runCli(["can-i", "update", "namespaces", "--as", "team-lead", ...manifests, "-n", "team"])).code).toBe(1);

@@ -55,7 +55,7 @@ describe("saprobe can-i (live) agrees with offline", () => {
     const denied = await runCli(["can-i", "list", "secrets", "--kubeconfig", adminKubeconfig, "--as", `system:serviceaccount:${namespace}:bot`]);
     expect(denied.code).toBe(1);
     // The question is the impersonated user's, not the admin's behind the kubeconfig.
-    expect(denied.stdout).toContain(`(asked: may system:serviceaccount:${namespace}:bot (impersonated) list secrets in namespace "${namespace}")`);
+    expect(denied.stdout).toContain(`(asked: may system:serviceaccount:${namespace}:bot (impersonated) list secrets -n ${namespace})`);
   });
 
   it("--list shows the server's SelfSubjectRulesReview", async () => {
