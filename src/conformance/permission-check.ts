@@ -1,12 +1,12 @@
 import type { Catalogue } from "../audit/rule-types.js";
 import type { KubeClient } from "../kube/types.js";
 import type { CheckResult } from "../model/report.js";
-import { serviceAccountNamespace } from "../probes/target.js";
 import type { IdentityLookup } from "../probes/types.js";
 import { createAuthorizer } from "../rbac/authorizer.js";
 import { atomKey } from "../rbac/covers.js";
 import { formatPath } from "../rbac/format.js";
 import type { UserInfo } from "../rbac/types.js";
+import { parseServiceAccountUsername } from "../rbac/users.js";
 import { comparePermissions, type PermissionDifference } from "./compare-permissions.js";
 import { authorizerFor } from "./expected.js";
 import { expectedNamespaces, type ExpectedRbac } from "./expectations.js";
@@ -69,7 +69,7 @@ export async function checkPermissionSet(input: {
   if (identity.state !== "known" || identity.username === undefined) return { results: [], warnings: [] };
   const started = performance.now();
   const user: UserInfo = { name: identity.username, groups: identity.groups };
-  const own = serviceAccountNamespace(identity.username) ?? input.namespace;
+  const own = parseServiceAccountUsername(identity.username ?? "")?.namespace ?? input.namespace;
   const comparison = await comparePermissions({
     client: input.client,
     user,

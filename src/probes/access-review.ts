@@ -2,8 +2,8 @@ import type { AccessQuestion } from "../checks/types.js";
 import { REVIEW_PATHS, selfAccessReview } from "../kube/access-reviews.js";
 import { describeRequest } from "../rbac/request-spec.js";
 import type { RequestAttributes } from "../rbac/types.js";
+import { parseServiceAccountUsername } from "../rbac/users.js";
 import { baseResult } from "./observation.js";
-import { serviceAccountNamespace } from "./target.js";
 import type { Probe } from "./types.js";
 
 /** The SelfSubjectAccessReview path (authorization.k8s.io/v1). */
@@ -33,7 +33,7 @@ export const accessReviewProbe: Probe = async (client, connection, check, contex
   const questions = check.reviews ?? [];
   const needsNamespace = questions.some((question) => !("path" in question) && question.namespace === undefined);
   const identity = needsNamespace ? await context.identity() : undefined;
-  const defaultNamespace = serviceAccountNamespace(identity?.username) ?? connection.namespace;
+  const defaultNamespace = parseServiceAccountUsername(identity?.username ?? "")?.namespace ?? connection.namespace;
   const answers = await Promise.all(
     questions.map(async (question): Promise<Answer> => {
       const namespace = "path" in question ? "" : (question.namespace ?? defaultNamespace);

@@ -165,13 +165,21 @@ export function describeRequest(attrs: RequestAttributes): string {
 /** `-n NS`; `-A` for a namespaced built-in type asked about in every namespace; nothing at cluster scope. */
 function namespaceFlag(attrs: Extract<RequestAttributes, { resourceRequest: true }>): string {
   if (attrs.namespace !== "") return ` -n ${attrs.namespace}`;
-  return namespacedBuiltins().has(`${attrs.resource}.${attrs.apiGroup}`) ? " -A" : "";
+  return builtinScopes().get(`${attrs.resource}.${attrs.apiGroup}`) === true ? " -A" : "";
 }
 
-let namespaced: Set<string> | undefined;
+let scopes: Map<string, boolean> | undefined;
 
-/** `resource.group` of every namespaced built-in type (usage describes thousands of requests). */
-function namespacedBuiltins(): Set<string> {
-  namespaced ??= new Set(BUILTIN.filter((item) => item.namespaced).map((item) => `${item.name}.${item.group}`));
-  return namespaced;
+/** Whether each built-in type is namespaced, by `resource.group` and by `resource` alone (names are unique across groups). */
+function builtinScopes(): Map<string, boolean> {
+  scopes ??= new Map(BUILTIN.flatMap((item) => [[`${item.name}.${item.group}`, item.namespaced] as const, [item.name, item.namespaced] as const]));
+  return scopes;
+}
+
+/**
+ * True for a built-in type that lives outside namespaces, from the generated discovery list (with
+ * `group`, that group's type; without, the type of that name). Unknown types count as namespaced.
+ */
+export function isClusterScopedType(resource: string, group?: string): boolean {
+  return builtinScopes().get(group === undefined ? resource : `${resource}.${group}`) === false;
 }
