@@ -266,3 +266,22 @@ export function needsAttention(finding: Pick<Finding, "status">): boolean {
 export function didNotPass(result: Pick<CheckResult, "status">): boolean {
   return result.status === "fail" || result.status === "error";
 }
+
+/**
+ * A finding listed among the problems and able to fail the run: it needs attention (a finding or an
+ * unknown verdict) and no allowlist entry suppresses it. The rest (expected defaults, suppressed
+ * findings) are folded away by every renderer.
+ */
+export function isListed(finding: Pick<Finding, "status" | "suppressed">): boolean {
+  return needsAttention(finding) && finding.suppressed === undefined;
+}
+
+/** A finding to act on: a finding proper (not an unknown verdict or an expected default), not suppressed. Its remediation is listed. */
+export function isActionable(finding: Pick<Finding, "status" | "suppressed">): boolean {
+  return finding.status === "finding" && finding.suppressed === undefined;
+}
+
+/** What a report's remediation section lists: the checks that did not pass, and the findings to act on. */
+export function toRemediate(report: Pick<Report, "results" | "findings">): { checks: CheckResult[]; findings: Finding[] } {
+  return { checks: report.results.filter(didNotPass), findings: report.findings.filter(isActionable) };
+}
