@@ -2,7 +2,8 @@ import { readObject, type ResourceTarget } from "../kube/requests.js";
 import type { KubeClient } from "../kube/types.js";
 import type { DriftItem } from "../model/report.js";
 import type { RbacObject } from "../rbac/types.js";
-import { describeRef, diffRbac, identityKey } from "./diff.js";
+import { describeRef } from "../audit/finding-text.js";
+import { diffRbac, identityKey } from "./diff.js";
 import { withKind } from "./live-rbac.js";
 
 /*
