@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { MAX_FILE_BYTES } from "../input/limits.js";
 import { schemaValidator } from "../input/json-schema.js";
-import { formatProblem, readValidatedYaml as readFile, type FileProblem } from "../input/validated-yaml.js";
+import { formatProblem, readValidatedYaml as readFile, type FileProblem, type ReadFile } from "../input/validated-yaml.js";
 import { InputError } from "../model/errors.js";
 
 /*
@@ -12,9 +12,14 @@ import { InputError } from "../model/errors.js";
 /** One problem in one file, with where it is. */
 export type Problem = FileProblem;
 
+/** Reads and validates one audit file against `schemaFile` of `schemaDir`: its value, problems, and where its paths are. */
+export function readAuditFile(file: string, schemaDir: string, schemaFile: string): ReadFile {
+  return readFile(file, { what: "audit file", maxBytes: MAX_FILE_BYTES.auditFile, validate: schemaValidator(join(schemaDir, schemaFile)) });
+}
+
 /** Reads and validates one YAML file; returns undefined (and adds to `problems`) when it is unusable. */
 export function readValidatedYaml(file: string, schemaDir: string, schemaFile: string, problems: Problem[]): unknown {
-  const read = readFile(file, { what: "audit file", maxBytes: MAX_FILE_BYTES.auditFile, validate: schemaValidator(join(schemaDir, schemaFile)) });
+  const read = readAuditFile(file, schemaDir, schemaFile);
   problems.push(...read.problems);
   return read.value;
 }

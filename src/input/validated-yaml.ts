@@ -63,6 +63,14 @@ export function parseValidatedYaml(text: string, file: string, validate: Validat
   return { document, lines, problems };
 }
 
+/** A file read: its value when usable, its problems, and where a path of it is (for problems found later). */
+export interface ReadFile {
+  value?: unknown;
+  problems: FileProblem[];
+  /** The line and column of the value at a JSON path (nothing when the file could not be read). */
+  place(path: readonly (string | number)[]): { line?: number; column?: number };
+}
+
 /** How to read one file. */
 export interface ReadValidatedOptions {
   /** What the file is, for messages: "check file", "audit file". */
@@ -79,13 +87,14 @@ export interface ReadValidatedOptions {
  * Reads and validates one YAML file. A file that cannot be read (missing, too large, not text) is
  * a problem too, located where the reader could say.
  */
-export function readValidatedYaml(file: string, options: ReadValidatedOptions): { value?: unknown; problems: FileProblem[] } {
+export function readValidatedYaml(file: string, options: ReadValidatedOptions): ReadFile {
   let text: string;
   try {
     text = readTextFile(file, { what: options.what, maxBytes: options.maxBytes, ...(options.directoryHint ? { directoryHint: options.directoryHint } : {}) });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    return { problems: [{ file, line: error.line, column: error.column, message: error.message }] };
+    return { problems: [{ file, line: error.line, column: error.column, message: error.message }], place: () => ({}) };
   }
-  return parseValidatedYaml(text, file, options.validate, options.hints);
+  const parsed = parseValidatedYaml(text, file, options.validate, options.hints);
+  return { ...(parsed.value !== undefined ? { value: parsed.value } : {}), problems: parsed.problems, place: (path) => positionAt(parsed.document, parsed.lines, path) };
 }
