@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
-// The unit project stays in-process and fast (vitest.config.ts): a test that runs saprobe as a
-// process is a *.cli.test.ts (whose project builds first) or a *.int.test.ts.
+// Rules the tests themselves keep. The unit project stays in-process and fast (vitest.config.ts): a
+// test that runs saprobe as a process is a *.cli.test.ts (whose project builds first) or a
+// *.int.test.ts. Golden files go through test/support/golden.ts, where a missing golden fails.
 
 const root = join(import.meta.dirname, "..");
 
@@ -38,5 +39,10 @@ describe("test projects", () => {
   it("starts no other process in a unit file but the quick tools listed here", () => {
     const starting = files.filter(unit).filter((file) => /from "node:child[_]process"/.test(readFileSync(join(root, file), "utf8")));
     expect(starting.sort()).toEqual(Object.keys(QUICK_TOOLS).sort());
+  });
+
+  it("compares every golden file through test/support/golden.ts, the one place that reads UPDATE_GOLDEN", () => {
+    const readers = [...files, "test/support/golden.ts"].filter((file) => /process\.env\.UPDATE[_]GOLDEN/.test(readFileSync(join(root, file), "utf8")));
+    expect(readers).toEqual(["test/support/golden.ts"]);
   });
 });
