@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, type Document, type Node } from "yaml";
+import { isMap, isSeq, type LineCounter, type Document, type Node } from "yaml";
 
 /** A 1-based line and column in a YAML text. */
 export interface Position {
