@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adminRequest, createServiceAccount, kubectl, mintToken, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
-import { runCli } from "./cli-io.js";
+import { runCli } from "../support/cli.js";
 
 // can-i and who-can against the real server, and the same question answered offline from the
 // same objects written as manifests: both must say the same.

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REPO } from "../hardening/cli.js";
+import { REPO } from "../support/cli.js";
 
 const BIN = join(REPO, "bin", "saprobe.js");
 let big = "";
