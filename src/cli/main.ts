@@ -1,7 +1,7 @@
 import { didYouMean } from "../input/suggest.js";
 import { ExitCode, InputError, isSaprobeError, UsageError } from "../model/errors.js";
 import { redactText } from "../model/secret.js";
-import { terminalColumns } from "./report-output.js";
+import { terminalColumns } from "./output-flags.js";
 import { VERSION } from "../version.js";
 import { parseArgs } from "./args.js";
 import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
