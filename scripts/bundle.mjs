@@ -84,6 +84,23 @@ const withoutHttp2Client = {
   },
 };
 
+/**
+ * undici's cookie helpers check their argument against its own `Headers` and `globalThis.Headers`,
+ * when the module loads. In Node 20 that global is a getter that loads Node's own copy of undici
+ * (with node:http2): about 35 ms of every live command's start (bench/startup.mjs), for helpers
+ * saprobe never calls. In the bundle, the check names undici's own `Headers` only. If a later undici
+ * words it differently, nothing is replaced and the bench shows the cost again.
+ */
+const withoutGlobalHeaders = {
+  name: "undici-cookies-without-global-headers",
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/ }, async (args) => ({
+      contents: (await readFile(args.path, "utf8")).replace("[Headers, globalThis.Headers].filter(Boolean)", "[Headers]"),
+      loader: "js",
+    }));
+  },
+};
+
 await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 const result = await build({
@@ -99,7 +116,7 @@ const result = await build({
   // Each chunk becomes CommonJS below; its own URL stands in for import.meta.url (see compiledLocation).
   banner: { js: 'const saprobeBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { "import.meta.url": "saprobeBundleUrl" },
-  plugins: [compiledLocation, namedCommonJsExports, withoutHttp2Client],
+  plugins: [compiledLocation, namedCommonJsExports, withoutHttp2Client, withoutGlobalHeaders],
   legalComments: "linked",
   logLevel: "warning",
   write: false,

@@ -78,11 +78,19 @@ describe("the CLI loads a command's implementation only when that command runs",
     expect(commands.map((command) => command.name)).toEqual(["run", "audit", "can-i", "who-can", "whoami", "usage", "token", "validate", "config"]);
   });
 
-  it("`saprobe run` loads undici's Agent and request() by path, not its index (fetch, WebSocket, mocks), and no JSON Schema validator", () => {
+  it("`saprobe run` loads undici through its public index only, and no JSON Schema validator", () => {
     const run = staticGraph(join(root, "src/cli/commands/run-action.ts"));
     expect(run.files).toContain("src/kube/client.ts");
-    expect([...run.packages].filter((name) => name.startsWith("undici")).sort()).toEqual(["undici/lib/api/api-request.js", "undici/lib/dispatcher/agent.js"]);
+    expect([...run.packages].filter((name) => name.startsWith("undici")).sort()).toEqual(["undici"]);
     expect([...run.packages].filter((name) => name === "ajv" || name.startsWith("ajv/"))).toEqual([]);
+  });
+
+  it("loads the HTTP client only for a question to the server: offline can-i, who-can and token --offline do without it", () => {
+    for (const action of ["can-i-action", "who-can-action", "token-action", "validate-action", "config-action"]) {
+      const graph = staticGraph(join(root, "src/cli/commands", `${action}.ts`));
+      expect([...graph.files].filter((file) => ["src/kube/client.ts", "src/kube/undici.ts", "src/kube/dispatcher.ts"].includes(file)), action).toEqual([]);
+      expect([...graph.packages].filter((name) => name.startsWith("undici")), action).toEqual([]);
+    }
   });
 
   it("runs a command through its lazily loaded implementation", async () => {
