@@ -11,7 +11,16 @@ import { renderCommandHelp, renderMainHelp } from "./help.js";
 
 function defaultIo(): CommandIo {
   endQuietlyOnClosedPipe(process.stdout, process.stderr, (status) => process.exit(status));
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  // stdin is opened only by a command that reads it (`-` as a file): opening it costs a few ms of every start.
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 /** Help fits the terminal (or `COLUMNS`); piped without either, the 80 columns of a classic terminal. */
