@@ -1,6 +1,6 @@
 import { SEVERITIES } from "../../model/report.js";
 import { DEFAULT_DEADLINE_MS } from "../../run/defaults.js";
-import { outputFlags } from "../report-output.js";
+import { outputFlags } from "../output-flags.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
 import { DEFAULT_LIMITS } from "../../input/limits.js";
