@@ -3,7 +3,7 @@ import { loadOfflineSnapshot } from "../../manifests/offline.js";
 import { ExitCode, InputError, UsageError } from "../../model/errors.js";
 import { createAuthorizer, type Authorizer } from "../../rbac/authorizer.js";
 import { answerBatchQuestion, parseBatchLine } from "../../rbac/batch.js";
-import { explainDecision, formatEffectiveRule } from "../../rbac/format.js";
+import { describeReason, explainDecision, formatEffectiveRule } from "../../rbac/format.js";
 import { describeRequest, type ParsedRequest, type ResourceType } from "../../rbac/request-spec.js";
 import { usernamesNamedByBindings } from "../../rbac/subjects.js";
 import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
@@ -106,7 +106,7 @@ export async function answerBatch(authorizer: Authorizer, batchFile: string, jso
   for (const { question, line } of questions) {
     const answer = answerBatchQuestion(authorizer, question, line);
     allAllowed &&= answer.allowed;
-    io.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${answer.allowed ? "yes" : "no "}  ${question.user.name} ${describeRequest(question.attrs)}: ${answer.reason}\n`);
+    io.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${answer.allowed ? "yes" : "no "}  ${question.user.name} ${describeRequest(question.attrs)}: ${describeReason(answer)}\n`);
   }
   return allAllowed ? ExitCode.ok : ExitCode.failed;
 }
