@@ -23,10 +23,12 @@ describe("help", () => {
 
   it("prints sizes and durations in the units a flag takes", () => {
     const run = renderCommandHelp(commands.find((command) => command.name === "run")!, 200);
-    expect(run).toMatch(/--max-file-bytes SIZE +largest --expect manifest file accepted \[default: 16 MiB\]/);
+    expect(run).toMatch(/--max-file-bytes SIZE +largest --expect manifest file accepted \[default: 16MiB\]/);
     expect(run).toMatch(/--deadline DURATION +overall deadline of the run \[default: 60s\]/);
     expect(run).toMatch(/--request-timeout DURATION .*\[default: 30s\]/);
     for (const [page, text] of pages(200)) expect({ page, raw: text.match(/\b\d{5,}\b/g) ?? [] }).toEqual({ page, raw: [] });
+    // Each default is one word the flag takes back: at 80 columns a number never leaves its unit behind.
+    for (const [page, text] of pages(80)) expect({ page, split: text.match(/\[default: [^\]]* [^\]]*\]|\[default: [^\]]*$/gm) ?? [] }).toEqual({ page, split: [] });
   });
 
   it("puts a flag's description under it when the terminal is too narrow to have them side by side", () => {
