@@ -8,7 +8,7 @@ import { describeRequest, type ParsedRequest, type ResourceType } from "../../rb
 import { usernamesNamedByBindings } from "../../rbac/subjects.js";
 import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
 import { didYouMean } from "../../input/suggest.js";
-import { indentedItem } from "../report-output.js";
+import { heading, indentedItem } from "../report-output.js";
 import { readTextFile, readTextStream } from "../../input/read-text-file.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
@@ -65,8 +65,8 @@ export function answerOne(authorizer: Authorizer, user: UserInfo, request: Parse
   } else {
     for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
     io.stdout.write(`${decision.allowed ? "yes" : "no"}\n`);
-    for (const line of explainDecision(decision)) io.stdout.write(`  ${line}\n`);
-    if (!decision.allowed) io.stdout.write(`  (asked: may ${user.name} ${describeRequest(request.attrs)})\n`);
+    for (const line of explainDecision(decision)) io.stdout.write(indentedItem(line, io));
+    if (!decision.allowed) io.stdout.write(indentedItem(`(asked: may ${user.name} ${describeRequest(request.attrs)})`, io));
   }
   return decision.allowed ? ExitCode.ok : ExitCode.failed;
 }
@@ -78,7 +78,7 @@ export function listRules(authorizer: Authorizer, user: UserInfo, namespace: str
     io.stdout.write(`${JSON.stringify({ user, namespace, rules: review.rules, errors: review.errors })}\n`);
     return ExitCode.ok;
   }
-  io.stdout.write(`Rules for ${user.name} (groups ${user.groups.join(", ") || "none"}) ${namespace ? `in namespace ${namespace}` : "cluster-wide"}:\n`);
+  io.stdout.write(heading(`Rules for ${user.name} (groups ${user.groups.join(", ") || "none"}) ${namespace ? `in namespace ${namespace}` : "cluster-wide"}:`, io));
   if (review.rules.length === 0) io.stdout.write("  (none)\n");
   for (const rule of review.rules) io.stdout.write(indentedItem(formatEffectiveRule(rule), io));
   for (const error of review.errors) io.stdout.write(`  error: ${error}\n`);
