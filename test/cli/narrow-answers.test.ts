@@ -18,3 +18,17 @@ describe("who-can at 80 columns", () => {
     expect(piped.split("\n").some((line) => line.length > 80)).toBe(true);
   });
 });
+
+describe("can-i at 80 columns", () => {
+  const bot = ["--as", "system:serviceaccount:team:bot", "-f", "fixtures/rbac/scenarios/team.yaml"];
+  it.each([
+    ["a yes", ["can-i", "get", "pods", "-n", "team", ...bot]],
+    ["a no with near misses", ["can-i", "list", "secrets", "-n", "team", ...bot]],
+    ["--list, its heading too", ["can-i", "--list", "-n", "team", ...bot]],
+  ])("wraps %s to the terminal, cutting no word", async (_name, argv) => {
+    const narrow = await run(argv, { COLUMNS: "80" });
+    const piped = await run(argv, {});
+    expect(narrow.split("\n").filter((line) => line.length > 80)).toEqual([]);
+    expect(narrow.split(/\s+/)).toEqual(piped.split(/\s+/));
+  });
+});
