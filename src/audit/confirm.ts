@@ -1,7 +1,7 @@
 import type { Finding } from "../model/report.js";
 import { describeRequest } from "../rbac/request-spec.js";
 import { userInfoFor } from "../rbac/users.js";
-import type { RequestAttributes, UserInfo } from "../rbac/types.js";
+import type { UserInfo } from "../rbac/types.js";
 import type { ReviewBatch, ReviewQuestion } from "./live-reviews.js";
 import { matcherOf } from "./matchers/registry.js";
 import type { Catalogue } from "./rule-types.js";
