@@ -75,7 +75,7 @@ export function expectedDrift(client: KubeClient, expected: ExpectedRbac): Promi
 }
 
 /** The catalogue's rating of the one permission a request uses, at the request's scope. */
-function ratingOf(catalogue: Catalogue, username: string, attrs: RequestAttributes): PermissionRating | undefined {
+function ratingOf(catalogue: Catalogue, attrs: RequestAttributes): PermissionRating | undefined {
   if (!attrs.resourceRequest) return undefined;
   const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
   const [atom] = breakdownRule({ verbs: [attrs.verb], apiGroups: [attrs.apiGroup], resources: [resource], ...(attrs.name ? { resourceNames: [attrs.name] } : {}) });
@@ -138,7 +138,7 @@ export function applyExpectedRbac(
     const attributes = check ? attributesOf(check, result) : undefined;
     if (!attributes) return result;
     const verdict = expectedVerdict(expected.snapshot, user, attributes, { withDefaults: expected.withDefaults });
-    const rating = catalogue && result.observed === "allowed" && verdict.expected === "denied" ? ratingOf(catalogue, user.name, attributes) : undefined;
+    const rating = catalogue && result.observed === "allowed" && verdict.expected === "denied" ? ratingOf(catalogue, attributes) : undefined;
     return rejudge(result, attributes, verdict, rating);
   });
   return { results: judged, warnings };

@@ -27,7 +27,7 @@ export interface PermissionCheckOutcome {
   warnings: string[];
 }
 
-function ratingsOf(catalogue: Catalogue, username: string, differences: readonly PermissionDifference[]): Map<string, Map<string, PermissionRating>> {
+function ratingsOf(catalogue: Catalogue, differences: readonly PermissionDifference[]): Map<string, Map<string, PermissionRating>> {
   const byScope = new Map<string, PermissionDifference[]>();
   for (const difference of differences) {
     if (difference.direction !== "extra") continue;
@@ -77,7 +77,7 @@ export async function checkPermissionSet(input: {
     namespaces: [own, ...expectedNamespaces(expected.snapshot), "default", "kube-system"],
     ...(input.signal ? { signal: input.signal } : {}),
   });
-  const ratings = ratingLookup(ratingsOf(input.catalogue, user.name, comparison.differences));
+  const ratings = ratingLookup(ratingsOf(input.catalogue, comparison.differences));
   const grants = await liveGrants(input.client, user, comparison.differences, input.signal);
   const results = permissionResults(comparison, user.name, { rating: ratings, liveGrant: grants.grant, ...(grants.unknown ? { liveGrantUnknown: grants.unknown } : {}) }, Math.round(performance.now() - started));
   const notCompared = comparison.notCompared.map((entry) => `--expect: the permissions in namespace ${entry.namespace} were not compared: ${entry.reason}`);

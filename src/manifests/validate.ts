@@ -4,9 +4,9 @@ import { allowedProperties, schemaProblems, type SchemaProblem } from "../input/
 import * as compiled from "./rbac-validators.generated.js";
 
 /*
- * Validation against schemas/rbac.schema.json, which test/manifests/tools/derive-schemas.mjs
+ * Validation against schemas/rbac.schema.json, which scripts/generate/derive-schemas.mjs
  * derives from the kube-apiserver's OpenAPI v3 (the version is in the file). The schema is
- * compiled ahead of time by ajv (test/manifests/tools/compile-validators.mjs writes
+ * compiled ahead of time by ajv (scripts/generate/compile-validators.mjs writes
  * rbac-validators.generated.ts; a test fails when it is stale), so no run pays for compiling it.
  */
 

@@ -6,7 +6,7 @@ import type { RequestAttributes } from "./types.js";
 /*
  * Turns kubectl's `VERB TYPE[.GROUP][/NAME]` (plus `--subresource`) or `VERB /non-resource-url` into
  * request attributes without a server: the built-in resource list (exported from kube-apiserver
- * discovery by test/rbac/tools/export-resources.mjs) plays the part of kubectl's discovery, so `deploy`
+ * discovery by scripts/generate/export-resources.mjs) plays the part of kubectl's discovery, so `deploy`
  * means `deployments.apps` and `nodes` is cluster-scoped. saprobe's older forms still work where they
  * are not ambiguous: `VERB TYPE NAME`, and `TYPE/SUBRESOURCE` when SUBRESOURCE is one the type has.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../connect/run-cli.js";
+import { runCli } from "../support/cli.js";
 
-const validate = (...files: string[]) => runCli(["validate", ...files], {}, process.cwd());
+const validate = (...files: string[]) => runCli(["validate", ...files], { env: {}, cwd: process.cwd() });
 
 describe("saprobe validate", () => {
   it("says how many checks a valid file has and exits 0", async () => {

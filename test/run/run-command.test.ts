@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
-import { runCli } from "../connect/run-cli.js";
+import { runCli } from "../support/cli.js";
 
-const run = (...argv: string[]) => runCli(["run", ...argv], {}, process.cwd());
+const run = (...argv: string[]) => runCli(["run", ...argv], { env: {}, cwd: process.cwd() });
 
 describe("saprobe run without a server to talk to", () => {
   it("a bad check file is exit 2 with file:line:column, before any request", async () => {

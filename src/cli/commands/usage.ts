@@ -1,6 +1,6 @@
 import { SEVERITIES } from "../../model/report.js";
 import { DEFAULT_FAIL_ON } from "../../report/build.js";
-import { outputFlags } from "../report-output.js";
+import { outputFlags } from "../output-flags.js";
 import { REPORT_FORMATS } from "../../report/render/types.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";

@@ -6,7 +6,7 @@ import type { Report } from "../../src/model/report.js";
 import { testCertificates, type TestCertificates } from "../support/certs.js";
 import { startFaultServer, type FaultServer } from "../support/fault-server.js";
 import { findLeaks, plantToken, readTree } from "../support/secrets.js";
-import { runCli } from "./cli.js";
+import { spawnCli } from "../support/cli.js";
 import { readReport } from "./report-check.js";
 
 // Exec credential plugins are the user's code: saprobe never shows what they print (a failing
@@ -58,7 +58,7 @@ describe.concurrent("exec credential plugins", () => {
     const secret = plantToken("exec plugin stderr");
     const { kubeconfig } = withPlugin(`process.stderr.write(${JSON.stringify(`error: token ${secret.value} expired\n`)});\nprocess.exit(1);`);
     const dir = out ? mkdtempSync(join(tmpdir(), "saprobe-exec-out-")) : undefined;
-    const result = await runCli([...args, "--kubeconfig", kubeconfig, "--request-timeout", "10s", ...(dir ? ["--out", dir] : [])], { timeoutMs: 60_000 });
+    const result = await spawnCli([...args, "--kubeconfig", kubeconfig, "--request-timeout", "10s", ...(dir ? ["--out", dir] : [])], { timeoutMs: 60_000 });
     expect(result.timedOut).toBe(false);
     expect(result.code).toBe(3);
     const outputs = { stdout: result.stdout, stderr: result.stderr, ...(dir ? readTree(dir) : {}) };
@@ -70,7 +70,7 @@ describe.concurrent("exec credential plugins", () => {
     const { kubeconfig, dir } = withPlugin(`import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(join(mkdtempSync(join(tmpdir(), "saprobe-exec-pids-")), "pids"))}, process.pid + "\\n");\nsetTimeout(() => {}, 600_000);`);
     const pidsFile = readFileSync(join(dir, "plugin.mjs"), "utf8").match(/appendFileSync\("([^"]+)"/)![1]!;
     const out = mkdtempSync(join(tmpdir(), "saprobe-exec-out-"));
-    const result = await runCli(["run", "--kubeconfig", kubeconfig, "--request-timeout", "30s", "--deadline", "5s", "-o", "json", "--out", out], { timeoutMs: 60_000 });
+    const result = await spawnCli(["run", "--kubeconfig", kubeconfig, "--request-timeout", "30s", "--deadline", "5s", "-o", "json", "--out", out], { timeoutMs: 60_000 });
     expect(result.timedOut).toBe(false);
     expect(result.code).toBe(3);
     // Start-up of Node on a loaded machine is the slack beyond the deadline, not saprobe.

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, Report } from "../../src/model/report.js";
 import { testCertificates } from "../support/certs.js";
 import { refusedUrl, startFaultServer, unresolvableUrl, type FaultServer, type FaultServerOptions } from "../support/fault-server.js";
-import { runCli, stackFrames, type CliResult } from "./cli.js";
+import { spawnCli, stackFrames, type CliResult } from "../support/cli.js";
 import { readReport } from "./report-check.js";
 
 // `saprobe run` against every server fault: it must end by itself before the overall deadline,
@@ -93,7 +93,7 @@ let healthyIds: string[] = [];
 async function runAgainst(url: string, extra: string[] = []): Promise<{ cli: CliResult; report?: Report; problems: string[] }> {
   const out = mkdtempSync(join(tmpdir(), "saprobe-fault-"));
   const args = ["run", "--server", url, "--certificate-authority", caFile, "--token", "saprobe-fault-token", "--request-timeout", REQUEST_TIMEOUT, "--deadline", `${DEADLINE_MS}ms`, "--out", out, "-o", "json", ...extra];
-  const cli = await runCli(args, { timeoutMs: DEADLINE_MS * 3, sampleMemory: true });
+  const cli = await spawnCli(args, { timeoutMs: DEADLINE_MS * 3, sampleMemory: true });
   return { cli, ...readReport(out) };
 }
 
@@ -181,7 +181,7 @@ describe.concurrent("saprobe run against server faults", () => {
   it("a server that hangs past a short deadline: the run ends at the deadline, not at the sum of timeouts", async () => {
     const server = await serve({ behaviour: { kind: "hang" } });
     const out = mkdtempSync(join(tmpdir(), "saprobe-fault-"));
-    const cli = await runCli(["run", "--server", server.url, "--certificate-authority", caFile, "--token", "t0ken-value", "--request-timeout", "30s", "--deadline", "3s", "--out", out, "-o", "json"], { timeoutMs: 30_000 });
+    const cli = await spawnCli(["run", "--server", server.url, "--certificate-authority", caFile, "--token", "t0ken-value", "--request-timeout", "30s", "--deadline", "3s", "--out", out, "-o", "json"], { timeoutMs: 30_000 });
     expect(cli.durationMs).toBeLessThan(3_000 + PROCESS_GRACE_MS);
     expect(cli.code).toBe(3);
     const { report, problems } = readReport(out);
@@ -208,7 +208,7 @@ describe.concurrent("saprobe run against server faults", () => {
   it("a Retry-After longer than the deadline is not waited for", async () => {
     const server = await serve(status(429, 3_600));
     const out = mkdtempSync(join(tmpdir(), "saprobe-fault-"));
-    const cli = await runCli(["run", "--server", server.url, "--certificate-authority", caFile, "--token", "t0ken-value", "--request-timeout", "2s", "--deadline", "4s", "--out", out, "-o", "json"], { timeoutMs: 30_000 });
+    const cli = await spawnCli(["run", "--server", server.url, "--certificate-authority", caFile, "--token", "t0ken-value", "--request-timeout", "2s", "--deadline", "4s", "--out", out, "-o", "json"], { timeoutMs: 30_000 });
     const { report, problems } = readReport(out);
     expect(problems).toEqual([]);
     expect(cli.code).toBe(3);

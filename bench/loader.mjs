@@ -4,13 +4,13 @@
 // medians printed as ratios (the audit issue's target: within 2x of the floor):
 //   YAML: one multi-document file vs reading it + js-yaml loadAll;
 //   JSON: the same objects as a pretty and as a one-line `kind: List` vs reading it + JSON.parse.
-// Needs `npm run build` first (uses dist/). Usage: node test/manifests/tools/bench-loader.mjs [--reps N] [--objects N]
+// Needs `npm run build` first (uses dist/). Usage: node bench/loader.mjs [--reps N] [--objects N]
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import jsYaml from "js-yaml";
-import { loadManifests } from "../../../dist/manifests/index.js";
+import { loadManifests } from "../dist/manifests/index.js";
 
 const argValue = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const reps = Number(argValue("--reps", "5"));

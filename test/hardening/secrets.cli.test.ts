@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { testCertificates, type TestCertificates } from "../support/certs.js";
 import { startFaultServer, type FaultServer, type FaultServerOptions, type RecordedRequest } from "../support/fault-server.js";
 import { findLeaks, plantKey, plantPassword, plantToken, readTree, writeExecPlugin, type PlantedSecret } from "../support/secrets.js";
-import { runCli } from "./cli.js";
+import { spawnCli } from "../support/cli.js";
 
 // A distinctive secret is planted in every credential source; every command then runs at every
 // output format and verbosity, and stdout, stderr and every written file are searched for it (as
@@ -127,7 +127,7 @@ describe.concurrent.each(SOURCE_NAMES.map((name, index) => ({ name, index })))("
     const server = await startFaultServer({ requestClientCertificate: true });
     const source = plantIn(sourceName, server);
     const out = command.out ? mkdtempSync(join(tmpdir(), "saprobe-secret-out-")) : undefined;
-    const result = await runCli([...command.args(index), ...source.args, ...(out ? ["--out", out] : [])], { env: source.env, timeoutMs: 60_000 });
+    const result = await spawnCli([...command.args(index), ...source.args, ...(out ? ["--out", out] : [])], { env: source.env, timeoutMs: 60_000 });
     expect(result.timedOut).toBe(false);
     expect(result.stderr).not.toMatch(/internal error/);
     const outputs: Record<string, string> = { stdout: result.stdout, stderr: result.stderr, ...(out ? readTree(out) : {}) };
@@ -155,7 +155,7 @@ describe.concurrent.each(["--token", "kubeconfig token", "exec plugin", "in-clus
     const out = mkdtempSync(join(tmpdir(), "saprobe-secret-out-"));
     // SAPROBE_DEBUG=1 as well: the most verbose saprobe gets (stack traces of unexpected errors).
     const env = { ...source.env, SAPROBE_DEBUG: "1" };
-    const result = await runCli(["run", "-v", "-o", "json", "--request-timeout", "2s", "--deadline", "8s", ...source.args, "--out", out], { env, timeoutMs: 60_000 });
+    const result = await spawnCli(["run", "-v", "-o", "json", "--request-timeout", "2s", "--deadline", "8s", ...source.args, "--out", out], { env, timeoutMs: 60_000 });
     await server.close();
     expect(result.timedOut).toBe(false);
     expect({ code: result.code }).toMatchObject({ code: expect.toBeOneOf([1, 3]) });

@@ -7,7 +7,7 @@ import { testCertificates, type TestCertificates } from "../support/certs.js";
 import { sendJson, statusBody } from "../support/fake-kube.js";
 import { startFaultServer, type FaultServer, type RecordedRequest } from "../support/fault-server.js";
 import { findLeaks, plantPassword, plantToken, readTree, writeExecPlugin, type PlantedSecret } from "../support/secrets.js";
-import { runCli } from "./cli.js";
+import { spawnCli } from "../support/cli.js";
 
 // A server (or a proxy in front of it) that echoes the caller's credential in what it answers: a
 // 403 Status message, the reason of an access review, a watch ERROR event. saprobe must clear every
@@ -88,7 +88,7 @@ describe.concurrent.each(["--token", "basic-auth password", "exec plugin"])("a s
     servers.push(server);
     const { secret, args } = plant(source, server);
     const out = command.out ? mkdtempSync(join(tmpdir(), "saprobe-echo-out-")) : undefined;
-    const result = await runCli([...command.args, ...args, ...(out ? ["--out", out] : [])], { timeoutMs: 60_000 });
+    const result = await spawnCli([...command.args, ...args, ...(out ? ["--out", out] : [])], { timeoutMs: 60_000 });
     expect(result.timedOut).toBe(false);
     expect(result.stderr).not.toMatch(/internal error/);
     // The credential was really sent, so the server really echoed it.

@@ -4,7 +4,7 @@
 // kube-public roles and bindings), without server-set fields. The rules of aggregated roles (admin,
 // edit, view...) are written as null, as kube-apiserver creates them: filling them is the
 // clusterrole-aggregation controller's job, which saprobe does itself (src/rbac/aggregate.ts).
-// Usage: KUBECONFIG=.cluster/admin.kubeconfig node test/rbac/tools/export-bootstrap.mjs
+// Usage: KUBECONFIG=.cluster/admin.kubeconfig node scripts/generate/export-bootstrap.mjs
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 
@@ -35,5 +35,5 @@ const policy = {
 const output = `${JSON.stringify(policy, null, 1)}\n`;
 // --stdout prints instead of writing, so a test can compare the committed file with the live server.
 if (process.argv.includes("--stdout")) process.stdout.write(output);
-else writeFileSync(new URL("../../../src/rbac/bootstrap-policy.json", import.meta.url), output);
+else writeFileSync(new URL("../../src/rbac/bootstrap-policy.json", import.meta.url), output);
 if (!process.argv.includes("--stdout")) console.log(`${version}: ${policy.clusterRoles.length} cluster roles, ${policy.clusterRoleBindings.length} cluster role bindings, ${policy.roles.length} roles, ${policy.roleBindings.length} role bindings`);

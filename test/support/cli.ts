@@ -1,21 +1,65 @@
 /**
- * Runs the real, built CLI (`node bin/saprobe.js`) as a child process with a hard timeout, a
- * hermetic environment (empty HOME, no KUBECONFIG, no in-cluster variables) and capped output,
- * so a hang or a flood in saprobe fails the test instead of the test run.
+ * The one CLI harness. `runCli` runs the real `main` in-process (the command table, parser and
+ * exit-code logic, with captured streams): what the unit project uses. `spawnCli` runs the built CLI
+ * (`node bin/saprobe.js`) as a child process with a hard timeout, a hermetic environment (empty HOME,
+ * no KUBECONFIG, no in-cluster variables) and capped output, so a hang or a flood in saprobe fails the
+ * test instead of the test run: only `*.cli.test.ts` and `*.int.test.ts` files use it (their projects
+ * make sure dist/ is fresh, see fresh-build.ts).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
 /** The repository root. */
 export const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
-const BIN = join(REPO, "bin", "saprobe.js");
+/** The CLI's entry point, as npm links it. */
+export const BIN = join(REPO, "bin", "saprobe.js");
+
 const MAX_OUTPUT = 8 * 1024 * 1024;
 
-/** What one CLI run did. */
+/** What one in-process CLI run produced. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for an in-process run. */
+export interface RunOptions {
+  /** Standard input's whole text (none: an empty stream). */
+  stdin?: string;
+  /** The environment the command sees, and nothing else. Default `{ HOME: "/nonexistent" }`. */
+  env?: Record<string, string | undefined>;
+  /** Default: the repository root. */
+  cwd?: string;
+  /** Whether stderr claims to be a terminal (progress output is only drawn on one). */
+  stderrIsTTY?: boolean;
+}
+
+/** Runs `saprobe ARGV` in-process with captured output. */
+export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+  // Imported on first use, so the files that only spawn the CLI do not load all of src/.
+  const { main } = await import("../../src/cli/main.js");
+  const stdout = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: options.stderrIsTTY ?? false });
+  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  stdout.on("data", (chunk: Buffer) => chunks.stdout.push(chunk));
+  stderr.on("data", (chunk: Buffer) => chunks.stderr.push(chunk));
+  const code = await main([...argv], {
+    stdout,
+    stderr,
+    stdin: Readable.from(options.stdin !== undefined ? [Buffer.from(options.stdin)] : []),
+    env: options.env ?? { HOME: "/nonexistent" },
+    cwd: options.cwd ?? REPO,
+  });
+  return { code, stdout: Buffer.concat(chunks.stdout).toString("utf8"), stderr: Buffer.concat(chunks.stderr).toString("utf8") };
+}
+
+/** What one CLI process did. */
 export interface CliResult {
   /** Exit code, or null when killed. */
   code: number | null;
@@ -28,7 +72,7 @@ export interface CliResult {
   peakRssKb?: number;
 }
 
-/** Options for one run. */
+/** Options for one process. */
 export interface CliOptions {
   /** Killed (SIGKILL) after this long. Default 20 s. */
   timeoutMs?: number;
@@ -43,13 +87,14 @@ export interface CliOptions {
 
 let emptyHome: string | undefined;
 
-function hermeticEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+/** PATH, an empty HOME and NO_COLOR, plus `extra`: all a spawned CLI sees of the environment. */
+export function hermeticEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   emptyHome ??= mkdtempSync(join(tmpdir(), "saprobe-home-"));
   return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: emptyHome, NO_COLOR: "1", ...extra };
 }
 
-/** Runs `saprobe ...args`. Fails fast when the CLI has not been built (`npm run build`). */
-export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+/** Runs `node bin/saprobe.js ...args`. Fails fast when the CLI has not been built (`npm run build`). */
+export function spawnCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   if (!existsSync(join(REPO, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` before these tests");
   const started = Date.now();
   const [command, argv] =

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
 import { testCertificates } from "../support/certs.js";
 import { startFaultServer, type Behaviour, type FaultServer } from "../support/fault-server.js";
-import { runCli } from "./cli.js";
+import { spawnCli } from "../support/cli.js";
 
 // A server that asks to be asked again (429 or 503 with Retry-After) on the first attempt of every
 // request: saprobe waits as told and tries again, so every check passes, and -v says so. Requests
 // that change nothing are retried (GETs, SelfSubjectReview, access reviews); the bound (attempts, the
-// request timeout, the deadline) is asserted by test/hardening/faults.test.ts.
+// request timeout, the deadline) is asserted by test/hardening/faults.cli.test.ts.
 
 const servers: FaultServer[] = [];
 let caFile = "";
@@ -28,7 +28,7 @@ describe.concurrent("retries", () => {
     const behaviour: Behaviour = { kind: "fail-first", first: { kind: "status", code, retryAfterSeconds: 1 } };
     const server = await startFaultServer({ behaviour });
     servers.push(server);
-    const result = await runCli(["run", "-v", "-o", "json", "--server", server.url, "--certificate-authority", caFile, "--token", "retry-token", "--request-timeout", "10s", "--deadline", "30s"], { timeoutMs: 60_000 });
+    const result = await spawnCli(["run", "-v", "-o", "json", "--server", server.url, "--certificate-authority", caFile, "--token", "retry-token", "--request-timeout", "10s", "--deadline", "30s"], { timeoutMs: 60_000 });
     const report = JSON.parse(result.stdout) as Report;
     const failing = report.results.filter((check) => check.status !== "pass" && check.status !== "skip" && check.status !== "info").map((check) => `${check.id}: ${check.message}`);
     expect({ code: result.code, failing }).toEqual({ code: 0, failing: [] });
@@ -55,7 +55,7 @@ describe.concurrent("retries", () => {
       "    remediation: none",
       "",
     ].join("\n"));
-    const result = await runCli(["run", "-o", "json", "--replace-checks", "--checks", file, "--server", server.url, "--certificate-authority", caFile, "--token", "retry-token", "--request-timeout", "10s"], { timeoutMs: 60_000 });
+    const result = await spawnCli(["run", "-o", "json", "--replace-checks", "--checks", file, "--server", server.url, "--certificate-authority", caFile, "--token", "retry-token", "--request-timeout", "10s"], { timeoutMs: 60_000 });
     expect(result.stderr).not.toMatch(/internal error/);
     expect(server.requests.filter((request) => request.method === "POST" && request.pathname === "/apis/example.com/v1/things").length).toBe(1);
   });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes a large multi-document RBAC manifest for loader measurements (default: 76,000 objects,
 // about 21 MB, the audit issue's benchmark size). Deterministic: the same arguments give the same file.
-// Usage: node test/manifests/tools/generate-large.mjs OUT.yaml [OBJECTS]
+// Usage: node bench/generate-large.mjs OUT.yaml [OBJECTS]
 import { createWriteStream } from "node:fs";
 
 const [out, countText = "76000"] = process.argv.slice(2);

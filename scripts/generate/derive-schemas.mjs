@@ -7,7 +7,7 @@
 //   - objects with `properties` get `additionalProperties: false`, like kubectl's strict field validation;
 //   - `roleRef.apiGroup` is not required (the apiserver defaults it to rbac.authorization.k8s.io);
 //   - `metadata.name` is required (kubectl refuses objects without a name).
-// Usage: KUBECONFIG=.cluster/admin.kubeconfig node test/manifests/tools/derive-schemas.mjs
+// Usage: KUBECONFIG=.cluster/admin.kubeconfig node scripts/generate/derive-schemas.mjs
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 
@@ -72,5 +72,5 @@ const schema = {
 const output = `${JSON.stringify(schema, null, 1)}\n`;
 // --stdout prints instead of writing, so a test can compare the committed file with the live server.
 if (process.argv.includes("--stdout")) process.stdout.write(output);
-else writeFileSync(new URL("../../../schemas/rbac.schema.json", import.meta.url), output);
+else writeFileSync(new URL("../../schemas/rbac.schema.json", import.meta.url), output);
 if (!process.argv.includes("--stdout")) console.log(`${version}: ${Object.keys(defs).length} definitions`);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Finding, PathHop, Report } from "../../src/model/report.js";
 import { renderHtml } from "../../src/report/render/html.js";
+import { expectGolden } from "../support/golden.js";
 import { HOSTILE, sampleReports } from "./sample-reports.js";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
@@ -58,8 +59,7 @@ describe.runIf(CHROMIUM !== undefined)("the HTML report in headless Chromium", (
     expect(lines).toEqual([]);
     expect(existsSync(shot)).toBe(true);
     if (name === "hostile") return;
-    if (process.env.UPDATE_GOLDEN === "1" || !existsSync(golden(name))) writeFileSync(golden(name), readFileSync(shot));
-    expect(readFileSync(shot).equals(readFileSync(golden(name))), `${shot} differs from ${golden(name)}`).toBe(true);
+    expectGolden(golden(name), readFileSync(shot));
   }, 90_000);
 });
 

@@ -2,7 +2,7 @@
 // Regenerates src/rbac/builtin-resources.json from a live kube-apiserver's discovery: every built-in
 // resource (preferred version) with its group, short names, subresources, and whether it is namespaced. Offline
 // `can-i` / `who-can` use it the way kubectl uses discovery (deploy -> deployments.apps, nodes are
-// cluster-scoped). Usage: KUBECONFIG=.cluster/admin.kubeconfig node test/rbac/tools/export-resources.mjs
+// cluster-scoped). Usage: KUBECONFIG=.cluster/admin.kubeconfig node scripts/generate/export-resources.mjs
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 
@@ -23,5 +23,5 @@ resources.sort((a, b) => `${a.group}/${a.name}`.localeCompare(`${b.group}/${b.na
 const output = `${JSON.stringify({ kubernetesVersion: version, resources }, null, 1)}\n`;
 // --stdout prints instead of writing, so a test can compare the committed file with the live server.
 if (process.argv.includes("--stdout")) process.stdout.write(output);
-else writeFileSync(new URL("../../../src/rbac/builtin-resources.json", import.meta.url), output);
+else writeFileSync(new URL("../../src/rbac/builtin-resources.json", import.meta.url), output);
 if (!process.argv.includes("--stdout")) console.log(`${version}: ${resources.length} resources`);

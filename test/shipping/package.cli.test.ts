@@ -50,23 +50,31 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     expect(output.trim()).toBe(`saprobe ${version}`);
   });
 
-  it("runs the CLI from the bundle (dist/bundle/main.cjs) without Node's ES module loader, whatever times npm gave the unpacked files", () => {
+  it("runs the CLI from the bundle (dist/bundle/*.cjs, loaded by bin's loader, not require) without Node's ES module loader, whatever times npm gave the unpacked files", () => {
     // At exit: the CommonJS modules loaded from the package, and whether any ES module was loaded.
     const preload = join(mkdtempSync(join(tmpdir(), "saprobe-preload-")), "loaded.cjs");
     writeFileSync(preload, `process.on("exit", () => process._rawDebug(JSON.stringify({ cjs: Object.keys(require.cache).filter((file) => file.includes("/saprobe/")), esm: process.moduleLoadList.includes("NativeModule internal/modules/esm/loader") })));\n`);
     const result = spawnSync(process.execPath, ["--require", preload, join(install.packageDir, "bin", "saprobe.js"), "--version"], { encoding: "utf8", timeout: 30_000 });
     expect(result.status, result.stderr).toBe(0);
     const loaded = JSON.parse(result.stderr.trim().split("\n").at(-1) as string) as { cjs: string[]; esm: boolean };
-    expect(loaded.cjs.map((file) => file.slice(install.packageDir.length))).toEqual(["/bin/saprobe.js", "/bin/bundle-loader.cjs", "/dist/bundle/main.cjs"]);
+    expect(result.stdout).toMatch(/^saprobe \d/);
+    expect(loaded.cjs.map((file) => file.slice(install.packageDir.length))).toEqual(["/bin/saprobe.js", "/bin/bundle-loader.cjs"]);
     expect(loaded.esm).toBe(false);
   });
 
-  it("ships the bundle's V8 code cache, made for that bundle, and V8 accepts it when the installed CLI starts", () => {
+  it("ships the bundle's V8 code caches, each made for its chunk, and V8 accepts them when the installed CLI starts", () => {
     expect(install.tarballFiles).toContain("dist/bundle/main.cache");
+    expect(install.tarballFiles.filter((file) => file.endsWith(".cjs") && file.startsWith("dist/bundle/")).map((file) => file.replace(/\.cjs$/, ".cache")).filter((cache) => !install.tarballFiles.includes(cache))).toEqual([]);
     const loader = join(install.packageDir, "bin", "bundle-loader.cjs");
-    const probe = `const r = require(${JSON.stringify(loader)}).loadBundle(); console.log(JSON.stringify({ cache: r.cache, main: typeof r.exports.main }))`;
+    // As bin/saprobe.js starts: the V8 flag first (a cache is accepted only under the flags it was made with).
+    const probe = `require("node:v8").setFlagsFromString("--liftoff-only"); const r = require(${JSON.stringify(loader)}).loadBundle(); console.log(JSON.stringify({ cache: r.cache, main: typeof r.exports.main }))`;
     const fresh = JSON.parse(execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" })) as { cache: string; main: string };
     expect(fresh).toEqual({ cache: "accepted", main: "function" });
+    // A command's chunks, loaded when it runs, come with accepted caches too.
+    const command = `${probe.replace(/console\.log.*$/, "")} r.exports.main(["validate", ${JSON.stringify(join(install.packageDir, "checks", "default.yaml"))}]).then(() => process._rawDebug(JSON.stringify([...r.loader.loaded.values()].map((chunk) => chunk.cache))))`;
+    const caches = JSON.parse(spawnSync(process.execPath, ["-e", command], { encoding: "utf8" }).stderr.trim().split("\n").at(-1) as string) as string[];
+    expect(caches.length).toBeGreaterThan(3);
+    expect(new Set(caches)).toEqual(new Set(["accepted"]));
     // A cache made for another bundle is never used (V8 alone would only compare the source's length).
     const cacheFile = join(install.packageDir, "dist", "bundle", "main.cache");
     const original = readFileSync(cacheFile);

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
 import { startFaultServer, type FaultServer, type FaultServerOptions } from "../support/fault-server.js";
 import { groupOrWorldWritable, plantToken, readTree } from "../support/secrets.js";
-import { runCli } from "./cli.js";
+import { spawnCli } from "../support/cli.js";
 
 // Where credentials may travel: never in clear text to another machine, never along a redirect,
 // never to a server whose certificate was not checked unless the user said so; and the reports
@@ -40,13 +40,13 @@ describe("plain HTTP", () => {
   it("a bearer token is never sent over plain HTTP to a non-loopback host, unless --allow-insecure-http says so", async () => {
     const server = await serve({ protocol: "http", listenAddress: ownNonLoopbackAddress() });
     const token = plantToken("--token");
-    const refused = await runCli(["run", "--server", server.url, "--token", token.value, "--request-timeout", "10s", "-o", "json"]);
+    const refused = await spawnCli(["run", "--server", server.url, "--token", token.value, "--request-timeout", "10s", "-o", "json"]);
     expect(refused.timedOut).toBe(false);
     expect(server.requests.length).toBeGreaterThan(0);
     expect(server.requests.filter((request) => request.authorization !== undefined)).toEqual([]);
     expect(reportOf(refused.stdout).warnings.join("\n")).toMatch(/plain HTTP to a non-loopback host/);
 
-    const allowed = await runCli(["run", "--server", server.url, "--token", token.value, "--request-timeout", "10s", "-o", "json", "--allow-insecure-http"]);
+    const allowed = await spawnCli(["run", "--server", server.url, "--token", token.value, "--request-timeout", "10s", "-o", "json", "--allow-insecure-http"]);
     expect(server.requests.some((request) => request.authorization === `Bearer ${token.value}`)).toBe(true);
     expect(reportOf(allowed.stdout).warnings.join("\n")).toMatch(/sent over plain HTTP/);
   });
@@ -62,7 +62,7 @@ describe("redirects", () => {
     const target = await serve({});
     const redirecting = await serve({ behaviour: { kind: "redirect", code, location: location(target) } });
     const token = plantToken("--token");
-    const result = await runCli(["run", "--server", redirecting.url, "--certificate-authority", redirecting.caFile, "--token", token.value, "--request-timeout", "10s", "-o", "json"]);
+    const result = await spawnCli(["run", "--server", redirecting.url, "--certificate-authority", redirecting.caFile, "--token", token.value, "--request-timeout", "10s", "-o", "json"]);
     expect(redirecting.requests.some((request) => request.authorization === `Bearer ${token.value}`)).toBe(true);
     expect(target.requests.filter((request) => request.authorization !== undefined)).toEqual([]);
     expect({ code: result.code }).toMatchObject({ code: expect.toBeOneOf([1, 3]) });
@@ -74,7 +74,7 @@ describe("redirects", () => {
 describe("TLS verification", () => {
   it("is never skipped implicitly: an untrusted certificate stops every request before credentials are sent", async () => {
     const server = await serve({ certificate: "unknown-ca" });
-    const result = await runCli(["run", "--server", server.url, "--token", plantToken("--token").value, "--request-timeout", "10s", "-o", "json"]);
+    const result = await spawnCli(["run", "--server", server.url, "--token", plantToken("--token").value, "--request-timeout", "10s", "-o", "json"]);
     expect(result.code).toBe(3);
     expect(server.requests).toEqual([]);
     expect(server.tlsFailures.length).toBeGreaterThan(0);
@@ -91,7 +91,7 @@ describe("TLS verification", () => {
       contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
     }));
     const connection = where === "flag" ? ["--server", server.url, "--token", "insecure-test-token", "--insecure-skip-tls-verify"] : ["--kubeconfig", kubeconfig];
-    const result = await runCli(["run", ...connection, "--request-timeout", "10s", "-o", "json"]);
+    const result = await spawnCli(["run", ...connection, "--request-timeout", "10s", "-o", "json"]);
     expect(server.requests.length).toBeGreaterThan(0);
     const report = reportOf(result.stdout);
     expect(report.warnings.join("\n")).toMatch(/insecure-skip-tls-verify is set: the API server's certificate is not verified/);
@@ -103,7 +103,7 @@ describe("TLS verification", () => {
 
   it("a verified connection has no tls-verification result", async () => {
     const server = await serve({});
-    const result = await runCli(["run", "--server", server.url, "--certificate-authority", server.caFile, "--token", "verified-token", "--request-timeout", "10s", "-o", "json"]);
+    const result = await spawnCli(["run", "--server", server.url, "--certificate-authority", server.caFile, "--token", "verified-token", "--request-timeout", "10s", "-o", "json"]);
     expect(result.code).toBe(0);
     expect(reportOf(result.stdout).results.map((check) => check.id)).not.toContain("tls-verification");
   });
@@ -113,7 +113,7 @@ describe("report files", () => {
   it("are created without group or world write, even under umask 000", async () => {
     const server = await serve({});
     const out = join(mkdtempSync(join(tmpdir(), "saprobe-perms-")), "reports");
-    const result = await runCli(["run", "--server", server.url, "--certificate-authority", server.caFile, "--token", "perm-token", "--out", out], { umask: 0o000 });
+    const result = await spawnCli(["run", "--server", server.url, "--certificate-authority", server.caFile, "--token", "perm-token", "--out", out], { umask: 0o000 });
     expect(result.code).toBe(0);
     expect(Object.keys(readTree(out)).length).toBe(4);
     expect(groupOrWorldWritable(out)).toEqual([]);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFaultServer, type FaultServer } from "../support/fault-server.js";
-import { REPO, runCli, stackFrames } from "./cli.js";
+import { REPO, spawnCli, stackFrames } from "../support/cli.js";
 
 // Every command that reads a user's file, fed the hostile corpus in fixtures/hostile/ (see its
 // README): bad input must give exit 2, name the file (with line:column where the parser knows
@@ -132,7 +132,7 @@ for (const { reader, bad, unusual } of matrix) {
   describe.concurrent(`saprobe ${reader.name} with hostile input`, () => {
     it.each(bad)("$file: exit 2, the file named, no stack trace, within seconds", async ({ file, position, says }) => {
       const path = file.startsWith("/") ? file : relative(REPO, join(HOSTILE, file));
-      const result = await runCli(reader.argv(path));
+      const result = await spawnCli(reader.argv(path));
       expect(result.timedOut).toBe(false);
       expect(result.durationMs).toBeLessThan(BOUND_MS);
       expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 2 });
@@ -146,7 +146,7 @@ for (const { reader, bad, unusual } of matrix) {
     });
 
     it.each(unusual)("%s: accepted", async (file) => {
-      const result = await runCli(reader.argv(relative(REPO, join(HOSTILE, file))));
+      const result = await spawnCli(reader.argv(relative(REPO, join(HOSTILE, file))));
       expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: expect.toBeOneOf(reader.accepted) });
       expect(result.durationMs).toBeLessThan(BOUND_MS);
     });
@@ -160,7 +160,7 @@ describe("saprobe config view with a kubeconfig that gives a key twice", () => {
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
       encoding: "utf8",
     });
-    const result = await runCli(["config", "view", "-o", "json", "--kubeconfig", file]);
+    const result = await spawnCli(["config", "view", "-o", "json", "--kubeconfig", file]);
     expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 0 });
     const view = JSON.parse(result.stdout) as { server: string; explain: string[] };
     expect(kubectlServer).toBe("https://127.0.0.2:6443");
@@ -181,7 +181,7 @@ describe("an endless input (a FIFO fed by `yes`)", () => {
     // `yes` blocks until saprobe opens the FIFO, then writes until saprobe closes it (SIGPIPE).
     const writer = spawn("sh", ["-c", 'exec yes "# endless" > "$0"', fifo], { stdio: "ignore" });
     try {
-      const result = await runCli(argv(fifo), { sampleMemory: true });
+      const result = await spawnCli(argv(fifo), { sampleMemory: true });
       expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 2 });
       expect(result.stderr).toContain(fifo);
       expect(result.stderr).toMatch(says);
