@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import jsYaml from "js-yaml";
 import { loadManifests } from "../dist/manifests/index.js";
+import { argValue, median } from "./lib.mjs";
 
-const argValue = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const reps = Number(argValue("--reps", "5"));
 const dir = mkdtempSync(join(tmpdir(), "saprobe-bench-"));
 const yamlFile = join(dir, "big.yaml");
@@ -28,7 +28,6 @@ const cases = [
   { name: "JSON List, pretty", file: prettyFile, floorName: "JSON.parse", floor: (text) => JSON.parse(text) },
   { name: "JSON List, one line", file: compactFile, floorName: "JSON.parse", floor: (text) => JSON.parse(text) },
 ];
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 for (const { name, file, floorName, floor } of cases) {
   const floorTimes = [];
   const ourTimes = [];

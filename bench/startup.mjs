@@ -22,16 +22,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { argValue, hasFlag, median } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const option = (name) => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-};
-const reps = Number(option("--reps") ?? 15);
-const only = option("--only") === undefined ? undefined : new RegExp(option("--only"));
+const reps = Number(argValue("--reps", "15"));
+const only = argValue("--only") === undefined ? undefined : new RegExp(argValue("--only"));
 
-if (!process.argv.includes("--no-build")) {
+if (!hasFlag("--no-build")) {
   const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
 }
@@ -91,7 +88,8 @@ const names = Object.keys(rows).filter((name) => !only || name.startsWith("node 
 
 function measure(name) {
   const { args, status } = rows[name];
-  // bash's `time` prints the child's own wall, user and system time once it has exited.
+  // bash's `time` prints the child's own wall, user and system time once it has exited (not
+  // lib.mjs's timeChild: its wall time includes starting GNU time, which shows in rows of 60 ms).
   const script = 'TIMEFORMAT="saprobe-bench %3R %3U %3S"; time "$@" >/dev/null 2>"$SAPROBE_BENCH_ERR"';
   const result = spawnSync("bash", ["-c", script, "bash", process.execPath, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", SAPROBE_BENCH_ERR: join(dir, "stderr") } });
   const times = /saprobe-bench ([\d.]+) ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr);
@@ -100,12 +98,6 @@ function measure(name) {
   if (code !== status) throw new Error(`${name}: exited ${code}, expected ${status}`);
   return { wall: Number(times[1]) * 1000, cpu: (Number(times[2]) + Number(times[3])) * 1000 };
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 const loadBefore = loadavg();
 for (const name of names) measure(name); // warm the page cache; checks every exit code once
