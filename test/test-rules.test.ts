@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 
 // Rules the tests themselves keep. The unit project stays in-process and fast (vitest.config.ts): a
 // test that runs saprobe as a process is a *.cli.test.ts (whose project builds first) or a
-// *.int.test.ts. Golden files go through test/support/golden.ts, where a missing golden fails.
+// *.int.test.ts. saprobe runs through the one harness, test/support/cli.ts; golden files go through
+// test/support/golden.ts, where a missing golden fails.
 
 const root = join(import.meta.dirname, "..");
 
@@ -39,6 +40,11 @@ describe("test projects", () => {
   it("starts no other process in a unit file but the quick tools listed here", () => {
     const starting = files.filter(unit).filter((file) => /from "node:child[_]process"/.test(readFileSync(join(root, file), "utf8")));
     expect(starting.sort()).toEqual(Object.keys(QUICK_TOOLS).sort());
+  });
+
+  it("runs saprobe's main through the one harness: no other test file imports src/cli/main.js", () => {
+    const importers = [...files, "test/support/cli.ts"].filter((file) => /from "(\.\.\/)+src\/cli\/main[.]js"|import\("(\.\.\/)+src\/cli\/main[.]js"\)/.test(readFileSync(join(root, file), "utf8")));
+    expect(importers).toEqual(["test/support/cli.ts"]);
   });
 
   it("compares every golden file through test/support/golden.ts, the one place that reads UPDATE_GOLDEN", () => {
