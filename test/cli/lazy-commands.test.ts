@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { commands } from "../../src/cli/commands/index.js";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../support/cli.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -28,17 +27,6 @@ function staticGraph(entry: string): { files: Set<string>; packages: Set<string>
     }
   }
   return { files: new Set([...files].map((file) => relative(root, file))), packages };
-}
-
-function collect(): { stream: Writable; text: () => string } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
 }
 
 describe("the CLI loads a command's implementation only when that command runs", () => {
@@ -66,14 +54,13 @@ describe("the CLI loads a command's implementation only when that command runs",
   });
 
   it("still lists every command in `saprobe --help` and every flag in `saprobe <command> --help`", async () => {
-    const io = () => ({ ...collect(), err: collect() });
-    const top = io();
-    expect(await main(["--help"], { stdout: top.stream, stderr: top.err.stream, stdin: process.stdin, env: {}, cwd: root })).toBe(0);
+    const top = await runCli(["--help"], { env: {}, cwd: root });
+    expect(top.code).toBe(0);
     for (const command of commands) {
-      expect(top.text()).toContain(`  ${command.name} `);
-      const help = io();
-      expect(await main([command.name, "--help"], { stdout: help.stream, stderr: help.err.stream, stdin: process.stdin, env: {}, cwd: root })).toBe(0);
-      for (const spec of command.flags) expect(help.text()).toContain(`--${spec.name}`);
+      expect(top.stdout).toContain(`  ${command.name} `);
+      const help = await runCli([command.name, "--help"], { env: {}, cwd: root });
+      expect(help.code).toBe(0);
+      for (const spec of command.flags) expect(help.stdout).toContain(`--${spec.name}`);
     }
     expect(commands.map((command) => command.name)).toEqual(["run", "audit", "can-i", "who-can", "whoami", "usage", "token", "validate", "config"]);
   });
@@ -94,11 +81,9 @@ describe("the CLI loads a command's implementation only when that command runs",
   });
 
   it("runs a command through its lazily loaded implementation", async () => {
-    const out = collect();
-    const err = collect();
-    const code = await main(["validate", join(root, "checks/default.yaml")], { stdout: out.stream, stderr: err.stream, stdin: process.stdin, env: {}, cwd: root });
-    expect(err.text()).toBe("");
+    const { code, stdout, stderr } = await runCli(["validate", join(root, "checks/default.yaml")], { env: {}, cwd: root });
+    expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(out.text()).toMatch(/default\.yaml: \d+ checks, valid/);
+    expect(stdout).toMatch(/default\.yaml: \d+ checks, valid/);
   });
 });

@@ -1,15 +1,11 @@
-import { Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../support/cli.js";
 
 // An error at 80 columns wraps at spaces (no name cut), continuation lines indented; piped without a
 // width it keeps one line per message, for logs and grep.
 
 async function errorsOf(argv: string[], env: Record<string, string>): Promise<string> {
-  let stderr = "";
-  const sink = new Writable({ write: (chunk, _encoding, done) => ((stderr += String(chunk)), done()) });
-  await main(argv, { stdout: new Writable({ write: (_c, _e, done) => done() }), stderr: sink, stdin: Readable.from([]), env: { HOME: "/nonexistent", ...env }, cwd: process.cwd() });
-  return stderr;
+  return (await runCli(argv, { env: { HOME: "/nonexistent", ...env }, cwd: process.cwd() })).stderr;
 }
 
 describe("errors at 80 columns", () => {
