@@ -22,6 +22,15 @@ export function indentedItem(text: string, io: Pick<CommandIo, "stdout" | "env">
   return [`  ${first}`, ...(continued ? wrapText(continued, width - 6).map((line) => `      ${line}`) : [])].join("\n") + "\n";
 }
 
+/** A heading line wrapped to the terminal (continuation lines indented by four); one line when the width is unknown. */
+export function heading(text: string, io: Pick<CommandIo, "stdout" | "env">): string {
+  const width = terminalColumns(io);
+  if (width === undefined) return `${text}\n`;
+  const [first = "", ...rest] = wrapText(text, width);
+  const continued = rest.join(" ");
+  return [first, ...(continued ? wrapText(continued, width - 4).map((line) => `    ${line}`) : [])].join("\n") + "\n";
+}
+
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
 export function renderOptionsFor(io: Pick<CommandIo, "stdout" | "env">): RenderOptions {
   const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";
