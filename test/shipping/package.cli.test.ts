@@ -119,6 +119,35 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     expect(list.stdout).toContain(plugin);
   });
 
+  it("loads the default checks from the build's parse while checks/default.yaml is unchanged, exactly as parsing it, and parses an edited file", () => {
+    expect(install.tarballFiles).toContain("dist/precompiled/default-checks.json");
+    const suite = join(install.packageDir, "checks", "default.yaml");
+    const compare = `import { loadDefaultChecks, loadCheckFile, DEFAULT_CHECKS_FILE } from "saprobe";
+      const saved = await loadDefaultChecks();
+      const parsed = await loadCheckFile(DEFAULT_CHECKS_FILE, { trusted: true });
+      console.log(JSON.stringify({ same: JSON.stringify(saved) === JSON.stringify(parsed), frozen: Object.isFrozen(saved) && Object.isFrozen(saved[0].origin), file: saved[0].origin.file, titles: saved.map((check) => check.title) }));`;
+    const run = () => JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", compare], { cwd: join(install.prefix, "lib"), encoding: "utf8" })) as { same: boolean; frozen: boolean; file: string; titles: string[] };
+    expect(run()).toMatchObject({ same: true, frozen: true, file: suite });
+    // The record is what answers: a title changed in it (its source text unchanged) shows.
+    const record = join(install.packageDir, "dist", "precompiled", "default-checks.json");
+    const saved = readFileSync(record, "utf8");
+    try {
+      writeFileSync(record, saved.replace('"title":"', '"title":"FROM THE RECORD '));
+      expect(run().titles[0]).toMatch(/^FROM THE RECORD /);
+    } finally {
+      writeFileSync(record, saved);
+    }
+    const original = readFileSync(suite, "utf8");
+    try {
+      writeFileSync(suite, original.replace(/title: (.*)/, "title: EDITED $1"));
+      const edited = run();
+      expect(edited.same).toBe(true);
+      expect(edited.titles[0]).toMatch(/^EDITED /);
+    } finally {
+      writeFileSync(suite, original);
+    }
+  });
+
   it("is importable as a library by its package name", () => {
     const output = execFileSync(
       process.execPath,
