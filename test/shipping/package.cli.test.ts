@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -145,6 +145,33 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
       expect(edited.titles[0]).toMatch(/^EDITED /);
     } finally {
       writeFileSync(suite, original);
+    }
+  });
+
+  it("loads the audit's built-in rules from the build's parse while their files are unchanged, exactly as parsing them", () => {
+    expect(install.tarballFiles).toContain("dist/precompiled/audit-rules.json");
+    const load = `import { loadCatalogue } from "saprobe"; console.log(JSON.stringify(loadCatalogue()));`;
+    const catalogue = () => execFileSync(process.execPath, ["--input-type=module", "-e", load], { cwd: join(install.prefix, "lib"), encoding: "utf8" });
+    const record = join(install.packageDir, "dist", "precompiled", "audit-rules.json");
+    const saved = readFileSync(record, "utf8");
+    const fromRecord = catalogue();
+    try {
+      rmSync(record);
+      expect(fromRecord).toBe(catalogue());
+      // The record is what answers when present: a rationale changed in it shows.
+      writeFileSync(record, saved.replace('"rationale":"', '"rationale":"FROM THE RECORD '));
+      expect(catalogue()).toContain("FROM THE RECORD ");
+      // A rule file that no longer holds the text the record was made from is parsed instead.
+      const rules = join(install.packageDir, "checks", "audit", "hygiene.yaml");
+      const original = readFileSync(rules, "utf8");
+      try {
+        writeFileSync(rules, `${original}\n# edited\n`);
+        expect(catalogue()).not.toContain("FROM THE RECORD ");
+      } finally {
+        writeFileSync(rules, original);
+      }
+    } finally {
+      writeFileSync(record, saved);
     }
   });
 
