@@ -11,6 +11,12 @@
 // everything would cost). Those rows say how much of a command's ratio is Node.js and the code's mere
 // size rather than saprobe's work; the last two rows say what the code caches save.
 //
+// What those rows showed (Node.js 20.20.2, 2 cores, load 13-14; figures in README's Benchmarks):
+// having main's chunks costs about 1.2x `node -e 0`; every live command also loads undici's public
+// index, about 1.9x before any request, so live commands cannot reach 1.5x with it; all 2.5 MB of
+// chunks cost 2.5x from their code caches and 3.0x without, so one file holding everything cannot
+// start within 1.5x either. A command within 1.5x loads little more than main's chunks.
+//
 // Each row is one process per repetition, interleaved (every row once per round, the order rotated
 // each round) so load on the machine hits all rows alike; medians of wall time and of CPU time
 // (user + system of the child, from bash's `time`, which reads the child's rusage). CPU is the

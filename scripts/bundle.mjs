@@ -24,7 +24,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, transform } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -100,6 +100,18 @@ const withoutGlobalHeaders = {
     }));
   },
 };
+
+// The default check suite and the audit's built-in rules, parsed once here instead of on every run
+// (bench/startup.mjs): src/input/precompiled.ts says when a run may use them (only while the files are unchanged).
+const precompiledDir = join(root, "dist", "precompiled");
+await rm(precompiledDir, { recursive: true, force: true });
+const { loadCheckFile, DEFAULT_CHECKS_FILE } = await import(pathToFileURL(join(root, "dist", "checks", "load.js")).href);
+const { precompiledRecord } = await import(pathToFileURL(join(root, "dist", "input", "precompiled.js")).href);
+await mkdir(precompiledDir, { recursive: true });
+await writeFile(join(precompiledDir, "default-checks.json"), precompiledRecord([DEFAULT_CHECKS_FILE], await loadCheckFile(DEFAULT_CHECKS_FILE, { trusted: true })));
+const { readBuiltinRuleFiles, BUILTIN_RULES_DIR } = await import(pathToFileURL(join(root, "dist", "audit", "catalogue.js")).href);
+const ruleFiles = (await readdir(BUILTIN_RULES_DIR)).filter((name) => /\.ya?ml$/.test(name)).map((name) => join(BUILTIN_RULES_DIR, name));
+await writeFile(join(precompiledDir, "audit-rules.json"), precompiledRecord(ruleFiles, readBuiltinRuleFiles()));
 
 await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });

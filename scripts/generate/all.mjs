@@ -8,6 +8,8 @@
 //   export-resources    src/rbac/builtin-resources.json    from the server's discovery
 //   derive-schemas      schemas/rbac.schema.json           from the server's OpenAPI v3
 //   compile-validators  src/manifests/rbac-validators.generated.ts from schemas/rbac.schema.json (offline)
+//   check-file-validator src/checks/check-file-validator.generated.ts from checks/schema.json (offline;
+//                       test/checks/check-file-validator.test.ts checks it)
 // The first three need a control plane: $KUBECONFIG, else the one test/cluster/up started (.cluster/).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -19,6 +21,7 @@ const GENERATORS = [
   { name: "export-resources", live: true },
   { name: "derive-schemas", live: true },
   { name: "compile-validators", live: false },
+  { name: "check-file-validator", live: false },
 ];
 
 const asked = process.argv.slice(2);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { MAX_FILE_BYTES } from "../input/limits.js";
+import { readPrecompiled } from "../input/precompiled.js";
 import { readTextFile } from "../input/read-text-file.js";
 import { formatProblem, parseValidatedYaml } from "../input/validated-yaml.js";
 import { positionAt } from "../input/yaml-position.js";
@@ -82,5 +83,8 @@ export const DEFAULT_CHECKS_FILE = fileURLToPath(new URL("default.yaml", CHECKS_
 
 /** The default suite (trusted: see `ParseOptions.trusted`). */
 export function loadDefaultChecks(): Promise<readonly CheckDefinition[]> {
+  // The build's parse of the same text (src/input/precompiled.ts), its origin moved to where the file is now.
+  const saved = readPrecompiled<CheckDefinition[]>("default-checks", [DEFAULT_CHECKS_FILE]);
+  if (saved) return Promise.resolve(Object.freeze(saved.map((check) => deepFreeze({ ...check, origin: { ...check.origin, file: DEFAULT_CHECKS_FILE } }))));
   return loadCheckFile(DEFAULT_CHECKS_FILE, { trusted: true });
 }

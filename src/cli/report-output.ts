@@ -5,9 +5,7 @@ import { ConnectionConfigError, InputError } from "../model/errors.js";
 import type { Report } from "../model/report.js";
 import { redactText } from "../model/secret.js";
 import { buildReport, exitCodeFor } from "../report/build.js";
-import { renderers } from "../report/render/index.js";
 import { REPORT_FORMATS, type RenderOptions, type ReportFormat } from "../report/render/types.js";
-import { writeReportFiles } from "../report/write.js";
 import { wrapText } from "../report/render/text.js";
 import { terminalColumns } from "./output-flags.js";
 
@@ -51,6 +49,9 @@ function reasonOf(error: unknown): string {
  */
 export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo): Promise<0 | 1 | 2 | 3> {
   const format = (flag.string(args, "output") ?? "table") as ReportFormat;
+  // The renderers (node:crypto for SARIF among them) load only when a report is printed: `can-i` and
+  // `who-can` use this module's text helpers alone (bench/startup.mjs).
+  const { renderers } = await import("../report/render/index.js");
   const renderer = renderers[format];
   if (!renderer) throw new InputError(`unknown output format "${format}": choose one of ${REPORT_FORMATS.join(", ")}`);
   io.stdout.write(renderer(report, { ...renderOptionsFor(io), showExpected: flag.boolean(args, "show-expected") }));
@@ -63,6 +64,7 @@ export async function writeOutFiles(report: Report, args: ParsedArgs, io: Comman
   const out = flag.string(args, "out");
   if (out === undefined) return;
   const dir = resolve(io.cwd, out);
+  const { writeReportFiles } = await import("../report/write.js");
   try {
     const written = await writeReportFiles(report, dir);
     if (io.stderr.isTTY) io.stderr.write(`saprobe: wrote ${written.length} report files to ${dir}\n`);
@@ -84,6 +86,7 @@ export async function connectedOrRecorded<T>(command: "run" | "audit", startedAt
     const out = flag.string(args, "out");
     if (error instanceof ConnectionConfigError && out !== undefined) {
       const report = buildReport({ command, startedAt, finishedAt: new Date(), target: { source: "none" }, errors: [{ code: error.code, message: redactText(error.message, []) }] });
+      const { writeReportFiles } = await import("../report/write.js");
       await writeReportFiles(report, resolve(io.cwd, out)).catch(() => undefined);
     }
     throw error;

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -117,6 +117,62 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     expect(help.stdout).toContain("saprobe <command> [flags]");
     const list = spawnSync("kubectl", ["plugin", "list"], { env: withPath(install.bin), encoding: "utf8", timeout: 30_000 });
     expect(list.stdout).toContain(plugin);
+  });
+
+  it("loads the default checks from the build's parse while checks/default.yaml is unchanged, exactly as parsing it, and parses an edited file", () => {
+    expect(install.tarballFiles).toContain("dist/precompiled/default-checks.json");
+    const suite = join(install.packageDir, "checks", "default.yaml");
+    const compare = `import { loadDefaultChecks, loadCheckFile, DEFAULT_CHECKS_FILE } from "saprobe";
+      const saved = await loadDefaultChecks();
+      const parsed = await loadCheckFile(DEFAULT_CHECKS_FILE, { trusted: true });
+      console.log(JSON.stringify({ same: JSON.stringify(saved) === JSON.stringify(parsed), frozen: Object.isFrozen(saved) && Object.isFrozen(saved[0].origin), file: saved[0].origin.file, titles: saved.map((check) => check.title) }));`;
+    const run = () => JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", compare], { cwd: join(install.prefix, "lib"), encoding: "utf8" })) as { same: boolean; frozen: boolean; file: string; titles: string[] };
+    expect(run()).toMatchObject({ same: true, frozen: true, file: suite });
+    // The record is what answers: a title changed in it (its source text unchanged) shows.
+    const record = join(install.packageDir, "dist", "precompiled", "default-checks.json");
+    const saved = readFileSync(record, "utf8");
+    try {
+      writeFileSync(record, saved.replace('"title":"', '"title":"FROM THE RECORD '));
+      expect(run().titles[0]).toMatch(/^FROM THE RECORD /);
+    } finally {
+      writeFileSync(record, saved);
+    }
+    const original = readFileSync(suite, "utf8");
+    try {
+      writeFileSync(suite, original.replace(/title: (.*)/, "title: EDITED $1"));
+      const edited = run();
+      expect(edited.same).toBe(true);
+      expect(edited.titles[0]).toMatch(/^EDITED /);
+    } finally {
+      writeFileSync(suite, original);
+    }
+  });
+
+  it("loads the audit's built-in rules from the build's parse while their files are unchanged, exactly as parsing them", () => {
+    expect(install.tarballFiles).toContain("dist/precompiled/audit-rules.json");
+    const load = `import { loadCatalogue } from "saprobe"; console.log(JSON.stringify(loadCatalogue()));`;
+    const catalogue = () => execFileSync(process.execPath, ["--input-type=module", "-e", load], { cwd: join(install.prefix, "lib"), encoding: "utf8" });
+    const record = join(install.packageDir, "dist", "precompiled", "audit-rules.json");
+    const saved = readFileSync(record, "utf8");
+    const fromRecord = catalogue();
+    try {
+      rmSync(record);
+      expect(fromRecord).toBe(catalogue());
+      // The record is what answers when present: a rationale changed in it shows.
+      writeFileSync(record, saved.replace('"rationale":"', '"rationale":"FROM THE RECORD '));
+      expect(catalogue()).toContain("FROM THE RECORD ");
+      // A rule file that no longer holds the text the record was made from is parsed instead.
+      const rules = join(install.packageDir, "checks", "audit", "hygiene.yaml");
+      const original = readFileSync(rules, "utf8");
+      try {
+        writeFileSync(rules, `${original}\n# edited\n`);
+        expect(catalogue()).not.toContain("FROM THE RECORD ");
+      } finally {
+        writeFileSync(rules, original);
+      }
+    } finally {
+      writeFileSync(record, saved);
+    }
   });
 
   it("is importable as a library by its package name", () => {

@@ -11,7 +11,7 @@ import { didYouMean } from "../../input/suggest.js";
 import { heading, indentedItem } from "../report-output.js";
 import { readTextFile, readTextStream } from "../../input/read-text-file.js";
 import { flag, type ParsedArgs } from "../args.js";
-import type { CommandIo } from "../command.js";
+import { stdinIfNamed, type CommandIo } from "../command.js";
 
 /* `saprobe can-i --manifests ...`: the questions answered from manifests alone, no server. */
 
@@ -26,7 +26,7 @@ export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promis
   const namespace = flag.string(args, "namespace");
   const loaded = await loadOfflineSnapshot(flag.list(args, "manifests"), {
     withDefaults: flag.boolean(args, "with-defaults"),
-    stdin: io.stdin,
+    ...stdinIfNamed(flag.list(args, "manifests"), io),
     cwd: io.cwd,
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
     ...(namespace !== undefined ? { namespaceFlag: namespace } : {}),
