@@ -1,7 +1,7 @@
 import { AUDIT_READS } from "../audit/live-lists.js";
 import { listAll, type ListOutcome } from "../kube/list-all.js";
 import type { KubeClient } from "../kube/types.js";
-import { snapshotFromLists, withoutBulk } from "../audit/live-objects.js";
+import { snapshotFieldsOnly, snapshotFromLists } from "../audit/live-objects.js";
 import type { RbacSnapshot } from "../rbac/types.js";
 
 /*
@@ -36,7 +36,7 @@ export function withKind(item: Record<string, unknown>, kind: string): Record<st
 /** Lists Roles, ClusterRoles, RoleBindings and ClusterRoleBindings (all namespaces, page by page); ServiceAccounts are not read. */
 export async function readLiveRbac(client: KubeClient, signal?: AbortSignal): Promise<LiveRbac> {
   const reads = [AUDIT_READS.roles, AUDIT_READS.clusterRoles, AUDIT_READS.roleBindings, AUDIT_READS.clusterRoleBindings];
-  const [roles, clusterRoles, roleBindings, clusterRoleBindings] = await Promise.all(reads.map((resource) => listAll(client, resource, signal, withoutBulk)));
+  const [roles, clusterRoles, roleBindings, clusterRoleBindings] = await Promise.all(reads.map((resource) => listAll(client, resource, signal, snapshotFieldsOnly)));
   const lists = [roles, clusterRoles, roleBindings, clusterRoleBindings] as ListOutcome[];
   for (const [position, list] of lists.entries()) {
     if (!list.ok) return { ok: false, reason: `list ${reads[position]?.id}: ${list.reason}`, forbidden: list.forbidden };

@@ -71,7 +71,13 @@ export async function listAll(client: KubeClient, resource: ListedResource, sign
     }
     const body = response.json as { items?: unknown; metadata?: { continue?: string } } | undefined;
     if (!body || !Array.isArray(body.items)) return { ok: false, reason: "the server's answer was not a list", forbidden: false };
-    for (const item of body.items) if (typeof item === "object" && item !== null) items.push({ ...project(item as Record<string, unknown>), kind: resource.kind });
+    for (const item of body.items) {
+      if (typeof item !== "object" || item === null) continue;
+      // The page was parsed for this reader alone: its items (or their projections) are ours to label, no copy needed.
+      const kept = project(item as Record<string, unknown>);
+      kept.kind = resource.kind;
+      items.push(kept);
+    }
     token = body.metadata?.continue || undefined;
     if (!token) return { ok: true, items };
   }
