@@ -35,6 +35,12 @@ export function listed(group: string, version: string, resource: string, kind: s
   };
 }
 
+/** The same namespaced resource listed in one namespace only (`roles` of `team-a`). */
+export function inNamespace(resource: ListedResource, namespace: string): ListedResource {
+  const groupVersion = resource.path.slice(0, -(resource.resource.length + 1));
+  return { ...resource, path: `${groupVersion}/namespaces/${encodeURIComponent(namespace)}/${resource.resource}` };
+}
+
 /** Items of one list, or why it could not be read. */
 export type ListOutcome = { ok: true; items: Record<string, unknown>[] } | { ok: false; reason: string; forbidden: boolean };
 
