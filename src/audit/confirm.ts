@@ -1,6 +1,7 @@
 import type { Finding } from "../model/report.js";
+import { describeRequest } from "../rbac/request-spec.js";
 import { userInfoFor } from "../rbac/users.js";
-import type { RequestAttributes, UserInfo } from "../rbac/types.js";
+import type { UserInfo } from "../rbac/types.js";
 import type { ReviewBatch, ReviewQuestion } from "./live-reviews.js";
 import { matcherOf } from "./matchers/registry.js";
 import type { Catalogue } from "./rule-types.js";
@@ -21,12 +22,8 @@ export function userFor(subject: NonNullable<Finding["subject"]>): UserInfo | un
   return undefined;
 }
 
-/** `create pods in ns`, `bind clusterroles.rbac.authorization.k8s.io "cluster-admin" cluster-wide`. */
-export function describeRequest(attrs: RequestAttributes): string {
-  if (!attrs.resourceRequest) return `${attrs.verb} ${attrs.path}`;
-  const resource = `${attrs.resource}${attrs.subresource ? `/${attrs.subresource}` : ""}${attrs.apiGroup ? `.${attrs.apiGroup}` : ""}`;
-  return `${attrs.verb} ${resource}${attrs.name ? ` "${attrs.name}"` : ""}${attrs.namespace ? ` in ${attrs.namespace}` : " cluster-wide"}`;
-}
+/** Requests are worded once, in kubectl's grammar (src/rbac/request-spec.ts); attack-path confirmation words them here too. */
+export { describeRequest };
 
 /** The question each finding asks the server (by position), or undefined when its rule names no single request. */
 export function findingQuestions(catalogue: Catalogue, findings: readonly Finding[]): (ReviewQuestion | undefined)[] {

@@ -70,6 +70,11 @@ export interface ObjectRef {
   namespace?: string;
 }
 
+/** `ServiceAccount ci/runner`, `ClusterRole admin`: the one way saprobe writes an object, as kubectl's messages do. */
+export function describeRef(ref: ObjectRef): string {
+  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
+
 /** Where a manifest object came from. */
 export interface SourceLocation {
   file: string;

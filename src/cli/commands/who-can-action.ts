@@ -1,5 +1,3 @@
-import { readLiveRbac } from "../../conformance/live-rbac.js";
-import { createKubeClient } from "../../kube/client.js";
 import { CouldNotRunError, ExitCode, UsageError } from "../../model/errors.js";
 import { createAuthorizer } from "../../rbac/authorizer.js";
 import type { SubjectGrant } from "../../rbac/decision.js";
@@ -16,6 +14,8 @@ import { offlineAuthorizer } from "./can-i-offline.js";
 
 /** The live RBAC objects that can answer `attrs`: every cluster-wide one, Roles and RoleBindings of its namespace alone. */
 async function liveSnapshot(connection: Connection, attrs: RequestAttributes, args: ParsedArgs, io: CommandIo): Promise<RbacSnapshot> {
+  // The HTTP client loads only for a live question: offline answers never pay for it (bench/startup.mjs).
+  const [{ createKubeClient }, { readLiveRbac }] = await Promise.all([import("../../kube/client.js"), import("../../conformance/live-rbac.js")]);
   const client = createKubeClient(connection, requestLogOptions(args, io));
   try {
     const live = await readLiveRbac(client, undefined, { namespace: attrs.resourceRequest ? attrs.namespace : "" });
