@@ -12,21 +12,31 @@
 // Target for all: peak RSS <= 1 GB. Usage: nice -n 10 node bench/live-scale.mjs [--reps N] [--cluster-dir DIR]
 // Leaves the cluster running (reruns skip the load); stop it with
 // SAPROBE_CLUSTER_DIR=$PWD/.cluster-scale test/cluster/down.
+// The cross-check's server side is shown too: the SubjectAccessReviews the audit asked (counted from the
+// server's /metrics) asked again by bench/review-floor.mjs, a minimal client, same count, 32 in flight.
 //
-// Figures: see the README's benchmark section (filled in by the run that measured them).
+// Measured 2026-12-07, 2 CPUs shared with six other agents (load 8 to 15), kube-apiserver v1.37.2 with
+// its audit log on, medians of 3. Load: 94,226 objects in 364 s (259/s, load ~12).
+//   audit, every finding confirmed  88.5 s / 17.3 s CPU / 564 MB   list floor 12.1 s   7.34x (target 2x: missed)
+//     32,340 findings confirmed (0 disagreed, 0 unconfirmed), 32,220 distinct reviews: the cross-check
+//     took 69.9 s (461/s) where the review floor took 54.6 s (590/s); audit / (list floor + review floor) 1.33x
+//   audit --no-confirm              18.6 s /  4.6 s CPU / 406 MB   list floor  7.8 s   2.38x
+//   who-can get secrets -n team-0001 0.49 s / 0.21 s CPU /  66 MB   its floor   0.29 s   1.72x (target 1.2x: missed,
+//     start-up: the floor reads 361 objects); against every RBAC object's floor (1.33 s) 0.48x; 2.27 s before
+//   run --expect (300 rules)        11.1 s /  2.4 s CPU / 147 MB   floor       1.55 s   7.15x (2,005 rules reviews)
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from "node:fs";
-import { loadavg, tmpdir, cpus } from "node:os";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpsGet } from "node:https";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { argValue, loadAverage, median, timeChild } from "./lib.mjs";
 import { BENCH_NAMESPACE, RUNNER, loadCluster, runnerRules } from "./live-scale-cluster.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const { values: flags } = parseArgs({ options: { reps: { type: "string", default: "3" }, "cluster-dir": { type: "string", default: join(root, ".cluster-scale") } } });
-const reps = Number(flags.reps);
-const dir = flags["cluster-dir"];
-const load = () => loadavg().map((value) => value.toFixed(1)).join(" ");
+const reps = Number(argValue("--reps", "3"));
+const dir = argValue("--cluster-dir", join(root, ".cluster-scale"));
+const load = loadAverage;
 
 // --- the control plane ----------------------------------------------------------------------------
 const alive = (name) => existsSync(join(dir, `${name}.pid`)) && spawnSync("kill", ["-0", readFileSync(join(dir, `${name}.pid`), "utf8").trim()]).status === 0;
@@ -43,7 +53,7 @@ for (const name of ["kube-scheduler", "kube-controller-manager"]) {
 }
 const env = JSON.parse(readFileSync(join(dir, "env.json"), "utf8"));
 const token = readFileSync(env.adminTokenFile, "utf8").trim();
-console.log(`control plane ${env.server} (kube-apiserver ${env.version}); ${cpus().length} CPUs; load ${load()}`);
+console.log(`control plane ${env.server} (kube-apiserver ${env.version}); load ${load()}`);
 const loaded = await loadCluster(env.server, readFileSync(env.caFile), token);
 console.log(loaded.skipped ? "cluster already loaded (marker found): load skipped" : `loaded ${loaded.objects} objects in ${loaded.seconds.toFixed(1)} s (${Math.round(loaded.objects / loaded.seconds)}/s); load ${load()}`);
 
@@ -63,32 +73,57 @@ const rbacLists = [`${RBAC}/roles`, `${RBAC}/clusterroles`, `${RBAC}/rolebinding
 const auditLists = [...rbacLists, "/api/v1/serviceaccounts", "/api/v1/pods", "/apis/certificates.k8s.io/v1/certificatesigningrequests", "/api/v1/secrets?fieldSelector=type%3Dkubernetes.io%2Fservice-account-token#metadata"];
 const saprobe = (...args) => [process.execPath, join(root, "bin/saprobe.js"), ...args, "--kubeconfig", env.adminKubeconfig];
 const floor = (lists) => [process.execPath, join(root, "bench/list-floor.mjs"), env.server, env.caFile, env.adminTokenFile, ...lists];
+const whoCanLists = [`${RBAC}/namespaces/team-0001/roles`, `${RBAC}/clusterroles`, `${RBAC}/namespaces/team-0001/rolebindings`, `${RBAC}/clusterrolebindings`];
 const cases = [
   { name: "audit (confirmed)", command: saprobe("audit", "-o", "json"), floor: auditLists, target: 2 },
   { name: "audit --no-confirm", command: saprobe("audit", "-o", "json", "--no-confirm"), floor: auditLists },
-  { name: "who-can", command: saprobe("who-can", "get", "secrets", "-n", "team-0001"), floor: rbacLists, target: 1.2 },
+  // who-can reads what can answer (cluster-wide objects, team-0001's Roles and RoleBindings): its floor; then every RBAC object's.
+  { name: "who-can", command: saprobe("who-can", "get", "secrets", "-n", "team-0001"), floor: whoCanLists, target: 1.2 },
+  { name: "who-can vs all RBAC", command: saprobe("who-can", "get", "secrets", "-n", "team-0001"), floor: rbacLists },
   { name: "run --expect", command: saprobe("run", "--as", `system:serviceaccount:${BENCH_NAMESPACE}:${RUNNER}`, "--expect", join(work, "expected.json"), "-o", "json"), floor: ["/api/v1/namespaces", ...rbacLists] },
 ];
 
-/** Runs one process under /usr/bin/time: wall and CPU seconds, peak RSS in MB, its stdout in a file. */
+/** Runs one process (bench/lib.mjs): wall and CPU seconds, peak RSS in MB, its stdout in the file `out`. */
 function timed(argv, out) {
-  const stats = join(work, "time.txt");
   const fd = openSync(out, "w");
-  const started = performance.now();
-  const result = spawnSync("/usr/bin/time", ["-f", "%U %S %M", "-o", stats, ...argv], { stdio: ["ignore", fd, "pipe"], maxBuffer: 64 * 1024 * 1024 });
-  const wall = (performance.now() - started) / 1000;
+  const result = timeChild(argv[0], argv.slice(1), { stdout: fd });
   closeSync(fd);
-  if (result.status !== 0 && result.status !== 1) throw new Error(`${argv.slice(1, 4).join(" ")} exited ${result.status}: ${result.stderr.toString().slice(-800)}`);
-  const [user, system, rssKb] = readFileSync(stats, "utf8").trim().split(/\s+/).slice(-3).map(Number);
-  return { wall, cpu: user + system, rss: rssKb / 1024 };
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${argv.slice(1, 4).join(" ")} exited ${result.status}: ${result.stderr.slice(-800)}`);
+  return { wall: result.ms / 1000, cpu: result.cpuMs / 1000, rss: result.rssMb };
 }
+
+/** SubjectAccessReviews the server has answered since it started (its /metrics, apiserver_request_total). */
+async function reviewsAnswered() {
+  const response = await fetchText("/metrics");
+  let total = 0;
+  for (const line of response.split("\n")) if (line.startsWith("apiserver_request_total{") && line.includes('resource="subjectaccessreviews"')) total += Number(line.slice(line.lastIndexOf(" ") + 1));
+  return total;
+}
+function fetchText(path) {
+  return new Promise((resolve, reject) => {
+    // A fresh connection each time: a kept-alive one may have been closed by the server meanwhile.
+    httpsGet(new URL(path, env.server), { agent: false, ca: readFileSync(env.caFile), headers: { authorization: `Bearer ${token}` } }, (response) => {
+      const chunks = [];
+      response.on("data", (chunk) => chunks.push(chunk));
+      response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    }).on("error", reject);
+  });
+}
+const reviewFloor = [];
+let reviewsAsked = 0;
 
 const samples = new Map(cases.map((entry) => [entry.name, { command: [], floor: [] }]));
 for (let rep = 0; rep < reps; rep++) {
   for (const entry of cases) {
     const out = join(work, `${entry.name.replace(/\W+/g, "-")}.out`);
     samples.get(entry.name).floor.push(timed(floor(entry.floor), join(work, "floor.out")));
+    const before = entry.name === "audit (confirmed)" ? await reviewsAnswered() : 0;
     samples.get(entry.name).command.push(timed(entry.command, out));
+    if (entry.name === "audit (confirmed)") {
+      // The server's side of the cross-check: as many reviews, asked by a minimal client.
+      reviewsAsked = (await reviewsAnswered()) - before;
+      reviewFloor.push(timed([process.execPath, join(root, "bench/review-floor.mjs"), env.server, env.caFile, env.adminTokenFile, String(reviewsAsked)], join(work, "reviews.out")));
+    }
     if (rep === 0) entry.counts = readFileSync(join(work, "floor.out"), "utf8").trim();
     if (rep === 0 && entry.name === "audit (confirmed)") describeAudit(out);
   }
@@ -107,7 +142,6 @@ function describeAudit(file) {
   for (const warning of report.warnings ?? []) if (/SubjectAccessReview|cross-check/i.test(warning)) console.log(`  warning: ${warning.slice(0, 300)}`);
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 console.log(`\nmedians of ${reps} (wall s / CPU s / peak RSS MB), ratio = command wall / floor wall; load ${load()}`);
 for (const entry of cases) {
   const { command, floor: base } = samples.get(entry.name);
@@ -118,4 +152,9 @@ for (const entry of cases) {
   console.log(`${entry.name.padEnd(20)} ${wall.toFixed(2)} s / ${median(command.map((sample) => sample.cpu)).toFixed(2)} s / ${rss.toFixed(0)} MB   floor ${floorWall.toFixed(2)} s / ${median(base.map((sample) => sample.cpu)).toFixed(2)} s / ${Math.max(...base.map((sample) => sample.rss)).toFixed(0)} MB   ${ratio.toFixed(2)}x ${verdict}${rss > 1024 ? "  RSS > 1 GB" : ""}`);
   console.log(`${"".padEnd(20)} floor lists ${entry.counts}`);
 }
+const confirmed = median(samples.get("audit (confirmed)").command.map((sample) => sample.wall));
+const unconfirmed = median(samples.get("audit --no-confirm").command.map((sample) => sample.wall));
+const auditFloor = median(samples.get("audit (confirmed)").floor.map((sample) => sample.wall));
+const reviews = median(reviewFloor.map((sample) => sample.wall));
+console.log(`cross-check: ${reviewsAsked} SubjectAccessReviews (the server's /metrics) took ${(confirmed - unconfirmed).toFixed(2)} s (confirmed - --no-confirm); the review floor (a minimal client, same count, 32 in flight) ${reviews.toFixed(2)} s = ${(reviewsAsked / reviews).toFixed(0)} reviews/s; audit (confirmed) / (list floor + review floor) = ${(confirmed / (auditFloor + reviews)).toFixed(2)}x`);
 rmSync(work, { recursive: true, force: true });
