@@ -7,9 +7,9 @@ import type { UserInfo } from "../rbac/types.js";
 import { crossCheck } from "./live-cross-check.js";
 import { csrEvidence } from "./csr-evidence.js";
 import { auditSnapshot } from "./engine.js";
-import { listAll, type ListedResource } from "../kube/list-all.js";
+import { listAll, type ListedResource, type Projection } from "../kube/list-all.js";
 import { AUDIT_READS } from "./live-lists.js";
-import { podServiceAccountOnly, podServiceAccounts, podWorkloads, snapshotFromLists, tokenSecretOnly, tokenSecretOwners, tokenSecretServiceAccounts, withoutBulk } from "./live-objects.js";
+import { podServiceAccountOnly, podServiceAccounts, podWorkloads, snapshotFromLists, snapshotFieldsOnly, tokenSecretOnly, tokenSecretOwners, tokenSecretServiceAccounts, withoutBulk } from "./live-objects.js";
 import type { MastersEvidence } from "./masters-findings.js";
 import { CREATE_SUBJECT_ACCESS_REVIEWS, listPermission, preflight, preflightWarnings } from "./preflight.js";
 import type { Catalogue } from "./rule-types.js";
@@ -39,6 +39,18 @@ export interface LiveAuditOutcome {
   /** Problems that stopped the audit as a whole (credentials rejected, server unreachable). */
   errors: ErrorValue[];
 }
+
+/** What the audit keeps of each list's items (CSRs whole but for their bulk: their evidence is in spec and status). */
+const PROJECTIONS: Record<keyof typeof AUDIT_READS, Projection> = {
+  clusterRoles: snapshotFieldsOnly,
+  roles: snapshotFieldsOnly,
+  clusterRoleBindings: snapshotFieldsOnly,
+  roleBindings: snapshotFieldsOnly,
+  serviceAccounts: snapshotFieldsOnly,
+  pods: podServiceAccountOnly,
+  certificateSigningRequests: withoutBulk,
+  tokenSecrets: tokenSecretOnly,
+};
 
 type Lists = Partial<Record<keyof typeof AUDIT_READS, Record<string, unknown>[]>>;
 
@@ -74,7 +86,7 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
         unreadable.push({ resource: resource.id, missingPermission: permission, reason: "denied by the preflight SelfSubjectAccessReview" });
         return;
       }
-      const outcome = await listAll(client, resource, signal, key === "pods" ? podServiceAccountOnly : key === "tokenSecrets" ? tokenSecretOnly : withoutBulk);
+      const outcome = await listAll(client, resource, signal, PROJECTIONS[key]);
       step(`listed ${resource.id}`);
       if (outcome.ok) lists[key] = outcome.items;
       else unreadable.push({ resource: resource.id, missingPermission: permission, reason: outcome.reason });

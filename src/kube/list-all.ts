@@ -35,6 +35,12 @@ export function listed(group: string, version: string, resource: string, kind: s
   };
 }
 
+/** The same namespaced resource listed in one namespace only (`roles` of `team-a`). */
+export function inNamespace(resource: ListedResource, namespace: string): ListedResource {
+  const groupVersion = resource.path.slice(0, -(resource.resource.length + 1));
+  return { ...resource, path: `${groupVersion}/namespaces/${encodeURIComponent(namespace)}/${resource.resource}` };
+}
+
 /** Items of one list, or why it could not be read. */
 export type ListOutcome = { ok: true; items: Record<string, unknown>[] } | { ok: false; reason: string; forbidden: boolean };
 
@@ -71,7 +77,13 @@ export async function listAll(client: KubeClient, resource: ListedResource, sign
     }
     const body = response.json as { items?: unknown; metadata?: { continue?: string } } | undefined;
     if (!body || !Array.isArray(body.items)) return { ok: false, reason: "the server's answer was not a list", forbidden: false };
-    for (const item of body.items) if (typeof item === "object" && item !== null) items.push({ ...project(item as Record<string, unknown>), kind: resource.kind });
+    for (const item of body.items) {
+      if (typeof item !== "object" || item === null) continue;
+      // The page was parsed for this reader alone: its items (or their projections) are ours to label, no copy needed.
+      const kept = project(item as Record<string, unknown>);
+      kept.kind = resource.kind;
+      items.push(kept);
+    }
     token = body.metadata?.continue || undefined;
     if (!token) return { ok: true, items };
   }
