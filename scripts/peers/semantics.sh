@@ -220,5 +220,21 @@ YAML
 case $out in *"unknown field"*) got=refused ;; *) got="accepted: $out" ;; esac
 expect 'kubectl apply of a Role with operations and apiVersions in a rule' refused "$got"
 
+echo "# subjects the API server refuses (KICS service_account_allows_access_secrets)"
+refusal() {
+  local out
+  out=$(k apply --dry-run=server -f - 2>&1 <<YAML
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: peers-refused }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }
+subjects: [$1]
+YAML
+)
+  case $out in *"is invalid"*) echo refused ;; *) echo "accepted: $out" ;; esac
+}
+expect 'a ServiceAccount subject of a ClusterRoleBinding without a namespace' refused "$(refusal '{ kind: ServiceAccount, name: testsa }')"
+expect 'a subject of kind NotServiceAccount' refused "$(refusal '{ kind: NotServiceAccount, name: testsa }')"
+
 echo "$failures answer(s) differ from docs/peers.md"
 exit $((failures > 0))
