@@ -39,7 +39,7 @@ export function verdict(findings, expectation, saprobeRules) {
   return {
     flagged: matched.length > 0,
     matched: [...new Set(matched.map(label))],
-    other: [...new Set(related.filter((finding) => !accepted.has(finding.rule)).map(label))],
+    other: [...new Set(related.filter((finding) => !matched.includes(finding)).map(label))],
   };
 }
 

@@ -39,6 +39,11 @@ const GROUPS = [
   },
   {
     right: "scope",
+    why: "kubescape's rule asks whether the workload's ServiceAccount holds an administrative (wildcard) role; this one holds every verb on every Secret of the cluster and get on every core resource (nodes/proxy included), which saprobe flags rule by rule (secrets-read, secrets-write, nodes-proxy: high); reading and writing every Secret is the takeover kubescape's sibling rule workload-with-cluster-takeover-roles looks for",
+    keys: ["kubescape workload-with-administrative-roles:pass-wl-limited-permissions ServiceAccount default/default"],
+  },
+  {
+    right: "scope",
     why: "kubescape's rule flags only takeover permissions; saprobe's broad-subject-binding flags any grant beyond discovery to every authenticated identity: here every ConfigMap of every namespace to every user and ServiceAccount",
     keys: ["kubescape system-authenticated-allowed-to-take-over-cluster:success Group system:authenticated"],
   },

@@ -23,6 +23,9 @@ export const RULES = {
   "system-authenticated-allowed-to-take-over-cluster": ["broad-subject-binding"],
   "ensure-default-service-accounts-has-only-default-roles": ["default-serviceaccount-bound"],
   "rule-access-dashboard-subject-v1": ["*"],
+  // These two alert on a workload whose ServiceAccount holds the roles; the target is that account.
+  "workload-with-cluster-takeover-roles": ["*"],
+  "workload-with-administrative-roles": ["*"],
 };
 
 /** Where this peer's snapshot lives under the mirror root, and how to bring it there. */
@@ -38,7 +41,10 @@ export function cases(source) {
       const inputs = files.filter((f) => f.startsWith(`${dir}/input/`)).map((name) => ({ name, text: source.read(name) }));
       const alerts = JSON.parse(source.read(`${dir}/expected.json`) || "[]") ?? [];
       const subjects = alerts.map((alert) => alert.alertObject?.externalObjects).filter((subject) => subject?.kind);
-      const expectations = subjects.length
+      const workload = rule.startsWith("workload-with-") ? workloadAccount(inputs) : undefined;
+      const expectations = workload
+        ? [{ target: workload, flagged: alerts.length > 0 }]
+        : subjects.length
         ? subjects.map((s) => ({ target: { kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }, flagged: true }))
         : subjectsIn(inputs).map((target) => ({ target, flagged: false }));
       out.push({ id: dir.replace(/^rules\//, "").replace("/test/", ":"), peerRule: rule, saprobeRules, files: inputs, expectations });
@@ -51,4 +57,12 @@ function subjectsIn(files) {
   const subjects = files.flatMap((file) => objectsOf(file.text)).flatMap((o) => (o.kind?.endsWith("Binding") ? o.subjects ?? [] : []));
   const seen = new Map(subjects.map((s) => [`${s.kind}/${s.namespace ?? ""}/${s.name}`, { kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }]));
   return seen.size ? [...seen.values()] : [{ kind: "*", name: "any" }];
+}
+
+/** The ServiceAccount the case's workload runs as (its pod template's serviceAccountName, else default). */
+function workloadAccount(files) {
+  const workload = files.flatMap((file) => objectsOf(file.text)).find((o) => ["Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"].includes(o.kind));
+  if (!workload) return undefined;
+  const spec = workload.kind === "Pod" ? workload.spec : workload.kind === "CronJob" ? workload.spec?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec;
+  return { kind: "ServiceAccount", name: spec?.serviceAccountName ?? "default", namespace: workload.metadata?.namespace ?? "default" };
 }
