@@ -1,5 +1,3 @@
-import { readLiveRbac } from "../../conformance/live-rbac.js";
-import { createKubeClient } from "../../kube/client.js";
 import { CouldNotRunError, ExitCode, UsageError } from "../../model/errors.js";
 import { createAuthorizer } from "../../rbac/authorizer.js";
 import type { SubjectGrant } from "../../rbac/decision.js";
@@ -14,7 +12,8 @@ import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { offlineAuthorizer } from "./can-i-offline.js";
 
 async function liveSnapshot(args: ParsedArgs, io: CommandIo): Promise<{ snapshot: RbacSnapshot; namespace: string }> {
-  const connection = await connectionFromArgs(args, io);
+  // The HTTP client loads only for a live question: offline answers never pay for it (bench/startup.mjs).
+  const [connection, { createKubeClient }, { readLiveRbac }] = await Promise.all([connectionFromArgs(args, io), import("../../kube/client.js"), import("../../conformance/live-rbac.js")]);
   const client = createKubeClient(connection, requestLogOptions(args, io));
   try {
     const live = await readLiveRbac(client);
