@@ -71,7 +71,9 @@ export function locate(name, mirrors) {
     const source = openSource(join(mirrors, relative));
     if (source) return { source };
   }
-  return { missing: `no snapshot at ${wanted.map((w) => join(mirrors, w)).join(" or ")}: fetch ${PEERS[name].SOURCE.fetch} (the fetch tool puts it under /work/.mirror), or pass --mirrors DIR` };
+  return {
+    missing: `no snapshot at ${wanted.map((w) => join(mirrors, w)).join(" or ")}: fetch ${PEERS[name].SOURCE.fetch} (the fetch tool puts it under /work/.mirror), or pass --mirrors DIR`,
+  };
 }
 
 function summaryLine(peer, rows, description) {
@@ -103,12 +105,15 @@ async function main(argv) {
     else if (arg === "--json") args.json = true;
     else if (arg === "--disagreements") args.disagreements = true;
     else {
-      console.error(`compare.mjs: unknown argument ${arg}; usage: compare.mjs [--mirrors DIR] [--peer ${Object.keys(PEERS).join("|")}]... [--own] [--cases DIR] [--disagreements] [--json]`);
+      console.error(
+        `compare.mjs: unknown argument ${arg}; usage: compare.mjs [--mirrors DIR] [--peer ${Object.keys(PEERS).join("|")}]... [--own] [--cases DIR] [--disagreements] [--json]`,
+      );
       return 2;
     }
   }
-  for (const peer of args.peers) if (!PEERS[peer]) return console.error(`compare.mjs: no peer named ${peer}; peers: ${Object.keys(PEERS).join(", ")}`), 2;
-  if (!existsSync(SAPROBE) || !existsSync(join(HERE, "..", "..", "dist", "bundle", "main.cjs"))) return console.error("compare.mjs: saprobe is not built: run npm run build"), 2;
+  for (const peer of args.peers) if (!PEERS[peer]) return (console.error(`compare.mjs: no peer named ${peer}; peers: ${Object.keys(PEERS).join(", ")}`), 2);
+  if (!existsSync(SAPROBE) || !existsSync(join(HERE, "..", "..", "dist", "bundle", "main.cjs")))
+    return (console.error("compare.mjs: saprobe is not built: run npm run build"), 2);
   const sections = [];
   const all = [];
   const ownOnly = args.own || args.cases !== undefined;

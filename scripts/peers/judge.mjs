@@ -67,17 +67,23 @@ export function refOf(object) {
  */
 export function bindUnbound(files, targets) {
   const objects = files.flatMap((file) => objectsOf(file.text));
-  const bound = new Set(objects.filter((o) => BINDING_KINDS.has(o.kind) && o.roleRef).map((o) => `${o.roleRef.kind}/${o.kind === "RoleBinding" ? o.metadata?.namespace ?? "default" : ""}/${o.roleRef.name}`));
+  const bound = new Set(
+    objects
+      .filter((o) => BINDING_KINDS.has(o.kind) && o.roleRef)
+      .map((o) => `${o.roleRef.kind}/${o.kind === "RoleBinding" ? (o.metadata?.namespace ?? "default") : ""}/${o.roleRef.name}`),
+  );
   const extra = [];
   for (const target of targets) {
     if (!ROLE_KINDS.has(target.kind)) continue;
-    const key = `${target.kind}/${target.kind === "Role" ? target.namespace ?? "default" : ""}/${target.name}`;
+    const key = `${target.kind}/${target.kind === "Role" ? (target.namespace ?? "default") : ""}/${target.name}`;
     if (bound.has(key)) continue;
     bound.add(key);
     target.boundByCompare = true;
     const kind = target.kind === "Role" ? "RoleBinding" : "ClusterRoleBinding";
     const namespace = target.kind === "Role" ? `\n  namespace: ${JSON.stringify(target.namespace ?? "default")}` : "";
-    extra.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: ${JSON.stringify(`peer-probe-${extra.length}`)}${namespace}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ${target.kind}\n  name: ${JSON.stringify(target.name)}\nsubjects:\n  - apiGroup: rbac.authorization.k8s.io\n    kind: User\n    name: peer-probe\n`);
+    extra.push(
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: ${JSON.stringify(`peer-probe-${extra.length}`)}${namespace}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ${target.kind}\n  name: ${JSON.stringify(target.name)}\nsubjects:\n  - apiGroup: rbac.authorization.k8s.io\n    kind: User\n    name: peer-probe\n`,
+    );
   }
   return extra.length ? [...files, { name: "peer-probe-bindings.yaml", text: extra.join("---\n") }] : files;
 }

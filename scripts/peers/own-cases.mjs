@@ -26,7 +26,8 @@ export function parseCase(name, text) {
       expectations.push({ target: { kind: parts[2], name: objectName, ...(namespace ? { namespace } : {}) }, flagged: parts[1] === "flagged" });
     } else header[key] = value.trim();
   }
-  if (!header["peer-rule"] || !header.saprobe || !expectations.length) throw new Error(`${name}: a case needs "# peer-rule:", "# saprobe:" and at least one "# expect:" line`);
+  if (!header["peer-rule"] || !header.saprobe || !expectations.length)
+    throw new Error(`${name}: a case needs "# peer-rule:", "# saprobe:" and at least one "# expect:" line`);
   return {
     id: name.split("/").pop(),
     peerRule: header["peer-rule"],

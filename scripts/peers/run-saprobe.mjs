@@ -15,21 +15,31 @@ export function auditCase(files) {
   const dir = mkdtempSync(join(tmpdir(), "saprobe-peer-"));
   files.forEach((file, index) => writeFileSync(join(dir, `${String(index).padStart(2, "0")}-${basename(file.name)}`), file.text));
   return new Promise((resolve) => {
-    execFile(process.execPath, [SAPROBE, "audit", "--manifests", dir, "-o", "json"], { maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
-      rmSync(dir, { recursive: true, force: true });
-      const exitCode = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      let report;
-      try {
-        report = JSON.parse(stdout);
-      } catch {
-        resolve({ findings: [], errors: [`saprobe exited ${exitCode} without a JSON report: ${stderr.trim().split("\n")[0] ?? ""}`], warnings: [], exitCode });
-        return;
-      }
-      const messages = (list) => (list ?? []).map((item) => (typeof item === "string" ? item : item.message ?? JSON.stringify(item)));
-      // A document saprobe refuses (as kubectl apply would) is not audited: say so in the row.
-      const refused = (report.input?.refused ?? []).map((item) => `refused ${basename(item.file)}:${item.line}: ${item.message}`);
-      resolve({ findings: report.findings ?? [], errors: [...messages(report.errors), ...refused], warnings: messages(report.warnings), exitCode });
-    });
+    execFile(
+      process.execPath,
+      [SAPROBE, "audit", "--manifests", dir, "-o", "json"],
+      { maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: "1" } },
+      (error, stdout, stderr) => {
+        rmSync(dir, { recursive: true, force: true });
+        const exitCode = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        let report;
+        try {
+          report = JSON.parse(stdout);
+        } catch {
+          resolve({
+            findings: [],
+            errors: [`saprobe exited ${exitCode} without a JSON report: ${stderr.trim().split("\n")[0] ?? ""}`],
+            warnings: [],
+            exitCode,
+          });
+          return;
+        }
+        const messages = (list) => (list ?? []).map((item) => (typeof item === "string" ? item : (item.message ?? JSON.stringify(item))));
+        // A document saprobe refuses (as kubectl apply would) is not audited: say so in the row.
+        const refused = (report.input?.refused ?? []).map((item) => `refused ${basename(item.file)}:${item.line}: ${item.message}`);
+        resolve({ findings: report.findings ?? [], errors: [...messages(report.errors), ...refused], warnings: messages(report.warnings), exitCode });
+      },
+    );
   });
 }
 

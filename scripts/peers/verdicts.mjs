@@ -98,7 +98,10 @@ const GROUPS = [
   {
     right: "peer-wrong",
     why: 'RBAC has no globbing: "c*e" is a verb and "p*ds" a resource of those names; neither lets anyone create pods (SubjectAccessReview on v1.37.2 answers no)',
-    keys: ["kics permissive_access_to_create_pods:positive1.yaml ClusterRole secret-reader5", "kics permissive_access_to_create_pods:positive1.yaml ClusterRole secret-reader6"],
+    keys: [
+      "kics permissive_access_to_create_pods:positive1.yaml ClusterRole secret-reader5",
+      "kics permissive_access_to_create_pods:positive1.yaml ClusterRole secret-reader6",
+    ],
   },
   {
     right: "peer-wrong",
@@ -113,7 +116,10 @@ const GROUPS = [
   {
     right: "peer-wrong",
     why: "a RoleBinding's roleRef names a Role of the binding's own namespace: these bindings (in bindingTestWithBinding*) point at Roles that do not exist there, so the Roles in assembly-prod are granted to nobody; saprobe reports the bindings as binding-missing-role",
-    keys: ["kics service_account_allows_access_secrets:positive.yaml Role assembly-prod/testRoleVulnerable", "kics service_account_allows_access_secrets:positive.yaml Role assembly-prod/testRoleVulnerable2"],
+    keys: [
+      "kics service_account_allows_access_secrets:positive.yaml Role assembly-prod/testRoleVulnerable",
+      "kics service_account_allows_access_secrets:positive.yaml Role assembly-prod/testRoleVulnerable2",
+    ],
   },
   {
     right: "peer-wrong",

@@ -21,7 +21,8 @@ export const RULES = {
 /** Where this peer's files live under the mirror root, and how to bring them there. */
 export const SOURCE = {
   mirror: ["Checkmarx+kics/repo", "Checkmarx+kics-files"],
-  fetch: "github:Checkmarx/kics (over the snapshot size limit: copy assets/queries/k8s/<query>/test/* of the queries in scripts/peers/peers/kics.mjs with the read_file tool into Checkmarx+kics-files/)",
+  fetch:
+    "github:Checkmarx/kics (over the snapshot size limit: copy assets/queries/k8s/<query>/test/* of the queries in scripts/peers/peers/kics.mjs with the read_file tool into Checkmarx+kics-files/)",
 };
 
 /** The line range of each document of a multi-document YAML text (1-based, inclusive). */
@@ -57,10 +58,19 @@ export function cases(source) {
       const expectations = objects.flatMap((object, index) => {
         if (!kinds.includes(object.kind)) return [];
         const [from, to] = ranges[index] ?? [0, -1];
-        const fires = mine.some((r) => (r.resourceName ? r.resourceName === object.metadata?.name && (!r.resourceType || r.resourceType === object.kind) : r.line >= from && r.line <= to));
+        const fires = mine.some((r) =>
+          r.resourceName ? r.resourceName === object.metadata?.name && (!r.resourceType || r.resourceType === object.kind) : r.line >= from && r.line <= to,
+        );
         return [{ target: refOf(object), flagged: fires }];
       });
-      out.push({ id: `${query}:${base}`, peerRule: query, saprobeRules: saprobe, files: [{ name, text }], expectations, judgesDefinitions: kinds === ROLES && !followsBindings });
+      out.push({
+        id: `${query}:${base}`,
+        peerRule: query,
+        saprobeRules: saprobe,
+        files: [{ name, text }],
+        expectations,
+        judgesDefinitions: kinds === ROLES && !followsBindings,
+      });
     }
   }
   return out;

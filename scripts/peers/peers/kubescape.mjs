@@ -45,8 +45,8 @@ export function cases(source) {
       const expectations = workload
         ? [{ target: workload, flagged: alerts.length > 0 }]
         : subjects.length
-        ? subjects.map((s) => ({ target: { kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }, flagged: true }))
-        : subjectsIn(inputs).map((target) => ({ target, flagged: false }));
+          ? subjects.map((s) => ({ target: { kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }, flagged: true }))
+          : subjectsIn(inputs).map((target) => ({ target, flagged: false }));
       out.push({ id: dir.replace(/^rules\//, "").replace("/test/", ":"), peerRule: rule, saprobeRules, files: inputs, expectations });
     }
   }
@@ -54,15 +54,20 @@ export function cases(source) {
 }
 
 function subjectsIn(files) {
-  const subjects = files.flatMap((file) => objectsOf(file.text)).flatMap((o) => (o.kind?.endsWith("Binding") ? o.subjects ?? [] : []));
-  const seen = new Map(subjects.map((s) => [`${s.kind}/${s.namespace ?? ""}/${s.name}`, { kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }]));
+  const subjects = files.flatMap((file) => objectsOf(file.text)).flatMap((o) => (o.kind?.endsWith("Binding") ? (o.subjects ?? []) : []));
+  const seen = new Map(
+    subjects.map((s) => [`${s.kind}/${s.namespace ?? ""}/${s.name}`, { kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) }]),
+  );
   return seen.size ? [...seen.values()] : [{ kind: "*", name: "any" }];
 }
 
 /** The ServiceAccount the case's workload runs as (its pod template's serviceAccountName, else default). */
 function workloadAccount(files) {
-  const workload = files.flatMap((file) => objectsOf(file.text)).find((o) => ["Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"].includes(o.kind));
+  const workload = files
+    .flatMap((file) => objectsOf(file.text))
+    .find((o) => ["Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"].includes(o.kind));
   if (!workload) return undefined;
-  const spec = workload.kind === "Pod" ? workload.spec : workload.kind === "CronJob" ? workload.spec?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec;
+  const spec =
+    workload.kind === "Pod" ? workload.spec : workload.kind === "CronJob" ? workload.spec?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec;
   return { kind: "ServiceAccount", name: spec?.serviceAccountName ?? "default", namespace: workload.metadata?.namespace ?? "default" };
 }

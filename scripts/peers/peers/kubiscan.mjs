@@ -24,7 +24,10 @@ export function cases(source) {
       judgesDefinitions: true,
     });
   });
-  for (const [account, risky] of [["kubiscan-sa", true], ["kubiscan-sa2", false]]) {
+  for (const [account, risky] of [
+    ["kubiscan-sa", true],
+    ["kubiscan-sa2", false],
+  ]) {
     const name = `unit_test/${account}`;
     const text = source.read(name);
     const sa = objectsOf(text).find((o) => o.kind === "ServiceAccount");
@@ -34,7 +37,9 @@ export function cases(source) {
       saprobeRules: ["*"],
       // The Secret in these files is a legacy token Secret; its data is never read.
       files: [{ name: `${account}.yaml`, text }],
-      expectations: [{ target: { kind: "ServiceAccount", name: sa?.metadata?.name ?? account, namespace: sa?.metadata?.namespace ?? "default" }, flagged: risky }],
+      expectations: [
+        { target: { kind: "ServiceAccount", name: sa?.metadata?.name ?? account, namespace: sa?.metadata?.namespace ?? "default" }, flagged: risky },
+      ],
     });
   }
   return out;

@@ -26,7 +26,9 @@ export function cases(source) {
       const verdict = /\/(success|failure)[^/]*\.ya?ml$/.exec(name)?.[1];
       if (!verdict || !target) continue;
       const text = source.read(name);
-      const targets = objectsOf(text).filter((o) => o.kind === target).map(refOf);
+      const targets = objectsOf(text)
+        .filter((o) => o.kind === target)
+        .map(refOf);
       out.push({
         id: `${check}:${name.split("/").pop()}`,
         peerRule: check,

@@ -39,7 +39,7 @@ async function compare(args: string[]): Promise<{ code: number; sections: Sectio
 }
 
 describe("scripts/peers/compare.mjs on our own cases", () => {
-  it("agrees with every expectation of scripts/peers/cases/own, flagged and not flagged", async () => {
+  it("agrees with every expectation of scripts/peers/cases/own, flagged and not flagged", { timeout: 120_000 }, async () => {
     const { code, sections } = await compare(["--own"]);
     const rows = sections[0]!.rows!;
     expect(rows.filter((row) => !row.agree)).toEqual([]);
@@ -48,7 +48,7 @@ describe("scripts/peers/compare.mjs on our own cases", () => {
     expect(code).toBe(0);
   });
 
-  it("reports a disagreement, and exits 1, when an expectation is wrong", async () => {
+  it("reports a disagreement, and exits 1, when an expectation is wrong", { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "saprobe-peer-cases-"));
     const own = readFileSync("scripts/peers/cases/own/02-nodes-proxy-through-rolebinding.yaml", "utf8");
     writeFileSync(join(dir, "wrong.yaml"), own.replace("# expect: not-flagged User jane", "# expect: flagged User jane"));
@@ -57,7 +57,7 @@ describe("scripts/peers/compare.mjs on our own cases", () => {
     expect(code).toBe(1);
   });
 
-  it("names the file when a case's header is incomplete", async () => {
+  it("names the file when a case's header is incomplete", { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "saprobe-peer-cases-"));
     writeFileSync(join(dir, "bad.yaml"), "# peer-rule: x\napiVersion: v1\nkind: ServiceAccount\nmetadata: { name: a }\n");
     await expect(run(process.execPath, [SCRIPT, "--cases", dir])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("bad.yaml") });
@@ -87,12 +87,16 @@ describe("scripts/peers/compare.mjs on the peers' own suites", () => {
         ? "a large suite: set SAPROBE_PEERS_FULL=1 to run it"
         : "";
     const reason = skip ? ` (skipped: ${skip})` : "";
-    it.skipIf(skip !== "")(`${peer}: every disagreement has a recorded verdict, and none says saprobe is wrong${reason}`, async () => {
-      const { sections } = await compare(["--mirrors", MIRRORS, "--peer", peer]);
-      const rows = sections.find((section) => section.peer === peer)!.rows!;
-      expect(rows.length).toBeGreaterThan(0);
-      const open = rows.filter((row) => !row.agree && (!row.verdict || row.verdict.right === "saprobe-wrong"));
-      expect(open.map((row) => `${row.case} ${row.target}: ${row.verdict?.why ?? "no verdict"}`)).toEqual([]);
-    }, 300_000);
+    it.skipIf(skip !== "")(
+      `${peer}: every disagreement has a recorded verdict, and none says saprobe is wrong${reason}`,
+      async () => {
+        const { sections } = await compare(["--mirrors", MIRRORS, "--peer", peer]);
+        const rows = sections.find((section) => section.peer === peer)!.rows!;
+        expect(rows.length).toBeGreaterThan(0);
+        const open = rows.filter((row) => !row.agree && (!row.verdict || row.verdict.right === "saprobe-wrong"));
+        expect(open.map((row) => `${row.case} ${row.target}: ${row.verdict?.why ?? "no verdict"}`)).toEqual([]);
+      },
+      300_000,
+    );
   }
 });
