@@ -200,7 +200,7 @@ describe("live and offline audits agree", () => {
     const { readFileSync } = await import("node:fs");
     const { loadAll } = await import("js-yaml");
     const { FIXTURES, readYaml } = await import("./support.js");
-    const scenarios = ["ci-runner", "dashboard", "operator"];
+    const scenarios = ["ci-runner", "dashboard", "operator", "pod-status-interception", "events-cleaner"];
     const expected: string[] = [];
     for (const scenario of scenarios) {
       const file = join(FIXTURES, "scenarios", scenario, "manifests", `${scenario}.yaml`);
