@@ -38,7 +38,7 @@ function adminRoleNames(snapshot: RbacSnapshot): Set<string> {
 
 function namespacesOf(snapshot: RbacSnapshot): Set<string> {
   const namespaces = new Set<string>();
-  for (const object of [...snapshot.roles, ...snapshot.roleBindings, ...snapshot.serviceAccounts]) namespaces.add(object.metadata.namespace);
+  for (const objects of [snapshot.roles, snapshot.roleBindings, snapshot.serviceAccounts]) for (const object of objects) namespaces.add(object.metadata.namespace);
   return namespaces;
 }
 

@@ -1,4 +1,5 @@
 import type { ObjectRef } from "../../model/report.js";
+import type { PolicyRule } from "../../rbac/types.js";
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
 import { reachability, type PathFacts, type Reachability } from "./facts.js";
@@ -46,6 +47,14 @@ interface Candidate {
   conditional: boolean;
 }
 
+const powerByRules = new WeakMap<readonly PolicyRule[], ReturnType<typeof clusterAdminPower> | null>();
+/** clusterAdminPower, once per role (thousands of bindings share one). */
+function powerOf(rules: readonly PolicyRule[]): ReturnType<typeof clusterAdminPower> {
+  let power = powerByRules.get(rules);
+  if (power === undefined) powerByRules.set(rules, (power = clusterAdminPower(rules) ?? null));
+  return power ?? undefined;
+}
+
 /** Computes every identity's shortest route to cluster-admin power. Pure. */
 export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: ReadonlySet<string>): Map<string, Route> {
   const routes = new Map<string, Route>();
@@ -87,7 +96,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     let holds: Evidence | undefined;
     for (const grant of grants) {
       if (grant.namespace !== "") continue;
-      const power = clusterAdminPower(grant.rules);
+      const power = powerOf(grant.rules);
       const rule = power && !power.restricted ? power.rules[0] : undefined;
       if (rule) {
         holds = { as: identity.ref, grant, rule, question: { verb: "*", group: "*", resource: "*", clusterScoped: true } };
