@@ -55,8 +55,13 @@ function powerOf(rules: readonly PolicyRule[]): ReturnType<typeof clusterAdminPo
   return power ?? undefined;
 }
 
-/** Computes every identity's shortest route to cluster-admin power. Pure. */
-export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: ReadonlySet<string>): Map<string, Route> {
+/** Identities to reach instead of cluster-admin power (their routes end at them; power edges do not count). */
+export interface Goal {
+  targets: readonly Identity[];
+}
+
+/** Computes every identity's shortest route to cluster-admin power, or to one of `goal`'s targets. Pure. */
+export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: ReadonlySet<string>, goal?: Goal): Map<string, Route> {
   const routes = new Map<string, Route>();
   const reachedBy = { ServiceAccount: new Map<string, Identity[]>(), User: [] as Identity[], Group: [] as Identity[], every: [] as Identity[] };
   const record = (identity: Identity, route: Route): void => {
@@ -89,9 +94,11 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     return edges;
   };
 
+  // A goal's targets are where routes end: nothing is left to take from them.
+  for (const identity of goal?.targets ?? []) record(identity, { depth: 0, steps: [], conditional: false });
   // Level 1: holders of cluster-admin power (a full wildcard, or every REST verb spelled out on everything)
   // through a ClusterRoleBinding, and system:masters.
-  for (const identity of table.identities.values()) {
+  for (const identity of goal ? [] : table.identities.values()) {
     const grants = table.grantsOf(identity);
     let holds: Evidence | undefined;
     for (const grant of grants) {
@@ -113,7 +120,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
 
   const pick = (edge: Edge, from: Identity, maxDepth: number, allowConditional: boolean): Candidate | undefined => {
     const target = edge.target;
-    if (target.kind === "power") return maxDepth >= 0 ? { ref: POWER, depth: 0, preconditions: edge.precondition ? [edge.precondition] : [], conditional: false } : undefined;
+    if (target.kind === "power") return maxDepth >= 0 && !goal ? { ref: POWER, depth: 0, preconditions: edge.precondition ? [edge.precondition] : [], conditional: false } : undefined;
     // Every namespace: the identity's own namespace first, where a path is easiest to read and to fix.
     const own = target.kind === "serviceaccounts" && !target.namespace && from.ref.namespace ? (reachedBy.ServiceAccount.get(from.ref.namespace) ?? []) : [];
     const pool = target.kind === "serviceaccounts" ? (target.namespace ? (reachedBy.ServiceAccount.get(target.namespace) ?? []) : own.length > 0 ? [...own, ...reachedBy.every] : reachedBy.every) : target.kind === "users" ? reachedBy.User : reachedBy.Group;
