@@ -1,5 +1,6 @@
 import { pathFacts } from "../paths/facts.js";
-import { analysePaths, type PathAnalysis, type PathOptions } from "../paths/findings.js";
+import { analysePaths, type PathAnalysis } from "../paths/analysis.js";
+import type { PathOptions } from "../paths/findings.js";
 import type { AuditRun } from "./types.js";
 
 /*

@@ -1,16 +1,15 @@
 import type { Finding, ObjectRef, PathHop, Severity } from "../../model/report.js";
-import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
+import type { UserInfo } from "../../rbac/types.js";
 import { subjectAppliesToUser } from "../../rbac/subjects.js";
 import type { Expectations } from "../expected.js";
 import { describeRef, makeFinding, sentence } from "../finding-text.js";
-import { clusterAdminPower } from "../cluster-admin-power.js";
-import type { PreparedSnapshot } from "../prepare.js";
 import type { AuditRule } from "../rule-types.js";
 import { lowerSeverity } from "../../model/severity.js";
 import type { PathFacts } from "./facts.js";
-import { ensureIdentity, identityKey, identityTable, type Identity, type IdentityTable } from "./grants.js";
+import type { PathAnalysis } from "./analysis.js";
+import { identityKey, type Identity } from "./grants.js";
 import { describeReached, hopOf, stepsOf } from "./hops.js";
-import { findRoutes, type Route, type Step } from "./search.js";
+import type { Route, Step } from "./search.js";
 
 /*
  * One `cluster-admin-path` finding per identity that reaches cluster-admin power only through
@@ -26,22 +25,6 @@ export interface PathOptions {
   subject?: UserInfo;
 }
 
-/** ClusterRoles that hold cluster-admin power, and `cluster-admin` (the API server restores it at start-up). */
-function adminRoleNames(snapshot: RbacSnapshot): Set<string> {
-  const names = new Set(["cluster-admin"]);
-  for (const role of snapshot.clusterRoles) {
-    const power = clusterAdminPower(role.rules);
-    if (power && !power.restricted) names.add(role.metadata.name);
-  }
-  return names;
-}
-
-function namespacesOf(snapshot: RbacSnapshot): Set<string> {
-  const namespaces = new Set<string>();
-  for (const objects of [snapshot.roles, snapshot.roleBindings, snapshot.serviceAccounts]) for (const object of objects) namespaces.add(object.metadata.namespace);
-  return namespaces;
-}
-
 function appliesTo(identity: Identity, user: UserInfo | undefined): boolean {
   if (!user) return true;
   const { ref } = identity;
@@ -52,24 +35,6 @@ function hopSummary(hop: PathHop): string {
   const grant = hop.grants[0];
   if (hop.edge === "holds") return grant ? sentence("which holds cluster-admin power through ", describeRef(grant.binding)) : "which is in system:masters";
   return sentence(hop.permission, " -> ", describeReached(hop.reaches), hop.precondition ? ` (only if ${hop.precondition})` : "");
-}
-
-/** The identity graph of one audit and every identity's shortest route to cluster-admin power. */
-export interface PathAnalysis {
-  table: IdentityTable;
-  routes: Map<string, Route>;
-  facts: PathFacts;
-  adminRoles: ReadonlySet<string>;
-}
-
-/** Builds the graph and the cluster-admin routes of a prepared snapshot. Pure. */
-export function analysePaths(prepared: PreparedSnapshot, facts: PathFacts): PathAnalysis {
-  const table = identityTable(prepared);
-  // Every namespace has a `default` ServiceAccount, and system:masters is power without any binding.
-  if (!facts.live) for (const namespace of namespacesOf(prepared.snapshot)) ensureIdentity(table, { kind: "ServiceAccount", name: "default", namespace });
-  ensureIdentity(table, { kind: "Group", name: "system:masters" });
-  const adminRoles = adminRoleNames(prepared.snapshot);
-  return { table, routes: findRoutes(table, facts, adminRoles), facts, adminRoles };
 }
 
 /** What a path finding says beyond its hops: where it ends, how serious it is. */
@@ -137,6 +102,8 @@ export function routeFindings(rule: AuditRule, analysis: PathAnalysis, routes: R
 
 /** The `cluster-admin-path` findings. Pure. */
 export function pathFindings(rule: AuditRule, analysis: PathAnalysis, options: PathOptions): Finding[] {
+  // Only holders (level 1) reach the power: no finding, and the identity graph need not be built.
+  if (![...analysis.routes.values()].some((route) => route.steps[0]?.edge.kind !== "holds")) return [];
   const end: PathEnd = { reached: "cluster-admin power", severity: rule.severity, after: "" };
   return routeFindings(rule, analysis, analysis.routes, options, () => end);
 }

@@ -1,7 +1,8 @@
 import type { Finding } from "../../model/report.js";
 import { describeRef } from "../finding-text.js";
 import type { AuditRule } from "../rule-types.js";
-import { routeFindings, type PathAnalysis, type PathOptions } from "./findings.js";
+import type { PathAnalysis } from "./analysis.js";
+import { routeFindings, type PathOptions } from "./findings.js";
 import { identityKey, type Identity } from "./grants.js";
 import { findRoutes } from "./search.js";
 import { HIGH_VALUE_TARGETS, type HighValueTarget } from "./targets.js";
@@ -14,9 +15,11 @@ import { HIGH_VALUE_TARGETS, type HighValueTarget } from "./targets.js";
 
 /** The `high-value-identity-path` findings, given the cluster-admin analysis of the same audit. Pure. */
 export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, options: PathOptions): Finding[] {
+  // Most snapshots bind no controller (offline without the defaults): then the graph is not needed.
+  const bound = HIGH_VALUE_TARGETS.filter((target) => analysis.prepared.snapshot.clusterRoleBindings.some((binding) => binding.roleRef.name === target.clusterRole));
   const byKey = new Map<string, HighValueTarget>();
   const targets: Identity[] = [];
-  for (const target of HIGH_VALUE_TARGETS) {
+  for (const target of bound) {
     // A target counts where the audited RBAC gives it its power: its bootstrap ClusterRoleBinding is
     // there (live, offline with --with-defaults, or in the manifests).
     const identity = analysis.table.identities.get(identityKey(target.ref));

@@ -40,19 +40,29 @@ const BIT = { power: POWER, users: USERS, groups: GROUPS, serviceaccounts: SERVI
 /** Per role: what its questions lead to through a ClusterRoleBinding, and through a RoleBinding (no cluster-scoped question). */
 const masksByRules = new WeakMap<readonly PolicyRule[], { cluster: number; namespaced: number }>();
 
-function maskOf(grant: IdentityGrant): number {
-  let masks = masksByRules.get(grant.rules);
+function masksOf(rules: readonly PolicyRule[]): { cluster: number; namespaced: number } {
+  let masks = masksByRules.get(rules);
   if (!masks) {
     masks = { cluster: 0, namespaced: 0 };
-    for (const question of questionsOf(grant.rules)) {
+    for (const question of questionsOf(rules)) {
       let bits = isConstrainedQuestion(question) ? CONSTRAINED : 0;
       for (const kind of reachedKindsOf(question)) bits |= BIT[kind];
       masks.cluster |= bits;
       if (!question.clusterScoped) masks.namespaced |= bits;
     }
-    masksByRules.set(grant.rules, masks);
+    masksByRules.set(rules, masks);
   }
+  return masks;
+}
+
+function maskOf(grant: IdentityGrant): number {
+  const masks = masksOf(grant.rules);
   return grant.namespace === "" ? masks.cluster : masks.namespaced;
+}
+
+/** True when a role bound cluster-wide has an edge question that leads to power, users or groups. */
+export function asksBeyondServiceAccounts(rules: readonly PolicyRule[]): boolean {
+  return (masksOf(rules).cluster & (POWER | USERS | GROUPS)) !== 0;
 }
 
 function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[]): Outlook | undefined {

@@ -49,7 +49,7 @@ interface Candidate {
 
 const powerByRules = new WeakMap<readonly PolicyRule[], ReturnType<typeof clusterAdminPower> | null>();
 /** clusterAdminPower, once per role (thousands of bindings share one). */
-function powerOf(rules: readonly PolicyRule[]): ReturnType<typeof clusterAdminPower> {
+export function powerOf(rules: readonly PolicyRule[]): ReturnType<typeof clusterAdminPower> {
   let power = powerByRules.get(rules);
   if (power === undefined) powerByRules.set(rules, (power = clusterAdminPower(rules) ?? null));
   return power ?? undefined;
