@@ -32,7 +32,8 @@ export type RuleMatcher =
   | { kind: "unused-serviceaccount" }
   | { kind: "system-masters" }
   | { kind: "modified-default" }
-  | { kind: "cluster-admin-path" };
+  | { kind: "cluster-admin-path" }
+  | { kind: "high-value-identity-path" };
 
 /** The kinds of matcher, for code that dispatches on them. */
 export type MatcherKind = RuleMatcher["kind"];

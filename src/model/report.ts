@@ -147,7 +147,7 @@ export interface Finding {
   unconfirmed?: { reason: string };
   /** Suppressed by an allowlist entry: the reason given there. */
   suppressed?: { reason: string; expires?: string };
-  /** For `cluster-admin-path`: the hops from the subject to cluster-admin power, in order. */
+  /** For `cluster-admin-path`: the hops from the subject to cluster-admin power; for `high-value-identity-path`, to that identity. In order. */
   path?: PathHop[];
 }
 

@@ -1,5 +1,5 @@
-import { pathFacts } from "../paths/facts.js";
 import { pathFindings } from "../paths/findings.js";
+import { pathAnalysisOf } from "./path-analysis.js";
 import { RBAC_OBJECTS } from "./rbac-objects.js";
 import type { Matcher } from "./types.js";
 
@@ -7,7 +7,7 @@ import type { Matcher } from "./types.js";
 export const clusterAdminPathMatcher: Matcher = {
   needs: RBAC_OBJECTS,
   whole(rule, run) {
-    const facts = pathFacts(run.prepared.snapshot, run.options);
-    return pathFindings(rule, run.prepared, { facts, expectations: run.expectations, ...(run.options.subject ? { subject: run.options.subject } : {}) });
+    const { analysis, options } = pathAnalysisOf(run);
+    return pathFindings(rule, analysis, options);
   },
 };

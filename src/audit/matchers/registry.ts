@@ -3,6 +3,7 @@ import { broadSubjectMatcher } from "./broad-subject.js";
 import { clusterAdminMatcher } from "./cluster-admin.js";
 import { clusterAdminPathMatcher } from "./cluster-admin-path.js";
 import { defaultServiceAccountMatcher } from "./default-serviceaccount.js";
+import { highValueIdentityPathMatcher } from "./high-value-identity-path.js";
 import { missingRoleMatcher } from "./missing-role.js";
 import { modifiedDefaultMatcher } from "./modified-default.js";
 import { permissionsMatcher } from "./permissions.js";
@@ -27,6 +28,7 @@ export const MATCHERS: Readonly<Record<MatcherKind, Matcher>> = {
   "system-masters": systemMastersMatcher,
   "modified-default": modifiedDefaultMatcher,
   "cluster-admin-path": clusterAdminPathMatcher,
+  "high-value-identity-path": highValueIdentityPathMatcher,
 };
 
 /** The matcher of a rule's kind. */

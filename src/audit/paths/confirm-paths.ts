@@ -25,7 +25,7 @@ function attributesOf(request: PathRequest): RequestAttributes {
   };
 }
 
-/** Every request of every hop of every `cluster-admin-path` finding, as questions for the server. */
+/** Every request of every hop of every path finding (cluster-admin-path, high-value-identity-path), as questions for the server. */
 export function pathQuestions(findings: readonly Finding[]): ReviewQuestion[] {
   const questions: ReviewQuestion[] = [];
   for (const finding of findings) {
@@ -62,7 +62,7 @@ function confirmHop(hop: PathHop, batch: ReviewBatch): HopOutcome {
 }
 
 /**
- * Records the server's answers on every hop of every `cluster-admin-path` finding; a path with a hop
+ * Records the server's answers on every hop of every path finding; a path with a hop
  * the server could not be asked about says which and why (`unconfirmed`).
  */
 export function applyPathAnswers(findings: readonly Finding[], batch: ReviewBatch): { findings: Finding[]; warnings: string[] } {
@@ -78,7 +78,7 @@ export function applyPathAnswers(findings: readonly Finding[], batch: ReviewBatc
       return { ...finding, path, unconfirmed: { reason: `hop ${unconfirmedAt + 1}: ${hops[unconfirmedAt]?.unconfirmed}` } };
     }
     const disagreeing = path.find((hop) => !hop.confirmation?.agreed);
-    if (disagreeing) warnings.push(`SubjectAccessReview disagrees with cluster-admin-path for ${describeRef(finding.subject ?? { kind: "?", name: "?" })}: ${disagreeing.confirmation?.detail}.`);
+    if (disagreeing) warnings.push(`SubjectAccessReview disagrees with ${finding.rule} for ${describeRef(finding.subject ?? { kind: "?", name: "?" })}: ${disagreeing.confirmation?.detail}.`);
     return {
       ...finding,
       path,

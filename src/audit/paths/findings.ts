@@ -1,16 +1,15 @@
 import type { Finding, ObjectRef, PathHop, Severity } from "../../model/report.js";
-import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
+import type { UserInfo } from "../../rbac/types.js";
 import { subjectAppliesToUser } from "../../rbac/subjects.js";
 import type { Expectations } from "../expected.js";
 import { describeRef, makeFinding, sentence } from "../finding-text.js";
-import { clusterAdminPower } from "../cluster-admin-power.js";
-import type { PreparedSnapshot } from "../prepare.js";
 import type { AuditRule } from "../rule-types.js";
 import { lowerSeverity } from "../../model/severity.js";
 import type { PathFacts } from "./facts.js";
-import { ensureIdentity, identityKey, identityTable, type Identity } from "./grants.js";
+import type { PathAnalysis } from "./analysis.js";
+import { identityKey, type Identity } from "./grants.js";
 import { describeReached, hopOf, stepsOf } from "./hops.js";
-import { findRoutes } from "./search.js";
+import type { Route, Step } from "./search.js";
 
 /*
  * One `cluster-admin-path` finding per identity that reaches cluster-admin power only through
@@ -26,22 +25,6 @@ export interface PathOptions {
   subject?: UserInfo;
 }
 
-/** ClusterRoles that hold cluster-admin power, and `cluster-admin` (the API server restores it at start-up). */
-function adminRoleNames(snapshot: RbacSnapshot): Set<string> {
-  const names = new Set(["cluster-admin"]);
-  for (const role of snapshot.clusterRoles) {
-    const power = clusterAdminPower(role.rules);
-    if (power && !power.restricted) names.add(role.metadata.name);
-  }
-  return names;
-}
-
-function namespacesOf(snapshot: RbacSnapshot): Set<string> {
-  const namespaces = new Set<string>();
-  for (const object of [...snapshot.roles, ...snapshot.roleBindings, ...snapshot.serviceAccounts]) namespaces.add(object.metadata.namespace);
-  return namespaces;
-}
-
 function appliesTo(identity: Identity, user: UserInfo | undefined): boolean {
   if (!user) return true;
   const { ref } = identity;
@@ -54,38 +37,51 @@ function hopSummary(hop: PathHop): string {
   return sentence(hop.permission, " -> ", describeReached(hop.reaches), hop.precondition ? ` (only if ${hop.precondition})` : "");
 }
 
-/** The `cluster-admin-path` findings of a prepared snapshot. Pure. */
-export function pathFindings(rule: AuditRule, prepared: PreparedSnapshot, options: PathOptions): Finding[] {
-  const table = identityTable(prepared);
-  // Every namespace has a `default` ServiceAccount, and system:masters is power without any binding.
-  if (!options.facts.live) for (const namespace of namespacesOf(prepared.snapshot)) ensureIdentity(table, { kind: "ServiceAccount", name: "default", namespace });
-  ensureIdentity(table, { kind: "Group", name: "system:masters" });
-  const routes = findRoutes(table, options.facts, adminRoleNames(prepared.snapshot));
+/** What a path finding says beyond its hops: where it ends, how serious it is. */
+export interface PathEnd {
+  /** `cluster-admin power`, `ServiceAccount kube-system/job-controller`. */
+  reached: string;
+  severity: Severity;
+  /** A sentence after the hops (what the identity at the end can do), or "". */
+  after: string;
+}
+
+/**
+ * One finding per identity with a route in `routes` that it takes through a grant of its own (an
+ * identity whose first hop is a grant of a group it is in is covered by that group's finding), for
+ * `rule`. `endOf` says where a route ends; identities it returns undefined for are skipped. Pure.
+ */
+export function routeFindings(rule: AuditRule, analysis: PathAnalysis, routes: ReadonlyMap<string, Route>, options: PathOptions, endOf: (identity: Identity, steps: readonly Step[]) => PathEnd | undefined): Finding[] {
   const findings: Finding[] = [];
-  for (const identity of table.identities.values()) {
+  for (const identity of analysis.table.identities.values()) {
     const route = routes.get(identity.key);
-    if (!route || identity.own.length === 0 || route.steps[0]?.edge.kind === "holds" || !appliesTo(identity, options.subject)) continue;
+    if (!route || route.steps.length === 0 || identity.own.length === 0 || route.steps[0]?.edge.kind === "holds" || !appliesTo(identity, options.subject)) continue;
     const steps = stepsOf(identity.key, routes);
     const first = steps[0]?.edge.evidence ?? [];
     if (first.every((evidence) => identityKey(evidence.grant.subject) !== identity.key)) continue;
+    const end = endOf(identity, steps);
+    if (!end) continue;
     const hops = steps.map(hopOf);
     const conditional = hops.some((hop) => hop.precondition);
     // The subject's own part is its first hop: when a default grant gives it (a controller that creates
     // pods by design), the path is expected; the identity at the end has its own finding.
     const expected = first.length > 0 && first.every((evidence) => options.expectations.isDefaultGrant(evidence.grant.binding, subjectOf(evidence.grant.subject)));
-    const severity: Severity = conditional ? lowerSeverity(rule.severity) : rule.severity;
+    const severity: Severity = conditional ? lowerSeverity(end.severity) : end.severity;
     const via = first.find((evidence) => identityKey(evidence.grant.subject) === identity.key) ?? first[0];
     const grant = via?.grant;
     const moves = hops.filter((hop) => hop.edge !== "holds").length;
     const message = sentence(
       describeRef(identity.ref),
-      " reaches cluster-admin power in ",
+      " reaches ",
+      end.reached,
+      " in ",
       moves,
       " hop",
       moves === 1 ? "" : "s",
       ": ",
       hops.map((hop, position) => (position === 0 ? "" : hop.edge === "holds" ? ", " : ", then ") + hopSummary(hop)).join(""),
       ".",
+      end.after,
       conditional ? " A hop relies on what the audit could not see; severity lowered until it is checked." : "",
     );
     const finding = makeFinding(rule, {
@@ -102,6 +98,14 @@ export function pathFindings(rule: AuditRule, prepared: PreparedSnapshot, option
     findings.push(finding);
   }
   return findings;
+}
+
+/** The `cluster-admin-path` findings. Pure. */
+export function pathFindings(rule: AuditRule, analysis: PathAnalysis, options: PathOptions): Finding[] {
+  // Only holders (level 1) reach the power: no finding, and the identity graph need not be built.
+  if (![...analysis.routes.values()].some((route) => route.steps[0]?.edge.kind !== "holds")) return [];
+  const end: PathEnd = { reached: "cluster-admin power", severity: rule.severity, after: "" };
+  return routeFindings(rule, analysis, analysis.routes, options, () => end);
 }
 
 function subjectOf(ref: ObjectRef): { kind: string; name: string; namespace?: string } {

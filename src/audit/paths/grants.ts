@@ -1,6 +1,6 @@
 import type { ObjectRef } from "../../model/report.js";
 import type { ClusterRoleBinding, PolicyRule, RoleBinding } from "../../rbac/types.js";
-import { bindingRef, roleRefOf, subjectRef } from "../finding-text.js";
+import { bindingRef, roleRefOf } from "../finding-text.js";
 import type { PreparedSnapshot } from "../prepare.js";
 
 /*
@@ -37,6 +37,8 @@ export interface IdentityTable {
   identities: Map<string, Identity>;
   /** Own grants first, then those of its groups. */
   grantsOf(identity: Identity): IdentityGrant[];
+  /** The identity of a User, Group or ServiceAccount, added when it is not there yet. */
+  ensure(ref: ObjectRef): Identity;
 }
 
 /** `User:alice`, `Group:devs`, `ServiceAccount:ns/name`: one key per identity. */
@@ -44,20 +46,44 @@ export function identityKey(ref: ObjectRef): string {
   return ref.kind === "ServiceAccount" ? `ServiceAccount:${ref.namespace ?? ""}/${ref.name}` : `${ref.kind}:${ref.name}`;
 }
 
+const NO_GROUPS: string[] = [];
+const USER_GROUPS = [identityKey({ kind: "Group", name: "system:authenticated" })];
+/** One list per namespace, shared by its ServiceAccounts (nothing writes to it). */
+const accountGroups = new Map<string, string[]>();
+
 /** The groups the authenticator adds to a ServiceAccount or a user (what `userInfoFor` adds). */
 function impliedGroups(ref: ObjectRef): string[] {
-  if (ref.kind === "ServiceAccount") return ["system:serviceaccounts", `system:serviceaccounts:${ref.namespace ?? ""}`, "system:authenticated"].map((name) => identityKey({ kind: "Group", name }));
-  if (ref.kind === "User") return [identityKey({ kind: "Group", name: "system:authenticated" })];
-  return [];
+  if (ref.kind === "User") return USER_GROUPS;
+  if (ref.kind !== "ServiceAccount") return NO_GROUPS;
+  const namespace = ref.namespace ?? "";
+  let groups = accountGroups.get(namespace);
+  if (!groups) accountGroups.set(namespace, (groups = ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"].map((name) => identityKey({ kind: "Group", name }))));
+  return groups;
 }
 
-/** Builds the identity table from a prepared snapshot: one pass over bindings, roles resolved once each. */
+/**
+ * Builds the identity table from a prepared snapshot: one pass over bindings, roles resolved once each.
+ * Identities are found by kind, namespace and name in maps keyed by the objects' own strings (a key
+ * made per binding subject would be hashed anew each time: most of the cost on a big cluster).
+ */
 export function identityTable(prepared: PreparedSnapshot): IdentityTable {
   const identities = new Map<string, Identity>();
-  const identityOf = (ref: ObjectRef): Identity => {
-    const key = identityKey(ref);
-    let identity = identities.get(key);
-    if (!identity) identities.set(key, (identity = { key, ref, own: [], groups: impliedGroups(ref) }));
+  const byKind = { User: new Map<string, Identity>(), Group: new Map<string, Identity>() };
+  const accounts = new Map<string, Map<string, Identity>>();
+  const identityOf = (kind: "User" | "Group" | "ServiceAccount", name: string, namespace: string): Identity => {
+    let named: Map<string, Identity> | undefined;
+    if (kind === "ServiceAccount") {
+      named = accounts.get(namespace);
+      if (!named) accounts.set(namespace, (named = new Map()));
+    } else named = byKind[kind];
+    let identity = named.get(name);
+    if (!identity) {
+      const ref: ObjectRef = kind === "ServiceAccount" && namespace ? { kind, name, namespace } : { kind, name };
+      const key = identityKey(ref);
+      identity = { key, ref, own: [], groups: impliedGroups(ref) };
+      named.set(name, identity);
+      identities.set(key, identity);
+    }
     return identity;
   };
   const visit = (binding: ClusterRoleBinding | RoleBinding): void => {
@@ -70,26 +96,26 @@ export function identityTable(prepared: PreparedSnapshot): IdentityTable {
       if (subject.kind !== "User" && subject.kind !== "Group" && subject.kind !== "ServiceAccount") continue;
       // A ServiceAccount without a namespace in a ClusterRoleBinding matches nobody (upstream appliesToUser).
       if (subject.kind === "ServiceAccount" && !subject.namespace && namespace === "") continue;
-      const ref = subjectRef(subject, namespace);
-      identityOf(ref).own.push({ binding, bindingRef: bindingReference, roleRef: roleReference, subject: ref, namespace, rules: resolved.rules });
+      const identity = subject.kind === "ServiceAccount" ? identityOf(subject.kind, subject.name, subject.namespace || namespace) : identityOf(subject.kind, subject.name, "");
+      identity.own.push({ binding, bindingRef: bindingReference, roleRef: roleReference, subject: identity.ref, namespace, rules: resolved.rules });
     }
   };
   for (const binding of prepared.snapshot.clusterRoleBindings) visit(binding);
   for (const binding of prepared.snapshot.roleBindings) visit(binding);
-  for (const account of prepared.snapshot.serviceAccounts) identityOf({ kind: "ServiceAccount", name: account.metadata.name, namespace: account.metadata.namespace });
+  for (const account of prepared.snapshot.serviceAccounts) identityOf("ServiceAccount", account.metadata.name, account.metadata.namespace);
   return {
     identities,
     grantsOf(identity) {
       const inherited = identity.groups.flatMap((key) => identities.get(key)?.own ?? []);
       return inherited.length === 0 ? identity.own : [...identity.own, ...inherited];
     },
+    ensure(ref) {
+      return identityOf(ref.kind as "User" | "Group" | "ServiceAccount", ref.name, ref.namespace ?? "");
+    },
   };
 }
 
 /** Ensures an identity exists in the table (a ServiceAccount a path can reach without any binding of its own). */
 export function ensureIdentity(table: IdentityTable, ref: ObjectRef): Identity {
-  const key = identityKey(ref);
-  let identity = table.identities.get(key);
-  if (!identity) table.identities.set(key, (identity = { key, ref, own: [], groups: impliedGroups(ref) }));
-  return identity;
+  return table.ensure(ref);
 }

@@ -102,11 +102,9 @@ function matchingRules(rules: readonly PolicyRule[], question: Question): readon
   return rules.filter((rule) => allows(rule, question));
 }
 
-/** The declared questions a grant allows: cluster-scoped ones only through a ClusterRoleBinding, as `reach` answers them. */
-export function questionsOf(grant: IdentityGrant): Question[] {
-  const questions: Question[] = [];
-  for (const question of profileOf(grant.rules).keys()) if (grant.namespace === "" || !question.clusterScoped) questions.push(question);
-  return questions;
+/** The declared questions a role's rules allow, wherever bound (a RoleBinding answers none of the cluster-scoped ones). */
+export function questionsOf(rules: readonly PolicyRule[]): Iterable<Question> {
+  return profileOf(rules).keys();
 }
 
 /** The permissions an identity holds through its grants (nothing is allocated for a question it cannot ask). */

@@ -1,13 +1,14 @@
+import type { PolicyRule } from "../../rbac/types.js";
 import { isConstrainedQuestion, reachedKindsOf } from "./edges.js";
-import type { Identity, IdentityTable } from "./grants.js";
+import type { Identity, IdentityGrant, IdentityTable } from "./grants.js";
 import { questionsOf } from "./reach.js";
 
 /*
- * Which identities are worth building edges for. The search goes backwards from cluster-admin power,
- * so an identity can only get a route through a node already reached: one whose questions lead only
- * to ServiceAccounts of namespaces where nobody is reached yet cannot, and its edges (the costly part
- * of a big cluster, where most identities reach nothing) are never built. The answer is read from
- * each role's question profile (reach.ts), which is computed once per role anyway.
+ * Which identities are worth building edges for. The search goes backwards from its goal, so an
+ * identity can only get a route through a node already reached: one whose questions lead only to
+ * ServiceAccounts of namespaces where nobody is reached yet cannot, and its edges (the costly part of
+ * a big cluster, where most identities reach nothing) are never built. The answer is read from each
+ * role's question profile (reach.ts), which is computed once per role anyway.
  */
 
 /** What an identity's edges could lead to, from the questions its grants allow. */
@@ -29,20 +30,61 @@ export interface Reached {
   serviceAccountsIn(namespace: string): boolean;
 }
 
+const POWER = 1;
+const USERS = 2;
+const GROUPS = 4;
+const SERVICE_ACCOUNTS = 8;
+const CONSTRAINED = 16;
+const BIT = { power: POWER, users: USERS, groups: GROUPS, serviceaccounts: SERVICE_ACCOUNTS } as const;
+
+/** Per role: what its questions lead to through a ClusterRoleBinding, and through a RoleBinding (no cluster-scoped question). */
+const masksByRules = new WeakMap<readonly PolicyRule[], { cluster: number; namespaced: number }>();
+
+function masksOf(rules: readonly PolicyRule[]): { cluster: number; namespaced: number } {
+  let masks = masksByRules.get(rules);
+  if (!masks) {
+    masks = { cluster: 0, namespaced: 0 };
+    for (const question of questionsOf(rules)) {
+      let bits = isConstrainedQuestion(question) ? CONSTRAINED : 0;
+      for (const kind of reachedKindsOf(question)) bits |= BIT[kind];
+      masks.cluster |= bits;
+      if (!question.clusterScoped) masks.namespaced |= bits;
+    }
+    masksByRules.set(rules, masks);
+  }
+  return masks;
+}
+
+function maskOf(grant: IdentityGrant): number {
+  const masks = masksOf(grant.rules);
+  return grant.namespace === "" ? masks.cluster : masks.namespaced;
+}
+
+/** True when a role bound cluster-wide has an edge question that leads to power, users or groups. */
+export function asksBeyondServiceAccounts(rules: readonly PolicyRule[]): boolean {
+  return (masksOf(rules).cluster & (POWER | USERS | GROUPS)) !== 0;
+}
+
+function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[]): Outlook | undefined {
+  for (const grant of grants) {
+    const mask = maskOf(grant);
+    if (mask === 0) continue;
+    outlook ??= { power: false, users: false, groups: false, serviceAccountNamespaces: [], constrained: false };
+    if (mask & POWER) outlook.power = true;
+    if (mask & USERS) outlook.users = true;
+    if (mask & GROUPS) outlook.groups = true;
+    if (mask & CONSTRAINED) outlook.constrained = true;
+    if (mask & SERVICE_ACCOUNTS && !outlook.serviceAccountNamespaces.includes(grant.namespace)) outlook.serviceAccountNamespaces.push(grant.namespace);
+  }
+  return outlook;
+}
+
 /** An identity's outlook, or undefined when its grants ask no question any edge asks (it has no edge). */
 export function outlookOf(table: IdentityTable, identity: Identity): Outlook | undefined {
-  let outlook: Outlook | undefined;
-  for (const grant of table.grantsOf(identity)) {
-    for (const question of questionsOf(grant)) {
-      outlook ??= { power: false, users: false, groups: false, serviceAccountNamespaces: [], constrained: false };
-      if (isConstrainedQuestion(question)) outlook.constrained = true;
-      for (const kind of reachedKindsOf(question)) {
-        if (kind === "power") outlook.power = true;
-        else if (kind === "users") outlook.users = true;
-        else if (kind === "groups") outlook.groups = true;
-        else if (!outlook.serviceAccountNamespaces.includes(grant.namespace)) outlook.serviceAccountNamespaces.push(grant.namespace);
-      }
-    }
+  let outlook = addGrants(undefined, identity.own);
+  for (const key of identity.groups) {
+    const group = table.identities.get(key);
+    if (group) outlook = addGrants(outlook, group.own);
   }
   return outlook;
 }

@@ -1,4 +1,5 @@
 import type { ObjectRef } from "../../model/report.js";
+import type { PolicyRule } from "../../rbac/types.js";
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
 import { reachability, type PathFacts, type Reachability } from "./facts.js";
@@ -46,8 +47,21 @@ interface Candidate {
   conditional: boolean;
 }
 
-/** Computes every identity's shortest route to cluster-admin power. Pure. */
-export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: ReadonlySet<string>): Map<string, Route> {
+const powerByRules = new WeakMap<readonly PolicyRule[], ReturnType<typeof clusterAdminPower> | null>();
+/** clusterAdminPower, once per role (thousands of bindings share one). */
+export function powerOf(rules: readonly PolicyRule[]): ReturnType<typeof clusterAdminPower> {
+  let power = powerByRules.get(rules);
+  if (power === undefined) powerByRules.set(rules, (power = clusterAdminPower(rules) ?? null));
+  return power ?? undefined;
+}
+
+/** Identities to reach instead of cluster-admin power (their routes end at them; power edges do not count). */
+export interface Goal {
+  targets: readonly Identity[];
+}
+
+/** Computes every identity's shortest route to cluster-admin power, or to one of `goal`'s targets. Pure. */
+export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: ReadonlySet<string>, goal?: Goal): Map<string, Route> {
   const routes = new Map<string, Route>();
   const reachedBy = { ServiceAccount: new Map<string, Identity[]>(), User: [] as Identity[], Group: [] as Identity[], every: [] as Identity[] };
   const record = (identity: Identity, route: Route): void => {
@@ -80,14 +94,16 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     return edges;
   };
 
+  // A goal's targets are where routes end: nothing is left to take from them.
+  for (const identity of goal?.targets ?? []) record(identity, { depth: 0, steps: [], conditional: false });
   // Level 1: holders of cluster-admin power (a full wildcard, or every REST verb spelled out on everything)
   // through a ClusterRoleBinding, and system:masters.
-  for (const identity of table.identities.values()) {
+  for (const identity of goal ? [] : table.identities.values()) {
     const grants = table.grantsOf(identity);
     let holds: Evidence | undefined;
     for (const grant of grants) {
       if (grant.namespace !== "") continue;
-      const power = clusterAdminPower(grant.rules);
+      const power = powerOf(grant.rules);
       const rule = power && !power.restricted ? power.rules[0] : undefined;
       if (rule) {
         holds = { as: identity.ref, grant, rule, question: { verb: "*", group: "*", resource: "*", clusterScoped: true } };
@@ -104,7 +120,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
 
   const pick = (edge: Edge, from: Identity, maxDepth: number, allowConditional: boolean): Candidate | undefined => {
     const target = edge.target;
-    if (target.kind === "power") return maxDepth >= 0 ? { ref: POWER, depth: 0, preconditions: edge.precondition ? [edge.precondition] : [], conditional: false } : undefined;
+    if (target.kind === "power") return maxDepth >= 0 && !goal ? { ref: POWER, depth: 0, preconditions: edge.precondition ? [edge.precondition] : [], conditional: false } : undefined;
     // Every namespace: the identity's own namespace first, where a path is easiest to read and to fix.
     const own = target.kind === "serviceaccounts" && !target.namespace && from.ref.namespace ? (reachedBy.ServiceAccount.get(from.ref.namespace) ?? []) : [];
     const pool = target.kind === "serviceaccounts" ? (target.namespace ? (reachedBy.ServiceAccount.get(target.namespace) ?? []) : own.length > 0 ? [...own, ...reachedBy.every] : reachedBy.every) : target.kind === "users" ? reachedBy.User : reachedBy.Group;

@@ -1,0 +1,83 @@
+import type { RbacSnapshot } from "../../rbac/types.js";
+import { clusterAdminPower } from "../cluster-admin-power.js";
+import type { PreparedSnapshot } from "../prepare.js";
+import type { PathFacts } from "./facts.js";
+import { ensureIdentity, identityTable, type IdentityTable } from "./grants.js";
+import { asksBeyondServiceAccounts } from "./relevance.js";
+import { findRoutes, powerOf, type Route } from "./search.js";
+
+/*
+ * The attack-path analysis of one audit: the identity graph and every identity's shortest route to
+ * cluster-admin power. The graph of a big cluster is the costly part, so it is built only when a route
+ * beyond the holders is possible: with no holder but system:masters, only an edge to power or to a
+ * group could start one, and every such edge asks a cluster-scoped question, which only a
+ * ClusterRoleBinding can grant (a look at those few bindings settles it).
+ */
+
+/** The identity graph (built on first use) and the cluster-admin routes of one audit. */
+export interface PathAnalysis {
+  readonly table: IdentityTable;
+  routes: Map<string, Route>;
+  facts: PathFacts;
+  adminRoles: ReadonlySet<string>;
+  prepared: PreparedSnapshot;
+}
+
+/** ClusterRoles that hold cluster-admin power, and `cluster-admin` (the API server restores it at start-up). */
+function adminRoleNames(snapshot: RbacSnapshot): Set<string> {
+  const names = new Set(["cluster-admin"]);
+  for (const role of snapshot.clusterRoles) {
+    const power = clusterAdminPower(role.rules);
+    if (power && !power.restricted) names.add(role.metadata.name);
+  }
+  return names;
+}
+
+function namespacesOf(snapshot: RbacSnapshot): Set<string> {
+  const namespaces = new Set<string>();
+  for (const objects of [snapshot.roles, snapshot.roleBindings, snapshot.serviceAccounts]) for (const object of objects) namespaces.add(object.metadata.namespace);
+  return namespaces;
+}
+
+/** True when no ClusterRoleBinding gives cluster-admin power or an edge to power, users or groups: only system:masters can hold it then. */
+function onlyMastersHold(prepared: PreparedSnapshot): boolean {
+  for (const binding of prepared.snapshot.clusterRoleBindings) {
+    const resolved = prepared.resolve(binding);
+    if (!resolved.ok) continue;
+    const power = powerOf(resolved.rules);
+    if ((power && !power.restricted) || asksBeyondServiceAccounts(resolved.rules)) return false;
+  }
+  return true;
+}
+
+/** The graph of the whole snapshot; with every namespace's `default` ServiceAccount offline, and system:masters. */
+function fullTable(prepared: PreparedSnapshot, facts: PathFacts): IdentityTable {
+  const table = identityTable(prepared);
+  if (!facts.live) for (const namespace of namespacesOf(prepared.snapshot)) ensureIdentity(table, { kind: "ServiceAccount", name: "default", namespace });
+  ensureIdentity(table, { kind: "Group", name: "system:masters" });
+  return table;
+}
+
+/** Analyses a prepared snapshot. Pure. */
+export function analysePaths(prepared: PreparedSnapshot, facts: PathFacts): PathAnalysis {
+  const adminRoles = adminRoleNames(prepared.snapshot);
+  let table: IdentityTable | undefined;
+  const tableOf = (): IdentityTable => (table ??= fullTable(prepared, facts));
+  let routes: Map<string, Route>;
+  if (onlyMastersHold(prepared)) {
+    // The same search over system:masters alone: what it gives the full graph too (nothing reaches it).
+    const nobody: PreparedSnapshot = { ...prepared, snapshot: { ...prepared.snapshot, clusterRoleBindings: [], roleBindings: [], serviceAccounts: [] } };
+    const masters = identityTable(nobody);
+    ensureIdentity(masters, { kind: "Group", name: "system:masters" });
+    routes = findRoutes(masters, facts, adminRoles);
+  } else routes = findRoutes(tableOf(), facts, adminRoles);
+  return {
+    get table() {
+      return tableOf();
+    },
+    routes,
+    facts,
+    adminRoles,
+    prepared,
+  };
+}

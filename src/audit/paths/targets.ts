@@ -1,0 +1,47 @@
+import type { ObjectRef, Severity } from "../../model/report.js";
+
+/*
+ * High-value identities short of cluster-admin: the kube-system ServiceAccounts kube-controller-manager
+ * runs its controllers as (with --use-service-account-credentials, as kubeadm sets it), each bound by the
+ * bootstrap policy to a ClusterRole `system:controller:<name>`. What each can do was asked of
+ * kube-apiserver v1.37.2 with SubjectAccessReviews (`kubectl auth can-i --as`), and
+ * test/audit/paths/targets.test.ts holds every claim against the bootstrap policy's roles. A target
+ * counts where the audited RBAC binds it to its role (live, or offline with the default policy added).
+ */
+
+/** One high-value identity: what it can do, and how serious reaching it is. */
+export interface HighValueTarget {
+  ref: ObjectRef;
+  /** The bootstrap ClusterRole that gives it the power. */
+  clusterRole: string;
+  severity: Severity;
+  /** What it can do, completing "which ...". */
+  can: string;
+  /** Requests its role allows (checked against the bootstrap policy by the test): `verb resource[.group]` in any namespace. */
+  allows: readonly string[];
+}
+
+const controller = (name: string, severity: Severity, can: string, allows: readonly string[]): HighValueTarget => ({
+  ref: { kind: "ServiceAccount", name, namespace: "kube-system" },
+  clusterRole: `system:controller:${name}`,
+  severity,
+  can,
+  allows,
+});
+
+const RUNS_PODS = "creates pods in every namespace, so it runs code as any ServiceAccount";
+
+/** The high-value identities, most powerful first. */
+export const HIGH_VALUE_TARGETS: readonly HighValueTarget[] = [
+  controller("clusterrole-aggregation-controller", "critical", "escalates and updates every ClusterRole, so it can give any role every permission", ["escalate clusterroles.rbac.authorization.k8s.io", "update clusterroles.rbac.authorization.k8s.io"]),
+  controller("generic-garbage-collector", "critical", "reads every Secret and patches or deletes any object (pods, workloads, webhooks, bindings)", ["get secrets", "patch pods", "patch mutatingwebhookconfigurations.admissionregistration.k8s.io", "delete clusterrolebindings.rbac.authorization.k8s.io"]),
+  controller("namespace-controller", "high", "reads every object, Secrets included, and deletes any object or namespace", ["list secrets", "delete pods", "delete namespaces"]),
+  controller("replicaset-controller", "high", RUNS_PODS, ["create pods"]),
+  controller("replication-controller", "high", RUNS_PODS, ["create pods"]),
+  controller("daemon-set-controller", "high", RUNS_PODS, ["create pods"]),
+  controller("statefulset-controller", "high", RUNS_PODS, ["create pods"]),
+  controller("job-controller", "high", RUNS_PODS, ["create pods"]),
+  controller("persistent-volume-binder", "high", RUNS_PODS, ["create pods"]),
+  controller("deployment-controller", "high", "creates ReplicaSets and updates pods in every namespace, so it runs code as any ServiceAccount", ["create replicasets.apps", "update pods"]),
+  controller("cronjob-controller", "high", "creates Jobs in every namespace, so it runs code as any ServiceAccount", ["create jobs.batch"]),
+];
