@@ -39,5 +39,6 @@ export async function runCanI(args: ParsedArgs, io: CommandIo): Promise<number> 
   }
   const connection = await connectionFromArgs(args, io);
   if (list) return liveListRules(connection, io, connection.namespace, json, requestLogOptions(args, io));
-  return liveCanI(connection, io, parseRequest(verb as string, target as string, name, connection.namespace, allNamespaces, requestOptions(args)), json, requestLogOptions(args, io));
+  const parse = (types: RequestOptions) => parseRequest(verb as string, target as string, name, connection.namespace, allNamespaces, { ...requestOptions(args), ...types });
+  return liveCanI(connection, io, parse, target as string, json, requestLogOptions(args, io));
 }

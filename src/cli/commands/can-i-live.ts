@@ -4,10 +4,11 @@ import type { ErrorValue } from "../../model/report.js";
 import { CouldNotRunError, ExitCode } from "../../model/errors.js";
 import { redactText } from "../../model/secret.js";
 import { formatRule } from "../../rbac/format.js";
-import { describeRequest, type ParsedRequest } from "../../rbac/request-spec.js";
+import { describeRequest, type ParsedRequest, type RequestOptions } from "../../rbac/request-spec.js";
 import type { Connection } from "../../connect/types.js";
 import type { CommandIo } from "../command.js";
 import type { RequestLogOptions } from "../connection-flags.js";
+import { liveRequestOptions } from "./live-types.js";
 import { indentedItem } from "../report-output.js";
 
 /*
@@ -24,10 +25,16 @@ function couldNotAsk(error: ErrorValue): CouldNotRunError {
   return new CouldNotRunError(`E_${error.code.replace(/^transport-/, "").toUpperCase().replace(/-/g, "_")}`, `${error.code.startsWith("transport-") ? "" : "could not ask the API server: "}${redactText(error.message, [])}`);
 }
 
-/** Asks the server one question; prints yes/no and the server's reason. */
-export async function liveCanI(connection: Connection, io: CommandIo, request: ParsedRequest, json: boolean, logging: RequestLogOptions = {}): Promise<number> {
+/**
+ * Asks the server one question (`target` read through the server's discovery); prints yes/no and
+ * the server's reason.
+ */
+export async function liveCanI(connection: Connection, io: CommandIo, parse: (options: RequestOptions) => ParsedRequest, target: string, json: boolean, logging: RequestLogOptions = {}): Promise<number> {
   const client = createKubeClient(connection, logging);
   try {
+    const types = await liveRequestOptions(client, {}, target);
+    const parsed = parse(types.options);
+    const request = { ...parsed, warnings: [...types.warnings, ...parsed.warnings] };
     const status = await selfAccessReview(client, request.attrs);
     if (!status.ok) throw couldNotAsk(status.error);
     const allowed = status.allowed;

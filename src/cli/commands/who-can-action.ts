@@ -4,7 +4,7 @@ import { CouldNotRunError, ExitCode, UsageError } from "../../model/errors.js";
 import { createAuthorizer } from "../../rbac/authorizer.js";
 import type { SubjectGrant } from "../../rbac/decision.js";
 import { formatSubjectGrant } from "../../rbac/format.js";
-import { describeRequest, parseRequest } from "../../rbac/request-spec.js";
+import { describeRequest, parseRequest, type ParsedRequest, type RequestOptions } from "../../rbac/request-spec.js";
 import { indentedItem } from "../report-output.js";
 import { requestOptions } from "./can-i-action.js";
 import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
@@ -12,14 +12,17 @@ import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { offlineAuthorizer } from "./can-i-offline.js";
+import { liveRequestOptions } from "./live-types.js";
 
-async function liveSnapshot(args: ParsedArgs, io: CommandIo): Promise<{ snapshot: RbacSnapshot; namespace: string }> {
+/** The cluster's RBAC objects and the request, its TYPE read through the server's discovery (both asked at once). */
+async function liveQuestion(args: ParsedArgs, io: CommandIo, parse: (namespace: string, types: RequestOptions) => ParsedRequest, target: string): Promise<{ snapshot: RbacSnapshot; request: ParsedRequest }> {
   const connection = await connectionFromArgs(args, io);
   const client = createKubeClient(connection, requestLogOptions(args, io));
   try {
-    const live = await readLiveRbac(client);
+    const [live, types] = await Promise.all([readLiveRbac(client), liveRequestOptions(client, requestOptions(args), target)]);
     if (!live.ok) throw new CouldNotRunError("E_READ_RBAC", `cannot read the cluster's RBAC objects: ${live.reason}`);
-    return { snapshot: live.snapshot, namespace: connection.namespace };
+    const parsed = parse(connection.namespace, types.options);
+    return { snapshot: live.snapshot, request: { ...parsed, warnings: [...types.warnings, ...parsed.warnings] } };
   } finally {
     await client.close();
   }
@@ -48,8 +51,7 @@ export async function runWhoCan(args: ParsedArgs, io: CommandIo): Promise<number
     print(authorizer.whoCan(request.attrs), request.attrs, json, io);
     return ExitCode.ok;
   }
-  const { snapshot, namespace } = await liveSnapshot(args, io);
-  const request = parseRequest(verb, target, name, namespace, allNamespaces, requestOptions(args));
+  const { snapshot, request } = await liveQuestion(args, io, (namespace, types) => parseRequest(verb, target, name, namespace, allNamespaces, types), target);
   for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
   // Live objects are used as stored: the aggregation controller has already filled aggregated roles.
   print(createAuthorizer(snapshot).whoCan(request.attrs), request.attrs, json, io);
