@@ -36,6 +36,13 @@ describe("renderGrid", () => {
     );
   });
 
+  it("indents the cells that do not fit beside a stacked row's first ones, so only a row's first line starts at the margin", () => {
+    const rows = [{ cells: ["critical", "cluster-admin-path", "ServiceAccount flux-system/source-controller", "reaches cluster-admin power in 1 hop."] }];
+    expect(renderGrid(["Severity", "Rule", "Subject", "Message"], rows, 50, plain)).toBe(
+      ["critical  cluster-admin-path", "    ServiceAccount flux-system/source-controller", "    reaches cluster-admin power in 1 hop."].join("\n"),
+    );
+  });
+
   it("never makes a column narrower than its longest word, so no identifier is cut", () => {
     const rows = [{ cells: ["anonymous", "system:authenticated", "a message of several short words"] }];
     for (let width = 20; width <= 120; width++) {
