@@ -1,6 +1,10 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { startFaultServer } from "../support/fault-server.js";
 
 // who-can's answers wrap to the terminal (COLUMNS) and stay one line each when the width is unknown.
 
@@ -34,5 +38,28 @@ describe("can-i at 80 columns", () => {
     const piped = await run(argv, {});
     expect(narrow.split("\n").filter((line) => line.length > 80)).toEqual([]);
     expect(narrow.split(/\s+/)).toEqual(piped.split(/\s+/));
+  });
+});
+
+describe("whoami at 80 columns", () => {
+  it("wraps a long value (where the credentials came from) under its column, cutting no word", async () => {
+    const server = await startFaultServer();
+    try {
+      // A token file deep enough that the From row cannot fit 80 columns on one line.
+      const dir = join(mkdtempSync(join(tmpdir(), "saprobe-whoami-")), "a-rather-long-directory-name", "for-the-ci-runner-credentials");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "token"), "opaque-test-token");
+      const argv = ["whoami", "-s", server.url, "--certificate-authority", server.caFile, "--token-file", join(dir, "token")];
+      const narrow = await run(argv, { COLUMNS: "80" });
+      const piped = await run(argv, {});
+      expect(piped.split("\n").some((line) => line.length > 80)).toBe(true);
+      expect(narrow.split("\n").filter((line) => line.length > 80)).toEqual([]);
+      expect(narrow.split(/\s+/)).toEqual(piped.split(/\s+/));
+      // A continuation line sits under the VALUE column.
+      const column = narrow.indexOf("VALUE");
+      for (const line of narrow.split("\n").filter((text) => text.startsWith(" "))) expect(line.search(/\S/)).toBe(column);
+    } finally {
+      await server.close();
+    }
   });
 });
