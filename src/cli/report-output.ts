@@ -58,6 +58,31 @@ export function heading(text: string, io: Pick<CommandIo, "stdout" | "env">): st
   return [first, ...(continued ? wrapText(continued, width - 4).map((line) => `    ${line}`) : [])].join("\n") + "\n";
 }
 
+/**
+ * A message for stderr (an error, a warning) fitted to the terminal: each line wrapped at spaces (no
+ * name is cut), continuation lines indented two past the line's own indentation (a list item's under
+ * its text); unchanged when the width is unknown, so a log keeps one line per message.
+ */
+export function fitToTerminal(message: string, io: Pick<CommandIo, "stdout" | "env">): string {
+  const width = terminalColumns(io);
+  if (width === undefined) return message;
+  return message
+    .split("\n")
+    .flatMap((line) => {
+      const lead = /^\s*(- )?/.exec(line)?.[0] ?? "";
+      const hanging = " ".repeat(lead.endsWith("- ") ? lead.length : lead.length + 2);
+      const [first = "", ...rest] = wrapText(line.slice(lead.length), width - lead.length);
+      const continued = rest.join(" ");
+      return [`${lead}${first}`, ...(continued ? wrapText(continued, width - hanging.length).map((part) => `${hanging}${part}`) : [])];
+    })
+    .join("\n");
+}
+
+/** kubectl's `Warning: ...` lines on stderr, each fitted to the terminal. */
+export function writeWarnings(warnings: readonly string[], io: Pick<CommandIo, "stdout" | "stderr" | "env">): void {
+  for (const warning of warnings) io.stderr.write(`${fitToTerminal(`Warning: ${warning}`, io)}\n`);
+}
+
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
 export function renderOptionsFor(io: Pick<CommandIo, "stdout" | "env">): RenderOptions {
   const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";

@@ -9,7 +9,7 @@ import type { Connection } from "../../connect/types.js";
 import type { CommandIo } from "../command.js";
 import type { RequestLogOptions } from "../connection-flags.js";
 import { liveRequestOptions } from "./live-types.js";
-import { indentedItem } from "../report-output.js";
+import { indentedItem, writeWarnings } from "../report-output.js";
 
 /*
  * `saprobe can-i` without --manifests: ask the server. SelfSubjectAccessReview for one question and
@@ -41,7 +41,7 @@ export async function liveCanI(connection: Connection, io: CommandIo, parse: (op
     if (json) {
       io.stdout.write(`${JSON.stringify({ allowed, denied: status.denied, reason: status.reason, evaluationError: status.evaluationError, request: request.attrs, source: "SelfSubjectAccessReview", warnings: request.warnings })}\n`);
     } else {
-      for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
+      writeWarnings(request.warnings, io);
       io.stdout.write(`${allowed ? "yes" : "no"}\n`);
       io.stdout.write(indentedItem(`${status.reason || (allowed ? "allowed" : "no authorizer allows this")} (server's SelfSubjectAccessReview)`, io));
       if (status.evaluationError) io.stdout.write(indentedItem(`evaluation error: ${status.evaluationError}`, io));

@@ -5,7 +5,7 @@ import { createAuthorizer } from "../../rbac/authorizer.js";
 import type { SubjectGrant } from "../../rbac/decision.js";
 import { formatSubjectGrant } from "../../rbac/format.js";
 import { describeRequest, parseRequest, type ParsedRequest, type RequestOptions } from "../../rbac/request-spec.js";
-import { indentedItem } from "../report-output.js";
+import { indentedItem, writeWarnings } from "../report-output.js";
 import { requestOptions } from "./can-i-action.js";
 import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
 import { flag, type ParsedArgs } from "../args.js";
@@ -47,12 +47,12 @@ export async function runWhoCan(args: ParsedArgs, io: CommandIo): Promise<number
   if (flag.list(args, "manifests").length > 0) {
     const { authorizer, customResources } = await offlineAuthorizer(args, io);
     const request = parseRequest(verb, target, name, allNamespaces ? "" : (flag.string(args, "namespace") ?? "default"), allNamespaces, { ...requestOptions(args), customResources });
-    for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
+    writeWarnings(request.warnings, io);
     print(authorizer.whoCan(request.attrs), request.attrs, json, io);
     return ExitCode.ok;
   }
   const { snapshot, request } = await liveQuestion(args, io, (namespace, types) => parseRequest(verb, target, name, namespace, allNamespaces, types), target);
-  for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
+  writeWarnings(request.warnings, io);
   // Live objects are used as stored: the aggregation controller has already filled aggregated roles.
   print(createAuthorizer(snapshot).whoCan(request.attrs), request.attrs, json, io);
   return ExitCode.ok;
