@@ -1,6 +1,7 @@
 import Table from "cli-table3";
 import { describe, expect, it } from "vitest";
 import { fitColumns, renderGrid } from "../../src/report/render/grid.js";
+import { truncate } from "../../src/report/render/text.js";
 
 const plain = (text: string) => text;
 
@@ -67,5 +68,16 @@ describe("renderGrid", () => {
     const output = renderGrid(["Rule", "Message"], [{ cells: ["pods-exec", "see charts/runner/templates/rbac-objects.yaml:32"] }], 40, plain);
     expect(output).toContain("charts/runner/");
     expect(output).toContain("rbac-objects.yaml:32");
+  });
+});
+
+describe("truncate", () => {
+  it("cuts a long cell at a space, so a name is never left cut in two", () => {
+    const text = "list roles (cluster-wide): denied by the preflight SelfSubjectAccessReview; list rolebindings";
+    expect(truncate(text, 60)).toBe("list roles (cluster-wide): denied by the preflight …");
+    expect(truncate(text, 60).length).toBeLessThanOrEqual(60);
+    // One word longer than the cut: nothing better than cutting it.
+    expect(truncate("x".repeat(80), 10)).toBe(`${"x".repeat(9)}…`);
+    expect(truncate("short", 10)).toBe("short");
   });
 });
