@@ -8,10 +8,10 @@ import { startFaultServer } from "../support/fault-server.js";
 
 // who-can's answers wrap to the terminal (COLUMNS) and stay one line each when the width is unknown.
 
-async function run(argv: string[], env: Record<string, string>): Promise<string> {
+async function run(argv: string[], env: Record<string, string>, stdin = ""): Promise<string> {
   let stdout = "";
   const sink = new Writable({ write: (chunk, _encoding, done) => ((stdout += String(chunk)), done()) });
-  await main(argv, { stdout: sink, stderr: new Writable({ write: (_c, _e, done) => done() }), stdin: Readable.from([]), env: { HOME: "/nonexistent", ...env }, cwd: process.cwd() });
+  await main(argv, { stdout: sink, stderr: new Writable({ write: (_c, _e, done) => done() }), stdin: Readable.from([Buffer.from(stdin)]), env: { HOME: "/nonexistent", ...env }, cwd: process.cwd() });
   return stdout;
 }
 
@@ -33,9 +33,11 @@ describe("can-i at 80 columns", () => {
     ["a yes", ["can-i", "get", "pods", "-n", "team", ...bot]],
     ["a no with near misses", ["can-i", "list", "secrets", "-n", "team", ...bot]],
     ["--list, its heading too", ["can-i", "--list", "-n", "team", ...bot]],
+    ["--batch's answers", ["can-i", "--batch", "-", "-f", "fixtures/rbac/scenarios/team.yaml"]],
   ])("wraps %s to the terminal, cutting no word", async (_name, argv) => {
-    const narrow = await run(argv, { COLUMNS: "80" });
-    const piped = await run(argv, {});
+    const questions = '{"user":"system:serviceaccount:team:bot","verb":"get","resource":"pods","namespace":"team"}\n{"user":"system:serviceaccount:team:bot","verb":"list","resource":"secrets","namespace":"team"}\n';
+    const narrow = await run(argv, { COLUMNS: "80" }, questions);
+    const piped = await run(argv, {}, questions);
     expect(narrow.split("\n").filter((line) => line.length > 80)).toEqual([]);
     expect(narrow.split(/\s+/)).toEqual(piped.split(/\s+/));
   });

@@ -8,7 +8,7 @@ import { describeRequest, type ParsedRequest, type ResourceType } from "../../rb
 import { usernamesNamedByBindings } from "../../rbac/subjects.js";
 import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
 import { didYouMean } from "../../input/suggest.js";
-import { heading, indentedItem, writeWarnings } from "../report-output.js";
+import { fitToTerminal, heading, indentedItem, writeWarnings } from "../report-output.js";
 import { readTextFile, readTextStream } from "../../input/read-text-file.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
@@ -104,7 +104,7 @@ export async function answerBatch(authorizer: Authorizer, batchFile: string, jso
   for (const { question, line } of questions) {
     const answer = answerBatchQuestion(authorizer, question, line);
     allAllowed &&= answer.allowed;
-    io.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${answer.allowed ? "yes" : "no "}  ${question.user.name} ${describeRequest(question.attrs)}: ${describeReason(answer)}\n`);
+    io.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${fitToTerminal(`${answer.allowed ? "yes" : "no "}  ${question.user.name} ${describeRequest(question.attrs)}: ${describeReason(answer)}`, io)}\n`);
   }
   return allAllowed ? ExitCode.ok : ExitCode.failed;
 }
