@@ -96,6 +96,13 @@ describe("ARCHITECTURE.md rules", () => {
     expect(files.filter((file) => !name(file).startsWith("kube/") && review.test(texts.get(file) ?? "")).map(name)).toEqual([]);
   });
 
+  it("7. requests only in src/kube: no other file calls a client's request or watch", () => {
+    const call = /\.(request|watch)\(/;
+    expect(files.filter((file) => !name(file).startsWith("kube/") && call.test(texts.get(file) ?? "")).map(name)).toEqual([]);
+    // The pattern sees the calls it is meant to see.
+    expect(call.test("await client.request({ path })") && call.test("context.systemCaClient().watch({ path, query })")).toBe(true);
+  });
+
   it("the rules can fail: the import reader sees static, re-exported and dynamic imports", () => {
     texts.set("/virtual/a.ts", 'import { x } from "./b.js";\nexport { y } from "./c.js";\nconst d = await import("./d.js");\nimport type { T } from "./e.js";\n');
     expect(importsOf("/virtual/a.ts")).toEqual(["./b.js", "./c.js", "./d.js"]);

@@ -4,8 +4,7 @@ import type { ErrorValue, Finding } from "../model/report.js";
 import { lookupIdentity } from "../probes/identity.js";
 import type { IdentityLookup } from "../probes/types.js";
 import type { UserInfo } from "../rbac/types.js";
-import { confirmFindings } from "./confirm.js";
-import { confirmPaths } from "./paths/confirm-paths.js";
+import { crossCheck } from "./live-cross-check.js";
 import { csrEvidence } from "./csr-evidence.js";
 import { auditSnapshot } from "./engine.js";
 import { listAll, type ListedResource } from "../kube/list-all.js";
@@ -25,6 +24,8 @@ export interface LiveAuditOptions {
   mastersEvidence?: readonly MastersEvidence[];
   /** Skip the SubjectAccessReview cross-check. */
   skipConfirmation?: boolean;
+  /** The cross-check's deadline (default CROSS_CHECK_DEADLINE_MS); findings it leaves unasked say so. */
+  crossCheckDeadlineMs?: number;
   signal?: AbortSignal;
   /** Told as each step finishes (`done` of `total`, and what comes next), for a progress display. */
   onProgress?: (done: number, total: number, label: string) => void;
@@ -110,10 +111,9 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
       warnings.push("findings are not cross-checked with SubjectAccessReviews: the running identity may not create them.");
     } else {
       step(`cross-checking ${findings.length} findings with SubjectAccessReviews`);
-      const confirmed = await confirmFindings(client, options.catalogue, findings, signal);
-      const paths = await confirmPaths(client, confirmed.findings, signal);
-      findings = paths.findings;
-      warnings.push(...confirmed.warnings, ...paths.warnings);
+      const checked = await crossCheck(client, options.catalogue, findings, { signal, ...(options.crossCheckDeadlineMs !== undefined ? { deadlineMs: options.crossCheckDeadlineMs } : {}) });
+      findings = checked.findings;
+      warnings.push(...checked.warnings);
     }
   }
   return { identity, findings, warnings, errors: [] };

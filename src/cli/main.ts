@@ -1,7 +1,8 @@
 import { didYouMean } from "../input/suggest.js";
 import { ExitCode, InputError, isSaprobeError, UsageError } from "../model/errors.js";
 import { redactText } from "../model/secret.js";
-import { fitToTerminal, terminalColumns } from "./report-output.js";
+import { terminalColumns } from "./output-flags.js";
+import { fitToTerminal } from "./terminal-text.js";
 import { VERSION } from "../version.js";
 import { parseArgs } from "./args.js";
 import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
@@ -11,7 +12,16 @@ import { renderCommandHelp, renderMainHelp } from "./help.js";
 
 function defaultIo(): CommandIo {
   endQuietlyOnClosedPipe(process.stdout, process.stderr, (status) => process.exit(status));
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  // stdin is opened only by a command that reads it (`-` as a file): opening it costs a few ms of every start.
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 /** Help fits the terminal (or `COLUMNS`); piped without either, the 80 columns of a classic terminal. */

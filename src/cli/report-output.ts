@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { flag, type FlagSpec, type ParsedArgs } from "./args.js";
+import { flag, type ParsedArgs } from "./args.js";
 import type { CommandIo } from "./command.js";
 import { ConnectionConfigError, InputError } from "../model/errors.js";
 import type { Report } from "../model/report.js";
@@ -9,32 +9,7 @@ import { renderers } from "../report/render/index.js";
 import { REPORT_FORMATS, type RenderOptions, type ReportFormat } from "../report/render/types.js";
 import { writeReportFiles } from "../report/write.js";
 import { wrapText } from "../report/render/text.js";
-
-/** The output flags every reporting command (`run`, `audit`) accepts, so they behave alike. */
-export const outputFlags: readonly FlagSpec[] = [
-  {
-    name: "output",
-    short: "o",
-    type: "string",
-    valueName: "FORMAT",
-    description: "Format of the report on stdout",
-    choices: REPORT_FORMATS,
-    default: "table",
-  },
-  {
-    name: "out",
-    type: "string",
-    valueName: "DIR",
-    description: "Also write report.json, report.xml (JUnit), report.sarif and report.md into DIR",
-    bareValue: "reports/",
-  },
-];
-
-/** The terminal's width, else `COLUMNS` (as set by a shell or a user), else undefined. */
-export function terminalColumns(io: Pick<CommandIo, "stdout" | "env">): number | undefined {
-  const columns = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : Number(io.env.COLUMNS);
-  return Number.isInteger(columns) && columns > 0 ? columns : undefined;
-}
+import { terminalColumns } from "./output-flags.js";
 
 /**
  * One item of a text answer (`who-can`, `can-i --list`) indented by two, wrapped to the terminal with
@@ -56,31 +31,6 @@ export function heading(text: string, io: Pick<CommandIo, "stdout" | "env">): st
   const [first = "", ...rest] = wrapText(text, width);
   const continued = rest.join(" ");
   return [first, ...(continued ? wrapText(continued, width - 4).map((line) => `    ${line}`) : [])].join("\n") + "\n";
-}
-
-/**
- * A message for stderr (an error, a warning) fitted to the terminal: each line wrapped at spaces (no
- * name is cut), continuation lines indented two past the line's own indentation (a list item's under
- * its text); unchanged when the width is unknown, so a log keeps one line per message.
- */
-export function fitToTerminal(message: string, io: Pick<CommandIo, "stdout" | "env">): string {
-  const width = terminalColumns(io);
-  if (width === undefined) return message;
-  return message
-    .split("\n")
-    .flatMap((line) => {
-      const lead = /^\s*(- )?/.exec(line)?.[0] ?? "";
-      const hanging = " ".repeat(lead.endsWith("- ") ? lead.length : lead.length + 2);
-      const [first = "", ...rest] = wrapText(line.slice(lead.length), width - lead.length);
-      const continued = rest.join(" ");
-      return [`${lead}${first}`, ...(continued ? wrapText(continued, width - hanging.length).map((part) => `${hanging}${part}`) : [])];
-    })
-    .join("\n");
-}
-
-/** kubectl's `Warning: ...` lines on stderr, each fitted to the terminal. */
-export function writeWarnings(warnings: readonly string[], io: Pick<CommandIo, "stdout" | "stderr" | "env">): void {
-  for (const warning of warnings) io.stderr.write(`${fitToTerminal(`Warning: ${warning}`, io)}\n`);
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */

@@ -1,7 +1,8 @@
 import type { DriftItem, ObjectRef } from "../model/report.js";
 import { formatRule, formatSubject } from "../rbac/format.js";
 import type { ClusterRole, RbacObject, Role, RoleBinding, ClusterRoleBinding, ServiceAccount } from "../rbac/types.js";
-import { aggregationKey, missingFrom, roleRefKey, ruleKey, subjectKey } from "./normalize.js";
+import { subjectKey } from "../rbac/subjects.js";
+import { aggregationKey, missingFrom, roleRefKey, ruleKey } from "./normalize.js";
 
 /*
  * Semantic drift between expected RBAC objects (from --expect files) and the live ones: missing

@@ -12,19 +12,6 @@ import type { RbacSnapshot } from "../rbac/types.js";
 /** A live snapshot, or why it could not be read. */
 export type LiveRbac = { ok: true; snapshot: RbacSnapshot } | { ok: false; reason: string; forbidden: boolean };
 
-/** One GET of a JSON object: the parsed body, or why not (404 is `notFound`). */
-export type LiveGet = { ok: true; object: Record<string, unknown> } | { ok: false; notFound: boolean; forbidden: boolean; reason: string };
-
-/** GETs one API path and classifies the answer. */
-export async function getJson(client: KubeClient, path: string): Promise<LiveGet> {
-  const outcome = await client.request({ method: "GET", path });
-  if (!outcome.ok) return { ok: false, notFound: false, forbidden: false, reason: outcome.failure.message };
-  const { status, json } = outcome.response;
-  const message = (json as { message?: string } | undefined)?.message;
-  if (status === 200 && typeof json === "object" && json !== null) return { ok: true, object: json as Record<string, unknown> };
-  return { ok: false, notFound: status === 404, forbidden: status === 403, reason: `HTTP ${status}${message ? `: ${message}` : ""}` };
-}
-
 /** An object as read from the API, with its kind set (list items carry none) and `rules: null` / missing subjects as empty lists. */
 export function withKind(item: Record<string, unknown>, kind: string): Record<string, unknown> {
   const object: Record<string, unknown> = { ...item, kind };

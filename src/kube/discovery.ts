@@ -1,4 +1,4 @@
-import { statusOf } from "../probes/status-object.js";
+import { statusOf } from "./status.js";
 import type { ResourceType } from "../rbac/request-spec.js";
 import { boundedMap } from "./access-reviews.js";
 import type { KubeClient, RequestOutcome } from "./types.js";

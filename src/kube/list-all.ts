@@ -1,4 +1,4 @@
-import { statusOf } from "../probes/status-object.js";
+import { statusOf } from "./status.js";
 import type { KubeClient } from "./types.js";
 
 /*

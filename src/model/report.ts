@@ -143,6 +143,8 @@ export interface Finding {
   grants?: GrantRef[];
   /** For live audits: what the server's SubjectAccessReview said about this finding. */
   confirmation?: { agreed: boolean; detail: string };
+  /** For live audits: why the server could not be asked about this finding (a review failed, the cross-check's deadline passed). */
+  unconfirmed?: { reason: string };
   /** Suppressed by an allowlist entry: the reason given there. */
   suppressed?: { reason: string; expires?: string };
   /** For `cluster-admin-path`: the hops from the subject to cluster-admin power, in order. */

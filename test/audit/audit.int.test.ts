@@ -104,9 +104,9 @@ describe("saprobe audit (live)", () => {
     const unknown = report.findings.filter((finding) => finding.status === "unknown");
     expect(unknown.map((finding) => finding.rule)).toContain("cluster-admin-binding");
     const admin = unknown.find((finding) => finding.rule === "cluster-admin-binding");
-    expect(admin?.message).toContain("list rolebindings.rbac.authorization.k8s.io (cluster-wide)");
+    expect(admin?.message).toContain("list rolebindings.rbac.authorization.k8s.io -A");
     expect(admin?.message).not.toContain("list clusterrolebindings");
-    expect(report.warnings).toContain("preflight: the running identity may not list rolebindings.rbac.authorization.k8s.io (cluster-wide); the audit rules that need it report UNKNOWN");
+    expect(report.warnings).toContain("preflight: the running identity may not list rolebindings.rbac.authorization.k8s.io -A; the audit rules that need it report UNKNOWN");
     // wildcard-in-rules only needs roles and clusterroles, which it could read: a real verdict, not UNKNOWN.
     expect(unknown.map((finding) => finding.rule)).not.toContain("wildcard-in-rules");
   });

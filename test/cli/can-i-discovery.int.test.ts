@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminRequest, applyObjects, createServiceAccount, deleteObjects, kubectl as kubectlCached, mintToken, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
-import { runCli } from "../rbac/cli-io.js";
+import { runCli } from "../support/cli.js";
 
 // Live can-i and who-can read TYPE from the server's discovery, as kubectl does: a CRD's short name and
 // singular mean its type, a type the server lacks gets kubectl's warning, and a refused discovery

@@ -1,18 +1,14 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../support/cli.js";
 import { startFaultServer } from "../support/fault-server.js";
 
 // who-can's answers wrap to the terminal (COLUMNS) and stay one line each when the width is unknown.
 
 async function run(argv: string[], env: Record<string, string>, stdin = ""): Promise<string> {
-  let stdout = "";
-  const sink = new Writable({ write: (chunk, _encoding, done) => ((stdout += String(chunk)), done()) });
-  await main(argv, { stdout: sink, stderr: new Writable({ write: (_c, _e, done) => done() }), stdin: Readable.from([Buffer.from(stdin)]), env: { HOME: "/nonexistent", ...env }, cwd: process.cwd() });
-  return stdout;
+  return (await runCli(argv, { env: { HOME: "/nonexistent", ...env }, cwd: process.cwd(), stdin })).stdout;
 }
 
 const WHO_CAN = ["who-can", "list", "pods", "-n", "team", "-f", "fixtures/rbac/scenarios/team.yaml"];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../rbac/cli-io.js";
+import { runCli } from "../support/cli.js";
 
 // One way to write an object in what a person reads: `Kind namespace/name` (a Role lives in its
 // RoleBinding's namespace), in audit findings as in can-i's answers.

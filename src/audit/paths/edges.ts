@@ -95,6 +95,27 @@ const Q = {
 
 declareQuestions(Object.values(Q).flat());
 
+/** Which kinds of node an edge asking a question can lead to (every question of an edge, so a superset). */
+const REACHES = new Map<Question, readonly EdgeTarget["kind"][]>();
+const leadTo = (kinds: readonly EdgeTarget["kind"][], ...questions: (Question | Question[])[]): void => {
+  for (const question of questions.flat()) REACHES.set(question, kinds);
+};
+leadTo(["power"], Q.createClusterBinding, Q.bindClusterRole, Q.escalateClusterRole, Q.writeClusterRole);
+leadTo(["users"], Q.legacyUsers, Q.infoUsers);
+leadTo(["groups"], Q.legacyGroups, Q.infoGroups);
+leadTo(["users", "groups"], Q.createCsr, Q.approveCsr, Q.approveSigner, Q.readCsr);
+for (const question of Object.values(Q).flat()) if (!REACHES.has(question)) REACHES.set(question, ["serviceaccounts"]);
+
+/** The kinds of node the edges that ask this declared question lead to: what search.ts needs reached before it builds them. */
+export function reachedKindsOf(question: Question): readonly EdgeTarget["kind"][] {
+  return REACHES.get(question) ?? [];
+}
+
+/** True for a question only constrained impersonation edges ask (they can skip a level of the search). */
+export function isConstrainedQuestion(question: Question): boolean {
+  return question === Q.infoUsers || question === Q.infoAccounts;
+}
+
 /** `create pods/exec`, `bind clusterroles.rbac.authorization.k8s.io`. */
 export function questionText(question: Question): string {
   return `${question.verb} ${question.resource}${question.subresource ? `/${question.subresource}` : ""}${question.group ? `.${question.group}` : ""}`;

@@ -102,6 +102,13 @@ function matchingRules(rules: readonly PolicyRule[], question: Question): readon
   return rules.filter((rule) => allows(rule, question));
 }
 
+/** The declared questions a grant allows: cluster-scoped ones only through a ClusterRoleBinding, as `reach` answers them. */
+export function questionsOf(grant: IdentityGrant): Question[] {
+  const questions: Question[] = [];
+  for (const question of profileOf(grant.rules).keys()) if (grant.namespace === "" || !question.clusterScoped) questions.push(question);
+  return questions;
+}
+
 /** The permissions an identity holds through its grants (nothing is allocated for a question it cannot ask). */
 export function grantSource(ref: ObjectRef, grants: readonly IdentityGrant[]): PermissionSource {
   const source: PermissionSource = {

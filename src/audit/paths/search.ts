@@ -4,12 +4,14 @@ import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
 import { reachability, type PathFacts, type Reachability } from "./facts.js";
 import type { Identity, IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
+import { couldReach, outlookOf, type Outlook, type Reached } from "./relevance.js";
 
 /*
  * Shortest paths to cluster-admin power, level by level from the power node backwards: holders are
  * one step away, an identity with an edge to one of them two, and so on. A first pass uses only
  * edges whose facts the audit saw; a second one lets the rest in with their preconditions, so an
- * identity gets a path without preconditions whenever one exists, and the shortest such path.
+ * identity gets a path without preconditions whenever one exists, and the shortest such path. An
+ * identity's edges are built only once a node they could lead to is reached (relevance.ts).
  */
 
 /** The power node. */
@@ -156,15 +158,32 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     return undefined;
   };
 
-  // Only identities with an edge can get a route; most identities of a big cluster have none.
-  const active = [...table.identities.values()].filter((identity) => !routes.has(identity.key) && edgesFor(identity).length > 0);
+  // Only identities whose grants ask an edge's question can get a route; most identities of a big
+  // cluster ask none. Their edges are built only once a node they could lead to is reached.
+  const active: [Identity, Outlook][] = [];
+  for (const identity of table.identities.values()) {
+    const outlook = routes.has(identity.key) ? undefined : outlookOf(table, identity);
+    if (outlook) active.push([identity, outlook]);
+  }
+  const reached: Reached = {
+    get users() {
+      return reachedBy.User.length;
+    },
+    get groups() {
+      return reachedBy.Group.length;
+    },
+    get serviceAccounts() {
+      return reachedBy.every.length;
+    },
+    serviceAccountsIn: (namespace) => reachedBy.ServiceAccount.has(namespace),
+  };
   // A round that reaches nobody ends the pass, unless constrained impersonation can skip a level.
-  const skipsLevels = active.some((identity) => edgesFor(identity).some((edge) => edge.constrained));
+  const skipsLevels = active.some(([, outlook]) => outlook.constrained);
   for (const allowConditional of [false, true]) {
     for (let depth = 1; depth <= MAX_DEPTH; depth++) {
       const found: [Identity, Route][] = [];
-      for (const identity of active) {
-        if (routes.has(identity.key)) continue;
+      for (const [identity, outlook] of active) {
+        if (routes.has(identity.key) || !couldReach(outlook, reached)) continue;
         for (const edge of edgesFor(identity)) {
           const route = tryEdge(identity, edge, depth, allowConditional);
           if (route && route.depth <= depth) {

@@ -22,7 +22,7 @@ import { targetOf } from "../../run/target.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 
 function customizationFrom(args: ParsedArgs): AuditCustomization {
   const configFile = flag.string(args, "config");

@@ -1,7 +1,7 @@
 import { SEVERITIES } from "../../model/report.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 import { DEFAULT_FAIL_ON } from "../../report/build.js";
-import { outputFlags } from "../report-output.js";
+import { outputFlags } from "../output-flags.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
 

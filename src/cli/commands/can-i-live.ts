@@ -9,7 +9,8 @@ import type { Connection } from "../../connect/types.js";
 import type { CommandIo } from "../command.js";
 import type { RequestLogOptions } from "../connection-flags.js";
 import { liveRequestOptions } from "./live-types.js";
-import { indentedItem, writeWarnings } from "../report-output.js";
+import { indentedItem } from "../report-output.js";
+import { writeWarnings } from "../terminal-text.js";
 
 /*
  * `saprobe can-i` without --manifests: ask the server. SelfSubjectAccessReview for one question and

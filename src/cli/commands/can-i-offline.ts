@@ -8,7 +8,8 @@ import { describeRequest, type ParsedRequest, type ResourceType } from "../../rb
 import { usernamesNamedByBindings } from "../../rbac/subjects.js";
 import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
 import { didYouMean } from "../../input/suggest.js";
-import { fitToTerminal, heading, indentedItem, writeWarnings } from "../report-output.js";
+import { heading, indentedItem } from "../report-output.js";
+import { fitToTerminal, writeWarnings } from "../terminal-text.js";
 import { readTextFile, readTextStream } from "../../input/read-text-file.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";

@@ -7,7 +7,6 @@ import { connectedOrRecorded, emitReport } from "../report-output.js";
 import { systemCaConnection } from "../../run/context.js";
 import { runChecks } from "../../run/runner.js";
 import { targetOf } from "../../run/target.js";
-import { keepWasmOnBaselineCompiler } from "../../run/fast-exit.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
@@ -35,7 +34,6 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
     ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd, stdin: io.stdin, defaultNamespace: connection.namespace, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) })
     : undefined;
   const logging = requestLogOptions(args, io);
-  keepWasmOnBaselineCompiler();
   const client = createKubeClient(connection, logging);
   const systemCaFile = flag.string(args, "system-ca-file");
   try {

@@ -1,9 +1,9 @@
 import { SEVERITIES } from "../../model/report.js";
 import { DEFAULT_DEADLINE_MS } from "../../run/defaults.js";
-import { outputFlags } from "../report-output.js";
+import { outputFlags } from "../output-flags.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 
 
 /** `saprobe run`: the live probe suite, as one command with a report and an exit code. */

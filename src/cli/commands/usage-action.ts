@@ -20,7 +20,7 @@ import {
 import { flag, parseDuration, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs } from "../connection-flags.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 
 /** An RFC 3339 time, or a duration before `now` (`24h`), as milliseconds and as RFC 3339 text. */
 function timeFlag(args: ParsedArgs, name: string, now: Date): { ms: number; text: string } | undefined {

@@ -1,22 +1,26 @@
-import { readLiveRbac } from "../../conformance/live-rbac.js";
-import { createKubeClient } from "../../kube/client.js";
 import { CouldNotRunError, ExitCode, UsageError } from "../../model/errors.js";
 import { createAuthorizer } from "../../rbac/authorizer.js";
 import type { SubjectGrant } from "../../rbac/decision.js";
 import { formatSubjectGrant } from "../../rbac/format.js";
 import { describeRequest, parseRequest, type ParsedRequest, type RequestOptions } from "../../rbac/request-spec.js";
-import { indentedItem, writeWarnings } from "../report-output.js";
+import { indentedItem } from "../report-output.js";
+import { writeWarnings } from "../terminal-text.js";
 import { requestOptions } from "./can-i-action.js";
 import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { offlineAuthorizer } from "./can-i-offline.js";
-import { liveRequestOptions } from "./live-types.js";
 
 /** The cluster's RBAC objects and the request, its TYPE read through the server's discovery (both asked at once). */
 async function liveQuestion(args: ParsedArgs, io: CommandIo, parse: (namespace: string, types: RequestOptions) => ParsedRequest, target: string): Promise<{ snapshot: RbacSnapshot; request: ParsedRequest }> {
-  const connection = await connectionFromArgs(args, io);
+  // The HTTP client loads only for a live question: offline answers never pay for it (bench/startup.mjs).
+  const [connection, { createKubeClient }, { readLiveRbac }, { liveRequestOptions }] = await Promise.all([
+    connectionFromArgs(args, io),
+    import("../../kube/client.js"),
+    import("../../conformance/live-rbac.js"),
+    import("./live-types.js"),
+  ]);
   const client = createKubeClient(connection, requestLogOptions(args, io));
   try {
     const [live, types] = await Promise.all([readLiveRbac(client), liveRequestOptions(client, requestOptions(args), target)]);

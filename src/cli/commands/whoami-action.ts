@@ -9,7 +9,7 @@ import { tokenOfConnection } from "../../token/source.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
-import { terminalColumns } from "../report-output.js";
+import { terminalColumns } from "../output-flags.js";
 import { wrapText } from "../../report/render/text.js";
 
 /** What `whoami` found: the server's answer, and what saprobe knows of the credentials. */
@@ -61,13 +61,13 @@ function renderText(found: Whoami, columns: number | undefined): string {
   ];
   const present = rows.filter((row): row is [string, string] => row[1] !== undefined);
   const width = Math.max(...present.map(([label]) => label.length)) + 2;
-  const fit = (text: string, room: number): string[] => (columns === undefined ? [text] : wrapText(text, room));
+  const wrapped = (text: string, room: number): string[] => (columns === undefined ? [text] : wrapText(text, room));
   const lines = ["ATTRIBUTE".padEnd(width) + "VALUE"];
   for (const [label, value] of present) {
-    const [first = "", ...rest] = fit(value, (columns ?? 0) - width);
+    const [first = "", ...rest] = wrapped(value, (columns ?? 0) - width);
     lines.push(`${label.padEnd(width)}${first}`, ...rest.map((part) => `${" ".repeat(width)}${part}`));
   }
-  for (const problem of found.token?.problems ?? []) lines.push(...fit(`PROBLEM: ${problem}`, (columns ?? 0) - 2).map((part, index) => (index === 0 ? part : `  ${part}`)));
+  for (const problem of found.token?.problems ?? []) lines.push(...wrapped(`PROBLEM: ${problem}`, (columns ?? 0) - 2).map((part, index) => (index === 0 ? part : `  ${part}`)));
   return `${lines.join("\n")}\n`;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { didNotPass, type CheckResult, type Finding, type Report, type Severity } from "../../model/report.js";
 import { sarifLocationForCheck, sarifLocationForFinding } from "./sarif-location.js";
-import { describeEvidence, describeObject, describeRefused, stripControl } from "./text.js";
+import { describeEvidence, describeRefused, stripControl } from "./text.js";
 import type { Renderer } from "./types.js";
 
 const LEVELS: Record<Severity, "error" | "warning" | "note"> = {
