@@ -3,7 +3,8 @@ import { selfAccessReview, selfRulesReview } from "../../kube/access-reviews.js"
 import type { ErrorValue } from "../../model/report.js";
 import { CouldNotRunError, ExitCode } from "../../model/errors.js";
 import { redactText } from "../../model/secret.js";
-import { formatRule } from "../../rbac/format.js";
+import { describeGrant, formatRule } from "../../rbac/format.js";
+import { grantFromServerReason } from "../../rbac/resolve.js";
 import { describeRequest, type ParsedRequest, type RequestOptions } from "../../rbac/request-spec.js";
 import type { Connection } from "../../connect/types.js";
 import type { CommandIo } from "../command.js";
@@ -44,7 +45,10 @@ export async function liveCanI(connection: Connection, io: CommandIo, parse: (op
     } else {
       writeWarnings(request.warnings, io);
       io.stdout.write(`${allowed ? "yes" : "no"}\n`);
-      io.stdout.write(indentedItem(`${status.reason || (allowed ? "allowed" : "no authorizer allows this")} (server's SelfSubjectAccessReview)`, io));
+      // The RBAC authorizer's reason, written as saprobe writes objects; any other reason as the server said it.
+      const grant = grantFromServerReason(status.reason);
+      const reason = grant ? `RBAC: allowed by ${describeGrant(grant)}` : status.reason || (allowed ? "allowed" : "no authorizer allows this");
+      io.stdout.write(indentedItem(`${reason} (server's SelfSubjectAccessReview)`, io));
       if (status.evaluationError) io.stdout.write(indentedItem(`evaluation error: ${status.evaluationError}`, io));
       // With --as the review is the impersonated user's own: name them, not the caller.
       const who = connection.impersonate?.user ? `${connection.impersonate.user} (impersonated)` : "I";
