@@ -56,9 +56,9 @@ export function baseSeverity(rule: AuditRule, context: GrantContext): Severity {
   return context.clusterWide ? rule.severity : (rule.namespacedSeverity ?? rule.severity);
 }
 
-/** `through RoleBinding ns/name of ClusterRole admin`: the path part of every binding-level message. */
+/** `through RoleBinding ns/name of ClusterRole admin` (a Role as `Role ns/name`): the path part of every binding-level message. */
 export function pathText(bindingRefValue: ObjectRef, roleRef: ObjectRef): string {
-  return `through ${describeRef(bindingRefValue)} of ${roleRef.kind} ${roleRef.name}`;
+  return `through ${describeRef(bindingRefValue)} of ${describeRef(roleRef)}`;
 }
 
 /** A finding about one grant: subject, binding, role, scope and source come from the context. */

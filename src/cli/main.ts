@@ -1,8 +1,8 @@
 import { didYouMean } from "../input/suggest.js";
 import { ExitCode, InputError, isSaprobeError, UsageError } from "../model/errors.js";
 import { redactText } from "../model/secret.js";
-import { wrapText } from "../report/render/text.js";
 import { terminalColumns } from "./output-flags.js";
+import { fitToTerminal } from "./terminal-text.js";
 import { VERSION } from "../version.js";
 import { parseArgs } from "./args.js";
 import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
@@ -40,25 +40,6 @@ function describeError(error: unknown): string {
 }
 
 /**
- * An error message fitted to the terminal: each line wrapped at spaces (no name is cut), its
- * continuation lines indented two past the line's own indentation (a list item's under its text);
- * unchanged when the width is unknown, so a log keeps one line per message.
- */
-function fitted(message: string, width: number | undefined): string {
-  if (width === undefined) return message;
-  return message
-    .split("\n")
-    .flatMap((line) => {
-      const lead = /^\s*(- )?/.exec(line)?.[0] ?? "";
-      const hanging = " ".repeat(lead.endsWith("- ") ? lead.length : lead.length + 2);
-      const [first = "", ...rest] = wrapText(line.slice(lead.length), width - lead.length);
-      const continued = rest.join(" ");
-      return [`${lead}${first}`, ...(continued ? wrapText(continued, width - hanging.length).map((part) => `${hanging}${part}`) : [])];
-    })
-    .join("\n");
-}
-
-/**
  * The CLI. The only place that prints errors and decides the exit code; commands return their
  * exit code or throw a `SaprobeError`. Never prints a stack trace unless SAPROBE_DEBUG=1.
  */
@@ -90,7 +71,7 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo(),
     const args = parseArgs(rest, command.flags, command.name);
     return await command.run(args, io);
   } catch (error) {
-    io.stderr.write(`${fitted(`saprobe: ${redactText(describeError(error), [])}`, terminalColumns(io))}\n`);
+    io.stderr.write(`${fitToTerminal(`saprobe: ${redactText(describeError(error), [])}`, io)}\n`);
     if (error instanceof UsageError) {
       io.stderr.write(command ? `Run "saprobe ${command.name} --help" for usage.\n` : 'Run "saprobe --help" for usage.\n');
     }

@@ -1,7 +1,7 @@
 import { createAuthorizer, type Authorizer } from "../rbac/authorizer.js";
 import { withBootstrapPolicy } from "../rbac/bootstrap.js";
 import type { Decision } from "../rbac/decision.js";
-import { describeGrantSource } from "../rbac/resolve.js";
+import { describeGrant } from "../rbac/format.js";
 import type { RbacSnapshot, RequestAttributes, UserInfo } from "../rbac/types.js";
 
 /** What the expected RBAC says about one request. */
@@ -36,7 +36,7 @@ export function authorizerFor(expected: RbacSnapshot, withDefaults: boolean): Au
 export function expectedVerdict(expected: RbacSnapshot, user: UserInfo, attrs: RequestAttributes, options: { withDefaults: boolean }): ExpectedVerdict {
   const decision = authorizerFor(expected, options.withDefaults).authorize(user, attrs);
   const because = decision.grant
-    ? `expected RBAC allows it: ${describeGrantSource(decision.grant)}`
+    ? `expected RBAC allows it: ${describeGrant(decision.grant)}`
     : decision.allowed
       ? decision.reason
       : ["no rule in the expected RBAC grants it", ...decision.nearMisses].join("; ");

@@ -35,7 +35,7 @@ export function formatPath(grant: Omit<Grant, "rule">): string {
  * sentence with objects written as every saprobe report writes them (the decision keeps the
  * server's own wording in `reason`).
  */
-export function describeGrant(grant: Omit<Grant, "rule">): string {
+export function describeGrant(grant: Pick<Grant, "binding" | "role" | "subject">): string {
   return `${describeRef(grant.binding)} of ${describeRef(grant.role)} to ${formatSubject(grant.subject, grant.binding.namespace)}`;
 }
 

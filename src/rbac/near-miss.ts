@@ -89,7 +89,10 @@ function danglingRoleRefs(index: RbacIndex, user: UserInfo, requestNamespace: st
   const check = (binding: ClusterRoleBinding | RoleBinding, namespace: string): void => {
     if (firstApplyingSubject(user, binding.subjects ?? [], namespace) < 0) return;
     const resolution = resolveRoleRef(index, binding.roleRef, namespace);
-    if (!resolution.ok) notes.push(`${bindingName(binding)} applies to this user but grants nothing: ${resolution.error}`);
+    if (resolution.ok) return;
+    // A Role or ClusterRole that cannot be resolved is missing; only another kind keeps the server's words.
+    const why = binding.roleRef.kind === "Role" || binding.roleRef.kind === "ClusterRole" ? `${roleName(binding)} does not exist` : resolution.error;
+    notes.push(`${bindingName(binding)} applies to this user but grants nothing: ${why}`);
   };
   for (const binding of candidateBindings(index.clusterRoleBindings, user)) check(binding, "");
   if (requestNamespace !== "") {

@@ -5,9 +5,10 @@ import type { RequestAttributes } from "./types.js";
 
 /*
  * Turns kubectl's `VERB TYPE[.GROUP][/NAME]` (plus `--subresource`) or `VERB /non-resource-url` into
- * request attributes without a server: the built-in resource list (exported from kube-apiserver
- * discovery by scripts/generate/export-resources.mjs) plays the part of kubectl's discovery, so `deploy`
- * means `deployments.apps` and `nodes` is cluster-scoped. saprobe's older forms still work where they
+ * request attributes. Live, the server's discovery says what the types are (as it does for kubectl);
+ * offline, the built-in resource list (exported from kube-apiserver discovery by
+ * scripts/generate/export-resources.mjs) plus the input's CRDs play its part, so `deploy` means
+ * `deployments.apps` and `nodes` is cluster-scoped. saprobe's older forms still work where they
  * are not ambiguous: `VERB TYPE NAME`, and `TYPE/SUBRESOURCE` when SUBRESOURCE is one the type has.
  */
 
@@ -46,17 +47,22 @@ export interface RequestOptions {
   subresource?: string;
   /** Types besides the built-in ones, as discovery would list them: the CRDs in the manifests. */
   customResources?: readonly ResourceType[];
+  /** The server's own discovery (live): these types replace the built-in list. */
+  discovered?: readonly ResourceType[];
 }
 
-function findType(known: readonly ResourceType[], resource: string, group: string | undefined): ResourceType | undefined {
+/**
+ * kubectl's order: a resource's name or singular, then a short name (the first in discovery order
+ * wins, and kubectl warns about each other type that has it), then the kind.
+ */
+function findType(known: readonly ResourceType[], resource: string, group: string | undefined, warnings: string[]): ResourceType | undefined {
   const lower = resource.toLowerCase();
   const candidates = group === undefined ? known : known.filter((item) => item.group === group);
-  return (
-    candidates.find((item) => item.name === lower) ??
-    candidates.find((item) => item.singular === lower) ??
-    candidates.find((item) => item.shortNames?.includes(lower)) ??
-    candidates.find((item) => item.kind.toLowerCase() === lower)
-  );
+  const named = candidates.find((item) => item.name === lower) ?? candidates.find((item) => item.singular === lower);
+  if (named) return named;
+  const [short, ...others] = candidates.filter((item) => item.shortNames?.includes(lower));
+  for (const other of others) warnings.push(`short name "${lower}" could also match lower priority resource ${other.group === "" ? other.name : `${other.name}.${other.group}`}`);
+  return short ?? candidates.find((item) => item.kind.toLowerCase() === lower);
 }
 
 /** The verbs a request of this kind may use: kubectl's, plus every `impersonate-on:<mode>:<verb>`. */
@@ -84,13 +90,15 @@ function initials(kind: string): string {
 const NON_STANDARD_RESOURCES = ["users", "groups"];
 
 /** kubectl's warning for a type discovery does not have, with the closest name that exists. */
-function unknownTypeWarnings(known: readonly ResourceType[], resource: string, apiGroup: string): string[] {
+function unknownTypeWarnings(known: readonly ResourceType[], resource: string, apiGroup: string, fromServer: boolean): string[] {
   if (resource === "*" || (apiGroup === "" && NON_STANDARD_RESOURCES.includes(resource.toLowerCase()))) return [];
   const byInitials = known.find((item) => initials(item.kind) === resource.toLowerCase() && resource.length > 1);
   const names = known.flatMap((item) => [item.name, ...(item.singular ? [item.singular] : []), ...(item.shortNames ?? [])]);
   const suggestion = byInitials ? `; did you mean "${byInitials.name}"?` : didYouMean(resource, names);
   const inGroup = apiGroup === "" ? "" : ` in group '${apiGroup}'`;
-  return [`the server doesn't have a resource type '${resource}'${inGroup}${suggestion} (saprobe knows the built-in ${BUILTIN_RESOURCES_VERSION} resources)`];
+  // Live, the server's discovery said so, as kubectl says it; offline only saprobe's list did.
+  const whose = fromServer ? "" : ` (saprobe knows the built-in ${BUILTIN_RESOURCES_VERSION} resources)`;
+  return [`the server doesn't have a resource type '${resource}'${inGroup}${suggestion}${whose}`];
 }
 
 /** Splits `TYPE/REST` into the name and subresource kubectl or saprobe's older form means. */
@@ -122,8 +130,8 @@ export function parseRequest(verb: string, target: string, name: string | undefi
   const dot = typed.indexOf(".");
   const resourcePart = dot === -1 ? typed : typed.slice(0, dot);
   const groupPart = dot === -1 ? undefined : typed.slice(dot + 1);
-  const known = options.customResources ? [...BUILTIN, ...options.customResources] : BUILTIN;
-  const found = findType(known, resourcePart, groupPart);
+  const known = options.discovered ?? (options.customResources ? [...BUILTIN, ...options.customResources] : BUILTIN);
+  const found = findType(known, resourcePart, groupPart, warnings);
   let resource = resourcePart;
   let apiGroup = groupPart ?? "";
   let namespaced = true;
@@ -132,7 +140,7 @@ export function parseRequest(verb: string, target: string, name: string | undefi
     apiGroup = found.group;
     namespaced = found.namespaced;
   } else {
-    warnings.push(...unknownTypeWarnings(known, resourcePart, apiGroup));
+    warnings.push(...unknownTypeWarnings(known, resourcePart, apiGroup, options.discovered !== undefined));
   }
   const named = nameAndSubresource(found, typed, rest, name, options, warnings);
   let requestNamespace = allNamespaces ? "" : namespace;

@@ -41,6 +41,52 @@ export function bindingRefs(binding: ClusterRoleBinding | RoleBinding): { bindin
   };
 }
 
+/** A Go `%q` string at the start of `text`: its value and the rest, or undefined. */
+function goQuoted(text: string): { value: string; rest: string } | undefined {
+  const match = /^"((?:[^"\\]|\\.)*)"/.exec(text);
+  if (!match) return undefined;
+  try {
+    return { value: JSON.parse(match[0]) as string, rest: text.slice(match[0].length) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The inverse of `describeGrantSource`: the binding, role and subject a server's RBAC reason
+ * (`RBAC: allowed by RoleBinding "b/ns" of Role "r" to ServiceAccount "sa/ns"`) names, so a live answer
+ * can be written as saprobe writes objects. Undefined for any other reason (another authorizer's, a
+ * future wording): the caller then shows the server's words as they are.
+ */
+export function grantFromServerReason(reason: string): Omit<Grant, "rule" | "scope" | "source"> | undefined {
+  const head = /^RBAC: allowed by (ClusterRoleBinding|RoleBinding) /.exec(reason);
+  if (!head) return undefined;
+  const bindingKind = head[1] as "ClusterRoleBinding" | "RoleBinding";
+  const binding = goQuoted(reason.slice(head[0].length));
+  const roleHead = binding && /^ of (ClusterRole|Role) /.exec(binding.rest);
+  const role = binding && roleHead ? goQuoted(binding.rest.slice(roleHead[0].length)) : undefined;
+  const subjectHead = role && /^ to (User|Group|ServiceAccount) /.exec(role.rest);
+  const subject = role && subjectHead ? goQuoted(role.rest.slice(subjectHead[0].length)) : undefined;
+  if (!binding || !roleHead || !role || !subjectHead || !subject || subject.rest !== "") return undefined;
+  // A RoleBinding is written name/namespace, a ServiceAccount too (upstream's order, not ours).
+  const [bindingName, bindingNamespace] = bindingKind === "RoleBinding" ? splitLast(binding.value) : [binding.value, undefined];
+  if (bindingKind === "RoleBinding" && !bindingNamespace) return undefined;
+  const roleKind = roleHead[1] as string;
+  const subjectKind = subjectHead[1] as string;
+  const [subjectName, subjectNamespace] = subjectKind === "ServiceAccount" ? splitLast(subject.value) : [subject.value, undefined];
+  return {
+    binding: bindingNamespace ? { kind: bindingKind, name: bindingName, namespace: bindingNamespace } : { kind: bindingKind, name: bindingName },
+    role: roleKind === "Role" && bindingNamespace ? { kind: roleKind, name: role.value, namespace: bindingNamespace } : { kind: roleKind, name: role.value },
+    subject: subjectNamespace !== undefined ? { kind: subjectKind, name: subjectName, namespace: subjectNamespace } : { kind: subjectKind, name: subjectName },
+  };
+}
+
+/** `name/namespace` split at its last slash (names have none; a namespace neither). */
+function splitLast(text: string): [string, string | undefined] {
+  const slash = text.lastIndexOf("/");
+  return slash < 0 ? [text, undefined] : [text.slice(0, slash), text.slice(slash + 1)];
+}
+
 /** The grant skeleton for a binding (without a rule): binding, role reference and matched subject. */
 export function grantBase(binding: ClusterRoleBinding | RoleBinding, subjectIndex: number): Omit<Grant, "rule"> {
   const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : undefined;

@@ -46,7 +46,7 @@ describe("applyExpectedRbac", () => {
       ["anonymous", "pass", "denied", "check"],
     ]);
     expect(judged[1]?.message).toMatch(/^over-privileged: list-nodes: allowed, but the expected RBAC denies it \(no rule in the expected RBAC grants it/);
-    expect(judged[2]?.message).toContain('under-privileged: watch-pods: denied, but the expected RBAC allows it: RoleBinding "builder-reads-pods/team-b" of Role "pod-reader"');
+    expect(judged[2]?.message).toContain('under-privileged: watch-pods: denied, but the expected RBAC allows it: RoleBinding team-b/builder-reads-pods of Role team-b/pod-reader');
     expect(judged[2]?.message).toMatch(/that grant does not take effect on the server$/);
     expect(judged[0]?.evidence.expectedBecause).toContain("builder-reads-pods");
   });

@@ -14,7 +14,7 @@ describe("expectedVerdict", () => {
   it("expects what the expected bindings grant, naming the binding", () => {
     const verdict = expectedVerdict(expected, bot, { resourceRequest: true, verb: "list", apiGroup: "", resource: "pods", namespace: "team" }, { withDefaults: true });
     expect(verdict.expected).toBe("allowed");
-    expect(verdict.because).toBe('expected RBAC allows it: RoleBinding "bot-reader/team" of Role "reader" to ServiceAccount "bot/team"');
+    expect(verdict.because).toBe('expected RBAC allows it: RoleBinding team/bot-reader of Role team/reader to ServiceAccount team/bot');
   });
 
   it("expects discovery and /version only with the default policy", () => {

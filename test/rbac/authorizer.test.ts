@@ -56,7 +56,7 @@ describe("createAuthorizer", () => {
     const decision = authorizer.authorize(userInfoFor("carol"), pods("get", "team", "p"));
     expect(decision.allowed).toBe(false);
     expect(decision.reason).toBe('RBAC: clusterrole.rbac.authorization.k8s.io "gone" not found');
-    expect(decision.nearMisses[0]).toContain('ClusterRoleBinding dangling applies to this user but grants nothing');
+    expect(decision.nearMisses[0]).toBe("ClusterRoleBinding dangling applies to this user but grants nothing: ClusterRole gone does not exist");
   });
 
   it("joins several resolution errors like Go's aggregate, deduplicated", () => {

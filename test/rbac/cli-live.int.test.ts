@@ -41,13 +41,16 @@ describe("saprobe can-i (live) agrees with offline", () => {
     const offline = await runCli(["can-i", verb, ...resource.split(" "), "-n", namespace, "--as", `system:serviceaccount:${namespace}:bot`, "-f", manifests, "--with-defaults"]);
     expect(offline.code).toBe(live.code);
     if (allowed) {
-      // The server and saprobe give the same reason, word for word (offline's JSON keeps the server's
-      // spelling; its text writes the objects as every saprobe report does).
+      // The server and saprobe give the same reason, word for word, in -o json; the text of both
+      // writes the objects as every saprobe report does.
       const reason = 'RBAC: allowed by RoleBinding "bot-reads/' + namespace + '" of Role "pod-reader" to ServiceAccount "bot/' + namespace + '"';
-      expect(live.stdout).toContain(reason);
+      const liveJson = await runCli(["can-i", verb, ...resource.split(" "), "--kubeconfig", botKubeconfig, "-o", "json"]);
+      expect((JSON.parse(liveJson.stdout) as { reason: string }).reason).toBe(reason);
       const offlineJson = await runCli(["can-i", verb, ...resource.split(" "), "-n", namespace, "--as", `system:serviceaccount:${namespace}:bot`, "-f", manifests, "--with-defaults", "-o", "json"]);
       expect((JSON.parse(offlineJson.stdout) as { reason: string }).reason).toBe(reason);
-      expect(offline.stdout).toContain(`RBAC: allowed by RoleBinding ${namespace}/bot-reads of Role ${namespace}/pod-reader to ServiceAccount ${namespace}/bot\n`);
+      const ours = `RBAC: allowed by RoleBinding ${namespace}/bot-reads of Role ${namespace}/pod-reader to ServiceAccount ${namespace}/bot`;
+      expect(offline.stdout).toContain(`${ours}\n`);
+      expect(live.stdout).toContain(`${ours} (server's SelfSubjectAccessReview)\n`);
     }
   });
 

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createAuthorizer } from "../../src/rbac/index.js";
-import { explainDecision } from "../../src/rbac/format.js";
+import { describeGrant, explainDecision } from "../../src/rbac/format.js";
+import { grantFromServerReason } from "../../src/rbac/resolve.js";
 import type { RbacSnapshot, RequestAttributes, UserInfo } from "../../src/rbac/index.js";
 
 // What can-i prints under its yes/no writes every object as the reports do (`Kind namespace/name`),
@@ -45,5 +46,19 @@ describe("can-i's explanation", () => {
     expect(explainDecision(decision)[0]).toBe(
       `RBAC: allowed by RoleBinding ${namespace}/${grant.binding.name} of ${grant.role.kind} ${grant.role.namespace ? `${grant.role.namespace}/` : ""}${grant.role.name} to ServiceAccount ${grant.subject.namespace || namespace}/${grant.subject.name}`,
     );
+  });
+
+  it("reads the server's RBAC reason back into the same binding, role and subject (live can-i writes them so)", () => {
+    const granted = explained.filter(({ decision }) => decision.grant);
+    for (const { decision } of granted) {
+      const parsed = grantFromServerReason(decision.reason);
+      expect({ reason: decision.reason, parsed: parsed && describeGrant(parsed) }).toEqual({ reason: decision.reason, parsed: describeGrant(decision.grant as NonNullable<typeof decision.grant>) });
+    }
+    // A name with a quote in it, as Go's %q escapes it.
+    expect(grantFromServerReason('RBAC: allowed by ClusterRoleBinding "b" of ClusterRole "r" to User "a\\"b"')).toEqual({ binding: { kind: "ClusterRoleBinding", name: "b" }, role: { kind: "ClusterRole", name: "r" }, subject: { kind: "User", name: 'a"b' } });
+    // Anything else stays the server's words.
+    for (const other of ["", "allowed by webhook", 'RBAC: allowed by RoleBinding "no-namespace" of Role "r" to User "u"', 'RBAC: allowed by ClusterRoleBinding "b" of ClusterRole "r" to User "u" and more']) {
+      expect(grantFromServerReason(other)).toBeUndefined();
+    }
   });
 });

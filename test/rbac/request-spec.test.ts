@@ -57,6 +57,19 @@ describe("kubectl's grammar for can-i and who-can", () => {
       expect({ typed, attrs: parsed.attrs, warnings: parsed.warnings }).toMatchObject({ typed, attrs: { resource: "widgets", apiGroup: "example.com", namespace: "team" }, warnings: [] });
     }
   });
+
+  it("live, reads types from the server's discovery alone, and warns as kubectl does for one it lacks", () => {
+    const discovered = [{ name: "gizmos", group: "example.com", namespaced: false, singular: "gizmo", shortNames: ["gz"], kind: "Gizmo" }];
+    expect(read("get", "gz", undefined, { discovered }).attrs).toMatchObject({ resource: "gizmos", apiGroup: "example.com", namespace: "" });
+    // The server's list replaces the built-in one: a type it does not serve is unknown, said without saprobe's list.
+    expect(read("get", "deploy", undefined, { discovered }).warnings).toEqual(["the server doesn't have a resource type 'deploy'"]);
+    expect(read("get", "gizmoz", undefined, { discovered }).warnings).toEqual([`the server doesn't have a resource type 'gizmoz'; did you mean "gizmos"?`]);
+    // Two types with one short name: the first in discovery order, and kubectl's warning naming the other.
+    const shared = [...discovered, { name: "gizmos", group: "other.example.com", namespaced: true, shortNames: ["gz"], kind: "Gizmo" }];
+    expect(read("get", "gz", undefined, { discovered: shared })).toMatchObject({ attrs: { apiGroup: "example.com" }, warnings: ['short name "gz" could also match lower priority resource gizmos.other.example.com', "resource 'gizmos' is not namespace scoped"] });
+    expect(read("get", "gz", undefined, { discovered: [...shared].reverse() })).toMatchObject({ attrs: { apiGroup: "other.example.com" }, warnings: ['short name "gz" could also match lower priority resource gizmos.example.com'] });
+    expect(read("get", "gizmoz").warnings[0]).toMatch(/\(saprobe knows the built-in v1\.\d+\.\d+ resources\)$/);
+  });
 });
 
 describe("describeRequest: the one wording of a request, kubectl's grammar", () => {

@@ -1,6 +1,7 @@
 import Table from "cli-table3";
 import { describe, expect, it } from "vitest";
 import { fitColumns, renderGrid } from "../../src/report/render/grid.js";
+import { truncate } from "../../src/report/render/text.js";
 
 const plain = (text: string) => text;
 
@@ -36,6 +37,13 @@ describe("renderGrid", () => {
     );
   });
 
+  it("indents the cells that do not fit beside a stacked row's first ones, so only a row's first line starts at the margin", () => {
+    const rows = [{ cells: ["critical", "cluster-admin-path", "ServiceAccount flux-system/source-controller", "reaches cluster-admin power in 1 hop."] }];
+    expect(renderGrid(["Severity", "Rule", "Subject", "Message"], rows, 50, plain)).toBe(
+      ["critical  cluster-admin-path", "    ServiceAccount flux-system/source-controller", "    reaches cluster-admin power in 1 hop."].join("\n"),
+    );
+  });
+
   it("never makes a column narrower than its longest word, so no identifier is cut", () => {
     const rows = [{ cells: ["anonymous", "system:authenticated", "a message of several short words"] }];
     for (let width = 20; width <= 120; width++) {
@@ -60,5 +68,16 @@ describe("renderGrid", () => {
     const output = renderGrid(["Rule", "Message"], [{ cells: ["pods-exec", "see charts/runner/templates/rbac-objects.yaml:32"] }], 40, plain);
     expect(output).toContain("charts/runner/");
     expect(output).toContain("rbac-objects.yaml:32");
+  });
+});
+
+describe("truncate", () => {
+  it("cuts a long cell at a space, so a name is never left cut in two", () => {
+    const text = "list roles (cluster-wide): denied by the preflight SelfSubjectAccessReview; list rolebindings";
+    expect(truncate(text, 60)).toBe("list roles (cluster-wide): denied by the preflight …");
+    expect(truncate(text, 60).length).toBeLessThanOrEqual(60);
+    // One word longer than the cut: nothing better than cutting it.
+    expect(truncate("x".repeat(80), 10)).toBe(`${"x".repeat(9)}…`);
+    expect(truncate("short", 10)).toBe("short");
   });
 });

@@ -9,6 +9,7 @@ import { usernamesNamedByBindings } from "../../rbac/subjects.js";
 import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
 import { didYouMean } from "../../input/suggest.js";
 import { heading, indentedItem } from "../report-output.js";
+import { fitToTerminal, writeWarnings } from "../terminal-text.js";
 import { readTextFile, readTextStream } from "../../input/read-text-file.js";
 import { flag, type ParsedArgs } from "../args.js";
 import { stdinIfNamed, type CommandIo } from "../command.js";
@@ -31,7 +32,7 @@ export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promis
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
     ...(namespace !== undefined ? { namespaceFlag: namespace } : {}),
   });
-  for (const warning of loaded.warnings) io.stderr.write(`Warning: ${warning}\n`);
+  writeWarnings(loaded.warnings, io);
   return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files, snapshot: loaded.snapshot, customResources: loaded.customResources };
 }
 
@@ -42,9 +43,7 @@ export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promis
 export function warnIfNoBindingNames(user: UserInfo, snapshot: RbacSnapshot, io: CommandIo): void {
   const named = usernamesNamedByBindings(snapshot);
   if (named.has(user.name)) return;
-  io.stderr.write(
-    `Warning: --as ${user.name}: no binding in the manifests names this user, so only its groups (${user.groups.join(", ") || "none"}) can grant it anything${didYouMean(user.name, [...named])}\n`,
-  );
+  writeWarnings([`--as ${user.name}: no binding in the manifests names this user, so only its groups (${user.groups.join(", ") || "none"}) can grant it anything${didYouMean(user.name, [...named])}`], io);
 }
 
 /**
@@ -63,7 +62,7 @@ export function answerOne(authorizer: Authorizer, user: UserInfo, request: Parse
   if (json) {
     io.stdout.write(`${JSON.stringify({ allowed: decision.allowed, reason: decision.reason, user, request: request.attrs, grant: decision.grant, nearMisses: decision.nearMisses, errors: decision.errors, warnings: request.warnings })}\n`);
   } else {
-    for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
+    writeWarnings(request.warnings, io);
     io.stdout.write(`${decision.allowed ? "yes" : "no"}\n`);
     for (const line of explainDecision(decision)) io.stdout.write(indentedItem(line, io));
     if (!decision.allowed) io.stdout.write(indentedItem(`(asked: may ${user.name} ${describeRequest(request.attrs)})`, io));
@@ -106,7 +105,7 @@ export async function answerBatch(authorizer: Authorizer, batchFile: string, jso
   for (const { question, line } of questions) {
     const answer = answerBatchQuestion(authorizer, question, line);
     allAllowed &&= answer.allowed;
-    io.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${answer.allowed ? "yes" : "no "}  ${question.user.name} ${describeRequest(question.attrs)}: ${describeReason(answer)}\n`);
+    io.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${fitToTerminal(`${answer.allowed ? "yes" : "no "}  ${question.user.name} ${describeRequest(question.attrs)}: ${describeReason(answer)}`, io)}\n`);
   }
   return allAllowed ? ExitCode.ok : ExitCode.failed;
 }

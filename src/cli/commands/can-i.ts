@@ -20,7 +20,8 @@ saprobe can-i --manifests PATH... --batch FILE [-o json]
 
 Prints yes or no with the reason (binding -> role -> rule) and exits 0 for yes, 1 for no, like
 kubectl auth can-i, whose grammar it takes: TYPE is a resource, its singular or short name (pod, deploy,
-sa), /NAME a name. The older forms still work: VERB TYPE NAME, and TYPE/SUBRESOURCE when the type has
+sa), /NAME a name. Live, TYPE is read from the server's discovery (a CRD's short name too); offline,
+from the built-in resource list and the CRDs in the files. The older forms still work: VERB TYPE NAME, and TYPE/SUBRESOURCE when the type has
 that subresource (pods/exec; a warning says how kubectl reads it). An unknown verb or type is warned
 about, with the closest known one. With --manifests the answer comes from the files alone (add --with-defaults for
 the policy every cluster ships); without it, the server answers (SelfSubjectAccessReview, impersonating

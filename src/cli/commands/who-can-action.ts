@@ -2,25 +2,37 @@ import { CouldNotRunError, ExitCode, UsageError } from "../../model/errors.js";
 import { createAuthorizer } from "../../rbac/authorizer.js";
 import type { SubjectGrant } from "../../rbac/decision.js";
 import { formatSubjectGrant } from "../../rbac/format.js";
-import { describeRequest, parseRequest } from "../../rbac/request-spec.js";
+import { describeRequest, parseRequest, type ParsedRequest, type RequestOptions } from "../../rbac/request-spec.js";
 import { indentedItem } from "../report-output.js";
+import { writeWarnings } from "../terminal-text.js";
 import { requestOptions } from "./can-i-action.js";
-import type { Connection } from "../../connect/types.js";
 import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { offlineAuthorizer } from "./can-i-offline.js";
 
-/** The live RBAC objects that can answer `attrs`: every cluster-wide one, Roles and RoleBindings of its namespace alone. */
-async function liveSnapshot(connection: Connection, attrs: RequestAttributes, args: ParsedArgs, io: CommandIo): Promise<RbacSnapshot> {
+/**
+ * The request, its TYPE read through the server's discovery, and the live RBAC objects that can answer
+ * it: every cluster-wide one, Roles and RoleBindings of its namespace alone.
+ */
+async function liveQuestion(args: ParsedArgs, io: CommandIo, parse: (namespace: string, types: RequestOptions) => ParsedRequest, target: string): Promise<{ snapshot: RbacSnapshot; request: ParsedRequest }> {
   // The HTTP client loads only for a live question: offline answers never pay for it (bench/startup.mjs).
-  const [{ createKubeClient }, { readLiveRbac }] = await Promise.all([import("../../kube/client.js"), import("../../conformance/live-rbac.js")]);
+  const [connection, { createKubeClient }, { readLiveRbac }, { liveRequestOptions }] = await Promise.all([
+    connectionFromArgs(args, io),
+    import("../../kube/client.js"),
+    import("../../conformance/live-rbac.js"),
+    import("./live-types.js"),
+  ]);
   const client = createKubeClient(connection, requestLogOptions(args, io));
   try {
-    const live = await readLiveRbac(client, undefined, { namespace: attrs.resourceRequest ? attrs.namespace : "" });
+    const types = await liveRequestOptions(client, requestOptions(args), target);
+    const parsed = parse(connection.namespace, types.options);
+    const request = { ...parsed, warnings: [...types.warnings, ...parsed.warnings] };
+    // Only what can answer is read, as the API server's subject locator visits it.
+    const live = await readLiveRbac(client, undefined, { namespace: request.attrs.resourceRequest ? request.attrs.namespace : "" });
     if (!live.ok) throw new CouldNotRunError("E_READ_RBAC", `cannot read the cluster's RBAC objects: ${live.reason}`);
-    return live.snapshot;
+    return { snapshot: live.snapshot, request };
   } finally {
     await client.close();
   }
@@ -45,16 +57,13 @@ export async function runWhoCan(args: ParsedArgs, io: CommandIo): Promise<number
   if (flag.list(args, "manifests").length > 0) {
     const { authorizer, customResources } = await offlineAuthorizer(args, io);
     const request = parseRequest(verb, target, name, allNamespaces ? "" : (flag.string(args, "namespace") ?? "default"), allNamespaces, { ...requestOptions(args), customResources });
-    for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
+    writeWarnings(request.warnings, io);
     print(authorizer.whoCan(request.attrs), request.attrs, json, io);
     return ExitCode.ok;
   }
-  const connection = await connectionFromArgs(args, io);
-  const request = parseRequest(verb, target, name, connection.namespace, allNamespaces, requestOptions(args));
-  for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
-  // Only what can answer is read (as the API server's subject locator visits it); live objects are
-  // used as stored: the aggregation controller has already filled aggregated roles.
-  const snapshot = await liveSnapshot(connection, request.attrs, args, io);
+  const { snapshot, request } = await liveQuestion(args, io, (namespace, types) => parseRequest(verb, target, name, namespace, allNamespaces, types), target);
+  writeWarnings(request.warnings, io);
+  // Live objects are used as stored: the aggregation controller has already filled aggregated roles.
   print(createAuthorizer(snapshot).whoCan(request.attrs), request.attrs, json, io);
   return ExitCode.ok;
 }

@@ -9,7 +9,8 @@ Lists every subject that may make the request, each with its path (binding -> ro
 the apiserver's subject locator does: the privileged group system:masters first, then subjects of
 ClusterRoleBindings, then of RoleBindings in the namespace. With --manifests the answer comes from the
 files (--with-defaults adds the default policy); without it saprobe reads the cluster's roles and
-bindings, which needs permission to list them.
+bindings, which needs permission to list them. TYPE is read as can-i reads it: from the server's
+discovery live, from the built-in resource list and the files' CRDs offline.
 
 Examples:
   saprobe who-can list secrets -n kube-system -f rbac/ --with-defaults

@@ -9,6 +9,8 @@ import { tokenOfConnection } from "../../token/source.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
+import { terminalColumns } from "../output-flags.js";
+import { wrapText } from "../../report/render/text.js";
 
 /** What `whoami` found: the server's answer, and what saprobe knows of the credentials. */
 interface Whoami {
@@ -44,7 +46,8 @@ async function tokenFacts(connection: Connection): Promise<Whoami["token"]> {
   };
 }
 
-function renderText(found: Whoami): string {
+/** The ATTRIBUTE/VALUE table; with a known terminal width, a long value wraps under its column. */
+function renderText(found: Whoami, columns: number | undefined): string {
   const rows: Array<[string, string | undefined]> = [
     ["Username", found.username],
     ["UID", found.uid],
@@ -58,8 +61,13 @@ function renderText(found: Whoami): string {
   ];
   const present = rows.filter((row): row is [string, string] => row[1] !== undefined);
   const width = Math.max(...present.map(([label]) => label.length)) + 2;
-  const lines = ["ATTRIBUTE".padEnd(width) + "VALUE", ...present.map(([label, value]) => `${label.padEnd(width)}${value}`)];
-  for (const problem of found.token?.problems ?? []) lines.push(`PROBLEM: ${problem}`);
+  const wrapped = (text: string, room: number): string[] => (columns === undefined ? [text] : wrapText(text, room));
+  const lines = ["ATTRIBUTE".padEnd(width) + "VALUE"];
+  for (const [label, value] of present) {
+    const [first = "", ...rest] = wrapped(value, (columns ?? 0) - width);
+    lines.push(`${label.padEnd(width)}${first}`, ...rest.map((part) => `${" ".repeat(width)}${part}`));
+  }
+  for (const problem of found.token?.problems ?? []) lines.push(...wrapped(`PROBLEM: ${problem}`, (columns ?? 0) - 2).map((part, index) => (index === 0 ? part : `  ${part}`)));
   return `${lines.join("\n")}\n`;
 }
 
@@ -92,6 +100,6 @@ export async function runWhoami(args: ParsedArgs, io: CommandIo): Promise<number
     ...(connection.impersonate ? { impersonating: connection.impersonate.user } : {}),
     ...(token ? { token } : {}),
   };
-  io.stdout.write(flag.string(args, "output") === "json" ? `${JSON.stringify(found, null, 2)}\n` : renderText(found));
+  io.stdout.write(flag.string(args, "output") === "json" ? `${JSON.stringify(found, null, 2)}\n` : renderText(found, terminalColumns(io)));
   return ExitCode.ok;
 }

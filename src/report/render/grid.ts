@@ -81,7 +81,14 @@ function renderStacked(head: readonly string[], rows: readonly GridRow[], width:
     .map((row) => {
       const first = row.cells[0] ?? "";
       const titled = row.cells.slice(1, last).filter((text, index) => text !== "" && !layout.labelled.includes(index + 1));
-      const lines = packUnits([first.padEnd(firstWidth), ...titled], width).map((line) => line.trimEnd());
+      // The cells that do not fit beside the first continue under it, indented like the rest of the
+      // row (at the margin only on a terminal too narrow to indent a word whole).
+      const units = [first.padEnd(firstWidth), ...titled];
+      let taken = 1;
+      while (taken < units.length && units.slice(0, taken + 1).join("  ").length <= width) taken++;
+      const rest = units.slice(taken);
+      const indent = rest.every((unit) => longestWord(unit, false) <= inner) ? STACK_INDENT : "";
+      const lines = [...packUnits(units.slice(0, taken), width), ...packUnits(rest, width - indent.length).map((line) => `${indent}${line}`)].map((line) => line.trimEnd());
       if (row.paintFirst && lines[0]?.startsWith(first)) lines[0] = `${row.paintFirst(first)}${lines[0].slice(first.length)}`;
       const labels = layout.labelled.filter((column) => (row.cells[column] ?? "") !== "").map((column) => `${head[column]}: ${row.cells[column]}`);
       const below = [...packUnits(labels, inner), ...(row.cells[last] ? wrapText(row.cells[last] ?? "", inner) : [])];

@@ -25,10 +25,15 @@ export function oneLine(text: string): string {
   return stripControl(text).replace(/\s+/g, " ").trim();
 }
 
-/** Cuts a text to `max` characters, marking the cut with an ellipsis. */
+/**
+ * Cuts a text to at most `max` characters, marking the cut with an ellipsis; at a space when there is
+ * one in the second half, so no name is left cut in two (`SelfSubjectAccessReview` as `S…`).
+ */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return max <= 1 ? text.slice(0, max) : `${text.slice(0, max - 1)}…`;
+  if (max <= 1) return text.slice(0, max);
+  const space = text.lastIndexOf(" ", max - 2);
+  return space >= max / 2 ? `${text.slice(0, space)} …` : `${text.slice(0, max - 1)}…`;
 }
 
 /** `Kind namespace/name` or `Kind name`, as kubectl's messages write an object. */
