@@ -25,19 +25,16 @@
 // Usage: node bench/startup.mjs [--reps N] [--no-build] [--only REGEX]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { argValue, hasFlag, loadAverage, median } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const option = (name) => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-};
-const reps = Number(option("--reps") ?? 15);
-const only = option("--only") === undefined ? undefined : new RegExp(option("--only"));
+const reps = Number(argValue("--reps", 15));
+const only = argValue("--only") === undefined ? undefined : new RegExp(argValue("--only"));
 
-if (!process.argv.includes("--no-build")) {
+if (!hasFlag("--no-build")) {
   const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
 }
@@ -97,7 +94,8 @@ const names = Object.keys(rows).filter((name) => !only || name.startsWith("node 
 
 function measure(name) {
   const { args, status } = rows[name];
-  // bash's `time` prints the child's own wall, user and system time once it has exited.
+  // bash's `time` prints the child's own wall, user and system time once it has exited, in ms: GNU
+  // time (bench/lib.mjs's timeChild) counts CPU in 10 ms steps, too coarse for starts of about 70 ms.
   const script = 'TIMEFORMAT="saprobe-bench %3R %3U %3S"; time "$@" >/dev/null 2>"$SAPROBE_BENCH_ERR"';
   const result = spawnSync("bash", ["-c", script, "bash", process.execPath, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", SAPROBE_BENCH_ERR: join(dir, "stderr") } });
   const times = /saprobe-bench ([\d.]+) ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr);
@@ -107,13 +105,7 @@ function measure(name) {
   return { wall: Number(times[1]) * 1000, cpu: (Number(times[2]) + Number(times[3])) * 1000 };
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-const loadBefore = loadavg();
+const loadBefore = loadAverage();
 for (const name of names) measure(name); // warm the page cache; checks every exit code once
 const samples = Object.fromEntries(names.map((name) => [name, { wall: [], cpu: [] }]));
 for (let rep = 0; rep < reps; rep++) {
@@ -124,12 +116,11 @@ for (let rep = 0; rep < reps; rep++) {
     samples[name].cpu.push(cpu);
   }
 }
-const loadAfter = loadavg();
+const loadAfter = loadAverage();
 rmSync(dir, { recursive: true, force: true });
 
 const floor = { wall: median(samples[names[0]].wall), cpu: median(samples[names[0]].cpu) };
-const load = (values) => values.map((value) => value.toFixed(2)).join(" ");
-console.log(`saprobe startup benchmark: ${reps} interleaved repetitions, medians, node ${process.version}, load average ${load(loadBefore)} before, ${load(loadAfter)} after`);
+console.log(`saprobe startup benchmark: ${reps} interleaved repetitions, medians, node ${process.version}, load average ${loadBefore} before, ${loadAfter} after`);
 console.log(`${"".padEnd(32)} ${"wall ms".padStart(8)} ${"x floor".padStart(8)} ${"CPU ms".padStart(8)} ${"x floor".padStart(8)}`);
 for (const name of names) {
   const wall = median(samples[name].wall);
