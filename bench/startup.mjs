@@ -25,13 +25,13 @@
 // Usage: node bench/startup.mjs [--reps N] [--no-build] [--only REGEX]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { argValue, hasFlag, median } from "./lib.mjs";
+import { argValue, hasFlag, loadAverage, median } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const reps = Number(argValue("--reps", "15"));
+const reps = Number(argValue("--reps", 15));
 const only = argValue("--only") === undefined ? undefined : new RegExp(argValue("--only"));
 
 if (!hasFlag("--no-build")) {
@@ -94,8 +94,8 @@ const names = Object.keys(rows).filter((name) => !only || name.startsWith("node 
 
 function measure(name) {
   const { args, status } = rows[name];
-  // bash's `time` prints the child's own wall, user and system time once it has exited (not
-  // lib.mjs's timeChild: its wall time includes starting GNU time, which shows in rows of 60 ms).
+  // bash's `time` prints the child's own wall, user and system time once it has exited, in ms: GNU
+  // time (bench/lib.mjs's timeChild) counts CPU in 10 ms steps, too coarse for starts of about 70 ms.
   const script = 'TIMEFORMAT="saprobe-bench %3R %3U %3S"; time "$@" >/dev/null 2>"$SAPROBE_BENCH_ERR"';
   const result = spawnSync("bash", ["-c", script, "bash", process.execPath, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", SAPROBE_BENCH_ERR: join(dir, "stderr") } });
   const times = /saprobe-bench ([\d.]+) ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr);
@@ -105,7 +105,7 @@ function measure(name) {
   return { wall: Number(times[1]) * 1000, cpu: (Number(times[2]) + Number(times[3])) * 1000 };
 }
 
-const loadBefore = loadavg();
+const loadBefore = loadAverage();
 for (const name of names) measure(name); // warm the page cache; checks every exit code once
 const samples = Object.fromEntries(names.map((name) => [name, { wall: [], cpu: [] }]));
 for (let rep = 0; rep < reps; rep++) {
@@ -116,12 +116,11 @@ for (let rep = 0; rep < reps; rep++) {
     samples[name].cpu.push(cpu);
   }
 }
-const loadAfter = loadavg();
+const loadAfter = loadAverage();
 rmSync(dir, { recursive: true, force: true });
 
 const floor = { wall: median(samples[names[0]].wall), cpu: median(samples[names[0]].cpu) };
-const load = (values) => values.map((value) => value.toFixed(2)).join(" ");
-console.log(`saprobe startup benchmark: ${reps} interleaved repetitions, medians, node ${process.version}, load average ${load(loadBefore)} before, ${load(loadAfter)} after`);
+console.log(`saprobe startup benchmark: ${reps} interleaved repetitions, medians, node ${process.version}, load average ${loadBefore} before, ${loadAfter} after`);
 console.log(`${"".padEnd(32)} ${"wall ms".padStart(8)} ${"x floor".padStart(8)} ${"CPU ms".padStart(8)} ${"x floor".padStart(8)}`);
 for (const name of names) {
   const wall = median(samples[name].wall);
