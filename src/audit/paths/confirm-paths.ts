@@ -34,7 +34,7 @@ interface Job {
   answer?: { allowed: boolean; reason: string } | { error: string };
 }
 
-/** Confirms every hop of every path finding (cluster-admin-path, high-value-identity-path); returns the findings and warnings. */
+/** Confirms every hop of every `cluster-admin-path` finding; returns the findings and warnings. */
 export async function confirmPaths(client: KubeClient, findings: readonly Finding[], signal?: AbortSignal): Promise<{ findings: Finding[]; warnings: string[] }> {
   const jobs = new Map<string, Job>();
   const keyOf = (user: UserInfo, attrs: RequestAttributes): string => JSON.stringify([user.name, user.groups, attrs]);
@@ -72,7 +72,7 @@ export async function confirmPaths(client: KubeClient, findings: readonly Findin
     const path = finding.path.map(confirmHop);
     if (path.some((hop) => !hop.confirmation)) return { ...finding, path };
     const disagreeing = path.find((hop) => !hop.confirmation?.agreed);
-    if (disagreeing) warnings.push(`SubjectAccessReview disagrees with ${finding.rule} for ${describeRef(finding.subject ?? { kind: "?", name: "?" })}: ${disagreeing.confirmation?.detail}.`);
+    if (disagreeing) warnings.push(`SubjectAccessReview disagrees with cluster-admin-path for ${describeRef(finding.subject ?? { kind: "?", name: "?" })}: ${disagreeing.confirmation?.detail}.`);
     return {
       ...finding,
       path,
