@@ -22,6 +22,14 @@
 // of 3: YAML audit 8.0 s wall / 10.5 s CPU against the js-yaml floor's 2.9 s / 3.3 s (2.81x wall, 3.18x
 // CPU: the <= 2x target is missed; it was 1.82x before), peak RSS 597 MB; the engine step (loader +
 // engine minus loader) ~4.9 s CPU, most of it the path search and the new rules. JSON List 6.45x wall.
+// 2026-12-07 later, with the path search reworked (edges built only towards reached nodes, the graph only
+// when a route beyond the holders is possible, with only the identities that can be on one) and
+// high-value-identity-path on, medians of 3, 2 CPUs at load 11-13 (CPU is the steadier figure): YAML
+// audit 2.29x wall / 2.71x CPU (e8758fe) and 2.55x / 2.59x (94a4f35) the js-yaml floor, still over the
+// <= 2x target; peak RSS 493-499 MB; engine step ~1.1 s CPU; JSON List 4.7-5.7x wall. This snapshot
+// has no holder of cluster-admin power, so both path rules settle from its ClusterRoleBindings; with one
+// cluster-admin ClusterRoleBinding added (99 paths) they cost ~0.3-0.5 s CPU more. What is left is the
+// permission rules' 48,200 findings: writing their report alone is ~1.35x the floor (line below).
 // The JSON List audit cannot reach 2x JSON.parse while it prints this 62 MB report: rendering and
 // encoding it alone is ~1.85x the floor (the "lower bound" line), before reading a byte of input.
 import { spawnSync } from "node:child_process";

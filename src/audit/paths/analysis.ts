@@ -1,9 +1,9 @@
-import type { RbacSnapshot } from "../../rbac/types.js";
+import type { PolicyRule, RbacSnapshot } from "../../rbac/types.js";
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import type { PreparedSnapshot } from "../prepare.js";
 import type { PathFacts } from "./facts.js";
 import { ensureIdentity, identityTable, type IdentityTable } from "./grants.js";
-import { asksBeyondServiceAccounts } from "./relevance.js";
+import { asksBeyondServiceAccounts, grantAsks } from "./relevance.js";
 import { findRoutes, powerOf, type Route } from "./search.js";
 
 /*
@@ -39,21 +39,28 @@ function namespacesOf(snapshot: RbacSnapshot): Set<string> {
   return namespaces;
 }
 
+function holds(rules: readonly PolicyRule[]): boolean {
+  const power = powerOf(rules);
+  return power !== undefined && !power.restricted;
+}
+
 /** True when no ClusterRoleBinding gives cluster-admin power or an edge to power, users or groups: only system:masters can hold it then. */
 function onlyMastersHold(prepared: PreparedSnapshot): boolean {
   for (const binding of prepared.snapshot.clusterRoleBindings) {
     const resolved = prepared.resolve(binding);
     if (!resolved.ok) continue;
-    const power = powerOf(resolved.rules);
-    if ((power && !power.restricted) || asksBeyondServiceAccounts(resolved.rules)) return false;
+    if (holds(resolved.rules) || asksBeyondServiceAccounts(resolved.rules)) return false;
   }
   return true;
 }
 
 /** The graph of the whole snapshot; with every namespace's `default` ServiceAccount offline, and system:masters. */
 function fullTable(prepared: PreparedSnapshot, facts: PathFacts): IdentityTable {
-  const table = identityTable(prepared);
-  if (!facts.live) for (const namespace of namespacesOf(prepared.snapshot)) ensureIdentity(table, { kind: "ServiceAccount", name: "default", namespace });
+  // Only identities with a grant that holds the power or can give an edge can be on a route.
+  const named = facts.tokenSecretOwners !== undefined;
+  const table = identityTable(prepared, (rules, namespace) => (namespace === "" && holds(rules)) || grantAsks(rules, namespace, named));
+  // A `default` ServiceAccount left out has no grant that matters, nor has any group it is in: no route either.
+  if (!facts.live && table.complete) for (const namespace of namespacesOf(prepared.snapshot)) ensureIdentity(table, { kind: "ServiceAccount", name: "default", namespace });
   ensureIdentity(table, { kind: "Group", name: "system:masters" });
   return table;
 }

@@ -37,6 +37,8 @@ export interface IdentityTable {
   identities: Map<string, Identity>;
   /** Own grants first, then those of its groups. */
   grantsOf(identity: Identity): IdentityGrant[];
+  /** False when users and ServiceAccounts none of whose grants matter were left out. */
+  complete: boolean;
   /** The identity of a User, Group or ServiceAccount, added when it is not there yet. */
   ensure(ref: ObjectRef): Identity;
 }
@@ -61,12 +63,53 @@ function impliedGroups(ref: ObjectRef): string[] {
   return groups;
 }
 
+/** Users and ServiceAccounts to keep in the table (every group is kept). */
+interface Wanted {
+  has(kind: string, name: string, namespace: string): boolean;
+}
+
+/** Groups the authenticator puts users or ServiceAccounts in: a grant to one reaches identities no binding names. */
+function isImpliedGroup(name: string): boolean {
+  return name === "system:authenticated" || name === "system:serviceaccounts" || name.startsWith("system:serviceaccounts:");
+}
+
+/**
+ * The users and ServiceAccounts some binding whose role `matters` names, or undefined (keep everyone)
+ * when such a binding is to a group they are in implicitly. A user or ServiceAccount none of whose
+ * grants matters (nor its implied groups') can neither take an edge nor be reached, so leaving it out
+ * changes no route; those kept keep every grant, in order, and their order among themselves.
+ */
+function wantedSubjects(prepared: PreparedSnapshot, matters: (rules: readonly PolicyRule[], namespace: string) => boolean): Wanted | undefined {
+  const users = new Set<string>();
+  const accounts = new Map<string, Set<string>>();
+  for (const bindings of [prepared.snapshot.clusterRoleBindings, prepared.snapshot.roleBindings] as const) {
+    for (const binding of bindings) {
+      const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
+      const resolved = prepared.resolve(binding);
+      if (!resolved.ok || !matters(resolved.rules, namespace)) continue;
+      for (const subject of binding.subjects ?? []) {
+        if (subject.kind === "Group" && isImpliedGroup(subject.name)) return undefined;
+        if (subject.kind === "User") users.add(subject.name);
+        else if (subject.kind === "ServiceAccount") {
+          const where = subject.namespace || namespace;
+          let names = accounts.get(where);
+          if (!names) accounts.set(where, (names = new Set()));
+          names.add(subject.name);
+        }
+      }
+    }
+  }
+  return { has: (kind, name, namespace) => kind === "Group" || (kind === "User" ? users.has(name) : (accounts.get(namespace)?.has(name) ?? false)) };
+}
+
 /**
  * Builds the identity table from a prepared snapshot: one pass over bindings, roles resolved once each.
  * Identities are found by kind, namespace and name in maps keyed by the objects' own strings (a key
- * made per binding subject would be hashed anew each time: most of the cost on a big cluster).
+ * made per binding subject would be hashed anew each time: most of the cost on a big cluster). With
+ * `matters`, users and ServiceAccounts no grant of which matters are left out (see wantedSubjects).
  */
-export function identityTable(prepared: PreparedSnapshot): IdentityTable {
+export function identityTable(prepared: PreparedSnapshot, matters?: (rules: readonly PolicyRule[], namespace: string) => boolean): IdentityTable {
+  const wanted = matters ? wantedSubjects(prepared, matters) : undefined;
   const identities = new Map<string, Identity>();
   const byKind = { User: new Map<string, Identity>(), Group: new Map<string, Identity>() };
   const accounts = new Map<string, Map<string, Identity>>();
@@ -88,6 +131,7 @@ export function identityTable(prepared: PreparedSnapshot): IdentityTable {
   };
   const visit = (binding: ClusterRoleBinding | RoleBinding): void => {
     const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
+    if (wanted && !(binding.subjects ?? []).some((subject) => wanted.has(subject.kind, subject.name, subject.namespace || namespace))) return;
     const resolved = prepared.resolve(binding);
     if (!resolved.ok) return;
     const bindingReference = bindingRef(binding);
@@ -96,15 +140,17 @@ export function identityTable(prepared: PreparedSnapshot): IdentityTable {
       if (subject.kind !== "User" && subject.kind !== "Group" && subject.kind !== "ServiceAccount") continue;
       // A ServiceAccount without a namespace in a ClusterRoleBinding matches nobody (upstream appliesToUser).
       if (subject.kind === "ServiceAccount" && !subject.namespace && namespace === "") continue;
+      if (wanted && !wanted.has(subject.kind, subject.name, subject.namespace || namespace)) continue;
       const identity = subject.kind === "ServiceAccount" ? identityOf(subject.kind, subject.name, subject.namespace || namespace) : identityOf(subject.kind, subject.name, "");
       identity.own.push({ binding, bindingRef: bindingReference, roleRef: roleReference, subject: identity.ref, namespace, rules: resolved.rules });
     }
   };
   for (const binding of prepared.snapshot.clusterRoleBindings) visit(binding);
   for (const binding of prepared.snapshot.roleBindings) visit(binding);
-  for (const account of prepared.snapshot.serviceAccounts) identityOf("ServiceAccount", account.metadata.name, account.metadata.namespace);
+  for (const account of prepared.snapshot.serviceAccounts) if (!wanted || wanted.has("ServiceAccount", account.metadata.name, account.metadata.namespace)) identityOf("ServiceAccount", account.metadata.name, account.metadata.namespace);
   return {
     identities,
+    complete: wanted === undefined,
     grantsOf(identity) {
       const inherited = identity.groups.flatMap((key) => identities.get(key)?.own ?? []);
       return inherited.length === 0 ? identity.own : [...identity.own, ...inherited];

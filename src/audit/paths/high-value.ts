@@ -1,4 +1,5 @@
 import type { Finding } from "../../model/report.js";
+import { lowerSeverity, isAtLeast } from "../../model/severity.js";
 import { describeRef } from "../finding-text.js";
 import type { AuditRule } from "../rule-types.js";
 import type { PathAnalysis } from "./analysis.js";
@@ -9,8 +10,9 @@ import { HIGH_VALUE_TARGETS, type HighValueTarget } from "./targets.js";
 
 /*
  * `high-value-identity-path`: the same search as cluster-admin-path, backwards from the high-value
- * identities of targets.ts instead of from cluster-admin power. An identity that already reaches
- * cluster-admin power (or holds it) is left to that rule: one finding per identity, the worse one.
+ * identities of targets.ts instead of from cluster-admin power. An identity that holds cluster-admin
+ * power or reaches it is left to that rule, unless its only path there relies on what the audit could
+ * not see (high) while the identity it surely reaches is critical: then both are said.
  */
 
 /** The `high-value-identity-path` findings, given the cluster-admin analysis of the same audit. Pure. */
@@ -30,10 +32,15 @@ export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, optio
   if (targets.length === 0) return [];
   const routes = findRoutes(analysis.table, analysis.facts, analysis.adminRoles, { targets });
   return routeFindings(rule, analysis, routes, options, (identity, steps) => {
-    if (analysis.routes.has(identity.key)) return undefined;
     const last = steps[steps.length - 1];
     const target = last ? byKey.get(identityKey(last.reaches)) : undefined;
     if (!target) return undefined;
+    const admin = analysis.routes.get(identity.key);
+    if (admin) {
+      // A holder, or a path to cluster-admin that is as serious: that finding says it all.
+      const severity = steps.some((step) => step.preconditions.length > 0) ? lowerSeverity(target.severity) : target.severity;
+      if (admin.steps[0]?.edge.kind === "holds" || !admin.conditional || !isAtLeast(severity, "critical")) return undefined;
+    }
     return { reached: describeRef(target.ref), severity: target.severity, after: ` It ${target.can} (ClusterRole ${target.clusterRole}).` };
   });
 }

@@ -97,7 +97,7 @@ function profileOf(rules: readonly PolicyRule[]): ReadonlyMap<Question, PolicyRu
 }
 
 /** The rules that allow a question: from the role's profile for a declared question, else matched now. */
-function matchingRules(rules: readonly PolicyRule[], question: Question): readonly PolicyRule[] {
+export function matchingRules(rules: readonly PolicyRule[], question: Question): readonly PolicyRule[] {
   if (knownSet.has(question)) return profileOf(rules).get(question) ?? [];
   return rules.filter((rule) => allows(rule, question));
 }

@@ -1,7 +1,7 @@
 import type { PolicyRule } from "../../rbac/types.js";
-import { isConstrainedQuestion, reachedKindsOf } from "./edges.js";
+import { isConstrainedQuestion, isSecretRead, reachedKindsOf } from "./edges.js";
 import type { Identity, IdentityGrant, IdentityTable } from "./grants.js";
-import { questionsOf } from "./reach.js";
+import { matchingRules, questionsOf } from "./reach.js";
 
 /*
  * Which identities are worth building edges for. The search goes backwards from its goal, so an
@@ -35,6 +35,8 @@ const USERS = 2;
 const GROUPS = 4;
 const SERVICE_ACCOUNTS = 8;
 const CONSTRAINED = 16;
+/** Secrets read only by name: an edge only where token Secrets' names are known (live), else none (edges.ts). */
+const NAMED_SECRETS = 32;
 const BIT = { power: POWER, users: USERS, groups: GROUPS, serviceaccounts: SERVICE_ACCOUNTS } as const;
 
 /** Per role: what its questions lead to through a ClusterRoleBinding, and through a RoleBinding (no cluster-scoped question). */
@@ -46,7 +48,8 @@ function masksOf(rules: readonly PolicyRule[]): { cluster: number; namespaced: n
     masks = { cluster: 0, namespaced: 0 };
     for (const question of questionsOf(rules)) {
       let bits = isConstrainedQuestion(question) ? CONSTRAINED : 0;
-      for (const kind of reachedKindsOf(question)) bits |= BIT[kind];
+      if (isSecretRead(question) && matchingRules(rules, question).every((rule) => (rule.resourceNames ?? []).length > 0)) bits |= NAMED_SECRETS;
+      else for (const kind of reachedKindsOf(question)) bits |= BIT[kind];
       masks.cluster |= bits;
       if (!question.clusterScoped) masks.namespaced |= bits;
     }
@@ -58,6 +61,16 @@ function masksOf(rules: readonly PolicyRule[]): { cluster: number; namespaced: n
 function maskOf(grant: IdentityGrant): number {
   const masks = masksOf(grant.rules);
   return grant.namespace === "" ? masks.cluster : masks.namespaced;
+}
+
+/**
+ * Whether a grant of this role (`namespace` "" for a ClusterRoleBinding) can give its subject an edge:
+ * a named Secret read counts only when the owners of token Secrets are known (`tokenSecretsNamed`).
+ */
+export function grantAsks(rules: readonly PolicyRule[], namespace: string, tokenSecretsNamed: boolean): boolean {
+  const masks = masksOf(rules);
+  const mask = namespace === "" ? masks.cluster : masks.namespaced;
+  return (tokenSecretsNamed ? mask : mask & ~NAMED_SECRETS) !== 0;
 }
 
 /** True when a role bound cluster-wide has an edge question that leads to power, users or groups. */
@@ -74,7 +87,7 @@ function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[
     if (mask & USERS) outlook.users = true;
     if (mask & GROUPS) outlook.groups = true;
     if (mask & CONSTRAINED) outlook.constrained = true;
-    if (mask & SERVICE_ACCOUNTS && !outlook.serviceAccountNamespaces.includes(grant.namespace)) outlook.serviceAccountNamespaces.push(grant.namespace);
+    if (mask & (SERVICE_ACCOUNTS | NAMED_SECRETS) && !outlook.serviceAccountNamespaces.includes(grant.namespace)) outlook.serviceAccountNamespaces.push(grant.namespace);
   }
   return outlook;
 }

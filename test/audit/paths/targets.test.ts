@@ -65,6 +65,16 @@ describe("high-value-identity-path", () => {
     expect(found[0]?.path?.map((hop) => hop.edge)).toEqual(["serviceaccount-token", "pod-create", "escalate"]);
   });
 
+  it("says both when the only path to cluster-admin needs what the audit could not see (high) but the controller reached surely is critical", () => {
+    const accounts = HIGH_VALUE_TARGETS.map((target) => ({ kind: "ServiceAccount" as const, metadata: { name: target.ref.name, namespace: "kube-system" } }));
+    // generic-garbage-collector reaches cluster-admin only through what a live audit cannot see (a workload
+    // in kube-system to patch, or a pod created after a webhook change).
+    const found = malloryFindings(minting("generic-garbage-collector", { serviceAccounts: accounts }), "live");
+    expect(found.map((finding) => `${finding.rule} ${finding.severity}`).sort()).toEqual(["cluster-admin-path high", "high-value-identity-path critical"]);
+    const admin = found.find((finding) => finding.rule === "cluster-admin-path")?.path ?? [];
+    expect([admin[0]?.edge, admin[1]?.precondition !== undefined, admin.at(-1)?.edge]).toEqual(["serviceaccount-token", true, "escalate"]);
+  });
+
   it("finds nothing for a controller the audited RBAC does not bind, nor for a ServiceAccount of the same name elsewhere", () => {
     const offline = minting("namespace-controller");
     const unbound: RbacSnapshot = { ...offline, clusterRoleBindings: offline.clusterRoleBindings.filter((binding) => binding.roleRef.name !== "system:controller:namespace-controller") };
