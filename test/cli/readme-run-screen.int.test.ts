@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
-import { Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../support/cli.js";
 import { testCluster } from "../support/cluster.js";
 
 // README.md shows the first screen of `saprobe run` against the local control plane as an 80-column
@@ -10,10 +9,8 @@ import { testCluster } from "../support/cluster.js";
 
 describe("README.md", () => {
   it("shows the first screen of saprobe run at 80 columns as it is today", async () => {
-    let stdout = "";
-    const sink = new Writable({ write: (chunk, _encoding, done) => ((stdout += String(chunk)), done()) });
-    const io = { stdout: sink, stderr: new Writable({ write: (_c, _e, done) => done() }), stdin: Readable.from([]), env: { COLUMNS: "80", HOME: "/nonexistent" }, cwd: process.cwd() };
-    expect(await main(["run", "--kubeconfig", testCluster().adminKubeconfig], io)).toBe(0);
+    const { code, stdout } = await runCli(["run", "--kubeconfig", testCluster().adminKubeconfig], { env: { COLUMNS: "80", HOME: "/nonexistent" } });
+    expect(code).toBe(0);
     const firstScreen = stdout.replaceAll(testCluster().server, "https://127.0.0.1:6443").split("\n").slice(0, 16).join("\n");
     expect(readFileSync("README.md", "utf8")).toContain(`\`\`\`text\n${firstScreen}\n…\n\`\`\``);
     expect(stdout.split("\n").filter((line) => line.length > 80)).toEqual([]);
