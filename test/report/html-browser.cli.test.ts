@@ -47,6 +47,11 @@ function openInBrowser(html: string, screenshot: string): { console: string[]; s
   return { console: consoleLines, status: run.status };
 }
 
+// CI must run the browser test (.ci/run installs Chromium); a developer without Chromium skips it.
+it.runIf(CHROMIUM === undefined && process.env.CI !== undefined)("has Chromium to render the HTML report in (CI installs Debian's chromium)", () => {
+  expect(CHROMIUM, "no /usr/bin/chromium: install Debian's chromium package").toBeDefined();
+});
+
 describe.runIf(CHROMIUM !== undefined)("the HTML report in headless Chromium", () => {
   it.each([
     ["audit", withPath(sampleReports["audit-findings"]!)],
