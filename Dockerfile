@@ -2,7 +2,7 @@
 # Node.js runtime (no shell, no package manager), running as a non-root user. It writes nothing but
 # the --out directory, so it runs with a read-only root filesystem (see deploy/).
 #
-# The test test/shipping/package.test.ts builds the same layout without Docker: npm pack, then a
+# The test test/shipping/package.cli.test.ts builds the same layout without Docker: npm pack, then a
 # production install of the tarball under a prefix, then runs the CLI from it.
 
 ARG NODE_MAJOR=22

@@ -38,12 +38,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dump } from "js-yaml";
+import { argValue, hasFlag, loadAverage, median, timeChild } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const argValue = (name, fallback) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-};
 const reps = Number(argValue("--reps", "3"));
 const NAMESPACES = 2000;
 const NAMESPACES_PER_FILE = 100;
@@ -109,24 +106,8 @@ function generate(dir) {
 }
 
 // --- measuring ----------------------------------------------------------------------------------
-function measure(args) {
-  const started = process.hrtime.bigint();
-  const result = spawnSync("/usr/bin/time", ["-v", ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? "");
-  const status = /Exit status: (\d+)/.exec(result.stderr ?? "");
-  const user = /User time \(seconds\): ([\d.]+)/.exec(result.stderr ?? "");
-  const system = /System time \(seconds\): ([\d.]+)/.exec(result.stderr ?? "");
-  // CPU time (user + system) next to wall time: on a shared machine it is the steadier of the two.
-  const cpuMs = user && system ? (Number(user[1]) + Number(system[1])) * 1000 : Number.NaN;
-  return { ms, cpuMs, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, exit: status ? Number(status[1]) : result.status, stderr: result.stderr };
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+// The report (tens of MB) is not kept: only its cost counts.
+const measure = ([command, ...args]) => timeChild(command, args, { cwd: root, stdout: "ignore" });
 
 // Measure the current sources as they ship: `npm run build` (tsc, then the CLI bundle when the build
 // makes one); the audit runs through bench/run-bundled.cjs, as bin/saprobe.js runs an installed package.
@@ -177,7 +158,7 @@ const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []
 for (let rep = 0; rep < reps; rep++) {
   for (const [name, args] of Object.entries(variants)) {
     const sample = measure(args);
-    if (sample.exit !== 0) throw new Error(`${name} exited ${sample.exit}: ${sample.stderr.slice(0, 2000)}`);
+    if (sample.status !== 0) throw new Error(`${name} exited ${sample.status}: ${sample.stderr.slice(0, 2000)}`);
     samples[name].push(sample);
   }
 }
@@ -190,7 +171,7 @@ for (const [name, value] of Object.entries(summary)) {
 const ratio = (audit, floor, key) => (summary[audit][key] / summary[floor][key]).toFixed(2);
 console.log(`ratio YAML audit / js-yaml floor: wall ${ratio("saprobe audit --manifests DIR", "floor: js-yaml loadAll", "ms")}x, cpu ${ratio("saprobe audit --manifests DIR", "floor: js-yaml loadAll", "cpuMs")}x (target <= 2x)`);
 console.log(`ratio JSON audit / JSON.parse floor: wall ${ratio("saprobe audit --manifests list.json", "floor: JSON.parse", "ms")}x, cpu ${ratio("saprobe audit --manifests list.json", "floor: JSON.parse", "cpuMs")}x (target <= 2x)`);
-console.log(`load average during the run: ${(await import("node:os")).loadavg().map((value) => value.toFixed(1)).join(" ")} on ${(await import("node:os")).cpus().length} CPUs`);
+console.log(`load average during the run: ${loadAverage()}`);
 // The lower bound: no audit that prints this report can cost less than its floor plus writing it.
 const bound = (floor) => ((summary[floor].cpuMs + reportWriteMs) / summary[floor].cpuMs).toFixed(2);
 console.log(`writing the ${(check.stdout.length / 1e6).toFixed(0)} MB report alone (JSON.stringify + UTF-8): cpu ${reportWriteMs.toFixed(0)} ms, so any audit printing it costs at least ${bound("floor: js-yaml loadAll")}x the js-yaml floor and ${bound("floor: JSON.parse")}x the JSON.parse floor (cpu)`);
@@ -200,5 +181,5 @@ const oneLineFloor = measure([node, "--input-type=module", "-e", jsonFloor.repla
 const oneLineAudit = measure([node, bin, "audit", "--manifests", oneLine, "-o", "json", "--fail-on", "critical", "--max-file-bytes", String(256 * 2 ** 20)]);
 console.log(`one-line JSON List (${(statSync(oneLine).size / 1e6).toFixed(1)} MB), single run: JSON.parse wall ${oneLineFloor.ms.toFixed(0)} ms cpu ${oneLineFloor.cpuMs.toFixed(0)} ms; audit wall ${oneLineAudit.ms.toFixed(0)} ms cpu ${oneLineAudit.cpuMs.toFixed(0)} ms (${(oneLineAudit.cpuMs / oneLineFloor.cpuMs).toFixed(1)}x cpu)`);
 console.log(`peak RSS of the audit: ${Math.max(summary["saprobe audit --manifests DIR"].rssMb, summary["saprobe audit --manifests list.json"].rssMb).toFixed(0)} MB (target < 1536 MB)`);
-if (!process.argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
+if (!hasFlag("--keep")) rmSync(dir, { recursive: true, force: true });
 else console.log(`kept ${dir}`);

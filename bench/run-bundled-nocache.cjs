@@ -1,10 +1,10 @@
-// The CLI bundle loaded by plain require(), without its V8 code cache: the row next to the shipped
-// entry point (bench/run-bundled.cjs) that shows what the cache saves. Same V8 flag, so only the cache
-// differs.
+// The CLI bundle loaded without its V8 code caches: the row next to the shipped entry point
+// (bench/run-bundled.cjs) that shows what the caches save. Same V8 flag, so only the caches differ.
 "use strict";
 require("node:v8").setFlagsFromString("--liftoff-only");
-require("../dist/bundle/main.cjs")
-  .main(process.argv.slice(2))
+require("../bin/bundle-loader.cjs")
+  .loadBundle({ ignoreCache: true })
+  .exports.main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;
   });

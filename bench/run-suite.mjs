@@ -10,14 +10,14 @@
 // interleaved so load on the machine hits all of them alike. Usage: node bench/run-suite.mjs [--reps N]
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { argValue, gnuTime, median, timeChild } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const repsFlag = process.argv.indexOf("--reps");
-const reps = repsFlag >= 0 ? Number(process.argv[repsFlag + 1]) : 9;
+const reps = Number(argValue("--reps", "9"));
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options });
@@ -31,23 +31,7 @@ function must(command, args, options) {
   return result.stdout;
 }
 
-// CPU time (user + system) of each child comes from GNU time when it is installed: on a busy
-// machine it is steadier than wall time, and it is what the process really costs.
-const gnuTime = existsSync("/usr/bin/time");
-
-function timed(command, args) {
-  const started = process.hrtime.bigint();
-  const result = gnuTime ? run("/usr/bin/time", ["-f", "saprobe-bench-cpu %U %S", command, ...args]) : run(command, args);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const cpu = /saprobe-bench-cpu ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr ?? "");
-  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : Number.NaN, status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+const timed = (command, args) => timeChild(command, args, { cwd: root });
 
 // Measure the current sources as they ship: tsc, then the CLI bundle (bench/run-bundled.cjs runs it).
 must("npm", ["run", "--silent", "build"]);

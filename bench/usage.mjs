@@ -17,19 +17,15 @@
 // The floor splits with string concatenation; saprobe's reader splits Buffers, which wins back part of
 // its own work (in-process, against a floor that splits with saprobe's reader, CPU is ~1.6x on 64 MB).
 // Under this load the wall ratio moves by tenths from run to run; CPU is the steadier column.
-import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { argValue, hasFlag, loadAverage, median, timeChild } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const argValue = (name, fallback) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-};
 const reps = Number(argValue("--reps", "3"));
 const megabytes = Number(argValue("--megabytes", "1024"));
-const keep = process.argv.includes("--keep");
+const keep = hasFlag("--keep");
 
 // --- the log ---------------------------------------------------------------------------------------
 // Traffic like a busy cluster's: 20 namespaces x 10 ServiceAccounts listing, watching, getting and
@@ -95,15 +91,12 @@ if (carry) { JSON.parse(carry); lines++; }
 console.log(lines);
 `);
 
+/** Seconds of wall and CPU time and the peak RSS of one run of node with `args` (its report is not kept). */
 function timed(args) {
-  const run = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", process.execPath, ...args], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  const last = run.stderr.trim().split("\n").at(-1) ?? "";
-  const [wall, user, system, rss] = last.split(" ").map(Number);
-  if (![wall, user, system, rss].every(Number.isFinite)) throw new Error(`could not time ${args.join(" ")}: ${run.stderr.slice(-400)}`);
-  return { wall, cpu: user + system, rssMb: rss / 1024, status: run.status };
+  const run = timeChild(process.execPath, args, { cwd: root, stdout: "ignore" });
+  if (!Number.isFinite(run.cpuMs)) throw new Error(`could not time ${args.join(" ")} (GNU time is needed): ${run.stderr.slice(-400)}`);
+  return { wall: run.ms / 1000, cpu: run.cpuMs / 1000, rssMb: run.rssMb, status: run.status };
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const full = join("/tmp", `saprobe-usage-bench-${megabytes}mb.log`);
 const quarter = join("/tmp", `saprobe-usage-bench-${Math.round(megabytes / 4)}mb.log`);
@@ -122,8 +115,7 @@ const summary = (runs) => ({ wall: median(runs.map((run) => run.wall)), cpu: med
 const floor = summary(rows.floor);
 const usage = summary(rows.usage);
 const small = summary(rows.quarter);
-const load = (await import("node:os")).loadavg()[0].toFixed(1);
-console.log(`\n${megabytes} MB audit log, median of ${reps} (load average ${load} on ${(await import("node:os")).cpus().length} CPUs):`);
+console.log(`\n${megabytes} MB audit log, median of ${reps} (load average ${loadAverage()}):`);
 console.log(`  floor (split + JSON.parse): wall ${floor.wall.toFixed(2)} s, CPU ${floor.cpu.toFixed(2)} s, peak RSS ${floor.rssMb.toFixed(0)} MB`);
 console.log(`  saprobe usage -o json:      wall ${usage.wall.toFixed(2)} s, CPU ${usage.cpu.toFixed(2)} s, peak RSS ${usage.rssMb.toFixed(0)} MB`);
 console.log(`  ratio: wall ${(usage.wall / floor.wall).toFixed(2)}x, CPU ${(usage.cpu / floor.cpu).toFixed(2)}x (target <= 1.5x)`);

@@ -1,27 +1,31 @@
 #!/usr/bin/env node
-// Bundles the CLI (src/cli/main.ts and everything it imports, dependencies included) into one
-// CommonJS file, dist/bundle/main.cjs. `npm run build` runs it after tsc, which still writes dist/
-// for the library. What a command loads on demand (its implementation, --expect, ajv) stays lazy:
-// it is parsed with the file but only evaluated when imported.
+// Bundles the CLI (src/cli/main.ts and everything it imports, dependencies included) into CommonJS
+// chunks in dist/bundle/: main.cjs holds what every run needs (argv, help, the command table), and each
+// command's implementation, with what only it imports (undici, yaml, ajv, the RBAC engine...), lives
+// in chunks loaded when that command runs. `npm run build` runs this after tsc, which still writes
+// dist/ for the library. bin/bundle-loader.cjs loads the chunks, each with its V8 code cache.
 //
 // Why: Node 20 resolves, reads and compiles each ES module on its own, and `saprobe run` loaded about
-// 240 of them (dist/, yaml, undici): about 50 ms of a run that should cost one process start and a
-// few round trips (bench/run-suite.mjs). One CommonJS file also spares Node's ES module loader
-// (fs/promises, streams, readline...), about 10 ms more than one ES module file. Node 20 has no module
-// compile cache (22.1+), so this script also writes a V8 code cache of the bundle (scripts/code-cache.cjs,
-// read by bin/bundle-loader.cjs): 1.12x faster side by side (bench/run-suite.mjs). An earlier try
-// measured no gain because V8 rejected the cache: saprobe sets --liftoff-only while it runs, and V8
-// accepts a cache only under the flags it was made with; the loader now sets the flag first.
+// 240 of them (dist/, yaml, undici): about 50 ms of a run (bench/run-suite.mjs). CommonJS also spares
+// Node's ES module loader (about 10 ms). One file for everything made every command read, deserialize
+// and run the top level of all of it (1.9 MB, 1.3 MB of code cache, node:crypto and node:fs/promises at
+// the top): `saprobe --help` cost 1.51x `node -e 0` (bench/startup.mjs). esbuild splits only ES module
+// output, so the chunks are built as ES modules and each is then turned into CommonJS (esbuild's
+// transform: `import()` of a chunk becomes a `require` that bin's loader answers).
+//
+// Node 20 has no module compile cache (22.1+), so this script also writes a V8 code cache per chunk
+// (scripts/code-cache.cjs). V8 accepts a cache only under the flags it was made with: bin/saprobe.js
+// sets --liftoff-only before loading anything, and the cache is made under the same flag.
 //
 // bin/saprobe.js uses the bundle in an installed package, and in a checkout when it is at least as new
 // as tsc's dist/cli/main.js, so a plain `tsc` afterwards never leaves a stale bundle running.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build, transform } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const sources = join(root, "src");
@@ -80,41 +84,84 @@ const withoutHttp2Client = {
   },
 };
 
+/**
+ * undici's cookie helpers check their argument against its own `Headers` and `globalThis.Headers`,
+ * when the module loads. In Node 20 that global is a getter that loads Node's own copy of undici
+ * (with node:http2): about 35 ms of every live command's start (bench/startup.mjs), for helpers
+ * saprobe never calls. In the bundle, the check names undici's own `Headers` only. If a later undici
+ * words it differently, nothing is replaced and the bench shows the cost again.
+ */
+const withoutGlobalHeaders = {
+  name: "undici-cookies-without-global-headers",
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/ }, async (args) => ({
+      contents: (await readFile(args.path, "utf8")).replace("[Headers, globalThis.Headers].filter(Boolean)", "[Headers]"),
+      loader: "js",
+    }));
+  },
+};
+
+// The default check suite and the audit's built-in rules, parsed once here instead of on every run
+// (bench/startup.mjs): src/input/precompiled.ts says when a run may use them (only while the files are unchanged).
+const precompiledDir = join(root, "dist", "precompiled");
+await rm(precompiledDir, { recursive: true, force: true });
+const { loadCheckFile, DEFAULT_CHECKS_FILE } = await import(pathToFileURL(join(root, "dist", "checks", "load.js")).href);
+const { precompiledRecord } = await import(pathToFileURL(join(root, "dist", "input", "precompiled.js")).href);
+await mkdir(precompiledDir, { recursive: true });
+await writeFile(join(precompiledDir, "default-checks.json"), precompiledRecord([DEFAULT_CHECKS_FILE], await loadCheckFile(DEFAULT_CHECKS_FILE, { trusted: true })));
+const { readBuiltinRuleFiles, BUILTIN_RULES_DIR } = await import(pathToFileURL(join(root, "dist", "audit", "catalogue.js")).href);
+const ruleFiles = (await readdir(BUILTIN_RULES_DIR)).filter((name) => /\.ya?ml$/.test(name)).map((name) => join(BUILTIN_RULES_DIR, name));
+await writeFile(join(precompiledDir, "audit-rules.json"), precompiledRecord(ruleFiles, readBuiltinRuleFiles()));
+
 await rm(outdir, { recursive: true, force: true });
+await mkdir(outdir, { recursive: true });
 const result = await build({
   entryPoints: { main: join(sources, "cli", "main.ts") },
   outdir,
   outExtension: { ".js": ".cjs" },
   bundle: true,
-  format: "cjs",
+  splitting: true,
+  format: "esm",
   platform: "node",
   target: "node20.18",
-  // CommonJS has no import.meta: the bundle file's own URL stands in for it.
+  chunkNames: "[name]-[hash]",
+  // Each chunk becomes CommonJS below; its own URL stands in for import.meta.url (see compiledLocation).
   banner: { js: 'const saprobeBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { "import.meta.url": "saprobeBundleUrl" },
-  plugins: [compiledLocation, namedCommonJsExports, withoutHttp2Client],
+  plugins: [compiledLocation, namedCommonJsExports, withoutHttp2Client, withoutGlobalHeaders],
   legalComments: "linked",
   logLevel: "warning",
-  metafile: true,
+  write: false,
 });
-const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith(".cjs"));
-const bytes = outputs.reduce((total, [, output]) => total + output.bytes, 0);
 
-// The bundle's first line names it by its content, and the V8 code cache written next to it names the
-// bundle it was made from (bin/bundle-loader.cjs uses a cache only for that bundle). The cache is made
-// in a fresh process, with no flags but the one the loader sets, as bin/saprobe.js will run.
-const bundleFile = join(outdir, "main.cjs");
-const bundled = await readFile(bundleFile, "utf8");
-const id = createHash("sha256").update(bundled).digest("hex").slice(0, 16);
-await writeFile(bundleFile, `// saprobe-bundle-id: ${id}\n${bundled}`);
-// The cache only makes starts faster: without it (a failed warm-up) the CLI works the same, so a
-// failure is a warning, not a failed install. The packaging test checks that V8 accepts the cache.
+// Each chunk as CommonJS, its first line naming it by its content: the V8 code cache written next to
+// it names the chunk it was made from (bin/bundle-loader.cjs uses a cache only for that chunk).
+let bytes = 0;
+let chunks = 0;
+for (const output of result.outputFiles) {
+  if (!output.path.endsWith(".cjs")) {
+    await writeFile(output.path, output.contents);
+    continue;
+  }
+  // `import()` of a chunk becomes `require` too (esbuild keeps it unless told it is unsupported).
+  const { code } = await transform(output.text, { format: "cjs", platform: "node", target: "node20.18", supported: { "dynamic-import": false }, sourcefile: output.path, logLevel: "warning" });
+  const id = createHash("sha256").update(code).digest("hex").slice(0, 16);
+  const text = `// saprobe-bundle-id: ${id}\n${code}`;
+  await writeFile(output.path, text);
+  bytes += Buffer.byteLength(text);
+  chunks += 1;
+}
+
+// The caches are made in a fresh process, with no flags but the one bin sets, as bin/saprobe.js will run.
+// They only make starts faster: without them (a failed warm-up) the CLI works the same, so a failure is
+// a warning, not a failed install. The packaging test checks that V8 accepts them.
 const cache = spawnSync(process.execPath, [join(root, "scripts", "code-cache.cjs")], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+const caches = (await readdir(outdir)).filter((name) => name.endsWith(".cache"));
 if (cache.status === 0) {
-  const cacheBytes = (await stat(join(outdir, "main.cache"))).size;
-  console.log(`scripts/bundle.mjs: dist/bundle/ holds ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB, and a V8 code cache of ${(cacheBytes / 1024).toFixed(0)} KiB`);
+  const cacheBytes = (await Promise.all(caches.map((name) => stat(join(outdir, name))))).reduce((total, file) => total + file.size, 0);
+  console.log(`scripts/bundle.mjs: dist/bundle/ holds ${chunks} chunks, ${(bytes / 1024).toFixed(0)} KiB, and their V8 code caches, ${(cacheBytes / 1024).toFixed(0)} KiB`);
 } else {
-  await rm(join(outdir, "main.cache"), { force: true });
+  await Promise.all(caches.map((name) => rm(join(outdir, name), { force: true })));
   console.warn(`scripts/bundle.mjs: no V8 code cache (scripts/code-cache.cjs exited ${cache.status}; the CLI starts a little slower): ${(cache.stderr || String(cache.error ?? "")).trim().split("\n")[0]}`);
-  console.log(`scripts/bundle.mjs: dist/bundle/ holds ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB`);
+  console.log(`scripts/bundle.mjs: dist/bundle/ holds ${chunks} chunks, ${(bytes / 1024).toFixed(0)} KiB`);
 }

@@ -27,7 +27,13 @@ export { renderers, renderReport, REPORT_FORMATS, type RenderOptions, type Rende
 export { writeReportFiles, REPORT_FILES } from "./report/write.js";
 
 // The RBAC engine (pure), manifest loading, and conformance (expected RBAC vs live).
-export * from "./rbac/index.js";
+export type { ClusterRole, ClusterRoleBinding, LabelSelector, ObjectMeta, PolicyRule, RbacObject, RbacSnapshot, RequestAttributes, Role, RoleBinding, RoleRef, ServiceAccount, Subject, UserInfo } from "./rbac/index.js";
+export type { Decision, EffectiveRule, Grant, RulesReview, SubjectGrant, Authorizer, AuthorizerOptions, ParsedRequest } from "./rbac/index.js";
+export { apiGroupMatches, nonResourceURLMatches, resourceMatches, resourceNameMatches, ruleAllows, rulesAllow, verbMatches } from "./rbac/index.js";
+export { aggregateClusterRoles, policyRulesEqual, compileLabelSelector, createAuthorizer, evaluate } from "./rbac/index.js";
+export { parseServiceAccountUsername, userInfoFor, ANONYMOUS_USER, describeSubject, serviceAccountUsername, subjectAppliesToUser } from "./rbac/index.js";
+export { BOOTSTRAP_POLICY_VERSION, bootstrapPolicy, emptySnapshot, mergeSnapshots, withBootstrapPolicy } from "./rbac/index.js";
+export { parseRequest, describeRequest, BUILTIN_RESOURCES_VERSION, formatRule, formatPath, formatSubject, explainDecision, describeGrantSource } from "./rbac/index.js";
 export { loadManifests, DEFAULT_LIMITS, schemaKubernetesVersion, type LoadOptions, type LoadedManifests, type LoadLimits } from "./manifests/index.js";
 export { expectedVerdict, diffRbac, checkDrift, readLiveRbac, type ExpectedVerdict, type LiveRbac } from "./conformance/index.js";
 
@@ -41,7 +47,10 @@ export { createKubeClient, DEFAULT_BODY_LIMIT_BYTES, type KubeClientOptions } fr
 export { WatchStreamError } from "./kube/watch-stream.js";
 
 // The audit: rule catalogue (checks/audit), the pure engine (`audit` = `auditSnapshot`), live reading.
-export * from "./audit/index.js";
+export type { AuditRule, Catalogue, MatcherKind, PermissionPattern, RuleMatcher, AuditCustomization, AllowlistEntry, AuditOptions, HeldPermission, PermissionVerdict } from "./audit/index.js";
+export type { LiveAuditOptions, LiveAuditOutcome, MastersEvidence, UnreadableResource } from "./audit/index.js";
+export { BUILTIN_RULES_DIR, loadCatalogue, customizeCatalogue, loadAuditConfig, parseSeverityOverrides, applyAllowlist, loadAllowlist } from "./audit/index.js";
+export { auditSnapshot, audit, severityOfPermission, MATCHERS, auditLive, scanKubeconfig, certificateRequestSubject, SYSTEM_MASTERS } from "./audit/index.js";
 
 // Live checks: check files (checks/*.yaml), probes, the runner, and token diagnostics.
 export { loadCheckFile, loadDefaultChecks, parseCheckFile, CheckFileError, DEFAULT_CHECKS_FILE, type ParsedCheckFile } from "./checks/load.js";

@@ -80,6 +80,12 @@ describe("ARCHITECTURE.md rules", () => {
     expect(offending).toEqual([]);
   });
 
+  it("3. renderers spell no predicate over findings: the report model says which are listed, to act on or counted", () => {
+    const predicate = /status\s*[!=]==\s*"(expected|finding|unknown)"\s*(&&|\|\|)|(&&|\|\|)\s*!?\s*\w+\.suppressed\b/;
+    expect(inFolder("report/render").filter((file) => predicate.test(texts.get(file) ?? "")).map(name)).toEqual([]);
+    expect(predicate.test('findings.filter((finding) => finding.status !== "expected" && !finding.suppressed)')).toBe(true);
+  });
+
   it("4. only the CLI ends the process: process.exit only in src/cli/main.ts (a closed stdout must end the process at once)", () => {
     expect(files.filter((file) => /\bprocess\.exit\s*\(/.test(texts.get(file) ?? "")).map(name)).toEqual(["cli/main.ts"]);
   });
@@ -94,6 +100,27 @@ describe("ARCHITECTURE.md rules", () => {
   it("6. every access review is asked through src/kube/access-reviews.ts: no other file writes a review's body", () => {
     const review = /kind:\s*"(SelfSubjectReview|SelfSubjectAccessReview|SubjectAccessReview|SelfSubjectRulesReview)"/;
     expect(files.filter((file) => !name(file).startsWith("kube/") && review.test(texts.get(file) ?? "")).map(name)).toEqual([]);
+  });
+
+  it("7. requests only in src/kube: no other file calls a client's request or watch", () => {
+    const call = /\.(request|watch)\(/;
+    expect(files.filter((file) => !name(file).startsWith("kube/") && call.test(texts.get(file) ?? "")).map(name)).toEqual([]);
+    // The pattern sees the calls it is meant to see.
+    expect(call.test("await client.request({ path })") && call.test("context.systemCaClient().watch({ path, query })")).toBe(true);
+  });
+
+  it("the library's surface: src/index.ts exports by name, and nothing it reaches is the CLI's", () => {
+    const index = join(SRC, "index.ts");
+    expect((texts.get(index) ?? "").match(/^export (type )?\*/gm) ?? []).toEqual([]);
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file) || !texts.has(file)) return;
+      reached.add(file);
+      for (const next of localImports(file)) visit(next);
+    };
+    visit(index);
+    expect(reached.size).toBeGreaterThan(50);
+    expect([...reached].map(name).filter((file) => file.startsWith("cli/"))).toEqual([]);
   });
 
   it("the rules can fail: the import reader sees static, re-exported and dynamic imports", () => {

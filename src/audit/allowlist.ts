@@ -1,6 +1,8 @@
 import type { Finding, ObjectRef } from "../model/report.js";
 import { BUILTIN_RULES_DIR } from "./catalogue.js";
-import { readValidatedYaml, throwIfProblems, type Problem } from "./validated-yaml.js";
+import { fieldName } from "../input/schema-problems.js";
+import { parseServiceAccountUsername } from "../rbac/users.js";
+import { readAuditFile, throwIfProblems, type Problem } from "./validated-yaml.js";
 
 /** One allowlist entry: every field it sets must match the finding. */
 export interface AllowlistEntry {
@@ -17,7 +19,6 @@ export interface AllowlistEntry {
   position: number;
 }
 
-const SERVICE_ACCOUNT_USERNAME = /^system:serviceaccount:([^:/\s]+):([^:/\s]+)$/;
 const OBJECT_FORMS = /^([A-Z][A-Za-z]*)[: /](?:([^/\s]+)\/)?([^/\s]+)$/;
 
 /**
@@ -26,8 +27,9 @@ const OBJECT_FORMS = /^([A-Z][A-Za-z]*)[: /](?:([^/\s]+)\/)?([^/\s]+)$/;
  * cluster objects (a Kind begins with a capital letter), and a ServiceAccount's username `system:serviceaccount:NS:NAME`.
  */
 export function parseObjectRef(text: string): ObjectRef | undefined {
-  const serviceAccount = SERVICE_ACCOUNT_USERNAME.exec(text);
-  if (serviceAccount) return { kind: "ServiceAccount", namespace: serviceAccount[1] as string, name: serviceAccount[2] as string };
+  const serviceAccount = parseServiceAccountUsername(text);
+  // Names with a slash or a space are no object's: such an entry is refused, not kept to match nothing.
+  if (serviceAccount) return /[/\s]/.test(`${serviceAccount.namespace}${serviceAccount.name}`) ? undefined : { kind: "ServiceAccount", ...serviceAccount };
   const match = OBJECT_FORMS.exec(text);
   if (!match) return undefined;
   const [, kind, namespace, name] = match as unknown as [string, string, string | undefined, string];
@@ -38,8 +40,9 @@ type RawEntry = Omit<AllowlistEntry, "subject" | "binding" | "role" | "file" | "
 
 /** Reads an allowlist file (checks/audit/allowlist.schema.json); problems are an `InputError` naming the file and line. */
 export function loadAllowlist(file: string): AllowlistEntry[] {
-  const problems: Problem[] = [];
-  const data = readValidatedYaml(file, BUILTIN_RULES_DIR, "allowlist.schema.json", problems) as { allow: RawEntry[] } | undefined;
+  const read = readAuditFile(file, BUILTIN_RULES_DIR, "allowlist.schema.json");
+  const problems: Problem[] = [...read.problems];
+  const data = read.value as { allow: RawEntry[] } | undefined;
   const entries = (data?.allow ?? []).map((raw, position) => {
     const entry: AllowlistEntry = { rule: raw.rule, reason: raw.reason, file, position };
     for (const field of ["subject", "binding", "role"] as const) {
@@ -47,12 +50,12 @@ export function loadAllowlist(file: string): AllowlistEntry[] {
       if (text === undefined) continue;
       const ref = parseObjectRef(text);
       if (ref) entry[field] = ref;
-      else problems.push({ file, message: `allow.${position}.${field}: "${text}" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp", "ClusterRole cluster-admin" or "system:serviceaccount:apps:myapp"` });
+      else problems.push({ file, ...read.place(["allow", position, field]), message: `${fieldName(["allow", position, field])}: "${text}" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp", "ClusterRole cluster-admin" or "system:serviceaccount:apps:myapp"` });
     }
     if (raw.scope) entry.scope = raw.scope;
     if (raw.expires) {
       entry.expires = raw.expires;
-      if (Number.isNaN(Date.parse(`${raw.expires}T00:00:00Z`))) problems.push({ file, message: `allow.${position}.expires: "${raw.expires}" is not a date` });
+      if (Number.isNaN(Date.parse(`${raw.expires}T00:00:00Z`))) problems.push({ file, ...read.place(["allow", position, "expires"]), message: `${fieldName(["allow", position, "expires"])}: "${raw.expires}" is not a date` });
     }
     return entry;
   });

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import jsYaml from "js-yaml";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readPrecompiled } from "../input/precompiled.js";
 import { InputError } from "../model/errors.js";
 import type { AuditRule, Catalogue } from "./rule-types.js";
 import { readValidatedYaml, throwIfProblems, type Problem } from "./validated-yaml.js";
@@ -31,6 +32,14 @@ function readBuiltinRules(file: string): unknown {
 }
 
 /**
+ * The rule files saprobe ships, each parsed (by file name). The build saves this
+ * (scripts/bundle.mjs, src/input/precompiled.ts) and a run reads it while the files are unchanged.
+ */
+export function readBuiltinRuleFiles(): Record<string, unknown> {
+  return Object.fromEntries(ruleFilesIn(BUILTIN_RULES_DIR).map((file) => [basename(file), readBuiltinRules(file)]));
+}
+
+/**
  * Loads audit rules from files and folders (each `*.yaml`/`*.yml` holds `rules: [...]`), validated
  * against checks/audit/schema.json. Every problem in every file is reported at once, in one
  * `InputError` naming the first file. Rule ids must be unique across all files.
@@ -39,8 +48,10 @@ export function loadCatalogue(paths: readonly string[] = [BUILTIN_RULES_DIR]): C
   const problems: Problem[] = [];
   const rules: AuditRule[] = [];
   const seen = new Map<string, string>();
+  const saved = paths.includes(BUILTIN_RULES_DIR) ? readPrecompiled<Record<string, unknown>>("audit-rules", ruleFilesIn(BUILTIN_RULES_DIR)) : undefined;
   for (const file of paths.flatMap(ruleFilesIn)) {
-    const data = (dirname(file) === BUILTIN_RULES_DIR ? readBuiltinRules(file) : readValidatedYaml(file, BUILTIN_RULES_DIR, "schema.json", problems)) as { rules: AuditRule[] } | undefined;
+    const builtin = dirname(file) === BUILTIN_RULES_DIR;
+    const data = (builtin ? (saved?.[basename(file)] ?? readBuiltinRules(file)) : readValidatedYaml(file, BUILTIN_RULES_DIR, "schema.json", problems)) as { rules: AuditRule[] } | undefined;
     for (const rule of data?.rules ?? []) {
       const earlier = seen.get(rule.id);
       if (earlier) problems.push({ file, message: `rule id "${rule.id}" is already defined in ${earlier}` });

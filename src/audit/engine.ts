@@ -158,6 +158,8 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
 function applies(subject: Subject, bindingNamespace: string, user: UserInfo | undefined): boolean {
   // A ServiceAccount without a namespace in a ClusterRoleBinding matches nobody (upstream appliesToUser).
   if (subject.kind === "ServiceAccount" && !subject.namespace && bindingNamespace === "") return false;
+  // Neither does a kind other than these three (appliesToUser's default case; kinds are case-sensitive).
+  if (subject.kind !== "User" && subject.kind !== "Group" && subject.kind !== "ServiceAccount") return false;
   return user ? subjectAppliesToUser(user, subject, bindingNamespace) : true;
 }
 

@@ -1,5 +1,6 @@
 import { aggregationKey } from "../conformance/normalize.js";
 import { bootstrapPolicy } from "../rbac/bootstrap.js";
+import { subjectKey } from "../rbac/subjects.js";
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from "../rbac/types.js";
 import { rulesNotCoveredBy } from "./rule-coverage.js";
 
@@ -39,11 +40,6 @@ function crb(name: string, role: string, subjects: Subject[]): ClusterRoleBindin
 function bindingKey(binding: ClusterRoleBinding | RoleBinding): string {
   const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
   return `${binding.kind}\u0000${namespace}\u0000${binding.metadata.name}\u0000${binding.roleRef.kind}\u0000${binding.roleRef.name}`;
-}
-
-function subjectKey(subject: Subject, bindingNamespace: string): string {
-  const namespace = subject.kind === "ServiceAccount" ? subject.namespace || bindingNamespace : "";
-  return `${subject.kind}\u0000${namespace}\u0000${subject.name}`;
 }
 
 /** How a role of the input differs from the default of the same kind, namespace and name. */

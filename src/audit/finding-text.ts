@@ -30,10 +30,8 @@ export function roleRefOf(binding: ClusterRoleBinding | RoleBinding): ObjectRef 
     : { kind: binding.roleRef.kind, name: binding.roleRef.name };
 }
 
-/** `ServiceAccount ci/runner`, `Group system:authenticated`, `ClusterRole admin`. */
-export function describeRef(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
-}
+/** `ServiceAccount ci/runner`, `Group system:authenticated`, `ClusterRole admin` (one home: the model's). */
+export { describeRef } from "../model/report.js";
 
 /**
  * One message from its parts, as one flat string. A template literal leaves a rope of small pieces,

@@ -1,5 +1,5 @@
 import { SEVERITIES, type Finding, type GrantRef } from "../model/report.js";
-import { describeRef, describeScope, sentence } from "./finding-text.js";
+import { describeScope, sentence } from "./finding-text.js";
 import { pathText } from "./subject-findings.js";
 
 /*

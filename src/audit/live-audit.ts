@@ -4,13 +4,12 @@ import type { ErrorValue, Finding } from "../model/report.js";
 import { lookupIdentity } from "../probes/identity.js";
 import type { IdentityLookup } from "../probes/types.js";
 import type { UserInfo } from "../rbac/types.js";
-import { confirmFindings } from "./confirm.js";
-import { confirmPaths } from "./paths/confirm-paths.js";
+import { crossCheck } from "./live-cross-check.js";
 import { csrEvidence } from "./csr-evidence.js";
 import { auditSnapshot } from "./engine.js";
-import { listAll, type ListedResource } from "../kube/list-all.js";
+import { listAll, type ListedResource, type Projection } from "../kube/list-all.js";
 import { AUDIT_READS } from "./live-lists.js";
-import { podServiceAccountOnly, podServiceAccounts, podWorkloads, snapshotFromLists, tokenSecretOnly, tokenSecretOwners, tokenSecretServiceAccounts, withoutBulk } from "./live-objects.js";
+import { podServiceAccountOnly, podServiceAccounts, podWorkloads, snapshotFromLists, snapshotFieldsOnly, tokenSecretOnly, tokenSecretOwners, tokenSecretServiceAccounts, withoutBulk } from "./live-objects.js";
 import type { MastersEvidence } from "./masters-findings.js";
 import { CREATE_SUBJECT_ACCESS_REVIEWS, listPermission, preflight, preflightWarnings } from "./preflight.js";
 import type { Catalogue } from "./rule-types.js";
@@ -25,6 +24,8 @@ export interface LiveAuditOptions {
   mastersEvidence?: readonly MastersEvidence[];
   /** Skip the SubjectAccessReview cross-check. */
   skipConfirmation?: boolean;
+  /** The cross-check's deadline (default CROSS_CHECK_DEADLINE_MS); findings it leaves unasked say so. */
+  crossCheckDeadlineMs?: number;
   signal?: AbortSignal;
   /** Told as each step finishes (`done` of `total`, and what comes next), for a progress display. */
   onProgress?: (done: number, total: number, label: string) => void;
@@ -38,6 +39,18 @@ export interface LiveAuditOutcome {
   /** Problems that stopped the audit as a whole (credentials rejected, server unreachable). */
   errors: ErrorValue[];
 }
+
+/** What the audit keeps of each list's items (CSRs whole but for their bulk: their evidence is in spec and status). */
+const PROJECTIONS: Record<keyof typeof AUDIT_READS, Projection> = {
+  clusterRoles: snapshotFieldsOnly,
+  roles: snapshotFieldsOnly,
+  clusterRoleBindings: snapshotFieldsOnly,
+  roleBindings: snapshotFieldsOnly,
+  serviceAccounts: snapshotFieldsOnly,
+  pods: podServiceAccountOnly,
+  certificateSigningRequests: withoutBulk,
+  tokenSecrets: tokenSecretOnly,
+};
 
 type Lists = Partial<Record<keyof typeof AUDIT_READS, Record<string, unknown>[]>>;
 
@@ -73,7 +86,7 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
         unreadable.push({ resource: resource.id, missingPermission: permission, reason: "denied by the preflight SelfSubjectAccessReview" });
         return;
       }
-      const outcome = await listAll(client, resource, signal, key === "pods" ? podServiceAccountOnly : key === "tokenSecrets" ? tokenSecretOnly : withoutBulk);
+      const outcome = await listAll(client, resource, signal, PROJECTIONS[key]);
       step(`listed ${resource.id}`);
       if (outcome.ok) lists[key] = outcome.items;
       else unreadable.push({ resource: resource.id, missingPermission: permission, reason: outcome.reason });
@@ -110,10 +123,9 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
       warnings.push("findings are not cross-checked with SubjectAccessReviews: the running identity may not create them.");
     } else {
       step(`cross-checking ${findings.length} findings with SubjectAccessReviews`);
-      const confirmed = await confirmFindings(client, options.catalogue, findings, signal);
-      const paths = await confirmPaths(client, confirmed.findings, signal);
-      findings = paths.findings;
-      warnings.push(...confirmed.warnings, ...paths.warnings);
+      const checked = await crossCheck(client, options.catalogue, findings, { signal, ...(options.crossCheckDeadlineMs !== undefined ? { deadlineMs: options.crossCheckDeadlineMs } : {}) });
+      findings = checked.findings;
+      warnings.push(...checked.warnings);
     }
   }
   return { identity, findings, warnings, errors: [] };

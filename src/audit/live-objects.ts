@@ -51,10 +51,32 @@ export function withoutBulk(item: Raw): Raw {
   delete metadata.managedFields;
   if (metadata.annotations && typeof metadata.annotations === "object") {
     const annotations = { ...(metadata.annotations as Record<string, string>) };
-    delete annotations["kubectl.kubernetes.io/last-applied-configuration"];
+    delete annotations[LAST_APPLIED];
     metadata.annotations = annotations;
   }
   return { ...item, metadata };
+}
+
+const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+/**
+ * What a snapshot keeps of a listed Role, ClusterRole, binding or ServiceAccount: exactly the fields
+ * `snapshotFromLists` reads. Applied to each item as its page arrives, so the rest (managedFields,
+ * last-applied annotations) is garbage at once instead of being copied and kept until the audit ends.
+ */
+export function snapshotFieldsOnly(item: Raw): Raw {
+  const metadata = (item.metadata ?? {}) as Raw;
+  const kept: Raw = { name: metadata.name };
+  if (metadata.namespace !== undefined) kept.namespace = metadata.namespace;
+  if (metadata.labels !== undefined) kept.labels = metadata.labels;
+  if (metadata.uid !== undefined) kept.uid = metadata.uid;
+  if (metadata.annotations && typeof metadata.annotations === "object") {
+    const annotations = metadata.annotations as Record<string, string>;
+    kept.annotations = LAST_APPLIED in annotations ? Object.fromEntries(Object.entries(annotations).filter(([key]) => key !== LAST_APPLIED)) : annotations;
+  }
+  const object: Raw = { metadata: kept };
+  for (const field of ["rules", "subjects", "roleRef", "aggregationRule"]) if (item[field] !== undefined) object[field] = item[field];
+  return object;
 }
 
 /** What the audit keeps of a pod: its namespace, ServiceAccount name and the kinds of its owners. */

@@ -10,10 +10,10 @@ import type { AuditRule, PermissionPattern } from "./rule-types.js";
  */
 
 /** How much of a permission a rule (or role) grants. */
-export const Grant = { none: 0, restricted: 1, full: 2 } as const;
+export const GrantLevel = { none: 0, restricted: 1, full: 2 } as const;
 
 /** A grant level: 0 none, 1 restricted by resourceNames, 2 full. */
-export type Grant = (typeof Grant)[keyof typeof Grant];
+export type GrantLevel = (typeof GrantLevel)[keyof typeof GrantLevel];
 
 /** A permission pattern with a position in the compiled catalogue. */
 interface IndexedPattern {
@@ -70,15 +70,15 @@ function subresourceOf(resource: string): string {
 }
 
 /** resourceNames limit a grant, unless they name the pattern's most powerful targets (`bind` on cluster-admin). */
-function namesGrant(rule: PolicyRule, pattern: PermissionPattern): Grant {
+function namesGrant(rule: PolicyRule, pattern: PermissionPattern): GrantLevel {
   const names = rule.resourceNames ?? [];
-  if (names.length === 0) return Grant.full;
+  if (names.length === 0) return GrantLevel.full;
   const sensitive = pattern.sensitiveNames;
-  return sensitive !== undefined && names.some((name) => sensitive.includes(name)) ? Grant.full : Grant.restricted;
+  return sensitive !== undefined && names.some((name) => sensitive.includes(name)) ? GrantLevel.full : GrantLevel.restricted;
 }
 
 /** How much of one pattern one policy rule grants (any verb x group x resource of the pattern counts). */
-export function patternGrant(rule: PolicyRule, pattern: PermissionPattern): Grant {
+export function patternGrant(rule: PolicyRule, pattern: PermissionPattern): GrantLevel {
   for (const verb of pattern.verbs) {
     if (!verbMatches(rule, verb)) continue;
     for (const group of pattern.apiGroups) {
@@ -88,7 +88,7 @@ export function patternGrant(rule: PolicyRule, pattern: PermissionPattern): Gran
       }
     }
   }
-  return Grant.none;
+  return GrantLevel.none;
 }
 
 /**
@@ -107,7 +107,7 @@ export class PatternEvaluator {
   constructor(compiled: CompiledPatterns) {
     this.#patterns = compiled.patterns;
     this.#patternCount = compiled.patterns.length;
-    this.#none = Object.freeze(compiled.patterns.map(() => Grant.none)) as Levels;
+    this.#none = Object.freeze(compiled.patterns.map(() => GrantLevel.none)) as Levels;
     compiled.patterns.forEach((pattern, index) => {
       for (const resource of pattern.resources) {
         addTo(this.#byResource, resource, index);
@@ -127,8 +127,8 @@ export class PatternEvaluator {
     let levels: Levels | undefined;
     const consider = (index: number): void => {
       const grant = patternGrant(rule, this.#patterns[index] as PermissionPattern);
-      if (grant === Grant.none) return;
-      levels ??= new Array<Grant>(this.#patternCount).fill(Grant.none);
+      if (grant === GrantLevel.none) return;
+      levels ??= new Array<GrantLevel>(this.#patternCount).fill(GrantLevel.none);
       levels[index] = grant;
     };
     if (resources.includes("*")) {
@@ -155,8 +155,8 @@ export class PatternEvaluator {
     const granting = perRule.filter((levels) => levels !== this.#none);
     if (granting.length === 0) return { perRule, best: this.#none, answers: [] };
     if (granting.length === 1) return { perRule, best: granting[0] as Levels, answers: [] };
-    const best = new Array<Grant>(this.#patternCount).fill(Grant.none);
-    for (const levels of granting) for (let index = 0; index < this.#patternCount; index++) best[index] = Math.max(best[index] as Grant, levels[index] as Grant) as Grant;
+    const best = new Array<GrantLevel>(this.#patternCount).fill(GrantLevel.none);
+    for (const levels of granting) for (let index = 0; index < this.#patternCount; index++) best[index] = Math.max(best[index] as GrantLevel, levels[index] as GrantLevel) as GrantLevel;
     return { perRule, best, answers: [] };
   }
 }
@@ -169,12 +169,12 @@ function addTo(map: Map<string, number[]>, key: string, index: number): void {
 
 /** What a role grants of one permissions rule: the level and the policy rules that contribute. */
 export interface PermissionMatch {
-  grant: Grant;
+  grant: GrantLevel;
   matchedRules: PolicyRule[];
 }
 
 /** Grant levels, one per pattern position. */
-export type Levels = Grant[];
+export type Levels = GrantLevel[];
 
 /** A permissions rule's answer for one role and scope, with the text findings quote from it. */
 export interface PermissionAnswer extends PermissionMatch {
@@ -199,7 +199,7 @@ export interface RoleLevels {
   answers: (PermissionAnswer | undefined)[];
 }
 
-const NO_MATCH: PermissionMatch = { grant: Grant.none, matchedRules: [] };
+const NO_MATCH: PermissionMatch = { grant: GrantLevel.none, matchedRules: [] };
 const NO_ANSWER: PermissionAnswer = { ...NO_MATCH, restrictedTo: "", sensitiveNames: [], verbsText: "" };
 
 /** ` (verbs get, list)`, or what a `*` verb really grants: findings say exactly what the rules allow. */
@@ -215,8 +215,8 @@ function reaches(pattern: PermissionPattern, scope: string): boolean {
   return pattern.scope !== "cluster" && (pattern.namespaces === undefined || pattern.namespaces.includes(scope));
 }
 
-function levelOf(levels: RoleLevels, entry: IndexedPattern, scope: string): Grant {
-  return reaches(entry.pattern, scope) ? ((levels.best[entry.index] ?? 0) as Grant) : Grant.none;
+function levelOf(levels: RoleLevels, entry: IndexedPattern, scope: string): GrantLevel {
+  return reaches(entry.pattern, scope) ? ((levels.best[entry.index] ?? 0) as GrantLevel) : GrantLevel.none;
 }
 
 /**
@@ -225,13 +225,13 @@ function levelOf(levels: RoleLevels, entry: IndexedPattern, scope: string): Gran
  * cluster-wide; patterns with `namespaces` only there or cluster-wide.
  */
 export function matchPermissionRule(compiled: CompiledPermissionRule, rules: readonly PolicyRule[], levels: RoleLevels, scope: string): PermissionMatch {
-  let anyOfGrant: Grant = Grant.none;
-  for (const entry of compiled.anyOf) anyOfGrant = Math.max(anyOfGrant, levelOf(levels, entry, scope)) as Grant;
-  let allOfGrant: Grant = compiled.allOf.length > 0 ? Grant.full : Grant.none;
-  for (const entry of compiled.allOf) allOfGrant = Math.min(allOfGrant, levelOf(levels, entry, scope)) as Grant;
-  const grant = Math.max(anyOfGrant, allOfGrant) as Grant;
-  if (grant === Grant.none) return NO_MATCH;
-  const contributing = [...(anyOfGrant > Grant.none ? compiled.anyOf : []), ...(allOfGrant > Grant.none ? compiled.allOf : [])].filter((entry) => levelOf(levels, entry, scope) > Grant.none);
+  let anyOfGrant: GrantLevel = GrantLevel.none;
+  for (const entry of compiled.anyOf) anyOfGrant = Math.max(anyOfGrant, levelOf(levels, entry, scope)) as GrantLevel;
+  let allOfGrant: GrantLevel = compiled.allOf.length > 0 ? GrantLevel.full : GrantLevel.none;
+  for (const entry of compiled.allOf) allOfGrant = Math.min(allOfGrant, levelOf(levels, entry, scope)) as GrantLevel;
+  const grant = Math.max(anyOfGrant, allOfGrant) as GrantLevel;
+  if (grant === GrantLevel.none) return NO_MATCH;
+  const contributing = [...(anyOfGrant > GrantLevel.none ? compiled.anyOf : []), ...(allOfGrant > GrantLevel.none ? compiled.allOf : [])].filter((entry) => levelOf(levels, entry, scope) > GrantLevel.none);
   const matchedRules = rules.filter((_, position) => contributing.some((entry) => ((levels.perRule[position] as Levels)[entry.index] ?? 0) > 0));
   return { grant, matchedRules };
 }
@@ -258,12 +258,12 @@ export function answerFor(compiled: CompiledPermissionRule, rules: readonly Poli
     const match = matchPermissionRule(compiled, rules, levels, scope);
     // Most questions get "no": one shared answer for those keeps a role bound once from paying for the memo.
     answer =
-      match.grant === Grant.none
+      match.grant === GrantLevel.none
         ? NO_ANSWER
         : {
             grant: match.grant,
             matchedRules: match.matchedRules,
-            restrictedTo: match.grant === Grant.restricted ? restrictedNames(match.matchedRules) : "",
+            restrictedTo: match.grant === GrantLevel.restricted ? restrictedNames(match.matchedRules) : "",
             sensitiveNames: sensitiveNamesOf(compiled, match.matchedRules),
             verbsText: verbsTextOf(match.matchedRules),
           };

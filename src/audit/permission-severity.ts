@@ -1,7 +1,7 @@
 import type { Severity } from "../model/report.js";
 import type { PolicyRule } from "../rbac/types.js";
 import { clusterAdminPower } from "./cluster-admin-power.js";
-import { compilePatterns, Grant, matchPermissionRule, PatternEvaluator, type CompiledPatterns } from "./permission-match.js";
+import { compilePatterns, GrantLevel, matchPermissionRule, PatternEvaluator, type CompiledPatterns } from "./permission-match.js";
 import type { AuditRule, Catalogue } from "./rule-types.js";
 import { isAtLeast, lowerSeverity } from "../model/severity.js";
 
@@ -39,9 +39,9 @@ function compiledFor(catalogue: Catalogue): { compiled: CompiledPatterns; evalua
   return entry;
 }
 
-function severityFor(rule: AuditRule, clusterWide: boolean, grant: Grant): Severity {
+function severityFor(rule: AuditRule, clusterWide: boolean, grant: GrantLevel): Severity {
   const base = clusterWide ? rule.severity : (rule.namespacedSeverity ?? rule.severity);
-  return grant === Grant.restricted ? lowerSeverity(base) : base;
+  return grant === GrantLevel.restricted ? lowerSeverity(base) : base;
 }
 
 /**
@@ -57,12 +57,12 @@ export function severityOfPermission(catalogue: Catalogue, permission: HeldPermi
     if (!best || (verdict.severity !== best.severity && isAtLeast(verdict.severity, best.severity))) best = verdict;
   };
   const admin = clusterAdminPower([policyRule]);
-  if (admin) for (const rule of catalogue.rules) if (rule.match.kind === "cluster-admin") consider({ rule: rule.id, severity: severityFor(rule, clusterWide, Grant.full) });
+  if (admin) for (const rule of catalogue.rules) if (rule.match.kind === "cluster-admin") consider({ rule: rule.id, severity: severityFor(rule, clusterWide, GrantLevel.full) });
   const { compiled, evaluator } = compiledFor(catalogue);
   const levels = evaluator.roleLevels([policyRule]);
   for (const entry of compiled.rules) {
     const match = matchPermissionRule(entry, [policyRule], levels, permission.scope);
-    if (match.grant !== Grant.none) consider({ rule: entry.rule.id, severity: severityFor(entry.rule, clusterWide, match.grant) });
+    if (match.grant !== GrantLevel.none) consider({ rule: entry.rule.id, severity: severityFor(entry.rule, clusterWide, match.grant) });
   }
   return best;
 }

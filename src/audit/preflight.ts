@@ -1,5 +1,6 @@
 import type { KubeClient } from "../kube/types.js";
 import { selfAccessReview } from "../kube/access-reviews.js";
+import { describeRequest } from "../rbac/request-spec.js";
 import type { RequestAttributes } from "../rbac/types.js";
 import type { ListedResource } from "../kube/list-all.js";
 
@@ -10,7 +11,7 @@ import type { ListedResource } from "../kube/list-all.js";
 
 /** One preflight question and its answer. */
 export interface PreflightAnswer {
-  /** `list rolebindings.rbac.authorization.k8s.io (cluster-wide)`. */
+  /** `list rolebindings.rbac.authorization.k8s.io -A` (the request's one wording, src/rbac/request-spec.ts). */
   permission: string;
   /** `allowed`, `denied`, or `unknown` when the review itself could not be asked. */
   answer: "allowed" | "denied" | "unknown";
@@ -19,7 +20,11 @@ export interface PreflightAnswer {
 
 /** The permission text for listing a resource cluster-wide. */
 export function listPermission(resource: ListedResource): string {
-  return `list ${resource.id} (cluster-wide)`;
+  return describeRequest(listEverywhere(resource));
+}
+
+function listEverywhere(resource: ListedResource): RequestAttributes {
+  return { resourceRequest: true, verb: "list", apiGroup: resource.group, resource: resource.resource, namespace: "" };
 }
 
 /** The permission the SubjectAccessReview cross-check needs. */
@@ -34,7 +39,7 @@ async function ask(client: KubeClient, attrs: RequestAttributes, signal?: AbortS
 /** Asks, in parallel, whether the running identity may list each resource cluster-wide and create SubjectAccessReviews. */
 export async function preflight(client: KubeClient, resources: readonly ListedResource[], signal?: AbortSignal): Promise<PreflightAnswer[]> {
   const questions = [
-    ...resources.map((resource) => ({ permission: listPermission(resource), attributes: { resourceRequest: true, verb: "list", apiGroup: resource.group, resource: resource.resource, namespace: "" } as RequestAttributes })),
+    ...resources.map((resource) => ({ permission: listPermission(resource), attributes: listEverywhere(resource) })),
     { permission: CREATE_SUBJECT_ACCESS_REVIEWS, attributes: { resourceRequest: true, verb: "create", apiGroup: "authorization.k8s.io", resource: "subjectaccessreviews", namespace: "" } as RequestAttributes },
   ];
   return Promise.all(questions.map(async (question) => ({ permission: question.permission, ...(await ask(client, question.attributes, signal)) })));

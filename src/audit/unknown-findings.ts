@@ -7,7 +7,7 @@ import type { Catalogue } from "./rule-types.js";
 export interface UnreadableResource {
   /** Resource as `resource.group` (`rolebindings.rbac.authorization.k8s.io`, `pods`). */
   resource: string;
-  /** The permission saprobe lacked, e.g. `list rolebindings.rbac.authorization.k8s.io (cluster-wide)`. */
+  /** The permission saprobe lacked, e.g. `list rolebindings.rbac.authorization.k8s.io -A`. */
   missingPermission: string;
   /** What happened, in words: forbidden, not served by this server, a transport failure. */
   reason: string;

@@ -49,9 +49,15 @@ function parseBoolean(text: string, flag: string): boolean {
   throw new UsageError(`invalid value "${text}" for --${flag}: use true or false`);
 }
 
-/** A flag's number as help and messages print it: `60s`, `16 MiB`, `3`. */
+/**
+ * A flag's number as help and messages print it, in the form the flag takes back: `60s`, `16MiB`, `3`
+ * (one word, so a wrapped help line never puts the number and its unit on different lines).
+ */
 export function describeFlagNumber(spec: Pick<FlagSpec, "type">, value: number): string {
-  return spec.type === "duration" ? formatDuration(value) : spec.type === "size" ? formatBytes(value) : String(value);
+  if (spec.type === "duration") return formatDuration(value);
+  if (spec.type !== "size") return String(value);
+  const size = formatBytes(value);
+  return /^\d+ [KMG]iB$/.test(size) ? size.replace(" ", "") : String(value);
 }
 
 function atLeastMin(spec: FlagSpec, raw: string, value: number): number {

@@ -20,3 +20,11 @@ export interface Command {
   flags: readonly FlagSpec[];
   run(args: ParsedArgs, io: CommandIo): Promise<number>;
 }
+
+/**
+ * `{ stdin }` when one of `paths` is `-` (standard input), else nothing: a loader gets stdin only when
+ * it will read it, since opening it costs every start a few ms (bench/startup.mjs).
+ */
+export function stdinIfNamed(paths: readonly string[], io: CommandIo): { stdin?: Readable } {
+  return paths.includes("-") ? { stdin: io.stdin } : {};
+}

@@ -49,16 +49,23 @@ function twoColumns(entries: ReadonlyArray<[string, string]>, width: number, nat
 
 /**
  * One line of prose or an example wrapped to `width`, keeping its indentation; the lines that
- * continue a usage line or an example are indented two more, so they read as one command.
+ * continue a usage line or an example are indented two more, so they read as one command. An
+ * example (indented under "Examples:") that needs more than one line ends each but its last with
+ * the shell's ` \`, so it still runs when pasted.
  */
 function wrapKeepingIndent(line: string, width: number): string[] {
   const indent = /^\s*/.exec(line)?.[0] ?? "";
   const text = line.slice(indent.length);
   if (text === "") return [""];
-  const more = text.startsWith("saprobe ") || indent.length >= 4 ? "  " : "";
-  const [first = "", ...rest] = wrapText(text, width - indent.length);
-  const continued = rest.flatMap((part) => wrapText(part, width - indent.length - more.length)).map((part) => `${indent}${more}${part}`);
-  return [`${indent}${first}`, ...continued];
+  const comment = text.startsWith("# ");
+  const example = indent.length >= 4 && !comment;
+  // A shell comment goes on as a comment; a command or usage line two further in.
+  const more = comment ? "# " : text.startsWith("saprobe ") || indent.length >= 4 ? "  " : "";
+  const continuation = example ? " \\" : "";
+  const [first = "", ...rest] = wrapText(text, width - indent.length - continuation.length);
+  const continued = wrapText(rest.join(" "), width - indent.length - more.length - continuation.length).filter((part) => part !== "");
+  const parts = [`${indent}${first}`, ...continued.map((part) => `${indent}${more}${part}`)];
+  return parts.map((part, index) => (index < parts.length - 1 ? `${part}${continuation}` : part));
 }
 
 /** Whether a usage line stands alone (a command, a heading, a list item) rather than continue prose. */

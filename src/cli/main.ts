@@ -1,7 +1,8 @@
 import { didYouMean } from "../input/suggest.js";
 import { ExitCode, InputError, isSaprobeError, UsageError } from "../model/errors.js";
 import { redactText } from "../model/secret.js";
-import { terminalColumns } from "./report-output.js";
+import { wrapText } from "../report/render/text.js";
+import { terminalColumns } from "./output-flags.js";
 import { VERSION } from "../version.js";
 import { parseArgs } from "./args.js";
 import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
@@ -11,7 +12,16 @@ import { renderCommandHelp, renderMainHelp } from "./help.js";
 
 function defaultIo(): CommandIo {
   endQuietlyOnClosedPipe(process.stdout, process.stderr, (status) => process.exit(status));
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  // stdin is opened only by a command that reads it (`-` as a file): opening it costs a few ms of every start.
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 /** Help fits the terminal (or `COLUMNS`); piped without either, the 80 columns of a classic terminal. */
@@ -27,6 +37,25 @@ function describeError(error: unknown): string {
   if (isSaprobeError(error)) return error.message;
   const message = error instanceof Error ? error.message : String(error);
   return `internal error: ${message} (this is a bug in saprobe; set SAPROBE_DEBUG=1 for details)`;
+}
+
+/**
+ * An error message fitted to the terminal: each line wrapped at spaces (no name is cut), its
+ * continuation lines indented two past the line's own indentation (a list item's under its text);
+ * unchanged when the width is unknown, so a log keeps one line per message.
+ */
+function fitted(message: string, width: number | undefined): string {
+  if (width === undefined) return message;
+  return message
+    .split("\n")
+    .flatMap((line) => {
+      const lead = /^\s*(- )?/.exec(line)?.[0] ?? "";
+      const hanging = " ".repeat(lead.endsWith("- ") ? lead.length : lead.length + 2);
+      const [first = "", ...rest] = wrapText(line.slice(lead.length), width - lead.length);
+      const continued = rest.join(" ");
+      return [`${lead}${first}`, ...(continued ? wrapText(continued, width - hanging.length).map((part) => `${hanging}${part}`) : [])];
+    })
+    .join("\n");
 }
 
 /**
@@ -61,7 +90,7 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo(),
     const args = parseArgs(rest, command.flags, command.name);
     return await command.run(args, io);
   } catch (error) {
-    io.stderr.write(`saprobe: ${redactText(describeError(error), [])}\n`);
+    io.stderr.write(`${fitted(`saprobe: ${redactText(describeError(error), [])}`, terminalColumns(io))}\n`);
     if (error instanceof UsageError) {
       io.stderr.write(command ? `Run "saprobe ${command.name} --help" for usage.\n` : 'Run "saprobe --help" for usage.\n');
     }

@@ -1,40 +1,13 @@
 import { resolve } from "node:path";
-import { flag, type FlagSpec, type ParsedArgs } from "./args.js";
+import { flag, type ParsedArgs } from "./args.js";
 import type { CommandIo } from "./command.js";
 import { ConnectionConfigError, InputError } from "../model/errors.js";
 import type { Report } from "../model/report.js";
 import { redactText } from "../model/secret.js";
 import { buildReport, exitCodeFor } from "../report/build.js";
-import { renderers } from "../report/render/index.js";
 import { REPORT_FORMATS, type RenderOptions, type ReportFormat } from "../report/render/types.js";
-import { writeReportFiles } from "../report/write.js";
 import { wrapText } from "../report/render/text.js";
-
-/** The output flags every reporting command (`run`, `audit`) accepts, so they behave alike. */
-export const outputFlags: readonly FlagSpec[] = [
-  {
-    name: "output",
-    short: "o",
-    type: "string",
-    valueName: "FORMAT",
-    description: "Format of the report on stdout",
-    choices: REPORT_FORMATS,
-    default: "table",
-  },
-  {
-    name: "out",
-    type: "string",
-    valueName: "DIR",
-    description: "Also write report.json, report.xml (JUnit), report.sarif and report.md into DIR",
-    bareValue: "reports/",
-  },
-];
-
-/** The terminal's width, else `COLUMNS` (as set by a shell or a user), else undefined. */
-export function terminalColumns(io: Pick<CommandIo, "stdout" | "env">): number | undefined {
-  const columns = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : Number(io.env.COLUMNS);
-  return Number.isInteger(columns) && columns > 0 ? columns : undefined;
-}
+import { terminalColumns } from "./output-flags.js";
 
 /**
  * One item of a text answer (`who-can`, `can-i --list`) indented by two, wrapped to the terminal with
@@ -47,6 +20,15 @@ export function indentedItem(text: string, io: Pick<CommandIo, "stdout" | "env">
   const [first = "", ...rest] = wrapText(text, width - 2);
   const continued = rest.join(" ");
   return [`  ${first}`, ...(continued ? wrapText(continued, width - 6).map((line) => `      ${line}`) : [])].join("\n") + "\n";
+}
+
+/** A heading line wrapped to the terminal (continuation lines indented by four); one line when the width is unknown. */
+export function heading(text: string, io: Pick<CommandIo, "stdout" | "env">): string {
+  const width = terminalColumns(io);
+  if (width === undefined) return `${text}\n`;
+  const [first = "", ...rest] = wrapText(text, width);
+  const continued = rest.join(" ");
+  return [first, ...(continued ? wrapText(continued, width - 4).map((line) => `    ${line}`) : [])].join("\n") + "\n";
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
@@ -67,6 +49,9 @@ function reasonOf(error: unknown): string {
  */
 export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo): Promise<0 | 1 | 2 | 3> {
   const format = (flag.string(args, "output") ?? "table") as ReportFormat;
+  // The renderers (node:crypto for SARIF among them) load only when a report is printed: `can-i` and
+  // `who-can` use this module's text helpers alone (bench/startup.mjs).
+  const { renderers } = await import("../report/render/index.js");
   const renderer = renderers[format];
   if (!renderer) throw new InputError(`unknown output format "${format}": choose one of ${REPORT_FORMATS.join(", ")}`);
   io.stdout.write(renderer(report, { ...renderOptionsFor(io), showExpected: flag.boolean(args, "show-expected") }));
@@ -79,6 +64,7 @@ export async function writeOutFiles(report: Report, args: ParsedArgs, io: Comman
   const out = flag.string(args, "out");
   if (out === undefined) return;
   const dir = resolve(io.cwd, out);
+  const { writeReportFiles } = await import("../report/write.js");
   try {
     const written = await writeReportFiles(report, dir);
     if (io.stderr.isTTY) io.stderr.write(`saprobe: wrote ${written.length} report files to ${dir}\n`);
@@ -100,6 +86,7 @@ export async function connectedOrRecorded<T>(command: "run" | "audit", startedAt
     const out = flag.string(args, "out");
     if (error instanceof ConnectionConfigError && out !== undefined) {
       const report = buildReport({ command, startedAt, finishedAt: new Date(), target: { source: "none" }, errors: [{ code: error.code, message: redactText(error.message, []) }] });
+      const { writeReportFiles } = await import("../report/write.js");
       await writeReportFiles(report, resolve(io.cwd, out)).catch(() => undefined);
     }
     throw error;

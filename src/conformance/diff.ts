@@ -1,7 +1,9 @@
 import type { DriftItem, ObjectRef } from "../model/report.js";
 import { formatRule, formatSubject } from "../rbac/format.js";
 import type { ClusterRole, RbacObject, Role, RoleBinding, ClusterRoleBinding, ServiceAccount } from "../rbac/types.js";
-import { aggregationKey, missingFrom, roleRefKey, ruleKey, subjectKey } from "./normalize.js";
+import { subjectKey } from "../rbac/subjects.js";
+import { describeRef } from "../audit/finding-text.js";
+import { aggregationKey, missingFrom, roleRefKey, ruleKey } from "./normalize.js";
 
 /*
  * Semantic drift between expected RBAC objects (from --expect files) and the live ones: missing
@@ -13,11 +15,6 @@ function refOf(object: RbacObject): ObjectRef {
   return object.metadata.namespace && object.kind !== "ClusterRole" && object.kind !== "ClusterRoleBinding"
     ? { kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace }
     : { kind: object.kind, name: object.metadata.name };
-}
-
-/** `Kind ns/name` or `Kind name`. */
-export function describeRef(ref: ObjectRef): string {
-  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
 }
 
 /** kind/namespace/name: how expected and live objects are paired. */

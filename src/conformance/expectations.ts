@@ -6,6 +6,7 @@ import { loadManifests } from "../manifests/index.js";
 import type { CheckResult, DriftItem } from "../model/report.js";
 import type { IdentityLookup } from "../probes/types.js";
 import { breakdownRule } from "../rbac/covers.js";
+import { describeRequest } from "../rbac/request-spec.js";
 import type { RbacObject, RbacSnapshot, RequestAttributes, UserInfo } from "../rbac/types.js";
 import { attributesOf } from "../run/attributes.js";
 import { expectedVerdict } from "./expected.js";
@@ -74,18 +75,12 @@ export function expectedDrift(client: KubeClient, expected: ExpectedRbac): Promi
 }
 
 /** The catalogue's rating of the one permission a request uses, at the request's scope. */
-function ratingOf(catalogue: Catalogue, username: string, attrs: RequestAttributes): PermissionRating | undefined {
+function ratingOf(catalogue: Catalogue, attrs: RequestAttributes): PermissionRating | undefined {
   if (!attrs.resourceRequest) return undefined;
   const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
   const [atom] = breakdownRule({ verbs: [attrs.verb], apiGroups: [attrs.apiGroup], resources: [resource], ...(attrs.name ? { resourceNames: [attrs.name] } : {}) });
   if (!atom) return undefined;
   return [...ratePermissions(catalogue, attrs.namespace === "" ? "cluster" : attrs.namespace, [atom]).values()][0];
-}
-
-function describeAttributes(attrs: RequestAttributes): string {
-  if (!attrs.resourceRequest) return `${attrs.verb} ${attrs.path}`;
-  const resource = `${attrs.resource}${attrs.subresource ? `/${attrs.subresource}` : ""}${attrs.apiGroup ? `.${attrs.apiGroup}` : ""}`;
-  return `${attrs.verb} ${resource}${attrs.namespace ? ` in namespace ${attrs.namespace}` : " cluster-wide"}`;
 }
 
 function rejudge(result: CheckResult, attrs: RequestAttributes, verdict: ReturnType<typeof expectedVerdict>, rating: PermissionRating | undefined): CheckResult {
@@ -96,7 +91,7 @@ function rejudge(result: CheckResult, attrs: RequestAttributes, verdict: ReturnT
   // Errors and skips stay what they are: saprobe could not tell, whatever was expected.
   if (result.status === "error" || result.status === "skip") return judged;
   if (result.observed === expected) return { ...judged, status: "pass", message: `${observation}; the expected RBAC agrees` };
-  const asked = describeAttributes(attrs);
+  const asked = describeRequest(attrs);
   if (result.observed === "allowed") {
     const audit = rating && rating.rules.length > 0 ? ` Audit rule ${rating.rules.join(", ")}.` : "";
     return {
@@ -143,7 +138,7 @@ export function applyExpectedRbac(
     const attributes = check ? attributesOf(check, result) : undefined;
     if (!attributes) return result;
     const verdict = expectedVerdict(expected.snapshot, user, attributes, { withDefaults: expected.withDefaults });
-    const rating = catalogue && result.observed === "allowed" && verdict.expected === "denied" ? ratingOf(catalogue, user.name, attributes) : undefined;
+    const rating = catalogue && result.observed === "allowed" && verdict.expected === "denied" ? ratingOf(catalogue, attributes) : undefined;
     return rejudge(result, attributes, verdict, rating);
   });
   return { results: judged, warnings };

@@ -1,5 +1,5 @@
 /** Conformance: expected RBAC (from --expect files) against observed behaviour and live objects. */
 export { expectedVerdict, type ExpectedVerdict } from "./expected.js";
-export { diffRbac, describeRef } from "./diff.js";
-export { checkDrift, readLiveCounterparts, objectPath } from "./live-objects.js";
-export { readLiveRbac, getJson, type LiveRbac, type LiveGet } from "./live-rbac.js";
+export { diffRbac } from "./diff.js";
+export { checkDrift, readLiveCounterparts, objectTarget } from "./live-objects.js";
+export { readLiveRbac, type LiveRbac } from "./live-rbac.js";

@@ -1,8 +1,10 @@
+import { readObject, type ResourceTarget } from "../kube/requests.js";
 import type { KubeClient } from "../kube/types.js";
 import type { DriftItem } from "../model/report.js";
 import type { RbacObject } from "../rbac/types.js";
-import { describeRef, diffRbac, identityKey } from "./diff.js";
-import { getJson, withKind } from "./live-rbac.js";
+import { describeRef } from "../audit/finding-text.js";
+import { diffRbac, identityKey } from "./diff.js";
+import { withKind } from "./live-rbac.js";
 
 /*
  * Reads, one GET each, the live objects the expected files name, then diffs them. A 404 means the
@@ -17,12 +19,15 @@ const PLURAL: Record<RbacObject["kind"], string> = {
   ServiceAccount: "serviceaccounts",
 };
 
-/** The API path of an object. */
-export function objectPath(object: RbacObject): string {
-  const base = object.kind === "ServiceAccount" ? "/api/v1" : "/apis/rbac.authorization.k8s.io/v1";
+/** Where an object lives in the API. */
+export function objectTarget(object: RbacObject): ResourceTarget {
   const namespaced = object.kind === "Role" || object.kind === "RoleBinding" || object.kind === "ServiceAccount";
-  const scope = namespaced ? `/namespaces/${encodeURIComponent(object.metadata.namespace ?? "")}` : "";
-  return `${base}${scope}/${PLURAL[object.kind]}/${encodeURIComponent(object.metadata.name)}`;
+  return {
+    group: object.kind === "ServiceAccount" ? "" : "rbac.authorization.k8s.io",
+    resource: PLURAL[object.kind],
+    namespace: namespaced ? (object.metadata.namespace ?? "") : "",
+    name: object.metadata.name,
+  };
 }
 
 /** The live counterparts that exist, and a `skipped` drift item for each that could not be read. */
@@ -30,7 +35,7 @@ export async function readLiveCounterparts(client: KubeClient, expected: readonl
   const live: RbacObject[] = [];
   const skipped: DriftItem[] = [];
   const unreadable = new Set<string>();
-  const answers = await Promise.all(expected.map(async (object) => ({ object, got: await getJson(client, objectPath(object)) })));
+  const answers = await Promise.all(expected.map(async (object) => ({ object, got: await readObject(client, objectTarget(object)) })));
   for (const { object, got } of answers) {
     if (got.ok) {
       live.push(withKind(got.object, object.kind) as unknown as RbacObject);

@@ -1,7 +1,7 @@
 import { AUDIT_READS } from "../audit/live-lists.js";
-import { listAll, type ListOutcome } from "../kube/list-all.js";
+import { inNamespace, listAll, type ListedResource, type ListOutcome } from "../kube/list-all.js";
 import type { KubeClient } from "../kube/types.js";
-import { snapshotFromLists, withoutBulk } from "../audit/live-objects.js";
+import { snapshotFieldsOnly, snapshotFromLists } from "../audit/live-objects.js";
 import type { RbacSnapshot } from "../rbac/types.js";
 
 /*
@@ -12,19 +12,6 @@ import type { RbacSnapshot } from "../rbac/types.js";
 /** A live snapshot, or why it could not be read. */
 export type LiveRbac = { ok: true; snapshot: RbacSnapshot } | { ok: false; reason: string; forbidden: boolean };
 
-/** One GET of a JSON object: the parsed body, or why not (404 is `notFound`). */
-export type LiveGet = { ok: true; object: Record<string, unknown> } | { ok: false; notFound: boolean; forbidden: boolean; reason: string };
-
-/** GETs one API path and classifies the answer. */
-export async function getJson(client: KubeClient, path: string): Promise<LiveGet> {
-  const outcome = await client.request({ method: "GET", path });
-  if (!outcome.ok) return { ok: false, notFound: false, forbidden: false, reason: outcome.failure.message };
-  const { status, json } = outcome.response;
-  const message = (json as { message?: string } | undefined)?.message;
-  if (status === 200 && typeof json === "object" && json !== null) return { ok: true, object: json as Record<string, unknown> };
-  return { ok: false, notFound: status === 404, forbidden: status === 403, reason: `HTTP ${status}${message ? `: ${message}` : ""}` };
-}
-
 /** An object as read from the API, with its kind set (list items carry none) and `rules: null` / missing subjects as empty lists. */
 export function withKind(item: Record<string, unknown>, kind: string): Record<string, unknown> {
   const object: Record<string, unknown> = { ...item, kind };
@@ -33,11 +20,23 @@ export function withKind(item: Record<string, unknown>, kind: string): Record<st
   return object;
 }
 
-/** Lists Roles, ClusterRoles, RoleBindings and ClusterRoleBindings (all namespaces, page by page); ServiceAccounts are not read. */
-export async function readLiveRbac(client: KubeClient, signal?: AbortSignal): Promise<LiveRbac> {
+const NONE: ListOutcome = { ok: true, items: [] };
+
+/**
+ * Lists Roles, ClusterRoles, RoleBindings and ClusterRoleBindings (page by page); ServiceAccounts are
+ * not read. Roles and RoleBindings of all namespaces, or with `namespace` of that one only (`""`: of
+ * none), for a question only they can answer: a request in one namespace is allowed by RoleBindings
+ * of that namespace alone, a cluster-wide one by ClusterRoleBindings alone.
+ */
+export async function readLiveRbac(client: KubeClient, signal?: AbortSignal, only?: { namespace: string }): Promise<LiveRbac> {
   const reads = [AUDIT_READS.roles, AUDIT_READS.clusterRoles, AUDIT_READS.roleBindings, AUDIT_READS.clusterRoleBindings];
-  const [roles, clusterRoles, roleBindings, clusterRoleBindings] = await Promise.all(reads.map((resource) => listAll(client, resource, signal, withoutBulk)));
-  const lists = [roles, clusterRoles, roleBindings, clusterRoleBindings] as ListOutcome[];
+  const namespaced = new Set<ListedResource>([AUDIT_READS.roles, AUDIT_READS.roleBindings]);
+  const read = (resource: ListedResource): Promise<ListOutcome> => {
+    if (!namespaced.has(resource) || only === undefined) return listAll(client, resource, signal, snapshotFieldsOnly);
+    return only.namespace === "" ? Promise.resolve(NONE) : listAll(client, inNamespace(resource, only.namespace), signal, snapshotFieldsOnly);
+  };
+  const lists = await Promise.all(reads.map(read));
+  const [roles, clusterRoles, roleBindings, clusterRoleBindings] = lists;
   for (const [position, list] of lists.entries()) {
     if (!list.ok) return { ok: false, reason: `list ${reads[position]?.id}: ${list.reason}`, forbidden: list.forbidden };
   }

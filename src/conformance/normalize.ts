@@ -1,4 +1,4 @@
-import type { LabelSelector, PolicyRule, Subject } from "../rbac/types.js";
+import type { LabelSelector, PolicyRule } from "../rbac/types.js";
 
 /*
  * Canonical forms for comparing expected and live RBAC: defaults filled as the apiserver fills them,
@@ -14,13 +14,6 @@ function sorted(values: readonly string[] | undefined): string[] {
 /** A rule as a canonical string: each list as a sorted set; empty lists and missing lists are the same. */
 export function ruleKey(rule: PolicyRule): string {
   return JSON.stringify([sorted(rule.verbs), sorted(rule.apiGroups), sorted(rule.resources), sorted(rule.resourceNames), sorted(rule.nonResourceURLs)]);
-}
-
-/** A subject as a canonical string, with the apiserver's defaults: User/Group apiGroup rbac.authorization.k8s.io, ServiceAccount "" and, in a RoleBinding, the binding's namespace. */
-export function subjectKey(subject: Subject, bindingNamespace: string | undefined): string {
-  const apiGroup = subject.apiGroup || (subject.kind === "User" || subject.kind === "Group" ? RBAC_GROUP : "");
-  const namespace = subject.kind === "ServiceAccount" ? subject.namespace || bindingNamespace || "" : "";
-  return JSON.stringify([subject.kind, apiGroup, namespace, subject.name]);
 }
 
 /** A roleRef as a canonical string (empty apiGroup defaults to rbac.authorization.k8s.io). */

@@ -1,12 +1,12 @@
 import type { Catalogue } from "../audit/rule-types.js";
 import type { KubeClient } from "../kube/types.js";
 import type { CheckResult } from "../model/report.js";
-import { serviceAccountNamespace } from "../probes/target.js";
 import type { IdentityLookup } from "../probes/types.js";
 import { createAuthorizer } from "../rbac/authorizer.js";
 import { atomKey } from "../rbac/covers.js";
 import { formatPath } from "../rbac/format.js";
 import type { UserInfo } from "../rbac/types.js";
+import { parseServiceAccountUsername } from "../rbac/users.js";
 import { comparePermissions, type PermissionDifference } from "./compare-permissions.js";
 import { authorizerFor } from "./expected.js";
 import { expectedNamespaces, type ExpectedRbac } from "./expectations.js";
@@ -27,7 +27,7 @@ export interface PermissionCheckOutcome {
   warnings: string[];
 }
 
-function ratingsOf(catalogue: Catalogue, username: string, differences: readonly PermissionDifference[]): Map<string, Map<string, PermissionRating>> {
+function ratingsOf(catalogue: Catalogue, differences: readonly PermissionDifference[]): Map<string, Map<string, PermissionRating>> {
   const byScope = new Map<string, PermissionDifference[]>();
   for (const difference of differences) {
     if (difference.direction !== "extra") continue;
@@ -69,7 +69,7 @@ export async function checkPermissionSet(input: {
   if (identity.state !== "known" || identity.username === undefined) return { results: [], warnings: [] };
   const started = performance.now();
   const user: UserInfo = { name: identity.username, groups: identity.groups };
-  const own = serviceAccountNamespace(identity.username) ?? input.namespace;
+  const own = parseServiceAccountUsername(identity.username ?? "")?.namespace ?? input.namespace;
   const comparison = await comparePermissions({
     client: input.client,
     user,
@@ -77,7 +77,7 @@ export async function checkPermissionSet(input: {
     namespaces: [own, ...expectedNamespaces(expected.snapshot), "default", "kube-system"],
     ...(input.signal ? { signal: input.signal } : {}),
   });
-  const ratings = ratingLookup(ratingsOf(input.catalogue, user.name, comparison.differences));
+  const ratings = ratingLookup(ratingsOf(input.catalogue, comparison.differences));
   const grants = await liveGrants(input.client, user, comparison.differences, input.signal);
   const results = permissionResults(comparison, user.name, { rating: ratings, liveGrant: grants.grant, ...(grants.unknown ? { liveGrantUnknown: grants.unknown } : {}) }, Math.round(performance.now() - started));
   const notCompared = comparison.notCompared.map((entry) => `--expect: the permissions in namespace ${entry.namespace} were not compared: ${entry.reason}`);

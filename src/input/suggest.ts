@@ -40,25 +40,3 @@ export function didYouMean(name: string, candidates: readonly string[]): string 
   const closest = closestName(name, candidates);
   return closest === undefined ? "" : `; did you mean "${closest}"?`;
 }
-
-/**
- * The property names allowed next to the `additionalProperties` keyword an ajv error points at
- * (`error.schemaPath`, e.g. `#/$defs/PolicyRule/additionalProperties`), looked up in `schema`.
- * Empty when the path leads elsewhere.
- */
-export function allowedProperties(schema: unknown, schemaPath: string): string[] {
-  if (!schemaPath.startsWith("#/") || !schemaPath.endsWith("/additionalProperties")) return [];
-  const parts = schemaPath.slice(2, -"/additionalProperties".length).split("/").filter(Boolean).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
-  let node: unknown = schema;
-  for (const part of parts) {
-    if (typeof node !== "object" || node === null) return [];
-    node = (node as Record<string, unknown>)[part];
-  }
-  return propertyNames(node);
-}
-
-/** The names a schema node lists under `properties` (ajv's verbose errors give it as `parentSchema`). */
-export function propertyNames(schemaNode: unknown): string[] {
-  const properties = typeof schemaNode === "object" && schemaNode !== null ? (schemaNode as { properties?: unknown }).properties : undefined;
-  return typeof properties === "object" && properties !== null ? Object.keys(properties) : [];
-}

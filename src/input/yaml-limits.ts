@@ -1,3 +1,4 @@
+import { MAX_ALIASES, MAX_DEPTH } from "./limits.js";
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLError } from "yaml";
 
 /*
@@ -15,8 +16,8 @@ export interface YamlLimits {
   maxAliasCount: number;
 }
 
-/** The limits the file loaders use: the same as for manifests (src/manifests/limits.ts). */
-export const YAML_LIMITS: YamlLimits = { maxDepth: 64, maxAliasCount: 100 };
+/** The limits the file loaders use, from the one limits table (src/input/limits.ts). */
+export const YAML_LIMITS: YamlLimits = { maxDepth: MAX_DEPTH, maxAliasCount: MAX_ALIASES };
 
 /** A located problem in one document (1-based line and column). */
 export interface YamlProblem {

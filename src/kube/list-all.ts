@@ -1,4 +1,4 @@
-import { statusOf } from "../probes/status-object.js";
+import { statusOf } from "./status.js";
 import type { KubeClient } from "./types.js";
 
 /*
@@ -33,6 +33,12 @@ export function listed(group: string, version: string, resource: string, kind: s
     kind,
     ...extra,
   };
+}
+
+/** The same namespaced resource listed in one namespace only (`roles` of `team-a`). */
+export function inNamespace(resource: ListedResource, namespace: string): ListedResource {
+  const groupVersion = resource.path.slice(0, -(resource.resource.length + 1));
+  return { ...resource, path: `${groupVersion}/namespaces/${encodeURIComponent(namespace)}/${resource.resource}` };
 }
 
 /** Items of one list, or why it could not be read. */
@@ -73,7 +79,13 @@ export async function listAll(client: KubeClient, resource: ListedResource, sign
     // An empty PartialObjectMetadataList comes as `"items": null` (v1.37.2): no items, not a broken answer.
     const listItems = body?.items === null ? [] : body?.items;
     if (!body || !Array.isArray(listItems)) return { ok: false, reason: "the server's answer was not a list", forbidden: false };
-    for (const item of listItems) if (typeof item === "object" && item !== null) items.push({ ...project(item as Record<string, unknown>), kind: resource.kind });
+    for (const item of listItems) {
+      if (typeof item !== "object" || item === null) continue;
+      // The page was parsed for this reader alone: its items (or their projections) are ours to label, no copy needed.
+      const kept = project(item as Record<string, unknown>);
+      kept.kind = resource.kind;
+      items.push(kept);
+    }
     token = body.metadata?.continue || undefined;
     if (!token) return { ok: true, items };
   }

@@ -21,7 +21,7 @@ function keepLast<T extends Placed>(objects: T[], warnings: string[]): T[] {
   objects.forEach((object, index) => last.set(`${object.metadata.namespace ?? ""}\u0000${object.metadata.name}`, index));
   if (last.size === objects.length) return objects;
   const kept: T[] = [];
-  objects.forEach((object, index) => {
+  objects.forEach((object) => {
     const winner = objects[last.get(`${object.metadata.namespace ?? ""}\u0000${object.metadata.name}`) as number] as T;
     if (winner === object) {
       kept.push(object);

@@ -1,15 +1,4 @@
-/** Limits that keep hostile input from exhausting memory or the stack. */
-export interface LoadLimits {
-  /** Largest file (or stdin) in bytes. Default 16 MiB. */
-  maxFileBytes: number;
-  /** Most alias uses that re-enter a collection, per document (YAML "billion laughs"). Default 100. */
-  maxAliases: number;
-  /** Deepest nesting of collections. Default 64. */
-  maxDepth: number;
-}
-
-/** The defaults. */
-export const DEFAULT_LIMITS: LoadLimits = { maxFileBytes: 16 * 1024 * 1024, maxAliases: 100, maxDepth: 64 };
+import type { LoadLimits } from "../input/limits.js";
 
 /** A limit was crossed; `path` is the JSON path to the offending value. */
 export interface LimitViolation {

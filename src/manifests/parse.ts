@@ -1,5 +1,6 @@
 import jsYaml from "js-yaml";
-import { checkAndNormalize, type LoadLimits } from "./limits.js";
+import type { LoadLimits } from "../input/limits.js";
+import { checkAndNormalize } from "./limits.js";
 import { scanJson } from "./json-scan.js";
 import type { Locator } from "./locate.js";
 import { splitDocuments } from "./split.js";

@@ -70,6 +70,11 @@ export interface ObjectRef {
   namespace?: string;
 }
 
+/** `ServiceAccount ci/runner`, `ClusterRole admin`: the one way saprobe writes an object, as kubectl's messages do. */
+export function describeRef(ref: ObjectRef): string {
+  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
+
 /** Where a manifest object came from. */
 export interface SourceLocation {
   file: string;
@@ -138,6 +143,8 @@ export interface Finding {
   grants?: GrantRef[];
   /** For live audits: what the server's SubjectAccessReview said about this finding. */
   confirmation?: { agreed: boolean; detail: string };
+  /** For live audits: why the server could not be asked about this finding (a review failed, the cross-check's deadline passed). */
+  unconfirmed?: { reason: string };
   /** Suppressed by an allowlist entry: the reason given there. */
   suppressed?: { reason: string; expires?: string };
   /** For `cluster-admin-path`: the hops from the subject to cluster-admin power; for `high-value-identity-path`, to that identity. In order. */
@@ -265,4 +272,23 @@ export function needsAttention(finding: Pick<Finding, "status">): boolean {
 /** A check that did not pass: it failed, or could not tell (never a pass). */
 export function didNotPass(result: Pick<CheckResult, "status">): boolean {
   return result.status === "fail" || result.status === "error";
+}
+
+/**
+ * A finding listed among the problems and able to fail the run: it needs attention (a finding or an
+ * unknown verdict) and no allowlist entry suppresses it. The rest (expected defaults, suppressed
+ * findings) are folded away by every renderer.
+ */
+export function isListed(finding: Pick<Finding, "status" | "suppressed">): boolean {
+  return needsAttention(finding) && finding.suppressed === undefined;
+}
+
+/** A finding to act on: a finding proper (not an unknown verdict or an expected default), not suppressed. Its remediation is listed. */
+export function isActionable(finding: Pick<Finding, "status" | "suppressed">): boolean {
+  return finding.status === "finding" && finding.suppressed === undefined;
+}
+
+/** What a report's remediation section lists: the checks that did not pass, and the findings to act on. */
+export function toRemediate(report: Pick<Report, "results" | "findings">): { checks: CheckResult[]; findings: Finding[] } {
+  return { checks: report.results.filter(didNotPass), findings: report.findings.filter(isActionable) };
 }

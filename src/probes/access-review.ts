@@ -1,8 +1,9 @@
 import type { AccessQuestion } from "../checks/types.js";
 import { REVIEW_PATHS, selfAccessReview } from "../kube/access-reviews.js";
+import { describeRequest } from "../rbac/request-spec.js";
 import type { RequestAttributes } from "../rbac/types.js";
+import { parseServiceAccountUsername } from "../rbac/users.js";
 import { baseResult } from "./observation.js";
-import { serviceAccountNamespace } from "./target.js";
 import type { Probe } from "./types.js";
 
 /** The SelfSubjectAccessReview path (authorization.k8s.io/v1). */
@@ -14,12 +15,6 @@ interface Answer {
   decision?: "allowed" | "denied";
   reason?: string;
   error?: string;
-}
-
-function describe(question: AccessQuestion, namespace: string): string {
-  if ("path" in question) return `${question.verb} ${question.path}`;
-  const resource = `${question.resource}${question.subresource ? `/${question.subresource}` : ""}${question.group ? `.${question.group}` : ""}`;
-  return `${question.verb} ${resource}${question.name ? ` "${question.name}"` : ""}${namespace ? ` in "${namespace}"` : " (cluster-wide)"}`;
 }
 
 function attributesOf(question: AccessQuestion, namespace: string): RequestAttributes {
@@ -38,12 +33,13 @@ export const accessReviewProbe: Probe = async (client, connection, check, contex
   const questions = check.reviews ?? [];
   const needsNamespace = questions.some((question) => !("path" in question) && question.namespace === undefined);
   const identity = needsNamespace ? await context.identity() : undefined;
-  const defaultNamespace = serviceAccountNamespace(identity?.username) ?? connection.namespace;
+  const defaultNamespace = parseServiceAccountUsername(identity?.username ?? "")?.namespace ?? connection.namespace;
   const answers = await Promise.all(
     questions.map(async (question): Promise<Answer> => {
       const namespace = "path" in question ? "" : (question.namespace ?? defaultNamespace);
-      const label = describe(question, namespace);
-      const answer = await selfAccessReview(client, attributesOf(question, namespace), { signal: context.signal, timeoutMs: context.timeoutMs });
+      const attributes = attributesOf(question, namespace);
+      const label = describeRequest(attributes);
+      const answer = await selfAccessReview(client, attributes, { signal: context.signal, timeoutMs: context.timeoutMs });
       if (!answer.ok) return { question: label, error: answer.error.message };
       return { question: label, decision: answer.allowed ? "allowed" : "denied", ...(answer.reason ? { reason: answer.reason } : {}) };
     }),

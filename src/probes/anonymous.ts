@@ -1,6 +1,6 @@
 import type { Observation } from "./observation.js";
 import { baseResult, observeOutcome, skippedResult } from "./observation.js";
-import { resourcePath } from "./target.js";
+import { getNonResource, listFirstItem } from "../kube/requests.js";
 import type { Probe } from "./types.js";
 
 /** Paths the default policy opens to everyone (system:public-info-viewer): 200 here is expected. */
@@ -14,10 +14,18 @@ const PUBLIC_INFO = new Set(["/version", "/healthz", "/livez", "/readyz"]);
 export const anonymousProbe: Probe = async (client, connection, check, context) => {
   if (connection.viaProxy) return skippedResult(check, "through kubectl proxy every request carries the proxy's credentials: anonymous access cannot be tested");
   const started = performance.now();
-  const paths = ["/version", "/healthz", "/api", `${resourcePath({ resource: "pods", namespace: connection.namespace })}`];
+  const options = { anonymous: true, signal: context.signal, timeoutMs: context.timeoutMs };
+  const requests = [
+    getNonResource(client, "/version", options),
+    getNonResource(client, "/healthz", options),
+    getNonResource(client, "/api", options),
+    listFirstItem(client, { resource: "pods", namespace: connection.namespace }, options),
+  ];
   const observations = await Promise.all(
-    paths.map(async (path): Promise<[string, Observation, number | undefined]> => {
-      const outcome = await client.request({ path, query: path.endsWith("/pods") ? { limit: 1 } : undefined, anonymous: true, signal: context.signal, timeoutMs: context.timeoutMs });
+    requests.map(async (sent): Promise<[string, Observation, number | undefined]> => {
+      const { outcome, request } = await sent;
+      // Named by its path alone (the pod list too): the evidence is keyed by it.
+      const path = request.path.replace(/\?.*$/, "");
       return [path, observeOutcome(outcome, `anonymous GET ${path}`), outcome.ok ? outcome.response.status : undefined];
     }),
   );

@@ -1,5 +1,7 @@
+import { getResource } from "../kube/requests.js";
 import { decisionResult, observeJsonOutcome, observeOutcome } from "./observation.js";
-import { describeScope, resolveNamespace, resourcePath } from "./target.js";
+import { describeRequest } from "../rbac/request-spec.js";
+import { resolveNamespace, resourceAttributes } from "./target.js";
 import type { Probe } from "./types.js";
 
 const TEXT_SUBRESOURCES = new Set(["log", "proxy"]);
@@ -8,12 +10,11 @@ const TEXT_SUBRESOURCES = new Set(["log", "proxy"]);
 export const getProbe: Probe = async (client, connection, check, context) => {
   const started = performance.now();
   const { namespace, source } = await resolveNamespace(check, connection, context);
-  const path = resourcePath({ ...check, resource: check.resource ?? "", namespace });
-  const outcome = await client.request({ path, signal: context.signal, timeoutMs: context.timeoutMs });
-  const what = `get ${check.resource}${check.subresource ? `/${check.subresource}` : ""} "${check.name}" ${describeScope(check, namespace)}`;
+  const { outcome, request } = await getResource(client, { ...check, resource: check.resource ?? "", namespace }, context);
+  const what = describeRequest(resourceAttributes(check, "get", namespace));
   // Subresources that stream or proxy answer in their own formats; everything else is an object.
   const observation = TEXT_SUBRESOURCES.has(check.subresource ?? "") ? observeOutcome(outcome, what) : observeJsonOutcome(outcome, what);
   observation.evidence.namespace = namespace;
   observation.evidence.namespaceSource = source;
-  return decisionResult(check, observation, { request: { method: "GET", path }, durationMs: Math.round(performance.now() - started) });
+  return decisionResult(check, observation, { request, durationMs: Math.round(performance.now() - started) });
 };

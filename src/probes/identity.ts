@@ -1,9 +1,10 @@
 import type { Connection } from "../connect/types.js";
 import { REVIEW_PATHS, selfSubjectReview } from "../kube/access-reviews.js";
 import type { KubeClient } from "../kube/types.js";
+import { parseServiceAccountUsername, userInfoFor } from "../rbac/users.js";
 import { decodeJwt } from "../token/jwt.js";
 import type { TokenRead } from "../token/source.js";
-import { responseEvidence } from "./status-object.js";
+import { responseEvidence } from "../kube/status.js";
 import type { IdentityLookup } from "./types.js";
 
 /** The SelfSubjectReview path (authentication.k8s.io/v1, GA since Kubernetes 1.28). */
@@ -17,9 +18,8 @@ function stringList(value: unknown): string[] {
 function identityFromClaims(token: TokenRead | undefined): { username: string; groups: string[] } | undefined {
   const payload = token?.token ? decodeJwt(token.token)?.payload : undefined;
   const subject = typeof payload?.sub === "string" ? payload.sub : undefined;
-  const match = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(subject ?? "");
-  if (!subject || !match) return undefined;
-  return { username: subject, groups: ["system:serviceaccounts", `system:serviceaccounts:${match[1]}`, "system:authenticated"] };
+  if (!subject || !parseServiceAccountUsername(subject)) return undefined;
+  return { username: subject, groups: userInfoFor(subject).groups };
 }
 
 /**

@@ -1,19 +1,20 @@
+import { listFirstItem } from "../kube/requests.js";
 import { decisionResult, observeJsonOutcome } from "./observation.js";
-import { describeScope, resolveNamespace, resourcePath } from "./target.js";
+import { describeRequest } from "../rbac/request-spec.js";
+import { resolveNamespace, resourceAttributes } from "./target.js";
 import type { Probe } from "./types.js";
 
 /** `list`: a real list call with `limit=1` (authorization is the point, not the objects). */
 export const listProbe: Probe = async (client, connection, check, context) => {
   const started = performance.now();
   const { namespace, source } = await resolveNamespace(check, connection, context);
-  const path = resourcePath({ ...check, resource: check.resource ?? "", namespace, name: undefined });
-  const outcome = await client.request({ path, query: { limit: 1 }, signal: context.signal, timeoutMs: context.timeoutMs });
-  const observation = observeJsonOutcome(outcome, `list ${check.resource} ${describeScope(check, namespace)}`);
+  const { outcome, request } = await listFirstItem(client, { ...check, resource: check.resource ?? "", namespace }, context);
+  const observation = observeJsonOutcome(outcome, describeRequest(resourceAttributes(check, "list", namespace)));
   observation.evidence.namespace = namespace;
   observation.evidence.namespaceSource = source;
   if (outcome.ok && outcome.response.status === 200) {
     const items = (outcome.response.json as { items?: unknown[] } | undefined)?.items;
     if (Array.isArray(items)) observation.evidence.itemsSeen = items.length;
   }
-  return decisionResult(check, observation, { request: { method: "GET", path: `${path}?limit=1` }, durationMs: Math.round(performance.now() - started) });
+  return decisionResult(check, observation, { request, durationMs: Math.round(performance.now() - started) });
 };

@@ -1,5 +1,7 @@
+import { readPodLog } from "../kube/requests.js";
 import { decisionResult, observeOutcome, type Observation } from "./observation.js";
-import { resolveNamespace, resourcePath } from "./target.js";
+import { describeRequest } from "../rbac/request-spec.js";
+import { resolveNamespace, resourceAttributes } from "./target.js";
 import type { Probe } from "./types.js";
 
 /** Bytes of log asked for: enough to show access works, never a whole log. */
@@ -14,12 +16,11 @@ const LOG_LIMIT_BYTES = 4096;
 export const logsProbe: Probe = async (client, connection, check, context) => {
   const started = performance.now();
   const { namespace, source } = await resolveNamespace(check, connection, context);
-  const path = resourcePath({ resource: "pods", namespace, name: check.name ?? "", subresource: "log" });
   const follow = (check.followSeconds ?? 0) > 0;
-  const query = { container: check.container, follow: follow || undefined, limitBytes: LOG_LIMIT_BYTES };
   const timeoutMs = follow ? Math.min((check.followSeconds ?? 0) * 1000, context.timeoutMs * 10) : context.timeoutMs;
-  const outcome = await client.request({ path, query, signal: context.signal, timeoutMs });
-  const what = `read the log of pod "${check.name}"${check.container ? ` container "${check.container}"` : ""} in namespace "${namespace}"`;
+  const log = { namespace, pod: check.name ?? "", ...(check.container !== undefined ? { container: check.container } : {}), follow, limitBytes: LOG_LIMIT_BYTES };
+  const { outcome, request } = await readPodLog(client, log, { signal: context.signal, timeoutMs });
+  const what = `${describeRequest(resourceAttributes(check, "get", namespace))}${check.container ? ` (container ${check.container})` : ""}`;
   let observation: Observation;
   if (!outcome.ok && outcome.failure.code === "body-timeout" && follow) {
     observation = { observed: "allowed", decision: "allowed", message: `${what}: allowed, followed for ${check.followSeconds}s`, evidence: { httpStatus: 200, followedSeconds: check.followSeconds } };
@@ -29,5 +30,5 @@ export const logsProbe: Probe = async (client, connection, check, context) => {
   }
   observation.evidence.namespace = namespace;
   observation.evidence.namespaceSource = source;
-  return decisionResult(check, observation, { request: { method: "GET", path }, durationMs: Math.round(performance.now() - started) });
+  return decisionResult(check, observation, { request, durationMs: Math.round(performance.now() - started) });
 };

@@ -2,17 +2,17 @@ import type { CheckDefinition } from "../checks/types.js";
 import { isUnexpectedNonJson, notJsonSentence } from "../kube/server-text.js";
 import type { KubeResponse, RequestOutcome, TransportFailure } from "../kube/types.js";
 import type { CheckResult, ErrorValue, Status } from "../model/report.js";
-import { responseEvidence, statusOf } from "./status-object.js";
+import { responseEvidence, statusOf } from "../kube/status.js";
 
 /** An authorization decision the server made visible. */
-export type Decision = "allowed" | "denied";
+export type ServerDecision = "allowed" | "denied";
 
 /** What a probe saw, before it is compared with the expectation. */
 export interface Observation {
   /** Short word for the report, e.g. `allowed`, `denied`, `unauthorized`, `timeout`. */
   observed: string;
   /** Set when the server's answer shows an authorization decision. */
-  decision?: Decision;
+  decision?: ServerDecision;
   /** One sentence about what happened (without the verdict). */
   message: string;
   evidence: Record<string, unknown>;

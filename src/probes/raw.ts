@@ -1,3 +1,4 @@
+import { rawCall } from "../kube/requests.js";
 import { decisionResult, observeOutcome } from "./observation.js";
 import type { Probe } from "./types.js";
 
@@ -5,7 +6,7 @@ import type { Probe } from "./types.js";
 export const rawProbe: Probe = async (client, _connection, check, context) => {
   const method = check.method ?? "GET";
   const path = check.path ?? "/";
-  const outcome = await client.request({ method, path, ...(check.body !== undefined ? { body: check.body } : {}), signal: context.signal, timeoutMs: context.timeoutMs });
+  const { outcome, request } = await rawCall(client, { method, path, ...(check.body !== undefined ? { body: check.body } : {}) }, context);
   const observation = observeOutcome(outcome, `${method} ${path}`);
-  return decisionResult(check, observation, { request: { method, path }, durationMs: outcome.ok ? outcome.response.durationMs : outcome.durationMs });
+  return decisionResult(check, observation, { request, durationMs: outcome.ok ? outcome.response.durationMs : outcome.durationMs });
 };

@@ -1,18 +1,10 @@
 import { namespaceObjectRequestNamespace } from "../rbac/namespace-requests.js";
+import { isClusterScopedType } from "../rbac/request-spec.js";
+import { parseServiceAccountUsername } from "../rbac/users.js";
 import type { CheckDefinition } from "../checks/types.js";
 import type { Connection } from "../connect/types.js";
 import type { RequestAttributes } from "../rbac/types.js";
 import type { IdentityLookup, ProbeContext } from "./types.js";
-
-/** Core resources and well-known cluster-scoped ones: never put a namespace in their path. */
-const CLUSTER_SCOPED = new Set([
-  "nodes", "namespaces", "persistentvolumes", "componentstatuses", "clusterroles", "clusterrolebindings",
-  "storageclasses", "csidrivers", "csinodes", "volumeattachments", "customresourcedefinitions", "apiservices",
-  "priorityclasses", "runtimeclasses", "ingressclasses", "certificatesigningrequests",
-  "mutatingwebhookconfigurations", "validatingwebhookconfigurations", "validatingadmissionpolicies",
-  "validatingadmissionpolicybindings", "flowschemas", "prioritylevelconfigurations",
-  "selfsubjectreviews", "selfsubjectaccessreviews", "selfsubjectrulesreviews", "subjectaccessreviews", "tokenreviews",
-]);
 
 /** The namespace a resource check addresses, and why. `""` means cluster scope or all namespaces. */
 export interface ResolvedNamespace {
@@ -20,47 +12,25 @@ export interface ResolvedNamespace {
   source: string;
 }
 
-/** The namespace part of a ServiceAccount username (`system:serviceaccount:NS:NAME`). */
-export function serviceAccountNamespace(username: string | undefined): string | undefined {
-  const match = /^system:serviceaccount:([^:]+):[^:]+$/.exec(username ?? "");
-  return match?.[1];
-}
-
-/** True for resources that live outside namespaces. */
-export function isClusterScoped(resource: string): boolean {
-  return CLUSTER_SCOPED.has(resource);
+/** True for resources that live outside namespaces (the generated list of built-in types; a check without a group names the type by its name alone). */
+function isClusterScoped(check: Pick<CheckDefinition, "resource" | "group">): boolean {
+  return check.resource !== undefined && isClusterScopedType(check.resource, check.group);
 }
 
 /** The namespace from the check, else the identity's ServiceAccount namespace, else the connection's. */
-export function namespaceFor(check: Pick<CheckDefinition, "allNamespaces" | "namespace" | "resource">, connection: Connection, identity: IdentityLookup | undefined): ResolvedNamespace {
-  if (check.resource !== undefined && isClusterScoped(check.resource)) return { namespace: "", source: "cluster-scoped resource" };
+export function namespaceFor(check: Pick<CheckDefinition, "allNamespaces" | "namespace" | "resource" | "group">, connection: Connection, identity: IdentityLookup | undefined): ResolvedNamespace {
+  if (isClusterScoped(check)) return { namespace: "", source: "cluster-scoped resource" };
   if (check.allNamespaces) return { namespace: "", source: "all namespaces" };
   if (check.namespace !== undefined) return { namespace: check.namespace, source: "check" };
-  const fromIdentity = serviceAccountNamespace(identity?.username);
+  const fromIdentity = parseServiceAccountUsername(identity?.username ?? "")?.namespace;
   if (fromIdentity) return { namespace: fromIdentity, source: `the ServiceAccount's namespace (${identity?.source ?? "identity"})` };
   return { namespace: connection.namespace, source: connection.namespaceSource };
 }
 
 /** `namespaceFor`, waiting for the run's identity only when the check leaves the namespace open. */
 export async function resolveNamespace(check: CheckDefinition, connection: Connection, context: ProbeContext): Promise<ResolvedNamespace> {
-  const needsIdentity = check.namespace === undefined && !check.allNamespaces && !(check.resource && isClusterScoped(check.resource));
+  const needsIdentity = check.namespace === undefined && !check.allNamespaces && !isClusterScoped(check);
   return namespaceFor(check, connection, needsIdentity ? await context.identity() : undefined);
-}
-
-/** The REST path of a resource collection, or of one object with `name` (and `subresource`). */
-export function resourcePath(target: { group?: string; version?: string; resource: string; namespace: string; name?: string; subresource?: string }): string {
-  const group = target.group ?? "";
-  const version = target.version ?? "v1";
-  const base = group === "" ? `/api/${version}` : `/apis/${group}/${version}`;
-  const scope = target.namespace === "" ? "" : `/namespaces/${encodeURIComponent(target.namespace)}`;
-  const object = target.name === undefined ? "" : `/${encodeURIComponent(target.name)}${target.subresource ? `/${target.subresource}` : ""}`;
-  return `${base}${scope}/${target.resource}${object}`;
-}
-
-/** A person-readable scope, e.g. `in namespace "team-a"`, `in every namespace`, `at cluster scope`. */
-export function describeScope(check: Pick<CheckDefinition, "allNamespaces">, namespace: string): string {
-  if (namespace !== "") return `in namespace "${namespace}"`;
-  return check.allNamespaces ? "in every namespace" : "at cluster scope";
 }
 
 /** The authorization attributes a resource check's request carries (what RBAC sees). */

@@ -1,3 +1,4 @@
+import { getVersion } from "../kube/requests.js";
 import type { RequestOutcome } from "../kube/types.js";
 import type { CheckResult } from "../model/report.js";
 import { baseResult, skippedResult } from "./observation.js";
@@ -45,9 +46,8 @@ function observedOf(outcome: RequestOutcome): string | undefined {
  */
 export const tlsProbe: Probe = async (_client, connection, check, context) => {
   if (!connection.server.startsWith("https:")) return skippedResult(check, `the server URL is plain HTTP (${connection.viaProxy ? "kubectl proxy" : connection.server}): there is no certificate to check`);
-  const outcome = await context.systemCaClient().request({ path: "/version", anonymous: true, signal: context.signal, timeoutMs: context.timeoutMs });
+  const { outcome, request } = await getVersion(context.systemCaClient(), { anonymous: true, signal: context.signal, timeoutMs: context.timeoutMs });
   const durationMs = outcome.ok ? outcome.response.durationMs : outcome.durationMs;
-  const request = { method: "GET", path: "/version" };
   const expected = check.expect === "denied" ? "tls-unknown-issuer" : check.expect === "allowed" ? "publicly-trusted" : "any";
   const observed = observedOf(outcome);
   if (observed === undefined && !outcome.ok) {

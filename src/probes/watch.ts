@@ -1,8 +1,10 @@
 import type { TransportFailure, WatchEvent } from "../kube/types.js";
 import { WatchStreamError } from "../kube/watch-stream.js";
 import { decisionResult, observeFailure, observeResponse, type Observation } from "./observation.js";
-import { statusOf } from "./status-object.js";
-import { describeScope, resolveNamespace, resourcePath } from "./target.js";
+import { startWatch, type SentRequest } from "../kube/requests.js";
+import { statusOf } from "../kube/status.js";
+import { describeRequest } from "../rbac/request-spec.js";
+import { resolveNamespace, resourceAttributes } from "./target.js";
 import type { Probe } from "./types.js";
 
 /** Server-side bound of the watch when the check sets none: short, the probe never waits for it. */
@@ -67,14 +69,15 @@ function describeEvent(observation: Observation, event: FirstEvent): void {
 export const watchProbe: Probe = async (client, connection, check, context) => {
   const started = performance.now();
   const { namespace, source } = await resolveNamespace(check, connection, context);
-  const path = resourcePath({ ...check, resource: check.resource ?? "", namespace, name: undefined });
-  const query = { watch: true, allowWatchBookmarks: true, timeoutSeconds: check.timeoutSeconds ?? DEFAULT_WATCH_SECONDS };
   const stop = new AbortController();
   const signal = AbortSignal.any([context.signal, stop.signal]);
-  const what = `watch ${check.resource} ${describeScope(check, namespace)}`;
+  const what = describeRequest(resourceAttributes(check, "watch", namespace));
   let observation: Observation;
+  let request: SentRequest;
   try {
-    const outcome = await client.watch({ path, query, signal, timeoutMs: context.timeoutMs });
+    const sent = await startWatch(client, { ...check, resource: check.resource ?? "", namespace }, check.timeoutSeconds ?? DEFAULT_WATCH_SECONDS, { signal, timeoutMs: context.timeoutMs });
+    const outcome = sent.outcome;
+    request = sent.request;
     if (!outcome.ok) {
       observation = observeFailure(outcome.failure, what);
     } else if (outcome.events === undefined) {
@@ -89,7 +92,7 @@ export const watchProbe: Probe = async (client, connection, check, context) => {
   }
   observation.evidence.namespace = namespace;
   observation.evidence.namespaceSource = source;
-  const result = decisionResult(check, observation, { request: { method: "GET", path: `${path}?watch=true` }, durationMs: Math.round(performance.now() - started) });
+  const result = decisionResult(check, observation, { request, durationMs: Math.round(performance.now() - started) });
   // An ERROR event means the watch cannot be used even though it was authorized: never a pass.
   if (observation.error && (result.status === "pass" || result.status === "info")) result.status = "error";
   return result;

@@ -3,7 +3,7 @@ import type { ClusterRole, ClusterRoleBinding, RbacObject, RbacSnapshot, Role, R
 
 /*
  * The default RBAC policy every cluster ships (objects labelled kubernetes.io/bootstrapping=rbac-defaults),
- * exported from a real kube-apiserver by test/rbac/tools/export-bootstrap.mjs and checked against the
+ * exported from a real kube-apiserver by scripts/generate/export-bootstrap.mjs and checked against the
  * live server by test/rbac/bootstrap.int.test.ts. Aggregated roles (admin, edit, view...) are stored
  * as the apiserver wrote them: empty rules plus an aggregationRule; `createAuthorizer(..., { aggregate: true })`
  * fills them in the way the controller-manager would.

@@ -1,4 +1,4 @@
-import type { SourceLocation } from "../model/report.js";
+import { describeRef, type SourceLocation } from "../model/report.js";
 import type { Decision, EffectiveRule, Grant, SubjectGrant } from "./decision.js";
 import type { PolicyRule, Subject } from "./types.js";
 
@@ -21,22 +21,34 @@ export function formatSource(source: SourceLocation | undefined): string | undef
 
 /** `ServiceAccount ns/name`, `User alice`, `Group devs`. */
 export function formatSubject(subject: Subject, bindingNamespace?: string): string {
-  if (subject.kind === "ServiceAccount") return `ServiceAccount ${subject.namespace || bindingNamespace || "?"}/${subject.name}`;
-  return `${subject.kind} ${subject.name}`;
+  if (subject.kind === "ServiceAccount") return describeRef({ kind: subject.kind, name: subject.name, namespace: subject.namespace || bindingNamespace || "?" });
+  return describeRef({ kind: subject.kind, name: subject.name });
 }
 
 /** `RoleBinding team/readers -> ClusterRole pod-reader` (+ scope). */
 export function formatPath(grant: Omit<Grant, "rule">): string {
-  const binding = grant.binding.namespace ? `${grant.binding.kind} ${grant.binding.namespace}/${grant.binding.name}` : `${grant.binding.kind} ${grant.binding.name}`;
-  const role = grant.role.namespace ? `${grant.role.kind} ${grant.role.namespace}/${grant.role.name}` : `${grant.role.kind} ${grant.role.name}`;
-  return `${binding} -> ${role}${grant.scope === "cluster" ? "" : ` (only in namespace ${grant.scope})`}`;
+  return `${describeRef(grant.binding)} -> ${describeRef(grant.role)}${grant.scope === "cluster" ? "" : ` (only in namespace ${grant.scope})`}`;
+}
+
+/**
+ * `RoleBinding team/readers of ClusterRole view to ServiceAccount team/bot`: the upstream reason's
+ * sentence with objects written as every saprobe report writes them (the decision keeps the
+ * server's own wording in `reason`).
+ */
+export function describeGrant(grant: Omit<Grant, "rule">): string {
+  return `${describeRef(grant.binding)} of ${describeRef(grant.role)} to ${formatSubject(grant.subject, grant.binding.namespace)}`;
+}
+
+/** The reason `can-i` prints: the grant in saprobe's words when there is one, else the decision's own reason. */
+export function describeReason(answer: { reason: string; grant?: Omit<Grant, "rule"> }): string {
+  return answer.grant ? `RBAC: allowed by ${describeGrant(answer.grant)}` : answer.reason;
 }
 
 /** The lines `can-i` prints under its yes/no. */
 export function explainDecision(decision: Decision): string[] {
   const lines: string[] = [];
   if (decision.grant) {
-    lines.push(decision.reason, `via: ${formatPath(decision.grant)}`, `rule: ${formatRule(decision.grant.rule)}`);
+    lines.push(describeReason(decision), `via: ${formatPath(decision.grant)}`, `rule: ${formatRule(decision.grant.rule)}`);
     const source = formatSource(decision.grant.source);
     if (source) lines.push(`binding defined at ${source}`);
   } else if (decision.allowed) {

@@ -1,6 +1,7 @@
+import { describeRef } from "../model/report.js";
 import { apiGroupMatches, combinedResourceOf, resourceMatches, rulesAllow, verbMatches } from "./match.js";
 import { candidateBindings, resolveRoleRef, type RbacIndex } from "./rbac-index.js";
-import { visitRulesFor } from "./resolve.js";
+import { bindingRefs, visitRulesFor } from "./resolve.js";
 import { firstApplyingSubject, quote, serviceAccountNamespaceOf } from "./subjects.js";
 import type { ClusterRoleBinding, RequestAttributes, RoleBinding, UserInfo } from "./types.js";
 import { parseServiceAccountUsername } from "./users.js";
@@ -12,11 +13,11 @@ import { parseServiceAccountUsername } from "./users.js";
  */
 
 function bindingName(binding: ClusterRoleBinding | RoleBinding): string {
-  return binding.kind === "RoleBinding" ? `RoleBinding ${quote(`${binding.metadata.namespace}/${binding.metadata.name}`)}` : `ClusterRoleBinding ${quote(binding.metadata.name)}`;
+  return describeRef(bindingRefs(binding).binding);
 }
 
 function roleName(binding: ClusterRoleBinding | RoleBinding): string {
-  return `${binding.roleRef.kind} ${quote(binding.roleRef.name)}`;
+  return describeRef(bindingRefs(binding).role);
 }
 
 function roleAllows(index: RbacIndex, binding: ClusterRoleBinding | RoleBinding, attrs: RequestAttributes): boolean {
@@ -36,7 +37,7 @@ function confinedRoleBindings(index: RbacIndex, user: UserInfo, attrs: RequestAt
       const what = attrs.resourceRequest ? "a cluster-scoped (or all-namespaces) request" : "a non-resource URL";
       notes.push(`${bindingName(binding)} of ${roleName(binding)} would allow this, but it has no effect on ${what}: only ClusterRoleBindings grant requests outside a namespace`);
     } else {
-      notes.push(`${bindingName(binding)} of ${roleName(binding)} would allow this, but a RoleBinding is confined to its namespace ${quote(namespace)}, not ${quote(requestNamespace)}`);
+      notes.push(`${bindingName(binding)} of ${roleName(binding)} would allow this, but a RoleBinding is confined to its namespace ${namespace}, not ${requestNamespace}`);
     }
   }
   return notes;
@@ -75,8 +76,8 @@ function serviceAccountNamespaceMisses(index: RbacIndex, user: UserInfo, attrs: 
     if (namespace === account.namespace || !roleAllows(index, binding, attrs)) continue;
     notes.push(
       namespace === ""
-        ? `${bindingName(binding)} names ServiceAccount ${quote(subject.name)} without a namespace: in a ClusterRoleBinding that matches nobody`
-        : `${bindingName(binding)} names ServiceAccount ${quote(subject.name)} in namespace ${quote(namespace)}, but this ServiceAccount is in ${quote(account.namespace)}`,
+        ? `${bindingName(binding)} names ServiceAccount ${subject.name} without a namespace: in a ClusterRoleBinding that matches nobody`
+        : `${bindingName(binding)} names ${describeRef({ kind: "ServiceAccount", name: subject.name, namespace })}, but this is ${describeRef({ kind: "ServiceAccount", name: account.name, namespace: account.namespace })}`,
     );
   }
   return notes;
@@ -104,7 +105,7 @@ function grantedToOtherGroups(index: RbacIndex, user: UserInfo, attrs: RequestAt
     if (user.groups.includes(group)) continue;
     for (const binding of candidateBindings(index.clusterRoleBindings, { name: "", groups: [group] })) {
       if (!roleAllows(index, binding, attrs)) continue;
-      notes.push(`${bindingName(binding)} of ${roleName(binding)} grants this to Group ${quote(group)}, and this user is not in that group (a binding to a group gives nothing to anyone outside it)`);
+      notes.push(`${bindingName(binding)} of ${roleName(binding)} grants this to ${describeRef({ kind: "Group", name: group })}, and this user is not in that group (a binding to a group gives nothing to anyone outside it)`);
     }
   }
   return notes;

@@ -34,7 +34,8 @@ export interface ServiceAccountSubjectEntry {
 /** Result of resolving a roleRef: the rules, or the upstream error sentence. */
 export type RoleResolution = { ok: true; rules: PolicyRule[]; role: ClusterRole | Role } | { ok: false; error: string };
 
-function subjectKey(subject: Subject, bindingNamespace: string): string | undefined {
+/** The user or group a subject stands for, as the index keys them; undefined for a subject that matches nobody. */
+function principalKey(subject: Subject, bindingNamespace: string): string | undefined {
   switch (subject.kind) {
     case "User":
       return `u\u0000${subject.name}`;
@@ -53,7 +54,7 @@ function buildTable<B extends { subjects: Subject[] }>(bindings: B[], namespaceO
   const bySubjectKey = new Map<string, number[]>();
   bindings.forEach((binding, position) => {
     for (const subject of binding.subjects ?? []) {
-      const key = subjectKey(subject, namespaceOf(binding));
+      const key = principalKey(subject, namespaceOf(binding));
       if (key === undefined) continue;
       const positions = bySubjectKey.get(key);
       if (!positions) bySubjectKey.set(key, [position]);

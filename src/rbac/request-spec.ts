@@ -6,7 +6,7 @@ import type { RequestAttributes } from "./types.js";
 /*
  * Turns kubectl's `VERB TYPE[.GROUP][/NAME]` (plus `--subresource`) or `VERB /non-resource-url` into
  * request attributes without a server: the built-in resource list (exported from kube-apiserver
- * discovery by test/rbac/tools/export-resources.mjs) plays the part of kubectl's discovery, so `deploy`
+ * discovery by scripts/generate/export-resources.mjs) plays the part of kubectl's discovery, so `deploy`
  * means `deployments.apps` and `nodes` is cluster-scoped. saprobe's older forms still work where they
  * are not ambiguous: `VERB TYPE NAME`, and `TYPE/SUBRESOURCE` when SUBRESOURCE is one the type has.
  */
@@ -149,11 +149,37 @@ export function parseRequest(verb: string, target: string, name: string | undefi
   return { attrs, warnings };
 }
 
-/** `get pods/log "p" in namespace "ns"`-style description of a request, for messages. */
+/**
+ * A request in kubectl's grammar, as `saprobe can-i` and `kubectl auth can-i` take it back:
+ * `list secrets -n team`, `get pods/web-0 --subresource log -n team`, `create deployments.apps -n team`,
+ * `list nodes` (cluster-scoped), `list secrets -A` (a namespaced type in every namespace), `get /healthz`.
+ * The one way saprobe words a request, in every message.
+ */
 export function describeRequest(attrs: RequestAttributes): string {
   if (!attrs.resourceRequest) return `${attrs.verb} ${attrs.path}`;
-  const resource = `${attrs.resource}${attrs.apiGroup ? `.${attrs.apiGroup}` : ""}${attrs.subresource ? `/${attrs.subresource}` : ""}`;
-  const name = attrs.name ? ` "${attrs.name}"` : "";
-  const scope = attrs.namespace ? ` in namespace "${attrs.namespace}"` : " cluster-wide";
-  return `${attrs.verb} ${resource}${name}${scope}`;
+  const type = `${attrs.resource}${attrs.apiGroup ? `.${attrs.apiGroup}` : ""}${attrs.name ? `/${attrs.name}` : ""}`;
+  const subresource = attrs.subresource ? ` --subresource ${attrs.subresource}` : "";
+  return `${attrs.verb} ${type}${subresource}${namespaceFlag(attrs)}`;
+}
+
+/** `-n NS`; `-A` for a namespaced built-in type asked about in every namespace; nothing at cluster scope. */
+function namespaceFlag(attrs: Extract<RequestAttributes, { resourceRequest: true }>): string {
+  if (attrs.namespace !== "") return ` -n ${attrs.namespace}`;
+  return builtinScopes().get(`${attrs.resource}.${attrs.apiGroup}`) === true ? " -A" : "";
+}
+
+let scopes: Map<string, boolean> | undefined;
+
+/** Whether each built-in type is namespaced, by `resource.group` and by `resource` alone (names are unique across groups). */
+function builtinScopes(): Map<string, boolean> {
+  scopes ??= new Map(BUILTIN.flatMap((item) => [[`${item.name}.${item.group}`, item.namespaced] as const, [item.name, item.namespaced] as const]));
+  return scopes;
+}
+
+/**
+ * True for a built-in type that lives outside namespaces, from the generated discovery list (with
+ * `group`, that group's type; without, the type of that name). Unknown types count as namespaced.
+ */
+export function isClusterScopedType(resource: string, group?: string): boolean {
+  return builtinScopes().get(group === undefined ? resource : `${resource}.${group}`) === false;
 }

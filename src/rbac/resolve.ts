@@ -20,7 +20,11 @@ export function grantOf(visit: Visit & { rule: PolicyRule }): Grant {
   return { ...grantBase(visit.binding, visit.subjectIndex), rule: visit.rule };
 }
 
-/** Upstream reason source: `ClusterRoleBinding "b" of ClusterRole "r" to Group "g"` / `RoleBinding "b/ns" of ...`. */
+/**
+ * Upstream reason source, byte for byte what the server's RBAC authorizer says (`ClusterRoleBinding "b"
+ * of ClusterRole "r" to Group "g"`, `RoleBinding "b/ns" of ...`): kept as the decision's `reason` so it can
+ * be compared with the server's; what saprobe prints is `describeGrant`'s `Kind namespace/name` form.
+ */
 export function describeGrantSource(grant: Omit<Grant, "rule">): string {
   const { binding, subject } = grant;
   const bindingNamespace = binding.namespace ?? "";
@@ -28,17 +32,20 @@ export function describeGrantSource(grant: Omit<Grant, "rule">): string {
   return `${binding.kind} ${quote(bindingName)} of ${grant.role.kind} ${quote(grant.role.name)} to ${describeSubject(subject, bindingNamespace)}`;
 }
 
+/** A binding and the role it refers to, as ObjectRefs (a Role lives in its RoleBinding's namespace). */
+export function bindingRefs(binding: ClusterRoleBinding | RoleBinding): { binding: ObjectRef; role: ObjectRef } {
+  const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : undefined;
+  return {
+    binding: namespace ? { kind: binding.kind, name: binding.metadata.name, namespace } : { kind: binding.kind, name: binding.metadata.name },
+    role: binding.roleRef.kind === "Role" && namespace ? { kind: "Role", name: binding.roleRef.name, namespace } : { kind: binding.roleRef.kind, name: binding.roleRef.name },
+  };
+}
+
 /** The grant skeleton for a binding (without a rule): binding, role reference and matched subject. */
 export function grantBase(binding: ClusterRoleBinding | RoleBinding, subjectIndex: number): Omit<Grant, "rule"> {
   const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : undefined;
-  const bindingRef: ObjectRef = namespace ? { kind: binding.kind, name: binding.metadata.name, namespace } : { kind: binding.kind, name: binding.metadata.name };
-  const roleRef: ObjectRef =
-    binding.roleRef.kind === "Role" && namespace
-      ? { kind: "Role", name: binding.roleRef.name, namespace }
-      : { kind: binding.roleRef.kind, name: binding.roleRef.name };
   const base: Omit<Grant, "rule"> = {
-    binding: bindingRef,
-    role: roleRef,
+    ...bindingRefs(binding),
     subject: binding.subjects[subjectIndex] as Grant["subject"],
     scope: namespace ?? "cluster",
   };

@@ -18,6 +18,17 @@ export function serviceAccountNamespaceOf(subject: Subject, bindingNamespace: st
   return subject.namespace ? subject.namespace : bindingNamespace;
 }
 
+/**
+ * A binding subject as a canonical string, for comparing subjects of two bindings: the apiserver's
+ * defaults filled in (User/Group apiGroup rbac.authorization.k8s.io, ServiceAccount "" and, in a
+ * RoleBinding, the binding's namespace).
+ */
+export function subjectKey(subject: Subject, bindingNamespace: string | undefined): string {
+  const apiGroup = subject.apiGroup || (subject.kind === "User" || subject.kind === "Group" ? "rbac.authorization.k8s.io" : "");
+  const namespace = subject.kind === "ServiceAccount" ? subject.namespace || bindingNamespace || "" : "";
+  return JSON.stringify([subject.kind, apiGroup, namespace, subject.name]);
+}
+
 /** Whether a binding subject applies to the user (upstream `appliesToUser`). */
 export function subjectAppliesToUser(user: UserInfo, subject: Subject, bindingNamespace: string): boolean {
   switch (subject.kind) {

@@ -1,5 +1,6 @@
 import {
   didNotPass,
+  isListed,
   needsAttention,
   REPORT_SCHEMA_VERSION,
   SEVERITIES,
@@ -53,10 +54,6 @@ export interface ReportParts {
   input?: Pick<ManifestInput, "refused">;
 }
 
-/** Findings that count: not suppressed by an allowlist entry. */
-function isActive(finding: Finding): boolean {
-  return finding.suppressed === undefined;
-}
 
 /**
  * The overall outcome, decided in one place:
@@ -83,7 +80,7 @@ export function outcomeOf(
   if (parts.results.some((result) => didNotPass(result) && isAtLeast(result.severity, failChecksOn))) return "failed";
   if (parts.drift.some((item) => item.change !== "skipped")) return "failed";
   const blocking = parts.findings.some(
-    (finding) => isActive(finding) && finding.status !== "expected" && isAtLeast(finding.severity, failOn),
+    (finding) => isListed(finding) && isAtLeast(finding.severity, failOn),
   );
   return blocking ? "failed" : "passed";
 }
@@ -98,7 +95,8 @@ export function summarize(
   let unknown = 0;
   let expected = 0;
   for (const finding of parts.findings) {
-    if (!isActive(finding)) continue;
+    // Suppressed findings count nowhere; expected defaults only as `expected`.
+    if (finding.suppressed !== undefined) continue;
     if (finding.status === "finding") findings[finding.severity] += 1;
     else if (finding.status === "unknown") unknown += 1;
     else expected += 1;

@@ -9,6 +9,7 @@ import type { Authorizer } from "../rbac/authorizer.js";
 import type { EffectiveRule } from "../rbac/decision.js";
 import { formatRule } from "../rbac/format.js";
 import { ruleAllows } from "../rbac/match.js";
+import { describeRequest } from "../rbac/request-spec.js";
 import type { PolicyRule, RbacSnapshot, RequestAttributes, UserInfo } from "../rbac/types.js";
 
 /*
@@ -86,12 +87,6 @@ function permissionsOf(rule: PolicyRule): Permission[] {
   return permissions;
 }
 
-function describeRequest(request: RequestAttributes): string {
-  if (!request.resourceRequest) return `${request.verb} ${request.path}`;
-  const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
-  return `${request.verb} ${request.apiGroup ? `${resource}.${request.apiGroup}` : resource}`;
-}
-
 /** What of each granted rule no request used, with its grant and severity; fully used rules are left out. Default grants are the caller's to leave out. */
 export function unusedGrants(granted: readonly EffectiveRule[], used: readonly RequestAttributes[], findings: readonly Finding[]): UnusedGrant[] {
   const unused: UnusedGrant[] = [];
@@ -109,7 +104,8 @@ export function unusedGrants(granted: readonly EffectiveRule[], used: readonly R
       }
       usedAny = true;
       if (permission.wildcard) {
-        const what = [...new Set(users.map(describeRequest))];
+        // What kind of request, not which object: one entry per verb, type and namespace.
+        const what = [...new Set(users.map((request) => describeRequest(request.resourceRequest ? { ...request, name: undefined } : request)))];
         parts.push(`${permission.text} (used only for ${what.slice(0, 5).join(", ")}${what.length > 5 ? `, and ${what.length - 5} more` : ""})`);
       }
     }

@@ -4,6 +4,7 @@ import type { IdentityUsage, ObservedRequest, UnusedGrant, UsageSection } from "
 import { createAuthorizer } from "../rbac/authorizer.js";
 import { bootstrapPolicy, emptySnapshot, mergeSnapshots } from "../rbac/bootstrap.js";
 import { formatRule } from "../rbac/format.js";
+import { describeRequest } from "../rbac/request-spec.js";
 import type { RbacSnapshot, RequestAttributes, UserInfo } from "../rbac/types.js";
 import { parseServiceAccountUsername, userInfoFor } from "../rbac/users.js";
 import { ruleDiff } from "./diff.js";
@@ -51,14 +52,6 @@ function sortKey(request: RequestAttributes): string {
   return [request.namespace, request.apiGroup, request.resource, request.subresource ?? "", request.name ?? "", request.verb].join("\u0000");
 }
 
-/** `list pods in namespace ci`, `get /healthz`: one request in words. */
-export function describeObserved(request: RequestAttributes): string {
-  if (!request.resourceRequest) return `${request.verb} ${request.path}`;
-  const resource = `${request.subresource ? `${request.resource}/${request.subresource}` : request.resource}${request.apiGroup ? `.${request.apiGroup}` : ""}`;
-  const name = request.name ? ` ${request.name}` : "";
-  return `${request.verb} ${resource}${name} ${request.namespace ? `in namespace ${request.namespace}` : "cluster-wide"}`;
-}
-
 /** The rule that would allow one request, with where it must be granted. */
 function wouldAllow(request: RequestAttributes): string {
   const [scope] = learnedScopes([request]);
@@ -79,7 +72,7 @@ function deniedFinding(username: string, tally: RequestTally, rule: string): Fin
     severity: "medium",
     status: "finding",
     title: "Request denied by the authorizer",
-    message: `${username} was denied ${tally.denied} time${tally.denied === 1 ? "" : "s"} (${tally.firstText} to ${tally.lastText}): ${describeObserved(request)}. It would be allowed by ${rule}.`,
+    message: `${username} was denied ${tally.denied} time${tally.denied === 1 ? "" : "s"} (${tally.firstText} to ${tally.lastText}): ${describeRequest(request)}. It would be allowed by ${rule}.`,
     subject: subjectRefOf(username),
     scope: request.resourceRequest && request.namespace ? request.namespace : "cluster",
     rules: [],

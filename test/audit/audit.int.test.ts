@@ -104,9 +104,9 @@ describe("saprobe audit (live)", () => {
     const unknown = report.findings.filter((finding) => finding.status === "unknown");
     expect(unknown.map((finding) => finding.rule)).toContain("cluster-admin-binding");
     const admin = unknown.find((finding) => finding.rule === "cluster-admin-binding");
-    expect(admin?.message).toContain("list rolebindings.rbac.authorization.k8s.io (cluster-wide)");
+    expect(admin?.message).toContain("list rolebindings.rbac.authorization.k8s.io -A");
     expect(admin?.message).not.toContain("list clusterrolebindings");
-    expect(report.warnings).toContain("preflight: the running identity may not list rolebindings.rbac.authorization.k8s.io (cluster-wide); the audit rules that need it report UNKNOWN");
+    expect(report.warnings).toContain("preflight: the running identity may not list rolebindings.rbac.authorization.k8s.io -A; the audit rules that need it report UNKNOWN");
     // wildcard-in-rules only needs roles and clusterroles, which it could read: a real verdict, not UNKNOWN.
     expect(unknown.map((finding) => finding.rule)).not.toContain("wildcard-in-rules");
   });
@@ -200,7 +200,7 @@ describe("live and offline audits agree", () => {
     const { readFileSync } = await import("node:fs");
     const { loadAll } = await import("js-yaml");
     const { FIXTURES, readYaml } = await import("./support.js");
-    const scenarios = ["ci-runner", "dashboard", "operator"];
+    const scenarios = ["ci-runner", "dashboard", "operator", "pod-status-interception", "events-cleaner"];
     const expected: string[] = [];
     for (const scenario of scenarios) {
       const file = join(FIXTURES, "scenarios", scenario, "manifests", `${scenario}.yaml`);

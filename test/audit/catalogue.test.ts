@@ -57,9 +57,9 @@ describe("loadCatalogue", () => {
     }
     expect(error).toBeInstanceOf(InputError);
     const message = (error as InputError).message;
-    expect(message).toMatch(/a\.yaml:4:15: rules\.0\.severity: must be one of critical/);
-    expect(message).toMatch(/a\.yaml:\d+:\d+: rules\.0\.remediation: must match pattern/);
-    expect(message).toMatch(/b\.yaml.*unknown field "extra"/);
+    expect(message).toMatch(/a\.yaml:4:15: rules\[0\]\.severity: "urgent" is not one of: critical, high/);
+    expect(message).toMatch(/a\.yaml:7:18: rules\[0\]\.remediation: "Do not" must be sentences ending with a full stop/);
+    expect(message).toMatch(/b\.yaml:10:7: rules\[0\]\.match\.extra: unknown field/);
     expect(message).toMatch(/c\.yaml:\d+:\d+: /);
   });
 

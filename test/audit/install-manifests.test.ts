@@ -60,6 +60,7 @@ describe("published install manifests, audited offline", () => {
       "high secrets-write ServiceAccount argocd/argocd-server",
       "high traffic-interception ServiceAccount argocd/argocd-server",
       "high workload-create ServiceAccount argocd/argocd-server",
+      "low events-delete ServiceAccount argocd/argocd-server",
       "low secrets-read ServiceAccount argocd/argocd-redis",
       "medium destructive-delete ServiceAccount argocd/argocd-server",
       "medium namespace-modify ServiceAccount argocd/argocd-server",

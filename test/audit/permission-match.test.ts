@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compilePatterns, Grant, matchPermissionRule, PatternEvaluator, patternGrant } from "../../src/audit/permission-match.js";
+import { compilePatterns, GrantLevel, matchPermissionRule, PatternEvaluator, patternGrant } from "../../src/audit/permission-match.js";
 import type { AuditRule, PermissionPattern } from "../../src/audit/rule-types.js";
 import type { PolicyRule } from "../../src/rbac/types.js";
 
@@ -8,25 +8,25 @@ const rule = (resources: string[], extra: Partial<PolicyRule> = {}): PolicyRule 
 
 describe("patternGrant follows the apiserver's matchers", () => {
   it.each([
-    [["*"], Grant.full, "* covers every subresource"],
-    [["*/exec"], Grant.full, "*/exec covers pods/exec"],
-    [["pods/exec"], Grant.full, "exact"],
-    [["pods"], Grant.none, "pods does not cover pods/exec"],
-    [["pods/*"], Grant.none, "pods/* is literal, not a wildcard"],
-    [["*/*"], Grant.none, "*/* only matches subresource *"],
-  ] as [string[], Grant, string][])("%j -> %i (%s)", (resources, expected) => {
+    [["*"], GrantLevel.full, "* covers every subresource"],
+    [["*/exec"], GrantLevel.full, "*/exec covers pods/exec"],
+    [["pods/exec"], GrantLevel.full, "exact"],
+    [["pods"], GrantLevel.none, "pods does not cover pods/exec"],
+    [["pods/*"], GrantLevel.none, "pods/* is literal, not a wildcard"],
+    [["*/*"], GrantLevel.none, "*/* only matches subresource *"],
+  ] as [string[], GrantLevel, string][])("%j -> %i (%s)", (resources, expected) => {
     expect(patternGrant(rule(resources), exec)).toBe(expected);
   });
 
   it("is case-sensitive and needs a matching group", () => {
-    expect(patternGrant({ verbs: ["CREATE"], apiGroups: [""], resources: ["pods/exec"] }, exec)).toBe(Grant.none);
-    expect(patternGrant({ verbs: ["create"], apiGroups: [], resources: ["pods/exec"] }, exec)).toBe(Grant.none);
-    expect(patternGrant({ verbs: ["create"], apiGroups: ["apps"], resources: ["pods/exec"] }, exec)).toBe(Grant.none);
-    expect(patternGrant({ verbs: ["*"], apiGroups: ["*"], resources: ["pods/exec"] }, exec)).toBe(Grant.full);
+    expect(patternGrant({ verbs: ["CREATE"], apiGroups: [""], resources: ["pods/exec"] }, exec)).toBe(GrantLevel.none);
+    expect(patternGrant({ verbs: ["create"], apiGroups: [], resources: ["pods/exec"] }, exec)).toBe(GrantLevel.none);
+    expect(patternGrant({ verbs: ["create"], apiGroups: ["apps"], resources: ["pods/exec"] }, exec)).toBe(GrantLevel.none);
+    expect(patternGrant({ verbs: ["*"], apiGroups: ["*"], resources: ["pods/exec"] }, exec)).toBe(GrantLevel.full);
   });
 
   it("reports a grant limited by resourceNames as restricted", () => {
-    expect(patternGrant(rule(["pods/exec"], { resourceNames: ["debug-pod"] }), exec)).toBe(Grant.restricted);
+    expect(patternGrant(rule(["pods/exec"], { resourceNames: ["debug-pod"] }), exec)).toBe(GrantLevel.restricted);
   });
 });
 
@@ -46,16 +46,16 @@ describe("matchPermissionRule", () => {
 
   it("counts cluster-scoped permissions only for cluster-wide bindings", () => {
     const rules = [{ verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"] }];
-    expect(matchPermissionRule(compiled.rules[0]!, rules, levels(rules), "cluster")).toEqual({ grant: Grant.full, matchedRules: rules });
-    expect(matchPermissionRule(compiled.rules[0]!, rules, levels(rules), "apps").grant).toBe(Grant.none);
+    expect(matchPermissionRule(compiled.rules[0]!, rules, levels(rules), "cluster")).toEqual({ grant: GrantLevel.full, matchedRules: rules });
+    expect(matchPermissionRule(compiled.rules[0]!, rules, levels(rules), "apps").grant).toBe(GrantLevel.none);
   });
 
   it("needs every allOf pattern, takes the weakest of them, and lists only contributing rules", () => {
     const approval = { verbs: ["update"], apiGroups: ["certificates.k8s.io"], resources: ["certificatesigningrequests/approval"] };
     const signer = { verbs: ["approve"], apiGroups: ["certificates.k8s.io"], resources: ["signers"], resourceNames: ["example.com/internal"] };
     const unrelated = { verbs: ["get"], apiGroups: [""], resources: ["configmaps"] };
-    expect(matchPermissionRule(compiled.rules[1]!, [approval], levels([approval]), "cluster").grant).toBe(Grant.none);
+    expect(matchPermissionRule(compiled.rules[1]!, [approval], levels([approval]), "cluster").grant).toBe(GrantLevel.none);
     const all = [approval, unrelated, signer];
-    expect(matchPermissionRule(compiled.rules[1]!, all, levels(all), "cluster")).toEqual({ grant: Grant.restricted, matchedRules: [approval, signer] });
+    expect(matchPermissionRule(compiled.rules[1]!, all, levels(all), "cluster")).toEqual({ grant: GrantLevel.restricted, matchedRules: [approval, signer] });
   });
 });

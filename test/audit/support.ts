@@ -58,28 +58,5 @@ export async function auditFiles(paths: string[], options: Partial<AuditOptions>
   return auditSnapshot(snapshot, loadCatalogue(), { mode: "offline", ...options });
 }
 
-/** What one in-process CLI run produced. */
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `saprobe ARGV` in-process (the real command table, parser and exit-code logic) with captured output. */
-export async function runSaprobe(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string; stderrIsTTY?: boolean } = {}): Promise<CliRun> {
-  const { PassThrough, Readable } = await import("node:stream");
-  const { main } = await import("../../src/cli/main.js");
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: options.stderrIsTTY ?? false });
-  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-  stdout.on("data", (chunk: Buffer) => chunks.stdout.push(chunk));
-  stderr.on("data", (chunk: Buffer) => chunks.stderr.push(chunk));
-  const code = await main(argv, {
-    stdout,
-    stderr,
-    stdin: Readable.from(options.stdin !== undefined ? [options.stdin] : []),
-    env: options.env ?? { HOME: "/nonexistent" },
-    cwd: options.cwd ?? process.cwd(),
-  });
-  return { code, stdout: Buffer.concat(chunks.stdout).toString("utf8"), stderr: Buffer.concat(chunks.stderr).toString("utf8") };
-}
+/** `saprobe ARGV` in-process: the one CLI harness (test/support/cli.ts), under the name these tests use. */
+export { runCli as runSaprobe } from "../support/cli.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../rbac/cli-io.js";
+import { runCli } from "../support/cli.js";
 
 // `saprobe validate` given a file of another kind says what it is and which command reads it.
 

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CheckFileError, DEFAULT_CHECKS_FILE, loadCheckFile, loadDefaultChecks, MAX_CHECK_FILE_BYTES, parseCheckFile } from "../../src/checks/load.js";
+import { CheckFileError, DEFAULT_CHECKS_FILE, loadCheckFile, loadDefaultChecks, parseCheckFile } from "../../src/checks/load.js";
+import { MAX_FILE_BYTES } from "../../src/input/limits.js";
 import { InputError } from "../../src/model/errors.js";
 import { assembleSuite } from "../../src/checks/suite.js";
 
@@ -58,12 +59,12 @@ describe("parseCheckFile", () => {
     expect(parsed.checks).toEqual([]);
     const lines = parsed.problems.map((problem) => `${problem.line}:${problem.column} ${problem.message}`);
     expect(lines).toEqual([
-      "2:5 missing field \"resource\" (probe \"list\" needs it)",
-      expect.stringMatching(/^2:9 id "List-Nodes" must be lowercase/),
-      "5:13 expect \"maybe\" is not one of: allowed, denied, any",
-      "8:5 missing field \"path\" (probe \"raw\" needs it)",
-      "14:5 field \"resource\" is not used by probe \"raw\"",
-      "21:5 unknown field \"namespce\"; did you mean \"namespace\"?",
+      "2:5 checks[0].resource: required field is missing (probe \"list\" needs it)",
+      expect.stringMatching(/^2:9 checks\[0\]\.id: "List-Nodes" must be lowercase/),
+      "5:13 checks[0].expect: \"maybe\" is not one of: allowed, denied, any",
+      "8:5 checks[1].path: required field is missing (probe \"raw\" needs it)",
+      "14:5 checks[1].resource: is not used by probe \"raw\"",
+      "21:5 checks[2].namespce: unknown field; did you mean \"namespace\"?",
     ]);
   });
 
@@ -88,7 +89,7 @@ describe("parseCheckFile", () => {
   it("throws a CheckFileError whose message names file, line and column", async () => {
     const error = await loadCheckFile(fixture("bad.yaml")).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CheckFileError);
-    expect((error as Error).message.split("\n")[0]).toBe('fixtures/checks/bad.yaml:2:5: missing field "resource" (probe "list" needs it)');
+    expect((error as Error).message.split("\n")[0]).toBe('fixtures/checks/bad.yaml:2:5: checks[0].resource: required field is missing (probe "list" needs it)');
   });
 
   it("names a missing file", async () => {
@@ -140,7 +141,7 @@ describe("hostile check files", () => {
   });
 
   it("a file over the size limit is refused before it is parsed", async () => {
-    const path = write("huge.yaml", `checks: [${"{},".repeat(MAX_CHECK_FILE_BYTES / 3)}]\n`);
+    const path = write("huge.yaml", `checks: [${"{},".repeat(MAX_FILE_BYTES.checkFile / 3)}]\n`);
     const started = Date.now();
     const error = await loadCheckFile(path).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputError);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../connect/run-cli.js";
+import { runCli } from "../support/cli.js";
 
-const validate = (...files: string[]) => runCli(["validate", ...files], {}, process.cwd());
+const validate = (...files: string[]) => runCli(["validate", ...files], { env: {}, cwd: process.cwd() });
 
 describe("saprobe validate", () => {
   it("says how many checks a valid file has and exits 0", async () => {
@@ -15,7 +15,7 @@ describe("saprobe validate", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("fixtures/checks/good.yaml: 4 checks, valid\n");
     const lines = stderr.trimEnd().split("\n");
-    expect(lines[0]).toBe('saprobe: fixtures/checks/bad.yaml:2:5: missing field "resource" (probe "list" needs it)');
+    expect(lines[0]).toBe('saprobe: fixtures/checks/bad.yaml:2:5: checks[0].resource: required field is missing (probe "list" needs it)');
     expect(lines).toHaveLength(7);
     expect(lines.at(-1)).toBe('fixtures/checks/duplicate.yaml:8:9: duplicate check id "same" (first defined on line 2)');
   });

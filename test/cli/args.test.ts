@@ -51,7 +51,7 @@ describe("parseArgs", () => {
     expect(parseArgs(["--max-file-bytes", "32M"], sized, "audit").flags["max-file-bytes"]).toBe(32 * 1024 * 1024);
     expect(parseArgs(["--max-file-bytes=4096"], sized, "audit").flags["max-file-bytes"]).toBe(4096);
     expect(() => parseArgs(["--max-file-bytes", "lots"], sized, "audit")).toThrow('invalid size "lots" for --max-file-bytes: use a number of bytes with a unit, like 32M, 512K or 1G (binary units)');
-    expect(() => parseArgs(["--max-file-bytes", "1000"], sized, "audit")).toThrow('invalid value "1000" for --max-file-bytes: it must be at least 1 KiB');
+    expect(() => parseArgs(["--max-file-bytes", "1000"], sized, "audit")).toThrow('invalid value "1000" for --max-file-bytes: it must be at least 1KiB');
     expect(() => parseArgs(["--wait", "1s"], sized, "run")).toThrow('invalid value "1s" for --wait: it must be at least 2s');
   });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { renderCommandHelp, renderMainHelp } from "../../src/cli/help.js";
 import { commands } from "../../src/cli/commands/index.js";
 
-const words = (text: string): string[] => text.split(/\s+/).filter(Boolean);
+// A wrapped example's shell continuation (a lone backslash) and a wrapped comment's "#" are not words of the help.
+const words = (text: string): string[] => text.split(/\s+/).filter((word) => word !== "" && word !== "\\" && word !== "#");
 // Wide enough that nothing wraps: the words of the help as written.
 const UNWRAPPED = 10_000;
 
@@ -23,14 +24,31 @@ describe("help", () => {
 
   it("prints sizes and durations in the units a flag takes", () => {
     const run = renderCommandHelp(commands.find((command) => command.name === "run")!, 200);
-    expect(run).toMatch(/--max-file-bytes SIZE +largest --expect manifest file accepted \[default: 16 MiB\]/);
+    expect(run).toMatch(/--max-file-bytes SIZE +largest --expect manifest file accepted \[default: 16MiB\]/);
     expect(run).toMatch(/--deadline DURATION +overall deadline of the run \[default: 60s\]/);
     expect(run).toMatch(/--request-timeout DURATION .*\[default: 30s\]/);
     for (const [page, text] of pages(200)) expect({ page, raw: text.match(/\b\d{5,}\b/g) ?? [] }).toEqual({ page, raw: [] });
+    // Each default is one word the flag takes back: at 80 columns a number never leaves its unit behind.
+    for (const [page, text] of pages(80)) expect({ page, split: text.match(/\[default: [^\]]* [^\]]*\]|\[default: [^\]]*$/gm) ?? [] }).toEqual({ page, split: [] });
   });
 
   it("puts a flag's description under it when the terminal is too narrow to have them side by side", () => {
     const help = renderCommandHelp(commands.find((command) => command.name === "validate")!, 36);
     expect(help.split("\n").every((line) => line.length <= 36)).toBe(true);
+  });
+
+  it.each([60, 80])("ends each line of a wrapped example with the shell's backslash, so it pastes as one command (%i columns)", (width) => {
+    for (const [page, text] of pages(width)) {
+      const lines = text.split("\n");
+      const examples = lines.slice(lines.indexOf("  Examples:") + 1, lines.indexOf("Flags:") - 1);
+      if (!lines.includes("  Examples:")) continue;
+      examples.forEach((line, index) => {
+        const next = examples[index + 1] ?? "";
+        // A line followed by a deeper-indented one is cut short of its command: it must say so to the shell.
+        if (/^ {4}# /.test(line)) expect({ page, next }).toEqual({ page, next: expect.not.stringMatching(/^ {5,}/) });
+        else if (/^ {6}\S/.test(next)) expect({ page, line }).toEqual({ page, line: expect.stringMatching(/ \\$/) });
+        else expect({ page, line }).toEqual({ page, line: expect.not.stringMatching(/\\$/) });
+      });
+    }
   });
 });

@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { commands } from "../../src/cli/commands/index.js";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../support/cli.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -30,25 +29,14 @@ function staticGraph(entry: string): { files: Set<string>; packages: Set<string>
   return { files: new Set([...files].map((file) => relative(root, file))), packages };
 }
 
-function collect(): { stream: Writable; text: () => string } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
 describe("the CLI loads a command's implementation only when that command runs", () => {
   const graph = staticGraph(join(root, "src/cli/main.ts"));
 
-  it("starts without the HTTP client, probes, RBAC engine, audit, manifest loader or YAML/JSON Schema libraries", () => {
+  it("starts without the HTTP client, probes, RBAC engine, audit, manifest loader, renderers or YAML/JSON Schema libraries", () => {
     // Flag defaults come from their domain's constants: modules of constants alone, importing nothing.
-    const constants = new Set(["src/run/defaults.ts", "src/manifests/limits.ts"]);
+    const constants = new Set(["src/run/defaults.ts", "src/input/limits.ts"]);
     for (const file of constants) expect(readFileSync(join(root, file), "utf8")).not.toMatch(/^import /m);
-    const heavy = [...graph.files].filter((file) => !constants.has(file) && /^src\/(kube|probes|run|audit|rbac|manifests|conformance|checks|token|connect\/(?!input\.ts))/.test(file));
+    const heavy = [...graph.files].filter((file) => !constants.has(file) && /^src\/(kube|probes|run|audit|rbac|manifests|conformance|checks|token|report\/render\/(?!types\.ts|text\.ts)|report\/write|connect\/(?!input\.ts))/.test(file));
     expect(heavy).toEqual([]);
     expect([...graph.packages].filter((name) => ["undici", "yaml", "js-yaml", "ajv"].includes(name.split("/")[0] as string))).toEqual([]);
     // The walk itself must see the command descriptors, or the assertions above prove nothing.
@@ -66,31 +54,36 @@ describe("the CLI loads a command's implementation only when that command runs",
   });
 
   it("still lists every command in `saprobe --help` and every flag in `saprobe <command> --help`", async () => {
-    const io = () => ({ ...collect(), err: collect() });
-    const top = io();
-    expect(await main(["--help"], { stdout: top.stream, stderr: top.err.stream, stdin: process.stdin, env: {}, cwd: root })).toBe(0);
+    const top = await runCli(["--help"], { env: {}, cwd: root });
+    expect(top.code).toBe(0);
     for (const command of commands) {
-      expect(top.text()).toContain(`  ${command.name} `);
-      const help = io();
-      expect(await main([command.name, "--help"], { stdout: help.stream, stderr: help.err.stream, stdin: process.stdin, env: {}, cwd: root })).toBe(0);
-      for (const spec of command.flags) expect(help.text()).toContain(`--${spec.name}`);
+      expect(top.stdout).toContain(`  ${command.name} `);
+      const help = await runCli([command.name, "--help"], { env: {}, cwd: root });
+      expect(help.code).toBe(0);
+      for (const spec of command.flags) expect(help.stdout).toContain(`--${spec.name}`);
     }
     expect(commands.map((command) => command.name)).toEqual(["run", "audit", "can-i", "who-can", "whoami", "usage", "token", "validate", "config"]);
   });
 
-  it("`saprobe run` loads undici's Agent and request() by path, not its index (fetch, WebSocket, mocks), and no JSON Schema validator", () => {
+  it("`saprobe run` loads undici through its public index only, and no JSON Schema validator", () => {
     const run = staticGraph(join(root, "src/cli/commands/run-action.ts"));
     expect(run.files).toContain("src/kube/client.ts");
-    expect([...run.packages].filter((name) => name.startsWith("undici")).sort()).toEqual(["undici/lib/api/api-request.js", "undici/lib/dispatcher/agent.js"]);
+    expect([...run.packages].filter((name) => name.startsWith("undici")).sort()).toEqual(["undici"]);
     expect([...run.packages].filter((name) => name === "ajv" || name.startsWith("ajv/"))).toEqual([]);
   });
 
+  it("loads the HTTP client only for a question to the server: offline can-i, who-can and token --offline do without it", () => {
+    for (const action of ["can-i-action", "who-can-action", "token-action", "validate-action", "config-action"]) {
+      const graph = staticGraph(join(root, "src/cli/commands", `${action}.ts`));
+      expect([...graph.files].filter((file) => ["src/kube/client.ts", "src/kube/undici.ts", "src/kube/dispatcher.ts"].includes(file)), action).toEqual([]);
+      expect([...graph.packages].filter((name) => name.startsWith("undici")), action).toEqual([]);
+    }
+  });
+
   it("runs a command through its lazily loaded implementation", async () => {
-    const out = collect();
-    const err = collect();
-    const code = await main(["validate", join(root, "checks/default.yaml")], { stdout: out.stream, stderr: err.stream, stdin: process.stdin, env: {}, cwd: root });
-    expect(err.text()).toBe("");
+    const { code, stdout, stderr } = await runCli(["validate", join(root, "checks/default.yaml")], { env: {}, cwd: root });
+    expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(out.text()).toMatch(/default\.yaml: \d+ checks, valid/);
+    expect(stdout).toMatch(/default\.yaml: \d+ checks, valid/);
   });
 });

@@ -6,8 +6,9 @@ import { describe, expect, it } from "vitest";
 import { parseArgs } from "../../src/cli/args.js";
 import type { CommandIo } from "../../src/cli/command.js";
 import { InputError, UsageError } from "../../src/model/errors.js";
-import { emitReport, outputFlags, renderOptionsFor } from "../../src/cli/report-output.js";
-import { runCli } from "../connect/run-cli.js";
+import { outputFlags } from "../../src/cli/output-flags.js";
+import { emitReport, renderOptionsFor } from "../../src/cli/report-output.js";
+import { runCli } from "../support/cli.js";
 import { readReport } from "../hardening/report-check.js";
 import { sampleReports } from "../report/sample-reports.js";
 
@@ -82,7 +83,7 @@ describe("--out when there is no usable connection at all (exit 2)", () => {
   it.each(["run", "audit"])("saprobe %s still writes the four files, with the reason in errors, and prints no report on stdout", async (command) => {
     const home = mkdtempSync(join(tmpdir(), "saprobe-nohome-"));
     const out = join(home, "reports");
-    const result = await runCli([command, "--out", out, "-o", "json"], { HOME: home }, home);
+    const result = await runCli([command, "--out", out, "-o", "json"], { env: { HOME: home }, cwd: home });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("no usable connection to a Kubernetes API server");
@@ -96,7 +97,7 @@ describe("--out when there is no usable connection at all (exit 2)", () => {
 
   it("writes nothing when --out is not given", async () => {
     const home = mkdtempSync(join(tmpdir(), "saprobe-nohome-"));
-    const result = await runCli(["run"], { HOME: home }, home);
+    const result = await runCli(["run"], { env: { HOME: home }, cwd: home });
     expect(result.code).toBe(2);
     expect(readdirSync(home)).toEqual([]);
   });

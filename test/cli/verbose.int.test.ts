@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { testCluster, writeKubeconfig } from "../support/cluster.js";
-import { runCli } from "../rbac/cli-io.js";
+import { runCli } from "../support/cli.js";
 
 // -v logs every request of every command that talks to the server, never a credential.
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createServiceAccount, kubectl, mintToken, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
-import { runCli } from "../rbac/cli-io.js";
+import { runCli } from "../support/cli.js";
 
 // saprobe whoami says what kubectl auth whoami says, plus where the credentials came from and the token's kind and expiry.
 

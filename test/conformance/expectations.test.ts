@@ -60,7 +60,7 @@ describe("applyExpectedRbac", () => {
     const everywhere = applyExpectedRbac([secrets], [observed(secrets, "allowed", "")], expected, identity, loadCatalogue());
     expect(everywhere.results[0]).toMatchObject({ status: "fail", severity: "high" });
     expect(outcome.results[0]?.message).toMatch(/^over-privileged: .*Audit rule secrets-read\./);
-    expect(outcome.results[0]?.remediation).toMatch(/^Remove or narrow the binding that lets this identity list secrets in namespace team-b/);
+    expect(outcome.results[0]?.remediation).toMatch(/^Remove or narrow the binding that lets this identity list secrets -n team-b /);
     const nodes = applyExpectedRbac([checks[1] as CheckDefinition], [observed(checks[1] as CheckDefinition, "allowed")], expected, identity, loadCatalogue());
     // No audit rule names "list nodes": the level an unexplained grant deserves.
     expect(nodes.results[0]).toMatchObject({ status: "fail", severity: "medium" });
@@ -71,7 +71,7 @@ describe("applyExpectedRbac", () => {
     const expected = await loadExpectedRbac(["fixtures/checks/expected-rbac"], { withDefaults: true, cwd: process.cwd(), defaultNamespace: "default" });
     const outcome = applyExpectedRbac([checks[2] as CheckDefinition], [observed(checks[2] as CheckDefinition, "denied", "team-b")], expected, identity, loadCatalogue());
     expect(outcome.results[0]?.status).toBe("fail");
-    expect(outcome.results[0]?.remediation).toMatch(/^Apply the expected binding that grants watch pods in namespace team-b/);
+    expect(outcome.results[0]?.remediation).toMatch(/^Apply the expected binding that grants watch pods -n team-b /);
   });
 
   it("without the bootstrap policy, /version is over-privileged and a warning says why", async () => {

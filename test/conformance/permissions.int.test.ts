@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, Report } from "../../src/model/report.js";
-import { runCli } from "../connect/run-cli.js";
+import { runCli } from "../support/cli.js";
 import { adminRequest, applyObjects, deleteObjects, inClusterEnv, kubectl, makeServiceAccountMount, mintToken, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
 import { saprobeRun } from "../run/scenario.js";
 
@@ -152,7 +152,7 @@ describe("run --expect, the whole permission set, as the ServiceAccount itself",
 describe("run could not run: said first and once, exit 3", () => {
   it("an impersonation the server refuses is exit 3 with the cause and the fix, not seven FAIL rows", async () => {
     const out = mkdtempSync(join(tmpdir(), "saprobe-report-"));
-    const result = await runCli(["run", "--kubeconfig", kubeconfig, "--as", "someone-else", "--out", out], { PATH: process.env.PATH, COLUMNS: "80" }, process.cwd());
+    const result = await runCli(["run", "--kubeconfig", kubeconfig, "--as", "someone-else", "--out", out], { env: { PATH: process.env.PATH, COLUMNS: "80" }, cwd: process.cwd() });
     expect((await kubectl(["auth", "can-i", "impersonate", "users", "--as", `system:serviceaccount:${namespace}:runner`])).stdout.trim()).toBe("no");
     expect(result.code).toBe(3);
     const lines = result.stdout.split("\n");
@@ -174,7 +174,7 @@ describe("run could not run: said first and once, exit 3", () => {
   });
 
   it("a refused connection prints the cause and fix first, in a few lines", async () => {
-    const result = await runCli(["run", "--server", "https://127.0.0.1:1", "--token", "not-a-real-token", "--insecure-skip-tls-verify"], { PATH: process.env.PATH, COLUMNS: "80" }, process.cwd());
+    const result = await runCli(["run", "--server", "https://127.0.0.1:1", "--token", "not-a-real-token", "--insecure-skip-tls-verify"], { env: { PATH: process.env.PATH, COLUMNS: "80" }, cwd: process.cwd() });
     expect(result.code).toBe(3);
     const lines = result.stdout.trim().split("\n");
     expect(lines.slice(0, 6).find((line) => line.startsWith("Could not run: "))).toMatch(/^Could not run: nothing is listening at https:\/\/127\.0\.0\.1:1/);
@@ -198,8 +198,8 @@ describe("groups exactly as the server uses them", () => {
       const user = `system:serviceaccount:${namespace}:other`;
       const live = await kubectl(["auth", "can-i", "list", "pods", "-n", namespace, "--as", user, "--as-group", "some-team"]);
       const liveWithoutGroups = await kubectl(["auth", "can-i", "list", "pods", "-n", "default", "--as", user]);
-      const offline = await runCli(["can-i", "list", "pods", "-n", namespace, "--as", user, "--as-group", "some-team", "--manifests", dir], { PATH: process.env.PATH }, process.cwd());
-      const offlineWithoutGroups = await runCli(["can-i", "list", "pods", "-n", "default", "--as", user, "--manifests", dir], { PATH: process.env.PATH }, process.cwd());
+      const offline = await runCli(["can-i", "list", "pods", "-n", namespace, "--as", user, "--as-group", "some-team", "--manifests", dir], { env: { PATH: process.env.PATH }, cwd: process.cwd() });
+      const offlineWithoutGroups = await runCli(["can-i", "list", "pods", "-n", "default", "--as", user, "--manifests", dir], { env: { PATH: process.env.PATH }, cwd: process.cwd() });
       expect([live.stdout.trim(), liveWithoutGroups.stdout.trim()]).toEqual(["no", "yes"]);
       expect([offline.stdout.split("\n")[0], offlineWithoutGroups.stdout.split("\n")[0]]).toEqual(["no", "yes"]);
     } finally {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { runCli } from "../support/cli.js";
 import { tempDir, writeAt, writeKubeconfig } from "./temp-files.js";
 
 const TOKEN = "very-secret-token-0987654321";
@@ -28,7 +28,7 @@ function fixture() {
 describe("saprobe config view", () => {
   it("prints the documented JSON shape without secrets", async () => {
     const { root, env } = fixture();
-    const result = await runCli(["config", "view", "-o", "json"], env, root);
+    const result = await runCli(["config", "view", "-o", "json"], { env, cwd: root });
     expect(result.code).toBe(0);
     const view = JSON.parse(result.stdout);
     expect(Object.keys(view)).toEqual(["source", "files", "context", "cluster", "user", "namespace", "server", "tls", "auth", "impersonate", "explain"]);
@@ -49,7 +49,7 @@ describe("saprobe config view", () => {
 
   it("describes exec plugins without running them and without env values", async () => {
     const { root, env, marker } = fixture();
-    const result = await runCli(["config", "view", "-o", "json", "--context", "e"], env, root);
+    const result = await runCli(["config", "view", "-o", "json", "--context", "e"], { env, cwd: root });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).auth).toEqual({
       kind: "exec",
@@ -72,7 +72,7 @@ describe("saprobe config view", () => {
       users: [{ name: "u", user: { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "kubectl", interactiveMode: "Never", args: ["oidc-login", "get-token", "--oidc-client-id=app", "--oidc-client-secret=oidc-secret-value", "--password", "hunter2-value", "--verbose"] } } }],
       contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
     });
-    const result = await runCli(["config", "view", "-o", "json"], { KUBECONFIG: file }, root);
+    const result = await runCli(["config", "view", "-o", "json"], { env: { KUBECONFIG: file }, cwd: root });
     const view = JSON.parse(result.stdout);
     expect(view.auth.args).toEqual(["oidc-login", "get-token", "--oidc-client-id=app", "--oidc-client-secret=[redacted]", "--password", "[redacted]", "--verbose"]);
     expect(view.server).toBe("https://user:redacted@api.example:6443");
@@ -81,17 +81,17 @@ describe("saprobe config view", () => {
 
   it("shows key data only as a flag, and auth-provider as unsupported", async () => {
     const { root, env } = fixture();
-    const certificate = await runCli(["config", "view", "-o", "json", "--context", "k"], env, root);
+    const certificate = await runCli(["config", "view", "-o", "json", "--context", "k"], { env, cwd: root });
     expect(JSON.parse(certificate.stdout).auth).toEqual({ kind: "client-certificate", certFile: join(root, "kube/c.crt"), keyData: true });
     expect(certificate.stdout).not.toContain("secretkeymaterial");
-    const provider = await runCli(["config", "view", "-o", "json", "--context", "p"], env, root);
+    const provider = await runCli(["config", "view", "-o", "json", "--context", "p"], { env, cwd: root });
     expect(JSON.parse(provider.stdout).auth).toEqual({ kind: "auth-provider", name: "gcp", supported: false });
     expect(provider.stdout).not.toContain("provider-secret");
   });
 
   it("prints a table with --explain and warnings", async () => {
     const { root, env } = fixture();
-    const result = await runCli(["config", "view", "-o", "table", "--explain", "--insecure-skip-tls-verify"], env, root);
+    const result = await runCli(["config", "view", "-o", "table", "--explain", "--insecure-skip-tls-verify"], { env, cwd: root });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Source: +kubeconfig$/m);
     expect(result.stdout).toMatch(/^CA: +NOT VERIFIED/m);
@@ -103,14 +103,14 @@ describe("saprobe config view", () => {
 
   it("exits 2 naming a dangling context and the files read", async () => {
     const { root, env } = fixture();
-    const result = await runCli(["config", "view", "--context", "nope"], env, root);
+    const result = await runCli(["config", "view", "--context", "nope"], { env, cwd: root });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`context "nope" from --context does not exist (files read: ${join(root, "kube/config")})`);
   });
 
   it("exits 2 for a missing or unknown subcommand", async () => {
     const { root, env } = fixture();
-    expect((await runCli(["config"], env, root)).code).toBe(2);
-    expect((await runCli(["config", "set"], env, root)).stderr).toContain('unknown subcommand "config set"');
+    expect((await runCli(["config"], { env, cwd: root })).code).toBe(2);
+    expect((await runCli(["config", "set"], { env, cwd: root })).stderr).toContain('unknown subcommand "config set"');
   });
 });

@@ -18,7 +18,7 @@ import {
   writeKubeconfig,
 } from "../support/cluster.js";
 import { observeIdentity } from "./identity.js";
-import { runCli } from "./run-cli.js";
+import { runCli } from "../support/cli.js";
 
 let namespace: string;
 let token: string;
@@ -179,7 +179,7 @@ describe("connecting to the real control plane", () => {
   it("config view shows none of the secrets", async () => {
     const kubeconfig = writeKubeconfig({ token }, { namespace });
     const home = mkdtempSync(join(tmpdir(), "saprobe-home-"));
-    const result = await runCli(["config", "view", "-o", "json", "--explain", "-v"], { KUBECONFIG: kubeconfig, HOME: home }, home);
+    const result = await runCli(["config", "view", "-o", "json", "--explain", "-v"], { env: { KUBECONFIG: kubeconfig, HOME: home }, cwd: home });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ source: "kubeconfig", auth: { kind: "token" }, namespace });
     expect(result.stdout + result.stderr).not.toContain(token);

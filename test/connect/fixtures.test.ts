@@ -5,7 +5,7 @@ import { resolveConnection } from "../../src/connect/resolve.js";
 import { createKubeClient } from "../../src/kube/client.js";
 import { ConnectionConfigError } from "../../src/model/errors.js";
 import { kubectl } from "./kubectl-oracle.js";
-import { runCli } from "./run-cli.js";
+import { runCli } from "../support/cli.js";
 import { tempDir } from "./temp-files.js";
 
 const FIXTURES = fileURLToPath(new URL("../../fixtures/kubeconfig/", import.meta.url));
@@ -13,7 +13,7 @@ const fixture = (name: string) => join(FIXTURES, name);
 
 async function view(kubeconfigList: string, extra: string[] = []) {
   const home = tempDir();
-  const result = await runCli(["config", "view", "-o", "json", ...extra], { KUBECONFIG: kubeconfigList, HOME: home }, home);
+  const result = await runCli(["config", "view", "-o", "json", ...extra], { env: { KUBECONFIG: kubeconfigList, HOME: home }, cwd: home });
   return { ...result, json: result.code === 0 ? JSON.parse(result.stdout) : undefined };
 }
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { Report } from "../../src/model/report.js";
-import { REPO } from "./cli.js";
+import { REPO } from "../support/cli.js";
 
 const schema = JSON.parse(readFileSync(join(REPO, "reports", "report.schema.json"), "utf8")) as Record<string, unknown>;
 const ajv = new Ajv2020({ allErrors: true, strict: true });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { testCluster } from "../support/cluster.js";
-import { runCli } from "./cli.js";
+import { spawnCli } from "../support/cli.js";
 import { readReport } from "./report-check.js";
 import { startTcpProxy } from "./tcp-proxy.js";
 
@@ -17,7 +17,7 @@ const DEADLINE_MS = 10_000;
 async function runThrough(port: number) {
   const cluster = testCluster();
   const out = mkdtempSync(join(tmpdir(), "saprobe-stopped-"));
-  const cli = await runCli(
+  const cli = await spawnCli(
     ["run", "--server", `https://127.0.0.1:${port}`, "--certificate-authority", cluster.caFile, "--token", cluster.adminToken, "--request-timeout", "5s", "--deadline", `${DEADLINE_MS}ms`, "--out", out, "-o", "json"],
     { timeoutMs: DEADLINE_MS * 3 },
   );

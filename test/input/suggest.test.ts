@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowedProperties, closestName, didYouMean } from "../../src/input/suggest.js";
+import { closestName, didYouMean } from "../../src/input/suggest.js";
 
 const POLICY_RULE = ["apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs"];
 
@@ -20,19 +20,5 @@ describe("closestName", () => {
   it("didYouMean is a clause to append, or nothing", () => {
     expect(didYouMean("subject", ["subjects", "roleRef"])).toBe('; did you mean "subjects"?');
     expect(didYouMean("zzz", ["subjects"])).toBe("");
-  });
-});
-
-describe("allowedProperties", () => {
-  const schema = { $defs: { "a/b": { properties: { one: {}, two: {} }, additionalProperties: false } } };
-
-  it("reads the properties next to the additionalProperties keyword an ajv error points at (JSON pointer escapes too)", () => {
-    expect(allowedProperties(schema, "#/$defs/a~1b/additionalProperties")).toEqual(["one", "two"]);
-  });
-
-  it("is empty for any other path", () => {
-    expect(allowedProperties(schema, "#/$defs/a~1b/required")).toEqual([]);
-    expect(allowedProperties(schema, "#/$defs/missing/additionalProperties")).toEqual([]);
-    expect(allowedProperties(schema, "other.json#/x/additionalProperties")).toEqual([]);
   });
 });

@@ -149,7 +149,7 @@ describe("loadManifests", () => {
     const bad = `${role}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: broken\nrules:\n- apiGroups: [""]\n  resources: ["pods"]\n  verbs: get\n`;
     const error = await loadError({ "bad.yaml": bad });
     expect([error.file, error.line, error.column]).toEqual(["bad.yaml", 18, 10]);
-    expect(error.message).toContain('document 1: ClusterRole "broken": rules[0].verbs: must be array');
+    expect(error.message).toContain('document 1: ClusterRole "broken": rules[0].verbs: must be an array, not "get"');
   });
 
   it("names unknown fields and missing required ones, reporting every problem at once", async () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import jsYaml from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS } from "../../src/manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../src/input/limits.js";
 import { createLocator } from "../../src/manifests/locate.js";
 import { parseStream } from "../../src/manifests/parse.js";
 

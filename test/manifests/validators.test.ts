@@ -13,7 +13,7 @@ import { RBAC_KINDS, validateObject, type RbacKind } from "../../src/manifests/v
  */
 
 const ROOT = join(import.meta.dirname, "../..");
-const TOOL = pathToFileURL(join(ROOT, "test/manifests/tools/compile-validators.mjs")).href;
+const TOOL = pathToFileURL(join(ROOT, "scripts/generate/compile-validators.mjs")).href;
 
 interface Tool {
   validatorSource(): string;
@@ -50,7 +50,7 @@ const SAMPLES: [RbacKind, unknown][] = [
 ];
 
 describe("the ahead-of-time compiled RBAC validators", () => {
-  it("are what test/manifests/tools/compile-validators.mjs writes now (run it after changing the schema or ajv)", async () => {
+  it("are what scripts/generate/compile-validators.mjs writes now (npm run generate -- compile-validators after changing the schema or ajv)", async () => {
     const tool = (await import(TOOL)) as Tool;
     expect(readFileSync(join(ROOT, "src/manifests/rbac-validators.generated.ts"), "utf8")).toBe(tool.validatorSource());
   });

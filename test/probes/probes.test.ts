@@ -137,7 +137,7 @@ describe("access-review", () => {
     const check = fakeCheck({ probe: "access-review", expect: "denied", reviews: [{ verb: "get", resource: "secrets" }, { verb: "list", resource: "secrets", namespace: "" }, { verb: "get", path: "/metrics" }] });
     const result = await accessReviewProbe(client, fakeConnection(), check, fakeContext(client));
     expect([result.status, result.observed]).toEqual(["fail", "mixed"]);
-    expect(result.message).toContain('get secrets in "team-b" is allowed');
+    expect(result.message).toContain('get secrets -n team-b is allowed');
     const bodies = client.requests.filter((request) => request.method === "POST" && request.path.includes("access")).map((request) => request.body);
     expect(bodies).toHaveLength(3);
     expect(bodies[2]).toMatchObject({ spec: { nonResourceAttributes: { path: "/metrics", verb: "get" } } });

@@ -49,14 +49,14 @@ describe("createAuthorizer", () => {
   it("denies elsewhere and explains that the RoleBinding is confined", () => {
     const decision = authorizer.authorize(bot, pods("list", "other"));
     expect(decision).toMatchObject({ allowed: false, reason: "", errors: [] });
-    expect(decision.nearMisses.join("\n")).toMatch(/RoleBinding "team\/readers" .*confined to its namespace "team"/);
+    expect(decision.nearMisses.join("\n")).toMatch(/RoleBinding team\/readers of ClusterRole pod-reader .*confined to its namespace team, not other/);
   });
 
   it("reports a binding to a missing role in the reason, upstream wording", () => {
     const decision = authorizer.authorize(userInfoFor("carol"), pods("get", "team", "p"));
     expect(decision.allowed).toBe(false);
     expect(decision.reason).toBe('RBAC: clusterrole.rbac.authorization.k8s.io "gone" not found');
-    expect(decision.nearMisses[0]).toContain('ClusterRoleBinding "dangling" applies to this user but grants nothing');
+    expect(decision.nearMisses[0]).toContain('ClusterRoleBinding dangling applies to this user but grants nothing');
   });
 
   it("joins several resolution errors like Go's aggregate, deduplicated", () => {

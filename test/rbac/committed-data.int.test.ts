@@ -6,13 +6,13 @@ import type { ClusterRole } from "../../src/rbac/types.js";
 import { testCluster } from "../support/cluster.js";
 import { liveRbacSnapshot } from "./live-snapshot.js";
 
-// The data saprobe ships was exported from a real kube-apiserver by the scripts under tools/; each
+// The data saprobe ships was exported from a real kube-apiserver by the scripts in scripts/generate/ (npm run generate); each
 // script can print what it would write (--stdout). These tests re-run them against the test cluster
 // and compare, so the data cannot silently drift from the Kubernetes version it claims.
 
 function runTool(script: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("node", [new URL(script, import.meta.url).pathname, "--stdout"], { env: { ...process.env, KUBECONFIG: testCluster().adminKubeconfig }, timeout: 60_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile("node", [new URL(`../../scripts/generate/${script}`, import.meta.url).pathname, "--stdout"], { env: { ...process.env, KUBECONFIG: testCluster().adminKubeconfig }, timeout: 60_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${script}: ${stderr}`));
       else resolve(stdout);
     });
@@ -23,7 +23,7 @@ const committed = (path: string) => JSON.parse(readFileSync(new URL(`../../${pat
 
 describe("data exported from kube-apiserver", () => {
   it("the bootstrap policy equals the live server's rbac-defaults objects", async () => {
-    const live = JSON.parse(await runTool("./tools/export-bootstrap.mjs")) as Record<string, unknown>;
+    const live = JSON.parse(await runTool("export-bootstrap.mjs")) as Record<string, unknown>;
     expect(live.kubernetesVersion).toBe(testCluster().version);
     expect(live).toEqual(committed("src/rbac/bootstrap-policy.json"));
   });
@@ -50,13 +50,13 @@ describe("data exported from kube-apiserver", () => {
   });
 
   it("the manifest schemas equal those derived from the live OpenAPI v3", async () => {
-    expect(JSON.parse(await runTool("../manifests/tools/derive-schemas.mjs"))).toEqual(committed("schemas/rbac.schema.json"));
+    expect(JSON.parse(await runTool("derive-schemas.mjs"))).toEqual(committed("schemas/rbac.schema.json"));
   });
 
   it("the built-in resource list equals live discovery for the built-in groups", async () => {
     type Listing = { kubernetesVersion: string; resources: { group: string }[] };
     const mine = committed("src/rbac/builtin-resources.json") as unknown as Listing;
-    const live = JSON.parse(await runTool("./tools/export-resources.mjs")) as Listing;
+    const live = JSON.parse(await runTool("export-resources.mjs")) as Listing;
     // Other tests may add CRDs; only groups the committed list knows are compared.
     const groups = new Set(mine.resources.map((resource) => resource.group));
     expect(live.resources.filter((resource) => groups.has(resource.group))).toEqual(mine.resources);

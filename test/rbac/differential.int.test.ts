@@ -115,7 +115,7 @@ describe("differential: saprobe's evaluator vs kube-apiserver SubjectAccessRevie
       return scenario.questions.map(({ user, attrs }) => authorizer.authorize(user, attrs));
     };
     let ours = await evaluate();
-    const disagree = () => scenario.questions.flatMap((question, index) => ((ours[index]?.allowed ?? false) !== server[index]?.allowed ? [index] : []));
+    const disagree = () => scenario.questions.flatMap((_question, index) => ((ours[index]?.allowed ?? false) !== server[index]?.allowed ? [index] : []));
     // Other tests change cluster-wide objects concurrently; re-ask the server once about any disagreement.
     const suspects = disagree();
     if (suspects.length > 0) {

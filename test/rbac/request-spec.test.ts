@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRequest } from "../../src/rbac/request-spec.js";
+import { describeRequest, parseRequest } from "../../src/rbac/request-spec.js";
 
 const read = (verb: string, target: string, name?: string, options = {}) => parseRequest(verb, target, name, "team", false, options);
 
@@ -55,6 +55,34 @@ describe("kubectl's grammar for can-i and who-can", () => {
     for (const typed of ["widgets", "widget", "wd", "widgets.example.com"]) {
       const parsed = read("get", typed, undefined, { customResources });
       expect({ typed, attrs: parsed.attrs, warnings: parsed.warnings }).toMatchObject({ typed, attrs: { resource: "widgets", apiGroup: "example.com", namespace: "team" }, warnings: [] });
+    }
+  });
+});
+
+describe("describeRequest: the one wording of a request, kubectl's grammar", () => {
+  it("says -n NS, -A for a namespaced type in every namespace, nothing at cluster scope, names after a slash", () => {
+    expect(describeRequest({ resourceRequest: true, verb: "list", apiGroup: "", resource: "secrets", namespace: "team" })).toBe("list secrets -n team");
+    expect(describeRequest({ resourceRequest: true, verb: "list", apiGroup: "", resource: "secrets", namespace: "" })).toBe("list secrets -A");
+    expect(describeRequest({ resourceRequest: true, verb: "list", apiGroup: "", resource: "nodes", namespace: "" })).toBe("list nodes");
+    expect(describeRequest({ resourceRequest: true, verb: "get", apiGroup: "", resource: "pods", subresource: "log", name: "web-0", namespace: "team" })).toBe("get pods/web-0 --subresource log -n team");
+    expect(describeRequest({ resourceRequest: true, verb: "bind", apiGroup: "rbac.authorization.k8s.io", resource: "clusterroles", name: "cluster-admin", namespace: "" })).toBe("bind clusterroles.rbac.authorization.k8s.io/cluster-admin");
+    expect(describeRequest({ resourceRequest: false, verb: "get", path: "/healthz" })).toBe("get /healthz");
+  });
+
+  it("reads back as the same request (saprobe can-i takes what it says)", () => {
+    const cases: [string, string, string, boolean, string | undefined][] = [
+      ["list", "secrets", "team", false, undefined],
+      ["list", "secrets", "default", true, undefined],
+      ["get", "pods/web-0", "team", false, "log"],
+      ["create", "deployments.apps", "team", false, undefined],
+      ["list", "nodes", "default", false, undefined],
+    ];
+    for (const [verb, target, namespace, all, subresource] of cases) {
+      const { attrs } = parseRequest(verb, target, undefined, namespace, all, subresource ? { subresource } : {});
+      const words = describeRequest(attrs).split(" ");
+      const flags = words.slice(2);
+      const again = parseRequest(words[0] as string, words[1] as string, undefined, flags.includes("-n") ? (flags[flags.indexOf("-n") + 1] as string) : "elsewhere", flags.includes("-A"), flags.includes("--subresource") ? { subresource: flags[flags.indexOf("--subresource") + 1] as string } : {});
+      expect(again.attrs).toEqual(attrs);
     }
   });
 });

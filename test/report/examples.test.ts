@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { writeReportFiles } from "../../src/report/write.js";
+import { expectGolden } from "../support/golden.js";
 import { sampleReports } from "./sample-reports.js";
 
 // reports/examples/ documents every format with real output; this keeps it current.
@@ -13,8 +14,7 @@ const examples = fileURLToPath(new URL("../../reports/examples/", import.meta.ur
 describe("reports/examples", () => {
   it.each([["run", "failures"], ["audit", "audit-findings"]])("%s examples are what --out writes today", async (folder, sample) => {
     const target = join(examples, folder);
-    const dir = process.env.UPDATE_GOLDEN === "1" ? target : mkdtempSync(join(tmpdir(), "saprobe-examples-"));
-    const written = await writeReportFiles(sampleReports[sample]!, dir);
-    for (const file of written) expect(readFileSync(file, "utf8"), file).toBe(readFileSync(join(target, basename(file)), "utf8"));
+    const written = await writeReportFiles(sampleReports[sample]!, mkdtempSync(join(tmpdir(), "saprobe-examples-")));
+    for (const file of written) expectGolden(join(target, basename(file)), readFileSync(file, "utf8"));
   });
 });

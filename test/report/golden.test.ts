@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
 import { renderers } from "../../src/report/render/index.js";
+import { expectGolden } from "../support/golden.js";
 import { sampleReports } from "./sample-reports.js";
 
 // Golden files: review a change to one like a change to the code. Regenerate with
@@ -40,14 +40,7 @@ function identifiers(report: Report): string[] {
 describe("golden output", () => {
   it.each(cases)("%s as %s matches %s", (name, format, file, width) => {
     const output = renderers[format](sampleReports[name]!, { color: false, width });
-    const path = new URL(file, directory);
-    if (process.env.UPDATE_GOLDEN === "1") {
-      mkdirSync(directory, { recursive: true });
-      writeFileSync(path, output);
-    }
-    // A missing golden is a failure, not a new golden: only UPDATE_GOLDEN=1 writes one.
-    expect(existsSync(path), `${file} is missing: write it with UPDATE_GOLDEN=1 and read the diff`).toBe(true);
-    expect(output).toBe(readFileSync(path, "utf8"));
+    expectGolden(new URL(file, directory), output);
   });
 
   it.each(cases.filter(([, format]) => format === "table"))("%s as %s in %s: no line over the width, no identifier broken", (name, _format, _file, width) => {

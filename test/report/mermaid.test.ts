@@ -22,6 +22,6 @@ describe("attack paths in the Markdown report", () => {
     const chart = markdown.slice(markdown.indexOf("```mermaid") + 10, markdown.indexOf("```", markdown.indexOf("```mermaid") + 10));
     // A precondition draws a dotted arrow; every line is one statement of the flowchart.
     expect(chart).toContain("-.->");
-    for (const line of chart.trim().split("\n")) expect(line).toMatch(/^(flowchart LR|  n\d+(\[".*"\]| -(->|\.->)\|".*"\| n\d+(\[".*"\]|\{\{".*"\}\})))$/);
+    for (const line of chart.trim().split("\n")) expect(line).toMatch(/^(flowchart LR| {2}n\d+(\[".*"\]| -(->|\.->)\|".*"\| n\d+(\[".*"\]|\{\{".*"\}\})))$/);
   });
 });

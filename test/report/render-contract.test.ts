@@ -55,7 +55,6 @@ describe("table", () => {
   it.each([40, 60, 80, 120, 200])("fits every line in %i columns, whatever the report", (width) => {
     for (const report of Object.values(sampleReports)) {
       const output = renderers.table(report, { color: true, width });
-      // biome-ignore lint: the ANSI pattern is the point
       const visible = output.replace(/\u001b\[[0-9;]*m/g, "");
       for (const line of visible.split("\n")) expect(line.length, line).toBeLessThanOrEqual(width);
     }

@@ -3,15 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
-import { runCli } from "../connect/run-cli.js";
+import { runCli } from "../support/cli.js";
 
-const run = (...argv: string[]) => runCli(["run", ...argv], {}, process.cwd());
+const run = (...argv: string[]) => runCli(["run", ...argv], { env: {}, cwd: process.cwd() });
 
 describe("saprobe run without a server to talk to", () => {
   it("a bad check file is exit 2 with file:line:column, before any request", async () => {
     const { code, stderr, stdout } = await run("--server", "https://127.0.0.1:1", "--token", "x", "--checks", "fixtures/checks/bad.yaml");
     expect(code).toBe(2);
-    expect(stderr).toContain('fixtures/checks/bad.yaml:2:5: missing field "resource" (probe "list" needs it)');
+    expect(stderr).toContain('fixtures/checks/bad.yaml:2:5: checks[0].resource: required field is missing (probe "list" needs it)');
     expect(stdout).toBe("");
   });
 

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../connect/run-cli.js";
+import { runCli } from "../support/cli.js";
 import { adminRequest, inClusterEnv, makeServiceAccountMount, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
 import { grantListWatch, saprobeRun, serviceAccountWithToken, startKubectlProxy, statuses } from "./scenario.js";
 
@@ -134,7 +134,7 @@ describe("saprobe run --expect", () => {
   it("names a broken expected manifest with exit 2 before touching the server", async () => {
     const dir = mkdtempSync(join(tmpdir(), "saprobe-expect-"));
     writeFileSync(join(dir, "bad.yaml"), "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: x, namespace: y}\nrules: nope\n");
-    const result = await runCli(["run", "--server", "https://127.0.0.1:1", "--expect", dir], { PATH: process.env.PATH }, process.cwd());
+    const result = await runCli(["run", "--server", "https://127.0.0.1:1", "--expect", dir], { env: { PATH: process.env.PATH }, cwd: process.cwd() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("bad.yaml:");
   });

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Report } from "../../src/model/report.js";
-import { runCli } from "../connect/run-cli.js";
+import { runCli } from "../support/cli.js";
 import { readReport } from "../hardening/report-check.js";
 import { applyObjects, createServiceAccount, mintToken } from "../support/cluster.js";
 
@@ -32,7 +32,7 @@ export async function serviceAccountWithToken(namespace: string, name: string): 
  */
 export async function saprobeRun(argv: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string; report: Report }> {
   const out = mkdtempSync(join(tmpdir(), "saprobe-report-"));
-  const result = await runCli(["run", "--out", out, "-o", "json", ...argv], { PATH: process.env.PATH, ...env }, process.cwd());
+  const result = await runCli(["run", "--out", out, "-o", "json", ...argv], { env: { PATH: process.env.PATH, ...env }, cwd: process.cwd() });
   const { report, problems } = readReport(out);
   if (!report || problems.length > 0) throw new Error(`saprobe run (exit ${result.code}) wrote no valid report.json: ${problems.join("; ")} ${result.stderr}`);
   return { ...result, report };

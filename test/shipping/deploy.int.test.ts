@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
-import { runCli } from "../connect/run-cli.js";
+import { runCli } from "../support/cli.js";
 import { applyObjects, deleteObjects, inClusterEnv, kubectl, makeServiceAccountMount, mintToken, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
 import { invocationsInManifest, readYamlDocuments } from "./invocations.js";
 import { buildPackagedInstall } from "./packaged-layout.js";
@@ -72,7 +72,7 @@ describe("deploy/ on the local control plane", () => {
     const job = invocationsInManifest("deploy/job.yaml")[0]!;
     expect(job.argv).toContain("--expect");
     const out = mkdtempSync(join(tmpdir(), "saprobe-job-reports-"));
-    const result = await runCli([...withOut(withExpected(job.argv), out), "--sa-dir", mount], { ...inClusterEnv(), NO_COLOR: "1" }, out);
+    const result = await runCli([...withOut(withExpected(job.argv), out), "--sa-dir", mount], { env: { ...inClusterEnv(), NO_COLOR: "1" }, cwd: out });
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report;
     expect(Object.fromEntries(report.results.map((check) => [check.id, check.status]))).toEqual({
       "tls-system-ca": "pass", anonymous: "pass", version: "pass", whoami: "pass", token: "pass",
@@ -88,7 +88,7 @@ describe("deploy/ on the local control plane", () => {
   it("the CronJob's audit, as deploy/'s ServiceAccount: may read everything it needs, so no rule is UNKNOWN", async () => {
     const audit = invocationsInManifest("deploy/cronjob.yaml").find((invocation) => invocation.argv[0] === "audit")!;
     const out = mkdtempSync(join(tmpdir(), "saprobe-cron-reports-"));
-    const result = await runCli([...withOut(audit.argv, out), "--sa-dir", mount], { ...inClusterEnv(), NO_COLOR: "1" }, out);
+    const result = await runCli([...withOut(audit.argv, out), "--sa-dir", mount], { env: { ...inClusterEnv(), NO_COLOR: "1" }, cwd: out });
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report;
     expect(report.errors).toEqual([]);
     expect(report.warnings.filter((warning) => warning.startsWith("preflight:"))).toEqual([]);

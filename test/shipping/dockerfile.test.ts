@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { dockerfileStages, dockerfileText } from "./dockerfile.js";
 import { repository } from "./packaged-layout.js";
 
-// No Docker engine runs here; package.test.ts runs the build and install stages' commands. This
+// No Docker engine runs here; package.cli.test.ts runs the build and install stages' commands. This
 // test holds the Dockerfile to the properties that layout test cannot see.
 const dockerfile = dockerfileText;
 const stages = dockerfileStages;

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseArgs } from "../../src/cli/args.js";
 import { commands } from "../../src/cli/commands/index.js";
 import type { Report } from "../../src/model/report.js";
-import { runCli } from "../connect/run-cli.js";
+import { runCli } from "../support/cli.js";
 import { invocationsInCiFile, invocationsInManifest, invocationsInScript, shellWords, type Invocation } from "./invocations.js";
 import { repository } from "./packaged-layout.js";
 
@@ -66,7 +66,7 @@ describe.skipIf(!auditCommandReady())("the examples' audits, run by the real CLI
     const cwd = mkdtempSync(join(tmpdir(), "saprobe-ci-"));
     cpSync(join(repository, "deploy"), join(cwd, "deploy"), { recursive: true });
     const invocation = invocationsInCiFile("examples/gitlab-ci.yml")[0]!;
-    const result = await runCli(invocation.argv, { NO_COLOR: "1" }, cwd);
+    const result = await runCli(invocation.argv, { env: { NO_COLOR: "1" }, cwd });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const report = JSON.parse(readFileSync(join(cwd, "reports", "report.json"), "utf8")) as Report;
@@ -80,7 +80,7 @@ describe.skipIf(!auditCommandReady())("the examples' audits, run by the real CLI
     copyFileSync(join(repository, "examples/fixtures/helm-template-output.yaml"), join(cwd, "rendered.yaml"));
     const invocation = invocationsInScript(readFileSync(join(repository, "examples/helm-predeploy.sh"), "utf8"), "helm")[0]!;
     const argv = invocation.argv.map((word) => (word === "$rendered" ? "rendered.yaml" : word));
-    const result = await runCli(argv, { NO_COLOR: "1" }, cwd);
+    const result = await runCli(argv, { env: { NO_COLOR: "1" }, cwd });
     expect(result.code).toBe(1);
     const report = JSON.parse(readFileSync(join(cwd, "reports", "report.json"), "utf8")) as Report;
     const adminBinding = report.findings.find((finding) => finding.rule === "cluster-admin-binding" && finding.binding?.name === "dashboard-admin");

@@ -1,16 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { Readable, Writable } from "node:stream";
+import { runCli } from "../support/cli.js";
 
 // README.md shows the first screen of `saprobe audit` as an 80-column terminal shows it; this keeps it true.
 
 async function screen(argv: string[]): Promise<string> {
-  let stdout = "";
-  const sink = new Writable({ write: (chunk, _encoding, done) => ((stdout += String(chunk)), done()) });
-  const io = { stdout: sink, stderr: new Writable({ write: (_c, _e, done) => done() }), stdin: Readable.from([]), env: { COLUMNS: "80", HOME: "/nonexistent" }, cwd: process.cwd() };
-  await main(argv, io);
-  return stdout;
+  return (await runCli(argv, { env: { COLUMNS: "80", HOME: "/nonexistent" }, cwd: process.cwd() })).stdout;
 }
 
 describe("README.md", () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../connect/run-cli.js";
+import { runCli } from "../support/cli.js";
 
-const token = (...argv: string[]) => runCli(["token", ...argv], {}, process.cwd());
+const token = (...argv: string[]) => runCli(["token", ...argv], { env: {}, cwd: process.cwd() });
 
 function mount(payload: Record<string, unknown>, namespace: string): { dir: string; token: string } {
   const dir = mkdtempSync(join(tmpdir(), "saprobe-mount-"));
@@ -39,7 +39,7 @@ describe("saprobe token", () => {
     const now = Math.floor(Date.now() / 1000);
     const { dir } = mount({ iss: "https://k", sub: "system:serviceaccount:a:b", aud: ["https://k"], exp: now + 3600, iat: now, "kubernetes.io": { namespace: "a", serviceaccount: { name: "b", uid: "u" } } }, "a");
     const home = mkdtempSync(join(tmpdir(), "saprobe-home-"));
-    const { code, stdout } = await runCli(["token", "--sa-dir", dir], { HOME: home }, home);
+    const { code, stdout } = await runCli(["token", "--sa-dir", dir], { env: { HOME: home }, cwd: home });
     expect(code).toBe(0);
     const line = stdout.split("\n").find((text) => text.startsWith("server accepts:"));
     expect(line).toBe("server accepts:  unknown: not asked: no usable connection to a Kubernetes API server (saprobe config view --explain says what was tried)");

@@ -5,7 +5,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
-import { runCli } from "../rbac/cli-io.js";
+import { runCli } from "../support/cli.js";
 
 const LOG = "fixtures/usage/audit.log";
 const GRANTED = "fixtures/usage/granted.yaml";

@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadManifests } from "../../src/manifests/index.js";
 import { createAuthorizer } from "../../src/rbac/authorizer.js";
@@ -6,6 +5,7 @@ import { bootstrapPolicy, withBootstrapPolicy } from "../../src/rbac/bootstrap.j
 import type { RequestAttributes } from "../../src/rbac/types.js";
 import { userInfoFor } from "../../src/rbac/users.js";
 import { learnedYaml, learnRbac, readLogLines, readUsage, rulesForRequests, usageOutcome } from "../../src/usage/index.js";
+import { expectGolden } from "../support/golden.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const LOG = "fixtures/usage/audit.log";
@@ -14,12 +14,7 @@ const golden = new URL("./golden/", import.meta.url);
 // Golden files: review a change like a change to the code. Regenerate with
 // UPDATE_GOLDEN=1 npx vitest run test/usage/learn.test.ts
 function matchesGolden(name: string, text: string): void {
-  const path = new URL(name, golden);
-  if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) {
-    mkdirSync(golden, { recursive: true });
-    writeFileSync(path, text);
-  }
-  expect(text).toBe(readFileSync(path, "utf8"));
+  expectGolden(new URL(name, golden), text);
 }
 
 async function learnedFromFixture(identity: string) {

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadCatalogue } from "../../src/audit/index.js";
 import { loadManifests } from "../../src/manifests/index.js";
 import { buildReport } from "../../src/report/build.js";
 import { REPORT_FORMATS, renderers } from "../../src/report/render/index.js";
 import { readLogLines, readUsage, usageOutcome, usageSection } from "../../src/usage/index.js";
+import { expectGolden } from "../support/golden.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const LOG = "fixtures/usage/audit.log";
@@ -34,12 +34,7 @@ async function fixtureReport() {
 describe("the granted-vs-used report of a fixed log, in every format", () => {
   it.each(REPORT_FORMATS)("%s matches its golden file", async (format) => {
     const text = renderers[format](await fixtureReport(), { color: false, width: 120 });
-    const path = new URL(`fixture-report.${EXTENSIONS[format]}`, golden);
-    if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) {
-      mkdirSync(golden, { recursive: true });
-      writeFileSync(path, text);
-    }
-    expect(text).toBe(readFileSync(path, "utf8"));
+    expectGolden(new URL(`fixture-report.${EXTENSIONS[format]}`, golden), text);
   });
 
   it("fails at the default level: the unused cluster-admin grant is critical", async () => {

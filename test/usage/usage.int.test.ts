@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
-import { runCli } from "../rbac/cli-io.js";
+import { runCli } from "../support/cli.js";
 import { saprobeRun, serviceAccountWithToken, statuses } from "../run/scenario.js";
 import { adminRequest, apiRequest, applyObjects, deleteObjects, inClusterEnv, kubectl, makeServiceAccountMount, testCluster, uniqueNamespace } from "../support/cluster.js";
 

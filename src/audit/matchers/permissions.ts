@@ -2,7 +2,7 @@ import type { Finding } from "../../model/report.js";
 import { ruleAllows } from "../../rbac/match.js";
 import type { PolicyRule, RequestAttributes } from "../../rbac/types.js";
 import { describeRef, describeScope, sentence } from "../finding-text.js";
-import { answerFor, Grant, type PermissionAnswer } from "../permission-match.js";
+import { answerFor, GrantLevel, type PermissionAnswer } from "../permission-match.js";
 import type { AuditRule } from "../rule-types.js";
 import { lowerSeverity, raiseSeverity } from "../../model/severity.js";
 import { baseSeverity, broadNote, grantFinding, lowerFirst, type GrantContext } from "../subject-findings.js";
@@ -10,7 +10,7 @@ import { RBAC_OBJECTS } from "./rbac-objects.js";
 import type { Matcher } from "./types.js";
 
 function namesText(answer: PermissionAnswer): string {
-  if (answer.grant === Grant.restricted) return ` (${answer.restrictedTo})`;
+  if (answer.grant === GrantLevel.restricted) return ` (${answer.restrictedTo})`;
   if (answer.sensitiveNames.length > 0) return ` (resourceNames ${answer.sensitiveNames.join(", ")}: the most powerful targets, so no restriction)`;
   return "";
 }
@@ -44,9 +44,9 @@ export const permissionsMatcher: Matcher = {
     const compiled = run.permissionRules.get(rule);
     if (!compiled) return undefined;
     const answer = answerFor(compiled, context.rules, context.levels, context.scope);
-    if (answer.grant === Grant.none) return undefined;
+    if (answer.grant === GrantLevel.none) return undefined;
     let severity = baseSeverity(rule, context);
-    if (answer.grant === Grant.restricted) severity = lowerSeverity(severity);
+    if (answer.grant === GrantLevel.restricted) severity = lowerSeverity(severity);
     if (context.broadness) severity = raiseSeverity(severity);
     const message = sentence(context.subjectText, " ", lowerFirst(rule.title), " ", describeScope(context.scope), namesText(answer), answer.verbsText, " ", context.path, ".", broadNote(context.subject, context.broadness), rule.assumes ? sentence(" Assumes ", rule.assumes, ".") : "");
     return grantFinding(rule, context, severity, message, answer.matchedRules, remediationFor(rule, context, answer));

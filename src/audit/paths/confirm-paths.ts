@@ -1,20 +1,17 @@
-import { boundedMap } from "../../kube/access-reviews.js";
-import type { KubeClient } from "../../kube/types.js";
 import type { Finding, PathHop, PathRequest } from "../../model/report.js";
-import type { RequestAttributes, UserInfo } from "../../rbac/types.js";
-import { describeRequest, review, userFor } from "../confirm.js";
+import type { RequestAttributes } from "../../rbac/types.js";
+import { describeRequest, userFor } from "../confirm.js";
+import type { ReviewAnswer, ReviewBatch, ReviewQuestion } from "../live-reviews.js";
 import { describeRef } from "../finding-text.js";
 
 /*
  * A live path is confirmed hop by hop: every request a hop relies on is asked of the server with a
  * SubjectAccessReview, as the identity that makes it (the impersonator for impersonate-on, the
  * identity acted as for the rest). A hop agrees when the server allows all of its requests; a path
- * agrees when every hop does. A disagreement is kept on the hop and returned as a warning.
+ * agrees when every hop does. A disagreement is kept on the hop and returned as a warning; a hop the
+ * server could not be asked about leaves the path unconfirmed, with the reason. The questions are
+ * asked together with the findings' (live-cross-check.ts).
  */
-
-const CONCURRENCY = 8;
-/** At most this many reviews for all paths together, so a cluster with many paths stays bounded. */
-const MAX_REVIEWS = 2000;
 
 function attributesOf(request: PathRequest): RequestAttributes {
   return {
@@ -28,58 +25,66 @@ function attributesOf(request: PathRequest): RequestAttributes {
   };
 }
 
-interface Job {
-  user: UserInfo;
-  attrs: RequestAttributes;
-  answer?: { allowed: boolean; reason: string } | { error: string };
-}
-
-/** Confirms every hop of every `cluster-admin-path` finding; returns the findings and warnings. */
-export async function confirmPaths(client: KubeClient, findings: readonly Finding[], signal?: AbortSignal): Promise<{ findings: Finding[]; warnings: string[] }> {
-  const jobs = new Map<string, Job>();
-  const keyOf = (user: UserInfo, attrs: RequestAttributes): string => JSON.stringify([user.name, user.groups, attrs]);
+/** Every request of every hop of every path finding (cluster-admin-path, high-value-identity-path), as questions for the server. */
+export function pathQuestions(findings: readonly Finding[]): ReviewQuestion[] {
+  const questions: ReviewQuestion[] = [];
   for (const finding of findings) {
     if (finding.status !== "finding" || !finding.path) continue;
     for (const request of finding.path.flatMap((hop) => hop.requests)) {
       const user = userFor(request.as);
-      const attrs = attributesOf(request);
-      if (user && !jobs.has(keyOf(user, attrs))) jobs.set(keyOf(user, attrs), { user, attrs });
+      if (user) questions.push({ user, attrs: attributesOf(request) });
     }
   }
-  const queue = [...jobs.values()].slice(0, MAX_REVIEWS);
-  await boundedMap(queue, CONCURRENCY, async (job) => {
-    job.answer = await review(client, job.user, job.attrs, signal);
+  return questions;
+}
+
+/** A hop with its confirmation, or why it has none (`failed`: the server refused or broke, rather than not being asked). */
+type HopOutcome = { hop: PathHop; unconfirmed?: string; failed?: boolean };
+
+function confirmHop(hop: PathHop, batch: ReviewBatch): HopOutcome {
+  const answers = hop.requests.map((request) => {
+    const user = userFor(request.as);
+    const answer: ReviewAnswer = user ? batch.answerOf({ user, attrs: attributesOf(request) }) : { state: "not-asked", reason: `${describeRef(request.as)} cannot be asked about` };
+    return { request, answer };
   });
+  const missing = answers.find(({ answer }) => answer.state !== "answered");
+  if (missing) {
+    const why = missing.answer.state === "failed" ? `the SubjectAccessReview failed: ${missing.answer.error}` : missing.answer.state === "not-asked" ? missing.answer.reason : "";
+    return { hop, unconfirmed: `${describeRequest(attributesOf(missing.request))} as ${describeRef(missing.request.as)}: ${why}`, failed: missing.answer.state === "failed" };
+  }
+  const denied = answers.find(({ answer }) => answer.state === "answered" && !answer.allowed);
+  const detail = denied
+    ? `the server denies ${describeRequest(attributesOf(denied.request))} as ${describeRef(denied.request.as)}`
+    : hop.requests.length === 0
+      ? "system:masters is allowed before any authorizer is asked"
+      : `the server allows ${answers.map(({ request }) => `${describeRequest(attributesOf(request))} as ${describeRef(request.as)}`).join("; ")}`;
+  return { hop: { ...hop, confirmation: { agreed: !denied, detail } } };
+}
+
+/**
+ * Records the server's answers on every hop of every path finding; a path with a hop
+ * the server could not be asked about says which and why (`unconfirmed`).
+ */
+export function applyPathAnswers(findings: readonly Finding[], batch: ReviewBatch): { findings: Finding[]; warnings: string[] } {
   const warnings: string[] = [];
-  const errors = queue.filter((job) => job.answer && "error" in job.answer);
-  const confirmHop = (hop: PathHop): PathHop => {
-    const answers = hop.requests.map((request) => {
-      const user = userFor(request.as);
-      const job = user ? jobs.get(keyOf(user, attributesOf(request))) : undefined;
-      return { request, answer: job?.answer };
-    });
-    if (answers.some(({ answer }) => !answer || "error" in answer)) return hop;
-    const denied = answers.find(({ answer }) => answer && "allowed" in answer && !answer.allowed);
-    const detail = denied
-      ? `the server denies ${describeRequest(attributesOf(denied.request))} as ${describeRef(denied.request.as)}`
-      : hop.requests.length === 0
-        ? "system:masters is allowed before any authorizer is asked"
-        : `the server allows ${answers.map(({ request }) => `${describeRequest(attributesOf(request))} as ${describeRef(request.as)}`).join("; ")}`;
-    return { ...hop, confirmation: { agreed: !denied, detail } };
-  };
+  let failed = 0;
   const result = findings.map((finding) => {
     if (finding.status !== "finding" || !finding.path) return finding;
-    const path = finding.path.map(confirmHop);
-    if (path.some((hop) => !hop.confirmation)) return { ...finding, path };
+    const hops = finding.path.map((hop) => confirmHop(hop, batch));
+    const path = hops.map((outcome) => outcome.hop);
+    const unconfirmedAt = hops.findIndex((outcome) => outcome.unconfirmed !== undefined);
+    if (unconfirmedAt >= 0) {
+      if (hops[unconfirmedAt]?.failed) failed++;
+      return { ...finding, path, unconfirmed: { reason: `hop ${unconfirmedAt + 1}: ${hops[unconfirmedAt]?.unconfirmed}` } };
+    }
     const disagreeing = path.find((hop) => !hop.confirmation?.agreed);
-    if (disagreeing) warnings.push(`SubjectAccessReview disagrees with cluster-admin-path for ${describeRef(finding.subject ?? { kind: "?", name: "?" })}: ${disagreeing.confirmation?.detail}.`);
+    if (disagreeing) warnings.push(`SubjectAccessReview disagrees with ${finding.rule} for ${describeRef(finding.subject ?? { kind: "?", name: "?" })}: ${disagreeing.confirmation?.detail}.`);
     return {
       ...finding,
       path,
       confirmation: disagreeing ? { agreed: false, detail: `hop ${path.indexOf(disagreeing) + 1}: ${disagreeing.confirmation?.detail}` } : { agreed: true, detail: `the server allows every request of all ${path.length} hops` },
     };
   });
-  if (errors.length > 0) warnings.push(`${errors.length} SubjectAccessReview${errors.length === 1 ? "" : "s"} for attack paths could not be asked; those hops are unconfirmed.`);
-  if (jobs.size > MAX_REVIEWS) warnings.push(`only the first ${MAX_REVIEWS} of ${jobs.size} attack-path requests were cross-checked with a SubjectAccessReview.`);
+  if (failed > 0) warnings.push(`${failed} attack path${failed === 1 ? "" : "s"} could not be confirmed: a SubjectAccessReview for one of their hops failed (each path says which).`);
   return { findings: result, warnings };
 }

@@ -20,9 +20,9 @@ import { progressFor, type Progress } from "../progress.js";
 import { describeRefused, oneLine } from "../../report/render/text.js";
 import { targetOf } from "../../run/target.js";
 import { flag, type ParsedArgs } from "../args.js";
-import type { CommandIo } from "../command.js";
+import { stdinIfNamed, type CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 
 function customizationFrom(args: ParsedArgs): AuditCustomization {
   const configFile = flag.string(args, "config");
@@ -81,7 +81,7 @@ async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], 
     defaultNamespace: placement.namespace,
     // A broken document is named in the report while every other object is still audited.
     refused: "return",
-    stdin: io.stdin,
+    ...stdinIfNamed(paths, io),
     cwd: io.cwd,
     maxFileBytes: flag.number(args, "max-file-bytes") ?? DEFAULT_LIMITS.maxFileBytes,
     onFile: (done, total, file) => {

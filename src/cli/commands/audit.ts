@@ -1,7 +1,7 @@
 import { SEVERITIES } from "../../model/report.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 import { DEFAULT_FAIL_ON } from "../../report/build.js";
-import { outputFlags } from "../report-output.js";
+import { outputFlags } from "../output-flags.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
 
@@ -26,7 +26,8 @@ export const auditCommand: Command = {
     "  helm template myapp ./chart | saprobe audit --manifests - --fail-on high -o sarif > audit.sarif",
     "  saprobe audit --subject system:serviceaccount:ci:runner",
     "  saprobe audit --manifests deploy/ --allowlist audit-allowlist.yaml --disable unused-serviceaccount",
-    "  saprobe audit --kubeconfig-scan ~/.kube/config   (also look for O=system:masters client certificates)",
+    "  # also look for O=system:masters client certificates in a kubeconfig",
+    "  saprobe audit --kubeconfig-scan ~/.kube/config",
   ].join("\n"),
   flags: [
     ...connectionFlags,

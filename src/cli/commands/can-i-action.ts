@@ -5,7 +5,6 @@ import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { answerBatch, answerOne, listRules, offlineAuthorizer, offlineUser, warnIfNoBindingNames } from "./can-i-offline.js";
-import { liveCanI, liveListRules } from "./can-i-live.js";
 
 /** The request flags `can-i` and `who-can` share with kubectl (`--subresource`). */
 export function requestOptions(args: ParsedArgs): RequestOptions {
@@ -37,7 +36,8 @@ export async function runCanI(args: ParsedArgs, io: CommandIo): Promise<number> 
     if (list) return listRules(authorizer, user, namespace, json, io);
     return answerOne(authorizer, user, parseRequest(verb as string, target as string, name, namespace, allNamespaces, { ...requestOptions(args), customResources }), json, io);
   }
-  const connection = await connectionFromArgs(args, io);
+  // The HTTP client loads only for a live question: offline answers never pay for it (bench/startup.mjs).
+  const [connection, { liveCanI, liveListRules }] = await Promise.all([connectionFromArgs(args, io), import("./can-i-live.js")]);
   if (list) return liveListRules(connection, io, connection.namespace, json, requestLogOptions(args, io));
   return liveCanI(connection, io, parseRequest(verb as string, target as string, name, connection.namespace, allNamespaces, requestOptions(args)), json, requestLogOptions(args, io));
 }

@@ -8,6 +8,7 @@ import { describeRequest, type ParsedRequest } from "../../rbac/request-spec.js"
 import type { Connection } from "../../connect/types.js";
 import type { CommandIo } from "../command.js";
 import type { RequestLogOptions } from "../connection-flags.js";
+import { indentedItem } from "../report-output.js";
 
 /*
  * `saprobe can-i` without --manifests: ask the server. SelfSubjectAccessReview for one question and
@@ -15,9 +16,12 @@ import type { RequestLogOptions } from "../connection-flags.js";
  * the impersonated user (as `kubectl auth can-i --as` does).
  */
 
-/** The review's error as the exit-3 error can-i ends with (`E_UNAUTHORIZED`, `E_FORBIDDEN`, `E_TRANSPORT_TIMEOUT`...). */
+/**
+ * The review's error as the exit-3 error can-i ends with (`E_UNAUTHORIZED`, `E_FORBIDDEN`, `E_TIMEOUT`...);
+ * a transport failure's message already says "could not ask the SelfSubjectAccessReview".
+ */
 function couldNotAsk(error: ErrorValue): CouldNotRunError {
-  return new CouldNotRunError(`E_${error.code.replace(/^transport-/, "").toUpperCase().replace(/-/g, "_")}`, `could not ask the API server: ${redactText(error.message, [])}`);
+  return new CouldNotRunError(`E_${error.code.replace(/^transport-/, "").toUpperCase().replace(/-/g, "_")}`, `${error.code.startsWith("transport-") ? "" : "could not ask the API server: "}${redactText(error.message, [])}`);
 }
 
 /** Asks the server one question; prints yes/no and the server's reason. */
@@ -32,11 +36,11 @@ export async function liveCanI(connection: Connection, io: CommandIo, request: P
     } else {
       for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
       io.stdout.write(`${allowed ? "yes" : "no"}\n`);
-      io.stdout.write(`  ${status.reason || (allowed ? "allowed" : "no authorizer allows this")} (server's SelfSubjectAccessReview)\n`);
-      if (status.evaluationError) io.stdout.write(`  evaluation error: ${status.evaluationError}\n`);
+      io.stdout.write(indentedItem(`${status.reason || (allowed ? "allowed" : "no authorizer allows this")} (server's SelfSubjectAccessReview)`, io));
+      if (status.evaluationError) io.stdout.write(indentedItem(`evaluation error: ${status.evaluationError}`, io));
       // With --as the review is the impersonated user's own: name them, not the caller.
       const who = connection.impersonate?.user ? `${connection.impersonate.user} (impersonated)` : "I";
-      if (!allowed) io.stdout.write(`  (asked: may ${who} ${describeRequest(request.attrs)})\n`);
+      if (!allowed) io.stdout.write(indentedItem(`(asked: may ${who} ${describeRequest(request.attrs)})`, io));
     }
     return allowed ? ExitCode.ok : ExitCode.failed;
   } finally {
@@ -56,9 +60,9 @@ export async function liveListRules(connection: Connection, io: CommandIo, names
       return ExitCode.ok;
     }
     io.stdout.write(`Rules in namespace ${namespace} (server's SelfSubjectRulesReview):\n`);
-    for (const rule of [...status.resourceRules, ...status.nonResourceRules]) io.stdout.write(`  ${formatRule(rule)}\n`);
-    if (status.incomplete) io.stdout.write("  (incomplete: an authorizer could not list its rules; the list may miss some)\n");
-    if (status.evaluationError) io.stdout.write(`  evaluation error: ${status.evaluationError}\n`);
+    for (const rule of [...status.resourceRules, ...status.nonResourceRules]) io.stdout.write(indentedItem(formatRule(rule), io));
+    if (status.incomplete) io.stdout.write(indentedItem("(incomplete: an authorizer could not list its rules; the list may miss some)", io));
+    if (status.evaluationError) io.stdout.write(indentedItem(`evaluation error: ${status.evaluationError}`, io));
     return ExitCode.ok;
   } finally {
     await client.close();

@@ -3,15 +3,15 @@ import { loadOfflineSnapshot } from "../../manifests/offline.js";
 import { ExitCode, InputError, UsageError } from "../../model/errors.js";
 import { createAuthorizer, type Authorizer } from "../../rbac/authorizer.js";
 import { answerBatchQuestion, parseBatchLine } from "../../rbac/batch.js";
-import { explainDecision, formatEffectiveRule } from "../../rbac/format.js";
+import { describeReason, explainDecision, formatEffectiveRule } from "../../rbac/format.js";
 import { describeRequest, type ParsedRequest, type ResourceType } from "../../rbac/request-spec.js";
 import { usernamesNamedByBindings } from "../../rbac/subjects.js";
 import type { RbacSnapshot, UserInfo } from "../../rbac/types.js";
 import { didYouMean } from "../../input/suggest.js";
-import { indentedItem } from "../report-output.js";
+import { heading, indentedItem } from "../report-output.js";
 import { readTextFile, readTextStream } from "../../input/read-text-file.js";
 import { flag, type ParsedArgs } from "../args.js";
-import type { CommandIo } from "../command.js";
+import { stdinIfNamed, type CommandIo } from "../command.js";
 
 /* `saprobe can-i --manifests ...`: the questions answered from manifests alone, no server. */
 
@@ -26,7 +26,7 @@ export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promis
   const namespace = flag.string(args, "namespace");
   const loaded = await loadOfflineSnapshot(flag.list(args, "manifests"), {
     withDefaults: flag.boolean(args, "with-defaults"),
-    stdin: io.stdin,
+    ...stdinIfNamed(flag.list(args, "manifests"), io),
     cwd: io.cwd,
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
     ...(namespace !== undefined ? { namespaceFlag: namespace } : {}),
@@ -65,8 +65,8 @@ export function answerOne(authorizer: Authorizer, user: UserInfo, request: Parse
   } else {
     for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
     io.stdout.write(`${decision.allowed ? "yes" : "no"}\n`);
-    for (const line of explainDecision(decision)) io.stdout.write(`  ${line}\n`);
-    if (!decision.allowed) io.stdout.write(`  (asked: may ${user.name} ${describeRequest(request.attrs)})\n`);
+    for (const line of explainDecision(decision)) io.stdout.write(indentedItem(line, io));
+    if (!decision.allowed) io.stdout.write(indentedItem(`(asked: may ${user.name} ${describeRequest(request.attrs)})`, io));
   }
   return decision.allowed ? ExitCode.ok : ExitCode.failed;
 }
@@ -78,7 +78,7 @@ export function listRules(authorizer: Authorizer, user: UserInfo, namespace: str
     io.stdout.write(`${JSON.stringify({ user, namespace, rules: review.rules, errors: review.errors })}\n`);
     return ExitCode.ok;
   }
-  io.stdout.write(`Rules for ${user.name} (groups ${user.groups.join(", ") || "none"}) ${namespace ? `in namespace ${namespace}` : "cluster-wide"}:\n`);
+  io.stdout.write(heading(`Rules for ${user.name} (groups ${user.groups.join(", ") || "none"}) ${namespace ? `in namespace ${namespace}` : "cluster-wide"}:`, io));
   if (review.rules.length === 0) io.stdout.write("  (none)\n");
   for (const rule of review.rules) io.stdout.write(indentedItem(formatEffectiveRule(rule), io));
   for (const error of review.errors) io.stdout.write(`  error: ${error}\n`);
@@ -106,7 +106,7 @@ export async function answerBatch(authorizer: Authorizer, batchFile: string, jso
   for (const { question, line } of questions) {
     const answer = answerBatchQuestion(authorizer, question, line);
     allAllowed &&= answer.allowed;
-    io.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${answer.allowed ? "yes" : "no "}  ${question.user.name} ${describeRequest(question.attrs)}: ${answer.reason}\n`);
+    io.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${answer.allowed ? "yes" : "no "}  ${question.user.name} ${describeRequest(question.attrs)}: ${describeReason(answer)}\n`);
   }
   return allAllowed ? ExitCode.ok : ExitCode.failed;
 }

@@ -1,7 +1,7 @@
 import type { FlagSpec } from "../args.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 
 /** Flags shared by the offline RBAC commands (can-i, who-can). */
 export const manifestFlags: FlagSpec[] = [

@@ -7,9 +7,8 @@ import { connectedOrRecorded, emitReport } from "../report-output.js";
 import { systemCaConnection } from "../../run/context.js";
 import { runChecks } from "../../run/runner.js";
 import { targetOf } from "../../run/target.js";
-import { keepWasmOnBaselineCompiler } from "../../run/fast-exit.js";
 import { flag, type ParsedArgs } from "../args.js";
-import type { CommandIo } from "../command.js";
+import { stdinIfNamed, type CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { DEFAULT_DEADLINE_MS } from "../../run/defaults.js";
 
@@ -32,10 +31,9 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
   const maxFileBytes = flag.number(args, "max-file-bytes");
   // Objects that name no namespace land where `kubectl apply` would put them: the connection's namespace.
   const expected = conformance
-    ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd, stdin: io.stdin, defaultNamespace: connection.namespace, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) })
+    ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd, ...stdinIfNamed(expectPaths, io), defaultNamespace: connection.namespace, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) })
     : undefined;
   const logging = requestLogOptions(args, io);
-  keepWasmOnBaselineCompiler();
   const client = createKubeClient(connection, logging);
   const systemCaFile = flag.string(args, "system-ca-file");
   try {

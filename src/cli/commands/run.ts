@@ -1,9 +1,9 @@
 import { SEVERITIES } from "../../model/report.js";
 import { DEFAULT_DEADLINE_MS } from "../../run/defaults.js";
-import { outputFlags } from "../report-output.js";
+import { outputFlags } from "../output-flags.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 
 
 /** `saprobe run`: the live probe suite, as one command with a report and an exit code. */
@@ -17,7 +17,8 @@ export const runCommand: Command = {
     "  saprobe run --in-cluster -o table --out /reports",
     "  saprobe run --kubeconfig ~/.kube/config --context prod --checks my-checks.yaml",
     "  saprobe run --in-cluster --expect deploy/rbac/ -o junit > junit.xml",
-    "  saprobe run --kubeconfig ci.kubeconfig --fail-on high   (medium and low failures are reported, not fatal)",
+    "  # fail at high or critical only (medium and low are reported, not fatal)",
+    "  saprobe run --kubeconfig ci.kubeconfig --fail-on high",
     "",
     "Without --expect, list and watch are observations (status info): what an identity may list is right or",
     "wrong only against the RBAC declared for it. With --expect, saprobe compares the identity's whole",

@@ -1,12 +1,9 @@
-import { createKubeClient } from "../../kube/client.js";
 import { ConnectionConfigError, ExitCode, InputError, UsageError } from "../../model/errors.js";
-import { lookupIdentity } from "../../probes/identity.js";
 import { tokenEvidence } from "../../probes/token.js";
 import { diagnoseToken } from "../../token/diagnose.js";
 import type { TokenAcceptance } from "../../token/render.js";
 import { renderTokenText } from "../../token/render.js";
 import { readServiceAccountDir, readTokenFile, tokenOfConnection, type TokenRead } from "../../token/source.js";
-import { keepWasmOnBaselineCompiler } from "../../run/fast-exit.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
@@ -36,7 +33,8 @@ async function acceptanceOf(read: TokenRead & { token: NonNullable<TokenRead["to
     throw error;
   }
   const withToken = { ...connection, credentials: { kind: "token" as const, token: read.token }, impersonate: undefined };
-  keepWasmOnBaselineCompiler();
+  // The HTTP client loads only when the server is asked: --offline never pays for it (bench/startup.mjs).
+  const [{ createKubeClient }, { lookupIdentity }] = await Promise.all([import("../../kube/client.js"), import("../../probes/identity.js")]);
   const client = createKubeClient(withToken, requestLogOptions(args, io));
   try {
     const identity = await lookupIdentity(client, withToken, { signal: AbortSignal.timeout(connection.requestTimeoutMs), timeoutMs: connection.requestTimeoutMs, token: async () => read });

@@ -18,9 +18,9 @@ import {
   type GrantedRbac,
 } from "../../usage/index.js";
 import { flag, parseDuration, type ParsedArgs } from "../args.js";
-import type { CommandIo } from "../command.js";
+import { stdinIfNamed, type CommandIo } from "../command.js";
 import { connectionFromArgs } from "../connection-flags.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 
 /** An RFC 3339 time, or a duration before `now` (`24h`), as milliseconds and as RFC 3339 text. */
 function timeFlag(args: ParsedArgs, name: string, now: Date): { ms: number; text: string } | undefined {
@@ -56,7 +56,7 @@ async function grantedFrom(args: ParsedArgs, io: CommandIo): Promise<{ granted?:
   if (manifests.length > 0 && live) throw new UsageError("--manifests and --live both name the granted RBAC: choose one");
   const catalogue = (): ReturnType<typeof loadCatalogue> => loadCatalogue([BUILTIN_RULES_DIR]);
   if (manifests.length > 0) {
-    const loaded = await loadManifests(manifests, { cwd: io.cwd, stdin: io.stdin, maxFileBytes: flag.number(args, "max-file-bytes") ?? DEFAULT_LIMITS.maxFileBytes });
+    const loaded = await loadManifests(manifests, { cwd: io.cwd, ...stdinIfNamed(manifests, io), maxFileBytes: flag.number(args, "max-file-bytes") ?? DEFAULT_LIMITS.maxFileBytes });
     const snapshot = flag.boolean(args, "with-defaults") ? withBootstrapPolicy(loaded.snapshot) : loaded.snapshot;
     return { granted: { snapshot, source: "manifests", catalogue: catalogue() }, target: { source: "manifests", explain: loaded.files.map((file) => `read ${file}`) }, warnings: loaded.warnings };
   }
@@ -86,7 +86,7 @@ export async function runUsage(args: ParsedArgs, io: CommandIo): Promise<number>
   if (since && until && since.ms > until.ms) throw new UsageError(`--since ${since.text} is after --until ${until.text}`);
   const window = { ...(since ? { since: since.text } : {}), ...(until ? { until: until.text } : {}) };
   const files = await expandLogPaths(args.positionals, io.cwd);
-  const read = await readUsage(readLogLines(files, { cwd: io.cwd, stdin: io.stdin, maxLineBytes: flag.number(args, "max-line-bytes") }), {
+  const read = await readUsage(readLogLines(files, { cwd: io.cwd, ...stdinIfNamed(files, io), maxLineBytes: flag.number(args, "max-line-bytes") }), {
     identities,
     ...(since ? { since: since.ms } : {}),
     ...(until ? { until: until.ms } : {}),

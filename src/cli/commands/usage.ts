@@ -1,10 +1,10 @@
 import { SEVERITIES } from "../../model/report.js";
 import { DEFAULT_FAIL_ON } from "../../report/build.js";
-import { outputFlags } from "../report-output.js";
+import { outputFlags } from "../output-flags.js";
 import { REPORT_FORMATS } from "../../report/render/types.js";
 import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
-import { DEFAULT_LIMITS } from "../../manifests/limits.js";
+import { DEFAULT_LIMITS } from "../../input/limits.js";
 
 // --as names the identities studied here; impersonating while reading RBAC would only hide objects.
 const IMPERSONATION = new Set(["as", "as-group", "as-uid"]);

@@ -1,5 +1,3 @@
-import { readLiveRbac } from "../../conformance/live-rbac.js";
-import { createKubeClient } from "../../kube/client.js";
 import { CouldNotRunError, ExitCode, UsageError } from "../../model/errors.js";
 import { createAuthorizer } from "../../rbac/authorizer.js";
 import type { SubjectGrant } from "../../rbac/decision.js";
@@ -7,19 +5,22 @@ import { formatSubjectGrant } from "../../rbac/format.js";
 import { describeRequest, parseRequest } from "../../rbac/request-spec.js";
 import { indentedItem } from "../report-output.js";
 import { requestOptions } from "./can-i-action.js";
+import type { Connection } from "../../connect/types.js";
 import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { offlineAuthorizer } from "./can-i-offline.js";
 
-async function liveSnapshot(args: ParsedArgs, io: CommandIo): Promise<{ snapshot: RbacSnapshot; namespace: string }> {
-  const connection = await connectionFromArgs(args, io);
+/** The live RBAC objects that can answer `attrs`: every cluster-wide one, Roles and RoleBindings of its namespace alone. */
+async function liveSnapshot(connection: Connection, attrs: RequestAttributes, args: ParsedArgs, io: CommandIo): Promise<RbacSnapshot> {
+  // The HTTP client loads only for a live question: offline answers never pay for it (bench/startup.mjs).
+  const [{ createKubeClient }, { readLiveRbac }] = await Promise.all([import("../../kube/client.js"), import("../../conformance/live-rbac.js")]);
   const client = createKubeClient(connection, requestLogOptions(args, io));
   try {
-    const live = await readLiveRbac(client);
+    const live = await readLiveRbac(client, undefined, { namespace: attrs.resourceRequest ? attrs.namespace : "" });
     if (!live.ok) throw new CouldNotRunError("E_READ_RBAC", `cannot read the cluster's RBAC objects: ${live.reason}`);
-    return { snapshot: live.snapshot, namespace: connection.namespace };
+    return live.snapshot;
   } finally {
     await client.close();
   }
@@ -48,10 +49,12 @@ export async function runWhoCan(args: ParsedArgs, io: CommandIo): Promise<number
     print(authorizer.whoCan(request.attrs), request.attrs, json, io);
     return ExitCode.ok;
   }
-  const { snapshot, namespace } = await liveSnapshot(args, io);
-  const request = parseRequest(verb, target, name, namespace, allNamespaces, requestOptions(args));
+  const connection = await connectionFromArgs(args, io);
+  const request = parseRequest(verb, target, name, connection.namespace, allNamespaces, requestOptions(args));
   for (const warning of request.warnings) io.stderr.write(`Warning: ${warning}\n`);
-  // Live objects are used as stored: the aggregation controller has already filled aggregated roles.
+  // Only what can answer is read (as the API server's subject locator visits it); live objects are
+  // used as stored: the aggregation controller has already filled aggregated roles.
+  const snapshot = await liveSnapshot(connection, request.attrs, args, io);
   print(createAuthorizer(snapshot).whoCan(request.attrs), request.attrs, json, io);
   return ExitCode.ok;
 }

@@ -1,15 +1,13 @@
 import { stat } from "node:fs/promises";
 import { delimiter, join, resolve } from "node:path";
+import { MAX_FILE_BYTES } from "../../input/limits.js";
 import { readTextFile } from "../../input/read-text-file.js";
 import { ConnectionConfigError } from "../../model/errors.js";
 import { emptyKubeconfigSet, type KubeconfigSet } from "./model.js";
 import { parseKubeconfig } from "./parse.js";
 
-/**
- * Kubeconfigs are small; anything bigger is a mistake or an attack. kubectl has no limit; 16 MiB
- * (as for manifests) holds thousands of clusters with embedded certificates and parses in under a second.
- */
-export const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
+/** The largest kubeconfig accepted (the limits table, src/input/limits.ts). */
+export const MAX_KUBECONFIG_BYTES = MAX_FILE_BYTES.kubeconfig;
 
 /** Which kubeconfig files to read, and why (client-go's loading rules). */
 export interface KubeconfigCandidates {

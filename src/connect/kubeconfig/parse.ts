@@ -93,7 +93,7 @@ function parseExec(file: string, where: string, body: Record<string, unknown>, b
   return {
     apiVersion: reader.string("apiVersion"),
     // Like client-go, only a command with a path separator is relative to the kubeconfig; a bare name is looked up on PATH.
-    command: command !== undefined && command.includes("/") ? resolveAgainst(baseDir, command) : command,
+    command: command?.includes("/") ? resolveAgainst(baseDir, command) : command,
     args: reader.stringList("args"),
     env,
     interactiveMode: reader.string("interactiveMode"),

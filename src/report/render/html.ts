@@ -1,4 +1,4 @@
-import { didNotPass, type CheckResult, type Finding, type Report } from "../../model/report.js";
+import { didNotPass, isActionable, type CheckResult, type Finding, type Report } from "../../model/report.js";
 import { describeEvidence, describeObject, describeSource, stripControl } from "./text.js";
 import type { Renderer } from "./types.js";
 
@@ -91,7 +91,7 @@ function findingRow(finding: Finding): string {
     where ? `<div><code>${escape(where)}</code></div>` : "",
     finding.suppressed ? `<div>Suppressed: ${escape(finding.suppressed.reason)}</div>` : "",
     finding.confirmation ? `<div>Server: ${escape(finding.confirmation.detail)}</div>` : "",
-    finding.status === "finding" && !finding.suppressed ? `<div>Fix: ${escape(finding.remediation)}</div>` : "",
+    isActionable(finding) ? `<div>Fix: ${escape(finding.remediation)}</div>` : "",
     pathGraph(finding),
   ].join("");
   const scope = finding.scope === "cluster" ? "cluster-wide" : `in ${finding.scope}`;

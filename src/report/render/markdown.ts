@@ -1,4 +1,4 @@
-import { didNotPass, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
+import { didNotPass, isListed, toRemediate, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
 import { describeEvidence, describeObject, describeRefused, describeSource, oneLine, truncate } from "./text.js";
 import type { Renderer } from "./types.js";
 import { pathFlowchart } from "./mermaid.js";
@@ -91,16 +91,13 @@ function details(summary: string, body: string[]): string[] {
 
 function remediationLines(report: Report): string[] {
   const lines: string[] = [];
-  for (const result of report.results) {
-    if (!didNotPass(result)) continue;
+  const { checks, findings } = toRemediate(report);
+  for (const result of checks) {
     const evidence = describeEvidence(result.evidence);
     const fix = result.remediation ? ` ${cell(result.remediation)}` : "";
     if (fix || evidence) lines.push(`- ${code(result.id)}:${fix}${evidence ? ` Evidence: ${cell(evidence)}` : ""}`);
   }
-  for (const finding of report.findings) {
-    if (finding.status !== "finding" || finding.suppressed) continue;
-    lines.push(`- ${code(finding.rule)} ${cell(describeObject(finding.subject))}: ${cell(finding.remediation)}`);
-  }
+  for (const finding of findings) lines.push(`- ${code(finding.rule)} ${cell(describeObject(finding.subject))}: ${cell(finding.remediation)}`);
   return capped(lines);
 }
 
@@ -157,7 +154,7 @@ export const renderMarkdown: Renderer = (report) => {
   // A run that could not run judged nothing: its checks stay folded below, not listed as problems.
   const problems = summary.outcome === "could-not-run" ? [] : report.results.filter(didNotPass);
   if (problems.length > 0) lines.push("", "#### Checks that did not pass", "", ...checkRows(problems));
-  const active = report.findings.filter((finding) => finding.status !== "expected" && !finding.suppressed);
+  const active = report.findings.filter(isListed);
   if (active.length > 0) lines.push("", "#### Findings", "", ...findingRows(active));
   lines.push(...pathSections(report.findings));
   if (report.usage) lines.push("", ...usageLines(report.usage));
@@ -168,7 +165,7 @@ export const renderMarkdown: Renderer = (report) => {
   if (fixes.length > 0) lines.push("", "#### Remediation", "", ...fixes);
   if (report.warnings.length > 0) lines.push("", "#### Warnings", "", ...capped(report.warnings.map((warning) => `- ${cell(warning)}`)));
   if (report.results.length > 0) lines.push("", ...details(`All ${report.results.length} checks`, checkRows(report.results)));
-  const quiet = report.findings.filter((finding) => finding.status === "expected" || finding.suppressed);
+  const quiet = report.findings.filter((finding) => !isListed(finding));
   if (quiet.length > 0) lines.push("", ...details(`Expected defaults and suppressed findings (${quiet.length})`, findingRows(quiet)));
   return `${lines.join("\n")}\n`;
 };

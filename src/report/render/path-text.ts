@@ -1,4 +1,4 @@
-import type { Finding, ObjectRef, PathHop } from "../../model/report.js";
+import { isActionable, type Finding, type ObjectRef, type PathHop } from "../../model/report.js";
 import { describeObject, describeSource } from "./text.js";
 
 /*
@@ -32,5 +32,5 @@ export function pathLines(finding: Finding): string[] {
 
 /** The findings that carry a path and are still to act on. */
 export function activePaths(findings: readonly Finding[]): Finding[] {
-  return findings.filter((finding) => finding.path && finding.status === "finding" && !finding.suppressed);
+  return findings.filter((finding) => finding.path !== undefined && isActionable(finding));
 }

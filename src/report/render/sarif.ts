@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { didNotPass, type CheckResult, type Finding, type Report, type Severity } from "../../model/report.js";
+import { didNotPass, needsAttention, type CheckResult, type Finding, type Report, type Severity } from "../../model/report.js";
 import { sarifLocationForCheck, sarifLocationForFinding } from "./sarif-location.js";
-import { describeEvidence, describeObject, describeRefused, stripControl } from "./text.js";
+import { describeEvidence, describeRefused, stripControl } from "./text.js";
 import type { Renderer } from "./types.js";
 
 const LEVELS: Record<Severity, "error" | "warning" | "note"> = {
@@ -111,7 +111,7 @@ export const renderSarif: Renderer = (report) => {
   const indexOf = new Map(rules.map((rule, index) => [rule.id, index]));
   const results = [
     ...report.results.filter(didNotPass).map((result) => checkResult(result, indexOf.get(result.id) ?? 0, report)),
-    ...report.findings.filter((finding) => finding.status !== "expected").map((finding) => findingResult(finding, indexOf.get(finding.rule) ?? 0)),
+    ...report.findings.filter(needsAttention).map((finding) => findingResult(finding, indexOf.get(finding.rule) ?? 0)),
   ];
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",

@@ -1,4 +1,4 @@
-import { didNotPass, needsAttention, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
+import { needsAttention, toRemediate, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
 import { renderGrid, type GridRow } from "./grid.js";
 import { diffLines, identityLine, REQUEST_COLUMNS, requestCells, usageLogLine } from "./usage-sections.js";
 import { describeEvidence, describeObject, describeRefused, describeSource, oneLine, truncate, wrapText } from "./text.js";
@@ -55,14 +55,12 @@ function header(report: Report): string {
 
 function remediationLines(report: Report): string[] {
   const lines: string[] = [];
-  for (const result of report.results) {
-    if (!didNotPass(result)) continue;
+  const { checks, findings } = toRemediate(report);
+  for (const result of checks) {
     const evidence = Object.keys(result.evidence).length > 0 ? ` Evidence: ${describeEvidence(result.evidence)}.` : "";
     if (result.remediation || evidence) lines.push(`- ${result.id}: ${result.remediation ?? ""}${evidence}`);
   }
-  for (const finding of report.findings) {
-    if (finding.status === "finding" && !finding.suppressed) lines.push(`- ${finding.rule} ${describeObject(finding.subject)}: ${finding.remediation}`);
-  }
+  for (const finding of findings) lines.push(`- ${finding.rule} ${describeObject(finding.subject)}: ${finding.remediation}`);
   return lines;
 }
 

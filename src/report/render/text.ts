@@ -4,6 +4,8 @@
  * terminal, and no string may break the surrounding format.
  */
 
+import { describeRef } from "../../model/report.js";
+
 // CSI/OSC/other escape sequences first, so their parameters go with them, then any other control char.
 const ESCAPE_SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?|\u009b[0-?]*[ -/]*[@-~]/g;
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -31,8 +33,7 @@ export function truncate(text: string, max: number): string {
 
 /** `Kind namespace/name` or `Kind name`, as kubectl's messages write an object. */
 export function describeObject(ref: { kind: string; name: string; namespace?: string } | undefined): string {
-  if (!ref) return "";
-  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+  return ref ? describeRef(ref) : "";
 }
 
 /** Evidence as `key=value` pairs on one line, values JSON-encoded when they are not plain strings. */
