@@ -76,8 +76,10 @@ export async function listAll(client: KubeClient, resource: ListedResource, sign
       return { ok: false, reason: response.status === 403 ? `forbidden: ${reason}` : response.status === 404 ? `not served by this API server (${reason})` : reason, forbidden: response.status === 403 };
     }
     const body = response.json as { items?: unknown; metadata?: { continue?: string } } | undefined;
-    if (!body || !Array.isArray(body.items)) return { ok: false, reason: "the server's answer was not a list", forbidden: false };
-    for (const item of body.items) {
+    // An empty PartialObjectMetadataList comes as `"items": null` (v1.37.2): no items, not a broken answer.
+    const listItems = body?.items === null ? [] : body?.items;
+    if (!body || !Array.isArray(listItems)) return { ok: false, reason: "the server's answer was not a list", forbidden: false };
+    for (const item of listItems) {
       if (typeof item !== "object" || item === null) continue;
       // The page was parsed for this reader alone: its items (or their projections) are ours to label, no copy needed.
       const kept = project(item as Record<string, unknown>);

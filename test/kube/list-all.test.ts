@@ -36,6 +36,12 @@ describe("listAll, the one paginated reader", () => {
     expect(outcome.ok && outcome.items[0]?.kind).toBe("Secret");
   });
 
+  it("reads an empty metadata-only list, which the server sends with items null, as no items (not as unreadable)", async () => {
+    const { client } = pagedClient([{ items: null as unknown as unknown[] }]);
+    const outcome = await listAll(client, listed("", "v1", "secrets", "Secret", { metadataOnly: true }));
+    expect(outcome).toEqual({ ok: true, items: [] });
+  });
+
   it("says why a list could not be read", async () => {
     const { client } = pagedClient([], 403);
     expect(await listAll(client, listed("", "v1", "secrets", "Secret"))).toEqual({ ok: false, reason: "forbidden: secrets is forbidden", forbidden: true });
