@@ -109,7 +109,7 @@ const { loadCheckFile, DEFAULT_CHECKS_FILE } = await import(pathToFileURL(join(r
 const { precompiledRecord } = await import(pathToFileURL(join(root, "dist", "input", "precompiled.js")).href);
 await mkdir(precompiledDir, { recursive: true });
 await writeFile(join(precompiledDir, "default-checks.json"), precompiledRecord([DEFAULT_CHECKS_FILE], await loadCheckFile(DEFAULT_CHECKS_FILE, { trusted: true })));
-const { readBuiltinRuleFiles, BUILTIN_RULES_DIR } = await import(pathToFileURL(join(root, "dist", "audit", "catalogue.js")).href);
+const { readBuiltinRuleFiles, BUILTIN_RULES_DIR } = await import(pathToFileURL(join(root, "dist", "audit", "files", "catalogue.js")).href);
 const ruleFiles = (await readdir(BUILTIN_RULES_DIR)).filter((name) => /\.ya?ml$/.test(name)).map((name) => join(BUILTIN_RULES_DIR, name));
 await writeFile(join(precompiledDir, "audit-rules.json"), precompiledRecord(ruleFiles, readBuiltinRuleFiles()));
 

@@ -109,6 +109,22 @@ describe("ARCHITECTURE.md rules", () => {
     expect(call.test("await client.request({ path })") && call.test("context.systemCaClient().watch({ path, query })")).toBe(true);
   });
 
+  it("8. the audit engine is pure: src/audit outside files/ and live/ imports no Node module and nothing of kube/, connect/, audit/files or audit/live", () => {
+    const impure = /^(audit\/files|audit\/live|kube|connect)\//;
+    const offending = inFolder("audit")
+      // index.ts is the folder's surface, re-exporting all three parts.
+      .filter((file) => !/^audit\/(files\/|live\/|index\.ts$)/.test(name(file)))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => (spec.startsWith(".") ? impure.test(name(resolve(dirname(file), spec))) : spec.startsWith("node:") || IO_MODULES.test(spec)))
+          .map((spec) => `${name(file)} imports ${spec}`),
+      );
+    expect(offending).toEqual([]);
+    // The split is real: the live audit and the file readers are where the rule says.
+    expect(inFolder("audit/live").some((file) => importsOf(file).some((spec) => spec.includes("/kube/")))).toBe(true);
+    expect(inFolder("audit/files").some((file) => importsOf(file).some((spec) => spec.startsWith("node:")))).toBe(true);
+  });
+
   it("the library's surface: src/index.ts exports by name, and nothing it reaches is the CLI's", () => {
     const index = join(SRC, "index.ts");
     expect((texts.get(index) ?? "").match(/^export (type )?\*/gm) ?? []).toEqual([]);

@@ -2,7 +2,7 @@ import type { Finding } from "../model/report.js";
 import { describeRequest } from "../rbac/request-spec.js";
 import { userInfoFor } from "../rbac/users.js";
 import type { UserInfo } from "../rbac/types.js";
-import type { ReviewBatch, ReviewQuestion } from "./live-reviews.js";
+import type { ReviewBatch, ReviewQuestion } from "./live/reviews.js";
 import { matcherOf } from "./matchers/registry.js";
 import type { Catalogue } from "./rule-types.js";
 
@@ -11,7 +11,7 @@ import type { Catalogue } from "./rule-types.js";
  * the server's whole authorizer chain whether that subject can really do it. Agreement is recorded on
  * the finding; a disagreement (webhook or Node authorizer, evaluator bug, objects changed meanwhile)
  * is recorded and returned as a warning, never hidden; a finding the server could not be asked about
- * says why (`unconfirmed`). The questions are asked together with the paths' (live-cross-check.ts).
+ * says why (`unconfirmed`). The questions are asked together with the paths' (live/cross-check.ts).
  */
 
 /** The user a review asks about: a Group subject is asked about as a stand-in user in only that group. */

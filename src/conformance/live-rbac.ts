@@ -1,7 +1,7 @@
-import { AUDIT_READS } from "../audit/live-lists.js";
+import { AUDIT_READS } from "../audit/live/lists.js";
 import { inNamespace, listAll, type ListedResource, type ListOutcome } from "../kube/list-all.js";
 import type { KubeClient } from "../kube/types.js";
-import { snapshotFieldsOnly, snapshotFromLists } from "../audit/live-objects.js";
+import { snapshotFieldsOnly, snapshotFromLists } from "../audit/live/objects.js";
 import type { RbacSnapshot } from "../rbac/types.js";
 
 /*

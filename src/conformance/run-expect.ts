@@ -1,4 +1,4 @@
-import { loadCatalogue } from "../audit/catalogue.js";
+import { loadCatalogue } from "../audit/files/catalogue.js";
 import type { CheckDefinition } from "../checks/types.js";
 import type { KubeClient } from "../kube/types.js";
 import type { CheckResult } from "../model/report.js";

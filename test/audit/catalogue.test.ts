@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILTIN_RULES_DIR, loadCatalogue } from "../../src/audit/catalogue.js";
+import { BUILTIN_RULES_DIR, loadCatalogue } from "../../src/audit/files/catalogue.js";
 import { InputError } from "../../src/model/errors.js";
 
 function ruleDir(files: Record<string, string>): string {

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCatalogue } from "../../src/audit/catalogue.js";
-import { scanKubeconfig } from "../../src/audit/kubeconfig-scan.js";
+import { loadCatalogue } from "../../src/audit/files/catalogue.js";
+import { scanKubeconfig } from "../../src/audit/files/kubeconfig-scan.js";
 import type { AuditOptions } from "../../src/audit/engine.js";
 import { auditFiles, comparable, expectedText, FIXTURES, folders, readYaml, type ExpectedFinding } from "./support.js";
 

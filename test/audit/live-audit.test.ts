@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadCatalogue } from "../../src/audit/catalogue.js";
-import { auditLive } from "../../src/audit/live-audit.js";
+import { loadCatalogue } from "../../src/audit/files/catalogue.js";
+import { auditLive } from "../../src/audit/live/audit.js";
 import type { Connection } from "../../src/connect/types.js";
 import type { KubeClient, RequestOptions, RequestOutcome } from "../../src/kube/types.js";
 

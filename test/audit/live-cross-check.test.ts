@@ -1,10 +1,10 @@
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadCatalogue } from "../../src/audit/catalogue.js";
+import { loadCatalogue } from "../../src/audit/files/catalogue.js";
 import { findingQuestions } from "../../src/audit/confirm.js";
 import { auditSnapshot } from "../../src/audit/engine.js";
-import { crossCheck } from "../../src/audit/live-cross-check.js";
-import { questionKey } from "../../src/audit/live-reviews.js";
+import { crossCheck } from "../../src/audit/live/cross-check.js";
+import { questionKey } from "../../src/audit/live/reviews.js";
 import { pathQuestions } from "../../src/audit/paths/confirm-paths.js";
 import { createKubeClient } from "../../src/kube/client.js";
 import type { KubeClient } from "../../src/kube/types.js";

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { certificateRequestSubject } from "../../src/audit/csr-subject.js";
-import { scanKubeconfig } from "../../src/audit/kubeconfig-scan.js";
+import { scanKubeconfig } from "../../src/audit/files/kubeconfig-scan.js";
 import { mastersFindings } from "../../src/audit/masters-findings.js";
-import { loadCatalogue } from "../../src/audit/catalogue.js";
+import { loadCatalogue } from "../../src/audit/files/catalogue.js";
 import { InputError } from "../../src/model/errors.js";
 
 // Real certificates and requests from the openssl CLI, not hand-made bytes.

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { loadCatalogue } from "../../src/audit/catalogue.js";
+import { loadCatalogue } from "../../src/audit/files/catalogue.js";
 import { compilePatterns, PatternEvaluator, patternGrant } from "../../src/audit/permission-match.js";
 import type { PolicyRule } from "../../src/rbac/types.js";
 

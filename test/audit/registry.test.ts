@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILTIN_RULES_DIR, loadCatalogue } from "../../src/audit/catalogue.js";
+import { BUILTIN_RULES_DIR, loadCatalogue } from "../../src/audit/files/catalogue.js";
 import { auditSnapshot } from "../../src/audit/engine.js";
 import { MATCHERS } from "../../src/audit/matchers/registry.js";
 import { severityOfPermission } from "../../src/audit/permission-severity.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadCatalogue } from "../../src/audit/catalogue.js";
+import { loadCatalogue } from "../../src/audit/files/catalogue.js";
 import { auditSnapshot } from "../../src/audit/engine.js";
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, RbacSnapshot, RoleBinding, Subject } from "../../src/rbac/types.js";
 

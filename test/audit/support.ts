@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { loadCatalogue } from "../../src/audit/catalogue.js";
+import { loadCatalogue } from "../../src/audit/files/catalogue.js";
 import { auditSnapshot, type AuditOptions } from "../../src/audit/engine.js";
 import { loadManifests } from "../../src/manifests/index.js";
 import type { Finding, ObjectRef } from "../../src/model/report.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadCatalogue } from "../../src/audit/catalogue.js";
+import { loadCatalogue } from "../../src/audit/files/catalogue.js";
 import { comparePermissions } from "../../src/conformance/compare-permissions.js";
 import { permissionResults, ratingLookup } from "../../src/conformance/permission-results.js";
 import { ratePermissions } from "../../src/conformance/permission-severity.js";

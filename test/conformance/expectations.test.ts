@@ -4,7 +4,7 @@ import type { CheckDefinition } from "../../src/checks/types.js";
 import type { CheckResult } from "../../src/model/report.js";
 import { baseResult } from "../../src/probes/observation.js";
 import type { IdentityLookup } from "../../src/probes/types.js";
-import { loadCatalogue } from "../../src/audit/catalogue.js";
+import { loadCatalogue } from "../../src/audit/files/catalogue.js";
 import { expectedVerdict } from "../../src/conformance/expected.js";
 import { applyExpectedRbac, expectedNamespaces, loadExpectedRbac } from "../../src/conformance/expectations.js";
 import { SA_USER, fakeCheck } from "../probes/fake-client.js";

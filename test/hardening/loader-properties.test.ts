@@ -5,8 +5,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadCheckFile } from "../../src/checks/load.js";
 import { kubeconfigCandidates, loadKubeconfigs } from "../../src/connect/kubeconfig/load.js";
-import { readValidatedYaml, type Problem } from "../../src/audit/validated-yaml.js";
-import { BUILTIN_RULES_DIR } from "../../src/audit/catalogue.js";
+import { readValidatedYaml, type Problem } from "../../src/audit/files/validated-yaml.js";
+import { BUILTIN_RULES_DIR } from "../../src/audit/files/catalogue.js";
 import { InputError } from "../../src/model/errors.js";
 
 // Properties of the other file loaders (the manifest loader has its own, manifest-properties.test.ts):

@@ -1,7 +1,7 @@
 import type { Finding, PathHop, PathRequest } from "../../model/report.js";
 import type { RequestAttributes } from "../../rbac/types.js";
 import { describeRequest, userFor } from "../confirm.js";
-import type { ReviewAnswer, ReviewBatch, ReviewQuestion } from "../live-reviews.js";
+import type { ReviewAnswer, ReviewBatch, ReviewQuestion } from "../live/reviews.js";
 import { describeRef } from "../finding-text.js";
 
 /*
@@ -10,7 +10,7 @@ import { describeRef } from "../finding-text.js";
  * identity acted as for the rest). A hop agrees when the server allows all of its requests; a path
  * agrees when every hop does. A disagreement is kept on the hop and returned as a warning; a hop the
  * server could not be asked about leaves the path unconfirmed, with the reason. The questions are
- * asked together with the findings' (live-cross-check.ts).
+ * asked together with the findings' (live/cross-check.ts).
  */
 
 function attributesOf(request: PathRequest): RequestAttributes {

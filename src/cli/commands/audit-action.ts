@@ -1,7 +1,7 @@
-import { loadAllowlist, applyAllowlist } from "../../audit/allowlist.js";
-import { connectionFindings } from "../../audit/connection-finding.js";
-import { customizeCatalogue, loadAuditConfig, parseSeverityOverrides, type AuditCustomization } from "../../audit/audit-config.js";
-import { BUILTIN_RULES_DIR, loadCatalogue } from "../../audit/catalogue.js";
+import { loadAllowlist, applyAllowlist } from "../../audit/files/allowlist.js";
+import { connectionFindings } from "../../audit/live/connection-finding.js";
+import { customizeCatalogue, loadAuditConfig, parseSeverityOverrides, type AuditCustomization } from "../../audit/files/audit-config.js";
+import { BUILTIN_RULES_DIR, loadCatalogue } from "../../audit/files/catalogue.js";
 import { auditSnapshot } from "../../audit/engine.js";
 import { EFFECTIVE_PERMISSIONS_RULE } from "../../audit/subject-permissions.js";
 import type { MastersEvidence } from "../../audit/masters-findings.js";
@@ -111,7 +111,7 @@ async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], 
 
 async function auditCluster(args: ParsedArgs, io: CommandIo, setup: AuditSetup): Promise<Gathered> {
   // Loaded only for live audits: an offline audit has no use for the HTTP client.
-  const [{ createKubeClient }, { auditLive }] = await Promise.all([import("../../kube/client.js"), import("../../audit/live-audit.js")]);
+  const [{ createKubeClient }, { auditLive }] = await Promise.all([import("../../kube/client.js"), import("../../audit/live/audit.js")]);
   const connection = await connectedOrRecorded("audit", setup.startedAt, connectionFromArgs(args, io), args, io);
   const client = createKubeClient(connection, requestLogOptions(args, io));
   try {
@@ -141,7 +141,7 @@ interface Gathered {
 /** Client certificates of `--kubeconfig-scan` files (the kubeconfig reader loads only when asked). */
 async function mastersEvidenceFrom(files: string[]): Promise<MastersEvidence[]> {
   if (files.length === 0) return [];
-  const { scanKubeconfig } = await import("../../audit/kubeconfig-scan.js");
+  const { scanKubeconfig } = await import("../../audit/files/kubeconfig-scan.js");
   return files.flatMap((file) => scanKubeconfig(file));
 }
 

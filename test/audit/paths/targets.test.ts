@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadCatalogue } from "../../../src/audit/catalogue.js";
+import { loadCatalogue } from "../../../src/audit/files/catalogue.js";
 import { auditSnapshot } from "../../../src/audit/engine.js";
 import { HIGH_VALUE_TARGETS } from "../../../src/audit/paths/targets.js";
 import type { Finding } from "../../../src/model/report.js";

@@ -2,11 +2,11 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap } from "yaml";
-import { MAX_KUBECONFIG_BYTES } from "../connect/kubeconfig/load.js";
-import { readTextFile } from "../input/read-text-file.js";
-import { locatedParseErrors } from "../input/yaml-limits.js";
-import { InputError } from "../model/errors.js";
-import type { MastersEvidence } from "./masters-findings.js";
+import { MAX_KUBECONFIG_BYTES } from "../../connect/kubeconfig/load.js";
+import { readTextFile } from "../../input/read-text-file.js";
+import { locatedParseErrors } from "../../input/yaml-limits.js";
+import { InputError } from "../../model/errors.js";
+import type { MastersEvidence } from "../masters-findings.js";
 
 /*
  * `--kubeconfig-scan FILE...`: the client certificates of every user in the given kubeconfigs, as

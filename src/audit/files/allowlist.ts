@@ -1,7 +1,7 @@
-import type { Finding, ObjectRef } from "../model/report.js";
+import type { Finding, ObjectRef } from "../../model/report.js";
 import { BUILTIN_RULES_DIR } from "./catalogue.js";
-import { fieldName } from "../input/schema-problems.js";
-import { parseServiceAccountUsername } from "../rbac/users.js";
+import { fieldName } from "../../input/schema-problems.js";
+import { parseServiceAccountUsername } from "../../rbac/users.js";
 import { readAuditFile, throwIfProblems, type Problem } from "./validated-yaml.js";
 
 /** One allowlist entry: every field it sets must match the finding. */

@@ -1,9 +1,9 @@
 import { dirname, resolve } from "node:path";
-import { UsageError } from "../model/errors.js";
-import type { Severity } from "../model/report.js";
+import { UsageError } from "../../model/errors.js";
+import type { Severity } from "../../model/report.js";
 import { BUILTIN_RULES_DIR } from "./catalogue.js";
-import type { Catalogue } from "./rule-types.js";
-import { parseSeverity } from "../model/severity.js";
+import type { Catalogue } from "../rule-types.js";
+import { parseSeverity } from "../../model/severity.js";
 import { readValidatedYaml, throwIfProblems, type Problem } from "./validated-yaml.js";
 
 /** How a user tailors the catalogue: from `--config FILE` and the flags, merged. */

@@ -1,19 +1,19 @@
-import type { Connection } from "../connect/types.js";
-import type { KubeClient } from "../kube/types.js";
-import type { ErrorValue, Finding } from "../model/report.js";
-import { lookupIdentity } from "../probes/identity.js";
-import type { IdentityLookup } from "../probes/types.js";
-import type { UserInfo } from "../rbac/types.js";
-import { crossCheck } from "./live-cross-check.js";
-import { csrEvidence } from "./csr-evidence.js";
-import { auditSnapshot } from "./engine.js";
-import { listAll, type ListedResource, type Projection } from "../kube/list-all.js";
-import { AUDIT_READS } from "./live-lists.js";
-import { podServiceAccountOnly, podServiceAccounts, podWorkloads, snapshotFromLists, snapshotFieldsOnly, tokenSecretOnly, tokenSecretOwners, tokenSecretServiceAccounts, withoutBulk } from "./live-objects.js";
-import type { MastersEvidence } from "./masters-findings.js";
+import type { Connection } from "../../connect/types.js";
+import type { KubeClient } from "../../kube/types.js";
+import type { ErrorValue, Finding } from "../../model/report.js";
+import { lookupIdentity } from "../../probes/identity.js";
+import type { IdentityLookup } from "../../probes/types.js";
+import type { UserInfo } from "../../rbac/types.js";
+import { crossCheck } from "./cross-check.js";
+import { csrEvidence } from "../csr-evidence.js";
+import { auditSnapshot } from "../engine.js";
+import { listAll, type ListedResource, type Projection } from "../../kube/list-all.js";
+import { AUDIT_READS } from "./lists.js";
+import { podServiceAccountOnly, podServiceAccounts, podWorkloads, snapshotFromLists, snapshotFieldsOnly, tokenSecretOnly, tokenSecretOwners, tokenSecretServiceAccounts, withoutBulk } from "./objects.js";
+import type { MastersEvidence } from "../masters-findings.js";
 import { CREATE_SUBJECT_ACCESS_REVIEWS, listPermission, preflight, preflightWarnings } from "./preflight.js";
-import type { Catalogue } from "./rule-types.js";
-import type { UnreadableResource } from "./unknown-findings.js";
+import type { Catalogue } from "../rule-types.js";
+import type { UnreadableResource } from "../unknown-findings.js";
 
 /** What a live audit needs besides the client. */
 export interface LiveAuditOptions {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
-import { boundedMap, reviewSpec, subjectAccessReview } from "../kube/access-reviews.js";
-import type { KubeClient } from "../kube/types.js";
-import type { RequestAttributes, UserInfo } from "../rbac/types.js";
+import { boundedMap, reviewSpec, subjectAccessReview } from "../../kube/access-reviews.js";
+import type { KubeClient } from "../../kube/types.js";
+import type { RequestAttributes, UserInfo } from "../../rbac/types.js";
 
 /*
  * The live audit's SubjectAccessReviews, asked as one batch: every question once (many findings and

@@ -1,6 +1,6 @@
-import { skipsTlsVerification, TLS_VERIFICATION_ID, TLS_VERIFICATION_REMEDIATION, TLS_VERIFICATION_TITLE, unverifiedTlsMessage } from "../connect/unverified-tls.js";
-import type { Connection } from "../connect/types.js";
-import type { Finding } from "../model/report.js";
+import { skipsTlsVerification, TLS_VERIFICATION_ID, TLS_VERIFICATION_REMEDIATION, TLS_VERIFICATION_TITLE, unverifiedTlsMessage } from "../../connect/unverified-tls.js";
+import type { Connection } from "../../connect/types.js";
+import type { Finding } from "../../model/report.js";
 
 /**
  * A live audit read the cluster over `insecure-skip-tls-verify` (flag or kubeconfig): whatever it found

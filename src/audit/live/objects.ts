@@ -1,4 +1,4 @@
-import type { ClusterRole, ClusterRoleBinding, ObjectMeta, PolicyRule, RbacSnapshot, Role, RoleBinding, ServiceAccount } from "../rbac/types.js";
+import type { ClusterRole, ClusterRoleBinding, ObjectMeta, PolicyRule, RbacSnapshot, Role, RoleBinding, ServiceAccount } from "../../rbac/types.js";
 
 /*
  * Objects from the API server -> the RBAC engine's types. The server has validated and defaulted

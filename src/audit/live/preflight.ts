@@ -1,8 +1,8 @@
-import type { KubeClient } from "../kube/types.js";
-import { selfAccessReview } from "../kube/access-reviews.js";
-import { describeRequest } from "../rbac/request-spec.js";
-import type { RequestAttributes } from "../rbac/types.js";
-import type { ListedResource } from "../kube/list-all.js";
+import type { KubeClient } from "../../kube/types.js";
+import { selfAccessReview } from "../../kube/access-reviews.js";
+import { describeRequest } from "../../rbac/request-spec.js";
+import type { RequestAttributes } from "../../rbac/types.js";
+import type { ListedResource } from "../../kube/list-all.js";
 
 /*
  * Before reading anything, ask the server (SelfSubjectAccessReview) what the running identity may

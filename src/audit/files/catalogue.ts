@@ -2,13 +2,13 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import jsYaml from "js-yaml";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readPrecompiled } from "../input/precompiled.js";
-import { InputError } from "../model/errors.js";
-import type { AuditRule, Catalogue } from "./rule-types.js";
+import { readPrecompiled } from "../../input/precompiled.js";
+import { InputError } from "../../model/errors.js";
+import type { AuditRule, Catalogue } from "../rule-types.js";
 import { readValidatedYaml, throwIfProblems, type Problem } from "./validated-yaml.js";
 
-/** The folder of the built-in rules and the audit's schemas: `checks/audit` at the package root (from `src/audit` or `dist/audit`). */
-export const BUILTIN_RULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../checks/audit");
+/** The folder of the built-in rules and the audit's schemas: `checks/audit` at the package root (from `src/audit/files` or `dist/audit/files`). */
+export const BUILTIN_RULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../checks/audit");
 
 function ruleFilesIn(path: string): string[] {
   try {

@@ -1,4 +1,4 @@
-import { listed } from "../kube/list-all.js";
+import { listed } from "../../kube/list-all.js";
 
 /** Everything a live audit reads, in the order it reads it (with src/kube/list-all.ts's reader). */
 export const AUDIT_READS = {

@@ -1,14 +1,14 @@
-import type { KubeClient } from "../kube/types.js";
-import type { Finding } from "../model/report.js";
-import { applyFindingAnswers, findingQuestions } from "./confirm.js";
-import { describeRef } from "./finding-text.js";
-import { askReviews, type ReviewBatchOptions } from "./live-reviews.js";
-import { applyPathAnswers, pathQuestions } from "./paths/confirm-paths.js";
-import type { Catalogue } from "./rule-types.js";
+import type { KubeClient } from "../../kube/types.js";
+import type { Finding } from "../../model/report.js";
+import { applyFindingAnswers, findingQuestions } from "../confirm.js";
+import { describeRef } from "../finding-text.js";
+import { askReviews, type ReviewBatchOptions } from "./reviews.js";
+import { applyPathAnswers, pathQuestions } from "../paths/confirm-paths.js";
+import type { Catalogue } from "../rule-types.js";
 
 /*
  * The live audit's cross-check, whole: the questions of every finding (confirm.ts) and of every
- * attack-path hop (paths/confirm-paths.ts) asked as one batch (live-reviews.ts), so identical
+ * attack-path hop (paths/confirm-paths.ts) asked as one batch (reviews.ts), so identical
  * questions are asked once and the connections stay busy until the last answer. No finding is left
  * out; when the deadline stops the batch, the findings it left unconfirmed say so, and one warning
  * names them.

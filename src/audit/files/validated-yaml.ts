@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { MAX_FILE_BYTES } from "../input/limits.js";
-import { schemaValidator } from "../input/json-schema.js";
-import { formatProblem, readValidatedYaml as readFile, type FileProblem, type ReadFile } from "../input/validated-yaml.js";
-import { InputError } from "../model/errors.js";
+import { MAX_FILE_BYTES } from "../../input/limits.js";
+import { schemaValidator } from "../../input/json-schema.js";
+import { formatProblem, readValidatedYaml as readFile, type FileProblem, type ReadFile } from "../../input/validated-yaml.js";
+import { InputError } from "../../model/errors.js";
 
 /*
  * The audit's own small YAML files (rules, allowlist, configuration), read by the one validated-file
