@@ -5,6 +5,7 @@ import { lookupIdentity } from "../probes/identity.js";
 import type { IdentityLookup } from "../probes/types.js";
 import type { UserInfo } from "../rbac/types.js";
 import { crossCheck } from "./live-cross-check.js";
+import { LIVE_AUDIT_DEADLINE_MS } from "./deadlines.js";
 import { csrEvidence } from "./csr-evidence.js";
 import { auditSnapshot } from "./engine.js";
 import { listAll, type ListedResource, type Projection } from "../kube/list-all.js";
@@ -26,6 +27,8 @@ export interface LiveAuditOptions {
   skipConfirmation?: boolean;
   /** The cross-check's deadline (default CROSS_CHECK_DEADLINE_MS); findings it leaves unasked say so. */
   crossCheckDeadlineMs?: number;
+  /** The whole audit's deadline (default LIVE_AUDIT_DEADLINE_MS), on top of `signal`. */
+  deadlineMs?: number;
   signal?: AbortSignal;
   /** Told as each step finishes (`done` of `total`, and what comes next), for a progress display. */
   onProgress?: (done: number, total: number, label: string) => void;
@@ -60,7 +63,8 @@ type Lists = Partial<Record<keyof typeof AUDIT_READS, Record<string, unknown>[]>
  * Whatever could not be read makes the rules that need it UNKNOWN, with the missing permission.
  */
 export async function auditLive(client: KubeClient, options: LiveAuditOptions): Promise<LiveAuditOutcome> {
-  const signal = options.signal ?? AbortSignal.timeout(10 * 60_000);
+  const deadline = AbortSignal.timeout(options.deadlineMs ?? LIVE_AUDIT_DEADLINE_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   const resources = Object.entries(AUDIT_READS) as [keyof typeof AUDIT_READS, ListedResource][];
   // Steps: identity, preflight, one per list, the audit, the cross-check.
   const total = resources.length + 4;

@@ -121,6 +121,17 @@ describe("saprobe audit --manifests", () => {
     },
   );
 
+  it("exits 2 naming the deadline flag given a value that is not a duration", async () => {
+    for (const name of ["--confirm-deadline", "--deadline"]) {
+      const bad = await runSaprobe(["audit", name, "soon"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(`invalid duration "soon" for ${name}`);
+      const zero = await runSaprobe(["audit", `${name}=0`]);
+      expect(zero.code).toBe(2);
+      expect(zero.stderr).toContain(`invalid value "0" for ${name}: it must be more than 0`);
+    }
+  });
+
   it("takes -f for --manifests, as can-i and who-can do", async () => {
     const short = await runSaprobe(["audit", "-f", OPERATOR, "-o", "json"]);
     const long = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json"]);

@@ -90,6 +90,17 @@ describe("auditLive", () => {
     expect(outcome.findings.find((finding) => finding.rule === "cluster-admin-binding")?.status).toBe("finding");
   });
 
+  it("gives every request the audit's overall deadline (--deadline), even when the caller passes its own signal", async () => {
+    const { client, requests } = fakeClient({ lists, subjectAccessReview: () => true });
+    const cancel = new AbortController();
+    await auditLive(client, { connection, catalogue: loadCatalogue(), deadlineMs: 200, signal: cancel.signal });
+    const signals = requests.map((request) => request.signal);
+    expect(signals.length).toBeGreaterThan(0);
+    expect(signals.every((signal) => signal !== undefined && !signal.aborted)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(signals.filter((signal) => !signal?.aborted)).toEqual([]);
+  });
+
   it("reports progress step by step, never backwards, ending with the cross-check", async () => {
     const { client } = fakeClient({ lists, subjectAccessReview: () => true });
     const steps: [number, number, string][] = [];
