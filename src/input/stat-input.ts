@@ -1,0 +1,27 @@
+import type { Stats } from "node:fs";
+import { stat } from "node:fs/promises";
+import { isAbsolute, resolve } from "node:path";
+import { InputError } from "../model/errors.js";
+
+/** A path the user named, found: where it is, and whether it is a file or a folder. */
+export interface FoundInput {
+  /** The path resolved against the working directory. */
+  absolute: string;
+  info: Stats;
+}
+
+/**
+ * Finds a file or folder the user named (`--manifests`, an audit log), or throws an `InputError` whose
+ * `file` is the path as given. The message says only what is wrong: the CLI prints `<file>: <message>`,
+ * so a message that named the path too would print it twice.
+ */
+export async function statInput(path: string, cwd: string): Promise<FoundInput> {
+  const absolute = isAbsolute(path) ? path : resolve(cwd, path);
+  try {
+    return { absolute, info: await stat(absolute) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" || code === "ENOTDIR" ? "no such file or directory" : code === "EACCES" ? "permission denied" : `cannot read it (${code ?? "unknown error"})`;
+    throw new InputError(reason, { file: path });
+  }
+}
