@@ -3,6 +3,7 @@ import jsYaml from "js-yaml";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readPrecompiled } from "../input/precompiled.js";
+import { inputProblem } from "../input/stat-input.js";
 import { InputError } from "../model/errors.js";
 import type { AuditRule, Catalogue } from "./rule-types.js";
 import { readValidatedYaml, throwIfProblems, type Problem } from "./validated-yaml.js";
@@ -17,8 +18,8 @@ function ruleFilesIn(path: string): string[] {
       .filter((name) => /\.ya?ml$/.test(name))
       .sort()
       .map((name) => join(path, name));
-  } catch {
-    throw new InputError(`cannot read the audit rules at ${path}`, { file: path });
+  } catch (error) {
+    throw new InputError(`cannot read the audit rules: ${inputProblem(error)}`, { file: path });
   }
 }
 

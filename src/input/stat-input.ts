@@ -20,8 +20,13 @@ export async function statInput(path: string, cwd: string): Promise<FoundInput> 
   try {
     return { absolute, info: await stat(absolute) };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" || code === "ENOTDIR" ? "no such file or directory" : code === "EACCES" ? "permission denied" : `cannot read it (${code ?? "unknown error"})`;
-    throw new InputError(reason, { file: path });
+    throw new InputError(inputProblem(error), { file: path });
   }
+}
+
+/** Why a named file or folder cannot be used, from the error `stat` threw, without its path. */
+export function inputProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT" || code === "ENOTDIR") return "no such file or directory";
+  return code === "EACCES" ? "permission denied" : `cannot read it (${code ?? "unknown error"})`;
 }

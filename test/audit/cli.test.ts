@@ -143,14 +143,14 @@ describe("saprobe audit --manifests", () => {
     const allowlist = temp("allow.yaml", ["allow:", "  - rule: secrets-read", "    subject: operators/cert-operator", "    reason: r"].join("\n"));
     const run = await runSaprobe(["audit", "--manifests", OPERATOR, "--allowlist", allowlist]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('allow.yaml:3:14: allow[0].subject: "operators/cert-operator" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp"');
+    expect(run.stderr).toContain('allow.yaml:3:14: invalid allowlist: allow[0].subject: "operators/cert-operator" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp"');
   });
 
   it("rejects an allowlist entry without a reason, naming file and line", async () => {
     const allowlist = temp("allow.yaml", "allow:\n  - rule: secrets-read\n");
     const run = await runSaprobe(["audit", "--manifests", OPERATOR, "--allowlist", allowlist]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/allow\.yaml:2:5: allow\[0\]\.reason: required field is missing/);
+    expect(run.stderr).toMatch(/allow\.yaml:2:5: invalid allowlist: allow\[0\]\.reason: required field is missing\n$/);
   });
 
   it("--subject narrows to one identity and lists its effective permissions grouped by risk", async () => {

@@ -11,6 +11,9 @@ const log = join(REPO, "fixtures/usage/audit.log");
 
 const commands: Array<[string, string[]]> = [
   ["audit --manifests", ["audit", "--manifests", missing]],
+  ["audit --config", ["audit", "--config", missing]],
+  ["audit --allowlist", ["audit", "--allowlist", missing]],
+  ["audit --rules", ["audit", "--rules", missing]],
   ["can-i --manifests", ["can-i", "get", "pods", "--as", "alice", "--manifests", missing]],
   ["who-can --manifests", ["who-can", "get", "pods", "--manifests", missing]],
   ["usage (an audit log)", ["usage", missing]],
