@@ -6,6 +6,7 @@ import type { IdentityLookup } from "../probes/types.js";
 import type { UserInfo } from "../rbac/types.js";
 import { crossCheck } from "./live-cross-check.js";
 import { LIVE_AUDIT_DEADLINE_MS } from "./deadlines.js";
+import { formatDuration } from "../input/units.js";
 import { csrEvidence } from "./csr-evidence.js";
 import { auditSnapshot } from "./engine.js";
 import { listAll, type ListedResource, type Projection } from "../kube/list-all.js";
@@ -131,6 +132,10 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
       findings = checked.findings;
       warnings.push(...checked.warnings);
     }
+  }
+  // The requests it cut short only say they were cancelled: say once which deadline that was.
+  if (deadline.aborted) {
+    warnings.push(`the audit's deadline (${formatDuration(options.deadlineMs ?? LIVE_AUDIT_DEADLINE_MS)}, --deadline) passed before it finished: what it had not read is UNKNOWN and what it had not asked is unconfirmed.`);
   }
   return { identity, findings, warnings, errors: [] };
 }

@@ -101,6 +101,25 @@ describe("auditLive", () => {
     expect(signals.filter((signal) => !signal?.aborted)).toEqual([]);
   });
 
+  it("says once that its deadline cut it short, and leaves what it could not read UNKNOWN", async () => {
+    const { client } = fakeClient({ lists, subjectAccessReview: () => true });
+    // Lists hang until their signal fires, as a slow server's would.
+    const slow: KubeClient = {
+      ...client,
+      async request(options) {
+        if (options.method === "POST") return client.request(options);
+        await new Promise((resolve) => options.signal?.addEventListener("abort", resolve, { once: true }));
+        return { ok: false, failure: { code: "aborted", message: "the request to https://fake was cancelled" }, durationMs: 1 };
+      },
+    };
+    const outcome = await auditLive(slow, { connection, catalogue: loadCatalogue(), deadlineMs: 100 });
+    expect(outcome.warnings.filter((warning) => warning.startsWith("the audit's deadline"))).toEqual([
+      "the audit's deadline (100ms, --deadline) passed before it finished: what it had not read is UNKNOWN and what it had not asked is unconfirmed.",
+    ]);
+    expect(outcome.findings.some((finding) => finding.status === "unknown")).toBe(true);
+    expect(outcome.findings.filter((finding) => finding.status === "finding")).toEqual([]);
+  });
+
   it("reports progress step by step, never backwards, ending with the cross-check", async () => {
     const { client } = fakeClient({ lists, subjectAccessReview: () => true });
     const steps: [number, number, string][] = [];
