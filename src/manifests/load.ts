@@ -1,7 +1,8 @@
 import { readdir, stat } from "node:fs/promises";
-import { extname, isAbsolute, join, relative, resolve } from "node:path";
+import { extname, isAbsolute, join, relative } from "node:path";
 import type { Readable } from "node:stream";
 import { readTextFile, readTextStream } from "../input/read-text-file.js";
+import { statInput } from "../input/stat-input.js";
 import { DEFAULT_LIMITS, type LoadLimits } from "../input/limits.js";
 import { formatBytes } from "../input/units.js";
 import { InputError } from "../model/errors.js";
@@ -67,9 +68,7 @@ const MAX_LISTED_PROBLEMS = 20;
 
 async function expand(path: string, cwd: string): Promise<string[]> {
   if (path === "-") return ["-"];
-  const absolute = isAbsolute(path) ? path : resolve(cwd, path);
-  const info = await stat(absolute).catch(() => undefined);
-  if (!info) throw new InputError(`no such file or directory: ${path}`, { file: path });
+  const { absolute, info } = await statInput(path, cwd);
   if (!info.isDirectory()) return [absolute];
   const entries = await readdir(absolute, { withFileTypes: true });
   const found: string[] = [];

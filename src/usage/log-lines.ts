@@ -1,8 +1,9 @@
 import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
-import { isAbsolute, join, resolve } from "node:path";
+import { readdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { statInput } from "../input/stat-input.js";
 import { InputError } from "../model/errors.js";
 
 /*
@@ -49,9 +50,7 @@ export async function expandLogPaths(paths: readonly string[], cwd: string): Pro
       files.push("-");
       continue;
     }
-    const absolute = isAbsolute(path) ? path : resolve(cwd, path);
-    const info = await stat(absolute).catch(() => undefined);
-    if (!info) throw new InputError(`no such file or directory: ${path}`, { file: path });
+    const { absolute, info } = await statInput(path, cwd);
     if (!info.isDirectory()) {
       files.push(path);
       continue;

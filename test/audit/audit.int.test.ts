@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, Report } from "../../src/model/report.js";
 import { adminRequest, applyObjects, createServiceAccount, kubectl, mintToken, signClientCertificate, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readReport } from "../hardening/report-check.js";
@@ -166,6 +166,25 @@ describe("saprobe audit as the deploy/ ServiceAccount", () => {
     // Its own grants are visible to it, and the cross-check ran as that identity.
     const confirmed = report.findings.filter((finding) => finding.confirmation !== undefined);
     expect(confirmed.length).toBeGreaterThan(0);
+  });
+});
+
+describe("saprobe audit --confirm-deadline", () => {
+  it("leaves the findings it had no time to ask about unconfirmed, and every format says why", async () => {
+    const ns = await uniqueNamespace("audit-deadline");
+    await createServiceAccount(ns, "admin");
+    await applyObjects([crb(`${ns}-admin`, "cluster-admin", { kind: "ServiceAccount", name: "admin", namespace: ns })]);
+    const out = mkdtempSync(join(tmpdir(), "saprobe-audit-deadline-"));
+    const run = await runSaprobe(["audit", ...adminArgs(), "-o", "html", "--fail-on", "critical", "--confirm-deadline", "1ms", "--out", out]);
+    expect(readReport(out).problems).toEqual([]);
+    const report = readReport(out).report as Report;
+    const mine = report.findings.find((finding) => finding.rule === "cluster-admin-binding" && finding.subject?.name === "admin" && finding.subject.namespace === ns);
+    expect(mine?.confirmation).toBeUndefined();
+    expect(mine?.unconfirmed?.reason).toMatch(/^the cross-check's deadline \(1ms\) passed before this SubjectAccessReview was answered$/);
+    expect(report.warnings.join("\n")).toMatch(/cross-check stopped at its deadline \(1ms\)/);
+    // HTML escapes the apostrophe; JUnit, SARIF and Markdown keep it (each file of --out, and stdout).
+    expect(run.stdout).toContain("Not confirmed by the server: the cross-check&#39;s deadline (1ms) passed");
+    for (const file of ["report.xml", "report.sarif", "report.md"]) expect(readFileSync(join(out, file), "utf8"), file).toContain("the cross-check's deadline (1ms) passed");
   });
 });
 

@@ -121,6 +121,17 @@ describe("saprobe audit --manifests", () => {
     },
   );
 
+  it("exits 2 naming the deadline flag given a value that is not a duration", async () => {
+    for (const name of ["--confirm-deadline", "--deadline"]) {
+      const bad = await runSaprobe(["audit", name, "soon"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(`invalid duration "soon" for ${name}`);
+      const zero = await runSaprobe(["audit", `${name}=0`]);
+      expect(zero.code).toBe(2);
+      expect(zero.stderr).toContain(`invalid value "0" for ${name}: it must be more than 0`);
+    }
+  });
+
   it("takes -f for --manifests, as can-i and who-can do", async () => {
     const short = await runSaprobe(["audit", "-f", OPERATOR, "-o", "json"]);
     const long = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json"]);
@@ -132,14 +143,14 @@ describe("saprobe audit --manifests", () => {
     const allowlist = temp("allow.yaml", ["allow:", "  - rule: secrets-read", "    subject: operators/cert-operator", "    reason: r"].join("\n"));
     const run = await runSaprobe(["audit", "--manifests", OPERATOR, "--allowlist", allowlist]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('allow.yaml:3:14: allow[0].subject: "operators/cert-operator" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp"');
+    expect(run.stderr).toContain('allow.yaml:3:14: invalid allowlist: allow[0].subject: "operators/cert-operator" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp"');
   });
 
   it("rejects an allowlist entry without a reason, naming file and line", async () => {
     const allowlist = temp("allow.yaml", "allow:\n  - rule: secrets-read\n");
     const run = await runSaprobe(["audit", "--manifests", OPERATOR, "--allowlist", allowlist]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/allow\.yaml:2:5: allow\[0\]\.reason: required field is missing/);
+    expect(run.stderr).toMatch(/allow\.yaml:2:5: invalid allowlist: allow\[0\]\.reason: required field is missing\n$/);
   });
 
   it("--subject narrows to one identity and lists its effective permissions grouped by risk", async () => {

@@ -90,6 +90,37 @@ describe("auditLive", () => {
     expect(outcome.findings.find((finding) => finding.rule === "cluster-admin-binding")?.status).toBe("finding");
   });
 
+  it("gives every request the audit's overall deadline (--deadline), even when the caller passes its own signal", async () => {
+    const { client, requests } = fakeClient({ lists, subjectAccessReview: () => true });
+    const cancel = new AbortController();
+    await auditLive(client, { connection, catalogue: loadCatalogue(), deadlineMs: 1_000, signal: cancel.signal });
+    const signals = requests.map((request) => request.signal);
+    expect(signals.length).toBeGreaterThan(0);
+    expect(signals.every((signal) => signal !== undefined && !signal.aborted)).toBe(true);
+    // Generous against a loaded machine: the scripted audit itself takes milliseconds.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(signals.filter((signal) => !signal?.aborted)).toEqual([]);
+  });
+
+  it("says once that its deadline cut it short, and leaves what it could not read UNKNOWN", async () => {
+    const { client } = fakeClient({ lists, subjectAccessReview: () => true });
+    // Lists hang until their signal fires, as a slow server's would.
+    const slow: KubeClient = {
+      ...client,
+      async request(options) {
+        if (options.method === "POST") return client.request(options);
+        await new Promise((resolve) => options.signal?.addEventListener("abort", resolve, { once: true }));
+        return { ok: false, failure: { code: "aborted", message: "the request to https://fake was cancelled" }, durationMs: 1 };
+      },
+    };
+    const outcome = await auditLive(slow, { connection, catalogue: loadCatalogue(), deadlineMs: 100 });
+    expect(outcome.warnings.filter((warning) => warning.startsWith("the audit's deadline"))).toEqual([
+      "the audit's deadline (100ms, --deadline) passed before it finished: what it had not read is UNKNOWN and what it had not asked is unconfirmed.",
+    ]);
+    expect(outcome.findings.some((finding) => finding.status === "unknown")).toBe(true);
+    expect(outcome.findings.filter((finding) => finding.status === "finding")).toEqual([]);
+  });
+
   it("reports progress step by step, never backwards, ending with the cross-check", async () => {
     const { client } = fakeClient({ lists, subjectAccessReview: () => true });
     const steps: [number, number, string][] = [];

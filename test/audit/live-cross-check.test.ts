@@ -100,11 +100,19 @@ describe("crossCheck", () => {
     expect(confirmed.length).toBeGreaterThanOrEqual(1);
     expect(late.length).toBeGreaterThan(0);
     expect(confirmed.length + late.length).toBe(all.length);
-    for (const finding of late) expect(finding.unconfirmed?.reason, `${finding.rule} ${finding.subject?.name}`).toMatch(/the cross-check's deadline \(0\.5s\) passed before this SubjectAccessReview was answered/);
+    for (const finding of late) expect(finding.unconfirmed?.reason, `${finding.rule} ${finding.subject?.name}`).toMatch(/the cross-check's deadline \(500ms\) passed before this SubjectAccessReview was answered/);
     expect(confirmed.every((finding) => finding.unconfirmed === undefined)).toBe(true);
     // A path left unconfirmed names the hop and the request that was not answered.
     expect(late.find((finding) => finding.rule === "cluster-admin-path")?.unconfirmed?.reason).toMatch(/^hop \d+: \S+ .* as ServiceAccount apps\/sa-\d+: the cross-check's deadline/);
     const warning = checked.warnings.find((text) => text.includes("stopped at its deadline"));
-    expect(warning).toMatch(new RegExp(`^the SubjectAccessReview cross-check stopped at its deadline \\(0\\.5s\\) after \\d+ of \\d+ distinct reviews: ${late.length} findings are not confirmed \\(.+ and ${late.length - 5} more\\); each says why in "unconfirmed"\\.$`));
+    expect(warning).toMatch(new RegExp(`^the SubjectAccessReview cross-check stopped at its deadline \\(500ms\\) after \\d+ of \\d+ distinct reviews: ${late.length} findings are not confirmed \\(.+ and ${late.length - 5} more\\); each says why in "unconfirmed"\\.$`));
+  });
+
+  it("when the whole audit's deadline passes first, says so rather than that the audit was cancelled", async () => {
+    const faults = await start(reviewer({ hangAfter: 100 }));
+    const checked = await crossCheck(faults.client, catalogue, findings, { signal: AbortSignal.timeout(500) });
+    const late = asked(checked.findings).filter((finding) => finding.confirmation === undefined);
+    expect(late.length).toBeGreaterThan(0);
+    for (const finding of late) expect(finding.unconfirmed?.reason, `${finding.rule} ${finding.subject?.name}`).toMatch(/the audit's deadline passed before this SubjectAccessReview was answered$/);
   });
 });

@@ -27,6 +27,9 @@ describe("help", () => {
     expect(run).toMatch(/--max-file-bytes SIZE +largest --expect manifest file accepted \[default: 16MiB\]/);
     expect(run).toMatch(/--deadline DURATION +overall deadline of the run \[default: 60s\]/);
     expect(run).toMatch(/--request-timeout DURATION .*\[default: 30s\]/);
+    const audit = renderCommandHelp(commands.find((command) => command.name === "audit")!, 200);
+    expect(audit).toMatch(/--confirm-deadline DURATION +live: how long the SubjectAccessReview cross-check may take.*\[default: 5m\]/);
+    expect(audit).toMatch(/--deadline DURATION +live: overall deadline of the audit .*\[default: 10m\]/);
     for (const [page, text] of pages(200)) expect({ page, raw: text.match(/\b\d{5,}\b/g) ?? [] }).toEqual({ page, raw: [] });
     // Each default is one word the flag takes back: at 80 columns a number never leaves its unit behind.
     for (const [page, text] of pages(80)) expect({ page, split: text.match(/\[default: [^\]]* [^\]]*\]|\[default: [^\]]*$/gm) ?? [] }).toEqual({ page, split: [] });

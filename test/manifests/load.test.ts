@@ -212,6 +212,6 @@ describe("loadManifests", () => {
   });
 
   it("names a missing path", async () => {
-    await expect(loadManifests(["nope.yaml"], { cwd: workspace({}) })).rejects.toThrow("no such file or directory: nope.yaml");
+    await expect(loadManifests(["nope.yaml"], { cwd: workspace({}) })).rejects.toMatchObject({ message: "no such file or directory", file: "nope.yaml" });
   });
 });

@@ -42,6 +42,11 @@ describe.each(REPORT_FORMATS)("renderer %s (contract)", (format) => {
     expect(output).toMatch(/bold/);
   });
 
+  it("says why a live finding was not confirmed by the server", () => {
+    const output = render(sampleReports["audit-findings"]!, { color: false, width: 200 });
+    expect(output).toContain("the cross-check deadline (5m) passed before it was asked");
+  });
+
   it("colours only when asked", () => {
     const plain = render(sampleReports.failures!, { color: false, width: 100 });
     const colored = render(sampleReports.failures!, { color: true, width: 100 });

@@ -89,6 +89,6 @@ describe("readUsage over audit log lines", () => {
   });
 
   it("names a missing path", async () => {
-    await expect(expandLogPaths(["no/such/audit.log"], ROOT)).rejects.toThrow("no such file or directory: no/such/audit.log");
+    await expect(expandLogPaths(["no/such/audit.log"], ROOT)).rejects.toMatchObject({ message: "no such file or directory", file: "no/such/audit.log" });
   });
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { readPrecompiled } from "../../input/precompiled.js";
 import { InputError } from "../../model/errors.js";
 import type { AuditRule, Catalogue } from "../rule-types.js";
+import { inputProblem } from "../../input/stat-input.js";
 import { readValidatedYaml, throwIfProblems, type Problem } from "./validated-yaml.js";
 
 /** The folder of the built-in rules and the audit's schemas: `checks/audit` at the package root (from `src/audit/files` or `dist/audit/files`). */
@@ -17,8 +18,8 @@ function ruleFilesIn(path: string): string[] {
       .filter((name) => /\.ya?ml$/.test(name))
       .sort()
       .map((name) => join(path, name));
-  } catch {
-    throw new InputError(`cannot read the audit rules at ${path}`, { file: path });
+  } catch (error) {
+    throw new InputError(`cannot read the audit rules: ${inputProblem(error)}`, { file: path });
   }
 }
 

@@ -24,10 +24,18 @@ export function readValidatedYaml(file: string, schemaDir: string, schemaFile: s
   return read.value;
 }
 
-/** Throws one `InputError` listing every problem (naming the first file), or returns. */
+/**
+ * Throws one `InputError` listing every problem (naming the first file), or returns. One problem is
+ * the error itself, at its file and line: the CLI prints `file:line: message`, so a list of one under
+ * a header that names the same file would print the path twice.
+ */
 export function throwIfProblems(what: string, problems: readonly Problem[]): void {
   if (problems.length === 0) return;
   const first = problems[0] as Problem;
+  if (problems.length === 1) {
+    const place = { file: first.file, ...(first.line !== undefined ? { line: first.line } : {}), ...(first.column !== undefined ? { column: first.column } : {}) };
+    throw new InputError(`invalid ${what}: ${first.message}`, place);
+  }
   const listed = problems.map((problem) => `  ${formatProblem(problem)}`);
   throw new InputError(`invalid ${what} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${listed.join("\n")}`, { file: first.file });
 }

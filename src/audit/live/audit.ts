@@ -11,6 +11,8 @@ import { listAll, type ListedResource, type Projection } from "../../kube/list-a
 import { AUDIT_READS } from "./lists.js";
 import { podServiceAccountOnly, podServiceAccounts, podWorkloads, snapshotFromLists, snapshotFieldsOnly, tokenSecretOnly, tokenSecretOwners, tokenSecretServiceAccounts, withoutBulk } from "./objects.js";
 import type { MastersEvidence } from "../masters-findings.js";
+import { LIVE_AUDIT_DEADLINE_MS } from "../deadlines.js";
+import { formatDuration } from "../../input/units.js";
 import { CREATE_SUBJECT_ACCESS_REVIEWS, listPermission, preflight, preflightWarnings } from "./preflight.js";
 import type { Catalogue } from "../rule-types.js";
 import type { UnreadableResource } from "../unknown-findings.js";
@@ -26,6 +28,8 @@ export interface LiveAuditOptions {
   skipConfirmation?: boolean;
   /** The cross-check's deadline (default CROSS_CHECK_DEADLINE_MS); findings it leaves unasked say so. */
   crossCheckDeadlineMs?: number;
+  /** The whole audit's deadline (default LIVE_AUDIT_DEADLINE_MS), on top of `signal`. */
+  deadlineMs?: number;
   signal?: AbortSignal;
   /** Told as each step finishes (`done` of `total`, and what comes next), for a progress display. */
   onProgress?: (done: number, total: number, label: string) => void;
@@ -60,7 +64,8 @@ type Lists = Partial<Record<keyof typeof AUDIT_READS, Record<string, unknown>[]>
  * Whatever could not be read makes the rules that need it UNKNOWN, with the missing permission.
  */
 export async function auditLive(client: KubeClient, options: LiveAuditOptions): Promise<LiveAuditOutcome> {
-  const signal = options.signal ?? AbortSignal.timeout(10 * 60_000);
+  const deadline = AbortSignal.timeout(options.deadlineMs ?? LIVE_AUDIT_DEADLINE_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   const resources = Object.entries(AUDIT_READS) as [keyof typeof AUDIT_READS, ListedResource][];
   // Steps: identity, preflight, one per list, the audit, the cross-check.
   const total = resources.length + 4;
@@ -127,6 +132,10 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
       findings = checked.findings;
       warnings.push(...checked.warnings);
     }
+  }
+  // The requests it cut short only say they were cancelled: say once which deadline that was.
+  if (deadline.aborted) {
+    warnings.push(`the audit's deadline (${formatDuration(options.deadlineMs ?? LIVE_AUDIT_DEADLINE_MS)}, --deadline) passed before it finished: what it had not read is UNKNOWN and what it had not asked is unconfirmed.`);
   }
   return { identity, findings, warnings, errors: [] };
 }

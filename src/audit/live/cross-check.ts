@@ -5,6 +5,7 @@ import { describeRef } from "../finding-text.js";
 import { askReviews, type ReviewBatchOptions } from "./reviews.js";
 import { applyPathAnswers, pathQuestions } from "../paths/confirm-paths.js";
 import type { Catalogue } from "../rule-types.js";
+import { CROSS_CHECK_DEADLINE_MS } from "../deadlines.js";
 
 /*
  * The live audit's cross-check, whole: the questions of every finding (confirm.ts) and of every
@@ -13,9 +14,6 @@ import type { Catalogue } from "../rule-types.js";
  * out; when the deadline stops the batch, the findings it left unconfirmed say so, and one warning
  * names them.
  */
-
-/** The cross-check's time when the caller sets none: generous, since every finding is asked about. */
-export const CROSS_CHECK_DEADLINE_MS = 5 * 60_000;
 
 /** How many findings a deadline warning names before it says "and N more". */
 const NAMED = 5;

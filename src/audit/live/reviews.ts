@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { boundedMap, reviewSpec, subjectAccessReview } from "../../kube/access-reviews.js";
 import type { KubeClient } from "../../kube/types.js";
 import type { RequestAttributes, UserInfo } from "../../rbac/types.js";
+import { formatDuration } from "../../input/units.js";
 
 /*
  * The live audit's SubjectAccessReviews, asked as one batch: every question once (many findings and
@@ -51,9 +52,6 @@ export function questionKey(question: ReviewQuestion): string {
   return JSON.stringify([question.user.name, question.user.groups, reviewSpec(question.attrs)]);
 }
 
-function seconds(milliseconds: number): string {
-  return milliseconds % 1000 === 0 ? `${milliseconds / 1000}s` : `${(milliseconds / 1000).toFixed(1)}s`;
-}
 
 /** Asks every distinct question once, concurrently, within the deadline. */
 export async function askReviews(client: KubeClient, questions: readonly ReviewQuestion[], options: ReviewBatchOptions): Promise<ReviewBatch> {
@@ -67,8 +65,11 @@ export async function askReviews(client: KubeClient, questions: readonly ReviewQ
   const concurrency = options.concurrency ?? REVIEW_CONCURRENCY;
   // Every review in flight listens to it: that many listeners are expected, not a leak.
   setMaxListeners(concurrency + 10, signal);
-  const deadlineReason = `the cross-check's deadline (${seconds(options.deadlineMs)}) passed before this SubjectAccessReview was answered`;
-  const stopped = (): string => (deadline.aborted ? deadlineReason : "the audit was cancelled before this SubjectAccessReview was answered");
+  const deadlineReason = `the cross-check's deadline (${formatDuration(options.deadlineMs)}) passed before this SubjectAccessReview was answered`;
+  // The caller's signal is the whole audit's: a timeout there is its deadline, anything else a cancel.
+  const callerTimedOut = (): boolean => (options.signal?.reason as { name?: string } | undefined)?.name === "TimeoutError";
+  const stopped = (): string =>
+    deadline.aborted ? deadlineReason : callerTimedOut() ? "the audit's deadline passed before this SubjectAccessReview was answered" : "the audit was cancelled before this SubjectAccessReview was answered";
   const answers = new Map<string, ReviewAnswer>();
   const entries = [...distinct];
   await boundedMap(entries, concurrency, async ([key, question]) => {
@@ -88,6 +89,6 @@ export async function askReviews(client: KubeClient, questions: readonly ReviewQ
     distinct: distinct.size,
     answered: values.filter((answer) => answer.state === "answered").length,
     failed: values.filter((answer) => answer.state === "failed").length,
-    ...(deadline.aborted && values.some((answer) => answer.state === "not-asked") ? { deadlinePassed: seconds(options.deadlineMs) } : {}),
+    ...(deadline.aborted && values.some((answer) => answer.state === "not-asked") ? { deadlinePassed: formatDuration(options.deadlineMs) } : {}),
   };
 }

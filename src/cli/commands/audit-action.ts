@@ -23,6 +23,7 @@ import { flag, type ParsedArgs } from "../args.js";
 import { stdinIfNamed, type CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
 import { DEFAULT_LIMITS } from "../../input/limits.js";
+import { CROSS_CHECK_DEADLINE_MS, LIVE_AUDIT_DEADLINE_MS } from "../../audit/deadlines.js";
 
 function customizationFrom(args: ParsedArgs): AuditCustomization {
   const configFile = flag.string(args, "config");
@@ -120,6 +121,8 @@ async function auditCluster(args: ParsedArgs, io: CommandIo, setup: AuditSetup):
       catalogue: setup.catalogue,
       mastersEvidence: setup.mastersEvidence,
       skipConfirmation: flag.boolean(args, "no-confirm"),
+      crossCheckDeadlineMs: flag.number(args, "confirm-deadline") ?? CROSS_CHECK_DEADLINE_MS,
+      deadlineMs: flag.number(args, "deadline") ?? LIVE_AUDIT_DEADLINE_MS,
       onProgress: (done, total, label) => setup.progress.update(done, total, label),
       ...(setup.subject ? { subject: setup.subject } : {}),
     });

@@ -1,4 +1,5 @@
 import { SEVERITIES } from "../../model/report.js";
+import { CROSS_CHECK_DEADLINE_MS, LIVE_AUDIT_DEADLINE_MS } from "../../audit/deadlines.js";
 import { DEFAULT_LIMITS } from "../../input/limits.js";
 import { DEFAULT_FAIL_ON } from "../../report/build.js";
 import { outputFlags } from "../output-flags.js";
@@ -44,6 +45,8 @@ export const auditCommand: Command = {
     { name: "kubeconfig-scan", type: "list", valueName: "FILE", description: "kubeconfig files whose client certificates are checked for O=system:masters (repeatable)", default: [] },
     { name: "show-expected", type: "boolean", description: "table: list the defaults every cluster ships (verdict expected) row by row instead of one count" },
     { name: "no-confirm", type: "boolean", description: "live: skip the SubjectAccessReview cross-check of findings" },
+    { name: "confirm-deadline", type: "duration", description: "live: how long the SubjectAccessReview cross-check may take; findings it leaves unasked say why (unconfirmed)", default: CROSS_CHECK_DEADLINE_MS, min: 1 },
+    { name: "deadline", type: "duration", description: "live: overall deadline of the audit (reads, rules and cross-check)", default: LIVE_AUDIT_DEADLINE_MS, min: 1 },
     { name: "max-file-bytes", type: "size", valueName: "SIZE", description: "largest manifest file accepted", default: DEFAULT_LIMITS.maxFileBytes, min: 1 },
   ],
   async run(args, io) {

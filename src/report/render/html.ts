@@ -1,5 +1,5 @@
 import { didNotPass, isActionable, type CheckResult, type Finding, type Report } from "../../model/report.js";
-import { describeEvidence, describeObject, describeSource, stripControl } from "./text.js";
+import { describeEvidence, describeObject, describeSource, describeUnconfirmed, stripControl } from "./text.js";
 import type { Renderer } from "./types.js";
 
 /*
@@ -91,6 +91,7 @@ function findingRow(finding: Finding): string {
     where ? `<div><code>${escape(where)}</code></div>` : "",
     finding.suppressed ? `<div>Suppressed: ${escape(finding.suppressed.reason)}</div>` : "",
     finding.confirmation ? `<div>Server: ${escape(finding.confirmation.detail)}</div>` : "",
+    finding.unconfirmed ? `<div>${escape(describeUnconfirmed(finding))}</div>` : "",
     isActionable(finding) ? `<div>Fix: ${escape(finding.remediation)}</div>` : "",
     pathGraph(finding),
   ].join("");

@@ -63,6 +63,7 @@ function findingCase(finding: Finding, command: string): TestCase {
       ["source", describeSource(finding.source)],
       ["cis", finding.cis],
       ["confirmation", finding.confirmation ? `${finding.confirmation.agreed ? "agreed" : "disagreed"}: ${finding.confirmation.detail}` : undefined],
+      ["unconfirmed", finding.unconfirmed?.reason],
       ["remediation", finding.remediation],
     ]),
   };

@@ -1,5 +1,5 @@
 import { didNotPass, isListed, toRemediate, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
-import { describeEvidence, describeObject, describeRefused, describeSource, oneLine, truncate } from "./text.js";
+import { describeEvidence, describeObject, describeRefused, describeSource, describeUnconfirmed, oneLine, truncate } from "./text.js";
 import type { Renderer } from "./types.js";
 import { pathFlowchart } from "./mermaid.js";
 import { activePaths, pathLines } from "./path-text.js";
@@ -80,7 +80,7 @@ function findingRows(findings: readonly Finding[]): string[] {
     "|---|---|---|---|---|---|---|",
     ...capped(findings.map((finding) => {
       const verdict = finding.suppressed ? `suppressed: ${finding.suppressed.reason}` : finding.status;
-      return `| ${finding.severity} | ${code(finding.rule)} | ${cell(verdict)} | ${cell(describeObject(finding.subject))} | ${cell(finding.scope)} | ${cell(finding.message)} | ${cell(describeSource(finding.source))} |`;
+      return `| ${finding.severity} | ${code(finding.rule)} | ${cell(verdict)} | ${cell(describeObject(finding.subject))} | ${cell(finding.scope)} | ${cell([finding.message, describeUnconfirmed(finding)].filter(Boolean).join(" "))} | ${cell(describeSource(finding.source))} |`;
     }), (from) => severitiesFrom(findings, from)),
   ];
 }

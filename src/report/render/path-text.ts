@@ -1,5 +1,5 @@
 import { isActionable, type Finding, type ObjectRef, type PathHop } from "../../model/report.js";
-import { describeObject, describeSource } from "./text.js";
+import { describeObject, describeSource, describeUnconfirmed } from "./text.js";
 
 /*
  * How renderers write an attack path (a `cluster-admin-path` finding's `path`): one line per hop, and
@@ -20,14 +20,19 @@ export function describeHopGrant(hop: PathHop): string {
   return `${describeObject(grant.binding)} of ${describeObject(grant.role)}${where ? ` (${where})` : ""}${more}`;
 }
 
-/** One line per hop: `1. <permission> -> <reached> [via <grant>]`, and the precondition when there is one. */
+/**
+ * One line per hop: `1. <permission> -> <reached> [via <grant>]`, and the precondition when there is one;
+ * then, when the server could not be asked about the path, a line that says why.
+ */
 export function pathLines(finding: Finding): string[] {
-  return (finding.path ?? []).map((hop, position) => {
+  const unconfirmed = describeUnconfirmed(finding);
+  const hops = (finding.path ?? []).map((hop, position) => {
     const grant = describeHopGrant(hop);
     const confirmed = hop.confirmation ? (hop.confirmation.agreed ? " (confirmed)" : " (the server disagrees)") : "";
     const only = hop.precondition ? ` (only if ${hop.precondition})` : "";
     return `${position + 1}. ${hop.permission} -> ${describeReached(hop.reaches)}${grant ? ` [via ${grant}]` : ""}${only}${confirmed}`;
   });
+  return unconfirmed ? [...hops, unconfirmed] : hops;
 }
 
 /** The findings that carry a path and are still to act on. */

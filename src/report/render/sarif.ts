@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { didNotPass, needsAttention, type CheckResult, type Finding, type Report, type Severity } from "../../model/report.js";
 import { sarifLocationForCheck, sarifLocationForFinding } from "./sarif-location.js";
-import { describeEvidence, describeRefused, stripControl } from "./text.js";
+import { describeEvidence, describeRefused, describeUnconfirmed, stripControl } from "./text.js";
 import type { Renderer } from "./types.js";
 
 const LEVELS: Record<Severity, "error" | "warning" | "note"> = {
@@ -89,13 +89,19 @@ function findingResult(finding: Finding, ruleIndex: number): Record<string, unkn
     ruleIndex,
     kind: "fail",
     level: LEVELS[finding.severity],
-    message: { text: text(`${prefix}${finding.message}`) || finding.rule },
+    message: { text: text([`${prefix}${finding.message}`, describeUnconfirmed(finding)].filter(Boolean).join(" ")) || finding.rule },
     locations: [sarifLocationForFinding(finding)],
     partialFingerprints: {
       "saprobeFinding/v1": fingerprint([finding.rule, fingerprintName(finding.subject), fingerprintName(finding.binding), fingerprintName(finding.role), finding.scope]),
     },
     ...(finding.suppressed ? { suppressions: [{ kind: "external", justification: text(finding.suppressed.reason) }] } : {}),
-    properties: { status: finding.status, severity: finding.severity, scope: finding.scope, ...(finding.cis ? { cis: finding.cis } : {}) },
+    properties: {
+      status: finding.status,
+      severity: finding.severity,
+      scope: finding.scope,
+      ...(finding.cis ? { cis: finding.cis } : {}),
+      ...(finding.unconfirmed ? { unconfirmed: text(finding.unconfirmed.reason) } : {}),
+    },
   };
 }
 

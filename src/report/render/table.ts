@@ -1,7 +1,7 @@
 import { needsAttention, toRemediate, type CheckResult, type Finding, type Report, type Status } from "../../model/report.js";
 import { renderGrid, type GridRow } from "./grid.js";
 import { diffLines, identityLine, REQUEST_COLUMNS, requestCells, usageLogLine } from "./usage-sections.js";
-import { describeEvidence, describeObject, describeRefused, describeSource, oneLine, truncate, wrapText } from "./text.js";
+import { describeEvidence, describeObject, describeRefused, describeSource, describeUnconfirmed, oneLine, truncate, wrapText } from "./text.js";
 import type { RenderOptions, Renderer } from "./types.js";
 import { activePaths, pathLines } from "./path-text.js";
 
@@ -41,7 +41,7 @@ function findingRow(finding: Finding, options: RenderOptions): GridRow {
       cell(finding.rule),
       finding.suppressed ? "suppressed" : finding.status,
       cell(finding.scope === "cluster" ? subject : `${subject} in ${finding.scope}`),
-      cell(where ? `${finding.message} (${where})` : finding.message),
+      cell([where ? `${finding.message} (${where})` : finding.message, describeUnconfirmed(finding)].filter(Boolean).join(" ")),
     ],
     paintFirst: painter(finding.suppressed ? "dim" : FINDING_COLORS[finding.status], options),
   };

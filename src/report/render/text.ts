@@ -48,6 +48,14 @@ export function describeEvidence(evidence: Record<string, unknown>): string {
     .join(", ");
 }
 
+/**
+ * Why the server was not asked about a live finding (its review failed, the cross-check's deadline
+ * passed), as a sentence to follow the finding's message, or "" when it was asked or the audit was offline.
+ */
+export function describeUnconfirmed(finding: { unconfirmed?: { reason: string } }): string {
+  return finding.unconfirmed ? `Not confirmed by the server: ${finding.unconfirmed.reason}` : "";
+}
+
 /** `file:line[:column]` of a finding's source, or "". */
 export function describeSource(source: { file: string; line: number; column?: number } | undefined): string {
   if (!source) return "";
