@@ -68,13 +68,42 @@ function namespaceObjects(index) {
         { apiGroups: [""], resources: ["secrets"], resourceNames: [`${name}-tls`], verbs: ["get"] },
       ],
     });
-    objects.push({ apiVersion: rbac, kind: "RoleBinding", metadata: { name, namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name }, subjects: [{ kind: "ServiceAccount", name, namespace: ns }] });
+    objects.push({
+      apiVersion: rbac,
+      kind: "RoleBinding",
+      metadata: { name, namespace: ns },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+      subjects: [{ kind: "ServiceAccount", name, namespace: ns }],
+    });
   }
   // The team edits its namespace; app-0 also deploys; someone bound the default ServiceAccount.
-  objects.push({ apiVersion: rbac, kind: "Role", metadata: { name: "deployer", namespace: ns }, rules: [{ apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: ["get", "list", "create", "update", "patch"] }] });
-  objects.push({ apiVersion: rbac, kind: "RoleBinding", metadata: { name: "deployer", namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "deployer" }, subjects: [{ kind: "ServiceAccount", name: "app-0", namespace: ns }] });
-  objects.push({ apiVersion: rbac, kind: "RoleBinding", metadata: { name: "team-edit", namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" }, subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: `${ns}-developers` }] });
-  objects.push({ apiVersion: rbac, kind: "RoleBinding", metadata: { name: "default-view", namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" }, subjects: [{ kind: "ServiceAccount", name: "default", namespace: ns }] });
+  objects.push({
+    apiVersion: rbac,
+    kind: "Role",
+    metadata: { name: "deployer", namespace: ns },
+    rules: [{ apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: ["get", "list", "create", "update", "patch"] }],
+  });
+  objects.push({
+    apiVersion: rbac,
+    kind: "RoleBinding",
+    metadata: { name: "deployer", namespace: ns },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "deployer" },
+    subjects: [{ kind: "ServiceAccount", name: "app-0", namespace: ns }],
+  });
+  objects.push({
+    apiVersion: rbac,
+    kind: "RoleBinding",
+    metadata: { name: "team-edit", namespace: ns },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+    subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: `${ns}-developers` }],
+  });
+  objects.push({
+    apiVersion: rbac,
+    kind: "RoleBinding",
+    metadata: { name: "default-view", namespace: ns },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+    subjects: [{ kind: "ServiceAccount", name: "default", namespace: ns }],
+  });
   return objects;
 }
 
@@ -82,11 +111,22 @@ function clusterObjects() {
   const objects = [];
   for (let index = 0; index < 100; index++) {
     const name = `operator-${index}`;
-    objects.push({ apiVersion: rbac, kind: "ClusterRole", metadata: { name, labels: labels(name) }, rules: [
-      { apiGroups: [""], resources: ["secrets", "configmaps"], verbs: ["get", "list", "watch"] },
-      { apiGroups: [`${name}.example.com`], resources: ["*"], verbs: ["*"] },
-    ] });
-    objects.push({ apiVersion: rbac, kind: "ClusterRoleBinding", metadata: { name }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name }, subjects: [{ kind: "ServiceAccount", name, namespace: "operators" }] });
+    objects.push({
+      apiVersion: rbac,
+      kind: "ClusterRole",
+      metadata: { name, labels: labels(name) },
+      rules: [
+        { apiGroups: [""], resources: ["secrets", "configmaps"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [`${name}.example.com`], resources: ["*"], verbs: ["*"] },
+      ],
+    });
+    objects.push({
+      apiVersion: rbac,
+      kind: "ClusterRoleBinding",
+      metadata: { name },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+      subjects: [{ kind: "ServiceAccount", name, namespace: "operators" }],
+    });
   }
   return objects;
 }
@@ -124,7 +164,9 @@ const yamlBytes = yamlFiles.reduce((sum, file) => sum + statSync(file).size, 0);
 const largestYaml = Math.max(...yamlFiles.map((file) => statSync(file).size));
 const listFile = join(dir, "list.json");
 const listBytes = statSync(listFile).size;
-console.log(`snapshot: ${objects} objects, ${NAMESPACES} namespaces; YAML ${(yamlBytes / 1e6).toFixed(1)} MB in ${yamlFiles.length} files (largest ${(largestYaml / 2 ** 20).toFixed(2)} MiB); JSON List ${(listBytes / 1e6).toFixed(1)} MB`);
+console.log(
+  `snapshot: ${objects} objects, ${NAMESPACES} namespaces; YAML ${(yamlBytes / 1e6).toFixed(1)} MB in ${yamlFiles.length} files (largest ${(largestYaml / 2 ** 20).toFixed(2)} MiB); JSON List ${(listBytes / 1e6).toFixed(1)} MB`,
+);
 
 const node = process.execPath;
 const bin = bundled ? join(root, "bench/run-bundled.cjs") : join(root, "bin/saprobe.js");
@@ -141,20 +183,38 @@ const variants = {
   "step: loadManifests + audit engine": [node, "--input-type=module", "-e", loaderAndEngine],
   "saprobe audit --manifests DIR": [node, bin, "audit", "--manifests", yamlDir, "-o", "json", "--fail-on", "critical"],
   "floor: JSON.parse": [node, "--input-type=module", "-e", jsonFloor],
-  "saprobe audit --manifests list.json": [node, bin, "audit", "--manifests", listFile, "-o", "json", "--fail-on", "critical", "--max-file-bytes", String(256 * 2 ** 20)],
+  "saprobe audit --manifests list.json": [
+    node,
+    bin,
+    "audit",
+    "--manifests",
+    listFile,
+    "-o",
+    "json",
+    "--fail-on",
+    "critical",
+    "--max-file-bytes",
+    String(256 * 2 ** 20),
+  ],
 };
 
 // One run with the report kept, to show the audit did real work.
 const check = spawnSync(node, variants["saprobe audit --manifests DIR"].slice(1), { cwd: root, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
 const report = JSON.parse(check.stdout);
-console.log(`audit exit ${check.status}; findings by severity ${JSON.stringify(report.summary.findings)}; ${report.findings.length} findings in total; report ${(check.stdout.length / 1e6).toFixed(1)} MB`);
-console.log(`the audit runs ${bundled ? "the CLI bundle, dist/bundle/main.cjs" : "bin/saprobe.js (no bundle was built)"}; the breakdown steps import tsc's dist/`);
+console.log(
+  `audit exit ${check.status}; findings by severity ${JSON.stringify(report.summary.findings)}; ${report.findings.length} findings in total; report ${(check.stdout.length / 1e6).toFixed(1)} MB`,
+);
+console.log(
+  `the audit runs ${bundled ? "the CLI bundle, dist/bundle/main.cjs" : "bin/saprobe.js (no bundle was built)"}; the breakdown steps import tsc's dist/`,
+);
 // What printing that report costs by itself: the same report object rendered as the json renderer
 // does and encoded as stdout.write does, CPU timed around just that, in a process of its own.
 const reportFile = join(dir, "report.json");
 writeFileSync(reportFile, check.stdout);
 const writeCost = `import { readFileSync } from "node:fs"; const report = JSON.parse(readFileSync(${JSON.stringify(reportFile)}, "utf8")); const before = process.cpuUsage(); const text = JSON.stringify(report, null, 2) + "\\n"; const bytes = Buffer.from(text, "utf8"); const spent = process.cpuUsage(before); if (bytes.length === 0) process.exit(9); console.log(((spent.user + spent.system) / 1000).toFixed(1));`;
-const reportWriteMs = median(Array.from({ length: Math.max(reps, 3) }, () => Number(spawnSync(node, ["--input-type=module", "-e", writeCost], { encoding: "utf8" }).stdout)));
+const reportWriteMs = median(
+  Array.from({ length: Math.max(reps, 3) }, () => Number(spawnSync(node, ["--input-type=module", "-e", writeCost], { encoding: "utf8" }).stdout)),
+);
 
 const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 for (let rep = 0; rep < reps; rep++) {
@@ -165,23 +225,38 @@ for (let rep = 0; rep < reps; rep++) {
   }
 }
 const summary = Object.fromEntries(
-  Object.entries(samples).map(([name, list]) => [name, { ms: median(list.map((s) => s.ms)), cpuMs: median(list.map((s) => s.cpuMs)), rssMb: median(list.map((s) => s.rssMb)) }]),
+  Object.entries(samples).map(([name, list]) => [
+    name,
+    { ms: median(list.map((s) => s.ms)), cpuMs: median(list.map((s) => s.cpuMs)), rssMb: median(list.map((s) => s.rssMb)) },
+  ]),
 );
 for (const [name, value] of Object.entries(summary)) {
-  console.log(`${name.padEnd(40)} wall ${value.ms.toFixed(0).padStart(6)} ms   cpu ${value.cpuMs.toFixed(0).padStart(6)} ms   peak RSS ${value.rssMb.toFixed(0).padStart(5)} MB`);
+  console.log(
+    `${name.padEnd(40)} wall ${value.ms.toFixed(0).padStart(6)} ms   cpu ${value.cpuMs.toFixed(0).padStart(6)} ms   peak RSS ${value.rssMb.toFixed(0).padStart(5)} MB`,
+  );
 }
 const ratio = (audit, floor, key) => (summary[audit][key] / summary[floor][key]).toFixed(2);
-console.log(`ratio YAML audit / js-yaml floor: wall ${ratio("saprobe audit --manifests DIR", "floor: js-yaml loadAll", "ms")}x, cpu ${ratio("saprobe audit --manifests DIR", "floor: js-yaml loadAll", "cpuMs")}x (target <= 2x)`);
-console.log(`ratio JSON audit / JSON.parse floor: wall ${ratio("saprobe audit --manifests list.json", "floor: JSON.parse", "ms")}x, cpu ${ratio("saprobe audit --manifests list.json", "floor: JSON.parse", "cpuMs")}x (target <= 2x)`);
+console.log(
+  `ratio YAML audit / js-yaml floor: wall ${ratio("saprobe audit --manifests DIR", "floor: js-yaml loadAll", "ms")}x, cpu ${ratio("saprobe audit --manifests DIR", "floor: js-yaml loadAll", "cpuMs")}x (target <= 2x)`,
+);
+console.log(
+  `ratio JSON audit / JSON.parse floor: wall ${ratio("saprobe audit --manifests list.json", "floor: JSON.parse", "ms")}x, cpu ${ratio("saprobe audit --manifests list.json", "floor: JSON.parse", "cpuMs")}x (target <= 2x)`,
+);
 console.log(`load average during the run: ${loadAverage()}`);
 // The lower bound: no audit that prints this report can cost less than its floor plus writing it.
 const bound = (floor) => ((summary[floor].cpuMs + reportWriteMs) / summary[floor].cpuMs).toFixed(2);
-console.log(`writing the ${(check.stdout.length / 1e6).toFixed(0)} MB report alone (JSON.stringify + UTF-8): cpu ${reportWriteMs.toFixed(0)} ms, so any audit printing it costs at least ${bound("floor: js-yaml loadAll")}x the js-yaml floor and ${bound("floor: JSON.parse")}x the JSON.parse floor (cpu)`);
+console.log(
+  `writing the ${(check.stdout.length / 1e6).toFixed(0)} MB report alone (JSON.stringify + UTF-8): cpu ${reportWriteMs.toFixed(0)} ms, so any audit printing it costs at least ${bound("floor: js-yaml loadAll")}x the js-yaml floor and ${bound("floor: JSON.parse")}x the JSON.parse floor (cpu)`,
+);
 // The one-line JSON List once, outside the medians: the loader's JSON path is slow on it (see the report).
 const oneLine = join(dir, "list-one-line.json");
 const oneLineFloor = measure([node, "--input-type=module", "-e", jsonFloor.replace(JSON.stringify(listFile), JSON.stringify(oneLine))]);
 const oneLineAudit = measure([node, bin, "audit", "--manifests", oneLine, "-o", "json", "--fail-on", "critical", "--max-file-bytes", String(256 * 2 ** 20)]);
-console.log(`one-line JSON List (${(statSync(oneLine).size / 1e6).toFixed(1)} MB), single run: JSON.parse wall ${oneLineFloor.ms.toFixed(0)} ms cpu ${oneLineFloor.cpuMs.toFixed(0)} ms; audit wall ${oneLineAudit.ms.toFixed(0)} ms cpu ${oneLineAudit.cpuMs.toFixed(0)} ms (${(oneLineAudit.cpuMs / oneLineFloor.cpuMs).toFixed(1)}x cpu)`);
-console.log(`peak RSS of the audit: ${Math.max(summary["saprobe audit --manifests DIR"].rssMb, summary["saprobe audit --manifests list.json"].rssMb).toFixed(0)} MB (target < 1536 MB)`);
+console.log(
+  `one-line JSON List (${(statSync(oneLine).size / 1e6).toFixed(1)} MB), single run: JSON.parse wall ${oneLineFloor.ms.toFixed(0)} ms cpu ${oneLineFloor.cpuMs.toFixed(0)} ms; audit wall ${oneLineAudit.ms.toFixed(0)} ms cpu ${oneLineAudit.cpuMs.toFixed(0)} ms (${(oneLineAudit.cpuMs / oneLineFloor.cpuMs).toFixed(1)}x cpu)`,
+);
+console.log(
+  `peak RSS of the audit: ${Math.max(summary["saprobe audit --manifests DIR"].rssMb, summary["saprobe audit --manifests list.json"].rssMb).toFixed(0)} MB (target < 1536 MB)`,
+);
 if (!hasFlag("--keep")) rmSync(dir, { recursive: true, force: true });
 else console.log(`kept ${dir}`);

@@ -59,5 +59,7 @@ export function timeChild(command, args, options = {}) {
 
 /** `4.2 3.9 3.1 on 2 CPUs`: the load the figures were measured under (the machine is shared). */
 export function loadAverage() {
-  return `${loadavg().map((value) => value.toFixed(1)).join(" ")} on ${cpus().length} CPUs`;
+  return `${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" ")} on ${cpus().length} CPUs`;
 }

@@ -22,7 +22,8 @@ const serviceAccount = (name, namespace) => ({ kind: "ServiceAccount", name, nam
 /** The runner's 300 rules: custom resources of 30 groups, read-only, plus a few core reads. */
 export function runnerRules(count = SHAPE.runnerRules) {
   const rules = [];
-  for (let index = 0; index < count; index++) rules.push({ apiGroups: [`g${index % 30}.bench.example.com`], resources: [`widgets${index}`], verbs: ["get", "list", "watch"] });
+  for (let index = 0; index < count; index++)
+    rules.push({ apiGroups: [`g${index % 30}.bench.example.com`], resources: [`widgets${index}`], verbs: ["get", "list", "watch"] });
   return rules;
 }
 
@@ -32,24 +33,100 @@ function namespaceObjects(index) {
   for (let app = 0; app < SHAPE.serviceAccounts; app++) {
     const name = `app-${app}`;
     out.push({ phase: 1, path: corePath("serviceaccounts", ns), body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: ns } } });
-    out.push({ phase: 2, path: corePath("secrets", ns), body: { apiVersion: "v1", kind: "Secret", type: "kubernetes.io/service-account-token", metadata: { name: `${name}-token`, namespace: ns, annotations: { "kubernetes.io/service-account.name": name } } } });
+    out.push({
+      phase: 2,
+      path: corePath("secrets", ns),
+      body: {
+        apiVersion: "v1",
+        kind: "Secret",
+        type: "kubernetes.io/service-account-token",
+        metadata: { name: `${name}-token`, namespace: ns, annotations: { "kubernetes.io/service-account.name": name } },
+      },
+    });
   }
   for (let role = 0; role < SHAPE.roles - 1; role++) {
     const name = `app-${role}`;
-    out.push({ phase: 2, path: rbacPath("roles", ns), body: { apiVersion: `${RBAC}/v1`, kind: "Role", metadata: { name, namespace: ns }, rules: [
-      { apiGroups: [""], resources: ["configmaps", "endpoints"], verbs: ["get", "list", "watch"] },
-      { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
-      { apiGroups: [""], resources: ["secrets"], resourceNames: [`${name}-tls`], verbs: ["get"] },
-    ] } });
-    out.push({ phase: 2, path: rbacPath("rolebindings", ns), body: { apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata: { name, namespace: ns }, roleRef: roleRef("Role", name), subjects: [serviceAccount(name, ns)] } });
+    out.push({
+      phase: 2,
+      path: rbacPath("roles", ns),
+      body: {
+        apiVersion: `${RBAC}/v1`,
+        kind: "Role",
+        metadata: { name, namespace: ns },
+        rules: [
+          { apiGroups: [""], resources: ["configmaps", "endpoints"], verbs: ["get", "list", "watch"] },
+          { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+          { apiGroups: [""], resources: ["secrets"], resourceNames: [`${name}-tls`], verbs: ["get"] },
+        ],
+      },
+    });
+    out.push({
+      phase: 2,
+      path: rbacPath("rolebindings", ns),
+      body: {
+        apiVersion: `${RBAC}/v1`,
+        kind: "RoleBinding",
+        metadata: { name, namespace: ns },
+        roleRef: roleRef("Role", name),
+        subjects: [serviceAccount(name, ns)],
+      },
+    });
   }
-  out.push({ phase: 2, path: rbacPath("roles", ns), body: { apiVersion: `${RBAC}/v1`, kind: "Role", metadata: { name: "deployer", namespace: ns }, rules: [{ apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: ["get", "list", "create", "update", "patch"] }] } });
-  out.push({ phase: 2, path: rbacPath("rolebindings", ns), body: { apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata: { name: "deployer", namespace: ns }, roleRef: roleRef("Role", "deployer"), subjects: [serviceAccount("app-0", ns)] } });
-  out.push({ phase: 2, path: rbacPath("rolebindings", ns), body: { apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata: { name: "team-edit", namespace: ns }, roleRef: roleRef("ClusterRole", "edit"), subjects: [{ kind: "Group", apiGroup: RBAC, name: `${ns}-developers` }] } });
+  out.push({
+    phase: 2,
+    path: rbacPath("roles", ns),
+    body: {
+      apiVersion: `${RBAC}/v1`,
+      kind: "Role",
+      metadata: { name: "deployer", namespace: ns },
+      rules: [{ apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: ["get", "list", "create", "update", "patch"] }],
+    },
+  });
+  out.push({
+    phase: 2,
+    path: rbacPath("rolebindings", ns),
+    body: {
+      apiVersion: `${RBAC}/v1`,
+      kind: "RoleBinding",
+      metadata: { name: "deployer", namespace: ns },
+      roleRef: roleRef("Role", "deployer"),
+      subjects: [serviceAccount("app-0", ns)],
+    },
+  });
+  out.push({
+    phase: 2,
+    path: rbacPath("rolebindings", ns),
+    body: {
+      apiVersion: `${RBAC}/v1`,
+      kind: "RoleBinding",
+      metadata: { name: "team-edit", namespace: ns },
+      roleRef: roleRef("ClusterRole", "edit"),
+      subjects: [{ kind: "Group", apiGroup: RBAC, name: `${ns}-developers` }],
+    },
+  });
   for (let pod = 0; pod < SHAPE.pods; pod++) {
     const app = `app-${pod % SHAPE.serviceAccounts}`;
-    const owned = pod % 5 === 0 ? { ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: `${app}-7d9f`, uid: `00000000-0000-4000-8000-${String(index * 100 + pod).padStart(12, "0")}` }] } : {};
-    out.push({ phase: 2, path: corePath("pods", ns), body: { apiVersion: "v1", kind: "Pod", metadata: { name: `${app}-${pod}`, namespace: ns, labels: { app }, ...owned }, spec: { serviceAccountName: app, containers: [{ name: "main", image: "registry.k8s.io/pause:3.10", resources: { requests: { cpu: "10m", memory: "16Mi" } } }] } } });
+    const owned =
+      pod % 5 === 0
+        ? {
+            ownerReferences: [
+              { apiVersion: "apps/v1", kind: "ReplicaSet", name: `${app}-7d9f`, uid: `00000000-0000-4000-8000-${String(index * 100 + pod).padStart(12, "0")}` },
+            ],
+          }
+        : {};
+    out.push({
+      phase: 2,
+      path: corePath("pods", ns),
+      body: {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: `${app}-${pod}`, namespace: ns, labels: { app }, ...owned },
+        spec: {
+          serviceAccountName: app,
+          containers: [{ name: "main", image: "registry.k8s.io/pause:3.10", resources: { requests: { cpu: "10m", memory: "16Mi" } } }],
+        },
+      },
+    });
   }
   return out;
 }
@@ -58,25 +135,98 @@ function clusterObjects() {
   const out = [];
   for (let index = 0; index < SHAPE.operators; index++) {
     const name = `operator-${index}`;
-    out.push({ phase: 2, path: rbacPath("clusterroles"), body: { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name }, rules: [{ apiGroups: [""], resources: ["secrets", "configmaps"], verbs: ["get", "list", "watch"] }, { apiGroups: [`${name}.example.com`], resources: ["*"], verbs: ["*"] }] } });
-    out.push({ phase: 2, path: rbacPath("clusterrolebindings"), body: { apiVersion: `${RBAC}/v1`, kind: "ClusterRoleBinding", metadata: { name }, roleRef: roleRef("ClusterRole", name), subjects: [serviceAccount("app-1", team(index * 20))] } });
+    out.push({
+      phase: 2,
+      path: rbacPath("clusterroles"),
+      body: {
+        apiVersion: `${RBAC}/v1`,
+        kind: "ClusterRole",
+        metadata: { name },
+        rules: [
+          { apiGroups: [""], resources: ["secrets", "configmaps"], verbs: ["get", "list", "watch"] },
+          { apiGroups: [`${name}.example.com`], resources: ["*"], verbs: ["*"] },
+        ],
+      },
+    });
+    out.push({
+      phase: 2,
+      path: rbacPath("clusterrolebindings"),
+      body: {
+        apiVersion: `${RBAC}/v1`,
+        kind: "ClusterRoleBinding",
+        metadata: { name },
+        roleRef: roleRef("ClusterRole", name),
+        subjects: [serviceAccount("app-1", team(index * 20))],
+      },
+    });
   }
   for (let index = 0; index < SHAPE.admins; index++) {
-    out.push({ phase: 2, path: rbacPath("clusterrolebindings"), body: { apiVersion: `${RBAC}/v1`, kind: "ClusterRoleBinding", metadata: { name: `platform-admin-${index}` }, roleRef: roleRef("ClusterRole", "cluster-admin"), subjects: [serviceAccount("app-2", team(index * 100 + 7))] } });
+    out.push({
+      phase: 2,
+      path: rbacPath("clusterrolebindings"),
+      body: {
+        apiVersion: `${RBAC}/v1`,
+        kind: "ClusterRoleBinding",
+        metadata: { name: `platform-admin-${index}` },
+        roleRef: roleRef("ClusterRole", "cluster-admin"),
+        subjects: [serviceAccount("app-2", team(index * 100 + 7))],
+      },
+    });
   }
-  out.push({ phase: 1, path: corePath("serviceaccounts", BENCH_NAMESPACE), body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: RUNNER, namespace: BENCH_NAMESPACE } } });
-  out.push({ phase: 2, path: rbacPath("clusterroles"), body: { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name: RUNNER }, rules: runnerRules() } });
-  out.push({ phase: 2, path: rbacPath("rolebindings", BENCH_NAMESPACE), body: { apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata: { name: RUNNER, namespace: BENCH_NAMESPACE }, roleRef: roleRef("ClusterRole", RUNNER), subjects: [serviceAccount(RUNNER, BENCH_NAMESPACE)] } });
+  out.push({
+    phase: 1,
+    path: corePath("serviceaccounts", BENCH_NAMESPACE),
+    body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: RUNNER, namespace: BENCH_NAMESPACE } },
+  });
+  out.push({
+    phase: 2,
+    path: rbacPath("clusterroles"),
+    body: { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name: RUNNER }, rules: runnerRules() },
+  });
+  out.push({
+    phase: 2,
+    path: rbacPath("rolebindings", BENCH_NAMESPACE),
+    body: {
+      apiVersion: `${RBAC}/v1`,
+      kind: "RoleBinding",
+      metadata: { name: RUNNER, namespace: BENCH_NAMESPACE },
+      roleRef: roleRef("ClusterRole", RUNNER),
+      subjects: [serviceAccount(RUNNER, BENCH_NAMESPACE)],
+    },
+  });
   // It may list namespaces (so `run --expect` compares all 2,000) and read RBAC (so it names live grants).
-  out.push({ phase: 2, path: rbacPath("clusterroles"), body: { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name: `${RUNNER}-read` }, rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list"] }, { apiGroups: [RBAC], resources: ["roles", "rolebindings", "clusterroles", "clusterrolebindings"], verbs: ["get", "list", "watch"] }] } });
-  out.push({ phase: 2, path: rbacPath("clusterrolebindings"), body: { apiVersion: `${RBAC}/v1`, kind: "ClusterRoleBinding", metadata: { name: `${RUNNER}-read` }, roleRef: roleRef("ClusterRole", `${RUNNER}-read`), subjects: [serviceAccount(RUNNER, BENCH_NAMESPACE)] } });
+  out.push({
+    phase: 2,
+    path: rbacPath("clusterroles"),
+    body: {
+      apiVersion: `${RBAC}/v1`,
+      kind: "ClusterRole",
+      metadata: { name: `${RUNNER}-read` },
+      rules: [
+        { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list"] },
+        { apiGroups: [RBAC], resources: ["roles", "rolebindings", "clusterroles", "clusterrolebindings"], verbs: ["get", "list", "watch"] },
+      ],
+    },
+  });
+  out.push({
+    phase: 2,
+    path: rbacPath("clusterrolebindings"),
+    body: {
+      apiVersion: `${RBAC}/v1`,
+      kind: "ClusterRoleBinding",
+      metadata: { name: `${RUNNER}-read` },
+      roleRef: roleRef("ClusterRole", `${RUNNER}-read`),
+      subjects: [serviceAccount(RUNNER, BENCH_NAMESPACE)],
+    },
+  });
   return out;
 }
 
 /** Every object to create, by phase: 0 namespaces, 1 ServiceAccounts (pods need them), 2 the rest. */
 export function generate() {
   const phases = [[], [], []];
-  for (const name of [BENCH_NAMESPACE, ...Array.from({ length: SHAPE.namespaces }, (_, index) => team(index))]) phases[0].push({ path: "/api/v1/namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
+  for (const name of [BENCH_NAMESPACE, ...Array.from({ length: SHAPE.namespaces }, (_, index) => team(index))])
+    phases[0].push({ path: "/api/v1/namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
   for (let index = 0; index < SHAPE.namespaces; index++) for (const object of namespaceObjects(index)) phases[object.phase].push(object);
   for (const object of clusterObjects()) phases[object.phase].push(object);
   return phases;
@@ -121,7 +271,12 @@ export async function loadCluster(server, ca, token, { connections = 24, inFligh
     }
     const seconds = (performance.now() - started) / 1000;
     await call("DELETE", MARKER);
-    const created = await call("POST", `/api/v1/namespaces/${BENCH_NAMESPACE}/configmaps`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "live-scale-loaded" }, data: { shape: JSON.stringify(SHAPE), seconds: seconds.toFixed(1), objects: String(objects) } });
+    const created = await call("POST", `/api/v1/namespaces/${BENCH_NAMESPACE}/configmaps`, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "live-scale-loaded" },
+      data: { shape: JSON.stringify(SHAPE), seconds: seconds.toFixed(1), objects: String(objects) },
+    });
     if (created.status !== 201) throw new Error(`could not write the marker: HTTP ${created.status}`);
     return { objects, seconds };
   } finally {

@@ -55,22 +55,41 @@ const env = JSON.parse(readFileSync(join(dir, "env.json"), "utf8"));
 const token = readFileSync(env.adminTokenFile, "utf8").trim();
 console.log(`control plane ${env.server} (kube-apiserver ${env.version}); load ${load()}`);
 const loaded = await loadCluster(env.server, readFileSync(env.caFile), token);
-console.log(loaded.skipped ? "cluster already loaded (marker found): load skipped" : `loaded ${loaded.objects} objects in ${loaded.seconds.toFixed(1)} s (${Math.round(loaded.objects / loaded.seconds)}/s); load ${load()}`);
+console.log(
+  loaded.skipped
+    ? "cluster already loaded (marker found): load skipped"
+    : `loaded ${loaded.objects} objects in ${loaded.seconds.toFixed(1)} s (${Math.round(loaded.objects / loaded.seconds)}/s); load ${load()}`,
+);
 
 // --- what run --expect expects: the runner's RBAC, 5 rules fewer (extra on the server), 3 more (missing) ---
 const work = mkdtempSync(join(tmpdir(), "saprobe-live-scale-"));
-const expectedRules = [...runnerRules().slice(5), ...[0, 1, 2].map((index) => ({ apiGroups: ["missing.bench.example.com"], resources: [`gadgets${index}`], verbs: ["get"] }))];
+const expectedRules = [
+  ...runnerRules().slice(5),
+  ...[0, 1, 2].map((index) => ({ apiGroups: ["missing.bench.example.com"], resources: [`gadgets${index}`], verbs: ["get"] })),
+];
 const expected = [
   { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: RUNNER, namespace: BENCH_NAMESPACE } },
   { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: RUNNER }, rules: expectedRules },
-  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: RUNNER, namespace: BENCH_NAMESPACE }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: RUNNER }, subjects: [{ kind: "ServiceAccount", name: RUNNER, namespace: BENCH_NAMESPACE }] },
+  {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: RUNNER, namespace: BENCH_NAMESPACE },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: RUNNER },
+    subjects: [{ kind: "ServiceAccount", name: RUNNER, namespace: BENCH_NAMESPACE }],
+  },
 ];
 writeFileSync(join(work, "expected.json"), JSON.stringify({ apiVersion: "v1", kind: "List", items: expected }));
 
 // --- the commands and their floors ----------------------------------------------------------------
 const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 const rbacLists = [`${RBAC}/roles`, `${RBAC}/clusterroles`, `${RBAC}/rolebindings`, `${RBAC}/clusterrolebindings`];
-const auditLists = [...rbacLists, "/api/v1/serviceaccounts", "/api/v1/pods", "/apis/certificates.k8s.io/v1/certificatesigningrequests", "/api/v1/secrets?fieldSelector=type%3Dkubernetes.io%2Fservice-account-token#metadata"];
+const auditLists = [
+  ...rbacLists,
+  "/api/v1/serviceaccounts",
+  "/api/v1/pods",
+  "/apis/certificates.k8s.io/v1/certificatesigningrequests",
+  "/api/v1/secrets?fieldSelector=type%3Dkubernetes.io%2Fservice-account-token#metadata",
+];
 const saprobe = (...args) => [process.execPath, join(root, "bin/saprobe.js"), ...args, "--kubeconfig", env.adminKubeconfig];
 const floor = (lists) => [process.execPath, join(root, "bench/list-floor.mjs"), env.server, env.caFile, env.adminTokenFile, ...lists];
 const whoCanLists = [`${RBAC}/namespaces/team-0001/roles`, `${RBAC}/clusterroles`, `${RBAC}/namespaces/team-0001/rolebindings`, `${RBAC}/clusterrolebindings`];
@@ -80,7 +99,11 @@ const cases = [
   // who-can reads what can answer (cluster-wide objects, team-0001's Roles and RoleBindings): its floor; then every RBAC object's.
   { name: "who-can", command: saprobe("who-can", "get", "secrets", "-n", "team-0001"), floor: whoCanLists, target: 1.2 },
   { name: "who-can vs all RBAC", command: saprobe("who-can", "get", "secrets", "-n", "team-0001"), floor: rbacLists },
-  { name: "run --expect", command: saprobe("run", "--as", `system:serviceaccount:${BENCH_NAMESPACE}:${RUNNER}`, "--expect", join(work, "expected.json"), "-o", "json"), floor: ["/api/v1/namespaces", ...rbacLists] },
+  {
+    name: "run --expect",
+    command: saprobe("run", "--as", `system:serviceaccount:${BENCH_NAMESPACE}:${RUNNER}`, "--expect", join(work, "expected.json"), "-o", "json"),
+    floor: ["/api/v1/namespaces", ...rbacLists],
+  },
 ];
 
 /** Runs one process (bench/lib.mjs): wall and CPU seconds, peak RSS in MB, its stdout in the file `out`. */
@@ -96,7 +119,8 @@ function timed(argv, out) {
 async function reviewsAnswered() {
   const response = await fetchText("/metrics");
   let total = 0;
-  for (const line of response.split("\n")) if (line.startsWith("apiserver_request_total{") && line.includes('resource="subjectaccessreviews"')) total += Number(line.slice(line.lastIndexOf(" ") + 1));
+  for (const line of response.split("\n"))
+    if (line.startsWith("apiserver_request_total{") && line.includes('resource="subjectaccessreviews"')) total += Number(line.slice(line.lastIndexOf(" ") + 1));
   return total;
 }
 function fetchText(path) {
@@ -122,7 +146,12 @@ for (let rep = 0; rep < reps; rep++) {
     if (entry.name === "audit (confirmed)") {
       // The server's side of the cross-check: as many reviews, asked by a minimal client.
       reviewsAsked = (await reviewsAnswered()) - before;
-      reviewFloor.push(timed([process.execPath, join(root, "bench/review-floor.mjs"), env.server, env.caFile, env.adminTokenFile, String(reviewsAsked)], join(work, "reviews.out")));
+      reviewFloor.push(
+        timed(
+          [process.execPath, join(root, "bench/review-floor.mjs"), env.server, env.caFile, env.adminTokenFile, String(reviewsAsked)],
+          join(work, "reviews.out"),
+        ),
+      );
     }
     if (rep === 0) entry.counts = readFileSync(join(work, "floor.out"), "utf8").trim();
     if (rep === 0 && entry.name === "audit (confirmed)") describeAudit(out);
@@ -138,7 +167,9 @@ function describeAudit(file) {
   const disagreed = findings.filter((finding) => finding.confirmation?.agreed === false).length;
   const notConfirmed = findings.filter((finding) => finding.unconfirmed).length;
   const paths = findings.filter((finding) => finding.rule === "cluster-admin-path");
-  console.log(`audit: ${findings.length} findings (${paths.length} attack paths); confirmed by the server: ${agreed} agreed, ${disagreed} disagreed; ${notConfirmed} not confirmed (with a reason); ${findings.length - agreed - disagreed - notConfirmed} not cross-checkable (no request to ask)`);
+  console.log(
+    `audit: ${findings.length} findings (${paths.length} attack paths); confirmed by the server: ${agreed} agreed, ${disagreed} disagreed; ${notConfirmed} not confirmed (with a reason); ${findings.length - agreed - disagreed - notConfirmed} not cross-checkable (no request to ask)`,
+  );
   for (const warning of report.warnings ?? []) if (/SubjectAccessReview|cross-check/i.test(warning)) console.log(`  warning: ${warning.slice(0, 300)}`);
 }
 
@@ -149,12 +180,16 @@ for (const entry of cases) {
   const ratio = wall / floorWall;
   const rss = Math.max(...command.map((sample) => sample.rss));
   const verdict = entry.target ? (ratio <= entry.target ? `<= ${entry.target}x: met` : `<= ${entry.target}x: MISSED`) : "";
-  console.log(`${entry.name.padEnd(20)} ${wall.toFixed(2)} s / ${median(command.map((sample) => sample.cpu)).toFixed(2)} s / ${rss.toFixed(0)} MB   floor ${floorWall.toFixed(2)} s / ${median(base.map((sample) => sample.cpu)).toFixed(2)} s / ${Math.max(...base.map((sample) => sample.rss)).toFixed(0)} MB   ${ratio.toFixed(2)}x ${verdict}${rss > 1024 ? "  RSS > 1 GB" : ""}`);
+  console.log(
+    `${entry.name.padEnd(20)} ${wall.toFixed(2)} s / ${median(command.map((sample) => sample.cpu)).toFixed(2)} s / ${rss.toFixed(0)} MB   floor ${floorWall.toFixed(2)} s / ${median(base.map((sample) => sample.cpu)).toFixed(2)} s / ${Math.max(...base.map((sample) => sample.rss)).toFixed(0)} MB   ${ratio.toFixed(2)}x ${verdict}${rss > 1024 ? "  RSS > 1 GB" : ""}`,
+  );
   console.log(`${"".padEnd(20)} floor lists ${entry.counts}`);
 }
 const confirmed = median(samples.get("audit (confirmed)").command.map((sample) => sample.wall));
 const unconfirmed = median(samples.get("audit --no-confirm").command.map((sample) => sample.wall));
 const auditFloor = median(samples.get("audit (confirmed)").floor.map((sample) => sample.wall));
 const reviews = median(reviewFloor.map((sample) => sample.wall));
-console.log(`cross-check: ${reviewsAsked} SubjectAccessReviews (the server's /metrics) took ${(confirmed - unconfirmed).toFixed(2)} s (confirmed - --no-confirm); the review floor (a minimal client, same count, 32 in flight) ${reviews.toFixed(2)} s = ${(reviewsAsked / reviews).toFixed(0)} reviews/s; audit (confirmed) / (list floor + review floor) = ${(confirmed / (auditFloor + reviews)).toFixed(2)}x`);
+console.log(
+  `cross-check: ${reviewsAsked} SubjectAccessReviews (the server's /metrics) took ${(confirmed - unconfirmed).toFixed(2)} s (confirmed - --no-confirm); the review floor (a minimal client, same count, 32 in flight) ${reviews.toFixed(2)} s = ${(reviewsAsked / reviews).toFixed(0)} reviews/s; audit (confirmed) / (list floor + review floor) = ${(confirmed / (auditFloor + reviews)).toFixed(2)}x`,
+);
 rmSync(work, { recursive: true, force: true });

@@ -39,5 +39,7 @@ for (const { name, file, floorName, floor } of cases) {
     await loadManifests([file], { maxFileBytes: 64 << 20 });
     ourTimes.push(performance.now() - started);
   }
-  console.log(`${name}: floor (read + ${floorName}) ${median(floorTimes).toFixed(0)} ms; loadManifests ${median(ourTimes).toFixed(0)} ms; ratio ${(median(ourTimes) / median(floorTimes)).toFixed(2)} (medians of ${reps})`);
+  console.log(
+    `${name}: floor (read + ${floorName}) ${median(floorTimes).toFixed(0)} ms; loadManifests ${median(ourTimes).toFixed(0)} ms; ratio ${(median(ourTimes) / median(floorTimes)).toFixed(2)} (medians of ${reps})`,
+  );
 }

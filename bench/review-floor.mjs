@@ -13,12 +13,22 @@ const url = new URL("/apis/authorization.k8s.io/v1/subjectaccessreviews", server
 function review(index) {
   const namespace = `team-${String(index % 2000).padStart(4, "0")}`;
   const user = `system:serviceaccount:${namespace}:app-${Math.floor(index / 2000)}`;
-  const body = JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec: { user, groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"], resourceAttributes: { namespace, verb: "get", group: "", resource: "secrets" } } });
+  const body = JSON.stringify({
+    apiVersion: "authorization.k8s.io/v1",
+    kind: "SubjectAccessReview",
+    spec: {
+      user,
+      groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"],
+      resourceAttributes: { namespace, verb: "get", group: "", resource: "secrets" },
+    },
+  });
   return new Promise((resolve, reject) => {
     const outgoing = request(url, { method: "POST", agent, headers }, (response) => {
       const chunks = [];
       response.on("data", (chunk) => chunks.push(chunk));
-      response.on("end", () => (response.statusCode === 201 ? resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))) : reject(new Error(`HTTP ${response.statusCode}`))));
+      response.on("end", () =>
+        response.statusCode === 201 ? resolve(JSON.parse(Buffer.concat(chunks).toString("utf8"))) : reject(new Error(`HTTP ${response.statusCode}`)),
+      );
     });
     outgoing.on("error", reject);
     outgoing.end(body);

@@ -44,9 +44,22 @@ const namespace = `bench-${randomBytes(4).toString("hex")}`;
 admin(["create", "namespace", namespace]);
 admin(["create", "serviceaccount", "reader", "-n", namespace]);
 const role = {
-  apiVersion: "v1", kind: "List", items: [
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: namespace }, rules: [{ apiGroups: [""], resources: ["nodes", "pods"], verbs: ["list", "watch"] }] },
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: namespace }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: namespace }, subjects: [{ kind: "ServiceAccount", name: "reader", namespace }] },
+  apiVersion: "v1",
+  kind: "List",
+  items: [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: namespace },
+      rules: [{ apiGroups: [""], resources: ["nodes", "pods"], verbs: ["list", "watch"] }],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: namespace },
+      subjects: [{ kind: "ServiceAccount", name: "reader", namespace }],
+    },
   ],
 };
 admin(["apply", "-f", "-"], JSON.stringify(role));
@@ -55,16 +68,28 @@ const dir = mkdtempSync(join(tmpdir(), "saprobe-bench-"));
 const kubeconfig = join(dir, "config");
 const tokenFile = join(dir, "token");
 writeFileSync(tokenFile, token, { mode: 0o600 });
-writeFileSync(kubeconfig, JSON.stringify({
-  apiVersion: "v1", kind: "Config", "current-context": "bench",
-  clusters: [{ name: "bench", cluster: { server: env.server, "certificate-authority": env.caFile } }],
-  users: [{ name: "reader", user: { token } }],
-  contexts: [{ name: "bench", context: { cluster: "bench", user: "reader", namespace } }],
-}), { mode: 0o600 });
+writeFileSync(
+  kubeconfig,
+  JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    "current-context": "bench",
+    clusters: [{ name: "bench", cluster: { server: env.server, "certificate-authority": env.caFile } }],
+    users: [{ name: "reader", user: { token } }],
+    contexts: [{ name: "bench", context: { cluster: "bench", user: "reader", namespace } }],
+  }),
+  { mode: 0o600 },
+);
 
 const kubectl = (args) => timed("kubectl", ["--kubeconfig", kubeconfig, ...args]);
 function sequence() {
-  const steps = [["get", "--raw", "/version"], ["auth", "whoami"], ["get", "nodes"], ["get", "pods", "-n", namespace], ["get", "pods", "-A"]].map(kubectl);
+  const steps = [
+    ["get", "--raw", "/version"],
+    ["auth", "whoami"],
+    ["get", "nodes"],
+    ["get", "pods", "-n", namespace],
+    ["get", "pods", "-A"],
+  ].map(kubectl);
   const failed = steps.find((step) => step.status !== 0);
   const sum = (field) => steps.reduce((total, step) => total + step[field], 0);
   return { ms: sum("ms"), cpuMs: sum("cpuMs"), status: failed ? failed.status : 0, stderr: failed?.stderr ?? "" };
@@ -78,8 +103,10 @@ const measurements = {
   "(b) kubectl, the same reads in sequence": sequence,
   // Where the suite's time goes: the same CLI without a request, and the suite from tsc's per-file output.
   "saprobe --version (start and CLI load only)": () => timed(process.execPath, [join(root, "bench/run-bundled.cjs"), "--version"]),
-  "saprobe run from tsc's dist/cli (unbundled)": () => timed(process.execPath, [join(root, "bench/run-unbundled.mjs"), "run", "--kubeconfig", kubeconfig, "-o", "json"]),
-  "saprobe run, bundle without its code cache": () => timed(process.execPath, [join(root, "bench/run-bundled-nocache.cjs"), "run", "--kubeconfig", kubeconfig, "-o", "json"]),
+  "saprobe run from tsc's dist/cli (unbundled)": () =>
+    timed(process.execPath, [join(root, "bench/run-unbundled.mjs"), "run", "--kubeconfig", kubeconfig, "-o", "json"]),
+  "saprobe run, bundle without its code cache": () =>
+    timed(process.execPath, [join(root, "bench/run-bundled-nocache.cjs"), "run", "--kubeconfig", kubeconfig, "-o", "json"]),
 };
 
 // Warm up the page cache and the server's caches once; check that the suite really passes.
@@ -109,5 +136,7 @@ for (const kind of gnuTime ? ["wall", "cpu"] : ["wall"]) {
   console.log(`  (b) / suite = ${(b / suite).toFixed(2)}x   (target >= 3x)`);
   console.log(`  floor / (a) = ${(floor / a).toFixed(2)}x   (Node.js itself: its start alone is ${(nodeStart / a).toFixed(2)}x (a))`);
   console.log(`  suite / floor = ${(suite / floor).toFixed(2)}x   (b) / floor = ${(b / floor).toFixed(2)}x`);
-  console.log(`  the suite's requests and report after the CLI loaded: ${(suite - start).toFixed(0)} ms; unbundled / suite = ${(unbundled / suite).toFixed(2)}x; without the code cache / suite = ${(uncached / suite).toFixed(2)}x`);
+  console.log(
+    `  the suite's requests and report after the CLI loaded: ${(suite - start).toFixed(0)} ms; unbundled / suite = ${(unbundled / suite).toFixed(2)}x; without the code cache / suite = ${(uncached / suite).toFixed(2)}x`,
+  );
 }

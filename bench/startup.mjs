@@ -50,15 +50,40 @@ mkdirSync(emptyDir);
 const oneObject = file("one.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app, namespace: team}\n");
 const checkFile = file("checks.yaml", "checks: []\n");
 const base64url = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
-const claims = { iss: "https://kubernetes.default.svc", aud: ["https://kubernetes.default.svc"], exp: 4102444800, iat: 1700000000, sub: "system:serviceaccount:team:app", "kubernetes.io": { namespace: "team", serviceaccount: { name: "app", uid: "0" } } };
+const claims = {
+  iss: "https://kubernetes.default.svc",
+  aud: ["https://kubernetes.default.svc"],
+  exp: 4102444800,
+  iat: 1700000000,
+  sub: "system:serviceaccount:team:app",
+  "kubernetes.io": { namespace: "team", serviceaccount: { name: "app", uid: "0" } },
+};
 const tokenFile = file("token", `${base64url({ alg: "RS256", kid: "bench" })}.${base64url(claims)}.c2lnbmF0dXJl\n`);
-const kubeconfig = file("kubeconfig", JSON.stringify({
-  apiVersion: "v1", kind: "Config", "current-context": "c",
-  clusters: [{ name: "k", cluster: { server: "https://127.0.0.1:6443" } }],
-  users: [{ name: "u", user: { token: "bench" } }],
-  contexts: [{ name: "c", context: { cluster: "k", user: "u", namespace: "team" } }],
-}));
-const event = { kind: "Event", apiVersion: "audit.k8s.io/v1", level: "Metadata", auditID: "1", stage: "ResponseComplete", requestURI: "/api/v1/namespaces/team/pods", verb: "list", user: { username: "system:serviceaccount:team:app", groups: ["system:serviceaccounts", "system:authenticated"] }, objectRef: { resource: "pods", namespace: "team", apiVersion: "v1" }, responseStatus: { code: 200 }, requestReceivedTimestamp: "2026-12-07T03:01:00.000000Z", stageTimestamp: "2026-12-07T03:01:00.000000Z" };
+const kubeconfig = file(
+  "kubeconfig",
+  JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    "current-context": "c",
+    clusters: [{ name: "k", cluster: { server: "https://127.0.0.1:6443" } }],
+    users: [{ name: "u", user: { token: "bench" } }],
+    contexts: [{ name: "c", context: { cluster: "k", user: "u", namespace: "team" } }],
+  }),
+);
+const event = {
+  kind: "Event",
+  apiVersion: "audit.k8s.io/v1",
+  level: "Metadata",
+  auditID: "1",
+  stage: "ResponseComplete",
+  requestURI: "/api/v1/namespaces/team/pods",
+  verb: "list",
+  user: { username: "system:serviceaccount:team:app", groups: ["system:serviceaccounts", "system:authenticated"] },
+  objectRef: { resource: "pods", namespace: "team", apiVersion: "v1" },
+  responseStatus: { code: 200 },
+  requestReceivedTimestamp: "2026-12-07T03:01:00.000000Z",
+  stageTimestamp: "2026-12-07T03:01:00.000000Z",
+};
 const auditLog = file("audit.log", `${JSON.stringify(event)}\n`);
 const emptyCjs = file("empty.cjs", "");
 const emptyEsm = file("empty.mjs", "");
@@ -97,7 +122,11 @@ function measure(name) {
   // bash's `time` prints the child's own wall, user and system time once it has exited, in ms: GNU
   // time (bench/lib.mjs's timeChild) counts CPU in 10 ms steps, too coarse for starts of about 70 ms.
   const script = 'TIMEFORMAT="saprobe-bench %3R %3U %3S"; time "$@" >/dev/null 2>"$SAPROBE_BENCH_ERR"';
-  const result = spawnSync("bash", ["-c", script, "bash", process.execPath, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", SAPROBE_BENCH_ERR: join(dir, "stderr") } });
+  const result = spawnSync("bash", ["-c", script, "bash", process.execPath, ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", SAPROBE_BENCH_ERR: join(dir, "stderr") },
+  });
   const times = /saprobe-bench ([\d.]+) ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr);
   if (!times) throw new Error(`${name}: no timing (${result.stderr})`);
   const code = result.status;
@@ -120,11 +149,15 @@ const loadAfter = loadAverage();
 rmSync(dir, { recursive: true, force: true });
 
 const floor = { wall: median(samples[names[0]].wall), cpu: median(samples[names[0]].cpu) };
-console.log(`saprobe startup benchmark: ${reps} interleaved repetitions, medians, node ${process.version}, load average ${loadBefore} before, ${loadAfter} after`);
+console.log(
+  `saprobe startup benchmark: ${reps} interleaved repetitions, medians, node ${process.version}, load average ${loadBefore} before, ${loadAfter} after`,
+);
 console.log(`${"".padEnd(32)} ${"wall ms".padStart(8)} ${"x floor".padStart(8)} ${"CPU ms".padStart(8)} ${"x floor".padStart(8)}`);
 for (const name of names) {
   const wall = median(samples[name].wall);
   const cpu = median(samples[name].cpu);
   const over = !rows[name].args[0].endsWith("saprobe.js") || cpu / floor.cpu <= 1.5 ? "" : "  over 1.5x";
-  console.log(`${name.padEnd(32)} ${wall.toFixed(1).padStart(8)} ${(wall / floor.wall).toFixed(2).padStart(7)}x ${cpu.toFixed(1).padStart(8)} ${(cpu / floor.cpu).toFixed(2).padStart(7)}x${over}`);
+  console.log(
+    `${name.padEnd(32)} ${wall.toFixed(1).padStart(8)} ${(wall / floor.wall).toFixed(2).padStart(7)}x ${cpu.toFixed(1).padStart(8)} ${(cpu / floor.cpu).toFixed(2).padStart(7)}x${over}`,
+  );
 }

@@ -30,7 +30,16 @@ const keep = hasFlag("--keep");
 // --- the log ---------------------------------------------------------------------------------------
 // Traffic like a busy cluster's: 20 namespaces x 10 ServiceAccounts listing, watching, getting and
 // updating objects (some denied), the apiserver's own loopback requests, and probes of /healthz.
-const RESOURCES = [["", "pods"], ["", "configmaps"], ["", "secrets"], ["apps", "deployments"], ["coordination.k8s.io", "leases"], ["batch", "jobs"], ["", "services"], ["", "endpoints"]];
+const RESOURCES = [
+  ["", "pods"],
+  ["", "configmaps"],
+  ["", "secrets"],
+  ["apps", "deployments"],
+  ["coordination.k8s.io", "leases"],
+  ["batch", "jobs"],
+  ["", "services"],
+  ["", "endpoints"],
+];
 const VERBS = ["get", "list", "watch", "update", "patch", "create", "delete"];
 
 function eventLine(index) {
@@ -39,7 +48,26 @@ function eventLine(index) {
   const time = new Date(Date.UTC(2026, 11, 7, 0, 0, 0) + index * 3).toISOString().replace("Z", "000Z");
   const auditID = `0b0e5f5e-${String(index).padStart(12, "0").slice(0, 4)}-4c1a-9d1e-${String(index).padStart(12, "0")}`;
   if (index % 13 === 0) {
-    return JSON.stringify({ kind: "Event", apiVersion: "audit.k8s.io/v1", level: "Metadata", auditID, stage: "ResponseComplete", requestURI: "/healthz", verb: "get", user: { username: "system:anonymous", groups: ["system:unauthenticated"] }, sourceIPs: ["10.0.0.7"], userAgent: "kube-probe/1.37", responseStatus: { metadata: {}, code: 200 }, requestReceivedTimestamp: time, stageTimestamp: time, annotations: { "authorization.k8s.io/decision": "allow", "authorization.k8s.io/reason": 'RBAC: allowed by ClusterRoleBinding "system:public-info-viewer" of ClusterRole "system:public-info-viewer" to Group "system:unauthenticated"' } });
+    return JSON.stringify({
+      kind: "Event",
+      apiVersion: "audit.k8s.io/v1",
+      level: "Metadata",
+      auditID,
+      stage: "ResponseComplete",
+      requestURI: "/healthz",
+      verb: "get",
+      user: { username: "system:anonymous", groups: ["system:unauthenticated"] },
+      sourceIPs: ["10.0.0.7"],
+      userAgent: "kube-probe/1.37",
+      responseStatus: { metadata: {}, code: 200 },
+      requestReceivedTimestamp: time,
+      stageTimestamp: time,
+      annotations: {
+        "authorization.k8s.io/decision": "allow",
+        "authorization.k8s.io/reason":
+          'RBAC: allowed by ClusterRoleBinding "system:public-info-viewer" of ClusterRole "system:public-info-viewer" to Group "system:unauthenticated"',
+      },
+    });
   }
   const [group, resource] = RESOURCES[(index * 7) % RESOURCES.length];
   const verb = VERBS[(index * 3) % VERBS.length];
@@ -49,12 +77,29 @@ function eventLine(index) {
   const prefix = group ? `/apis/${group}/v1` : "/api/v1";
   const objectRef = { resource, namespace, ...(name ? { name } : {}), ...(group ? { apiGroup: group } : {}), apiVersion: "v1" };
   return JSON.stringify({
-    kind: "Event", apiVersion: "audit.k8s.io/v1", level: "Metadata", auditID, stage: "ResponseComplete",
+    kind: "Event",
+    apiVersion: "audit.k8s.io/v1",
+    level: "Metadata",
+    auditID,
+    stage: "ResponseComplete",
     requestURI: `${prefix}/namespaces/${namespace}/${resource}${name ? `/${name}` : ""}${verb === "watch" ? "?watch=true" : "?limit=500"}`,
-    verb, user: { username: account, uid: auditID.slice(0, 18), groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"], extra: { "authentication.kubernetes.io/pod-name": [`app-${index % 10}-7d9c`] } },
-    sourceIPs: ["10.244.0.12"], userAgent: "controller/v0.0.0 (linux/amd64) kubernetes/$Format", objectRef,
-    responseStatus: { metadata: {}, code: denied ? 403 : 200 }, requestReceivedTimestamp: time, stageTimestamp: time,
-    annotations: { "authorization.k8s.io/decision": denied ? "forbid" : "allow", "authorization.k8s.io/reason": denied ? "" : `RBAC: allowed by RoleBinding "app/${namespace}" of Role "app" to ServiceAccount "app/${namespace}"` },
+    verb,
+    user: {
+      username: account,
+      uid: auditID.slice(0, 18),
+      groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"],
+      extra: { "authentication.kubernetes.io/pod-name": [`app-${index % 10}-7d9c`] },
+    },
+    sourceIPs: ["10.244.0.12"],
+    userAgent: "controller/v0.0.0 (linux/amd64) kubernetes/$Format",
+    objectRef,
+    responseStatus: { metadata: {}, code: denied ? 403 : 200 },
+    requestReceivedTimestamp: time,
+    stageTimestamp: time,
+    annotations: {
+      "authorization.k8s.io/decision": denied ? "forbid" : "allow",
+      "authorization.k8s.io/reason": denied ? "" : `RBAC: allowed by RoleBinding "app/${namespace}" of Role "app" to ServiceAccount "app/${namespace}"`,
+    },
   });
 }
 
@@ -75,7 +120,9 @@ function generate(file, bytes) {
 
 // --- the floor -------------------------------------------------------------------------------------
 const floorScript = join("/tmp", "saprobe-usage-floor.mjs");
-writeFileSync(floorScript, `import { createReadStream } from "node:fs";
+writeFileSync(
+  floorScript,
+  `import { createReadStream } from "node:fs";
 let carry = "", lines = 0;
 for await (const chunk of createReadStream(process.argv[2], { highWaterMark: 256 * 1024 })) {
   const text = carry + chunk.toString("utf8");
@@ -89,7 +136,8 @@ for await (const chunk of createReadStream(process.argv[2], { highWaterMark: 256
 }
 if (carry) { JSON.parse(carry); lines++; }
 console.log(lines);
-`);
+`,
+);
 
 /** Seconds of wall and CPU time and the peak RSS of one run of node with `args` (its report is not kept). */
 function timed(args) {
@@ -111,7 +159,11 @@ for (let rep = 0; rep < reps; rep++) {
   rows.usage.push(timed(usageArgs(full)));
   rows.quarter.push(timed(usageArgs(quarter)));
 }
-const summary = (runs) => ({ wall: median(runs.map((run) => run.wall)), cpu: median(runs.map((run) => run.cpu)), rssMb: Math.max(...runs.map((run) => run.rssMb)) });
+const summary = (runs) => ({
+  wall: median(runs.map((run) => run.wall)),
+  cpu: median(runs.map((run) => run.cpu)),
+  rssMb: Math.max(...runs.map((run) => run.rssMb)),
+});
 const floor = summary(rows.floor);
 const usage = summary(rows.usage);
 const small = summary(rows.quarter);
@@ -119,6 +171,8 @@ console.log(`\n${megabytes} MB audit log, median of ${reps} (load average ${load
 console.log(`  floor (split + JSON.parse): wall ${floor.wall.toFixed(2)} s, CPU ${floor.cpu.toFixed(2)} s, peak RSS ${floor.rssMb.toFixed(0)} MB`);
 console.log(`  saprobe usage -o json:      wall ${usage.wall.toFixed(2)} s, CPU ${usage.cpu.toFixed(2)} s, peak RSS ${usage.rssMb.toFixed(0)} MB`);
 console.log(`  ratio: wall ${(usage.wall / floor.wall).toFixed(2)}x, CPU ${(usage.cpu / floor.cpu).toFixed(2)}x (target <= 1.5x)`);
-console.log(`  memory: peak RSS ${small.rssMb.toFixed(0)} MB at ${Math.round(megabytes / 4)} MB of log, ${usage.rssMb.toFixed(0)} MB at ${megabytes} MB (flat when these are close)`);
+console.log(
+  `  memory: peak RSS ${small.rssMb.toFixed(0)} MB at ${Math.round(megabytes / 4)} MB of log, ${usage.rssMb.toFixed(0)} MB at ${megabytes} MB (flat when these are close)`,
+);
 if (rows.usage.some((run) => run.status !== 0)) console.log(`  note: saprobe usage exited ${rows.usage.map((run) => run.status).join(", ")}`);
 if (!keep) for (const file of [full, quarter]) rmSync(file, { force: true });

@@ -25,6 +25,8 @@ const bundled = !existsSync(at("../src")) || modified("../dist/bundle/main.cjs")
 // The bundle is loaded with its V8 code cache (./bundle-loader.cjs).
 const cli = bundled ? Promise.resolve(require("./bundle-loader.cjs").loadBundle().exports) : import("../dist/cli/main.js");
 
-cli.then(({ main }) => main(process.argv.slice(2))).then((code) => {
-  process.exitCode = code;
-});
+cli
+  .then(({ main }) => main(process.argv.slice(2)))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -44,7 +44,11 @@ const compiledLocation = {
       if (!text.includes("import.meta.url") || !args.path.startsWith(sources)) return { contents: text, loader: "ts" };
       const compiled = join(root, "dist", relative(sources, args.path)).replace(/\.ts$/, ".js");
       const fromBundle = relative(outdir, compiled).split("\\").join("/");
-      return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: "ts", resolveDir: dirname(args.path) };
+      return {
+        contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`),
+        loader: "ts",
+        resolveDir: dirname(args.path),
+      };
     });
   },
 };
@@ -58,10 +62,16 @@ const namedCommonJsExports = {
   name: "named-exports-of-dynamically-imported-commonjs",
   setup(pluginBuild) {
     const requireFromRoot = createRequire(join(root, "package.json"));
-    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === "dynamic-import" && !args.path.startsWith("node:") ? { path: args.path, namespace: "facade" } : undefined));
+    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.kind === "dynamic-import" && !args.path.startsWith("node:") ? { path: args.path, namespace: "facade" } : undefined,
+    );
     pluginBuild.onLoad({ filter: /.*/, namespace: "facade" }, (args) => {
       const names = Object.keys(requireFromRoot(args.path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default");
-      const contents = [`import * as all from ${JSON.stringify(args.path)};`, "export default all.default;", ...names.map((name) => `export const ${name} = all.${name};`)].join("\n");
+      const contents = [
+        `import * as all from ${JSON.stringify(args.path)};`,
+        "export default all.default;",
+        ...names.map((name) => `export const ${name} = all.${name};`),
+      ].join("\n");
       return { contents, loader: "js", resolveDir: root };
     });
   },
@@ -76,9 +86,12 @@ const namedCommonJsExports = {
 const withoutHttp2Client = {
   name: "without-undici-http2-client",
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) => (args.importer.endsWith(join("undici", "lib", "dispatcher", "client.js")) ? { path: args.path, namespace: "no-http2" } : undefined));
+    pluginBuild.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+      args.importer.endsWith(join("undici", "lib", "dispatcher", "client.js")) ? { path: args.path, namespace: "no-http2" } : undefined,
+    );
     pluginBuild.onLoad({ filter: /.*/, namespace: "no-http2" }, () => ({
-      contents: 'module.exports = async function connectH2 () { throw new Error("saprobe\'s bundle has no HTTP/2 client: undici was asked for allowH2 (see scripts/bundle.mjs)") }',
+      contents:
+        'module.exports = async function connectH2 () { throw new Error("saprobe\'s bundle has no HTTP/2 client: undici was asked for allowH2 (see scripts/bundle.mjs)") }',
       loader: "js",
     }));
   },
@@ -108,7 +121,10 @@ await rm(precompiledDir, { recursive: true, force: true });
 const { loadCheckFile, DEFAULT_CHECKS_FILE } = await import(pathToFileURL(join(root, "dist", "checks", "load.js")).href);
 const { precompiledRecord } = await import(pathToFileURL(join(root, "dist", "input", "precompiled.js")).href);
 await mkdir(precompiledDir, { recursive: true });
-await writeFile(join(precompiledDir, "default-checks.json"), precompiledRecord([DEFAULT_CHECKS_FILE], await loadCheckFile(DEFAULT_CHECKS_FILE, { trusted: true })));
+await writeFile(
+  join(precompiledDir, "default-checks.json"),
+  precompiledRecord([DEFAULT_CHECKS_FILE], await loadCheckFile(DEFAULT_CHECKS_FILE, { trusted: true })),
+);
 const { readBuiltinRuleFiles, BUILTIN_RULES_DIR } = await import(pathToFileURL(join(root, "dist", "audit", "files", "catalogue.js")).href);
 const ruleFiles = (await readdir(BUILTIN_RULES_DIR)).filter((name) => /\.ya?ml$/.test(name)).map((name) => join(BUILTIN_RULES_DIR, name));
 await writeFile(join(precompiledDir, "audit-rules.json"), precompiledRecord(ruleFiles, readBuiltinRuleFiles()));
@@ -144,7 +160,14 @@ for (const output of result.outputFiles) {
     continue;
   }
   // `import()` of a chunk becomes `require` too (esbuild keeps it unless told it is unsupported).
-  const { code } = await transform(output.text, { format: "cjs", platform: "node", target: "node20.18", supported: { "dynamic-import": false }, sourcefile: output.path, logLevel: "warning" });
+  const { code } = await transform(output.text, {
+    format: "cjs",
+    platform: "node",
+    target: "node20.18",
+    supported: { "dynamic-import": false },
+    sourcefile: output.path,
+    logLevel: "warning",
+  });
   const id = createHash("sha256").update(code).digest("hex").slice(0, 16);
   const text = `// saprobe-bundle-id: ${id}\n${code}`;
   await writeFile(output.path, text);
@@ -155,13 +178,21 @@ for (const output of result.outputFiles) {
 // The caches are made in a fresh process, with no flags but the one bin sets, as bin/saprobe.js will run.
 // They only make starts faster: without them (a failed warm-up) the CLI works the same, so a failure is
 // a warning, not a failed install. The packaging test checks that V8 accepts them.
-const cache = spawnSync(process.execPath, [join(root, "scripts", "code-cache.cjs")], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+const cache = spawnSync(process.execPath, [join(root, "scripts", "code-cache.cjs")], {
+  cwd: root,
+  encoding: "utf8",
+  env: { ...process.env, NODE_OPTIONS: "" },
+});
 const caches = (await readdir(outdir)).filter((name) => name.endsWith(".cache"));
 if (cache.status === 0) {
   const cacheBytes = (await Promise.all(caches.map((name) => stat(join(outdir, name))))).reduce((total, file) => total + file.size, 0);
-  console.log(`scripts/bundle.mjs: dist/bundle/ holds ${chunks} chunks, ${(bytes / 1024).toFixed(0)} KiB, and their V8 code caches, ${(cacheBytes / 1024).toFixed(0)} KiB`);
+  console.log(
+    `scripts/bundle.mjs: dist/bundle/ holds ${chunks} chunks, ${(bytes / 1024).toFixed(0)} KiB, and their V8 code caches, ${(cacheBytes / 1024).toFixed(0)} KiB`,
+  );
 } else {
   await Promise.all(caches.map((name) => rm(join(outdir, name), { force: true })));
-  console.warn(`scripts/bundle.mjs: no V8 code cache (scripts/code-cache.cjs exited ${cache.status}; the CLI starts a little slower): ${(cache.stderr || String(cache.error ?? "")).trim().split("\n")[0]}`);
+  console.warn(
+    `scripts/bundle.mjs: no V8 code cache (scripts/code-cache.cjs exited ${cache.status}; the CLI starts a little slower): ${(cache.stderr || String(cache.error ?? "")).trim().split("\n")[0]}`,
+  );
   console.log(`scripts/bundle.mjs: dist/bundle/ holds ${chunks} chunks, ${(bytes / 1024).toFixed(0)} KiB`);
 }

@@ -22,7 +22,20 @@ subjects: [{kind: ServiceAccount, name: warm-up, namespace: warm-up}]
 `;
 const base64url = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const TOKEN = `${base64url({ alg: "RS256" })}.${base64url({ iss: "warm-up", sub: "system:serviceaccount:warm-up:warm-up", exp: 4102444800 })}.c2ln\n`;
-const EVENT = JSON.stringify({ kind: "Event", apiVersion: "audit.k8s.io/v1", level: "Metadata", auditID: "1", stage: "ResponseComplete", requestURI: "/api/v1/namespaces/warm-up/pods", verb: "list", user: { username: "system:serviceaccount:warm-up:warm-up" }, objectRef: { resource: "pods", namespace: "warm-up", apiVersion: "v1" }, responseStatus: { code: 200 }, requestReceivedTimestamp: "2026-01-01T00:00:00Z", stageTimestamp: "2026-01-01T00:00:00Z" });
+const EVENT = JSON.stringify({
+  kind: "Event",
+  apiVersion: "audit.k8s.io/v1",
+  level: "Metadata",
+  auditID: "1",
+  stage: "ResponseComplete",
+  requestURI: "/api/v1/namespaces/warm-up/pods",
+  verb: "list",
+  user: { username: "system:serviceaccount:warm-up:warm-up" },
+  objectRef: { resource: "pods", namespace: "warm-up", apiVersion: "v1" },
+  responseStatus: { code: 200 },
+  requestReceivedTimestamp: "2026-01-01T00:00:00Z",
+  stageTimestamp: "2026-01-01T00:00:00Z",
+});
 
 function io(stdin = "", cwd = tmpdir()) {
   const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -48,7 +61,14 @@ async function main() {
       ["who-can", "get", "pods", "--manifests", manifests],
       ["whoami", ...nowhere],
       ["token", "--token-file", file("token", TOKEN), "--offline"],
-      ["config", "view", "--kubeconfig", file("kubeconfig", "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n"), "-s", "https://127.0.0.1:1"],
+      [
+        "config",
+        "view",
+        "--kubeconfig",
+        file("kubeconfig", "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n"),
+        "-s",
+        "https://127.0.0.1:1",
+      ],
       ["usage", file("audit.log", `${EVENT}\n`), "--manifests", manifests, "-o", "json"],
       ["validate", join(__dirname, "..", "checks", "default.yaml")],
     ];

@@ -28,7 +28,9 @@ function run(command, args, options = {}) {
 function seedObjects() {
   const dir = join(root, "fixtures/seed");
   const items = [];
-  for (const file of readdirSync(dir).filter((name) => /\.(ya?ml|json)$/.test(name)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => /\.(ya?ml|json)$/.test(name))
+    .sort()) {
     for (const document of parseAllDocuments(readFileSync(join(dir, file), "utf8"))) {
       const object = document.toJS();
       if (!object) continue;

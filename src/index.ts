@@ -27,13 +27,37 @@ export { renderers, renderReport, REPORT_FORMATS, type RenderOptions, type Rende
 export { writeReportFiles, REPORT_FILES } from "./report/write.js";
 
 // The RBAC engine (pure), manifest loading, and conformance (expected RBAC vs live).
-export type { ClusterRole, ClusterRoleBinding, LabelSelector, ObjectMeta, PolicyRule, RbacObject, RbacSnapshot, RequestAttributes, Role, RoleBinding, RoleRef, ServiceAccount, Subject, UserInfo } from "./rbac/index.js";
+export type {
+  ClusterRole,
+  ClusterRoleBinding,
+  LabelSelector,
+  ObjectMeta,
+  PolicyRule,
+  RbacObject,
+  RbacSnapshot,
+  RequestAttributes,
+  Role,
+  RoleBinding,
+  RoleRef,
+  ServiceAccount,
+  Subject,
+  UserInfo,
+} from "./rbac/index.js";
 export type { Decision, EffectiveRule, Grant, RulesReview, SubjectGrant, Authorizer, AuthorizerOptions, ParsedRequest } from "./rbac/index.js";
 export { apiGroupMatches, nonResourceURLMatches, resourceMatches, resourceNameMatches, ruleAllows, rulesAllow, verbMatches } from "./rbac/index.js";
 export { aggregateClusterRoles, policyRulesEqual, compileLabelSelector, createAuthorizer, evaluate } from "./rbac/index.js";
 export { parseServiceAccountUsername, userInfoFor, ANONYMOUS_USER, describeSubject, serviceAccountUsername, subjectAppliesToUser } from "./rbac/index.js";
 export { BOOTSTRAP_POLICY_VERSION, bootstrapPolicy, emptySnapshot, mergeSnapshots, withBootstrapPolicy } from "./rbac/index.js";
-export { parseRequest, describeRequest, BUILTIN_RESOURCES_VERSION, formatRule, formatPath, formatSubject, explainDecision, describeGrantSource } from "./rbac/index.js";
+export {
+  parseRequest,
+  describeRequest,
+  BUILTIN_RESOURCES_VERSION,
+  formatRule,
+  formatPath,
+  formatSubject,
+  explainDecision,
+  describeGrantSource,
+} from "./rbac/index.js";
 export { loadManifests, DEFAULT_LIMITS, schemaKubernetesVersion, type LoadOptions, type LoadedManifests, type LoadLimits } from "./manifests/index.js";
 export { expectedVerdict, diffRbac, checkDrift, readLiveRbac, type ExpectedVerdict, type LiveRbac } from "./conformance/index.js";
 
@@ -42,12 +66,32 @@ export type { Connection, ConnectionSource, Credentials, Impersonation, TlsSetti
 export type { ConnectionOverrides, ResolveInput } from "./connect/input.js";
 export { resolveConnection } from "./connect/resolve.js";
 export { describeConnection, type ConnectionView } from "./connect/describe.js";
-export type { KubeClient, KubeResponse, RequestOptions, RequestOutcome, TransportFailure, TransportFailureCode, WatchEvent, WatchOutcome } from "./kube/types.js";
+export type {
+  KubeClient,
+  KubeResponse,
+  RequestOptions,
+  RequestOutcome,
+  TransportFailure,
+  TransportFailureCode,
+  WatchEvent,
+  WatchOutcome,
+} from "./kube/types.js";
 export { createKubeClient, DEFAULT_BODY_LIMIT_BYTES, type KubeClientOptions } from "./kube/client.js";
 export { WatchStreamError } from "./kube/watch-stream.js";
 
 // The audit: rule catalogue (checks/audit), the pure engine (`audit` = `auditSnapshot`), live reading.
-export type { AuditRule, Catalogue, MatcherKind, PermissionPattern, RuleMatcher, AuditCustomization, AllowlistEntry, AuditOptions, HeldPermission, PermissionVerdict } from "./audit/index.js";
+export type {
+  AuditRule,
+  Catalogue,
+  MatcherKind,
+  PermissionPattern,
+  RuleMatcher,
+  AuditCustomization,
+  AllowlistEntry,
+  AuditOptions,
+  HeldPermission,
+  PermissionVerdict,
+} from "./audit/index.js";
 export type { LiveAuditOptions, LiveAuditOutcome, MastersEvidence, UnreadableResource } from "./audit/index.js";
 export { BUILTIN_RULES_DIR, loadCatalogue, customizeCatalogue, loadAuditConfig, parseSeverityOverrides, applyAllowlist, loadAllowlist } from "./audit/index.js";
 export { auditSnapshot, audit, severityOfPermission, MATCHERS, auditLive, scanKubeconfig, certificateRequestSubject, SYSTEM_MASTERS } from "./audit/index.js";

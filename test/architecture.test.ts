@@ -33,7 +33,9 @@ function importsOf(file: string): string[] {
 
 /** Local imports resolved to files in src/. */
 function localImports(file: string): string[] {
-  return importsOf(file).filter((spec) => spec.startsWith(".")).map((spec) => resolve(dirname(file), spec).replace(/\.js$/, ".ts"));
+  return importsOf(file)
+    .filter((spec) => spec.startsWith("."))
+    .map((spec) => resolve(dirname(file), spec).replace(/\.js$/, ".ts"));
 }
 
 function inFolder(folder: string): string[] {
@@ -65,7 +67,11 @@ describe("ARCHITECTURE.md rules", () => {
   it("2. the RBAC engine does no I/O: src/rbac imports no Node module and nothing outside rbac/, model/ and the pure input/suggest.ts", () => {
     const offending = inFolder("rbac").flatMap((file) =>
       importsOf(file)
-        .filter((spec) => (spec.startsWith(".") ? !/^(rbac\/|model\/|input\/suggest\.ts$)/.test(name(resolve(dirname(file), spec).replace(/\.js$/, ".ts"))) : !spec.endsWith(".json")))
+        .filter((spec) =>
+          spec.startsWith(".")
+            ? !/^(rbac\/|model\/|input\/suggest\.ts$)/.test(name(resolve(dirname(file), spec).replace(/\.js$/, ".ts")))
+            : !spec.endsWith(".json"),
+        )
         .map((spec) => `${name(file)} imports ${spec}`),
     );
     expect(offending).toEqual([]);
@@ -74,7 +80,9 @@ describe("ARCHITECTURE.md rules", () => {
   it("3. renderers only format: src/report imports no I/O module (but write.ts) and nothing of cli/, kube/ or connect/", () => {
     const offending = inFolder("report").flatMap((file) =>
       importsOf(file)
-        .filter((spec) => (spec.startsWith(".") ? /^(cli|kube|connect)\//.test(name(resolve(dirname(file), spec))) : IO_MODULES.test(spec) && name(file) !== "report/write.ts"))
+        .filter((spec) =>
+          spec.startsWith(".") ? /^(cli|kube|connect)\//.test(name(resolve(dirname(file), spec))) : IO_MODULES.test(spec) && name(file) !== "report/write.ts",
+        )
         .map((spec) => `${name(file)} imports ${spec}`),
     );
     expect(offending).toEqual([]);
@@ -82,7 +90,11 @@ describe("ARCHITECTURE.md rules", () => {
 
   it("3. renderers spell no predicate over findings: the report model says which are listed, to act on or counted", () => {
     const predicate = /status\s*[!=]==\s*"(expected|finding|unknown)"\s*(&&|\|\|)|(&&|\|\|)\s*!?\s*\w+\.suppressed\b/;
-    expect(inFolder("report/render").filter((file) => predicate.test(texts.get(file) ?? "")).map(name)).toEqual([]);
+    expect(
+      inFolder("report/render")
+        .filter((file) => predicate.test(texts.get(file) ?? ""))
+        .map(name),
+    ).toEqual([]);
     expect(predicate.test('findings.filter((finding) => finding.status !== "expected" && !finding.suppressed)')).toBe(true);
   });
 
@@ -93,7 +105,11 @@ describe("ARCHITECTURE.md rules", () => {
   it("5. nothing outside src/cli imports the CLI", () => {
     const offending = files
       .filter((file) => !name(file).startsWith("cli/"))
-      .flatMap((file) => localImports(file).filter((target) => name(target).startsWith("cli/")).map((target) => `${name(file)} imports ${name(target)}`));
+      .flatMap((file) =>
+        localImports(file)
+          .filter((target) => name(target).startsWith("cli/"))
+          .map((target) => `${name(file)} imports ${name(target)}`),
+      );
     expect(offending).toEqual([]);
   });
 
@@ -140,7 +156,10 @@ describe("ARCHITECTURE.md rules", () => {
   });
 
   it("the rules can fail: the import reader sees static, re-exported and dynamic imports", () => {
-    texts.set("/virtual/a.ts", 'import { x } from "./b.js";\nexport { y } from "./c.js";\nconst d = await import("./d.js");\nimport type { T } from "./e.js";\n');
+    texts.set(
+      "/virtual/a.ts",
+      'import { x } from "./b.js";\nexport { y } from "./c.js";\nconst d = await import("./d.js");\nimport type { T } from "./e.js";\n',
+    );
     expect(importsOf("/virtual/a.ts")).toEqual(["./b.js", "./c.js", "./d.js"]);
     texts.delete("/virtual/a.ts");
   });

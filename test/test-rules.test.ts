@@ -39,12 +39,15 @@ describe("test projects", () => {
 
   it("starts no other process in a unit file but the quick tools listed here", () => {
     const starting = files.filter(unit).filter((file) => /from "node:child[_]process"/.test(readFileSync(join(root, file), "utf8")));
-    const why = "a unit file that runs saprobe (or a script that does) or a slow program is a *.cli.test.ts; a quick tool that makes or checks a fixture goes in QUICK_TOOLS";
+    const why =
+      "a unit file that runs saprobe (or a script that does) or a slow program is a *.cli.test.ts; a quick tool that makes or checks a fixture goes in QUICK_TOOLS";
     expect(starting.sort(), why).toEqual(Object.keys(QUICK_TOOLS).sort());
   });
 
   it("runs saprobe's main through the one harness: no other test file imports src/cli/main.js", () => {
-    const importers = [...files, "test/support/cli.ts"].filter((file) => /from "(\.\.\/)+src\/cli\/main[.]js"|import\("(\.\.\/)+src\/cli\/main[.]js"\)/.test(readFileSync(join(root, file), "utf8")));
+    const importers = [...files, "test/support/cli.ts"].filter((file) =>
+      /from "(\.\.\/)+src\/cli\/main[.]js"|import\("(\.\.\/)+src\/cli\/main[.]js"\)/.test(readFileSync(join(root, file), "utf8")),
+    );
     expect(importers, "run saprobe through test/support/cli.ts: runCli in-process, or its child-process runner").toEqual(["test/support/cli.ts"]);
   });
 

@@ -23,7 +23,10 @@ function clean(object) {
 }
 
 const byName = (a, b) => `${a.metadata.namespace ?? ""}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ""}/${b.metadata.name}`);
-const list = (...args) => kubectl("get", ...args, "-l", selector).items.map(clean).sort(byName);
+const list = (...args) =>
+  kubectl("get", ...args, "-l", selector)
+    .items.map(clean)
+    .sort(byName);
 const policy = {
   kubernetesVersion: version,
   source: `kubectl get ... -l ${selector} against kube-apiserver ${version} (rules of aggregated roles: null, as the apiserver creates them)`,
@@ -36,4 +39,7 @@ const output = `${JSON.stringify(policy, null, 1)}\n`;
 // --stdout prints instead of writing, so a test can compare the committed file with the live server.
 if (process.argv.includes("--stdout")) process.stdout.write(output);
 else writeFileSync(new URL("../../src/rbac/bootstrap-policy.json", import.meta.url), output);
-if (!process.argv.includes("--stdout")) console.log(`${version}: ${policy.clusterRoles.length} cluster roles, ${policy.clusterRoleBindings.length} cluster role bindings, ${policy.roles.length} roles, ${policy.roleBindings.length} role bindings`);
+if (!process.argv.includes("--stdout"))
+  console.log(
+    `${version}: ${policy.clusterRoles.length} cluster roles, ${policy.clusterRoleBindings.length} cluster role bindings, ${policy.roles.length} roles, ${policy.roleBindings.length} role bindings`,
+  );

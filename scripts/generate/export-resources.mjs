@@ -8,15 +8,30 @@ import { writeFileSync } from "node:fs";
 
 const raw = (path) => JSON.parse(execFileSync("kubectl", ["get", "--raw", path], { encoding: "utf8", maxBuffer: 64 << 20 }));
 const version = raw("/version").gitVersion;
-const groups = [{ name: "", path: "/api/v1" }, ...raw("/apis").groups.map((group) => ({ name: group.name, path: `/apis/${group.preferredVersion.groupVersion}` }))];
+const groups = [
+  { name: "", path: "/api/v1" },
+  ...raw("/apis").groups.map((group) => ({ name: group.name, path: `/apis/${group.preferredVersion.groupVersion}` })),
+];
 const resources = [];
 for (const group of groups) {
   const listed = raw(group.path).resources;
-  const subresourcesOf = (name) => listed.filter((item) => item.name.startsWith(`${name}/`)).map((item) => item.name.slice(name.length + 1)).sort();
+  const subresourcesOf = (name) =>
+    listed
+      .filter((item) => item.name.startsWith(`${name}/`))
+      .map((item) => item.name.slice(name.length + 1))
+      .sort();
   for (const resource of listed) {
     if (resource.name.includes("/")) continue;
     const subresources = subresourcesOf(resource.name);
-    resources.push({ name: resource.name, group: group.name, namespaced: resource.namespaced, ...(resource.singularName ? { singular: resource.singularName } : {}), ...(resource.shortNames ? { shortNames: resource.shortNames } : {}), ...(subresources.length > 0 ? { subresources } : {}), kind: resource.kind });
+    resources.push({
+      name: resource.name,
+      group: group.name,
+      namespaced: resource.namespaced,
+      ...(resource.singularName ? { singular: resource.singularName } : {}),
+      ...(resource.shortNames ? { shortNames: resource.shortNames } : {}),
+      ...(subresources.length > 0 ? { subresources } : {}),
+      kind: resource.kind,
+    });
   }
 }
 resources.sort((a, b) => `${a.group}/${a.name}`.localeCompare(`${b.group}/${b.name}`));

@@ -29,7 +29,9 @@ const BASELINE_ROLE_NAMES = ["system:discovery", "system:public-info-viewer", "s
 let baseline: PolicyRule[] | undefined;
 
 function baselineRules(): PolicyRule[] {
-  baseline ??= bootstrapPolicy().clusterRoles.filter((role) => BASELINE_ROLE_NAMES.includes(role.metadata.name)).flatMap((role) => role.rules);
+  baseline ??= bootstrapPolicy()
+    .clusterRoles.filter((role) => BASELINE_ROLE_NAMES.includes(role.metadata.name))
+    .flatMap((role) => role.rules);
   return baseline;
 }
 

@@ -45,7 +45,11 @@ const subjectText = (subject: Finding["subject"]): string => `${subject?.kind} $
  * (one warning per disagreement), `unconfirmed` with the reason when it could not (the review failed,
  * the deadline passed), and one warning for the failures.
  */
-export function applyFindingAnswers(findings: readonly Finding[], questions: readonly (ReviewQuestion | undefined)[], batch: ReviewBatch): { findings: Finding[]; warnings: string[] } {
+export function applyFindingAnswers(
+  findings: readonly Finding[],
+  questions: readonly (ReviewQuestion | undefined)[],
+  batch: ReviewBatch,
+): { findings: Finding[]; warnings: string[] } {
   const warnings: string[] = [];
   const errors: string[] = [];
   const result = findings.map((finding, position) => {
@@ -54,11 +58,18 @@ export function applyFindingAnswers(findings: readonly Finding[], questions: rea
     const answer = batch.answerOf(question);
     const asked = describeRequest(question.attrs);
     if (answer.state === "failed") errors.push(answer.error);
-    if (answer.state !== "answered") return { ...finding, unconfirmed: { reason: answer.state === "failed" ? `the SubjectAccessReview for ${asked} failed: ${answer.error}` : answer.reason } };
+    if (answer.state !== "answered")
+      return {
+        ...finding,
+        unconfirmed: { reason: answer.state === "failed" ? `the SubjectAccessReview for ${asked} failed: ${answer.error}` : answer.reason },
+      };
     if (!answer.allowed) warnings.push(`SubjectAccessReview disagrees with ${finding.rule} for ${subjectText(finding.subject)}: the server denies ${asked}.`);
     const detail = `the server ${answer.allowed ? "allows" : "denies"} ${asked}${answer.reason ? `: ${answer.reason}` : ""}`;
     return { ...finding, confirmation: { agreed: answer.allowed, detail } };
   });
-  if (errors.length > 0) warnings.push(`${errors.length} SubjectAccessReview cross-check${errors.length === 1 ? "" : "s"} could not be asked (${errors[0]}); those findings are unconfirmed.`);
+  if (errors.length > 0)
+    warnings.push(
+      `${errors.length} SubjectAccessReview cross-check${errors.length === 1 ? "" : "s"} could not be asked (${errors[0]}); those findings are unconfirmed.`,
+    );
   return { findings: result, warnings };
 }

@@ -149,7 +149,15 @@ export function auditSnapshot(input: RbacSnapshot, catalogue: Catalogue, options
   for (const binding of prepared.snapshot.roleBindings) visit(binding);
 
   const coveredRules = new Set(withMatchers.filter((entry) => entry.matcher.coveredByClusterAdmin).map((entry) => entry.rule.id));
-  findings.push(...(options.perGrant ? withoutCoveredOnAdminGrants(grantFindings, coveredRules, new Set(catalogue.rules.filter((rule) => rule.match.kind === "cluster-admin").map((rule) => rule.id))) : foldGrantFindings(grantFindings, grantSubjects, admins, (ruleId) => coveredRules.has(ruleId))));
+  findings.push(
+    ...(options.perGrant
+      ? withoutCoveredOnAdminGrants(
+          grantFindings,
+          coveredRules,
+          new Set(catalogue.rules.filter((rule) => rule.match.kind === "cluster-admin").map((rule) => rule.id)),
+        )
+      : foldGrantFindings(grantFindings, grantSubjects, admins, (ruleId) => coveredRules.has(ruleId))),
+  );
   for (const { rule, matcher } of withMatchers) if (matcher.whole) findings.push(...matcher.whole(rule, run));
   findings.push(...unknownFindings(catalogue, options.unreadable ?? []));
   return sortFindings(findings, catalogue);

@@ -13,7 +13,13 @@ import { pathText } from "./subject-findings.js";
 export type AdminScopes = ReadonlyMap<string, ReadonlySet<string>>;
 
 function grantOf(finding: Finding): GrantRef {
-  return { binding: finding.binding as NonNullable<Finding["binding"]>, role: finding.role as NonNullable<Finding["role"]>, scope: finding.scope, severity: finding.severity, ...(finding.source ? { source: finding.source } : {}) };
+  return {
+    binding: finding.binding as NonNullable<Finding["binding"]>,
+    role: finding.role as NonNullable<Finding["role"]>,
+    scope: finding.scope,
+    severity: finding.severity,
+    ...(finding.source ? { source: finding.source } : {}),
+  };
 }
 
 function alsoText(grant: GrantRef): string {
@@ -34,7 +40,12 @@ function fold(group: Finding[]): Finding {
  * those that `coveredByAdmin` says cluster-admin power includes left out for its holders in that scope.
  * `subjects[i]` names the subject of `findings[i]` as `describeRef` does (the engine has it already).
  */
-export function foldGrantFindings(findings: readonly Finding[], subjects: readonly string[], admins: AdminScopes, coveredByAdmin: (ruleId: string) => boolean): Finding[] {
+export function foldGrantFindings(
+  findings: readonly Finding[],
+  subjects: readonly string[],
+  admins: AdminScopes,
+  coveredByAdmin: (ruleId: string) => boolean,
+): Finding[] {
   // Per subject, its groups in a short list: a subject has a few dozen findings at most, and no key string is built per finding.
   const bySubject = new Map<string, Finding[][]>();
   const ordered: Finding[][] = [];

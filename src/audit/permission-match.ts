@@ -156,7 +156,8 @@ export class PatternEvaluator {
     if (granting.length === 0) return { perRule, best: this.#none, answers: [] };
     if (granting.length === 1) return { perRule, best: granting[0] as Levels, answers: [] };
     const best = new Array<GrantLevel>(this.#patternCount).fill(GrantLevel.none);
-    for (const levels of granting) for (let index = 0; index < this.#patternCount; index++) best[index] = Math.max(best[index] as GrantLevel, levels[index] as GrantLevel) as GrantLevel;
+    for (const levels of granting)
+      for (let index = 0; index < this.#patternCount; index++) best[index] = Math.max(best[index] as GrantLevel, levels[index] as GrantLevel) as GrantLevel;
     return { perRule, best, answers: [] };
   }
 }
@@ -231,7 +232,9 @@ export function matchPermissionRule(compiled: CompiledPermissionRule, rules: rea
   for (const entry of compiled.allOf) allOfGrant = Math.min(allOfGrant, levelOf(levels, entry, scope)) as GrantLevel;
   const grant = Math.max(anyOfGrant, allOfGrant) as GrantLevel;
   if (grant === GrantLevel.none) return NO_MATCH;
-  const contributing = [...(anyOfGrant > GrantLevel.none ? compiled.anyOf : []), ...(allOfGrant > GrantLevel.none ? compiled.allOf : [])].filter((entry) => levelOf(levels, entry, scope) > GrantLevel.none);
+  const contributing = [...(anyOfGrant > GrantLevel.none ? compiled.anyOf : []), ...(allOfGrant > GrantLevel.none ? compiled.allOf : [])].filter(
+    (entry) => levelOf(levels, entry, scope) > GrantLevel.none,
+  );
   const matchedRules = rules.filter((_, position) => contributing.some((entry) => ((levels.perRule[position] as Levels)[entry.index] ?? 0) > 0));
   return { grant, matchedRules };
 }

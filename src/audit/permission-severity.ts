@@ -49,15 +49,26 @@ function severityFor(rule: AuditRule, clusterWide: boolean, grant: GrantLevel): 
  * or undefined when no rule rates it. A namespace in `privilegedNamespaces` (default kube-system)
  * counts as cluster-wide, as in the audit.
  */
-export function severityOfPermission(catalogue: Catalogue, permission: HeldPermission, privilegedNamespaces: readonly string[] = ["kube-system"]): PermissionVerdict | undefined {
-  const policyRule: PolicyRule = { verbs: [permission.verb], apiGroups: [permission.apiGroup], resources: [permission.resource], ...(permission.resourceNames?.length ? { resourceNames: permission.resourceNames } : {}) };
+export function severityOfPermission(
+  catalogue: Catalogue,
+  permission: HeldPermission,
+  privilegedNamespaces: readonly string[] = ["kube-system"],
+): PermissionVerdict | undefined {
+  const policyRule: PolicyRule = {
+    verbs: [permission.verb],
+    apiGroups: [permission.apiGroup],
+    resources: [permission.resource],
+    ...(permission.resourceNames?.length ? { resourceNames: permission.resourceNames } : {}),
+  };
   const clusterWide = permission.scope === "cluster" || privilegedNamespaces.includes(permission.scope);
   let best: PermissionVerdict | undefined;
   const consider = (verdict: PermissionVerdict): void => {
     if (!best || (verdict.severity !== best.severity && isAtLeast(verdict.severity, best.severity))) best = verdict;
   };
   const admin = clusterAdminPower([policyRule]);
-  if (admin) for (const rule of catalogue.rules) if (rule.match.kind === "cluster-admin") consider({ rule: rule.id, severity: severityFor(rule, clusterWide, GrantLevel.full) });
+  if (admin)
+    for (const rule of catalogue.rules)
+      if (rule.match.kind === "cluster-admin") consider({ rule: rule.id, severity: severityFor(rule, clusterWide, GrantLevel.full) });
   const { compiled, evaluator } = compiledFor(catalogue);
   const levels = evaluator.roleLevels([policyRule]);
   for (const entry of compiled.rules) {

@@ -32,7 +32,11 @@ function nameKey(role: ClusterRole | Role): string {
 }
 
 /** Default roles of the input get back the default rules they dropped, unless autoupdate is "false". */
-function restoreDefaults<T extends ClusterRole | Role>(input: readonly T[], defaults: ReadonlyMap<string, T>, restored: Map<ClusterRole | Role, PolicyRule[]>): T[] {
+function restoreDefaults<T extends ClusterRole | Role>(
+  input: readonly T[],
+  defaults: ReadonlyMap<string, T>,
+  restored: Map<ClusterRole | Role, PolicyRule[]>,
+): T[] {
   return input.map((role) => {
     const base = defaults.get(nameKey(role));
     if (!base || (base.kind === "ClusterRole" && base.aggregationRule) || role.metadata.annotations?.[AUTOUPDATE_ANNOTATION] === "false") return role;

@@ -21,7 +21,15 @@ export function ruleCoveredBy(rule: PolicyRule, allowedBy: readonly PolicyRule[]
         const subresource = slash < 0 ? undefined : combined.slice(slash + 1);
         const names = (rule.resourceNames ?? []).length > 0 ? (rule.resourceNames as string[]) : [undefined];
         for (const name of names) {
-          const attrs = { resourceRequest: true as const, verb, apiGroup, resource, namespace: "", ...(subresource ? { subresource } : {}), ...(name ? { name } : {}) };
+          const attrs = {
+            resourceRequest: true as const,
+            verb,
+            apiGroup,
+            resource,
+            namespace: "",
+            ...(subresource ? { subresource } : {}),
+            ...(name ? { name } : {}),
+          };
           if (!allows(attrs)) return false;
         }
       }

@@ -62,7 +62,14 @@ export function pathText(bindingRefValue: ObjectRef, roleRef: ObjectRef): string
 }
 
 /** A finding about one grant: subject, binding, role, scope and source come from the context. */
-export function grantFinding(rule: AuditRule, context: GrantContext, severity: Severity, message: string, rules: readonly PolicyRule[], remediation?: string): Finding {
+export function grantFinding(
+  rule: AuditRule,
+  context: GrantContext,
+  severity: Severity,
+  message: string,
+  rules: readonly PolicyRule[],
+  remediation?: string,
+): Finding {
   // One object shape for every call (a spread here cost seconds on 50,000 findings).
   return makeFinding(rule, {
     severity,

@@ -58,7 +58,11 @@ export async function parseCheckFile(text: string, file: string, options: ParseO
     const origin = { file, ...positionAt(document, lines, ["checks", index]) };
     const first = seen.get(check.id);
     if (first !== undefined) {
-      problems.push({ file, ...positionAt(document, lines, ["checks", index, "id"]), message: `duplicate check id "${check.id}" (first defined on line ${first})` });
+      problems.push({
+        file,
+        ...positionAt(document, lines, ["checks", index, "id"]),
+        message: `duplicate check id "${check.id}" (first defined on line ${first})`,
+      });
     } else {
       seen.set(check.id, origin.line);
     }

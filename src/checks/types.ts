@@ -1,19 +1,7 @@
 import type { Expectation, Severity } from "../model/report.js";
 
 /** The probe kinds a check can use; each has one module in `src/probes/`. */
-export const PROBE_KINDS = [
-  "tls",
-  "anonymous",
-  "version",
-  "whoami",
-  "token",
-  "list",
-  "watch",
-  "get",
-  "logs",
-  "access-review",
-  "raw",
-] as const;
+export const PROBE_KINDS = ["tls", "anonymous", "version", "whoami", "token", "list", "watch", "get", "logs", "access-review", "raw"] as const;
 
 /** One probe kind. */
 export type ProbeKind = (typeof PROBE_KINDS)[number];

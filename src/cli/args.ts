@@ -74,7 +74,8 @@ function convert(spec: FlagSpec, raw: string): string | number | boolean {
       return atLeastMin(spec, raw, parseDuration(raw, spec.name));
     case "size": {
       const bytes = parseByteSize(raw);
-      if (bytes === undefined) throw new UsageError(`invalid size "${raw}" for --${spec.name}: use a number of bytes with a unit, like 32M, 512K or 1G (binary units)`);
+      if (bytes === undefined)
+        throw new UsageError(`invalid size "${raw}" for --${spec.name}: use a number of bytes with a unit, like 32M, 512K or 1G (binary units)`);
       return atLeastMin(spec, raw, bytes);
     }
     case "integer": {
@@ -93,7 +94,10 @@ function convert(spec: FlagSpec, raw: string): string | number | boolean {
 
 /** `; did you mean --kubeconfig?` for a mistyped long flag, or nothing. */
 function suggestFlag(typed: string, specs: readonly FlagSpec[]): string {
-  const closest = closestName(typed, specs.map((spec) => spec.name));
+  const closest = closestName(
+    typed,
+    specs.map((spec) => spec.name),
+  );
   return closest === undefined ? "" : `; did you mean --${closest}?`;
 }
 

@@ -10,7 +10,7 @@ export const connectionFlags: FlagSpec[] = [
   { name: "context", type: "string", valueName: "NAME", description: "kubeconfig context to use" },
   { name: "cluster", type: "string", valueName: "NAME", description: "kubeconfig cluster to use" },
   { name: "user", type: "string", valueName: "NAME", description: "kubeconfig user to use" },
-  { name: "namespace", short: "n", type: "string", valueName: "NAME", description: "namespace (default: the context's, else \"default\")" },
+  { name: "namespace", short: "n", type: "string", valueName: "NAME", description: 'namespace (default: the context\'s, else "default")' },
   { name: "server", short: "s", type: "string", valueName: "URL", description: "API server URL (http://127.0.0.1:8001 for kubectl proxy)" },
   { name: "token", type: "string", valueName: "TOKEN", description: "bearer token" },
   { name: "token-file", type: "string", valueName: "PATH", description: "file with a bearer token, re-read when it rotates" },
@@ -24,7 +24,12 @@ export const connectionFlags: FlagSpec[] = [
   { name: "as-uid", type: "string", valueName: "UID", description: "impersonate this UID" },
   { name: "in-cluster", type: "boolean", description: "use the Pod's ServiceAccount mount and KUBERNETES_SERVICE_HOST/PORT" },
   { name: "sa-dir", type: "string", valueName: "DIR", description: "ServiceAccount mount directory", default: DEFAULT_SERVICE_ACCOUNT_DIR },
-  { name: "request-timeout", type: "duration", description: "timeout for each request, 0 for none (kubectl has none by default; saprobe bounds requests)", default: "30s" },
+  {
+    name: "request-timeout",
+    type: "duration",
+    description: "timeout for each request, 0 for none (kubectl has none by default; saprobe bounds requests)",
+    default: "30s",
+  },
   { name: "allow-insecure-http", type: "boolean", description: "allow sending credentials over plain HTTP to a non-loopback host" },
   { name: "verbose", short: "v", type: "boolean", description: "log each request (method, URL, status, duration; never credentials)" },
 ];

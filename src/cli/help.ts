@@ -105,13 +105,19 @@ export function renderMainHelp(commands: readonly Command[], version: string, wi
   const column = Math.max(...commands.map((command) => command.name.length)) + 4;
   const prose = (text: string): string[] => wrapText(text, width);
   return [
-    ...prose(`saprobe ${version}: what a Kubernetes ServiceAccount can really do, whether that matches the RBAC you declared, and where cluster-admin power hides.`),
+    ...prose(
+      `saprobe ${version}: what a Kubernetes ServiceAccount can really do, whether that matches the RBAC you declared, and where cluster-admin power hides.`,
+    ),
     "",
     "Usage:",
     "  saprobe <command> [flags]",
     "",
     "Commands:",
-    ...twoColumns(commands.map((command) => [`  ${command.name}`, command.summary]), width, column),
+    ...twoColumns(
+      commands.map((command) => [`  ${command.name}`, command.summary]),
+      width,
+      column,
+    ),
     "",
     ...prose('Run "saprobe <command> --help" for a command\'s flags.'),
     ...prose("Exit codes: 0 passed, 1 a check failed (or can-i said no), 2 usage or input error, 3 could not run."),

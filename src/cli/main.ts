@@ -61,7 +61,10 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo(),
       throw new UsageError(
         name.startsWith("-")
           ? `unknown flag ${name}: flags go after the command, e.g. "saprobe run ${name}"`
-          : `unknown command "${name}"${didYouMean(name, commands.map((candidate) => candidate.name))} (the commands are: ${commands.map((candidate) => candidate.name).join(", ")})`,
+          : `unknown command "${name}"${didYouMean(
+              name,
+              commands.map((candidate) => candidate.name),
+            )} (the commands are: ${commands.map((candidate) => candidate.name).join(", ")})`,
       );
     }
     if (rest.includes("--help") || rest.includes("-h")) {

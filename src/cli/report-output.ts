@@ -85,7 +85,13 @@ export async function connectedOrRecorded<T>(command: "run" | "audit", startedAt
   } catch (error) {
     const out = flag.string(args, "out");
     if (error instanceof ConnectionConfigError && out !== undefined) {
-      const report = buildReport({ command, startedAt, finishedAt: new Date(), target: { source: "none" }, errors: [{ code: error.code, message: redactText(error.message, []) }] });
+      const report = buildReport({
+        command,
+        startedAt,
+        finishedAt: new Date(),
+        target: { source: "none" },
+        errors: [{ code: error.code, message: redactText(error.message, []) }],
+      });
       const { writeReportFiles } = await import("../report/write.js");
       await writeReportFiles(report, resolve(io.cwd, out)).catch(() => undefined);
     }

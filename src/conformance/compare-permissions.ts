@@ -5,7 +5,15 @@ import type { Authorizer } from "../rbac/authorizer.js";
 import { atomKey, type AtomicRule } from "../rbac/covers.js";
 import { formatPath } from "../rbac/format.js";
 import type { PolicyRule, UserInfo } from "../rbac/types.js";
-import { atomAttributes, clusterCandidates, explainedBy, mostGeneral, namespaceDifferences, nonResourceDifferences, resourceRulesOf } from "./permission-diff.js";
+import {
+  atomAttributes,
+  clusterCandidates,
+  explainedBy,
+  mostGeneral,
+  namespaceDifferences,
+  nonResourceDifferences,
+  resourceRulesOf,
+} from "./permission-diff.js";
 
 /*
  * `run --expect`, the whole permission set: for the identity saprobe runs as, the server's rules
@@ -62,9 +70,19 @@ const NAMESPACES = listed("", "v1", "namespaces", "Namespace");
 /** Every namespace, when the identity may list them; else the given ones. */
 async function namespacesToCompare(input: ComparePermissionsInput): Promise<{ namespaces: string[]; from: string }> {
   const given = [...new Set(input.namespaces.filter((namespace) => namespace !== ""))];
-  const mayList = await selfAccessReview(input.client, { resourceRequest: true, verb: "list", apiGroup: "", resource: "namespaces", namespace: "" }, input.signal ? { signal: input.signal } : {});
-  if (!mayList.ok || !mayList.allowed) return { namespaces: given, from: "the identity's namespace, the namespaces the expected files name, default and kube-system (the identity may not list namespaces)" };
-  const listed = await listAll(input.client, NAMESPACES, input.signal, (item) => ({ metadata: { name: (item.metadata as { name?: unknown } | undefined)?.name } }));
+  const mayList = await selfAccessReview(
+    input.client,
+    { resourceRequest: true, verb: "list", apiGroup: "", resource: "namespaces", namespace: "" },
+    input.signal ? { signal: input.signal } : {},
+  );
+  if (!mayList.ok || !mayList.allowed)
+    return {
+      namespaces: given,
+      from: "the identity's namespace, the namespaces the expected files name, default and kube-system (the identity may not list namespaces)",
+    };
+  const listed = await listAll(input.client, NAMESPACES, input.signal, (item) => ({
+    metadata: { name: (item.metadata as { name?: unknown } | undefined)?.name },
+  }));
   if (!listed.ok) return { namespaces: given, from: `the given namespaces (listing namespaces failed: ${listed.reason})` };
   const names = listed.items.map((item) => (item.metadata as { name?: unknown }).name).filter((name): name is string => typeof name === "string");
   return { namespaces: [...new Set([...given, ...names])], from: "every namespace on the server" };
@@ -77,7 +95,11 @@ function confirmation(answer: AccessAnswer): string {
 
 /** The expected RBAC's rules for the user in a namespace (`""`: cluster-wide bindings only); a privileged group holds everything. */
 function expectedRules(input: ComparePermissionsInput, namespace: string): PolicyRule[] {
-  if (input.user.groups.includes("system:masters")) return [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }, { verbs: ["*"], nonResourceURLs: ["*"] }];
+  if (input.user.groups.includes("system:masters"))
+    return [
+      { verbs: ["*"], apiGroups: ["*"], resources: ["*"] },
+      { verbs: ["*"], nonResourceURLs: ["*"] },
+    ];
   return input.expected.rulesFor(input.user, namespace).map((effective) => effective.rule);
 }
 
@@ -95,7 +117,9 @@ interface Candidate {
 /** Asks the server about each candidate; keeps those whose answer confirms the difference. */
 async function confirmAll(input: ComparePermissionsInput, candidates: readonly Candidate[], warnings: string[]): Promise<PermissionDifference[]> {
   const options = input.signal ? { signal: input.signal } : {};
-  const answers = await boundedMap(candidates, CONCURRENCY, (candidate) => selfAccessReview(input.client, atomAttributes(candidate.atom, candidate.scope === "cluster" ? "" : candidate.scope), options));
+  const answers = await boundedMap(candidates, CONCURRENCY, (candidate) =>
+    selfAccessReview(input.client, atomAttributes(candidate.atom, candidate.scope === "cluster" ? "" : candidate.scope), options),
+  );
   const confirmed: PermissionDifference[] = [];
   candidates.forEach((candidate, position) => {
     const answer = answers[position] as AccessAnswer;
@@ -111,7 +135,12 @@ async function confirmAll(input: ComparePermissionsInput, candidates: readonly C
 }
 
 /** Cluster-scope candidates: asked live one by one, and judged by the evaluator at cluster scope. */
-async function clusterDifferences(input: ComparePermissionsInput, liveByNamespace: PolicyRule[][], nonResource: { expected: PolicyRule[]; live: PolicyRule[] } | undefined, warnings: string[]): Promise<PermissionDifference[]> {
+async function clusterDifferences(
+  input: ComparePermissionsInput,
+  liveByNamespace: PolicyRule[][],
+  nonResource: { expected: PolicyRule[]; live: PolicyRule[] } | undefined,
+  warnings: string[],
+): Promise<PermissionDifference[]> {
   const atoms = clusterCandidates(liveByNamespace, expectedRules(input, ""));
   const options = input.signal ? { signal: input.signal } : {};
   const answers = await boundedMap(atoms, CONCURRENCY, (atom) => selfAccessReview(input.client, atomAttributes(atom, ""), options));
@@ -125,11 +154,20 @@ async function clusterDifferences(input: ComparePermissionsInput, liveByNamespac
     const expected = input.expected.authorize(input.user, atomAttributes(atom, "")).allowed || input.user.groups.includes("system:masters");
     if (answer.allowed === expected) return;
     const grant = expected ? expectedGrant(input, atom, "") : undefined;
-    differences.push({ direction: answer.allowed ? "extra" : "missing", scope: "cluster", atom, confirmedBy: confirmation(answer), ...(grant ? { expectedGrant: grant } : {}) });
+    differences.push({
+      direction: answer.allowed ? "extra" : "missing",
+      scope: "cluster",
+      atom,
+      confirmedBy: confirmation(answer),
+      ...(grant ? { expectedGrant: grant } : {}),
+    });
   });
   if (!nonResource) return differences;
   const urls = nonResourceDifferences(nonResource.expected, nonResource.live);
-  const urlCandidates: Candidate[] = [...urls.extra.map((atom) => ({ direction: "extra" as const, scope: "cluster", atom })), ...urls.missing.map((atom) => ({ direction: "missing" as const, scope: "cluster", atom }))];
+  const urlCandidates: Candidate[] = [
+    ...urls.extra.map((atom) => ({ direction: "extra" as const, scope: "cluster", atom })),
+    ...urls.missing.map((atom) => ({ direction: "missing" as const, scope: "cluster", atom })),
+  ];
   return [...differences, ...(await confirmAll(input, urlCandidates, warnings))];
 }
 
@@ -154,20 +192,37 @@ export async function comparePermissions(input: ComparePermissionsInput): Promis
       notCompared.push({ namespace, reason: review ? review.error.message : "not asked" });
       return;
     }
-    if (review.incomplete) warnings.push(`--expect: the server's rules for namespace ${namespace} are incomplete${review.evaluationError ? ` (${review.evaluationError})` : ""}; what they lack is asked one permission at a time`);
+    if (review.incomplete)
+      warnings.push(
+        `--expect: the server's rules for namespace ${namespace} are incomplete${review.evaluationError ? ` (${review.evaluationError})` : ""}; what they lack is asked one permission at a time`,
+      );
     compared.push(namespace);
     const expected = expectedRules(input, namespace);
     liveByNamespace.push(review.resourceRules);
     nonResource ??= { expected, live: review.nonResourceRules };
     const differences = namespaceDifferences(resourceRulesOf(expected), review.resourceRules);
-    namespaceCandidates.push(...differences.extra.map((atom) => ({ direction: "extra" as const, scope: namespace, atom })), ...differences.missing.map((atom) => ({ direction: "missing" as const, scope: namespace, atom })));
+    namespaceCandidates.push(
+      ...differences.extra.map((atom) => ({ direction: "extra" as const, scope: namespace, atom })),
+      ...differences.missing.map((atom) => ({ direction: "missing" as const, scope: namespace, atom })),
+    );
   });
   const cluster = compared.length > 0 ? await clusterDifferences(input, liveByNamespace, nonResource, warnings) : [];
-  const clusterExtra = explainedBy(cluster.filter((difference) => difference.direction === "extra" && difference.atom.nonResourceURL === undefined).map((difference) => difference.atom));
-  const clusterMissing = explainedBy(cluster.filter((difference) => difference.direction === "missing" && difference.atom.nonResourceURL === undefined).map((difference) => difference.atom));
+  const clusterExtra = explainedBy(
+    cluster.filter((difference) => difference.direction === "extra" && difference.atom.nonResourceURL === undefined).map((difference) => difference.atom),
+  );
+  const clusterMissing = explainedBy(
+    cluster.filter((difference) => difference.direction === "missing" && difference.atom.nonResourceURL === undefined).map((difference) => difference.atom),
+  );
   const remaining = namespaceCandidates.filter((candidate) => !(candidate.direction === "extra" ? clusterExtra : clusterMissing)(candidate.atom));
   const inNamespaces = await confirmAll(input, remaining, warnings);
-  return { compared, notCompared, clusterCompared: compared.length > 0, namespacesFrom: from, differences: reportedOnce([...cluster, ...inNamespaces]), warnings: [...new Set(warnings)] };
+  return {
+    compared,
+    notCompared,
+    clusterCompared: compared.length > 0,
+    namespacesFrom: from,
+    differences: reportedOnce([...cluster, ...inNamespaces]),
+    warnings: [...new Set(warnings)],
+  };
 }
 
 /** Each difference once, by its most general form within its direction and scope. */

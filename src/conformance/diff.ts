@@ -29,7 +29,13 @@ function diffRoles(expected: Role | ClusterRole, live: Role | ClusterRole, objec
     const liveAggregation = (live as ClusterRole).aggregationRule;
     return aggregationKey(expected.aggregationRule) === aggregationKey(liveAggregation) && liveAggregation
       ? []
-      : [{ object, change: "changed", detail: `aggregationRule differs: expected ${JSON.stringify(expected.aggregationRule)}, live ${JSON.stringify(liveAggregation ?? null)}` }];
+      : [
+          {
+            object,
+            change: "changed",
+            detail: `aggregationRule differs: expected ${JSON.stringify(expected.aggregationRule)}, live ${JSON.stringify(liveAggregation ?? null)}`,
+          },
+        ];
   }
   const lost = missingFrom(expected.rules ?? [], live.rules ?? [], ruleKey);
   const added = missingFrom(live.rules ?? [], expected.rules ?? [], ruleKey);
@@ -41,7 +47,11 @@ function diffRoles(expected: Role | ClusterRole, live: Role | ClusterRole, objec
 function diffBindings(expected: RoleBinding | ClusterRoleBinding, live: RoleBinding | ClusterRoleBinding, object: ObjectRef): DriftItem[] {
   const drift: DriftItem[] = [];
   if (roleRefKey(expected.roleRef) !== roleRefKey(live.roleRef)) {
-    drift.push({ object, change: "changed", detail: `roleRef is ${live.roleRef.kind} ${live.roleRef.name}, expected ${expected.roleRef.kind} ${expected.roleRef.name}` });
+    drift.push({
+      object,
+      change: "changed",
+      detail: `roleRef is ${live.roleRef.kind} ${live.roleRef.name}, expected ${expected.roleRef.kind} ${expected.roleRef.name}`,
+    });
   }
   const namespace = expected.kind === "RoleBinding" ? expected.metadata.namespace : undefined;
   const key = (subject: RoleBinding["subjects"][number]) => subjectKey(subject, namespace);
@@ -58,7 +68,9 @@ function diffServiceAccounts(expected: ServiceAccount, live: ServiceAccount, obj
   // Only what the expected file says counts; a missing automount field means the default (true).
   if (expected.automountServiceAccountToken === undefined) return [];
   const liveValue = live.automountServiceAccountToken ?? true;
-  return liveValue === expected.automountServiceAccountToken ? [] : [{ object, change: "changed", detail: `automountServiceAccountToken is ${liveValue}, expected ${expected.automountServiceAccountToken}` }];
+  return liveValue === expected.automountServiceAccountToken
+    ? []
+    : [{ object, change: "changed", detail: `automountServiceAccountToken is ${liveValue}, expected ${expected.automountServiceAccountToken}` }];
 }
 
 function diffPair(expected: RbacObject, live: RbacObject, object: ObjectRef): DriftItem[] {

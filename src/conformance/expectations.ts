@@ -48,7 +48,12 @@ export async function loadExpectedRbac(paths: readonly string[], options: Expect
     ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
   });
-  return { snapshot: loaded.snapshot, files: loaded.files, withDefaults: options.withDefaults, warnings: loaded.warnings.map((warning) => `--expect: ${warning}`) };
+  return {
+    snapshot: loaded.snapshot,
+    files: loaded.files,
+    withDefaults: options.withDefaults,
+    warnings: loaded.warnings.map((warning) => `--expect: ${warning}`),
+  };
 }
 
 /** Every object the expected files declare. */
@@ -59,7 +64,8 @@ function declaredObjects(snapshot: RbacSnapshot): RbacObject[] {
 /** Every namespace the expected files name: objects' own and their ServiceAccount subjects'. */
 export function expectedNamespaces(snapshot: RbacSnapshot): string[] {
   const namespaces = new Set<string>();
-  for (const object of [...snapshot.roles, ...snapshot.roleBindings, ...snapshot.serviceAccounts]) if (object.metadata.namespace) namespaces.add(object.metadata.namespace);
+  for (const object of [...snapshot.roles, ...snapshot.roleBindings, ...snapshot.serviceAccounts])
+    if (object.metadata.namespace) namespaces.add(object.metadata.namespace);
   for (const binding of [...snapshot.roleBindings, ...snapshot.clusterRoleBindings]) {
     for (const subject of binding.subjects ?? []) if (subject.kind === "ServiceAccount" && subject.namespace) namespaces.add(subject.namespace);
   }
@@ -78,16 +84,33 @@ export function expectedDrift(client: KubeClient, expected: ExpectedRbac): Promi
 function ratingOf(catalogue: Catalogue, attrs: RequestAttributes): PermissionRating | undefined {
   if (!attrs.resourceRequest) return undefined;
   const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
-  const [atom] = breakdownRule({ verbs: [attrs.verb], apiGroups: [attrs.apiGroup], resources: [resource], ...(attrs.name ? { resourceNames: [attrs.name] } : {}) });
+  const [atom] = breakdownRule({
+    verbs: [attrs.verb],
+    apiGroups: [attrs.apiGroup],
+    resources: [resource],
+    ...(attrs.name ? { resourceNames: [attrs.name] } : {}),
+  });
   if (!atom) return undefined;
   return [...ratePermissions(catalogue, attrs.namespace === "" ? "cluster" : attrs.namespace, [atom]).values()][0];
 }
 
-function rejudge(result: CheckResult, attrs: RequestAttributes, verdict: ReturnType<typeof expectedVerdict>, rating: PermissionRating | undefined): CheckResult {
+function rejudge(
+  result: CheckResult,
+  attrs: RequestAttributes,
+  verdict: ReturnType<typeof expectedVerdict>,
+  rating: PermissionRating | undefined,
+): CheckResult {
   const expected = verdict.expected;
   const because = verdict.because;
   const observation = result.observation ?? result.message;
-  const judged: CheckResult = { ...result, expected, expectedSource: "rbac", observation, message: observation, evidence: { ...result.evidence, expectedBecause: because } };
+  const judged: CheckResult = {
+    ...result,
+    expected,
+    expectedSource: "rbac",
+    observation,
+    message: observation,
+    evidence: { ...result.evidence, expectedBecause: because },
+  };
   // Errors and skips stay what they are: saprobe could not tell, whatever was expected.
   if (result.status === "error" || result.status === "skip") return judged;
   if (result.observed === expected) return { ...judged, status: "pass", message: `${observation}; the expected RBAC agrees` };
@@ -131,7 +154,9 @@ export function applyExpectedRbac(
     return { results: [...results], warnings: [`--expect: the server did not say who saprobe is (${identity.message}); each check keeps its own expectation`] };
   }
   const user: UserInfo = { name: identity.username, groups: identity.groups };
-  const warnings = expected.withDefaults ? [] : ["--expect without the default bootstrap policy (--with-defaults=false): discovery and self-reviews may show as over-privileged"];
+  const warnings = expected.withDefaults
+    ? []
+    : ["--expect without the default bootstrap policy (--with-defaults=false): discovery and self-reviews may show as over-privileged"];
   const byId = new Map(checks.map((check) => [check.id, check]));
   const judged = results.map((result) => {
     const check = byId.get(result.id);

@@ -31,7 +31,10 @@ export function objectTarget(object: RbacObject): ResourceTarget {
 }
 
 /** The live counterparts that exist, and a `skipped` drift item for each that could not be read. */
-export async function readLiveCounterparts(client: KubeClient, expected: readonly RbacObject[]): Promise<{ live: RbacObject[]; skipped: DriftItem[]; unreadable: Set<string> }> {
+export async function readLiveCounterparts(
+  client: KubeClient,
+  expected: readonly RbacObject[],
+): Promise<{ live: RbacObject[]; skipped: DriftItem[]; unreadable: Set<string> }> {
   const live: RbacObject[] = [];
   const skipped: DriftItem[] = [];
   const unreadable = new Set<string>();
@@ -41,8 +44,16 @@ export async function readLiveCounterparts(client: KubeClient, expected: readonl
       live.push(withKind(got.object, object.kind) as unknown as RbacObject);
     } else if (!got.notFound) {
       unreadable.add(identityKey(object));
-      const ref = { kind: object.kind, name: object.metadata.name, ...(object.metadata.namespace && !object.kind.startsWith("Cluster") ? { namespace: object.metadata.namespace } : {}) };
-      skipped.push({ object: ref, change: "skipped", detail: `could not compare ${describeRef(ref)}: ${got.forbidden ? "reading it is forbidden" : "reading it failed"} (${got.reason})` });
+      const ref = {
+        kind: object.kind,
+        name: object.metadata.name,
+        ...(object.metadata.namespace && !object.kind.startsWith("Cluster") ? { namespace: object.metadata.namespace } : {}),
+      };
+      skipped.push({
+        object: ref,
+        change: "skipped",
+        detail: `could not compare ${describeRef(ref)}: ${got.forbidden ? "reading it is forbidden" : "reading it failed"} (${got.reason})`,
+      });
     }
   }
   return { live, skipped, unreadable };

@@ -41,5 +41,14 @@ export async function readLiveRbac(client: KubeClient, signal?: AbortSignal, onl
     if (!list.ok) return { ok: false, reason: `list ${reads[position]?.id}: ${list.reason}`, forbidden: list.forbidden };
   }
   const items = (list: ListOutcome | undefined): Record<string, unknown>[] => (list?.ok ? list.items : []);
-  return { ok: true, snapshot: snapshotFromLists({ roles: items(roles), clusterRoles: items(clusterRoles), roleBindings: items(roleBindings), clusterRoleBindings: items(clusterRoleBindings), serviceAccounts: [] }) };
+  return {
+    ok: true,
+    snapshot: snapshotFromLists({
+      roles: items(roles),
+      clusterRoles: items(clusterRoles),
+      roleBindings: items(roleBindings),
+      clusterRoleBindings: items(clusterRoleBindings),
+      serviceAccounts: [],
+    }),
+  };
 }

@@ -26,7 +26,9 @@ export function aggregationKey(rule: { clusterRoleSelectors?: LabelSelector[] } 
   return JSON.stringify(
     (rule?.clusterRoleSelectors ?? []).map((selector) => [
       Object.entries(selector.matchLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-      (selector.matchExpressions ?? []).map((expression) => [expression.key, expression.operator, sorted(expression.values)]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+      (selector.matchExpressions ?? [])
+        .map((expression) => [expression.key, expression.operator, sorted(expression.values)])
+        .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
     ]),
   );
 }

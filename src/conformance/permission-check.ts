@@ -33,14 +33,32 @@ function ratingsOf(catalogue: Catalogue, differences: readonly PermissionDiffere
     if (difference.direction !== "extra") continue;
     byScope.set(difference.scope, [...(byScope.get(difference.scope) ?? []), difference]);
   }
-  return new Map([...byScope].map(([scope, extra]) => [scope, ratePermissions(catalogue, scope, extra.map((difference) => difference.atom))]));
+  return new Map(
+    [...byScope].map(([scope, extra]) => [
+      scope,
+      ratePermissions(
+        catalogue,
+        scope,
+        extra.map((difference) => difference.atom),
+      ),
+    ]),
+  );
 }
 
 /** Names the live binding of each extra permission, when the identity may list RBAC objects. */
-async function liveGrants(client: KubeClient, user: UserInfo, differences: readonly PermissionDifference[], signal?: AbortSignal): Promise<{ grant(difference: PermissionDifference): string | undefined; unknown?: string }> {
+async function liveGrants(
+  client: KubeClient,
+  user: UserInfo,
+  differences: readonly PermissionDifference[],
+  signal?: AbortSignal,
+): Promise<{ grant(difference: PermissionDifference): string | undefined; unknown?: string }> {
   if (!differences.some((difference) => difference.direction === "extra")) return { grant: () => undefined };
   const live = await readLiveRbac(client, signal);
-  if (!live.ok) return { grant: () => undefined, unknown: live.forbidden ? "the identity may not read the RBAC objects that would tell" : `the RBAC objects could not be read (${live.reason})` };
+  if (!live.ok)
+    return {
+      grant: () => undefined,
+      unknown: live.forbidden ? "the identity may not read the RBAC objects that would tell" : `the RBAC objects could not be read (${live.reason})`,
+    };
   const authorizer = createAuthorizer(live.snapshot);
   const grants = new Map<string, string | undefined>();
   for (const difference of differences) {
@@ -79,7 +97,12 @@ export async function checkPermissionSet(input: {
   });
   const ratings = ratingLookup(ratingsOf(input.catalogue, comparison.differences));
   const grants = await liveGrants(input.client, user, comparison.differences, input.signal);
-  const results = permissionResults(comparison, user.name, { rating: ratings, liveGrant: grants.grant, ...(grants.unknown ? { liveGrantUnknown: grants.unknown } : {}) }, Math.round(performance.now() - started));
+  const results = permissionResults(
+    comparison,
+    user.name,
+    { rating: ratings, liveGrant: grants.grant, ...(grants.unknown ? { liveGrantUnknown: grants.unknown } : {}) },
+    Math.round(performance.now() - started),
+  );
   const notCompared = comparison.notCompared.map((entry) => `--expect: the permissions in namespace ${entry.namespace} were not compared: ${entry.reason}`);
   return { results, warnings: [...comparison.warnings, ...notCompared] };
 }

@@ -87,9 +87,10 @@ function extraResult(group: Group, username: string, context: ExtraContext): Che
   const clusterAdmin = rating.rules.includes("cluster-admin-binding") ? " (cluster-admin power)" : "";
   const grants = unique(group.differences.map((difference) => context.liveGrant(difference)));
   const audit = rating.rules.length > 0 ? ` Audit rule ${rating.rules.join(", ")}${rating.title ? ` (${rating.title})` : ""}.` : "";
-  const remediation = grants.length > 0
-    ? `Remove or narrow ${grants.join("; ")}, which grants it; or declare the permission in the expected RBAC if it is intended.`
-    : `Find the binding that grants it (as an administrator: saprobe who-can ${verbs[0]} ${first.atom.resource ?? first.atom.nonResourceURL ?? ""}${group.scope === "cluster" ? "" : ` -n ${group.scope}`}) and remove or narrow it; or declare the permission in the expected RBAC if it is intended.${context.liveGrantUnknown ? ` saprobe cannot name the binding: ${context.liveGrantUnknown}.` : ""}`;
+  const remediation =
+    grants.length > 0
+      ? `Remove or narrow ${grants.join("; ")}, which grants it; or declare the permission in the expected RBAC if it is intended.`
+      : `Find the binding that grants it (as an administrator: saprobe who-can ${verbs[0]} ${first.atom.resource ?? first.atom.nonResourceURL ?? ""}${group.scope === "cluster" ? "" : ` -n ${group.scope}`}) and remove or narrow it; or declare the permission in the expected RBAC if it is intended.${context.liveGrantUnknown ? ` saprobe cannot name the binding: ${context.liveGrantUnknown}.` : ""}`;
   return {
     id: `over-privileged/${group.scope}/${idPart(first.atom)}`,
     title: `Granted beyond the expected RBAC: ${target}${clusterAdmin} ${describeScope(group.scope)}`,
@@ -104,7 +105,9 @@ function extraResult(group: Group, username: string, context: ExtraContext): Che
     evidence: {
       scope: group.scope,
       verbs,
-      ...(first.atom.nonResourceURL !== undefined ? { nonResourceURL: first.atom.nonResourceURL } : { apiGroup: first.atom.apiGroup, resource: first.atom.resource }),
+      ...(first.atom.nonResourceURL !== undefined
+        ? { nonResourceURL: first.atom.nonResourceURL }
+        : { apiGroup: first.atom.apiGroup, resource: first.atom.resource }),
       ...(names.length > 0 ? { resourceNames: names } : {}),
       auditRules: rating.rules,
       confirmedBy: first.confirmedBy,
@@ -136,7 +139,9 @@ function missingResult(group: Group, username: string): CheckResult {
     evidence: {
       scope: group.scope,
       verbs,
-      ...(first.atom.nonResourceURL !== undefined ? { nonResourceURL: first.atom.nonResourceURL } : { apiGroup: first.atom.apiGroup, resource: first.atom.resource }),
+      ...(first.atom.nonResourceURL !== undefined
+        ? { nonResourceURL: first.atom.nonResourceURL }
+        : { apiGroup: first.atom.apiGroup, resource: first.atom.resource }),
       ...(names.length > 0 ? { resourceNames: names } : {}),
       expectedGrant: grants,
     },
@@ -150,9 +155,12 @@ function coverageResult(comparison: PermissionComparison, durationMs: number): C
   const extra = comparison.differences.filter((difference) => difference.direction === "extra").length;
   const missing = comparison.differences.length - extra;
   const where = `${comparison.compared.length} namespace${comparison.compared.length === 1 ? "" : "s"} (${comparison.compared.join(", ")})${comparison.clusterCompared ? " and cluster-wide" : ""}`;
-  const skipped = comparison.notCompared.length > 0 ? `; not compared: ${comparison.notCompared.map((entry) => `${entry.namespace} (${entry.reason})`).join("; ")}` : "";
+  const skipped =
+    comparison.notCompared.length > 0 ? `; not compared: ${comparison.notCompared.map((entry) => `${entry.namespace} (${entry.reason})`).join("; ")}` : "";
   const nothing = comparison.compared.length === 0;
-  const observation = nothing ? `no namespace could be compared${skipped}` : `compared the identity's permissions with the expected RBAC in ${where}: ${extra} granted beyond it, ${missing} declared but denied${skipped}`;
+  const observation = nothing
+    ? `no namespace could be compared${skipped}`
+    : `compared the identity's permissions with the expected RBAC in ${where}: ${extra} granted beyond it, ${missing} declared but denied${skipped}`;
   return {
     id: PERMISSIONS_CHECK_ID,
     title: "The identity's whole permission set, compared with the expected RBAC",
@@ -164,7 +172,12 @@ function coverageResult(comparison: PermissionComparison, durationMs: number): C
     observed: nothing ? "unknown" : comparison.differences.length === 0 ? "equal" : "different",
     observation,
     message: observation,
-    evidence: { compared: comparison.compared, notCompared: comparison.notCompared, cluster: comparison.clusterCompared, namespacesFrom: comparison.namespacesFrom },
+    evidence: {
+      compared: comparison.compared,
+      notCompared: comparison.notCompared,
+      cluster: comparison.clusterCompared,
+      namespacesFrom: comparison.namespacesFrom,
+    },
     remediation: "Give the identity permission to create SelfSubjectRulesReviews (system:basic-user grants it to every authenticated user).",
     durationMs,
     ...(nothing ? { error: { code: "not-compared", message: observation } } : {}),

@@ -39,9 +39,20 @@ export function ratePermissions(catalogue: Catalogue, scope: string, atoms: read
     const verdict = partOfAdminPower
       ? severityOfPermission(catalogue, { verb: "*", apiGroup: "*", resource: "*", scope })
       : atom.nonResourceURL === undefined
-        ? severityOfPermission(catalogue, { verb: atom.verb, apiGroup: atom.apiGroup ?? "", resource: atom.resource ?? "", scope, ...(atom.resourceName !== undefined ? { resourceNames: [atom.resourceName] } : {}) })
+        ? severityOfPermission(catalogue, {
+            verb: atom.verb,
+            apiGroup: atom.apiGroup ?? "",
+            resource: atom.resource ?? "",
+            scope,
+            ...(atom.resourceName !== undefined ? { resourceNames: [atom.resourceName] } : {}),
+          })
         : undefined;
-    ratings.set(atomKey(atom), verdict ? { severity: verdict.severity, rules: [verdict.rule], ...(titles.get(verdict.rule) ? { title: titles.get(verdict.rule) as string } : {}) } : { severity: UNRATED_EXTRA_SEVERITY, rules: [] });
+    ratings.set(
+      atomKey(atom),
+      verdict
+        ? { severity: verdict.severity, rules: [verdict.rule], ...(titles.get(verdict.rule) ? { title: titles.get(verdict.rule) as string } : {}) }
+        : { severity: UNRATED_EXTRA_SEVERITY, rules: [] },
+    );
   }
   return ratings;
 }

@@ -28,6 +28,13 @@ export async function judgeAgainstExpected(input: {
 }): Promise<{ results: CheckResult[]; warnings: string[] }> {
   const catalogue = loadCatalogue();
   const judged = applyExpectedRbac(input.checks, input.results, input.expected, input.identity, catalogue);
-  const permissions = await checkPermissionSet({ client: input.client, expected: input.expected, identity: input.identity, namespace: input.namespace, catalogue, ...(input.signal ? { signal: input.signal } : {}) });
+  const permissions = await checkPermissionSet({
+    client: input.client,
+    expected: input.expected,
+    identity: input.identity,
+    namespace: input.namespace,
+    catalogue,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
   return { results: [...judged.results, ...permissions.results], warnings: [...judged.warnings, ...permissions.warnings] };
 }

@@ -30,9 +30,14 @@ function tlsFor(cluster: KubeconfigCluster, explain: string[]): TlsSettings {
       `cluster "${cluster.name}": specifying a root certificates file with the insecure flag is not allowed (client-go refuses it too); remove one of them, or pass --insecure-skip-tls-verify to drop the CA`,
     );
   }
-  if (cluster.certificateAuthority && cluster.certificateAuthorityData) explain.push(`cluster "${cluster.name}": certificate-authority-data overrides certificate-authority (as in client-go)`);
+  if (cluster.certificateAuthority && cluster.certificateAuthorityData)
+    explain.push(`cluster "${cluster.name}": certificate-authority-data overrides certificate-authority (as in client-go)`);
   return {
-    ...(cluster.certificateAuthorityData ? { caData: cluster.certificateAuthorityData } : cluster.certificateAuthority ? { caFile: cluster.certificateAuthority } : {}),
+    ...(cluster.certificateAuthorityData
+      ? { caData: cluster.certificateAuthorityData }
+      : cluster.certificateAuthority
+        ? { caFile: cluster.certificateAuthority }
+        : {}),
     insecureSkipTLSVerify: cluster.insecureSkipTlsVerify,
     ...(cluster.tlsServerName ? { serverName: cluster.tlsServerName } : {}),
   };
@@ -46,8 +51,10 @@ function checkProxyUrl(proxyUrl: string | undefined): string | undefined {
   } catch {
     throw new ConnectionConfigError(`proxy-url "${proxyUrl}" is not a valid URL`);
   }
-  if (scheme === "socks5") throw new ConnectionConfigError(`proxy-url "${proxyUrl}": SOCKS5 proxies are supported by kubectl but not by saprobe; use an HTTP or HTTPS proxy`);
-  if (scheme !== "http" && scheme !== "https") throw new ConnectionConfigError(`proxy-url "${proxyUrl}": unsupported scheme "${scheme}", must be http, https, or socks5`);
+  if (scheme === "socks5")
+    throw new ConnectionConfigError(`proxy-url "${proxyUrl}": SOCKS5 proxies are supported by kubectl but not by saprobe; use an HTTP or HTTPS proxy`);
+  if (scheme !== "http" && scheme !== "https")
+    throw new ConnectionConfigError(`proxy-url "${proxyUrl}": unsupported scheme "${scheme}", must be http, https, or socks5`);
   return proxyUrl;
 }
 
@@ -60,20 +67,26 @@ export function assembleConnection(selection: Selection, input: ResolveInput): C
   const cluster = applyClusterOverrides(selection.cluster, input.overrides, input.cwd, explain);
   const user = applyUserOverrides(selection.user, input.overrides, input.cwd);
   if (!cluster.server) {
-    throw new ConnectionConfigError(`cluster "${cluster.name || selection.clusterName || ""}" has no server (files read: ${selection.files.join(", ") || "none"})`);
+    throw new ConnectionConfigError(
+      `cluster "${cluster.name || selection.clusterName || ""}" has no server (files read: ${selection.files.join(", ") || "none"})`,
+    );
   }
   const chosen = credentialsForUser(user, cluster.execExtension);
   explain.push(...chosen.explain);
   const warnings = [...(selection.warnings ?? []), ...chosen.warnings];
   const hasClientCert = chosen.credentials.kind === "client-certificate";
-  const server = normalizeServerUrl(cluster.server, Boolean(cluster.certificateAuthority || cluster.certificateAuthorityData || hasClientCert || cluster.insecureSkipTlsVerify));
+  const server = normalizeServerUrl(
+    cluster.server,
+    Boolean(cluster.certificateAuthority || cluster.certificateAuthorityData || hasClientCert || cluster.insecureSkipTlsVerify),
+  );
   const url = new URL(server);
   const plainHttp = url.protocol === "http:";
   let credentials = chosen.credentials;
   let tls: TlsSettings = { insecureSkipTLSVerify: false };
   let viaProxy = false;
   if (plainHttp && !input.allowInsecureHttp) {
-    if (credentials.kind !== "none") explain.push(`the server is plain HTTP: the configured ${credentials.kind} credentials are not sent (client-go sends none over HTTP)`);
+    if (credentials.kind !== "none")
+      explain.push(`the server is plain HTTP: the configured ${credentials.kind} credentials are not sent (client-go sends none over HTTP)`);
     credentials = { kind: "none", reason: "plain HTTP server: the identity is whatever the proxy in front of the API server uses (for example kubectl proxy)" };
     viaProxy = true;
     if (!isLoopbackHost(url.hostname)) warnings.push(`${server} is plain HTTP to a non-loopback host: traffic is neither encrypted nor authenticated`);
@@ -117,6 +130,10 @@ function proxy(proxyUrl: string | undefined, server: string, input: ResolveInput
 }
 
 function impersonation(user: KubeconfigUser | undefined, input: ResolveInput): Pick<Connection, "impersonate"> {
-  const impersonate = impersonationFor(user, { user: input.overrides.impersonateUser, groups: input.overrides.impersonateGroups, uid: input.overrides.impersonateUid });
+  const impersonate = impersonationFor(user, {
+    user: input.overrides.impersonateUser,
+    groups: input.overrides.impersonateGroups,
+    uid: input.overrides.impersonateUid,
+  });
   return impersonate ? { impersonate } : {};
 }

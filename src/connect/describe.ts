@@ -92,6 +92,10 @@ export function describeConnection(connection: Connection): ConnectionView {
     },
     auth: authView(connection.credentials),
     ...(connection.impersonate ? { impersonate: { ...connection.impersonate, groups: [...connection.impersonate.groups] } } : {}),
-    explain: [...connection.explain, `namespace "${connection.namespace}" from ${connection.namespaceSource}`, ...connection.warnings.map((warning) => `warning: ${warning}`)],
+    explain: [
+      ...connection.explain,
+      `namespace "${connection.namespace}" from ${connection.namespaceSource}`,
+      ...connection.warnings.map((warning) => `warning: ${warning}`),
+    ],
   };
 }

@@ -50,7 +50,13 @@ export async function selectInCluster(input: ResolveInput): Promise<InClusterRes
   const mounted = podNamespace === undefined ? await namespaceFromMount(dir) : undefined;
   const namespace = input.overrides.namespace ?? podNamespace ?? mounted ?? "default";
   const namespaceSource =
-    input.overrides.namespace !== undefined ? "--namespace" : podNamespace !== undefined ? "POD_NAMESPACE" : mounted !== undefined ? `${join(dir, "namespace")}` : "default";
+    input.overrides.namespace !== undefined
+      ? "--namespace"
+      : podNamespace !== undefined
+        ? "POD_NAMESPACE"
+        : mounted !== undefined
+          ? `${join(dir, "namespace")}`
+          : "default";
   return {
     ok: true,
     selection: {

@@ -8,7 +8,12 @@ import type { KubeconfigCluster, KubeconfigUser } from "./kubeconfig/model.js";
  * `--insecure-skip-tls-verify=true` clears the kubeconfig CA (file and data); `--certificate-authority`
  * replaces the CA and clears insecure and the CA data. Flag paths are relative to the working directory.
  */
-export function applyClusterOverrides(cluster: KubeconfigCluster | undefined, overrides: ConnectionOverrides, cwd: string, explain: string[]): KubeconfigCluster {
+export function applyClusterOverrides(
+  cluster: KubeconfigCluster | undefined,
+  overrides: ConnectionOverrides,
+  cwd: string,
+  explain: string[],
+): KubeconfigCluster {
   const result: KubeconfigCluster = cluster ? { ...cluster } : { name: "", origin: "", insecureSkipTlsVerify: false };
   if (overrides.server !== undefined) {
     result.server = overrides.server;
@@ -35,7 +40,8 @@ export function applyClusterOverrides(cluster: KubeconfigCluster | undefined, ov
  * command line replaces the user's token and token file, so what the user typed is what is sent.
  */
 export function applyUserOverrides(user: KubeconfigUser | undefined, overrides: ConnectionOverrides, cwd: string): KubeconfigUser | undefined {
-  const touched = overrides.token !== undefined || overrides.tokenFile !== undefined || overrides.clientCertificate !== undefined || overrides.clientKey !== undefined;
+  const touched =
+    overrides.token !== undefined || overrides.tokenFile !== undefined || overrides.clientCertificate !== undefined || overrides.clientKey !== undefined;
   if (!touched) return user;
   const result: KubeconfigUser = user ? { ...user } : { name: "(flags)", origin: "", impersonateGroups: [] };
   if (overrides.token !== undefined || overrides.tokenFile !== undefined) {

@@ -35,7 +35,8 @@ function clientCertificate(user: KubeconfigUser, explain: string[]): Credentials
     const missing = hasCert ? "client-key or client-key-data" : "client-certificate or client-certificate-data";
     throw new ConnectionConfigError(`user "${user.name}": ${missing} must be specified to use client certificate authentication`);
   }
-  if (user.clientCertificateData && user.clientCertificate) explain.push(`user "${user.name}": client-certificate-data overrides client-certificate (as in client-go)`);
+  if (user.clientCertificateData && user.clientCertificate)
+    explain.push(`user "${user.name}": client-certificate-data overrides client-certificate (as in client-go)`);
   if (user.clientKeyData && user.clientKey) explain.push(`user "${user.name}": client-key-data overrides client-key (as in client-go)`);
   return user.clientCertificateData || user.clientKeyData
     ? {
@@ -58,12 +59,16 @@ export function credentialsForUser(user: KubeconfigUser | undefined, clusterExte
   if (!user) return { credentials: { kind: "none", reason: "the context names no user" }, warnings, explain };
   const hasToken = user.token !== undefined || user.tokenFile !== undefined;
   const hasBasic = user.username !== undefined || user.password !== undefined;
-  const hasCert = user.clientCertificate !== undefined || user.clientCertificateData !== undefined || user.clientKey !== undefined || user.clientKeyData !== undefined;
-  if (hasToken && hasBasic) throw new ConnectionConfigError(`more than one authentication method found for user "${user.name}": token and basic auth; only one is allowed`);
+  const hasCert =
+    user.clientCertificate !== undefined || user.clientCertificateData !== undefined || user.clientKey !== undefined || user.clientKeyData !== undefined;
+  if (hasToken && hasBasic)
+    throw new ConnectionConfigError(`more than one authentication method found for user "${user.name}": token and basic auth; only one is allowed`);
   if (user.exec && user.authProvider) throw new ConnectionConfigError(`user "${user.name}": exec and auth-provider cannot both be set`);
   validateExec(user);
   if (hasCert && (hasToken || user.exec)) {
-    warnings.push(`user "${user.name}" has both a client certificate and a ${hasToken ? "token" : "exec plugin"}; saprobe uses only the ${hasToken ? "token" : "exec plugin"} (kubectl would present both)`);
+    warnings.push(
+      `user "${user.name}" has both a client certificate and a ${hasToken ? "token" : "exec plugin"}; saprobe uses only the ${hasToken ? "token" : "exec plugin"} (kubectl would present both)`,
+    );
   }
   let credentials: Credentials;
   if (user.tokenFile !== undefined) {

@@ -36,7 +36,24 @@ function validUtf8Prefix(bytes: Uint8Array): number {
   let index = 0;
   while (index < bytes.length) {
     const lead = bytes[index] as number;
-    const [length, low, high] = lead < 0x80 ? [1, 0, 0] : lead >= 0xc2 && lead <= 0xdf ? [2, 0x80, 0xbf] : lead === 0xe0 ? [3, 0xa0, 0xbf] : lead === 0xed ? [3, 0x80, 0x9f] : lead >= 0xe1 && lead <= 0xef ? [3, 0x80, 0xbf] : lead === 0xf0 ? [4, 0x90, 0xbf] : lead === 0xf4 ? [4, 0x80, 0x8f] : lead >= 0xf1 && lead <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0];
+    const [length, low, high] =
+      lead < 0x80
+        ? [1, 0, 0]
+        : lead >= 0xc2 && lead <= 0xdf
+          ? [2, 0x80, 0xbf]
+          : lead === 0xe0
+            ? [3, 0xa0, 0xbf]
+            : lead === 0xed
+              ? [3, 0x80, 0x9f]
+              : lead >= 0xe1 && lead <= 0xef
+                ? [3, 0x80, 0xbf]
+                : lead === 0xf0
+                  ? [4, 0x90, 0xbf]
+                  : lead === 0xf4
+                    ? [4, 0x80, 0x8f]
+                    : lead >= 0xf1 && lead <= 0xf3
+                      ? [4, 0x80, 0xbf]
+                      : [0, 0, 0];
     if (length === 0 || index + length > bytes.length) return index;
     for (let next = 1; next < length; next++) {
       const byte = bytes[index + next] as number;
@@ -57,7 +74,11 @@ function invalidUtf8(bytes: Uint8Array, file: string): InputError {
   const offset = validUtf8Prefix(bytes);
   const where = positionOfByte(bytes, offset);
   const shown = Array.from(bytes.subarray(offset, offset + 4), (byte) => byte.toString(16).padStart(2, "0")).join(" ");
-  return new InputError(`is not valid UTF-8: bad byte sequence (${shown}) at byte offset ${offset}; save the file as UTF-8`, { file, ...where }, { code: "E_ENCODING" });
+  return new InputError(
+    `is not valid UTF-8: bad byte sequence (${shown}) at byte offset ${offset}; save the file as UTF-8`,
+    { file, ...where },
+    { code: "E_ENCODING" },
+  );
 }
 
 function decodeStrictly(encoding: "utf-8" | "utf-16le" | "utf-16be", bytes: Uint8Array, file: string): string {
@@ -65,7 +86,11 @@ function decodeStrictly(encoding: "utf-8" | "utf-16le" | "utf-16be", bytes: Uint
     return new TextDecoder(encoding, { fatal: true }).decode(bytes);
   } catch {
     if (encoding === "utf-8") throw invalidUtf8(bytes, file);
-    throw new InputError(`is not valid ${encoding.toUpperCase()} (it starts with a UTF-16 byte order mark); save the file as UTF-8`, { file, line: 1, column: 1 }, { code: "E_ENCODING" });
+    throw new InputError(
+      `is not valid ${encoding.toUpperCase()} (it starts with a UTF-16 byte order mark); save the file as UTF-8`,
+      { file, line: 1, column: 1 },
+      { code: "E_ENCODING" },
+    );
   }
 }
 
@@ -80,7 +105,11 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
  */
 export function decodeText(bytes: Uint8Array, file: string): string {
   if (startsWith(bytes, [0x00, 0x00, 0xfe, 0xff]) || startsWith(bytes, [0xff, 0xfe, 0x00, 0x00])) {
-    throw new InputError("is UTF-32 text, which YAML readers (kubectl's too) do not support; save the file as UTF-8", { file, line: 1, column: 1 }, { code: "E_ENCODING" });
+    throw new InputError(
+      "is UTF-32 text, which YAML readers (kubectl's too) do not support; save the file as UTF-8",
+      { file, line: 1, column: 1 },
+      { code: "E_ENCODING" },
+    );
   }
   const utf16 = startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff]);
   const nul = utf16 ? -1 : bytes.indexOf(0);
@@ -88,7 +117,11 @@ export function decodeText(bytes: Uint8Array, file: string): string {
     // Checked before decoding: a binary file is more often called binary than "bad UTF-8 at byte 8".
     // ASCII in UTF-16 has a zero in every other byte, starting with the first or the second.
     const guess = bytes.length > 1 && (bytes[0] === 0) !== (bytes[1] === 0) ? "UTF-16 without a byte order mark?" : "a binary file?";
-    throw new InputError(`is not text: it contains a NUL byte at byte offset ${nul} (${guess}); give a YAML or JSON file in UTF-8`, { file, ...positionOfByte(bytes, nul) }, { code: "E_ENCODING" });
+    throw new InputError(
+      `is not text: it contains a NUL byte at byte offset ${nul} (${guess}); give a YAML or JSON file in UTF-8`,
+      { file, ...positionOfByte(bytes, nul) },
+      { code: "E_ENCODING" },
+    );
   }
   const text = startsWith(bytes, [0xff, 0xfe])
     ? decodeStrictly("utf-16le", bytes.subarray(2), file)
@@ -100,7 +133,11 @@ export function decodeText(bytes: Uint8Array, file: string): string {
   if (bad) {
     const character = bad[0];
     const where = positionInText(body, bad.index);
-    throw new InputError(`contains the control character ${codePointName(character)}, which YAML and JSON do not allow in a file`, { file, ...where }, { code: "E_ENCODING" });
+    throw new InputError(
+      `contains the control character ${codePointName(character)}, which YAML and JSON do not allow in a file`,
+      { file, ...where },
+      { code: "E_ENCODING" },
+    );
   }
   return body;
 }

@@ -34,7 +34,10 @@ export function fileKindOf(documents: readonly unknown[]): FileKind | undefined 
   const first = documents.find(isRecord);
   if (!first) return undefined;
   if (first.kind === "Config" && ("clusters" in first || "contexts" in first || "users" in first)) {
-    return { what: "a kubeconfig", readBy: "--kubeconfig FILE on any command (saprobe config view --kubeconfig FILE --explain shows what saprobe makes of it)" };
+    return {
+      what: "a kubeconfig",
+      readBy: "--kubeconfig FILE on any command (saprobe config view --kubeconfig FILE --explain shows what saprobe makes of it)",
+    };
   }
   if (Array.isArray(first.checks) && documents.length === 1) return { what: "a check file", readBy: "saprobe run --checks FILE" };
   if (Array.isArray(first.rules) && typeof first.kind !== "string") return { what: "an audit rule file", readBy: "saprobe audit --rules FILE" };
@@ -44,6 +47,10 @@ export function fileKindOf(documents: readonly unknown[]): FileKind | undefined 
   if (rbac.length > 0) {
     return { what: `an RBAC manifest (${rbac.join(", ")})`, readBy: "saprobe audit -f FILE (can-i and who-can take it with -f too, run with --expect)" };
   }
-  if (kinds.length > 0) return { what: `a Kubernetes manifest without RBAC objects (${[...new Set(kinds)].slice(0, 3).join(", ")})`, readBy: "saprobe audit -f FILE (it skips what is not RBAC)" };
+  if (kinds.length > 0)
+    return {
+      what: `a Kubernetes manifest without RBAC objects (${[...new Set(kinds)].slice(0, 3).join(", ")})`,
+      readBy: "saprobe audit -f FILE (it skips what is not RBAC)",
+    };
   return undefined;
 }

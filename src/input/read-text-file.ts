@@ -29,7 +29,14 @@ function tooLargeError(bytes: number | undefined, options: ReadTextOptions, file
 
 function openFailure(error: unknown, options: ReadTextOptions, file: string): InputError {
   const code = (error as NodeJS.ErrnoException).code;
-  const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? ["it is a directory", options.directoryHint].filter(Boolean).join("; ") : code === "EACCES" ? "permission denied" : (code ?? "read error");
+  const reason =
+    code === "ENOENT"
+      ? "no such file"
+      : code === "EISDIR"
+        ? ["it is a directory", options.directoryHint].filter(Boolean).join("; ")
+        : code === "EACCES"
+          ? "permission denied"
+          : (code ?? "read error");
   return new InputError(`cannot read ${options.what}: ${reason}`, { file }, { code: "E_READ" });
 }
 

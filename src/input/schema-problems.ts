@@ -111,7 +111,12 @@ function problemOf(error: ErrorObject, data: unknown, hints: SchemaHints): Schem
     }
     case "required": {
       const by = decided();
-      return { path, atKey: false, field: fieldName([...path, String(params.missingProperty)]), message: `required field is missing${by ? ` (${by} needs it)` : ""}` };
+      return {
+        path,
+        atKey: false,
+        field: fieldName([...path, String(params.missingProperty)]),
+        message: `required field is missing${by ? ` (${by} needs it)` : ""}`,
+      };
     }
     case "enum":
       return at(path, `${quoted(valueAt(data, path))} is not one of: ${(params.allowedValues as unknown[]).join(", ")}`);

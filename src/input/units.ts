@@ -38,7 +38,11 @@ export function parseByteSize(text: string): number | undefined {
 
 /** Bytes for a reader: `16 MiB`, `17.2 MiB`, `4 KiB`, `512 bytes`. */
 export function formatBytes(bytes: number): string {
-  const units: Array<[string, number]> = [["GiB", KIBIBYTE ** 3], ["MiB", KIBIBYTE ** 2], ["KiB", KIBIBYTE]];
+  const units: Array<[string, number]> = [
+    ["GiB", KIBIBYTE ** 3],
+    ["MiB", KIBIBYTE ** 2],
+    ["KiB", KIBIBYTE],
+  ];
   for (const [name, size] of units) {
     if (bytes < size) continue;
     const value = bytes / size;

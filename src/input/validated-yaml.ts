@@ -96,5 +96,9 @@ export function readValidatedYaml(file: string, options: ReadValidatedOptions): 
     return { problems: [{ file, line: error.line, column: error.column, message: error.message }], place: () => ({}) };
   }
   const parsed = parseValidatedYaml(text, file, options.validate, options.hints);
-  return { ...(parsed.value !== undefined ? { value: parsed.value } : {}), problems: parsed.problems, place: (path) => positionAt(parsed.document, parsed.lines, path) };
+  return {
+    ...(parsed.value !== undefined ? { value: parsed.value } : {}),
+    problems: parsed.problems,
+    place: (path) => positionAt(parsed.document, parsed.lines, path),
+  };
 }

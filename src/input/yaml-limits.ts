@@ -66,7 +66,9 @@ export interface DocumentInspection {
 function oddKeyReason(key: unknown, document: Document): string | undefined {
   if (isAlias(key)) {
     const target = key.resolve(document);
-    return target === undefined || oddKeyReason(target, document) !== undefined ? "a mapping key must be plain text, not an alias of a list, mapping or tagged value" : undefined;
+    return target === undefined || oddKeyReason(target, document) !== undefined
+      ? "a mapping key must be plain text, not an alias of a list, mapping or tagged value"
+      : undefined;
   }
   if (isMap(key) || isSeq(key)) return "a mapping key must be plain text, not a list or mapping";
   if (isScalar(key) && typeof key.value === "object" && key.value !== null) {
@@ -93,7 +95,12 @@ export function inspectDocument(document: Document, lines: LineCounter, limits: 
     }
     if (!isMap(node) && !isSeq(node)) continue;
     if (depth > limits.maxDepth) {
-      return { tooDeep: at(lines, (node as Node).range?.[0] ?? 0, `nested deeper than ${limits.maxDepth} levels`), duplicateKeys, firstAlias, ...(oddKey ? { oddKey } : {}) };
+      return {
+        tooDeep: at(lines, (node as Node).range?.[0] ?? 0, `nested deeper than ${limits.maxDepth} levels`),
+        duplicateKeys,
+        firstAlias,
+        ...(oddKey ? { oddKey } : {}),
+      };
     }
     if (isSeq(node)) {
       for (const item of node.items) pending.push({ node: item, depth: depth + 1 });
@@ -133,7 +140,9 @@ export function toJsWithinLimits(
   } catch (error) {
     // The yaml package refuses alias bombs here ("Excessive alias count") without saying where.
     const text = error instanceof Error ? error.message : String(error);
-    const message = /alias/i.test(text) ? `YAML aliases expand to too much data (more than ${limits.maxAliasCount} alias uses; an alias bomb?)` : `cannot be read: ${text.split("\n")[0]}`;
+    const message = /alias/i.test(text)
+      ? `YAML aliases expand to too much data (more than ${limits.maxAliasCount} alias uses; an alias bomb?)`
+      : `cannot be read: ${text.split("\n")[0]}`;
     return { problem: at(lines, /alias/i.test(text) ? (inspection.firstAlias ?? 0) : 0, message) };
   }
 }

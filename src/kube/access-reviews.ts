@@ -53,13 +53,20 @@ function statusMessage(json: unknown): string | undefined {
 }
 
 /** One rule for every review: the answer's `status` object, or why there is none. */
-export function reviewStatus(outcome: RequestOutcome, kind: string): { ok: true; status: Record<string, unknown> } | { ok: false; error: ErrorValue; httpStatus?: number } {
+export function reviewStatus(
+  outcome: RequestOutcome,
+  kind: string,
+): { ok: true; status: Record<string, unknown> } | { ok: false; error: ErrorValue; httpStatus?: number } {
   if (!outcome.ok) return { ok: false, error: { code: `transport-${outcome.failure.code}`, message: `could not ask the ${kind}: ${outcome.failure.message}` } };
   const response = outcome.response;
   const httpStatus = response.status;
   if (httpStatus === 401) return { ok: false, httpStatus, error: { code: "unauthorized", message: "the server rejected the credentials (401 Unauthorized)" } };
   if (httpStatus === 403) {
-    return { ok: false, httpStatus, error: { code: "forbidden", message: `the server refused the ${kind} (403): ${statusMessage(response.json) ?? "forbidden"}` } };
+    return {
+      ok: false,
+      httpStatus,
+      error: { code: "forbidden", message: `the server refused the ${kind} (403): ${statusMessage(response.json) ?? "forbidden"}` },
+    };
   }
   if (isUnexpectedNonJson(response)) return { ok: false, httpStatus, error: { code: "not-json", message: `${kind}: ${notJsonSentence(response)}` } };
   if ((httpStatus !== 200 && httpStatus !== 201) || typeof response.json !== "object" || response.json === null) {
@@ -122,7 +129,10 @@ export async function selfRulesReview(client: KubeClient, namespace: string, opt
  * Who the caller is (SelfSubjectReview, authentication.k8s.io/v1). The raw outcome comes back too:
  * the identity lookup shows the server's own words as evidence and reads a 404 (an old server) itself.
  */
-export async function selfSubjectReview(client: KubeClient, options: ReviewOptions = {}): Promise<{ outcome: RequestOutcome; answer: ReturnType<typeof reviewStatus> }> {
+export async function selfSubjectReview(
+  client: KubeClient,
+  options: ReviewOptions = {},
+): Promise<{ outcome: RequestOutcome; answer: ReturnType<typeof reviewStatus> }> {
   const body = { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" };
   const outcome = await client.request({ method: "POST", path: REVIEW_PATHS.selfSubjectReview, body, retryable: true, ...options });
   return { outcome, answer: reviewStatus(outcome, "SelfSubjectReview") };

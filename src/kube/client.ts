@@ -81,8 +81,22 @@ export function createKubeClient(connection: Connection, options: KubeClientOpti
     const url = requestUrl(connection.server, request.path, watch && request.query?.watch === undefined ? { ...request.query, watch: "true" } : request.query);
     const target = new URL(url);
     const anonymous = request.anonymous === true;
-    if (!anonymous && target.protocol === "http:" && SENDS_HEADER_CREDENTIALS.has(connection.credentials.kind) && !isLoopbackHost(target.hostname) && !connection.allowInsecureHttp) {
-      return fail({ code: "insecure-http-refused", message: `refusing to send credentials over plain HTTP to ${target.host}; use https, or --allow-insecure-http if you accept that risk` }, started, method, url);
+    if (
+      !anonymous &&
+      target.protocol === "http:" &&
+      SENDS_HEADER_CREDENTIALS.has(connection.credentials.kind) &&
+      !isLoopbackHost(target.hostname) &&
+      !connection.allowInsecureHttp
+    ) {
+      return fail(
+        {
+          code: "insecure-http-refused",
+          message: `refusing to send credentials over plain HTTP to ${target.host}; use https, or --allow-insecure-http if you accept that risk`,
+        },
+        started,
+        method,
+        url,
+      );
     }
     const timeoutMs = request.timeoutMs ?? connection.requestTimeoutMs;
     // The request timeout covers getting the credentials too (an exec plugin that hangs).
@@ -93,7 +107,11 @@ export function createKubeClient(connection: Connection, options: KubeClientOpti
       const code = !auth.aborted ? "credentials" : deadline.firedBy === "timeout" ? "timeout" : "aborted";
       return fail({ code, message: auth.message }, started, method, url);
     }
-    const headers: Record<string, string | string[]> = { ...baseHeaders(request.body !== undefined), ...(request.accept ? { accept: request.accept } : {}), ...(anonymous ? {} : impersonationHeaders(connection.impersonate)) };
+    const headers: Record<string, string | string[]> = {
+      ...baseHeaders(request.body !== undefined),
+      ...(request.accept ? { accept: request.accept } : {}),
+      ...(anonymous ? {} : impersonationHeaders(connection.impersonate)),
+    };
     for (const [name, value] of Object.entries(auth.material.headers)) headers[name] = value.reveal();
     let data: Dispatcher.ResponseData;
     try {
@@ -124,7 +142,13 @@ export function createKubeClient(connection: Connection, options: KubeClientOpti
     try {
       const body = await readCappedBody(data.body, limit);
       const durationMs = Date.now() - started;
-      if (!body.ok) return fail({ code: "body-too-large", message: `the response from ${connection.server} is larger than ${limit} bytes` }, started, method, url) as RequestOutcome;
+      if (!body.ok)
+        return fail(
+          { code: "body-too-large", message: `the response from ${connection.server} is larger than ${limit} bytes` },
+          started,
+          method,
+          url,
+        ) as RequestOutcome;
       log?.(`${method} ${printableUrl(url)} ${data.statusCode} (${durationMs}ms)`);
       const text = redactServerText(body.text, provider.secrets());
       return { ok: true, response: { status: data.statusCode, headers, text, json: parseJsonBody(headers, text), durationMs } };
@@ -136,7 +160,16 @@ export function createKubeClient(connection: Connection, options: KubeClientOpti
   };
 
   const withRetries = <T>(request: RequestOptions, method: string, attempt: (request: RequestOptions) => Promise<Attempt<T>>): Promise<T> =>
-    retrying(request, { method, budgetMs: request.timeoutMs ?? connection.requestTimeoutMs, url: printableUrl(requestUrl(connection.server, request.path, request.query)), ...(log ? { log } : {}) }, attempt);
+    retrying(
+      request,
+      {
+        method,
+        budgetMs: request.timeoutMs ?? connection.requestTimeoutMs,
+        url: printableUrl(requestUrl(connection.server, request.path, request.query)),
+        ...(log ? { log } : {}),
+      },
+      attempt,
+    );
 
   return {
     async request(request) {

@@ -92,7 +92,11 @@ function fromResourceList(group: string, list: Json, resources: ResourceType[], 
   for (const resource of listed) {
     const name = resource.name as string;
     if (name.includes("/")) continue;
-    const subresources = listed.map((item) => item.name as string).filter((other) => other.startsWith(`${name}/`)).map((other) => other.slice(name.length + 1)).sort();
+    const subresources = listed
+      .map((item) => item.name as string)
+      .filter((other) => other.startsWith(`${name}/`))
+      .map((other) => other.slice(name.length + 1))
+      .sort();
     const singular = typeof resource.singularName === "string" && resource.singularName !== "" ? resource.singularName : undefined;
     const shortNames = strings(resource.shortNames);
     add(resources, seen, {

@@ -51,7 +51,11 @@ export function createDispatcher(connection: Connection, tls: TlsOptions): Dispa
     const ProxyAgent = loadProxyAgent();
     return new ProxyAgent({ uri: connection.proxyUrl, requestTls: tls, ...pool });
   }
-  return createAgent({ connect: { ...sharedContext(tls), timeout: connection.requestTimeoutMs || undefined }, keepAliveTimeout: pool.keepAliveTimeout, connections: pool.connections });
+  return createAgent({
+    connect: { ...sharedContext(tls), timeout: connection.requestTimeoutMs || undefined },
+    keepAliveTimeout: pool.keepAliveTimeout,
+    connections: pool.connections,
+  });
 }
 
 /**

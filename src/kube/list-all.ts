@@ -24,7 +24,13 @@ export interface ListedResource {
 }
 
 /** A ListedResource for `group/version/resource` of `kind`. */
-export function listed(group: string, version: string, resource: string, kind: string, extra: Pick<ListedResource, "query" | "metadataOnly"> = {}): ListedResource {
+export function listed(
+  group: string,
+  version: string,
+  resource: string,
+  kind: string,
+  extra: Pick<ListedResource, "query" | "metadataOnly"> = {},
+): ListedResource {
   return {
     id: group ? `${resource}.${group}` : resource,
     group,
@@ -73,7 +79,11 @@ export async function listAll(client: KubeClient, resource: ListedResource, sign
     if (response.status !== 200) {
       const status = statusOf(response.json);
       const reason = status?.message ?? `HTTP ${response.status}`;
-      return { ok: false, reason: response.status === 403 ? `forbidden: ${reason}` : response.status === 404 ? `not served by this API server (${reason})` : reason, forbidden: response.status === 403 };
+      return {
+        ok: false,
+        reason: response.status === 403 ? `forbidden: ${reason}` : response.status === 404 ? `not served by this API server (${reason})` : reason,
+        forbidden: response.status === 403,
+      };
     }
     const body = response.json as { items?: unknown; metadata?: { continue?: string } } | undefined;
     // An empty PartialObjectMetadataList comes as `"items": null` (v1.37.2): no items, not a broken answer.

@@ -100,7 +100,11 @@ export async function startWatch(client: KubeClient, target: ResourceTarget, tim
 }
 
 /** A call a check spells out: any API path, GET or another method with a JSON body. */
-export async function rawCall(client: KubeClient, call: { method: NonNullable<RequestOptions["method"]>; path: string; body?: unknown }, options: CallOptions = {}): Promise<Sent<RequestOutcome>> {
+export async function rawCall(
+  client: KubeClient,
+  call: { method: NonNullable<RequestOptions["method"]>; path: string; body?: unknown },
+  options: CallOptions = {},
+): Promise<Sent<RequestOutcome>> {
   const request: RequestOptions = { method: call.method, path: call.path, ...(call.body !== undefined ? { body: call.body } : {}) };
   return { outcome: await send(client, request, options), request: { method: call.method, path: call.path } };
 }

@@ -62,7 +62,9 @@ export async function retrying<T>(
     const { outcome, response } = await attempt(retries === 0 ? request : { ...request, timeoutMs: left });
     const delayMs = response && retryDelayMs(response, { method, retryable: request.retryable === true, retries, elapsedMs: Date.now() - started, budgetMs });
     if (delayMs === undefined) return outcome;
-    options.log?.(`${method} ${options.url} ${response?.status}: the server asked to retry after ${delayMs / 1000}s (retry ${retries + 1} of at most ${MAX_RETRIES})`);
+    options.log?.(
+      `${method} ${options.url} ${response?.status}: the server asked to retry after ${delayMs / 1000}s (retry ${retries + 1} of at most ${MAX_RETRIES})`,
+    );
     try {
       await sleep(delayMs, undefined, { signal: request.signal });
     } catch {

@@ -9,7 +9,8 @@ const TLS_MESSAGES: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: "the API server presents a self-signed certificate that saprobe does not trust; pass it with --certificate-authority",
   CERT_HAS_EXPIRED: "the API server's certificate has expired",
   CERT_NOT_YET_VALID: "the API server's certificate is not valid yet (check the clocks)",
-  ERR_TLS_CERT_ALTNAME_INVALID: "the API server's certificate does not name the host saprobe connected to; use the name it was issued for, or --tls-server-name",
+  ERR_TLS_CERT_ALTNAME_INVALID:
+    "the API server's certificate does not name the host saprobe connected to; use the name it was issued for, or --tls-server-name",
   ERR_SSL_WRONG_VERSION_NUMBER: "the server did not answer with TLS; is it a plain-HTTP endpoint (use http://)?",
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: "the API server rejected the client certificate: it is not signed by a CA the server trusts",
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: "the API server rejected the client certificate",
@@ -48,8 +49,13 @@ export function describeTransportError(error: unknown, target: string, secrets: 
   if (has("ENOTFOUND", "EAI_AGAIN", "EAI_NONAME")) return { code: "dns", message: `the host name in ${target} cannot be resolved` };
   if (has("UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT", "UND_ERR_HEADERS_TIMEOUT")) return { code: "timeout", message: `${target} did not answer in time` };
   if (has("UND_ERR_BODY_TIMEOUT")) return { code: "body-timeout", message: `${target} started answering but the body did not finish in time` };
-  if (has("ECONNRESET", "UND_ERR_SOCKET", "EPIPE", "UND_ERR_CLOSED", "ECONNABORTED")) return { code: "reset", message: `the connection to ${target} was closed before the response was complete` };
-  if (has("UND_ERR_HEADERS_OVERFLOW")) return { code: "other", message: `${target} answered with response headers larger than saprobe accepts; a proxy or load balancer in front of the API server may be misbehaving` };
+  if (has("ECONNRESET", "UND_ERR_SOCKET", "EPIPE", "UND_ERR_CLOSED", "ECONNABORTED"))
+    return { code: "reset", message: `the connection to ${target} was closed before the response was complete` };
+  if (has("UND_ERR_HEADERS_OVERFLOW"))
+    return {
+      code: "other",
+      message: `${target} answered with response headers larger than saprobe accepts; a proxy or load balancer in front of the API server may be misbehaving`,
+    };
   if (has("EHOSTUNREACH", "ENETUNREACH")) return { code: "connection-refused", message: `${target} is unreachable from here (no route to host)` };
   const raw = chain[0]?.message ?? String(error);
   return { code: "other", message: `the request to ${target} failed: ${redactText(raw, secrets)}` };

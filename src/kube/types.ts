@@ -39,9 +39,7 @@ export interface KubeResponse {
 }
 
 /** The outcome of one request. */
-export type RequestOutcome =
-  | { ok: true; response: KubeResponse }
-  | { ok: false; failure: TransportFailure; durationMs: number };
+export type RequestOutcome = { ok: true; response: KubeResponse } | { ok: false; failure: TransportFailure; durationMs: number };
 
 /** Options for one request. */
 export interface RequestOptions {
@@ -67,9 +65,7 @@ export interface RequestOptions {
 }
 
 /** One event from a watch stream. */
-export type WatchEvent =
-  | { type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK"; object: unknown }
-  | { type: "ERROR"; object: unknown };
+export type WatchEvent = { type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK"; object: unknown } | { type: "ERROR"; object: unknown };
 
 /** A watch that has started: its HTTP status, then its events. */
 export type WatchOutcome =

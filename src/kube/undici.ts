@@ -10,7 +10,10 @@ export function createAgent(options: Agent.Options): Dispatcher {
 }
 
 /** undici's `request(url, options)`, on `options.dispatcher`. */
-export function request(url: string, options: Omit<Dispatcher.RequestOptions, "origin" | "path"> & { dispatcher: Dispatcher }): Promise<Dispatcher.ResponseData> {
+export function request(
+  url: string,
+  options: Omit<Dispatcher.RequestOptions, "origin" | "path"> & { dispatcher: Dispatcher },
+): Promise<Dispatcher.ResponseData> {
   return undiciRequest(url, options);
 }
 

@@ -21,8 +21,18 @@ function toEvent(text: string): WatchEvent {
     throw new WatchStreamError({ code: "other", message: "the watch stream contained malformed JSON; the watch was stopped" });
   }
   const event = value as { type?: unknown; object?: unknown };
-  if (typeof value !== "object" || value === null || typeof event.type !== "string" || !EVENT_TYPES.has(event.type) || typeof event.object !== "object" || event.object === null) {
-    throw new WatchStreamError({ code: "other", message: "the watch stream contained an object that is not a watch event (type and object); the watch was stopped" });
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    typeof event.type !== "string" ||
+    !EVENT_TYPES.has(event.type) ||
+    typeof event.object !== "object" ||
+    event.object === null
+  ) {
+    throw new WatchStreamError({
+      code: "other",
+      message: "the watch stream contained an object that is not a watch event (type and object); the watch was stopped",
+    });
   }
   return { type: event.type, object: event.object } as WatchEvent;
 }
@@ -55,7 +65,10 @@ export async function* parseWatchStream(
           start = scanned;
           depth = 1;
         } else if (!/\s/.test(char)) {
-          throw new WatchStreamError({ code: "other", message: `the watch stream contained unexpected data (${JSON.stringify(char)}) between events; the watch was stopped` });
+          throw new WatchStreamError({
+            code: "other",
+            message: `the watch stream contained unexpected data (${JSON.stringify(char)}) between events; the watch was stopped`,
+          });
         }
         continue;
       }

@@ -30,7 +30,8 @@ function subjectProblems(subject: Subject, index: number, clusterWide: boolean, 
   switch (subject.kind) {
     case "ServiceAccount":
       if (subject.apiGroup) problems.push(`${where()}: a ServiceAccount subject's apiGroup must be "" (it is ${JSON.stringify(subject.apiGroup)})`);
-      if (clusterWide && !subject.namespace) problems.push(`${where()}: a ServiceAccount subject of a ClusterRoleBinding needs a namespace (without one it matches nobody)`);
+      if (clusterWide && !subject.namespace)
+        problems.push(`${where()}: a ServiceAccount subject of a ClusterRoleBinding needs a namespace (without one it matches nobody)`);
       return;
     case "User":
     case "Group":
@@ -57,7 +58,8 @@ export function apiServerRefusals(object: RbacObject): readonly string[] {
       const subjects = object.subjects ?? [];
       for (let index = 0; index < subjects.length; index++) subjectProblems(subjects[index] as Subject, index, clusterWide, problems);
       const roleKind = object.roleRef.kind;
-      if (roleKind !== "ClusterRole" && (clusterWide || roleKind !== "Role")) problems.push(`roleRef.kind must be ${clusterWide ? "ClusterRole" : "Role or ClusterRole"} (it is ${JSON.stringify(roleKind)})`);
+      if (roleKind !== "ClusterRole" && (clusterWide || roleKind !== "Role"))
+        problems.push(`roleRef.kind must be ${clusterWide ? "ClusterRole" : "Role or ClusterRole"} (it is ${JSON.stringify(roleKind)})`);
       if (object.roleRef.apiGroup && object.roleRef.apiGroup !== RBAC_GROUP) problems.push(`roleRef.apiGroup must be ${RBAC_GROUP}`);
       break;
     }

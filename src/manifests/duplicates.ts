@@ -28,7 +28,9 @@ function keepLast<T extends Placed>(objects: T[], warnings: string[]): T[] {
       return;
     }
     const name = object.metadata.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
-    warnings.push(`${object.kind} ${name} is given twice, at ${where(object)} and at ${where(winner)}: the last one is audited, as kubectl apply would leave it`);
+    warnings.push(
+      `${object.kind} ${name} is given twice, at ${where(object)} and at ${where(winner)}: the last one is audited, as kubectl apply would leave it`,
+    );
   });
   return kept;
 }

@@ -137,7 +137,8 @@ export function scanJson(text: string, maxDepth: number): JsonScan {
         }
         keys.push(index + 1, end, escaped);
         expectKey[depth] = 0;
-        if (depth === 1) rootKeyIsItems = escaped ? decodeKey(text.slice(index + 1, end)) === "items" : end - index - 1 === 5 && text.startsWith("items", index + 1);
+        if (depth === 1)
+          rootKeyIsItems = escaped ? decodeKey(text.slice(index + 1, end)) === "items" : end - index - 1 === 5 && text.startsWith("items", index + 1);
       }
       index = end;
     } else if (code === 123 || code === 91) {

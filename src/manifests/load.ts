@@ -62,7 +62,6 @@ export interface LoadedManifests {
   defaulted: { namespace: string; objects: number };
 }
 
-
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 const MAX_LISTED_PROBLEMS = 20;
 
@@ -85,17 +84,29 @@ async function expand(path: string, cwd: string): Promise<string[]> {
 
 async function readStdin(stdin: Readable | undefined, maxBytes: number): Promise<string> {
   if (!stdin) throw new InputError("'-' reads manifests from standard input, but none is available", { file: "-" });
-  return readTextStream(stdin, { what: "manifest", maxBytes, shown: "-", tooLarge: (_, max) => `standard input is larger than the limit of ${formatBytes(max)} (raise it with --max-file-bytes)` });
+  return readTextStream(stdin, {
+    what: "manifest",
+    maxBytes,
+    shown: "-",
+    tooLarge: (_, max) => `standard input is larger than the limit of ${formatBytes(max)} (raise it with --max-file-bytes)`,
+  });
 }
 
 async function readManifest(file: string, limits: LoadLimits, stdin: Readable | undefined, shown: string): Promise<string> {
   if (file === "-") return readStdin(stdin, limits.maxFileBytes);
   const info = await stat(file);
   if (info.size > limits.maxFileBytes) {
-    throw new InputError(`file is ${formatBytes(info.size)}, larger than the limit of ${formatBytes(limits.maxFileBytes)} (raise it with --max-file-bytes)`, { file: shown });
+    throw new InputError(`file is ${formatBytes(info.size)}, larger than the limit of ${formatBytes(limits.maxFileBytes)} (raise it with --max-file-bytes)`, {
+      file: shown,
+    });
   }
   // Strict decoding (no silent U+FFFD), and a bounded read for what stat cannot size (a FIFO).
-  return readTextFile(file, { what: "manifest", maxBytes: limits.maxFileBytes, shown, tooLarge: (_, max) => `file is larger than the limit of ${formatBytes(max)} (raise it with --max-file-bytes)` });
+  return readTextFile(file, {
+    what: "manifest",
+    maxBytes: limits.maxFileBytes,
+    shown,
+    tooLarge: (_, max) => `file is larger than the limit of ${formatBytes(max)} (raise it with --max-file-bytes)`,
+  });
 }
 
 function refusals(snapshot: RbacSnapshot): string[] {
@@ -106,7 +117,8 @@ function refusals(snapshot: RbacSnapshot): string[] {
       const problems = apiServerRefusals(object);
       if (problems.length === 0) continue;
       const where = object.source ? `${object.source.file}:${object.source.line}: ` : "";
-      const name = object.metadata.namespace && !object.kind.startsWith("Cluster") ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
+      const name =
+        object.metadata.namespace && !object.kind.startsWith("Cluster") ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
       for (const problem of problems) warnings.push(`${where}${object.kind} ${name}: ${problem}; the apiserver would refuse it`);
     }
   }

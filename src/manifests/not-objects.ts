@@ -70,4 +70,3 @@ export function skipByContent(documents: readonly ParsedDocument[], syntaxProble
 export function templateHint(text: string): string | undefined {
   return GO_TEMPLATE.test(text) ? "it holds Go template actions ({{ }}): audit the output of `helm template`, not the chart's templates" : undefined;
 }
-

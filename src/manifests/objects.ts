@@ -127,13 +127,22 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
   }
   const label = (): string => `${kind} ${JSON.stringify(isRecord(value.metadata) ? (value.metadata.name ?? "") : "")}`;
   if (apiVersion === RBAC_V1BETA1) {
-    collector.warnings.push(`${file}:${line}: ${label()}: ${RBAC_V1BETA1} is no longer served (removed in Kubernetes 1.22), so current servers refuse it; audited as ${served}, which has the same fields`);
+    collector.warnings.push(
+      `${file}:${line}: ${label()}: ${RBAC_V1BETA1} is no longer served (removed in Kubernetes 1.22), so current servers refuse it; audited as ${served}, which has the same fields`,
+    );
   } else if (apiVersion !== served) {
-    report(collector, file, document, [...pathOf(), "apiVersion"], `${label()}: apiVersion ${apiVersion} is not served by current Kubernetes; use ${API_VERSION[rbacKind]}`);
+    report(
+      collector,
+      file,
+      document,
+      [...pathOf(), "apiVersion"],
+      `${label()}: apiVersion ${apiVersion} is not served by current Kubernetes; use ${API_VERSION[rbacKind]}`,
+    );
     return;
   }
   const problems = validateObject(rbacKind, value);
-  for (const problem of problems) report(collector, file, document, [...pathOf(), ...problem.path], `${label()}: ${problem.field}: ${problem.message}`, problem.atKey);
+  for (const problem of problems)
+    report(collector, file, document, [...pathOf(), ...problem.path], `${label()}: ${problem.field}: ${problem.message}`, problem.atKey);
   if (problems.length > 0) return;
   // The parsed value is ours: copy only what we change (metadata only when its namespace changes).
   let metadata = value.metadata as Record<string, unknown>;
@@ -143,8 +152,7 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
     if (namespaced) {
       metadata.namespace = collector.defaultNamespace;
       collector.defaulted++;
-    }
-    else delete metadata.namespace;
+    } else delete metadata.namespace;
   }
   // Completed in place (a copy per object costs a big cluster's load a noticeable share), unless a
   // YAML alias may put this very object elsewhere too: each place then gets its own copy and source.

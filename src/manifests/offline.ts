@@ -54,6 +54,13 @@ export async function loadOfflineSnapshot(
   const { withDefaults, namespaceFlag, ...loadOptions } = options;
   const placement = placementNamespace(namespaceFlag);
   const loaded = await loadManifests(paths, { ...loadOptions, defaultNamespace: placement.namespace });
-  const warnings = loaded.defaulted.objects > 0 ? [...loaded.warnings, describePlacement({ ...placement, objects: loaded.defaulted.objects })] : loaded.warnings;
-  return { snapshot: withDefaults ? withBootstrapPolicy(loaded.snapshot) : loaded.snapshot, customResources: loaded.customResources, files: loaded.files, ignored: loaded.ignored, warnings };
+  const warnings =
+    loaded.defaulted.objects > 0 ? [...loaded.warnings, describePlacement({ ...placement, objects: loaded.defaulted.objects })] : loaded.warnings;
+  return {
+    snapshot: withDefaults ? withBootstrapPolicy(loaded.snapshot) : loaded.snapshot,
+    customResources: loaded.customResources,
+    files: loaded.files,
+    ignored: loaded.ignored,
+    warnings,
+  };
 }

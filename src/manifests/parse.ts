@@ -79,7 +79,10 @@ function parseJson(text: string, file: string, limits: LoadLimits): { documents:
   const violation = text.includes("null") ? checkAndNormalize(value, limits, false) : undefined;
   if (violation) return { documents: [], problems: [{ file, document: 0, line: 1, column: 1, message: violation.message }] };
   if (value === null || value === undefined) return { documents: [], problems: [] };
-  return { documents: [{ value, document: 0, line: firstContentLine(text, 1), text, startLine: 1, itemLines: scan.itemLines, aliasesPossible: false }], problems: [] };
+  return {
+    documents: [{ value, document: 0, line: firstContentLine(text, 1), text, startLine: 1, itemLines: scan.itemLines, aliasesPossible: false }],
+    problems: [],
+  };
 }
 
 /** Parses a YAML (or JSON) stream into documents; syntax errors and limit violations are returned, located. */
@@ -113,7 +116,14 @@ export function parseStream(source: string, file: string, limits: LoadLimits, lo
         problems.push({ file, document, line: piece.startLine + position.line - 1, column: position.column, message: violation.message });
         continue;
       }
-      documents.push({ value: raw, document, line: firstContentLine(piece.text, piece.startLine), text: piece.text, startLine: piece.startLine, aliasesPossible });
+      documents.push({
+        value: raw,
+        document,
+        line: firstContentLine(piece.text, piece.startLine),
+        text: piece.text,
+        startLine: piece.startLine,
+        aliasesPossible,
+      });
     }
   }
   return { documents, problems };

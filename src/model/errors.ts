@@ -43,11 +43,7 @@ export class InputError extends SaprobeError {
   readonly line: number | undefined;
   readonly column: number | undefined;
 
-  constructor(
-    message: string,
-    where: { file?: string; line?: number; column?: number } = {},
-    options?: { cause?: unknown; code?: string },
-  ) {
+  constructor(message: string, where: { file?: string; line?: number; column?: number } = {}, options?: { cause?: unknown; code?: string }) {
     super(options?.code ?? "E_INPUT", message, ExitCode.usage, options);
     this.file = where.file;
     this.line = where.line;

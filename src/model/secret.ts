@@ -48,7 +48,5 @@ export function redactText(text: string, secrets: Iterable<Secret | string | und
     if (value !== undefined && value.length >= 4) result = result.split(value).join(REDACTED);
   }
   // Bearer tokens and JWT-shaped strings never survive, whatever their origin.
-  return result
-    .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`)
-    .replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, REDACTED);
+  return result.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`).replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, REDACTED);
 }

@@ -49,15 +49,25 @@ export const accessReviewProbe: Probe = async (client, connection, check, contex
   const failed = answers.filter((answer) => answer.error !== undefined);
   if (failed.length > 0) {
     const message = `${failed.length} of ${answers.length} access reviews could not be asked: ${failed[0]?.error}`;
-    return baseResult(check, { status: "error", expected: check.expect, observed: "unknown", message, evidence: { answers }, request, durationMs, error: { code: "access-review-failed", message } });
+    return baseResult(check, {
+      status: "error",
+      expected: check.expect,
+      observed: "unknown",
+      message,
+      evidence: { answers },
+      request,
+      durationMs,
+      error: { code: "access-review-failed", message },
+    });
   }
   const decisions = new Set(answers.map((answer) => answer.decision));
   const observed = decisions.size === 1 ? (answers[0]?.decision ?? "allowed") : "mixed";
   const mismatched = check.expect === "any" ? [] : answers.filter((answer) => answer.decision !== check.expect);
   const observation = answers.map((answer) => `${answer.question} is ${answer.decision}`).join("; ");
-  const message = mismatched.length === 0
-    ? `${answers.length} access review${answers.length === 1 ? "" : "s"}: all ${check.expect === "any" ? "answered" : check.expect}`
-    : `expected ${check.expect}, but: ${mismatched.map((answer) => `${answer.question} is ${answer.decision}`).join("; ")}`;
+  const message =
+    mismatched.length === 0
+      ? `${answers.length} access review${answers.length === 1 ? "" : "s"}: all ${check.expect === "any" ? "answered" : check.expect}`
+      : `expected ${check.expect}, but: ${mismatched.map((answer) => `${answer.question} is ${answer.decision}`).join("; ")}`;
   const status = check.expect === "any" ? "info" : mismatched.length === 0 ? "pass" : "fail";
   return baseResult(check, { status, expected: check.expect, observed, observation, message, evidence: { answers }, request, durationMs });
 };

@@ -12,7 +12,8 @@ const PUBLIC_INFO = new Set(["/version", "/healthz", "/livez", "/readyz"]);
  * beyond the public-info endpoints fails.
  */
 export const anonymousProbe: Probe = async (client, connection, check, context) => {
-  if (connection.viaProxy) return skippedResult(check, "through kubectl proxy every request carries the proxy's credentials: anonymous access cannot be tested");
+  if (connection.viaProxy)
+    return skippedResult(check, "through kubectl proxy every request carries the proxy's credentials: anonymous access cannot be tested");
   const started = performance.now();
   const options = { anonymous: true, signal: context.signal, timeoutMs: context.timeoutMs };
   const requests = [
@@ -34,16 +35,35 @@ export const anonymousProbe: Probe = async (client, connection, check, context) 
   const broken = observations.find(([, observation, status]) => observation.error && status !== 401);
   if (broken) {
     const [, observation] = broken;
-    return baseResult(check, { status: "error", expected: check.expect, observed: observation.observed, message: observation.message, evidence, durationMs, error: observation.error ?? { code: "anonymous", message: observation.message } });
+    return baseResult(check, {
+      status: "error",
+      expected: check.expect,
+      observed: observation.observed,
+      message: observation.message,
+      evidence,
+      durationMs,
+      error: observation.error ?? { code: "anonymous", message: observation.message },
+    });
   }
   const beyondPublic = observations.filter(([path, observation]) => !PUBLIC_INFO.has(path) && observation.decision === "allowed");
   const observed = beyondPublic.length > 0 ? "allowed" : "denied";
   const summary = observations.map(([path, , status]) => `${path} ${status}`).join(", ");
   const anonymousDisabled = observations.every(([, , status]) => status === 401);
   const status = check.expect === "any" ? "info" : check.expect === observed ? "pass" : "fail";
-  const verdict = observed === "allowed"
-    ? `anonymous users get ${beyondPublic.map(([path]) => path).join(" and ")} beyond the public-info endpoints`
-    : anonymousDisabled ? "anonymous authentication is off: every request gets 401" : "anonymous users get only the public-info endpoints";
+  const verdict =
+    observed === "allowed"
+      ? `anonymous users get ${beyondPublic.map(([path]) => path).join(" and ")} beyond the public-info endpoints`
+      : anonymousDisabled
+        ? "anonymous authentication is off: every request gets 401"
+        : "anonymous users get only the public-info endpoints";
   const observation = `${verdict} (${summary})`;
-  return baseResult(check, { status, expected: check.expect, observed, observation, message: `${observation}${status === "fail" ? `, expected ${check.expect}` : ""}`, evidence, durationMs });
+  return baseResult(check, {
+    status,
+    expected: check.expect,
+    observed,
+    observation,
+    message: `${observation}${status === "fail" ? `, expected ${check.expect}` : ""}`,
+    evidence,
+    durationMs,
+  });
 };

@@ -35,7 +35,15 @@ export async function lookupIdentity(
   const { outcome, answer } = await selfSubjectReview(client, { signal: options.signal, timeoutMs: options.timeoutMs });
   const proxied = connection.viaProxy ? " (through kubectl proxy: the proxy's identity)" : "";
   if (!outcome.ok) {
-    return { state: "unknown", groups: [], source: "none", message: `could not ask who saprobe is: ${outcome.failure.message}`, evidence: { failure: outcome.failure.code }, failure: outcome.failure, durationMs: outcome.durationMs };
+    return {
+      state: "unknown",
+      groups: [],
+      source: "none",
+      message: `could not ask who saprobe is: ${outcome.failure.message}`,
+      evidence: { failure: outcome.failure.code },
+      failure: outcome.failure,
+      durationMs: outcome.durationMs,
+    };
   }
   const response = outcome.response;
   const evidence = responseEvidence(response);
@@ -43,23 +51,58 @@ export async function lookupIdentity(
   if (answer.ok) {
     const userInfo = (answer.status.userInfo ?? {}) as Record<string, unknown>;
     const username = typeof userInfo.username === "string" ? userInfo.username : undefined;
-    if (username === undefined) return { ...base, state: "unknown", groups: [], source: "SelfSubjectReview", message: "the SelfSubjectReview answer has no username" };
+    if (username === undefined)
+      return { ...base, state: "unknown", groups: [], source: "SelfSubjectReview", message: "the SelfSubjectReview answer has no username" };
     const groups = stringList(userInfo.groups);
     const uid = typeof userInfo.uid === "string" ? userInfo.uid : undefined;
-    return { ...base, state: "known", username, groups, ...(uid ? { uid } : {}), source: "SelfSubjectReview", message: `the server sees user "${username}" with groups [${groups.join(", ")}]${proxied}`, evidence: { ...evidence, username, groups } };
+    return {
+      ...base,
+      state: "known",
+      username,
+      groups,
+      ...(uid ? { uid } : {}),
+      source: "SelfSubjectReview",
+      message: `the server sees user "${username}" with groups [${groups.join(", ")}]${proxied}`,
+      evidence: { ...evidence, username, groups },
+    };
   }
   if (answer.error.code === "not-json") {
     return { ...base, state: "unknown", groups: [], source: "SelfSubjectReview", message: `could not ask who saprobe is: ${answer.error.message}` };
   }
   if (response.status === 401) {
-    return { ...base, state: "unauthorized", groups: [], source: "SelfSubjectReview", message: "the server rejected the credentials (401 Unauthorized): the token is expired, revoked or not from this cluster" };
+    return {
+      ...base,
+      state: "unauthorized",
+      groups: [],
+      source: "SelfSubjectReview",
+      message: "the server rejected the credentials (401 Unauthorized): the token is expired, revoked or not from this cluster",
+    };
   }
   if (response.status === 404) {
     const claims = identityFromClaims(await options.token());
     if (claims) {
-      return { ...base, ...claims, state: "known", source: "token claims", message: `the server does not serve SelfSubjectReview (404); from the token's claims, saprobe is "${claims.username}" (not confirmed by the server)`, evidence: { ...evidence, ...claims } };
+      return {
+        ...base,
+        ...claims,
+        state: "known",
+        source: "token claims",
+        message: `the server does not serve SelfSubjectReview (404); from the token's claims, saprobe is "${claims.username}" (not confirmed by the server)`,
+        evidence: { ...evidence, ...claims },
+      };
     }
-    return { ...base, state: "unknown", groups: [], source: "none", message: "the server does not serve SelfSubjectReview (404) and the credentials are not a ServiceAccount token to read the identity from" };
+    return {
+      ...base,
+      state: "unknown",
+      groups: [],
+      source: "none",
+      message: "the server does not serve SelfSubjectReview (404) and the credentials are not a ServiceAccount token to read the identity from",
+    };
   }
-  return { ...base, state: "unknown", groups: [], source: "SelfSubjectReview", message: `SelfSubjectReview answered ${response.status}${typeof evidence.statusMessage === "string" ? `: ${evidence.statusMessage}` : ""}` };
+  return {
+    ...base,
+    state: "unknown",
+    groups: [],
+    source: "SelfSubjectReview",
+    message: `SelfSubjectReview answered ${response.status}${typeof evidence.statusMessage === "string" ? `: ${evidence.statusMessage}` : ""}`,
+  };
 }

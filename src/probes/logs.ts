@@ -18,12 +18,23 @@ export const logsProbe: Probe = async (client, connection, check, context) => {
   const { namespace, source } = await resolveNamespace(check, connection, context);
   const follow = (check.followSeconds ?? 0) > 0;
   const timeoutMs = follow ? Math.min((check.followSeconds ?? 0) * 1000, context.timeoutMs * 10) : context.timeoutMs;
-  const log = { namespace, pod: check.name ?? "", ...(check.container !== undefined ? { container: check.container } : {}), follow, limitBytes: LOG_LIMIT_BYTES };
+  const log = {
+    namespace,
+    pod: check.name ?? "",
+    ...(check.container !== undefined ? { container: check.container } : {}),
+    follow,
+    limitBytes: LOG_LIMIT_BYTES,
+  };
   const { outcome, request } = await readPodLog(client, log, { signal: context.signal, timeoutMs });
   const what = `${describeRequest(resourceAttributes(check, "get", namespace))}${check.container ? ` (container ${check.container})` : ""}`;
   let observation: Observation;
   if (!outcome.ok && outcome.failure.code === "body-timeout" && follow) {
-    observation = { observed: "allowed", decision: "allowed", message: `${what}: allowed, followed for ${check.followSeconds}s`, evidence: { httpStatus: 200, followedSeconds: check.followSeconds } };
+    observation = {
+      observed: "allowed",
+      decision: "allowed",
+      message: `${what}: allowed, followed for ${check.followSeconds}s`,
+      evidence: { httpStatus: 200, followedSeconds: check.followSeconds },
+    };
   } else {
     observation = observeOutcome(outcome, what);
     if (outcome.ok && outcome.response.status === 200) observation.evidence.bytes = Buffer.byteLength(outcome.response.text);

@@ -119,7 +119,8 @@ export function decisionResult(check: CheckDefinition, observation: Observation,
 /** Fills the fields every result copies from its check definition. */
 export function baseResult(
   check: CheckDefinition,
-  fields: Pick<CheckResult, "status" | "expected" | "observed" | "message" | "evidence" | "durationMs"> & Partial<Pick<CheckResult, "request" | "error" | "observation">>,
+  fields: Pick<CheckResult, "status" | "expected" | "observed" | "message" | "evidence" | "durationMs"> &
+    Partial<Pick<CheckResult, "request" | "error" | "observation">>,
 ): CheckResult {
   return {
     id: check.id,

@@ -18,7 +18,11 @@ function isClusterScoped(check: Pick<CheckDefinition, "resource" | "group">): bo
 }
 
 /** The namespace from the check, else the identity's ServiceAccount namespace, else the connection's. */
-export function namespaceFor(check: Pick<CheckDefinition, "allNamespaces" | "namespace" | "resource" | "group">, connection: Connection, identity: IdentityLookup | undefined): ResolvedNamespace {
+export function namespaceFor(
+  check: Pick<CheckDefinition, "allNamespaces" | "namespace" | "resource" | "group">,
+  connection: Connection,
+  identity: IdentityLookup | undefined,
+): ResolvedNamespace {
   if (isClusterScoped(check)) return { namespace: "", source: "cluster-scoped resource" };
   if (check.allNamespaces) return { namespace: "", source: "all namespaces" };
   if (check.namespace !== undefined) return { namespace: check.namespace, source: "check" };

@@ -45,16 +45,30 @@ function observedOf(outcome: RequestOutcome): string | undefined {
  * for an unknown issuer; a publicly trusted certificate or another kind of failure fails, saying which.
  */
 export const tlsProbe: Probe = async (_client, connection, check, context) => {
-  if (!connection.server.startsWith("https:")) return skippedResult(check, `the server URL is plain HTTP (${connection.viaProxy ? "kubectl proxy" : connection.server}): there is no certificate to check`);
+  if (!connection.server.startsWith("https:"))
+    return skippedResult(
+      check,
+      `the server URL is plain HTTP (${connection.viaProxy ? "kubectl proxy" : connection.server}): there is no certificate to check`,
+    );
   const { outcome, request } = await getVersion(context.systemCaClient(), { anonymous: true, signal: context.signal, timeoutMs: context.timeoutMs });
   const durationMs = outcome.ok ? outcome.response.durationMs : outcome.durationMs;
   const expected = check.expect === "denied" ? "tls-unknown-issuer" : check.expect === "allowed" ? "publicly-trusted" : "any";
   const observed = observedOf(outcome);
   if (observed === undefined && !outcome.ok) {
-    return baseResult(check, { status: "error", expected, observed: outcome.failure.code, message: `GET /version with the system CA bundle: ${outcome.failure.message}`, evidence: { failure: outcome.failure.code }, request, durationMs, error: { code: `transport-${outcome.failure.code}`, message: outcome.failure.message } });
+    return baseResult(check, {
+      status: "error",
+      expected,
+      observed: outcome.failure.code,
+      message: `GET /version with the system CA bundle: ${outcome.failure.message}`,
+      evidence: { failure: outcome.failure.code },
+      request,
+      durationMs,
+      error: { code: `transport-${outcome.failure.code}`, message: outcome.failure.message },
+    });
   }
   const evidence: Record<string, unknown> = outcome.ok ? { httpStatus: outcome.response.status } : { tlsCode: outcome.failure.tlsCode };
-  const description = DESCRIPTIONS[observed as string] ?? `rejected the certificate (${outcome.ok ? "" : (outcome.failure.tlsCode ?? outcome.failure.message)})`;
+  const description =
+    DESCRIPTIONS[observed as string] ?? `rejected the certificate (${outcome.ok ? "" : (outcome.failure.tlsCode ?? outcome.failure.message)})`;
   const status: CheckResult["status"] = expected === "any" ? "info" : observed === expected ? "pass" : "fail";
   const observation = `the system CA bundle ${description}`;
   const message = `${observation}${status === "fail" ? `; expected ${expected}` : ""}`;

@@ -27,9 +27,21 @@ export const tokenProbe: Probe = async (_client, connection, check, context) => 
   const read = await context.token();
   if (read === undefined) return skippedResult(check, `the connection authenticates with ${connection.credentials.kind}, not a bearer token`);
   if (!read.token) {
-    return baseResult(check, { status: "error", expected: "accepted", observed: "unreadable", message: `${read.source}: ${read.error}`, evidence: { source: read.source }, durationMs: 0, error: { code: "token-unreadable", message: read.error ?? "unreadable" } });
+    return baseResult(check, {
+      status: "error",
+      expected: "accepted",
+      observed: "unreadable",
+      message: `${read.source}: ${read.error}`,
+      evidence: { source: read.source },
+      durationMs: 0,
+      error: { code: "token-unreadable", message: read.error ?? "unreadable" },
+    });
   }
-  const diagnosis = diagnoseToken(read.token, { source: read.source, now: context.now(), ...(read.mountNamespace ? { mountNamespace: read.mountNamespace } : {}) });
+  const diagnosis = diagnoseToken(read.token, {
+    source: read.source,
+    now: context.now(),
+    ...(read.mountNamespace ? { mountNamespace: read.mountNamespace } : {}),
+  });
   const identity = await context.identity();
   const accepted = acceptance(identity);
   const evidence = { ...tokenEvidence(diagnosis), accepted, ...(diagnosis.notes.length > 0 ? { notes: diagnosis.notes } : {}) };
@@ -38,13 +50,31 @@ export const tokenProbe: Probe = async (_client, connection, check, context) => 
   const observed = accepted === "rejected" ? "rejected" : problems.length > 0 ? diagnosis.kind : accepted;
   const kind = diagnosis.format === "opaque" ? "an opaque token" : `a ${diagnosis.kind} token for ${diagnosis.subject ?? "an unknown subject"}`;
   if (problems.length > 0) {
-    return baseResult(check, { status: "fail", expected: "accepted", observed, message: `${read.source} holds ${kind}: ${problems.join("; ")}`, evidence: { ...evidence, problems }, durationMs: 0 });
+    return baseResult(check, {
+      status: "fail",
+      expected: "accepted",
+      observed,
+      message: `${read.source} holds ${kind}: ${problems.join("; ")}`,
+      evidence: { ...evidence, problems },
+      durationMs: 0,
+    });
   }
   if (accepted === "unknown" && identity.source !== "token claims") {
     // Nothing wrong in the claims, but whether the server takes the token is unknown: never a pass.
     const message = `${read.source} holds ${kind}: whether the server accepts it is unknown (${identity.message})`;
-    return baseResult(check, { status: "error", expected: "accepted", observed: "unknown", message, evidence, durationMs: 0, error: { code: "token-unconfirmed", message } });
+    return baseResult(check, {
+      status: "error",
+      expected: "accepted",
+      observed: "unknown",
+      message,
+      evidence,
+      durationMs: 0,
+      error: { code: "token-unconfirmed", message },
+    });
   }
-  const facts = [accepted === "accepted" ? "the server accepts it" : "the server does not serve SelfSubjectReview, so it did not confirm it", ...diagnosis.notes].join("; ");
+  const facts = [
+    accepted === "accepted" ? "the server accepts it" : "the server does not serve SelfSubjectReview, so it did not confirm it",
+    ...diagnosis.notes,
+  ].join("; ");
   return baseResult(check, { status: "pass", expected: "accepted", observed, message: `${read.source} holds ${kind}: ${facts}`, evidence, durationMs: 0 });
 };

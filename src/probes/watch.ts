@@ -22,7 +22,12 @@ async function firstEventIfReady(events: AsyncIterable<WatchEvent>): Promise<Fir
   // here, even when it breaks after the probe stopped looking.
   const next = iterator.next().then(
     (result) => (result.done ? ("ended" as const) : result.value),
-    (error: unknown) => ({ broken: error instanceof WatchStreamError ? error.failure : { code: "other" as const, message: `the watch stream failed: ${error instanceof Error ? error.message : String(error)}` } }),
+    (error: unknown) => ({
+      broken:
+        error instanceof WatchStreamError
+          ? error.failure
+          : { code: "other" as const, message: `the watch stream failed: ${error instanceof Error ? error.message : String(error)}` },
+    }),
   );
   return Promise.race([next, nextTick()]);
 }
@@ -75,7 +80,10 @@ export const watchProbe: Probe = async (client, connection, check, context) => {
   let observation: Observation;
   let request: SentRequest;
   try {
-    const sent = await startWatch(client, { ...check, resource: check.resource ?? "", namespace }, check.timeoutSeconds ?? DEFAULT_WATCH_SECONDS, { signal, timeoutMs: context.timeoutMs });
+    const sent = await startWatch(client, { ...check, resource: check.resource ?? "", namespace }, check.timeoutSeconds ?? DEFAULT_WATCH_SECONDS, {
+      signal,
+      timeoutMs: context.timeoutMs,
+    });
     const outcome = sent.outcome;
     request = sent.request;
     if (!outcome.ok) {

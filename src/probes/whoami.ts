@@ -15,8 +15,14 @@ export const whoamiProbe: Probe = async (_client, _connection, check, context) =
   if (decision === undefined) {
     const code = identity.state === "unauthorized" ? "unauthorized" : identity.failure ? `transport-${identity.failure.code}` : "identity-unknown";
     return baseResult(check, {
-      status: "error", expected: check.expect, observed: identity.state === "unauthorized" ? "unauthorized" : (identity.failure?.code ?? "unknown"),
-      message: identity.message, evidence, request, durationMs: identity.durationMs, error: { code, message: identity.message },
+      status: "error",
+      expected: check.expect,
+      observed: identity.state === "unauthorized" ? "unauthorized" : (identity.failure?.code ?? "unknown"),
+      message: identity.message,
+      evidence,
+      request,
+      durationMs: identity.durationMs,
+      error: { code, message: identity.message },
     });
   }
   const matches = check.expect === "any" || check.expect === decision;

@@ -85,5 +85,10 @@ export function atomKey(atom: AtomicRule): string {
 /** The atom as a one-rule policy rule (for the evaluator, the audit catalogue and reports). */
 export function atomAsRule(atom: AtomicRule): PolicyRule {
   if (atom.nonResourceURL !== undefined) return { verbs: [atom.verb], nonResourceURLs: [atom.nonResourceURL] };
-  return { verbs: [atom.verb], apiGroups: [atom.apiGroup ?? ""], resources: [atom.resource ?? ""], ...(atom.resourceName !== undefined ? { resourceNames: [atom.resourceName] } : {}) };
+  return {
+    verbs: [atom.verb],
+    apiGroups: [atom.apiGroup ?? ""],
+    resources: [atom.resource ?? ""],
+    ...(atom.resourceName !== undefined ? { resourceNames: [atom.resourceName] } : {}),
+  };
 }

@@ -21,7 +21,8 @@ export function formatSource(source: SourceLocation | undefined): string | undef
 
 /** `ServiceAccount ns/name`, `User alice`, `Group devs`. */
 export function formatSubject(subject: Subject, bindingNamespace?: string): string {
-  if (subject.kind === "ServiceAccount") return describeRef({ kind: subject.kind, name: subject.name, namespace: subject.namespace || bindingNamespace || "?" });
+  if (subject.kind === "ServiceAccount")
+    return describeRef({ kind: subject.kind, name: subject.name, namespace: subject.namespace || bindingNamespace || "?" });
   return describeRef({ kind: subject.kind, name: subject.name });
 }
 

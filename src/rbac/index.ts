@@ -1,5 +1,20 @@
 /** The RBAC engine's public surface: pure functions over RBAC objects, no I/O. */
-export type { ClusterRole, ClusterRoleBinding, LabelSelector, ObjectMeta, PolicyRule, RbacObject, RbacSnapshot, RequestAttributes, Role, RoleBinding, RoleRef, ServiceAccount, Subject, UserInfo } from "./types.js";
+export type {
+  ClusterRole,
+  ClusterRoleBinding,
+  LabelSelector,
+  ObjectMeta,
+  PolicyRule,
+  RbacObject,
+  RbacSnapshot,
+  RequestAttributes,
+  Role,
+  RoleBinding,
+  RoleRef,
+  ServiceAccount,
+  Subject,
+  UserInfo,
+} from "./types.js";
 export type { Decision, EffectiveRule, Grant, RulesReview, SubjectGrant } from "./decision.js";
 export { apiGroupMatches, nonResourceURLMatches, resourceMatches, resourceNameMatches, ruleAllows, rulesAllow, verbMatches } from "./match.js";
 export { aggregateClusterRoles, policyRulesEqual } from "./aggregate.js";

@@ -32,11 +32,7 @@ export function resourceMatches(rule: PolicyRule, combinedResource: string, requ
     if (resource === "*" || resource === combinedResource) return true;
     if (requestedSubresource.length === 0) continue;
     // Upstream checks length, the "*/" prefix and the suffix separately; together they mean equality.
-    if (
-      resource.length === requestedSubresource.length + 2 &&
-      resource.startsWith("*/") &&
-      resource.endsWith(requestedSubresource)
-    ) {
+    if (resource.length === requestedSubresource.length + 2 && resource.startsWith("*/") && resource.endsWith(requestedSubresource)) {
       return true;
     }
   }

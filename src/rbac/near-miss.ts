@@ -35,9 +35,13 @@ function confinedRoleBindings(index: RbacIndex, user: UserInfo, attrs: RequestAt
     if (firstApplyingSubject(user, binding.subjects ?? [], namespace) < 0 || !roleAllows(index, binding, attrs)) continue;
     if (requestNamespace === "") {
       const what = attrs.resourceRequest ? "a cluster-scoped (or all-namespaces) request" : "a non-resource URL";
-      notes.push(`${bindingName(binding)} of ${roleName(binding)} would allow this, but it has no effect on ${what}: only ClusterRoleBindings grant requests outside a namespace`);
+      notes.push(
+        `${bindingName(binding)} of ${roleName(binding)} would allow this, but it has no effect on ${what}: only ClusterRoleBindings grant requests outside a namespace`,
+      );
     } else {
-      notes.push(`${bindingName(binding)} of ${roleName(binding)} would allow this, but a RoleBinding is confined to its namespace ${namespace}, not ${requestNamespace}`);
+      notes.push(
+        `${bindingName(binding)} of ${roleName(binding)} would allow this, but a RoleBinding is confined to its namespace ${namespace}, not ${requestNamespace}`,
+      );
     }
   }
   return notes;
@@ -55,8 +59,10 @@ function resourceNameMisses(index: RbacIndex, user: UserInfo, attrs: RequestAttr
     if (!resourceMatches(rule, combinedResourceOf(attrs.resource, subresource), subresource)) return true;
     const names = JSON.stringify(rule.resourceNames);
     const where = `${bindingName(visit.binding)} of ${roleName(visit.binding)}`;
-    if (!attrs.name && attrs.verb === "create") notes.push(`${where} limits the rule to resourceNames ${names}: resourceNames never allow create, which has no name`);
-    else if (!attrs.name) notes.push(`${where} limits the rule to resourceNames ${names}: a ${attrs.verb} without a name (no fieldSelector metadata.name=...) cannot match`);
+    if (!attrs.name && attrs.verb === "create")
+      notes.push(`${where} limits the rule to resourceNames ${names}: resourceNames never allow create, which has no name`);
+    else if (!attrs.name)
+      notes.push(`${where} limits the rule to resourceNames ${names}: a ${attrs.verb} without a name (no fieldSelector metadata.name=...) cannot match`);
     else notes.push(`${where} limits the rule to resourceNames ${names}, which does not include ${quote(attrs.name)}`);
     return true;
   });
@@ -108,7 +114,9 @@ function grantedToOtherGroups(index: RbacIndex, user: UserInfo, attrs: RequestAt
     if (user.groups.includes(group)) continue;
     for (const binding of candidateBindings(index.clusterRoleBindings, { name: "", groups: [group] })) {
       if (!roleAllows(index, binding, attrs)) continue;
-      notes.push(`${bindingName(binding)} of ${roleName(binding)} grants this to ${describeRef({ kind: "Group", name: group })}, and this user is not in that group (a binding to a group gives nothing to anyone outside it)`);
+      notes.push(
+        `${bindingName(binding)} of ${roleName(binding)} grants this to ${describeRef({ kind: "Group", name: group })}, and this user is not in that group (a binding to a group gives nothing to anyone outside it)`,
+      );
     }
   }
   return notes;

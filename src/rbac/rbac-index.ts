@@ -76,7 +76,10 @@ export function indexSnapshot(snapshot: RbacSnapshot): RbacIndex {
   }
   const roleBindingsByNamespace = new Map<string, BindingTable<RoleBinding>>();
   for (const [namespace, bindings] of grouped) {
-    roleBindingsByNamespace.set(namespace, buildTable(bindings, () => namespace));
+    roleBindingsByNamespace.set(
+      namespace,
+      buildTable(bindings, () => namespace),
+    );
   }
   let everywhere: BindingTable<RoleBinding> | undefined;
   let byServiceAccountName: Map<string, ServiceAccountSubjectEntry[]> | undefined;

@@ -29,7 +29,24 @@ const BUILTIN = builtin.resources as ResourceType[];
 export const BUILTIN_RESOURCES_VERSION: string = builtin.kubernetesVersion;
 
 /** kubectl auth can-i's known verbs for resources, plus the v1.37 server's constrained impersonation. */
-const RESOURCE_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "use", "bind", "impersonate", "*", "approve", "sign", "escalate", "attest"];
+const RESOURCE_VERBS = [
+  "get",
+  "list",
+  "watch",
+  "create",
+  "update",
+  "patch",
+  "delete",
+  "deletecollection",
+  "use",
+  "bind",
+  "impersonate",
+  "*",
+  "approve",
+  "sign",
+  "escalate",
+  "attest",
+];
 /** kubectl auth can-i's known verbs for non-resource URLs. */
 const NON_RESOURCE_VERBS = ["get", "put", "post", "head", "options", "delete", "patch", "*"];
 /** The modes of constrained impersonation (`impersonate:<mode>`, `impersonate-on:<mode>:<verb>`). */
@@ -61,7 +78,8 @@ function findType(known: readonly ResourceType[], resource: string, group: strin
   const named = candidates.find((item) => item.name === lower) ?? candidates.find((item) => item.singular === lower);
   if (named) return named;
   const [short, ...others] = candidates.filter((item) => item.shortNames?.includes(lower));
-  for (const other of others) warnings.push(`short name "${lower}" could also match lower priority resource ${other.group === "" ? other.name : `${other.name}.${other.group}`}`);
+  for (const other of others)
+    warnings.push(`short name "${lower}" could also match lower priority resource ${other.group === "" ? other.name : `${other.name}.${other.group}`}`);
   return short ?? candidates.find((item) => item.kind.toLowerCase() === lower);
 }
 
@@ -102,11 +120,20 @@ function unknownTypeWarnings(known: readonly ResourceType[], resource: string, a
 }
 
 /** Splits `TYPE/REST` into the name and subresource kubectl or saprobe's older form means. */
-function nameAndSubresource(found: ResourceType | undefined, typed: string, rest: string | undefined, name: string | undefined, options: RequestOptions, warnings: string[]): { name?: string; subresource?: string } {
+function nameAndSubresource(
+  found: ResourceType | undefined,
+  typed: string,
+  rest: string | undefined,
+  name: string | undefined,
+  options: RequestOptions,
+  warnings: string[],
+): { name?: string; subresource?: string } {
   if (rest === undefined) return { ...(name ? { name } : {}), ...(options.subresource ? { subresource: options.subresource } : {}) };
   // saprobe's older `pods/exec`: kept when exec is a subresource of pods and nothing else says what it is.
   if (!options.subresource && found?.subresources?.includes(rest)) {
-    warnings.push(`"${typed}/${rest}" is read as the ${rest} subresource of ${found.name}; kubectl reads it as the ${found.singular ?? found.name} named "${rest}" (write "${typed} --subresource ${rest}" to say the first, "${typed}/NAME" for a name)`);
+    warnings.push(
+      `"${typed}/${rest}" is read as the ${rest} subresource of ${found.name}; kubectl reads it as the ${found.singular ?? found.name} named "${rest}" (write "${typed} --subresource ${rest}" to say the first, "${typed}/NAME" for a name)`,
+    );
     return { ...(name ? { name } : {}), subresource: rest };
   }
   if (name !== undefined && name !== rest) warnings.push(`"${typed}/${rest}" already names "${rest}"; ignoring "${name}"`);
@@ -118,7 +145,14 @@ function nameAndSubresource(found: ResourceType | undefined, typed: string, rest
  * `allNamespaces` (or for cluster-scoped resources, as kubectl does) the request namespace is "",
  * except for one named namespace, whose requests the apiserver makes in that namespace.
  */
-export function parseRequest(verb: string, target: string, name: string | undefined, namespace: string, allNamespaces = false, options: RequestOptions = {}): ParsedRequest {
+export function parseRequest(
+  verb: string,
+  target: string,
+  name: string | undefined,
+  namespace: string,
+  allNamespaces = false,
+  options: RequestOptions = {},
+): ParsedRequest {
   if (target.startsWith("/")) {
     const warnings = [...verbWarnings(verb, false), ...(name ? [`a non-resource URL has no name; ignoring "${name}"`] : [])];
     return { attrs: { resourceRequest: false, verb, path: target }, warnings };

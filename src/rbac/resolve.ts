@@ -37,7 +37,10 @@ export function bindingRefs(binding: ClusterRoleBinding | RoleBinding): { bindin
   const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : undefined;
   return {
     binding: namespace ? { kind: binding.kind, name: binding.metadata.name, namespace } : { kind: binding.kind, name: binding.metadata.name },
-    role: binding.roleRef.kind === "Role" && namespace ? { kind: "Role", name: binding.roleRef.name, namespace } : { kind: binding.roleRef.kind, name: binding.roleRef.name },
+    role:
+      binding.roleRef.kind === "Role" && namespace
+        ? { kind: "Role", name: binding.roleRef.name, namespace }
+        : { kind: binding.roleRef.kind, name: binding.roleRef.name },
   };
 }
 

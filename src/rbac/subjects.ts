@@ -70,7 +70,10 @@ export function describeSubject(subject: Subject, bindingNamespace: string): str
  */
 export function usernamesNamedByBindings(snapshot: RbacSnapshot): Set<string> {
   const names = new Set<string>();
-  const bindings = [...snapshot.roleBindings.map((binding) => ({ binding, namespace: binding.metadata.namespace })), ...snapshot.clusterRoleBindings.map((binding) => ({ binding, namespace: "" }))];
+  const bindings = [
+    ...snapshot.roleBindings.map((binding) => ({ binding, namespace: binding.metadata.namespace })),
+    ...snapshot.clusterRoleBindings.map((binding) => ({ binding, namespace: "" })),
+  ];
   for (const { binding, namespace } of bindings) {
     for (const subject of binding.subjects ?? []) {
       if (subject.kind === "User") names.add(subject.name);

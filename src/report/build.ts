@@ -54,7 +54,6 @@ export interface ReportParts {
   input?: Pick<ManifestInput, "refused">;
 }
 
-
 /**
  * The overall outcome, decided in one place:
  * - `could-not-run`: `errors` is non-empty. `errors` holds only problems that stopped the run as a
@@ -70,27 +69,17 @@ export interface ReportParts {
  *   comparison could not be made and says why).
  * - `passed`: everything else, including an empty report. Warnings never change the outcome.
  */
-export function outcomeOf(
-  parts: ReportParts,
-  failOn: Severity = DEFAULT_FAIL_ON,
-  failChecksOn: Severity = DEFAULT_FAIL_CHECKS_ON,
-): Summary["outcome"] {
+export function outcomeOf(parts: ReportParts, failOn: Severity = DEFAULT_FAIL_ON, failChecksOn: Severity = DEFAULT_FAIL_CHECKS_ON): Summary["outcome"] {
   if (parts.errors.length > 0) return "could-not-run";
   if ((parts.input?.refused.length ?? 0) > 0) return "input-refused";
   if (parts.results.some((result) => didNotPass(result) && isAtLeast(result.severity, failChecksOn))) return "failed";
   if (parts.drift.some((item) => item.change !== "skipped")) return "failed";
-  const blocking = parts.findings.some(
-    (finding) => isListed(finding) && isAtLeast(finding.severity, failOn),
-  );
+  const blocking = parts.findings.some((finding) => isListed(finding) && isAtLeast(finding.severity, failOn));
   return blocking ? "failed" : "passed";
 }
 
 /** Counts and outcome, computed once when the report is built; renderers only read them. */
-export function summarize(
-  parts: ReportParts,
-  failOn: Severity = DEFAULT_FAIL_ON,
-  failChecksOn: Severity = DEFAULT_FAIL_CHECKS_ON,
-): Summary {
+export function summarize(parts: ReportParts, failOn: Severity = DEFAULT_FAIL_ON, failChecksOn: Severity = DEFAULT_FAIL_CHECKS_ON): Summary {
   const findings = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   let unknown = 0;
   let expected = 0;

@@ -16,7 +16,11 @@ export interface SharedRunState {
  * the system CA bundle only (`systemCaFile`, else Node's default roots) instead of the cluster CA.
  */
 export function systemCaConnection(connection: Connection, systemCaFile: string | undefined): Connection {
-  const tls = { insecureSkipTLSVerify: false, ...(systemCaFile ? { caFile: systemCaFile } : {}), ...(connection.tls.serverName ? { serverName: connection.tls.serverName } : {}) };
+  const tls = {
+    insecureSkipTLSVerify: false,
+    ...(systemCaFile ? { caFile: systemCaFile } : {}),
+    ...(connection.tls.serverName ? { serverName: connection.tls.serverName } : {}),
+  };
   return { ...connection, tls, credentials: { kind: "none", reason: "the tls probe is anonymous" }, impersonate: undefined };
 }
 

@@ -12,8 +12,10 @@ export function seconds(ms: number): string {
 
 /** A sentence for a failure of the whole connection, more specific than the transport's where it can be. */
 function connectionSentence(connection: Connection, failure: TransportFailure): string {
-  if (failure.code === "timeout") return `the server at ${connection.server} accepted the connection but sent no response within ${seconds(connection.requestTimeoutMs)}`;
-  if (failure.code === "body-timeout") return `the server at ${connection.server} started answering but did not finish within ${seconds(connection.requestTimeoutMs)}`;
+  if (failure.code === "timeout")
+    return `the server at ${connection.server} accepted the connection but sent no response within ${seconds(connection.requestTimeoutMs)}`;
+  if (failure.code === "body-timeout")
+    return `the server at ${connection.server} started answering but did not finish within ${seconds(connection.requestTimeoutMs)}`;
   return failure.message;
 }
 
@@ -77,7 +79,12 @@ function impersonationRefused(connection: Connection, identity: IdentityLookup):
  * server saprobe cannot talk to (unreachable, TLS, no answer). Each carries its cause and its fix. A
  * problem confined to one check stays that check's `error` status.
  */
-export function runLevelErrors(connection: Connection, identity: IdentityLookup, results: readonly CheckResult[], context: { token?: TokenRead; now?: Date } = {}): ErrorValue[] {
+export function runLevelErrors(
+  connection: Connection,
+  identity: IdentityLookup,
+  results: readonly CheckResult[],
+  context: { token?: TokenRead; now?: Date } = {},
+): ErrorValue[] {
   if (identity.state === "unauthorized") return [unauthorized(context.token, context.now ?? new Date())];
   const refused = impersonationRefused(connection, identity);
   if (refused) return [refused];
@@ -85,6 +92,7 @@ export function runLevelErrors(connection: Connection, identity: IdentityLookup,
     return [{ code: identity.failure.code, message: connectionSentence(connection, identity.failure), fix: connectionFix(connection, identity.failure) }];
   }
   const version = results.find((result) => result.probe === "version");
-  if (identity.state === "unknown" && version?.status === "error") return [{ code: "no-server", message: version.message, fix: "saprobe config view --explain shows which server and credentials were used." }];
+  if (identity.state === "unknown" && version?.status === "error")
+    return [{ code: "no-server", message: version.message, fix: "saprobe config view --explain shows which server and credentials were used." }];
   return [];
 }

@@ -59,8 +59,8 @@ async function runOne(check: CheckDefinition, options: RunChecksOptions, shared:
   const probe = (options.probes ?? PROBES)[check.probe];
   const elapsed = () => Math.round(performance.now() - started);
   if (!probe) return stoppedResult(check, "unknown-probe", `no probe of kind "${check.probe}"`, 0);
-  const running = probe(options.client, options.connection, check, probeContext(shared, signal, timeoutMs, now)).catch(
-    (error: unknown) => stoppedResult(check, "probe-crashed", `the ${check.probe} probe failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, elapsed()),
+  const running = probe(options.client, options.connection, check, probeContext(shared, signal, timeoutMs, now)).catch((error: unknown) =>
+    stoppedResult(check, "probe-crashed", `the ${check.probe} probe failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, elapsed()),
   );
   const winner = await Promise.race([running, whenAborted(signal)]);
   if (winner !== "aborted") return winner;
@@ -90,11 +90,18 @@ export async function runChecks(options: RunChecksOptions): Promise<RunOutcome> 
     // identity anyway, for the namespace).
     await Promise.race([identityPromise, whenAborted(overall)]);
     // Results about the connection itself come after the checks', so results[i] stays checks[i]'s.
-    const results = [...(await Promise.all(options.checks.map((check) => runOne(check, options, shared, overall, now)))), ...connectionResults(options.connection)];
+    const results = [
+      ...(await Promise.all(options.checks.map((check) => runOne(check, options, shared, overall, now)))),
+      ...connectionResults(options.connection),
+    ];
     const identity = await Promise.race([identityPromise, whenAborted(overall).then(() => undefined)]);
     if (identity === undefined || identity.failure?.code === "aborted") {
       const message = `the run's deadline (${seconds(options.deadlineMs)}) passed before the server said who saprobe is`;
-      return { results, identity: { state: "unknown", groups: [], source: "none", message, evidence: {}, durationMs: options.deadlineMs }, errors: [{ code: "deadline", message }] };
+      return {
+        results,
+        identity: { state: "unknown", groups: [], source: "none", message, evidence: {}, durationMs: options.deadlineMs },
+        errors: [{ code: "deadline", message }],
+      };
     }
     const token = identity.state === "unauthorized" ? await shared.token() : undefined;
     const errors = runLevelErrors(options.connection, identity, results, { ...(token ? { token } : {}), now: now() });

@@ -36,7 +36,12 @@ const time = (value: number | undefined): string | undefined => (value === undef
 /** `3d 4h`, `59m 10s`, `12s`: a duration for people. */
 export function formatDuration(totalSeconds: number): string {
   const value = Math.abs(Math.round(totalSeconds));
-  const units: [string, number][] = [["d", 86_400], ["h", 3_600], ["m", 60], ["s", 1]];
+  const units: [string, number][] = [
+    ["d", 86_400],
+    ["h", 3_600],
+    ["m", 60],
+    ["s", 1],
+  ];
   const parts: string[] = [];
   let rest = value;
   for (const [unit, size] of units) {
@@ -114,7 +119,11 @@ export function diagnoseToken(token: Secret, options: { source: string; now: Dat
   diagnosis.format = "jwt";
   diagnosis.issuer = text(payload.iss);
   diagnosis.subject = text(payload.sub);
-  diagnosis.audiences = Array.isArray(payload.aud) ? payload.aud.filter((item): item is string => typeof item === "string") : text(payload.aud) ? [payload.aud as string] : [];
+  diagnosis.audiences = Array.isArray(payload.aud)
+    ? payload.aud.filter((item): item is string => typeof item === "string")
+    : text(payload.aud)
+      ? [payload.aud as string]
+      : [];
   if (typeof payload["kubernetes.io"] === "object" && payload["kubernetes.io"] !== null) {
     diagnosis.kind = "bound";
     boundClaims(payload, diagnosis);

@@ -13,14 +13,22 @@ export function renderTokenText(diagnosis: TokenDiagnosis, acceptance: TokenAcce
   const rows: [string, string | undefined][] = [
     ["source", diagnosis.source],
     ["format", diagnosis.format === "jwt" ? "JWT (claims decoded, signature not verified)" : "opaque (no readable claims)"],
-    ["kind", { bound: "bound (TokenRequest / projected)", legacy: "legacy Secret-based", other: "JWT from another issuer", unknown: "unknown" }[diagnosis.kind]],
+    [
+      "kind",
+      { bound: "bound (TokenRequest / projected)", legacy: "legacy Secret-based", other: "JWT from another issuer", unknown: "unknown" }[diagnosis.kind],
+    ],
     ["issuer", diagnosis.issuer],
     ["subject", diagnosis.subject],
     ["audiences", diagnosis.audiences.length > 0 ? diagnosis.audiences.join(", ") : undefined],
     ["issued at", diagnosis.issuedAt],
     ["expires at", diagnosis.expiresAt ?? (diagnosis.format === "jwt" ? "never (no exp claim)" : undefined)],
     ["warn after", diagnosis.warnAfter],
-    ["bound to", diagnosis.boundTo.length > 0 ? diagnosis.boundTo.map((ref) => `${ref.kind} ${ref.name ?? "?"}${ref.uid ? ` (uid ${ref.uid})` : ""}`).join(", ") : undefined],
+    [
+      "bound to",
+      diagnosis.boundTo.length > 0
+        ? diagnosis.boundTo.map((ref) => `${ref.kind} ${ref.name ?? "?"}${ref.uid ? ` (uid ${ref.uid})` : ""}`).join(", ")
+        : undefined,
+    ],
     ["namespace claim", diagnosis.namespaceClaim],
     ["mount namespace", diagnosis.mountNamespace],
     ["server accepts", `${acceptance.state}: ${acceptance.detail}`],

@@ -44,6 +44,10 @@ export async function tokenOfConnection(connection: Connection): Promise<TokenRe
   const credentials = connection.credentials;
   const mountNamespace = connection.serviceAccountDir ? join(connection.serviceAccountDir, "namespace") : undefined;
   if (credentials.kind === "token-file") return readTokenFile(credentials.path, mountNamespace);
-  if (credentials.kind === "token") return { token: credentials.token, source: connection.source === "flags" ? "the --token flag" : `the kubeconfig user's token${connection.user ? ` (${connection.user})` : ""}` };
+  if (credentials.kind === "token")
+    return {
+      token: credentials.token,
+      source: connection.source === "flags" ? "the --token flag" : `the kubeconfig user's token${connection.user ? ` (${connection.user})` : ""}`,
+    };
   return undefined;
 }

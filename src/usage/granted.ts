@@ -74,13 +74,21 @@ function permissionsOf(rule: PolicyRule): Permission[] {
   const names = rule.resourceNames?.length ? { resourceNames: rule.resourceNames } : {};
   for (const verb of rule.verbs) {
     for (const url of rule.nonResourceURLs ?? []) {
-      permissions.push({ rule: { verbs: [verb], nonResourceURLs: [url] }, text: `${verb === "*" ? "any verb on" : verb} ${url === "*" ? "any URL" : url}`, wildcard: verb === "*" || url.endsWith("*") });
+      permissions.push({
+        rule: { verbs: [verb], nonResourceURLs: [url] },
+        text: `${verb === "*" ? "any verb on" : verb} ${url === "*" ? "any URL" : url}`,
+        wildcard: verb === "*" || url.endsWith("*"),
+      });
     }
     for (const group of rule.apiGroups ?? []) {
       for (const resource of rule.resources ?? []) {
         const what = resource === "*" ? "any resource" : group === "" || group === "*" ? resource : `${resource}.${group}`;
         const text = `${verb === "*" ? "any verb on" : verb} ${what}${group === "*" ? " in any group" : ""}`;
-        permissions.push({ rule: { verbs: [verb], apiGroups: [group], resources: [resource], ...names }, text, wildcard: verb === "*" || group === "*" || resource.includes("*") });
+        permissions.push({
+          rule: { verbs: [verb], apiGroups: [group], resources: [resource], ...names },
+          text,
+          wildcard: verb === "*" || group === "*" || resource.includes("*"),
+        });
       }
     }
   }

@@ -30,14 +30,20 @@ export interface LearnedScope {
 
 function subjectFor(username: string): Subject {
   const account = parseServiceAccountUsername(username);
-  return account ? { kind: "ServiceAccount", name: account.name, namespace: account.namespace } : { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: username };
+  return account
+    ? { kind: "ServiceAccount", name: account.name, namespace: account.namespace }
+    : { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: username };
 }
 
 /** Object names people use: the ServiceAccount's name in its namespaces, `namespace:name` for cluster objects. */
 function namesFor(username: string): { namespaced: string; cluster: string } {
   const account = parseServiceAccountUsername(username);
   if (account) return { namespaced: account.name, cluster: `${account.namespace}:${account.name}` };
-  const safe = username.toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "") || "user";
+  const safe =
+    username
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "user";
   return { namespaced: safe, cluster: safe };
 }
 
@@ -71,12 +77,22 @@ export function learnRbac(user: UserInfo, allowed: readonly RequestAttributes[],
   for (const { scope, rules } of scopes) {
     if (scope === "cluster") {
       const role: ClusterRole = { kind: "ClusterRole", metadata: { name: names.cluster }, rules };
-      const binding: ClusterRoleBinding = { kind: "ClusterRoleBinding", metadata: { name: names.cluster }, subjects: [subject], roleRef: { apiGroup: roleRefGroup, kind: "ClusterRole", name: names.cluster } };
+      const binding: ClusterRoleBinding = {
+        kind: "ClusterRoleBinding",
+        metadata: { name: names.cluster },
+        subjects: [subject],
+        roleRef: { apiGroup: roleRefGroup, kind: "ClusterRole", name: names.cluster },
+      };
       snapshot.clusterRoles.push(role);
       snapshot.clusterRoleBindings.push(binding);
     } else {
       const role: Role = { kind: "Role", metadata: { name: names.namespaced, namespace: scope }, rules };
-      const binding: RoleBinding = { kind: "RoleBinding", metadata: { name: names.namespaced, namespace: scope }, subjects: [subject], roleRef: { apiGroup: roleRefGroup, kind: "Role", name: names.namespaced } };
+      const binding: RoleBinding = {
+        kind: "RoleBinding",
+        metadata: { name: names.namespaced, namespace: scope },
+        subjects: [subject],
+        roleRef: { apiGroup: roleRefGroup, kind: "Role", name: names.namespaced },
+      };
       snapshot.roles.push(role);
       snapshot.roleBindings.push(binding);
     }

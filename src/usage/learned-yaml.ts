@@ -65,12 +65,20 @@ export function learnedYaml(learned: readonly LearnedIdentity[], from: LearnedFr
   const parts: string[] = [];
   for (const identity of learned) {
     const { snapshot } = identity;
-    const objects: RbacObject[] = [...snapshot.serviceAccounts, ...snapshot.clusterRoles, ...snapshot.roles, ...snapshot.clusterRoleBindings, ...snapshot.roleBindings];
+    const objects: RbacObject[] = [
+      ...snapshot.serviceAccounts,
+      ...snapshot.clusterRoles,
+      ...snapshot.roles,
+      ...snapshot.clusterRoleBindings,
+      ...snapshot.roleBindings,
+    ];
     const files = from.files.map((file) => (file === "-" ? "standard input" : file)).join(", ");
     const header = [
       `# Minimal RBAC for ${identity.username}, learned by saprobe usage from the requests it made`,
       `# ${windowText(identity, from)} (audit log: ${files}).`,
-      ...(identity.allowedByDefault > 0 ? [`# ${identity.allowedByDefault} request kind(s) left out: the default policy allows them to every such user (discovery, /version, self reviews).`] : []),
+      ...(identity.allowedByDefault > 0
+        ? [`# ${identity.allowedByDefault} request kind(s) left out: the default policy allows them to every such user (discovery, /version, self reviews).`]
+        : []),
       ...(objects.length <= 1 ? ["# It made no request that needs a grant."] : []),
     ];
     parts.push(`${header.join("\n")}\n${objects.map(documentText).join("---\n")}`);

@@ -56,7 +56,10 @@ export async function expandLogPaths(paths: readonly string[], cwd: string): Pro
       continue;
     }
     const entries = await readdir(absolute, { withFileTypes: true });
-    const inside = entries.filter((entry) => entry.isFile() && !entry.name.startsWith(".")).map((entry) => entry.name).sort();
+    const inside = entries
+      .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
+      .map((entry) => entry.name)
+      .sort();
     if (inside.length === 0) throw new InputError(`the folder ${path} holds no log files`, { file: path });
     files.push(...inside.map((name) => join(path, name)));
   }
@@ -92,7 +95,12 @@ function gzipProblem(error: unknown): string | undefined {
 }
 
 /** The lines of one source, in batches; see the module comment. */
-async function* linesOf(file: string, source: AsyncIterable<Buffer | string>, maxLineBytes: number, signal: AbortSignal | undefined): AsyncGenerator<LineBatch> {
+async function* linesOf(
+  file: string,
+  source: AsyncIterable<Buffer | string>,
+  maxLineBytes: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<LineBatch> {
   let carry: Buffer[] = [];
   let carried = 0;
   let overlong = false;
@@ -125,7 +133,8 @@ async function* linesOf(file: string, source: AsyncIterable<Buffer | string>, ma
     }
   } catch (error) {
     const problem = gzipProblem(error);
-    if (problem) throw new InputError(`the gzip stream is truncated or corrupt after line ${lineNumber - 1} (${problem}); the file cannot be read to its end`, { file });
+    if (problem)
+      throw new InputError(`the gzip stream is truncated or corrupt after line ${lineNumber - 1} (${problem}); the file cannot be read to its end`, { file });
     throw error;
   }
   if (overlong) yield { file, firstLine: lineNumber, lines: [null] };

@@ -20,7 +20,12 @@ function windowText(window: { since?: string; until?: string }): string {
  * the window, an asked identity never seen (with the closest name seen), no ServiceAccount at all.
  * Empty when there is something to report.
  */
-export function nothingToReport(read: UsageRead, files: readonly string[], asked: readonly string[], window: { since?: string; until?: string }): UsageProblem[] {
+export function nothingToReport(
+  read: UsageRead,
+  files: readonly string[],
+  asked: readonly string[],
+  window: { since?: string; until?: string },
+): UsageProblem[] {
   if (read.log.events === 0) {
     const bad = read.log.malformed > 0 ? `; ${read.log.malformed} line(s) are not audit events, the first at ${read.log.malformedAt[0]}` : "";
     return [{ message: `no audit.k8s.io Event in ${filesText(files)} (${read.log.lines} line(s) read${bad})` }];
@@ -31,7 +36,11 @@ export function nothingToReport(read: UsageRead, files: readonly string[], asked
   const seen = [...read.usersSeen];
   if (asked.length === 0) {
     if (read.identities.size > 0) return [];
-    return [{ message: `no ServiceAccount made a request in the window ${windowText(window)}; name the users to study with --as (users seen: ${seen.slice(0, 5).join(", ")}${seen.length > 5 ? ", ..." : ""})` }];
+    return [
+      {
+        message: `no ServiceAccount made a request in the window ${windowText(window)}; name the users to study with --as (users seen: ${seen.slice(0, 5).join(", ")}${seen.length > 5 ? ", ..." : ""})`,
+      },
+    ];
   }
   return asked
     .filter((username) => !read.identities.has(username))

@@ -76,7 +76,8 @@ function deniedFinding(username: string, tally: RequestTally, rule: string): Fin
     subject: subjectRefOf(username),
     scope: request.resourceRequest && request.namespace ? request.namespace : "cluster",
     rules: [],
-    remediation: "If the workload needs this request, grant the rule named; if it does not, find out why it asks (a misconfigured client, or someone probing with its credentials).",
+    remediation:
+      "If the workload needs this request, grant the rule named; if it does not, find out why it asks (a misconfigured client, or someone probing with its credentials).",
   };
 }
 
@@ -159,7 +160,13 @@ export function usageOutcome(read: UsageRead, granted: GrantedRbac | undefined):
 }
 
 /** The report's usage section. */
-export function usageSection(read: UsageRead, files: readonly string[], window: { since?: string; until?: string }, outcome: UsageOutcome, granted: GrantedRbac | undefined): UsageSection {
+export function usageSection(
+  read: UsageRead,
+  files: readonly string[],
+  window: { since?: string; until?: string },
+  outcome: UsageOutcome,
+  granted: GrantedRbac | undefined,
+): UsageSection {
   return {
     log: { files: [...files], ...read.log, ...window },
     granted: granted?.source ?? "none",

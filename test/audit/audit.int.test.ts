@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, Report } from "../../src/model/report.js";
-import { adminRequest, applyObjects, createServiceAccount, kubectl, mintToken, signClientCertificate, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
+import {
+  adminRequest,
+  applyObjects,
+  createServiceAccount,
+  kubectl,
+  mintToken,
+  signClientCertificate,
+  testCluster,
+  uniqueNamespace,
+  writeKubeconfig,
+} from "../support/cluster.js";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,11 +25,19 @@ function adminArgs(): string[] {
 }
 
 function findingsFor(report: Report, namespace: string): Finding[] {
-  return report.findings.filter((finding) => finding.subject?.namespace === namespace || finding.scope === namespace || finding.binding?.name.includes(namespace));
+  return report.findings.filter(
+    (finding) => finding.subject?.namespace === namespace || finding.scope === namespace || finding.binding?.name.includes(namespace),
+  );
 }
 
 function crb(name: string, role: string, subject: Record<string, string>): Record<string, unknown> {
-  return { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role }, subjects: [subject] };
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRoleBinding",
+    metadata: { name },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+    subjects: [subject],
+  };
 }
 
 function clusterRole(name: string, rules: unknown[]): Record<string, unknown> {
@@ -40,8 +58,20 @@ describe("saprobe audit (live)", () => {
         { apiGroups: [""], resources: ["secrets"], verbs: ["list"] },
       ]),
       crb(`${ns}-runner`, `${ns}-runner`, { kind: "ServiceAccount", name: "runner", namespace: ns }),
-      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "idle-view", namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" }, subjects: [{ kind: "ServiceAccount", name: "idle", namespace: ns }] },
-      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "ghost", namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "ghost" }, subjects: [{ kind: "ServiceAccount", name: "runner", namespace: ns }] },
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "idle-view", namespace: ns },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+        subjects: [{ kind: "ServiceAccount", name: "idle", namespace: ns }],
+      },
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "ghost", namespace: ns },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "ghost" },
+        subjects: [{ kind: "ServiceAccount", name: "runner", namespace: ns }],
+      },
     ]);
     // A pod that runs as "runner" (it never starts: there is no scheduler), so only "idle" and "dashboard" are unused.
     await adminRequest("POST", `/api/v1/namespaces/${ns}/pods`, {
@@ -91,7 +121,9 @@ describe("saprobe audit (live)", () => {
     const ns = await uniqueNamespace("audit-blind");
     await createServiceAccount(ns, "auditor");
     await applyObjects([
-      clusterRole(`${ns}-partial-reader`, [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "clusterroles", "clusterrolebindings"], verbs: ["list"] }]),
+      clusterRole(`${ns}-partial-reader`, [
+        { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "clusterroles", "clusterrolebindings"], verbs: ["list"] },
+      ]),
       crb(`${ns}-auditor`, `${ns}-partial-reader`, { kind: "ServiceAccount", name: "auditor", namespace: ns }),
     ]);
     const token = await mintToken(ns, "auditor");
@@ -106,7 +138,9 @@ describe("saprobe audit (live)", () => {
     const admin = unknown.find((finding) => finding.rule === "cluster-admin-binding");
     expect(admin?.message).toContain("list rolebindings.rbac.authorization.k8s.io -A");
     expect(admin?.message).not.toContain("list clusterrolebindings");
-    expect(report.warnings).toContain("preflight: the running identity may not list rolebindings.rbac.authorization.k8s.io -A; the audit rules that need it report UNKNOWN");
+    expect(report.warnings).toContain(
+      "preflight: the running identity may not list rolebindings.rbac.authorization.k8s.io -A; the audit rules that need it report UNKNOWN",
+    );
     // wildcard-in-rules only needs roles and clusterroles, which it could read: a real verdict, not UNKNOWN.
     expect(unknown.map((finding) => finding.rule)).not.toContain("wildcard-in-rules");
   });
@@ -116,11 +150,20 @@ describe("saprobe audit (live)", () => {
     const { execFileSync } = await import("node:child_process");
     const { readFileSync } = await import("node:fs");
     const dir = mkdtempSync(join(tmpdir(), "saprobe-csr-"));
-    execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "k"), "-out", join(dir, "r"), "-subj", `/O=system:masters/CN=${name}`], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "k"), "-out", join(dir, "r"), "-subj", `/O=system:masters/CN=${name}`],
+      { stdio: "ignore" },
+    );
     // The API server refuses O=system:masters for its own kube-apiserver-client signer (a CSR admission
     // check); a request to another signer is accepted and approvable, and is exactly what to look for.
     await applyObjects([
-      { apiVersion: "certificates.k8s.io/v1", kind: "CertificateSigningRequest", metadata: { name }, spec: { request: readFileSync(join(dir, "r")).toString("base64"), signerName: "example.com/internal-ca", usages: ["client auth"] } },
+      {
+        apiVersion: "certificates.k8s.io/v1",
+        kind: "CertificateSigningRequest",
+        metadata: { name },
+        spec: { request: readFileSync(join(dir, "r")).toString("base64"), signerName: "example.com/internal-ca", usages: ["client auth"] },
+      },
     ]);
     const approved = await kubectl(["certificate", "approve", name]);
     expect(approved.code, approved.stderr).toBe(0);
@@ -178,13 +221,16 @@ describe("saprobe audit --confirm-deadline", () => {
     const run = await runSaprobe(["audit", ...adminArgs(), "-o", "html", "--fail-on", "critical", "--confirm-deadline", "1ms", "--out", out]);
     expect(readReport(out).problems).toEqual([]);
     const report = readReport(out).report as Report;
-    const mine = report.findings.find((finding) => finding.rule === "cluster-admin-binding" && finding.subject?.name === "admin" && finding.subject.namespace === ns);
+    const mine = report.findings.find(
+      (finding) => finding.rule === "cluster-admin-binding" && finding.subject?.name === "admin" && finding.subject.namespace === ns,
+    );
     expect(mine?.confirmation).toBeUndefined();
     expect(mine?.unconfirmed?.reason).toMatch(/^the cross-check's deadline \(1ms\) passed before this SubjectAccessReview was answered$/);
     expect(report.warnings.join("\n")).toMatch(/cross-check stopped at its deadline \(1ms\)/);
     // HTML escapes the apostrophe; JUnit, SARIF and Markdown keep it (each file of --out, and stdout).
     expect(run.stdout).toContain("Not confirmed by the server: the cross-check&#39;s deadline (1ms) passed");
-    for (const file of ["report.xml", "report.sarif", "report.md"]) expect(readFileSync(join(out, file), "utf8"), file).toContain("the cross-check's deadline (1ms) passed");
+    for (const file of ["report.xml", "report.sarif", "report.md"])
+      expect(readFileSync(join(out, file), "utf8"), file).toContain("the cross-check's deadline (1ms) passed");
   });
 });
 
@@ -206,10 +252,30 @@ describe("saprobe audit over insecure-skip-tls-verify", () => {
     const insecure = await runSaprobe(["audit", "--server", server, "--token", adminToken, "--insecure-skip-tls-verify", "-o", "json", "--no-confirm"]);
     const report = JSON.parse(insecure.stdout) as Report;
     const tls = report.findings.filter((finding) => finding.rule === "tls-verification");
-    expect(tls).toEqual([expect.objectContaining({ severity: "high", status: "finding", scope: "cluster", message: expect.stringContaining(`insecure-skip-tls-verify is set for ${server}`) })]);
+    expect(tls).toEqual([
+      expect.objectContaining({
+        severity: "high",
+        status: "finding",
+        scope: "cluster",
+        message: expect.stringContaining(`insecure-skip-tls-verify is set for ${server}`),
+      }),
+    ]);
     expect(insecure.code).toBe(1);
     expect(insecure.stdout + insecure.stderr).not.toContain(adminToken);
-    const verified = await runSaprobe(["audit", "--server", server, "--token", adminToken, "--certificate-authority", caFile, "-o", "json", "--no-confirm", "--fail-on", "critical"]);
+    const verified = await runSaprobe([
+      "audit",
+      "--server",
+      server,
+      "--token",
+      adminToken,
+      "--certificate-authority",
+      caFile,
+      "-o",
+      "json",
+      "--no-confirm",
+      "--fail-on",
+      "critical",
+    ]);
     expect((JSON.parse(verified.stdout) as Report).findings.map((finding) => finding.rule)).not.toContain("tls-verification");
   });
 });
@@ -226,7 +292,9 @@ describe("live and offline audits agree", () => {
       const objects = (loadAll(readFileSync(file, "utf8")) as Record<string, any>[]).filter(Boolean);
       const namespaces = [...new Set(objects.map((object) => object.metadata.namespace).filter(Boolean))];
       await applyObjects([...namespaces.map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } })), ...objects]);
-      const findings = readYaml<{ findings: { rule: string; subject?: string; severity: string }[] }>(join(FIXTURES, "scenarios", scenario, "expected.yaml")).findings;
+      const findings = readYaml<{ findings: { rule: string; subject?: string; severity: string }[] }>(
+        join(FIXTURES, "scenarios", scenario, "expected.yaml"),
+      ).findings;
       expected.push(...findings.filter((finding) => finding.subject).map((finding) => `${finding.rule} ${finding.subject} ${finding.severity}`));
     }
     const run = await runSaprobe(["audit", ...adminArgs(), "-o", "json", "--fail-on", "critical", "--disable", "unused-serviceaccount"]);
@@ -235,11 +303,16 @@ describe("live and offline audits agree", () => {
     // Paths are left out: live, they also run through what other tests put in the cluster.
     const live = report.findings
       .filter((finding) => finding.rule !== "cluster-admin-path")
-      .map((finding) => `${finding.rule} ${finding.subject?.kind}:${finding.subject?.namespace ? `${finding.subject.namespace}/` : ""}${finding.subject?.name} ${finding.severity}`)
+      .map(
+        (finding) =>
+          `${finding.rule} ${finding.subject?.kind}:${finding.subject?.namespace ? `${finding.subject.namespace}/` : ""}${finding.subject?.name} ${finding.severity}`,
+      )
       .filter((line) => subjects.has(line.split(" ")[1] as string));
     expect(live.sort()).toEqual(expected.sort());
     // Every one of them is confirmed by the server.
-    const unconfirmed = report.findings.filter((finding) => subjects.has(`${finding.subject?.kind}:${finding.subject?.namespace}/${finding.subject?.name}`) && finding.confirmation?.agreed !== true);
+    const unconfirmed = report.findings.filter(
+      (finding) => subjects.has(`${finding.subject?.kind}:${finding.subject?.namespace}/${finding.subject?.name}`) && finding.confirmation?.agreed !== true,
+    );
     expect(unconfirmed.map((finding) => finding.message)).toEqual([]);
   });
 });

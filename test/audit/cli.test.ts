@@ -39,7 +39,9 @@ describe("saprobe audit --manifests", () => {
     const configMap = temp("app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n");
     const empty = await runSaprobe(["audit", "--manifests", configMap, "-o", "json"]);
     expect(empty.code).toBe(0);
-    expect(json(empty).warnings).toContain(`no RBAC objects (ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding) in ${configMap}: nothing was audited`);
+    expect(json(empty).warnings).toContain(
+      `no RBAC objects (ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding) in ${configMap}: nothing was audited`,
+    );
     const piped = await runSaprobe(["audit", "--manifests", "-", "-o", "json"], { stdin: "" });
     expect(piped.code).toBe(2);
     expect(json(piped).input?.refused.map((refused) => refused.message)).toEqual([expect.stringContaining("no Kubernetes object in standard input")]);
@@ -63,7 +65,21 @@ describe("saprobe audit --manifests", () => {
   });
 
   it("disables and re-levels rules from flags and from a config file", async () => {
-    const flags = json(await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--disable", "secrets-read", "--disable", "secrets-write", "--severity", "workload-create=low"]));
+    const flags = json(
+      await runSaprobe([
+        "audit",
+        "--manifests",
+        OPERATOR,
+        "-o",
+        "json",
+        "--disable",
+        "secrets-read",
+        "--disable",
+        "secrets-write",
+        "--severity",
+        "workload-create=low",
+      ]),
+    );
     expect(flags.findings.map((finding) => `${finding.rule}=${finding.severity}`)).toEqual(["workload-create=low"]);
     const config = temp("audit.yaml", "disable: [workload-create]\nseverity:\n  secrets-read: critical\nfailOn: critical\n");
     const run = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--config", config]);
@@ -102,7 +118,10 @@ describe("saprobe audit --manifests", () => {
     );
     const run = await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--allowlist", allowlist]);
     const report = json(run);
-    expect(report.findings.find((finding) => finding.rule === "secrets-read")?.suppressed).toEqual({ reason: "the operator writes certificates into Secrets", expires: "2999-12-31" });
+    expect(report.findings.find((finding) => finding.rule === "secrets-read")?.suppressed).toEqual({
+      reason: "the operator writes certificates into Secrets",
+      expires: "2999-12-31",
+    });
     expect(report.findings.find((finding) => finding.rule === "workload-create")?.suppressed).toBeUndefined();
     expect(report.warnings.join("\n")).toMatch(/entry 2 \(rule workload-create\) expired on 2020-01-01 .*1 finding it matches now counts?/);
     expect(report.warnings.join("\n")).toMatch(/entry 3 \(rule pods-exec\) matches no finding/);
@@ -111,15 +130,17 @@ describe("saprobe audit --manifests", () => {
     expect(run.code).toBe(1);
   });
 
-  it.each(["ServiceAccount operators/cert-operator", "ServiceAccount:operators/cert-operator", "ServiceAccount/operators/cert-operator", "system:serviceaccount:operators:cert-operator"])(
-    "allowlists a subject written %s, as reports print it",
-    async (subject) => {
-      const allowlist = temp("allow.yaml", ["allow:", "  - rule: secrets-read", `    subject: "${subject}"`, "    reason: writes certificates"].join("\n"));
-      const report = json(await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--allowlist", allowlist]));
-      expect(report.findings.find((finding) => finding.rule === "secrets-read")?.suppressed).toEqual({ reason: "writes certificates" });
-      expect(report.warnings.join("\n")).not.toMatch(/matches no finding/);
-    },
-  );
+  it.each([
+    "ServiceAccount operators/cert-operator",
+    "ServiceAccount:operators/cert-operator",
+    "ServiceAccount/operators/cert-operator",
+    "system:serviceaccount:operators:cert-operator",
+  ])("allowlists a subject written %s, as reports print it", async (subject) => {
+    const allowlist = temp("allow.yaml", ["allow:", "  - rule: secrets-read", `    subject: "${subject}"`, "    reason: writes certificates"].join("\n"));
+    const report = json(await runSaprobe(["audit", "--manifests", OPERATOR, "-o", "json", "--allowlist", allowlist]));
+    expect(report.findings.find((finding) => finding.rule === "secrets-read")?.suppressed).toEqual({ reason: "writes certificates" });
+    expect(report.warnings.join("\n")).not.toMatch(/matches no finding/);
+  });
 
   it("exits 2 naming the deadline flag given a value that is not a duration", async () => {
     for (const name of ["--confirm-deadline", "--deadline"]) {
@@ -143,7 +164,9 @@ describe("saprobe audit --manifests", () => {
     const allowlist = temp("allow.yaml", ["allow:", "  - rule: secrets-read", "    subject: operators/cert-operator", "    reason: r"].join("\n"));
     const run = await runSaprobe(["audit", "--manifests", OPERATOR, "--allowlist", allowlist]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('allow.yaml:3:14: invalid allowlist: allow[0].subject: "operators/cert-operator" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp"');
+    expect(run.stderr).toContain(
+      'allow.yaml:3:14: invalid allowlist: allow[0].subject: "operators/cert-operator" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp"',
+    );
   });
 
   it("rejects an allowlist entry without a reason, naming file and line", async () => {
@@ -161,7 +184,9 @@ describe("saprobe audit --manifests", () => {
     expect(subjects).toEqual(new Set(["ServiceAccount:cert-operator", "Group:system:authenticated"]));
     const listings = report.findings.filter((finding) => finding.rule === "effective-permissions");
     expect(listings.map((finding) => finding.binding?.name).sort()).toEqual(["cert-operator", "cert-operator-leader-election", "read-everything"]);
-    expect(listings.find((finding) => finding.binding?.name === "cert-operator")?.message).toContain("risks: secrets-read (high), secrets-write (high), workload-create (high)");
+    expect(listings.find((finding) => finding.binding?.name === "cert-operator")?.message).toContain(
+      "risks: secrets-read (high), secrets-write (high), workload-create (high)",
+    );
     expect(listings.every((finding) => finding.severity === "info" && finding.rules.length > 0)).toBe(true);
     const bad = await runSaprobe(["audit", "--manifests", OPERATOR, "--subject", "system:serviceaccount:only-namespace"]);
     expect(bad.code).toBe(2);
@@ -206,7 +231,10 @@ describe("saprobe audit --manifests", () => {
   });
 
   it("passes on the loader's warnings about what the apiserver would refuse, and audits the rest", async () => {
-    const file = temp("lost.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: x\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n  - kind: ServiceAccount\n    name: lost\n");
+    const file = temp(
+      "lost.yaml",
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: x\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n  - kind: ServiceAccount\n    name: lost\n",
+    );
     const report = json(await runSaprobe(["audit", "--manifests", file, "-o", "json"]));
     expect(report.warnings.some((warning) => warning.includes("lost.yaml") && warning.toLowerCase().includes("namespace"))).toBe(true);
     expect(report.findings).toEqual([]);

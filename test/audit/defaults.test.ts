@@ -5,10 +5,24 @@ import { bootstrapPolicy } from "../../src/rbac/bootstrap.js";
 import type { ClusterRole, ClusterRoleBinding, RbacSnapshot, RoleBinding } from "../../src/rbac/types.js";
 
 const catalogue = loadCatalogue();
-const snapshot = (parts: Partial<RbacSnapshot>): RbacSnapshot => ({ roles: [], clusterRoles: [], roleBindings: [], clusterRoleBindings: [], serviceAccounts: [], ...parts });
-const crb = (name: string, roleName: string, user: string): ClusterRoleBinding => ({ kind: "ClusterRoleBinding", metadata: { name }, roleRef: { kind: "ClusterRole", name: roleName }, subjects: [{ kind: "User", name: user }] });
+const snapshot = (parts: Partial<RbacSnapshot>): RbacSnapshot => ({
+  roles: [],
+  clusterRoles: [],
+  roleBindings: [],
+  clusterRoleBindings: [],
+  serviceAccounts: [],
+  ...parts,
+});
+const crb = (name: string, roleName: string, user: string): ClusterRoleBinding => ({
+  kind: "ClusterRoleBinding",
+  metadata: { name },
+  roleRef: { kind: "ClusterRole", name: roleName },
+  subjects: [{ kind: "User", name: user }],
+});
 const lines = (input: RbacSnapshot, mode: "offline" | "live" = "offline"): string[] =>
-  auditSnapshot(input, catalogue, { mode }).map((finding) => `${finding.rule} ${finding.subject?.name ?? finding.role?.name ?? finding.binding?.name} ${finding.severity} ${finding.status}`);
+  auditSnapshot(input, catalogue, { mode }).map(
+    (finding) => `${finding.rule} ${finding.subject?.name ?? finding.role?.name ?? finding.binding?.name} ${finding.severity} ${finding.status}`,
+  );
 const narrowAdmin = (annotations?: Record<string, string>): ClusterRole => ({
   kind: "ClusterRole",
   metadata: { name: "cluster-admin", ...(annotations ? { annotations } : {}) },
@@ -38,14 +52,25 @@ describe("defaults count as expected only while they are unchanged", () => {
   it("reports a subject added to a default binding", () => {
     const masters = bootstrapPolicy().clusterRoleBindings.find((entry) => entry.metadata.name === "cluster-admin") as ClusterRoleBinding;
     masters.subjects.push({ kind: "User", name: "intruder" });
-    expect(lines(snapshot({ clusterRoleBindings: [masters] })).filter((line) => line.startsWith("modified-default"))).toEqual(["modified-default cluster-admin high finding"]);
+    expect(lines(snapshot({ clusterRoleBindings: [masters] })).filter((line) => line.startsWith("modified-default"))).toEqual([
+      "modified-default cluster-admin high finding",
+    ]);
   });
 
   it("audits a narrowed cluster-admin as the API server will restore it, unless autoupdate is false", () => {
     const restored = lines(snapshot({ clusterRoles: [narrowAdmin()], clusterRoleBindings: [crb("ops", "cluster-admin", "ops")] }));
     // The restored role has the default "*" again: listed as the default it then is.
-    expect(restored).toEqual(["cluster-admin-binding ops critical finding", "wildcard-in-rules cluster-admin medium expected", "modified-default cluster-admin medium finding"]);
-    const kept = lines(snapshot({ clusterRoles: [narrowAdmin({ "rbac.authorization.kubernetes.io/autoupdate": "false" })], clusterRoleBindings: [crb("ops", "cluster-admin", "ops")] }));
+    expect(restored).toEqual([
+      "cluster-admin-binding ops critical finding",
+      "wildcard-in-rules cluster-admin medium expected",
+      "modified-default cluster-admin medium finding",
+    ]);
+    const kept = lines(
+      snapshot({
+        clusterRoles: [narrowAdmin({ "rbac.authorization.kubernetes.io/autoupdate": "false" })],
+        clusterRoleBindings: [crb("ops", "cluster-admin", "ops")],
+      }),
+    );
     expect(kept).toEqual([]);
   });
 

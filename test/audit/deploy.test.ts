@@ -16,7 +16,9 @@ describe("saprobe's own least-privilege manifests (deploy/)", () => {
       expect(run.code).toBe(0);
       // The audit really read them: the saprobe ClusterRoles are there (a broken path would also give no finding).
       const permissions = await runSaprobe(["audit", "--manifests", DEPLOY, ...extra, "-o", "json", "--subject", "system:serviceaccount:saprobe:saprobe"]);
-      const listed = (JSON.parse(permissions.stdout) as Report).findings.filter((finding) => finding.rule === "effective-permissions").map((finding) => finding.role?.name);
+      const listed = (JSON.parse(permissions.stdout) as Report).findings
+        .filter((finding) => finding.rule === "effective-permissions")
+        .map((finding) => finding.role?.name);
       expect(listed).toEqual(expect.arrayContaining(["saprobe-probe", "saprobe-audit"]));
     }
   });

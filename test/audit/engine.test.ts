@@ -8,13 +8,32 @@ import { userInfoFor } from "../../src/rbac/users.js";
 const catalogue = loadCatalogue();
 const sa = (name: string, namespace?: string): Subject => ({ kind: "ServiceAccount", name, ...(namespace ? { namespace } : {}) });
 const role = (name: string, namespace: string, rules: PolicyRule[]): Role => ({ kind: "Role", metadata: { name, namespace }, rules });
-const rb = (name: string, namespace: string, roleName: string, subjects: Subject[], kind = "Role"): RoleBinding => ({ kind: "RoleBinding", metadata: { name, namespace }, roleRef: { kind, name: roleName }, subjects });
-const crb = (name: string, roleName: string, subjects: Subject[]): ClusterRoleBinding => ({ kind: "ClusterRoleBinding", metadata: { name }, roleRef: { kind: "ClusterRole", name: roleName }, subjects });
-const snapshot = (parts: Partial<RbacSnapshot>): RbacSnapshot => ({ roles: [], clusterRoles: [], roleBindings: [], clusterRoleBindings: [], serviceAccounts: [], ...parts });
+const rb = (name: string, namespace: string, roleName: string, subjects: Subject[], kind = "Role"): RoleBinding => ({
+  kind: "RoleBinding",
+  metadata: { name, namespace },
+  roleRef: { kind, name: roleName },
+  subjects,
+});
+const crb = (name: string, roleName: string, subjects: Subject[]): ClusterRoleBinding => ({
+  kind: "ClusterRoleBinding",
+  metadata: { name },
+  roleRef: { kind: "ClusterRole", name: roleName },
+  subjects,
+});
+const snapshot = (parts: Partial<RbacSnapshot>): RbacSnapshot => ({
+  roles: [],
+  clusterRoles: [],
+  roleBindings: [],
+  clusterRoleBindings: [],
+  serviceAccounts: [],
+  ...parts,
+});
 const readSecrets: PolicyRule[] = [{ verbs: ["get"], apiGroups: [""], resources: ["secrets"] }];
 
 function summary(input: RbacSnapshot, options: Parameters<typeof auditSnapshot>[2] = { mode: "offline" }): string[] {
-  return auditSnapshot(input, catalogue, options).map((finding) => `${finding.rule} ${finding.subject?.name ?? finding.binding?.name} ${finding.scope} ${finding.severity} ${finding.status}`);
+  return auditSnapshot(input, catalogue, options).map(
+    (finding) => `${finding.rule} ${finding.subject?.name ?? finding.binding?.name} ${finding.scope} ${finding.severity} ${finding.status}`,
+  );
 }
 
 describe("auditSnapshot severity and scope", () => {
@@ -50,7 +69,11 @@ describe("auditSnapshot severity and scope", () => {
   it("narrows to one identity with --subject, including the groups it is in", () => {
     const input = snapshot({
       roles: [role("r", "apps", readSecrets)],
-      roleBindings: [rb("mine", "apps", "r", [sa("app")]), rb("all-sa", "apps", "r", [{ kind: "Group", name: "system:serviceaccounts:apps" }]), rb("other", "apps", "r", [sa("other")])],
+      roleBindings: [
+        rb("mine", "apps", "r", [sa("app")]),
+        rb("all-sa", "apps", "r", [{ kind: "Group", name: "system:serviceaccounts:apps" }]),
+        rb("other", "apps", "r", [sa("other")]),
+      ],
     });
     const lines = summary(input, { mode: "offline", subject: userInfoFor("system:serviceaccount:apps:app") });
     expect(lines).toEqual([
@@ -62,7 +85,12 @@ describe("auditSnapshot severity and scope", () => {
   });
 
   it("live mode uses stored rules: an aggregated role is not re-aggregated", () => {
-    const aggregated = { kind: "ClusterRole" as const, metadata: { name: "agg" }, rules: [], aggregationRule: { clusterRoleSelectors: [{ matchLabels: { a: "b" } }] } };
+    const aggregated = {
+      kind: "ClusterRole" as const,
+      metadata: { name: "agg" },
+      rules: [],
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { a: "b" } }] },
+    };
     const part = { kind: "ClusterRole" as const, metadata: { name: "part", labels: { a: "b" } }, rules: readSecrets };
     const input = snapshot({ clusterRoles: [aggregated, part], clusterRoleBindings: [crb("agg", "agg", [{ kind: "User", name: "u" }])] });
     expect(summary(input, { mode: "live" })).toEqual([]);

@@ -50,7 +50,14 @@ describe("real-world RBAC sets give exactly the expected findings", () => {
       const expected = readYaml<{ findings: ExpectedFinding[] }>(join(dir, "expected.yaml")).findings;
       const findings = await auditFiles([join(dir, "manifests")]);
       const actual = findings.map((finding) => {
-        const match = expected.find((candidate) => candidate.rule === finding.rule && (candidate.subject ?? candidate.role) === comparable(finding).split(" | ")[1]?.replace(/^role /, ""));
+        const match = expected.find(
+          (candidate) =>
+            candidate.rule === finding.rule &&
+            (candidate.subject ?? candidate.role) ===
+              comparable(finding)
+                .split(" | ")[1]
+                ?.replace(/^role /, ""),
+        );
         return comparable(finding, match);
       });
       expect(actual.sort()).toEqual(expected.map(expectedText).sort());

@@ -118,7 +118,11 @@ describe("published install manifests, audited offline", () => {
   it("cert-manager's chart source alone (no helm template output): every file skipped, the input refused, exit 2", async () => {
     const { code, report } = await audit(["--manifests", "cert-manager-chart"]);
     expect(code).toBe(2);
-    expect(report.input?.skipped.map((skip) => skip.file)).toEqual(["cert-manager-chart/Chart.yaml", "cert-manager-chart/templates/rbac.yaml", "cert-manager-chart/templates/serviceaccount.yaml"]);
+    expect(report.input?.skipped.map((skip) => skip.file)).toEqual([
+      "cert-manager-chart/Chart.yaml",
+      "cert-manager-chart/templates/rbac.yaml",
+      "cert-manager-chart/templates/serviceaccount.yaml",
+    ]);
     expect(report.input?.refused.map((refused) => refused.message)).toEqual([expect.stringContaining("no Kubernetes object in the 3 files read (3 skipped")]);
   });
 });

@@ -18,12 +18,16 @@ interface Script {
 
 function fakeClient(script: Script): { client: KubeClient; requests: RequestOptions[] } {
   const requests: RequestOptions[] = [];
-  const respond = (status: number, json: unknown): RequestOutcome => ({ ok: true, response: { status, headers: {}, text: JSON.stringify(json), json, durationMs: 1 } });
+  const respond = (status: number, json: unknown): RequestOutcome => ({
+    ok: true,
+    response: { status, headers: {}, text: JSON.stringify(json), json, durationMs: 1 },
+  });
   const client: KubeClient = {
     async request(options) {
       requests.push(options);
       const body = options.body as { spec?: Record<string, unknown> } | undefined;
-      if (options.path.endsWith("/selfsubjectreviews")) return respond(201, { status: { userInfo: { username: "auditor", groups: ["system:authenticated"] } } });
+      if (options.path.endsWith("/selfsubjectreviews"))
+        return respond(201, { status: { userInfo: { username: "auditor", groups: ["system:authenticated"] } } });
       if (options.path.endsWith("/selfsubjectaccessreviews")) {
         const attributes = body?.spec?.resourceAttributes as { verb: string; resource: string };
         return respond(201, { status: { allowed: !(script.deniedReads ?? []).includes(`${attributes.verb} ${attributes.resource}`) } });
@@ -46,13 +50,28 @@ function fakeClient(script: Script): { client: KubeClient; requests: RequestOpti
   return { client, requests };
 }
 
-const connection = { server: "https://fake", namespace: "default", requestTimeoutMs: 1000, viaProxy: false, source: "flags", explain: [], warnings: [] } as unknown as Connection;
+const connection = {
+  server: "https://fake",
+  namespace: "default",
+  requestTimeoutMs: 1000,
+  viaProxy: false,
+  source: "flags",
+  explain: [],
+  warnings: [],
+} as unknown as Connection;
 
 const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 const adminBinding = { metadata: { name: "ops" }, roleRef: { kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "User", name: "ops" }] };
-const secretsBinding = { metadata: { name: "reader", namespace: "apps" }, roleRef: { kind: "Role", name: "reader" }, subjects: [{ kind: "ServiceAccount", name: "app" }] };
+const secretsBinding = {
+  metadata: { name: "reader", namespace: "apps" },
+  roleRef: { kind: "Role", name: "reader" },
+  subjects: [{ kind: "ServiceAccount", name: "app" }],
+};
 const lists = {
-  [`${RBAC}/clusterroles`]: [{ metadata: { name: "cluster-admin" }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] }, { metadata: { name: "empty" }, rules: null }],
+  [`${RBAC}/clusterroles`]: [
+    { metadata: { name: "cluster-admin" }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] },
+    { metadata: { name: "empty" }, rules: null },
+  ],
   [`${RBAC}/roles`]: [{ metadata: { name: "reader", namespace: "apps" }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }] }],
   [`${RBAC}/clusterrolebindings`]: [adminBinding],
   [`${RBAC}/rolebindings`]: [secretsBinding],
@@ -67,7 +86,10 @@ describe("auditLive", () => {
     expect(admin?.confirmation).toEqual({ agreed: false, detail: "the server denies * *.*" });
     expect(secrets?.confirmation?.agreed).toBe(true);
     expect(outcome.warnings).toContain("SubjectAccessReview disagrees with cluster-admin-binding for User ops: the server denies * *.*.");
-    const review = requests.find((request) => request.path.endsWith("/subjectaccessreviews") && (request.body as { spec: { user: string } }).spec.user === "system:serviceaccount:apps:app");
+    const review = requests.find(
+      (request) =>
+        request.path.endsWith("/subjectaccessreviews") && (request.body as { spec: { user: string } }).spec.user === "system:serviceaccount:apps:app",
+    );
     expect((review?.body as { spec: unknown } | undefined)?.spec).toMatchObject({
       groups: ["system:serviceaccounts", "system:serviceaccounts:apps", "system:authenticated"],
       resourceAttributes: { verb: "get", group: "", resource: "secrets", namespace: "apps" },
@@ -128,7 +150,9 @@ describe("auditLive", () => {
     const total = steps[0]?.[1] ?? 0;
     expect(steps.map(([, stepTotal]) => stepTotal).every((value) => value === total)).toBe(true);
     expect(steps.map(([done]) => done)).toEqual([...steps.map(([done]) => done)].sort((a, b) => a - b));
-    expect(steps.map(([, , label]) => label)).toEqual(expect.arrayContaining(["who am I", "listed clusterroles.rbac.authorization.k8s.io", "auditing 2 bindings"]));
+    expect(steps.map(([, , label]) => label)).toEqual(
+      expect.arrayContaining(["who am I", "listed clusterroles.rbac.authorization.k8s.io", "auditing 2 bindings"]),
+    );
     expect(steps.at(-1)?.[2]).toMatch(/^cross-checking \d+ findings with SubjectAccessReviews$/);
     expect(steps.at(-1)?.[0]).toBe(total - 1);
   });

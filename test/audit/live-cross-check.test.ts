@@ -28,12 +28,31 @@ function snapshot(): RbacSnapshot {
   const names = Array.from({ length: SERVICE_ACCOUNTS }, (_, index) => `sa-${index}`);
   return {
     clusterRoles: [
-      { kind: "ClusterRole", metadata: { name: "cluster-admin" }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, { nonResourceURLs: ["*"], verbs: ["*"] }] },
+      {
+        kind: "ClusterRole",
+        metadata: { name: "cluster-admin" },
+        rules: [
+          { apiGroups: ["*"], resources: ["*"], verbs: ["*"] },
+          { nonResourceURLs: ["*"], verbs: ["*"] },
+        ],
+      },
       { kind: "ClusterRole", metadata: { name: "secret-reader" }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }] },
     ],
-    clusterRoleBindings: [{ kind: "ClusterRoleBinding", metadata: { name: "root" }, roleRef: { ...rbac, kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "ServiceAccount", name: "root", namespace: "apps" }] }],
+    clusterRoleBindings: [
+      {
+        kind: "ClusterRoleBinding",
+        metadata: { name: "root" },
+        roleRef: { ...rbac, kind: "ClusterRole", name: "cluster-admin" },
+        subjects: [{ kind: "ServiceAccount", name: "root", namespace: "apps" }],
+      },
+    ],
     roles: [],
-    roleBindings: names.map((name) => ({ kind: "RoleBinding", metadata: { name, namespace: "apps" }, roleRef: { ...rbac, kind: "ClusterRole", name: "secret-reader" }, subjects: [{ kind: "ServiceAccount", name, namespace: "apps" }] })),
+    roleBindings: names.map((name) => ({
+      kind: "RoleBinding",
+      metadata: { name, namespace: "apps" },
+      roleRef: { ...rbac, kind: "ClusterRole", name: "secret-reader" },
+      subjects: [{ kind: "ServiceAccount", name, namespace: "apps" }],
+    })),
     serviceAccounts: [...names, "root"].map((name) => ({ kind: "ServiceAccount", metadata: { name, namespace: "apps" } })),
   };
 }
@@ -50,7 +69,12 @@ function reviewer(options: { hangAfter?: number } = {}) {
     if (options.hangAfter !== undefined && answered >= options.hangAfter) return;
     answered++;
     const body = JSON.parse(request.body) as { spec: Record<string, unknown> };
-    sendJson(response, 201, { kind: "SubjectAccessReview", apiVersion: "authorization.k8s.io/v1", spec: body.spec, status: { allowed: true, reason: "RBAC: allowed by the fault server" } });
+    sendJson(response, 201, {
+      kind: "SubjectAccessReview",
+      apiVersion: "authorization.k8s.io/v1",
+      spec: body.spec,
+      status: { allowed: true, reason: "RBAC: allowed by the fault server" },
+    });
   };
 }
 
@@ -64,13 +88,21 @@ afterEach(async () => {
 });
 
 async function start(handle: ReturnType<typeof reviewer>): Promise<{ server: FaultServer; client: KubeClient }> {
-  server = await startFaultServer({ routes: [{ method: "POST", path: "/apis/authorization.k8s.io/v1/subjectaccessreviews", behaviour: { kind: "custom", handle } }] });
-  client = createKubeClient(connectionFor(server.url, { tls: { caFile: server.caFile, insecureSkipTLSVerify: false }, credentials: { kind: "token", token: new Secret("cross-check-token") } }));
+  server = await startFaultServer({
+    routes: [{ method: "POST", path: "/apis/authorization.k8s.io/v1/subjectaccessreviews", behaviour: { kind: "custom", handle } }],
+  });
+  client = createKubeClient(
+    connectionFor(server.url, {
+      tls: { caFile: server.caFile, insecureSkipTLSVerify: false },
+      credentials: { kind: "token", token: new Secret("cross-check-token") },
+    }),
+  );
   return { server, client };
 }
 
 const reviewsOf = (faults: FaultServer): RecordedRequest[] => faults.requests.filter((request) => request.pathname.endsWith("/subjectaccessreviews"));
-const asked = (list: readonly Finding[]): Finding[] => list.filter((finding) => finding.status === "finding" && (finding.rule === "cluster-admin-path" || findingQuestions(catalogue, [finding])[0] !== undefined));
+const asked = (list: readonly Finding[]): Finding[] =>
+  list.filter((finding) => finding.status === "finding" && (finding.rule === "cluster-admin-path" || findingQuestions(catalogue, [finding])[0] !== undefined));
 
 describe("crossCheck", () => {
   it("confirms every finding, however many, asking each distinct question once", async () => {
@@ -100,12 +132,21 @@ describe("crossCheck", () => {
     expect(confirmed.length).toBeGreaterThanOrEqual(1);
     expect(late.length).toBeGreaterThan(0);
     expect(confirmed.length + late.length).toBe(all.length);
-    for (const finding of late) expect(finding.unconfirmed?.reason, `${finding.rule} ${finding.subject?.name}`).toMatch(/the cross-check's deadline \(500ms\) passed before this SubjectAccessReview was answered/);
+    for (const finding of late)
+      expect(finding.unconfirmed?.reason, `${finding.rule} ${finding.subject?.name}`).toMatch(
+        /the cross-check's deadline \(500ms\) passed before this SubjectAccessReview was answered/,
+      );
     expect(confirmed.every((finding) => finding.unconfirmed === undefined)).toBe(true);
     // A path left unconfirmed names the hop and the request that was not answered.
-    expect(late.find((finding) => finding.rule === "cluster-admin-path")?.unconfirmed?.reason).toMatch(/^hop \d+: \S+ .* as ServiceAccount apps\/sa-\d+: the cross-check's deadline/);
+    expect(late.find((finding) => finding.rule === "cluster-admin-path")?.unconfirmed?.reason).toMatch(
+      /^hop \d+: \S+ .* as ServiceAccount apps\/sa-\d+: the cross-check's deadline/,
+    );
     const warning = checked.warnings.find((text) => text.includes("stopped at its deadline"));
-    expect(warning).toMatch(new RegExp(`^the SubjectAccessReview cross-check stopped at its deadline \\(500ms\\) after \\d+ of \\d+ distinct reviews: ${late.length} findings are not confirmed \\(.+ and ${late.length - 5} more\\); each says why in "unconfirmed"\\.$`));
+    expect(warning).toMatch(
+      new RegExp(
+        `^the SubjectAccessReview cross-check stopped at its deadline \\(500ms\\) after \\d+ of \\d+ distinct reviews: ${late.length} findings are not confirmed \\(.+ and ${late.length - 5} more\\); each says why in "unconfirmed"\\.$`,
+      ),
+    );
   });
 
   it("when the whole audit's deadline passes first, says so rather than that the audit was cancelled", async () => {
@@ -113,6 +154,9 @@ describe("crossCheck", () => {
     const checked = await crossCheck(faults.client, catalogue, findings, { signal: AbortSignal.timeout(500) });
     const late = asked(checked.findings).filter((finding) => finding.confirmation === undefined);
     expect(late.length).toBeGreaterThan(0);
-    for (const finding of late) expect(finding.unconfirmed?.reason, `${finding.rule} ${finding.subject?.name}`).toMatch(/the audit's deadline passed before this SubjectAccessReview was answered$/);
+    for (const finding of late)
+      expect(finding.unconfirmed?.reason, `${finding.rule} ${finding.subject?.name}`).toMatch(
+        /the audit's deadline passed before this SubjectAccessReview was answered$/,
+      );
   });
 });

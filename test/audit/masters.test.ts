@@ -17,7 +17,21 @@ function openssl(args: string[]): void {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "saprobe-masters-"));
-  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "admin.key", "-out", "admin.crt", "-days", "30", "-subj", "/O=system:masters/CN=kubernetes-admin"]);
+  openssl([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "admin.key",
+    "-out",
+    "admin.crt",
+    "-days",
+    "30",
+    "-subj",
+    "/O=system:masters/CN=kubernetes-admin",
+  ]);
   openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "dev.key", "-out", "dev.crt", "-days", "30", "-subj", "/O=developers/O=other/CN=jane"]);
   openssl(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "csr.key", "-out", "masters.csr", "-subj", "/O=system:masters/O=extra/CN=mallory"]);
 });
@@ -53,7 +67,13 @@ describe("system:masters evidence", () => {
     ]);
     const findings = mastersFindings(rule!, evidence);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ rule: "system-masters-member", severity: "critical", subject: { kind: "User", name: "kubernetes-admin" }, source: { file: kubeconfig, line: 6 }, cis: "5.1.7" });
+    expect(findings[0]).toMatchObject({
+      rule: "system-masters-member",
+      severity: "critical",
+      subject: { kind: "User", name: "kubernetes-admin" },
+      source: { file: kubeconfig, line: 6 },
+      cis: "5.1.7",
+    });
     expect(JSON.stringify(findings)).not.toContain("c2VjcmV0");
   });
 
@@ -70,7 +90,13 @@ describe("system:masters evidence", () => {
     const parsed = certificateRequestSubject(readFileSync(join(dir, "masters.csr")));
     expect(parsed).toEqual({ ok: true, subject: { commonName: "mallory", organizations: ["system:masters", "extra"] } });
     expect(certificateRequestSubject(Buffer.from("garbage")).ok).toBe(false);
-    const base = { kind: "certificate-signing-request" as const, name: "csr-1", commonName: "mallory", organizations: ["system:masters"], signerName: "kubernetes.io/kube-apiserver-client" };
+    const base = {
+      kind: "certificate-signing-request" as const,
+      name: "csr-1",
+      commonName: "mallory",
+      organizations: ["system:masters"],
+      signerName: "kubernetes.io/kube-apiserver-client",
+    };
     expect(mastersFindings(rule!, [{ ...base, approved: false }])).toHaveLength(0);
     expect(mastersFindings(rule!, [{ ...base, approved: true }])[0]).toMatchObject({ binding: { kind: "CertificateSigningRequest", name: "csr-1" } });
   });

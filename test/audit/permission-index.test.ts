@@ -9,11 +9,17 @@ import type { PolicyRule } from "../../src/rbac/types.js";
 const compiled = compilePatterns(loadCatalogue().rules);
 const evaluator = new PatternEvaluator(compiled);
 const names = [...new Set(compiled.patterns.flatMap((pattern) => pattern.resources))];
-const resource = fc.oneof(fc.constantFrom(...names, "*", "*/exec", "*/status", "*/*", "pods/*", "configmaps", "nodes", "secrets/x"), fc.string({ maxLength: 6 }));
+const resource = fc.oneof(
+  fc.constantFrom(...names, "*", "*/exec", "*/status", "*/*", "pods/*", "configmaps", "nodes", "secrets/x"),
+  fc.string({ maxLength: 6 }),
+);
 const rule = fc.record(
   {
     verbs: fc.array(fc.constantFrom("get", "list", "create", "update", "patch", "impersonate", "bind", "approve", "sign", "*", "GET"), { maxLength: 4 }),
-    apiGroups: fc.array(fc.constantFrom("", "*", "apps", "batch", "rbac.authorization.k8s.io", "certificates.k8s.io", "admissionregistration.k8s.io", "authentication.k8s.io"), { maxLength: 3 }),
+    apiGroups: fc.array(
+      fc.constantFrom("", "*", "apps", "batch", "rbac.authorization.k8s.io", "certificates.k8s.io", "admissionregistration.k8s.io", "authentication.k8s.io"),
+      { maxLength: 3 },
+    ),
     resources: fc.array(resource, { maxLength: 4 }),
     resourceNames: fc.array(fc.constantFrom("a", "b"), { maxLength: 2 }),
   },

@@ -31,7 +31,15 @@ describe("patternGrant follows the apiserver's matchers", () => {
 });
 
 describe("matchPermissionRule", () => {
-  const auditRule = (match: AuditRule["match"]): AuditRule => ({ id: "r", title: "t", severity: "high", rationale: "r", remediation: "r.", cis: "none", match });
+  const auditRule = (match: AuditRule["match"]): AuditRule => ({
+    id: "r",
+    title: "t",
+    severity: "high",
+    rationale: "r",
+    remediation: "r.",
+    cis: "none",
+    match,
+  });
   const nodesProxy = auditRule({ kind: "permissions", anyOf: [{ verbs: ["get"], apiGroups: [""], resources: ["nodes/proxy"], scope: "cluster" }] });
   const approve = auditRule({
     kind: "permissions",

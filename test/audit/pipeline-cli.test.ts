@@ -15,7 +15,9 @@ function json(run: { stdout: string }): Report {
 }
 
 function found(report: Report): string[] {
-  return report.findings.map((finding) => `${finding.rule} ${finding.severity} ${finding.subject?.namespace ?? ""}/${finding.subject?.name ?? ""} in ${finding.scope}`);
+  return report.findings.map(
+    (finding) => `${finding.rule} ${finding.severity} ${finding.subject?.namespace ?? ""}/${finding.subject?.name ?? ""} in ${finding.scope}`,
+  );
 }
 
 describe("saprobe audit --manifests on pipeline input", () => {
@@ -31,7 +33,10 @@ describe("saprobe audit --manifests on pipeline input", () => {
 
   it("reports every good object, names the broken document, writes the report and exits 2", async () => {
     const out = mkdtempSync(join(tmpdir(), "saprobe-pipeline-"));
-    const run = await runSaprobe(["audit", "--manifests", "one-broken-file", "-o", "table", "--out", out], { cwd: PIPELINES, env: { HOME: "/nonexistent", COLUMNS: "200" } });
+    const run = await runSaprobe(["audit", "--manifests", "one-broken-file", "-o", "table", "--out", out], {
+      cwd: PIPELINES,
+      env: { HOME: "/nonexistent", COLUMNS: "200" },
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe("saprobe: one-broken-file/b-broken.yaml:24:3: YAML syntax: bad indentation of a sequence entry\n");
     expect(run.stdout).toContain("Refused input (not audited):\n- one-broken-file/b-broken.yaml:24:3: YAML syntax: bad indentation of a sequence entry");
@@ -76,7 +81,9 @@ describe("saprobe audit --manifests on pipeline input", () => {
     const report = json(await runSaprobe(["audit", "--manifests", "duplicates/a-first.yaml", "duplicates", "-o", "json"], { cwd: PIPELINES }));
     expect(found(report)).toEqual(["secrets-read medium shop/app in shop"]);
     expect(report.warnings).toContain("duplicates/a-first.yaml is given more than once: read once");
-    expect(report.warnings).toContain("Role shop/app is given twice, at duplicates/a-first.yaml:1 and at duplicates/b-second.yaml:2: the last one is audited, as kubectl apply would leave it");
+    expect(report.warnings).toContain(
+      "Role shop/app is given twice, at duplicates/a-first.yaml:1 and at duplicates/b-second.yaml:2: the last one is audited, as kubectl apply would leave it",
+    );
   });
 });
 
@@ -95,7 +102,9 @@ describe("saprobe can-i / who-can -f place objects as kubectl apply -n would", (
   });
 
   it("refuses a broken document (an answer without it could be wrong), naming file and line", async () => {
-    const run = await runSaprobe(["can-i", "get", "secrets", "-n", "ci", "--as", "system:serviceaccount:ci:deployer", "-f", "one-broken-file"], { cwd: PIPELINES });
+    const run = await runSaprobe(["can-i", "get", "secrets", "-n", "ci", "--as", "system:serviceaccount:ci:deployer", "-f", "one-broken-file"], {
+      cwd: PIPELINES,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("one-broken-file/b-broken.yaml:24:3");
   });

@@ -8,7 +8,9 @@ import { severityOfPermission } from "../../src/audit/permission-severity.js";
 import type { AuditRule, Catalogue, MatcherKind } from "../../src/audit/rule-types.js";
 import type { RbacSnapshot } from "../../src/rbac/types.js";
 
-const schema = JSON.parse(readFileSync(join(BUILTIN_RULES_DIR, "schema.json"), "utf8")) as { definitions: { matcher: { properties: { kind: { enum: string[] } } } } };
+const schema = JSON.parse(readFileSync(join(BUILTIN_RULES_DIR, "schema.json"), "utf8")) as {
+  definitions: { matcher: { properties: { kind: { enum: string[] } } } };
+};
 
 function twin(rule: AuditRule): AuditRule {
   return { ...rule, id: `${rule.id}-again` };
@@ -27,14 +29,37 @@ describe("the matcher registry", () => {
     const snapshot: RbacSnapshot = {
       roles: [],
       clusterRoles: [{ kind: "ClusterRole", metadata: { name: "everything" }, rules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }] }],
-      roleBindings: [{ kind: "RoleBinding", metadata: { name: "dangling", namespace: "apps" }, roleRef: { kind: "Role", name: "gone" }, subjects: [{ kind: "User", name: "u" }] }],
-      clusterRoleBindings: [{ kind: "ClusterRoleBinding", metadata: { name: "ops" }, roleRef: { kind: "ClusterRole", name: "everything" }, subjects: [{ kind: "ServiceAccount", name: "idle", namespace: "apps" }] }],
+      roleBindings: [
+        {
+          kind: "RoleBinding",
+          metadata: { name: "dangling", namespace: "apps" },
+          roleRef: { kind: "Role", name: "gone" },
+          subjects: [{ kind: "User", name: "u" }],
+        },
+      ],
+      clusterRoleBindings: [
+        {
+          kind: "ClusterRoleBinding",
+          metadata: { name: "ops" },
+          roleRef: { kind: "ClusterRole", name: "everything" },
+          subjects: [{ kind: "ServiceAccount", name: "idle", namespace: "apps" }],
+        },
+      ],
       serviceAccounts: [{ kind: "ServiceAccount", metadata: { name: "idle", namespace: "apps" } }],
     };
     const findings = auditSnapshot(snapshot, catalogue, {
       mode: "live",
       podServiceAccounts: new Set(),
-      mastersEvidence: [{ kind: "certificate-signing-request", name: "csr-1", commonName: "root", organizations: ["system:masters"], approved: true, signerName: "kubernetes.io/kube-apiserver-client" }],
+      mastersEvidence: [
+        {
+          kind: "certificate-signing-request",
+          name: "csr-1",
+          commonName: "root",
+          organizations: ["system:masters"],
+          approved: true,
+          signerName: "kubernetes.io/kube-apiserver-client",
+        },
+      ],
     });
     for (const rule of originals) {
       const ids = new Set(findings.map((finding) => finding.rule));
@@ -47,10 +72,22 @@ describe("the matcher registry", () => {
 describe("severityOfPermission", () => {
   const catalogue = loadCatalogue();
   it("gives one permission the rule and severity the audit would", () => {
-    expect(severityOfPermission(catalogue, { verb: "create", apiGroup: "", resource: "serviceaccounts/token", scope: "cluster" })).toEqual({ rule: "serviceaccount-token-create", severity: "high" });
-    expect(severityOfPermission(catalogue, { verb: "create", apiGroup: "", resource: "serviceaccounts/token", scope: "apps" })).toEqual({ rule: "serviceaccount-token-create", severity: "medium" });
-    expect(severityOfPermission(catalogue, { verb: "create", apiGroup: "", resource: "serviceaccounts/token", scope: "kube-system" })).toEqual({ rule: "serviceaccount-token-create", severity: "high" });
-    expect(severityOfPermission(catalogue, { verb: "*", apiGroup: "*", resource: "*", scope: "cluster" })).toEqual({ rule: "cluster-admin-binding", severity: "critical" });
+    expect(severityOfPermission(catalogue, { verb: "create", apiGroup: "", resource: "serviceaccounts/token", scope: "cluster" })).toEqual({
+      rule: "serviceaccount-token-create",
+      severity: "high",
+    });
+    expect(severityOfPermission(catalogue, { verb: "create", apiGroup: "", resource: "serviceaccounts/token", scope: "apps" })).toEqual({
+      rule: "serviceaccount-token-create",
+      severity: "medium",
+    });
+    expect(severityOfPermission(catalogue, { verb: "create", apiGroup: "", resource: "serviceaccounts/token", scope: "kube-system" })).toEqual({
+      rule: "serviceaccount-token-create",
+      severity: "high",
+    });
+    expect(severityOfPermission(catalogue, { verb: "*", apiGroup: "*", resource: "*", scope: "cluster" })).toEqual({
+      rule: "cluster-admin-binding",
+      severity: "critical",
+    });
     expect(severityOfPermission(catalogue, { verb: "get", apiGroup: "", resource: "nodes/proxy", scope: "apps" })).toBeUndefined();
     expect(severityOfPermission(catalogue, { verb: "get", apiGroup: "", resource: "configmaps", scope: "cluster" })).toBeUndefined();
   });

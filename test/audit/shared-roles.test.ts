@@ -31,18 +31,34 @@ function snapshotWith(roleFor: (index: number) => string, roles: ClusterRole[]):
   for (let index = 0; index < 12; index++) {
     const roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleFor(index) };
     if (index % 3 === 1) clusterRoleBindings.push({ kind: "ClusterRoleBinding", metadata: { name: `b-${index}` }, roleRef, subjects: subjects(index) });
-    else roleBindings.push({ kind: "RoleBinding", metadata: { name: `b-${index}`, namespace: index % 2 ? "kube-system" : `ns-${index % 3}` }, roleRef, subjects: subjects(index) });
+    else
+      roleBindings.push({
+        kind: "RoleBinding",
+        metadata: { name: `b-${index}`, namespace: index % 2 ? "kube-system" : `ns-${index % 3}` },
+        roleRef,
+        subjects: subjects(index),
+      });
   }
   return { roles: [], clusterRoles: roles, roleBindings, clusterRoleBindings, serviceAccounts: [] };
 }
 
 describe("findings of a role shared by many bindings", () => {
   it("equal the findings of one copy of the role per binding", () => {
-    const shared = auditSnapshot(snapshotWith(() => "ops", [clusterRole("ops")]), catalogue, { mode: "offline" });
+    const shared = auditSnapshot(
+      snapshotWith(() => "ops", [clusterRole("ops")]),
+      catalogue,
+      { mode: "offline" },
+    );
     const copies = Array.from({ length: 12 }, (_, index) => clusterRole(`ops-${index}`));
-    const separate = auditSnapshot(snapshotWith((index) => `ops-${index}`, copies), catalogue, { mode: "offline" });
+    const separate = auditSnapshot(
+      snapshotWith((index) => `ops-${index}`, copies),
+      catalogue,
+      { mode: "offline" },
+    );
     const sameRoleName = (findings: typeof shared): string =>
-      JSON.stringify(findings).replace(/ops-\d+/g, "ops").replace(/"role":\{"kind":"ClusterRole","name":"ops"\}/g, "ROLE");
+      JSON.stringify(findings)
+        .replace(/ops-\d+/g, "ops")
+        .replace(/"role":\{"kind":"ClusterRole","name":"ops"\}/g, "ROLE");
     // The shared role is also reported once for its definition where the copies are reported twelve times.
     const withoutDefinitions = (findings: typeof shared) => findings.filter((finding) => finding.subject !== undefined);
     expect(withoutDefinitions(shared).length).toBeGreaterThan(40);

@@ -44,7 +44,10 @@ export function expectedText(expected: ExpectedFinding): string {
 
 /** Names of the sub-folders of a fixture folder. */
 export function folders(path: string): string[] {
-  return readdirSync(path, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  return readdirSync(path, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /** Reads a YAML file of the fixtures. */

@@ -36,7 +36,10 @@ const samples: [string, unknown][] = [
   ["a field the probe does not take", { checks: [{ ...check, path: "/healthz" }] }],
   ["a bad id, enum, type and a missing field", { checks: [{ ...check, id: "Bad_ID", probe: "nope", severity: 3, remediation: undefined }] }],
   ["an empty resource and a long name", { checks: [{ ...check, probe: "get", resource: "", name: "n".repeat(300) }] }],
-  ["an access review without a verb, and with path and resource", { checks: [{ ...check, probe: "access-review", resource: undefined, reviews: [{ resource: "pods" }, { verb: "get", path: "/x", resource: "pods" }] }] }],
+  [
+    "an access review without a verb, and with path and resource",
+    { checks: [{ ...check, probe: "access-review", resource: undefined, reviews: [{ resource: "pods" }, { verb: "get", path: "/x", resource: "pods" }] }] },
+  ],
   ["out-of-range numbers", { checks: [{ ...check, timeoutSeconds: 0, followSeconds: 301 }] }],
   ["astral characters counted as one", { checks: [{ ...check, probe: "get", name: "😀".repeat(200) }] }],
 ];

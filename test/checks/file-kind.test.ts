@@ -5,8 +5,14 @@ import { runCli } from "../support/cli.js";
 
 describe("saprobe validate on a file that is not a check file", () => {
   it.each([
-    ["fixtures/audit/scenarios/ci-runner/manifests/ci-runner.yaml", "this is an RBAC manifest (ServiceAccount, ClusterRole, ClusterRoleBinding), not a check file; saprobe reads it with saprobe audit -f fixtures/audit/scenarios/ci-runner/manifests/ci-runner.yaml"],
-    ["fixtures/kubeconfig/kind.yaml", "this is a kubeconfig, not a check file; saprobe reads it with --kubeconfig fixtures/kubeconfig/kind.yaml on any command"],
+    [
+      "fixtures/audit/scenarios/ci-runner/manifests/ci-runner.yaml",
+      "this is an RBAC manifest (ServiceAccount, ClusterRole, ClusterRoleBinding), not a check file; saprobe reads it with saprobe audit -f fixtures/audit/scenarios/ci-runner/manifests/ci-runner.yaml",
+    ],
+    [
+      "fixtures/kubeconfig/kind.yaml",
+      "this is a kubeconfig, not a check file; saprobe reads it with --kubeconfig fixtures/kubeconfig/kind.yaml on any command",
+    ],
     ["checks/audit/escalation.yaml", "this is an audit rule file, not a check file; saprobe reads it with saprobe audit --rules checks/audit/escalation.yaml"],
   ])("%s", async (file, says) => {
     const { code, stdout, stderr } = await runCli(["validate", file]);

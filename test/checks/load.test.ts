@@ -59,20 +59,18 @@ describe("parseCheckFile", () => {
     expect(parsed.checks).toEqual([]);
     const lines = parsed.problems.map((problem) => `${problem.line}:${problem.column} ${problem.message}`);
     expect(lines).toEqual([
-      "2:5 checks[0].resource: required field is missing (probe \"list\" needs it)",
+      '2:5 checks[0].resource: required field is missing (probe "list" needs it)',
       expect.stringMatching(/^2:9 checks\[0\]\.id: "List-Nodes" must be lowercase/),
-      "5:13 checks[0].expect: \"maybe\" is not one of: allowed, denied, any",
-      "8:5 checks[1].path: required field is missing (probe \"raw\" needs it)",
-      "14:5 checks[1].resource: is not used by probe \"raw\"",
-      "21:5 checks[2].namespce: unknown field; did you mean \"namespace\"?",
+      '5:13 checks[0].expect: "maybe" is not one of: allowed, denied, any',
+      '8:5 checks[1].path: required field is missing (probe "raw" needs it)',
+      '14:5 checks[1].resource: is not used by probe "raw"',
+      '21:5 checks[2].namespce: unknown field; did you mean "namespace"?',
     ]);
   });
 
   it("reports duplicate ids at the second one", async () => {
     const parsed = await parseCheckFile(readFileSync(fixture("duplicate.yaml"), "utf8"), "duplicate.yaml");
-    expect(parsed.problems).toEqual([
-      { file: "duplicate.yaml", line: 8, column: 9, message: 'duplicate check id "same" (first defined on line 2)' },
-    ]);
+    expect(parsed.problems).toEqual([{ file: "duplicate.yaml", line: 8, column: 9, message: 'duplicate check id "same" (first defined on line 2)' }]);
   });
 
   it("reports YAML syntax errors with their position", async () => {
@@ -83,7 +81,7 @@ describe("parseCheckFile", () => {
 
   it("rejects a file that is not a mapping with a checks list", async () => {
     const parsed = await parseCheckFile("- id: x\n", "list.yaml");
-    expect(parsed.problems[0]).toMatchObject({ line: 1, column: 1, message: "the file must be a mapping, not [{\"id\":\"x\"}]" });
+    expect(parsed.problems[0]).toMatchObject({ line: 1, column: 1, message: 'the file must be a mapping, not [{"id":"x"}]' });
   });
 
   it("throws a CheckFileError whose message names file, line and column", async () => {
@@ -105,7 +103,9 @@ describe("assembleSuite", () => {
     expect(ids.indexOf("list-nodes")).toBe(5);
     expect(ids.at(-1)).toBe("watch-configmaps");
     expect(suite.checks[5]?.expect).toBe("denied");
-    expect(suite.warnings).toEqual([expect.stringMatching(/^check "list-nodes" from fixtures\/checks\/override.yaml:2 replaces the one from .*default.yaml:\d+$/)]);
+    expect(suite.warnings).toEqual([
+      expect.stringMatching(/^check "list-nodes" from fixtures\/checks\/override.yaml:2 replaces the one from .*default.yaml:\d+$/),
+    ]);
   });
 
   it("leaves the defaults out with replace", async () => {
@@ -114,7 +114,9 @@ describe("assembleSuite", () => {
   });
 
   it("collects the problems of every file before failing", async () => {
-    const error = (await assembleSuite([fixture("bad.yaml"), fixture("duplicate.yaml")], { replace: false }).catch((caught: unknown) => caught)) as CheckFileError;
+    const error = (await assembleSuite([fixture("bad.yaml"), fixture("duplicate.yaml")], { replace: false }).catch(
+      (caught: unknown) => caught,
+    )) as CheckFileError;
     expect(new Set(error.problems.map((problem) => problem.file))).toEqual(new Set([fixture("bad.yaml"), fixture("duplicate.yaml")]));
   });
 });
@@ -128,9 +130,14 @@ describe("hostile check files", () => {
   };
 
   it("an alias bomb is a problem at its first alias, not an exception", async () => {
-    const bomb = ["checks: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 6 }, (_, index) => `${"bcdefg"[index]}: &${"bcdefg"[index]} [${Array(10).fill(`*${"abcdef"[index]}`).join(", ")}]`)].join("\n");
+    const bomb = [
+      "checks: &a [x, x, x, x, x, x, x, x, x, x]",
+      ...Array.from({ length: 6 }, (_, index) => `${"bcdefg"[index]}: &${"bcdefg"[index]} [${Array(10).fill(`*${"abcdef"[index]}`).join(", ")}]`),
+    ].join("\n");
     const parsed = await parseCheckFile(bomb, "bomb.yaml");
-    expect(parsed.problems).toEqual([{ file: "bomb.yaml", line: 2, column: 8, message: "YAML aliases expand to too much data (more than 100 alias uses; an alias bomb?)" }]);
+    expect(parsed.problems).toEqual([
+      { file: "bomb.yaml", line: 2, column: 8, message: "YAML aliases expand to too much data (more than 100 alias uses; an alias bomb?)" },
+    ]);
   });
 
   it("deep nesting is a located problem, not a stack overflow", async () => {

@@ -38,7 +38,10 @@ describe("parseArgs", () => {
   });
 
   it("refuses a duration or number below the flag's minimum, naming the flag", () => {
-    const bounded: FlagSpec[] = [{ name: "deadline", type: "duration", description: "d", min: 1 }, { name: "max-file-bytes", type: "integer", description: "m", min: 1 }];
+    const bounded: FlagSpec[] = [
+      { name: "deadline", type: "duration", description: "d", min: 1 },
+      { name: "max-file-bytes", type: "integer", description: "m", min: 1 },
+    ];
     expect(() => parseArgs(["--deadline", "0"], bounded, "run")).toThrow('invalid value "0" for --deadline: it must be more than 0');
     expect(() => parseArgs(["--max-file-bytes=0"], bounded, "audit")).toThrow('invalid value "0" for --max-file-bytes: it must be at least 1');
     expect(parseArgs(["--deadline", "1ms", "--max-file-bytes", "1"], bounded, "run").flags).toMatchObject({ deadline: 1, "max-file-bytes": 1 });
@@ -47,10 +50,15 @@ describe("parseArgs", () => {
   });
 
   it("takes sizes with units and says the minimum in the flag's unit", () => {
-    const sized: FlagSpec[] = [{ name: "max-file-bytes", type: "size", description: "m", min: 1024 }, { name: "wait", type: "duration", description: "w", min: 2000 }];
+    const sized: FlagSpec[] = [
+      { name: "max-file-bytes", type: "size", description: "m", min: 1024 },
+      { name: "wait", type: "duration", description: "w", min: 2000 },
+    ];
     expect(parseArgs(["--max-file-bytes", "32M"], sized, "audit").flags["max-file-bytes"]).toBe(32 * 1024 * 1024);
     expect(parseArgs(["--max-file-bytes=4096"], sized, "audit").flags["max-file-bytes"]).toBe(4096);
-    expect(() => parseArgs(["--max-file-bytes", "lots"], sized, "audit")).toThrow('invalid size "lots" for --max-file-bytes: use a number of bytes with a unit, like 32M, 512K or 1G (binary units)');
+    expect(() => parseArgs(["--max-file-bytes", "lots"], sized, "audit")).toThrow(
+      'invalid size "lots" for --max-file-bytes: use a number of bytes with a unit, like 32M, 512K or 1G (binary units)',
+    );
     expect(() => parseArgs(["--max-file-bytes", "1000"], sized, "audit")).toThrow('invalid value "1000" for --max-file-bytes: it must be at least 1KiB');
     expect(() => parseArgs(["--wait", "1s"], sized, "run")).toThrow('invalid value "1s" for --wait: it must be at least 2s');
   });

@@ -2,7 +2,17 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminRequest, applyObjects, createServiceAccount, deleteObjects, kubectl as kubectlCached, mintToken, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
+import {
+  adminRequest,
+  applyObjects,
+  createServiceAccount,
+  deleteObjects,
+  kubectl as kubectlCached,
+  mintToken,
+  testCluster,
+  uniqueNamespace,
+  writeKubeconfig,
+} from "../support/cluster.js";
 import { runCli } from "../support/cli.js";
 
 // Live can-i and who-can read TYPE from the server's discovery, as kubectl does: a CRD's short name and
@@ -50,14 +60,36 @@ beforeAll(async () => {
   await applyObjects([
     ...created,
     // A user who may ask SelfSubjectAccessReviews but, outside system:authenticated, may not read discovery.
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: noDiscovery }, rules: [{ apiGroups: ["authorization.k8s.io"], resources: ["selfsubjectaccessreviews"], verbs: ["create"] }] },
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: noDiscovery }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: noDiscovery }, subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: noDiscovery }] },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: noDiscovery },
+      rules: [{ apiGroups: ["authorization.k8s.io"], resources: ["selfsubjectaccessreviews"], verbs: ["create"] }],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: noDiscovery },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: noDiscovery },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: noDiscovery }],
+    },
   ]);
   const established = await kubectl(["wait", "--for=condition=Established", "--timeout=60s", `crd/${singular}s.${group}`]);
   if (established.code !== 0) throw new Error(`the CRD did not become established: ${established.stderr}`);
   await createServiceAccount(namespace, "bot");
-  await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`, { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "gadget-reader" }, rules: [{ apiGroups: [group], resources: [`${singular}s`], verbs: ["get"] }] });
-  await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "bot-gadgets" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "gadget-reader" }, subjects: [{ kind: "ServiceAccount", name: "bot", namespace }] });
+  await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`, {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    metadata: { name: "gadget-reader" },
+    rules: [{ apiGroups: [group], resources: [`${singular}s`], verbs: ["get"] }],
+  });
+  await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: "bot-gadgets" },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "gadget-reader" },
+    subjects: [{ kind: "ServiceAccount", name: "bot", namespace }],
+  });
   botKubeconfig = writeKubeconfig({ token: await mintToken(namespace, "bot") }, { namespace });
   adminKubeconfig = writeKubeconfig({ token: testCluster().adminToken }, { namespace });
   // Aggregated discovery lists a new CRD a moment after it is established: wait until kubectl resolves it.
@@ -106,7 +138,9 @@ describe("live can-i resolves TYPE from discovery, as kubectl auth can-i does", 
     expect(ours.code).toBe(1);
     const answer = JSON.parse(ours.stdout) as { allowed: boolean; request: { resource: string; apiGroup: string }; warnings: string[] };
     expect(answer.request).toMatchObject({ resource: "deployments", apiGroup: "apps" });
-    expect(answer.warnings[0]).toMatch(/^the server refused discovery \(GET \/apis? answered 403: .*forbidden.*\); TYPE is read from saprobe's built-in v1\.\d+\.\d+ resource list instead \(no CRDs\)$/);
+    expect(answer.warnings[0]).toMatch(
+      /^the server refused discovery \(GET \/apis? answered 403: .*forbidden.*\); TYPE is read from saprobe's built-in v1\.\d+\.\d+ resource list instead \(no CRDs\)$/,
+    );
     const text = await runCli(["can-i", "get", shortName, "--kubeconfig", adminKubeconfig, ...as]);
     expect(text.stderr).toContain("Warning: the server refused discovery");
     expect(text.stderr).toContain(`Warning: the server doesn't have a resource type '${shortName}'`);
@@ -120,14 +154,28 @@ describe("live can-i resolves TYPE from discovery, as kubectl auth can-i does", 
     await applyObjects(pair);
     for (const crdGroup of [first, second]) await kubectl(["wait", "--for=condition=Established", "--timeout=60s", `crd/widgets.${crdGroup}`]);
     // The bot may get widgets of the first group only: kubectl's yes or no says which type it picked.
-    await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`, { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "first-widgets" }, rules: [{ apiGroups: [first], resources: ["widgets"], verbs: ["get"] }] });
-    await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "bot-first-widgets" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "first-widgets" }, subjects: [{ kind: "ServiceAccount", name: "bot", namespace }] });
+    await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`, {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: "first-widgets" },
+      rules: [{ apiGroups: [first], resources: ["widgets"], verbs: ["get"] }],
+    });
+    await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "bot-first-widgets" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "first-widgets" },
+      subjects: [{ kind: "ServiceAccount", name: "bot", namespace }],
+    });
     let oracle = await kubectl(["auth", "can-i", "get", shared], { kubeconfig: botKubeconfig });
     for (let attempt = 0; attempt < 30 && !oracle.stderr.includes("could also match"); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       oracle = await kubectl(["auth", "can-i", "get", shared], { kubeconfig: botKubeconfig });
     }
-    const kubectlWarnings = oracle.stderr.split("\n").filter((line) => line.startsWith("Warning: ")).map((line) => line.slice("Warning: ".length));
+    const kubectlWarnings = oracle.stderr
+      .split("\n")
+      .filter((line) => line.startsWith("Warning: "))
+      .map((line) => line.slice("Warning: ".length));
     const other = oracle.stdout === "yes\n" ? second : first;
     expect(kubectlWarnings).toEqual([`short name "${shared}" could also match lower priority resource widgets.${other}`]);
     const ours = await runCli(["can-i", "get", shared, "--kubeconfig", botKubeconfig, "-o", "json"]);

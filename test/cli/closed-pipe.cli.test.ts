@@ -41,7 +41,10 @@ beforeAll(async () => {
   writeFileSync(big, [role, ...documents].join("\n---\n"));
   const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
   tokenFile = join(dir, "token");
-  writeFileSync(tokenFile, `${part({ alg: "RS256" })}.${part({ iss: "https://kubernetes.default.svc", sub: "system:serviceaccount:a:b", exp: 4102444800 })}.c2lnbmF0dXJl`);
+  writeFileSync(
+    tokenFile,
+    `${part({ alg: "RS256" })}.${part({ iss: "https://kubernetes.default.svc", sub: "system:serviceaccount:a:b", exp: 4102444800 })}.c2lnbmF0dXJl`,
+  );
 });
 
 const hermetic = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent", NO_COLOR: "1" };
@@ -88,19 +91,27 @@ const everyCommand = (): Array<[string, string[]]> => [
 ];
 
 describe("a closed stdout", () => {
-  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])("ends command %# quietly with status 141", async (index) => {
-    const [name, args] = everyCommand()[index] as [string, string[]];
-    const { status, stderr } = await withClosedStdout(args);
-    expect({ name, stderr }).toEqual({ name, stderr: "" });
-    expect(status).toBe(141);
-  }, 30_000);
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])(
+    "ends command %# quietly with status 141",
+    async (index) => {
+      const [name, args] = everyCommand()[index] as [string, string[]];
+      const { status, stderr } = await withClosedStdout(args);
+      expect({ name, stderr }).toEqual({ name, stderr: "" });
+      expect(status).toBe(141);
+    },
+    30_000,
+  );
 
-  it.each(["audit", "who-can", "can-i --list", "whoami"])("%s | head -1 prints one line and nothing on stderr", async (name) => {
-    const args = everyCommand().find(([candidate]) => candidate === name)?.[1] ?? [];
-    const { first, status, stderr } = await throughHead(args);
-    expect(stderr).toBe("");
-    expect(first.length).toBeGreaterThan(0);
-    // A short answer may fit in the pipe before head exits (status 0); a long one meets the closed pipe.
-    expect(status).toMatch(name === "can-i --list" || name === "whoami" ? /^status=(0|141)$/ : /^status=141$/);
-  }, 30_000);
+  it.each(["audit", "who-can", "can-i --list", "whoami"])(
+    "%s | head -1 prints one line and nothing on stderr",
+    async (name) => {
+      const args = everyCommand().find(([candidate]) => candidate === name)?.[1] ?? [];
+      const { first, status, stderr } = await throughHead(args);
+      expect(stderr).toBe("");
+      expect(first.length).toBeGreaterThan(0);
+      // A short answer may fit in the pipe before head exits (status 0); a long one meets the closed pipe.
+      expect(status).toMatch(name === "can-i --list" || name === "whoami" ? /^status=(0|141)$/ : /^status=141$/);
+    },
+    30_000,
+  );
 });

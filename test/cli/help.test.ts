@@ -32,7 +32,8 @@ describe("help", () => {
     expect(audit).toMatch(/--deadline DURATION +live: overall deadline of the audit .*\[default: 10m\]/);
     for (const [page, text] of pages(200)) expect({ page, raw: text.match(/\b\d{5,}\b/g) ?? [] }).toEqual({ page, raw: [] });
     // Each default is one word the flag takes back: at 80 columns a number never leaves its unit behind.
-    for (const [page, text] of pages(80)) expect({ page, split: text.match(/\[default: [^\]]* [^\]]*\]|\[default: [^\]]*$/gm) ?? [] }).toEqual({ page, split: [] });
+    for (const [page, text] of pages(80))
+      expect({ page, split: text.match(/\[default: [^\]]* [^\]]*\]|\[default: [^\]]*$/gm) ?? [] }).toEqual({ page, split: [] });
   });
 
   it("puts a flag's description under it when the terminal is too narrow to have them side by side", () => {

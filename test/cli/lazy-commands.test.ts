@@ -36,7 +36,13 @@ describe("the CLI loads a command's implementation only when that command runs",
     // Flag defaults come from their domain's constants: modules of constants alone, importing nothing.
     const constants = new Set(["src/run/defaults.ts", "src/input/limits.ts", "src/audit/deadlines.ts"]);
     for (const file of constants) expect(readFileSync(join(root, file), "utf8")).not.toMatch(/^import /m);
-    const heavy = [...graph.files].filter((file) => !constants.has(file) && /^src\/(kube|probes|run|audit|rbac|manifests|conformance|checks|token|report\/render\/(?!types\.ts|text\.ts)|report\/write|connect\/(?!input\.ts))/.test(file));
+    const heavy = [...graph.files].filter(
+      (file) =>
+        !constants.has(file) &&
+        /^src\/(kube|probes|run|audit|rbac|manifests|conformance|checks|token|report\/render\/(?!types\.ts|text\.ts)|report\/write|connect\/(?!input\.ts))/.test(
+          file,
+        ),
+    );
     expect(heavy).toEqual([]);
     expect([...graph.packages].filter((name) => ["undici", "yaml", "js-yaml", "ajv"].includes(name.split("/")[0] as string))).toEqual([]);
     // The walk itself must see the command descriptors, or the assertions above prove nothing.
@@ -75,8 +81,14 @@ describe("the CLI loads a command's implementation only when that command runs",
   it("loads the HTTP client only for a question to the server: offline can-i, who-can and token --offline do without it", () => {
     for (const action of ["can-i-action", "who-can-action", "token-action", "validate-action", "config-action"]) {
       const graph = staticGraph(join(root, "src/cli/commands", `${action}.ts`));
-      expect([...graph.files].filter((file) => ["src/kube/client.ts", "src/kube/undici.ts", "src/kube/dispatcher.ts"].includes(file)), action).toEqual([]);
-      expect([...graph.packages].filter((name) => name.startsWith("undici")), action).toEqual([]);
+      expect(
+        [...graph.files].filter((file) => ["src/kube/client.ts", "src/kube/undici.ts", "src/kube/dispatcher.ts"].includes(file)),
+        action,
+      ).toEqual([]);
+      expect(
+        [...graph.packages].filter((name) => name.startsWith("undici")),
+        action,
+      ).toEqual([]);
     }
   });
 

@@ -31,7 +31,8 @@ describe("can-i at 80 columns", () => {
     ["--list, its heading too", ["can-i", "--list", "-n", "team", ...bot]],
     ["--batch's answers", ["can-i", "--batch", "-", "-f", "fixtures/rbac/scenarios/team.yaml"]],
   ])("wraps %s to the terminal, cutting no word", async (_name, argv) => {
-    const questions = '{"user":"system:serviceaccount:team:bot","verb":"get","resource":"pods","namespace":"team"}\n{"user":"system:serviceaccount:team:bot","verb":"list","resource":"secrets","namespace":"team"}\n';
+    const questions =
+      '{"user":"system:serviceaccount:team:bot","verb":"get","resource":"pods","namespace":"team"}\n{"user":"system:serviceaccount:team:bot","verb":"list","resource":"secrets","namespace":"team"}\n';
     const narrow = await run(argv, { COLUMNS: "80" }, questions);
     const piped = await run(argv, {}, questions);
     expect(narrow.split("\n").filter((line) => line.length > 80)).toEqual([]);

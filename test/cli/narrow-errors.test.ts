@@ -12,8 +12,14 @@ describe("errors and warnings at 80 columns", () => {
   it.each([
     ["no connection, a list of what was tried", ["whoami"]],
     ["a misspelt flag", ["audit", "--kubeconfg", "x"]],
-    ["a warning (how kubectl reads pods/log)", ["can-i", "get", "pods/log", "-n", "team", "--as", "system:serviceaccount:team:bot", "-f", "fixtures/rbac/scenarios/team.yaml"]],
-    ["a warning (no binding names the --as user)", ["can-i", "get", "pods", "--as", "system:serviceaccount:team:bott", "-f", "fixtures/rbac/scenarios/team.yaml"]],
+    [
+      "a warning (how kubectl reads pods/log)",
+      ["can-i", "get", "pods/log", "-n", "team", "--as", "system:serviceaccount:team:bot", "-f", "fixtures/rbac/scenarios/team.yaml"],
+    ],
+    [
+      "a warning (no binding names the --as user)",
+      ["can-i", "get", "pods", "--as", "system:serviceaccount:team:bott", "-f", "fixtures/rbac/scenarios/team.yaml"],
+    ],
   ])("%s: fit, with the same words as piped", async (_name, argv) => {
     const narrow = await errorsOf(argv, { COLUMNS: "80" });
     const piped = await errorsOf(argv, {});

@@ -19,7 +19,13 @@ beforeAll(async () => {
 
 /** The ATTRIBUTE/VALUE rows of a whoami table. */
 function rows(text: string): Map<string, string> {
-  return new Map(text.trim().split("\n").slice(1).map((line) => [line.slice(0, line.search(/ {2,}/)), line.slice(line.search(/ {2,}/)).trim()]));
+  return new Map(
+    text
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => [line.slice(0, line.search(/ {2,}/)), line.slice(line.search(/ {2,}/)).trim()]),
+  );
 }
 
 describe("saprobe whoami", () => {
@@ -39,7 +45,11 @@ describe("saprobe whoami", () => {
     expect(ours.get("Token")).toBe("bound (TokenRequest / projected)");
     expect(ours.get("Token expires")).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const json = await runCli(["whoami", "--kubeconfig", botKubeconfig, "-o", "json"]);
-    expect(JSON.parse(json.stdout)).toMatchObject({ username: `system:serviceaccount:${namespace}:bot`, identitySource: "SelfSubjectReview", token: { kind: "bound (TokenRequest / projected)" } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      username: `system:serviceaccount:${namespace}:bot`,
+      identitySource: "SelfSubjectReview",
+      token: { kind: "bound (TokenRequest / projected)" },
+    });
     expect(saprobe.stdout + json.stdout).not.toContain(botToken);
   });
 

@@ -22,7 +22,17 @@ describe("the real control plane", () => {
   });
 
   it("serves the TLS certificate of our own CA, which the system bundle does not trust", async () => {
-    const anonymous = await kubectl(["get", "--raw", "/version", "--server", testCluster().server, "--certificate-authority", "/etc/ssl/certs/ca-certificates.crt", "--token", "not-sent"]);
+    const anonymous = await kubectl([
+      "get",
+      "--raw",
+      "/version",
+      "--server",
+      testCluster().server,
+      "--certificate-authority",
+      "/etc/ssl/certs/ca-certificates.crt",
+      "--token",
+      "not-sent",
+    ]);
     expect(anonymous.code).not.toBe(0);
     expect(anonymous.stderr).toMatch(/certificate signed by unknown authority/);
   });

@@ -14,14 +14,25 @@ import { FakeClient } from "../probes/fake-client.js";
  * the real server does is the integration test's (test/conformance/permissions.int.test.ts) to show.
  */
 
-const runner: UserInfo = { name: "system:serviceaccount:team:runner", groups: ["system:serviceaccounts", "system:serviceaccounts:team", "system:authenticated"] };
+const runner: UserInfo = {
+  name: "system:serviceaccount:team:runner",
+  groups: ["system:serviceaccounts", "system:serviceaccounts:team", "system:authenticated"],
+};
 const subject = { kind: "ServiceAccount", name: "runner", namespace: "team" };
 const RBAC = "rbac.authorization.k8s.io";
 
 function snapshot(extra: Partial<RbacSnapshot> = {}): RbacSnapshot {
   return {
-    roles: [{ kind: "Role", metadata: { name: "reader", namespace: "team" }, rules: [{ verbs: ["get", "list"], apiGroups: [""], resources: ["pods", "configmaps"] }] }],
-    roleBindings: [{ kind: "RoleBinding", metadata: { name: "reader", namespace: "team" }, roleRef: { apiGroup: RBAC, kind: "Role", name: "reader" }, subjects: [subject] }],
+    roles: [
+      {
+        kind: "Role",
+        metadata: { name: "reader", namespace: "team" },
+        rules: [{ verbs: ["get", "list"], apiGroups: [""], resources: ["pods", "configmaps"] }],
+      },
+    ],
+    roleBindings: [
+      { kind: "RoleBinding", metadata: { name: "reader", namespace: "team" }, roleRef: { apiGroup: RBAC, kind: "Role", name: "reader" }, subjects: [subject] },
+    ],
     clusterRoles: [],
     clusterRoleBindings: [],
     serviceAccounts: [],
@@ -35,7 +46,17 @@ function serverOf(live: RbacSnapshot, namespaces: string[] | undefined): FakeCli
   const spec = (options: RequestOptions) => (options.body as { spec: Record<string, any> }).spec;
   const attrsOf = (options: RequestOptions): RequestAttributes => {
     const { resourceAttributes: r, nonResourceAttributes: n } = spec(options);
-    return r ? { resourceRequest: true, verb: r.verb, apiGroup: r.group, resource: r.resource, namespace: r.namespace, ...(r.subresource ? { subresource: r.subresource } : {}), ...(r.name ? { name: r.name } : {}) } : { resourceRequest: false, verb: n.verb, path: n.path };
+    return r
+      ? {
+          resourceRequest: true,
+          verb: r.verb,
+          apiGroup: r.group,
+          resource: r.resource,
+          namespace: r.namespace,
+          ...(r.subresource ? { subresource: r.subresource } : {}),
+          ...(r.name ? { name: r.name } : {}),
+        }
+      : { resourceRequest: false, verb: n.verb, path: n.path };
   };
   return new FakeClient({
     "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews": (options) => {
@@ -44,9 +65,20 @@ function serverOf(live: RbacSnapshot, namespaces: string[] | undefined): FakeCli
     },
     "POST /apis/authorization.k8s.io/v1/selfsubjectrulesreviews": (options) => {
       const rules = authorizer.rulesFor(runner, spec(options).namespace as string).map((effective) => effective.rule);
-      return { status: 201, json: { status: { resourceRules: rules.filter((rule) => !rule.nonResourceURLs), nonResourceRules: rules.filter((rule) => rule.nonResourceURLs), incomplete: false } } };
+      return {
+        status: 201,
+        json: {
+          status: {
+            resourceRules: rules.filter((rule) => !rule.nonResourceURLs),
+            nonResourceRules: rules.filter((rule) => rule.nonResourceURLs),
+            incomplete: false,
+          },
+        },
+      };
     },
-    "GET /api/v1/namespaces": namespaces ? { status: 200, json: { items: namespaces.map((name) => ({ metadata: { name } })), metadata: {} } } : { status: 403, json: {} },
+    "GET /api/v1/namespaces": namespaces
+      ? { status: 200, json: { items: namespaces.map((name) => ({ metadata: { name } })), metadata: {} } }
+      : { status: 403, json: {} },
   });
 }
 
@@ -75,8 +107,24 @@ describe("comparePermissions", () => {
 
   it("cluster-admin through a ClusterRoleBinding is one cluster-wide difference, not one per namespace; critical", async () => {
     const live = snapshot({
-      clusterRoles: [{ kind: "ClusterRole", metadata: { name: "cluster-admin" }, rules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }, { verbs: ["*"], nonResourceURLs: ["*"] }] }],
-      clusterRoleBindings: [{ kind: "ClusterRoleBinding", metadata: { name: "oops" }, roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "cluster-admin" }, subjects: [subject] }],
+      clusterRoles: [
+        {
+          kind: "ClusterRole",
+          metadata: { name: "cluster-admin" },
+          rules: [
+            { verbs: ["*"], apiGroups: ["*"], resources: ["*"] },
+            { verbs: ["*"], nonResourceURLs: ["*"] },
+          ],
+        },
+      ],
+      clusterRoleBindings: [
+        {
+          kind: "ClusterRoleBinding",
+          metadata: { name: "oops" },
+          roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "cluster-admin" },
+          subjects: [subject],
+        },
+      ],
     });
     const comparison = await compare(live, ["team", "default", "kube-system", "other"]);
     expect(comparison.compared).toContain("other");
@@ -86,8 +134,22 @@ describe("comparePermissions", () => {
       ["cluster", "*", "*"],
     ]);
     const catalogue = loadCatalogue();
-    const ratings = new Map([["cluster", ratePermissions(catalogue, "cluster", extra.map((d) => d.atom))]]);
-    const results = permissionResults(comparison, runner.name, { rating: ratingLookup(ratings), liveGrant: () => "ClusterRoleBinding oops -> ClusterRole cluster-admin" }, 1);
+    const ratings = new Map([
+      [
+        "cluster",
+        ratePermissions(
+          catalogue,
+          "cluster",
+          extra.map((d) => d.atom),
+        ),
+      ],
+    ]);
+    const results = permissionResults(
+      comparison,
+      runner.name,
+      { rating: ratingLookup(ratings), liveGrant: () => "ClusterRoleBinding oops -> ClusterRole cluster-admin" },
+      1,
+    );
     const failed = results.filter((result) => result.status === "fail");
     expect(failed[0]).toMatchObject({ severity: "critical", id: "over-privileged/cluster/all.all" });
     expect(failed[0]?.title).toContain("cluster-admin power");
@@ -98,21 +160,39 @@ describe("comparePermissions", () => {
   it("a deleted RoleBinding is under-privileged, naming the expected binding", async () => {
     const comparison = await compare(snapshot({ roleBindings: [] }));
     expect(comparison.differences.every((d) => d.direction === "missing" && d.scope === "team")).toBe(true);
-    expect(comparison.differences.map((d) => `${d.atom.verb} ${d.atom.resource}`).sort()).toEqual(["get configmaps", "get pods", "list configmaps", "list pods"]);
+    expect(comparison.differences.map((d) => `${d.atom.verb} ${d.atom.resource}`).sort()).toEqual([
+      "get configmaps",
+      "get pods",
+      "list configmaps",
+      "list pods",
+    ]);
     expect(comparison.differences[0]?.expectedGrant).toContain("RoleBinding team/reader");
     const results = permissionResults(comparison, runner.name, { rating: () => ({ severity: "medium", rules: [] }), liveGrant: () => undefined }, 1);
-    expect(results.filter((result) => result.status === "fail").map((result) => result.id).sort()).toEqual(["under-privileged/team/configmaps", "under-privileged/team/pods"]);
-    expect(results.find((result) => result.id === "under-privileged/team/pods")?.message).toMatch(/^under-privileged: the expected RBAC grants get, list pods in namespace team/);
+    expect(
+      results
+        .filter((result) => result.status === "fail")
+        .map((result) => result.id)
+        .sort(),
+    ).toEqual(["under-privileged/team/configmaps", "under-privileged/team/pods"]);
+    expect(results.find((result) => result.id === "under-privileged/team/pods")?.message).toMatch(
+      /^under-privileged: the expected RBAC grants get, list pods in namespace team/,
+    );
   });
 
   it("a namespace whose rules cannot be read is named with the reason, and the rest is compared", async () => {
     const client = serverOf(snapshot(), undefined);
     const failing = new FakeClient({
       "POST /apis/authorization.k8s.io/v1/selfsubjectrulesreviews": async (options) => {
-        if ((options.body as { spec: { namespace: string } }).spec.namespace === "kube-system") return { status: 500, json: { kind: "Status", message: "etcd is down" } };
-        return (await client.request(options)).ok ? { status: 201, json: ((await client.request(options)) as { response: { json: unknown } }).response.json } : { status: 500 };
+        if ((options.body as { spec: { namespace: string } }).spec.namespace === "kube-system")
+          return { status: 500, json: { kind: "Status", message: "etcd is down" } };
+        return (await client.request(options)).ok
+          ? { status: 201, json: ((await client.request(options)) as { response: { json: unknown } }).response.json }
+          : { status: 500 };
       },
-      "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews": async (options) => ({ status: 201, json: ((await client.request(options)) as { response: { json: unknown } }).response.json }),
+      "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews": async (options) => ({
+        status: 201,
+        json: ((await client.request(options)) as { response: { json: unknown } }).response.json,
+      }),
     });
     const expected = createAuthorizer(withBootstrapPolicy(snapshot()), { aggregate: true });
     const comparison = await comparePermissions({ client: failing, user: runner, expected, namespaces: ["team", "kube-system"] });

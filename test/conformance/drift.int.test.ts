@@ -9,7 +9,14 @@ import { adminRequest, createServiceAccount, mintToken, testCluster, uniqueNames
 // Drift between expected RBAC and what the real server stores, read with saprobe's own client.
 
 async function clientWithToken(token: string): Promise<KubeClient> {
-  const connection = await resolveConnection({ overrides: {}, env: { HOME: "/nonexistent" }, cwd: "/", kubeconfig: writeKubeconfig({ token }), requestTimeoutMs: 15_000, serviceAccountDir: "/nonexistent" });
+  const connection = await resolveConnection({
+    overrides: {},
+    env: { HOME: "/nonexistent" },
+    cwd: "/",
+    kubeconfig: writeKubeconfig({ token }),
+    requestTimeoutMs: 15_000,
+    serviceAccountDir: "/nonexistent",
+  });
   return createKubeClient(connection);
 }
 
@@ -21,19 +28,35 @@ beforeAll(async () => {
   await createServiceAccount(namespace, "bot");
   await createServiceAccount(namespace, "outsider");
   const rbac = `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}`;
-  await adminRequest("POST", `${rbac}/roles`, { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "reader" }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }] });
+  await adminRequest("POST", `${rbac}/roles`, {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    metadata: { name: "reader" },
+    rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }],
+  });
   await adminRequest("POST", `${rbac}/rolebindings`, {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "RoleBinding",
     metadata: { name: "bot-reader" },
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "reader" },
-    subjects: [{ kind: "ServiceAccount", name: "bot", namespace }, { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "alice" }],
+    subjects: [
+      { kind: "ServiceAccount", name: "bot", namespace },
+      { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "alice" },
+    ],
   });
   expected = [
     { kind: "ServiceAccount", metadata: { name: "bot", namespace }, automountServiceAccountToken: false },
     // Same rules, other order: no drift.
     { kind: "Role", metadata: { name: "reader", namespace }, rules: [{ verbs: ["list", "get"], apiGroups: [""], resources: ["pods"] }] },
-    { kind: "RoleBinding", metadata: { name: "bot-reader", namespace }, roleRef: { kind: "Role", name: "reader" }, subjects: [{ kind: "ServiceAccount", name: "bot" }, { kind: "User", name: "carol" }] },
+    {
+      kind: "RoleBinding",
+      metadata: { name: "bot-reader", namespace },
+      roleRef: { kind: "Role", name: "reader" },
+      subjects: [
+        { kind: "ServiceAccount", name: "bot" },
+        { kind: "User", name: "carol" },
+      ],
+    },
     { kind: "Role", metadata: { name: "writer", namespace }, rules: [{ verbs: ["create"], apiGroups: [""], resources: ["pods"] }] },
   ];
 });
@@ -45,9 +68,21 @@ describe("checkDrift against the real control plane", () => {
       const drift = await checkDrift(client, expected);
       expect(drift).toEqual([
         { object: { kind: "ServiceAccount", name: "bot", namespace }, change: "changed", detail: "automountServiceAccountToken is true, expected false" },
-        { object: { kind: "RoleBinding", name: "bot-reader", namespace }, change: "missing-subject", detail: "User carol is expected but not bound on the server" },
-        { object: { kind: "RoleBinding", name: "bot-reader", namespace }, change: "extra-subject", detail: "User alice is bound on the server but not expected" },
-        { object: { kind: "Role", name: "writer", namespace }, change: "missing", detail: `Role ${namespace}/writer is in the expected RBAC but not on the server` },
+        {
+          object: { kind: "RoleBinding", name: "bot-reader", namespace },
+          change: "missing-subject",
+          detail: "User carol is expected but not bound on the server",
+        },
+        {
+          object: { kind: "RoleBinding", name: "bot-reader", namespace },
+          change: "extra-subject",
+          detail: "User alice is bound on the server but not expected",
+        },
+        {
+          object: { kind: "Role", name: "writer", namespace },
+          change: "missing",
+          detail: `Role ${namespace}/writer is in the expected RBAC but not on the server`,
+        },
       ]);
     } finally {
       await client.close();

@@ -10,7 +10,12 @@ const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 
 function recordingClient(): { client: KubeClient; asked: RequestOptions[] } {
   const asked: RequestOptions[] = [];
-  const item = (path: string) => ({ metadata: { name: "x", namespace: path.includes("/namespaces/") ? "team" : undefined, managedFields: [{ manager: "kubectl" }] }, rules: [], subjects: [], roleRef: { kind: "ClusterRole", name: "view" } });
+  const item = (path: string) => ({
+    metadata: { name: "x", namespace: path.includes("/namespaces/") ? "team" : undefined, managedFields: [{ manager: "kubectl" }] },
+    rules: [],
+    subjects: [],
+    roleRef: { kind: "ClusterRole", name: "view" },
+  });
   const client: KubeClient = {
     async request(options) {
       asked.push(options);
@@ -27,14 +32,24 @@ describe("readLiveRbac", () => {
   it("reads every namespace's Roles and RoleBindings by default, keeping only what the snapshot uses", async () => {
     const { client, asked } = recordingClient();
     const live = await readLiveRbac(client);
-    expect(asked.map((options) => options.path).sort()).toEqual([`${RBAC}/clusterrolebindings`, `${RBAC}/clusterroles`, `${RBAC}/rolebindings`, `${RBAC}/roles`]);
+    expect(asked.map((options) => options.path).sort()).toEqual([
+      `${RBAC}/clusterrolebindings`,
+      `${RBAC}/clusterroles`,
+      `${RBAC}/rolebindings`,
+      `${RBAC}/roles`,
+    ]);
     expect(live.ok && live.snapshot.roleBindings[0]?.metadata).toEqual({ name: "x" });
   });
 
   it("reads one namespace's Roles and RoleBindings when asked, and none for a cluster-wide question", async () => {
     const one = recordingClient();
     await readLiveRbac(one.client, undefined, { namespace: "team" });
-    expect(one.asked.map((options) => options.path).sort()).toEqual([`${RBAC}/clusterrolebindings`, `${RBAC}/clusterroles`, `${RBAC}/namespaces/team/rolebindings`, `${RBAC}/namespaces/team/roles`]);
+    expect(one.asked.map((options) => options.path).sort()).toEqual([
+      `${RBAC}/clusterrolebindings`,
+      `${RBAC}/clusterroles`,
+      `${RBAC}/namespaces/team/rolebindings`,
+      `${RBAC}/namespaces/team/roles`,
+    ]);
     const none = recordingClient();
     const live = await readLiveRbac(none.client, undefined, { namespace: "" });
     expect(none.asked.map((options) => options.path).sort()).toEqual([`${RBAC}/clusterrolebindings`, `${RBAC}/clusterroles`]);

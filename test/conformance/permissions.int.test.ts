@@ -4,7 +4,18 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, Report } from "../../src/model/report.js";
 import { runCli } from "../support/cli.js";
-import { adminRequest, applyObjects, deleteObjects, inClusterEnv, kubectl, makeServiceAccountMount, mintToken, testCluster, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
+import {
+  adminRequest,
+  applyObjects,
+  deleteObjects,
+  inClusterEnv,
+  kubectl,
+  makeServiceAccountMount,
+  mintToken,
+  testCluster,
+  uniqueNamespace,
+  writeKubeconfig,
+} from "../support/cluster.js";
 import { saprobeRun } from "../run/scenario.js";
 
 /*
@@ -111,7 +122,13 @@ describe("run --expect, the whole permission set, as the ServiceAccount itself",
   });
 
   it("a cluster-admin binding fails even with --fail-on high, and says cluster-admin (critical)", async () => {
-    const binding = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: `${namespace}-runner-admin` }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "ServiceAccount", name: "runner", namespace }] };
+    const binding = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: `${namespace}-runner-admin` },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ kind: "ServiceAccount", name: "runner", namespace }],
+    };
     await applyObjects([binding]);
     try {
       expect(await serverSays("*", "*")).toBe("yes");
@@ -152,7 +169,10 @@ describe("run --expect, the whole permission set, as the ServiceAccount itself",
 describe("run could not run: said first and once, exit 3", () => {
   it("an impersonation the server refuses is exit 3 with the cause and the fix, not seven FAIL rows", async () => {
     const out = mkdtempSync(join(tmpdir(), "saprobe-report-"));
-    const result = await runCli(["run", "--kubeconfig", kubeconfig, "--as", "someone-else", "--out", out], { env: { PATH: process.env.PATH, COLUMNS: "80" }, cwd: process.cwd() });
+    const result = await runCli(["run", "--kubeconfig", kubeconfig, "--as", "someone-else", "--out", out], {
+      env: { PATH: process.env.PATH, COLUMNS: "80" },
+      cwd: process.cwd(),
+    });
     expect((await kubectl(["auth", "can-i", "impersonate", "users", "--as", `system:serviceaccount:${namespace}:runner`])).stdout.trim()).toBe("no");
     expect(result.code).toBe(3);
     const lines = result.stdout.split("\n");
@@ -169,12 +189,21 @@ describe("run could not run: said first and once, exit 3", () => {
     const expired = `eyJhbGciOiJSUzI1NiIsImtpZCI6ImZvcmdlZCJ9.${Buffer.from(JSON.stringify({ iss: testCluster().issuer, sub: `system:serviceaccount:${namespace}:runner`, exp, "kubernetes.io": { namespace } })).toString("base64url")}.Zm9yZ2Vk`;
     const { code, report, stdout } = await saprobeRun(["--in-cluster", "--sa-dir", makeServiceAccountMount(namespace, expired)], inClusterEnv());
     expect(code).toBe(3);
-    expect(report.errors).toEqual([{ code: "token-expired", message: expect.stringContaining(`the token expired at ${new Date(exp * 1000).toISOString()}`), fix: expect.stringContaining("kubectl create token") }]);
+    expect(report.errors).toEqual([
+      {
+        code: "token-expired",
+        message: expect.stringContaining(`the token expired at ${new Date(exp * 1000).toISOString()}`),
+        fix: expect.stringContaining("kubectl create token"),
+      },
+    ]);
     expect(stdout).not.toContain(expired);
   });
 
   it("a refused connection prints the cause and fix first, in a few lines", async () => {
-    const result = await runCli(["run", "--server", "https://127.0.0.1:1", "--token", "not-a-real-token", "--insecure-skip-tls-verify"], { env: { PATH: process.env.PATH, COLUMNS: "80" }, cwd: process.cwd() });
+    const result = await runCli(["run", "--server", "https://127.0.0.1:1", "--token", "not-a-real-token", "--insecure-skip-tls-verify"], {
+      env: { PATH: process.env.PATH, COLUMNS: "80" },
+      cwd: process.cwd(),
+    });
     expect(result.code).toBe(3);
     const lines = result.stdout.trim().split("\n");
     expect(lines.slice(0, 6).find((line) => line.startsWith("Could not run: "))).toMatch(/^Could not run: nothing is listening at https:\/\/127\.0\.0\.1:1/);
@@ -188,8 +217,19 @@ describe("groups exactly as the server uses them", () => {
     const dir = mkdtempSync(join(tmpdir(), "saprobe-groups-"));
     const name = `${namespace}-all-sa-read`;
     const objects = [
-      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }] },
-      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name }, subjects: [{ kind: "Group", name: `system:serviceaccounts:${namespace}`, apiGroup: "rbac.authorization.k8s.io" }] },
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRole",
+        metadata: { name },
+        rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }],
+      },
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+        subjects: [{ kind: "Group", name: `system:serviceaccounts:${namespace}`, apiGroup: "rbac.authorization.k8s.io" }],
+      },
     ];
     writeFileSync(join(dir, "rbac.json"), JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
     await applyObjects(objects);
@@ -198,8 +238,14 @@ describe("groups exactly as the server uses them", () => {
       const user = `system:serviceaccount:${namespace}:other`;
       const live = await kubectl(["auth", "can-i", "list", "pods", "-n", namespace, "--as", user, "--as-group", "some-team"]);
       const liveWithoutGroups = await kubectl(["auth", "can-i", "list", "pods", "-n", "default", "--as", user]);
-      const offline = await runCli(["can-i", "list", "pods", "-n", namespace, "--as", user, "--as-group", "some-team", "--manifests", dir], { env: { PATH: process.env.PATH }, cwd: process.cwd() });
-      const offlineWithoutGroups = await runCli(["can-i", "list", "pods", "-n", "default", "--as", user, "--manifests", dir], { env: { PATH: process.env.PATH }, cwd: process.cwd() });
+      const offline = await runCli(["can-i", "list", "pods", "-n", namespace, "--as", user, "--as-group", "some-team", "--manifests", dir], {
+        env: { PATH: process.env.PATH },
+        cwd: process.cwd(),
+      });
+      const offlineWithoutGroups = await runCli(["can-i", "list", "pods", "-n", "default", "--as", user, "--manifests", dir], {
+        env: { PATH: process.env.PATH },
+        cwd: process.cwd(),
+      });
       expect([live.stdout.trim(), liveWithoutGroups.stdout.trim()]).toEqual(["no", "yes"]);
       expect([offline.stdout.split("\n")[0], offlineWithoutGroups.stdout.split("\n")[0]]).toEqual(["no", "yes"]);
     } finally {

@@ -17,7 +17,17 @@ function fixture() {
     users: [
       { name: "t", user: { token: TOKEN, as: "system:serviceaccount:a:b", "as-groups": ["g"] } },
       { name: "k", user: { "client-certificate": "c.crt", "client-key-data": Buffer.from(KEY).toString("base64") } },
-      { name: "e", user: { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "./plugin.sh", interactiveMode: "Never", env: [{ name: "SECRET_ENV", value: "env-secret-value" }] } } },
+      {
+        name: "e",
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1",
+            command: "./plugin.sh",
+            interactiveMode: "Never",
+            env: [{ name: "SECRET_ENV", value: "env-secret-value" }],
+          },
+        },
+      },
       { name: "p", user: { "auth-provider": { name: "gcp", config: { "access-token": "ya29.provider-secret" } } } },
     ],
     contexts: ["t", "k", "e", "p"].map((user) => ({ name: user === "t" ? "tok" : user, context: { cluster: "c", user, namespace: "ns-" + user } })),
@@ -69,12 +79,32 @@ describe("saprobe config view", () => {
     const file = writeKubeconfig(root, "k", {
       "current-context": "x",
       clusters: [{ name: "c", cluster: { server: "https://user:url-password@api.example:6443" } }],
-      users: [{ name: "u", user: { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "kubectl", interactiveMode: "Never", args: ["oidc-login", "get-token", "--oidc-client-id=app", "--oidc-client-secret=oidc-secret-value", "--password", "hunter2-value", "--verbose"] } } }],
+      users: [
+        {
+          name: "u",
+          user: {
+            exec: {
+              apiVersion: "client.authentication.k8s.io/v1",
+              command: "kubectl",
+              interactiveMode: "Never",
+              args: ["oidc-login", "get-token", "--oidc-client-id=app", "--oidc-client-secret=oidc-secret-value", "--password", "hunter2-value", "--verbose"],
+            },
+          },
+        },
+      ],
       contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
     });
     const result = await runCli(["config", "view", "-o", "json"], { env: { KUBECONFIG: file }, cwd: root });
     const view = JSON.parse(result.stdout);
-    expect(view.auth.args).toEqual(["oidc-login", "get-token", "--oidc-client-id=app", "--oidc-client-secret=[redacted]", "--password", "[redacted]", "--verbose"]);
+    expect(view.auth.args).toEqual([
+      "oidc-login",
+      "get-token",
+      "--oidc-client-id=app",
+      "--oidc-client-secret=[redacted]",
+      "--password",
+      "[redacted]",
+      "--verbose",
+    ]);
     expect(view.server).toBe("https://user:redacted@api.example:6443");
     expect(result.stdout).not.toMatch(/oidc-secret-value|hunter2-value|url-password/);
   });

@@ -60,7 +60,11 @@ describe("connecting to the real control plane", () => {
     const connection = await resolveConnection(input({ env: inClusterEnv(), serviceAccountDir: mount }));
     const client = createKubeClient(connection);
     const whoami = async () => {
-      const review = await client.request({ method: "POST", path: "/apis/authentication.k8s.io/v1/selfsubjectreviews", body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } });
+      const review = await client.request({
+        method: "POST",
+        path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+        body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+      });
       return review.ok ? (review.response.json as { status: { userInfo: { username: string } } }).status.userInfo.username : review.failure.code;
     };
     // Only Date is faked, so the token cache ages while sockets and timers run normally.
@@ -99,7 +103,12 @@ describe("connecting to the real control plane", () => {
     expect(identity.username).toBe("saprobe-connect-user");
     expect(identity.groups).toContain("saprobe:connect-testers");
     const fromData = await resolveConnection(
-      input({ kubeconfig: writeKubeconfig({ "client-certificate-data": Buffer.from(pair.certPem).toString("base64"), "client-key-data": Buffer.from(pair.keyPem).toString("base64") }) }),
+      input({
+        kubeconfig: writeKubeconfig({
+          "client-certificate-data": Buffer.from(pair.certPem).toString("base64"),
+          "client-key-data": Buffer.from(pair.keyPem).toString("base64"),
+        }),
+      }),
     );
     expect((await observeIdentity(fromData)).username).toBe("saprobe-connect-user");
   });
@@ -116,7 +125,15 @@ describe("connecting to the real control plane", () => {
     );
     writeFileSync(join(dir, "token"), token);
     const kubeconfig = writeKubeconfig(
-      { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "./plugin.sh", interactiveMode: "Never", provideClusterInfo: true, env: [{ name: "PLUGIN_SETTING", value: "on" }] } },
+      {
+        exec: {
+          apiVersion: "client.authentication.k8s.io/v1",
+          command: "./plugin.sh",
+          interactiveMode: "Never",
+          provideClusterInfo: true,
+          env: [{ name: "PLUGIN_SETTING", value: "on" }],
+        },
+      },
       { dir },
     );
     const connection = await resolveConnection(input({ kubeconfig }));
@@ -124,7 +141,11 @@ describe("connecting to the real control plane", () => {
     const identity = await observeIdentity(connection);
     expect(identity.username).toBe(serviceAccountUser);
     const info = JSON.parse(readFileSync(join(dir, "exec-info.json"), "utf8"));
-    expect(info).toMatchObject({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", spec: { interactive: false, cluster: { server: testCluster().server } } });
+    expect(info).toMatchObject({
+      apiVersion: "client.authentication.k8s.io/v1",
+      kind: "ExecCredential",
+      spec: { interactive: false, cluster: { server: testCluster().server } },
+    });
     expect(Buffer.from(info.spec.cluster["certificate-authority-data"], "base64").toString()).toBe(readFileSync(testCluster().caFile, "utf8"));
     expect(readFileSync(join(dir, "setting.txt"), "utf8")).toBe("on");
     expect(identity.log.join("\n")).not.toContain(token);
@@ -133,10 +154,16 @@ describe("connecting to the real control plane", () => {
   it("exec plugin (v1beta1) returning a client certificate", async () => {
     const pair = signClientCertificate("saprobe-exec-cert-user");
     const dir = mkdtempSync(join(tmpdir(), "saprobe-exec-"));
-    const credential = { apiVersion: "client.authentication.k8s.io/v1beta1", kind: "ExecCredential", status: { clientCertificateData: pair.certPem, clientKeyData: pair.keyPem } };
+    const credential = {
+      apiVersion: "client.authentication.k8s.io/v1beta1",
+      kind: "ExecCredential",
+      status: { clientCertificateData: pair.certPem, clientKeyData: pair.keyPem },
+    };
     writeFileSync(join(dir, "credential.json"), JSON.stringify(credential));
     execPlugin(dir, `cat "${dir}/credential.json"`);
-    const connection = await resolveConnection(input({ kubeconfig: writeKubeconfig({ exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "./plugin.sh" } }, { dir }) }));
+    const connection = await resolveConnection(
+      input({ kubeconfig: writeKubeconfig({ exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "./plugin.sh" } }, { dir }) }),
+    );
     expect((await observeIdentity(connection)).username).toBe("saprobe-exec-cert-user");
   });
 
@@ -146,7 +173,9 @@ describe("connecting to the real control plane", () => {
   });
 
   it("flags only: --server, --token, --certificate-authority", async () => {
-    const connection = await resolveConnection(input({ overrides: { server: testCluster().server, token: new Secret(token), certificateAuthority: testCluster().caFile } }));
+    const connection = await resolveConnection(
+      input({ overrides: { server: testCluster().server, token: new Secret(token), certificateAuthority: testCluster().caFile } }),
+    );
     expect(connection.source).toBe("flags");
     expect((await observeIdentity(connection)).username).toBe(serviceAccountUser);
   });

@@ -22,14 +22,26 @@ function plugin(dir: string, body: string): string {
 }
 
 function exec(command: string, extra: Partial<Exec> = {}): Exec {
-  return { kind: "exec", apiVersion: "client.authentication.k8s.io/v1", command, args: [], env: [], interactiveMode: "Never", provideClusterInfo: false, ...extra };
+  return {
+    kind: "exec",
+    apiVersion: "client.authentication.k8s.io/v1",
+    command,
+    args: [],
+    env: [],
+    interactiveMode: "Never",
+    provideClusterInfo: false,
+    ...extra,
+  };
 }
 
 /** A plugin that prints token "t<N>" where N counts its runs (in a file), with an optional expiry. */
 function countingPlugin(dir: string, expiry?: string): string {
   writeFileSync(join(dir, "count"), "0");
   const status = expiry ? `"token":"t$n","expirationTimestamp":"${expiry}"` : `"token":"t$n"`;
-  return plugin(dir, `n=$(( $(cat ${dir}/count) + 1 )); echo $n > ${dir}/count\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{'"${status.replaceAll('"', '\\"')}"'}}'`);
+  return plugin(
+    dir,
+    `n=$(( $(cat ${dir}/count) + 1 )); echo $n > ${dir}/count\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{'"${status.replaceAll('"', '\\"')}"'}}'`,
+  );
 }
 
 const runs = (dir: string) => Number(readFileSync(join(dir, "count"), "utf8").trim());
@@ -91,18 +103,37 @@ describe("exec plugin credentials", () => {
 
   it("passes KUBERNETES_EXEC_INFO without cluster info unless asked, and the exec env", async () => {
     const dir = tempDir();
-    const command = plugin(dir, `printf '%s' "$KUBERNETES_EXEC_INFO" > ${dir}/info\nprintf '%s' "$EXTRA" > ${dir}/extra\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"x"}}'`);
+    const command = plugin(
+      dir,
+      `printf '%s' "$KUBERNETES_EXEC_INFO" > ${dir}/info\nprintf '%s' "$EXTRA" > ${dir}/extra\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"x"}}'`,
+    );
     await execProvider(exec(command, { env: [{ name: "EXTRA", value: "v" }] }), connectionFor("https://k")).get();
-    expect(JSON.parse(readFileSync(join(dir, "info"), "utf8"))).toEqual({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", spec: { interactive: false } });
+    expect(JSON.parse(readFileSync(join(dir, "info"), "utf8"))).toEqual({
+      apiVersion: "client.authentication.k8s.io/v1",
+      kind: "ExecCredential",
+      spec: { interactive: false },
+    });
     expect(readFileSync(join(dir, "extra"), "utf8")).toBe("v");
   });
 
   const failures: [string, string, string][] = [
-    ["wrong apiVersion", `echo '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"x"}}'`, "configured to use API version client.authentication.k8s.io/v1, but returned version client.authentication.k8s.io/v1beta1"],
+    [
+      "wrong apiVersion",
+      `echo '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"x"}}'`,
+      "configured to use API version client.authentication.k8s.io/v1, but returned version client.authentication.k8s.io/v1beta1",
+    ],
     ["no token", `echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{}}'`, "didn't return a token or a cert/key pair"],
-    ["cert without key", `echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"clientCertificateData":"c"}}'`, "only a certificate or a key"],
+    [
+      "cert without key",
+      `echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"clientCertificateData":"c"}}'`,
+      "only a certificate or a key",
+    ],
     ["not JSON", "echo 'hello'", "not a JSON ExecCredential"],
-    ["exit code", "echo 'token leaked-secret-value-123 Bearer abcdefghijkl' >&2\necho second line >&2\nexit 3", "exited with code 3; run it by hand to see why"],
+    [
+      "exit code",
+      "echo 'token leaked-secret-value-123 Bearer abcdefghijkl' >&2\necho second line >&2\nexit 3",
+      "exited with code 3; run it by hand to see why",
+    ],
   ];
   for (const [name, body, message] of failures) {
     it(`fails with a clear message: ${name}`, async () => {

@@ -20,13 +20,21 @@ async function view(kubeconfigList: string, extra: string[] = []) {
 describe("fixtures/kubeconfig through saprobe config view", () => {
   it("kind: inline CA and client certificate, shown only as flags", async () => {
     const { json, stdout } = await view(fixture("kind.yaml"));
-    expect(json).toMatchObject({ source: "kubeconfig", server: "https://127.0.0.1:34567", tls: { caData: true }, auth: { kind: "client-certificate", certData: true, keyData: true } });
+    expect(json).toMatchObject({
+      source: "kubeconfig",
+      server: "https://127.0.0.1:34567",
+      tls: { caData: true },
+      auth: { kind: "client-certificate", certData: true, keyData: true },
+    });
     expect(stdout).not.toContain("fixture-key-material");
   });
 
   it("eks: an exec plugin on PATH, env values hidden", async () => {
     const { json, stdout } = await view(fixture("eks-exec.yaml"));
-    expect(json).toMatchObject({ namespace: "apps", auth: { kind: "exec", command: "aws", args: ["eks", "get-token", "--cluster-name", "prod"], envNames: ["AWS_PROFILE"], interactiveMode: "IfAvailable" } });
+    expect(json).toMatchObject({
+      namespace: "apps",
+      auth: { kind: "exec", command: "aws", args: ["eks", "get-token", "--cluster-name", "prod"], envNames: ["AWS_PROFILE"], interactiveMode: "IfAvailable" },
+    });
     expect(stdout).not.toContain("ci-deployer");
   });
 
@@ -34,7 +42,13 @@ describe("fixtures/kubeconfig through saprobe config view", () => {
     const { json, stdout } = await view(fixture("gcp-auth-provider.yaml"));
     expect(json.auth).toEqual({ kind: "auth-provider", name: "gcp", supported: false });
     expect(stdout).not.toContain("ya29");
-    const connection = await resolveConnection({ overrides: {}, kubeconfig: fixture("gcp-auth-provider.yaml"), env: {}, cwd: FIXTURES, requestTimeoutMs: 1000 });
+    const connection = await resolveConnection({
+      overrides: {},
+      kubeconfig: fixture("gcp-auth-provider.yaml"),
+      env: {},
+      cwd: FIXTURES,
+      requestTimeoutMs: 1000,
+    });
     expect(() => createKubeClient(connection)).toThrow(ConnectionConfigError);
     expect(() => createKubeClient(connection)).toThrow(/configure an exec plugin instead/);
   });

@@ -7,7 +7,22 @@ import { InputError } from "../../src/model/errors.js";
 import { tempDir, writeAt } from "./temp-files.js";
 
 const kubeconfig = (cluster: string): string =>
-  ["apiVersion: v1", "kind: Config", "clusters:", "- name: c", "  cluster:", cluster, "contexts:", "- name: x", "  context: {cluster: c, user: u}", "current-context: x", "users:", "- name: u", "  user: {token: t}", ""].join("\n");
+  [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    "- name: c",
+    "  cluster:",
+    cluster,
+    "contexts:",
+    "- name: x",
+    "  context: {cluster: c, user: u}",
+    "current-context: x",
+    "users:",
+    "- name: u",
+    "  user: {token: t}",
+    "",
+  ].join("\n");
 
 async function loadError(content: string | Buffer): Promise<InputError> {
   const root = tempDir();
@@ -40,7 +55,10 @@ describe("kubeconfigs that give a key twice", () => {
 
 describe("hostile kubeconfigs are input errors naming the file and the line", () => {
   it("an alias bomb, at its first alias", async () => {
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 6 }, (_, index) => `${"bcdefg"[index]}: &${"bcdefg"[index]} [${Array(10).fill(`*${"abcdef"[index]}`).join(", ")}]`)].join("\n");
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x, x]",
+      ...Array.from({ length: 6 }, (_, index) => `${"bcdefg"[index]}: &${"bcdefg"[index]} [${Array(10).fill(`*${"abcdef"[index]}`).join(", ")}]`),
+    ].join("\n");
     const error = await loadError(bomb);
     expect([error.line, error.column]).toEqual([2, 8]);
     expect(error.message).toMatch(/alias bomb/);

@@ -15,7 +15,11 @@ const SCENARIOS = 100;
 const SEED = 20261128;
 
 const certificates = await testCertificates();
-const pems: Pems = { cas: [certificates.ca.cert, certificates.unknownCa.cert, certificates.selfSigned.cert], clientCert: certificates.client.cert, clientKey: certificates.client.key };
+const pems: Pems = {
+  cas: [certificates.ca.cert, certificates.unknownCa.cert, certificates.selfSigned.cert],
+  clientCert: certificates.client.cert,
+  clientKey: certificates.client.key,
+};
 
 function materialize(scenario: Scenario): { root: string; env: Record<string, string | undefined> } {
   const root = tempDir("saprobe-diff-");
@@ -70,7 +74,8 @@ function compareWithConfigView(connection: Connection, minified: MinifiedConfig,
   const user = minified.users?.[0]?.user ?? {};
   const credentials = connection.credentials;
   if (typeof user.token === "string") expect(credentials.kind === "token" && credentials.token.reveal()).toBe(user.token);
-  else if (typeof user.tokenFile === "string") expect(credentials).toEqual({ kind: "token-file", path: join(root, scenario.dirs[fileIndex(user.tokenFile)] as string, user.tokenFile) });
+  else if (typeof user.tokenFile === "string")
+    expect(credentials).toEqual({ kind: "token-file", path: join(root, scenario.dirs[fileIndex(user.tokenFile)] as string, user.tokenFile) });
   else if (typeof user["client-certificate-data"] === "string") {
     expect(credentials.kind).toBe("client-certificate");
     if (credentials.kind === "client-certificate") {
@@ -101,7 +106,23 @@ describe("connection resolution agrees with the real kubectl (v1.32) on generate
   it("covers merges, duplicates, later current-contexts, relative paths, missing files, overrides and dangling names", () => {
     const traits = new Map<string, number>();
     for (const scenario of scenarios) for (const trait of scenario.traits) traits.set(trait, (traits.get(trait) ?? 0) + 1);
-    for (const trait of ["merge", "duplicate-name", "current-context-in-later-file", "missing-file", "duplicate-entry", "tls-file", "tls-subdir", "auth-tokenFile", "auth-cert", "mode-home", "mode---kubeconfig", "override--context", "override--cluster", "override--user", "override-n"]) {
+    for (const trait of [
+      "merge",
+      "duplicate-name",
+      "current-context-in-later-file",
+      "missing-file",
+      "duplicate-entry",
+      "tls-file",
+      "tls-subdir",
+      "auth-tokenFile",
+      "auth-cert",
+      "mode-home",
+      "mode---kubeconfig",
+      "override--context",
+      "override--cluster",
+      "override--user",
+      "override-n",
+    ]) {
       expect(traits.get(trait) ?? 0, trait).toBeGreaterThanOrEqual(2);
     }
   });
@@ -147,7 +168,10 @@ describe("connection resolution agrees with the real kubectl (v1.32) on generate
       }
       if (scenario.args.includes("-n")) {
         // A token flag keeps kubectl from prompting; it does not change how the namespace is chosen.
-        const created = await kubectl(["create", "configmap", "probe", "--dry-run=client", "-o", "jsonpath={.metadata.namespace}", ...scenario.args, "--token=namespace-oracle"], { cwd: root, env });
+        const created = await kubectl(
+          ["create", "configmap", "probe", "--dry-run=client", "-o", "jsonpath={.metadata.namespace}", ...scenario.args, "--token=namespace-oracle"],
+          { cwd: root, env },
+        );
         expect(created.code, created.stderr).toBe(0);
         expect(connection.namespace).toBe(created.stdout);
       }
@@ -156,10 +180,8 @@ describe("connection resolution agrees with the real kubectl (v1.32) on generate
   }
 
   it("had both successes and errors to agree on", () => {
-    
     expect(tally.agreedSuccess + tally.agreedError + tally.kubectlDefaultServer + tally.danglingContextUser).toBe(SCENARIOS);
     expect(tally.agreedSuccess).toBeGreaterThanOrEqual(30);
     expect(tally.agreedError).toBeGreaterThanOrEqual(10);
   });
 });
-

@@ -7,23 +7,29 @@ const names = fc.constantFrom("a", "b", "c", "d");
 
 /** A random set from file `origin`: some clusters, users, contexts, maybe a current-context. */
 const setFrom = (origin: string) =>
-  fc.record({ clusters: fc.uniqueArray(names), users: fc.uniqueArray(names), contexts: fc.uniqueArray(names), current: fc.option(names, { nil: undefined }) }).map((shape) => {
-    const set: KubeconfigSet = emptyKubeconfigSet();
-    for (const name of shape.clusters) set.clusters.set(name, { name, origin, insecureSkipTlsVerify: false });
-    for (const name of shape.users) set.users.set(name, { name, origin, impersonateGroups: [] });
-    for (const name of shape.contexts) set.contexts.set(name, { name, origin });
-    if (shape.current !== undefined) {
-      set.currentContext = shape.current;
-      set.currentContextOrigin = origin;
-    }
-    return set;
-  });
+  fc
+    .record({ clusters: fc.uniqueArray(names), users: fc.uniqueArray(names), contexts: fc.uniqueArray(names), current: fc.option(names, { nil: undefined }) })
+    .map((shape) => {
+      const set: KubeconfigSet = emptyKubeconfigSet();
+      for (const name of shape.clusters) set.clusters.set(name, { name, origin, insecureSkipTlsVerify: false });
+      for (const name of shape.users) set.users.set(name, { name, origin, impersonateGroups: [] });
+      for (const name of shape.contexts) set.contexts.set(name, { name, origin });
+      if (shape.current !== undefined) {
+        set.currentContext = shape.current;
+        set.currentContextOrigin = origin;
+      }
+      return set;
+    });
 
 const sets = fc.tuple(setFrom("f0"), setFrom("f1"), setFrom("f2"));
 
 function origins(set: KubeconfigSet): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [kind, map] of [["cluster", set.clusters], ["user", set.users], ["context", set.contexts]] as const) {
+  for (const [kind, map] of [
+    ["cluster", set.clusters],
+    ["user", set.users],
+    ["context", set.contexts],
+  ] as const) {
     for (const [name, entry] of map) result[`${kind}:${name}`] = entry.origin;
   }
   result.current = `${set.currentContext ?? ""}@${set.currentContextOrigin ?? ""}`;

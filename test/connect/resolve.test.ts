@@ -64,7 +64,9 @@ describe("resolveConnection: kubeconfig", () => {
   it("names a dangling current-context and the files read", async () => {
     const root = tempDir();
     const file = writeKubeconfig(root, "k", { "current-context": "gone", clusters: [cluster("c", { server: "https://x" })] });
-    await expect(resolveConnection(input(root, { kubeconfig: file }))).rejects.toThrow(`context "gone" from current-context (set in ${file}) does not exist (files read: ${file})`);
+    await expect(resolveConnection(input(root, { kubeconfig: file }))).rejects.toThrow(
+      `context "gone" from current-context (set in ${file}) does not exist (files read: ${file})`,
+    );
   });
 
   it("sends no credentials to a plain-HTTP server (kubectl proxy)", async () => {
@@ -87,7 +89,9 @@ describe("resolveConnection: in-cluster", () => {
     writeAt(root, "sa/token", "tok\n");
     writeAt(root, "sa/ca.crt", "pem");
     writeAt(root, "sa/namespace", " apps \n");
-    const connection = await resolveConnection(input(root, { env: { HOME: join(root, "home"), KUBERNETES_SERVICE_HOST: "fd00::1", KUBERNETES_SERVICE_PORT: "443" } }));
+    const connection = await resolveConnection(
+      input(root, { env: { HOME: join(root, "home"), KUBERNETES_SERVICE_HOST: "fd00::1", KUBERNETES_SERVICE_PORT: "443" } }),
+    );
     expect(connection).toMatchObject({
       source: "in-cluster",
       server: "https://[fd00::1]:443",
@@ -100,7 +104,30 @@ describe("resolveConnection: in-cluster", () => {
 
 describe("connection flags", () => {
   it("turn typed flags into resolver input; the request timeout defaults to 30s", () => {
-    const typed = resolveInputFromArgs(parseArgs(["-s", "https://k", "--token", "t0k3n", "--as", "u", "--as-group", "a", "--as-group", "b", "-n", "ns", "--request-timeout", "2s", "--insecure-skip-tls-verify"], connectionFlags, "x"), { env: { A: "1" }, cwd: "/w" });
+    const typed = resolveInputFromArgs(
+      parseArgs(
+        [
+          "-s",
+          "https://k",
+          "--token",
+          "t0k3n",
+          "--as",
+          "u",
+          "--as-group",
+          "a",
+          "--as-group",
+          "b",
+          "-n",
+          "ns",
+          "--request-timeout",
+          "2s",
+          "--insecure-skip-tls-verify",
+        ],
+        connectionFlags,
+        "x",
+      ),
+      { env: { A: "1" }, cwd: "/w" },
+    );
     expect(typed).toMatchObject({
       overrides: { server: "https://k", impersonateUser: "u", impersonateGroups: ["a", "b"], namespace: "ns", insecureSkipTlsVerify: true },
       requestTimeoutMs: 2000,

@@ -35,7 +35,9 @@ describe("TLS settings like client-go", () => {
   it("--insecure-skip-tls-verify clears the kubeconfig CA; --certificate-authority clears insecure and CA data", async () => {
     const first = await resolveWith({ server: "https://k", "certificate-authority": "ca.pem" }, undefined, { overrides: { insecureSkipTlsVerify: true } });
     expect((await first.connection).tls).toEqual({ insecureSkipTLSVerify: true });
-    const second = await resolveWith({ server: "https://k", "certificate-authority-data": pem("X"), "insecure-skip-tls-verify": true }, undefined, { overrides: { certificateAuthority: "mine.pem" } });
+    const second = await resolveWith({ server: "https://k", "certificate-authority-data": pem("X"), "insecure-skip-tls-verify": true }, undefined, {
+      overrides: { certificateAuthority: "mine.pem" },
+    });
     expect((await second.connection).tls).toEqual({ caFile: join(second.root, "mine.pem"), insecureSkipTLSVerify: false });
   });
 
@@ -55,7 +57,9 @@ describe("TLS settings like client-go", () => {
 
   it("accepts http and https proxy-url, refuses socks5 (unsupported here) and other schemes", async () => {
     expect((await (await resolveWith({ server: "https://k", "proxy-url": "http://proxy:3128" }, undefined)).connection).proxyUrl).toBe("http://proxy:3128");
-    await expect((await resolveWith({ server: "https://k", "proxy-url": "socks5://p:1080" }, undefined)).connection).rejects.toThrow(/SOCKS5 proxies are supported by kubectl but not by saprobe/);
+    await expect((await resolveWith({ server: "https://k", "proxy-url": "socks5://p:1080" }, undefined)).connection).rejects.toThrow(
+      /SOCKS5 proxies are supported by kubectl but not by saprobe/,
+    );
     await expect((await resolveWith({ server: "https://k", "proxy-url": "ftp://p" }, undefined)).connection).rejects.toThrow(/unsupported scheme "ftp"/);
   });
 });
@@ -67,7 +71,9 @@ describe("credentials like client-go", () => {
   });
 
   it("token plus basic auth is an error", async () => {
-    await expect((await resolveWith({ server: "https://k" }, { token: "t", username: "a", password: "b" })).connection).rejects.toThrow(/more than one authentication method/);
+    await expect((await resolveWith({ server: "https://k" }, { token: "t", username: "a", password: "b" })).connection).rejects.toThrow(
+      /more than one authentication method/,
+    );
   });
 
   it("basic auth works with a legacy warning", async () => {
@@ -77,16 +83,28 @@ describe("credentials like client-go", () => {
   });
 
   it("a certificate without a key is an error", async () => {
-    await expect((await resolveWith({ server: "https://k" }, { "client-certificate": "c.crt" })).connection).rejects.toThrow(/client-key or client-key-data must be specified/);
+    await expect((await resolveWith({ server: "https://k" }, { "client-certificate": "c.crt" })).connection).rejects.toThrow(
+      /client-key or client-key-data must be specified/,
+    );
   });
 
   it("exec: relative command with a separator is resolved, a bare name is not; v1 needs interactiveMode", async () => {
-    const relative = await resolveWith({ server: "https://k" }, { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "bin/plugin", interactiveMode: "Never" } });
+    const relative = await resolveWith(
+      { server: "https://k" },
+      { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "bin/plugin", interactiveMode: "Never" } },
+    );
     expect((await relative.connection).credentials).toMatchObject({ kind: "exec", command: join(relative.root, "kube/bin/plugin") });
-    const bare = await resolveWith({ server: "https://k" }, { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "gke-gcloud-auth-plugin" } });
+    const bare = await resolveWith(
+      { server: "https://k" },
+      { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "gke-gcloud-auth-plugin" } },
+    );
     expect((await bare.connection).credentials).toMatchObject({ command: "gke-gcloud-auth-plugin", interactiveMode: "IfAvailable" });
-    await expect((await resolveWith({ server: "https://k" }, { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "p" } })).connection).rejects.toThrow(/interactiveMode must be specified/);
-    await expect((await resolveWith({ server: "https://k" }, { exec: { apiVersion: "client.authentication.k8s.io/v1alpha1", command: "p" } })).connection).rejects.toThrow(/apiVersion must be one of/);
+    await expect(
+      (await resolveWith({ server: "https://k" }, { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "p" } })).connection,
+    ).rejects.toThrow(/interactiveMode must be specified/);
+    await expect(
+      (await resolveWith({ server: "https://k" }, { exec: { apiVersion: "client.authentication.k8s.io/v1alpha1", command: "p" } })).connection,
+    ).rejects.toThrow(/apiVersion must be one of/);
   });
 
   it("passes the cluster's exec extension to the plugin config", async () => {
@@ -116,12 +134,16 @@ describe("impersonation", () => {
   it("combines the user's as-* fields with --as flags", async () => {
     const fromFile = await (await resolveWith({ server: "https://k" }, { token: "t", as: "alice", "as-groups": ["g1"], "as-uid": "1" })).connection;
     expect(fromFile.impersonate).toEqual({ user: "alice", groups: ["g1"], uid: "1" });
-    const flagged = await (await resolveWith({ server: "https://k" }, { token: "t", as: "alice" }, { overrides: { impersonateUser: "bob", impersonateGroups: ["g2", "g3"] } })).connection;
+    const flagged = await (
+      await resolveWith({ server: "https://k" }, { token: "t", as: "alice" }, { overrides: { impersonateUser: "bob", impersonateGroups: ["g2", "g3"] } })
+    ).connection;
     expect(flagged.impersonate).toEqual({ user: "bob", groups: ["g2", "g3"] });
   });
 
   it("groups without a user is an error", async () => {
-    await expect((await resolveWith({ server: "https://k" }, { token: "t" }, { overrides: { impersonateGroups: ["g"] } })).connection).rejects.toThrow(/requires a user to impersonate/);
+    await expect((await resolveWith({ server: "https://k" }, { token: "t" }, { overrides: { impersonateGroups: ["g"] } })).connection).rejects.toThrow(
+      /requires a user to impersonate/,
+    );
   });
 });
 
@@ -137,34 +159,66 @@ describe("loading and selection", () => {
   it("reads `name: y` as a boolean like kubectl (YAML 1.1), which is an error", async () => {
     const root = tempDir();
     const file = writeAt(root, "k", "contexts:\n- name: y\n  context: {cluster: c}\n");
-    await expect(resolveConnection({ overrides: {}, kubeconfig: file, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toThrow(/contexts\[0\] needs a "name"/);
+    await expect(resolveConnection({ overrides: {}, kubeconfig: file, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toThrow(
+      /contexts\[0\] needs a "name"/,
+    );
   });
 
   it("refuses YAML alias bombs and oversized files with the file named", async () => {
     const root = tempDir();
-    const bomb = writeAt(root, "bomb", ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [${Array(10).fill(`*${String.fromCharCode(97 + index)}`).join(", ")}]`)].join("\n"));
+    const bomb = writeAt(
+      root,
+      "bomb",
+      [
+        "a: &a [x, x, x, x, x, x, x, x, x, x]",
+        ...Array.from(
+          { length: 8 },
+          (_, index) =>
+            `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [${Array(10)
+              .fill(`*${String.fromCharCode(97 + index)}`)
+              .join(", ")}]`,
+        ),
+      ].join("\n"),
+    );
     await expect(resolveConnection({ overrides: {}, kubeconfig: bomb, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toMatchObject({ file: bomb });
     const big = writeAt(root, "big", `# ${"x".repeat(17 * 1024 * 1024)}\n`);
-    await expect(resolveConnection({ overrides: {}, kubeconfig: big, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toThrow(/is 17.0 MiB, larger than the limit \(16 MiB\) for kubeconfigs/);
+    await expect(resolveConnection({ overrides: {}, kubeconfig: big, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toThrow(
+      /is 17.0 MiB, larger than the limit \(16 MiB\) for kubeconfigs/,
+    );
   });
 
   it("rejects duplicate names within one file", async () => {
     const root = tempDir();
-    const file = writeKubeconfig(root, "k", { clusters: [{ name: "a", cluster: {} }, { name: "a", cluster: {} }] });
-    await expect(resolveConnection({ overrides: {}, kubeconfig: file, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toThrow(/duplicate name "a" in clusters/);
+    const file = writeKubeconfig(root, "k", {
+      clusters: [
+        { name: "a", cluster: {} },
+        { name: "a", cluster: {} },
+      ],
+    });
+    await expect(resolveConnection({ overrides: {}, kubeconfig: file, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toThrow(
+      /duplicate name "a" in clusters/,
+    );
   });
 
   it("a missing --kubeconfig file is an error; --in-cluster with --kubeconfig is a usage error", async () => {
     const root = tempDir();
-    await expect(resolveConnection({ overrides: {}, kubeconfig: "nope", env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toBeInstanceOf(ConnectionConfigError);
-    await expect(resolveConnection({ overrides: {}, kubeconfig: "nope", inCluster: true, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toBeInstanceOf(UsageError);
+    await expect(resolveConnection({ overrides: {}, kubeconfig: "nope", env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toBeInstanceOf(
+      ConnectionConfigError,
+    );
+    await expect(resolveConnection({ overrides: {}, kubeconfig: "nope", inCluster: true, env: {}, cwd: root, requestTimeoutMs: 1 })).rejects.toBeInstanceOf(
+      UsageError,
+    );
   });
 
   it("--in-cluster ignores a usable kubeconfig and uses POD_NAMESPACE first", async () => {
     const root = tempDir();
     writeAt(root, "sa/token", "tok");
     writeAt(root, "sa/namespace", "from-file");
-    writeKubeconfig(root, "home/.kube/config", { clusters: [{ name: "c", cluster: { server: "https://k" } }], contexts: [{ name: "x", context: { cluster: "c" } }], "current-context": "x" });
+    writeKubeconfig(root, "home/.kube/config", {
+      clusters: [{ name: "c", cluster: { server: "https://k" } }],
+      contexts: [{ name: "x", context: { cluster: "c" } }],
+      "current-context": "x",
+    });
     const env = { HOME: join(root, "home"), KUBERNETES_SERVICE_HOST: "10.0.0.1", KUBERNETES_SERVICE_PORT: "443", POD_NAMESPACE: "from-env" };
     const connection = await resolveConnection({ overrides: {}, inCluster: true, env, cwd: root, requestTimeoutMs: 1, serviceAccountDir: join(root, "sa") });
     expect(connection).toMatchObject({ source: "in-cluster", server: "https://10.0.0.1:443", namespace: "from-env", namespaceSource: "POD_NAMESPACE" });

@@ -55,7 +55,9 @@ function kubeconfigFor(tls: Record<string, unknown>): string {
 async function saprobeReaches(kubeconfig: string, flags: string[]): Promise<string> {
   let connection;
   try {
-    connection = await resolveConnection(resolveInputFromArgs(parseArgs(["--kubeconfig", kubeconfig, ...flags], connectionFlags, "tls"), { env: {}, cwd: "/" }));
+    connection = await resolveConnection(
+      resolveInputFromArgs(parseArgs(["--kubeconfig", kubeconfig, ...flags], connectionFlags, "tls"), { env: {}, cwd: "/" }),
+    );
   } catch (error) {
     return `config error: ${(error as Error).message}`;
   }
@@ -76,11 +78,16 @@ describe("TLS settings and flags agree with the real kubectl against the real AP
       const kubeconfig = kubeconfigFor(tls);
       const disagreements: string[] = [];
       for (const [flagName, flags] of Object.entries(flagVariants)) {
-        const reference = await kubectl(["--kubeconfig", kubeconfig, ...flags, "get", "--raw", "/version", "--request-timeout=10s"], { cwd: "/", env: { HOME: tmpdir() } });
+        const reference = await kubectl(["--kubeconfig", kubeconfig, ...flags, "get", "--raw", "/version", "--request-timeout=10s"], {
+          cwd: "/",
+          env: { HOME: tmpdir() },
+        });
         const ours = await saprobeReaches(kubeconfig, flags);
         outcomes[reference.code === 0 ? "connected" : "refused"]++;
         if ((reference.code === 0) !== (ours === "status 200")) {
-          disagreements.push(`${flagName}: kubectl ${reference.code === 0 ? "connected" : `failed (${reference.stderr.trim().split("\n").pop()})`}, saprobe ${ours}`);
+          disagreements.push(
+            `${flagName}: kubectl ${reference.code === 0 ? "connected" : `failed (${reference.stderr.trim().split("\n").pop()})`}, saprobe ${ours}`,
+          );
         }
       }
       expect(disagreements).toEqual([]);

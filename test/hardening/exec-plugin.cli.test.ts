@@ -32,12 +32,18 @@ function withPlugin(script: string): { kubeconfig: string; dir: string } {
   writeFileSync(plugin, `#!${process.execPath}\n${script}\n`);
   chmodSync(plugin, 0o755);
   const kubeconfig = join(dir, "config.json");
-  writeFileSync(kubeconfig, JSON.stringify({
-    apiVersion: "v1", kind: "Config", "current-context": "c",
-    clusters: [{ name: "c", cluster: { server: server.url, "certificate-authority": certificates.ca.certFile } }],
-    users: [{ name: "u", user: { exec: { apiVersion: "client.authentication.k8s.io/v1", command: plugin, interactiveMode: "Never" } } }],
-    contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
-  }), { mode: 0o600 });
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      "current-context": "c",
+      clusters: [{ name: "c", cluster: { server: server.url, "certificate-authority": certificates.ca.certFile } }],
+      users: [{ name: "u", user: { exec: { apiVersion: "client.authentication.k8s.io/v1", command: plugin, interactiveMode: "Never" } } }],
+      contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
+    }),
+    { mode: 0o600 },
+  );
   return { kubeconfig, dir };
 }
 
@@ -67,10 +73,14 @@ describe.concurrent("exec credential plugins", () => {
   });
 
   it("a plugin that never answers: started once, killed at the run's deadline, and the process exits by the deadline", async () => {
-    const { kubeconfig, dir } = withPlugin(`import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(join(mkdtempSync(join(tmpdir(), "saprobe-exec-pids-")), "pids"))}, process.pid + "\\n");\nsetTimeout(() => {}, 600_000);`);
+    const { kubeconfig, dir } = withPlugin(
+      `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(join(mkdtempSync(join(tmpdir(), "saprobe-exec-pids-")), "pids"))}, process.pid + "\\n");\nsetTimeout(() => {}, 600_000);`,
+    );
     const pidsFile = readFileSync(join(dir, "plugin.mjs"), "utf8").match(/appendFileSync\("([^"]+)"/)![1]!;
     const out = mkdtempSync(join(tmpdir(), "saprobe-exec-out-"));
-    const result = await spawnCli(["run", "--kubeconfig", kubeconfig, "--request-timeout", "30s", "--deadline", "5s", "-o", "json", "--out", out], { timeoutMs: 60_000 });
+    const result = await spawnCli(["run", "--kubeconfig", kubeconfig, "--request-timeout", "30s", "--deadline", "5s", "-o", "json", "--out", out], {
+      timeoutMs: 60_000,
+    });
     expect(result.timedOut).toBe(false);
     expect(result.code).toBe(3);
     // Start-up of Node on a loaded machine is the slack beyond the deadline, not saprobe.

@@ -74,14 +74,20 @@ describe("fault server: watches", () => {
     let text = "";
     while (text.split("\n").length < 6) text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
-    const events = text.split("\n").slice(0, 5).map((line) => JSON.parse(line) as { type: string; object: { metadata: { name: string } } });
+    const events = text
+      .split("\n")
+      .slice(0, 5)
+      .map((line) => JSON.parse(line) as { type: string; object: { metadata: { name: string } } });
     expect(events.map((event) => event.object.metadata.name)).toEqual(["flood-1", "flood-2", "flood-3", "flood-4", "flood-5"]);
   });
 
   it("the healthy default watch is quiet and ends after timeoutSeconds", async () => {
     const server = await serve({});
     const started = Date.now();
-    const response = await fetch(`${server.url}/api/v1/pods?watch=1&timeoutSeconds=1`, { dispatcher: agentFor(server.caFile), headers: { authorization: "Bearer abc" } });
+    const response = await fetch(`${server.url}/api/v1/pods?watch=1&timeoutSeconds=1`, {
+      dispatcher: agentFor(server.caFile),
+      headers: { authorization: "Bearer abc" },
+    });
     expect(await response.text()).toBe("");
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });

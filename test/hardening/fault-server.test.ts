@@ -68,7 +68,12 @@ describe("fault server: healthy default", () => {
     expect(await list.json()).toMatchObject({ items: [] });
     const anonymous = await get(server, "/api/v1/namespaces/default/pods");
     expect(anonymous.status).toBe(403);
-    expect(server.requests.map((request) => request.pathname)).toEqual(["/version", "/apis/authentication.k8s.io/v1/selfsubjectreviews", "/api/v1/namespaces/default/pods", "/api/v1/namespaces/default/pods"]);
+    expect(server.requests.map((request) => request.pathname)).toEqual([
+      "/version",
+      "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+      "/api/v1/namespaces/default/pods",
+      "/api/v1/namespaces/default/pods",
+    ]);
     expect(server.requests[1]?.authorization).toBe("Bearer abc123");
     expect(server.requests[1]?.body).toContain("SelfSubjectReview");
   });

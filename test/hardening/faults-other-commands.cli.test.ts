@@ -43,7 +43,10 @@ describe.concurrent.each(FAULTS)("against $name", (fault) => {
       servers.push(server);
       url = server.url;
     }
-    const result = await spawnCli([...args, "--server", url, "--certificate-authority", caFile, "--token", "fault-token-value", "--request-timeout", "2s"], { timeoutMs: 60_000, sampleMemory: true });
+    const result = await spawnCli([...args, "--server", url, "--certificate-authority", caFile, "--token", "fault-token-value", "--request-timeout", "2s"], {
+      timeoutMs: 60_000,
+      sampleMemory: true,
+    });
     expect(result.timedOut).toBe(false);
     // Two sequential requests at most per step, plus Node's start-up on a loaded machine.
     expect(result.durationMs).toBeLessThan(20_000);
@@ -58,7 +61,10 @@ describe.concurrent("what the other commands say", () => {
   it("can-i against a server answering 200 with a body that is not JSON says so (not 'refused')", async () => {
     const server = await startFaultServer({ behaviour: { kind: "invalid-json" } });
     servers.push(server);
-    const result = await spawnCli(["can-i", "get", "pods", "--server", server.url, "--certificate-authority", caFile, "--token", "fault-token-value", "--request-timeout", "2s"], { timeoutMs: 60_000 });
+    const result = await spawnCli(
+      ["can-i", "get", "pods", "--server", server.url, "--certificate-authority", caFile, "--token", "fault-token-value", "--request-timeout", "2s"],
+      { timeoutMs: 60_000 },
+    );
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/the server answered HTTP 200 but the body is not JSON \(application\/json; first bytes: /);
     expect(result.stderr).not.toMatch(/refused the review/);
@@ -66,10 +72,19 @@ describe.concurrent("what the other commands say", () => {
 
   it("token: a server that cannot be reached means it cannot tell whether the token is accepted: exit 3, and it says why", async () => {
     const url = await refusedUrl();
-    const result = await spawnCli(["token", "--server", url, "--certificate-authority", caFile, "--token", "opaque-fault-token", "--request-timeout", "2s"], { timeoutMs: 60_000 });
+    const result = await spawnCli(["token", "--server", url, "--certificate-authority", caFile, "--token", "opaque-fault-token", "--request-timeout", "2s"], {
+      timeoutMs: 60_000,
+    });
     expect(result.code).toBe(3);
-    expect(result.stdout).toMatch(/server accepts: unknown: could not ask who saprobe is: nothing is listening at https:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
-    const offline = await spawnCli(["token", "--server", url, "--certificate-authority", caFile, "--token", "opaque-fault-token", "--offline"], { timeoutMs: 60_000 });
-    expect({ code: offline.code, stdout: offline.stdout }).toMatchObject({ code: 0, stdout: expect.stringMatching(/server accepts: unknown: not asked \(--offline\)/) });
+    expect(result.stdout).toMatch(
+      /server accepts: unknown: could not ask who saprobe is: nothing is listening at https:\/\/127\.0\.0\.1:\d+ \(connection refused\)/,
+    );
+    const offline = await spawnCli(["token", "--server", url, "--certificate-authority", caFile, "--token", "opaque-fault-token", "--offline"], {
+      timeoutMs: 60_000,
+    });
+    expect({ code: offline.code, stdout: offline.stdout }).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/server accepts: unknown: not asked \(--offline\)/),
+    });
   });
 });

@@ -44,12 +44,31 @@ const watches = (behaviour: NonNullable<FaultServerOptions["behaviour"]>): Fault
 
 const faults: Fault[] = [
   { name: "connection refused", url: refusedUrl, exit: [3], probes: LIVE, says: /nothing is listening at https:\/\/127\.0\.0\.1:\d+ \(connection refused\)/ },
-  { name: "DNS failure", url: async () => unresolvableUrl(), exit: [3], probes: LIVE, says: /host name in https:\/\/saprobe-fault\.invalid:6443 cannot be resolved/ },
+  {
+    name: "DNS failure",
+    url: async () => unresolvableUrl(),
+    exit: [3],
+    probes: LIVE,
+    says: /host name in https:\/\/saprobe-fault\.invalid:6443 cannot be resolved/,
+  },
   { name: "TLS: unknown CA", server: { certificate: "unknown-ca" }, exit: [3], probes: LIVE, says: /certificate is not signed by a CA saprobe trusts/ },
   { name: "TLS: certificate for another host", server: { certificate: "other-host" }, exit: [3], probes: LIVE, says: /certificate does not name the host/ },
   { name: "TLS: expired certificate", server: { certificate: "expired" }, exit: [3], probes: LIVE, says: /certificate has expired/ },
-  { name: "401", server: status(401), exit: [3], probes: LIVE, says: /rejected the credentials \(401 Unauthorized\)/, runError: /rejected saprobe's credentials/ },
-  { name: "403 with a Status", server: status(403), exit: [1], probes: ["version", "whoami"], says: /denied \(403 Forbidden: pods is forbidden: User|SelfSubjectReview answered 403/ },
+  {
+    name: "401",
+    server: status(401),
+    exit: [3],
+    probes: LIVE,
+    says: /rejected the credentials \(401 Unauthorized\)/,
+    runError: /rejected saprobe's credentials/,
+  },
+  {
+    name: "403 with a Status",
+    server: status(403),
+    exit: [1],
+    probes: ["version", "whoami"],
+    says: /denied \(403 Forbidden: pods is forbidden: User|SelfSubjectReview answered 403/,
+  },
   {
     name: "404 on SelfSubjectReview",
     server: { routes: [{ method: "POST", path: /selfsubjectreviews$/, behaviour: { kind: "status", code: 404 } }] },
@@ -57,7 +76,13 @@ const faults: Fault[] = [
     probes: ["whoami"],
     says: /does not serve SelfSubjectReview \(404\)/,
   },
-  { name: "429 with Retry-After, always", server: status(429, 1), exit: [3], probes: LIVE.filter((id) => id !== "whoami"), says: /429 TooManyRequests: Too many requests/ },
+  {
+    name: "429 with Retry-After, always",
+    server: status(429, 1),
+    exit: [3],
+    probes: LIVE.filter((id) => id !== "whoami"),
+    says: /429 TooManyRequests: Too many requests/,
+  },
   { name: "500 with a Status", server: status(500), exit: [3], probes: ["version", "list-nodes"], says: /answered 500 InternalError: Internal error occurred/ },
   { name: "503 with a Status", server: status(503), exit: [3], probes: ["version", "list-nodes"], says: /answered 503 ServiceUnavailable/ },
   {
@@ -68,8 +93,20 @@ const faults: Fault[] = [
     says: /did not answer within the request timeout/,
     runError: /accepted the connection but sent no response within 2s/,
   },
-  { name: "slow headers (3s, past the 2s timeout)", server: { behaviour: { kind: "slow-headers", delayMs: 3_000 } }, exit: [3], probes: LIVE, says: /did not answer within the request timeout/ },
-  { name: "body cut mid-stream", server: { behaviour: { kind: "truncated-body" } }, exit: [3], probes: LIVE, says: /connection to https:\/\/127\.0\.0\.1:\d+ was closed before the response was complete/ },
+  {
+    name: "slow headers (3s, past the 2s timeout)",
+    server: { behaviour: { kind: "slow-headers", delayMs: 3_000 } },
+    exit: [3],
+    probes: LIVE,
+    says: /did not answer within the request timeout/,
+  },
+  {
+    name: "body cut mid-stream",
+    server: { behaviour: { kind: "truncated-body" } },
+    exit: [3],
+    probes: LIVE,
+    says: /connection to https:\/\/127\.0\.0\.1:\d+ was closed before the response was complete/,
+  },
   // Which limit trips first depends on the machine's speed: the 8 MiB body cap, or the body timeout.
   {
     name: "endless body",
@@ -78,11 +115,41 @@ const faults: Fault[] = [
     probes: LIVE,
     says: /response from https:\/\/127\.0\.0\.1:\d+ is larger than 8388608 bytes|started answering but the body did not finish within the request timeout/,
   },
-  { name: "a 2 MiB response header", server: { behaviour: { kind: "huge-headers" } }, exit: [3], probes: LIVE, says: /answered with response headers larger than saprobe accepts/ },
-  { name: "a body that trickles one byte every 500 ms", server: { behaviour: { kind: "trickle-body" } }, exit: [3], probes: LIVE, says: /started answering but the body did not finish within the request timeout/ },
-  { name: "invalid JSON", server: { behaviour: { kind: "invalid-json" } }, exit: [3], probes: LIVE, says: /answered HTTP 200 but the body is not JSON \(application\/json; first bytes: "\{\\"kind\\":\\"List\\"/ },
-  { name: "an HTML page with 200", server: { behaviour: { kind: "custom", handle: htmlPage } }, exit: [3], probes: LIVE, says: /answered HTTP 200 but the body is not JSON \(text\/html; first bytes: "<html><head><title>Sign in/ },
-  { name: "watch ERROR event (410 Expired)", server: watches({ kind: "watch-error-event" }), exit: [1], probes: ["watch-nodes", "watch-pods"], says: /the watch sent an ERROR event \(410 Gone: resourceVersion too old\)/ },
+  {
+    name: "a 2 MiB response header",
+    server: { behaviour: { kind: "huge-headers" } },
+    exit: [3],
+    probes: LIVE,
+    says: /answered with response headers larger than saprobe accepts/,
+  },
+  {
+    name: "a body that trickles one byte every 500 ms",
+    server: { behaviour: { kind: "trickle-body" } },
+    exit: [3],
+    probes: LIVE,
+    says: /started answering but the body did not finish within the request timeout/,
+  },
+  {
+    name: "invalid JSON",
+    server: { behaviour: { kind: "invalid-json" } },
+    exit: [3],
+    probes: LIVE,
+    says: /answered HTTP 200 but the body is not JSON \(application\/json; first bytes: "\{\\"kind\\":\\"List\\"/,
+  },
+  {
+    name: "an HTML page with 200",
+    server: { behaviour: { kind: "custom", handle: htmlPage } },
+    exit: [3],
+    probes: LIVE,
+    says: /answered HTTP 200 but the body is not JSON \(text\/html; first bytes: "<html><head><title>Sign in/,
+  },
+  {
+    name: "watch ERROR event (410 Expired)",
+    server: watches({ kind: "watch-error-event" }),
+    exit: [1],
+    probes: ["watch-nodes", "watch-pods"],
+    says: /the watch sent an ERROR event \(410 Gone: resourceVersion too old\)/,
+  },
   { name: "watch 410 Gone", server: watches({ kind: "watch-gone" }), exit: [1], probes: ["watch-nodes", "watch-pods"], says: /answered 410 Gone/ },
 ];
 
@@ -92,7 +159,24 @@ let healthyIds: string[] = [];
 
 async function runAgainst(url: string, extra: string[] = []): Promise<{ cli: CliResult; report?: Report; problems: string[] }> {
   const out = mkdtempSync(join(tmpdir(), "saprobe-fault-"));
-  const args = ["run", "--server", url, "--certificate-authority", caFile, "--token", "saprobe-fault-token", "--request-timeout", REQUEST_TIMEOUT, "--deadline", `${DEADLINE_MS}ms`, "--out", out, "-o", "json", ...extra];
+  const args = [
+    "run",
+    "--server",
+    url,
+    "--certificate-authority",
+    caFile,
+    "--token",
+    "saprobe-fault-token",
+    "--request-timeout",
+    REQUEST_TIMEOUT,
+    "--deadline",
+    `${DEADLINE_MS}ms`,
+    "--out",
+    out,
+    "-o",
+    "json",
+    ...extra,
+  ];
   const cli = await spawnCli(args, { timeoutMs: DEADLINE_MS * 3, sampleMemory: true });
   return { cli, ...readReport(out) };
 }
@@ -141,7 +225,10 @@ describe.concurrent("saprobe run against server faults", () => {
     const results = byId(report!);
     for (const id of fault.probes) {
       const result = results.get(id)!;
-      expect({ id, status: result.status, message: result.message }).toMatchObject({ status: expect.toBeOneOf(["error", "fail"]), message: expect.stringMatching(fault.says) });
+      expect({ id, status: result.status, message: result.message }).toMatchObject({
+        status: expect.toBeOneOf(["error", "fail"]),
+        message: expect.stringMatching(fault.says),
+      });
     }
     if (fault.runError) expect(report!.errors.map((error) => error.message)).toContainEqual(expect.stringMatching(fault.runError));
   });
@@ -175,13 +262,35 @@ describe.concurrent("saprobe run against server faults", () => {
   it("slow headers within the timeout (1s of 8s) are no fault: every check passes or is observed", async () => {
     const server = await serve({ behaviour: { kind: "slow-headers", delayMs: 1_000 } });
     const { cli, report } = await runAgainst(server.url, ["--request-timeout", "8s"]);
-    expect({ code: cli.code, failing: report!.results.filter((result) => result.status !== "pass" && result.status !== "info").map((result) => result.id) }).toEqual({ code: 0, failing: [] });
+    expect({
+      code: cli.code,
+      failing: report!.results.filter((result) => result.status !== "pass" && result.status !== "info").map((result) => result.id),
+    }).toEqual({ code: 0, failing: [] });
   });
 
   it("a server that hangs past a short deadline: the run ends at the deadline, not at the sum of timeouts", async () => {
     const server = await serve({ behaviour: { kind: "hang" } });
     const out = mkdtempSync(join(tmpdir(), "saprobe-fault-"));
-    const cli = await spawnCli(["run", "--server", server.url, "--certificate-authority", caFile, "--token", "t0ken-value", "--request-timeout", "30s", "--deadline", "3s", "--out", out, "-o", "json"], { timeoutMs: 30_000 });
+    const cli = await spawnCli(
+      [
+        "run",
+        "--server",
+        server.url,
+        "--certificate-authority",
+        caFile,
+        "--token",
+        "t0ken-value",
+        "--request-timeout",
+        "30s",
+        "--deadline",
+        "3s",
+        "--out",
+        out,
+        "-o",
+        "json",
+      ],
+      { timeoutMs: 30_000 },
+    );
     expect(cli.durationMs).toBeLessThan(3_000 + PROCESS_GRACE_MS);
     expect(cli.code).toBe(3);
     const { report, problems } = readReport(out);
@@ -208,7 +317,26 @@ describe.concurrent("saprobe run against server faults", () => {
   it("a Retry-After longer than the deadline is not waited for", async () => {
     const server = await serve(status(429, 3_600));
     const out = mkdtempSync(join(tmpdir(), "saprobe-fault-"));
-    const cli = await spawnCli(["run", "--server", server.url, "--certificate-authority", caFile, "--token", "t0ken-value", "--request-timeout", "2s", "--deadline", "4s", "--out", out, "-o", "json"], { timeoutMs: 30_000 });
+    const cli = await spawnCli(
+      [
+        "run",
+        "--server",
+        server.url,
+        "--certificate-authority",
+        caFile,
+        "--token",
+        "t0ken-value",
+        "--request-timeout",
+        "2s",
+        "--deadline",
+        "4s",
+        "--out",
+        out,
+        "-o",
+        "json",
+      ],
+      { timeoutMs: 30_000 },
+    );
     const { report, problems } = readReport(out);
     expect(problems).toEqual([]);
     expect(cli.code).toBe(3);

@@ -77,17 +77,40 @@ const generic: BadCase[] = [
   { file: HUGE, position: false, says: /larger than the/ },
 ];
 
-const invalidUtf8 = (kind: string): BadCase => ({ file: `${kind}/invalid-utf8.yaml`, position: true, says: /is not valid UTF-8: bad byte sequence \([0-9a-f ]+\) at byte offset \d+/ });
+const invalidUtf8 = (kind: string): BadCase => ({
+  file: `${kind}/invalid-utf8.yaml`,
+  position: true,
+  says: /is not valid UTF-8: bad byte sequence \([0-9a-f ]+\) at byte offset \d+/,
+});
 
-const manifestBad: BadCase[] = [...generic, invalidUtf8("manifests"), { file: "manifests/wrong-types.yaml", position: true }, { file: "manifests/missing-required.yaml", position: true }];
-const manifestUnusual = ["role.json", "list-kind.yaml", "crlf.yaml", "bom.yaml", "utf16-bom.yaml", "comment-only-documents.yaml", "non-rbac-kinds.yaml"].map((name) => `unusual/manifests/${name}`);
+const manifestBad: BadCase[] = [
+  ...generic,
+  invalidUtf8("manifests"),
+  { file: "manifests/wrong-types.yaml", position: true },
+  { file: "manifests/missing-required.yaml", position: true },
+];
+const manifestUnusual = ["role.json", "list-kind.yaml", "crlf.yaml", "bom.yaml", "utf16-bom.yaml", "comment-only-documents.yaml", "non-rbac-kinds.yaml"].map(
+  (name) => `unusual/manifests/${name}`,
+);
 
-const checkBad: BadCase[] = [...generic, invalidUtf8("checks"), { file: "checks/wrong-types.yaml", position: true }, { file: "checks/missing-required.yaml", position: true }];
-const checkUnusual = ["unusual/checks/checks.json", "unusual/checks/crlf.yaml", "unusual/checks/bom.yaml", "unusual/checks/utf16-bom.yaml", "unusual/checks/comments.yaml"];
+const checkBad: BadCase[] = [
+  ...generic,
+  invalidUtf8("checks"),
+  { file: "checks/wrong-types.yaml", position: true },
+  { file: "checks/missing-required.yaml", position: true },
+];
+const checkUnusual = [
+  "unusual/checks/checks.json",
+  "unusual/checks/crlf.yaml",
+  "unusual/checks/bom.yaml",
+  "unusual/checks/utf16-bom.yaml",
+  "unusual/checks/comments.yaml",
+];
 
 // Audit rule files, allowlists and configurations share one reader (src/input/validated-yaml.ts).
 const auditBad: BadCase[] = [...generic, invalidUtf8("checks")];
-const auditUnusual = (kind: string): string[] => ["json", "crlf.yaml", "bom.yaml", "utf16-bom.yaml"].map((form) => `unusual/audit/${kind}${form === "json" ? ".json" : `-${form}`}`);
+const auditUnusual = (kind: string): string[] =>
+  ["json", "crlf.yaml", "bom.yaml", "utf16-bom.yaml"].map((form) => `unusual/audit/${kind}${form === "json" ? ".json" : `-${form}`}`);
 
 const kubeconfigScan = auditFile("--kubeconfig-scan");
 

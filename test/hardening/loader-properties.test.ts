@@ -24,14 +24,55 @@ let counter = 0;
 const fragments = fc
   .array(
     fc.oneof(
-      fc.constantFrom(": ", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "!!binary ", "? ", "|\n", "#", '"', "'", "\t", "  ", "\n", "---\n", "\r\n", "\ufeff", "\u0000", "\u001b[2J", "\u0085"),
-      fc.constantFrom("checks:\n", "  - id: x\n", "    probe: list\n", "clusters:\n", "- name: c\n", "  cluster: {server: https://k}\n", "users:\n", "current-context: x\n", "rules:\n", "allow:\n", "failOn: high\n", "server: a\nserver: b\n"),
+      fc.constantFrom(
+        ": ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&a ",
+        "*a",
+        "!!binary ",
+        "? ",
+        "|\n",
+        "#",
+        '"',
+        "'",
+        "\t",
+        "  ",
+        "\n",
+        "---\n",
+        "\r\n",
+        "\ufeff",
+        "\u0000",
+        "\u001b[2J",
+        "\u0085",
+      ),
+      fc.constantFrom(
+        "checks:\n",
+        "  - id: x\n",
+        "    probe: list\n",
+        "clusters:\n",
+        "- name: c\n",
+        "  cluster: {server: https://k}\n",
+        "users:\n",
+        "current-context: x\n",
+        "rules:\n",
+        "allow:\n",
+        "failOn: high\n",
+        "server: a\nserver: b\n",
+      ),
       fc.string({ maxLength: 8 }),
     ),
     { maxLength: 40 },
   )
   .map((parts) => Buffer.from(parts.join("")));
-const anyInput = fc.oneof(fragments, fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)));
+const anyInput = fc.oneof(
+  fragments,
+  fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+);
 
 function write(bytes: Buffer): string {
   const path = join(dir, `input-${counter++}.yaml`);

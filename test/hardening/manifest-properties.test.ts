@@ -20,8 +20,42 @@ function load(text: string | Buffer) {
 const yamlish = fc
   .array(
     fc.oneof(
-      fc.constantFrom(": ", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "!!binary ", "!!map ", "? ", "|\n", ">-\n", "#", '"', "'", "\t", "  ", "\n", "---\n", "...\n", "\r\n", "\ufeff", "\u0000"),
-      fc.constantFrom("apiVersion: rbac.authorization.k8s.io/v1\n", "kind: Role\n", "kind: List\nitems:\n", "metadata:\n  name: x\n", "rules:\n", "verbs: [get]\n", "subjects: null\n"),
+      fc.constantFrom(
+        ": ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&a ",
+        "*a",
+        "!!binary ",
+        "!!map ",
+        "? ",
+        "|\n",
+        ">-\n",
+        "#",
+        '"',
+        "'",
+        "\t",
+        "  ",
+        "\n",
+        "---\n",
+        "...\n",
+        "\r\n",
+        "\ufeff",
+        "\u0000",
+      ),
+      fc.constantFrom(
+        "apiVersion: rbac.authorization.k8s.io/v1\n",
+        "kind: Role\n",
+        "kind: List\nitems:\n",
+        "metadata:\n  name: x\n",
+        "rules:\n",
+        "verbs: [get]\n",
+        "subjects: null\n",
+      ),
       fc.string({ maxLength: 8 }),
     ),
     { maxLength: 40 },
@@ -31,25 +65,44 @@ const yamlish = fc
 describe("manifest loader properties", () => {
   it("any text or bytes: objects, or an InputError naming the input and a line; nothing else", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(yamlish, fc.string({ unit: "binary", maxLength: 200 }), fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes))), async (input) => {
-        try {
-          const loaded = await load(input);
-          expect(loaded.files).toEqual(["-"]);
-        } catch (error) {
-          expect(error).toBeInstanceOf(InputError);
-          expect((error as InputError).file).toBe("-");
-          expect((error as InputError).line ?? 1).toBeGreaterThanOrEqual(1);
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          yamlish,
+          fc.string({ unit: "binary", maxLength: 200 }),
+          fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+        ),
+        async (input) => {
+          try {
+            const loaded = await load(input);
+            expect(loaded.files).toEqual(["-"]);
+          } catch (error) {
+            expect(error).toBeInstanceOf(InputError);
+            expect((error as InputError).file).toBe("-");
+            expect((error as InputError).line ?? 1).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
       RUNS,
     );
   });
 
   const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
-  const anyText = fc.oneof(name, fc.string({ minLength: 1, maxLength: 10 }), fc.constantFrom("yes", "no", "on", "null", "~", "0x10", "1e3", "true", "*", ": x", "# y", "- z"));
+  const anyText = fc.oneof(
+    name,
+    fc.string({ minLength: 1, maxLength: 10 }),
+    fc.constantFrom("yes", "no", "on", "null", "~", "0x10", "1e3", "true", "*", ": x", "# y", "- z"),
+  );
   const rule = fc.oneof(
-    fc.record({ verbs: fc.array(fc.constantFrom("get", "list", "watch", "*"), { minLength: 1, maxLength: 3 }), apiGroups: fc.array(fc.constantFrom("", "apps", "*"), { minLength: 1, maxLength: 2 }), resources: fc.array(fc.constantFrom("pods", "pods/log", "*"), { minLength: 1, maxLength: 2 }), resourceNames: fc.array(anyText, { minLength: 1, maxLength: 3 }) }),
-    fc.record({ verbs: fc.array(fc.constantFrom("get", "post"), { minLength: 1, maxLength: 2 }), nonResourceURLs: fc.array(fc.constantFrom("/healthz", "/api/*"), { minLength: 1, maxLength: 2 }) }),
+    fc.record({
+      verbs: fc.array(fc.constantFrom("get", "list", "watch", "*"), { minLength: 1, maxLength: 3 }),
+      apiGroups: fc.array(fc.constantFrom("", "apps", "*"), { minLength: 1, maxLength: 2 }),
+      resources: fc.array(fc.constantFrom("pods", "pods/log", "*"), { minLength: 1, maxLength: 2 }),
+      resourceNames: fc.array(anyText, { minLength: 1, maxLength: 3 }),
+    }),
+    fc.record({
+      verbs: fc.array(fc.constantFrom("get", "post"), { minLength: 1, maxLength: 2 }),
+      nonResourceURLs: fc.array(fc.constantFrom("/healthz", "/api/*"), { minLength: 1, maxLength: 2 }),
+    }),
   );
   const rbac = "rbac.authorization.k8s.io";
   const subject = fc.oneof(
@@ -57,10 +110,32 @@ describe("manifest loader properties", () => {
     fc.record({ kind: fc.constant("ServiceAccount"), name, namespace: name }),
   );
   const object = fc.oneof(
-    fc.record({ apiVersion: fc.constant(`${rbac}/v1`), kind: fc.constant("Role"), metadata: fc.record({ name, namespace: name }), rules: fc.array(rule, { maxLength: 3 }) }),
-    fc.record({ apiVersion: fc.constant(`${rbac}/v1`), kind: fc.constant("ClusterRole"), metadata: fc.record({ name, labels: fc.dictionary(name, anyText, { maxKeys: 2 }) }), rules: fc.array(rule, { maxLength: 3 }) }),
-    fc.record({ apiVersion: fc.constant(`${rbac}/v1`), kind: fc.constant("RoleBinding"), metadata: fc.record({ name, namespace: name }), subjects: fc.array(subject, { minLength: 1, maxLength: 3 }), roleRef: fc.record({ apiGroup: fc.constant(rbac), kind: fc.constantFrom("Role", "ClusterRole"), name }) }),
-    fc.record({ apiVersion: fc.constant(`${rbac}/v1`), kind: fc.constant("ClusterRoleBinding"), metadata: fc.record({ name }), subjects: fc.array(subject, { minLength: 1, maxLength: 3 }), roleRef: fc.record({ apiGroup: fc.constant(rbac), kind: fc.constant("ClusterRole"), name }) }),
+    fc.record({
+      apiVersion: fc.constant(`${rbac}/v1`),
+      kind: fc.constant("Role"),
+      metadata: fc.record({ name, namespace: name }),
+      rules: fc.array(rule, { maxLength: 3 }),
+    }),
+    fc.record({
+      apiVersion: fc.constant(`${rbac}/v1`),
+      kind: fc.constant("ClusterRole"),
+      metadata: fc.record({ name, labels: fc.dictionary(name, anyText, { maxKeys: 2 }) }),
+      rules: fc.array(rule, { maxLength: 3 }),
+    }),
+    fc.record({
+      apiVersion: fc.constant(`${rbac}/v1`),
+      kind: fc.constant("RoleBinding"),
+      metadata: fc.record({ name, namespace: name }),
+      subjects: fc.array(subject, { minLength: 1, maxLength: 3 }),
+      roleRef: fc.record({ apiGroup: fc.constant(rbac), kind: fc.constantFrom("Role", "ClusterRole"), name }),
+    }),
+    fc.record({
+      apiVersion: fc.constant(`${rbac}/v1`),
+      kind: fc.constant("ClusterRoleBinding"),
+      metadata: fc.record({ name }),
+      subjects: fc.array(subject, { minLength: 1, maxLength: 3 }),
+      roleRef: fc.record({ apiGroup: fc.constant(rbac), kind: fc.constant("ClusterRole"), name }),
+    }),
   );
   const layout = fc.constantFrom("yaml", "yaml-crlf", "yaml-bom", "json-list", "yaml-list");
 
@@ -86,7 +161,8 @@ describe("manifest loader properties", () => {
         const { text, lines } = render(objects, how);
         const { snapshot } = await load(text);
         const loaded = [...snapshot.roles, ...snapshot.clusterRoles, ...snapshot.roleBindings, ...snapshot.clusterRoleBindings];
-        const key = (item: { kind: string; metadata: { name: string; namespace?: string } }) => `${item.kind}/${item.metadata.namespace ?? ""}/${item.metadata.name}`;
+        const key = (item: { kind: string; metadata: { name: string; namespace?: string } }) =>
+          `${item.kind}/${item.metadata.namespace ?? ""}/${item.metadata.name}`;
         const byKey = (items: { kind: string; metadata: { name: string; namespace?: string } }[]) => [...items].sort((a, b) => key(a).localeCompare(key(b)));
         expect(byKey(loaded.map(({ source: _source, ...rest }) => rest))).toEqual(byKey(objects as never[]));
         if (how.startsWith("yaml") && !how.endsWith("list")) {

@@ -1,7 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createAuthorizer, ruleAllows } from "../../src/rbac/index.js";
-import type { ClusterRole, ClusterRoleBinding, PolicyRule, RbacSnapshot, RequestAttributes, Role, RoleBinding, Subject, UserInfo } from "../../src/rbac/index.js";
+import type {
+  ClusterRole,
+  ClusterRoleBinding,
+  PolicyRule,
+  RbacSnapshot,
+  RequestAttributes,
+  Role,
+  RoleBinding,
+  Subject,
+  UserInfo,
+} from "../../src/rbac/index.js";
 
 // Properties of the RBAC evaluator over arbitrary (and malformed) objects and requests. Tokens come
 // mostly from a small vocabulary so that rules, subjects and requests actually meet; the rest are
@@ -32,7 +42,16 @@ const rule: fc.Arbitrary<PolicyRule> = fc.oneof(
   fc.record({ verbs: list(verb), apiGroups: list(group), resources: list(resource), resourceNames: fc.option(list(objectName), { nil: undefined, freq: 1 }) }),
   fc.record({ verbs: list(verb), nonResourceURLs: list(url) }),
   // Malformed, as a live object or a careless manifest can be: any field missing or empty.
-  fc.record({ verbs: fc.array(verb), apiGroups: sometimes(fc.array(group)), resources: sometimes(fc.array(resource)), resourceNames: sometimes(fc.array(objectName)), nonResourceURLs: sometimes(fc.array(url)) }, { requiredKeys: [] }) as fc.Arbitrary<PolicyRule>,
+  fc.record(
+    {
+      verbs: fc.array(verb),
+      apiGroups: sometimes(fc.array(group)),
+      resources: sometimes(fc.array(resource)),
+      resourceNames: sometimes(fc.array(objectName)),
+      nonResourceURLs: sometimes(fc.array(url)),
+    },
+    { requiredKeys: [] },
+  ) as fc.Arbitrary<PolicyRule>,
 );
 
 const subject: fc.Arbitrary<Subject> = fc.oneof(
@@ -41,14 +60,36 @@ const subject: fc.Arbitrary<Subject> = fc.oneof(
   fc.record({ kind: fc.constant("ServiceAccount"), name: token("app", "other"), namespace: sometimes(namespace) }),
   fc.record({ kind: token("user", "Robot", ""), name: userName, namespace: sometimes(namespace), apiGroup: sometimes(token("x", "")) }),
 );
-const roleRef = fc.record({ kind: fc.oneof({ weight: 9, arbitrary: fc.constantFrom("Role", "ClusterRole") }, { weight: 1, arbitrary: fc.constant("Secret") }), name, apiGroup: fc.constant("rbac.authorization.k8s.io") });
+const roleRef = fc.record({
+  kind: fc.oneof({ weight: 9, arbitrary: fc.constantFrom("Role", "ClusterRole") }, { weight: 1, arbitrary: fc.constant("Secret") }),
+  name,
+  apiGroup: fc.constant("rbac.authorization.k8s.io"),
+});
 
-const role: fc.Arbitrary<Role> = fc.record({ kind: fc.constant("Role" as const), metadata: fc.record({ name, namespace }), rules: fc.array(rule, { maxLength: 3 }) });
-const clusterRole: fc.Arbitrary<ClusterRole> = fc.record({ kind: fc.constant("ClusterRole" as const), metadata: fc.record({ name }), rules: fc.array(rule, { maxLength: 3 }) });
+const role: fc.Arbitrary<Role> = fc.record({
+  kind: fc.constant("Role" as const),
+  metadata: fc.record({ name, namespace }),
+  rules: fc.array(rule, { maxLength: 3 }),
+});
+const clusterRole: fc.Arbitrary<ClusterRole> = fc.record({
+  kind: fc.constant("ClusterRole" as const),
+  metadata: fc.record({ name }),
+  rules: fc.array(rule, { maxLength: 3 }),
+});
 const roleBinding = (prefix: string): fc.Arbitrary<RoleBinding> =>
-  fc.record({ kind: fc.constant("RoleBinding" as const), metadata: fc.record({ name: bindingName.map((n) => `${prefix}${n}`), namespace }), subjects: fc.array(subject, { maxLength: 3 }), roleRef });
+  fc.record({
+    kind: fc.constant("RoleBinding" as const),
+    metadata: fc.record({ name: bindingName.map((n) => `${prefix}${n}`), namespace }),
+    subjects: fc.array(subject, { maxLength: 3 }),
+    roleRef,
+  });
 const clusterRoleBinding = (prefix: string): fc.Arbitrary<ClusterRoleBinding> =>
-  fc.record({ kind: fc.constant("ClusterRoleBinding" as const), metadata: fc.record({ name: bindingName.map((n) => `${prefix}${n}`) }), subjects: fc.array(subject, { maxLength: 3 }), roleRef });
+  fc.record({
+    kind: fc.constant("ClusterRoleBinding" as const),
+    metadata: fc.record({ name: bindingName.map((n) => `${prefix}${n}`) }),
+    subjects: fc.array(subject, { maxLength: 3 }),
+    roleRef,
+  });
 
 const snapshot: fc.Arbitrary<RbacSnapshot> = fc.record({
   roles: fc.uniqueArray(role, { maxLength: 4, selector: (r) => `${r.metadata.namespace}/${r.metadata.name}` }),
@@ -62,7 +103,15 @@ const user: fc.Arbitrary<UserInfo> = fc.record({ name: userName, groups: fc.suba
 
 const attrs: fc.Arbitrary<RequestAttributes> = fc.oneof(
   fc.record(
-    { resourceRequest: fc.constant(true as const), verb, apiGroup: group, resource, subresource, name: objectName, namespace: fc.oneof(fc.constant(""), namespace) },
+    {
+      resourceRequest: fc.constant(true as const),
+      verb,
+      apiGroup: group,
+      resource,
+      subresource,
+      name: objectName,
+      namespace: fc.oneof(fc.constant(""), namespace),
+    },
     { requiredKeys: ["resourceRequest", "verb", "apiGroup", "resource", "namespace"] },
   ),
   fc.record({ resourceRequest: fc.constant(false as const), verb, path: url }),
@@ -87,7 +136,10 @@ describe("RBAC evaluator properties", () => {
     const star: ClusterRole = {
       kind: "ClusterRole",
       metadata: { name: "property-star" },
-      rules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }, { verbs: ["*"], nonResourceURLs: ["*"] }],
+      rules: [
+        { verbs: ["*"], apiGroups: ["*"], resources: ["*"] },
+        { verbs: ["*"], nonResourceURLs: ["*"] },
+      ],
     };
     fc.assert(
       fc.property(snapshot, user, attrs, (objects, who, request) => {
@@ -125,7 +177,10 @@ describe("RBAC evaluator properties", () => {
   });
 
   it("RoleBindings grant only inside their namespace, never cluster-wide or non-resource URLs", () => {
-    const starRules: PolicyRule[] = [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }, { verbs: ["*"], nonResourceURLs: ["*"] }];
+    const starRules: PolicyRule[] = [
+      { verbs: ["*"], apiGroups: ["*"], resources: ["*"] },
+      { verbs: ["*"], nonResourceURLs: ["*"] },
+    ];
     fc.assert(
       fc.property(snapshot, user, attrs, fc.constantFrom("Role", "ClusterRole"), (objects, who, request, refKind) => {
         const grant: RoleBinding = {

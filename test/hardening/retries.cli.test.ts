@@ -28,9 +28,29 @@ describe.concurrent("retries", () => {
     const behaviour: Behaviour = { kind: "fail-first", first: { kind: "status", code, retryAfterSeconds: 1 } };
     const server = await startFaultServer({ behaviour });
     servers.push(server);
-    const result = await spawnCli(["run", "-v", "-o", "json", "--server", server.url, "--certificate-authority", caFile, "--token", "retry-token", "--request-timeout", "10s", "--deadline", "30s"], { timeoutMs: 60_000 });
+    const result = await spawnCli(
+      [
+        "run",
+        "-v",
+        "-o",
+        "json",
+        "--server",
+        server.url,
+        "--certificate-authority",
+        caFile,
+        "--token",
+        "retry-token",
+        "--request-timeout",
+        "10s",
+        "--deadline",
+        "30s",
+      ],
+      { timeoutMs: 60_000 },
+    );
     const report = JSON.parse(result.stdout) as Report;
-    const failing = report.results.filter((check) => check.status !== "pass" && check.status !== "skip" && check.status !== "info").map((check) => `${check.id}: ${check.message}`);
+    const failing = report.results
+      .filter((check) => check.status !== "pass" && check.status !== "skip" && check.status !== "info")
+      .map((check) => `${check.id}: ${check.message}`);
     expect({ code: result.code, failing }).toEqual({ code: 0, failing: [] });
     expect(result.stderr).toMatch(new RegExp(`GET \\S+/version ${code}: the server asked to retry after 1s \\(retry 1 of at most 3\\)`));
     expect(result.stderr).toMatch(new RegExp(`POST \\S+/selfsubjectreviews ${code}: the server asked to retry after 1s`));
@@ -39,23 +59,46 @@ describe.concurrent("retries", () => {
   });
 
   it("a POST the check file sends (raw probe) is never repeated", async () => {
-    const server = await startFaultServer({ routes: [{ method: "POST", path: "/apis/example.com/v1/things", behaviour: { kind: "status", code: 429, retryAfterSeconds: 1 } }] });
+    const server = await startFaultServer({
+      routes: [{ method: "POST", path: "/apis/example.com/v1/things", behaviour: { kind: "status", code: 429, retryAfterSeconds: 1 } }],
+    });
     servers.push(server);
     const file = join(mkdtempSync(join(tmpdir(), "saprobe-retry-")), "checks.yaml");
-    writeFileSync(file, [
-      "checks:",
-      "  - id: post-thing",
-      "    title: POST a thing",
-      "    probe: raw",
-      "    method: POST",
-      "    path: /apis/example.com/v1/things",
-      "    body: {}",
-      "    expect: denied",
-      "    severity: low",
-      "    remediation: none",
-      "",
-    ].join("\n"));
-    const result = await spawnCli(["run", "-o", "json", "--replace-checks", "--checks", file, "--server", server.url, "--certificate-authority", caFile, "--token", "retry-token", "--request-timeout", "10s"], { timeoutMs: 60_000 });
+    writeFileSync(
+      file,
+      [
+        "checks:",
+        "  - id: post-thing",
+        "    title: POST a thing",
+        "    probe: raw",
+        "    method: POST",
+        "    path: /apis/example.com/v1/things",
+        "    body: {}",
+        "    expect: denied",
+        "    severity: low",
+        "    remediation: none",
+        "",
+      ].join("\n"),
+    );
+    const result = await spawnCli(
+      [
+        "run",
+        "-o",
+        "json",
+        "--replace-checks",
+        "--checks",
+        file,
+        "--server",
+        server.url,
+        "--certificate-authority",
+        caFile,
+        "--token",
+        "retry-token",
+        "--request-timeout",
+        "10s",
+      ],
+      { timeoutMs: 60_000 },
+    );
     expect(result.stderr).not.toMatch(/internal error/);
     expect(server.requests.filter((request) => request.method === "POST" && request.pathname === "/apis/example.com/v1/things").length).toBe(1);
   });

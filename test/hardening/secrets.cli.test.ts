@@ -32,7 +32,12 @@ const RUN_FORMATS = ["json", "table", "junit", "sarif", "markdown"];
  */
 const COMMANDS: { name: string; args(index: number): string[]; out?: boolean; usesServer?: boolean }[] = [
   { name: "config view --explain", args: (index) => ["config", "view", "-o", index % 2 === 0 ? "json" : "table", "--explain"], usesServer: false },
-  { name: "run -v --out", args: (index) => ["run", "-v", "-o", RUN_FORMATS[index % RUN_FORMATS.length]!, "--request-timeout", "2s"], out: true, usesServer: true },
+  {
+    name: "run -v --out",
+    args: (index) => ["run", "-v", "-o", RUN_FORMATS[index % RUN_FORMATS.length]!, "--request-timeout", "2s"],
+    out: true,
+    usesServer: true,
+  },
   { name: "can-i get pods -v", args: () => ["can-i", "get", "pods", "-v"], usesServer: true },
   { name: "can-i --list -v", args: () => ["can-i", "--list", "-v"], usesServer: true },
   { name: "who-can get secrets -v", args: () => ["who-can", "get", "secrets", "-v"], usesServer: true },
@@ -59,7 +64,13 @@ function kubeconfig(dir: string, server: FaultServer, user: Record<string, unkno
 
 function jwtShaped(signature: string): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  const claims = { iss: "https://kubernetes.default.svc", sub: "system:serviceaccount:team-a:app", aud: ["https://kubernetes.default.svc"], exp: 4_102_444_800, iat: 1_700_000_000 };
+  const claims = {
+    iss: "https://kubernetes.default.svc",
+    sub: "system:serviceaccount:team-a:app",
+    aud: ["https://kubernetes.default.svc"],
+    exp: 4_102_444_800,
+    iat: 1_700_000_000,
+  };
   return `${part({ alg: "RS256", kid: "planted" })}.${part(claims)}.${signature}`;
 }
 
@@ -92,13 +103,26 @@ function plantIn(name: string, server: FaultServer): Source {
     }
     case "client-key-data": {
       const secret = plantKey(name, certificates.client.key);
-      const data = { "client-certificate-data": Buffer.from(certificates.client.cert).toString("base64"), "client-key-data": Buffer.from(certificates.client.key).toString("base64") };
-      return { name, secret, args: ["--kubeconfig", kubeconfig(dir, server, data)], arrived: (request) => request.clientCertificateSubject?.includes("CN=saprobe-test") === true };
+      const data = {
+        "client-certificate-data": Buffer.from(certificates.client.cert).toString("base64"),
+        "client-key-data": Buffer.from(certificates.client.key).toString("base64"),
+      };
+      return {
+        name,
+        secret,
+        args: ["--kubeconfig", kubeconfig(dir, server, data)],
+        arrived: (request) => request.clientCertificateSubject?.includes("CN=saprobe-test") === true,
+      };
     }
     case "basic-auth password": {
       const secret = plantPassword(name, "planted-user");
       const header = `Basic ${Buffer.from(`planted-user:${secret.value}`).toString("base64")}`;
-      return { name, secret, args: ["--kubeconfig", kubeconfig(dir, server, { username: "planted-user", password: secret.value })], arrived: (request) => request.authorization === header };
+      return {
+        name,
+        secret,
+        args: ["--kubeconfig", kubeconfig(dir, server, { username: "planted-user", password: secret.value })],
+        arrived: (request) => request.authorization === header,
+      };
     }
     case "exec plugin": {
       const secret = plantToken(name);
@@ -120,7 +144,16 @@ beforeAll(async () => {
   certificates = await testCertificates();
 });
 
-const SOURCE_NAMES = ["--token", "--token (JWT-shaped)", "kubeconfig token", "kubeconfig tokenFile", "client-key-data", "basic-auth password", "exec plugin", "in-cluster mount"];
+const SOURCE_NAMES = [
+  "--token",
+  "--token (JWT-shaped)",
+  "kubeconfig token",
+  "kubeconfig tokenFile",
+  "client-key-data",
+  "basic-auth password",
+  "exec plugin",
+  "in-cluster mount",
+];
 
 describe.concurrent.each(SOURCE_NAMES.map((name, index) => ({ name, index })))("a secret planted in $name", ({ name: sourceName, index }) => {
   it.each(COMMANDS)("never appears in the output of saprobe $name", async (command) => {
@@ -155,7 +188,10 @@ describe.concurrent.each(["--token", "kubeconfig token", "exec plugin", "in-clus
     const out = mkdtempSync(join(tmpdir(), "saprobe-secret-out-"));
     // SAPROBE_DEBUG=1 as well: the most verbose saprobe gets (stack traces of unexpected errors).
     const env = { ...source.env, SAPROBE_DEBUG: "1" };
-    const result = await spawnCli(["run", "-v", "-o", "json", "--request-timeout", "2s", "--deadline", "8s", ...source.args, "--out", out], { env, timeoutMs: 60_000 });
+    const result = await spawnCli(["run", "-v", "-o", "json", "--request-timeout", "2s", "--deadline", "8s", ...source.args, "--out", out], {
+      env,
+      timeoutMs: 60_000,
+    });
     await server.close();
     expect(result.timedOut).toBe(false);
     expect({ code: result.code }).toMatchObject({ code: expect.toBeOneOf([1, 3]) });
@@ -167,7 +203,11 @@ describe("next to the credentials", () => {
   it("saprobe wrote nothing in any directory that held a planted credential", () => {
     expect(credentialDirs.length).toBe(SOURCE_NAMES.length * COMMANDS.length + 4 * FAULTS.length);
     const planted = new Set(["planted.kubeconfig.json", "token", "planted-exec-plugin.mjs", "ca.crt", "namespace"]);
-    const unexpected = credentialDirs.flatMap((dir) => readdirSync(dir).filter((name) => !planted.has(name)).map((name) => join(dir, name)));
+    const unexpected = credentialDirs.flatMap((dir) =>
+      readdirSync(dir)
+        .filter((name) => !planted.has(name))
+        .map((name) => join(dir, name)),
+    );
     expect(unexpected).toEqual([]);
   });
 });

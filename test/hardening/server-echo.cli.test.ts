@@ -30,7 +30,12 @@ function echo(request: RecordedRequest, response: ServerResponse): void {
   }
   if (request.method === "POST" && request.pathname.endsWith("/selfsubjectaccessreviews")) {
     const spec = (JSON.parse(request.body || "{}") as { spec?: unknown }).spec ?? {};
-    sendJson(response, 201, { kind: "SelfSubjectAccessReview", apiVersion: "authorization.k8s.io/v1", spec, status: { allowed: true, reason: `RBAC: allowed the caller with token ${credential}` } });
+    sendJson(response, 201, {
+      kind: "SelfSubjectAccessReview",
+      apiVersion: "authorization.k8s.io/v1",
+      spec,
+      status: { allowed: true, reason: `RBAC: allowed the caller with token ${credential}` },
+    });
     return;
   }
   sendJson(response, 403, statusBody(403, "Forbidden", `the credential ${credential} may not ${request.method} ${request.pathname}`));
@@ -58,12 +63,18 @@ afterAll(async () => {
 
 function kubeconfig(server: FaultServer, user: Record<string, unknown>, dir: string): string {
   const path = join(dir, "echo.kubeconfig.json");
-  writeFileSync(path, JSON.stringify({
-    apiVersion: "v1", kind: "Config", "current-context": "echo",
-    clusters: [{ name: "echo", cluster: { server: server.url, "certificate-authority": certificates.ca.certFile } }],
-    users: [{ name: "echo", user }],
-    contexts: [{ name: "echo", context: { cluster: "echo", user: "echo", namespace: "team-a" } }],
-  }), { mode: 0o600 });
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      "current-context": "echo",
+      clusters: [{ name: "echo", cluster: { server: server.url, "certificate-authority": certificates.ca.certFile } }],
+      users: [{ name: "echo", user }],
+      contexts: [{ name: "echo", context: { cluster: "echo", user: "echo", namespace: "team-a" } }],
+    }),
+    { mode: 0o600 },
+  );
   return path;
 }
 

@@ -18,7 +18,23 @@ async function runThrough(port: number) {
   const cluster = testCluster();
   const out = mkdtempSync(join(tmpdir(), "saprobe-stopped-"));
   const cli = await spawnCli(
-    ["run", "--server", `https://127.0.0.1:${port}`, "--certificate-authority", cluster.caFile, "--token", cluster.adminToken, "--request-timeout", "5s", "--deadline", `${DEADLINE_MS}ms`, "--out", out, "-o", "json"],
+    [
+      "run",
+      "--server",
+      `https://127.0.0.1:${port}`,
+      "--certificate-authority",
+      cluster.caFile,
+      "--token",
+      cluster.adminToken,
+      "--request-timeout",
+      "5s",
+      "--deadline",
+      `${DEADLINE_MS}ms`,
+      "--out",
+      out,
+      "-o",
+      "json",
+    ],
     { timeoutMs: DEADLINE_MS * 3 },
   );
   return { cli, ...readReport(out) };

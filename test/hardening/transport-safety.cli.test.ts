@@ -62,7 +62,19 @@ describe("redirects", () => {
     const target = await serve({});
     const redirecting = await serve({ behaviour: { kind: "redirect", code, location: location(target) } });
     const token = plantToken("--token");
-    const result = await spawnCli(["run", "--server", redirecting.url, "--certificate-authority", redirecting.caFile, "--token", token.value, "--request-timeout", "10s", "-o", "json"]);
+    const result = await spawnCli([
+      "run",
+      "--server",
+      redirecting.url,
+      "--certificate-authority",
+      redirecting.caFile,
+      "--token",
+      token.value,
+      "--request-timeout",
+      "10s",
+      "-o",
+      "json",
+    ]);
     expect(redirecting.requests.some((request) => request.authorization === `Bearer ${token.value}`)).toBe(true);
     expect(target.requests.filter((request) => request.authorization !== undefined)).toEqual([]);
     expect({ code: result.code }).toMatchObject({ code: expect.toBeOneOf([1, 3]) });
@@ -80,30 +92,61 @@ describe("TLS verification", () => {
     expect(server.tlsFailures.length).toBeGreaterThan(0);
   });
 
-  it.each(["flag", "kubeconfig"])("insecure-skip-tls-verify is honoured only when configured (%s), and reported as a failed high-severity check (exit 1)", async (where) => {
-    const server = await serve({ certificate: "unknown-ca" });
-    const dir = mkdtempSync(join(tmpdir(), "saprobe-insecure-"));
-    const kubeconfig = join(dir, "config.json");
-    writeFileSync(kubeconfig, JSON.stringify({
-      apiVersion: "v1", kind: "Config", "current-context": "c",
-      clusters: [{ name: "c", cluster: { server: server.url, "insecure-skip-tls-verify": true } }],
-      users: [{ name: "u", user: { token: "insecure-test-token" } }],
-      contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
-    }));
-    const connection = where === "flag" ? ["--server", server.url, "--token", "insecure-test-token", "--insecure-skip-tls-verify"] : ["--kubeconfig", kubeconfig];
-    const result = await spawnCli(["run", ...connection, "--request-timeout", "10s", "-o", "json"]);
-    expect(server.requests.length).toBeGreaterThan(0);
-    const report = reportOf(result.stdout);
-    expect(report.warnings.join("\n")).toMatch(/insecure-skip-tls-verify is set: the API server's certificate is not verified/);
-    const finding = report.results.find((check) => check.id === "tls-verification");
-    expect(finding).toMatchObject({ status: "fail", severity: "high", observed: "insecure-skip-tls-verify", message: expect.stringMatching(/certificate was not verified/), remediation: expect.stringMatching(/--certificate-authority/) });
-    expect(report.results.filter((check) => check.id !== "tls-verification" && check.status !== "pass" && check.status !== "skip" && check.status !== "info").map((check) => check.id)).toEqual([]);
-    expect(result.code).toBe(1);
-  });
+  it.each(["flag", "kubeconfig"])(
+    "insecure-skip-tls-verify is honoured only when configured (%s), and reported as a failed high-severity check (exit 1)",
+    async (where) => {
+      const server = await serve({ certificate: "unknown-ca" });
+      const dir = mkdtempSync(join(tmpdir(), "saprobe-insecure-"));
+      const kubeconfig = join(dir, "config.json");
+      writeFileSync(
+        kubeconfig,
+        JSON.stringify({
+          apiVersion: "v1",
+          kind: "Config",
+          "current-context": "c",
+          clusters: [{ name: "c", cluster: { server: server.url, "insecure-skip-tls-verify": true } }],
+          users: [{ name: "u", user: { token: "insecure-test-token" } }],
+          contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
+        }),
+      );
+      const connection =
+        where === "flag" ? ["--server", server.url, "--token", "insecure-test-token", "--insecure-skip-tls-verify"] : ["--kubeconfig", kubeconfig];
+      const result = await spawnCli(["run", ...connection, "--request-timeout", "10s", "-o", "json"]);
+      expect(server.requests.length).toBeGreaterThan(0);
+      const report = reportOf(result.stdout);
+      expect(report.warnings.join("\n")).toMatch(/insecure-skip-tls-verify is set: the API server's certificate is not verified/);
+      const finding = report.results.find((check) => check.id === "tls-verification");
+      expect(finding).toMatchObject({
+        status: "fail",
+        severity: "high",
+        observed: "insecure-skip-tls-verify",
+        message: expect.stringMatching(/certificate was not verified/),
+        remediation: expect.stringMatching(/--certificate-authority/),
+      });
+      expect(
+        report.results
+          .filter((check) => check.id !== "tls-verification" && check.status !== "pass" && check.status !== "skip" && check.status !== "info")
+          .map((check) => check.id),
+      ).toEqual([]);
+      expect(result.code).toBe(1);
+    },
+  );
 
   it("a verified connection has no tls-verification result", async () => {
     const server = await serve({});
-    const result = await spawnCli(["run", "--server", server.url, "--certificate-authority", server.caFile, "--token", "verified-token", "--request-timeout", "10s", "-o", "json"]);
+    const result = await spawnCli([
+      "run",
+      "--server",
+      server.url,
+      "--certificate-authority",
+      server.caFile,
+      "--token",
+      "verified-token",
+      "--request-timeout",
+      "10s",
+      "-o",
+      "json",
+    ]);
     expect(result.code).toBe(0);
     expect(reportOf(result.stdout).results.map((check) => check.id)).not.toContain("tls-verification");
   });
@@ -113,7 +156,9 @@ describe("report files", () => {
   it("are created without group or world write, even under umask 000", async () => {
     const server = await serve({});
     const out = join(mkdtempSync(join(tmpdir(), "saprobe-perms-")), "reports");
-    const result = await spawnCli(["run", "--server", server.url, "--certificate-authority", server.caFile, "--token", "perm-token", "--out", out], { umask: 0o000 });
+    const result = await spawnCli(["run", "--server", server.url, "--certificate-authority", server.caFile, "--token", "perm-token", "--out", out], {
+      umask: 0o000,
+    });
     expect(result.code).toBe(0);
     expect(Object.keys(readTree(out)).length).toBe(4);
     expect(groupOrWorldWritable(out)).toEqual([]);

@@ -34,7 +34,9 @@ describe("readTextFile", () => {
     const error = failure(() => readTextFile(path, { what: "check file", maxBytes: MiB, shown: "big.yaml" }));
     expect(error.message).toBe("is 1.5 MiB, larger than the limit (1 MiB) for check files");
     expect(error.file).toBe("big.yaml");
-    expect(failure(() => readTextFile(at("one-over.yaml", "x".repeat(11)), { what: "manifest", maxBytes: 10, tooLarge: (_, max) => `over ${max}` })).message).toBe("over 10");
+    expect(
+      failure(() => readTextFile(at("one-over.yaml", "x".repeat(11)), { what: "manifest", maxBytes: 10, tooLarge: (_, max) => `over ${max}` })).message,
+    ).toBe("over 10");
   });
 
   it("says what is wrong with a missing file or a directory", () => {

@@ -6,7 +6,13 @@ const POLICY_RULE = ["apiGroups", "resources", "verbs", "resourceNames", "nonRes
 describe("closestName", () => {
   it("names the field a typo was meant to be: singular for plural, case, a swapped or missing letter", () => {
     expect(["verb", "resource", "apiGroup", "apigroups", "resourcename", "nonResourceUrls", "vebrs"].map((name) => closestName(name, POLICY_RULE))).toEqual([
-      "verbs", "resources", "apiGroups", "apiGroups", "resourceNames", "nonResourceURLs", "verbs",
+      "verbs",
+      "resources",
+      "apiGroups",
+      "apiGroups",
+      "resourceNames",
+      "nonResourceURLs",
+      "verbs",
     ]);
   });
 

@@ -25,7 +25,8 @@ describe("sizes", () => {
   });
 
   it("prints what it reads back to the same number of bytes", () => {
-    for (const bytes of [1, 512, 1024, 16 * MiB, 5 * 1024 * MiB]) expect(parseByteSize(formatBytes(bytes).replace(" bytes", "").replace(" byte", ""))).toBe(bytes);
+    for (const bytes of [1, 512, 1024, 16 * MiB, 5 * 1024 * MiB])
+      expect(parseByteSize(formatBytes(bytes).replace(" bytes", "").replace(" byte", ""))).toBe(bytes);
   });
 });
 

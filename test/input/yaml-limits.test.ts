@@ -23,9 +23,14 @@ describe("toJsWithinLimits", () => {
   });
 
   it("reports an alias bomb at its first alias instead of throwing", () => {
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 6 }, (_, index) => `${"bcdefg"[index]}: &${"bcdefg"[index]} [${Array(10).fill(`*${"abcdef"[index]}`).join(", ")}]`)].join("\n");
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x, x]",
+      ...Array.from({ length: 6 }, (_, index) => `${"bcdefg"[index]}: &${"bcdefg"[index]} [${Array(10).fill(`*${"abcdef"[index]}`).join(", ")}]`),
+    ].join("\n");
     const { document, lines } = parse(bomb);
-    expect(toJsWithinLimits(document, lines)).toEqual({ problem: { line: 2, column: 8, message: "YAML aliases expand to too much data (more than 100 alias uses; an alias bomb?)" } });
+    expect(toJsWithinLimits(document, lines)).toEqual({
+      problem: { line: 2, column: 8, message: "YAML aliases expand to too much data (more than 100 alias uses; an alias bomb?)" },
+    });
   });
 });
 

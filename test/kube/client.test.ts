@@ -14,13 +14,24 @@ afterEach(async () => {
   for (const step of cleanup.splice(0)) await step();
 });
 
-async function serverAndClient(serverOptions: FaultServerOptions = {}, connection: Parameters<typeof connectionFor>[1] = {}, lines: string[] = []): Promise<{ server: FaultServer; client: KubeClient }> {
+async function serverAndClient(
+  serverOptions: FaultServerOptions = {},
+  connection: Parameters<typeof connectionFor>[1] = {},
+  lines: string[] = [],
+): Promise<{ server: FaultServer; client: KubeClient }> {
   const server = await startFaultServer(serverOptions);
   const client = createKubeClient(
-    connectionFor(server.url, { tls: { caFile: server.caFile, insecureSkipTLSVerify: false }, credentials: { kind: "token", token: new Secret(TOKEN) }, ...connection }),
+    connectionFor(server.url, {
+      tls: { caFile: server.caFile, insecureSkipTLSVerify: false },
+      credentials: { kind: "token", token: new Secret(TOKEN) },
+      ...connection,
+    }),
     { log: (line) => lines.push(line), bodyLimitBytes: 64 * 1024 },
   );
-  cleanup.push(() => client.close(), () => server.close());
+  cleanup.push(
+    () => client.close(),
+    () => server.close(),
+  );
   return { server, client };
 }
 
@@ -42,10 +53,13 @@ describe("createKubeClient: requests", () => {
   });
 
   it("sends basic auth and percent-encoded Impersonate-Extra headers", async () => {
-    const { server, client } = await serverAndClient({}, {
-      credentials: { kind: "basic", username: "alice", password: new Secret("pa:ss-w0rd") },
-      impersonate: { user: "bob", groups: [], extra: { "example.com/scopes": ["a", "b"] } },
-    });
+    const { server, client } = await serverAndClient(
+      {},
+      {
+        credentials: { kind: "basic", username: "alice", password: new Secret("pa:ss-w0rd") },
+        impersonate: { user: "bob", groups: [], extra: { "example.com/scopes": ["a", "b"] } },
+      },
+    );
     await client.request({ path: "/version" });
     expect(server.requests[0]?.authorization).toBe(`Basic ${Buffer.from("alice:pa:ss-w0rd").toString("base64")}`);
     expect(server.requests[0]?.headers["impersonate-extra-example.com%2fscopes"]).toBe("a, b");
@@ -76,11 +90,19 @@ describe("createKubeClient: requests", () => {
   });
 
   it("times out a hanging server with code timeout, and a stalled body with body-timeout", async () => {
-    const stall = { kind: "custom" as const, handle: (_request: unknown, response: import("node:http").ServerResponse) => {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.write('{"kind":');
-    } };
-    const { client } = await serverAndClient({ routes: [{ path: "/hang", behaviour: { kind: "hang" } }, { path: "/stall", behaviour: stall }] });
+    const stall = {
+      kind: "custom" as const,
+      handle: (_request: unknown, response: import("node:http").ServerResponse) => {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.write('{"kind":');
+      },
+    };
+    const { client } = await serverAndClient({
+      routes: [
+        { path: "/hang", behaviour: { kind: "hang" } },
+        { path: "/stall", behaviour: stall },
+      ],
+    });
     const hung = await client.request({ path: "/hang", timeoutMs: 300 });
     expect(hung.ok ? "ok" : hung.failure.code).toBe("timeout");
     const stalled = await client.request({ path: "/stall", timeoutMs: 300 });
@@ -102,7 +124,9 @@ describe("createKubeClient: requests", () => {
   });
 
   it("never follows a redirect", async () => {
-    const { server, client } = await serverAndClient({ routes: [{ path: "/moved", behaviour: { kind: "redirect", location: "https://example.invalid/steal" } }] });
+    const { server, client } = await serverAndClient({
+      routes: [{ path: "/moved", behaviour: { kind: "redirect", location: "https://example.invalid/steal" } }],
+    });
     const outcome = await client.request({ path: "/moved" });
     expect(outcome.ok && outcome.response.status).toBe(302);
     expect(server.requests).toHaveLength(1);
@@ -156,8 +180,13 @@ describe("createKubeClient: TLS failures", () => {
 
   it("verifies against tls-server-name instead of the URL host", async () => {
     const server = await startFaultServer({ certificate: "other-host" });
-    const client = createKubeClient(connectionFor(server.url, { tls: { caFile: server.caFile, insecureSkipTLSVerify: false, serverName: server.certificates.otherHostName } }));
-    cleanup.push(() => client.close(), () => server.close());
+    const client = createKubeClient(
+      connectionFor(server.url, { tls: { caFile: server.caFile, insecureSkipTLSVerify: false, serverName: server.certificates.otherHostName } }),
+    );
+    cleanup.push(
+      () => client.close(),
+      () => server.close(),
+    );
     const outcome = await client.request({ path: "/version" });
     expect(outcome.ok && outcome.response.status).toBe(200);
   });
@@ -165,7 +194,10 @@ describe("createKubeClient: TLS failures", () => {
   it("skips verification only when insecure was configured", async () => {
     const server = await startFaultServer({ certificate: "self-signed" });
     const client = createKubeClient(connectionFor(server.url, { tls: { insecureSkipTLSVerify: true } }));
-    cleanup.push(() => client.close(), () => server.close());
+    cleanup.push(
+      () => client.close(),
+      () => server.close(),
+    );
     const outcome = await client.request({ path: "/version" });
     expect(outcome.ok && outcome.response.status).toBe(200);
   });
@@ -174,9 +206,15 @@ describe("createKubeClient: TLS failures", () => {
     const server = await startFaultServer({ requestClientCertificate: true });
     const { client: pair } = server.certificates;
     const client = createKubeClient(
-      connectionFor(server.url, { tls: { caFile: server.caFile, insecureSkipTLSVerify: false }, credentials: { kind: "client-certificate", certFile: pair.certFile, keyFile: pair.keyFile } }),
+      connectionFor(server.url, {
+        tls: { caFile: server.caFile, insecureSkipTLSVerify: false },
+        credentials: { kind: "client-certificate", certFile: pair.certFile, keyFile: pair.keyFile },
+      }),
     );
-    cleanup.push(() => client.close(), () => server.close());
+    cleanup.push(
+      () => client.close(),
+      () => server.close(),
+    );
     const outcome = await client.request({ path: "/version" });
     expect(outcome.ok && outcome.response.status).toBe(200);
     expect(server.requests[0]?.clientCertificateSubject).toContain("saprobe-test");
@@ -188,10 +226,24 @@ describe("createKubeClient: exec plugin credentials", () => {
     const dir = mkdtempSync(join(tmpdir(), "saprobe-exec-"));
     const plugin = join(dir, "plugin.sh");
     writeFileSync(join(dir, "count"), "0");
-    writeFileSync(plugin, `#!/bin/sh\nn=$(( $(cat ${dir}/count) + 1 )); echo $n > ${dir}/count\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"plugin-token-'$n'"}}'\n`);
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\nn=$(( $(cat ${dir}/count) + 1 )); echo $n > ${dir}/count\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"plugin-token-'$n'"}}'\n`,
+    );
     chmodSync(plugin, 0o755);
-    const credentials = { kind: "exec" as const, apiVersion: "client.authentication.k8s.io/v1", command: plugin, args: [], env: [], interactiveMode: "Never", provideClusterInfo: false };
-    const { server, client } = await serverAndClient({ routes: [{ path: "/version", behaviour: { kind: "sequence", steps: [{ kind: "status", code: 401 }, { kind: "kube" }] } }] }, { credentials });
+    const credentials = {
+      kind: "exec" as const,
+      apiVersion: "client.authentication.k8s.io/v1",
+      command: plugin,
+      args: [],
+      env: [],
+      interactiveMode: "Never",
+      provideClusterInfo: false,
+    };
+    const { server, client } = await serverAndClient(
+      { routes: [{ path: "/version", behaviour: { kind: "sequence", steps: [{ kind: "status", code: 401 }, { kind: "kube" }] } }] },
+      { credentials },
+    );
     const outcome = await client.request({ path: "/version" });
     expect(outcome.ok && outcome.response.status).toBe(200);
     expect(server.requests.map((request) => request.authorization)).toEqual(["Bearer plugin-token-1", "Bearer plugin-token-2"]);
@@ -205,7 +257,15 @@ describe("createKubeClient: exec plugin credentials", () => {
     const plugin = join(dir, "plugin.sh");
     writeFileSync(plugin, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"x-token-value"}}'\n`);
     chmodSync(plugin, 0o755);
-    const credentials = { kind: "exec" as const, apiVersion: "client.authentication.k8s.io/v1", command: plugin, args: [], env: [], interactiveMode: "Never", provideClusterInfo: false };
+    const credentials = {
+      kind: "exec" as const,
+      apiVersion: "client.authentication.k8s.io/v1",
+      command: plugin,
+      args: [],
+      env: [],
+      interactiveMode: "Never",
+      provideClusterInfo: false,
+    };
     const { server, client } = await serverAndClient({ behaviour: { kind: "status", code: 401 } }, { credentials });
     const outcome = await client.request({ path: "/version" });
     expect(outcome.ok && outcome.response.status).toBe(401);

@@ -20,12 +20,35 @@ function tableClient(answers: Record<string, [number, unknown]>): { client: Kube
   return { client, asked };
 }
 
-const resource = (name: string, kind: string, scope: string, extra: Record<string, unknown> = {}) => ({ resource: name, responseKind: { group: "", version: "v1", kind }, scope, verbs: ["get"], ...extra });
+const resource = (name: string, kind: string, scope: string, extra: Record<string, unknown> = {}) => ({
+  resource: name,
+  responseKind: { group: "", version: "v1", kind },
+  scope,
+  verbs: ["get"],
+  ...extra,
+});
 
 const aggregatedCore = {
   kind: "APIGroupDiscoveryList",
   apiVersion: "apidiscovery.k8s.io/v2",
-  items: [{ metadata: { creationTimestamp: null }, versions: [{ version: "v1", resources: [resource("pods", "Pod", "Namespaced", { singularResource: "pod", shortNames: ["po"], subresources: [{ subresource: "log" }, { subresource: "exec" }] }), resource("nodes", "Node", "Cluster", { singularResource: "node", shortNames: ["no"] })] }] }],
+  items: [
+    {
+      metadata: { creationTimestamp: null },
+      versions: [
+        {
+          version: "v1",
+          resources: [
+            resource("pods", "Pod", "Namespaced", {
+              singularResource: "pod",
+              shortNames: ["po"],
+              subresources: [{ subresource: "log" }, { subresource: "exec" }],
+            }),
+            resource("nodes", "Node", "Cluster", { singularResource: "node", shortNames: ["no"] }),
+          ],
+        },
+      ],
+    },
+  ],
 };
 
 const aggregatedGroups = {
@@ -68,9 +91,30 @@ describe("discoverResourceTypes", () => {
   it("reads each group's preferred version from a server without aggregated discovery, and names a group it could not read", async () => {
     const { client, asked } = tableClient({
       "/api": [200, { kind: "APIVersions", versions: ["v1"] }],
-      "/apis": [200, { kind: "APIGroupList", groups: [{ name: "example.com", preferredVersion: { groupVersion: "example.com/v2", version: "v2" } }, { name: "metrics.k8s.io", preferredVersion: { groupVersion: "metrics.k8s.io/v1beta1", version: "v1beta1" } }] }],
-      "/api/v1": [200, { kind: "APIResourceList", resources: [{ name: "pods", singularName: "pod", namespaced: true, kind: "Pod", shortNames: ["po"] }, { name: "pods/log", namespaced: true, kind: "PodLogOptions" }] }],
-      "/apis/example.com/v2": [200, { kind: "APIResourceList", resources: [{ name: "widgets", singularName: "widget", namespaced: true, kind: "Widget", shortNames: ["wdg"] }] }],
+      "/apis": [
+        200,
+        {
+          kind: "APIGroupList",
+          groups: [
+            { name: "example.com", preferredVersion: { groupVersion: "example.com/v2", version: "v2" } },
+            { name: "metrics.k8s.io", preferredVersion: { groupVersion: "metrics.k8s.io/v1beta1", version: "v1beta1" } },
+          ],
+        },
+      ],
+      "/api/v1": [
+        200,
+        {
+          kind: "APIResourceList",
+          resources: [
+            { name: "pods", singularName: "pod", namespaced: true, kind: "Pod", shortNames: ["po"] },
+            { name: "pods/log", namespaced: true, kind: "PodLogOptions" },
+          ],
+        },
+      ],
+      "/apis/example.com/v2": [
+        200,
+        { kind: "APIResourceList", resources: [{ name: "widgets", singularName: "widget", namespaced: true, kind: "Widget", shortNames: ["wdg"] }] },
+      ],
       "/apis/metrics.k8s.io/v1beta1": [503, { kind: "Status", message: "service unavailable" }],
     });
     const outcome = await discoverResourceTypes(client);
@@ -89,6 +133,10 @@ describe("discoverResourceTypes", () => {
   it("says discovery was refused, with the server's message, for a 403", async () => {
     const forbidden = { kind: "Status", message: 'forbidden: User "bob" cannot get path "/api"', code: 403 };
     const { client } = tableClient({ "/api": [403, forbidden], "/apis": [403, forbidden] });
-    expect(await discoverResourceTypes(client)).toEqual({ ok: false, forbidden: true, reason: 'GET /api answered 403: forbidden: User "bob" cannot get path "/api"' });
+    expect(await discoverResourceTypes(client)).toEqual({
+      ok: false,
+      forbidden: true,
+      reason: 'GET /api answered 403: forbidden: User "bob" cannot get path "/api"',
+    });
   });
 });

@@ -21,10 +21,19 @@ describe("KubeClient against the real API server", () => {
     try {
       const list = await client.request({ path: `/api/v1/namespaces/${namespace}/configmaps` });
       const resourceVersion = list.ok ? (list.response.json as { metadata: { resourceVersion: string } }).metadata.resourceVersion : "0";
-      const outcome = await client.watch({ path: `/api/v1/namespaces/${namespace}/configmaps`, query: { resourceVersion, timeoutSeconds: 20 }, signal: controller.signal });
+      const outcome = await client.watch({
+        path: `/api/v1/namespaces/${namespace}/configmaps`,
+        query: { resourceVersion, timeoutSeconds: 20 },
+        signal: controller.signal,
+      });
       expect(outcome.ok && outcome.status).toBe(200);
       if (!outcome.ok || !outcome.events) throw new Error("watch did not start");
-      await adminRequest("POST", `/api/v1/namespaces/${namespace}/configmaps`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "watched" }, data: { a: "b" } });
+      await adminRequest("POST", `/api/v1/namespaces/${namespace}/configmaps`, {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "watched" },
+        data: { a: "b" },
+      });
       const seen: WatchEvent[] = [];
       const timer = setTimeout(() => controller.abort(), 10_000);
       for await (const event of outcome.events) {

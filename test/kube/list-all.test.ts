@@ -9,7 +9,10 @@ function pagedClient(pages: { items: unknown[]; continue?: string }[], status = 
     async request(options) {
       asked.push(options);
       const page = pages[asked.length - 1] ?? { items: [] };
-      const json = status === 200 ? { items: page.items, metadata: page.continue ? { continue: page.continue } : {} } : { kind: "Status", message: "secrets is forbidden" };
+      const json =
+        status === 200
+          ? { items: page.items, metadata: page.continue ? { continue: page.continue } : {} }
+          : { kind: "Status", message: "secrets is forbidden" };
       return { ok: true, response: { status, headers: {}, json, text: JSON.stringify(json), durationMs: 1 } } as never;
     },
     watch: () => Promise.reject(new Error("not used")),
@@ -22,7 +25,13 @@ describe("listAll, the one paginated reader", () => {
   it("follows continue tokens until the last page and keeps every item with its kind", async () => {
     const { client, asked } = pagedClient([{ items: [{ metadata: { name: "a" } }], continue: "t1" }, { items: [{ metadata: { name: "b" } }] }]);
     const outcome = await listAll(client, listed("rbac.authorization.k8s.io", "v1", "roles", "Role"));
-    expect(outcome).toEqual({ ok: true, items: [{ metadata: { name: "a" }, kind: "Role" }, { metadata: { name: "b" }, kind: "Role" }] });
+    expect(outcome).toEqual({
+      ok: true,
+      items: [
+        { metadata: { name: "a" }, kind: "Role" },
+        { metadata: { name: "b" }, kind: "Role" },
+      ],
+    });
     expect(asked.map((options) => options.query?.continue)).toEqual([undefined, "t1"]);
     expect(asked[0]?.path).toBe("/apis/rbac.authorization.k8s.io/v1/roles");
   });

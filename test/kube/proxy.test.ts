@@ -45,9 +45,16 @@ describe("proxy-url", () => {
     const proxy = await startConnectProxy();
     const server = await startFaultServer();
     const client = createKubeClient(
-      connectionFor(server.url, { proxyUrl: proxy.url, tls: { caFile: server.caFile, insecureSkipTLSVerify: false }, credentials: { kind: "token", token: new Secret("through-proxy-token") } }),
+      connectionFor(server.url, {
+        proxyUrl: proxy.url,
+        tls: { caFile: server.caFile, insecureSkipTLSVerify: false },
+        credentials: { kind: "token", token: new Secret("through-proxy-token") },
+      }),
     );
-    cleanup.push(() => client.close(), () => server.close());
+    cleanup.push(
+      () => client.close(),
+      () => server.close(),
+    );
     const outcome = await client.request({ path: "/version" });
     expect(outcome.ok && outcome.response.status).toBe(200);
     expect(proxy.targets).toEqual([`127.0.0.1:${server.port}`]);

@@ -39,7 +39,12 @@ describe("the kube operations", () => {
     const watch = await startWatch(client, { resource: "nodes", namespace: "" }, 7);
     expect(watch.request).toEqual({ method: "GET", path: "/api/v1/nodes?watch=true" });
     expect(client.requests[0]?.query).toEqual({ watch: true, allowWatchBookmarks: true, timeoutSeconds: 7 });
-    expect(await readObject(client, { group: "rbac.authorization.k8s.io", resource: "clusterroles", namespace: "", name: "gone" })).toEqual({ ok: false, notFound: true, forbidden: false, reason: "HTTP 404: not found" });
+    expect(await readObject(client, { group: "rbac.authorization.k8s.io", resource: "clusterroles", namespace: "", name: "gone" })).toEqual({
+      ok: false,
+      notFound: true,
+      forbidden: false,
+      reason: "HTTP 404: not found",
+    });
     expect(await readObject(client, { resource: "serviceaccounts", namespace: "n", name: "a" })).toEqual({ ok: true, object: { metadata: { name: "a" } } });
     expect(resourcePath({ resource: "namespaces", namespace: "", name: "kube-system" })).toBe("/api/v1/namespaces/kube-system");
   });

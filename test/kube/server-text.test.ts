@@ -27,7 +27,9 @@ describe("notJsonSentence", () => {
   it("names the status, the content type and the first bytes", () => {
     const html = response(200, `<html>${"x".repeat(100)}</html>`, "text/html; charset=utf-8");
     expect(isUnexpectedNonJson(html)).toBe(true);
-    expect(notJsonSentence(html)).toBe(`the server answered HTTP 200 but the body is not JSON (text/html; charset=utf-8; first bytes: "<html>${"x".repeat(54)}…")`);
+    expect(notJsonSentence(html)).toBe(
+      `the server answered HTTP 200 but the body is not JSON (text/html; charset=utf-8; first bytes: "<html>${"x".repeat(54)}…")`,
+    );
     expect(notJsonSentence(response(201, "  "))).toBe("the server answered HTTP 201 with an empty body where a JSON object was expected (no content type)");
   });
 

@@ -15,7 +15,7 @@ async function collect(parts: string[], limit = 1024): Promise<{ types: string[]
   return { types };
 }
 
-const added = JSON.stringify({ type: "ADDED", object: { metadata: { name: "a}\"{" } } });
+const added = JSON.stringify({ type: "ADDED", object: { metadata: { name: 'a}"{' } } });
 const deleted = JSON.stringify({ type: "DELETED", object: { metadata: { name: "b" } } });
 
 describe("parseWatchStream", () => {

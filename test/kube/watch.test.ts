@@ -13,7 +13,10 @@ afterEach(async () => {
 async function watchWith(behaviour: Behaviour, signal?: AbortSignal) {
   const server = await startFaultServer({ behaviour });
   const client = createKubeClient(connectionFor(server.url, { tls: { caFile: server.caFile, insecureSkipTLSVerify: false }, requestTimeoutMs: 500 }));
-  cleanup.push(() => client.close(), () => server.close());
+  cleanup.push(
+    () => client.close(),
+    () => server.close(),
+  );
   return { server, outcome: await client.watch({ path: "/api/v1/pods", query: { resourceVersion: "1" }, signal }) };
 }
 

@@ -107,7 +107,7 @@ function random(seed: number): () => number {
   };
 }
 
-const KEYS = ["a", "b", "name", "na\\u006de", "items", "it\\u0065ms", "x\\\\y", "x\\\\\\\\y", "\\\"q", "kind", "é"];
+const KEYS = ["a", "b", "name", "na\\u006de", "items", "it\\u0065ms", "x\\\\y", "x\\\\\\\\y", '\\"q', "kind", "é"];
 
 function generate(next: () => number, depth: number): string {
   const roll = next();

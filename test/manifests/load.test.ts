@@ -61,7 +61,8 @@ describe("loadManifests", () => {
   });
 
   it("handles content on the --- line, document end markers (...) and %YAML directives", async () => {
-    const text = "--- {apiVersion: v1, kind: ServiceAccount, metadata: {name: a, namespace: n}}\n--- # c\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: b, namespace: n}\n...\n%YAML 1.2\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: c, namespace: n}\n";
+    const text =
+      "--- {apiVersion: v1, kind: ServiceAccount, metadata: {name: a, namespace: n}}\n--- # c\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: b, namespace: n}\n...\n%YAML 1.2\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: c, namespace: n}\n";
     const { snapshot } = await loadManifests(["edge.yaml"], { cwd: workspace({ "edge.yaml": text }) });
     expect(snapshot.serviceAccounts.map((item) => [item.metadata.name, item.source?.line, item.source?.document])).toEqual([
       ["a", 1, 0],
@@ -81,10 +82,19 @@ describe("loadManifests", () => {
   });
 
   it("unwraps kind: List and *List items, ignores other kinds, reads JSON", async () => {
-    const list = { apiVersion: "v1", kind: "List", items: [{ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "c" }, rules: null }, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }] };
+    const list = {
+      apiVersion: "v1",
+      kind: "List",
+      items: [
+        { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "c" }, rules: null },
+        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } },
+      ],
+    };
     // As the API returns it: the items carry no kind or apiVersion.
     const roleList = `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBindingList\nitems:\n- metadata: {name: b, namespace: ns1}\n  roleRef: {kind: ClusterRole, name: c}\n`;
-    const { snapshot, ignored } = await loadManifests(["list.json", "bindings.yml"], { cwd: workspace({ "list.json": JSON.stringify(list, null, "\t"), "bindings.yml": roleList }) });
+    const { snapshot, ignored } = await loadManifests(["list.json", "bindings.yml"], {
+      cwd: workspace({ "list.json": JSON.stringify(list, null, "\t"), "bindings.yml": roleList }),
+    });
     expect(snapshot.clusterRoles[0]).toMatchObject({ metadata: { name: "c" }, rules: [], source: { file: "list.json" } });
     expect(snapshot.roleBindings[0]).toMatchObject({ metadata: { name: "b", namespace: "ns1" }, subjects: [] });
     expect(ignored).toBe(1);
@@ -106,7 +116,9 @@ describe("loadManifests", () => {
       ["a", 5],
       ["b!", 6],
     ]);
-    const duplicate = await loadError({ "dup.json": `{\n  "kind": "ServiceAccount",\n  "apiVersion": "v1",\n  "metadata": {"name": "a", "na\\u006de": "b"}\n}` });
+    const duplicate = await loadError({
+      "dup.json": `{\n  "kind": "ServiceAccount",\n  "apiVersion": "v1",\n  "metadata": {"name": "a", "na\\u006de": "b"}\n}`,
+    });
     expect([duplicate.line, duplicate.column]).toEqual([4, 29]);
     expect(duplicate.message).toContain('duplicated mapping key "name"');
     const deep = await loadError({ "deep.json": `{"a": ${"[".repeat(5000)}${"]".repeat(5000)}}` });
@@ -114,16 +126,23 @@ describe("loadManifests", () => {
   });
 
   it("gives an object a YAML alias repeats its own copy and line (objects are completed in place only when no alias can share them)", async () => {
-    const cwd = workspace({ "list.yaml": "apiVersion: v1\nkind: List\nitems:\n- &sa\n  apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: a, namespace: n}\n- *sa\n" });
+    const cwd = workspace({
+      "list.yaml": "apiVersion: v1\nkind: List\nitems:\n- &sa\n  apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: a, namespace: n}\n- *sa\n",
+    });
     const { snapshot, warnings } = await loadManifests(["list.yaml"], { cwd });
     // The same object twice is one object to the apiserver: the last is kept, and both places are named.
     expect(snapshot.serviceAccounts.map((account) => account.source?.line)).toEqual([8]);
-    expect(warnings).toEqual(["ServiceAccount n/a is given twice, at list.yaml:4 and at list.yaml:8: the last one is audited, as kubectl apply would leave it"]);
+    expect(warnings).toEqual([
+      "ServiceAccount n/a is given twice, at list.yaml:4 and at list.yaml:8: the last one is audited, as kubectl apply would leave it",
+    ]);
     expect(Object.keys(snapshot.serviceAccounts[0] ?? {})).toEqual(["apiVersion", "kind", "metadata", "source"]);
   });
 
   it("drops null-valued fields of JSON as of YAML (the apiserver treats them as absent)", async () => {
-    const cwd = workspace({ "role.json": '{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "r", "namespace": "n", "creationTimestamp": null}, "rules": null}' });
+    const cwd = workspace({
+      "role.json":
+        '{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "r", "namespace": "n", "creationTimestamp": null}, "rules": null}',
+    });
     const { snapshot } = await loadManifests(["role.json"], { cwd });
     expect(snapshot.roles[0]?.rules).toEqual([]);
     expect(Object.keys(snapshot.roles[0]?.metadata ?? {})).toEqual(["name", "namespace"]);
@@ -183,7 +202,14 @@ describe("loadManifests", () => {
 
   it("enforces the file size, alias and depth limits", async () => {
     expect((await loadError({ "big.yaml": role }, ["big.yaml"], { maxFileBytes: 10 })).message).toContain("larger than the limit of 10 bytes");
-    const laughs = ["a: &a [x, x]", ...Array.from({ length: 8 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [*${String.fromCharCode(97 + index)}, *${String.fromCharCode(97 + index)}]`)].join("\n");
+    const laughs = [
+      "a: &a [x, x]",
+      ...Array.from(
+        { length: 8 },
+        (_, index) =>
+          `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [*${String.fromCharCode(97 + index)}, *${String.fromCharCode(97 + index)}]`,
+      ),
+    ].join("\n");
     expect((await loadError({ "laughs.yaml": `kind: X\napiVersion: v1\n${laughs}\n` })).message).toContain("YAML aliases");
     const deep = `apiVersion: v1\nkind: ConfigMap\ndata: ${"[".repeat(100)}${"]".repeat(100)}\n`;
     expect((await loadError({ "deep.yaml": deep })).message).toContain("nesting deeper than 64 levels");
@@ -193,7 +219,9 @@ describe("loadManifests", () => {
     const cwd = workspace({ "old.yaml": role.replace("rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1") });
     const { snapshot, warnings } = await loadManifests(["old.yaml"], { cwd });
     expect(snapshot.roles.map((item) => item.rules[0]?.verbs)).toEqual([["get"]]);
-    expect(warnings).toEqual(['old.yaml:1: Role "reader": rbac.authorization.k8s.io/v1beta1 is no longer served (removed in Kubernetes 1.22), so current servers refuse it; audited as rbac.authorization.k8s.io/v1, which has the same fields']);
+    expect(warnings).toEqual([
+      'old.yaml:1: Role "reader": rbac.authorization.k8s.io/v1beta1 is no longer served (removed in Kubernetes 1.22), so current servers refuse it; audited as rbac.authorization.k8s.io/v1, which has the same fields',
+    ]);
     const error = await loadError({ "older.yaml": role.replace("rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1alpha1") });
     expect(error.message).toContain("use rbac.authorization.k8s.io/v1");
     expect(error.line).toBe(1);

@@ -21,7 +21,9 @@ describe("pipeline input against the real apiserver", () => {
     const ns = await uniqueNamespace("pipe-ns");
     expect((await kubectl(["apply", "-n", ns, "-f", join(PIPELINES, "no-namespace")])).code).toBe(0);
     // The apiserver stores the subject as written (no namespace) and authorizes it in the binding's namespace.
-    expect(JSON.parse((await kubectl(["get", "rolebinding", "builder", "-n", ns, "-o", "json"])).stdout).subjects).toEqual([{ kind: "ServiceAccount", name: "builder" }]);
+    expect(JSON.parse((await kubectl(["get", "rolebinding", "builder", "-n", ns, "-o", "json"])).stdout).subjects).toEqual([
+      { kind: "ServiceAccount", name: "builder" },
+    ]);
     const account = `system:serviceaccount:${ns}:builder`;
     const server = await kubectl(["auth", "can-i", "list", "secrets", "-n", ns, "--as", account]);
     const offline = await runSaprobe(["can-i", "list", "secrets", "-n", ns, "--as", account, "-f", "no-namespace"], { cwd: PIPELINES });
@@ -66,7 +68,13 @@ describe("pipeline input against the real apiserver", () => {
     expect(applied.code).not.toBe(0);
     for (const file of ["Chart.yaml", "values.yaml", "templates/rbac.yaml"]) expect(applied.stderr).toContain(`chart-beside-rendered/chart/${file}`);
     const audit = JSON.parse((await runSaprobe(["audit", "--manifests", "chart-beside-rendered", "-o", "json"], { cwd: PIPELINES })).stdout) as Report;
-    expect(audit.input?.skipped.map((skip) => skip.file.split("/").pop())).toEqual(["Chart.yaml", "rbac.yaml", "serviceaccount.yaml", "values-prod.yaml", "values.yaml"]);
+    expect(audit.input?.skipped.map((skip) => skip.file.split("/").pop())).toEqual([
+      "Chart.yaml",
+      "rbac.yaml",
+      "serviceaccount.yaml",
+      "values-prod.yaml",
+      "values.yaml",
+    ]);
   });
 });
 
@@ -82,7 +90,9 @@ describe("saprobe audit (live) table", () => {
     const counted = json.summary.unknown + Object.values(json.summary.findings).reduce((sum, count) => sum + count, 0);
     expect(json.findings.slice(0, counted).filter((finding) => finding.status === "expected" || finding.suppressed)).toEqual([]);
     expect(json.findings.slice(counted).filter((finding) => finding.status !== "expected" && !finding.suppressed)).toEqual([]);
-    const full = (await runSaprobe(["audit", ...kubeconfig, "-o", "table", "--no-confirm", "--show-expected"], { env: { HOME: "/nonexistent", COLUMNS: "200" } })).stdout;
+    const full = (
+      await runSaprobe(["audit", ...kubeconfig, "-o", "table", "--no-confirm", "--show-expected"], { env: { HOME: "/nonexistent", COLUMNS: "200" } })
+    ).stdout;
     expect(full).toMatch(/│ expected /);
   });
 });

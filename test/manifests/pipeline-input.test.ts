@@ -59,7 +59,9 @@ describe("loadManifests on pipeline folders", () => {
 
   it("refuses one broken document with file and line while loading every other object", async () => {
     const loaded = await load(["one-broken-file"]);
-    expect(loaded.refused).toEqual([{ file: "one-broken-file/b-broken.yaml", document: 1, line: 24, column: 3, message: "YAML syntax: bad indentation of a sequence entry" }]);
+    expect(loaded.refused).toEqual([
+      { file: "one-broken-file/b-broken.yaml", document: 1, line: 24, column: 3, message: "YAML syntax: bad indentation of a sequence entry" },
+    ]);
     // The good document of the broken file is kept, and both other files.
     expect(loaded.snapshot.roles.map((role) => role.metadata.name)).toEqual(["log-reader", "secret-reader"]);
     expect(loaded.snapshot.clusterRoleBindings.map((binding) => binding.metadata.name)).toEqual(["deployer-admin"]);
@@ -73,7 +75,9 @@ describe("loadManifests on pipeline folders", () => {
   });
 
   it("refuses input with no Kubernetes object at all: an empty file, empty stdin, only chart sources", async () => {
-    expect((await load(["empty"])).refused).toEqual([{ file: "empty", message: expect.stringContaining("no Kubernetes object in empty/rendered.yaml") as string }]);
+    expect((await load(["empty"])).refused).toEqual([
+      { file: "empty", message: expect.stringContaining("no Kubernetes object in empty/rendered.yaml") as string },
+    ]);
     const stdin = await loadManifests(["-"], { stdin: Readable.from([]), refused: "return" });
     expect(stdin.refused.map((refused) => refused.message)).toEqual([expect.stringMatching(/^no Kubernetes object in standard input: .*`helm template`/)]);
     const chartOnly = await load(["chart-beside-rendered/chart"]);
@@ -82,13 +86,20 @@ describe("loadManifests on pipeline folders", () => {
   });
 
   it("refuses an unrendered template outside a chart folder, saying to render it", async () => {
-    const loaded = await loadManifests(["-"], { stdin: Readable.from(["apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.name }\n"]), refused: "return" });
+    const loaded = await loadManifests(["-"], {
+      stdin: Readable.from(["apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Values.name }\n"]),
+      refused: "return",
+    });
     expect(loaded.refused[0]?.message).toContain("audit the output of `helm template`");
   });
 
   it("places objects without a namespace in the default namespace given (kubectl apply -n), counting them", async () => {
     const placed = await load(["no-namespace"], { defaultNamespace: "team" });
-    expect([...placed.snapshot.roles, ...placed.snapshot.roleBindings, ...placed.snapshot.serviceAccounts].map((object) => object.metadata.namespace)).toEqual(["team", "team", "team"]);
+    expect([...placed.snapshot.roles, ...placed.snapshot.roleBindings, ...placed.snapshot.serviceAccounts].map((object) => object.metadata.namespace)).toEqual([
+      "team",
+      "team",
+      "team",
+    ]);
     expect(placed.defaulted).toEqual({ namespace: "team", objects: 3 });
     // The subject keeps no namespace: the authorizer reads it as the binding's.
     expect(placed.snapshot.roleBindings[0]?.subjects).toEqual([{ kind: "ServiceAccount", name: "builder" }]);
@@ -98,7 +109,9 @@ describe("loadManifests on pipeline folders", () => {
   it("keeps the last of two objects with the same kind, namespace and name, naming both places", async () => {
     const loaded = await load(["duplicates"]);
     expect(loaded.snapshot.roles.map((role) => role.rules[0]?.resources)).toEqual([["secrets"]]);
-    expect(loaded.warnings).toEqual(["Role shop/app is given twice, at duplicates/a-first.yaml:1 and at duplicates/b-second.yaml:2: the last one is audited, as kubectl apply would leave it"]);
+    expect(loaded.warnings).toEqual([
+      "Role shop/app is given twice, at duplicates/a-first.yaml:1 and at duplicates/b-second.yaml:2: the last one is audited, as kubectl apply would leave it",
+    ]);
   });
 
   it("reads a file given twice (directly and in its folder) once", async () => {

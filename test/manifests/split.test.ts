@@ -8,8 +8,17 @@ import { parseStream } from "../../src/manifests/parse.js";
 // Splitting a stream at `---` / `...` lines before parsing must give exactly what parsing the whole
 // stream gives, and each document's line must be where its content starts.
 
-const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constantFrom("---", "...", "--- x", "a: b", "#x", "|", "- y", "one\n---\ntwo\n", "a\n...\nb"));
-const value = fc.dictionary(fc.constantFrom("name", "kind", "items", "a-b", "x y"), fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.dictionary(fc.constantFrom("k", "l"), scalar)), { minKeys: 1, maxKeys: 4 });
+const scalar = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.integer(),
+  fc.boolean(),
+  fc.constantFrom("---", "...", "--- x", "a: b", "#x", "|", "- y", "one\n---\ntwo\n", "a\n...\nb"),
+);
+const value = fc.dictionary(
+  fc.constantFrom("name", "kind", "items", "a-b", "x y"),
+  fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.dictionary(fc.constantFrom("k", "l"), scalar)),
+  { minKeys: 1, maxKeys: 4 },
+);
 const document = fc.record({
   value,
   comment: fc.boolean(),
@@ -29,7 +38,9 @@ describe("parseStream splitting", () => {
         let line = 1;
         let ended = false;
         for (const doc of documents) {
-          const body = doc.flow ? `${JSON.stringify(doc.value)}\n` : jsYaml.dump(doc.value, { schema: jsYaml.CORE_SCHEMA, lineWidth: -1, forceQuotes: !doc.blockStyle });
+          const body = doc.flow
+            ? `${JSON.stringify(doc.value)}\n`
+            : jsYaml.dump(doc.value, { schema: jsYaml.CORE_SCHEMA, lineWidth: -1, forceQuotes: !doc.blockStyle });
           // A directive may only follow an explicitly ended document (or start the stream).
           const directive = doc.directive && (ended || parts.length === 0);
           if (directive) line++;

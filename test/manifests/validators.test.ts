@@ -27,7 +27,9 @@ interface RuntimeValidate {
 
 async function runtimeValidators(): Promise<Map<string, RuntimeValidate>> {
   const tool = (await import(TOOL)) as Tool;
-  const { Ajv } = createRequire(import.meta.url)("ajv") as { Ajv: new (options: Record<string, unknown>) => { addSchema(schema: unknown, key: string): void; getSchema(ref: string): RuntimeValidate } };
+  const { Ajv } = createRequire(import.meta.url)("ajv") as {
+    Ajv: new (options: Record<string, unknown>) => { addSchema(schema: unknown, key: string): void; getSchema(ref: string): RuntimeValidate };
+  };
   const schema = JSON.parse(readFileSync(join(ROOT, "schemas/rbac.schema.json"), "utf8")) as { "x-kinds": Record<string, string> };
   const ajv = new Ajv(tool.AJV_OPTIONS);
   ajv.addSchema(schema, "rbac");
@@ -36,16 +38,64 @@ async function runtimeValidators(): Promise<Map<string, RuntimeValidate>> {
 
 const rbac = "rbac.authorization.k8s.io/v1";
 const SAMPLES: [RbacKind, unknown][] = [
-  ["Role", { apiVersion: rbac, kind: "Role", metadata: { name: "r", namespace: "n", labels: { a: "b" } }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"], resourceNames: ["x"] }] }],
+  [
+    "Role",
+    {
+      apiVersion: rbac,
+      kind: "Role",
+      metadata: { name: "r", namespace: "n", labels: { a: "b" } },
+      rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"], resourceNames: ["x"] }],
+    },
+  ],
   ["Role", { apiVersion: rbac, kind: "Role", metadata: { namespace: "n" }, rules: [{ verbs: "get", extra: 1 }] }],
   ["Role", { apiVersion: rbac, kind: "Role", metadata: { name: 5 }, rules: {} }],
-  ["ClusterRole", { apiVersion: rbac, kind: "ClusterRole", metadata: { name: "c" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: "y" } }] }, rules: [{ nonResourceURLs: ["/healthz"], verbs: ["get"] }] }],
-  ["ClusterRole", { apiVersion: rbac, kind: "ClusterRole", metadata: { name: "c", annotations: { a: 1 } }, aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: "k" }] }] } }],
-  ["RoleBinding", { apiVersion: rbac, kind: "RoleBinding", metadata: { name: "b", namespace: "n" }, roleRef: { kind: "Role", name: "r" }, subjects: [{ kind: "ServiceAccount", name: "s", namespace: "n" }] }],
+  [
+    "ClusterRole",
+    {
+      apiVersion: rbac,
+      kind: "ClusterRole",
+      metadata: { name: "c" },
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: "y" } }] },
+      rules: [{ nonResourceURLs: ["/healthz"], verbs: ["get"] }],
+    },
+  ],
+  [
+    "ClusterRole",
+    {
+      apiVersion: rbac,
+      kind: "ClusterRole",
+      metadata: { name: "c", annotations: { a: 1 } },
+      aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: "k" }] }] },
+    },
+  ],
+  [
+    "RoleBinding",
+    {
+      apiVersion: rbac,
+      kind: "RoleBinding",
+      metadata: { name: "b", namespace: "n" },
+      roleRef: { kind: "Role", name: "r" },
+      subjects: [{ kind: "ServiceAccount", name: "s", namespace: "n" }],
+    },
+  ],
   ["RoleBinding", { apiVersion: rbac, kind: "RoleBinding", metadata: { name: "b" }, subjects: [{ name: "s" }, "x"] }],
-  ["ClusterRoleBinding", { apiVersion: rbac, kind: "ClusterRoleBinding", metadata: { name: "b" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "c", extra: true } }],
-  ["ServiceAccount", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "s", namespace: "n" }, automountServiceAccountToken: false, secrets: [{ name: "t" }] }],
-  ["ServiceAccount", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "s" }, automountServiceAccountToken: "no", imagePullSecrets: [{ name: 1 }] }],
+  [
+    "ClusterRoleBinding",
+    {
+      apiVersion: rbac,
+      kind: "ClusterRoleBinding",
+      metadata: { name: "b" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "c", extra: true },
+    },
+  ],
+  [
+    "ServiceAccount",
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "s", namespace: "n" }, automountServiceAccountToken: false, secrets: [{ name: "t" }] },
+  ],
+  [
+    "ServiceAccount",
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "s" }, automountServiceAccountToken: "no", imagePullSecrets: [{ name: 1 }] },
+  ],
   ["ServiceAccount", null],
 ];
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { isActionable, isListed, needsAttention, toRemediate, type CheckResult, type Finding } from "../../src/model/report.js";
 
-const finding = (status: Finding["status"], suppressed?: boolean): Pick<Finding, "status" | "suppressed"> => ({ status, ...(suppressed ? { suppressed: { reason: "known" } } : {}) });
+const finding = (status: Finding["status"], suppressed?: boolean): Pick<Finding, "status" | "suppressed"> => ({
+  status,
+  ...(suppressed ? { suppressed: { reason: "known" } } : {}),
+});
 
 describe("the report model's predicates, the ones every renderer uses", () => {
   it("lists findings and unknown verdicts that no allowlist entry suppresses; acts only on findings proper", () => {

@@ -62,20 +62,39 @@ function response(code: number, json: unknown, text?: string): KubeResponse {
 /** A connection as the connect layer would resolve it for an in-cluster ServiceAccount. */
 export function fakeConnection(overrides: Partial<Connection> = {}): Connection {
   return {
-    source: "in-cluster", server: "https://10.0.0.1:443", files: [], namespace: "team-a", namespaceSource: "mount namespace file",
+    source: "in-cluster",
+    server: "https://10.0.0.1:443",
+    files: [],
+    namespace: "team-a",
+    namespaceSource: "mount namespace file",
     tls: { caFile: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt", insecureSkipTLSVerify: false },
-    credentials: { kind: "token", token: new Secret("not-a-real-token") }, viaProxy: false, requestTimeoutMs: 1000, explain: [], warnings: [],
+    credentials: { kind: "token", token: new Secret("not-a-real-token") },
+    viaProxy: false,
+    requestTimeoutMs: 1000,
+    explain: [],
+    warnings: [],
     ...overrides,
   };
 }
 
 /** A check with the fields a probe needs. */
 export function fakeCheck(fields: Partial<CheckDefinition> & Pick<CheckDefinition, "probe">): CheckDefinition {
-  return { id: "probe-under-test", title: "a probe under test", expect: "allowed", severity: "medium", remediation: "fix it", origin: { file: "test.yaml", line: 1, column: 1 }, ...fields };
+  return {
+    id: "probe-under-test",
+    title: "a probe under test",
+    expect: "allowed",
+    severity: "medium",
+    remediation: "fix it",
+    origin: { file: "test.yaml", line: 1, column: 1 },
+    ...fields,
+  };
 }
 
 /** The user a fake SelfSubjectReview reports. */
-export const SA_USER = { username: "system:serviceaccount:team-b:builder", groups: ["system:serviceaccounts", "system:serviceaccounts:team-b", "system:authenticated"] };
+export const SA_USER = {
+  username: "system:serviceaccount:team-b:builder",
+  groups: ["system:serviceaccounts", "system:serviceaccounts:team-b", "system:authenticated"],
+};
 
 /** The answer of a SelfSubjectReview for `SA_USER`. */
 export const WHOAMI_ANSWER: FakeAnswer = { status: 201, json: { kind: "SelfSubjectReview", status: { userInfo: SA_USER } } };

@@ -11,13 +11,22 @@ import { whoamiProbe } from "../../src/probes/whoami.js";
 import { FakeClient, SA_USER, WHOAMI_ANSWER, fakeCheck, fakeConnection, fakeContext, status } from "./fake-client.js";
 
 const SSR = "POST /apis/authentication.k8s.io/v1/selfsubjectreviews";
-const forbiddenPods = status(403, "Forbidden", 'pods is forbidden: User "system:serviceaccount:team-b:builder" cannot list resource "pods" in API group "" in the namespace "team-b"');
+const forbiddenPods = status(
+  403,
+  "Forbidden",
+  'pods is forbidden: User "system:serviceaccount:team-b:builder" cannot list resource "pods" in API group "" in the namespace "team-b"',
+);
 
 describe("list", () => {
   it("lists in the ServiceAccount's namespace with limit=1 and passes when allowed", async () => {
     const client = new FakeClient({ [SSR]: WHOAMI_ANSWER, "GET /api/v1/namespaces/team-b/pods": { status: 200, json: { items: [{}] } } });
     const result = await listProbe(client, fakeConnection(), fakeCheck({ probe: "list", resource: "pods" }), fakeContext(client));
-    expect(result).toMatchObject({ status: "pass", expected: "allowed", observed: "allowed", evidence: { httpStatus: 200, namespace: "team-b", itemsSeen: 1 } });
+    expect(result).toMatchObject({
+      status: "pass",
+      expected: "allowed",
+      observed: "allowed",
+      evidence: { httpStatus: 200, namespace: "team-b", itemsSeen: 1 },
+    });
     expect(client.requests.at(-1)?.query).toEqual({ limit: 1 });
   });
 
@@ -39,14 +48,19 @@ describe("list", () => {
   });
 
   it("falls back to the connection's namespace when the identity is not a ServiceAccount", async () => {
-    const client = new FakeClient({ [SSR]: { status: 201, json: { status: { userInfo: { username: "alice", groups: [] } } } }, "GET /apis/apps/v1/namespaces/team-a/deployments": { status: 200, json: { items: [] } } });
+    const client = new FakeClient({
+      [SSR]: { status: 201, json: { status: { userInfo: { username: "alice", groups: [] } } } },
+      "GET /apis/apps/v1/namespaces/team-a/deployments": { status: 200, json: { items: [] } },
+    });
     const result = await listProbe(client, fakeConnection(), fakeCheck({ probe: "list", resource: "deployments", group: "apps" }), fakeContext(client));
     expect(result.evidence).toMatchObject({ namespace: "team-a", namespaceSource: "mount namespace file" });
   });
 
   it("is an error, never a pass, on 401 and on transport failures", async () => {
     const unauthorized = new FakeClient({ "GET /api/v1/nodes": { status: 401, json: status(401, "Unauthorized", "Unauthorized") } });
-    const timeout = new FakeClient({ "GET /api/v1/nodes": { failure: { code: "timeout", message: "the server accepted the connection but sent no response within 1s" } } });
+    const timeout = new FakeClient({
+      "GET /api/v1/nodes": { failure: { code: "timeout", message: "the server accepted the connection but sent no response within 1s" } },
+    });
     const check = fakeCheck({ probe: "list", resource: "nodes", expect: "any" });
     const first = await listProbe(unauthorized, fakeConnection(), check, fakeContext(unauthorized));
     const second = await listProbe(timeout, fakeConnection(), check, fakeContext(timeout));
@@ -97,28 +111,53 @@ describe("version and whoami", () => {
 describe("get, logs and raw", () => {
   it("get: a 404 shows the request was authorized", async () => {
     const client = new FakeClient({ "GET /api/v1/namespaces/x/configmaps/app": { status: 404, json: status(404, "NotFound", 'configmaps "app" not found') } });
-    const result = await getProbe(client, fakeConnection(), fakeCheck({ probe: "get", resource: "configmaps", name: "app", namespace: "x" }), fakeContext(client));
+    const result = await getProbe(
+      client,
+      fakeConnection(),
+      fakeCheck({ probe: "get", resource: "configmaps", name: "app", namespace: "x" }),
+      fakeContext(client),
+    );
     expect([result.status, result.observed]).toEqual(["pass", "allowed"]);
     expect(result.message).toContain('configmaps "app" not found');
   });
 
   it("logs: passes the container and a byte limit; a 400 from a pod not started is still authorized", async () => {
-    const client = new FakeClient({ "GET /api/v1/namespaces/x/pods/web-0/log": { status: 400, json: status(400, "BadRequest", 'container "app" in pod "web-0" is waiting to start: ContainerCreating') } });
-    const result = await logsProbe(client, fakeConnection(), fakeCheck({ probe: "logs", name: "web-0", container: "app", namespace: "x" }), fakeContext(client));
+    const client = new FakeClient({
+      "GET /api/v1/namespaces/x/pods/web-0/log": {
+        status: 400,
+        json: status(400, "BadRequest", 'container "app" in pod "web-0" is waiting to start: ContainerCreating'),
+      },
+    });
+    const result = await logsProbe(
+      client,
+      fakeConnection(),
+      fakeCheck({ probe: "logs", name: "web-0", container: "app", namespace: "x" }),
+      fakeContext(client),
+    );
     expect(result.status).toBe("pass");
     expect(client.requests[0]?.query).toMatchObject({ container: "app", limitBytes: 4096 });
   });
 
   it("logs: a follow still streaming when its time is up counts as allowed", async () => {
     const client = new FakeClient({ "GET /api/v1/namespaces/x/pods/web-0/log": { failure: { code: "body-timeout", message: "body did not finish" } } });
-    const result = await logsProbe(client, fakeConnection(), fakeCheck({ probe: "logs", name: "web-0", namespace: "x", followSeconds: 1 }), fakeContext(client));
+    const result = await logsProbe(
+      client,
+      fakeConnection(),
+      fakeCheck({ probe: "logs", name: "web-0", namespace: "x", followSeconds: 1 }),
+      fakeContext(client),
+    );
     expect(result).toMatchObject({ status: "pass", evidence: { followedSeconds: 1 } });
     expect(client.requests[0]).toMatchObject({ query: { follow: true }, timeoutMs: 1000 });
   });
 
   it("raw: posts a body and maps the status", async () => {
     const client = new FakeClient({ "POST /apis/x/v1/things": { status: 403, json: status(403, "Forbidden", "no") } });
-    const result = await rawProbe(client, fakeConnection(), fakeCheck({ probe: "raw", method: "POST", path: "/apis/x/v1/things", body: { a: 1 }, expect: "denied" }), fakeContext(client));
+    const result = await rawProbe(
+      client,
+      fakeConnection(),
+      fakeCheck({ probe: "raw", method: "POST", path: "/apis/x/v1/things", body: { a: 1 }, expect: "denied" }),
+      fakeContext(client),
+    );
     expect(result.status).toBe("pass");
     expect(client.requests[0]?.body).toEqual({ a: 1 });
   });
@@ -134,18 +173,33 @@ describe("access-review", () => {
         return { status: 201, json: { status: { allowed, reason: allowed ? "RBAC: allowed by RoleBinding" : "" } } };
       },
     });
-    const check = fakeCheck({ probe: "access-review", expect: "denied", reviews: [{ verb: "get", resource: "secrets" }, { verb: "list", resource: "secrets", namespace: "" }, { verb: "get", path: "/metrics" }] });
+    const check = fakeCheck({
+      probe: "access-review",
+      expect: "denied",
+      reviews: [
+        { verb: "get", resource: "secrets" },
+        { verb: "list", resource: "secrets", namespace: "" },
+        { verb: "get", path: "/metrics" },
+      ],
+    });
     const result = await accessReviewProbe(client, fakeConnection(), check, fakeContext(client));
     expect([result.status, result.observed]).toEqual(["fail", "mixed"]);
-    expect(result.message).toContain('get secrets -n team-b is allowed');
+    expect(result.message).toContain("get secrets -n team-b is allowed");
     const bodies = client.requests.filter((request) => request.method === "POST" && request.path.includes("access")).map((request) => request.body);
     expect(bodies).toHaveLength(3);
     expect(bodies[2]).toMatchObject({ spec: { nonResourceAttributes: { path: "/metrics", verb: "get" } } });
   });
 
   it("is an error when the review itself is forbidden", async () => {
-    const client = new FakeClient({ "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews": { status: 403, json: status(403, "Forbidden", "cannot create selfsubjectaccessreviews") } });
-    const result = await accessReviewProbe(client, fakeConnection(), fakeCheck({ probe: "access-review", reviews: [{ verb: "get", path: "/x" }] }), fakeContext(client));
+    const client = new FakeClient({
+      "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews": { status: 403, json: status(403, "Forbidden", "cannot create selfsubjectaccessreviews") },
+    });
+    const result = await accessReviewProbe(
+      client,
+      fakeConnection(),
+      fakeCheck({ probe: "access-review", reviews: [{ verb: "get", path: "/x" }] }),
+      fakeContext(client),
+    );
     expect(result.status).toBe("error");
     expect(result.message).toContain("cannot create selfsubjectaccessreviews");
   });
@@ -176,7 +230,12 @@ describe("anonymous", () => {
 
   it("says so when anonymous authentication is off", async () => {
     const unauthorized = { status: 401, json: status(401, "Unauthorized", "Unauthorized") };
-    const client = new FakeClient({ "GET /version": unauthorized, "GET /healthz": unauthorized, "GET /api": unauthorized, "GET /api/v1/namespaces/team-a/pods": unauthorized });
+    const client = new FakeClient({
+      "GET /version": unauthorized,
+      "GET /healthz": unauthorized,
+      "GET /api": unauthorized,
+      "GET /api/v1/namespaces/team-a/pods": unauthorized,
+    });
     const result = await anonymousProbe(client, fakeConnection(), fakeCheck({ probe: "anonymous", expect: "denied" }), fakeContext(client));
     expect(result.status).toBe("pass");
     expect(result.message).toContain("anonymous authentication is off");
@@ -184,7 +243,12 @@ describe("anonymous", () => {
 
   it("is skipped through kubectl proxy", async () => {
     const client = new FakeClient(publicOnly);
-    const result = await anonymousProbe(client, fakeConnection({ viaProxy: true, server: "http://127.0.0.1:8001" }), fakeCheck({ probe: "anonymous" }), fakeContext(client));
+    const result = await anonymousProbe(
+      client,
+      fakeConnection({ viaProxy: true, server: "http://127.0.0.1:8001" }),
+      fakeCheck({ probe: "anonymous" }),
+      fakeContext(client),
+    );
     expect(result.status).toBe("skip");
     expect(client.requests).toHaveLength(0);
   });

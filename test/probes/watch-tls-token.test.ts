@@ -40,7 +40,9 @@ describe("watch", () => {
   });
 
   it("maps a 403 before streaming to denied with the Status message", async () => {
-    const client = new FakeClient({ "GET /api/v1/nodes": { status: 403, json: status(403, "Forbidden", 'nodes is forbidden: User "x" cannot watch resource "nodes"') } });
+    const client = new FakeClient({
+      "GET /api/v1/nodes": { status: 403, json: status(403, "Forbidden", 'nodes is forbidden: User "x" cannot watch resource "nodes"') },
+    });
     const result = await watchProbe(client, fakeConnection(), check, fakeContext(client));
     expect([result.status, result.observed]).toEqual(["fail", "denied"]);
     expect(result.evidence.statusMessage).toContain("cannot watch");
@@ -60,7 +62,12 @@ describe("tls", () => {
   it("passes when the system bundle rejects an unknown issuer, with the TLS code as evidence, anonymously", async () => {
     const systemCa = tlsFailure("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
     const result = await tlsProbe(new FakeClient({}), fakeConnection(), check, fakeContext(new FakeClient({}), { systemCa }));
-    expect(result).toMatchObject({ status: "pass", expected: "tls-unknown-issuer", observed: "tls-unknown-issuer", evidence: { tlsCode: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" } });
+    expect(result).toMatchObject({
+      status: "pass",
+      expected: "tls-unknown-issuer",
+      observed: "tls-unknown-issuer",
+      evidence: { tlsCode: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" },
+    });
     expect(systemCa.requests[0]?.anonymous).toBe(true);
   });
 
@@ -82,7 +89,12 @@ describe("tls", () => {
   it("is an error when the server cannot be reached, and skipped over plain HTTP", async () => {
     const systemCa = new FakeClient({ "GET /version": { failure: { code: "connection-refused", message: "connection refused" } } });
     const refused = await tlsProbe(new FakeClient({}), fakeConnection(), check, fakeContext(new FakeClient({}), { systemCa }));
-    const http = await tlsProbe(new FakeClient({}), fakeConnection({ server: "http://127.0.0.1:8001", viaProxy: true }), check, fakeContext(new FakeClient({})));
+    const http = await tlsProbe(
+      new FakeClient({}),
+      fakeConnection({ server: "http://127.0.0.1:8001", viaProxy: true }),
+      check,
+      fakeContext(new FakeClient({})),
+    );
     expect(refused.status).toBe("error");
     expect(http.status).toBe("skip");
   });
@@ -93,20 +105,38 @@ describe("token", () => {
   const now = new Date("2026-01-01T00:00:00Z");
   const nowSeconds = now.getTime() / 1000;
   const bound = {
-    iss: "https://kubernetes.default.svc", sub: "system:serviceaccount:team-b:builder", aud: ["https://kubernetes.default.svc"],
-    exp: nowSeconds + 3600, iat: nowSeconds - 60, "kubernetes.io": { namespace: "team-b", serviceaccount: { name: "builder", uid: "u1" }, pod: { name: "web-0", uid: "p1" } },
+    iss: "https://kubernetes.default.svc",
+    sub: "system:serviceaccount:team-b:builder",
+    aud: ["https://kubernetes.default.svc"],
+    exp: nowSeconds + 3600,
+    iat: nowSeconds - 60,
+    "kubernetes.io": { namespace: "team-b", serviceaccount: { name: "builder", uid: "u1" }, pod: { name: "web-0", uid: "p1" } },
   };
 
   it("passes a bound, unexpired token the server accepts, without ever showing it", async () => {
     const token = jwt(bound);
     const client = new FakeClient({ [SSR]: WHOAMI_ANSWER });
-    const result = await tokenProbe(client, fakeConnection(), check, fakeContext(client, { now, token: { source: "/sa/token", token, mountNamespace: "team-b" } }));
-    expect(result).toMatchObject({ status: "pass", observed: "accepted", evidence: { kind: "bound", secondsLeft: 3600, accepted: "accepted", boundTo: [{ kind: "Pod", name: "web-0", uid: "p1" }] } });
+    const result = await tokenProbe(
+      client,
+      fakeConnection(),
+      check,
+      fakeContext(client, { now, token: { source: "/sa/token", token, mountNamespace: "team-b" } }),
+    );
+    expect(result).toMatchObject({
+      status: "pass",
+      observed: "accepted",
+      evidence: { kind: "bound", secondsLeft: 3600, accepted: "accepted", boundTo: [{ kind: "Pod", name: "web-0", uid: "p1" }] },
+    });
     expect(JSON.stringify(result)).not.toContain(token.reveal().split(".")[1]);
   });
 
   it("fails a legacy Secret-based token (no expiry)", async () => {
-    const legacy = { iss: "kubernetes/serviceaccount", sub: "system:serviceaccount:team-b:builder", "kubernetes.io/serviceaccount/namespace": "team-b", "kubernetes.io/serviceaccount/secret.name": "builder-token-abcde" };
+    const legacy = {
+      iss: "kubernetes/serviceaccount",
+      sub: "system:serviceaccount:team-b:builder",
+      "kubernetes.io/serviceaccount/namespace": "team-b",
+      "kubernetes.io/serviceaccount/secret.name": "builder-token-abcde",
+    };
     const client = new FakeClient({ [SSR]: WHOAMI_ANSWER });
     const result = await tokenProbe(client, fakeConnection(), check, fakeContext(client, { now, token: { source: "/sa/token", token: jwt(legacy) } }));
     expect([result.status, result.observed]).toEqual(["fail", "legacy"]);
@@ -118,14 +148,29 @@ describe("token", () => {
     const rejected = await tokenProbe(rejecting, fakeConnection(), check, fakeContext(rejecting, { now, token: { source: "/sa/token", token: jwt(bound) } }));
     expect([rejected.status, rejected.observed]).toEqual(["fail", "rejected"]);
     const client = new FakeClient({ [SSR]: WHOAMI_ANSWER });
-    const mismatch = await tokenProbe(client, fakeConnection(), check, fakeContext(client, { now, token: { source: "/sa/token", token: jwt(bound), mountNamespace: "other" } }));
+    const mismatch = await tokenProbe(
+      client,
+      fakeConnection(),
+      check,
+      fakeContext(client, { now, token: { source: "/sa/token", token: jwt(bound), mountNamespace: "other" } }),
+    );
     expect(mismatch.message).toContain('namespace claim "team-b" differs from the mount\'s namespace file "other"');
   });
 
   it("is skipped for client certificates and an error for an unreadable token file", async () => {
     const client = new FakeClient({});
-    const certificate = await tokenProbe(client, fakeConnection({ credentials: { kind: "client-certificate", certFile: "/c", keyFile: "/k" } }), check, fakeContext(client));
-    const unreadable = await tokenProbe(client, fakeConnection(), check, fakeContext(client, { token: { source: "/sa/token", error: "cannot read the token file: ENOENT" } }));
+    const certificate = await tokenProbe(
+      client,
+      fakeConnection({ credentials: { kind: "client-certificate", certFile: "/c", keyFile: "/k" } }),
+      check,
+      fakeContext(client),
+    );
+    const unreadable = await tokenProbe(
+      client,
+      fakeConnection(),
+      check,
+      fakeContext(client, { token: { source: "/sa/token", error: "cannot read the token file: ENOENT" } }),
+    );
     expect(certificate.status).toBe("skip");
     expect([unreadable.status, unreadable.error?.code]).toEqual(["error", "token-unreadable"]);
   });
@@ -133,8 +178,15 @@ describe("token", () => {
 
 describe("token when the server cannot be asked", () => {
   it("is an error, not a pass, when the SelfSubjectReview got no answer", async () => {
-    const client = new FakeClient({ "POST /apis/authentication.k8s.io/v1/selfsubjectreviews": { failure: { code: "connection-refused", message: "nothing is listening" } } });
-    const result = await tokenProbe(client, fakeConnection(), fakeCheck({ probe: "token" }), fakeContext(client, { token: { source: "--token", token: new Secret("opaque-static-token") } }));
+    const client = new FakeClient({
+      "POST /apis/authentication.k8s.io/v1/selfsubjectreviews": { failure: { code: "connection-refused", message: "nothing is listening" } },
+    });
+    const result = await tokenProbe(
+      client,
+      fakeConnection(),
+      fakeCheck({ probe: "token" }),
+      fakeContext(client, { token: { source: "--token", token: new Secret("opaque-static-token") } }),
+    );
     expect([result.status, result.observed, result.error?.code]).toEqual(["error", "unknown", "token-unconfirmed"]);
     expect(result.message).toContain("nothing is listening");
   });
@@ -144,8 +196,15 @@ describe("token when SelfSubjectReview is forbidden", () => {
   it("counts a 403 as accepted: authentication passed, only the review was refused", async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = jwt({ sub: "system:serviceaccount:a:b", exp: now + 3600, "kubernetes.io": { namespace: "a" } });
-    const client = new FakeClient({ "POST /apis/authentication.k8s.io/v1/selfsubjectreviews": { status: 403, json: status(403, "Forbidden", "cannot create selfsubjectreviews") } });
-    const result = await tokenProbe(client, fakeConnection(), fakeCheck({ probe: "token" }), fakeContext(client, { now: new Date(now * 1000), token: { source: "/sa/token", token } }));
+    const client = new FakeClient({
+      "POST /apis/authentication.k8s.io/v1/selfsubjectreviews": { status: 403, json: status(403, "Forbidden", "cannot create selfsubjectreviews") },
+    });
+    const result = await tokenProbe(
+      client,
+      fakeConnection(),
+      fakeCheck({ probe: "token" }),
+      fakeContext(client, { now: new Date(now * 1000), token: { source: "/sa/token", token } }),
+    );
     expect([result.status, result.observed]).toEqual(["pass", "accepted"]);
   });
 });

@@ -26,7 +26,15 @@ describe("aggregateClusterRoles", () => {
   });
 
   it("matches matchExpressions (In, NotIn, Exists, DoesNotExist) ANDed with matchLabels", () => {
-    const selector = compileLabelSelector({ matchLabels: { a: "1" }, matchExpressions: [{ key: "b", operator: "In", values: ["x", "y"] }, { key: "c", operator: "NotIn", values: ["no"] }, { key: "d", operator: "Exists" }, { key: "e", operator: "DoesNotExist" }] });
+    const selector = compileLabelSelector({
+      matchLabels: { a: "1" },
+      matchExpressions: [
+        { key: "b", operator: "In", values: ["x", "y"] },
+        { key: "c", operator: "NotIn", values: ["no"] },
+        { key: "d", operator: "Exists" },
+        { key: "e", operator: "DoesNotExist" },
+      ],
+    });
     if (!selector.ok) throw new Error(selector.error);
     expect(selector.matches({ a: "1", b: "y", d: "" })).toBe(true);
     expect(selector.matches({ a: "1", b: "y", c: "ok", d: "" })).toBe(true);
@@ -40,7 +48,10 @@ describe("aggregateClusterRoles", () => {
   it("treats an empty selector as everything and an invalid one as leaving the role alone", () => {
     const everything = aggregateClusterRoles([role("all", {}, [], { clusterRoleSelectors: [{}] }), role("x", {}), role("y", {})]);
     expect(everything[0]?.rules.map((r) => r.verbs[0])).toEqual(["x", "y"]);
-    const invalid = aggregateClusterRoles([role("all", {}, [rule("kept")], { clusterRoleSelectors: [{ matchExpressions: [{ key: "k", operator: "In", values: [] }] }] }), role("x", { k: "v" })]);
+    const invalid = aggregateClusterRoles([
+      role("all", {}, [rule("kept")], { clusterRoleSelectors: [{ matchExpressions: [{ key: "k", operator: "In", values: [] }] }] }),
+      role("x", { k: "v" }),
+    ]);
     expect(invalid[0]?.rules.map((r) => r.verbs[0])).toEqual(["kept"]);
   });
 

@@ -3,7 +3,14 @@ import { createAuthorizer, emptySnapshot, userInfoFor } from "../../src/rbac/ind
 import type { ClusterRoleBinding, RbacSnapshot, RequestAttributes, RoleBinding } from "../../src/rbac/index.js";
 
 const readPods = { verbs: ["get", "list"], apiGroups: [""], resources: ["pods"] };
-const pods = (verb: string, namespace: string, name?: string): RequestAttributes => ({ resourceRequest: true, verb, apiGroup: "", resource: "pods", namespace, ...(name ? { name } : {}) });
+const pods = (verb: string, namespace: string, name?: string): RequestAttributes => ({
+  resourceRequest: true,
+  verb,
+  apiGroup: "",
+  resource: "pods",
+  namespace,
+  ...(name ? { name } : {}),
+});
 
 function clusterBinding(name: string, role: string, subjects: ClusterRoleBinding["subjects"]): ClusterRoleBinding {
   return { kind: "ClusterRoleBinding", metadata: { name }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role }, subjects };
@@ -60,8 +67,18 @@ describe("createAuthorizer", () => {
   });
 
   it("joins several resolution errors like Go's aggregate, deduplicated", () => {
-    const twice = createAuthorizer(snapshot({ clusterRoleBindings: [clusterBinding("a", "x", [{ kind: "User", name: "u" }]), clusterBinding("b", "y", [{ kind: "User", name: "u" }]), clusterBinding("c", "y", [{ kind: "User", name: "u" }])] }));
-    expect(twice.authorize(userInfoFor("u"), pods("get", "", "p")).reason).toBe('RBAC: [clusterrole.rbac.authorization.k8s.io "x" not found, clusterrole.rbac.authorization.k8s.io "y" not found]');
+    const twice = createAuthorizer(
+      snapshot({
+        clusterRoleBindings: [
+          clusterBinding("a", "x", [{ kind: "User", name: "u" }]),
+          clusterBinding("b", "y", [{ kind: "User", name: "u" }]),
+          clusterBinding("c", "y", [{ kind: "User", name: "u" }]),
+        ],
+      }),
+    );
+    expect(twice.authorize(userInfoFor("u"), pods("get", "", "p")).reason).toBe(
+      'RBAC: [clusterrole.rbac.authorization.k8s.io "x" not found, clusterrole.rbac.authorization.k8s.io "y" not found]',
+    );
   });
 
   it("lists effective rules with their sources, cluster bindings first", () => {

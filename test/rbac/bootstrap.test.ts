@@ -19,12 +19,22 @@ describe("bootstrap policy", () => {
   it("gives any ServiceAccount discovery and self reviews, and nothing else", () => {
     const account = userInfoFor("system:serviceaccount:default:app");
     expect(authorizer.authorize(account, { resourceRequest: false, verb: "get", path: "/apis/apps" }).allowed).toBe(true);
-    expect(authorizer.authorize(account, { resourceRequest: true, verb: "create", apiGroup: "authorization.k8s.io", resource: "selfsubjectaccessreviews", namespace: "" }).allowed).toBe(true);
+    expect(
+      authorizer.authorize(account, {
+        resourceRequest: true,
+        verb: "create",
+        apiGroup: "authorization.k8s.io",
+        resource: "selfsubjectaccessreviews",
+        namespace: "",
+      }).allowed,
+    ).toBe(true);
     expect(authorizer.authorize(account, { resourceRequest: true, verb: "list", apiGroup: "", resource: "pods", namespace: "default" }).allowed).toBe(false);
   });
 
   it("lets the snapshot's own objects replace bootstrap ones with the same name", () => {
     const merged = withBootstrapPolicy({ ...emptySnapshot(), clusterRoles: [{ kind: "ClusterRole", metadata: { name: "system:discovery" }, rules: [] }] });
-    expect(merged.clusterRoles.filter((role) => role.metadata.name === "system:discovery")).toEqual([{ kind: "ClusterRole", metadata: { name: "system:discovery" }, rules: [] }]);
+    expect(merged.clusterRoles.filter((role) => role.metadata.name === "system:discovery")).toEqual([
+      { kind: "ClusterRole", metadata: { name: "system:discovery" }, rules: [] },
+    ]);
   });
 });

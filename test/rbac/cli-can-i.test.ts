@@ -42,7 +42,9 @@ describe("saprobe can-i (offline)", () => {
   it("lists effective rules with their sources", async () => {
     const result = await runCli(["can-i", "--list", "-n", "team", ...bot, ...team]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("verbs=[get list watch] apiGroups=[\"\"] resources=[pods pods/log]  <- RoleBinding team/bot-reads-pods -> ClusterRole pod-reader (only in namespace team)");
+    expect(result.stdout).toContain(
+      'verbs=[get list watch] apiGroups=[""] resources=[pods pods/log]  <- RoleBinding team/bot-reads-pods -> ClusterRole pod-reader (only in namespace team)',
+    );
     expect(result.stdout).toContain("resourceNames=[bot-config]");
   });
 
@@ -52,8 +54,13 @@ describe("saprobe can-i (offline)", () => {
       { user: "system:serviceaccount:team:bot", verb: "get", resource: "secrets", name: "other", namespace: "team" },
       { user: "system:anonymous", verb: "get", nonResourceURL: "/version" },
     ];
-    const result = await runCli(["can-i", ...team, "--with-defaults", "--batch", "-", "-o", "json"], { stdin: questions.map((question) => JSON.stringify(question)).join("\n") });
-    const answers = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as { line: number; allowed: boolean; reason: string });
+    const result = await runCli(["can-i", ...team, "--with-defaults", "--batch", "-", "-o", "json"], {
+      stdin: questions.map((question) => JSON.stringify(question)).join("\n"),
+    });
+    const answers = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { line: number; allowed: boolean; reason: string });
     expect(answers.map((answer) => [answer.line, answer.allowed])).toEqual([
       [1, true],
       [2, false],
@@ -95,11 +102,22 @@ describe("saprobe can-i (offline)", () => {
     expect(own.code).toBe(0);
     const other = await runCli(["can-i", "update", "namespaces", "default", "--as", "team-lead", ...manifests, "-n", "team"]);
     expect(other.code).toBe(1);
-    expect(other.stdout).toContain('(asked: may team-lead update namespaces/default -n default)');
+    expect(other.stdout).toContain("(asked: may team-lead update namespaces/default -n default)");
     // Without a name (the collection) the request is cluster-wide, and the RoleBinding has no effect;
     // create goes to the collection too (POST /api/v1/namespaces), whatever name is given.
     expect((await runCli(["can-i", "update", "namespaces", "--as", "team-lead", ...manifests, "-n", "team"])).code).toBe(1);
-    const create = await runCli(["can-i", "create", "namespaces", "team", "--as", "team-lead", "-o", "json", "--manifests", "fixtures/rbac/scenarios/team.yaml"]);
+    const create = await runCli([
+      "can-i",
+      "create",
+      "namespaces",
+      "team",
+      "--as",
+      "team-lead",
+      "-o",
+      "json",
+      "--manifests",
+      "fixtures/rbac/scenarios/team.yaml",
+    ]);
     expect(JSON.parse(create.stdout)).toMatchObject({ request: { resource: "namespaces", namespace: "" } });
   });
 
@@ -144,6 +162,10 @@ describe("saprobe who-can -o json", () => {
     expect(text.stdout).toContain("ServiceAccount team-b/app");
     const json = await runCli(["who-can", "list", "secrets", "-n", "team-b", "-f", "-", "-o", "json"], { stdin: rbac });
     const answer = JSON.parse(json.stdout) as { subjects: Array<{ subject: { kind: string; name: string; namespace?: string } }> };
-    expect(answer.subjects.find((entry) => entry.subject.kind === "ServiceAccount")?.subject).toEqual({ kind: "ServiceAccount", name: "app", namespace: "team-b" });
+    expect(answer.subjects.find((entry) => entry.subject.kind === "ServiceAccount")?.subject).toEqual({
+      kind: "ServiceAccount",
+      name: "app",
+      namespace: "team-b",
+    });
   });
 });

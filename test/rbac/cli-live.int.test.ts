@@ -16,8 +16,19 @@ let manifests: string;
 beforeAll(async () => {
   namespace = await uniqueNamespace("cani");
   await createServiceAccount(namespace, "bot");
-  const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "pod-reader", namespace }, rules: [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list"] }] };
-  const binding = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "bot-reads", namespace }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "pod-reader" }, subjects: [{ kind: "ServiceAccount", name: "bot", namespace }] };
+  const role = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    metadata: { name: "pod-reader", namespace },
+    rules: [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list"] }],
+  };
+  const binding = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: "bot-reads", namespace },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "pod-reader" },
+    subjects: [{ kind: "ServiceAccount", name: "bot", namespace }],
+  };
   await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`, role);
   await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, binding);
   botKubeconfig = writeKubeconfig({ token: await mintToken(namespace, "bot") }, { namespace });
@@ -38,7 +49,18 @@ describe("saprobe can-i (live) agrees with offline", () => {
     const live = await runCli(["can-i", verb, ...resource.split(" "), "--kubeconfig", botKubeconfig]);
     expect(live.stderr).toBe("");
     expect(live.code).toBe(allowed ? 0 : 1);
-    const offline = await runCli(["can-i", verb, ...resource.split(" "), "-n", namespace, "--as", `system:serviceaccount:${namespace}:bot`, "-f", manifests, "--with-defaults"]);
+    const offline = await runCli([
+      "can-i",
+      verb,
+      ...resource.split(" "),
+      "-n",
+      namespace,
+      "--as",
+      `system:serviceaccount:${namespace}:bot`,
+      "-f",
+      manifests,
+      "--with-defaults",
+    ]);
     expect(offline.code).toBe(live.code);
     if (allowed) {
       // The server and saprobe give the same reason, word for word, in -o json; the text of both
@@ -46,7 +68,20 @@ describe("saprobe can-i (live) agrees with offline", () => {
       const reason = 'RBAC: allowed by RoleBinding "bot-reads/' + namespace + '" of Role "pod-reader" to ServiceAccount "bot/' + namespace + '"';
       const liveJson = await runCli(["can-i", verb, ...resource.split(" "), "--kubeconfig", botKubeconfig, "-o", "json"]);
       expect((JSON.parse(liveJson.stdout) as { reason: string }).reason).toBe(reason);
-      const offlineJson = await runCli(["can-i", verb, ...resource.split(" "), "-n", namespace, "--as", `system:serviceaccount:${namespace}:bot`, "-f", manifests, "--with-defaults", "-o", "json"]);
+      const offlineJson = await runCli([
+        "can-i",
+        verb,
+        ...resource.split(" "),
+        "-n",
+        namespace,
+        "--as",
+        `system:serviceaccount:${namespace}:bot`,
+        "-f",
+        manifests,
+        "--with-defaults",
+        "-o",
+        "json",
+      ]);
       expect((JSON.parse(offlineJson.stdout) as { reason: string }).reason).toBe(reason);
       const ours = `RBAC: allowed by RoleBinding ${namespace}/bot-reads of Role ${namespace}/pod-reader to ServiceAccount ${namespace}/bot`;
       expect(offline.stdout).toContain(`${ours}\n`);
@@ -85,8 +120,19 @@ describe("saprobe can-i (live) agrees with offline", () => {
 describe("a namespace object, asked about live", () => {
   it("is a request in that namespace, as the apiserver makes it: a RoleBinding there lets its subject relabel it, as the real kubectl label shows", async () => {
     const own = await uniqueNamespace("nsmod");
-    const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "own-namespace", namespace: own }, rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "patch"] }] };
-    const binding = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "own-namespace", namespace: own }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "own-namespace" }, subjects: [{ kind: "User", name: "team-lead" }] };
+    const role = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: "own-namespace", namespace: own },
+      rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "patch"] }],
+    };
+    const binding = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "own-namespace", namespace: own },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "own-namespace" },
+      subjects: [{ kind: "User", name: "team-lead" }],
+    };
     await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${own}/roles`, role);
     await adminRequest("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${own}/rolebindings`, binding);
     const live = await runCli(["can-i", "patch", "namespaces", own, "--kubeconfig", adminKubeconfig, "--as", "team-lead", "-o", "json"]);

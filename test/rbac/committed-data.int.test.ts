@@ -12,10 +12,15 @@ import { liveRbacSnapshot } from "./live-snapshot.js";
 
 function runTool(script: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("node", [new URL(`../../scripts/generate/${script}`, import.meta.url).pathname, "--stdout"], { env: { ...process.env, KUBECONFIG: testCluster().adminKubeconfig }, timeout: 60_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${script}: ${stderr}`));
-      else resolve(stdout);
-    });
+    execFile(
+      "node",
+      [new URL(`../../scripts/generate/${script}`, import.meta.url).pathname, "--stdout"],
+      { env: { ...process.env, KUBECONFIG: testCluster().adminKubeconfig }, timeout: 60_000, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${script}: ${stderr}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -31,14 +36,18 @@ describe("data exported from kube-apiserver", () => {
   it("the real clusterrole-aggregation controller gave admin, edit, view and the other aggregated roles the rules saprobe computes", async () => {
     const differing = async () => {
       const live = (await liveRbacSnapshot()).clusterRoles;
-      const ours = new Map(aggregateClusterRoles(live.map((role) => (role.aggregationRule ? { ...role, rules: [] } : role))).map((role) => [role.metadata.name, role]));
+      const ours = new Map(
+        aggregateClusterRoles(live.map((role) => (role.aggregationRule ? { ...role, rules: [] } : role))).map((role) => [role.metadata.name, role]),
+      );
       const aggregated = live.filter((role) => role.aggregationRule && role.metadata.labels?.["kubernetes.io/bootstrapping"] === "rbac-defaults");
       expect(aggregated.map((role) => role.metadata.name)).toEqual(expect.arrayContaining(["admin", "edit", "view"]));
       const same = (role: ClusterRole) => {
         const mine = ours.get(role.metadata.name)?.rules ?? [];
         return mine.length === role.rules.length && mine.every((rule, index) => policyRulesEqual(rule, role.rules[index]!));
       };
-      return aggregated.filter((role) => !same(role)).map((role) => ({ name: role.metadata.name, server: role.rules, saprobe: ours.get(role.metadata.name)?.rules }));
+      return aggregated
+        .filter((role) => !same(role))
+        .map((role) => ({ name: role.metadata.name, server: role.rules, saprobe: ours.get(role.metadata.name)?.rules }));
     };
     // Other tests add and remove labelled roles concurrently; the controller needs a moment to follow.
     let mismatches = await differing();

@@ -17,7 +17,9 @@ describe("covers, as the API server's escalation check compares rules", () => {
   it("a * in the owner covers anything; a * in the servant only a *", () => {
     const star: PolicyRule = { verbs: ["*"], apiGroups: ["*"], resources: ["*"] };
     expect(uncoveredAtoms([star], [{ verbs: ["get", "*"], apiGroups: ["apps"], resources: ["deployments"] }])).toEqual([]);
-    expect(uncoveredAtoms([{ verbs: ["get", "list", "watch", "create", "update", "patch", "delete"], apiGroups: ["*"], resources: ["*"] }], [star])).toEqual([{ verb: "*", apiGroup: "*", resource: "*" }]);
+    expect(uncoveredAtoms([{ verbs: ["get", "list", "watch", "create", "update", "patch", "delete"], apiGroups: ["*"], resources: ["*"] }], [star])).toEqual([
+      { verb: "*", apiGroup: "*", resource: "*" },
+    ]);
   });
 
   it("subresources: exact, resource/* is not special, */sub covers every resource's sub", () => {
@@ -47,15 +49,37 @@ describe("covers, as the API server's escalation check compares rules", () => {
   it("agrees with the authorizer's rule matching on concrete requests", () => {
     const word = fc.constantFrom("get", "list", "pods", "apps", "", "secrets", "*", "deployments", "exec", "a", "b");
     const list = fc.array(word, { maxLength: 3 });
-    const names = fc.array(word.filter((value) => value !== ""), { maxLength: 3 });
-    const rule = fc.record({ verbs: list, apiGroups: list, resources: fc.array(fc.oneof(word, fc.constantFrom("*/exec", "pods/exec", "pods/*")), { maxLength: 3 }), resourceNames: names });
+    const names = fc.array(
+      word.filter((value) => value !== ""),
+      { maxLength: 3 },
+    );
+    const rule = fc.record({
+      verbs: list,
+      apiGroups: list,
+      resources: fc.array(fc.oneof(word, fc.constantFrom("*/exec", "pods/exec", "pods/*")), { maxLength: 3 }),
+      resourceNames: names,
+    });
     const concrete = fc.constantFrom("get", "list", "pods", "apps", "", "secrets", "deployments", "a", "b");
-    const atom = fc.record({ verb: concrete, apiGroup: concrete, resource: fc.oneof(concrete, fc.constantFrom("pods/exec")), resourceName: fc.option(concrete, { nil: undefined }) });
+    const atom = fc.record({
+      verb: concrete,
+      apiGroup: concrete,
+      resource: fc.oneof(concrete, fc.constantFrom("pods/exec")),
+      resourceName: fc.option(concrete, { nil: undefined }),
+    });
     fc.assert(
       fc.property(rule, atom, (policy, candidate) => {
-        const clean: AtomicRule = candidate.resourceName === undefined ? { verb: candidate.verb, apiGroup: candidate.apiGroup, resource: candidate.resource } : candidate;
+        const clean: AtomicRule =
+          candidate.resourceName === undefined ? { verb: candidate.verb, apiGroup: candidate.apiGroup, resource: candidate.resource } : candidate;
         const [resource, subresource] = (clean.resource ?? "").split("/");
-        const attrs: RequestAttributes = { resourceRequest: true, verb: clean.verb, apiGroup: clean.apiGroup ?? "", resource: resource ?? "", namespace: "ns", ...(subresource ? { subresource } : {}), ...(clean.resourceName ? { name: clean.resourceName } : {}) };
+        const attrs: RequestAttributes = {
+          resourceRequest: true,
+          verb: clean.verb,
+          apiGroup: clean.apiGroup ?? "",
+          resource: resource ?? "",
+          namespace: "ns",
+          ...(subresource ? { subresource } : {}),
+          ...(clean.resourceName ? { name: clean.resourceName } : {}),
+        };
         expect(ruleCoversAtom(policy, clean)).toBe(ruleAllows(policy, attrs));
       }),
       { numRuns: 2000 },

@@ -34,7 +34,14 @@ interface Verdict {
 function reviewOf(user: UserInfo, attrs: RequestAttributes): unknown {
   const spec: Record<string, unknown> = { user: user.name, groups: user.groups };
   if (attrs.resourceRequest) {
-    spec.resourceAttributes = { namespace: attrs.namespace, verb: attrs.verb, group: attrs.apiGroup, resource: attrs.resource, subresource: attrs.subresource ?? "", name: attrs.name ?? "" };
+    spec.resourceAttributes = {
+      namespace: attrs.namespace,
+      verb: attrs.verb,
+      group: attrs.apiGroup,
+      resource: attrs.resource,
+      subresource: attrs.subresource ?? "",
+      name: attrs.name ?? "",
+    };
   } else {
     spec.nonResourceAttributes = { path: attrs.path, verb: attrs.verb };
   }
@@ -48,7 +55,9 @@ async function askServer(questions: { user: UserInfo; attrs: RequestAttributes }
     while (next < questions.length) {
       const index = next++;
       const { user, attrs } = questions[index] as { user: UserInfo; attrs: RequestAttributes };
-      const review = (await adminRequest("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", reviewOf(user, attrs))) as { status: { allowed?: boolean; reason?: string } };
+      const review = (await adminRequest("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", reviewOf(user, attrs))) as {
+        status: { allowed?: boolean; reason?: string };
+      };
       verdicts[index] = { allowed: review.status.allowed === true, reason: review.status.reason ?? "" };
     }
   };
@@ -71,11 +80,15 @@ function errorSet(reason: string): string[] {
  * takes the controller a few passes), or as they stand after 30 seconds.
  */
 async function aggregatedByController(roles: ClusterRole[]): Promise<{ name: string; rules: PolicyRule[] }[]> {
-  const read = () => Promise.all(roles.map(async (role) => {
-    const stored = (await adminRequest("GET", `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role.metadata.name}`)) as { rules?: PolicyRule[] };
-    return { name: role.metadata.name, rules: stored.rules ?? [] };
-  }));
-  const sameRules = (left: PolicyRule[], right: PolicyRule[]) => left.length === right.length && left.every((rule, index) => policyRulesEqual(rule, right[index] as PolicyRule));
+  const read = () =>
+    Promise.all(
+      roles.map(async (role) => {
+        const stored = (await adminRequest("GET", `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role.metadata.name}`)) as { rules?: PolicyRule[] };
+        return { name: role.metadata.name, rules: stored.rules ?? [] };
+      }),
+    );
+  const sameRules = (left: PolicyRule[], right: PolicyRule[]) =>
+    left.length === right.length && left.every((rule, index) => policyRulesEqual(rule, right[index] as PolicyRule));
   const deadline = Date.now() + 30_000;
   let stored = await read();
   while (Date.now() < deadline && !stored.every((entry, index) => sameRules(entry.rules, roles[index]?.rules ?? []))) {
@@ -95,7 +108,10 @@ describe("differential: saprobe's evaluator vs kube-apiserver SubjectAccessRevie
     const prefix = `sp-diff-${randomBytes(3).toString("hex")}`;
     const namespaces = await Promise.all([0, 1, 2].map(() => uniqueNamespace(prefix)));
     const scenario = generateScenario(seed, prefix, namespaces, QUESTIONS_PER_SEED);
-    const objects = [...scenario.declaredClusterRoles, ...scenario.roles, ...scenario.roleBindings, ...scenario.clusterRoleBindings].map((object) => ({ apiVersion: "rbac.authorization.k8s.io/v1", ...object }));
+    const objects = [...scenario.declaredClusterRoles, ...scenario.roles, ...scenario.roleBindings, ...scenario.clusterRoleBindings].map((object) => ({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      ...object,
+    }));
     cleanup.push(...objects.filter((object) => object.kind.startsWith("Cluster")));
     // POST one by one: the server validates each, and a generator bug shows as the object it refused.
     for (const object of objects) {
@@ -142,7 +158,10 @@ describe("differential: saprobe's evaluator vs kube-apiserver SubjectAccessRevie
       // The server names the first allowing rule in its cache order; it must be one saprobe sees too, word for word.
       const { user, attrs } = scenario.questions[index] as { user: UserInfo; attrs: RequestAttributes };
       const namespace = attrs.resourceRequest ? attrs.namespace : "";
-      const possible = authorizer.rulesFor(user, namespace).filter((effective) => ruleAllows(effective.rule, attrs)).map((effective) => `RBAC: allowed by ${describeGrantSource(effective.grant)}`);
+      const possible = authorizer
+        .rulesFor(user, namespace)
+        .filter((effective) => ruleAllows(effective.rule, attrs))
+        .map((effective) => `RBAC: allowed by ${describeGrantSource(effective.grant)}`);
       expect(possible).toContain(theirs.reason);
     });
   });

@@ -16,7 +16,9 @@ interface AuthorizerCase {
   checks: { user: UserInfo; request: Request }[];
 }
 
-const vectors = JSON.parse(readFileSync(new URL("../../fixtures/rbac/vectors/authorizer.derived.json", import.meta.url), "utf8")) as { cases: AuthorizerCase[] };
+const vectors = JSON.parse(readFileSync(new URL("../../fixtures/rbac/vectors/authorizer.derived.json", import.meta.url), "utf8")) as {
+  cases: AuthorizerCase[];
+};
 const UPSTREAM_SPELLING = /\b(ClusterRoleBinding|RoleBinding|ClusterRole|Role|ServiceAccount|Group|User) "/;
 
 function attributesOf(request: Request): RequestAttributes {
@@ -38,7 +40,8 @@ describe("can-i's explanation", () => {
   });
 
   it("names the binding, role and subject of a grant in that form, while the reason field stays the server's", () => {
-    const { decision } = explained.find(({ decision }) => decision.grant?.binding.kind === "RoleBinding" && decision.grant.subject.kind === "ServiceAccount") ?? {};
+    const { decision } =
+      explained.find(({ decision }) => decision.grant?.binding.kind === "RoleBinding" && decision.grant.subject.kind === "ServiceAccount") ?? {};
     const grant = decision?.grant;
     if (!decision || !grant) throw new Error("the vectors have no RoleBinding grant to a ServiceAccount");
     const namespace = grant.binding.namespace as string;
@@ -52,12 +55,24 @@ describe("can-i's explanation", () => {
     const granted = explained.filter(({ decision }) => decision.grant);
     for (const { decision } of granted) {
       const parsed = grantFromServerReason(decision.reason);
-      expect({ reason: decision.reason, parsed: parsed && describeGrant(parsed) }).toEqual({ reason: decision.reason, parsed: describeGrant(decision.grant as NonNullable<typeof decision.grant>) });
+      expect({ reason: decision.reason, parsed: parsed && describeGrant(parsed) }).toEqual({
+        reason: decision.reason,
+        parsed: describeGrant(decision.grant as NonNullable<typeof decision.grant>),
+      });
     }
     // A name with a quote in it, as Go's %q escapes it.
-    expect(grantFromServerReason('RBAC: allowed by ClusterRoleBinding "b" of ClusterRole "r" to User "a\\"b"')).toEqual({ binding: { kind: "ClusterRoleBinding", name: "b" }, role: { kind: "ClusterRole", name: "r" }, subject: { kind: "User", name: 'a"b' } });
+    expect(grantFromServerReason('RBAC: allowed by ClusterRoleBinding "b" of ClusterRole "r" to User "a\\"b"')).toEqual({
+      binding: { kind: "ClusterRoleBinding", name: "b" },
+      role: { kind: "ClusterRole", name: "r" },
+      subject: { kind: "User", name: 'a"b' },
+    });
     // Anything else stays the server's words.
-    for (const other of ["", "allowed by webhook", 'RBAC: allowed by RoleBinding "no-namespace" of Role "r" to User "u"', 'RBAC: allowed by ClusterRoleBinding "b" of ClusterRole "r" to User "u" and more']) {
+    for (const other of [
+      "",
+      "allowed by webhook",
+      'RBAC: allowed by RoleBinding "no-namespace" of Role "r" to User "u"',
+      'RBAC: allowed by ClusterRoleBinding "b" of ClusterRole "r" to User "u" and more',
+    ]) {
       expect(grantFromServerReason(other)).toBeUndefined();
     }
   });

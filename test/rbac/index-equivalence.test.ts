@@ -12,16 +12,25 @@ function bruteForceAllows(snapshot: RbacSnapshot, user: UserInfo, attrs: Request
   const namespace = attrs.resourceRequest ? attrs.namespace : "";
   const rulesOf = (kind: string, name: string, bindingNamespace: string): PolicyRule[] => {
     if (kind === "ClusterRole") return snapshot.clusterRoles.find((role) => role.metadata.name === name)?.rules ?? [];
-    if (kind === "Role") return snapshot.roles.find((role) => role.metadata.name === name && role.metadata.namespace === bindingNamespace && bindingNamespace !== "")?.rules ?? [];
+    if (kind === "Role")
+      return snapshot.roles.find((role) => role.metadata.name === name && role.metadata.namespace === bindingNamespace && bindingNamespace !== "")?.rules ?? [];
     return [];
   };
   for (const binding of snapshot.clusterRoleBindings) {
-    if (binding.subjects.some((subject) => subjectAppliesToUser(user, subject, "")) && rulesOf(binding.roleRef.kind, binding.roleRef.name, "").some((rule) => ruleAllows(rule, attrs))) return true;
+    if (
+      binding.subjects.some((subject) => subjectAppliesToUser(user, subject, "")) &&
+      rulesOf(binding.roleRef.kind, binding.roleRef.name, "").some((rule) => ruleAllows(rule, attrs))
+    )
+      return true;
   }
   if (namespace === "") return false;
   for (const binding of snapshot.roleBindings) {
     if (binding.metadata.namespace !== namespace) continue;
-    if (binding.subjects.some((subject) => subjectAppliesToUser(user, subject, namespace)) && rulesOf(binding.roleRef.kind, binding.roleRef.name, namespace).some((rule) => ruleAllows(rule, attrs))) return true;
+    if (
+      binding.subjects.some((subject) => subjectAppliesToUser(user, subject, namespace)) &&
+      rulesOf(binding.roleRef.kind, binding.roleRef.name, namespace).some((rule) => ruleAllows(rule, attrs))
+    )
+      return true;
   }
   return false;
 }

@@ -16,14 +16,20 @@ describe("kubectl's grammar for can-i and who-can", () => {
     expect(read("get", "pods/web-0").attrs).toMatchObject({ resource: "pods", name: "web-0" });
     expect(read("get", "pods/web-0").attrs).not.toHaveProperty("subresource");
     expect(read("get", "pods/web-0", undefined, { subresource: "log" }).attrs).toMatchObject({ resource: "pods", name: "web-0", subresource: "log" });
-    expect(read("get", "deployments.apps/web", undefined, { subresource: "scale" }).attrs).toMatchObject({ apiGroup: "apps", name: "web", subresource: "scale" });
+    expect(read("get", "deployments.apps/web", undefined, { subresource: "scale" }).attrs).toMatchObject({
+      apiGroup: "apps",
+      name: "web",
+      subresource: "scale",
+    });
   });
 
   it("keeps saprobe's older forms where they are not ambiguous, saying how kubectl reads pods/exec", () => {
     expect(read("get", "pods", "web-0").attrs).toMatchObject({ resource: "pods", name: "web-0" });
     const exec = read("create", "pods/exec");
     expect(exec.attrs).toMatchObject({ resource: "pods", subresource: "exec" });
-    expect(exec.warnings).toEqual([`"pods/exec" is read as the exec subresource of pods; kubectl reads it as the pod named "exec" (write "pods --subresource exec" to say the first, "pods/NAME" for a name)`]);
+    expect(exec.warnings).toEqual([
+      `"pods/exec" is read as the exec subresource of pods; kubectl reads it as the pod named "exec" (write "pods --subresource exec" to say the first, "pods/NAME" for a name)`,
+    ]);
     expect(read("get", "pods/log", "web-0").attrs).toMatchObject({ name: "web-0", subresource: "log" });
   });
 
@@ -34,7 +40,14 @@ describe("kubectl's grammar for can-i and who-can", () => {
   });
 
   it("knows the v1.37 server's constrained impersonation verbs, which kubectl still warns about", () => {
-    for (const verb of ["impersonate:user-info", "impersonate:serviceaccount", "impersonate:arbitrary-node", "impersonate:associated-node", "impersonate-on:serviceaccount:create", "impersonate-on:user-info:list"]) {
+    for (const verb of [
+      "impersonate:user-info",
+      "impersonate:serviceaccount",
+      "impersonate:arbitrary-node",
+      "impersonate:associated-node",
+      "impersonate-on:serviceaccount:create",
+      "impersonate-on:user-info:list",
+    ]) {
       expect({ verb, warnings: read(verb, "pods").warnings }).toEqual({ verb, warnings: [] });
     }
     expect(read("impersonate-on:foo:list", "pods").warnings).toEqual(["verb 'impersonate-on:foo:list' is not a known verb"]);
@@ -42,10 +55,14 @@ describe("kubectl's grammar for can-i and who-can", () => {
   });
 
   it("warns about unknown types in kubectl's words, with the closest name, or the kind's initials", () => {
-    expect(read("get", "podz").warnings).toEqual([`the server doesn't have a resource type 'podz'; did you mean "pods"? (saprobe knows the built-in v1.37.2 resources)`]);
+    expect(read("get", "podz").warnings).toEqual([
+      `the server doesn't have a resource type 'podz'; did you mean "pods"? (saprobe knows the built-in v1.37.2 resources)`,
+    ]);
     // kubectl has no short name crb (checked: it warns too); the initials of ClusterRoleBinding point at it.
     expect(read("get", "crb").warnings[0]).toContain(`did you mean "clusterrolebindings"?`);
-    expect(read("get", "widgets.example.com").warnings).toEqual([`the server doesn't have a resource type 'widgets' in group 'example.com' (saprobe knows the built-in v1.37.2 resources)`]);
+    expect(read("get", "widgets.example.com").warnings).toEqual([
+      `the server doesn't have a resource type 'widgets' in group 'example.com' (saprobe knows the built-in v1.37.2 resources)`,
+    ]);
     // kubectl asks about users and groups (impersonation) without a warning.
     expect(read("impersonate", "users").warnings).toEqual([]);
   });
@@ -54,7 +71,11 @@ describe("kubectl's grammar for can-i and who-can", () => {
     const customResources = [{ name: "widgets", group: "example.com", namespaced: true, singular: "widget", shortNames: ["wd"], kind: "Widget" }];
     for (const typed of ["widgets", "widget", "wd", "widgets.example.com"]) {
       const parsed = read("get", typed, undefined, { customResources });
-      expect({ typed, attrs: parsed.attrs, warnings: parsed.warnings }).toMatchObject({ typed, attrs: { resource: "widgets", apiGroup: "example.com", namespace: "team" }, warnings: [] });
+      expect({ typed, attrs: parsed.attrs, warnings: parsed.warnings }).toMatchObject({
+        typed,
+        attrs: { resource: "widgets", apiGroup: "example.com", namespace: "team" },
+        warnings: [],
+      });
     }
   });
 
@@ -66,8 +87,14 @@ describe("kubectl's grammar for can-i and who-can", () => {
     expect(read("get", "gizmoz", undefined, { discovered }).warnings).toEqual([`the server doesn't have a resource type 'gizmoz'; did you mean "gizmos"?`]);
     // Two types with one short name: the first in discovery order, and kubectl's warning naming the other.
     const shared = [...discovered, { name: "gizmos", group: "other.example.com", namespaced: true, shortNames: ["gz"], kind: "Gizmo" }];
-    expect(read("get", "gz", undefined, { discovered: shared })).toMatchObject({ attrs: { apiGroup: "example.com" }, warnings: ['short name "gz" could also match lower priority resource gizmos.other.example.com', "resource 'gizmos' is not namespace scoped"] });
-    expect(read("get", "gz", undefined, { discovered: [...shared].reverse() })).toMatchObject({ attrs: { apiGroup: "other.example.com" }, warnings: ['short name "gz" could also match lower priority resource gizmos.example.com'] });
+    expect(read("get", "gz", undefined, { discovered: shared })).toMatchObject({
+      attrs: { apiGroup: "example.com" },
+      warnings: ['short name "gz" could also match lower priority resource gizmos.other.example.com', "resource 'gizmos' is not namespace scoped"],
+    });
+    expect(read("get", "gz", undefined, { discovered: [...shared].reverse() })).toMatchObject({
+      attrs: { apiGroup: "other.example.com" },
+      warnings: ['short name "gz" could also match lower priority resource gizmos.example.com'],
+    });
     expect(read("get", "gizmoz").warnings[0]).toMatch(/\(saprobe knows the built-in v1\.\d+\.\d+ resources\)$/);
   });
 });
@@ -77,8 +104,19 @@ describe("describeRequest: the one wording of a request, kubectl's grammar", () 
     expect(describeRequest({ resourceRequest: true, verb: "list", apiGroup: "", resource: "secrets", namespace: "team" })).toBe("list secrets -n team");
     expect(describeRequest({ resourceRequest: true, verb: "list", apiGroup: "", resource: "secrets", namespace: "" })).toBe("list secrets -A");
     expect(describeRequest({ resourceRequest: true, verb: "list", apiGroup: "", resource: "nodes", namespace: "" })).toBe("list nodes");
-    expect(describeRequest({ resourceRequest: true, verb: "get", apiGroup: "", resource: "pods", subresource: "log", name: "web-0", namespace: "team" })).toBe("get pods/web-0 --subresource log -n team");
-    expect(describeRequest({ resourceRequest: true, verb: "bind", apiGroup: "rbac.authorization.k8s.io", resource: "clusterroles", name: "cluster-admin", namespace: "" })).toBe("bind clusterroles.rbac.authorization.k8s.io/cluster-admin");
+    expect(describeRequest({ resourceRequest: true, verb: "get", apiGroup: "", resource: "pods", subresource: "log", name: "web-0", namespace: "team" })).toBe(
+      "get pods/web-0 --subresource log -n team",
+    );
+    expect(
+      describeRequest({
+        resourceRequest: true,
+        verb: "bind",
+        apiGroup: "rbac.authorization.k8s.io",
+        resource: "clusterroles",
+        name: "cluster-admin",
+        namespace: "",
+      }),
+    ).toBe("bind clusterroles.rbac.authorization.k8s.io/cluster-admin");
     expect(describeRequest({ resourceRequest: false, verb: "get", path: "/healthz" })).toBe("get /healthz");
   });
 
@@ -94,7 +132,14 @@ describe("describeRequest: the one wording of a request, kubectl's grammar", () 
       const { attrs } = parseRequest(verb, target, undefined, namespace, all, subresource ? { subresource } : {});
       const words = describeRequest(attrs).split(" ");
       const flags = words.slice(2);
-      const again = parseRequest(words[0] as string, words[1] as string, undefined, flags.includes("-n") ? (flags[flags.indexOf("-n") + 1] as string) : "elsewhere", flags.includes("-A"), flags.includes("--subresource") ? { subresource: flags[flags.indexOf("--subresource") + 1] as string } : {});
+      const again = parseRequest(
+        words[0] as string,
+        words[1] as string,
+        undefined,
+        flags.includes("-n") ? (flags[flags.indexOf("-n") + 1] as string) : "elsewhere",
+        flags.includes("-A"),
+        flags.includes("--subresource") ? { subresource: flags[flags.indexOf("--subresource") + 1] as string } : {},
+      );
       expect(again.attrs).toEqual(attrs);
     }
   });

@@ -25,13 +25,40 @@ export interface Scenario {
 
 const RULE_VERBS = ["get", "list", "watch", "create", "update", "delete", "deletecollection", "impersonate", "*"];
 const RULE_GROUPS = ["", "apps", "batch", "*"];
-const RULE_RESOURCES = ["pods", "pods/log", "pods/exec", "deployments", "deployments/scale", "*/scale", "*", "secrets", "nodes", "namespaces", "jobs", "configmaps", "pods/*"];
+const RULE_RESOURCES = [
+  "pods",
+  "pods/log",
+  "pods/exec",
+  "deployments",
+  "deployments/scale",
+  "*/scale",
+  "*",
+  "secrets",
+  "nodes",
+  "namespaces",
+  "jobs",
+  "configmaps",
+  "pods/*",
+];
 const RULE_URLS = ["/healthz", "/metrics", "/logs/*", "/api*", "*", "/version/", "/openapi/*"];
 const REQUEST_VERBS = ["get", "list", "watch", "create", "update", "delete", "deletecollection", "patch", "impersonate", "*"];
 const REQUEST_GROUPS = ["", "", "apps", "batch", "other.example.com"];
 const REQUEST_RESOURCES = ["pods", "pods", "deployments", "secrets", "nodes", "namespaces", "jobs", "configmaps"];
 const REQUEST_SUBRESOURCES = [undefined, undefined, undefined, "log", "exec", "scale", "status", "*"];
-const REQUEST_URLS = ["/healthz", "/healthz/etcd", "/metrics", "/logs/", "/logs/x", "/api", "/apis/apps", "/version", "/version/", "/openapi/v2", "/livez", "/apifoo"];
+const REQUEST_URLS = [
+  "/healthz",
+  "/healthz/etcd",
+  "/metrics",
+  "/logs/",
+  "/logs/x",
+  "/api",
+  "/apis/apps",
+  "/version",
+  "/version/",
+  "/openapi/v2",
+  "/livez",
+  "/apifoo",
+];
 
 /** Builds a scenario in `namespaces` (which must exist) with cluster-scoped names starting with `prefix`. */
 export function generateScenario(seed: number, prefix: string, namespaces: string[], questionCount: number): Scenario {
@@ -54,16 +81,32 @@ export function generateScenario(seed: number, prefix: string, namespaces: strin
     const labels: Record<string, string> = {};
     if (chance(0.4)) labels[labelA] = "true";
     if (chance(0.3)) labels[labelB] = pick(["x", "y"]);
-    return { kind: "ClusterRole", metadata: { name: `${prefix}-cr-${index}`, labels }, rules: Array.from({ length: 1 + Math.floor(random() * 3) }, () => (chance(0.25) ? urlRule() : resourceRule())) };
+    return {
+      kind: "ClusterRole",
+      metadata: { name: `${prefix}-cr-${index}`, labels },
+      rules: Array.from({ length: 1 + Math.floor(random() * 3) }, () => (chance(0.25) ? urlRule() : resourceRule())),
+    };
   });
   // Nested: agg-b-all also selects agg-a (labelled with labelB), whose rules are themselves aggregated.
   const aggregated: ClusterRole[] = [
-    { kind: "ClusterRole", metadata: { name: `${prefix}-agg-a`, labels: { [labelB]: "z" } }, rules: [], aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [labelA]: "true" } }] } },
-    { kind: "ClusterRole", metadata: { name: `${prefix}-agg-b-all` }, rules: [], aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: labelB, operator: "In", values: ["x", "z"] }] }] } },
+    {
+      kind: "ClusterRole",
+      metadata: { name: `${prefix}-agg-a`, labels: { [labelB]: "z" } },
+      rules: [],
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [labelA]: "true" } }] },
+    },
+    {
+      kind: "ClusterRole",
+      metadata: { name: `${prefix}-agg-b-all` },
+      rules: [],
+      aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: labelB, operator: "In", values: ["x", "z"] }] }] },
+    },
   ];
   const declaredClusterRoles = [...plain, ...aggregated];
   const clusterRoles = aggregateClusterRoles(declaredClusterRoles);
-  const roles: Role[] = namespaces.flatMap((namespace) => [0, 1].map((index): Role => ({ kind: "Role", metadata: { name: `role-${index}`, namespace }, rules: [resourceRule(), resourceRule()] })));
+  const roles: Role[] = namespaces.flatMap((namespace) =>
+    [0, 1].map((index): Role => ({ kind: "Role", metadata: { name: `role-${index}`, namespace }, rules: [resourceRule(), resourceRule()] })),
+  );
 
   const users = Array.from({ length: 4 }, (_, index) => `${prefix}-user-${index}`);
   const groups = Array.from({ length: 3 }, (_, index) => `${prefix}-group-${index}`);
@@ -82,8 +125,18 @@ export function generateScenario(seed: number, prefix: string, namespaces: strin
   const roleBindings: RoleBinding[] = namespaces.flatMap((namespace) =>
     Array.from({ length: 4 }, (_, index): RoleBinding => {
       const target = random();
-      const roleRef = target < 0.4 ? { kind: "Role", name: `role-${index % 2}` } : target < 0.9 ? { kind: "ClusterRole", name: pick(clusterRoleNames) } : { kind: pick(["Role", "ClusterRole"]), name: `${prefix}-missing` };
-      return { kind: "RoleBinding", metadata: { name: `rb-${index}`, namespace }, roleRef: { apiGroup: "rbac.authorization.k8s.io", ...roleRef }, subjects: Array.from({ length: 1 + Math.floor(random() * 3) }, () => subject(namespace)) };
+      const roleRef =
+        target < 0.4
+          ? { kind: "Role", name: `role-${index % 2}` }
+          : target < 0.9
+            ? { kind: "ClusterRole", name: pick(clusterRoleNames) }
+            : { kind: pick(["Role", "ClusterRole"]), name: `${prefix}-missing` };
+      return {
+        kind: "RoleBinding",
+        metadata: { name: `rb-${index}`, namespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", ...roleRef },
+        subjects: Array.from({ length: 1 + Math.floor(random() * 3) }, () => subject(namespace)),
+      };
     }),
   );
   const clusterRoleBindings: ClusterRoleBinding[] = Array.from({ length: 6 }, (_, index) => ({
@@ -107,9 +160,20 @@ export function generateScenario(seed: number, prefix: string, namespaces: strin
   const nearRule = (): RequestAttributes => {
     const rule = pick(allRules);
     const concrete = (value: string, vocabulary: readonly string[]) => (value === "*" ? pick(vocabulary) : value);
-    if (rule.nonResourceURLs) return { resourceRequest: false, verb: concrete(pick(rule.verbs), ["get", "post"]), path: pick(rule.nonResourceURLs).replace(/\*$/, chance(0.5) ? "x" : "") || "/" };
+    if (rule.nonResourceURLs)
+      return {
+        resourceRequest: false,
+        verb: concrete(pick(rule.verbs), ["get", "post"]),
+        path: pick(rule.nonResourceURLs).replace(/\*$/, chance(0.5) ? "x" : "") || "/",
+      };
     const [resource = "pods", subresource] = concrete(pick(rule.resources ?? ["*"]), REQUEST_RESOURCES).split("/");
-    const attrs: RequestAttributes = { resourceRequest: true, verb: concrete(pick(rule.verbs), REQUEST_VERBS), apiGroup: concrete(pick(rule.apiGroups ?? ["*"]), REQUEST_GROUPS), resource: resource === "*" ? pick(REQUEST_RESOURCES) : resource, namespace: pick(requestNamespaces) };
+    const attrs: RequestAttributes = {
+      resourceRequest: true,
+      verb: concrete(pick(rule.verbs), REQUEST_VERBS),
+      apiGroup: concrete(pick(rule.apiGroups ?? ["*"]), REQUEST_GROUPS),
+      resource: resource === "*" ? pick(REQUEST_RESOURCES) : resource,
+      namespace: pick(requestNamespaces),
+    };
     if (subresource) attrs.subresource = subresource === "*" && chance(0.5) ? pick(["log", "status"]) : subresource;
     if (rule.resourceNames && chance(0.8)) attrs.name = pick(rule.resourceNames);
     if (chance(0.3)) attrs.verb = pick(REQUEST_VERBS);
@@ -119,7 +183,13 @@ export function generateScenario(seed: number, prefix: string, namespaces: strin
     const user = pick(identities);
     if (chance(0.5)) return { user, attrs: nearRule() };
     if (chance(0.2)) return { user, attrs: { resourceRequest: false as const, verb: pick(["get", "post", "put", "delete", "*"]), path: pick(REQUEST_URLS) } };
-    const attrs: RequestAttributes = { resourceRequest: true, verb: pick(REQUEST_VERBS), apiGroup: pick(REQUEST_GROUPS), resource: pick(REQUEST_RESOURCES), namespace: pick(requestNamespaces) };
+    const attrs: RequestAttributes = {
+      resourceRequest: true,
+      verb: pick(REQUEST_VERBS),
+      apiGroup: pick(REQUEST_GROUPS),
+      resource: pick(REQUEST_RESOURCES),
+      namespace: pick(requestNamespaces),
+    };
     const subresource = pick(REQUEST_SUBRESOURCES);
     if (subresource) attrs.subresource = subresource;
     const name = pick([undefined, undefined, "a", "b", "c"]);

@@ -21,7 +21,7 @@ describe("the seed's ServiceAccount and cluster-admin binding", () => {
     expect(decision.allowed).toBe(false);
     expect(decision.reason).toBe("");
     expect(decision.nearMisses).toEqual([
-      'ClusterRoleBinding cluster-admin of ClusterRole cluster-admin grants this to Group system:masters, and this user is not in that group (a binding to a group gives nothing to anyone outside it)',
+      "ClusterRoleBinding cluster-admin of ClusterRole cluster-admin grants this to Group system:masters, and this user is not in that group (a binding to a group gives nothing to anyone outside it)",
     ]);
     const rulesAnywhere = createAuthorizer(seed.snapshot).rulesFor(account, "kube-system");
     expect(rulesAnywhere).toEqual([]);
@@ -34,7 +34,9 @@ describe("the seed's ServiceAccount and cluster-admin binding", () => {
   });
 
   it("is who-can's answer: system:masters only, never the ServiceAccount", () => {
-    const subjects = createAuthorizer(seed.snapshot).whoCan(listSecrets).map((entry) => `${entry.subject.kind}:${entry.subject.name}:${entry.grant?.binding.name ?? "(before RBAC)"}`);
+    const subjects = createAuthorizer(seed.snapshot)
+      .whoCan(listSecrets)
+      .map((entry) => `${entry.subject.kind}:${entry.subject.name}:${entry.grant?.binding.name ?? "(before RBAC)"}`);
     expect(subjects).toEqual(["Group:system:masters:(before RBAC)", "Group:system:masters:cluster-admin"]);
   });
 

@@ -17,7 +17,9 @@ function attributesOf(request: Request): RequestAttributes {
 }
 
 function describeRequest(request: Request): string {
-  return "path" in request ? `${request.verb} ${request.path}` : `${request.verb} ${request.apiGroup}/${request.resource}${request.subresource ? `/${request.subresource}` : ""} ${request.name ?? ""} ns=${request.namespace}`;
+  return "path" in request
+    ? `${request.verb} ${request.path}`
+    : `${request.verb} ${request.apiGroup}/${request.resource}${request.subresource ? `/${request.subresource}` : ""} ${request.name ?? ""} ns=${request.namespace}`;
 }
 
 interface Vectors {
@@ -51,7 +53,9 @@ const runners: Record<string, (testCase: never) => void> = {
     expect(index).toBe(testCase.index);
   },
   rulesFor(testCase: { snapshot: RbacSnapshot; user: UserInfo; namespace: string; rules: PolicyRule[] }) {
-    const rules = createAuthorizer(testCase.snapshot).rulesFor(testCase.user, testCase.namespace).map((effective) => effective.rule);
+    const rules = createAuthorizer(testCase.snapshot)
+      .rulesFor(testCase.user, testCase.namespace)
+      .map((effective) => effective.rule);
     // Upstream compares as sets.
     const key = (rule: PolicyRule) => JSON.stringify(rule);
     expect(rules.map(key).sort()).toEqual(testCase.rules.map(key).sort());
@@ -60,7 +64,9 @@ const runners: Record<string, (testCase: never) => void> = {
     // Upstream lists its optional super-user right after system:masters; saprobe has no super-user
     // (kube-apiserver dropped it), so that one entry is left out of the comparison.
     const expected = testCase.subjects.filter((subject) => !(testCase.superUser && subject.kind === "User" && subject.name === testCase.superUser));
-    const found = createAuthorizer(testCase.snapshot).whoCan(attributesOf(testCase.request)).map((entry) => `${entry.subject.kind}:${entry.subject.name}`);
+    const found = createAuthorizer(testCase.snapshot)
+      .whoCan(attributesOf(testCase.request))
+      .map((entry) => `${entry.subject.kind}:${entry.subject.name}`);
     expect(found).toEqual(expected.map((subject) => `${subject.kind}:${subject.name}`));
   },
   aggregation(testCase: { clusterRoles: ClusterRole[]; expected: PolicyRule[] }) {

@@ -6,7 +6,19 @@ import { sampleReports } from "./sample-reports.js";
 const base = { command: "run" as const, startedAt: new Date(0), finishedAt: new Date(1000), target: { source: "flags" } };
 
 function result(status: CheckResult["status"]): CheckResult {
-  return { id: `c-${status}`, title: "t", probe: "list", status, severity: "high", expected: "allowed", expectedSource: "check", observed: "x", message: "m", evidence: {}, durationMs: 1 };
+  return {
+    id: `c-${status}`,
+    title: "t",
+    probe: "list",
+    status,
+    severity: "high",
+    expected: "allowed",
+    expectedSource: "check",
+    observed: "x",
+    message: "m",
+    evidence: {},
+    durationMs: 1,
+  };
 }
 
 function finding(severity: Finding["severity"], overrides: Partial<Finding> = {}): Finding {
@@ -18,7 +30,13 @@ describe("buildReport", () => {
     const report = buildReport({
       ...base,
       results: [result("pass"), result("pass"), result("fail"), result("skip"), result("error"), result("info")],
-      findings: [finding("critical"), finding("high"), finding("high", { suppressed: { reason: "ok" } }), finding("low", { status: "expected" }), finding("medium", { status: "unknown" })],
+      findings: [
+        finding("critical"),
+        finding("high"),
+        finding("high", { suppressed: { reason: "ok" } }),
+        finding("low", { status: "expected" }),
+        finding("medium", { status: "unknown" }),
+      ],
     });
     expect(report.summary).toEqual({
       total: 6,

@@ -12,7 +12,10 @@ import { sampleReports } from "./sample-reports.js";
 const examples = fileURLToPath(new URL("../../reports/examples/", import.meta.url));
 
 describe("reports/examples", () => {
-  it.each([["run", "failures"], ["audit", "audit-findings"]])("%s examples are what --out writes today", async (folder, sample) => {
+  it.each([
+    ["run", "failures"],
+    ["audit", "audit-findings"],
+  ])("%s examples are what --out writes today", async (folder, sample) => {
     const target = join(examples, folder);
     const written = await writeReportFiles(sampleReports[sample]!, mkdtempSync(join(tmpdir(), "saprobe-examples-")));
     for (const file of written) expectGolden(join(target, basename(file)), readFileSync(file, "utf8"));

@@ -9,10 +9,12 @@ import { sampleReports } from "./sample-reports.js";
 const directory = new URL("./golden/", import.meta.url);
 const tables = ["failures", "audit-findings", "empty-run", "could-not-run", "input-refused"];
 const cases: Array<[string, "table" | "markdown" | "json" | "junit" | "sarif", string, number]> = [
-  ...tables.flatMap((name): Array<[string, "table", string, number]> => [
-    [name, "table", `${name}.80.table.txt`, 80],
-    [name, "table", `${name}.120.table.txt`, 120],
-  ]),
+  ...tables.flatMap(
+    (name): Array<[string, "table", string, number]> => [
+      [name, "table", `${name}.80.table.txt`, 80],
+      [name, "table", `${name}.120.table.txt`, 120],
+    ],
+  ),
   ["failures", "table", "failures.60.table.txt", 60],
   ["failures", "markdown", "failures.md", 80],
   ["audit-findings", "markdown", "audit-findings.md", 80],
@@ -51,9 +53,12 @@ describe("golden output", () => {
     expect(identifiers(report).filter((identifier) => !output.includes(identifier))).toEqual([]);
   });
 
-  it.each(tables.flatMap((name) => [80, 120].map((width): [string, number] => [name, width])))("%s at %i columns says the outcome in its first three lines", (name, width) => {
-    const report = sampleReports[name]!;
-    const firstLines = renderers.table(report, { color: false, width }).split("\n").slice(0, 3).join("\n");
-    expect(firstLines).toContain(`Outcome: ${report.summary.outcome.toUpperCase()}.`);
-  });
+  it.each(tables.flatMap((name) => [80, 120].map((width): [string, number] => [name, width])))(
+    "%s at %i columns says the outcome in its first three lines",
+    (name, width) => {
+      const report = sampleReports[name]!;
+      const firstLines = renderers.table(report, { color: false, width }).split("\n").slice(0, 3).join("\n");
+      expect(firstLines).toContain(`Outcome: ${report.summary.outcome.toUpperCase()}.`);
+    },
+  );
 });

@@ -7,7 +7,9 @@ const plain = (text: string) => text;
 
 describe("renderGrid", () => {
   it("draws a big table in stitched parts that look exactly like one cli-table3 table", () => {
-    const rows = Array.from({ length: 173 }, (_, index) => ({ cells: [`r${index}`, index % 7 === 0 ? "a longer cell that wraps onto a second line" : "short"] }));
+    const rows = Array.from({ length: 173 }, (_, index) => ({
+      cells: [`r${index}`, index % 7 === 0 ? "a longer cell that wraps onto a second line" : "short"],
+    }));
     const output = renderGrid(["Id", "Text"], rows, 40, plain);
     const widths = fitColumns(40, [4, 43]) as number[];
     const whole = new Table({ head: ["Id", "Text"], colWidths: widths, wordWrap: true, wrapOnWordBoundary: true, style: { head: [], border: [] } });

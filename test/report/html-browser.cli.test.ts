@@ -25,8 +25,20 @@ function withPath(report: Report): Report {
     rule: {},
   });
   const path: PathHop[] = [
-    { edge: "pod-create", permission: "create pods in ci", reaches: { kind: "ServiceAccount", namespace: "ci", name: "deployer" }, grants: [grant("runner", "runner", "ci")], requests: [] },
-    { edge: "impersonate", permission: "impersonate:serviceaccount on serviceaccounts", reaches: { kind: "ServiceAccount", namespace: "kube-system", name: "admin" }, grants: [grant("deployer", "impersonator")], requests: [] },
+    {
+      edge: "pod-create",
+      permission: "create pods in ci",
+      reaches: { kind: "ServiceAccount", namespace: "ci", name: "deployer" },
+      grants: [grant("runner", "runner", "ci")],
+      requests: [],
+    },
+    {
+      edge: "impersonate",
+      permission: "impersonate:serviceaccount on serviceaccounts",
+      reaches: { kind: "ServiceAccount", namespace: "kube-system", name: "admin" },
+      grants: [grant("deployer", "impersonator")],
+      requests: [],
+    },
   ];
   const findings = report.findings.map((finding, index): Finding => (index === 0 ? { ...finding, path } : finding));
   return { ...report, findings };
@@ -39,7 +51,19 @@ function openInBrowser(html: string, screenshot: string): { console: string[]; s
   writeFileSync(page, html);
   const run = spawnSync(
     CHROMIUM as string,
-    ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1", "--window-size=1200,1400", "--enable-logging=stderr", "--v=0", `--user-data-dir=${join(dir, "profile")}`, `--screenshot=${screenshot}`, `file://${page}`],
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--hide-scrollbars",
+      "--force-device-scale-factor=1",
+      "--window-size=1200,1400",
+      "--enable-logging=stderr",
+      "--v=0",
+      `--user-data-dir=${join(dir, "profile")}`,
+      `--screenshot=${screenshot}`,
+      `file://${page}`,
+    ],
     { encoding: "utf8", timeout: 60_000 },
   );
   // Chromium logs each console message (and each CSP violation) as a CONSOLE line.
@@ -57,15 +81,19 @@ describe.runIf(CHROMIUM !== undefined)("the HTML report in headless Chromium", (
     ["audit", withPath(sampleReports["audit-findings"]!)],
     ["run", sampleReports.failures!],
     ["hostile", sampleReports.hostile!],
-  ])("%s renders without a console error, and its screenshot keeps the layout", (name, report) => {
-    const shot = join(mkdtempSync(join(tmpdir(), "saprobe-shot-")), `${name}.png`);
-    const { console: lines, status } = openInBrowser(renderHtml(report, { color: false, width: 120 }), shot);
-    expect(status).toBe(0);
-    expect(lines).toEqual([]);
-    expect(existsSync(shot)).toBe(true);
-    if (name === "hostile") return;
-    expectGolden(golden(name), readFileSync(shot));
-  }, 90_000);
+  ])(
+    "%s renders without a console error, and its screenshot keeps the layout",
+    (name, report) => {
+      const shot = join(mkdtempSync(join(tmpdir(), "saprobe-shot-")), `${name}.png`);
+      const { console: lines, status } = openInBrowser(renderHtml(report, { color: false, width: 120 }), shot);
+      expect(status).toBe(0);
+      expect(lines).toEqual([]);
+      expect(existsSync(shot)).toBe(true);
+      if (name === "hostile") return;
+      expectGolden(golden(name), readFileSync(shot));
+    },
+    90_000,
+  );
 });
 
 describe("the HTML report", () => {
@@ -98,4 +126,3 @@ describe("the HTML report", () => {
     expect(HOSTILE).toContain("<&");
   });
 });
-

@@ -68,7 +68,11 @@ describe("JUnit XML, read by a real consumer", () => {
   it("is well-formed XML to a second, independent parser (Python's expat)", () => {
     for (const report of Object.values(sampleReports)) {
       const xml = renderers.junit(report, { color: false, width: 80 });
-      const count = execFileSync("python3", ["-c", "import sys, xml.dom.minidom as m; print(len(m.parseString(sys.stdin.buffer.read()).getElementsByTagName('testcase')))"], { input: xml });
+      const count = execFileSync(
+        "python3",
+        ["-c", "import sys, xml.dom.minidom as m; print(len(m.parseString(sys.stdin.buffer.read()).getElementsByTagName('testcase')))"],
+        { input: xml },
+      );
       expect(Number(count.toString())).toBe((xml.match(/<testcase /g) ?? []).length);
     }
   });

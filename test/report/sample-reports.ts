@@ -47,8 +47,23 @@ function build(input: Omit<ReportInput, "startedAt" | "finishedAt" | "target"> &
 }
 
 const passing: CheckResult[] = [
-  check({ id: "tls-system-ca", probe: "tls", status: "pass", expected: "tls-unknown-issuer", observed: "tls-unknown-issuer", evidence: { tlsError: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" }, request: { method: "GET", path: "/version" } }),
-  check({ id: "version", probe: "version", status: "pass", severity: "info", evidence: { gitVersion: "v1.32.0" }, request: { method: "GET", path: "/version" } }),
+  check({
+    id: "tls-system-ca",
+    probe: "tls",
+    status: "pass",
+    expected: "tls-unknown-issuer",
+    observed: "tls-unknown-issuer",
+    evidence: { tlsError: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" },
+    request: { method: "GET", path: "/version" },
+  }),
+  check({
+    id: "version",
+    probe: "version",
+    status: "pass",
+    severity: "info",
+    evidence: { gitVersion: "v1.32.0" },
+    request: { method: "GET", path: "/version" },
+  }),
   check({ id: "list-nodes", status: "pass", request: { method: "GET", path: "/api/v1/nodes?limit=1" } }),
 ];
 
@@ -57,19 +72,75 @@ const hostile = `<&"'> \u001b[31mRED\u001b[0m \u001b]8;;https://evil.example\u00
 /** A usage section: one identity, a denied request, an unused grant and the diff (from text, so any renderer can show it). */
 function usageSection(text: string): UsageSection {
   return {
-    log: { files: [`logs/${text}.log`], lines: 12, events: 10, counted: 9, malformed: 1, malformedAt: [`logs/${text}.log:4: not JSON`], since: "2026-11-28T00:00:00.000Z", first: "2026-11-28T10:00:00.000000Z", last: "2026-11-28T11:00:00.000000Z" },
+    log: {
+      files: [`logs/${text}.log`],
+      lines: 12,
+      events: 10,
+      counted: 9,
+      malformed: 1,
+      malformedAt: [`logs/${text}.log:4: not JSON`],
+      since: "2026-11-28T00:00:00.000Z",
+      first: "2026-11-28T10:00:00.000000Z",
+      last: "2026-11-28T11:00:00.000000Z",
+    },
     granted: "manifests",
     identities: [
       {
         username: `system:serviceaccount:ci:${text}`,
         requests: [
-          { verb: "list", apiGroup: "", resource: "pods", namespace: "ci", count: 7, denied: 0, firstSeen: "2026-11-28T10:00:00.000000Z", lastSeen: "2026-11-28T11:00:00.000000Z" },
-          { verb: "get", apiGroup: "", resource: "pods", subresource: "log", namespace: "ci", name: text, count: 1, denied: 0, firstSeen: "2026-11-28T10:30:00.000000Z", lastSeen: "2026-11-28T10:30:00.000000Z" },
-          { verb: "list", apiGroup: "", resource: "secrets", namespace: "ci", count: 1, denied: 1, firstSeen: "2026-11-28T10:40:00.000000Z", lastSeen: "2026-11-28T10:40:00.000000Z", wouldAllow: 'verbs=[list] apiGroups=[""] resources=[secrets] in a Role in namespace ci' },
-          { verb: "get", nonResourceURL: `/metrics/${text}`, count: 1, denied: 0, firstSeen: "2026-11-28T10:50:00.000000Z", lastSeen: "2026-11-28T10:50:00.000000Z" },
+          {
+            verb: "list",
+            apiGroup: "",
+            resource: "pods",
+            namespace: "ci",
+            count: 7,
+            denied: 0,
+            firstSeen: "2026-11-28T10:00:00.000000Z",
+            lastSeen: "2026-11-28T11:00:00.000000Z",
+          },
+          {
+            verb: "get",
+            apiGroup: "",
+            resource: "pods",
+            subresource: "log",
+            namespace: "ci",
+            name: text,
+            count: 1,
+            denied: 0,
+            firstSeen: "2026-11-28T10:30:00.000000Z",
+            lastSeen: "2026-11-28T10:30:00.000000Z",
+          },
+          {
+            verb: "list",
+            apiGroup: "",
+            resource: "secrets",
+            namespace: "ci",
+            count: 1,
+            denied: 1,
+            firstSeen: "2026-11-28T10:40:00.000000Z",
+            lastSeen: "2026-11-28T10:40:00.000000Z",
+            wouldAllow: 'verbs=[list] apiGroups=[""] resources=[secrets] in a Role in namespace ci',
+          },
+          {
+            verb: "get",
+            nonResourceURL: `/metrics/${text}`,
+            count: 1,
+            denied: 0,
+            firstSeen: "2026-11-28T10:50:00.000000Z",
+            lastSeen: "2026-11-28T10:50:00.000000Z",
+          },
         ],
         unused: [
-          { binding: { kind: "ClusterRoleBinding", name: "runner-admin" }, role: { kind: "ClusterRole", name: "cluster-admin" }, scope: "cluster", rule: "verbs=[*] apiGroups=[*] resources=[*]", unused: ["any verb on any resource in any group (used only for list pods)"], severity: "critical", auditRules: ["cluster-admin-binding"], source: { file: "rbac.yaml", line: 3 } },
+          {
+            binding: { kind: "ClusterRoleBinding", name: "runner-admin" },
+            role: { kind: "ClusterRole", name: "cluster-admin" },
+            scope: "cluster",
+            rule: "verbs=[*] apiGroups=[*] resources=[*]",
+            unused: ["any verb on any resource in any group (used only for list pods)"],
+            severity: "critical",
+            auditRules: ["cluster-admin-binding"],
+            source: { file: "rbac.yaml", line: 3 },
+          },
         ],
         diff: [
           { change: "-", scope: "cluster", rule: "verbs=[*] apiGroups=[*] resources=[*]" },
@@ -100,10 +171,24 @@ export const sampleReports: Record<string, Report> = {
         remediation: "Remove the ClusterRoleBinding that grants list on pods cluster-wide.",
         request: { method: "GET", path: "/api/v1/pods?limit=1" },
       }),
-      check({ id: "watch-nodes", probe: "watch", status: "error", observed: "timeout", message: "The watch did not answer within 5s.", evidence: { timeoutMs: 5000 }, error: { code: "E_TIMEOUT", message: "no response within 5s" } }),
+      check({
+        id: "watch-nodes",
+        probe: "watch",
+        status: "error",
+        observed: "timeout",
+        message: "The watch did not answer within 5s.",
+        evidence: { timeoutMs: 5000 },
+        error: { code: "E_TIMEOUT", message: "no response within 5s" },
+      }),
       check({ id: "list-secrets", status: "skip", severity: "medium", expected: "any", observed: "skipped", message: "Skipped: no namespace." }),
     ],
-    drift: [{ object: { kind: "RoleBinding", name: "saprobe", namespace: "saprobe" }, change: "missing-subject", detail: "ServiceAccount saprobe/saprobe is not a subject of the live binding." }],
+    drift: [
+      {
+        object: { kind: "RoleBinding", name: "saprobe", namespace: "saprobe" },
+        change: "missing-subject",
+        detail: "ServiceAccount saprobe/saprobe is not a subject of the live binding.",
+      },
+    ],
     warnings: ["The token is a legacy Secret-based token without expiry."],
   }),
   "audit-findings": build({
@@ -130,8 +215,20 @@ export const sampleReports: Record<string, Report> = {
         source: { file: "charts/runner templates/rbac.yaml", line: 30 },
         cis: "5.1.2",
         grants: [
-          { binding: { kind: "RoleBinding", name: "runner", namespace: "ci" }, role: { kind: "Role", name: "runner", namespace: "ci" }, scope: "ci", severity: "high", source: { file: "charts/runner templates/rbac.yaml", line: 30 } },
-          { binding: { kind: "RoleBinding", name: "runner-cache", namespace: "cache" }, role: { kind: "ClusterRole", name: "secret-reader" }, scope: "cache", severity: "medium", source: { file: "charts/runner templates/rbac.yaml", line: 52 } },
+          {
+            binding: { kind: "RoleBinding", name: "runner", namespace: "ci" },
+            role: { kind: "Role", name: "runner", namespace: "ci" },
+            scope: "ci",
+            severity: "high",
+            source: { file: "charts/runner templates/rbac.yaml", line: 30 },
+          },
+          {
+            binding: { kind: "RoleBinding", name: "runner-cache", namespace: "cache" },
+            role: { kind: "ClusterRole", name: "secret-reader" },
+            scope: "cache",
+            severity: "medium",
+            source: { file: "charts/runner templates/rbac.yaml", line: 52 },
+          },
         ],
       }),
       finding({
@@ -145,15 +242,41 @@ export const sampleReports: Record<string, Report> = {
             edge: "serviceaccount-token",
             permission: 'create serviceaccounts/token "kustomize-controller" in flux-system',
             reaches: { kind: "ServiceAccount", name: "kustomize-controller", namespace: "flux-system" },
-            grants: [{ subject: { kind: "ServiceAccount", name: "source-controller", namespace: "flux-system" }, binding: { kind: "ClusterRoleBinding", name: "crd-controller" }, role: { kind: "ClusterRole", name: "crd-controller" }, rule: { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] }, source: { file: "flux/rbac.yaml", line: 40 } }],
-            requests: [{ as: { kind: "ServiceAccount", name: "source-controller", namespace: "flux-system" }, verb: "create", group: "", resource: "serviceaccounts", subresource: "token", name: "kustomize-controller", namespace: "flux-system" }],
+            grants: [
+              {
+                subject: { kind: "ServiceAccount", name: "source-controller", namespace: "flux-system" },
+                binding: { kind: "ClusterRoleBinding", name: "crd-controller" },
+                role: { kind: "ClusterRole", name: "crd-controller" },
+                rule: { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] },
+                source: { file: "flux/rbac.yaml", line: 40 },
+              },
+            ],
+            requests: [
+              {
+                as: { kind: "ServiceAccount", name: "source-controller", namespace: "flux-system" },
+                verb: "create",
+                group: "",
+                resource: "serviceaccounts",
+                subresource: "token",
+                name: "kustomize-controller",
+                namespace: "flux-system",
+              },
+            ],
             confirmation: { agreed: true, detail: "the server allows it" },
           },
           {
             edge: "holds",
             permission: "* on *.* (every verb on every resource) cluster-wide",
             reaches: { kind: "Power", name: "cluster-admin" },
-            grants: [{ subject: { kind: "ServiceAccount", name: "kustomize-controller", namespace: "flux-system" }, binding: { kind: "ClusterRoleBinding", name: "cluster-reconciler" }, role: { kind: "ClusterRole", name: "cluster-admin" }, rule: { apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, source: { file: "flux/rbac.yaml", line: 12 } }],
+            grants: [
+              {
+                subject: { kind: "ServiceAccount", name: "kustomize-controller", namespace: "flux-system" },
+                binding: { kind: "ClusterRoleBinding", name: "cluster-reconciler" },
+                role: { kind: "ClusterRole", name: "cluster-admin" },
+                rule: { apiGroups: ["*"], resources: ["*"], verbs: ["*"] },
+                source: { file: "flux/rbac.yaml", line: 12 },
+              },
+            ],
             requests: [],
           },
         ],
@@ -166,21 +289,57 @@ export const sampleReports: Record<string, Report> = {
         source: { file: "charts/runner templates/rbac.yaml", line: 41 },
         unconfirmed: { reason: "the cross-check deadline (5m) passed before it was asked" },
       }),
-      finding({ rule: "cluster-admin-binding", severity: "info", status: "expected", subject: { kind: "Group", name: "system:masters" }, binding: { kind: "ClusterRoleBinding", name: "cluster-admin" } }),
-      finding({ rule: "impersonate", severity: "high", status: "unknown", message: "Could not read ClusterRoles: forbidden.", subject: { kind: "User", name: "alice" } }),
-      finding({ rule: "nodes-proxy", severity: "low", suppressed: { reason: "monitoring needs it", expires: "2027-01-01" }, subject: { kind: "ServiceAccount", name: "prometheus", namespace: "monitoring" }, source: { file: "/abs/path/monitoring.yaml", line: 3 } }),
+      finding({
+        rule: "cluster-admin-binding",
+        severity: "info",
+        status: "expected",
+        subject: { kind: "Group", name: "system:masters" },
+        binding: { kind: "ClusterRoleBinding", name: "cluster-admin" },
+      }),
+      finding({
+        rule: "impersonate",
+        severity: "high",
+        status: "unknown",
+        message: "Could not read ClusterRoles: forbidden.",
+        subject: { kind: "User", name: "alice" },
+      }),
+      finding({
+        rule: "nodes-proxy",
+        severity: "low",
+        suppressed: { reason: "monitoring needs it", expires: "2027-01-01" },
+        subject: { kind: "ServiceAccount", name: "prometheus", namespace: "monitoring" },
+        source: { file: "/abs/path/monitoring.yaml", line: 3 },
+      }),
     ],
   }),
   usage: build({
     command: "usage",
     findings: [
-      finding({ rule: "usage-unused-grant", severity: "critical", title: "Granted and not used", message: "system:serviceaccount:ci:runner is granted verbs=[*] apiGroups=[*] resources=[*] through ClusterRoleBinding runner-admin -> ClusterRole cluster-admin and did not use: any verb on any resource in any group (used only for list pods).", subject: { kind: "ServiceAccount", name: "runner", namespace: "ci" }, binding: { kind: "ClusterRoleBinding", name: "runner-admin" }, scope: "cluster", source: { file: "rbac.yaml", line: 3 } }),
+      finding({
+        rule: "usage-unused-grant",
+        severity: "critical",
+        title: "Granted and not used",
+        message:
+          "system:serviceaccount:ci:runner is granted verbs=[*] apiGroups=[*] resources=[*] through ClusterRoleBinding runner-admin -> ClusterRole cluster-admin and did not use: any verb on any resource in any group (used only for list pods).",
+        subject: { kind: "ServiceAccount", name: "runner", namespace: "ci" },
+        binding: { kind: "ClusterRoleBinding", name: "runner-admin" },
+        scope: "cluster",
+        source: { file: "rbac.yaml", line: 3 },
+      }),
     ],
     usage: usageSection("runner"),
   }),
   "could-not-run": build({
     command: "run",
-    results: [check({ id: "version", status: "error", observed: "tls-error", message: "TLS handshake failed.", error: { code: "E_TLS", message: "self-signed certificate in certificate chain" } })],
+    results: [
+      check({
+        id: "version",
+        status: "error",
+        observed: "tls-error",
+        message: "TLS handshake failed.",
+        error: { code: "E_TLS", message: "self-signed certificate in certificate chain" },
+      }),
+    ],
     errors: [{ code: "E_TLS", message: "could not reach https://127.0.0.1:6443: self-signed certificate in certificate chain" }],
   }),
   "input-refused": build({
@@ -192,14 +351,36 @@ export const sampleReports: Record<string, Report> = {
       refused: [{ file: "broken.yaml", line: 24, column: 3, document: 1, message: "YAML syntax: bad indentation of a sequence entry" }],
       defaultNamespace: { namespace: "default", source: "default", objects: 0 },
     },
-    findings: [finding({ rule: "secrets-read", severity: "medium", scope: "ci", subject: { kind: "ServiceAccount", name: "deployer", namespace: "ci" }, source: { file: "rendered.yaml", line: 9 } })],
+    findings: [
+      finding({
+        rule: "secrets-read",
+        severity: "medium",
+        scope: "ci",
+        subject: { kind: "ServiceAccount", name: "deployer", namespace: "ci" },
+        source: { file: "rendered.yaml", line: 9 },
+      }),
+    ],
     warnings: ["chart/Chart.yaml: skipped: a Helm chart's source, not rendered objects: audit the output of `helm template` instead"],
   }),
   hostile: build({
     command: "audit",
-    input: { files: [hostile], skipped: [{ file: hostile, reason: hostile }], refused: [{ file: hostile, line: 1, message: hostile }], defaultNamespace: { namespace: hostile, source: "flag", objects: 1 } },
+    input: {
+      files: [hostile],
+      skipped: [{ file: hostile, reason: hostile }],
+      refused: [{ file: hostile, line: 1, message: hostile }],
+      defaultNamespace: { namespace: hostile, source: "flag", objects: 1 },
+    },
     results: [
-      check({ id: "hostile-check", status: "fail", title: hostile, message: `${hostile} ${"x".repeat(10_000)}`, expected: hostile, observed: hostile, evidence: { body: hostile, long: "y".repeat(10_000) }, remediation: hostile }),
+      check({
+        id: "hostile-check",
+        status: "fail",
+        title: hostile,
+        message: `${hostile} ${"x".repeat(10_000)}`,
+        expected: hostile,
+        observed: hostile,
+        evidence: { body: hostile, long: "y".repeat(10_000) },
+        remediation: hostile,
+      }),
     ],
     findings: [
       finding({
@@ -222,7 +403,15 @@ export const sampleReports: Record<string, Report> = {
             edge: "impersonate",
             permission: hostile,
             reaches: { kind: "ServiceAccount", name: hostile, namespace: hostile },
-            grants: [{ subject: { kind: "User", name: hostile }, binding: { kind: "ClusterRoleBinding", name: hostile }, role: { kind: "ClusterRole", name: hostile }, rule: {}, source: { file: hostile, line: 1 } }],
+            grants: [
+              {
+                subject: { kind: "User", name: hostile },
+                binding: { kind: "ClusterRoleBinding", name: hostile },
+                role: { kind: "ClusterRole", name: hostile },
+                rule: {},
+                source: { file: hostile, line: 1 },
+              },
+            ],
             requests: [],
             precondition: hostile,
           },

@@ -49,10 +49,21 @@ describe("SARIF, checked by the official SARIF multitool", () => {
       return file;
     });
     const output = join(dir, "validation.json");
-    const { stdout } = await run(binary, ["validate", ...inputs, "--output", output, "--log", "ForceOverwrite", "--rule-kind", "Sarif;Gh"], { timeout: 110_000 });
+    const { stdout } = await run(binary, ["validate", ...inputs, "--output", output, "--log", "ForceOverwrite", "--rule-kind", "Sarif;Gh"], {
+      timeout: 110_000,
+    });
     expect(stdout).toContain(`Done. ${inputs.length} files scanned.`);
     expect(stdout).toContain("Analysis completed successfully");
-    type Validation = { runs: Array<{ results?: Array<{ level?: string; ruleId: string; message: { text?: string }; locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: string } } }> }> }> };
+    type Validation = {
+      runs: Array<{
+        results?: Array<{
+          level?: string;
+          ruleId: string;
+          message: { text?: string };
+          locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: string } } }>;
+        }>;
+      }>;
+    };
     const validation = JSON.parse(readFileSync(output, "utf8")) as Validation;
     const errors = (validation.runs[0]?.results ?? []).filter((result) => result.level === "error");
     expect(errors.map((error) => `${error.locations?.[0]?.physicalLocation?.artifactLocation?.uri}: ${error.ruleId} ${error.message.text ?? ""}`)).toEqual([]);
@@ -66,7 +77,9 @@ describe("SARIF, checked by the official SARIF multitool", () => {
     delete log.runs[0]!.results[0]!.message;
     writeFileSync(input, JSON.stringify(log));
     const output = `${input}.validation.json`;
-    await run(binary, ["validate", input, "--output", output, "--log", "ForceOverwrite", "--rule-kind", "Sarif;Gh"], { timeout: 110_000 }).catch(() => undefined);
+    await run(binary, ["validate", input, "--output", output, "--log", "ForceOverwrite", "--rule-kind", "Sarif;Gh"], { timeout: 110_000 }).catch(
+      () => undefined,
+    );
     const validation = JSON.parse(readFileSync(output, "utf8")) as { runs: Array<{ results?: Array<{ level?: string }> }> };
     expect((validation.runs[0]?.results ?? []).some((result) => result.level === "error")).toBe(true);
   }, 120_000);

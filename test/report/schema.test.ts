@@ -10,7 +10,10 @@ const schema = JSON.parse(readFileSync(new URL("../../reports/report.schema.json
 function makeValidator() {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   // RFC 3339 date-time, as `Date.toISOString()` writes it; ajv-formats is not a dependency.
-  ajv.addFormat("date-time", { type: "string", validate: (text: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(text) && !Number.isNaN(Date.parse(text)) });
+  ajv.addFormat("date-time", {
+    type: "string",
+    validate: (text: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(text) && !Number.isNaN(Date.parse(text)),
+  });
   return ajv.compile(schema);
 }
 

@@ -5,12 +5,30 @@ import { renderMarkdown } from "../../src/report/render/markdown.js";
 import { renderTable } from "../../src/report/render/table.js";
 
 function finding(severity: Severity, name: string): Finding {
-  return { rule: `rule-${severity}`, severity, status: "finding", title: "t", message: `${name} matched.`, scope: "cluster", rules: [], remediation: `fix ${name}.`, subject: { kind: "User", name } };
+  return {
+    rule: `rule-${severity}`,
+    severity,
+    status: "finding",
+    title: "t",
+    message: `${name} matched.`,
+    scope: "cluster",
+    rules: [],
+    remediation: `fix ${name}.`,
+    subject: { kind: "User", name },
+  };
 }
 
 describe("findings for people, most severe first", () => {
   it("bySeverity orders by level and keeps the report's order within one", () => {
-    const findings = [finding("low", "l1"), finding("critical", "c1"), finding("medium", "m1"), finding("critical", "c2"), finding("info", "i1"), finding("high", "h1"), finding("low", "l2")];
+    const findings = [
+      finding("low", "l1"),
+      finding("critical", "c1"),
+      finding("medium", "m1"),
+      finding("critical", "c2"),
+      finding("info", "i1"),
+      finding("high", "h1"),
+      finding("low", "l2"),
+    ];
     expect(bySeverity(findings).map((item) => item.subject?.name)).toEqual(["c1", "c2", "h1", "m1", "l1", "l2", "i1"]);
   });
 
@@ -35,7 +53,13 @@ describe("the table shows what needs attention", () => {
     startedAt: new Date(0),
     finishedAt: new Date(1),
     target: { source: "kubeconfig" },
-    findings: [{ ...finding("critical", "system:masters"), status: "expected" }, ...defaults, finding("high", "ci-runner"), { ...finding("critical", "old"), suppressed: { reason: "known" } }, finding("low", "viewer")],
+    findings: [
+      { ...finding("critical", "system:masters"), status: "expected" },
+      ...defaults,
+      finding("high", "ci-runner"),
+      { ...finding("critical", "old"), suppressed: { reason: "known" } },
+      finding("low", "viewer"),
+    ],
   });
 
   it("lists findings that need attention first, by severity, so the first row agrees with the summary; suppressed, then defaults, after them", () => {

@@ -33,7 +33,13 @@ describe("saprobe run without a server to talk to", () => {
     expect(code).toBe(3);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report;
     expect(JSON.parse(stdout)).toEqual(report);
-    expect(report.errors).toEqual([{ code: "connection-refused", message: "nothing is listening at https://127.0.0.1:1 (connection refused)", fix: expect.stringContaining("Check the server URL (https://127.0.0.1:1") }]);
+    expect(report.errors).toEqual([
+      {
+        code: "connection-refused",
+        message: "nothing is listening at https://127.0.0.1:1 (connection refused)",
+        fix: expect.stringContaining("Check the server URL (https://127.0.0.1:1"),
+      },
+    ]);
     expect(report.results.map((result) => result.status)).toEqual(Array(10).fill("error"));
     expect(stdout).not.toContain("not-a-real-token");
   });

@@ -31,15 +31,32 @@ describe("saprobe run, an SA that may list and watch nodes and pods", () => {
     const { code, report, stderr } = await saprobeRun(["--in-cluster", "--sa-dir", dir], inClusterEnv());
     expect(stderr).toBe("");
     expect(statuses(report)).toEqual({
-      "tls-system-ca": "pass", anonymous: "pass", version: "pass", whoami: "pass", token: "pass",
-      "list-nodes": "info", "list-pods": "info", "list-pods-all": "info", "watch-nodes": "info", "watch-pods": "info",
+      "tls-system-ca": "pass",
+      anonymous: "pass",
+      version: "pass",
+      whoami: "pass",
+      token: "pass",
+      "list-nodes": "info",
+      "list-pods": "info",
+      "list-pods-all": "info",
+      "watch-nodes": "info",
+      "watch-pods": "info",
     });
     expect(code).toBe(0);
-    expect(report.target).toMatchObject({ source: "in-cluster", identity: { username: `system:serviceaccount:${namespace}:reader`, source: "SelfSubjectReview" }, serverVersion: testCluster().version });
+    expect(report.target).toMatchObject({
+      source: "in-cluster",
+      identity: { username: `system:serviceaccount:${namespace}:reader`, source: "SelfSubjectReview" },
+      serverVersion: testCluster().version,
+    });
     const listPods = report.results.find((result) => result.id === "list-pods");
     expect(listPods).toMatchObject({ expected: "any", observed: "allowed", evidence: { httpStatus: 200, namespace } });
     expect(report.results.find((result) => result.id === "tls-system-ca")?.evidence.tlsCode).toMatch(/UNABLE_TO|SELF_SIGNED/);
-    expect(report.results.find((result) => result.id === "token")?.evidence).toMatchObject({ kind: "bound", namespaceClaim: namespace, mountNamespace: namespace, accepted: "accepted" });
+    expect(report.results.find((result) => result.id === "token")?.evidence).toMatchObject({
+      kind: "bound",
+      namespaceClaim: namespace,
+      mountNamespace: namespace,
+      accepted: "accepted",
+    });
     expect(JSON.stringify(report)).not.toContain(readerToken);
   });
 
@@ -55,7 +72,16 @@ describe("saprobe run, an SA that may list and watch nodes and pods", () => {
     const proxy = await startKubectlProxy(writeKubeconfig({ token: readerToken }, { namespace }));
     proxies.push(proxy.process);
     const { code, report } = await saprobeRun(["--server", proxy.url, "--namespace", namespace]);
-    expect(statuses(report)).toMatchObject({ "tls-system-ca": "skip", anonymous: "skip", token: "skip", version: "pass", whoami: "pass", "list-pods": "info", "watch-nodes": "info", "watch-pods": "info" });
+    expect(statuses(report)).toMatchObject({
+      "tls-system-ca": "skip",
+      anonymous: "skip",
+      token: "skip",
+      version: "pass",
+      whoami: "pass",
+      "list-pods": "info",
+      "watch-nodes": "info",
+      "watch-pods": "info",
+    });
     expect(report.target.identity?.username).toBe(`system:serviceaccount:${namespace}:reader`);
     expect(code).toBe(0);
   });
@@ -80,7 +106,10 @@ describe("saprobe run, an SA that may not list or watch", () => {
   it("a check file that expects list nodes allowed still fails, with its own severity, and --fail-on high lets it through", async () => {
     const dir = makeServiceAccountMount(namespace, nobodyToken);
     const checks = join(mkdtempSync(join(tmpdir(), "saprobe-checks-")), "checks.yaml");
-    writeFileSync(checks, "checks:\n  - id: list-nodes\n    title: List nodes\n    probe: list\n    resource: nodes\n    expect: allowed\n    severity: medium\n    remediation: Bind a ClusterRole with list on nodes.\n");
+    writeFileSync(
+      checks,
+      "checks:\n  - id: list-nodes\n    title: List nodes\n    probe: list\n    resource: nodes\n    expect: allowed\n    severity: medium\n    remediation: Bind a ClusterRole with list on nodes.\n",
+    );
     const failing = await saprobeRun(["--in-cluster", "--sa-dir", dir, "--checks", checks], inClusterEnv());
     expect(failing.code).toBe(1);
     expect(failing.report.results.find((result) => result.id === "list-nodes")).toMatchObject({ status: "fail", expected: "allowed", observed: "denied" });
@@ -102,11 +131,14 @@ describe("saprobe run, an SA that may not list or watch", () => {
 function podsOnlyExpectation(): string {
   const dir = mkdtempSync(join(tmpdir(), "saprobe-expect-"));
   const name = `pods-only-${namespace}`;
-  writeFileSync(join(dir, "rbac.yaml"), [
-    `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"${name}"},"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["list","watch"]}]}`,
-    "---",
-    `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"${name}"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"${name}"},"subjects":[{"kind":"ServiceAccount","name":"reader","namespace":"${namespace}"}]}`,
-  ].join("\n"));
+  writeFileSync(
+    join(dir, "rbac.yaml"),
+    [
+      `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"${name}"},"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["list","watch"]}]}`,
+      "---",
+      `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"${name}"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"${name}"},"subjects":[{"kind":"ServiceAccount","name":"reader","namespace":"${namespace}"}]}`,
+    ].join("\n"),
+  );
   return dir;
 }
 
@@ -115,7 +147,15 @@ describe("saprobe run --expect", () => {
     const dir = podsOnlyExpectation();
     const { code, report } = await saprobeRun(["--in-cluster", "--sa-dir", makeServiceAccountMount(namespace, readerToken), "--expect", dir], inClusterEnv());
     expect(code).toBe(1);
-    expect(statuses(report)).toMatchObject({ "list-nodes": "fail", "watch-nodes": "fail", "list-pods": "pass", "list-pods-all": "pass", "watch-pods": "pass", version: "pass", whoami: "pass" });
+    expect(statuses(report)).toMatchObject({
+      "list-nodes": "fail",
+      "watch-nodes": "fail",
+      "list-pods": "pass",
+      "list-pods-all": "pass",
+      "watch-pods": "pass",
+      version: "pass",
+      whoami: "pass",
+    });
     const nodes = report.results.find((result) => result.id === "list-nodes");
     expect(nodes).toMatchObject({ expected: "denied", expectedSource: "rbac", observed: "allowed" });
     expect(nodes?.message).toMatch(/^over-privileged: /);
@@ -126,7 +166,10 @@ describe("saprobe run --expect", () => {
 
   it("reports expected objects missing from the cluster as drift when the identity can read them", async () => {
     const { code, report } = await saprobeRun(["--kubeconfig", testCluster().adminKubeconfig, "--expect", podsOnlyExpectation()]);
-    expect(report.drift.map((item) => [item.object.kind, item.change])).toEqual([["ClusterRole", "missing"], ["ClusterRoleBinding", "missing"]]);
+    expect(report.drift.map((item) => [item.object.kind, item.change])).toEqual([
+      ["ClusterRole", "missing"],
+      ["ClusterRoleBinding", "missing"],
+    ]);
     expect(report.summary.outcome).toBe("failed");
     expect(code).toBe(1);
   });
@@ -160,7 +203,11 @@ describe("saprobe run cannot run", () => {
     expect(code).toBe(3);
     expect(report.errors.map((error) => error.code)).toEqual(["unauthorized"]);
     // Its claims still look fine: only the server's 401 shows it is dead.
-    expect(report.results.find((result) => result.id === "token")).toMatchObject({ status: "fail", observed: "rejected", evidence: { kind: "bound", accepted: "rejected" } });
+    expect(report.results.find((result) => result.id === "token")).toMatchObject({
+      status: "fail",
+      observed: "rejected",
+      evidence: { kind: "bound", accepted: "rejected" },
+    });
   });
 
   it("a server that accepts the connection but never answers: every probe is an error, exit 3", async () => {
@@ -170,7 +217,16 @@ describe("saprobe run cannot run", () => {
     try {
       const kubeconfig = writeKubeconfig({ token: readerToken }, { namespace });
       const started = Date.now();
-      const { code, report } = await saprobeRun(["--kubeconfig", kubeconfig, "--server", `https://127.0.0.1:${port}`, "--certificate-authority", testCluster().caFile, "--request-timeout", "1s"]);
+      const { code, report } = await saprobeRun([
+        "--kubeconfig",
+        kubeconfig,
+        "--server",
+        `https://127.0.0.1:${port}`,
+        "--certificate-authority",
+        testCluster().caFile,
+        "--request-timeout",
+        "1s",
+      ]);
       expect(Date.now() - started).toBeLessThan(8000);
       expect(code).toBe(3);
       expect(report.errors[0]?.message).toBe(`the server at https://127.0.0.1:${port} accepted the connection but sent no response within 1s`);

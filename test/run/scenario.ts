@@ -11,9 +11,16 @@ import { applyObjects, createServiceAccount, mintToken } from "../support/cluste
 export async function grantListWatch(namespace: string, serviceAccount: string): Promise<void> {
   const name = `saprobe-run-${namespace}-${serviceAccount}`;
   await applyObjects([
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name }, rules: [{ apiGroups: [""], resources: ["nodes", "pods"], verbs: ["list", "watch"] }] },
     {
-      apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name },
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name },
+      rules: [{ apiGroups: [""], resources: ["nodes", "pods"], verbs: ["list", "watch"] }],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
       subjects: [{ kind: "ServiceAccount", name: serviceAccount, namespace }],
     },
@@ -30,7 +37,10 @@ export async function serviceAccountWithToken(namespace: string, name: string): 
  * Runs `saprobe run` in-process with `--out DIR`, and reads back the report.json it wrote, which
  * must match reports/report.schema.json.
  */
-export async function saprobeRun(argv: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string; report: Report }> {
+export async function saprobeRun(
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; stdout: string; stderr: string; report: Report }> {
   const out = mkdtempSync(join(tmpdir(), "saprobe-report-"));
   const result = await runCli(["run", "--out", out, "-o", "json", ...argv], { env: { PATH: process.env.PATH, ...env }, cwd: process.cwd() });
   const { report, problems } = readReport(out);

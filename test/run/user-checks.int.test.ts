@@ -14,15 +14,28 @@ beforeAll(async () => {
   namespace = await uniqueNamespace("checks");
   token = await serviceAccountWithToken(namespace, "app");
   await applyObjects([
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "app", namespace }, rules: [
-      { apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get"] },
-      { apiGroups: [""], resources: ["configmaps"], resourceNames: ["app-config"], verbs: ["get"] },
-    ] },
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "app", namespace }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "app" }, subjects: [{ kind: "ServiceAccount", name: "app", namespace }] },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: "app", namespace },
+      rules: [
+        { apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get"] },
+        { apiGroups: [""], resources: ["configmaps"], resourceNames: ["app-config"], verbs: ["get"] },
+      ],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "app", namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "app" },
+      subjects: [{ kind: "ServiceAccount", name: "app", namespace }],
+    },
   ]);
   // Pods never run here (no scheduler or kubelet): its log has nothing, but the request is authorized.
   await adminRequest("POST", `/api/v1/namespaces/${namespace}/pods`, {
-    apiVersion: "v1", kind: "Pod", metadata: { name: "web-0", namespace },
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "web-0", namespace },
     spec: { serviceAccountName: "app", automountServiceAccountToken: false, containers: [{ name: "web", image: "registry.invalid/web:1" }] },
   });
   kubeconfig = writeKubeconfig({ token }, { namespace });
@@ -55,7 +68,15 @@ describe("user checks against the real server", () => {
   - {id: metrics, title: t, probe: raw, path: /metrics, expect: denied, severity: info, remediation: x}
 `);
     const { code, report } = await saprobeRun(["--kubeconfig", kubeconfig, "--checks", file, "--replace-checks"]);
-    expect(statuses(report)).toEqual({ "get-config": "pass", "get-other-config": "pass", "pod-logs": "pass", "pod-logs-follow": "pass", "no-secrets": "pass", healthz: "pass", metrics: "pass" });
+    expect(statuses(report)).toEqual({
+      "get-config": "pass",
+      "get-other-config": "pass",
+      "pod-logs": "pass",
+      "pod-logs-follow": "pass",
+      "no-secrets": "pass",
+      healthz: "pass",
+      metrics: "pass",
+    });
     expect(code).toBe(0);
     const config = report.results.find((result) => result.id === "get-config");
     expect(config?.evidence).toMatchObject({ httpStatus: 404, reason: "NotFound" });
@@ -68,7 +89,11 @@ describe("user checks against the real server", () => {
 
   it("--system-ca-file that holds the cluster CA makes the certificate look publicly trusted: tls-system-ca fails", async () => {
     const { code, report } = await saprobeRun(["--kubeconfig", kubeconfig, "--system-ca-file", testCluster().caFile]);
-    expect(report.results.find((result) => result.id === "tls-system-ca")).toMatchObject({ status: "fail", expected: "tls-unknown-issuer", observed: "publicly-trusted" });
+    expect(report.results.find((result) => result.id === "tls-system-ca")).toMatchObject({
+      status: "fail",
+      expected: "tls-unknown-issuer",
+      observed: "publicly-trusted",
+    });
     expect(code).toBe(1);
   });
 

@@ -5,7 +5,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
 import { runCli } from "../support/cli.js";
-import { applyObjects, deleteObjects, inClusterEnv, kubectl, makeServiceAccountMount, mintToken, uniqueNamespace, writeKubeconfig } from "../support/cluster.js";
+import {
+  applyObjects,
+  deleteObjects,
+  inClusterEnv,
+  kubectl,
+  makeServiceAccountMount,
+  mintToken,
+  uniqueNamespace,
+  writeKubeconfig,
+} from "../support/cluster.js";
 import { invocationsInManifest, readYamlDocuments } from "./invocations.js";
 import { buildPackagedInstall } from "./packaged-layout.js";
 
@@ -27,7 +36,11 @@ function manifestsFor(target: string): Manifest[] {
     if (object.kind === "ServiceAccount") return { ...object, metadata: { ...object.metadata, namespace: target } };
     const renamed = { ...object, metadata: { ...object.metadata, name: `${object.metadata.name}${suffix}` } };
     if (object.kind !== "ClusterRoleBinding") return renamed;
-    return { ...renamed, roleRef: { ...object.roleRef!, name: `${object.roleRef!.name}${suffix}` }, subjects: object.subjects!.map((subject) => ({ ...subject, namespace: target })) };
+    return {
+      ...renamed,
+      roleRef: { ...object.roleRef!, name: `${object.roleRef!.name}${suffix}` },
+      subjects: object.subjects!.map((subject) => ({ ...subject, namespace: target })),
+    };
   });
 }
 
@@ -75,8 +88,16 @@ describe("deploy/ on the local control plane", () => {
     const result = await runCli([...withOut(withExpected(job.argv), out), "--sa-dir", mount], { env: { ...inClusterEnv(), NO_COLOR: "1" }, cwd: out });
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report;
     expect(Object.fromEntries(report.results.map((check) => [check.id, check.status]))).toEqual({
-      "tls-system-ca": "pass", anonymous: "pass", version: "pass", whoami: "pass", token: "pass",
-      "list-nodes": "pass", "list-pods": "pass", "list-pods-all": "pass", "watch-nodes": "pass", "watch-pods": "pass",
+      "tls-system-ca": "pass",
+      anonymous: "pass",
+      version: "pass",
+      whoami: "pass",
+      token: "pass",
+      "list-nodes": "pass",
+      "list-pods": "pass",
+      "list-pods-all": "pass",
+      "watch-nodes": "pass",
+      "watch-pods": "pass",
       "rbac-permissions": "info",
     });
     expect(report.results.find((check) => check.id === "rbac-permissions")?.observed).toBe("equal");

@@ -13,7 +13,12 @@ interface PolicyRule {
 interface Container {
   name: string;
   args: string[];
-  securityContext: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; privileged?: boolean; capabilities?: { drop?: string[]; add?: string[] } };
+  securityContext: {
+    readOnlyRootFilesystem?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    privileged?: boolean;
+    capabilities?: { drop?: string[]; add?: string[] };
+  };
   volumeMounts: Array<{ name: string; mountPath: string }>;
 }
 
@@ -27,17 +32,26 @@ interface PodSpec {
 
 type Manifest = { kind: string; metadata: { name: string; namespace?: string }; rules?: PolicyRule[] } & Record<string, unknown>;
 
-const objects = ["deploy/serviceaccount.yaml", "deploy/rbac.yaml", "deploy/job.yaml", "deploy/cronjob.yaml"].flatMap((file) => readYamlDocuments(file) as Manifest[]);
+const objects = ["deploy/serviceaccount.yaml", "deploy/rbac.yaml", "deploy/job.yaml", "deploy/cronjob.yaml"].flatMap(
+  (file) => readYamlDocuments(file) as Manifest[],
+);
 
 function podSpecs(): Array<[string, PodSpec]> {
   const job = objects.find((object) => object.kind === "Job") as unknown as { spec: { template: { spec: PodSpec } } };
   const cronJob = objects.find((object) => object.kind === "CronJob") as unknown as { spec: { jobTemplate: { spec: { template: { spec: PodSpec } } } } };
-  return [["Job", job.spec.template.spec], ["CronJob", cronJob.spec.jobTemplate.spec.template.spec]];
+  return [
+    ["Job", job.spec.template.spec],
+    ["CronJob", cronJob.spec.jobTemplate.spec.template.spec],
+  ];
 }
 
 /** Every (group, resource, verb) a set of rules grants, as strings. */
 function grants(rules: PolicyRule[]): string[] {
-  return rules.flatMap((rule) => rule.apiGroups.flatMap((group) => rule.resources.flatMap((resource) => rule.verbs.map((verb) => `${verb} ${resource}${group ? `.${group}` : ""}`)))).sort();
+  return rules
+    .flatMap((rule) =>
+      rule.apiGroups.flatMap((group) => rule.resources.flatMap((resource) => rule.verbs.map((verb) => `${verb} ${resource}${group ? `.${group}` : ""}`))),
+    )
+    .sort();
 }
 
 describe("deploy/", () => {
@@ -49,7 +63,13 @@ describe("deploy/", () => {
     const role = (name: string) => (objects.find((object) => object.kind === "ClusterRole" && object.metadata.name === name)?.rules ?? []) as PolicyRule[];
     const read = (resource: string) => ["get", "list", "watch"].map((verb) => `${verb} ${resource}`);
     expect(grants(role("saprobe-probe"))).toEqual(
-      [...read("nodes"), ...read("pods"), "create selfsubjectreviews.authentication.k8s.io", "create selfsubjectaccessreviews.authorization.k8s.io", "create selfsubjectrulesreviews.authorization.k8s.io"].sort(),
+      [
+        ...read("nodes"),
+        ...read("pods"),
+        "create selfsubjectreviews.authentication.k8s.io",
+        "create selfsubjectaccessreviews.authorization.k8s.io",
+        "create selfsubjectrulesreviews.authorization.k8s.io",
+      ].sort(),
     );
     expect(grants(role("saprobe-audit"))).toEqual(
       [
@@ -64,7 +84,10 @@ describe("deploy/", () => {
   });
 
   it("binds both roles to the saprobe ServiceAccount", () => {
-    const bindings = objects.filter((object) => object.kind === "ClusterRoleBinding") as unknown as Array<{ roleRef: { name: string }; subjects: Array<{ kind: string; name: string }> }>;
+    const bindings = objects.filter((object) => object.kind === "ClusterRoleBinding") as unknown as Array<{
+      roleRef: { name: string };
+      subjects: Array<{ kind: string; name: string }>;
+    }>;
     expect(bindings.map((binding) => binding.roleRef.name).sort()).toEqual(["saprobe-audit", "saprobe-probe"]);
     for (const binding of bindings) expect(binding.subjects).toEqual([expect.objectContaining({ kind: "ServiceAccount", name: "saprobe" })]);
   });
@@ -76,7 +99,12 @@ describe("deploy/", () => {
     expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
     const reportVolumes = pod.volumes.filter((volume) => volume.emptyDir !== undefined).map((volume) => volume.name);
     for (const container of pod.containers) {
-      expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] } });
+      expect(container.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: ["ALL"] },
+      });
       expect(container.securityContext.capabilities?.add).toBeUndefined();
       const out = container.args[container.args.indexOf("--out") + 1] ?? "";
       const mount = container.volumeMounts.find((candidate) => out.startsWith(candidate.mountPath));
@@ -93,7 +121,16 @@ describe("deploy/", () => {
   it("renders with the real kubectl kustomize into the saprobe namespace", () => {
     const rendered = execFileSync("kubectl", ["kustomize", "deploy/"], { cwd: repository, encoding: "utf8", timeout: 30_000 });
     const documents = parseAllDocuments(rendered).map((document) => document.toJS() as Manifest);
-    expect(documents.map((document) => document.kind).sort()).toEqual(["ClusterRole", "ClusterRole", "ClusterRoleBinding", "ClusterRoleBinding", "ConfigMap", "CronJob", "Job", "ServiceAccount"]);
+    expect(documents.map((document) => document.kind).sort()).toEqual([
+      "ClusterRole",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ClusterRoleBinding",
+      "ConfigMap",
+      "CronJob",
+      "Job",
+      "ServiceAccount",
+    ]);
     for (const document of documents.filter((candidate) => !candidate.kind.startsWith("Cluster"))) expect(document.metadata.namespace).toBe("saprobe");
   });
 });

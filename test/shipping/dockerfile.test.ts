@@ -43,9 +43,7 @@ describe("Dockerfile", () => {
       .split("\n")
       .filter((line) => line.startsWith("!"))
       .map((line) => line.slice(1).replace(/\/$/, ""));
-    const sources = (stages[0] ?? [])
-      .filter((line) => line.startsWith("COPY ") && !line.includes("--from"))
-      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+    const sources = (stages[0] ?? []).filter((line) => line.startsWith("COPY ") && !line.includes("--from")).flatMap((line) => line.split(/\s+/).slice(1, -1));
     expect(sources.sort()).toEqual(allowed.sort());
     expect(readFileSync(join(repository, ".dockerignore"), "utf8").split("\n")).toContain("*");
   });

@@ -24,8 +24,17 @@ const invocations: Invocation[] = [
 
 describe("the invocation extractor", () => {
   it("splits shell words like a shell and stops at pipes and redirections", () => {
-    expect(shellWords(`saprobe run --kubeconfig "$RUNNER_TEMP/kube config" -o 'table'`)).toEqual(["saprobe", "run", "--kubeconfig", "$RUNNER_TEMP/kube config", "-o", "table"]);
-    expect(invocationsInScript("helm template x | saprobe audit --manifests - -o sarif > a.sarif", "f")).toEqual([{ file: "f", argv: ["audit", "--manifests", "-", "-o", "sarif"] }]);
+    expect(shellWords(`saprobe run --kubeconfig "$RUNNER_TEMP/kube config" -o 'table'`)).toEqual([
+      "saprobe",
+      "run",
+      "--kubeconfig",
+      "$RUNNER_TEMP/kube config",
+      "-o",
+      "table",
+    ]);
+    expect(invocationsInScript("helm template x | saprobe audit --manifests - -o sarif > a.sarif", "f")).toEqual([
+      { file: "f", argv: ["audit", "--manifests", "-", "-o", "sarif"] },
+    ]);
     expect(invocationsInScript("# saprobe run\necho saprobe run", "f")).toEqual([]);
   });
 
@@ -42,20 +51,23 @@ describe("the invocation extractor", () => {
   });
 });
 
-describe.each(invocations.map((invocation) => [`${invocation.file}: saprobe ${invocation.argv.join(" ")}`, invocation] as const))("%s", (_title, invocation) => {
-  const [name = "", ...rest] = invocation.argv;
-  const command = registered.get(name);
+describe.each(invocations.map((invocation) => [`${invocation.file}: saprobe ${invocation.argv.join(" ")}`, invocation] as const))(
+  "%s",
+  (_title, invocation) => {
+    const [name = "", ...rest] = invocation.argv;
+    const command = registered.get(name);
 
-  it("names a command saprobe has or is adding", () => {
-    expect(command !== undefined || PLANNED.has(name), `unknown command "${name}"`).toBe(true);
-  });
+    it("names a command saprobe has or is adding", () => {
+      expect(command !== undefined || PLANNED.has(name), `unknown command "${name}"`).toBe(true);
+    });
 
-  it.skipIf(command === undefined)("parses with that command's real flags", () => {
-    if (!command) return;
-    const args = parseArgs(rest, command.flags, command.name);
-    expect(args.positionals).toEqual([]);
-  });
-});
+    it.skipIf(command === undefined)("parses with that command's real flags", () => {
+      if (!command) return;
+      const args = parseArgs(rest, command.flags, command.name);
+      expect(args.positionals).toEqual([]);
+    });
+  },
+);
 
 function auditCommandReady(): boolean {
   return registered.has("audit");
@@ -86,7 +98,11 @@ describe.skipIf(!auditCommandReady())("the examples' audits, run by the real CLI
     const adminBinding = report.findings.find((finding) => finding.rule === "cluster-admin-binding" && finding.binding?.name === "dashboard-admin");
     expect(adminBinding?.severity).toMatch(/critical|high/);
     expect(adminBinding?.source?.file).toMatch(/rendered\.yaml$/);
-    const sarif = JSON.parse(readFileSync(join(cwd, "reports", "report.sarif"), "utf8")) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }> }> }> };
+    const sarif = JSON.parse(readFileSync(join(cwd, "reports", "report.sarif"), "utf8")) as {
+      runs: Array<{
+        results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }> }>;
+      }>;
+    };
     const located = sarif.runs[0]?.results.find((entry) => entry.ruleId === "cluster-admin-binding");
     expect(located?.locations[0]?.physicalLocation.artifactLocation.uri).toMatch(/rendered\.yaml$/);
     expect(located?.locations[0]?.physicalLocation.region?.startLine).toBe(adminBinding?.source?.line);

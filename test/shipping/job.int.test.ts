@@ -26,7 +26,9 @@ const NAMESPACE = "saprobe";
 const cluster = testCluster();
 const nodeFile = join(cluster.dir, "node.json");
 const node = existsSync(nodeFile) ? (JSON.parse(readFileSync(nodeFile, "utf8")) as NodeInfo) : undefined;
-const skipReason = existsSync(join(cluster.dir, "node-error.txt")) ? readFileSync(join(cluster.dir, "node-error.txt"), "utf8").trim() : "test/cluster/up ran without --with-node";
+const skipReason = existsSync(join(cluster.dir, "node-error.txt"))
+  ? readFileSync(join(cluster.dir, "node-error.txt"), "utf8").trim()
+  : "test/cluster/up ran without --with-node";
 
 async function must(args: string[], input?: string): Promise<string> {
   const result = await kubectl(args, input === undefined ? {} : { input });
@@ -38,7 +40,10 @@ async function must(args: string[], input?: string): Promise<string> {
 async function finished(name: string): Promise<"Complete" | "Failed"> {
   const deadline = Date.now() + 240_000;
   while (Date.now() < deadline) {
-    const conditions = JSON.parse(await must(["-n", NAMESPACE, "get", "job", name, "-o", "jsonpath={.status.conditions}"]) || "[]") as { type: string; status: string }[];
+    const conditions = JSON.parse((await must(["-n", NAMESPACE, "get", "job", name, "-o", "jsonpath={.status.conditions}"])) || "[]") as {
+      type: string;
+      status: string;
+    }[];
     const done = conditions.find((condition) => (condition.type === "Complete" || condition.type === "Failed") && condition.status === "True");
     if (done) return done.type as "Complete" | "Failed";
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -62,10 +67,18 @@ async function reportLogged(pod: Pod, container?: string): Promise<Report> {
 }
 
 /** The OCI spec the runtime ran a container with (containerd's record of it). */
-function runtimeSpec(pod: Pod, container: string): { process: { user: { uid: number; gid: number }; noNewPrivileges?: boolean; capabilities?: Record<string, string[] | undefined> }; root: { readonly?: boolean } } {
+function runtimeSpec(
+  pod: Pod,
+  container: string,
+): {
+  process: { user: { uid: number; gid: number }; noNewPrivileges?: boolean; capabilities?: Record<string, string[] | undefined> };
+  root: { readonly?: boolean };
+} {
   const id = pod.status.containerStatuses?.find((status) => status.name === container)?.containerID?.replace(/^containerd:\/\//, "");
   if (!id) throw new Error(`no container ${container} in Pod ${pod.metadata.name}`);
-  const info = JSON.parse(execFileSync("ctr", ["--address", node!.containerdSocket, "-n", "k8s.io", "containers", "info", id], { encoding: "utf8" })) as { Spec: ReturnType<typeof runtimeSpec> };
+  const info = JSON.parse(execFileSync("ctr", ["--address", node!.containerdSocket, "-n", "k8s.io", "containers", "info", id], { encoding: "utf8" })) as {
+    Spec: ReturnType<typeof runtimeSpec>;
+  };
   return info.Spec;
 }
 
@@ -106,7 +119,18 @@ describe.skipIf(!node)(`deploy/ on the harness's real node${node ? "" : ` (skipp
     expect(log).toContain(`https://10.0.0.1:443 as system:serviceaccount:${NAMESPACE}:saprobe via in-cluster`);
     // A bordered row (│ PASS │ id │) or, when a row does not fit the log's 120 columns, a stacked one (PASS  id  severity).
     const passed = [...log.matchAll(/^(?:│ )?PASS +(?:│ )?([a-z][\w-]*) /gm)].map((match) => match[1]);
-    expect(passed).toEqual(["tls-system-ca", "anonymous", "version", "whoami", "token", "list-nodes", "list-pods", "list-pods-all", "watch-nodes", "watch-pods"]);
+    expect(passed).toEqual([
+      "tls-system-ca",
+      "anonymous",
+      "version",
+      "whoami",
+      "token",
+      "list-nodes",
+      "list-pods",
+      "list-pods-all",
+      "watch-nodes",
+      "watch-pods",
+    ]);
     // Held to deploy/'s own RBAC (--expect): the probes pass and the permission set equals the declaration.
     expect(log).toContain("Checks: 10 passed, 0 failed, 0 skipped, 0 could not tell, 1 observed.");
     expect(log).toContain("Outcome: PASSED");
@@ -144,7 +168,9 @@ describe.skipIf(!node)(`deploy/ on the harness's real node${node ? "" : ` (skipp
       expect(exitCodes(drifted)).toEqual({ saprobe: 1 });
       const report = await reportLogged(drifted);
       // The binding's live subject differs from the declared one: drift, named.
-      expect(report.drift).toContainEqual(expect.objectContaining({ object: { kind: "ClusterRoleBinding", name: "saprobe-probe" }, change: "missing-subject" }));
+      expect(report.drift).toContainEqual(
+        expect.objectContaining({ object: { kind: "ClusterRoleBinding", name: "saprobe-probe" }, change: "missing-subject" }),
+      );
       const failed = report.results.filter((check) => check.status === "fail");
       expect(failed.map((check) => check.id)).toEqual(expect.arrayContaining(["list-nodes", "under-privileged/cluster/nodes"]));
       expect(failed.find((check) => check.id === "list-nodes")?.message).toMatch(/^under-privileged: .*forbidden/i);

@@ -46,15 +46,25 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
 
   it("runs `node .../bin/saprobe.js --version` and reports the package version", () => {
     const output = execFileSync(process.execPath, [join(install.packageDir, "bin", "saprobe.js"), "--version"], { encoding: "utf8" });
-    const version = (JSON.parse(execFileSync(process.execPath, ["-p", "JSON.stringify(require('./package.json'))"], { cwd: install.packageDir, encoding: "utf8" })) as { version: string }).version;
+    const version = (
+      JSON.parse(execFileSync(process.execPath, ["-p", "JSON.stringify(require('./package.json'))"], { cwd: install.packageDir, encoding: "utf8" })) as {
+        version: string;
+      }
+    ).version;
     expect(output.trim()).toBe(`saprobe ${version}`);
   });
 
   it("runs the CLI from the bundle (dist/bundle/*.cjs, loaded by bin's loader, not require) without Node's ES module loader, whatever times npm gave the unpacked files", () => {
     // At exit: the CommonJS modules loaded from the package, and whether any ES module was loaded.
     const preload = join(mkdtempSync(join(tmpdir(), "saprobe-preload-")), "loaded.cjs");
-    writeFileSync(preload, `process.on("exit", () => process._rawDebug(JSON.stringify({ cjs: Object.keys(require.cache).filter((file) => file.includes("/saprobe/")), esm: process.moduleLoadList.includes("NativeModule internal/modules/esm/loader") })));\n`);
-    const result = spawnSync(process.execPath, ["--require", preload, join(install.packageDir, "bin", "saprobe.js"), "--version"], { encoding: "utf8", timeout: 30_000 });
+    writeFileSync(
+      preload,
+      `process.on("exit", () => process._rawDebug(JSON.stringify({ cjs: Object.keys(require.cache).filter((file) => file.includes("/saprobe/")), esm: process.moduleLoadList.includes("NativeModule internal/modules/esm/loader") })));\n`,
+    );
+    const result = spawnSync(process.execPath, ["--require", preload, join(install.packageDir, "bin", "saprobe.js"), "--version"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(result.status, result.stderr).toBe(0);
     const loaded = JSON.parse(result.stderr.trim().split("\n").at(-1) as string) as { cjs: string[]; esm: boolean };
     expect(result.stdout).toMatch(/^saprobe \d/);
@@ -64,7 +74,12 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
 
   it("ships the bundle's V8 code caches, each made for its chunk, and V8 accepts them when the installed CLI starts", () => {
     expect(install.tarballFiles).toContain("dist/bundle/main.cache");
-    expect(install.tarballFiles.filter((file) => file.endsWith(".cjs") && file.startsWith("dist/bundle/")).map((file) => file.replace(/\.cjs$/, ".cache")).filter((cache) => !install.tarballFiles.includes(cache))).toEqual([]);
+    expect(
+      install.tarballFiles
+        .filter((file) => file.endsWith(".cjs") && file.startsWith("dist/bundle/"))
+        .map((file) => file.replace(/\.cjs$/, ".cache"))
+        .filter((cache) => !install.tarballFiles.includes(cache)),
+    ).toEqual([]);
     const loader = join(install.packageDir, "bin", "bundle-loader.cjs");
     // As bin/saprobe.js starts: the V8 flag first (a cache is accepted only under the flags it was made with).
     const probe = `require("node:v8").setFlagsFromString("--liftoff-only"); const r = require(${JSON.stringify(loader)}).loadBundle(); console.log(JSON.stringify({ cache: r.cache, main: typeof r.exports.main }))`;
@@ -90,7 +105,10 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
 
   it("runs the probes from the bundle without loading node:http2 (undici's HTTP/2 client is left out)", () => {
     const preload = join(mkdtempSync(join(tmpdir(), "saprobe-preload-")), "builtins.cjs");
-    writeFileSync(preload, `process.on("exit", () => process._rawDebug(JSON.stringify(process.moduleLoadList.filter((name) => /^NativeModule (http2|tls)$/.test(name)))));\n`);
+    writeFileSync(
+      preload,
+      `process.on("exit", () => process._rawDebug(JSON.stringify(process.moduleLoadList.filter((name) => /^NativeModule (http2|tls)$/.test(name)))));\n`,
+    );
     // Nothing listens on port 1: every probe fails to connect, after undici and node:tls loaded.
     const args = ["--require", preload, join(install.packageDir, "bin", "saprobe.js"), "run", "--server", "https://127.0.0.1:1", "--token", "t", "-o", "json"];
     const result = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 30_000 });
@@ -99,11 +117,19 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
   });
 
   it("validates check files and audits manifests from the install (JSON Schema: ajv loaded on demand and at start)", () => {
-    const validate = spawnSync("saprobe", ["validate", join(install.packageDir, "checks", "default.yaml"), join(repository, "fixtures/hostile/any/scalar.yaml")], { env: withPath(install.bin), encoding: "utf8", timeout: 30_000 });
+    const validate = spawnSync(
+      "saprobe",
+      ["validate", join(install.packageDir, "checks", "default.yaml"), join(repository, "fixtures/hostile/any/scalar.yaml")],
+      { env: withPath(install.bin), encoding: "utf8", timeout: 30_000 },
+    );
     expect(validate.stdout).toMatch(/default\.yaml: \d+ checks, valid/);
     expect(validate.stderr).toMatch(/scalar\.yaml:1:1: the file must be a mapping/);
     expect(validate.status).toBe(2);
-    const audit = spawnSync("saprobe", ["audit", "--manifests", join(repository, "deploy"), "-o", "json"], { env: withPath(install.bin), encoding: "utf8", timeout: 30_000 });
+    const audit = spawnSync("saprobe", ["audit", "--manifests", join(repository, "deploy"), "-o", "json"], {
+      env: withPath(install.bin),
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(audit.stderr).toBe("");
     expect((JSON.parse(audit.stdout) as { command: string }).command).toBe("audit");
   });
@@ -126,7 +152,13 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
       const saved = await loadDefaultChecks();
       const parsed = await loadCheckFile(DEFAULT_CHECKS_FILE, { trusted: true });
       console.log(JSON.stringify({ same: JSON.stringify(saved) === JSON.stringify(parsed), frozen: Object.isFrozen(saved) && Object.isFrozen(saved[0].origin), file: saved[0].origin.file, titles: saved.map((check) => check.title) }));`;
-    const run = () => JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", compare], { cwd: join(install.prefix, "lib"), encoding: "utf8" })) as { same: boolean; frozen: boolean; file: string; titles: string[] };
+    const run = () =>
+      JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", compare], { cwd: join(install.prefix, "lib"), encoding: "utf8" })) as {
+        same: boolean;
+        frozen: boolean;
+        file: string;
+        titles: string[];
+      };
     expect(run()).toMatchObject({ same: true, frozen: true, file: suite });
     // The record is what answers: a title changed in it (its source text unchanged) shows.
     const record = join(install.packageDir, "dist", "precompiled", "default-checks.json");
@@ -212,8 +244,20 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
         leaked: JSON.stringify({ connection, run }).includes("PLANTED"),
       }));
     `;
-    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: join(install.prefix, "lib"), encoding: "utf8", timeout: 30_000 });
-    const result = JSON.parse(output) as { source: string; results: string[]; runErrors: string[]; list: [boolean, string]; remove: boolean; admins: unknown[]; leaked: boolean };
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: join(install.prefix, "lib"),
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    const result = JSON.parse(output) as {
+      source: string;
+      results: string[];
+      runErrors: string[];
+      list: [boolean, string];
+      remove: boolean;
+      admins: unknown[];
+      leaked: boolean;
+    };
     expect(result.source).toBe("flags");
     // Nothing listens on port 1: every check is an error value, and the run says why; nothing is thrown.
     expect(result.results.length).toBeGreaterThan(5);

@@ -68,7 +68,10 @@ export async function buildPackagedInstall(): Promise<PackagedInstall> {
     prefix,
     bin: join(prefix, "bin"),
     packageDir: join(prefix, "lib", "node_modules", "saprobe"),
-    tarballFiles: shell(`tar -tzf ${join(root, "tmp", tarball)}`, root).split("\n").filter(Boolean).map((path) => path.replace(/^package\//, "")),
+    tarballFiles: shell(`tar -tzf ${join(root, "tmp", tarball)}`, root)
+      .split("\n")
+      .filter(Boolean)
+      .map((path) => path.replace(/^package\//, "")),
   };
 }
 

@@ -60,16 +60,43 @@ async function openssl(dir: string, args: string[]): Promise<void> {
 
 async function newKeyAndRequest(dir: string, name: string, subject: string): Promise<void> {
   await openssl(dir, [
-    "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-    "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject,
+    "req",
+    "-new",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.csr`,
+    "-subj",
+    subject,
   ]);
 }
 
 async function selfSignedCa(dir: string, name: string, subject: string): Promise<void> {
   await openssl(dir, [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-    "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "3650", "-subj", subject,
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.crt`,
+    "-days",
+    "3650",
+    "-subj",
+    subject,
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
   ]);
 }
 
@@ -77,9 +104,23 @@ async function selfSignedCa(dir: string, name: string, subject: string): Promise
 async function sign(dir: string, name: string, issuer: string, extensions: string, days: number): Promise<void> {
   writeFileSync(join(dir, `${name}.ext`), `${extensions}\n`);
   await openssl(dir, [
-    "x509", "-req", "-in", `${name}.csr`, "-CA", `${issuer}.crt`, "-CAkey", `${issuer}.key`,
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    `${issuer}.crt`,
+    "-CAkey",
+    `${issuer}.key`,
     // A random serial per certificate: a shared serial file would race between parallel signings.
-    "-set_serial", `0x${randomBytes(8).toString("hex")}`, "-out", `${name}.crt`, "-days", String(days), "-extfile", `${name}.ext`,
+    "-set_serial",
+    `0x${randomBytes(8).toString("hex")}`,
+    "-out",
+    `${name}.crt`,
+    "-days",
+    String(days),
+    "-extfile",
+    `${name}.ext`,
   ]);
 }
 
@@ -112,8 +153,18 @@ async function generate(): Promise<TestCertificates> {
   // A self-signed leaf is signed with its own key: x509 -req -signkey does exactly that.
   writeFileSync(join(dir, "self-signed.ext"), `${SERVER_NAMES}\n${serverUsage}\n`);
   await openssl(dir, [
-    "x509", "-req", "-in", "self-signed.csr", "-signkey", "self-signed.key", "-out", "self-signed.crt",
-    "-days", "365", "-extfile", "self-signed.ext",
+    "x509",
+    "-req",
+    "-in",
+    "self-signed.csr",
+    "-signkey",
+    "self-signed.key",
+    "-out",
+    "self-signed.crt",
+    "-days",
+    "365",
+    "-extfile",
+    "self-signed.ext",
   ]);
   return {
     dir,

@@ -191,7 +191,29 @@ export function signClientCertificate(user: string, groups: string[] = []): { ce
   const subject = `/CN=${user}${groups.map((group) => `/O=${group}`).join("")}`;
   execFileSync("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", csrFile, "-subj", subject], { stdio: "ignore" });
   writeFileSync(extFile, "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n");
-  execFileSync("openssl", ["x509", "-req", "-in", csrFile, "-CA", cluster.caFile, "-CAkey", cluster.caKeyFile, "-CAcreateserial", "-CAserial", join(dir, "ca.srl"), "-out", certFile, "-days", "2", "-extfile", extFile], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "x509",
+      "-req",
+      "-in",
+      csrFile,
+      "-CA",
+      cluster.caFile,
+      "-CAkey",
+      cluster.caKeyFile,
+      "-CAcreateserial",
+      "-CAserial",
+      join(dir, "ca.srl"),
+      "-out",
+      certFile,
+      "-days",
+      "2",
+      "-extfile",
+      extFile,
+    ],
+    { stdio: "ignore" },
+  );
   return { certFile, keyFile, certPem: readFileSync(certFile, "utf8"), keyPem: readFileSync(keyFile, "utf8") };
 }
 

@@ -15,12 +15,22 @@ export interface FakeKubeRequest {
 }
 
 /** The identity the fake API reports for authenticated callers. */
-export const FAKE_USER = { username: "system:serviceaccount:saprobe:fault", groups: ["system:serviceaccounts", "system:serviceaccounts:saprobe", "system:authenticated"] };
+export const FAKE_USER = {
+  username: "system:serviceaccount:saprobe:fault",
+  groups: ["system:serviceaccounts", "system:serviceaccounts:saprobe", "system:authenticated"],
+};
 
 /** The version `/version` answers with. */
 export const FAKE_VERSION = {
-  major: "1", minor: "32", gitVersion: "v1.32.0-saprobe-fault", gitCommit: "0000000", gitTreeState: "clean",
-  buildDate: "2026-01-01T00:00:00Z", goVersion: "go1.23.0", compiler: "gc", platform: "linux/amd64",
+  major: "1",
+  minor: "32",
+  gitVersion: "v1.32.0-saprobe-fault",
+  gitCommit: "0000000",
+  gitTreeState: "clean",
+  buildDate: "2026-01-01T00:00:00Z",
+  goVersion: "go1.23.0",
+  compiler: "gc",
+  platform: "linux/amd64",
 };
 
 /** Sends a JSON body with a content-length. */
@@ -65,11 +75,14 @@ export function answerLikeKube(request: FakeKubeRequest, response: ServerRespons
   }
   if (pathname === "/version") return sendJson(response, 200, FAKE_VERSION);
   // As system:public-info-viewer: anonymous callers get the endpoints above and nothing else.
-  if (anonymous) return sendJson(response, 403, statusBody(403, "Forbidden", `forbidden: User "system:anonymous" cannot ${method.toLowerCase()} path "${pathname}"`, {}));
+  if (anonymous)
+    return sendJson(response, 403, statusBody(403, "Forbidden", `forbidden: User "system:anonymous" cannot ${method.toLowerCase()} path "${pathname}"`, {}));
   if (pathname === "/api") return sendJson(response, 200, { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [] });
   if (pathname === "/apis") {
     const groups = ["authentication.k8s.io", "authorization.k8s.io", "rbac.authorization.k8s.io", "apps"].map((name) => ({
-      name, versions: [{ groupVersion: `${name}/v1`, version: "v1" }], preferredVersion: { groupVersion: `${name}/v1`, version: "v1" },
+      name,
+      versions: [{ groupVersion: `${name}/v1`, version: "v1" }],
+      preferredVersion: { groupVersion: `${name}/v1`, version: "v1" },
     }));
     return sendJson(response, 200, { kind: "APIGroupList", apiVersion: "v1", groups });
   }

@@ -176,7 +176,9 @@ export function perform(behaviour: Behaviour, request: RecordedRequest, response
     }
     case "watch-one-then-hang":
       startWatch(response);
-      response.write(`${JSON.stringify({ type: "ADDED", object: { kind: "Pod", apiVersion: "v1", metadata: { name: "only-event", namespace: "default", resourceVersion: "2" } } })}\n`);
+      response.write(
+        `${JSON.stringify({ type: "ADDED", object: { kind: "Pod", apiVersion: "v1", metadata: { name: "only-event", namespace: "default", resourceVersion: "2" } } })}\n`,
+      );
       return;
     case "watch-error-event":
       startWatch(response);

@@ -98,7 +98,9 @@ function clientSubject(incoming: IncomingMessage): string | undefined {
   const socket = incoming.socket as Partial<TLSSocket>;
   const subject = socket.getPeerCertificate?.()?.subject;
   if (!subject || Object.keys(subject).length === 0) return undefined;
-  return Object.entries(subject).map(([key, value]) => `${key}=${String(value)}`).join(",");
+  return Object.entries(subject)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(",");
 }
 
 /** Starts a fault server on a free loopback port. */
@@ -115,8 +117,15 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     const method = (incoming.method ?? "GET").toUpperCase();
     const authorization = incoming.headers.authorization;
     const request: RecordedRequest = {
-      method, url: incoming.url ?? "/", pathname: parsed.pathname, query: parsed.searchParams,
-      headers: { ...incoming.headers }, authorization, body: "", bytesSent: 0, clientClosedEarly: false,
+      method,
+      url: incoming.url ?? "/",
+      pathname: parsed.pathname,
+      query: parsed.searchParams,
+      headers: { ...incoming.headers },
+      authorization,
+      body: "",
+      bytesSent: 0,
+      clientClosedEarly: false,
       clientCertificateSubject: clientSubject(incoming),
     };
     requests.push(request);

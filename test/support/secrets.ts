@@ -55,7 +55,9 @@ export function plantKey(source: string, pem: string): PlantedSecret {
   for (let start = from; start < to; start = (Math.floor(start / 64) + 1) * 64) pieces.push(body.slice(start, Math.min(to, (Math.floor(start / 64) + 1) * 64)));
   const pemStart = pem.indexOf(body.slice(0, 64)) + from + Math.floor(from / 64);
   const pemEnd = pem.indexOf(body.slice(0, 64)) + to + Math.floor(to / 64);
-  const wrapped = Buffer.from(pem).toString("base64").slice(Math.ceil(pemStart / 3) * 4 + 4, Math.floor(pemEnd / 3) * 4 - 4);
+  const wrapped = Buffer.from(pem)
+    .toString("base64")
+    .slice(Math.ceil(pemStart / 3) * 4 + 4, Math.floor(pemEnd / 3) * 4 - 4);
   return { source, value: pem, forms: [...pieces.filter((piece) => piece.length >= 12), wrapped] };
 }
 

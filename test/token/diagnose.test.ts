@@ -14,10 +14,30 @@ const jwt = (payload: unknown) => new Secret(`eyJhbGciOiJSUzI1NiJ9.${Buffer.from
 describe("diagnoseToken", () => {
   it("reads a kubelet-projected token: audiences, expiry, warnafter, pod and node binding", () => {
     const diagnosis = diagnoseToken(
-      jwt({ iss: "https://kubernetes.default.svc", sub: "system:serviceaccount:a:b", aud: "api", exp: t + 86_400 * 365, iat: t, "kubernetes.io": { namespace: "a", serviceaccount: { name: "b", uid: "u" }, pod: { name: "p", uid: "pu" }, node: { name: "n", uid: "nu" }, warnafter: t + 3607 } }),
+      jwt({
+        iss: "https://kubernetes.default.svc",
+        sub: "system:serviceaccount:a:b",
+        aud: "api",
+        exp: t + 86_400 * 365,
+        iat: t,
+        "kubernetes.io": {
+          namespace: "a",
+          serviceaccount: { name: "b", uid: "u" },
+          pod: { name: "p", uid: "pu" },
+          node: { name: "n", uid: "nu" },
+          warnafter: t + 3607,
+        },
+      }),
       { source: "mount", now },
     );
-    expect(diagnosis).toMatchObject({ format: "jwt", kind: "bound", audiences: ["api"], serviceAccount: { namespace: "a", name: "b", uid: "u" }, warnAfter: "2026-01-01T01:00:07.000Z", problems: [] });
+    expect(diagnosis).toMatchObject({
+      format: "jwt",
+      kind: "bound",
+      audiences: ["api"],
+      serviceAccount: { namespace: "a", name: "b", uid: "u" },
+      warnAfter: "2026-01-01T01:00:07.000Z",
+      problems: [],
+    });
     expect(diagnosis.boundTo.map((ref) => ref.kind)).toEqual(["Pod", "Node"]);
     expect(diagnosis.notes[0]).toBe("expires at 2027-01-01T00:00:00.000Z (in 365d)");
   });
@@ -36,7 +56,13 @@ describe("diagnoseToken", () => {
   });
 
   it("formats durations for people", () => {
-    expect([formatDuration(0), formatDuration(59), formatDuration(3600), formatDuration(3661), formatDuration(-90061)]).toEqual(["0s", "59s", "1h", "1h 1m", "1d 1h"]);
+    expect([formatDuration(0), formatDuration(59), formatDuration(3600), formatDuration(3661), formatDuration(-90061)]).toEqual([
+      "0s",
+      "59s",
+      "1h",
+      "1h 1m",
+      "1d 1h",
+    ]);
   });
 });
 

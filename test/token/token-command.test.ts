@@ -16,7 +16,15 @@ function mount(payload: Record<string, unknown>, namespace: string): { dir: stri
 
 describe("saprobe token", () => {
   it("diagnoses a mount offline without printing the token, and exits 1 on a legacy token", async () => {
-    const { dir, token: secret } = mount({ iss: "kubernetes/serviceaccount", sub: "system:serviceaccount:a:b", "kubernetes.io/serviceaccount/namespace": "a", "kubernetes.io/serviceaccount/secret.name": "b-token-x" }, "other");
+    const { dir, token: secret } = mount(
+      {
+        iss: "kubernetes/serviceaccount",
+        sub: "system:serviceaccount:a:b",
+        "kubernetes.io/serviceaccount/namespace": "a",
+        "kubernetes.io/serviceaccount/secret.name": "b-token-x",
+      },
+      "other",
+    );
     const { code, stdout: out, stderr } = await token("--sa-dir", dir, "--offline");
     expect(code).toBe(1);
     expect(out).toContain("kind:            legacy Secret-based");
@@ -28,7 +36,17 @@ describe("saprobe token", () => {
 
   it("prints JSON and exits 0 for a healthy bound token", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const { dir } = mount({ iss: "https://k", sub: "system:serviceaccount:a:b", aud: ["https://k"], exp: now + 3600, iat: now, "kubernetes.io": { namespace: "a", serviceaccount: { name: "b", uid: "u" } } }, "a");
+    const { dir } = mount(
+      {
+        iss: "https://k",
+        sub: "system:serviceaccount:a:b",
+        aud: ["https://k"],
+        exp: now + 3600,
+        iat: now,
+        "kubernetes.io": { namespace: "a", serviceaccount: { name: "b", uid: "u" } },
+      },
+      "a",
+    );
     const { code, stdout } = await token("--token-file", join(dir, "token"), "--offline", "-o", "json");
     expect(code).toBe(0);
     const parsed = JSON.parse(stdout) as Record<string, unknown>;
@@ -37,12 +55,24 @@ describe("saprobe token", () => {
 
   it("with no API server configured, says in one line that it did not ask, and still diagnoses (exit 0)", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const { dir } = mount({ iss: "https://k", sub: "system:serviceaccount:a:b", aud: ["https://k"], exp: now + 3600, iat: now, "kubernetes.io": { namespace: "a", serviceaccount: { name: "b", uid: "u" } } }, "a");
+    const { dir } = mount(
+      {
+        iss: "https://k",
+        sub: "system:serviceaccount:a:b",
+        aud: ["https://k"],
+        exp: now + 3600,
+        iat: now,
+        "kubernetes.io": { namespace: "a", serviceaccount: { name: "b", uid: "u" } },
+      },
+      "a",
+    );
     const home = mkdtempSync(join(tmpdir(), "saprobe-home-"));
     const { code, stdout } = await runCli(["token", "--sa-dir", dir], { env: { HOME: home }, cwd: home });
     expect(code).toBe(0);
     const line = stdout.split("\n").find((text) => text.startsWith("server accepts:"));
-    expect(line).toBe("server accepts:  unknown: not asked: no usable connection to a Kubernetes API server (saprobe config view --explain says what was tried)");
+    expect(line).toBe(
+      "server accepts:  unknown: not asked: no usable connection to a Kubernetes API server (saprobe config view --explain says what was tried)",
+    );
     expect(stdout).toContain("kind:            bound");
   });
 

@@ -37,7 +37,9 @@ describe("observationOf: audit event -> authorizer attributes (as RequestInfo)",
   });
 
   it("treats a request without objectRef as non-resource: the path without query, percent-decoded like URL.Path", () => {
-    expect(observationOf({ ...base, verb: "get", requestURI: "/healthz?verbose=1" })).toMatchObject({ attributes: { resourceRequest: false, verb: "get", path: "/healthz" } });
+    expect(observationOf({ ...base, verb: "get", requestURI: "/healthz?verbose=1" })).toMatchObject({
+      attributes: { resourceRequest: false, verb: "get", path: "/healthz" },
+    });
     expect(pathOf("/logs/a%20b?x")).toBe("/logs/a b");
     expect(pathOf("/bad%zz")).toBe("/bad%zz");
   });
@@ -49,17 +51,23 @@ describe("observationOf: audit event -> authorizer attributes (as RequestInfo)",
 
   it("counts as denied only what the authorizer refused: decision forbid, or a 403 without a decision", () => {
     const event = { ...base, verb: "create", requestURI: "/api/v1/namespaces/ci/pods", objectRef: { resource: "pods", namespace: "ci" } };
-    expect(observationOf({ ...event, responseStatus: { code: 403 }, annotations: { "authorization.k8s.io/decision": "forbid" } })).toMatchObject({ denied: true });
+    expect(observationOf({ ...event, responseStatus: { code: 403 }, annotations: { "authorization.k8s.io/decision": "forbid" } })).toMatchObject({
+      denied: true,
+    });
     // Admission (PodSecurity) refuses with 403 after the authorizer allowed: not an RBAC denial.
-    expect(observationOf({ ...event, responseStatus: { code: 403 }, annotations: { "authorization.k8s.io/decision": "allow" } })).toMatchObject({ denied: false });
+    expect(observationOf({ ...event, responseStatus: { code: 403 }, annotations: { "authorization.k8s.io/decision": "allow" } })).toMatchObject({
+      denied: false,
+    });
     expect(observationOf({ ...event, responseStatus: { code: 403 } })).toMatchObject({ denied: true });
   });
 
   it("says why a value is not an audit event", () => {
     expect(observationOf([1])).toEqual({ skipped: "not a JSON object" });
     expect(observationOf({ kind: "Status", apiVersion: "v1" })).toEqual({ skipped: "not an audit.k8s.io Event" });
-    expect(observationOf({ ...base, user: {} , verb: "get", requestURI: "/x" })).toEqual({ skipped: "event without user.username" });
+    expect(observationOf({ ...base, user: {}, verb: "get", requestURI: "/x" })).toEqual({ skipped: "event without user.username" });
     expect(observationOf({ ...base, requestURI: "/x" })).toEqual({ skipped: "event without verb" });
-    expect(observationOf({ ...base, verb: "get", requestURI: "/x", requestReceivedTimestamp: "soon", stageTimestamp: undefined })).toEqual({ skipped: "event without a valid requestReceivedTimestamp" });
+    expect(observationOf({ ...base, verb: "get", requestURI: "/x", requestReceivedTimestamp: "soon", stageTimestamp: undefined })).toEqual({
+      skipped: "event without a valid requestReceivedTimestamp",
+    });
   });
 });

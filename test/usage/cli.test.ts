@@ -26,11 +26,23 @@ describe("saprobe usage", () => {
     const identity = report.usage?.identities[0];
     expect(identity?.username).toBe(RUNNER);
     const admin = identity?.unused.find((grant) => grant.role.name === "cluster-admin" && grant.rule.includes("resources=[*]"));
-    expect(admin).toMatchObject({ severity: "critical", auditRules: ["cluster-admin-binding"], binding: { kind: "ClusterRoleBinding", name: "runner-admin" }, source: { file: GRANTED, line: 8 } });
+    expect(admin).toMatchObject({
+      severity: "critical",
+      auditRules: ["cluster-admin-binding"],
+      binding: { kind: "ClusterRoleBinding", name: "runner-admin" },
+      source: { file: GRANTED, line: 8 },
+    });
     const secrets = identity?.unused.find((grant) => grant.role.name === "runner-pods");
     expect(secrets?.unused).toEqual(["get pods", "get secrets", "list secrets", "watch secrets", "delete secrets"]);
     const denied = identity?.requests.find((request) => request.denied > 0);
-    expect(denied).toMatchObject({ verb: "list", resource: "secrets", namespace: "ci", count: 2, denied: 2, wouldAllow: 'verbs=[list] apiGroups=[""] resources=[secrets] in a Role in namespace ci' });
+    expect(denied).toMatchObject({
+      verb: "list",
+      resource: "secrets",
+      namespace: "ci",
+      count: 2,
+      denied: 2,
+      wouldAllow: 'verbs=[list] apiGroups=[""] resources=[secrets] in a Role in namespace ci',
+    });
     expect(report.findings.map((finding) => `${finding.severity} ${finding.rule}`)).toContain("medium usage-denied-request");
     expect(report.warnings.join("\n")).toContain(`${LOG}:26: not JSON`);
     expect(identity?.diff).toContainEqual({ change: "-", scope: "cluster", rule: "verbs=[*] apiGroups=[*] resources=[*]" });
@@ -53,13 +65,17 @@ describe("saprobe usage", () => {
   it("says which identity was never seen, with the closest name, and exits 2", async () => {
     const run = await runCli(["usage", LOG, "--as", "system:serviceaccount:ci:runer"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--as system:serviceaccount:ci:runer: this user made no request in the window from the start to the end; did you mean "system:serviceaccount:ci:runner"?');
+    expect(run.stderr).toContain(
+      '--as system:serviceaccount:ci:runer: this user made no request in the window from the start to the end; did you mean "system:serviceaccount:ci:runner"?',
+    );
   });
 
   it("says when the window is empty, with the span of the log, and exits 2", async () => {
     const run = await runCli(["usage", LOG, "--since", "2027-01-01T00:00:00Z"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("no request in the window from 2027-01-01T00:00:00.000Z to the end; the log's 30 events span 2026-12-07T03:01:00.000000Z to 2026-12-07T05:00:00.000000Z");
+    expect(run.stderr).toContain(
+      "no request in the window from 2027-01-01T00:00:00.000Z to the end; the log's 30 events span 2026-12-07T03:01:00.000000Z to 2026-12-07T05:00:00.000000Z",
+    );
   });
 
   it("says when a file holds no audit event, naming the first bad line", async () => {

@@ -34,7 +34,13 @@ const resource = (verb: string, resourceName: string, extra: Partial<Extract<Req
 
 describe("rulesForRequests: rules as a person would write them", () => {
   it("groups resources that share a group and verbs, keeps watch beside list, and sorts verbs as kubectl users do", () => {
-    const rules = rulesForRequests([resource("watch", "pods"), resource("list", "pods"), resource("list", "services"), resource("watch", "services"), resource("list", "jobs", { apiGroup: "batch" })]);
+    const rules = rulesForRequests([
+      resource("watch", "pods"),
+      resource("list", "pods"),
+      resource("list", "services"),
+      resource("watch", "services"),
+      resource("list", "jobs", { apiGroup: "batch" }),
+    ]);
     expect(rules).toEqual([
       { apiGroups: [""], resources: ["pods", "services"], verbs: ["list", "watch"] },
       { apiGroups: ["batch"], resources: ["jobs"], verbs: ["list"] },
@@ -57,7 +63,10 @@ describe("rulesForRequests: rules as a person would write them", () => {
   });
 
   it("groups non-resource URLs by verb", () => {
-    const rules = rulesForRequests([{ resourceRequest: false, verb: "get", path: "/metrics" }, { resourceRequest: false, verb: "get", path: "/debug/pprof" }]);
+    const rules = rulesForRequests([
+      { resourceRequest: false, verb: "get", path: "/metrics" },
+      { resourceRequest: false, verb: "get", path: "/debug/pprof" },
+    ]);
     expect(rules).toEqual([{ nonResourceURLs: ["/debug/pprof", "/metrics"], verbs: ["get"] }]);
   });
 });
@@ -89,7 +98,14 @@ describe("the learned RBAC of fixed logs", () => {
 
   it("leaves out what the default policy allows every user", () => {
     const user = userInfoFor("system:serviceaccount:ci:runner");
-    const learned = learnRbac(user, [{ resourceRequest: false, verb: "get", path: "/version" }, { resourceRequest: false, verb: "get", path: "/metrics" }], createAuthorizer(bootstrapPolicy()));
+    const learned = learnRbac(
+      user,
+      [
+        { resourceRequest: false, verb: "get", path: "/version" },
+        { resourceRequest: false, verb: "get", path: "/metrics" },
+      ],
+      createAuthorizer(bootstrapPolicy()),
+    );
     expect(learned.allowedByDefault).toBe(1);
     expect(learned.snapshot.clusterRoles[0]?.rules).toEqual([{ nonResourceURLs: ["/metrics"], verbs: ["get"] }]);
   });

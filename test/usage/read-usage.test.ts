@@ -24,7 +24,9 @@ describe("readUsage over audit log lines", () => {
     const result = await read([LOG]);
     expect([...result.identities.keys()].sort()).toEqual([RUNNER, "system:serviceaccount:monitoring:scraper"]);
     const runner = result.identities.get(RUNNER);
-    const pods = [...(runner?.requests.values() ?? [])].find((tally) => tally.attributes.resourceRequest && tally.attributes.verb === "list" && tally.attributes.resource === "pods");
+    const pods = [...(runner?.requests.values() ?? [])].find(
+      (tally) => tally.attributes.resourceRequest && tally.attributes.verb === "list" && tally.attributes.resource === "pods",
+    );
     // Two ResponseComplete events; the RequestReceived one is not a second request.
     expect(pods).toMatchObject({ count: 2, denied: 0, firstText: "2026-12-07T03:01:00.000000Z", lastText: "2026-12-07T03:05:00.000000Z" });
     const watch = [...(runner?.requests.values() ?? [])].find((tally) => tally.attributes.verb === "watch");

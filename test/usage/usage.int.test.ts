@@ -5,7 +5,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
 import { runCli } from "../support/cli.js";
 import { saprobeRun, serviceAccountWithToken, statuses } from "../run/scenario.js";
-import { adminRequest, apiRequest, applyObjects, deleteObjects, inClusterEnv, kubectl, makeServiceAccountMount, testCluster, uniqueNamespace } from "../support/cluster.js";
+import {
+  adminRequest,
+  apiRequest,
+  applyObjects,
+  deleteObjects,
+  inClusterEnv,
+  kubectl,
+  makeServiceAccountMount,
+  testCluster,
+  uniqueNamespace,
+} from "../support/cluster.js";
 
 // The closed loop on the real control plane: traffic as a ServiceAccount bound to cluster-admin,
 // learn its minimal RBAC from kube-apiserver's audit log, apply it in place of the broad binding,
@@ -39,7 +49,9 @@ async function traffic(): Promise<number[]> {
 async function audited(since: string, wanted: (lines: string[]) => boolean): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const lines = readFileSync(auditLog(), "utf8").split("\n").filter((line) => line.includes(`"username":"${username}"`) && line.includes('"stage":"ResponseComplete"'));
+    const lines = readFileSync(auditLog(), "utf8")
+      .split("\n")
+      .filter((line) => line.includes(`"username":"${username}"`) && line.includes('"stage":"ResponseComplete"'));
     const recent = lines.filter((line) => Date.parse((JSON.parse(line) as { requestReceivedTimestamp: string }).requestReceivedTimestamp) >= Date.parse(since));
     if (wanted(recent) || Date.now() > deadline) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -62,10 +74,21 @@ beforeAll(async () => {
   namespace = await uniqueNamespace("usage");
   username = `system:serviceaccount:${namespace}:worker`;
   token = await serviceAccountWithToken(namespace, "worker");
-  await adminRequest("POST", `/api/v1/namespaces/${namespace}/configmaps`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings" }, data: { a: "1" } });
+  await adminRequest("POST", `/api/v1/namespaces/${namespace}/configmaps`, {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "settings" },
+    data: { a: "1" },
+  });
   await adminRequest("POST", `/apis/apps/v1/namespaces/${namespace}/deployments`, {
-    apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" },
-    spec: { replicas: 1, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "registry.invalid/web:1" }] } } },
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web" },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: "web" } },
+      template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "registry.invalid/web:1" }] } },
+    },
   });
   await applyObjects([binding()]);
 });
@@ -82,10 +105,15 @@ describe("saprobe usage on kube-apiserver's own audit log", () => {
     expect(report.code, report.stderr).toBe(1);
     const parsed = JSON.parse(report.stdout) as Report;
     const identity = parsed.usage?.identities[0];
-    expect(identity?.requests.map((request) => `${request.verb} ${request.resource ?? request.nonResourceURL}${request.subresource ? `/${request.subresource}` : ""}`)).toEqual([
-      "list nodes", "get configmaps", "update configmaps", "list pods", "watch pods", "get deployments/scale", "get /metrics", "get /version",
-    ]);
-    expect(identity?.unused.find((grant) => grant.role.name === "cluster-admin")).toMatchObject({ severity: "critical", binding: { kind: "ClusterRoleBinding", name: `broad-${namespace}` } });
+    expect(
+      identity?.requests.map(
+        (request) => `${request.verb} ${request.resource ?? request.nonResourceURL}${request.subresource ? `/${request.subresource}` : ""}`,
+      ),
+    ).toEqual(["list nodes", "get configmaps", "update configmaps", "list pods", "watch pods", "get deployments/scale", "get /metrics", "get /version"]);
+    expect(identity?.unused.find((grant) => grant.role.name === "cluster-admin")).toMatchObject({
+      severity: "critical",
+      binding: { kind: "ClusterRoleBinding", name: `broad-${namespace}` },
+    });
 
     // 3. The minimal RBAC, applied in place of the broad binding.
     const learned = await usage(["--since", start, "-o", "yaml"]);
@@ -117,6 +145,14 @@ describe("saprobe usage on kube-apiserver's own audit log", () => {
     const after = await usage(["--since", extra, "--manifests", file, "-o", "json", "--fail-on", "medium"]);
     expect(after.code, after.stderr).toBe(1);
     const denied = (JSON.parse(after.stdout) as Report).usage?.identities[0]?.requests.filter((request) => request.denied > 0);
-    expect(denied).toEqual([expect.objectContaining({ verb: "list", resource: "secrets", namespace, denied: 1, wouldAllow: `verbs=[list] apiGroups=[""] resources=[secrets] in a Role in namespace ${namespace}` })]);
+    expect(denied).toEqual([
+      expect.objectContaining({
+        verb: "list",
+        resource: "secrets",
+        namespace,
+        denied: 1,
+        wouldAllow: `verbs=[list] apiGroups=[""] resources=[secrets] in a Role in namespace ${namespace}`,
+      }),
+    ]);
   });
 });

@@ -50,12 +50,22 @@ export function loadAllowlist(file: string): AllowlistEntry[] {
       if (text === undefined) continue;
       const ref = parseObjectRef(text);
       if (ref) entry[field] = ref;
-      else problems.push({ file, ...read.place(["allow", position, field]), message: `${fieldName(["allow", position, field])}: "${text}" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp", "ClusterRole cluster-admin" or "system:serviceaccount:apps:myapp"` });
+      else
+        problems.push({
+          file,
+          ...read.place(["allow", position, field]),
+          message: `${fieldName(["allow", position, field])}: "${text}" is not an object; write it as the reports do, e.g. "ServiceAccount apps/myapp", "ClusterRole cluster-admin" or "system:serviceaccount:apps:myapp"`,
+        });
     }
     if (raw.scope) entry.scope = raw.scope;
     if (raw.expires) {
       entry.expires = raw.expires;
-      if (Number.isNaN(Date.parse(`${raw.expires}T00:00:00Z`))) problems.push({ file, ...read.place(["allow", position, "expires"]), message: `${fieldName(["allow", position, "expires"])}: "${raw.expires}" is not a date` });
+      if (Number.isNaN(Date.parse(`${raw.expires}T00:00:00Z`)))
+        problems.push({
+          file,
+          ...read.place(["allow", position, "expires"]),
+          message: `${fieldName(["allow", position, "expires"])}: "${raw.expires}" is not a date`,
+        });
     }
     return entry;
   });
@@ -114,7 +124,9 @@ export function applyAllowlist(findings: readonly Finding[], entries: readonly A
   for (const entry of entries) {
     if (isExpired(entry, now)) {
       const hits = expiredHits.get(entry) ?? 0;
-      warnings.push(`allowlist ${describeEntry(entry)} expired on ${entry.expires} and no longer suppresses anything (${hits} finding${hits === 1 ? "" : "s"} it matches now count).`);
+      warnings.push(
+        `allowlist ${describeEntry(entry)} expired on ${entry.expires} and no longer suppresses anything (${hits} finding${hits === 1 ? "" : "s"} it matches now count).`,
+      );
     } else if (!used.has(entry)) {
       warnings.push(`allowlist ${describeEntry(entry)} matches no finding; remove it if the finding is gone.`);
     }

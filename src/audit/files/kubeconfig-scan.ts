@@ -57,7 +57,8 @@ export function scanKubeconfig(file: string): MastersEvidence[] {
   const document = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const [problem] = locatedParseErrors(document, lines);
   if (problem) throw new InputError(`--kubeconfig-scan: not a kubeconfig (${problem.message})`, { file, line: problem.line, column: problem.column });
-  if (!isMap(document.contents)) throw new InputError("--kubeconfig-scan: not a kubeconfig (expected a YAML mapping with clusters, users and contexts)", { file });
+  if (!isMap(document.contents))
+    throw new InputError("--kubeconfig-scan: not a kubeconfig (expected a YAML mapping with clusters, users and contexts)", { file });
   const users = document.contents.get("users", true);
   const evidence: MastersEvidence[] = [];
   if (!isSeq(users)) return evidence;

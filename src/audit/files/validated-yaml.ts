@@ -33,7 +33,11 @@ export function throwIfProblems(what: string, problems: readonly Problem[]): voi
   if (problems.length === 0) return;
   const first = problems[0] as Problem;
   if (problems.length === 1) {
-    const place = { file: first.file, ...(first.line !== undefined ? { line: first.line } : {}), ...(first.column !== undefined ? { column: first.column } : {}) };
+    const place = {
+      file: first.file,
+      ...(first.line !== undefined ? { line: first.line } : {}),
+      ...(first.column !== undefined ? { column: first.column } : {}),
+    };
     throw new InputError(`invalid ${what}: ${first.message}`, place);
   }
   const listed = problems.map((problem) => `  ${formatProblem(problem)}`);

@@ -9,7 +9,17 @@ import { csrEvidence } from "../csr-evidence.js";
 import { auditSnapshot } from "../engine.js";
 import { listAll, type ListedResource, type Projection } from "../../kube/list-all.js";
 import { AUDIT_READS } from "./lists.js";
-import { podServiceAccountOnly, podServiceAccounts, podWorkloads, snapshotFromLists, snapshotFieldsOnly, tokenSecretOnly, tokenSecretOwners, tokenSecretServiceAccounts, withoutBulk } from "./objects.js";
+import {
+  podServiceAccountOnly,
+  podServiceAccounts,
+  podWorkloads,
+  snapshotFromLists,
+  snapshotFieldsOnly,
+  tokenSecretOnly,
+  tokenSecretOwners,
+  tokenSecretServiceAccounts,
+  withoutBulk,
+} from "./objects.js";
 import type { MastersEvidence } from "../masters-findings.js";
 import { LIVE_AUDIT_DEADLINE_MS } from "../deadlines.js";
 import { formatDuration } from "../../input/units.js";
@@ -74,10 +84,19 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
   step("who am I");
   const identity = await lookupIdentity(client, options.connection, { signal, timeoutMs: options.connection.requestTimeoutMs, token: async () => undefined });
   if (identity.state === "unauthorized" || identity.failure) {
-    return { identity, findings: [], warnings: [], errors: [{ code: identity.state === "unauthorized" ? "unauthorized" : "unreachable", message: identity.message }] };
+    return {
+      identity,
+      findings: [],
+      warnings: [],
+      errors: [{ code: identity.state === "unauthorized" ? "unauthorized" : "unreachable", message: identity.message }],
+    };
   }
   step("preflight: what may this identity read");
-  const answers = await preflight(client, resources.map(([, resource]) => resource), signal);
+  const answers = await preflight(
+    client,
+    resources.map(([, resource]) => resource),
+    signal,
+  );
   // Token Secrets are optional: without them a path through one keeps it as a precondition (no UNKNOWN).
   const secretsPermission = listPermission(AUDIT_READS.tokenSecrets);
   const warnings = preflightWarnings(answers.filter((answer) => answer.permission !== secretsPermission));
@@ -110,7 +129,10 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
   const usage = lists.pods && lists.serviceAccounts ? podServiceAccounts(lists.pods) : undefined;
   done = resources.length + 2;
   step(`auditing ${snapshot.roleBindings.length + snapshot.clusterRoleBindings.length} bindings`);
-  if (!lists.tokenSecrets) warnings.push(`attack paths through legacy token Secrets keep them as preconditions: the running identity may not ${secretsPermission}, or they could not be read.`);
+  if (!lists.tokenSecrets)
+    warnings.push(
+      `attack paths through legacy token Secrets keep them as preconditions: the running identity may not ${secretsPermission}, or they could not be read.`,
+    );
   let findings = auditSnapshot(snapshot, options.catalogue, {
     mode: "live",
     pathFacts: {
@@ -128,14 +150,19 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
       warnings.push("findings are not cross-checked with SubjectAccessReviews: the running identity may not create them.");
     } else {
       step(`cross-checking ${findings.length} findings with SubjectAccessReviews`);
-      const checked = await crossCheck(client, options.catalogue, findings, { signal, ...(options.crossCheckDeadlineMs !== undefined ? { deadlineMs: options.crossCheckDeadlineMs } : {}) });
+      const checked = await crossCheck(client, options.catalogue, findings, {
+        signal,
+        ...(options.crossCheckDeadlineMs !== undefined ? { deadlineMs: options.crossCheckDeadlineMs } : {}),
+      });
       findings = checked.findings;
       warnings.push(...checked.warnings);
     }
   }
   // The requests it cut short only say they were cancelled: say once which deadline that was.
   if (deadline.aborted) {
-    warnings.push(`the audit's deadline (${formatDuration(options.deadlineMs ?? LIVE_AUDIT_DEADLINE_MS)}, --deadline) passed before it finished: what it had not read is UNKNOWN and what it had not asked is unconfirmed.`);
+    warnings.push(
+      `the audit's deadline (${formatDuration(options.deadlineMs ?? LIVE_AUDIT_DEADLINE_MS)}, --deadline) passed before it finished: what it had not read is UNKNOWN and what it had not asked is unconfirmed.`,
+    );
   }
   return { identity, findings, warnings, errors: [] };
 }

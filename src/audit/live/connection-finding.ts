@@ -1,4 +1,10 @@
-import { skipsTlsVerification, TLS_VERIFICATION_ID, TLS_VERIFICATION_REMEDIATION, TLS_VERIFICATION_TITLE, unverifiedTlsMessage } from "../../connect/unverified-tls.js";
+import {
+  skipsTlsVerification,
+  TLS_VERIFICATION_ID,
+  TLS_VERIFICATION_REMEDIATION,
+  TLS_VERIFICATION_TITLE,
+  unverifiedTlsMessage,
+} from "../../connect/unverified-tls.js";
 import type { Connection } from "../../connect/types.js";
 import type { Finding } from "../../model/report.js";
 

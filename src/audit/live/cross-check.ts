@@ -19,9 +19,17 @@ import { CROSS_CHECK_DEADLINE_MS } from "../deadlines.js";
 const NAMED = 5;
 
 /** Confirms every finding and every attack-path hop the server can be asked about. */
-export async function crossCheck(client: KubeClient, catalogue: Catalogue, findings: readonly Finding[], options: Partial<ReviewBatchOptions> = {}): Promise<{ findings: Finding[]; warnings: string[] }> {
+export async function crossCheck(
+  client: KubeClient,
+  catalogue: Catalogue,
+  findings: readonly Finding[],
+  options: Partial<ReviewBatchOptions> = {},
+): Promise<{ findings: Finding[]; warnings: string[] }> {
   const questions = findingQuestions(catalogue, findings);
-  const batch = await askReviews(client, [...questions.filter((question) => question !== undefined), ...pathQuestions(findings)], { deadlineMs: CROSS_CHECK_DEADLINE_MS, ...options });
+  const batch = await askReviews(client, [...questions.filter((question) => question !== undefined), ...pathQuestions(findings)], {
+    deadlineMs: CROSS_CHECK_DEADLINE_MS,
+    ...options,
+  });
   const confirmed = applyFindingAnswers(findings, questions, batch);
   const paths = applyPathAnswers(confirmed.findings, batch);
   const warnings = [...confirmed.warnings, ...paths.warnings];

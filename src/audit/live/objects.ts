@@ -21,7 +21,13 @@ const rulesOf = (raw: Raw): PolicyRule[] => (Array.isArray(raw.rules) ? (raw.rul
 const subjectsOf = (raw: Raw): RoleBinding["subjects"] => (Array.isArray(raw.subjects) ? (raw.subjects as RoleBinding["subjects"]) : []);
 
 /** The lists a live audit read, as one snapshot. */
-export function snapshotFromLists(lists: { roles: Raw[]; clusterRoles: Raw[]; roleBindings: Raw[]; clusterRoleBindings: Raw[]; serviceAccounts: Raw[] }): RbacSnapshot {
+export function snapshotFromLists(lists: {
+  roles: Raw[];
+  clusterRoles: Raw[];
+  roleBindings: Raw[];
+  clusterRoleBindings: Raw[];
+  serviceAccounts: Raw[];
+}): RbacSnapshot {
   return {
     roles: lists.roles.map((raw): Role => ({ kind: "Role", metadata: metaOf(raw) as Role["metadata"], rules: rulesOf(raw) })),
     clusterRoles: lists.clusterRoles.map((raw): ClusterRole => {
@@ -29,18 +35,22 @@ export function snapshotFromLists(lists: { roles: Raw[]; clusterRoles: Raw[]; ro
       if (raw.aggregationRule && typeof raw.aggregationRule === "object") role.aggregationRule = raw.aggregationRule as ClusterRole["aggregationRule"];
       return role;
     }),
-    roleBindings: lists.roleBindings.map((raw): RoleBinding => ({
-      kind: "RoleBinding",
-      metadata: metaOf(raw) as RoleBinding["metadata"],
-      subjects: subjectsOf(raw),
-      roleRef: raw.roleRef as RoleBinding["roleRef"],
-    })),
-    clusterRoleBindings: lists.clusterRoleBindings.map((raw): ClusterRoleBinding => ({
-      kind: "ClusterRoleBinding",
-      metadata: metaOf(raw),
-      subjects: subjectsOf(raw),
-      roleRef: raw.roleRef as ClusterRoleBinding["roleRef"],
-    })),
+    roleBindings: lists.roleBindings.map(
+      (raw): RoleBinding => ({
+        kind: "RoleBinding",
+        metadata: metaOf(raw) as RoleBinding["metadata"],
+        subjects: subjectsOf(raw),
+        roleRef: raw.roleRef as RoleBinding["roleRef"],
+      }),
+    ),
+    clusterRoleBindings: lists.clusterRoleBindings.map(
+      (raw): ClusterRoleBinding => ({
+        kind: "ClusterRoleBinding",
+        metadata: metaOf(raw),
+        subjects: subjectsOf(raw),
+        roleRef: raw.roleRef as ClusterRoleBinding["roleRef"],
+      }),
+    ),
     serviceAccounts: lists.serviceAccounts.map((raw): ServiceAccount => ({ kind: "ServiceAccount", metadata: metaOf(raw) as ServiceAccount["metadata"] })),
   };
 }
@@ -84,7 +94,10 @@ export function podServiceAccountOnly(pod: Raw): Raw {
   const metadata = (pod.metadata ?? {}) as Raw;
   const spec = (pod.spec ?? {}) as Raw;
   const owners = Array.isArray(metadata.ownerReferences) ? (metadata.ownerReferences as Raw[]).map((owner) => ({ kind: owner.kind })) : undefined;
-  return { metadata: { name: metadata.name, namespace: metadata.namespace, ...(owners ? { ownerReferences: owners } : {}) }, spec: { serviceAccountName: spec.serviceAccountName } };
+  return {
+    metadata: { name: metadata.name, namespace: metadata.namespace, ...(owners ? { ownerReferences: owners } : {}) },
+    spec: { serviceAccountName: spec.serviceAccountName },
+  };
 }
 
 const WORKLOAD_OF_OWNER: Record<string, string> = {
@@ -123,7 +136,8 @@ export function tokenSecretOwners(secrets: readonly Raw[]): Map<string, string> 
   for (const secret of secrets) {
     const metadata = (secret.metadata ?? {}) as Raw;
     const owner = ((metadata.annotations ?? {}) as Record<string, unknown>)[TOKEN_OWNER];
-    if (typeof owner === "string" && owner && typeof metadata.namespace === "string" && typeof metadata.name === "string") owners.set(`${metadata.namespace}/${metadata.name}`, owner);
+    if (typeof owner === "string" && owner && typeof metadata.namespace === "string" && typeof metadata.name === "string")
+      owners.set(`${metadata.namespace}/${metadata.name}`, owner);
   }
   return owners;
 }

@@ -40,7 +40,16 @@ async function ask(client: KubeClient, attrs: RequestAttributes, signal?: AbortS
 export async function preflight(client: KubeClient, resources: readonly ListedResource[], signal?: AbortSignal): Promise<PreflightAnswer[]> {
   const questions = [
     ...resources.map((resource) => ({ permission: listPermission(resource), attributes: listEverywhere(resource) })),
-    { permission: CREATE_SUBJECT_ACCESS_REVIEWS, attributes: { resourceRequest: true, verb: "create", apiGroup: "authorization.k8s.io", resource: "subjectaccessreviews", namespace: "" } as RequestAttributes },
+    {
+      permission: CREATE_SUBJECT_ACCESS_REVIEWS,
+      attributes: {
+        resourceRequest: true,
+        verb: "create",
+        apiGroup: "authorization.k8s.io",
+        resource: "subjectaccessreviews",
+        namespace: "",
+      } as RequestAttributes,
+    },
   ];
   return Promise.all(questions.map(async (question) => ({ permission: question.permission, ...(await ask(client, question.attributes, signal)) })));
 }

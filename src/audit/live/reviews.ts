@@ -52,7 +52,6 @@ export function questionKey(question: ReviewQuestion): string {
   return JSON.stringify([question.user.name, question.user.groups, reviewSpec(question.attrs)]);
 }
 
-
 /** Asks every distinct question once, concurrently, within the deadline. */
 export async function askReviews(client: KubeClient, questions: readonly ReviewQuestion[], options: ReviewBatchOptions): Promise<ReviewBatch> {
   const distinct = new Map<string, ReviewQuestion>();
@@ -69,7 +68,11 @@ export async function askReviews(client: KubeClient, questions: readonly ReviewQ
   // The caller's signal is the whole audit's: a timeout there is its deadline, anything else a cancel.
   const callerTimedOut = (): boolean => (options.signal?.reason as { name?: string } | undefined)?.name === "TimeoutError";
   const stopped = (): string =>
-    deadline.aborted ? deadlineReason : callerTimedOut() ? "the audit's deadline passed before this SubjectAccessReview was answered" : "the audit was cancelled before this SubjectAccessReview was answered";
+    deadline.aborted
+      ? deadlineReason
+      : callerTimedOut()
+        ? "the audit's deadline passed before this SubjectAccessReview was answered"
+        : "the audit was cancelled before this SubjectAccessReview was answered";
   const answers = new Map<string, ReviewAnswer>();
   const entries = [...distinct];
   await boundedMap(entries, concurrency, async ([key, question]) => {

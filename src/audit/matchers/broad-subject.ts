@@ -21,7 +21,20 @@ export const broadSubjectMatcher: Matcher = {
     let severity: Severity = broadness === "anonymous" ? "critical" : baseSeverity(rule, context);
     if (beyond.every((policyRule) => (policyRule.resourceNames ?? []).length > 0)) severity = lowerSeverity(severity);
     const who = broadness === "anonymous" ? "anonymous callers" : `every identity in ${context.subject.name}`;
-    const message = sentence(context.subjectText, " gives ", who, " ", beyond.length, " rule", beyond.length === 1 ? "" : "s", " beyond discovery ", describeScope(context.scope), " ", context.path, ".");
+    const message = sentence(
+      context.subjectText,
+      " gives ",
+      who,
+      " ",
+      beyond.length,
+      " rule",
+      beyond.length === 1 ? "" : "s",
+      " beyond discovery ",
+      describeScope(context.scope),
+      " ",
+      context.path,
+      ".",
+    );
     return grantFinding(rule, context, severity, message, beyond);
   },
 };

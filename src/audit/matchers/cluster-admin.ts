@@ -22,7 +22,7 @@ export const clusterAdminMatcher: Matcher = {
     if (context.broadness) severity = "critical";
     if (!power.restricted) run.holdsClusterAdmin(context.subjectRef, context.scope);
     const reach = context.scope === "cluster" ? "cluster-admin power" : `admin power over namespace ${context.scope} (a RoleBinding confines it there)`;
-    const how = power.spelledOut ? " (every REST verb listed one by one on every resource of every API group: the same power as \"*\")" : "";
+    const how = power.spelledOut ? ' (every REST verb listed one by one on every resource of every API group: the same power as "*")' : "";
     const restricted = power.restricted ? `, ${restrictedNames(power.rules)}` : "";
     const message = sentence(context.subjectText, " holds ", reach, how, restricted, " ", context.path, ".", broadNote(context.subject, context.broadness));
     return grantFinding(rule, context, severity, message, power.rules);

@@ -8,7 +8,14 @@ export const defaultServiceAccountMatcher: Matcher = {
   needs: RBAC_OBJECTS,
   grant(rule, context) {
     if (context.subject.kind !== "ServiceAccount" || context.subject.name !== "default") return undefined;
-    const message = sentence(context.subjectText, " is bound ", context.path, ", so every pod of namespace ", String(context.subjectRef.namespace), " that names no ServiceAccount gets the role.");
+    const message = sentence(
+      context.subjectText,
+      " is bound ",
+      context.path,
+      ", so every pod of namespace ",
+      String(context.subjectRef.namespace),
+      " that names no ServiceAccount gets the role.",
+    );
     return grantFinding(rule, context, baseSeverity(rule, context), message, context.rules);
   },
 };

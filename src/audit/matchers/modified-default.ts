@@ -22,7 +22,9 @@ import type { AuditRun, Matcher } from "./types.js";
 type AnyBinding = ClusterRoleBinding | RoleBinding;
 
 function roleRefOfRole(role: ClusterRole | Role): { kind: string; name: string; namespace?: string } {
-  return role.kind === "Role" ? { kind: "Role", name: role.metadata.name, namespace: role.metadata.namespace } : { kind: "ClusterRole", name: role.metadata.name };
+  return role.kind === "Role"
+    ? { kind: "Role", name: role.metadata.name, namespace: role.metadata.namespace }
+    : { kind: "ClusterRole", name: role.metadata.name };
 }
 
 function bindsRole(binding: AnyBinding, role: ClusterRole | Role): boolean {
@@ -62,9 +64,12 @@ function roleFinding(rule: AuditRule, role: ClusterRole | Role, run: AuditRun, b
   if (changes.selectorsChanged) parts.push(" with its aggregationRule changed");
   parts.push(".");
   if (grows && broad.length > 0) parts.push(` It is bound to ${broad.join(", ")}, so every identity there holds what was added.`);
-  else if (grows && boundTo.length > 0) parts.push(` Every subject of ${boundTo.map((binding) => describeRef(bindingRef(binding))).join(", ")} holds what was added.`);
+  else if (grows && boundTo.length > 0)
+    parts.push(` Every subject of ${boundTo.map((binding) => describeRef(bindingRef(binding))).join(", ")} holds what was added.`);
   if (dropped.length > 0) {
-    parts.push(` It drops ${dropped.length} default rule${dropped.length === 1 ? "" : "s"} without ${AUTOUPDATE_ANNOTATION}: "false", so the API server puts them back at its next start (${rulesText(dropped)})${run.options.mode === "offline" ? "; its bindings are audited with them" : ""}.`);
+    parts.push(
+      ` It drops ${dropped.length} default rule${dropped.length === 1 ? "" : "s"} without ${AUTOUPDATE_ANNOTATION}: "false", so the API server puts them back at its next start (${rulesText(dropped)})${run.options.mode === "offline" ? "; its bindings are audited with them" : ""}.`,
+    );
   }
   return makeFinding(rule, {
     severity,
@@ -91,7 +96,11 @@ function bindingFinding(rule: AuditRule, binding: AnyBinding, run: AuditRun): Fi
     message: `${describeRef(bindingRef(binding))} is a default binding of ${binding.roleRef.kind} ${binding.roleRef.name} with ${added.length} subject${added.length === 1 ? "" : "s"} added: ${names}.`,
     scope: namespace || "cluster",
     binding: bindingRef(binding),
-    role: { kind: binding.roleRef.kind, name: binding.roleRef.name, ...(binding.kind === "RoleBinding" && binding.roleRef.kind === "Role" ? { namespace } : {}) },
+    role: {
+      kind: binding.roleRef.kind,
+      name: binding.roleRef.name,
+      ...(binding.kind === "RoleBinding" && binding.roleRef.kind === "Role" ? { namespace } : {}),
+    },
     ...(binding.source ? { source: binding.source } : {}),
   });
 }

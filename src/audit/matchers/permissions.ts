@@ -28,7 +28,9 @@ function composeRemediation(rule: AuditRule, context: GrantContext, answer: Perm
   const narrowing = rule.narrowing && !named ? ` ${rule.narrowing}` : "";
   const role = describeRef(context.roleRef);
   // A default role is shared by every binding of it: the fix is in the binding, not in the role.
-  const where = shared ? sentence(role, " is a default role shared by every binding of it: bind a narrower role in ", describeRef(context.bindingRef), " instead. Otherwise: ") : sentence("In ", role, ": ");
+  const where = shared
+    ? sentence(role, " is a default role shared by every binding of it: bind a narrower role in ", describeRef(context.bindingRef), " instead. Otherwise: ")
+    : sentence("In ", role, ": ");
   return sentence(where, rule.remediation, narrowing);
 }
 
@@ -48,7 +50,20 @@ export const permissionsMatcher: Matcher = {
     let severity = baseSeverity(rule, context);
     if (answer.grant === GrantLevel.restricted) severity = lowerSeverity(severity);
     if (context.broadness) severity = raiseSeverity(severity);
-    const message = sentence(context.subjectText, " ", lowerFirst(rule.title), " ", describeScope(context.scope), namesText(answer), answer.verbsText, " ", context.path, ".", broadNote(context.subject, context.broadness), rule.assumes ? sentence(" Assumes ", rule.assumes, ".") : "");
+    const message = sentence(
+      context.subjectText,
+      " ",
+      lowerFirst(rule.title),
+      " ",
+      describeScope(context.scope),
+      namesText(answer),
+      answer.verbsText,
+      " ",
+      context.path,
+      ".",
+      broadNote(context.subject, context.broadness),
+      rule.assumes ? sentence(" Assumes ", rule.assumes, ".") : "",
+    );
     return grantFinding(rule, context, severity, message, answer.matchedRules, remediationFor(rule, context, answer));
   },
   claimedRequest: claimedPermission,
@@ -67,7 +82,14 @@ function claimedPermission(rule: AuditRule, finding: Finding): RequestAttributes
         for (const combined of pattern.resources) {
           const [resource, subresource] = combined.split("/", 2) as [string, string | undefined];
           const name = matched.find((policyRule) => (policyRule.resourceNames ?? []).length > 0)?.resourceNames?.[0];
-          const attrs: RequestAttributes = { resourceRequest: true, verb, apiGroup, resource, namespace: patternNamespace, ...(subresource ? { subresource } : {}) };
+          const attrs: RequestAttributes = {
+            resourceRequest: true,
+            verb,
+            apiGroup,
+            resource,
+            namespace: patternNamespace,
+            ...(subresource ? { subresource } : {}),
+          };
           if (matched.some((policyRule) => ruleAllows(policyRule, attrs))) return attrs;
           const named = name ? { ...attrs, name } : undefined;
           if (named && matched.some((policyRule) => ruleAllows(policyRule, named))) return named;

@@ -26,7 +26,8 @@ function wildcardFinding(rule: AuditRule, role: ClusterRole | Role, run: AuditRu
   if (role.kind === "ClusterRole" && role.aggregationRule) return undefined;
   const wild = (role.rules ?? []).filter(hasWildcard);
   if (wild.length === 0) return undefined;
-  const ref = role.kind === "Role" ? { kind: "Role", name: role.metadata.name, namespace: role.metadata.namespace } : { kind: "ClusterRole", name: role.metadata.name };
+  const ref =
+    role.kind === "Role" ? { kind: "Role", name: role.metadata.name, namespace: role.metadata.namespace } : { kind: "ClusterRole", name: role.metadata.name };
   return makeFinding(rule, {
     severity: rule.severity,
     status: run.expectations.isDefaultRole(role) ? "expected" : "finding",

@@ -35,7 +35,8 @@ function adminRoleNames(snapshot: RbacSnapshot): Set<string> {
 
 function namespacesOf(snapshot: RbacSnapshot): Set<string> {
   const namespaces = new Set<string>();
-  for (const objects of [snapshot.roles, snapshot.roleBindings, snapshot.serviceAccounts]) for (const object of objects) namespaces.add(object.metadata.namespace);
+  for (const objects of [snapshot.roles, snapshot.roleBindings, snapshot.serviceAccounts])
+    for (const object of objects) namespaces.add(object.metadata.namespace);
   return namespaces;
 }
 
@@ -60,7 +61,8 @@ function fullTable(prepared: PreparedSnapshot, facts: PathFacts): IdentityTable 
   const named = facts.tokenSecretOwners !== undefined;
   const table = identityTable(prepared, (rules, namespace) => (namespace === "" && holds(rules)) || grantAsks(rules, namespace, named));
   // A `default` ServiceAccount left out has no grant that matters, nor has any group it is in: no route either.
-  if (!facts.live && table.complete) for (const namespace of namespacesOf(prepared.snapshot)) ensureIdentity(table, { kind: "ServiceAccount", name: "default", namespace });
+  if (!facts.live && table.complete)
+    for (const namespace of namespacesOf(prepared.snapshot)) ensureIdentity(table, { kind: "ServiceAccount", name: "default", namespace });
   ensureIdentity(table, { kind: "Group", name: "system:masters" });
   return table;
 }

@@ -44,13 +44,24 @@ type HopOutcome = { hop: PathHop; unconfirmed?: string; failed?: boolean };
 function confirmHop(hop: PathHop, batch: ReviewBatch): HopOutcome {
   const answers = hop.requests.map((request) => {
     const user = userFor(request.as);
-    const answer: ReviewAnswer = user ? batch.answerOf({ user, attrs: attributesOf(request) }) : { state: "not-asked", reason: `${describeRef(request.as)} cannot be asked about` };
+    const answer: ReviewAnswer = user
+      ? batch.answerOf({ user, attrs: attributesOf(request) })
+      : { state: "not-asked", reason: `${describeRef(request.as)} cannot be asked about` };
     return { request, answer };
   });
   const missing = answers.find(({ answer }) => answer.state !== "answered");
   if (missing) {
-    const why = missing.answer.state === "failed" ? `the SubjectAccessReview failed: ${missing.answer.error}` : missing.answer.state === "not-asked" ? missing.answer.reason : "";
-    return { hop, unconfirmed: `${describeRequest(attributesOf(missing.request))} as ${describeRef(missing.request.as)}: ${why}`, failed: missing.answer.state === "failed" };
+    const why =
+      missing.answer.state === "failed"
+        ? `the SubjectAccessReview failed: ${missing.answer.error}`
+        : missing.answer.state === "not-asked"
+          ? missing.answer.reason
+          : "";
+    return {
+      hop,
+      unconfirmed: `${describeRequest(attributesOf(missing.request))} as ${describeRef(missing.request.as)}: ${why}`,
+      failed: missing.answer.state === "failed",
+    };
   }
   const denied = answers.find(({ answer }) => answer.state === "answered" && !answer.allowed);
   const detail = denied
@@ -78,13 +89,21 @@ export function applyPathAnswers(findings: readonly Finding[], batch: ReviewBatc
       return { ...finding, path, unconfirmed: { reason: `hop ${unconfirmedAt + 1}: ${hops[unconfirmedAt]?.unconfirmed}` } };
     }
     const disagreeing = path.find((hop) => !hop.confirmation?.agreed);
-    if (disagreeing) warnings.push(`SubjectAccessReview disagrees with ${finding.rule} for ${describeRef(finding.subject ?? { kind: "?", name: "?" })}: ${disagreeing.confirmation?.detail}.`);
+    if (disagreeing)
+      warnings.push(
+        `SubjectAccessReview disagrees with ${finding.rule} for ${describeRef(finding.subject ?? { kind: "?", name: "?" })}: ${disagreeing.confirmation?.detail}.`,
+      );
     return {
       ...finding,
       path,
-      confirmation: disagreeing ? { agreed: false, detail: `hop ${path.indexOf(disagreeing) + 1}: ${disagreeing.confirmation?.detail}` } : { agreed: true, detail: `the server allows every request of all ${path.length} hops` },
+      confirmation: disagreeing
+        ? { agreed: false, detail: `hop ${path.indexOf(disagreeing) + 1}: ${disagreeing.confirmation?.detail}` }
+        : { agreed: true, detail: `the server allows every request of all ${path.length} hops` },
     };
   });
-  if (failed > 0) warnings.push(`${failed} attack path${failed === 1 ? "" : "s"} could not be confirmed: a SubjectAccessReview for one of their hops failed (each path says which).`);
+  if (failed > 0)
+    warnings.push(
+      `${failed} attack path${failed === 1 ? "" : "s"} could not be confirmed: a SubjectAccessReview for one of their hops failed (each path says which).`,
+    );
   return { findings: result, warnings };
 }

@@ -47,8 +47,17 @@ export interface EdgeContext {
 
 const MASTERS = "system:masters";
 
-const core = (verb: string, resource: string, subresource?: string, clusterScoped = false): Question => ({ verb, group: "", resource, ...(subresource ? { subresource } : {}), ...(clusterScoped ? { clusterScoped } : {}) });
-const grouped = (group: string, verb: string, resource: string, subresource?: string, clusterScoped = false): Question => ({ ...core(verb, resource, subresource, clusterScoped), group });
+const core = (verb: string, resource: string, subresource?: string, clusterScoped = false): Question => ({
+  verb,
+  group: "",
+  resource,
+  ...(subresource ? { subresource } : {}),
+  ...(clusterScoped ? { clusterScoped } : {}),
+});
+const grouped = (group: string, verb: string, resource: string, subresource?: string, clusterScoped = false): Question => ({
+  ...core(verb, resource, subresource, clusterScoped),
+  group,
+});
 
 /** Workload controllers create pods on their creator's behalf; a pod template may name any ServiceAccount of the namespace. */
 const WORKLOADS: readonly { group: string; resource: string }[] = [
@@ -70,7 +79,14 @@ const Q = {
   createPods: core("create", "pods"),
   workloadCreates: WORKLOADS.map((workload) => grouped(workload.group, "create", workload.resource)),
   workloadUpdates: WORKLOADS.flatMap((workload) => ["patch", "update"].map((verb) => grouped(workload.group, verb, workload.resource))),
-  podChanges: [core("patch", "pods"), core("update", "pods"), core("create", "pods", "exec"), core("create", "pods", "attach"), core("patch", "pods", "ephemeralcontainers"), core("update", "pods", "ephemeralcontainers")],
+  podChanges: [
+    core("patch", "pods"),
+    core("update", "pods"),
+    core("create", "pods", "exec"),
+    core("create", "pods", "attach"),
+    core("patch", "pods", "ephemeralcontainers"),
+    core("update", "pods", "ephemeralcontainers"),
+  ],
   secretReads: ["get", "list", "watch"].map((verb) => core(verb, "secrets")),
   secretCreate: core("create", "secrets"),
   legacyUsers: core("impersonate", "users", undefined, true),
@@ -127,7 +143,8 @@ export function questionText(question: Question): string {
 }
 
 /** Reaches without resourceNames: a create names no object, so a rule limited by names never allows it. */
-const unnamed = (reaches: Reach[]): Reach[] => (reaches.length === 0 || reaches.every((reach) => !reach.names) ? reaches : reaches.filter((reach) => !reach.names));
+const unnamed = (reaches: Reach[]): Reach[] =>
+  reaches.length === 0 || reaches.every((reach) => !reach.names) ? reaches : reaches.filter((reach) => !reach.names);
 /** Shared and never written to: every caller spreads it into its own list. */
 const NO_EDGES: readonly Edge[] = [];
 
@@ -147,7 +164,8 @@ function podEdges(source: PermissionSource): Edge[] {
   const edges: Edge[] = [];
   edges.push(...toServiceAccounts("pod-create", Q.createPods, unnamed(source.reach(Q.createPods)), "exists"));
   for (const question of Q.workloadCreates) edges.push(...toServiceAccounts("workload-create", question, unnamed(source.reach(question)), "exists"));
-  for (const question of Q.workloadUpdates) edges.push(...toServiceAccounts("workload-update", question, source.reach(question), `workload:${question.resource}`));
+  for (const question of Q.workloadUpdates)
+    edges.push(...toServiceAccounts("workload-update", question, source.reach(question), `workload:${question.resource}`));
   for (const question of Q.podChanges) {
     edges.push(...toServiceAccounts(question.subresource ? `pod-${question.subresource}` : "pod-update", question, source.reach(question), "pod"));
   }
@@ -160,13 +178,26 @@ function secretEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   edges.push(...toServiceAccounts("serviceaccount-token", Q.token, source.reach(Q.token), "exists", { namesTarget: true }));
   for (const question of Q.secretReads) {
     const reaches = source.reach(question);
-    edges.push(...toServiceAccounts("secret-read", question, reaches.length > 0 && reaches.some((reach) => reach.names) ? reaches.filter((reach) => !reach.names) : reaches, "token-secret"));
+    edges.push(
+      ...toServiceAccounts(
+        "secret-read",
+        question,
+        reaches.length > 0 && reaches.some((reach) => reach.names) ? reaches.filter((reach) => !reach.names) : reaches,
+        "token-secret",
+      ),
+    );
     // A read limited to named Secrets reaches a ServiceAccount only through a token Secret of that name,
     // which only a live audit sees; offline it would flag every TLS Secret an app may read.
     for (const reach of reaches) {
       if (!reach.names) continue;
       const owners = reach.names.flatMap((name) => context.tokenSecretOwners?.get(`${reach.namespace}/${name}`) ?? []);
-      if (owners.length > 0) edges.push({ kind: "secret-read", permission: `${questionText(question)} ${reach.names.map((name) => `"${name}"`).join(", ")}`, target: { kind: "serviceaccounts", namespace: reach.namespace, names: owners, need: "exists" }, evidence: reach.evidence });
+      if (owners.length > 0)
+        edges.push({
+          kind: "secret-read",
+          permission: `${questionText(question)} ${reach.names.map((name) => `"${name}"`).join(", ")}`,
+          target: { kind: "serviceaccounts", namespace: reach.namespace, names: owners, need: "exists" },
+          evidence: reach.evidence,
+        });
     }
   }
   // Create alone leaves the token unreadable (the server refuses even kubectl apply's read): it needs a read too.
@@ -174,7 +205,13 @@ function secretEdges(source: PermissionSource, context: EdgeContext): Edge[] {
     for (const question of Q.secretReads) {
       for (const read of source.reach(question)) {
         const both = intersectReach({ namespace: made.namespace, evidence: made.evidence }, { namespace: read.namespace, evidence: read.evidence });
-        if (both) edges.push({ kind: "secret-create-read", permission: `create and ${question.verb} secrets`, target: { kind: "serviceaccounts", namespace: both.namespace, need: "exists" }, evidence: both.evidence });
+        if (both)
+          edges.push({
+            kind: "secret-create-read",
+            permission: `create and ${question.verb} secrets`,
+            target: { kind: "serviceaccounts", namespace: both.namespace, need: "exists" },
+            evidence: both.evidence,
+          });
       }
     }
   }
@@ -186,21 +223,49 @@ function impersonationEdges(source: PermissionSource): Edge[] {
   const { legacyUsers, legacyAccounts, legacyGroups, infoUsers, infoGroups, infoAccounts } = Q;
   const users = source.reach(legacyUsers);
   const accounts = source.reach(legacyAccounts);
-  for (const reach of users) edges.push({ kind: "impersonate", permission: questionText(legacyUsers), target: { kind: "users", ...(reach.names ? { names: reach.names } : {}) }, evidence: reach.evidence, namesTarget: true });
+  for (const reach of users)
+    edges.push({
+      kind: "impersonate",
+      permission: questionText(legacyUsers),
+      target: { kind: "users", ...(reach.names ? { names: reach.names } : {}) },
+      evidence: reach.evidence,
+      namesTarget: true,
+    });
   edges.push(...toServiceAccounts("impersonate", legacyAccounts, accounts, "exists", { namesTarget: true }));
   // A group can only be impersonated together with a user (the server refuses Impersonate-Group alone).
   const asSomeone = users[0] ?? accounts[0];
   if (asSomeone) {
     for (const reach of source.reach(legacyGroups)) {
-      edges.push({ kind: "impersonate", permission: questionText(legacyGroups), target: { kind: "groups", ...(reach.names ? { names: reach.names } : {}) }, evidence: [...reach.evidence, ...asSomeone.evidence], namesTarget: true });
+      edges.push({
+        kind: "impersonate",
+        permission: questionText(legacyGroups),
+        target: { kind: "groups", ...(reach.names ? { names: reach.names } : {}) },
+        evidence: [...reach.evidence, ...asSomeone.evidence],
+        namesTarget: true,
+      });
     }
   }
   // Constrained impersonation (on by default since v1.36): the identity verb in authentication.k8s.io.
   const constrainedUsers = source.reach(infoUsers);
-  for (const reach of constrainedUsers) edges.push({ kind: "impersonate", permission: questionText(infoUsers), target: { kind: "users", ...(reach.names ? { names: reach.names } : {}) }, evidence: reach.evidence, namesTarget: true, constrained: "user-info" });
+  for (const reach of constrainedUsers)
+    edges.push({
+      kind: "impersonate",
+      permission: questionText(infoUsers),
+      target: { kind: "users", ...(reach.names ? { names: reach.names } : {}) },
+      evidence: reach.evidence,
+      namesTarget: true,
+      constrained: "user-info",
+    });
   if (constrainedUsers[0]) {
     for (const reach of source.reach(infoGroups)) {
-      edges.push({ kind: "impersonate", permission: questionText(infoGroups), target: { kind: "groups", ...(reach.names ? { names: reach.names } : {}) }, evidence: [...reach.evidence, ...constrainedUsers[0].evidence], namesTarget: true, constrained: "user-info" });
+      edges.push({
+        kind: "impersonate",
+        permission: questionText(infoGroups),
+        target: { kind: "groups", ...(reach.names ? { names: reach.names } : {}) },
+        evidence: [...reach.evidence, ...constrainedUsers[0].evidence],
+        namesTarget: true,
+        constrained: "user-info",
+      });
     }
   }
   edges.push(...toServiceAccounts("impersonate", infoAccounts, source.reach(infoAccounts), "exists", { namesTarget: true, constrained: "serviceaccount" }));
@@ -214,14 +279,29 @@ function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   const createBinding = unnamed(source.reach(Q.createClusterBinding))[0];
   if (createBinding) {
     const bind = source.unrestricted.reach(Q.bindClusterRole).find((reach) => !reach.names || reach.names.some((name) => context.adminRoles.has(name)));
-    if (bind) edges.push({ kind: "bind", permission: "create clusterrolebindings and bind a cluster-admin ClusterRole", target: power, evidence: [...createBinding.evidence, ...bind.evidence] });
+    if (bind)
+      edges.push({
+        kind: "bind",
+        permission: "create clusterrolebindings and bind a cluster-admin ClusterRole",
+        target: power,
+        evidence: [...createBinding.evidence, ...bind.evidence],
+      });
   }
   // escalate: grow a ClusterRole the identity is bound to cluster-wide into a full wildcard.
   for (const escalate of source.unrestricted.reach(Q.escalateClusterRole)) {
     for (const question of Q.writeClusterRole) {
-      const write = source.reach(question).find((reach) => context.boundClusterRoles.some((name) => (!reach.names || reach.names.includes(name)) && (!escalate.names || escalate.names.includes(name))));
+      const write = source
+        .reach(question)
+        .find((reach) =>
+          context.boundClusterRoles.some((name) => (!reach.names || reach.names.includes(name)) && (!escalate.names || escalate.names.includes(name))),
+        );
       if (write) {
-        edges.push({ kind: "escalate", permission: `escalate and ${question.verb} a ClusterRole bound to it`, target: power, evidence: [...escalate.evidence, ...write.evidence] });
+        edges.push({
+          kind: "escalate",
+          permission: `escalate and ${question.verb} a ClusterRole bound to it`,
+          target: power,
+          evidence: [...escalate.evidence, ...write.evidence],
+        });
         break;
       }
     }
@@ -238,7 +318,9 @@ function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {
 function certificateEdges(source: PermissionSource): Edge[] {
   const createCsr = unnamed(source.reach(Q.createCsr))[0];
   const approval = source.reach(Q.approveCsr)[0];
-  const signer = source.reach(Q.approveSigner).find((reach) => !reach.names || reach.names.includes("kubernetes.io/kube-apiserver-client") || reach.names.includes("kubernetes.io/*"));
+  const signer = source
+    .reach(Q.approveSigner)
+    .find((reach) => !reach.names || reach.names.includes("kubernetes.io/kube-apiserver-client") || reach.names.includes("kubernetes.io/*"));
   const read = source.reach(Q.readCsr)[0];
   if (!createCsr || !approval || !signer || !read) return [];
   const evidence = [...createCsr.evidence, ...approval.evidence, ...signer.evidence, ...read.evidence];
@@ -252,16 +334,36 @@ function certificateEdges(source: PermissionSource): Edge[] {
 function clusterWideEdges(source: PermissionSource): Edge[] {
   const edges: Edge[] = [];
   for (const question of Q.nodesProxy) {
-    for (const reach of source.reach(question)) edges.push({ kind: "nodes-proxy", permission: `${questionText(question)} (the kubelet API: exec into any pod)`, target: { kind: "serviceaccounts", namespace: "", need: "pod" }, evidence: reach.evidence });
+    for (const reach of source.reach(question))
+      edges.push({
+        kind: "nodes-proxy",
+        permission: `${questionText(question)} (the kubelet API: exec into any pod)`,
+        target: { kind: "serviceaccounts", namespace: "", need: "pod" },
+        evidence: reach.evidence,
+      });
   }
   const later = "a pod that runs as it is created after the change";
   Q.webhooks.forEach((webhook, position) => {
     const reach = (webhook.verb === "create" ? unnamed(source.reach(webhook)) : source.reach(webhook))[0];
-    if (reach) edges.push({ kind: "mutating-admission", permission: `${questionText(webhook)} (mutate every new pod)`, target: { kind: "serviceaccounts", namespace: "", need: "exists" }, evidence: reach.evidence, precondition: later });
+    if (reach)
+      edges.push({
+        kind: "mutating-admission",
+        permission: `${questionText(webhook)} (mutate every new pod)`,
+        target: { kind: "serviceaccounts", namespace: "", need: "exists" },
+        evidence: reach.evidence,
+        precondition: later,
+      });
     const policyQuestion = Q.policies[position] as Question;
     const policy = unnamed(source.reach(policyQuestion))[0];
     const binding = policy && unnamed(source.reach(Q.policyBinding))[0];
-    if (policy && binding) edges.push({ kind: "mutating-admission", permission: `${policyQuestion.verb} mutatingadmissionpolicies and create mutatingadmissionpolicybindings (mutate every new pod)`, target: { kind: "serviceaccounts", namespace: "", need: "exists" }, evidence: [...policy.evidence, ...binding.evidence], precondition: later });
+    if (policy && binding)
+      edges.push({
+        kind: "mutating-admission",
+        permission: `${policyQuestion.verb} mutatingadmissionpolicies and create mutatingadmissionpolicybindings (mutate every new pod)`,
+        target: { kind: "serviceaccounts", namespace: "", need: "exists" },
+        evidence: [...policy.evidence, ...binding.evidence],
+        precondition: later,
+      });
   });
   return edges;
 }

@@ -33,7 +33,14 @@ function exists(facts: PathFacts, namespace: string, name: string): Reachability
   // Every namespace gets a `default` ServiceAccount from the controller-manager.
   if (!facts.live && name === "default") return { reachable: true, preconditions: [] };
   if (facts.live && facts.serviceAccounts) return NO;
-  return { reachable: true, preconditions: [facts.live ? `ServiceAccount ${key} exists (ServiceAccounts could not be listed)` : `ServiceAccount ${key} exists (a binding names it; the manifests do not define it)`] };
+  return {
+    reachable: true,
+    preconditions: [
+      facts.live
+        ? `ServiceAccount ${key} exists (ServiceAccounts could not be listed)`
+        : `ServiceAccount ${key} exists (a binding names it; the manifests do not define it)`,
+    ],
+  };
 }
 
 /** Decides whether an edge that needs `need` reaches ServiceAccount `namespace/name`. */
@@ -64,7 +71,10 @@ export interface LivePathFacts {
 }
 
 /** The facts of an audit: offline only the manifests' ServiceAccounts; live what was read. */
-export function pathFacts(snapshot: { serviceAccounts: readonly { metadata: { name: string; namespace: string } }[] }, options: { mode: "offline" | "live"; podServiceAccounts?: ReadonlySet<string>; pathFacts?: LivePathFacts }): PathFacts {
+export function pathFacts(
+  snapshot: { serviceAccounts: readonly { metadata: { name: string; namespace: string } }[] },
+  options: { mode: "offline" | "live"; podServiceAccounts?: ReadonlySet<string>; pathFacts?: LivePathFacts },
+): PathFacts {
   const live = options.mode === "live";
   const listed = !live || options.pathFacts?.serviceAccountsListed !== false;
   return {

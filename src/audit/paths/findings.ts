@@ -51,11 +51,18 @@ export interface PathEnd {
  * identity whose first hop is a grant of a group it is in is covered by that group's finding), for
  * `rule`. `endOf` says where a route ends; identities it returns undefined for are skipped. Pure.
  */
-export function routeFindings(rule: AuditRule, analysis: PathAnalysis, routes: ReadonlyMap<string, Route>, options: PathOptions, endOf: (identity: Identity, steps: readonly Step[]) => PathEnd | undefined): Finding[] {
+export function routeFindings(
+  rule: AuditRule,
+  analysis: PathAnalysis,
+  routes: ReadonlyMap<string, Route>,
+  options: PathOptions,
+  endOf: (identity: Identity, steps: readonly Step[]) => PathEnd | undefined,
+): Finding[] {
   const findings: Finding[] = [];
   for (const identity of analysis.table.identities.values()) {
     const route = routes.get(identity.key);
-    if (!route || route.steps.length === 0 || identity.own.length === 0 || route.steps[0]?.edge.kind === "holds" || !appliesTo(identity, options.subject)) continue;
+    if (!route || route.steps.length === 0 || identity.own.length === 0 || route.steps[0]?.edge.kind === "holds" || !appliesTo(identity, options.subject))
+      continue;
     const steps = stepsOf(identity.key, routes);
     const first = steps[0]?.edge.evidence ?? [];
     if (first.every((evidence) => identityKey(evidence.grant.subject) !== identity.key)) continue;
@@ -65,7 +72,8 @@ export function routeFindings(rule: AuditRule, analysis: PathAnalysis, routes: R
     const conditional = hops.some((hop) => hop.precondition);
     // The subject's own part is its first hop: when a default grant gives it (a controller that creates
     // pods by design), the path is expected; the identity at the end has its own finding.
-    const expected = first.length > 0 && first.every((evidence) => options.expectations.isDefaultGrant(evidence.grant.binding, subjectOf(evidence.grant.subject)));
+    const expected =
+      first.length > 0 && first.every((evidence) => options.expectations.isDefaultGrant(evidence.grant.binding, subjectOf(evidence.grant.subject)));
     const severity: Severity = conditional ? lowerSeverity(end.severity) : end.severity;
     const via = first.find((evidence) => identityKey(evidence.grant.subject) === identity.key) ?? first[0];
     const grant = via?.grant;

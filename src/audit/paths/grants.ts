@@ -59,7 +59,11 @@ function impliedGroups(ref: ObjectRef): string[] {
   if (ref.kind !== "ServiceAccount") return NO_GROUPS;
   const namespace = ref.namespace ?? "";
   let groups = accountGroups.get(namespace);
-  if (!groups) accountGroups.set(namespace, (groups = ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"].map((name) => identityKey({ kind: "Group", name }))));
+  if (!groups)
+    accountGroups.set(
+      namespace,
+      (groups = ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"].map((name) => identityKey({ kind: "Group", name }))),
+    );
   return groups;
 }
 
@@ -141,13 +145,16 @@ export function identityTable(prepared: PreparedSnapshot, matters?: (rules: read
       // A ServiceAccount without a namespace in a ClusterRoleBinding matches nobody (upstream appliesToUser).
       if (subject.kind === "ServiceAccount" && !subject.namespace && namespace === "") continue;
       if (wanted && !wanted.has(subject.kind, subject.name, subject.namespace || namespace)) continue;
-      const identity = subject.kind === "ServiceAccount" ? identityOf(subject.kind, subject.name, subject.namespace || namespace) : identityOf(subject.kind, subject.name, "");
+      const identity =
+        subject.kind === "ServiceAccount" ? identityOf(subject.kind, subject.name, subject.namespace || namespace) : identityOf(subject.kind, subject.name, "");
       identity.own.push({ binding, bindingRef: bindingReference, roleRef: roleReference, subject: identity.ref, namespace, rules: resolved.rules });
     }
   };
   for (const binding of prepared.snapshot.clusterRoleBindings) visit(binding);
   for (const binding of prepared.snapshot.roleBindings) visit(binding);
-  for (const account of prepared.snapshot.serviceAccounts) if (!wanted || wanted.has("ServiceAccount", account.metadata.name, account.metadata.namespace)) identityOf("ServiceAccount", account.metadata.name, account.metadata.namespace);
+  for (const account of prepared.snapshot.serviceAccounts)
+    if (!wanted || wanted.has("ServiceAccount", account.metadata.name, account.metadata.namespace))
+      identityOf("ServiceAccount", account.metadata.name, account.metadata.namespace);
   return {
     identities,
     complete: wanted === undefined,

@@ -18,7 +18,9 @@ import { HIGH_VALUE_TARGETS, type HighValueTarget } from "./targets.js";
 /** The `high-value-identity-path` findings, given the cluster-admin analysis of the same audit. Pure. */
 export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, options: PathOptions): Finding[] {
   // Most snapshots bind no controller (offline without the defaults): then the graph is not needed.
-  const bound = HIGH_VALUE_TARGETS.filter((target) => analysis.prepared.snapshot.clusterRoleBindings.some((binding) => binding.roleRef.name === target.clusterRole));
+  const bound = HIGH_VALUE_TARGETS.filter((target) =>
+    analysis.prepared.snapshot.clusterRoleBindings.some((binding) => binding.roleRef.name === target.clusterRole),
+  );
   const byKey = new Map<string, HighValueTarget>();
   const targets: Identity[] = [];
   for (const target of bound) {

@@ -16,7 +16,8 @@ function requestName(evidence: Evidence, step: Step): string | undefined {
   const { question } = evidence;
   if (step.edge.namesTarget && question.resource === TARGET_RESOURCE[step.reaches.kind]) return step.reaches.name;
   if (question.resource === "signers") return "kubernetes.io/kube-apiserver-client";
-  if (question.verb === "bind") return evidence.rule.resourceNames?.find((name) => name === "cluster-admin") ?? evidence.rule.resourceNames?.[0] ?? "cluster-admin";
+  if (question.verb === "bind")
+    return evidence.rule.resourceNames?.find((name) => name === "cluster-admin") ?? evidence.rule.resourceNames?.[0] ?? "cluster-admin";
   return evidence.rule.resourceNames?.[0];
 }
 
@@ -38,13 +39,25 @@ function requestOf(evidence: Evidence, step: Step): PathRequest {
 
 function grantOf(evidence: Evidence): PathGrant {
   const { grant } = evidence;
-  return { subject: grant.subject, binding: grant.bindingRef, role: grant.roleRef, rule: evidence.rule, ...(grant.binding.source ? { source: grant.binding.source } : {}) };
+  return {
+    subject: grant.subject,
+    binding: grant.bindingRef,
+    role: grant.roleRef,
+    rule: evidence.rule,
+    ...(grant.binding.source ? { source: grant.binding.source } : {}),
+  };
 }
 
 function permissionText(step: Step, request: PathRequest | undefined): string {
   const { edge } = step;
   const named = edge.namesTarget && step.reaches !== POWER ? ` "${step.reaches.name}"` : "";
-  const where = !request ? "" : request.namespace ? ` in ${request.namespace}` : edge.target.kind === "serviceaccounts" && step.reaches.namespace ? ` in every namespace (${step.reaches.namespace} among them)` : " cluster-wide";
+  const where = !request
+    ? ""
+    : request.namespace
+      ? ` in ${request.namespace}`
+      : edge.target.kind === "serviceaccounts" && step.reaches.namespace
+        ? ` in every namespace (${step.reaches.namespace} among them)`
+        : " cluster-wide";
   const impersonated = step.edge.evidence.some((evidence) => evidence.as !== step.from) ? ` as ${describeRef(step.from)}` : "";
   return `${edge.permission}${named}${where}${impersonated}`;
 }

@@ -65,7 +65,11 @@ export function declareQuestions(questions: readonly Question[]): void {
 }
 
 function allows(rule: PolicyRule, question: Question): boolean {
-  return verbMatches(rule, question.verb) && apiGroupMatches(rule, question.group) && resourceMatches(rule, combinedResourceOf(question.resource, question.subresource), question.subresource ?? "");
+  return (
+    verbMatches(rule, question.verb) &&
+    apiGroupMatches(rule, question.group) &&
+    resourceMatches(rule, combinedResourceOf(question.resource, question.subresource), question.subresource ?? "")
+  );
 }
 
 /** The questions a rule's resources could answer: all for `*` or `*\/sub`, else those on the resources it names. */

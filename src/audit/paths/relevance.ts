@@ -87,7 +87,8 @@ function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[
     if (mask & USERS) outlook.users = true;
     if (mask & GROUPS) outlook.groups = true;
     if (mask & CONSTRAINED) outlook.constrained = true;
-    if (mask & (SERVICE_ACCOUNTS | NAMED_SECRETS) && !outlook.serviceAccountNamespaces.includes(grant.namespace)) outlook.serviceAccountNamespaces.push(grant.namespace);
+    if (mask & (SERVICE_ACCOUNTS | NAMED_SECRETS) && !outlook.serviceAccountNamespaces.includes(grant.namespace))
+      outlook.serviceAccountNamespaces.push(grant.namespace);
   }
   return outlook;
 }

@@ -81,7 +81,10 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   const contextOf = (identity: Identity): EdgeContext => ({
     adminRoles,
     ...(facts.tokenSecretOwners ? { tokenSecretOwners: facts.tokenSecretOwners } : {}),
-    boundClusterRoles: table.grantsOf(identity).filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole").map((grant) => grant.roleRef.name),
+    boundClusterRoles: table
+      .grantsOf(identity)
+      .filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole")
+      .map((grant) => grant.roleRef.name),
   });
   const edgeCache = new Map<string, Edge[]>();
   const edgesFor = (identity: Identity): Edge[] => {
@@ -120,10 +123,20 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
 
   const pick = (edge: Edge, from: Identity, maxDepth: number, allowConditional: boolean): Candidate | undefined => {
     const target = edge.target;
-    if (target.kind === "power") return maxDepth >= 0 && !goal ? { ref: POWER, depth: 0, preconditions: edge.precondition ? [edge.precondition] : [], conditional: false } : undefined;
+    if (target.kind === "power")
+      return maxDepth >= 0 && !goal ? { ref: POWER, depth: 0, preconditions: edge.precondition ? [edge.precondition] : [], conditional: false } : undefined;
     // Every namespace: the identity's own namespace first, where a path is easiest to read and to fix.
     const own = target.kind === "serviceaccounts" && !target.namespace && from.ref.namespace ? (reachedBy.ServiceAccount.get(from.ref.namespace) ?? []) : [];
-    const pool = target.kind === "serviceaccounts" ? (target.namespace ? (reachedBy.ServiceAccount.get(target.namespace) ?? []) : own.length > 0 ? [...own, ...reachedBy.every] : reachedBy.every) : target.kind === "users" ? reachedBy.User : reachedBy.Group;
+    const pool =
+      target.kind === "serviceaccounts"
+        ? target.namespace
+          ? (reachedBy.ServiceAccount.get(target.namespace) ?? [])
+          : own.length > 0
+            ? [...own, ...reachedBy.every]
+            : reachedBy.every
+        : target.kind === "users"
+          ? reachedBy.User
+          : reachedBy.Group;
     let best: Candidate | undefined;
     for (const identity of pool) {
       const route = routes.get(identity.key) as Route;
@@ -150,7 +163,12 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     if (!edge.constrained) {
       const found = pick(edge, identity, depth - 1, allowConditional);
       if (!found) return undefined;
-      return { depth: found.depth + 1, steps: [{ edge, from: identity.ref, reaches: found.ref, preconditions: found.preconditions }], ...(found.key ? { next: found.key } : {}), conditional: found.conditional };
+      return {
+        depth: found.depth + 1,
+        steps: [{ edge, from: identity.ref, reaches: found.ref, preconditions: found.preconditions }],
+        ...(found.key ? { next: found.key } : {}),
+        conditional: found.conditional,
+      };
     }
     // Constrained impersonation: act as the target only where impersonate-on allows, then take one of its edges.
     const pool = edge.target.kind === "serviceaccounts" ? reachedBy.every : edge.target.kind === "users" ? reachedBy.User : reachedBy.Group;

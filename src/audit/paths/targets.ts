@@ -33,15 +33,30 @@ const RUNS_PODS = "creates pods in every namespace, so it runs code as any Servi
 
 /** The high-value identities, most powerful first. */
 export const HIGH_VALUE_TARGETS: readonly HighValueTarget[] = [
-  controller("clusterrole-aggregation-controller", "critical", "escalates and updates every ClusterRole, so it can give any role every permission", ["escalate clusterroles.rbac.authorization.k8s.io", "update clusterroles.rbac.authorization.k8s.io"]),
-  controller("generic-garbage-collector", "critical", "reads every Secret and patches or deletes any object (pods, workloads, webhooks, bindings)", ["get secrets", "patch pods", "patch mutatingwebhookconfigurations.admissionregistration.k8s.io", "delete clusterrolebindings.rbac.authorization.k8s.io"]),
-  controller("namespace-controller", "high", "reads every object, Secrets included, and deletes any object or namespace", ["list secrets", "delete pods", "delete namespaces"]),
+  controller("clusterrole-aggregation-controller", "critical", "escalates and updates every ClusterRole, so it can give any role every permission", [
+    "escalate clusterroles.rbac.authorization.k8s.io",
+    "update clusterroles.rbac.authorization.k8s.io",
+  ]),
+  controller("generic-garbage-collector", "critical", "reads every Secret and patches or deletes any object (pods, workloads, webhooks, bindings)", [
+    "get secrets",
+    "patch pods",
+    "patch mutatingwebhookconfigurations.admissionregistration.k8s.io",
+    "delete clusterrolebindings.rbac.authorization.k8s.io",
+  ]),
+  controller("namespace-controller", "high", "reads every object, Secrets included, and deletes any object or namespace", [
+    "list secrets",
+    "delete pods",
+    "delete namespaces",
+  ]),
   controller("replicaset-controller", "high", RUNS_PODS, ["create pods"]),
   controller("replication-controller", "high", RUNS_PODS, ["create pods"]),
   controller("daemon-set-controller", "high", RUNS_PODS, ["create pods"]),
   controller("statefulset-controller", "high", RUNS_PODS, ["create pods"]),
   controller("job-controller", "high", RUNS_PODS, ["create pods"]),
   controller("persistent-volume-binder", "high", RUNS_PODS, ["create pods"]),
-  controller("deployment-controller", "high", "creates ReplicaSets and updates pods in every namespace, so it runs code as any ServiceAccount", ["create replicasets.apps", "update pods"]),
+  controller("deployment-controller", "high", "creates ReplicaSets and updates pods in every namespace, so it runs code as any ServiceAccount", [
+    "create replicasets.apps",
+    "update pods",
+  ]),
   controller("cronjob-controller", "high", "creates Jobs in every namespace, so it runs code as any ServiceAccount", ["create jobs.batch"]),
 ];

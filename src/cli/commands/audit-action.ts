@@ -97,15 +97,24 @@ async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], 
   // What the apiserver would refuse (evaluated as written all the same), then what offline cannot see.
   const warnings = [...loaded.warnings];
   // Input without any Kubernetes object is refused by the loader; objects but no RBAC among them is worth a word.
-  const objects = loaded.snapshot.roles.length + loaded.snapshot.clusterRoles.length + loaded.snapshot.roleBindings.length + loaded.snapshot.clusterRoleBindings.length + loaded.snapshot.serviceAccounts.length;
-  if (objects === 0 && loaded.refused.length === 0) warnings.push(`no RBAC objects (ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding) in ${loaded.files.length === 1 ? (loaded.files[0] === "-" ? "standard input" : loaded.files[0]) : `the ${loaded.files.length} files read`}: nothing was audited`);
+  const objects =
+    loaded.snapshot.roles.length +
+    loaded.snapshot.clusterRoles.length +
+    loaded.snapshot.roleBindings.length +
+    loaded.snapshot.clusterRoleBindings.length +
+    loaded.snapshot.serviceAccounts.length;
+  if (objects === 0 && loaded.refused.length === 0)
+    warnings.push(
+      `no RBAC objects (ServiceAccount, Role, ClusterRole, RoleBinding, ClusterRoleBinding) in ${loaded.files.length === 1 ? (loaded.files[0] === "-" ? "standard input" : loaded.files[0]) : `the ${loaded.files.length} files read`}: nothing was audited`,
+    );
   if (catalogue.rules.some((rule) => rule.match.kind === "unused-serviceaccount")) {
     warnings.push("unused-serviceaccount needs the cluster's pods and is only evaluated by live audits.");
   }
   const input = manifestInputOf(loaded, namespaceFlag);
   const placed = describePlacement(input.defaultNamespace);
   // Placed by a default, not by the user: said where every renderer shows it.
-  if (input.defaultNamespace.source === "default" && input.defaultNamespace.objects > 0) warnings.push(`${placed}; give -n NAMESPACE to audit them where they will be applied`);
+  if (input.defaultNamespace.source === "default" && input.defaultNamespace.objects > 0)
+    warnings.push(`${placed}; give -n NAMESPACE to audit them where they will be applied`);
   const explain = [...loaded.files.map((file) => `read ${file}`), placed];
   return { findings, warnings, errors: [], input, target: { source: "manifests", namespace: placement.namespace, explain } };
 }
@@ -151,7 +160,9 @@ async function mastersEvidenceFrom(files: string[]): Promise<MastersEvidence[]> 
 /** A `--subject` no binding applies to passes with no finding: say so, since a typo looks the same. */
 function subjectWithoutBindings(subject: UserInfo, findings: readonly Finding[]): string[] {
   if (findings.some((finding) => finding.rule === EFFECTIVE_PERMISSIONS_RULE.id)) return [];
-  return [`--subject ${subject.name}: no binding applies to this user or its groups (${subject.groups.join(", ")}), so it is granted nothing here; check the name (a ServiceAccount is system:serviceaccount:NAMESPACE:NAME)`];
+  return [
+    `--subject ${subject.name}: no binding applies to this user or its groups (${subject.groups.join(", ")}), so it is granted nothing here; check the name (a ServiceAccount is system:serviceaccount:NAMESPACE:NAME)`,
+  ];
 }
 
 /** What `saprobe audit` does once its flags are parsed. */

@@ -34,11 +34,18 @@ export async function runCanI(args: ParsedArgs, io: CommandIo): Promise<number> 
     const { authorizer, snapshot, customResources } = await offlineAuthorizer(args, io);
     warnIfNoBindingNames(user, snapshot, io);
     if (list) return listRules(authorizer, user, namespace, json, io);
-    return answerOne(authorizer, user, parseRequest(verb as string, target as string, name, namespace, allNamespaces, { ...requestOptions(args), customResources }), json, io);
+    return answerOne(
+      authorizer,
+      user,
+      parseRequest(verb as string, target as string, name, namespace, allNamespaces, { ...requestOptions(args), customResources }),
+      json,
+      io,
+    );
   }
   // The HTTP client loads only for a live question: offline answers never pay for it (bench/startup.mjs).
   const [connection, { liveCanI, liveListRules }] = await Promise.all([connectionFromArgs(args, io), import("./can-i-live.js")]);
   if (list) return liveListRules(connection, io, connection.namespace, json, requestLogOptions(args, io));
-  const parse = (types: RequestOptions) => parseRequest(verb as string, target as string, name, connection.namespace, allNamespaces, { ...requestOptions(args), ...types });
+  const parse = (types: RequestOptions) =>
+    parseRequest(verb as string, target as string, name, connection.namespace, allNamespaces, { ...requestOptions(args), ...types });
   return liveCanI(connection, io, parse, target as string, json, requestLogOptions(args, io));
 }

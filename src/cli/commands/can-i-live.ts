@@ -24,14 +24,27 @@ import { writeWarnings } from "../terminal-text.js";
  * a transport failure's message already says "could not ask the SelfSubjectAccessReview".
  */
 function couldNotAsk(error: ErrorValue): CouldNotRunError {
-  return new CouldNotRunError(`E_${error.code.replace(/^transport-/, "").toUpperCase().replace(/-/g, "_")}`, `${error.code.startsWith("transport-") ? "" : "could not ask the API server: "}${redactText(error.message, [])}`);
+  return new CouldNotRunError(
+    `E_${error.code
+      .replace(/^transport-/, "")
+      .toUpperCase()
+      .replace(/-/g, "_")}`,
+    `${error.code.startsWith("transport-") ? "" : "could not ask the API server: "}${redactText(error.message, [])}`,
+  );
 }
 
 /**
  * Asks the server one question (`target` read through the server's discovery); prints yes/no and
  * the server's reason.
  */
-export async function liveCanI(connection: Connection, io: CommandIo, parse: (options: RequestOptions) => ParsedRequest, target: string, json: boolean, logging: RequestLogOptions = {}): Promise<number> {
+export async function liveCanI(
+  connection: Connection,
+  io: CommandIo,
+  parse: (options: RequestOptions) => ParsedRequest,
+  target: string,
+  json: boolean,
+  logging: RequestLogOptions = {},
+): Promise<number> {
   const client = createKubeClient(connection, logging);
   try {
     const types = await liveRequestOptions(client, {}, target);
@@ -41,7 +54,9 @@ export async function liveCanI(connection: Connection, io: CommandIo, parse: (op
     if (!status.ok) throw couldNotAsk(status.error);
     const allowed = status.allowed;
     if (json) {
-      io.stdout.write(`${JSON.stringify({ allowed, denied: status.denied, reason: status.reason, evaluationError: status.evaluationError, request: request.attrs, source: "SelfSubjectAccessReview", warnings: request.warnings })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ allowed, denied: status.denied, reason: status.reason, evaluationError: status.evaluationError, request: request.attrs, source: "SelfSubjectAccessReview", warnings: request.warnings })}\n`,
+      );
     } else {
       writeWarnings(request.warnings, io);
       io.stdout.write(`${allowed ? "yes" : "no"}\n`);

@@ -21,7 +21,10 @@ import { stdinIfNamed, type CommandIo } from "../command.js";
  * else default), warns (stderr) about skipped files, duplicates, where unnamespaced objects went and
  * what the apiserver would refuse, and builds an authorizer that aggregates roles.
  */
-export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promise<{ authorizer: Authorizer; files: string[]; snapshot: RbacSnapshot; customResources: ResourceType[] }> {
+export async function offlineAuthorizer(
+  args: ParsedArgs,
+  io: CommandIo,
+): Promise<{ authorizer: Authorizer; files: string[]; snapshot: RbacSnapshot; customResources: ResourceType[] }> {
   const maxFileBytes = flag.number(args, "max-file-bytes");
   // Objects without metadata.namespace go where `kubectl apply -n` would put them.
   const namespace = flag.string(args, "namespace");
@@ -33,7 +36,12 @@ export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promis
     ...(namespace !== undefined ? { namespaceFlag: namespace } : {}),
   });
   writeWarnings(loaded.warnings, io);
-  return { authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }), files: loaded.files, snapshot: loaded.snapshot, customResources: loaded.customResources };
+  return {
+    authorizer: createAuthorizer(loaded.snapshot, { aggregate: true }),
+    files: loaded.files,
+    snapshot: loaded.snapshot,
+    customResources: loaded.customResources,
+  };
 }
 
 /**
@@ -43,7 +51,12 @@ export async function offlineAuthorizer(args: ParsedArgs, io: CommandIo): Promis
 export function warnIfNoBindingNames(user: UserInfo, snapshot: RbacSnapshot, io: CommandIo): void {
   const named = usernamesNamedByBindings(snapshot);
   if (named.has(user.name)) return;
-  writeWarnings([`--as ${user.name}: no binding in the manifests names this user, so only its groups (${user.groups.join(", ") || "none"}) can grant it anything${didYouMean(user.name, [...named])}`], io);
+  writeWarnings(
+    [
+      `--as ${user.name}: no binding in the manifests names this user, so only its groups (${user.groups.join(", ") || "none"}) can grant it anything${didYouMean(user.name, [...named])}`,
+    ],
+    io,
+  );
 }
 
 /**
@@ -60,7 +73,9 @@ export function offlineUser(args: ParsedArgs, impersonatedUser: (name: string, g
 export function answerOne(authorizer: Authorizer, user: UserInfo, request: ParsedRequest, json: boolean, io: CommandIo): number {
   const decision = authorizer.authorize(user, request.attrs);
   if (json) {
-    io.stdout.write(`${JSON.stringify({ allowed: decision.allowed, reason: decision.reason, user, request: request.attrs, grant: decision.grant, nearMisses: decision.nearMisses, errors: decision.errors, warnings: request.warnings })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ allowed: decision.allowed, reason: decision.reason, user, request: request.attrs, grant: decision.grant, nearMisses: decision.nearMisses, errors: decision.errors, warnings: request.warnings })}\n`,
+    );
   } else {
     writeWarnings(request.warnings, io);
     io.stdout.write(`${decision.allowed ? "yes" : "no"}\n`);
@@ -77,7 +92,9 @@ export function listRules(authorizer: Authorizer, user: UserInfo, namespace: str
     io.stdout.write(`${JSON.stringify({ user, namespace, rules: review.rules, errors: review.errors })}\n`);
     return ExitCode.ok;
   }
-  io.stdout.write(heading(`Rules for ${user.name} (groups ${user.groups.join(", ") || "none"}) ${namespace ? `in namespace ${namespace}` : "cluster-wide"}:`, io));
+  io.stdout.write(
+    heading(`Rules for ${user.name} (groups ${user.groups.join(", ") || "none"}) ${namespace ? `in namespace ${namespace}` : "cluster-wide"}:`, io),
+  );
   if (review.rules.length === 0) io.stdout.write("  (none)\n");
   for (const rule of review.rules) io.stdout.write(indentedItem(formatEffectiveRule(rule), io));
   for (const error of review.errors) io.stdout.write(`  error: ${error}\n`);
@@ -105,8 +122,11 @@ export async function answerBatch(authorizer: Authorizer, batchFile: string, jso
   for (const { question, line } of questions) {
     const answer = answerBatchQuestion(authorizer, question, line);
     allAllowed &&= answer.allowed;
-    io.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${fitToTerminal(`${answer.allowed ? "yes" : "no "}  ${question.user.name} ${describeRequest(question.attrs)}: ${describeReason(answer)}`, io)}\n`);
+    io.stdout.write(
+      json
+        ? `${JSON.stringify(answer)}\n`
+        : `${fitToTerminal(`${answer.allowed ? "yes" : "no "}  ${question.user.name} ${describeRequest(question.attrs)}: ${describeReason(answer)}`, io)}\n`,
+    );
   }
   return allAllowed ? ExitCode.ok : ExitCode.failed;
 }
-

@@ -5,11 +5,22 @@ import { DEFAULT_LIMITS } from "../../input/limits.js";
 
 /** Flags shared by the offline RBAC commands (can-i, who-can). */
 export const manifestFlags: FlagSpec[] = [
-  { name: "manifests", short: "f", type: "list", valueName: "PATH", description: "answer from these RBAC manifests (files, directories, - for stdin) instead of asking the server", default: [] },
-  { name: "with-defaults", type: "boolean", description: "add the default policy every cluster ships (system:discovery, system:basic-user, ...) to the manifests" },
+  {
+    name: "manifests",
+    short: "f",
+    type: "list",
+    valueName: "PATH",
+    description: "answer from these RBAC manifests (files, directories, - for stdin) instead of asking the server",
+    default: [],
+  },
+  {
+    name: "with-defaults",
+    type: "boolean",
+    description: "add the default policy every cluster ships (system:discovery, system:basic-user, ...) to the manifests",
+  },
   { name: "max-file-bytes", type: "size", valueName: "SIZE", description: "largest manifest file accepted", default: DEFAULT_LIMITS.maxFileBytes, min: 1 },
   { name: "subresource", type: "string", valueName: "NAME", description: "the subresource to ask about (kubectl's --subresource), e.g. log, exec, status" },
-  { name: "all-namespaces", short: "A", type: "boolean", description: "ask about all namespaces (the request's namespace is \"\")" },
+  { name: "all-namespaces", short: "A", type: "boolean", description: 'ask about all namespaces (the request\'s namespace is "")' },
   { name: "output", short: "o", type: "string", valueName: "FORMAT", choices: ["text", "json"], default: "text", description: "text or json" },
 ];
 
@@ -47,7 +58,12 @@ export const canICommand: Command = {
     ...connectionFlags,
     ...manifestFlags,
     { name: "list", type: "boolean", description: "list the subject's effective rules in the namespace instead" },
-    { name: "batch", type: "string", valueName: "FILE", description: "answer JSON-lines questions from FILE (- for stdin), one JSON answer per line; needs --manifests" },
+    {
+      name: "batch",
+      type: "string",
+      valueName: "FILE",
+      description: "answer JSON-lines questions from FILE (- for stdin), one JSON answer per line; needs --manifests",
+    },
   ],
   async run(args, io) {
     const { runCanI } = await import("./can-i-action.js");

@@ -11,7 +11,7 @@ function renderTable(view: ConnectionView, explain: boolean): string {
     .join(", ");
   const tls = view.tls.insecureSkipTLSVerify
     ? "NOT VERIFIED (insecure-skip-tls-verify)"
-    : view.tls.caFile ?? (view.tls.caData ? "certificate-authority-data" : view.server.startsWith("http:") ? "none (plain HTTP)" : "system CAs");
+    : (view.tls.caFile ?? (view.tls.caData ? "certificate-authority-data" : view.server.startsWith("http:") ? "none (plain HTTP)" : "system CAs"));
   const rows: [string, string][] = [
     ["Source", view.source],
     ["Server", view.server],
@@ -22,7 +22,9 @@ function renderTable(view: ConnectionView, explain: boolean): string {
     ["Auth", auth ? `${view.auth.kind} (${auth})` : view.auth.kind],
     ["CA", tls],
     ...(view.tls.serverName ? [["TLS server name", view.tls.serverName] as [string, string]] : []),
-    ...(view.impersonate ? [["Impersonate", [view.impersonate.user, ...view.impersonate.groups.map((group) => `group ${group}`)].join(", ")] as [string, string]] : []),
+    ...(view.impersonate
+      ? [["Impersonate", [view.impersonate.user, ...view.impersonate.groups.map((group) => `group ${group}`)].join(", ")] as [string, string]]
+      : []),
     ["Files", view.files.join("\n") || "-"],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
@@ -36,7 +38,10 @@ function renderTable(view: ConnectionView, explain: boolean): string {
 /** What `saprobe config` does once its flags are parsed. */
 export async function runConfig(args: ParsedArgs, io: CommandIo): Promise<number> {
   const [subcommand, ...extra] = args.positionals;
-  if (subcommand !== "view") throw new UsageError(subcommand === undefined ? 'missing subcommand: use "saprobe config view"' : `unknown subcommand "config ${subcommand}": the only one is "view"`);
+  if (subcommand !== "view")
+    throw new UsageError(
+      subcommand === undefined ? 'missing subcommand: use "saprobe config view"' : `unknown subcommand "config ${subcommand}": the only one is "view"`,
+    );
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" for "saprobe config view"`);
   const view = describeConnection(await connectionFromArgs(args, io));
   const output = flag.string(args, "output") ?? (io.stdout.isTTY ? "table" : "json");

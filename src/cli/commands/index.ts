@@ -10,4 +10,14 @@ import { whoamiCommand } from "./whoami.js";
 import { whoCanCommand } from "./who-can.js";
 
 /** Every command, in the order `saprobe --help` lists them. Each lives in its own module. */
-export const commands: readonly Command[] = [runCommand, auditCommand, canICommand, whoCanCommand, whoamiCommand, usageCommand, tokenCommand, validateCommand, configCommand];
+export const commands: readonly Command[] = [
+  runCommand,
+  auditCommand,
+  canICommand,
+  whoCanCommand,
+  whoamiCommand,
+  usageCommand,
+  tokenCommand,
+  validateCommand,
+  configCommand,
+];

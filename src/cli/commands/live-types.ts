@@ -18,6 +18,7 @@ export async function liveRequestOptions(client: KubeClient, base: RequestOption
     const why = discovery.forbidden ? `the server refused discovery (${discovery.reason})` : `could not read the server's discovery (${discovery.reason})`;
     return { options: base, warnings: [`${why}; ${fallback}`] };
   }
-  const warnings = discovery.unreadGroups.length > 0 ? [`discovery could not read ${discovery.unreadGroups.join(", ")}: the types served there are unknown here`] : [];
+  const warnings =
+    discovery.unreadGroups.length > 0 ? [`discovery could not read ${discovery.unreadGroups.join(", ")}: the types served there are unknown here`] : [];
   return { options: { ...base, discovered: discovery.resources }, warnings };
 }

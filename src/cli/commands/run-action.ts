@@ -16,7 +16,9 @@ import { DEFAULT_DEADLINE_MS } from "../../run/defaults.js";
 function belowFailOn(results: readonly CheckResult[], failChecksOn: Severity): string[] {
   const letThrough = results.filter((result) => didNotPass(result) && !isAtLeast(result.severity, failChecksOn));
   if (letThrough.length === 0) return [];
-  return [`--fail-on ${failChecksOn}: ${letThrough.length} check(s) did not pass but are below that level and do not fail the run: ${letThrough.map((result) => `${result.id} (${result.severity}, ${result.status})`).join(", ")}`];
+  return [
+    `--fail-on ${failChecksOn}: ${letThrough.length} check(s) did not pass but are below that level and do not fail the run: ${letThrough.map((result) => `${result.id} (${result.severity}, ${result.status})`).join(", ")}`,
+  ];
 }
 
 /** What `saprobe run` does once its flags are parsed: the suite, the report, the exit code. */
@@ -31,7 +33,13 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
   const maxFileBytes = flag.number(args, "max-file-bytes");
   // Objects that name no namespace land where `kubectl apply` would put them: the connection's namespace.
   const expected = conformance
-    ? await conformance.loadExpectedRbac(expectPaths, { withDefaults: flag.boolean(args, "with-defaults"), cwd: io.cwd, ...stdinIfNamed(expectPaths, io), defaultNamespace: connection.namespace, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) })
+    ? await conformance.loadExpectedRbac(expectPaths, {
+        withDefaults: flag.boolean(args, "with-defaults"),
+        cwd: io.cwd,
+        ...stdinIfNamed(expectPaths, io),
+        defaultNamespace: connection.namespace,
+        ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
+      })
     : undefined;
   const logging = requestLogOptions(args, io);
   const client = createKubeClient(connection, logging);
@@ -39,12 +47,13 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
   try {
     // Drift (expected objects vs live ones) is read alongside the probes, over the same client.
     const driftWarnings: string[] = [];
-    const drift = conformance && expected
-      ? conformance.expectedDrift(client, expected).catch((error: unknown) => {
-          driftWarnings.push(`--expect: the live RBAC objects could not be compared: ${error instanceof Error ? error.message : String(error)}`);
-          return [];
-        })
-      : Promise.resolve([]);
+    const drift =
+      conformance && expected
+        ? conformance.expectedDrift(client, expected).catch((error: unknown) => {
+            driftWarnings.push(`--expect: the live RBAC objects could not be compared: ${error instanceof Error ? error.message : String(error)}`);
+            return [];
+          })
+        : Promise.resolve([]);
     const outcome = await runChecks({
       connection,
       checks: suite.checks,
@@ -53,9 +62,17 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
       deadlineMs: flag.number(args, "deadline") ?? DEFAULT_DEADLINE_MS,
     });
     const couldRun = outcome.errors.length === 0;
-    const judged = conformance && expected && couldRun
-      ? await conformance.judgeAgainstExpected({ client, checks: suite.checks, results: outcome.results, expected, identity: outcome.identity, namespace: connection.namespace })
-      : { results: outcome.results, warnings: [] };
+    const judged =
+      conformance && expected && couldRun
+        ? await conformance.judgeAgainstExpected({
+            client,
+            checks: suite.checks,
+            results: outcome.results,
+            expected,
+            identity: outcome.identity,
+            namespace: connection.namespace,
+          })
+        : { results: outcome.results, warnings: [] };
     const report = buildReport({
       command: "run",
       startedAt,
@@ -64,7 +81,14 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
       results: judged.results,
       drift: couldRun ? await drift : [],
       errors: outcome.errors,
-      warnings: [...connection.warnings, ...suite.warnings, ...(expected?.warnings ?? []), ...judged.warnings, ...driftWarnings, ...belowFailOn(judged.results, failChecksOn)],
+      warnings: [
+        ...connection.warnings,
+        ...suite.warnings,
+        ...(expected?.warnings ?? []),
+        ...judged.warnings,
+        ...driftWarnings,
+        ...belowFailOn(judged.results, failChecksOn),
+      ],
       failChecksOn,
     });
     return await emitReport(report, args, io);

@@ -5,7 +5,6 @@ import type { Command } from "../command.js";
 import { connectionFlags } from "../connection-flags.js";
 import { DEFAULT_LIMITS } from "../../input/limits.js";
 
-
 /** `saprobe run`: the live probe suite, as one command with a report and an exit code. */
 export const runCommand: Command = {
   name: "run",
@@ -33,14 +32,45 @@ export const runCommand: Command = {
   flags: [
     ...connectionFlags,
     ...outputFlags,
-    { name: "checks", type: "list", valueName: "FILE", description: "check file to add to the default suite (repeatable); same ids replace defaults", default: [] },
+    {
+      name: "checks",
+      type: "list",
+      valueName: "FILE",
+      description: "check file to add to the default suite (repeatable); same ids replace defaults",
+      default: [],
+    },
     { name: "replace-checks", type: "boolean", description: "run only the --checks files, not the default suite" },
-    { name: "expect", type: "list", valueName: "PATH", description: "expected RBAC manifests (files, directories, - for stdin): the identity's permissions are compared with them", default: [] },
-    { name: "max-file-bytes", type: "size", valueName: "SIZE", description: "largest --expect manifest file accepted", default: DEFAULT_LIMITS.maxFileBytes, min: 1 },
-    { name: "with-defaults", type: "boolean", description: "with --expect, add the Kubernetes default bootstrap policy to the expected RBAC (--with-defaults=false: only the files)", default: true },
+    {
+      name: "expect",
+      type: "list",
+      valueName: "PATH",
+      description: "expected RBAC manifests (files, directories, - for stdin): the identity's permissions are compared with them",
+      default: [],
+    },
+    {
+      name: "max-file-bytes",
+      type: "size",
+      valueName: "SIZE",
+      description: "largest --expect manifest file accepted",
+      default: DEFAULT_LIMITS.maxFileBytes,
+      min: 1,
+    },
+    {
+      name: "with-defaults",
+      type: "boolean",
+      description: "with --expect, add the Kubernetes default bootstrap policy to the expected RBAC (--with-defaults=false: only the files)",
+      default: true,
+    },
     { name: "system-ca-file", type: "string", valueName: "PATH", description: "CA bundle the tls-system-ca probe trusts instead of Node's default roots" },
     { name: "deadline", type: "duration", description: "overall deadline of the run", default: DEFAULT_DEADLINE_MS, min: 1 },
-    { name: "fail-on", type: "string", valueName: "SEVERITY", description: "exit 1 only when a failed or undecided check is at or above this level (drift always fails)", choices: SEVERITIES, default: "info" },
+    {
+      name: "fail-on",
+      type: "string",
+      valueName: "SEVERITY",
+      description: "exit 1 only when a failed or undecided check is at or above this level (drift always fails)",
+      choices: SEVERITIES,
+      default: "info",
+    },
   ],
   async run(args, io) {
     // The implementation (probes, HTTP client, renderers) is loaded only when this command runs.

@@ -29,7 +29,8 @@ async function acceptanceOf(read: TokenRead & { token: NonNullable<TokenRead["to
   try {
     connection = await connectionFromArgs(args, io);
   } catch (error) {
-    if (error instanceof ConnectionConfigError || error instanceof UsageError) return { state: "unknown", detail: `not asked: ${firstLine(error.message)} (saprobe config view --explain says what was tried)` };
+    if (error instanceof ConnectionConfigError || error instanceof UsageError)
+      return { state: "unknown", detail: `not asked: ${firstLine(error.message)} (saprobe config view --explain says what was tried)` };
     throw error;
   }
   const withToken = { ...connection, credentials: { kind: "token" as const, token: read.token }, impersonate: undefined };
@@ -37,9 +38,14 @@ async function acceptanceOf(read: TokenRead & { token: NonNullable<TokenRead["to
   const [{ createKubeClient }, { lookupIdentity }] = await Promise.all([import("../../kube/client.js"), import("../../probes/identity.js")]);
   const client = createKubeClient(withToken, requestLogOptions(args, io));
   try {
-    const identity = await lookupIdentity(client, withToken, { signal: AbortSignal.timeout(connection.requestTimeoutMs), timeoutMs: connection.requestTimeoutMs, token: async () => read });
+    const identity = await lookupIdentity(client, withToken, {
+      signal: AbortSignal.timeout(connection.requestTimeoutMs),
+      timeoutMs: connection.requestTimeoutMs,
+      token: async () => read,
+    });
     if (identity.state === "unauthorized") return { state: "rejected", detail: `${connection.server} answered 401 Unauthorized` };
-    if (identity.state === "known" && identity.source === "SelfSubjectReview") return { state: "accepted", detail: `${connection.server} sees "${identity.username}"` };
+    if (identity.state === "known" && identity.source === "SelfSubjectReview")
+      return { state: "accepted", detail: `${connection.server} sees "${identity.username}"` };
     return { state: "unknown", detail: identity.message, ...(identity.failure ? { unreachable: true as const } : {}) };
   } finally {
     await client.close();
@@ -54,7 +60,9 @@ export async function runToken(args: ParsedArgs, io: CommandIo): Promise<number>
   const diagnosis = diagnoseToken(token, { source: read.source, now: new Date(), ...(read.mountNamespace ? { mountNamespace: read.mountNamespace } : {}) });
   const acceptance = await acceptanceOf({ ...read, token }, args, io);
   if (flag.string(args, "output") === "json") {
-    io.stdout.write(`${JSON.stringify({ ...tokenEvidence(diagnosis), notes: diagnosis.notes, problems: diagnosis.problems, accepted: acceptance }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ ...tokenEvidence(diagnosis), notes: diagnosis.notes, problems: diagnosis.problems, accepted: acceptance }, null, 2)}\n`,
+    );
   } else {
     io.stdout.write(renderTokenText(diagnosis, acceptance));
   }

@@ -7,16 +7,7 @@ import { parseServiceAccountUsername } from "../../rbac/users.js";
 import { buildReport, DEFAULT_FAIL_ON } from "../../report/build.js";
 import { emitReport, writeOutFiles } from "../report-output.js";
 import { targetOf } from "../../run/target.js";
-import {
-  expandLogPaths,
-  learnedYaml,
-  readLogLines,
-  readUsage,
-  nothingToReport,
-  usageOutcome,
-  usageSection,
-  type GrantedRbac,
-} from "../../usage/index.js";
+import { expandLogPaths, learnedYaml, readLogLines, readUsage, nothingToReport, usageOutcome, usageSection, type GrantedRbac } from "../../usage/index.js";
 import { flag, parseDuration, type ParsedArgs } from "../args.js";
 import { stdinIfNamed, type CommandIo } from "../command.js";
 import { connectionFromArgs } from "../connection-flags.js";
@@ -56,12 +47,23 @@ async function grantedFrom(args: ParsedArgs, io: CommandIo): Promise<{ granted?:
   if (manifests.length > 0 && live) throw new UsageError("--manifests and --live both name the granted RBAC: choose one");
   const catalogue = (): ReturnType<typeof loadCatalogue> => loadCatalogue([BUILTIN_RULES_DIR]);
   if (manifests.length > 0) {
-    const loaded = await loadManifests(manifests, { cwd: io.cwd, ...stdinIfNamed(manifests, io), maxFileBytes: flag.number(args, "max-file-bytes") ?? DEFAULT_LIMITS.maxFileBytes });
+    const loaded = await loadManifests(manifests, {
+      cwd: io.cwd,
+      ...stdinIfNamed(manifests, io),
+      maxFileBytes: flag.number(args, "max-file-bytes") ?? DEFAULT_LIMITS.maxFileBytes,
+    });
     const snapshot = flag.boolean(args, "with-defaults") ? withBootstrapPolicy(loaded.snapshot) : loaded.snapshot;
-    return { granted: { snapshot, source: "manifests", catalogue: catalogue() }, target: { source: "manifests", explain: loaded.files.map((file) => `read ${file}`) }, warnings: loaded.warnings };
+    return {
+      granted: { snapshot, source: "manifests", catalogue: catalogue() },
+      target: { source: "manifests", explain: loaded.files.map((file) => `read ${file}`) },
+      warnings: loaded.warnings,
+    };
   }
   if (!live) {
-    return { target: { source: "audit-log" }, warnings: ["no granted RBAC to compare with: add --manifests PATH or --live to see what was granted and never used"] };
+    return {
+      target: { source: "audit-log" },
+      warnings: ["no granted RBAC to compare with: add --manifests PATH or --live to see what was granted and never used"],
+    };
   }
   const [{ createKubeClient }, { readLiveRbac }] = await Promise.all([import("../../kube/client.js"), import("../../conformance/live-rbac.js")]);
   const connection = await connectionFromArgs(args, io);
@@ -69,8 +71,16 @@ async function grantedFrom(args: ParsedArgs, io: CommandIo): Promise<{ granted?:
   try {
     const read = await readLiveRbac(client);
     // Exit 3, as for any live command that cannot read what it needs (the log was fine).
-    if (!read.ok) throw new CouldNotRunError("E_LIVE_RBAC", `cannot read the cluster's RBAC to compare with (${read.reason}); compare with --manifests instead, or use an identity that may list RBAC objects`);
-    return { granted: { snapshot: read.snapshot, source: "live", catalogue: catalogue() }, target: targetOf(connection, { state: "unknown", groups: [], source: "not asked", message: "", evidence: {}, durationMs: 0 }, []), warnings: connection.warnings };
+    if (!read.ok)
+      throw new CouldNotRunError(
+        "E_LIVE_RBAC",
+        `cannot read the cluster's RBAC to compare with (${read.reason}); compare with --manifests instead, or use an identity that may list RBAC objects`,
+      );
+    return {
+      granted: { snapshot: read.snapshot, source: "live", catalogue: catalogue() },
+      target: targetOf(connection, { state: "unknown", groups: [], source: "not asked", message: "", evidence: {}, durationMs: 0 }, []),
+      warnings: connection.warnings,
+    };
   } finally {
     await client.close();
   }
@@ -79,7 +89,8 @@ async function grantedFrom(args: ParsedArgs, io: CommandIo): Promise<{ granted?:
 /** What `saprobe usage` does once its flags are parsed. */
 export async function runUsage(args: ParsedArgs, io: CommandIo): Promise<number> {
   const startedAt = new Date();
-  if (args.positionals.length === 0) throw new UsageError("name the audit log to read: saprobe usage /var/log/kubernetes/audit.log (a folder, a .gz, or - for stdin)");
+  if (args.positionals.length === 0)
+    throw new UsageError("name the audit log to read: saprobe usage /var/log/kubernetes/audit.log (a folder, a .gz, or - for stdin)");
   const identities = identitiesFrom(args);
   const since = timeFlag(args, "since", startedAt);
   const until = timeFlag(args, "until", startedAt);
@@ -95,7 +106,12 @@ export async function runUsage(args: ParsedArgs, io: CommandIo): Promise<number>
   if (problems.length > 0) throw new InputError(problems.map((problem) => problem.message).join("; "));
   const { granted, target, warnings } = await grantedFrom(args, io);
   const outcome = usageOutcome(read, granted);
-  const bad = read.log.malformed > 0 ? [`${read.log.malformed} line(s) of the audit log are not audit events and were skipped: ${read.log.malformedAt.join("; ")}${read.log.malformed > read.log.malformedAt.length ? "; ..." : ""}`] : [];
+  const bad =
+    read.log.malformed > 0
+      ? [
+          `${read.log.malformed} line(s) of the audit log are not audit events and were skipped: ${read.log.malformedAt.join("; ")}${read.log.malformed > read.log.malformedAt.length ? "; ..." : ""}`,
+        ]
+      : [];
   const report = buildReport({
     command: "usage",
     startedAt,

@@ -16,7 +16,12 @@ import { offlineAuthorizer } from "./can-i-offline.js";
  * The request, its TYPE read through the server's discovery, and the live RBAC objects that can answer
  * it: every cluster-wide one, Roles and RoleBindings of its namespace alone.
  */
-async function liveQuestion(args: ParsedArgs, io: CommandIo, parse: (namespace: string, types: RequestOptions) => ParsedRequest, target: string): Promise<{ snapshot: RbacSnapshot; request: ParsedRequest }> {
+async function liveQuestion(
+  args: ParsedArgs,
+  io: CommandIo,
+  parse: (namespace: string, types: RequestOptions) => ParsedRequest,
+  target: string,
+): Promise<{ snapshot: RbacSnapshot; request: ParsedRequest }> {
   // The HTTP client loads only for a live question: offline answers never pay for it (bench/startup.mjs).
   const [connection, { createKubeClient }, { readLiveRbac }, { liveRequestOptions }] = await Promise.all([
     connectionFromArgs(args, io),
@@ -56,7 +61,10 @@ export async function runWhoCan(args: ParsedArgs, io: CommandIo): Promise<number
   const allNamespaces = flag.boolean(args, "all-namespaces");
   if (flag.list(args, "manifests").length > 0) {
     const { authorizer, customResources } = await offlineAuthorizer(args, io);
-    const request = parseRequest(verb, target, name, allNamespaces ? "" : (flag.string(args, "namespace") ?? "default"), allNamespaces, { ...requestOptions(args), customResources });
+    const request = parseRequest(verb, target, name, allNamespaces ? "" : (flag.string(args, "namespace") ?? "default"), allNamespaces, {
+      ...requestOptions(args),
+      customResources,
+    });
     writeWarnings(request.warnings, io);
     print(authorizer.whoCan(request.attrs), request.attrs, json, io);
     return ExitCode.ok;

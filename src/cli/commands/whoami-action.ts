@@ -28,11 +28,20 @@ interface Whoami {
 /** Where the credentials came from, in words: the context and file, the mount, the flags. */
 function credentialOrigin(connection: Connection): string {
   const view = describeConnection(connection);
-  const where = [view.context ? `context "${view.context}"` : undefined, view.user ? `user "${view.user}"` : undefined, view.files.length > 0 ? `in ${view.files.join(", ")}` : undefined].filter(Boolean);
+  const where = [
+    view.context ? `context "${view.context}"` : undefined,
+    view.user ? `user "${view.user}"` : undefined,
+    view.files.length > 0 ? `in ${view.files.join(", ")}` : undefined,
+  ].filter(Boolean);
   return where.length > 0 ? `${connection.source}: ${where.join(" ")}` : connection.source;
 }
 
-const TOKEN_KINDS = { bound: "bound (TokenRequest / projected)", legacy: "legacy Secret-based (no expiry)", other: "JWT from another issuer", unknown: "opaque (a static or provider token)" } as const;
+const TOKEN_KINDS = {
+  bound: "bound (TokenRequest / projected)",
+  legacy: "legacy Secret-based (no expiry)",
+  other: "JWT from another issuer",
+  unknown: "opaque (a static or provider token)",
+} as const;
 
 async function tokenFacts(connection: Connection): Promise<Whoami["token"]> {
   const read = await tokenOfConnection(connection);
@@ -52,7 +61,10 @@ function renderText(found: Whoami, columns: number | undefined): string {
     ["Username", found.username],
     ["UID", found.uid],
     ["Groups", `[${found.groups.join(" ")}]`],
-    ["Answered by", found.identitySource === "SelfSubjectReview" ? `${found.server} (SelfSubjectReview)` : `${found.identitySource} (not confirmed by the server)`],
+    [
+      "Answered by",
+      found.identitySource === "SelfSubjectReview" ? `${found.server} (SelfSubjectReview)` : `${found.identitySource} (not confirmed by the server)`,
+    ],
     ["Impersonating", found.impersonating],
     ["Credentials", found.credentials],
     ["From", found.from],
@@ -67,7 +79,8 @@ function renderText(found: Whoami, columns: number | undefined): string {
     const [first = "", ...rest] = wrapped(value, (columns ?? 0) - width);
     lines.push(`${label.padEnd(width)}${first}`, ...rest.map((part) => `${" ".repeat(width)}${part}`));
   }
-  for (const problem of found.token?.problems ?? []) lines.push(...wrapped(`PROBLEM: ${problem}`, (columns ?? 0) - 2).map((part, index) => (index === 0 ? part : `  ${part}`)));
+  for (const problem of found.token?.problems ?? [])
+    lines.push(...wrapped(`PROBLEM: ${problem}`, (columns ?? 0) - 2).map((part, index) => (index === 0 ? part : `  ${part}`)));
   return `${lines.join("\n")}\n`;
 }
 

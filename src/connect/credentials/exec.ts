@@ -32,7 +32,9 @@ function runPlugin(exec: ExecCredentials, info: Record<string, unknown>, timeout
       if (error.name === "AbortError") return; // "close" follows and says how it ended
       resolve({ stdout, exitCode: null, error: error.code === "ENOENT" ? "the command was not found" : (error.code ?? "it could not be started") });
     });
-    child.once("close", (code, killedBy) => resolve({ stdout, exitCode: code, ...(killedBy ? { error: `it was killed (${killedBy}); saprobe waits at most ${timeoutMs / 1000}s` } : {}) }));
+    child.once("close", (code, killedBy) =>
+      resolve({ stdout, exitCode: code, ...(killedBy ? { error: `it was killed (${killedBy}); saprobe waits at most ${timeoutMs / 1000}s` } : {}) }),
+    );
   });
 }
 
@@ -70,21 +72,31 @@ export function execProvider(exec: ExecCredentials, connection: Connection, now:
       ok: true,
       material: {
         headers: entry.token ? { authorization: bearer(entry.token) } : {},
-        ...(entry.key && entry.status.clientCertificateData ? { clientCertificate: { cert: entry.status.clientCertificateData, key: entry.key, generation: entry.generation } } : {}),
+        ...(entry.key && entry.status.clientCertificateData
+          ? { clientCertificate: { cert: entry.status.clientCertificateData, key: entry.key, generation: entry.generation } }
+          : {}),
       },
     };
   };
 
   const run = async (stop: AbortSignal): Promise<AuthResult> => {
-    if (exec.interactiveMode === "Always") return { ok: false, message: `${name} needs a terminal (interactiveMode: Always) and saprobe never prompts; use a plugin configuration with interactiveMode: Never` };
+    if (exec.interactiveMode === "Always")
+      return {
+        ok: false,
+        message: `${name} needs a terminal (interactiveMode: Always) and saprobe never prompts; use a plugin configuration with interactiveMode: Never`,
+      };
     const result = await runPlugin(exec, execInfo(exec, connection), EXEC_PLUGIN_TIMEOUT_MS, stop);
-    if (stop.aborted) return { ok: false, aborted: true, message: `${name} had not answered within the request timeout or before the run's deadline; it was stopped` };
+    if (stop.aborted)
+      return { ok: false, aborted: true, message: `${name} had not answered within the request timeout or before the run's deadline; it was stopped` };
     if (result.error) {
       const hint = result.error === "the command was not found" && exec.installHint ? ` (${exec.installHint.trim().split("\n").join(" ")})` : "";
       return { ok: false, message: `${name} failed: ${result.error}${hint}` };
     }
     if (result.exitCode !== 0) {
-      return { ok: false, message: `${name} exited with code ${result.exitCode}; run it by hand to see why (saprobe never shows plugin output: it may hold credentials)` };
+      return {
+        ok: false,
+        message: `${name} exited with code ${result.exitCode}; run it by hand to see why (saprobe never shows plugin output: it may hold credentials)`,
+      };
     }
     const status = parseExecOutput(result.stdout, exec.apiVersion);
     if (typeof status === "string") return { ok: false, message: `${name} returned no usable credential: ${status}` };
@@ -99,12 +111,14 @@ export function execProvider(exec: ExecCredentials, connection: Connection, now:
   const start = (): InFlight => {
     const stop = new AbortController();
     const flight: InFlight = { stop, waiting: 0, unbounded: false, result: Promise.resolve({ ok: false, message: "" }) };
-    flight.result = run(stop.signal).then((result) => {
-      if (!result.ok) failed = result;
-      return result;
-    }).finally(() => {
-      if (running === flight) running = undefined;
-    });
+    flight.result = run(stop.signal)
+      .then((result) => {
+        if (!result.ok) failed = result;
+        return result;
+      })
+      .finally(() => {
+        if (running === flight) running = undefined;
+      });
     return flight;
   };
 

@@ -34,11 +34,22 @@ export interface LoadedKubeconfig {
  */
 export function kubeconfigCandidates(options: { explicit?: string; env: Record<string, string | undefined>; cwd: string }): KubeconfigCandidates {
   if (options.explicit !== undefined && options.explicit !== "") {
-    return { paths: [resolve(options.cwd, options.explicit)], from: "--kubeconfig", explain: ["--kubeconfig given: only that file is read; KUBECONFIG and ~/.kube/config are ignored"] };
+    return {
+      paths: [resolve(options.cwd, options.explicit)],
+      from: "--kubeconfig",
+      explain: ["--kubeconfig given: only that file is read; KUBECONFIG and ~/.kube/config are ignored"],
+    };
   }
   const list = options.env.KUBECONFIG ?? "";
   if (list !== "") {
-    const paths = [...new Set(list.split(delimiter).filter((entry) => entry !== "").map((entry) => resolve(options.cwd, entry)))];
+    const paths = [
+      ...new Set(
+        list
+          .split(delimiter)
+          .filter((entry) => entry !== "")
+          .map((entry) => resolve(options.cwd, entry)),
+      ),
+    ];
     return { paths, from: "KUBECONFIG", explain: [`KUBECONFIG lists ${paths.length} file(s); ~/.kube/config is ignored while KUBECONFIG is set`] };
   }
   const home = options.env.HOME;

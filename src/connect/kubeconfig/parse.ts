@@ -4,14 +4,7 @@ import { locatedParseErrors, toJsWithinLimits } from "../../input/yaml-limits.js
 import { InputError } from "../../model/errors.js";
 import { Secret } from "../../model/secret.js";
 import { FieldReader, isPlainObject, resolveAgainst } from "./fields.js";
-import {
-  emptyKubeconfigSet,
-  type KubeconfigCluster,
-  type KubeconfigContext,
-  type KubeconfigExec,
-  type KubeconfigSet,
-  type KubeconfigUser,
-} from "./model.js";
+import { emptyKubeconfigSet, type KubeconfigCluster, type KubeconfigContext, type KubeconfigExec, type KubeconfigSet, type KubeconfigUser } from "./model.js";
 
 const EXEC_EXTENSION = "client.authentication.k8s.io/exec";
 
@@ -19,7 +12,9 @@ const EXEC_EXTENSION = "client.authentication.k8s.io/exec";
 const MAX_DUPLICATE_WARNINGS = 5;
 
 function duplicateWarnings(file: string, duplicates: readonly { line: number; column: number; message: string }[]): string[] {
-  const shown = duplicates.slice(0, MAX_DUPLICATE_WARNINGS).map((item) => `${file}:${item.line}:${item.column}: ${item.message}: the last value is used, as kubectl does`);
+  const shown = duplicates
+    .slice(0, MAX_DUPLICATE_WARNINGS)
+    .map((item) => `${file}:${item.line}:${item.column}: ${item.message}: the last value is used, as kubectl does`);
   const more = duplicates.length - shown.length;
   return more > 0 ? [...shown, `${file}: ${more} more duplicate key(s)`] : shown;
 }

@@ -22,32 +22,43 @@ export function selectFromKubeconfig(loaded: LoadedKubeconfig, overrides: Connec
   const context = contextName === undefined ? undefined : set.contexts.get(contextName);
   if (contextName !== undefined && !context) {
     const setBy = overrides.context !== undefined ? "--context" : `current-context (set in ${set.currentContextOrigin})`;
-    throw new ConnectionConfigError(`context "${contextName}" from ${setBy} does not exist${didYouMean(contextName, [...set.contexts.keys()])} (${filesRead(loaded)})`);
+    throw new ConnectionConfigError(
+      `context "${contextName}" from ${setBy} does not exist${didYouMean(contextName, [...set.contexts.keys()])} (${filesRead(loaded)})`,
+    );
   }
   if (!context && overrides.server === undefined && overrides.cluster === undefined) {
     loaded.explain.push("the kubeconfig selects no context (no current-context and no --context)");
     return undefined;
   }
-  if (context) explain.push(`context "${context.name}" from ${overrides.context !== undefined ? "--context" : `current-context in ${set.currentContextOrigin}`}, defined in ${context.origin}`);
+  if (context)
+    explain.push(
+      `context "${context.name}" from ${overrides.context !== undefined ? "--context" : `current-context in ${set.currentContextOrigin}`}, defined in ${context.origin}`,
+    );
 
   const clusterName = overrides.cluster ?? context?.cluster;
   const cluster = clusterName === undefined ? undefined : set.clusters.get(clusterName);
   if (clusterName !== undefined && !cluster && (overrides.cluster !== undefined || overrides.server === undefined)) {
     const namedBy = overrides.cluster !== undefined ? "--cluster" : `context "${contextName}"`;
-    throw new ConnectionConfigError(`cluster "${clusterName}" named by ${namedBy} does not exist${didYouMean(clusterName, [...set.clusters.keys()])} (${filesRead(loaded)})`);
+    throw new ConnectionConfigError(
+      `cluster "${clusterName}" named by ${namedBy} does not exist${didYouMean(clusterName, [...set.clusters.keys()])} (${filesRead(loaded)})`,
+    );
   }
   if (clusterName === undefined && overrides.server === undefined) {
     throw new ConnectionConfigError(`context "${contextName}" names no cluster and --server was not given (${filesRead(loaded)})`);
   }
-  if (clusterName !== undefined && !cluster) explain.push(`cluster "${clusterName}" named by the context does not exist; --server supplies the server (as in kubectl)`);
-  if (cluster) explain.push(`cluster "${cluster.name}" ${overrides.cluster !== undefined ? "from --cluster" : "from the context"}, defined in ${cluster.origin}`);
+  if (clusterName !== undefined && !cluster)
+    explain.push(`cluster "${clusterName}" named by the context does not exist; --server supplies the server (as in kubectl)`);
+  if (cluster)
+    explain.push(`cluster "${cluster.name}" ${overrides.cluster !== undefined ? "from --cluster" : "from the context"}, defined in ${cluster.origin}`);
 
   const userName = overrides.user ?? context?.user;
   const user = userName === undefined ? undefined : set.users.get(userName);
   if (userName !== undefined && !user) {
     // client-go quietly continues without credentials when a context names a missing user; saprobe refuses to guess.
     const namedBy = overrides.user !== undefined ? "--user" : `context "${contextName}"`;
-    throw new ConnectionConfigError(`user "${userName}" named by ${namedBy} does not exist${didYouMean(userName, [...set.users.keys()])} (${filesRead(loaded)})`);
+    throw new ConnectionConfigError(
+      `user "${userName}" named by ${namedBy} does not exist${didYouMean(userName, [...set.users.keys()])} (${filesRead(loaded)})`,
+    );
   }
   if (user) explain.push(`user "${user.name}" ${overrides.user !== undefined ? "from --user" : "from the context"}, defined in ${user.origin}`);
 

@@ -88,7 +88,9 @@ function renderStacked(head: readonly string[], rows: readonly GridRow[], width:
       while (taken < units.length && units.slice(0, taken + 1).join("  ").length <= width) taken++;
       const rest = units.slice(taken);
       const indent = rest.every((unit) => longestWord(unit, false) <= inner) ? STACK_INDENT : "";
-      const lines = [...packUnits(units.slice(0, taken), width), ...packUnits(rest, width - indent.length).map((line) => `${indent}${line}`)].map((line) => line.trimEnd());
+      const lines = [...packUnits(units.slice(0, taken), width), ...packUnits(rest, width - indent.length).map((line) => `${indent}${line}`)].map((line) =>
+        line.trimEnd(),
+      );
       if (row.paintFirst && lines[0]?.startsWith(first)) lines[0] = `${row.paintFirst(first)}${lines[0].slice(first.length)}`;
       const labels = layout.labelled.filter((column) => (row.cells[column] ?? "") !== "").map((column) => `${head[column]}: ${row.cells[column]}`);
       const below = [...packUnits(labels, inner), ...(row.cells[last] ? wrapText(row.cells[last] ?? "", inner) : [])];
@@ -104,7 +106,13 @@ function renderStacked(head: readonly string[], rows: readonly GridRow[], width:
  * and ANSI measuring, 4 s for the 2,000 findings of a large audit. Cells wrap at spaces; only a
  * message word longer than its whole column (a file path) is broken, after a slash.
  */
-export function renderGrid(head: readonly string[], rows: readonly GridRow[], width: number, paintHead: (text: string) => string, layout: StackedLayout = { labelled: [] }): string {
+export function renderGrid(
+  head: readonly string[],
+  rows: readonly GridRow[],
+  width: number,
+  paintHead: (text: string) => string,
+  layout: StackedLayout = { labelled: [] },
+): string {
   const natural = head.map((title, column) => rows.reduce((widest, row) => Math.max(widest, (row.cells[column] ?? "").length), title.length));
   // A message may break a long path after a slash; every other column keeps its words whole.
   const breaksPaths = (column: number): boolean => column === head.length - 1;

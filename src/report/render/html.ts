@@ -28,7 +28,8 @@ function section(title: string, body: string): string {
 }
 
 function checkRow(result: CheckResult): string {
-  const evidence = Object.keys(result.evidence).length > 0 ? `<details><summary>evidence</summary><code>${escape(describeEvidence(result.evidence))}</code></details>` : "";
+  const evidence =
+    Object.keys(result.evidence).length > 0 ? `<details><summary>evidence</summary><code>${escape(describeEvidence(result.evidence))}</code></details>` : "";
   const request = result.request ? `<div><code>${escape(`${result.request.method} ${result.request.path}`)}</code></div>` : "";
   const fix = result.remediation && didNotPass(result) ? `<div>Fix: ${escape(result.remediation)}</div>` : "";
   return `<tr><td class="status ${escape(result.status)}">${escape(result.status.toUpperCase())}</td><td><code class="id">${escape(result.id)}</code><div>${escape(result.title)}</div></td><td>${escape(result.severity)}</td><td>${escape(result.expected)}</td><td>${escape(result.observed)}</td><td>${escape(result.message)}${request}${evidence}${fix}</td></tr>`;
@@ -75,7 +76,12 @@ function pathGraph(finding: Finding): string {
     const from = y + BOX_HEIGHT;
     const to = from + GAP - 4;
     const arrow = `<line x1="${1 + BOX_WIDTH / 2}" y1="${from}" x2="${1 + BOX_WIDTH / 2}" y2="${to}" stroke="#cf222e" stroke-width="2" marker-end="url(#arrow)"/>`;
-    const labels = [hop.permission, hop.grant].filter(Boolean).map((label, line) => `<text x="${BOX_WIDTH / 2 + 12}" y="${from + 40 + line * 16}"><title>${escape(label)}</title>${escape(label.length > 70 ? `${label.slice(0, 69)}…` : label)}</text>`);
+    const labels = [hop.permission, hop.grant]
+      .filter(Boolean)
+      .map(
+        (label, line) =>
+          `<text x="${BOX_WIDTH / 2 + 12}" y="${from + 40 + line * 16}"><title>${escape(label)}</title>${escape(label.length > 70 ? `${label.slice(0, 69)}…` : label)}</text>`,
+      );
     return `${box}${arrow}${labels.join("")}`;
   });
   const marker = `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#cf222e"/></marker></defs>`;
@@ -85,7 +91,10 @@ function pathGraph(finding: Finding): string {
 function findingRow(finding: Finding): string {
   const verdict = finding.suppressed ? "suppressed" : finding.status;
   const where = describeSource(finding.source);
-  const via = [finding.binding, finding.role].filter(Boolean).map((ref) => escape(describeObject(ref))).join(" → ");
+  const via = [finding.binding, finding.role]
+    .filter(Boolean)
+    .map((ref) => escape(describeObject(ref)))
+    .join(" → ");
   const details = [
     via ? `<div>via ${via}</div>` : "",
     where ? `<div><code>${escape(where)}</code></div>` : "",
@@ -102,8 +111,14 @@ function findingRow(finding: Finding): string {
 function summaryLine(report: Report): string {
   const summary = report.summary;
   const parts: string[] = [];
-  if (report.command === "run" || report.results.length > 0) parts.push(`Checks: ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} could not tell.`);
-  if (report.command === "audit" || report.findings.length > 0) parts.push(`Findings: ${Object.entries(summary.findings).map(([severity, count]) => `${count} ${severity}`).join(", ")}, ${summary.unknown} unknown.`);
+  if (report.command === "run" || report.results.length > 0)
+    parts.push(`Checks: ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} could not tell.`);
+  if (report.command === "audit" || report.findings.length > 0)
+    parts.push(
+      `Findings: ${Object.entries(summary.findings)
+        .map(([severity, count]) => `${count} ${severity}`)
+        .join(", ")}, ${summary.unknown} unknown.`,
+    );
   return parts.join(" ");
 }
 
@@ -122,12 +137,27 @@ export const renderHtml: Renderer = (report) => {
   ];
   if (report.errors.length > 0) body.push(section("Could not run", list(report.errors.map((error) => `${error.code}: ${error.message}`))));
   if (report.command === "run" || report.results.length > 0) {
-    body.push(section("Checks", report.results.length === 0 ? "<p>No checks ran.</p>" : `<table><thead><tr><th>Status</th><th>Check</th><th>Severity</th><th>Expected</th><th>Observed</th><th>Message and evidence</th></tr></thead><tbody>${report.results.map(checkRow).join("")}</tbody></table>`));
+    body.push(
+      section(
+        "Checks",
+        report.results.length === 0
+          ? "<p>No checks ran.</p>"
+          : `<table><thead><tr><th>Status</th><th>Check</th><th>Severity</th><th>Expected</th><th>Observed</th><th>Message and evidence</th></tr></thead><tbody>${report.results.map(checkRow).join("")}</tbody></table>`,
+      ),
+    );
   }
   if (report.command === "audit" || report.findings.length > 0) {
-    body.push(section("Findings", report.findings.length === 0 ? "<p>No findings.</p>" : `<table><thead><tr><th>Severity</th><th>Rule</th><th>Verdict</th><th>Subject</th><th>Message and path</th></tr></thead><tbody>${report.findings.map(findingRow).join("")}</tbody></table>`));
+    body.push(
+      section(
+        "Findings",
+        report.findings.length === 0
+          ? "<p>No findings.</p>"
+          : `<table><thead><tr><th>Severity</th><th>Rule</th><th>Verdict</th><th>Subject</th><th>Message and path</th></tr></thead><tbody>${report.findings.map(findingRow).join("")}</tbody></table>`,
+      ),
+    );
   }
-  if (report.drift.length > 0) body.push(section("Drift from the expected RBAC", list(report.drift.map((item) => `${describeObject(item.object)} ${item.change}: ${item.detail}`))));
+  if (report.drift.length > 0)
+    body.push(section("Drift from the expected RBAC", list(report.drift.map((item) => `${describeObject(item.object)} ${item.change}: ${item.detail}`))));
   if (report.warnings.length > 0) body.push(section("Warnings", list(report.warnings)));
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>saprobe ${escape(report.command)}: ${escape(report.summary.outcome)}</title><style>${STYLE}</style></head><body>${body.join("\n")}</body></html>\n`;
 };

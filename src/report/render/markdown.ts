@@ -11,7 +11,14 @@ function pathSections(findings: readonly Finding[]): string[] {
   const paths = activePaths(findings);
   const lines: string[] = [];
   for (const finding of paths.slice(0, PATH_LIMIT)) {
-    lines.push("", `**${cell(describeObject(finding.subject))}** (${finding.severity})`, "", ...pathFlowchart(finding), "", ...pathLines(finding).map((line) => `${cell(line)}  `));
+    lines.push(
+      "",
+      `**${cell(describeObject(finding.subject))}** (${finding.severity})`,
+      "",
+      ...pathFlowchart(finding),
+      "",
+      ...pathLines(finding).map((line) => `${cell(line)}  `),
+    );
   }
   if (paths.length > PATH_LIMIT) lines.push("", `…and ${paths.length - PATH_LIMIT} more paths in report.json.`);
   return lines.length > 0 ? ["", "#### Paths to cluster-admin", ...lines] : [];
@@ -68,9 +75,12 @@ function checkRows(results: readonly CheckResult[]): string[] {
   return [
     "| Status | Check | Severity | Expected | Observed | Message |",
     "|---|---|---|---|---|---|",
-    ...capped(results.map((result) =>
-      `| ${STATUS_ICONS[result.status]} | ${code(result.id)} | ${result.severity} | ${cell(result.expected)} | ${cell(result.observed)} | ${cell(result.message)} |`,
-    )),
+    ...capped(
+      results.map(
+        (result) =>
+          `| ${STATUS_ICONS[result.status]} | ${code(result.id)} | ${result.severity} | ${cell(result.expected)} | ${cell(result.observed)} | ${cell(result.message)} |`,
+      ),
+    ),
   ];
 }
 
@@ -78,10 +88,13 @@ function findingRows(findings: readonly Finding[]): string[] {
   return [
     "| Severity | Rule | Verdict | Subject | Scope | Message | Source |",
     "|---|---|---|---|---|---|---|",
-    ...capped(findings.map((finding) => {
-      const verdict = finding.suppressed ? `suppressed: ${finding.suppressed.reason}` : finding.status;
-      return `| ${finding.severity} | ${code(finding.rule)} | ${cell(verdict)} | ${cell(describeObject(finding.subject))} | ${cell(finding.scope)} | ${cell([finding.message, describeUnconfirmed(finding)].filter(Boolean).join(" "))} | ${cell(describeSource(finding.source))} |`;
-    }), (from) => severitiesFrom(findings, from)),
+    ...capped(
+      findings.map((finding) => {
+        const verdict = finding.suppressed ? `suppressed: ${finding.suppressed.reason}` : finding.status;
+        return `| ${finding.severity} | ${code(finding.rule)} | ${cell(verdict)} | ${cell(describeObject(finding.subject))} | ${cell(finding.scope)} | ${cell([finding.message, describeUnconfirmed(finding)].filter(Boolean).join(" "))} | ${cell(describeSource(finding.source))} |`;
+      }),
+      (from) => severitiesFrom(findings, from),
+    ),
   ];
 }
 
@@ -105,11 +118,15 @@ function counts(report: Report): string {
   const { summary } = report;
   const parts: string[] = [];
   if (report.command === "run" || report.results.length > 0) {
-    parts.push(`**Checks:** ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} could not tell, ${summary.info} observed`);
+    parts.push(
+      `**Checks:** ${summary.pass} passed, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} could not tell, ${summary.info} observed`,
+    );
   }
   if (report.command === "audit" || report.findings.length > 0) {
     const findings = summary.findings;
-    parts.push(`**Findings:** ${findings.critical} critical, ${findings.high} high, ${findings.medium} medium, ${findings.low} low, ${findings.info} info, ${summary.unknown} unknown`);
+    parts.push(
+      `**Findings:** ${findings.critical} critical, ${findings.high} high, ${findings.medium} medium, ${findings.low} low, ${findings.info} info, ${summary.unknown} unknown`,
+    );
   }
   return parts.join(" · ");
 }
@@ -130,7 +147,14 @@ function usageLines(usage: NonNullable<Report["usage"]>): string[] {
     lines.push("", `**${cell(identity.username)}**: ${cell(identityLine(identity).slice(identity.username.length + 2))}`);
     if (identity.diff.length > 0) lines.push("", "Granted now (`-`) against the minimal RBAC learned (`+`):", "", ...diffBlock(diffLines(identity)));
     const rows = identity.requests.map((request) => `| ${requestCells(request).map(cell).join(" | ")} |`);
-    lines.push("", ...details(`Requests (${identity.requests.length})`, [`| ${REQUEST_COLUMNS.join(" | ")} |`, `|${REQUEST_COLUMNS.map(() => "---").join("|")}|`, ...capped(rows)]));
+    lines.push(
+      "",
+      ...details(`Requests (${identity.requests.length})`, [
+        `| ${REQUEST_COLUMNS.join(" | ")} |`,
+        `|${REQUEST_COLUMNS.map(() => "---").join("|")}|`,
+        ...capped(rows),
+      ]),
+    );
   }
   return lines;
 }
@@ -149,7 +173,12 @@ export const renderMarkdown: Renderer = (report) => {
   const refused = report.input?.refused ?? [];
   if (refused.length > 0) lines.push("", "**Refused input (not audited)**", "", ...capped(refused.map((item) => `- ${cell(describeRefused(item))}`)));
   if (report.errors.length > 0) {
-    lines.push("", "**Could not run**", "", ...report.errors.flatMap((error) => [`- ${code(error.code)}: ${cell(error.message)}`, ...(error.fix ? [`  Fix: ${cell(error.fix)}`] : [])]));
+    lines.push(
+      "",
+      "**Could not run**",
+      "",
+      ...report.errors.flatMap((error) => [`- ${code(error.code)}: ${cell(error.message)}`, ...(error.fix ? [`  Fix: ${cell(error.fix)}`] : [])]),
+    );
   }
   // A run that could not run judged nothing: its checks stay folded below, not listed as problems.
   const problems = summary.outcome === "could-not-run" ? [] : report.results.filter(didNotPass);
@@ -159,7 +188,12 @@ export const renderMarkdown: Renderer = (report) => {
   lines.push(...pathSections(report.findings));
   if (report.usage) lines.push("", ...usageLines(report.usage));
   if (report.drift.length > 0) {
-    lines.push("", "#### Drift from the expected RBAC", "", ...capped(report.drift.map((item) => `- ${cell(describeObject(item.object))} ${item.change}: ${cell(item.detail)}`)));
+    lines.push(
+      "",
+      "#### Drift from the expected RBAC",
+      "",
+      ...capped(report.drift.map((item) => `- ${cell(describeObject(item.object))} ${item.change}: ${cell(item.detail)}`)),
+    );
   }
   const fixes = remediationLines(report);
   if (fixes.length > 0) lines.push("", "#### Remediation", "", ...fixes);

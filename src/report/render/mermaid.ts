@@ -23,7 +23,8 @@ export function pathFlowchart(finding: Finding): string[] {
   lines.push(`  n0[${mermaidLabel(describeObject(finding.subject))}]`);
   hops.forEach((hop, position) => {
     const node = `n${position + 1}`;
-    const shape = hop.reaches.kind === "Power" ? `${node}{{${mermaidLabel(describeReached(hop.reaches))}}}` : `${node}[${mermaidLabel(describeReached(hop.reaches))}]`;
+    const shape =
+      hop.reaches.kind === "Power" ? `${node}{{${mermaidLabel(describeReached(hop.reaches))}}}` : `${node}[${mermaidLabel(describeReached(hop.reaches))}]`;
     const arrow = hop.precondition ? "-.->" : "-->";
     lines.push(`  n${position} ${arrow}|${mermaidLabel(hop.permission)}| ${shape}`);
   });

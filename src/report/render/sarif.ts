@@ -49,7 +49,8 @@ function collectRules(report: Report): SarifRule[] {
     if (!rules.has(result.id)) rules.set(result.id, makeRule(result.id, result.title, result.severity, result.remediation, ["rbac", "live-check"]));
   }
   for (const finding of report.findings) {
-    if (!rules.has(finding.rule)) rules.set(finding.rule, makeRule(finding.rule, finding.title, finding.severity, finding.remediation, ["rbac", "audit"], finding.cis));
+    if (!rules.has(finding.rule))
+      rules.set(finding.rule, makeRule(finding.rule, finding.title, finding.severity, finding.remediation, ["rbac", "audit"], finding.cis));
   }
   return [...rules.values()];
 }
@@ -92,7 +93,13 @@ function findingResult(finding: Finding, ruleIndex: number): Record<string, unkn
     message: { text: text([`${prefix}${finding.message}`, describeUnconfirmed(finding)].filter(Boolean).join(" ")) || finding.rule },
     locations: [sarifLocationForFinding(finding)],
     partialFingerprints: {
-      "saprobeFinding/v1": fingerprint([finding.rule, fingerprintName(finding.subject), fingerprintName(finding.binding), fingerprintName(finding.role), finding.scope]),
+      "saprobeFinding/v1": fingerprint([
+        finding.rule,
+        fingerprintName(finding.subject),
+        fingerprintName(finding.binding),
+        fingerprintName(finding.role),
+        finding.scope,
+      ]),
     },
     ...(finding.suppressed ? { suppressions: [{ kind: "external", justification: text(finding.suppressed.reason) }] } : {}),
     properties: {

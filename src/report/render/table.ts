@@ -15,7 +15,12 @@ function painter(color: ColorName, options: RenderOptions): (text: string) => st
 const STATUS_COLORS: Record<Status, ColorName> = { pass: "green", fail: "red", skip: "yellow", error: "magenta", info: "dim" };
 const FINDING_COLORS: Record<Finding["status"], ColorName> = { finding: "red", expected: "dim", unknown: "magenta" };
 
-const OUTCOME_COLORS: Record<Report["summary"]["outcome"], ColorName> = { passed: "green", failed: "red", "input-refused": "magenta", "could-not-run": "magenta" };
+const OUTCOME_COLORS: Record<Report["summary"]["outcome"], ColorName> = {
+  passed: "green",
+  failed: "red",
+  "input-refused": "magenta",
+  "could-not-run": "magenta",
+};
 
 /** Longest text a cell shows; report.json keeps the whole string. */
 const CELL_LIMIT = 400;
@@ -95,7 +100,15 @@ function outcomeLine(report: Report): string {
   const summary = report.summary;
   const parts = [`Outcome: ${summary.outcome.toUpperCase()}.`];
   if (report.command === "run" || report.results.length > 0) {
-    parts.push(`Checks: ${nonZero([["passed", summary.pass], ["failed", summary.fail], ["skipped", summary.skip], ["could not tell", summary.error], ["observed", summary.info]])}.`);
+    parts.push(
+      `Checks: ${nonZero([
+        ["passed", summary.pass],
+        ["failed", summary.fail],
+        ["skipped", summary.skip],
+        ["could not tell", summary.error],
+        ["observed", summary.info],
+      ])}.`,
+    );
   }
   if (report.command === "audit" || report.findings.length > 0) {
     parts.push(`Findings: ${nonZero([...Object.entries(summary.findings), ["unknown", summary.unknown]])}.`);
@@ -110,7 +123,11 @@ function outcomeLine(report: Report): string {
 function couldNotRun(report: Report, paragraph: (lines: string[]) => string, options: RenderOptions): string {
   const paint = painter(OUTCOME_COLORS["could-not-run"], options);
   const sections = [`${paragraph([header(report)])}\n${paint(paragraph([outcomeLine(report)]))}`];
-  sections.push(report.errors.map((error) => `${paint(paragraph([`Could not run: ${error.message}`]))}${error.fix ? `\n${paragraph([`Fix: ${error.fix}`])}` : ""}`).join("\n\n"));
+  sections.push(
+    report.errors
+      .map((error) => `${paint(paragraph([`Could not run: ${error.message}`]))}${error.fix ? `\n${paragraph([`Fix: ${error.fix}`])}` : ""}`)
+      .join("\n\n"),
+  );
   const count = report.results.length;
   if (count > 0) sections.push(paragraph([`Not judged (report.json keeps what each saw): ${report.results.map((result) => result.id).join(", ")}.`]));
   if (report.warnings.length > 0) sections.push(paragraph(["Warnings:", ...report.warnings.map((warning) => `- ${warning}`)]));
@@ -129,37 +146,74 @@ export const renderTable: Renderer = (report, options) => {
   const first = paragraph([header(report), outcomeLine(report)]).replace(`Outcome: ${outcome}.`, `Outcome: ${outcomePaint(outcome)}.`);
   const sections = [first];
   if (report.command === "run" || report.results.length > 0) {
-    sections.push(report.results.length === 0
-      ? "No checks ran."
-      : renderGrid(["Status", "Check", "Severity", "Expected", "Observed", "Message"], report.results.map((result) => checkRow(result, options)), options.width, bold, { labelled: [3, 4] }));
+    sections.push(
+      report.results.length === 0
+        ? "No checks ran."
+        : renderGrid(
+            ["Status", "Check", "Severity", "Expected", "Observed", "Message"],
+            report.results.map((result) => checkRow(result, options)),
+            options.width,
+            bold,
+            { labelled: [3, 4] },
+          ),
+    );
   }
   if (report.command === "audit" || report.findings.length > 0) {
     const listed = options.showExpected ? report.findings : report.findings.filter(needsAttention);
-    sections.push(listed.length === 0
-      ? "No findings."
-      : renderGrid(["Severity", "Rule", "Verdict", "Subject", "Message"], listed.map((finding) => findingRow(finding, options)), options.width, bold));
+    sections.push(
+      listed.length === 0
+        ? "No findings."
+        : renderGrid(
+            ["Severity", "Rule", "Verdict", "Subject", "Message"],
+            listed.map((finding) => findingRow(finding, options)),
+            options.width,
+            bold,
+          ),
+    );
     if (!options.showExpected && report.summary.expected > 0) {
       const count = report.summary.expected;
-      sections.push(paragraph([`${count} expected ${count === 1 ? "default (a binding every cluster ships, such as system:masters) is" : "defaults (bindings every cluster ships, such as system:masters) are"} not listed; --show-expected lists them.`]));
+      sections.push(
+        paragraph([
+          `${count} expected ${count === 1 ? "default (a binding every cluster ships, such as system:masters) is" : "defaults (bindings every cluster ships, such as system:masters) are"} not listed; --show-expected lists them.`,
+        ]),
+      );
     }
   }
   // Paths to cluster-admin: one line per hop under the subject, after the table that names them.
   const paths = activePaths(report.findings);
-  if (paths.length > 0) sections.push(paragraph(["Paths to cluster-admin:", ...paths.flatMap((finding) => [`${describeObject(finding.subject)} (${finding.severity}):`, ...pathLines(finding).map((line) => `  ${line}`)])]));
+  if (paths.length > 0)
+    sections.push(
+      paragraph([
+        "Paths to cluster-admin:",
+        ...paths.flatMap((finding) => [`${describeObject(finding.subject)} (${finding.severity}):`, ...pathLines(finding).map((line) => `  ${line}`)]),
+      ]),
+    );
   if (report.usage) {
     sections.push(paragraph([usageLogLine(report.usage)]));
     for (const identity of report.usage.identities) {
-      sections.push(paragraph([identityLine(identity)]), renderGrid(REQUEST_COLUMNS, identity.requests.map((request) => ({ cells: requestCells(request).map(cell) })), options.width, bold));
+      sections.push(
+        paragraph([identityLine(identity)]),
+        renderGrid(
+          REQUEST_COLUMNS,
+          identity.requests.map((request) => ({ cells: requestCells(request).map(cell) })),
+          options.width,
+          bold,
+        ),
+      );
       if (identity.diff.length > 0) sections.push(paragraph(["Granted now (-) against the minimal RBAC learned (+):", ...diffLines(identity)]));
     }
   }
-  if (report.drift.length > 0) sections.push(paragraph(["Drift:", ...report.drift.map((item) => `- ${describeObject(item.object)} ${item.change}: ${item.detail}`)]));
+  if (report.drift.length > 0)
+    sections.push(paragraph(["Drift:", ...report.drift.map((item) => `- ${describeObject(item.object)} ${item.change}: ${item.detail}`)]));
   const fixes = remediationLines(report);
   if (fixes.length > 0) sections.push(paragraph(["Remediation:", ...fixes]));
   if (report.warnings.length > 0) sections.push(paragraph(["Warnings:", ...report.warnings.map((warning) => `- ${warning}`)]));
   const refused = report.input?.refused ?? [];
   if (refused.length > 0) sections.push(paragraph(["Refused input (not audited):", ...refused.map((item) => `- ${describeRefused(item)}`)]));
-  if (report.errors.length > 0) sections.push(paragraph(["Errors:", ...report.errors.flatMap((error) => [`- ${error.code}: ${error.message}`, ...(error.fix ? [`  Fix: ${error.fix}`] : [])])]));
+  if (report.errors.length > 0)
+    sections.push(
+      paragraph(["Errors:", ...report.errors.flatMap((error) => [`- ${error.code}: ${error.message}`, ...(error.fix ? [`  Fix: ${error.fix}`] : [])])]),
+    );
   sections.push(`${paragraph(summaryLines(report))}\nOutcome: ${outcomePaint(outcome)}`);
   return `${sections.join("\n\n")}\n`;
 };

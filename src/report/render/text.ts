@@ -64,7 +64,9 @@ export function describeSource(source: { file: string; line: number; column?: nu
 
 /** `file:line:column: message` of a refused manifest document (as much of the place as is known). */
 export function describeRefused(refused: { file: string; line?: number; column?: number; message: string }): string {
-  const place = [refused.file, refused.line, refused.line === undefined ? undefined : refused.column].filter((part) => part !== undefined && part !== "").join(":");
+  const place = [refused.file, refused.line, refused.line === undefined ? undefined : refused.column]
+    .filter((part) => part !== undefined && part !== "")
+    .join(":");
   return place ? `${place}: ${refused.message}` : refused.message;
 }
 

@@ -27,7 +27,10 @@ export function usageLogLine(usage: UsageSection): string {
   const { log } = usage;
   const window = log.since || log.until ? ` (window ${log.since ?? "start"} to ${log.until ?? "end"})` : "";
   const seen = log.first ? `, from ${log.first} to ${log.last}` : "";
-  const granted = usage.granted === "none" ? "not compared with any granted RBAC" : `compared with the ${usage.granted === "live" ? "cluster's RBAC" : "RBAC in the manifests"}`;
+  const granted =
+    usage.granted === "none"
+      ? "not compared with any granted RBAC"
+      : `compared with the ${usage.granted === "live" ? "cluster's RBAC" : "RBAC in the manifests"}`;
   return `Audit log: ${log.lines} lines in ${log.files.length} file(s), ${log.events} events, ${log.counted} requests counted${seen}${window}, ${log.malformed} bad line(s); ${granted}.`;
 }
 

@@ -5,11 +5,7 @@ const INVALID_XML = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{
 
 /** Text safe inside an XML element: no escape sequences, no forbidden characters, markup escaped. */
 export function xmlText(text: string): string {
-  return stripControl(text)
-    .replace(INVALID_XML, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;");
+  return stripControl(text).replace(INVALID_XML, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Text safe inside a double-quoted XML attribute; newlines kept as character references. */

@@ -12,7 +12,8 @@ interface Expected {
   severity: string;
 }
 
-const pathFindingsOf = (findings: Finding[], subject: string): Finding[] => findings.filter((finding) => finding.rule === "cluster-admin-path" && refText(finding.subject) === subject);
+const pathFindingsOf = (findings: Finding[], subject: string): Finding[] =>
+  findings.filter((finding) => finding.rule === "cluster-admin-path" && refText(finding.subject) === subject);
 
 describe("every edge kind of the attack-path graph: fail.yaml reaches cluster-admin, its look-alike does not", () => {
   for (const name of folders(PATHS)) {

@@ -11,12 +11,24 @@ import { runSaprobe } from "../support.js";
 const RBAC = "rbac.authorization.k8s.io";
 const user = (name: string) => ({ kind: "User", name, apiGroup: RBAC });
 function mintRole(name: string, account: string): Record<string, unknown> {
-  return { apiVersion: `${RBAC}/v1`, kind: "Role", metadata: { name, namespace: "kube-system" }, rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [account], verbs: ["create"] }] };
+  return {
+    apiVersion: `${RBAC}/v1`,
+    kind: "Role",
+    metadata: { name, namespace: "kube-system" },
+    rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [account], verbs: ["create"] }],
+  };
 }
 function binding(name: string, role: string, subject: string): Record<string, unknown> {
-  return { apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata: { name, namespace: "kube-system" }, roleRef: { apiGroup: RBAC, kind: "Role", name: role }, subjects: [user(subject)] };
+  return {
+    apiVersion: `${RBAC}/v1`,
+    kind: "RoleBinding",
+    metadata: { name, namespace: "kube-system" },
+    roleRef: { apiGroup: RBAC, kind: "Role", name: role },
+    subjects: [user(subject)],
+  };
 }
-const pathsOf = (report: Report, name: string): Finding[] => report.findings.filter((finding) => finding.rule.endsWith("-path") && finding.subject?.kind === "User" && finding.subject.name === name);
+const pathsOf = (report: Report, name: string): Finding[] =>
+  report.findings.filter((finding) => finding.rule.endsWith("-path") && finding.subject?.kind === "User" && finding.subject.name === name);
 
 describe("high-value-identity-path (live)", () => {
   it("finds the token path to kube-system/namespace-controller, every hop confirmed, and none for a token of a ServiceAccount that holds little", async () => {
@@ -36,12 +48,27 @@ describe("high-value-identity-path (live)", () => {
     const report = JSON.parse(run.stdout) as Report;
     // Where namespace-controller itself reaches cluster-admin (a legacy token Secret of a cluster-admin
     // ServiceAccount left by another test, which it can read), the minter is reported by cluster-admin-path.
-    const controllerReachesAdmin = report.findings.some((finding) => finding.rule === "cluster-admin-path" && finding.subject?.kind === "ServiceAccount" && finding.subject.name === "namespace-controller" && finding.subject.namespace === "kube-system");
+    const controllerReachesAdmin = report.findings.some(
+      (finding) =>
+        finding.rule === "cluster-admin-path" &&
+        finding.subject?.kind === "ServiceAccount" &&
+        finding.subject.name === "namespace-controller" &&
+        finding.subject.namespace === "kube-system",
+    );
     const [found, ...more] = pathsOf(report, minter);
     expect(more).toEqual([]);
     expect(found?.rule).toBe(controllerReachesAdmin ? "cluster-admin-path" : "high-value-identity-path");
-    expect(found?.path?.[0]).toMatchObject({ edge: "serviceaccount-token", reaches: { kind: "ServiceAccount", name: "namespace-controller", namespace: "kube-system" } });
-    expect(found?.path?.[0]?.requests[0]).toMatchObject({ verb: "create", resource: "serviceaccounts", subresource: "token", name: "namespace-controller", namespace: "kube-system" });
+    expect(found?.path?.[0]).toMatchObject({
+      edge: "serviceaccount-token",
+      reaches: { kind: "ServiceAccount", name: "namespace-controller", namespace: "kube-system" },
+    });
+    expect(found?.path?.[0]?.requests[0]).toMatchObject({
+      verb: "create",
+      resource: "serviceaccounts",
+      subresource: "token",
+      name: "namespace-controller",
+      namespace: "kube-system",
+    });
     if (!controllerReachesAdmin) {
       expect(found?.path).toHaveLength(1);
       expect(found?.severity).toBe("high");

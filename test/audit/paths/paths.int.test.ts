@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, Report } from "../../../src/model/report.js";
-import { adminRequest, applyObjects, createServiceAccount, kubectl, signClientCertificate, testCluster, uniqueNamespace, writeKubeconfig } from "../../support/cluster.js";
+import {
+  adminRequest,
+  applyObjects,
+  createServiceAccount,
+  kubectl,
+  signClientCertificate,
+  testCluster,
+  uniqueNamespace,
+  writeKubeconfig,
+} from "../../support/cluster.js";
 import { runSaprobe } from "../support.js";
 
 // Attack paths on the real kube-apiserver: objects applied with real kubectl, what the controller-manager
@@ -10,13 +19,25 @@ import { runSaprobe } from "../support.js";
 const RBAC = "rbac.authorization.k8s.io";
 
 function crb(name: string, role: string, subject: Record<string, string>): Record<string, unknown> {
-  return { apiVersion: `${RBAC}/v1`, kind: "ClusterRoleBinding", metadata: { name }, roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: role }, subjects: [subject] };
+  return {
+    apiVersion: `${RBAC}/v1`,
+    kind: "ClusterRoleBinding",
+    metadata: { name },
+    roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: role },
+    subjects: [subject],
+  };
 }
 function role(kind: "Role" | "ClusterRole", name: string, rules: unknown[], namespace?: string): Record<string, unknown> {
   return { apiVersion: `${RBAC}/v1`, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, rules };
 }
 function rb(namespace: string, name: string, roleKind: string, roleName: string, subject: Record<string, string>): Record<string, unknown> {
-  return { apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata: { name, namespace }, roleRef: { apiGroup: RBAC, kind: roleKind, name: roleName }, subjects: [subject] };
+  return {
+    apiVersion: `${RBAC}/v1`,
+    kind: "RoleBinding",
+    metadata: { name, namespace },
+    roleRef: { apiGroup: RBAC, kind: roleKind, name: roleName },
+    subjects: [subject],
+  };
 }
 const sa = (namespace: string, name: string) => ({ kind: "ServiceAccount", name, namespace });
 const user = (name: string) => ({ kind: "User", name, apiGroup: RBAC });
@@ -28,7 +49,13 @@ async function audit(): Promise<Report> {
 }
 
 function pathOf(report: Report, subject: { kind: string; name: string; namespace?: string }): Finding | undefined {
-  return report.findings.find((finding) => finding.rule === "cluster-admin-path" && finding.subject?.kind === subject.kind && finding.subject.name === subject.name && finding.subject.namespace === subject.namespace);
+  return report.findings.find(
+    (finding) =>
+      finding.rule === "cluster-admin-path" &&
+      finding.subject?.kind === subject.kind &&
+      finding.subject.name === subject.name &&
+      finding.subject.namespace === subject.namespace,
+  );
 }
 
 describe("cluster-admin-path (live)", () => {
@@ -39,7 +66,15 @@ describe("cluster-admin-path (live)", () => {
     const quiet = await uniqueNamespace("quiet");
     const calm = await uniqueNamespace("calm");
     // calm's `default` ServiceAccount is the controller-manager's to create (test/cluster/up runs it).
-    for (const [namespace, name] of [[flux, "kustomize-controller"], [flux, "source-controller"], [argo, "argocd-application-controller"], [argo, "argocd-server"], [tokens, "deployer"], [quiet, "deployer"], [calm, "builder"]] as const) {
+    for (const [namespace, name] of [
+      [flux, "kustomize-controller"],
+      [flux, "source-controller"],
+      [argo, "argocd-application-controller"],
+      [argo, "argocd-server"],
+      [tokens, "deployer"],
+      [quiet, "deployer"],
+      [calm, "builder"],
+    ] as const) {
       await createServiceAccount(namespace, name);
     }
     const mallory = `mallory-${flux}`;
@@ -61,7 +96,19 @@ describe("cluster-admin-path (live)", () => {
       rb(tokens, "reader", "ClusterRole", `${tokens}-list-secrets`, user(`reader-${tokens}`)),
       rb(quiet, "reader", "ClusterRole", `${tokens}-list-secrets`, user(`reader-${quiet}`)),
       // Constrained impersonation of a cluster-admin ServiceAccount, only for creating ClusterRoleBindings.
-      role("Role", "as-kustomize", [{ apiGroups: ["authentication.k8s.io"], resources: ["serviceaccounts"], resourceNames: ["kustomize-controller"], verbs: ["impersonate:serviceaccount"] }], flux),
+      role(
+        "Role",
+        "as-kustomize",
+        [
+          {
+            apiGroups: ["authentication.k8s.io"],
+            resources: ["serviceaccounts"],
+            resourceNames: ["kustomize-controller"],
+            verbs: ["impersonate:serviceaccount"],
+          },
+        ],
+        flux,
+      ),
       rb(flux, "mallory-as-kustomize", "Role", "as-kustomize", user(mallory)),
       role("ClusterRole", `${mallory}-on-create`, [{ apiGroups: [RBAC], resources: ["clusterrolebindings"], verbs: ["impersonate-on:serviceaccount:create"] }]),
       crb(`${mallory}-on-create`, `${mallory}-on-create`, user(mallory)),
@@ -78,13 +125,31 @@ describe("cluster-admin-path (live)", () => {
       apiVersion: "apps/v1",
       kind: "StatefulSet",
       metadata: { name: "argocd-application-controller", namespace: argo },
-      spec: { serviceName: "x", selector: { matchLabels: { app: "c" } }, template: { metadata: { labels: { app: "c" } }, spec: { serviceAccountName: "argocd-application-controller", containers: [{ name: "c", image: "registry.invalid/c" }] } } },
+      spec: {
+        serviceName: "x",
+        selector: { matchLabels: { app: "c" } },
+        template: {
+          metadata: { labels: { app: "c" } },
+          spec: { serviceAccountName: "argocd-application-controller", containers: [{ name: "c", image: "registry.invalid/c" }] },
+        },
+      },
     });
     await adminRequest("POST", `/api/v1/namespaces/${argo}/pods`, {
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name: "argocd-application-controller-0", namespace: argo, labels: { app: "c" }, ownerReferences: [{ apiVersion: "apps/v1", kind: "StatefulSet", name: "argocd-application-controller", uid: statefulSet.metadata.uid, controller: true }] },
-      spec: { serviceAccountName: "argocd-application-controller", automountServiceAccountToken: false, containers: [{ name: "c", image: "registry.invalid/c" }] },
+      metadata: {
+        name: "argocd-application-controller-0",
+        namespace: argo,
+        labels: { app: "c" },
+        ownerReferences: [
+          { apiVersion: "apps/v1", kind: "StatefulSet", name: "argocd-application-controller", uid: statefulSet.metadata.uid, controller: true },
+        ],
+      },
+      spec: {
+        serviceAccountName: "argocd-application-controller",
+        automountServiceAccountToken: false,
+        containers: [{ name: "c", image: "registry.invalid/c" }],
+      },
     });
     await adminRequest("POST", `/api/v1/namespaces/${tokens}/secrets`, {
       apiVersion: "v1",
@@ -96,14 +161,23 @@ describe("cluster-admin-path (live)", () => {
     const report = await audit();
     const expectPath = (subject: { kind: string; name: string; namespace?: string }, edges: string[]): Finding => {
       const finding = pathOf(report, subject);
-      expect(finding?.path?.map((hop) => hop.edge), `${subject.kind} ${subject.name}`).toEqual(edges);
+      expect(
+        finding?.path?.map((hop) => hop.edge),
+        `${subject.kind} ${subject.name}`,
+      ).toEqual(edges);
       expect(finding?.severity).toBe("critical");
       expect(finding?.confirmation, finding?.message).toMatchObject({ agreed: true });
       for (const hop of finding?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
       return finding as Finding;
     };
     const fluxPath = expectPath(sa(flux, "source-controller"), ["serviceaccount-token", "holds"]);
-    expect(fluxPath.path?.[0]?.requests[0]).toMatchObject({ verb: "create", resource: "serviceaccounts", subresource: "token", name: "kustomize-controller", namespace: flux });
+    expect(fluxPath.path?.[0]?.requests[0]).toMatchObject({
+      verb: "create",
+      resource: "serviceaccounts",
+      subresource: "token",
+      name: "kustomize-controller",
+      namespace: flux,
+    });
     // Patching the StatefulSet re-templates its pods (the pod it owns shows that one exists).
     const argoPath = expectPath(sa(argo, "argocd-server"), ["workload-update", "holds"]);
     expect(argoPath.path?.[0]?.permission).toMatch(/^patch statefulsets\.apps in argocd-/);
@@ -112,20 +186,44 @@ describe("cluster-admin-path (live)", () => {
     const constrained = expectPath({ kind: "User", name: mallory }, ["impersonate", "bind"]);
     expect(constrained.path?.[1]?.requests.map((request) => request.verb)).toContain("impersonate-on:serviceaccount:create");
     // Look-alikes: no path.
-    for (const subject of [{ kind: "User", name: `reader-${quiet}` }, { kind: "User", name: `eve-${flux}` }, { kind: "User", name: `runner-${calm}` }]) {
+    for (const subject of [
+      { kind: "User", name: `reader-${quiet}` },
+      { kind: "User", name: `eve-${flux}` },
+      { kind: "User", name: `runner-${calm}` },
+    ]) {
       expect(pathOf(report, subject)?.message, subject.name).toBeUndefined();
     }
 
     // The oracle: mallory really makes herself cluster-admin through the constrained impersonation...
     const cert = signClientCertificate(mallory);
     const asMallory = writeKubeconfig({ "client-certificate": cert.certFile, "client-key": cert.keyFile });
-    const made = await kubectl(["create", "clusterrolebinding", `${mallory}-took-over`, "--clusterrole=cluster-admin", `--user=${mallory}`, `--as=system:serviceaccount:${flux}:kustomize-controller`], { kubeconfig: asMallory });
+    const made = await kubectl(
+      [
+        "create",
+        "clusterrolebinding",
+        `${mallory}-took-over`,
+        "--clusterrole=cluster-admin",
+        `--user=${mallory}`,
+        `--as=system:serviceaccount:${flux}:kustomize-controller`,
+      ],
+      { kubeconfig: asMallory },
+    );
     expect(made.stderr).toBe("");
     expect((await kubectl(["auth", "can-i", "*", "*"], { kubeconfig: asMallory })).stdout.trim()).toBe("yes");
     // ...while eve, limited to get pods, cannot.
     const eveCert = signClientCertificate(`eve-${flux}`);
     const asEve = writeKubeconfig({ "client-certificate": eveCert.certFile, "client-key": eveCert.keyFile });
-    const refused = await kubectl(["create", "clusterrolebinding", `${flux}-eve-took-over`, "--clusterrole=cluster-admin", `--user=eve-${flux}`, `--as=system:serviceaccount:${flux}:kustomize-controller`], { kubeconfig: asEve });
+    const refused = await kubectl(
+      [
+        "create",
+        "clusterrolebinding",
+        `${flux}-eve-took-over`,
+        "--clusterrole=cluster-admin",
+        `--user=eve-${flux}`,
+        `--as=system:serviceaccount:${flux}:kustomize-controller`,
+      ],
+      { kubeconfig: asEve },
+    );
     expect(refused.stderr).toMatch(/forbidden/i);
     // source-controller really mints kustomize-controller's token.
     const minted = await kubectl(["create", "token", "kustomize-controller", "-n", flux, `--as=system:serviceaccount:${flux}:source-controller`]);
@@ -141,7 +239,12 @@ describe("cluster-admin-path (live)", () => {
       role("Role", "make-secrets", [{ apiGroups: [""], resources: ["secrets"], verbs: ["create"] }], ns),
       rb(ns, "blind", "Role", "make-secrets", user(name)),
     ]);
-    const secret = JSON.stringify({ apiVersion: "v1", kind: "Secret", type: "kubernetes.io/service-account-token", metadata: { name: "boss-token", namespace: ns, annotations: { "kubernetes.io/service-account.name": "boss" } } });
+    const secret = JSON.stringify({
+      apiVersion: "v1",
+      kind: "Secret",
+      type: "kubernetes.io/service-account-token",
+      metadata: { name: "boss-token", namespace: ns, annotations: { "kubernetes.io/service-account.name": "boss" } },
+    });
     expect((await kubectl(["create", "-f", "-", `--as=${name}`], { input: secret })).code).toBe(0);
     expect((await kubectl(["get", "secret", "boss-token", "-n", ns, `--as=${name}`])).stderr).toMatch(/forbidden/i);
     expect(pathOf(await audit(), { kind: "User", name })).toBeUndefined();

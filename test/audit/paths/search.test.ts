@@ -9,13 +9,25 @@ const rbac = "rbac.authorization.k8s.io";
 
 function snapshot(extra: { roles: [string, string, PolicyRule[], Subject][] }): RbacSnapshot {
   const roles = extra.roles.map(([namespace, name, rules]) => ({ kind: "Role" as const, metadata: { name, namespace }, rules }));
-  const roleBindings: RoleBinding[] = extra.roles.map(([namespace, name, , subject]) => ({ kind: "RoleBinding", metadata: { name, namespace }, roleRef: { apiGroup: rbac, kind: "Role", name }, subjects: [subject] }));
+  const roleBindings: RoleBinding[] = extra.roles.map(([namespace, name, , subject]) => ({
+    kind: "RoleBinding",
+    metadata: { name, namespace },
+    roleRef: { apiGroup: rbac, kind: "Role", name },
+    subjects: [subject],
+  }));
   return {
     roles,
     roleBindings,
     // Live snapshots are used as stored: cluster-admin must be there.
     clusterRoles: [{ kind: "ClusterRole", metadata: { name: "cluster-admin" }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] }],
-    clusterRoleBindings: [{ kind: "ClusterRoleBinding", metadata: { name: "boss" }, roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "ServiceAccount", name: "boss", namespace: "prod" }] }],
+    clusterRoleBindings: [
+      {
+        kind: "ClusterRoleBinding",
+        metadata: { name: "boss" },
+        roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "cluster-admin" },
+        subjects: [{ kind: "ServiceAccount", name: "boss", namespace: "prod" }],
+      },
+    ],
     serviceAccounts: [
       { kind: "ServiceAccount", metadata: { name: "boss", namespace: "prod" } },
       { kind: "ServiceAccount", metadata: { name: "relay", namespace: "mid" } },
@@ -24,7 +36,8 @@ function snapshot(extra: { roles: [string, string, PolicyRule[], Subject][] }): 
 }
 
 const mallory: Subject = { kind: "User", name: "mallory", apiGroup: rbac };
-const paths = (snap: RbacSnapshot, options: Partial<AuditOptions> = {}): Finding[] => auditSnapshot(snap, catalogue, { mode: "offline", ...options }).filter((finding) => finding.rule === "cluster-admin-path");
+const paths = (snap: RbacSnapshot, options: Partial<AuditOptions> = {}): Finding[] =>
+  auditSnapshot(snap, catalogue, { mode: "offline", ...options }).filter((finding) => finding.rule === "cluster-admin-path");
 
 describe("shortest paths, without preconditions when one exists", () => {
   const both = snapshot({
@@ -43,7 +56,9 @@ describe("shortest paths, without preconditions when one exists", () => {
 
   it("live, with the token Secret seen, takes the shorter path; with none seen, the Secret read is no edge at all", () => {
     const live = (tokenSecrets: string[]): Finding | undefined =>
-      paths(both, { mode: "live", podServiceAccounts: new Set(), pathFacts: { tokenSecrets: new Set(tokenSecrets), serviceAccountsListed: true } }).find((finding) => finding.subject?.name === "mallory");
+      paths(both, { mode: "live", podServiceAccounts: new Set(), pathFacts: { tokenSecrets: new Set(tokenSecrets), serviceAccountsListed: true } }).find(
+        (finding) => finding.subject?.name === "mallory",
+      );
     expect(live(["prod/boss"])?.path?.map((hop) => hop.edge)).toEqual(["secret-read", "holds"]);
     expect(live([])?.path?.map((hop) => hop.edge)).toEqual(["serviceaccount-token", "pod-create", "holds"]);
   });
@@ -57,20 +72,39 @@ describe("shortest paths, without preconditions when one exists", () => {
   });
 
   it("does not report a ServiceAccount whose first hop is its group's grant: the group has the finding", () => {
-    const group = snapshot({ roles: [["prod", "everyone-runs", [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }], { kind: "Group", name: "system:serviceaccounts:mid", apiGroup: rbac }]] });
+    const group = snapshot({
+      roles: [
+        [
+          "prod",
+          "everyone-runs",
+          [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }],
+          { kind: "Group", name: "system:serviceaccounts:mid", apiGroup: rbac },
+        ],
+      ],
+    });
     expect(paths(group).map((finding) => `${finding.subject?.kind} ${finding.subject?.name}`)).toEqual(["Group system:serviceaccounts:mid"]);
   });
 
   it("a read of named Secrets is a path only live, through a token Secret of that name", () => {
     const named = snapshot({ roles: [["prod", "tls", [{ apiGroups: [""], resources: ["secrets"], resourceNames: ["boss-token"], verbs: ["get"] }], mallory]] });
     expect(paths(named)).toEqual([]);
-    const live = (owners: [string, string][]): Finding[] => paths(named, { mode: "live", pathFacts: { serviceAccountsListed: true, tokenSecrets: new Set(owners.map(([secret, owner]) => `${secret.split("/")[0]}/${owner}`)), tokenSecretOwners: new Map(owners) } });
+    const live = (owners: [string, string][]): Finding[] =>
+      paths(named, {
+        mode: "live",
+        pathFacts: {
+          serviceAccountsListed: true,
+          tokenSecrets: new Set(owners.map(([secret, owner]) => `${secret.split("/")[0]}/${owner}`)),
+          tokenSecretOwners: new Map(owners),
+        },
+      });
     expect(live([["prod/boss-token", "boss"]]).map((finding) => finding.path?.[0]?.permission)).toEqual(['get secrets "boss-token" in prod']);
     expect(live([["prod/other-token", "boss"]])).toEqual([]);
   });
 
   it("with --subject, reports only the identity asked about", () => {
-    const narrowed = paths(both, { subject: { name: "system:serviceaccount:mid:relay", groups: ["system:serviceaccounts", "system:serviceaccounts:mid", "system:authenticated"] } });
+    const narrowed = paths(both, {
+      subject: { name: "system:serviceaccount:mid:relay", groups: ["system:serviceaccounts", "system:serviceaccounts:mid", "system:authenticated"] },
+    });
     expect(narrowed.map((finding) => finding.subject?.name)).toEqual(["relay"]);
   });
 });

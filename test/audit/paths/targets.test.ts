@@ -15,7 +15,13 @@ const rbac = "rbac.authorization.k8s.io";
 function request(text: string): RequestAttributes {
   const [verb, resource] = text.split(" ") as [string, string];
   const dot = resource.indexOf(".");
-  return { resourceRequest: true, verb, resource: dot < 0 ? resource : resource.slice(0, dot), apiGroup: dot < 0 ? "" : resource.slice(dot + 1), namespace: "" };
+  return {
+    resourceRequest: true,
+    verb,
+    resource: dot < 0 ? resource : resource.slice(0, dot),
+    apiGroup: dot < 0 ? "" : resource.slice(dot + 1),
+    namespace: "",
+  };
 }
 
 describe("the high-value targets say what the bootstrap policy gives them", () => {
@@ -36,8 +42,21 @@ describe("the high-value targets say what the bootstrap policy gives them", () =
 const mallory = { kind: "User", name: "mallory", apiGroup: rbac };
 function minting(name: string, extra: Partial<RbacSnapshot> = {}): RbacSnapshot {
   return withBootstrapPolicy({
-    roles: [{ kind: "Role", metadata: { name: "mint", namespace: "kube-system" }, rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [name], verbs: ["create"] }] }],
-    roleBindings: [{ kind: "RoleBinding", metadata: { name: "mallory-mints", namespace: "kube-system" }, roleRef: { apiGroup: rbac, kind: "Role", name: "mint" }, subjects: [mallory] }],
+    roles: [
+      {
+        kind: "Role",
+        metadata: { name: "mint", namespace: "kube-system" },
+        rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [name], verbs: ["create"] }],
+      },
+    ],
+    roleBindings: [
+      {
+        kind: "RoleBinding",
+        metadata: { name: "mallory-mints", namespace: "kube-system" },
+        roleRef: { apiGroup: rbac, kind: "Role", name: "mint" },
+        subjects: [mallory],
+      },
+    ],
     clusterRoles: [],
     clusterRoleBindings: [],
     serviceAccounts: [],
@@ -46,7 +65,11 @@ function minting(name: string, extra: Partial<RbacSnapshot> = {}): RbacSnapshot 
 }
 const malloryFindings = (snapshot: RbacSnapshot, mode: "live" | "offline"): Finding[] =>
   // Live: no pod runs and no legacy token Secret exists (read, not unknown).
-  auditSnapshot(snapshot, catalogue, mode === "live" ? { mode, podServiceAccounts: new Set(), pathFacts: { tokenSecrets: new Set(), workloads: new Set() } } : { mode }).filter((finding) => finding.subject?.name === "mallory" && finding.rule.endsWith("-path"));
+  auditSnapshot(
+    snapshot,
+    catalogue,
+    mode === "live" ? { mode, podServiceAccounts: new Set(), pathFacts: { tokenSecrets: new Set(), workloads: new Set() } } : { mode },
+  ).filter((finding) => finding.subject?.name === "mallory" && finding.rule.endsWith("-path"));
 
 describe("high-value-identity-path", () => {
   it("reports a token for namespace-controller with its severity, the hop naming the grant", () => {
@@ -77,11 +100,16 @@ describe("high-value-identity-path", () => {
 
   it("finds nothing for a controller the audited RBAC does not bind, nor for a ServiceAccount of the same name elsewhere", () => {
     const offline = minting("namespace-controller");
-    const unbound: RbacSnapshot = { ...offline, clusterRoleBindings: offline.clusterRoleBindings.filter((binding) => binding.roleRef.name !== "system:controller:namespace-controller") };
+    const unbound: RbacSnapshot = {
+      ...offline,
+      clusterRoleBindings: offline.clusterRoleBindings.filter((binding) => binding.roleRef.name !== "system:controller:namespace-controller"),
+    };
     expect(malloryFindings(unbound, "offline")).toEqual([]);
     const elsewhere = minting("namespace-controller");
     elsewhere.roles = elsewhere.roles.map((role) => ({ ...role, metadata: { ...role.metadata, namespace: "apps" } }));
-    elsewhere.roleBindings = elsewhere.roleBindings.map((binding) => (binding.metadata.name === "mallory-mints" ? { ...binding, metadata: { ...binding.metadata, namespace: "apps" } } : binding));
+    elsewhere.roleBindings = elsewhere.roleBindings.map((binding) =>
+      binding.metadata.name === "mallory-mints" ? { ...binding, metadata: { ...binding.metadata, namespace: "apps" } } : binding,
+    );
     expect(malloryFindings(elsewhere, "offline")).toEqual([]);
   });
 });
