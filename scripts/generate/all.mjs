@@ -10,6 +10,8 @@
 //   compile-validators  src/manifests/rbac-validators.generated.ts from schemas/rbac.schema.json (offline)
 //   check-file-validator src/checks/check-file-validator.generated.ts from checks/schema.json (offline;
 //                       test/checks/check-file-validator.test.ts checks it)
+//   audit-validators    src/audit/files/audit-validators.generated.ts from checks/audit/*schema.json
+//                       (offline; test/audit/audit-validators.test.ts checks it)
 // The first three need a control plane: $KUBECONFIG, else the one test/cluster/up started (.cluster/).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -22,6 +24,7 @@ const GENERATORS = [
   { name: "derive-schemas", live: true },
   { name: "compile-validators", live: false },
   { name: "check-file-validator", live: false },
+  { name: "audit-validators", live: false },
 ];
 
 const asked = process.argv.slice(2);

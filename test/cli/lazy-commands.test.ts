@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -76,6 +76,22 @@ describe("the CLI loads a command's implementation only when that command runs",
     expect(run.files).toContain("src/kube/client.ts");
     expect([...run.packages].filter((name) => name.startsWith("undici")).sort()).toEqual(["undici"]);
     expect([...run.packages].filter((name) => name === "ajv" || name.startsWith("ajv/"))).toEqual([]);
+  });
+
+  it("loads no JSON Schema compiler in any command: saprobe's own schemas and the RBAC schema are compiled ahead of time", () => {
+    for (const command of commands) {
+      const action = staticGraph(join(root, "src/cli/commands", `${command.name}-action.ts`));
+      expect(action.files.size, command.name).toBeGreaterThan(5);
+      expect(
+        [...action.packages].filter((name) => name === "ajv" || name.startsWith("ajv/")),
+        command.name,
+      ).toEqual([]);
+    }
+    // Nor later, on demand: no module of src imports ajv other than for its types.
+    const sources = readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"));
+    expect(sources.length).toBeGreaterThan(100);
+    const loading = sources.filter((file) => /^import\s+(?!type\b)[^;]*?\sfrom\s+"ajv[/"]|import\("ajv/m.test(readFileSync(join(root, "src", file), "utf8")));
+    expect(loading).toEqual([]);
   });
 
   it("loads the HTTP client only for a question to the server: offline can-i, who-can and token --offline do without it", () => {

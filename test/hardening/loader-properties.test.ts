@@ -6,7 +6,6 @@ import { describe, expect, it } from "vitest";
 import { loadCheckFile } from "../../src/checks/load.js";
 import { kubeconfigCandidates, loadKubeconfigs } from "../../src/connect/kubeconfig/load.js";
 import { readValidatedYaml, type Problem } from "../../src/audit/files/validated-yaml.js";
-import { BUILTIN_RULES_DIR } from "../../src/audit/files/catalogue.js";
 import { InputError } from "../../src/model/errors.js";
 
 // Properties of the other file loaders (the manifest loader has its own, manifest-properties.test.ts):
@@ -118,7 +117,7 @@ describe("file loader properties", () => {
       fc.property(anyInput, (bytes) => {
         const file = write(bytes);
         const problems: Problem[] = [];
-        const data = readValidatedYaml(file, BUILTIN_RULES_DIR, "allowlist.schema.json", problems);
+        const data = readValidatedYaml(file, "allowlist.schema.json", problems);
         if (data === undefined) expect(problems.length).toBeGreaterThan(0);
         for (const problem of problems) {
           expect(problem.file).toBe(file);

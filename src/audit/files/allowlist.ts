@@ -1,5 +1,4 @@
 import type { Finding, ObjectRef } from "../../model/report.js";
-import { BUILTIN_RULES_DIR } from "./catalogue.js";
 import { fieldName } from "../../input/schema-problems.js";
 import { parseServiceAccountUsername } from "../../rbac/users.js";
 import { readAuditFile, throwIfProblems, type Problem } from "./validated-yaml.js";
@@ -40,7 +39,7 @@ type RawEntry = Omit<AllowlistEntry, "subject" | "binding" | "role" | "file" | "
 
 /** Reads an allowlist file (checks/audit/allowlist.schema.json); problems are an `InputError` naming the file and line. */
 export function loadAllowlist(file: string): AllowlistEntry[] {
-  const read = readAuditFile(file, BUILTIN_RULES_DIR, "allowlist.schema.json");
+  const read = readAuditFile(file, "allowlist.schema.json");
   const problems: Problem[] = [...read.problems];
   const data = read.value as { allow: RawEntry[] } | undefined;
   const entries = (data?.allow ?? []).map((raw, position) => {

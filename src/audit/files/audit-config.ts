@@ -1,7 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { UsageError } from "../../model/errors.js";
 import type { Severity } from "../../model/report.js";
-import { BUILTIN_RULES_DIR } from "./catalogue.js";
 import type { Catalogue } from "../rule-types.js";
 import { parseSeverity } from "../../model/severity.js";
 import { readValidatedYaml, throwIfProblems, type Problem } from "./validated-yaml.js";
@@ -19,7 +18,7 @@ export interface AuditCustomization {
 /** Reads an audit configuration file (checks/audit/config.schema.json); relative paths are resolved against its folder. */
 export function loadAuditConfig(file: string): AuditCustomization {
   const problems: Problem[] = [];
-  const data = readValidatedYaml(file, BUILTIN_RULES_DIR, "config.schema.json", problems) as
+  const data = readValidatedYaml(file, "config.schema.json", problems) as
     | { rules?: string[]; disable?: string[]; severity?: Record<string, Severity>; allowlist?: string; failOn?: Severity }
     | undefined;
   throwIfProblems("audit configuration", problems);

@@ -52,7 +52,7 @@ export function loadCatalogue(paths: readonly string[] = [BUILTIN_RULES_DIR]): C
   const saved = paths.includes(BUILTIN_RULES_DIR) ? readPrecompiled<Record<string, unknown>>("audit-rules", ruleFilesIn(BUILTIN_RULES_DIR)) : undefined;
   for (const file of paths.flatMap(ruleFilesIn)) {
     const builtin = dirname(file) === BUILTIN_RULES_DIR;
-    const data = (builtin ? (saved?.[basename(file)] ?? readBuiltinRules(file)) : readValidatedYaml(file, BUILTIN_RULES_DIR, "schema.json", problems)) as
+    const data = (builtin ? (saved?.[basename(file)] ?? readBuiltinRules(file)) : readValidatedYaml(file, "schema.json", problems)) as
       | { rules: AuditRule[] }
       | undefined;
     for (const rule of data?.rules ?? []) {
