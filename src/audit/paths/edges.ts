@@ -98,6 +98,9 @@ const Q = {
   infoUsers: grouped("authentication.k8s.io", "impersonate:user-info", "users", undefined, true),
   infoGroups: grouped("authentication.k8s.io", "impersonate:user-info", "groups", undefined, true),
   infoAccounts: grouped("authentication.k8s.io", "impersonate:serviceaccount", "serviceaccounts"),
+  // Constrained impersonation of any node, and what a node's identity is for: its pods' Secrets and tokens.
+  arbitraryNode: grouped("authentication.k8s.io", "impersonate:arbitrary-node", "nodes", undefined, true),
+  onNode: [core("impersonate-on:arbitrary-node:get", "secrets"), core("impersonate-on:arbitrary-node:create", "serviceaccounts", "token")],
   createClusterBinding: grouped(RBAC, "create", "clusterrolebindings", undefined, true),
   bindClusterRole: grouped(RBAC, "bind", "clusterroles", undefined, true),
   escalateClusterRole: grouped(RBAC, "escalate", "clusterroles", undefined, true),
@@ -121,6 +124,7 @@ const leadTo = (kinds: readonly EdgeTarget["kind"][], ...questions: (Question | 
 };
 leadTo(["power"], Q.createClusterBinding, Q.bindClusterRole, Q.escalateClusterRole, Q.writeClusterRole);
 leadTo(["users", "node"], Q.legacyUsers);
+leadTo(["node"], Q.arbitraryNode, Q.onNode);
 leadTo(["users"], Q.infoUsers);
 leadTo(["groups", "node"], Q.legacyGroups);
 leadTo(["groups"], Q.infoGroups);
@@ -237,7 +241,7 @@ function impersonationEdges(source: PermissionSource): Edge[] {
       namesTarget: true,
     });
   edges.push(...toServiceAccounts("impersonate", legacyAccounts, accounts, "exists", { namesTarget: true }));
-  edges.push(...nodeImpersonation(source));
+  edges.push(...nodeImpersonation(source), ...arbitraryNodeImpersonation(source));
   // A group can only be impersonated together with a user (the server refuses Impersonate-Group alone).
   const asSomeone = users[0] ?? accounts[0];
   if (asSomeone) {
@@ -296,6 +300,29 @@ function nodeImpersonation(source: PermissionSource): Edge[] {
       evidence: [...user.evidence, ...group.evidence],
     },
   ];
+}
+
+/**
+ * A node's identity by constrained impersonation (mode arbitrary-node, checked on v1.37.2: `--as
+ * system:node:<name>` alone, the server adds the group): only for the requests impersonate-on allows, so
+ * the edge needs one of those a node's identity is for (its pods' Secrets, their ServiceAccounts' tokens).
+ */
+function arbitraryNodeImpersonation(source: PermissionSource): Edge[] {
+  const node = source.reach(Q.arbitraryNode)[0];
+  if (!node) return [];
+  for (const question of Q.onNode) {
+    const on = source.reach(question)[0];
+    if (on)
+      return [
+        {
+          kind: "impersonate",
+          permission: `${questionText(Q.arbitraryNode)} and ${questionText(question)} (constrained impersonation: only what impersonate-on allows)`,
+          target: { kind: "node" },
+          evidence: [...node.evidence, ...on.evidence],
+        },
+      ];
+  }
+  return [];
 }
 
 function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {

@@ -6,7 +6,7 @@ import type { AuditRule } from "../rule-types.js";
 import type { PathAnalysis } from "./analysis.js";
 import { routeFindings, type PathOptions } from "./findings.js";
 import { ensureIdentity, identityKey, type Identity } from "./grants.js";
-import { asksBeyondServiceAccounts } from "./relevance.js";
+import { asksForNodes } from "./relevance.js";
 import { findRoutes } from "./search.js";
 import { HIGH_VALUE_TARGETS, NODE_TARGET, NODES_GROUP, NODE_USER_PREFIX, type HighValueTarget } from "./targets.js";
 
@@ -33,7 +33,7 @@ export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, optio
     byKey.set(identity.key, target);
     targets.push(identity);
   }
-  // Only an edge to users, groups or power (a ClusterRoleBinding's) can start a path to a node identity.
+  // Only an edge to nodes, users, groups or power (a ClusterRoleBinding's) can start a path to a node identity.
   if (grantsBeyondServiceAccounts(analysis.prepared)) {
     const node = ensureIdentity(analysis.table, NODE_TARGET.ref);
     byKey.set(node.key, NODE_TARGET);
@@ -56,11 +56,11 @@ export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, optio
   });
 }
 
-/** True when some ClusterRoleBinding gives an edge question on users, groups or power (CSRs, impersonation, bind). */
+/** True when some ClusterRoleBinding gives an edge question on nodes, users, groups or power (CSRs, impersonation, bind). */
 function grantsBeyondServiceAccounts(prepared: PreparedSnapshot): boolean {
   return prepared.snapshot.clusterRoleBindings.some((binding) => {
     const resolved = prepared.resolve(binding);
-    return resolved.ok && asksBeyondServiceAccounts(resolved.rules);
+    return resolved.ok && asksForNodes(resolved.rules);
   });
 }
 

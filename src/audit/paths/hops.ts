@@ -17,6 +17,7 @@ const TARGET_RESOURCE: Record<string, string> = { ServiceAccount: "serviceaccoun
 function requestName(evidence: Evidence, step: Step): string | undefined {
   const { question } = evidence;
   if (step.edge.namesTarget && question.resource === TARGET_RESOURCE[step.reaches.kind]) return step.reaches.name;
+  if (question.verb === "impersonate:arbitrary-node") return evidence.rule.resourceNames?.[0] ?? "n1";
   if (step.edge.target.kind === "node" && question.verb === "impersonate") {
     // A node's identity: a user system:node:<name> (the rule's, else any) in group system:nodes.
     if (question.resource === "groups") return NODES_GROUP;

@@ -78,6 +78,11 @@ export function grantAsks(rules: readonly PolicyRule[], namespace: string, token
   return (tokenSecretsNamed ? mask : mask & ~NAMED_SECRETS) !== 0;
 }
 
+/** True when a role bound cluster-wide has an edge question that leads to a node's identity (or to power, users or groups). */
+export function asksForNodes(rules: readonly PolicyRule[]): boolean {
+  return (masksOf(rules).cluster & (POWER | USERS | GROUPS | NODE)) !== 0;
+}
+
 /** True when a role bound cluster-wide has an edge question that leads to power, users or groups. */
 export function asksBeyondServiceAccounts(rules: readonly PolicyRule[]): boolean {
   return (masksOf(rules).cluster & (POWER | USERS | GROUPS)) !== 0;

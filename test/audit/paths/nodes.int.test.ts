@@ -4,7 +4,8 @@ import { applyObjects, kubectl, testCluster, uniqueNamespace } from "../../suppo
 import { runSaprobe } from "../support.js";
 
 // A node's identity on the real kube-apiserver (test/cluster/up runs --authorization-mode=Node,RBAC): a
-// user who may impersonate a node's user and group system:nodes is reported as reaching it, every hop
+// user who may impersonate a node's user and group system:nodes (or, by constrained
+// impersonation, any node to get Secrets as it) is reported as reaching it, every hop
 // confirmed by a SubjectAccessReview; the Node authorizer really gives that identity the Secrets and
 // ServiceAccount tokens of a pod bound to its node, and nothing else.
 
@@ -14,9 +15,14 @@ const rules = (users: string[], groups: string[]) => [
   { apiGroups: [""], resources: ["users"], verbs: ["impersonate"], resourceNames: users },
   { apiGroups: [""], resources: ["groups"], verbs: ["impersonate"], resourceNames: groups },
 ];
-function grant(name: string, user: string, users: string[], groups: string[]): Record<string, unknown>[] {
+// Constrained impersonation of any node, and as it get Secrets only (mode arbitrary-node).
+const arbitraryNode = [
+  { apiGroups: ["authentication.k8s.io"], resources: ["nodes"], verbs: ["impersonate:arbitrary-node"] },
+  { apiGroups: [""], resources: ["secrets"], verbs: ["impersonate-on:arbitrary-node:get"] },
+];
+function grant(name: string, user: string, roleRules: unknown[]): Record<string, unknown>[] {
   return [
-    { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name }, rules: rules(users, groups) },
+    { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name }, rules: roleRules },
     {
       apiVersion: `${RBAC}/v1`,
       kind: "ClusterRoleBinding",
@@ -36,7 +42,12 @@ describe("high-value-identity-path to a node's identity (live)", () => {
     const oscar = `oscar-${id}`;
     const node = `n-${id}`;
     const nodeUser = [`system:node:${node}`];
-    await applyObjects([...grant(`${id}-as-nodes`, mallory, nodeUser, ["system:nodes"]), ...grant(`${id}-as-developers`, oscar, nodeUser, ["developers"])]);
+    const cathy = `cathy-${id}`;
+    await applyObjects([
+      ...grant(`${id}-as-nodes`, mallory, rules(nodeUser, ["system:nodes"])),
+      ...grant(`${id}-as-developers`, oscar, rules(nodeUser, ["developers"])),
+      ...grant(`${id}-as-any-node`, cathy, arbitraryNode),
+    ]);
     const run = await runSaprobe(["audit", "--kubeconfig", testCluster().adminKubeconfig, "-o", "json", "--fail-on", "critical"]);
     expect(run.stderr).toBe("");
     const report = JSON.parse(run.stdout) as Report;
@@ -47,6 +58,9 @@ describe("high-value-identity-path to a node's identity (live)", () => {
     expect(found?.path?.[0]?.requests.map((request) => request.name)).toEqual([`system:node:${node}`, "system:nodes"]);
     for (const hop of found?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
     expect(nodePaths(report, oscar)).toEqual([]);
+    const [constrained] = nodePaths(report, cathy);
+    expect(constrained?.path?.[0]?.requests.map((request) => request.verb)).toEqual(["impersonate:arbitrary-node", "impersonate-on:arbitrary-node:get"]);
+    for (const hop of constrained?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
 
     // The oracle: as system:node:<node> in system:nodes, the Secret and the token of a pod bound to that node, nothing else.
     await applyObjects([

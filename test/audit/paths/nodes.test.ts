@@ -55,7 +55,16 @@ describe("high-value-identity-path to a node's identity (user system:node:<name>
     expect(nodePaths(findings)).toEqual([]);
   });
 
-  for (const name of ["impersonate", "csr-approve"]) {
+  it("constrained impersonation of any node reaches it where impersonate-on allows a Secret read", async () => {
+    const found = nodePaths(await auditFiles([join(NODES, "constrained", "fail.yaml")]));
+    expect(found.map((finding) => `${refText(finding.subject)} ${finding.severity}`)).toEqual(["User:mallory high"]);
+    expect(found[0]?.path?.[0]?.requests.map((request) => `${request.verb} ${request.resource} ${request.name ?? "-"}`)).toEqual([
+      "impersonate:arbitrary-node nodes n1",
+      "impersonate-on:arbitrary-node:get secrets -",
+    ]);
+  });
+
+  for (const name of ["impersonate", "csr-approve", "constrained"]) {
     it(`${name}: the look-alikes reach no node`, async () => {
       const found = nodePaths(await auditFiles([join(NODES, name, "pass.yaml")]));
       expect(found.map((finding) => finding.message)).toEqual([]);
