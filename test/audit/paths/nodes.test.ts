@@ -47,6 +47,9 @@ describe("high-value-identity-path to a node's identity (user system:node:<name>
   });
 
   it("the client signer reaches a node's identity too (only system:masters is refused there)", async () => {
+    const [found, ...more] = nodePaths(await auditFiles([join(NODES, "csr-approve", "client-signer.yaml")]));
+    expect(more).toEqual([]);
+    expect(found?.path?.[0]?.requests.find((request) => request.resource === "signers")?.name).toBe("kubernetes.io/kube-apiserver-client");
     // fixtures/audit/paths/csr-approve: mallory reaches cluster-admin through group admins; without that group, a node is what she reaches.
     const findings = await auditFiles([join(FIXTURES, "paths", "csr-approve", "fail.yaml")]);
     const admin = findings.filter((finding) => finding.rule === "cluster-admin-path" && refText(finding.subject) === "User:mallory");
