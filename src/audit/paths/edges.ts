@@ -1,5 +1,6 @@
 import type { Evidence, PermissionSource, Question, Reach } from "./reach.js";
 import { declareQuestions, intersectReach } from "./reach.js";
+import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
 
 /*
  * The edges of the attack-path graph: "with this permission, the identity can act as that one" (or
@@ -17,7 +18,9 @@ export type EdgeTarget =
   | { kind: "power" }
   | { kind: "serviceaccounts"; namespace: string; names?: readonly string[]; need: Need }
   | { kind: "users"; names?: readonly string[] }
-  | { kind: "groups"; names?: readonly string[]; except?: readonly string[] };
+  | { kind: "groups"; names?: readonly string[]; except?: readonly string[] }
+  /** A node's identity (user system:node:<name> in group system:nodes), the high-value target of targets.ts. */
+  | { kind: "node"; names?: never };
 
 /** One way an identity can act as others. */
 export interface Edge {
@@ -95,6 +98,9 @@ const Q = {
   infoUsers: grouped("authentication.k8s.io", "impersonate:user-info", "users", undefined, true),
   infoGroups: grouped("authentication.k8s.io", "impersonate:user-info", "groups", undefined, true),
   infoAccounts: grouped("authentication.k8s.io", "impersonate:serviceaccount", "serviceaccounts"),
+  // Constrained impersonation of any node, and what a node's identity is for: its pods' Secrets and tokens.
+  arbitraryNode: grouped("authentication.k8s.io", "impersonate:arbitrary-node", "nodes", undefined, true),
+  onNode: [core("impersonate-on:arbitrary-node:get", "secrets"), core("impersonate-on:arbitrary-node:create", "serviceaccounts", "token")],
   createClusterBinding: grouped(RBAC, "create", "clusterrolebindings", undefined, true),
   bindClusterRole: grouped(RBAC, "bind", "clusterroles", undefined, true),
   escalateClusterRole: grouped(RBAC, "escalate", "clusterroles", undefined, true),
@@ -117,9 +123,12 @@ const leadTo = (kinds: readonly EdgeTarget["kind"][], ...questions: (Question | 
   for (const question of questions.flat()) REACHES.set(question, kinds);
 };
 leadTo(["power"], Q.createClusterBinding, Q.bindClusterRole, Q.escalateClusterRole, Q.writeClusterRole);
-leadTo(["users"], Q.legacyUsers, Q.infoUsers);
-leadTo(["groups"], Q.legacyGroups, Q.infoGroups);
-leadTo(["users", "groups"], Q.createCsr, Q.approveCsr, Q.approveSigner, Q.readCsr);
+leadTo(["users", "node"], Q.legacyUsers);
+leadTo(["node"], Q.arbitraryNode, Q.onNode);
+leadTo(["users"], Q.infoUsers);
+leadTo(["groups", "node"], Q.legacyGroups);
+leadTo(["groups"], Q.infoGroups);
+leadTo(["users", "groups", "node"], Q.createCsr, Q.approveCsr, Q.approveSigner, Q.readCsr);
 for (const question of Object.values(Q).flat()) if (!REACHES.has(question)) REACHES.set(question, ["serviceaccounts"]);
 
 /** The kinds of node the edges that ask this declared question lead to: what search.ts needs reached before it builds them. */
@@ -232,6 +241,7 @@ function impersonationEdges(source: PermissionSource): Edge[] {
       namesTarget: true,
     });
   edges.push(...toServiceAccounts("impersonate", legacyAccounts, accounts, "exists", { namesTarget: true }));
+  edges.push(...nodeImpersonation(source), ...arbitraryNodeImpersonation(source));
   // A group can only be impersonated together with a user (the server refuses Impersonate-Group alone).
   const asSomeone = users[0] ?? accounts[0];
   if (asSomeone) {
@@ -270,6 +280,49 @@ function impersonationEdges(source: PermissionSource): Edge[] {
   }
   edges.push(...toServiceAccounts("impersonate", infoAccounts, source.reach(infoAccounts), "exists", { namesTarget: true, constrained: "serviceaccount" }));
   return edges;
+}
+
+/**
+ * A node's identity by legacy impersonation: the Node authorizer answers only a user named
+ * system:node:<name> who is also in group system:nodes, so both headers are needed (a node user alone
+ * is an ordinary user to RBAC). resourceNames are honoured: the user names must include a node's.
+ */
+function nodeImpersonation(source: PermissionSource): Edge[] {
+  const user = source.reach(Q.legacyUsers).find((reach) => !reach.names || reach.names.some((name) => name.startsWith(NODE_USER_PREFIX)));
+  const group = source.reach(Q.legacyGroups).find((reach) => !reach.names || reach.names.includes(NODES_GROUP));
+  if (!user || !group) return [];
+  const name = user.names?.find((candidate) => candidate.startsWith(NODE_USER_PREFIX)) ?? `${NODE_USER_PREFIX}<node>`;
+  return [
+    {
+      kind: "impersonate",
+      permission: `impersonate users "${name}" and groups "${NODES_GROUP}"`,
+      target: { kind: "node" },
+      evidence: [...user.evidence, ...group.evidence],
+    },
+  ];
+}
+
+/**
+ * A node's identity by constrained impersonation (mode arbitrary-node, checked on v1.37.2: `--as
+ * system:node:<name>` alone, the server adds the group): only for the requests impersonate-on allows, so
+ * the edge needs one of those a node's identity is for (its pods' Secrets, their ServiceAccounts' tokens).
+ */
+function arbitraryNodeImpersonation(source: PermissionSource): Edge[] {
+  const node = source.reach(Q.arbitraryNode)[0];
+  if (!node) return [];
+  for (const question of Q.onNode) {
+    const on = source.reach(question)[0];
+    if (on)
+      return [
+        {
+          kind: "impersonate",
+          permission: `${questionText(Q.arbitraryNode)} and ${questionText(question)} (constrained impersonation: only what impersonate-on allows)`,
+          target: { kind: "node" },
+          evidence: [...node.evidence, ...on.evidence],
+        },
+      ];
+  }
+  return [];
 }
 
 function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {
@@ -318,18 +371,30 @@ function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {
 function certificateEdges(source: PermissionSource): Edge[] {
   const createCsr = unnamed(source.reach(Q.createCsr))[0];
   const approval = source.reach(Q.approveCsr)[0];
-  const signer = source
-    .reach(Q.approveSigner)
-    .find((reach) => !reach.names || reach.names.includes("kubernetes.io/kube-apiserver-client") || reach.names.includes("kubernetes.io/*"));
   const read = source.reach(Q.readCsr)[0];
-  if (!createCsr || !approval || !signer || !read) return [];
-  const evidence = [...createCsr.evidence, ...approval.evidence, ...signer.evidence, ...read.evidence];
-  const permission = "create, approve and read a CertificateSigningRequest (signer kubernetes.io/kube-apiserver-client) for";
-  return [
-    { kind: "csr-approve", permission, target: { kind: "users" }, evidence, namesTarget: true },
-    { kind: "csr-approve", permission, target: { kind: "groups", except: [MASTERS] }, evidence, namesTarget: true },
-  ];
+  if (!createCsr || !approval || !read) return [];
+  const edges: Edge[] = [];
+  for (const signerName of [CLIENT_SIGNER, KUBELET_CLIENT_SIGNER]) {
+    const signer = source.reach(Q.approveSigner).find((reach) => !reach.names || reach.names.includes(signerName) || reach.names.includes("kubernetes.io/*"));
+    if (!signer) continue;
+    const evidence = [...createCsr.evidence, ...approval.evidence, ...signer.evidence, ...read.evidence];
+    const permission = `create, approve and read a CertificateSigningRequest (signer ${signerName}) for`;
+    // The kubelet-client signer signs only O=system:nodes, CN=system:node:<name> (a node's identity);
+    // the client signer any subject but system:masters, a node's too.
+    if (signerName === CLIENT_SIGNER)
+      edges.push(
+        { kind: "csr-approve", permission, target: { kind: "users" }, evidence, namesTarget: true },
+        { kind: "csr-approve", permission, target: { kind: "groups", except: [MASTERS] }, evidence, namesTarget: true },
+      );
+    edges.push({ kind: "csr-approve", permission: `${permission} O=${NODES_GROUP}, CN=${NODE_USER_PREFIX}<node>`, target: { kind: "node" }, evidence });
+  }
+  return edges;
 }
+
+/** The signer of client certificates for any subject (system:masters refused by admission). */
+export const CLIENT_SIGNER = "kubernetes.io/kube-apiserver-client";
+/** The signer of kubelets' client certificates: node identities only. */
+export const KUBELET_CLIENT_SIGNER = "kubernetes.io/kube-apiserver-client-kubelet";
 
 function clusterWideEdges(source: PermissionSource): Edge[] {
   const edges: Edge[] = [];

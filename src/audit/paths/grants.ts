@@ -115,9 +115,10 @@ function wantedSubjects(prepared: PreparedSnapshot, matters: (rules: readonly Po
 export function identityTable(prepared: PreparedSnapshot, matters?: (rules: readonly PolicyRule[], namespace: string) => boolean): IdentityTable {
   const wanted = matters ? wantedSubjects(prepared, matters) : undefined;
   const identities = new Map<string, Identity>();
-  const byKind = { User: new Map<string, Identity>(), Group: new Map<string, Identity>() };
+  // Node: the one node identity the high-value search may add (targets.ts); no binding names it.
+  const byKind = { User: new Map<string, Identity>(), Group: new Map<string, Identity>(), Node: new Map<string, Identity>() };
   const accounts = new Map<string, Map<string, Identity>>();
-  const identityOf = (kind: "User" | "Group" | "ServiceAccount", name: string, namespace: string): Identity => {
+  const identityOf = (kind: "User" | "Group" | "Node" | "ServiceAccount", name: string, namespace: string): Identity => {
     let named: Map<string, Identity> | undefined;
     if (kind === "ServiceAccount") {
       named = accounts.get(namespace);
@@ -163,7 +164,7 @@ export function identityTable(prepared: PreparedSnapshot, matters?: (rules: read
       return inherited.length === 0 ? identity.own : [...identity.own, ...inherited];
     },
     ensure(ref) {
-      return identityOf(ref.kind as "User" | "Group" | "ServiceAccount", ref.name, ref.namespace ?? "");
+      return identityOf(ref.kind as "User" | "Group" | "Node" | "ServiceAccount", ref.name, ref.namespace ?? "");
     },
   };
 }

@@ -1,12 +1,14 @@
 import type { Finding } from "../../model/report.js";
 import { lowerSeverity, isAtLeast } from "../../model/severity.js";
 import { describeRef } from "../finding-text.js";
+import type { PreparedSnapshot } from "../prepare.js";
 import type { AuditRule } from "../rule-types.js";
 import type { PathAnalysis } from "./analysis.js";
 import { routeFindings, type PathOptions } from "./findings.js";
-import { identityKey, type Identity } from "./grants.js";
+import { ensureIdentity, identityKey, type Identity } from "./grants.js";
+import { asksForNodes } from "./relevance.js";
 import { findRoutes } from "./search.js";
-import { HIGH_VALUE_TARGETS, type HighValueTarget } from "./targets.js";
+import { HIGH_VALUE_TARGETS, NODE_TARGET, NODES_GROUP, NODE_USER_PREFIX, type HighValueTarget } from "./targets.js";
 
 /*
  * `high-value-identity-path`: the same search as cluster-admin-path, backwards from the high-value
@@ -31,6 +33,12 @@ export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, optio
     byKey.set(identity.key, target);
     targets.push(identity);
   }
+  // Only an edge to nodes, users, groups or power (a ClusterRoleBinding's) can start a path to a node identity.
+  if (grantsBeyondServiceAccounts(analysis.prepared)) {
+    const node = ensureIdentity(analysis.table, NODE_TARGET.ref);
+    byKey.set(node.key, NODE_TARGET);
+    targets.push(node);
+  }
   if (targets.length === 0) return [];
   const routes = findRoutes(analysis.table, analysis.facts, analysis.adminRoles, { targets });
   return routeFindings(rule, analysis, routes, options, (identity, steps) => {
@@ -43,6 +51,20 @@ export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, optio
       const severity = steps.some((step) => step.preconditions.length > 0) ? lowerSeverity(target.severity) : target.severity;
       if (admin.steps[0]?.edge.kind === "holds" || !admin.conditional || !isAtLeast(severity, "critical")) return undefined;
     }
-    return { reached: describeRef(target.ref), severity: target.severity, after: ` It ${target.can} (ClusterRole ${target.clusterRole}).` };
+    const grantedBy = target.clusterRole ? `ClusterRole ${target.clusterRole}` : (target.grantedBy ?? "");
+    return { reached: reachedText(target), severity: target.severity, after: ` It ${target.can} (${grantedBy}).` };
   });
+}
+
+/** True when some ClusterRoleBinding gives an edge question on nodes, users, groups or power (CSRs, impersonation, bind). */
+function grantsBeyondServiceAccounts(prepared: PreparedSnapshot): boolean {
+  return prepared.snapshot.clusterRoleBindings.some((binding) => {
+    const resolved = prepared.resolve(binding);
+    return resolved.ok && asksForNodes(resolved.rules);
+  });
+}
+
+/** `ServiceAccount kube-system/job-controller`, or a node's identity in words. */
+function reachedText(target: HighValueTarget): string {
+  return target === NODE_TARGET ? `a node's identity (user ${NODE_USER_PREFIX}<node>, group ${NODES_GROUP})` : describeRef(target.ref);
 }

@@ -1,6 +1,8 @@
 import type { ObjectRef, PathGrant, PathHop, PathRequest } from "../../model/report.js";
 import { describeRef } from "../finding-text.js";
+import { CLIENT_SIGNER, KUBELET_CLIENT_SIGNER } from "./edges.js";
 import type { Evidence } from "./reach.js";
+import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
 import { POWER, type Route, type Step } from "./search.js";
 
 /*
@@ -15,7 +17,19 @@ const TARGET_RESOURCE: Record<string, string> = { ServiceAccount: "serviceaccoun
 function requestName(evidence: Evidence, step: Step): string | undefined {
   const { question } = evidence;
   if (step.edge.namesTarget && question.resource === TARGET_RESOURCE[step.reaches.kind]) return step.reaches.name;
-  if (question.resource === "signers") return "kubernetes.io/kube-apiserver-client";
+  if (question.verb === "impersonate:arbitrary-node") return evidence.rule.resourceNames?.[0] ?? "n1";
+  if (step.edge.target.kind === "node" && question.verb === "impersonate") {
+    // A node's identity: a user system:node:<name> (the rule's, else any) in group system:nodes.
+    if (question.resource === "groups") return NODES_GROUP;
+    if (question.resource === "users") return evidence.rule.resourceNames?.find((name) => name.startsWith(NODE_USER_PREFIX)) ?? `${NODE_USER_PREFIX}n1`;
+  }
+  if (question.resource === "signers") {
+    const signers = step.edge.target.kind === "node" ? [CLIENT_SIGNER, KUBELET_CLIENT_SIGNER] : [CLIENT_SIGNER];
+    return (
+      evidence.rule.resourceNames?.find((name) => signers.includes(name)) ??
+      (step.edge.permission.includes(KUBELET_CLIENT_SIGNER) ? KUBELET_CLIENT_SIGNER : CLIENT_SIGNER)
+    );
+  }
   if (question.verb === "bind")
     return evidence.rule.resourceNames?.find((name) => name === "cluster-admin") ?? evidence.rule.resourceNames?.[0] ?? "cluster-admin";
   return evidence.rule.resourceNames?.[0];

@@ -16,6 +16,8 @@ export interface Outlook {
   power: boolean;
   users: boolean;
   groups: boolean;
+  /** A node's identity (impersonation of users and groups, CSRs). */
+  node: boolean;
   /** Namespaces of the ServiceAccounts it could reach ("" = every namespace). */
   serviceAccountNamespaces: string[];
   /** It has a constrained impersonation edge (that edge can skip a level of the search). */
@@ -26,6 +28,8 @@ export interface Outlook {
 export interface Reached {
   users: number;
   groups: number;
+  /** The node identity, when it is a goal (high-value.ts). */
+  nodes: number;
   serviceAccounts: number;
   serviceAccountsIn(namespace: string): boolean;
 }
@@ -37,7 +41,8 @@ const SERVICE_ACCOUNTS = 8;
 const CONSTRAINED = 16;
 /** Secrets read only by name: an edge only where token Secrets' names are known (live), else none (edges.ts). */
 const NAMED_SECRETS = 32;
-const BIT = { power: POWER, users: USERS, groups: GROUPS, serviceaccounts: SERVICE_ACCOUNTS } as const;
+const NODE = 64;
+const BIT = { power: POWER, users: USERS, groups: GROUPS, serviceaccounts: SERVICE_ACCOUNTS, node: NODE } as const;
 
 /** Per role: what its questions lead to through a ClusterRoleBinding, and through a RoleBinding (no cluster-scoped question). */
 const masksByRules = new WeakMap<readonly PolicyRule[], { cluster: number; namespaced: number }>();
@@ -73,6 +78,11 @@ export function grantAsks(rules: readonly PolicyRule[], namespace: string, token
   return (tokenSecretsNamed ? mask : mask & ~NAMED_SECRETS) !== 0;
 }
 
+/** True when a role bound cluster-wide has an edge question that leads to a node's identity (or to power, users or groups). */
+export function asksForNodes(rules: readonly PolicyRule[]): boolean {
+  return (masksOf(rules).cluster & (POWER | USERS | GROUPS | NODE)) !== 0;
+}
+
 /** True when a role bound cluster-wide has an edge question that leads to power, users or groups. */
 export function asksBeyondServiceAccounts(rules: readonly PolicyRule[]): boolean {
   return (masksOf(rules).cluster & (POWER | USERS | GROUPS)) !== 0;
@@ -82,10 +92,11 @@ function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[
   for (const grant of grants) {
     const mask = maskOf(grant);
     if (mask === 0) continue;
-    outlook ??= { power: false, users: false, groups: false, serviceAccountNamespaces: [], constrained: false };
+    outlook ??= { power: false, users: false, groups: false, node: false, serviceAccountNamespaces: [], constrained: false };
     if (mask & POWER) outlook.power = true;
     if (mask & USERS) outlook.users = true;
     if (mask & GROUPS) outlook.groups = true;
+    if (mask & NODE) outlook.node = true;
     if (mask & CONSTRAINED) outlook.constrained = true;
     if (mask & (SERVICE_ACCOUNTS | NAMED_SECRETS) && !outlook.serviceAccountNamespaces.includes(grant.namespace))
       outlook.serviceAccountNamespaces.push(grant.namespace);
@@ -105,7 +116,7 @@ export function outlookOf(table: IdentityTable, identity: Identity): Outlook | u
 
 /** Whether an identity with this outlook could get a route now (a superset: the edges decide). */
 export function couldReach(outlook: Outlook, reached: Reached): boolean {
-  if (outlook.power || (outlook.users && reached.users > 0) || (outlook.groups && reached.groups > 0)) return true;
+  if (outlook.power || (outlook.users && reached.users > 0) || (outlook.groups && reached.groups > 0) || (outlook.node && reached.nodes > 0)) return true;
   if (reached.serviceAccounts === 0) return false;
   return outlook.serviceAccountNamespaces.some((namespace) => namespace === "" || reached.serviceAccountsIn(namespace));
 }

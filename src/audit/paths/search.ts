@@ -63,7 +63,13 @@ export interface Goal {
 /** Computes every identity's shortest route to cluster-admin power, or to one of `goal`'s targets. Pure. */
 export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: ReadonlySet<string>, goal?: Goal): Map<string, Route> {
   const routes = new Map<string, Route>();
-  const reachedBy = { ServiceAccount: new Map<string, Identity[]>(), User: [] as Identity[], Group: [] as Identity[], every: [] as Identity[] };
+  const reachedBy = {
+    ServiceAccount: new Map<string, Identity[]>(),
+    User: [] as Identity[],
+    Group: [] as Identity[],
+    Node: [] as Identity[],
+    every: [] as Identity[],
+  };
   const record = (identity: Identity, route: Route): void => {
     routes.set(identity.key, route);
     if (identity.ref.kind === "ServiceAccount") {
@@ -73,6 +79,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       else reachedBy.ServiceAccount.set(namespace, [identity]);
       reachedBy.every.push(identity);
     } else if (identity.ref.kind === "User") reachedBy.User.push(identity);
+    else if (identity.ref.kind === "Node") reachedBy.Node.push(identity);
     else reachedBy.Group.push(identity);
   };
 
@@ -136,7 +143,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
             : reachedBy.every
         : target.kind === "users"
           ? reachedBy.User
-          : reachedBy.Group;
+          : target.kind === "node"
+            ? reachedBy.Node
+            : reachedBy.Group;
     let best: Candidate | undefined;
     for (const identity of pool) {
       const route = routes.get(identity.key) as Route;
@@ -205,6 +214,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     },
     get groups() {
       return reachedBy.Group.length;
+    },
+    get nodes() {
+      return reachedBy.Node.length;
     },
     get serviceAccounts() {
       return reachedBy.every.length;

@@ -12,8 +12,10 @@ import type { ObjectRef, Severity } from "../../model/report.js";
 /** One high-value identity: what it can do, and how serious reaching it is. */
 export interface HighValueTarget {
   ref: ObjectRef;
-  /** The bootstrap ClusterRole that gives it the power. */
-  clusterRole: string;
+  /** The bootstrap ClusterRole that gives it the power (none for the node identity: its authorizer does). */
+  clusterRole?: string;
+  /** What gives it the power when no ClusterRole does, in words. */
+  grantedBy?: string;
   severity: Severity;
   /** What it can do, completing "which ...". */
   can: string;
@@ -60,3 +62,22 @@ export const HIGH_VALUE_TARGETS: readonly HighValueTarget[] = [
   ]),
   controller("cronjob-controller", "high", "creates Jobs in every namespace, so it runs code as any ServiceAccount", ["create jobs.batch"]),
 ];
+
+/**
+ * Any node's identity: user `system:node:<name>` in group `system:nodes`. The Node authorizer (kubeadm's
+ * `--authorization-mode=Node,RBAC`), not RBAC, gives it its power, and NodeRestriction admission keeps it
+ * to the objects of its own node: reaching it is reaching every ServiceAccount whose pods run there. It
+ * counts in every audit (nothing in RBAC says whether the authorizer is on; a missed path is the worse error).
+ */
+export const NODE_TARGET: HighValueTarget = {
+  ref: { kind: "Node", name: "system:node:*" },
+  grantedBy: "the Node authorizer and NodeRestriction admission",
+  severity: "high",
+  can: "reads the Secrets, ConfigMaps, PersistentVolumeClaims and ServiceAccount tokens of every pod bound to its node and creates mirror pods there, so it acts as every ServiceAccount whose pods run (or can be scheduled) on it",
+  allows: ["get secrets", "get configmaps", "get persistentvolumeclaims", "create serviceaccounts/token", "create pods"],
+};
+
+/** The user and group a node's identity must have for the Node authorizer (both: a user alone is not a node). */
+export const NODE_USER_PREFIX = "system:node:";
+/** The group of every node. */
+export const NODES_GROUP = "system:nodes";

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import type { Finding, Report } from "../../../src/model/report.js";
+import { applyObjects, kubectl, testCluster, uniqueNamespace } from "../../support/cluster.js";
+import { runSaprobe } from "../support.js";
+
+// A node's identity on the real kube-apiserver (test/cluster/up runs --authorization-mode=Node,RBAC): a
+// user who may impersonate a node's user and group system:nodes (or, by constrained
+// impersonation, any node to get Secrets as it) is reported as reaching it, every hop
+// confirmed by a SubjectAccessReview; the Node authorizer really gives that identity the Secrets and
+// ServiceAccount tokens of a pod bound to its node, and nothing else.
+
+const RBAC = "rbac.authorization.k8s.io";
+// Users limited to one node's: any user would include the cluster's cluster-admin users (cluster-admin-path's).
+const rules = (users: string[], groups: string[]) => [
+  { apiGroups: [""], resources: ["users"], verbs: ["impersonate"], resourceNames: users },
+  { apiGroups: [""], resources: ["groups"], verbs: ["impersonate"], resourceNames: groups },
+];
+// Constrained impersonation of any node, and as it get Secrets only (mode arbitrary-node).
+const arbitraryNode = [
+  { apiGroups: ["authentication.k8s.io"], resources: ["nodes"], verbs: ["impersonate:arbitrary-node"] },
+  { apiGroups: [""], resources: ["secrets"], verbs: ["impersonate-on:arbitrary-node:get"] },
+];
+function grant(name: string, user: string, roleRules: unknown[]): Record<string, unknown>[] {
+  return [
+    { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name }, rules: roleRules },
+    {
+      apiVersion: `${RBAC}/v1`,
+      kind: "ClusterRoleBinding",
+      metadata: { name },
+      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name },
+      subjects: [{ kind: "User", name: user, apiGroup: RBAC }],
+    },
+  ];
+}
+const nodePaths = (report: Report, name: string): Finding[] =>
+  report.findings.filter((finding) => finding.subject?.kind === "User" && finding.subject.name === name && finding.path?.at(-1)?.reaches.kind === "Node");
+
+describe("high-value-identity-path to a node's identity (live)", () => {
+  it("finds the impersonation path, every hop confirmed, and none where the group is not system:nodes", async () => {
+    const id = await uniqueNamespace("node");
+    const mallory = `mallory-${id}`;
+    const oscar = `oscar-${id}`;
+    const node = `n-${id}`;
+    const nodeUser = [`system:node:${node}`];
+    const cathy = `cathy-${id}`;
+    await applyObjects([
+      ...grant(`${id}-as-nodes`, mallory, rules(nodeUser, ["system:nodes"])),
+      ...grant(`${id}-as-developers`, oscar, rules(nodeUser, ["developers"])),
+      ...grant(`${id}-as-any-node`, cathy, arbitraryNode),
+    ]);
+    const run = await runSaprobe(["audit", "--kubeconfig", testCluster().adminKubeconfig, "-o", "json", "--fail-on", "critical"]);
+    expect(run.stderr).toBe("");
+    const report = JSON.parse(run.stdout) as Report;
+    const [found, ...more] = nodePaths(report, mallory);
+    expect(more).toEqual([]);
+    expect(found).toMatchObject({ rule: "high-value-identity-path", severity: "high" });
+    expect(found?.path?.map((hop) => hop.edge)).toEqual(["impersonate"]);
+    expect(found?.path?.[0]?.requests.map((request) => request.name)).toEqual([`system:node:${node}`, "system:nodes"]);
+    for (const hop of found?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
+    expect(nodePaths(report, oscar)).toEqual([]);
+    const [constrained] = nodePaths(report, cathy);
+    expect(constrained?.path?.[0]?.requests.map((request) => request.verb)).toEqual(["impersonate:arbitrary-node", "impersonate-on:arbitrary-node:get"]);
+    for (const hop of constrained?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
+
+    // The oracle: as system:node:<node> in system:nodes, the Secret and the token of a pod bound to that node, nothing else.
+    await applyObjects([
+      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "runner", namespace: id } },
+      { apiVersion: "v1", kind: "Secret", metadata: { name: "used", namespace: id }, stringData: { a: "b" } },
+      { apiVersion: "v1", kind: "Secret", metadata: { name: "unused", namespace: id }, stringData: { a: "b" } },
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "bound", namespace: id },
+        spec: {
+          nodeName: node,
+          serviceAccountName: "runner",
+          containers: [{ name: "c", image: "pause", volumeMounts: [{ name: "s", mountPath: "/s" }] }],
+          volumes: [{ name: "s", secret: { secretName: "used" } }],
+        },
+      },
+    ]);
+    const asNode = async (group: string, ...args: string[]): Promise<string> =>
+      (await kubectl(["auth", "can-i", ...args, "-n", id, `--as=system:node:${node}`, `--as-group=${group}`])).stdout.trim();
+    // Asked as the admin impersonating the node: the Node authorizer's own answer (mallory's right to
+    // impersonate is what the SubjectAccessReviews above confirmed).
+    expect(await asNode("system:nodes", "get", "secrets/used")).toBe("yes");
+    expect(await asNode("system:nodes", "create", "serviceaccounts/runner", "--subresource=token")).toBe("yes");
+    expect(await asNode("system:nodes", "get", "secrets/unused")).toMatch(/^no - node: no relationship/);
+    expect(await asNode("developers", "get", "secrets/used")).toMatch(/^no/);
+  });
+});
