@@ -1,21 +1,17 @@
 import type { Connection } from "../connect/types.js";
+import { formatDuration } from "../input/units.js";
 import type { TransportFailure } from "../kube/types.js";
 import type { CheckResult, ErrorValue } from "../model/report.js";
 import type { IdentityLookup } from "../probes/types.js";
 import { decodeJwt } from "../token/jwt.js";
 import type { TokenRead } from "../token/source.js";
 
-/** `2s`, `1.5s`: a timeout or deadline in a sentence of the run's. */
-export function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10}s`;
-}
-
 /** A sentence for a failure of the whole connection, more specific than the transport's where it can be. */
 function connectionSentence(connection: Connection, failure: TransportFailure): string {
   if (failure.code === "timeout")
-    return `the server at ${connection.server} accepted the connection but sent no response within ${seconds(connection.requestTimeoutMs)}`;
+    return `the server at ${connection.server} accepted the connection but sent no response within ${formatDuration(connection.requestTimeoutMs)}`;
   if (failure.code === "body-timeout")
-    return `the server at ${connection.server} started answering but did not finish within ${seconds(connection.requestTimeoutMs)}`;
+    return `the server at ${connection.server} started answering but did not finish within ${formatDuration(connection.requestTimeoutMs)}`;
   return failure.message;
 }
 

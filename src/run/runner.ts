@@ -8,7 +8,8 @@ import type { IdentityLookup, Probe } from "../probes/types.js";
 import type { TokenRead } from "../token/source.js";
 import { connectionResults } from "./connection-checks.js";
 import { probeContext, sharedRunState, type SharedRunState } from "./context.js";
-import { runLevelErrors, seconds } from "./run-errors.js";
+import { runLevelErrors } from "./run-errors.js";
+import { formatDuration } from "../input/units.js";
 
 /** Everything one run of a check suite needs. */
 export interface RunChecksOptions {
@@ -65,8 +66,8 @@ async function runOne(check: CheckDefinition, options: RunChecksOptions, shared:
   const winner = await Promise.race([running, whenAborted(signal)]);
   if (winner !== "aborted") return winner;
   return overall.aborted
-    ? stoppedResult(check, "deadline", `the run's deadline (${seconds(options.deadlineMs)}) passed before this check finished`, elapsed())
-    : stoppedResult(check, "timeout", `the check did not finish within ${seconds(timeoutMs * 2 + PROBE_SLACK_MS)}`, elapsed());
+    ? stoppedResult(check, "deadline", `the run's deadline (${formatDuration(options.deadlineMs)}) passed before this check finished`, elapsed())
+    : stoppedResult(check, "timeout", `the check did not finish within ${formatDuration(timeoutMs * 2 + PROBE_SLACK_MS)}`, elapsed());
 }
 
 /**
@@ -96,7 +97,7 @@ export async function runChecks(options: RunChecksOptions): Promise<RunOutcome> 
     ];
     const identity = await Promise.race([identityPromise, whenAborted(overall).then(() => undefined)]);
     if (identity === undefined || identity.failure?.code === "aborted") {
-      const message = `the run's deadline (${seconds(options.deadlineMs)}) passed before the server said who saprobe is`;
+      const message = `the run's deadline (${formatDuration(options.deadlineMs)}) passed before the server said who saprobe is`;
       return {
         results,
         identity: { state: "unknown", groups: [], source: "none", message, evidence: {}, durationMs: options.deadlineMs },

@@ -97,7 +97,7 @@ describe("runChecks", () => {
     });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(outcome.results.map((result) => result.error?.code)).toEqual(["deadline", "deadline"]);
-    expect(outcome.errors).toEqual([{ code: "deadline", message: "the run's deadline (0.1s) passed before the server said who saprobe is" }]);
+    expect(outcome.errors).toEqual([{ code: "deadline", message: "the run's deadline (100ms) passed before the server said who saprobe is" }]);
   });
 
   it("makes rejected credentials a problem of the whole run", async () => {
