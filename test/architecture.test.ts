@@ -141,6 +141,13 @@ describe("ARCHITECTURE.md rules", () => {
     expect(inFolder("audit/files").some((file) => importsOf(file).some((spec) => spec.startsWith("node:")))).toBe(true);
   });
 
+  it("ARCHITECTURE.md's folder table names every folder of src/, and no folder that is gone", () => {
+    const folders = readdirSync(SRC).filter((entry) => statSync(join(SRC, entry)).isDirectory());
+    const architecture = readFileSync(new URL("../ARCHITECTURE.md", import.meta.url), "utf8");
+    const rows = [...architecture.matchAll(/^\| `([a-z]+)\/` \|/gm)].map((match) => match[1]);
+    expect(rows.sort()).toEqual(folders.sort());
+  });
+
   it("the library's surface: src/index.ts exports by name, and nothing it reaches is the CLI's", () => {
     const index = join(SRC, "index.ts");
     expect((texts.get(index) ?? "").match(/^export (type )?\*/gm) ?? []).toEqual([]);
