@@ -49,6 +49,13 @@ export interface PermissionComparison {
   clusterCompared: boolean;
   /** Where the list of namespaces came from. */
   namespacesFrom: string;
+  /**
+   * Why the comparison may have missed a permission (a namespace it could not list or compare); empty
+   * when it covered every namespace. A RoleBinding in a namespace not compared can grant anything.
+   */
+  incomplete: string[];
+  /** The server's resource rules for the identity in each compared namespace (ClusterRoleBindings' included). */
+  liveRules: Map<string, PolicyRule[]>;
   differences: PermissionDifference[];
   warnings: string[];
 }
@@ -62,30 +69,60 @@ export interface ComparePermissionsInput {
   expected: Authorizer;
   /** Namespaces always compared: the identity's own, those the expected files name, default, kube-system. */
   namespaces: readonly string[];
+  /**
+   * The identity that impersonates (the connection without `--as`), when the run impersonates: it
+   * lists the namespaces when the identity itself may not. Every question is still asked as the identity.
+   */
+  reader?: KubeClient;
   signal?: AbortSignal;
 }
 
 const NAMESPACES = listed("", "v1", "namespaces", "Namespace");
 
-/** Every namespace, when the identity may list them; else the given ones. */
-async function namespacesToCompare(input: ComparePermissionsInput): Promise<{ namespaces: string[]; from: string }> {
+/** Where the namespaces to compare came from; `missed` says why some may be missing. */
+interface NamespaceList {
+  namespaces: string[];
+  from: string;
+  missed?: string;
+}
+
+async function listNamespaces(client: KubeClient, signal: AbortSignal | undefined): Promise<{ ok: true; names: string[] } | { ok: false; reason: string }> {
+  const listed = await listAll(client, NAMESPACES, signal, (item) => ({
+    metadata: { name: (item.metadata as { name?: unknown } | undefined)?.name },
+  }));
+  if (!listed.ok) return { ok: false, reason: listed.reason };
+  const names = listed.items.map((item) => (item.metadata as { name?: unknown }).name).filter((name): name is string => typeof name === "string");
+  return { ok: true, names };
+}
+
+/**
+ * Every namespace: listed by the identity when it may, else by the impersonating identity (`reader`).
+ * When neither can, only the given ones, and `missed` says so: the comparison is then incomplete.
+ */
+async function namespacesToCompare(input: ComparePermissionsInput): Promise<NamespaceList> {
   const given = [...new Set(input.namespaces.filter((namespace) => namespace !== ""))];
+  const every = (names: readonly string[]): string[] => [...new Set([...given, ...names])];
   const mayList = await selfAccessReview(
     input.client,
     { resourceRequest: true, verb: "list", apiGroup: "", resource: "namespaces", namespace: "" },
     input.signal ? { signal: input.signal } : {},
   );
-  if (!mayList.ok || !mayList.allowed)
-    return {
-      namespaces: given,
-      from: "the identity's namespace, the namespaces the expected files name, default and kube-system (the identity may not list namespaces)",
-    };
-  const listed = await listAll(input.client, NAMESPACES, input.signal, (item) => ({
-    metadata: { name: (item.metadata as { name?: unknown } | undefined)?.name },
-  }));
-  if (!listed.ok) return { namespaces: given, from: `the given namespaces (listing namespaces failed: ${listed.reason})` };
-  const names = listed.items.map((item) => (item.metadata as { name?: unknown }).name).filter((name): name is string => typeof name === "string");
-  return { namespaces: [...new Set([...given, ...names])], from: "every namespace on the server" };
+  let why = mayList.ok ? "the identity may not list namespaces" : `whether the identity may list namespaces could not be asked (${mayList.error.message})`;
+  if (mayList.ok && mayList.allowed) {
+    const own = await listNamespaces(input.client, input.signal);
+    if (own.ok) return { namespaces: every(own.names), from: "every namespace on the server" };
+    why = `listing namespaces failed: ${own.reason}`;
+  }
+  if (input.reader) {
+    const read = await listNamespaces(input.reader, input.signal);
+    if (read.ok) return { namespaces: every(read.names), from: `every namespace on the server, listed by the impersonating identity (${why})` };
+    why = `${why}, nor may the impersonating identity (${read.reason})`;
+  } else why = `${why}, and no other identity was given to list them (the run does not impersonate)`;
+  return {
+    namespaces: given,
+    from: "the identity's namespace, the namespaces the expected files name, default and kube-system",
+    missed: `not every namespace was compared: ${why}`,
+  };
 }
 
 function confirmation(answer: AccessAnswer): string {
@@ -178,12 +215,13 @@ async function clusterDifferences(
  */
 export async function comparePermissions(input: ComparePermissionsInput): Promise<PermissionComparison> {
   const warnings: string[] = [];
-  const { namespaces, from } = await namespacesToCompare(input);
+  const { namespaces, from, missed } = await namespacesToCompare(input);
   const options = input.signal ? { signal: input.signal } : {};
   const reviews = await boundedMap(namespaces, CONCURRENCY, (namespace) => selfRulesReview(input.client, namespace, options));
   const compared: string[] = [];
   const notCompared: { namespace: string; reason: string }[] = [];
   const liveByNamespace: PolicyRule[][] = [];
+  const liveRules = new Map<string, PolicyRule[]>();
   const namespaceCandidates: Candidate[] = [];
   let nonResource: { expected: PolicyRule[]; live: PolicyRule[] } | undefined;
   namespaces.forEach((namespace, position) => {
@@ -199,6 +237,7 @@ export async function comparePermissions(input: ComparePermissionsInput): Promis
     compared.push(namespace);
     const expected = expectedRules(input, namespace);
     liveByNamespace.push(review.resourceRules);
+    liveRules.set(namespace, review.resourceRules);
     nonResource ??= { expected, live: review.nonResourceRules };
     const differences = namespaceDifferences(resourceRulesOf(expected), review.resourceRules);
     namespaceCandidates.push(
@@ -220,6 +259,8 @@ export async function comparePermissions(input: ComparePermissionsInput): Promis
     notCompared,
     clusterCompared: compared.length > 0,
     namespacesFrom: from,
+    incomplete: [...(missed ? [missed] : []), ...notCompared.map((entry) => `namespace ${entry.namespace} could not be compared: ${entry.reason}`)],
+    liveRules,
     differences: reportedOnce([...cluster, ...inNamespaces]),
     warnings: [...new Set(warnings)],
   };

@@ -1,4 +1,5 @@
 import type { Catalogue } from "../audit/rule-types.js";
+import type { Connection } from "../connect/types.js";
 import type { KubeClient } from "../kube/types.js";
 import type { CheckResult } from "../model/report.js";
 import type { IdentityLookup } from "../probes/types.js";
@@ -10,6 +11,7 @@ import { parseServiceAccountUsername } from "../rbac/users.js";
 import { comparePermissions, type PermissionDifference } from "./compare-permissions.js";
 import { authorizerFor } from "./expected.js";
 import { expectedNamespaces, type ExpectedRbac } from "./expectations.js";
+import { identityPaths } from "./identity-paths.js";
 import { readLiveRbac } from "./live-rbac.js";
 import { atomAttributes } from "./permission-diff.js";
 import { permissionResults, ratingLookup } from "./permission-results.js";
@@ -45,15 +47,17 @@ function ratingsOf(catalogue: Catalogue, differences: readonly PermissionDiffere
   );
 }
 
-/** Names the live binding of each extra permission, when the identity may list RBAC objects. */
+/** Names the live binding of each extra permission, when the identity (or else the impersonating one) may list RBAC objects. */
 async function liveGrants(
   client: KubeClient,
+  reader: KubeClient | undefined,
   user: UserInfo,
   differences: readonly PermissionDifference[],
   signal?: AbortSignal,
 ): Promise<{ grant(difference: PermissionDifference): string | undefined; unknown?: string }> {
   if (!differences.some((difference) => difference.direction === "extra")) return { grant: () => undefined };
-  const live = await readLiveRbac(client, signal);
+  let live = await readLiveRbac(client, signal);
+  if (!live.ok && live.forbidden && reader) live = await readLiveRbac(reader, signal);
   if (!live.ok)
     return {
       grant: () => undefined,
@@ -76,6 +80,9 @@ async function liveGrants(
  */
 export async function checkPermissionSet(input: {
   client: KubeClient;
+  connection: Connection;
+  /** The impersonating identity (the connection without `--as`), when the run impersonates: it reads what the identity may not. */
+  reader?: { client: KubeClient; connection: Connection };
   expected: ExpectedRbac;
   identity: IdentityLookup;
   /** The connection's namespace (`-n`, the context's, the mount's). */
@@ -88,21 +95,33 @@ export async function checkPermissionSet(input: {
   const started = performance.now();
   const user: UserInfo = { name: identity.username, groups: identity.groups };
   const own = parseServiceAccountUsername(identity.username ?? "")?.namespace ?? input.namespace;
+  const expectedAuthorizer = authorizerFor(expected.snapshot, expected.withDefaults);
   const comparison = await comparePermissions({
     client: input.client,
     user,
-    expected: authorizerFor(expected.snapshot, expected.withDefaults),
+    expected: expectedAuthorizer,
+    ...(input.reader ? { reader: input.reader.client } : {}),
     namespaces: [own, ...expectedNamespaces(expected.snapshot), "default", "kube-system"],
     ...(input.signal ? { signal: input.signal } : {}),
   });
   const ratings = ratingLookup(ratingsOf(input.catalogue, comparison.differences));
-  const grants = await liveGrants(input.client, user, comparison.differences, input.signal);
+  const grants = await liveGrants(input.client, input.reader?.client, user, comparison.differences, input.signal);
   const results = permissionResults(
     comparison,
     user.name,
     { rating: ratings, liveGrant: grants.grant, ...(grants.unknown ? { liveGrantUnknown: grants.unknown } : {}) },
     Math.round(performance.now() - started),
   );
+  const paths = await identityPaths({
+    client: input.client,
+    connection: input.connection,
+    ...(input.reader ? { reader: input.reader } : {}),
+    user,
+    liveRules: comparison.liveRules,
+    expected: expectedAuthorizer,
+    catalogue: input.catalogue,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
   const notCompared = comparison.notCompared.map((entry) => `--expect: the permissions in namespace ${entry.namespace} were not compared: ${entry.reason}`);
-  return { results, warnings: [...comparison.warnings, ...notCompared] };
+  return { results: [...results, ...paths.results], warnings: [...comparison.warnings, ...notCompared, ...paths.warnings] };
 }

@@ -150,26 +150,36 @@ function missingResult(group: Group, username: string): CheckResult {
   };
 }
 
-/** The `info` result that says what was compared, where, and what could not be. */
+/** What to do when the comparison could not cover every namespace. */
+const INCOMPLETE_REMEDIATION =
+  "Let saprobe see every namespace: run with an administrator's credentials and --as the identity (the administrator only lists namespaces and reads RBAC objects; every permission is still asked as the identity), or grant the identity list on namespaces and declare it in the expected RBAC.";
+
+/**
+ * The result that says what was compared, where, and what could not be. Incomplete is never a pass:
+ * a RoleBinding in a namespace not compared can grant anything, up to a path to cluster-admin, so the
+ * result is `error` (could not tell) at `critical`, which no `--fail-on` lets through.
+ */
 function coverageResult(comparison: PermissionComparison, durationMs: number): CheckResult {
   const extra = comparison.differences.filter((difference) => difference.direction === "extra").length;
   const missing = comparison.differences.length - extra;
   const where = `${comparison.compared.length} namespace${comparison.compared.length === 1 ? "" : "s"} (${comparison.compared.join(", ")})${comparison.clusterCompared ? " and cluster-wide" : ""}`;
-  const skipped =
-    comparison.notCompared.length > 0 ? `; not compared: ${comparison.notCompared.map((entry) => `${entry.namespace} (${entry.reason})`).join("; ")}` : "";
   const nothing = comparison.compared.length === 0;
+  const incomplete = comparison.incomplete.length > 0;
+  const found = `${extra} granted beyond it, ${missing} declared but denied`;
   const observation = nothing
-    ? `no namespace could be compared${skipped}`
-    : `compared the identity's permissions with the expected RBAC in ${where}: ${extra} granted beyond it, ${missing} declared but denied${skipped}`;
+    ? `no namespace could be compared: ${comparison.incomplete.join("; ")}`
+    : incomplete
+      ? `could not tell whether the identity holds more than the expected RBAC, and a RoleBinding in a namespace not compared could grant anything, up to a path to cluster-admin: ${comparison.incomplete.join("; ")}. Compared ${where}: ${found}`
+      : `compared the identity's permissions with the expected RBAC in ${where}: ${found}`;
   return {
     id: PERMISSIONS_CHECK_ID,
     title: "The identity's whole permission set, compared with the expected RBAC",
     probe: "permissions",
-    status: nothing ? "error" : "info",
-    severity: "high",
+    status: nothing || incomplete ? "error" : "info",
+    severity: nothing || incomplete ? "critical" : "high",
     expected: "equal",
     expectedSource: "rbac",
-    observed: nothing ? "unknown" : comparison.differences.length === 0 ? "equal" : "different",
+    observed: nothing ? "unknown" : incomplete ? "incomplete" : comparison.differences.length === 0 ? "equal" : "different",
     observation,
     message: observation,
     evidence: {
@@ -177,10 +187,15 @@ function coverageResult(comparison: PermissionComparison, durationMs: number): C
       notCompared: comparison.notCompared,
       cluster: comparison.clusterCompared,
       namespacesFrom: comparison.namespacesFrom,
+      ...(incomplete ? { incomplete: comparison.incomplete } : {}),
     },
-    remediation: "Give the identity permission to create SelfSubjectRulesReviews (system:basic-user grants it to every authenticated user).",
+    ...(nothing
+      ? { remediation: "Give the identity permission to create SelfSubjectRulesReviews (system:basic-user grants it to every authenticated user)." }
+      : incomplete
+        ? { remediation: INCOMPLETE_REMEDIATION }
+        : {}),
     durationMs,
-    ...(nothing ? { error: { code: "not-compared", message: observation } } : {}),
+    ...(nothing || incomplete ? { error: { code: nothing ? "not-compared" : "comparison-incomplete", message: observation } } : {}),
   };
 }
 

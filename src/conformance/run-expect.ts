@@ -1,5 +1,6 @@
 import { loadCatalogue } from "../audit/files/catalogue.js";
 import type { CheckDefinition } from "../checks/types.js";
+import type { Connection } from "../connect/types.js";
 import type { KubeClient } from "../kube/types.js";
 import type { CheckResult } from "../model/report.js";
 import type { IdentityLookup } from "../probes/types.js";
@@ -19,6 +20,9 @@ export { loadExpectedRbac, expectedDrift, type ExpectedRbac } from "./expectatio
  */
 export async function judgeAgainstExpected(input: {
   client: KubeClient;
+  connection: Connection;
+  /** The impersonating identity, when the run impersonates (`--as`): it reads what the identity may not. */
+  reader?: { client: KubeClient; connection: Connection };
   checks: readonly CheckDefinition[];
   results: readonly CheckResult[];
   expected: ExpectedRbac;
@@ -30,6 +34,8 @@ export async function judgeAgainstExpected(input: {
   const judged = applyExpectedRbac(input.checks, input.results, input.expected, input.identity, catalogue);
   const permissions = await checkPermissionSet({
     client: input.client,
+    connection: input.connection,
+    ...(input.reader ? { reader: input.reader } : {}),
     expected: input.expected,
     identity: input.identity,
     namespace: input.namespace,

@@ -87,12 +87,63 @@ async function compare(live: RbacSnapshot, namespaces?: string[]) {
   return comparePermissions({ client: serverOf(live, namespaces), user: runner, expected, namespaces: ["team", "default", "kube-system"] });
 }
 
+/** A second client (the impersonating identity) that may only list namespaces. */
+function readerOf(namespaces: string[]): FakeClient {
+  return new FakeClient({ "GET /api/v1/namespaces": { status: 200, json: { items: namespaces.map((name) => ({ metadata: { name } })), metadata: {} } } });
+}
+
 describe("comparePermissions", () => {
-  it("finds nothing when the server grants exactly what was declared (bootstrap defaults on both sides)", async () => {
+  it("finds nothing when the server grants exactly what was declared (bootstrap defaults on both sides), but could not see every namespace", async () => {
     const comparison = await compare(snapshot());
     expect(comparison.differences).toEqual([]);
     expect(comparison.compared).toEqual(["team", "default", "kube-system"]);
     expect(comparison.clusterCompared).toBe(true);
+    // The runner may not list namespaces and nobody else was given to: incomplete, and says why.
+    expect(comparison.incomplete).toEqual([
+      "not every namespace was compared: the identity may not list namespaces, and no other identity was given to list them (the run does not impersonate)",
+    ]);
+  });
+
+  it("is complete when the identity may list namespaces, and compares each one", async () => {
+    const live = snapshot({
+      clusterRoles: [{ kind: "ClusterRole", metadata: { name: "ns" }, rules: [{ verbs: ["list"], apiGroups: [""], resources: ["namespaces"] }] }],
+      clusterRoleBindings: [
+        { kind: "ClusterRoleBinding", metadata: { name: "ns" }, roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "ns" }, subjects: [subject] },
+      ],
+    });
+    const comparison = await compare(live, ["team", "ops"]);
+    expect(comparison.incomplete).toEqual([]);
+    expect(comparison.compared).toEqual(["team", "default", "kube-system", "ops"]);
+    expect(comparison.namespacesFrom).toBe("every namespace on the server");
+  });
+
+  it("with a reader (the impersonating identity), a RoleBinding in a namespace the runner cannot see is found", async () => {
+    const live = snapshot({
+      roles: [
+        ...snapshot().roles,
+        { kind: "Role", metadata: { name: "mint", namespace: "ops" }, rules: [{ verbs: ["create"], apiGroups: [""], resources: ["serviceaccounts/token"] }] },
+      ],
+      roleBindings: [
+        ...snapshot().roleBindings,
+        { kind: "RoleBinding", metadata: { name: "mint", namespace: "ops" }, roleRef: { apiGroup: RBAC, kind: "Role", name: "mint" }, subjects: [subject] },
+      ],
+    });
+    const expected = createAuthorizer(withBootstrapPolicy(snapshot()), { aggregate: true });
+    const without = await comparePermissions({ client: serverOf(live, undefined), user: runner, expected, namespaces: ["team", "default", "kube-system"] });
+    expect(without.differences).toEqual([]);
+    expect(without.incomplete).toHaveLength(1);
+    const withReader = await comparePermissions({
+      client: serverOf(live, undefined),
+      reader: readerOf(["team", "ops"]),
+      user: runner,
+      expected,
+      namespaces: ["team", "default", "kube-system"],
+    });
+    expect(withReader.incomplete).toEqual([]);
+    expect(withReader.namespacesFrom).toContain("listed by the impersonating identity");
+    expect(withReader.differences.map((difference) => [difference.direction, difference.scope, difference.atom.resource])).toEqual([
+      ["extra", "ops", "serviceaccounts/token"],
+    ]);
   });
 
   it("an extra Role rule on secrets is over-privileged in its namespace, nowhere else", async () => {
@@ -198,5 +249,35 @@ describe("comparePermissions", () => {
     const comparison = await comparePermissions({ client: failing, user: runner, expected, namespaces: ["team", "kube-system"] });
     expect(comparison.compared).toEqual(["team"]);
     expect(comparison.notCompared).toEqual([{ namespace: "kube-system", reason: expect.stringContaining("etcd is down") }]);
+    expect(comparison.incomplete).toContainEqual(expect.stringMatching(/^namespace kube-system could not be compared: .*etcd is down/));
+    // Incomplete is never a pass: could not tell, at a level no --fail-on lets through.
+    const [coverage] = permissionResults(comparison, runner.name, { rating: () => ({ severity: "medium", rules: [] }), liveGrant: () => undefined }, 1);
+    expect(coverage).toMatchObject({
+      id: "rbac-permissions",
+      status: "error",
+      severity: "critical",
+      observed: "incomplete",
+      error: { code: "comparison-incomplete" },
+    });
+  });
+
+  it("a complete comparison is an info result that says what it covered", async () => {
+    const [coverage] = permissionResults(
+      {
+        compared: ["team"],
+        notCompared: [],
+        clusterCompared: true,
+        namespacesFrom: "every namespace on the server",
+        incomplete: [],
+        liveRules: new Map(),
+        differences: [],
+        warnings: [],
+      },
+      runner.name,
+      { rating: () => ({ severity: "medium", rules: [] }), liveGrant: () => undefined },
+      1,
+    );
+    expect(coverage).toMatchObject({ status: "info", observed: "equal" });
+    expect(coverage?.error).toBeUndefined();
   });
 });

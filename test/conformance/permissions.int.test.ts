@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, Report } from "../../src/model/report.js";
 import { runCli } from "../support/cli.js";
 import {
@@ -78,19 +78,49 @@ function failed(report: Report): CheckResult[] {
   return report.results.filter((result) => result.status === "fail");
 }
 
+/** List namespaces, declared and granted: without it run --expect could not see every namespace, and could not tell. */
+function listNamespaces(): unknown[] {
+  const name = `${namespace}-runner-list-namespaces`;
+  return [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name },
+      rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["list"] }],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+      subjects: [{ kind: "ServiceAccount", name: "runner", namespace }],
+    },
+  ];
+}
+
 beforeAll(async () => {
   namespace = await uniqueNamespace("team");
   await kubectlApply(MANIFESTS);
+  await applyObjects(listNamespaces());
   runner = await mintToken(namespace, "runner", { expirationSeconds: 3600 });
   expectDir = mkdtempSync(join(tmpdir(), "saprobe-team-rbac-"));
   writeFileSync(join(expectDir, "rbac.yaml"), MANIFESTS);
+  writeFileSync(join(expectDir, "list-namespaces.json"), JSON.stringify({ apiVersion: "v1", kind: "List", items: listNamespaces() }));
+  // RBAC changes reach the authorizer through a watch: wait (bounded) until it answers yes.
+  for (let attempt = 0; attempt < 50 && (await serverSays("list", "namespaces")) !== "yes"; attempt++) await new Promise((resolve) => setTimeout(resolve, 200));
   // The context's namespace is the team's, as `kubectl apply` used it: objects without one land there.
   kubeconfig = writeKubeconfig({ token: runner }, { namespace });
 });
 
+// The cluster-wide objects would otherwise show up in other tests' live audits of this shared cluster.
+afterAll(async () => {
+  if (namespace) await deleteObjects(listNamespaces());
+});
+
 describe("run --expect, the whole permission set, as the ServiceAccount itself", () => {
-  it("live = declared: passes, and says which namespaces it compared", async () => {
+  it("live = declared: passes, and says which namespaces it compared (every one)", async () => {
     expect(await serverSays("list", "pods", "-n", namespace)).toBe("yes");
+    expect(await serverSays("list", "namespaces")).toBe("yes");
     expect(await serverSays("get", "secrets", "-n", namespace)).toBe("no");
     const { code, report } = await runAsRunner();
     expect(failed(report)).toEqual([]);
@@ -98,6 +128,7 @@ describe("run --expect, the whole permission set, as the ServiceAccount itself",
     expect(coverage).toMatchObject({ status: "info", observed: "equal" });
     expect(coverage?.evidence.compared).toEqual(expect.arrayContaining([namespace, "default", "kube-system"]));
     expect(coverage?.evidence.cluster).toBe(true);
+    expect(coverage?.evidence.namespacesFrom).toBe("every namespace on the server");
     // list-pods was judged by the expected RBAC in the team's namespace, where kubectl apply -n put it.
     expect(report.results.find((result) => result.id === "list-pods")).toMatchObject({ status: "pass", expectedSource: "rbac", observed: "allowed" });
     expect(report.results.find((result) => result.id === "list-nodes")).toMatchObject({ status: "pass", expected: "denied", observed: "denied" });
@@ -115,6 +146,9 @@ describe("run --expect, the whole permission set, as the ServiceAccount itself",
       expect(over[0]?.evidence.auditRules).toEqual(["secrets-read"]);
       // The runner may not read RBAC objects: the advice says how to find the binding, never "bind".
       expect(over[0]?.remediation).toMatch(/^Find the binding that grants it \(as an administrator: saprobe who-can get secrets -n /);
+      // Reading Secrets acts as the ServiceAccounts whose tokens they hold: whether that reaches
+      // cluster-admin needs the RBAC objects the runner may not read, so it could not tell.
+      expect(report.results.find((result) => result.id === "cluster-admin-path")).toMatchObject({ status: "error", severity: "critical" });
       expect(code).toBe(1);
     } finally {
       await kubectlApply(ROLE());

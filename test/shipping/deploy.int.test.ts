@@ -100,7 +100,10 @@ describe("deploy/ on the local control plane", () => {
       "watch-pods": "pass",
       "rbac-permissions": "info",
     });
-    expect(report.results.find((check) => check.id === "rbac-permissions")?.observed).toBe("equal");
+    const coverage = report.results.find((check) => check.id === "rbac-permissions");
+    expect(coverage?.observed).toBe("equal");
+    // Every namespace: the Job's ServiceAccount may list them (deploy/rbac.yaml declares it), so nothing is left unseen.
+    expect(coverage?.evidence.namespacesFrom).toBe("every namespace on the server");
     expect(report.target.identity?.username).toBe(`system:serviceaccount:${namespace}:saprobe`);
     expect(result.stdout).toContain("Outcome: PASSED");
     expect(result.code).toBe(0);

@@ -59,13 +59,15 @@ describe("deploy/", () => {
     for (const object of objects) expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBeUndefined();
   });
 
-  it("grants exactly what the default suite and the audit read, and the review APIs", () => {
+  it("grants exactly what the default suite, run --expect and the audit read, and the review APIs", () => {
     const role = (name: string) => (objects.find((object) => object.kind === "ClusterRole" && object.metadata.name === name)?.rules ?? []) as PolicyRule[];
     const read = (resource: string) => ["get", "list", "watch"].map((verb) => `${verb} ${resource}`);
     expect(grants(role("saprobe-probe"))).toEqual(
       [
         ...read("nodes"),
         ...read("pods"),
+        // run --expect compares every namespace: without it the Job could not tell
+        "list namespaces",
         "create selfsubjectreviews.authentication.k8s.io",
         "create selfsubjectaccessreviews.authorization.k8s.io",
         "create selfsubjectrulesreviews.authorization.k8s.io",

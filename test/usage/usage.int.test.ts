@@ -5,17 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
 import { runCli } from "../support/cli.js";
 import { saprobeRun, serviceAccountWithToken, statuses } from "../run/scenario.js";
-import {
-  adminRequest,
-  apiRequest,
-  applyObjects,
-  deleteObjects,
-  inClusterEnv,
-  kubectl,
-  makeServiceAccountMount,
-  testCluster,
-  uniqueNamespace,
-} from "../support/cluster.js";
+import { adminRequest, apiRequest, applyObjects, deleteObjects, kubectl, testCluster, uniqueNamespace } from "../support/cluster.js";
 
 // The closed loop on the real control plane: traffic as a ServiceAccount bound to cluster-admin,
 // learn its minimal RBAC from kube-apiserver's audit log, apply it in place of the broad binding,
@@ -132,8 +122,9 @@ describe("saprobe usage on kube-apiserver's own audit log", () => {
     // 4. The same traffic still succeeds.
     expect(await traffic()).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
 
-    // 5. run --expect holds it to the learned RBAC and passes.
-    const run = await saprobeRun(["--in-cluster", "--sa-dir", makeServiceAccountMount(namespace, token), "--expect", file], inClusterEnv());
+    // 5. run --expect holds it to the learned RBAC and passes: as the administrator with --as the
+    // ServiceAccount, which lists the namespaces the ServiceAccount may not (else could not tell).
+    const run = await saprobeRun(["--kubeconfig", testCluster().adminKubeconfig, "--as", username, "--expect", file]);
     expect(run.code, JSON.stringify(run.report.results.filter((result) => result.status !== "pass"))).toBe(0);
     expect(statuses(run.report)).toMatchObject({ "list-nodes": "pass", "list-pods": "pass", "list-pods-all": "pass" });
 

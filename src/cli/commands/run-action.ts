@@ -43,13 +43,16 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
     : undefined;
   const logging = requestLogOptions(args, io);
   const client = createKubeClient(connection, logging);
+  // With --as, the impersonating identity lists namespaces and reads RBAC objects the identity may not (--expect only).
+  const readerConnection = conformance && connection.impersonate ? { ...connection, impersonate: undefined } : undefined;
+  const reader = readerConnection ? { client: createKubeClient(readerConnection, logging), connection: readerConnection } : undefined;
   const systemCaFile = flag.string(args, "system-ca-file");
   try {
-    // Drift (expected objects vs live ones) is read alongside the probes, over the same client.
+    // Drift (expected objects vs live ones) is read alongside the probes: by the impersonating identity with --as.
     const driftWarnings: string[] = [];
     const drift =
       conformance && expected
-        ? conformance.expectedDrift(client, expected).catch((error: unknown) => {
+        ? conformance.expectedDrift(reader?.client ?? client, expected).catch((error: unknown) => {
             driftWarnings.push(`--expect: the live RBAC objects could not be compared: ${error instanceof Error ? error.message : String(error)}`);
             return [];
           })
@@ -66,6 +69,8 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
       conformance && expected && couldRun
         ? await conformance.judgeAgainstExpected({
             client,
+            connection,
+            ...(reader ? { reader } : {}),
             checks: suite.checks,
             results: outcome.results,
             expected,
@@ -93,6 +98,6 @@ export async function runSuite(args: ParsedArgs, io: CommandIo): Promise<number>
     });
     return await emitReport(report, args, io);
   } finally {
-    await client.close();
+    await Promise.all([client.close(), reader?.client.close()]);
   }
 }

@@ -1,0 +1,165 @@
+import { auditLive } from "../audit/live/audit.js";
+import { AUDIT_READS } from "../audit/live/lists.js";
+import { preflight } from "../audit/live/preflight.js";
+import { grantAsks } from "../audit/paths/relevance.js";
+import { describeRef } from "../audit/finding-text.js";
+import type { Catalogue } from "../audit/rule-types.js";
+import type { Connection } from "../connect/types.js";
+import type { KubeClient } from "../kube/types.js";
+import type { CheckResult, Finding, PathHop } from "../model/report.js";
+import type { Authorizer } from "../rbac/authorizer.js";
+import type { PolicyRule, UserInfo } from "../rbac/types.js";
+
+/*
+ * `run --expect` and attack paths. A permission set can equal its declaration, or differ by one
+ * "medium" permission, and still make the identity cluster-admin through another identity: mint a
+ * token for a ServiceAccount that is cluster-admin, run a pod as it, read its token Secret. So when
+ * the identity's live rules hold any permission that acts as another identity, the live audit's path
+ * search runs for this identity alone (the same engine as `saprobe audit --subject`, hops confirmed
+ * by SubjectAccessReview), reading as the identity when it may read RBAC objects, else as the
+ * impersonating identity. Each path is a failed result. When nobody may read what the reached
+ * identities hold, the result says saprobe could not tell: never a pass.
+ */
+
+/** The id of the results of this step. */
+export const PATHS_CHECK_ID = "cluster-admin-path";
+
+/** What the path step needs. */
+export interface IdentityPathsInput {
+  client: KubeClient;
+  connection: Connection;
+  /** The impersonating identity's client and connection, when the run impersonates (`--as`). */
+  reader?: { client: KubeClient; connection: Connection };
+  user: UserInfo;
+  /** The server's resource rules for the identity, per compared namespace (SelfSubjectRulesReview). */
+  liveRules: ReadonlyMap<string, readonly PolicyRule[]>;
+  /** The expected RBAC, to say whether a path's first hop is declared. */
+  expected: Authorizer;
+  catalogue: Catalogue;
+  signal?: AbortSignal;
+}
+
+const RBAC_READS = [AUDIT_READS.clusterRoles, AUDIT_READS.roles, AUDIT_READS.clusterRoleBindings, AUDIT_READS.roleBindings];
+
+/** The namespaces where the identity holds a permission that can act as another identity (a superset: the search decides). */
+export function namespacesWithEdges(liveRules: ReadonlyMap<string, readonly PolicyRule[]>): string[] {
+  // "" asks the cluster-wide profile, which includes every question a namespaced grant asks.
+  return [...liveRules].filter(([, rules]) => rules.length > 0 && grantAsks(rules as PolicyRule[], "", true)).map(([namespace]) => namespace);
+}
+
+async function mayReadRbac(client: KubeClient, signal: AbortSignal | undefined): Promise<{ ok: boolean; missing: string[] }> {
+  const answers = await preflight(client, RBAC_READS, signal);
+  const missing = answers.filter((answer, position) => position < RBAC_READS.length && answer.answer !== "allowed").map((answer) => answer.permission);
+  return { ok: missing.length === 0, missing };
+}
+
+function baseResult(): Pick<CheckResult, "probe" | "expectedSource" | "durationMs"> {
+  return { probe: "permissions", expectedSource: "rbac", durationMs: 0 };
+}
+
+function undecided(user: UserInfo, where: readonly string[], why: string, durationMs: number): CheckResult {
+  const message = `could not tell whether ${user.name} reaches cluster-admin through another identity: it may act as other identities (a permission in ${where.join(", ")} lets it mint tokens, run pods, read token Secrets, impersonate or bind), and ${why}`;
+  return {
+    ...baseResult(),
+    id: PATHS_CHECK_ID,
+    title: "No path to cluster-admin through another identity",
+    status: "error",
+    severity: "critical",
+    expected: "no-path",
+    observed: "unknown",
+    observation: message,
+    message,
+    evidence: { namespaces: [...where] },
+    remediation:
+      "Run with an administrator's credentials and --as the identity, so saprobe can read the RBAC objects of the identities it reaches (every permission is still asked as the identity); or grant the identity get, list on roles, clusterroles, rolebindings and clusterrolebindings.",
+    durationMs,
+    error: { code: "paths-not-read", message },
+  };
+}
+
+/** Whether the expected RBAC grants every request of a hop. */
+function declared(expected: Authorizer, user: UserInfo, hop: PathHop): boolean {
+  return hop.requests.every(
+    (request) =>
+      expected.authorize(user, {
+        resourceRequest: true,
+        verb: request.verb,
+        apiGroup: request.group,
+        resource: request.resource,
+        ...(request.subresource ? { subresource: request.subresource } : {}),
+        ...(request.name ? { name: request.name } : {}),
+        namespace: request.namespace,
+      }).allowed,
+  );
+}
+
+function pathResult(finding: Finding, input: IdentityPathsInput, readBy: string, durationMs: number): CheckResult {
+  const first = finding.path?.[0];
+  const firstDeclared = first !== undefined && declared(input.expected, input.user, first);
+  const who = finding.subject ? describeRef(finding.subject) : input.user.name;
+  const idPart = finding.subject ? [finding.subject.kind, finding.subject.namespace, finding.subject.name].filter(Boolean).join("/") : input.user.name;
+  const note = firstDeclared
+    ? " The expected RBAC grants the first hop: the declaration itself makes the identity cluster-admin."
+    : " The expected RBAC does not grant the first hop: a permission beyond the declaration opens the path.";
+  return {
+    ...baseResult(),
+    id: `${PATHS_CHECK_ID}/${idPart}`,
+    title: `A path to cluster-admin through another identity (${who})`,
+    status: "fail",
+    severity: finding.severity,
+    expected: "no-path",
+    observed: "path",
+    observation: finding.message,
+    message: `${finding.message}${note}`,
+    evidence: {
+      subject: finding.subject,
+      path: finding.path ?? [],
+      firstHopDeclared: firstDeclared,
+      readBy,
+      ...(finding.confirmation ? { confirmation: finding.confirmation } : {}),
+      ...(finding.unconfirmed ? { unconfirmed: finding.unconfirmed } : {}),
+    },
+    remediation: finding.remediation,
+    durationMs,
+  };
+}
+
+/**
+ * The identity's paths to cluster-admin through other identities, as check results: none when it
+ * holds no permission that acts as another identity, one failed result per path, or one `error`
+ * result when the RBAC objects that would tell could not be read.
+ */
+export async function identityPaths(input: IdentityPathsInput): Promise<{ results: CheckResult[]; warnings: string[] }> {
+  const where = namespacesWithEdges(input.liveRules);
+  if (where.length === 0) return { results: [], warnings: [] };
+  const started = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - started);
+  const own = await mayReadRbac(input.client, input.signal);
+  let reading: { client: KubeClient; connection: Connection; by: string } | undefined = own.ok
+    ? { client: input.client, connection: input.connection, by: "the identity" }
+    : undefined;
+  let why = `it may not ${own.missing.join(", ")}`;
+  if (!reading && input.reader) {
+    const other = await mayReadRbac(input.reader.client, input.signal);
+    if (other.ok) reading = { ...input.reader, by: "the impersonating identity" };
+    else why = `${why}, nor may the impersonating identity (${other.missing.join(", ")})`;
+  } else if (!reading) why = `${why}, and the run does not impersonate (no other identity to read them with)`;
+  if (!reading) return { results: [undecided(input.user, where, why, elapsed())], warnings: [] };
+  const audit = await auditLive(reading.client, {
+    connection: reading.connection,
+    catalogue: { ...input.catalogue, rules: input.catalogue.rules.filter((rule) => rule.match.kind === "cluster-admin-path") },
+    subject: input.user,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+  if (audit.errors.length > 0)
+    return {
+      results: [undecided(input.user, where, `the live audit could not run: ${audit.errors.map((error) => error.message).join("; ")}`, elapsed())],
+      warnings: [],
+    };
+  const paths = audit.findings.filter((finding) => finding.rule === PATHS_CHECK_ID);
+  const unknown = paths.find((finding) => finding.status === "unknown");
+  if (unknown) return { results: [undecided(input.user, where, unknown.message, elapsed())], warnings: [] };
+  const found = paths.filter((finding) => finding.status === "finding");
+  const warnings = audit.warnings.map((warning) => `--expect, paths to cluster-admin: ${warning}`);
+  return { results: found.map((finding) => pathResult(finding, input, reading.by, elapsed())), warnings };
+}
