@@ -261,6 +261,28 @@ describe("comparePermissions", () => {
     });
   });
 
+  it("rules the server says are incomplete (a webhook authorizer) make the comparison incomplete: it may grant what they do not show", async () => {
+    const client = serverOf(snapshot(), ["team"]);
+    const webhook = new FakeClient({
+      "POST /apis/authorization.k8s.io/v1/selfsubjectrulesreviews": async (options) => {
+        const answer = (await client.request(options)) as { response: { json: { status: Record<string, unknown> } } };
+        return {
+          status: 201,
+          json: { status: { ...answer.response.json.status, incomplete: true, evaluationError: "webhook authorizer does not support rules" } },
+        };
+      },
+      "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews": async (options) => ({
+        status: 201,
+        json: ((await client.request(options)) as { response: { json: unknown } }).response.json,
+      }),
+    });
+    const expected = createAuthorizer(withBootstrapPolicy(snapshot()), { aggregate: true });
+    const comparison = await comparePermissions({ client: webhook, reader: readerOf(["team"]), user: runner, expected, namespaces: ["team"] });
+    expect(comparison.compared).toEqual(["team"]);
+    expect(comparison.differences).toEqual([]);
+    expect(comparison.incomplete).toEqual([expect.stringContaining("the server's rules are incomplete in team (webhook authorizer does not support rules)")]);
+  });
+
   it("a complete comparison is an info result that says what it covered", async () => {
     const [coverage] = permissionResults(
       {
