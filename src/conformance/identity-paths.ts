@@ -134,16 +134,23 @@ export async function identityPaths(input: IdentityPathsInput): Promise<{ result
   if (where.length === 0) return { results: [], warnings: [] };
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
-  const own = await mayReadRbac(input.client, input.signal);
-  let reading: { client: KubeClient; connection: Connection; by: string } | undefined = own.ok
-    ? { client: input.client, connection: input.connection, by: "the identity" }
-    : undefined;
-  let why = `it may not ${own.missing.join(", ")}`;
-  if (!reading && input.reader) {
-    const other = await mayReadRbac(input.reader.client, input.signal);
-    if (other.ok) reading = { ...input.reader, by: "the impersonating identity" };
-    else why = `${why}, nor may the impersonating identity (${other.missing.join(", ")})`;
-  } else if (!reading) why = `${why}, and the run does not impersonate (no other identity to read them with)`;
+  // The impersonating identity first when there is one: an administrator also reads the pods, ServiceAccounts
+  // and token Secrets that settle a hop's preconditions, which the identity itself seldom may.
+  const candidates = [
+    ...(input.reader ? [{ ...input.reader, by: "the impersonating identity" }] : []),
+    { client: input.client, connection: input.connection, by: "the identity" },
+  ];
+  let reading: { client: KubeClient; connection: Connection; by: string } | undefined;
+  const refusals: string[] = [];
+  for (const candidate of candidates) {
+    const may = await mayReadRbac(candidate.client, input.signal);
+    if (may.ok) {
+      reading = candidate;
+      break;
+    }
+    refusals.push(`${candidate.by} may not ${may.missing.join(", ")}`);
+  }
+  const why = `${refusals.join(", nor ")}${input.reader ? "" : " (the run does not impersonate: no other identity to read them with)"}`;
   if (!reading) return { results: [undecided(input.user, where, why, elapsed())], warnings: [] };
   const audit = await auditLive(reading.client, {
     connection: reading.connection,
