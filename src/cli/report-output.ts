@@ -49,10 +49,10 @@ function reasonOf(error: unknown): string {
  */
 export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo): Promise<0 | 1 | 2 | 3> {
   const format = (flag.string(args, "output") ?? "table") as ReportFormat;
-  // The renderers (node:crypto for SARIF among them) load only when a report is printed: `can-i` and
-  // `who-can` use this module's text helpers alone (bench/startup.mjs).
-  const { renderers } = await import("../report/render/index.js");
-  const renderer = renderers[format];
+  // Only this format's renderer loads, and only when a report is printed: `can-i` and `who-can` use
+  // this module's text helpers alone (bench/startup.mjs).
+  const { loadRenderer } = await import("../report/render/load.js");
+  const renderer = await loadRenderer(format);
   if (!renderer) throw new InputError(`unknown output format "${format}": choose one of ${REPORT_FORMATS.join(", ")}`);
   io.stdout.write(renderer(report, { ...renderOptionsFor(io), showExpected: flag.boolean(args, "show-expected") }));
   await writeOutFiles(report, args, io);

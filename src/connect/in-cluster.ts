@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Selection } from "./assemble.js";
 import { DEFAULT_SERVICE_ACCOUNT_DIR, type ResolveInput } from "./input.js";
@@ -9,7 +9,7 @@ export type InClusterResult = { ok: true; selection: Selection } | { ok: false; 
 
 async function isFile(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isFile();
+    return statSync(path).isFile();
   } catch {
     return false;
   }
@@ -17,7 +17,7 @@ async function isFile(path: string): Promise<boolean> {
 
 async function namespaceFromMount(dir: string): Promise<string | undefined> {
   try {
-    const text = (await readFile(join(dir, "namespace"), "utf8")).trim();
+    const text = readFileSync(join(dir, "namespace"), "utf8").trim();
     return text === "" ? undefined : text;
   } catch {
     return undefined;

@@ -1,5 +1,6 @@
 import type { Stats } from "node:fs";
-import { stat } from "node:fs/promises";
+// Synchronous node:fs, not node:fs/promises: loading that module cost 2.6-4 ms of every offline command's start-up.
+import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { InputError } from "../model/errors.js";
 
@@ -18,7 +19,7 @@ export interface FoundInput {
 export async function statInput(path: string, cwd: string): Promise<FoundInput> {
   const absolute = isAbsolute(path) ? path : resolve(cwd, path);
   try {
-    return { absolute, info: await stat(absolute) };
+    return { absolute, info: statSync(absolute) };
   } catch (error) {
     throw new InputError(inputProblem(error), { file: path });
   }

@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
+import { readdirSync, statSync } from "node:fs";
 import { extname, isAbsolute, join, relative } from "node:path";
 import type { Readable } from "node:stream";
 import { readTextFile, readTextStream } from "../input/read-text-file.js";
@@ -69,7 +69,7 @@ async function expand(path: string, cwd: string): Promise<string[]> {
   if (path === "-") return ["-"];
   const { absolute, info } = await statInput(path, cwd);
   if (!info.isDirectory()) return [absolute];
-  const entries = await readdir(absolute, { withFileTypes: true });
+  const entries = readdirSync(absolute, { withFileTypes: true });
   const found: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     // A mounted ConfigMap holds each file twice more under the kubelet's `..data` and `..<timestamp>`
@@ -94,7 +94,7 @@ async function readStdin(stdin: Readable | undefined, maxBytes: number): Promise
 
 async function readManifest(file: string, limits: LoadLimits, stdin: Readable | undefined, shown: string): Promise<string> {
   if (file === "-") return readStdin(stdin, limits.maxFileBytes);
-  const info = await stat(file);
+  const info = statSync(file);
   if (info.size > limits.maxFileBytes) {
     throw new InputError(`file is ${formatBytes(info.size)}, larger than the limit of ${formatBytes(limits.maxFileBytes)} (raise it with --max-file-bytes)`, {
       file: shown,

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Connection } from "../connect/types.js";
 import { Secret } from "../model/secret.js";
@@ -15,7 +15,7 @@ export interface TokenRead {
 }
 
 async function readTrimmed(path: string): Promise<string> {
-  return (await readFile(path, "utf8")).trim();
+  return readFileSync(path, "utf8").trim();
 }
 
 /** Reads a token file (kubelet writes it without a newline; editors add one, which we drop). */

@@ -31,7 +31,7 @@ const narrowAdmin = (annotations?: Record<string, string>): ClusterRole => ({
 
 describe("defaults count as expected only while they are unchanged", () => {
   it("reports a default binding of a default role given extra rules, and the change itself", () => {
-    const defaults = bootstrapPolicy();
+    const defaults = structuredClone(bootstrapPolicy()); // its objects are shared and frozen: a test that changes one copies it
     const basicUser = defaults.clusterRoles.find((role) => role.metadata.name === "system:basic-user") as ClusterRole;
     basicUser.rules.push({ verbs: ["create"], apiGroups: [""], resources: ["serviceaccounts/token"] });
     const binding = defaults.clusterRoleBindings.find((entry) => entry.metadata.name === "system:basic-user") as ClusterRoleBinding;
@@ -43,14 +43,14 @@ describe("defaults count as expected only while they are unchanged", () => {
   });
 
   it("leaves the shipped defaults as expected, live and offline", () => {
-    const defaults = bootstrapPolicy();
+    const defaults = structuredClone(bootstrapPolicy()); // its objects are shared and frozen: a test that changes one copies it
     const live = auditSnapshot(defaults, catalogue, { mode: "live" }).filter((finding) => finding.status !== "expected");
     expect(live.map((finding) => finding.message)).toEqual([]);
     expect(lines({ ...bootstrapPolicy(), clusterRoles: [] }).filter((line) => !line.endsWith("expected"))).toEqual([]);
   });
 
   it("reports a subject added to a default binding", () => {
-    const masters = bootstrapPolicy().clusterRoleBindings.find((entry) => entry.metadata.name === "cluster-admin") as ClusterRoleBinding;
+    const masters = structuredClone(bootstrapPolicy()).clusterRoleBindings.find((entry) => entry.metadata.name === "cluster-admin") as ClusterRoleBinding;
     masters.subjects.push({ kind: "User", name: "intruder" });
     expect(lines(snapshot({ clusterRoleBindings: [masters] })).filter((line) => line.startsWith("modified-default"))).toEqual([
       "modified-default cluster-admin high finding",

@@ -56,7 +56,7 @@ describe("auditSnapshot severity and scope", () => {
   });
 
   it("lists the bootstrap policy as expected, but an extra subject on a default binding as a finding", () => {
-    const defaults = bootstrapPolicy();
+    const defaults = structuredClone(bootstrapPolicy()); // its objects are shared and frozen: a test that changes one copies it
     const masters = defaults.clusterRoleBindings.find((binding) => binding.metadata.name === "cluster-admin") as ClusterRoleBinding;
     masters.subjects.push({ kind: "User", name: "intruder" });
     const findings = summary(snapshot({ clusterRoles: defaults.clusterRoles, clusterRoleBindings: [masters] }));

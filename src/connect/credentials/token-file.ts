@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { Secret } from "../../model/secret.js";
 import type { AuthResult, CredentialProvider } from "./types.js";
 
@@ -17,7 +17,7 @@ export function tokenFileProvider(path: string, now: () => number = () => Date.n
     async get(): Promise<AuthResult> {
       if (cached && now() - cached.readAt < TOKEN_FILE_REFRESH_MS) return { ok: true, material: { headers: { authorization: bearer(cached.token) } } };
       try {
-        const text = (await readFile(path, "utf8")).trim();
+        const text = readFileSync(path, "utf8").trim();
         if (text === "") throw Object.assign(new Error("empty"), { code: "EMPTY" });
         if (cached?.token.reveal() !== text) seen.push(new Secret(text));
         cached = { token: seen.at(-1) as Secret, readAt: now() };

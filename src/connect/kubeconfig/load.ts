@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { MAX_FILE_BYTES } from "../../input/limits.js";
 import { readTextFile } from "../../input/read-text-file.js";
@@ -60,11 +60,7 @@ export function kubeconfigCandidates(options: { explicit?: string; env: Record<s
 }
 
 async function readIfPresent(path: string, mustExist: boolean): Promise<string | undefined> {
-  const exists = await stat(path).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) {
+  if (!existsSync(path)) {
     if (mustExist) throw new ConnectionConfigError(`the kubeconfig given with --kubeconfig does not exist: ${path}`);
     return undefined;
   }
