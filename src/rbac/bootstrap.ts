@@ -18,30 +18,23 @@ function withRules<T extends ClusterRole | Role>(role: Loose<T>): T {
   return { ...role, rules: role.rules ?? [] } as T;
 }
 
-/** Freezes an object graph, so a caller that would change a shared default object fails loudly instead. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-
 let shared: RbacSnapshot | undefined;
 
 /**
  * The bootstrap policy: fresh arrays (callers may add to or filter them) of objects shared by every
- * call and frozen (a caller that changes one copies it first). Cloning the whole policy per call cost
- * 1-2.6 ms each, three or four times in an offline command's start-up.
+ * call, which nobody may change (a caller that needs a changed one copies it; test/rbac/bootstrap.test.ts
+ * holds the objects equal to the exported policy after the audit, the authorizer and usage used them).
+ * Cloning the whole policy per call cost 1-2.6 ms each, three or four times in an offline start-up;
+ * freezing it, 2.3 ms.
  */
 export function bootstrapPolicy(): RbacSnapshot {
-  shared ??= deepFreeze({
+  shared ??= {
     clusterRoles: (policy.clusterRoles as unknown as Loose<ClusterRole>[]).map((role) => withRules<ClusterRole>(role)),
     clusterRoleBindings: policy.clusterRoleBindings as unknown as ClusterRoleBinding[],
     roles: (policy.roles as unknown as Loose<Role>[]).map((role) => withRules<Role>(role)),
     roleBindings: policy.roleBindings as unknown as RoleBinding[],
     serviceAccounts: [],
-  });
+  };
   return {
     clusterRoles: [...shared.clusterRoles],
     clusterRoleBindings: [...shared.clusterRoleBindings],

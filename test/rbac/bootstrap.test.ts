@@ -38,3 +38,20 @@ describe("bootstrap policy", () => {
     ]);
   });
 });
+
+describe("the shared bootstrap policy", () => {
+  it("stays as exported after the authorizer and an offline audit with the defaults used it (its objects are shared by every call)", async () => {
+    const { default: exported } = await import("../../src/rbac/bootstrap-policy.json", { with: { type: "json" } });
+    const { auditSnapshot, loadCatalogue } = await import("../../src/audit/index.js");
+    const before = JSON.stringify(bootstrapPolicy());
+    createAuthorizer(bootstrapPolicy(), { aggregate: true }).rulesFor(userInfoFor("system:serviceaccount:default:app"), "default");
+    const findings = auditSnapshot(withBootstrapPolicy(emptySnapshot()), loadCatalogue(), { mode: "offline" });
+    expect(findings.length).toBeGreaterThan(0);
+    expect(JSON.stringify(bootstrapPolicy())).toBe(before);
+    const policy = bootstrapPolicy();
+    expect(policy.clusterRoles.map((role) => [role.metadata.name, role.rules])).toEqual(
+      exported.clusterRoles.map((role: { metadata: { name: string }; rules?: unknown[] | null }) => [role.metadata.name, role.rules ?? []]),
+    );
+    expect(policy.clusterRoleBindings).toEqual(exported.clusterRoleBindings);
+  });
+});
