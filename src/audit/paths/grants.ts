@@ -115,7 +115,7 @@ function wantedSubjects(prepared: PreparedSnapshot, matters: (rules: readonly Po
 export function identityTable(prepared: PreparedSnapshot, matters?: (rules: readonly PolicyRule[], namespace: string) => boolean): IdentityTable {
   const wanted = matters ? wantedSubjects(prepared, matters) : undefined;
   const identities = new Map<string, Identity>();
-  // Node: the one node identity the high-value search may add (targets.ts); no binding names it.
+  // Node: node identities the path analysis adds (analysis.ts, high-value.ts); no binding names them.
   const byKind = { User: new Map<string, Identity>(), Group: new Map<string, Identity>(), Node: new Map<string, Identity>() };
   const accounts = new Map<string, Map<string, Identity>>();
   const identityOf = (kind: "User" | "Group" | "Node" | "ServiceAccount", name: string, namespace: string): Identity => {

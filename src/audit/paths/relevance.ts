@@ -1,5 +1,5 @@
 import type { PolicyRule } from "../../rbac/types.js";
-import { isConstrainedQuestion, isSecretRead, reachedKindsOf } from "./edges.js";
+import { isConstrainedQuestion, isSecretRead, reachedKindsOf } from "./questions.js";
 import type { Identity, IdentityGrant, IdentityTable } from "./grants.js";
 import { matchingRules, questionsOf } from "./reach.js";
 
@@ -78,14 +78,9 @@ export function grantAsks(rules: readonly PolicyRule[], namespace: string, token
   return (tokenSecretsNamed ? mask : mask & ~NAMED_SECRETS) !== 0;
 }
 
-/** True when a role bound cluster-wide has an edge question that leads to a node's identity (or to power, users or groups). */
-export function asksForNodes(rules: readonly PolicyRule[]): boolean {
-  return (masksOf(rules).cluster & (POWER | USERS | GROUPS | NODE)) !== 0;
-}
-
-/** True when a role bound cluster-wide has an edge question that leads to power, users or groups. */
+/** True when a role bound cluster-wide has an edge question that leads to power, users, groups or a node's identity. */
 export function asksBeyondServiceAccounts(rules: readonly PolicyRule[]): boolean {
-  return (masksOf(rules).cluster & (POWER | USERS | GROUPS)) !== 0;
+  return (masksOf(rules).cluster & (POWER | USERS | GROUPS | NODE)) !== 0;
 }
 
 function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[]): Outlook | undefined {
@@ -106,6 +101,8 @@ function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[
 
 /** An identity's outlook, or undefined when its grants ask no question any edge asks (it has no edge). */
 export function outlookOf(table: IdentityTable, identity: Identity): Outlook | undefined {
+  // A node's edge (the Node authorizer's token for its pods' ServiceAccounts) leads to any namespace.
+  if (identity.ref.kind === "Node") return { power: false, users: false, groups: false, node: false, serviceAccountNamespaces: [""], constrained: false };
   let outlook = addGrants(undefined, identity.own);
   for (const key of identity.groups) {
     const group = table.identities.get(key);

@@ -2,10 +2,12 @@ import type { ObjectRef } from "../../model/report.js";
 import type { PolicyRule } from "../../rbac/types.js";
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
+import { nodeEdges } from "./node-edges.js";
 import { reachability, type PathFacts, type Reachability } from "./facts.js";
-import type { Identity, IdentityTable } from "./grants.js";
+import { identityKey, type Identity, type IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
 import { couldReach, outlookOf, type Outlook, type Reached } from "./relevance.js";
+import { NODE_TARGET } from "./targets.js";
 
 /*
  * Shortest paths to cluster-admin power, level by level from the power node backwards: holders are
@@ -38,6 +40,7 @@ export interface Route {
 const MAX_DEPTH = 6;
 const NO_EDGES: Edge[] = [];
 const MASTERS = "system:masters";
+const ANY_NODE = identityKey(NODE_TARGET.ref);
 
 interface Candidate {
   key?: string;
@@ -98,7 +101,8 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     let edges = edgeCache.get(identity.key);
     if (!edges) {
       const source = sourceOf(identity);
-      edges = source.asksAnything ? edgesOf(source, contextOf(identity)) : NO_EDGES;
+      // A node's edges are the Node authorizer's, not RBAC's.
+      edges = identity.ref.kind === "Node" ? nodeEdges(identity.ref) : source.asksAnything ? edgesOf(source, contextOf(identity)) : NO_EDGES;
       edgeCache.set(identity.key, edges);
     }
     return edges;
@@ -150,7 +154,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     for (const identity of pool) {
       const route = routes.get(identity.key) as Route;
       if (route.depth > maxDepth || identity.key === from.key) continue;
-      if (target.names && !target.names.includes(identity.ref.name)) continue;
+      // Any node (offline, or pods unread) is each of the nodes a target names; a goal-only edge ends at a goal.
+      if (target.names && !target.names.includes(identity.ref.name) && identity.key !== ANY_NODE) continue;
+      if (edge.goalOnly && route.steps.length > 0) continue;
       if (target.kind === "groups" && target.except?.includes(identity.ref.name)) continue;
       const preconditions = edge.precondition ? [edge.precondition] : [];
       if (target.kind === "serviceaccounts") {

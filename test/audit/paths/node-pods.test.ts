@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+import { loadCatalogue } from "../../../src/audit/files/catalogue.js";
+import { auditSnapshot } from "../../../src/audit/engine.js";
+import { podNodes, podServiceAccountOnly } from "../../../src/audit/live/objects.js";
+import type { Finding } from "../../../src/model/report.js";
+import type { ClusterRoleBinding, PolicyRule, RbacSnapshot } from "../../../src/rbac/types.js";
+import { refText } from "../support.js";
+
+// From a node's identity on to the ServiceAccounts of the pods bound to that node (the Node authorizer
+// lets a node mint their tokens). Live, the pods' spec.nodeName decides which node reaches which
+// ServiceAccount; offline, and live when pods could not be read, it stays a precondition.
+
+const catalogue = loadCatalogue();
+const RBAC = "rbac.authorization.k8s.io";
+
+function granted(name: string, user: string, rules: PolicyRule[]): { role: RbacSnapshot["clusterRoles"][number]; binding: ClusterRoleBinding } {
+  return {
+    role: { kind: "ClusterRole", metadata: { name }, rules },
+    binding: {
+      kind: "ClusterRoleBinding",
+      metadata: { name },
+      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name },
+      subjects: [{ kind: "User", name: user, apiGroup: RBAC }],
+    },
+  };
+}
+
+// mallory: legacy impersonation of node n1 only; carol: any node, and as it create tokens; dave: any node, and as it only get Secrets.
+const grants = [
+  granted("cluster-admin", "-", [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]),
+  granted("as-n1", "mallory", [
+    { apiGroups: [""], resources: ["users"], verbs: ["impersonate"], resourceNames: ["system:node:n1"] },
+    { apiGroups: [""], resources: ["groups"], verbs: ["impersonate"], resourceNames: ["system:nodes"] },
+  ]),
+  granted("as-any-node-tokens", "carol", [
+    { apiGroups: ["authentication.k8s.io"], resources: ["nodes"], verbs: ["impersonate:arbitrary-node"] },
+    { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["impersonate-on:arbitrary-node:create"] },
+  ]),
+  granted("as-any-node-reads", "dave", [
+    { apiGroups: ["authentication.k8s.io"], resources: ["nodes"], verbs: ["impersonate:arbitrary-node"] },
+    { apiGroups: [""], resources: ["secrets"], verbs: ["impersonate-on:arbitrary-node:get"] },
+  ]),
+];
+const snapshot: RbacSnapshot = {
+  clusterRoles: grants.map((grant) => grant.role),
+  clusterRoleBindings: [
+    ...grants.slice(1).map((grant) => grant.binding),
+    {
+      kind: "ClusterRoleBinding",
+      metadata: { name: "boss" },
+      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ kind: "ServiceAccount", name: "boss", namespace: "prod" }],
+    },
+  ],
+  roles: [],
+  roleBindings: [],
+  serviceAccounts: [
+    { kind: "ServiceAccount", metadata: { name: "boss", namespace: "prod" } },
+    { kind: "ServiceAccount", metadata: { name: "weak", namespace: "prod" } },
+  ],
+};
+
+/** Path findings as `rule subject severity: edges`, with pods on nodes as `[namespace/serviceaccount, node]` (undefined: pods unread). */
+function audit(pods: [string, string][] | undefined, mode: "live" | "offline" = "live"): Finding[] {
+  const nodes = pods && podNodes(pods.map(([account, node]) => podOn(account, node)));
+  return auditSnapshot(snapshot, catalogue, { mode, pathFacts: { serviceAccountsListed: true, ...(nodes ? { podNodes: nodes } : {}) } }).filter((finding) =>
+    finding.rule.endsWith("-path"),
+  );
+}
+function podOn(account: string, node: string): Record<string, unknown> {
+  const [namespace, name] = account.split("/");
+  // What the live audit keeps of a pod (its projection), from a full pod.
+  return podServiceAccountOnly({ metadata: { name: `${name}-pod`, namespace, uid: "u" }, spec: { nodeName: node, serviceAccountName: name, containers: [] } });
+}
+const summary = (findings: Finding[]): string[] =>
+  findings.map((finding) => `${finding.rule} ${refText(finding.subject)} ${finding.severity}: ${finding.path?.map((hop) => hop.edge).join(" ")}`);
+const requestsOf = (finding: Finding | undefined): string[][] =>
+  (finding?.path ?? []).map((hop) =>
+    hop.requests.map((request) => `${refText(request.as)} ${request.verb} ${request.resource} ${request.name ?? "-"} ${request.namespace}`),
+  );
+
+describe("a node's identity reaches the ServiceAccounts of the pods bound to its node", () => {
+  it("live, with cluster-admin prod/boss's pod on n1: node n1's impersonator and any node's token maker reach cluster-admin (critical)", () => {
+    const findings = audit([
+      ["prod/boss", "n1"],
+      ["prod/weak", "n2"],
+    ]);
+    expect(summary(findings).sort()).toEqual([
+      "cluster-admin-path User:carol critical: impersonate node-token holds",
+      "cluster-admin-path User:mallory critical: impersonate node-token holds",
+      "high-value-identity-path User:dave high: impersonate",
+    ]);
+    const mallory = findings.find((finding) => finding.subject?.name === "mallory");
+    expect(requestsOf(mallory).slice(0, 2)).toEqual([
+      ["User:mallory impersonate users system:node:n1 ", "User:mallory impersonate groups system:nodes "],
+      ["Node:system:node:n1 create serviceaccounts boss prod"],
+    ]);
+    expect(mallory?.path?.[1]?.requests[0]?.subresource).toBe("token");
+    expect(mallory?.path?.every((hop) => !hop.precondition)).toBe(true);
+    const carol = findings.find((finding) => finding.subject?.name === "carol");
+    // impersonate-on to create tokens is asked in every namespace: the edge needs it cluster-wide.
+    expect(requestsOf(carol)[0]).toEqual([
+      "User:carol impersonate:arbitrary-node nodes n1 ",
+      "User:carol impersonate-on:arbitrary-node:create serviceaccounts - ",
+    ]);
+  });
+
+  it("live, a pod on another node is not reached: only arbitrary-node's token maker goes there", () => {
+    const findings = audit([
+      ["prod/boss", "n2"],
+      ["prod/weak", "n1"],
+    ]);
+    expect(summary(findings).sort()).toEqual([
+      "cluster-admin-path User:carol critical: impersonate node-token holds",
+      "high-value-identity-path User:dave high: impersonate",
+      "high-value-identity-path User:mallory high: impersonate",
+    ]);
+    expect(requestsOf(findings.find((finding) => finding.subject?.name === "carol"))[1]).toEqual(["Node:system:node:n2 create serviceaccounts boss prod"]);
+  });
+
+  it("live, a node route to an unprivileged ServiceAccount only, or to none, is no cluster-admin path", () => {
+    for (const pods of [[["prod/weak", "n1"]] as [string, string][], []]) {
+      expect(summary(audit(pods)).sort()).toEqual([
+        "high-value-identity-path User:carol high: impersonate",
+        "high-value-identity-path User:dave high: impersonate",
+        "high-value-identity-path User:mallory high: impersonate",
+      ]);
+    }
+  });
+
+  it("offline, or live with pods unread, the pod on the node is a precondition (high), named on the hop", () => {
+    for (const mode of ["offline", "live"] as const) {
+      const findings = audit(undefined, mode);
+      expect(summary(findings).sort()).toEqual([
+        "cluster-admin-path User:carol high: impersonate node-token holds",
+        "cluster-admin-path User:mallory high: impersonate node-token holds",
+        "high-value-identity-path User:dave high: impersonate",
+      ]);
+      const hop = findings.find((finding) => finding.subject?.name === "mallory")?.path?.[1];
+      expect(hop?.precondition).toBe("a pod that runs as ServiceAccount prod/boss is scheduled on the node");
+      expect(hop?.permission).toMatch(/allowed by the Node authorizer/);
+    }
+  });
+
+  it("podNodes keeps every node a ServiceAccount's pods are bound to, and no unscheduled pod", () => {
+    const pods = [
+      podOn("prod/boss", "n1"),
+      podOn("prod/boss", "n2"),
+      { metadata: { namespace: "prod" }, spec: { serviceAccountName: "weak" } },
+      podOn("apps/default", "n3"),
+    ];
+    expect(podNodes(pods)).toEqual(
+      new Map([
+        ["prod/boss", new Set(["n1", "n2"])],
+        ["apps/default", new Set(["n3"])],
+      ]),
+    );
+  });
+});
