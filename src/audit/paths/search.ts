@@ -15,6 +15,12 @@ import { NODE_TARGET } from "./targets.js";
  * edges whose facts the audit saw; a second one lets the rest in with their preconditions, so an
  * identity gets a path without preconditions whenever one exists, and the shortest such path. An
  * identity's edges are built only once a node they could lead to is reached (relevance.ts).
+ *
+ * Impersonation does not chain: a request carries one set of impersonation headers and is authorized as
+ * the identity that sent it (checked on v1.37.2: a user who may impersonate bee, who may impersonate
+ * cee, is bee and no more; a second Impersonate-User header is ignored). So an impersonation edge leads
+ * on only along a route of the identity reached that does not itself start by impersonating: each
+ * identity keeps a second, "direct" route when its shortest one starts with impersonation.
  */
 
 /** The power node. */
@@ -38,8 +44,11 @@ export interface Route {
 }
 
 const MAX_DEPTH = 6;
+/** The routes key of an identity's direct route, when its shortest route is not direct. */
+const DIRECT = "\u0000direct";
 const NO_EDGES: Edge[] = [];
 const MASTERS = "system:masters";
+const IMPERSONATE = "impersonate";
 const ANY_NODE = identityKey(NODE_TARGET.ref);
 
 interface Candidate {
@@ -73,8 +82,17 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     Node: [] as Identity[],
     every: [] as Identity[],
   };
+  // The routes key of each identity's shortest route that does not start by impersonating.
+  const directOf = new Map<string, string>();
   const record = (identity: Identity, route: Route): void => {
+    if (routes.has(identity.key)) {
+      // A longer route, found after one that impersonates: the direct route an impersonator goes on with.
+      routes.set(identity.key + DIRECT, route);
+      directOf.set(identity.key, identity.key + DIRECT);
+      return;
+    }
     routes.set(identity.key, route);
+    if (!impersonates(route)) directOf.set(identity.key, identity.key);
     if (identity.ref.kind === "ServiceAccount") {
       const namespace = identity.ref.namespace ?? "";
       const list = reachedBy.ServiceAccount.get(namespace);
@@ -151,8 +169,12 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
             ? reachedBy.Node
             : reachedBy.Group;
     let best: Candidate | undefined;
+    // Impersonating, the identity reached goes on only without impersonating in turn.
+    const direct = edge.kind === IMPERSONATE;
     for (const identity of pool) {
-      const route = routes.get(identity.key) as Route;
+      const key = direct ? directOf.get(identity.key) : identity.key;
+      if (key === undefined) continue;
+      const route = routes.get(key) as Route;
       if (route.depth > maxDepth || identity.key === from.key) continue;
       // Any node (offline, or pods unread) is each of the nodes a target names; a goal-only edge ends at a goal.
       if (target.names && !target.names.includes(identity.ref.name) && identity.key !== ANY_NODE) continue;
@@ -166,7 +188,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       }
       const conditional = route.conditional || preconditions.length > 0;
       if (conditional && !allowConditional) continue;
-      const candidate = { key: identity.key, ref: identity.ref, depth: route.depth, preconditions, conditional };
+      const candidate = { key, ref: identity.ref, depth: route.depth, preconditions, conditional };
       if (!conditional) return candidate;
       if (!best || candidate.depth < best.depth) best = candidate;
     }
@@ -235,12 +257,16 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     for (let depth = 1; depth <= MAX_DEPTH; depth++) {
       const found: [Identity, Route][] = [];
       for (const [identity, outlook] of active) {
-        if (routes.has(identity.key) || !couldReach(outlook, reached)) continue;
+        let reachedAlready = routes.has(identity.key);
+        if ((reachedAlready && directOf.has(identity.key)) || !couldReach(outlook, reached)) continue;
         for (const edge of edgesFor(identity)) {
+          // Once a route is found, only a direct one is missing.
+          if (reachedAlready && edge.kind === IMPERSONATE) continue;
           const route = tryEdge(identity, edge, depth, allowConditional);
           if (route && route.depth <= depth) {
             found.push([identity, route]);
-            break;
+            if (reachedAlready || edge.kind !== IMPERSONATE) break;
+            reachedAlready = true;
           }
         }
       }
@@ -249,6 +275,11 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     }
   }
   return routes;
+}
+
+/** True when a route starts by impersonating (legacy or constrained): no impersonation can follow it. */
+function impersonates(route: Route): boolean {
+  return route.steps[0]?.edge.kind === IMPERSONATE;
 }
 
 /** Whether a constrained impersonation edge names this identity (names, namespace, existence). */
