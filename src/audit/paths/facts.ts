@@ -73,6 +73,30 @@ function onNode(facts: PathFacts, found: Reachability & { reachable: true }, key
   return { reachable: true, preconditions: [...found.preconditions, `a pod that runs as ServiceAccount ${key} is scheduled on ${where}`] };
 }
 
+const namespacesByNode = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, Map<string, string[]>>();
+
+/**
+ * The namespaces of the ServiceAccounts whose pods are bound to node `node` (live), so that its edges
+ * look only there; undefined when pods could not be read, or for any node (`*`).
+ */
+export function podNamespacesOn(facts: PathFacts, node: string): readonly string[] | undefined {
+  if (!facts.podNodes || node === "*") return undefined;
+  let byNode = namespacesByNode.get(facts.podNodes);
+  if (!byNode) {
+    byNode = new Map();
+    for (const [account, nodes] of facts.podNodes) {
+      const namespace = account.slice(0, account.indexOf("/"));
+      for (const name of nodes) {
+        const namespaces = byNode.get(name);
+        if (!namespaces) byNode.set(name, [namespace]);
+        else if (!namespaces.includes(namespace)) namespaces.push(namespace);
+      }
+    }
+    namespacesByNode.set(facts.podNodes, byNode);
+  }
+  return byNode.get(node) ?? [];
+}
+
 /** What only a live audit can read: token Secrets (`namespace/serviceaccount`) and workload kinds that own pods. */
 export interface LivePathFacts {
   tokenSecrets?: ReadonlySet<string>;

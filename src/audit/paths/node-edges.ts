@@ -71,16 +71,18 @@ export function nodeNameOf(ref: ObjectRef): string {
   return ref.name.startsWith(NODE_USER_PREFIX) ? ref.name.slice(NODE_USER_PREFIX.length) : "*";
 }
 
-/** What a node's identity can act as: the ServiceAccount of every pod bound to it, by a token the Node authorizer allows. */
-export function nodeEdges(node: ObjectRef): Edge[] {
-  return [
-    {
-      kind: "node-token",
-      permission: questionText(Q.token),
-      target: { kind: "serviceaccounts", namespace: "", need: `node:${nodeNameOf(node)}` },
-      evidence: [],
-      namesTarget: true,
-      authorizer: { by: "the Node authorizer, for the ServiceAccount of a pod bound to the node", questions: [Q.token] },
-    },
-  ];
+/**
+ * What a node's identity can act as: the ServiceAccount of every pod bound to it, by a token the Node
+ * authorizer allows; one edge per namespace of its pods when they are known (live), so that a cluster of
+ * many nodes looks only where each node's pods are, else one to every namespace.
+ */
+export function nodeEdges(node: ObjectRef, namespaces: readonly string[] = [""]): Edge[] {
+  return namespaces.map((namespace) => ({
+    kind: "node-token",
+    permission: questionText(Q.token),
+    target: { kind: "serviceaccounts", namespace, need: `node:${nodeNameOf(node)}` },
+    evidence: [],
+    namesTarget: true,
+    authorizer: { by: "the Node authorizer, for the ServiceAccount of a pod bound to the node", questions: [Q.token] },
+  }));
 }

@@ -99,10 +99,13 @@ function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[
   return outlook;
 }
 
+/** A node identity's outlook: its edges (node-edges.ts) lead to ServiceAccounts of these namespaces ("" = every one). */
+export function nodeOutlook(namespaces: readonly string[] = [""]): Outlook {
+  return { power: false, users: false, groups: false, node: false, serviceAccountNamespaces: [...namespaces], constrained: false };
+}
+
 /** An identity's outlook, or undefined when its grants ask no question any edge asks (it has no edge). */
 export function outlookOf(table: IdentityTable, identity: Identity): Outlook | undefined {
-  // A node's edge (the Node authorizer's token for its pods' ServiceAccounts) leads to any namespace.
-  if (identity.ref.kind === "Node") return { power: false, users: false, groups: false, node: false, serviceAccountNamespaces: [""], constrained: false };
   let outlook = addGrants(undefined, identity.own);
   for (const key of identity.groups) {
     const group = table.identities.get(key);

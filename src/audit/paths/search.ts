@@ -2,11 +2,11 @@ import type { ObjectRef } from "../../model/report.js";
 import type { PolicyRule } from "../../rbac/types.js";
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
-import { nodeEdges } from "./node-edges.js";
-import { reachability, type PathFacts, type Reachability } from "./facts.js";
+import { nodeEdges, nodeNameOf } from "./node-edges.js";
+import { podNamespacesOn, reachability, type PathFacts, type Reachability } from "./facts.js";
 import { identityKey, type Identity, type IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
-import { couldReach, outlookOf, type Outlook, type Reached } from "./relevance.js";
+import { couldReach, nodeOutlook, outlookOf, type Outlook, type Reached } from "./relevance.js";
 import { NODE_TARGET } from "./targets.js";
 
 /*
@@ -120,7 +120,12 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     if (!edges) {
       const source = sourceOf(identity);
       // A node's edges are the Node authorizer's, not RBAC's.
-      edges = identity.ref.kind === "Node" ? nodeEdges(identity.ref) : source.asksAnything ? edgesOf(source, contextOf(identity)) : NO_EDGES;
+      edges =
+        identity.ref.kind === "Node"
+          ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref)))
+          : source.asksAnything
+            ? edgesOf(source, contextOf(identity))
+            : NO_EDGES;
       edgeCache.set(identity.key, edges);
     }
     return edges;
@@ -233,7 +238,11 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   // cluster ask none. Their edges are built only once a node they could lead to is reached.
   const active: [Identity, Outlook][] = [];
   for (const identity of table.identities.values()) {
-    const outlook = routes.has(identity.key) ? undefined : outlookOf(table, identity);
+    const outlook = routes.has(identity.key)
+      ? undefined
+      : identity.ref.kind === "Node"
+        ? nodeOutlook(podNamespacesOn(facts, nodeNameOf(identity.ref)))
+        : outlookOf(table, identity);
     if (outlook) active.push([identity, outlook]);
   }
   const reached: Reached = {
