@@ -83,6 +83,6 @@ export function nodeEdges(node: ObjectRef, namespaces: readonly string[] = [""])
     target: { kind: "serviceaccounts", namespace, need: `node:${nodeNameOf(node)}` },
     evidence: [],
     namesTarget: true,
-    authorizer: { by: "the Node authorizer, for the ServiceAccount of a pod bound to the node", questions: [Q.token] },
+    authorizer: { by: "the Node authorizer: a pod bound to the node runs as it", questions: [Q.token] },
   }));
 }
