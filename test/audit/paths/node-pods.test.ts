@@ -156,4 +156,24 @@ describe("a node's identity reaches the ServiceAccounts of the pods bound to its
       ]),
     );
   });
+
+  it("arbitrary-node limited by resourceNames reaches only the nodes it names", () => {
+    const limited: RbacSnapshot = {
+      ...snapshot,
+      clusterRoles: snapshot.clusterRoles.map((role) =>
+        role.metadata.name === "as-any-node-tokens"
+          ? { ...role, rules: role.rules.map((rule) => (rule.resources?.includes("nodes") ? { ...rule, resourceNames: ["n2"] } : rule)) }
+          : role,
+      ),
+    };
+    const carol = (node: string): Finding[] =>
+      auditSnapshot(limited, catalogue, {
+        mode: "live",
+        pathFacts: { serviceAccountsListed: true, podNodes: podNodes([podOn("prod/boss", node), podOn("prod/weak", "n3")]) },
+      }).filter((finding) => finding.subject?.name === "carol" && finding.rule === "cluster-admin-path");
+    expect(carol("n1")).toEqual([]);
+    const [found] = carol("n2");
+    expect(requestsOf(found)[0]?.[0]).toBe("User:carol impersonate:arbitrary-node nodes n2 ");
+    expect(found?.path?.[0]?.reaches).toEqual({ kind: "Node", name: "system:node:n2" });
+  });
 });
