@@ -50,12 +50,15 @@ export function identityKey(ref: ObjectRef): string {
 
 const NO_GROUPS: string[] = [];
 const USER_GROUPS = [identityKey({ kind: "Group", name: "system:authenticated" })];
+/** A node's identity is in group system:nodes (the Node authorizer asks it) as well. */
+const NODE_GROUPS = [identityKey({ kind: "Group", name: "system:nodes" }), ...USER_GROUPS];
 /** One list per namespace, shared by its ServiceAccounts (nothing writes to it). */
 const accountGroups = new Map<string, string[]>();
 
-/** The groups the authenticator adds to a ServiceAccount or a user (what `userInfoFor` adds). */
+/** The groups the authenticator adds to a ServiceAccount or a user (what `userInfoFor` adds), and a node's. */
 function impliedGroups(ref: ObjectRef): string[] {
   if (ref.kind === "User") return USER_GROUPS;
+  if (ref.kind === "Node") return NODE_GROUPS;
   if (ref.kind !== "ServiceAccount") return NO_GROUPS;
   const namespace = ref.namespace ?? "";
   let groups = accountGroups.get(namespace);

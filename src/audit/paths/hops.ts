@@ -69,6 +69,11 @@ function grantOf(evidence: Evidence): PathGrant {
   };
 }
 
+/** True when a step's requests are made by another identity acting as the one that takes it (constrained impersonation). */
+function impersonating(step: Step): boolean {
+  return step.edge.evidence.some((evidence) => evidence.as !== step.from);
+}
+
 function permissionText(step: Step, request: PathRequest | undefined): string {
   const { edge } = step;
   const named = edge.namesTarget && step.reaches !== POWER ? ` "${step.reaches.name}"` : "";
@@ -79,7 +84,7 @@ function permissionText(step: Step, request: PathRequest | undefined): string {
       : edge.target.kind === "serviceaccounts" && step.reaches.namespace
         ? ` in every namespace (${step.reaches.namespace} among them)`
         : " cluster-wide";
-  const impersonated = step.edge.evidence.some((evidence) => evidence.as !== step.from) ? ` as ${describeRef(step.from)}` : "";
+  const impersonated = impersonating(step) ? ` as ${describeRef(step.from)}` : "";
   return `${edge.permission}${named}${where}${impersonated}`;
 }
 
@@ -98,7 +103,8 @@ export function hopOf(step: Step): PathHop {
     grants: step.edge.evidence.map(grantOf),
     requests,
   };
-  if (authorizer) hop.permission += ` as ${describeRef(step.from)} (allowed by ${authorizer.by})`;
+  // The identity acting is named once: permissionText names it when another identity's grant is used too.
+  if (authorizer) hop.permission += `${impersonating(step) ? "" : ` as ${describeRef(step.from)}`} (allowed by ${authorizer.by})`;
   if (step.edge.constrained) hop.permission += ` (constrained impersonation: only what impersonate-on:${step.edge.constrained}:<verb> allows)`;
   if (step.preconditions.length > 0) hop.precondition = [...new Set(step.preconditions)].join("; ");
   return hop;

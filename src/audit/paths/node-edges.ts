@@ -1,7 +1,7 @@
 import type { ObjectRef } from "../../model/report.js";
 import type { Edge } from "./edges.js";
 import { Q, questionText } from "./questions.js";
-import type { PermissionSource, Reach } from "./reach.js";
+import { impersonateOnReach, intersectReach, type PermissionSource, type Reach } from "./reach.js";
 import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
 
 /*
@@ -43,27 +43,44 @@ export function nodeImpersonation(source: PermissionSource): Edge[] {
 /**
  * A node's identity by constrained impersonation (mode arbitrary-node, checked on v1.37.2: `--as
  * system:node:<name>` alone, the server adds the group): only for the requests impersonate-on allows.
- * With `impersonate-on:arbitrary-node:create` on serviceaccounts/token cluster-wide the node's own edge
- * (a token for its pods' ServiceAccounts) is open, so the route goes on; with only Secret reads (or the
- * token in one namespace) it reaches the node's identity but no further (`goalOnly`).
+ * Two edges: one that reaches the node's identity as a goal (high-value.ts) when impersonate-on allows
+ * what a node is for (its pods' Secrets, their tokens), and a constrained one that goes on from the node
+ * only by the node's edges impersonate-on allows (search.ts; a token where it allows create
+ * serviceaccounts/token: checked on v1.37.2, get secrets alone is refused the token).
  */
 export function arbitraryNodeImpersonation(source: PermissionSource): Edge[] {
   const nodes = source.reach(Q.arbitraryNode);
   const node = nodes.find((reach) => !reach.names) ?? nodes[0];
   if (!node) return [];
-  const [reads, tokens] = Q.onNode.map((question) => source.reach(question));
-  const token = tokens?.find((reach) => reach.namespace === "");
-  const on = token ?? reads?.[0] ?? tokens?.[0];
-  if (!on) return [];
-  return [
-    {
+  const target = { kind: "node", ...(node.names ? { names: node.names.map((name) => `${NODE_USER_PREFIX}${name}`) } : {}) } as const;
+  const edges: Edge[] = [{ kind: "impersonate", permission: questionText(Q.arbitraryNode), target, evidence: node.evidence, constrained: "arbitrary-node" }];
+  const on = Q.onNode.map((question) => source.reach(question)[0]).find((reach) => reach !== undefined);
+  if (on)
+    edges.push({
       kind: "impersonate",
       permission: `${questionText(Q.arbitraryNode)} and ${questionText(on.evidence[0]?.question ?? Q.token)} (constrained impersonation: only what impersonate-on allows)`,
-      target: { kind: "node", ...(node.names ? { names: node.names.map((name) => `${NODE_USER_PREFIX}${name}`) } : {}) },
+      target,
       evidence: [...node.evidence, ...on.evidence],
-      ...(token ? {} : { goalOnly: true }),
-    },
-  ];
+      goalOnly: true,
+    });
+  return edges;
+}
+
+/**
+ * A node's edges while an identity impersonates it with constrained impersonation (`mode`): a token only
+ * where the impersonator's `impersonate-on:<mode>:create` on serviceaccounts/token allows, that
+ * permission the edge's evidence.
+ */
+export function impersonatedNodeEdges(edges: readonly Edge[], impersonator: PermissionSource, mode: string): Edge[] {
+  const allowed = impersonateOnReach(impersonator, Q.token, mode);
+  return edges.flatMap((edge) => {
+    if (edge.target.kind !== "serviceaccounts") return [];
+    const target = edge.target;
+    return allowed.flatMap((on) => {
+      const both = intersectReach({ namespace: target.namespace, evidence: edge.evidence }, on);
+      return both ? [{ ...edge, target: { ...target, namespace: both.namespace, ...(both.names ? { names: both.names } : {}) }, evidence: both.evidence }] : [];
+    });
+  });
 }
 
 /** The node's name in a node identity's user name (`*` for any node: the identity offline, or when pods could not be read). */

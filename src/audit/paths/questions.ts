@@ -101,7 +101,7 @@ export function isSecretRead(question: Question): boolean {
 
 /** True for a question only constrained impersonation edges ask (they can skip a level of the search). */
 export function isConstrainedQuestion(question: Question): boolean {
-  return question === Q.infoUsers || question === Q.infoAccounts;
+  return question === Q.infoUsers || question === Q.infoAccounts || question === Q.arbitraryNode;
 }
 
 /** `create pods/exec`, `bind clusterroles.rbac.authorization.k8s.io`. */

@@ -99,9 +99,14 @@ function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[
   return outlook;
 }
 
-/** A node identity's outlook: its edges (node-edges.ts) lead to ServiceAccounts of these namespaces ("" = every one). */
-export function nodeOutlook(namespaces: readonly string[] = [""]): Outlook {
-  return { power: false, users: false, groups: false, node: false, serviceAccountNamespaces: [...namespaces], constrained: false };
+/**
+ * A node identity's outlook: its own edges (node-edges.ts) lead to ServiceAccounts of these namespaces
+ * ("" = every one), besides what RBAC grants its groups (`granted`, outlookOf's).
+ */
+export function nodeOutlook(namespaces: readonly string[] = [""], granted?: Outlook): Outlook {
+  const outlook = granted ?? { power: false, users: false, groups: false, node: false, serviceAccountNamespaces: [], constrained: false };
+  for (const namespace of namespaces) if (!outlook.serviceAccountNamespaces.includes(namespace)) outlook.serviceAccountNamespaces.push(namespace);
+  return outlook;
 }
 
 /** An identity's outlook, or undefined when its grants ask no question any edge asks (it has no edge). */

@@ -2,7 +2,7 @@ import type { ObjectRef } from "../../model/report.js";
 import type { PolicyRule } from "../../rbac/types.js";
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
-import { nodeEdges, nodeNameOf } from "./node-edges.js";
+import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
 import { podNamespacesOn, reachability, type PathFacts, type Reachability } from "./facts.js";
 import { identityKey, type Identity, type IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
@@ -114,18 +114,17 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       .filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole")
       .map((grant) => grant.roleRef.name),
   });
+  // A node's own edges are the Node authorizer's (besides what RBAC grants its groups).
+  const authorizerEdges = (identity: Identity): Edge[] =>
+    identity.ref.kind === "Node" ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref))) : NO_EDGES;
   const edgeCache = new Map<string, Edge[]>();
   const edgesFor = (identity: Identity): Edge[] => {
     let edges = edgeCache.get(identity.key);
     if (!edges) {
       const source = sourceOf(identity);
-      // A node's edges are the Node authorizer's, not RBAC's.
-      edges =
-        identity.ref.kind === "Node"
-          ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref)))
-          : source.asksAnything
-            ? edgesOf(source, contextOf(identity))
-            : NO_EDGES;
+      const granted = source.asksAnything ? edgesOf(source, contextOf(identity)) : NO_EDGES;
+      const authorized = authorizerEdges(identity);
+      edges = authorized.length === 0 ? granted : [...authorized, ...granted];
       edgeCache.set(identity.key, edges);
     }
     return edges;
@@ -213,14 +212,28 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       };
     }
     // Constrained impersonation: act as the target only where impersonate-on allows, then take one of its edges.
-    const pool = edge.target.kind === "serviceaccounts" ? reachedBy.every : edge.target.kind === "users" ? reachedBy.User : reachedBy.Group;
+    const pool =
+      edge.target.kind === "serviceaccounts"
+        ? reachedBy.every
+        : edge.target.kind === "users"
+          ? reachedBy.User
+          : edge.target.kind === "node"
+            ? reachedBy.Node
+            : reachedBy.Group;
     for (const target of pool) {
       if (target.key === identity.key || (routes.get(target.key) as Route).depth > depth - 1) continue;
       const named = constrainedReach(edge, target, facts);
       if (!named.reachable || (named.preconditions.length > 0 && !allowConditional)) continue;
       const pair = `${identity.key}\u0000${target.key}`;
       let edges = impersonatedEdges.get(pair);
-      if (!edges) impersonatedEdges.set(pair, (edges = edgesOf(impersonatedSource(sourceOf(target), sourceOf(identity), edge.constrained), contextOf(target))));
+      if (!edges) {
+        const impersonator = sourceOf(identity);
+        edges = [
+          ...impersonatedNodeEdges(authorizerEdges(target), impersonator, edge.constrained),
+          ...edgesOf(impersonatedSource(sourceOf(target), impersonator, edge.constrained), contextOf(target)),
+        ];
+        impersonatedEdges.set(pair, edges);
+      }
       for (const next of edges) {
         const found = pick(next, target, depth - 2, allowConditional);
         if (!found) continue;
@@ -241,7 +254,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     const outlook = routes.has(identity.key)
       ? undefined
       : identity.ref.kind === "Node"
-        ? nodeOutlook(podNamespacesOn(facts, nodeNameOf(identity.ref)))
+        ? nodeOutlook(podNamespacesOn(facts, nodeNameOf(identity.ref)), outlookOf(table, identity))
         : outlookOf(table, identity);
     if (outlook) active.push([identity, outlook]);
   }
@@ -296,12 +309,13 @@ function constrainedReach(edge: Edge, target: Identity, facts: PathFacts): Reach
   const goal = edge.target;
   const no: Reachability = { reachable: false };
   if (goal.kind === "power" || goal.kind !== kindOf(target)) return no;
-  if (goal.names && !goal.names.includes(target.ref.name)) return no;
+  if (goal.names && !goal.names.includes(target.ref.name) && target.key !== ANY_NODE) return no;
   if (goal.kind !== "serviceaccounts") return { reachable: true, preconditions: edge.precondition ? [edge.precondition] : [] };
   if (goal.namespace && goal.namespace !== target.ref.namespace) return no;
   return reachability(facts, target.ref.namespace ?? "", target.ref.name, goal.need);
 }
 
 function kindOf(identity: Identity): string {
-  return identity.ref.kind === "ServiceAccount" ? "serviceaccounts" : identity.ref.kind === "User" ? "users" : "groups";
+  const { kind } = identity.ref;
+  return kind === "ServiceAccount" ? "serviceaccounts" : kind === "User" ? "users" : kind === "Node" ? "node" : "groups";
 }

@@ -61,9 +61,9 @@ const snapshot: RbacSnapshot = {
 };
 
 /** Path findings as `rule subject severity: edges`, with pods on nodes as `[namespace/serviceaccount, node]` (undefined: pods unread). */
-function audit(pods: [string, string][] | undefined, mode: "live" | "offline" = "live"): Finding[] {
+function audit(pods: [string, string][] | undefined, mode: "live" | "offline" = "live", snap = snapshot): Finding[] {
   const nodes = pods && podNodes(pods.map(([account, node]) => podOn(account, node)));
-  return auditSnapshot(snapshot, catalogue, { mode, pathFacts: { serviceAccountsListed: true, ...(nodes ? { podNodes: nodes } : {}) } }).filter((finding) =>
+  return auditSnapshot(snap, catalogue, { mode, pathFacts: { serviceAccountsListed: true, ...(nodes ? { podNodes: nodes } : {}) } }).filter((finding) =>
     finding.rule.endsWith("-path"),
   );
 }
@@ -98,11 +98,14 @@ describe("a node's identity reaches the ServiceAccounts of the pods bound to its
     expect(mallory?.path?.[1]?.requests[0]?.subresource).toBe("token");
     expect(mallory?.path?.every((hop) => !hop.precondition)).toBe(true);
     const carol = findings.find((finding) => finding.subject?.name === "carol");
-    // impersonate-on to create tokens is asked in every namespace: the edge needs it cluster-wide.
-    expect(requestsOf(carol)[0]).toEqual([
-      "User:carol impersonate:arbitrary-node nodes n1 ",
-      "User:carol impersonate-on:arbitrary-node:create serviceaccounts - ",
+    // Constrained: the node is acted as only for the token, which impersonate-on allows (asked with it).
+    expect(requestsOf(carol).slice(0, 2)).toEqual([
+      ["User:carol impersonate:arbitrary-node nodes n1 "],
+      ["User:carol impersonate-on:arbitrary-node:create serviceaccounts boss prod", "Node:system:node:n1 create serviceaccounts boss prod"],
     ]);
+    expect(carol?.path?.[1]?.permission).toBe(
+      'create serviceaccounts/token "boss" in prod as Node system:node:n1 (allowed by the Node authorizer: a pod bound to the node runs as it)',
+    );
   });
 
   it("live, a pod on another node is not reached: only arbitrary-node's token maker goes there", () => {
@@ -115,7 +118,7 @@ describe("a node's identity reaches the ServiceAccounts of the pods bound to its
       "high-value-identity-path User:dave high: impersonate",
       "high-value-identity-path User:mallory high: impersonate",
     ]);
-    expect(requestsOf(findings.find((finding) => finding.subject?.name === "carol"))[1]).toEqual(["Node:system:node:n2 create serviceaccounts boss prod"]);
+    expect(requestsOf(findings.find((finding) => finding.subject?.name === "carol"))[1]?.[1]).toBe("Node:system:node:n2 create serviceaccounts boss prod");
   });
 
   it("live, a node route to an unprivileged ServiceAccount only, or to none, is no cluster-admin path", () => {
@@ -175,5 +178,71 @@ describe("a node's identity reaches the ServiceAccounts of the pods bound to its
     const [found] = carol("n2");
     expect(requestsOf(found)[0]?.[0]).toBe("User:carol impersonate:arbitrary-node nodes n2 ");
     expect(found?.path?.[0]?.reaches).toEqual({ kind: "Node", name: "system:node:n2" });
+  });
+});
+
+describe("as a node by constrained impersonation, only what impersonate-on allows goes on", () => {
+  // A role for any node (arbitrary-node) with one impersonate-on rule, bound to `user` cluster-wide, or in `namespace` for the impersonate-on part.
+  function asAnyNode(user: string, on: PolicyRule, namespace?: string): Pick<RbacSnapshot, "clusterRoles" | "clusterRoleBindings" | "roles" | "roleBindings"> {
+    const node = granted(`${user}-as-node`, user, [{ apiGroups: ["authentication.k8s.io"], resources: ["nodes"], verbs: ["impersonate:arbitrary-node"] }]);
+    const allowed = granted(`${user}-on`, user, [on]);
+    if (!namespace) return { clusterRoles: [node.role, allowed.role], clusterRoleBindings: [node.binding, allowed.binding], roles: [], roleBindings: [] };
+    return {
+      clusterRoles: [node.role, allowed.role],
+      clusterRoleBindings: [node.binding],
+      roles: [],
+      roleBindings: [{ ...allowed.binding, kind: "RoleBinding", metadata: { name: `${user}-on`, namespace } }],
+    };
+  }
+  /** The first describe's snapshot, ops/root a cluster-admin ServiceAccount too, and these grants. */
+  function withGrants(...parts: Pick<RbacSnapshot, "clusterRoles" | "clusterRoleBindings" | "roles" | "roleBindings">[]): RbacSnapshot {
+    const root: ClusterRoleBinding = {
+      kind: "ClusterRoleBinding",
+      metadata: { name: "root" },
+      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ kind: "ServiceAccount", name: "root", namespace: "ops" }],
+    };
+    return {
+      serviceAccounts: [...snapshot.serviceAccounts, { kind: "ServiceAccount", metadata: { name: "root", namespace: "ops" } }],
+      clusterRoles: [...snapshot.clusterRoles, ...parts.flatMap((part) => part.clusterRoles)],
+      clusterRoleBindings: [...snapshot.clusterRoleBindings, root, ...parts.flatMap((part) => part.clusterRoleBindings)],
+      roles: parts.flatMap((part) => part.roles),
+      roleBindings: parts.flatMap((part) => part.roleBindings),
+    };
+  }
+  const token: PolicyRule = { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["impersonate-on:arbitrary-node:create"] };
+
+  it("impersonate-on tokens in one namespace reach the ServiceAccounts of that namespace only", () => {
+    const snap = withGrants(asAnyNode("fay", token, "prod"));
+    const fay = (pods: [string, string][]): string[] => summary(audit(pods, "live", snap).filter((finding) => finding.subject?.name === "fay"));
+    expect(fay([["prod/boss", "n1"]])).toEqual(["cluster-admin-path User:fay critical: impersonate node-token holds"]);
+    // ops/root's pod is on a node too, but the token would be asked in ops.
+    expect(fay([["ops/root", "n1"]])).toEqual(["high-value-identity-path User:fay high: impersonate"]);
+  });
+
+  it("what RBAC grants group system:nodes goes on where impersonate-on allows it", () => {
+    // Group system:nodes may create pods in prod (so run as prod/boss).
+    const nodesRun = granted("nodes-run", "-", [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }]);
+    const nodesGrant = {
+      clusterRoles: [nodesRun.role],
+      clusterRoleBindings: [],
+      roles: [],
+      roleBindings: [
+        {
+          ...nodesRun.binding,
+          kind: "RoleBinding" as const,
+          metadata: { name: "nodes-run", namespace: "prod" },
+          subjects: [{ kind: "Group", name: "system:nodes", apiGroup: RBAC }],
+        },
+      ],
+    };
+    const snap = withGrants(
+      nodesGrant,
+      asAnyNode("gil", { apiGroups: [""], resources: ["pods"], verbs: ["impersonate-on:arbitrary-node:create"] }),
+      asAnyNode("hal", { apiGroups: [""], resources: ["pods"], verbs: ["impersonate-on:arbitrary-node:get"] }),
+    );
+    // A pod on a node (of an unprivileged ServiceAccount): that node's identity is the one acted as.
+    const found = audit([["prod/weak", "n3"]], "live", snap).filter((finding) => ["gil", "hal"].includes(finding.subject?.name ?? ""));
+    expect(summary(found).sort()).toEqual(["cluster-admin-path User:gil critical: impersonate pod-create holds"]);
   });
 });
