@@ -4,6 +4,7 @@ import { userInfoFor } from "../rbac/users.js";
 import type { UserInfo } from "../rbac/types.js";
 import type { ReviewBatch, ReviewQuestion } from "./live/reviews.js";
 import { matcherOf } from "./matchers/registry.js";
+import { NODE_TARGET, NODES_GROUP } from "./paths/targets.js";
 import type { Catalogue } from "./rule-types.js";
 
 /*
@@ -19,6 +20,8 @@ export function userFor(subject: NonNullable<Finding["subject"]>): UserInfo | un
   if (subject.kind === "ServiceAccount" && subject.namespace) return userInfoFor(`system:serviceaccount:${subject.namespace}:${subject.name}`);
   if (subject.kind === "User") return userInfoFor(subject.name);
   if (subject.kind === "Group") return { name: "saprobe:audit-group-member", groups: [subject.name] };
+  // A node's identity is a user in group system:nodes (the Node authorizer asks both); "any node" is no one to ask about.
+  if (subject.kind === "Node" && subject.name !== NODE_TARGET.ref.name) return userInfoFor(subject.name, [NODES_GROUP]);
   return undefined;
 }
 

@@ -10,6 +10,7 @@ import { auditSnapshot } from "../engine.js";
 import { listAll, type ListedResource, type Projection } from "../../kube/list-all.js";
 import { AUDIT_READS } from "./lists.js";
 import {
+  podNodes,
   podServiceAccountOnly,
   podServiceAccounts,
   podWorkloads,
@@ -138,7 +139,7 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
     pathFacts: {
       serviceAccountsListed: lists.serviceAccounts !== undefined,
       ...(lists.tokenSecrets ? { tokenSecrets: tokenSecretServiceAccounts(lists.tokenSecrets), tokenSecretOwners: tokenSecretOwners(lists.tokenSecrets) } : {}),
-      ...(lists.pods ? { workloads: podWorkloads(lists.pods) } : {}),
+      ...(lists.pods ? { workloads: podWorkloads(lists.pods), podNodes: podNodes(lists.pods) } : {}),
     },
     unreadable,
     mastersEvidence: [...(options.mastersEvidence ?? []), ...csrs.evidence],

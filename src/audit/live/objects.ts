@@ -89,14 +89,14 @@ export function snapshotFieldsOnly(item: Raw): Raw {
   return object;
 }
 
-/** What the audit keeps of a pod: its namespace, ServiceAccount name and the kinds of its owners. */
+/** What the audit keeps of a pod: its namespace, ServiceAccount name, node and the kinds of its owners. */
 export function podServiceAccountOnly(pod: Raw): Raw {
   const metadata = (pod.metadata ?? {}) as Raw;
   const spec = (pod.spec ?? {}) as Raw;
   const owners = Array.isArray(metadata.ownerReferences) ? (metadata.ownerReferences as Raw[]).map((owner) => ({ kind: owner.kind })) : undefined;
   return {
     metadata: { name: metadata.name, namespace: metadata.namespace, ...(owners ? { ownerReferences: owners } : {}) },
-    spec: { serviceAccountName: spec.serviceAccountName },
+    spec: { serviceAccountName: spec.serviceAccountName, ...(typeof spec.nodeName === "string" && spec.nodeName ? { nodeName: spec.nodeName } : {}) },
   };
 }
 
@@ -153,14 +153,34 @@ export function tokenSecretServiceAccounts(secrets: readonly Raw[]): Set<string>
   return owners;
 }
 
+/** `namespace/name` of the ServiceAccount a pod runs as (`default` when the pod names none), or undefined without a namespace. */
+function serviceAccountOf(pod: Raw): string | undefined {
+  const namespace = metaOf(pod).namespace;
+  const spec = (pod.spec ?? {}) as Raw;
+  const name = typeof spec.serviceAccountName === "string" && spec.serviceAccountName ? spec.serviceAccountName : "default";
+  return namespace ? `${namespace}/${name}` : undefined;
+}
+
 /** `namespace/name` of the ServiceAccount every pod runs as (`default` when the pod names none). */
 export function podServiceAccounts(pods: readonly Raw[]): Set<string> {
   const used = new Set<string>();
   for (const pod of pods) {
-    const namespace = metaOf(pod).namespace;
-    const spec = (pod.spec ?? {}) as Raw;
-    const name = typeof spec.serviceAccountName === "string" && spec.serviceAccountName ? spec.serviceAccountName : "default";
-    if (namespace) used.add(`${namespace}/${name}`);
+    const account = serviceAccountOf(pod);
+    if (account) used.add(account);
   }
   return used;
+}
+
+/** The nodes (spec.nodeName) each ServiceAccount's pods are bound to, by `namespace/name`: what the Node authorizer lets each node mint tokens for. */
+export function podNodes(pods: readonly Raw[]): Map<string, Set<string>> {
+  const nodes = new Map<string, Set<string>>();
+  for (const pod of pods) {
+    const node = ((pod.spec ?? {}) as Raw).nodeName;
+    const account = serviceAccountOf(pod);
+    if (typeof node !== "string" || !node || !account) continue;
+    const set = nodes.get(account);
+    if (set) set.add(node);
+    else nodes.set(account, new Set([node]));
+  }
+  return nodes;
 }

@@ -1,3 +1,4 @@
+import type { ObjectRef } from "../../model/report.js";
 import type { PolicyRule, RbacSnapshot } from "../../rbac/types.js";
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import type { PreparedSnapshot } from "../prepare.js";
@@ -5,6 +6,7 @@ import type { PathFacts } from "./facts.js";
 import { ensureIdentity, identityTable, type IdentityTable } from "./grants.js";
 import { asksBeyondServiceAccounts, grantAsks } from "./relevance.js";
 import { findRoutes, powerOf, type Route } from "./search.js";
+import { NODE_TARGET, NODE_USER_PREFIX } from "./targets.js";
 
 /*
  * The attack-path analysis of one audit: the identity graph and every identity's shortest route to
@@ -45,7 +47,7 @@ function holds(rules: readonly PolicyRule[]): boolean {
   return power !== undefined && !power.restricted;
 }
 
-/** True when no ClusterRoleBinding gives cluster-admin power or an edge to power, users or groups: only system:masters can hold it then. */
+/** True when no ClusterRoleBinding gives cluster-admin power or an edge to power, users, groups or nodes: only system:masters can hold it then. */
 function onlyMastersHold(prepared: PreparedSnapshot): boolean {
   for (const binding of prepared.snapshot.clusterRoleBindings) {
     const resolved = prepared.resolve(binding);
@@ -53,6 +55,22 @@ function onlyMastersHold(prepared: PreparedSnapshot): boolean {
     if (holds(resolved.rules) || asksBeyondServiceAccounts(resolved.rules)) return false;
   }
   return true;
+}
+
+/** True when some ClusterRoleBinding gives an edge question on power, users, groups or nodes (CSRs, impersonation, bind): only then is a node's identity reached. */
+export function reachesBeyondServiceAccounts(prepared: PreparedSnapshot): boolean {
+  return prepared.snapshot.clusterRoleBindings.some((binding) => {
+    const resolved = prepared.resolve(binding);
+    return resolved.ok && asksBeyondServiceAccounts(resolved.rules);
+  });
+}
+
+/** The node identities a path can go through: each node a pod is bound to (live), else any node (NODE_TARGET's). */
+function nodeRefs(facts: PathFacts): ObjectRef[] {
+  if (!facts.podNodes) return [NODE_TARGET.ref];
+  const names = new Set<string>();
+  for (const nodes of facts.podNodes.values()) for (const name of nodes) names.add(name);
+  return [...names].map((name) => ({ kind: "Node", name: `${NODE_USER_PREFIX}${name}` }));
 }
 
 /** The graph of the whole snapshot; with every namespace's `default` ServiceAccount offline, and system:masters. */
@@ -64,6 +82,7 @@ function fullTable(prepared: PreparedSnapshot, facts: PathFacts): IdentityTable 
   if (!facts.live && table.complete)
     for (const namespace of namespacesOf(prepared.snapshot)) ensureIdentity(table, { kind: "ServiceAccount", name: "default", namespace });
   ensureIdentity(table, { kind: "Group", name: "system:masters" });
+  if (reachesBeyondServiceAccounts(prepared)) for (const ref of nodeRefs(facts)) ensureIdentity(table, ref);
   return table;
 }
 

@@ -1,5 +1,7 @@
+import { arbitraryNodeImpersonation, nodeImpersonation } from "./node-edges.js";
+import { Q, questionText } from "./questions.js";
 import type { Evidence, PermissionSource, Question, Reach } from "./reach.js";
-import { declareQuestions, intersectReach } from "./reach.js";
+import { intersectReach } from "./reach.js";
 import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
 
 /*
@@ -10,8 +12,8 @@ import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
  * practices, rbac-police and KubeHound's edge catalogues; every edge was checked on kube-apiserver v1.37.
  */
 
-/** What a ServiceAccount must have for the edge to reach it. */
-export type Need = "exists" | "pod" | "token-secret" | `workload:${string}`;
+/** What a ServiceAccount must have for the edge to reach it (`node:<name>`: a pod bound to that node, `*` any). */
+export type Need = "exists" | "pod" | "token-secret" | `workload:${string}` | `node:${string}`;
 
 /** What an edge leads to. `namespace` "" means every namespace; absent `names` means every name. */
 export type EdgeTarget =
@@ -19,8 +21,8 @@ export type EdgeTarget =
   | { kind: "serviceaccounts"; namespace: string; names?: readonly string[]; need: Need }
   | { kind: "users"; names?: readonly string[] }
   | { kind: "groups"; names?: readonly string[]; except?: readonly string[] }
-  /** A node's identity (user system:node:<name> in group system:nodes), the high-value target of targets.ts. */
-  | { kind: "node"; names?: never };
+  /** A node's identity (user system:node:<name> in group system:nodes); `names` are such user names. */
+  | { kind: "node"; names?: readonly string[] };
 
 /** One way an identity can act as others. */
 export interface Edge {
@@ -36,6 +38,13 @@ export interface Edge {
   constrained?: string;
   /** A condition no fact can settle (names of Secrets or pods it is limited to). */
   precondition?: string;
+  /**
+   * The identity reached is acted as only for requests that go no further (constrained impersonation
+   * allowing reads): a route may end at a goal there (high-value.ts), not go on from it.
+   */
+  goalOnly?: boolean;
+  /** Requests an authorizer other than RBAC allows (no grant to name): who allows them, and what they are. */
+  authorizer?: { by: string; questions: readonly Question[] };
 }
 
 /** What the edges need besides the identity's permissions. */
@@ -49,107 +58,6 @@ export interface EdgeContext {
 }
 
 const MASTERS = "system:masters";
-
-const core = (verb: string, resource: string, subresource?: string, clusterScoped = false): Question => ({
-  verb,
-  group: "",
-  resource,
-  ...(subresource ? { subresource } : {}),
-  ...(clusterScoped ? { clusterScoped } : {}),
-});
-const grouped = (group: string, verb: string, resource: string, subresource?: string, clusterScoped = false): Question => ({
-  ...core(verb, resource, subresource, clusterScoped),
-  group,
-});
-
-/** Workload controllers create pods on their creator's behalf; a pod template may name any ServiceAccount of the namespace. */
-const WORKLOADS: readonly { group: string; resource: string }[] = [
-  { group: "apps", resource: "deployments" },
-  { group: "apps", resource: "daemonsets" },
-  { group: "apps", resource: "statefulsets" },
-  { group: "apps", resource: "replicasets" },
-  { group: "", resource: "replicationcontrollers" },
-  { group: "batch", resource: "jobs" },
-  { group: "batch", resource: "cronjobs" },
-];
-
-// Every question is a module constant: the role memo in reach.ts is keyed by the question object.
-const RBAC = "rbac.authorization.k8s.io";
-const ADMISSION = "admissionregistration.k8s.io";
-const CERTIFICATES = "certificates.k8s.io";
-const Q = {
-  token: core("create", "serviceaccounts", "token"),
-  createPods: core("create", "pods"),
-  workloadCreates: WORKLOADS.map((workload) => grouped(workload.group, "create", workload.resource)),
-  workloadUpdates: WORKLOADS.flatMap((workload) => ["patch", "update"].map((verb) => grouped(workload.group, verb, workload.resource))),
-  podChanges: [
-    core("patch", "pods"),
-    core("update", "pods"),
-    core("create", "pods", "exec"),
-    core("create", "pods", "attach"),
-    core("patch", "pods", "ephemeralcontainers"),
-    core("update", "pods", "ephemeralcontainers"),
-  ],
-  secretReads: ["get", "list", "watch"].map((verb) => core(verb, "secrets")),
-  secretCreate: core("create", "secrets"),
-  legacyUsers: core("impersonate", "users", undefined, true),
-  legacyGroups: core("impersonate", "groups", undefined, true),
-  legacyAccounts: core("impersonate", "serviceaccounts"),
-  infoUsers: grouped("authentication.k8s.io", "impersonate:user-info", "users", undefined, true),
-  infoGroups: grouped("authentication.k8s.io", "impersonate:user-info", "groups", undefined, true),
-  infoAccounts: grouped("authentication.k8s.io", "impersonate:serviceaccount", "serviceaccounts"),
-  // Constrained impersonation of any node, and what a node's identity is for: its pods' Secrets and tokens.
-  arbitraryNode: grouped("authentication.k8s.io", "impersonate:arbitrary-node", "nodes", undefined, true),
-  onNode: [core("impersonate-on:arbitrary-node:get", "secrets"), core("impersonate-on:arbitrary-node:create", "serviceaccounts", "token")],
-  createClusterBinding: grouped(RBAC, "create", "clusterrolebindings", undefined, true),
-  bindClusterRole: grouped(RBAC, "bind", "clusterroles", undefined, true),
-  escalateClusterRole: grouped(RBAC, "escalate", "clusterroles", undefined, true),
-  writeClusterRole: ["patch", "update"].map((verb) => grouped(RBAC, verb, "clusterroles", undefined, true)),
-  createCsr: grouped(CERTIFICATES, "create", "certificatesigningrequests", undefined, true),
-  approveCsr: grouped(CERTIFICATES, "update", "certificatesigningrequests", "approval", true),
-  approveSigner: grouped(CERTIFICATES, "approve", "signers", undefined, true),
-  readCsr: grouped(CERTIFICATES, "get", "certificatesigningrequests", undefined, true),
-  nodesProxy: ["get", "create"].map((verb) => core(verb, "nodes", "proxy", true)),
-  webhooks: ["create", "update", "patch"].map((verb) => grouped(ADMISSION, verb, "mutatingwebhookconfigurations", undefined, true)),
-  policies: ["create", "update", "patch"].map((verb) => grouped(ADMISSION, verb, "mutatingadmissionpolicies", undefined, true)),
-  policyBinding: grouped(ADMISSION, "create", "mutatingadmissionpolicybindings", undefined, true),
-};
-
-declareQuestions(Object.values(Q).flat());
-
-/** Which kinds of node an edge asking a question can lead to (every question of an edge, so a superset). */
-const REACHES = new Map<Question, readonly EdgeTarget["kind"][]>();
-const leadTo = (kinds: readonly EdgeTarget["kind"][], ...questions: (Question | Question[])[]): void => {
-  for (const question of questions.flat()) REACHES.set(question, kinds);
-};
-leadTo(["power"], Q.createClusterBinding, Q.bindClusterRole, Q.escalateClusterRole, Q.writeClusterRole);
-leadTo(["users", "node"], Q.legacyUsers);
-leadTo(["node"], Q.arbitraryNode, Q.onNode);
-leadTo(["users"], Q.infoUsers);
-leadTo(["groups", "node"], Q.legacyGroups);
-leadTo(["groups"], Q.infoGroups);
-leadTo(["users", "groups", "node"], Q.createCsr, Q.approveCsr, Q.approveSigner, Q.readCsr);
-for (const question of Object.values(Q).flat()) if (!REACHES.has(question)) REACHES.set(question, ["serviceaccounts"]);
-
-/** The kinds of node the edges that ask this declared question lead to: what search.ts needs reached before it builds them. */
-export function reachedKindsOf(question: Question): readonly EdgeTarget["kind"][] {
-  return REACHES.get(question) ?? [];
-}
-
-/** True for a read of Secrets (limited by resourceNames it leads nowhere offline: see secretEdges). */
-export function isSecretRead(question: Question): boolean {
-  return Q.secretReads.includes(question);
-}
-
-/** True for a question only constrained impersonation edges ask (they can skip a level of the search). */
-export function isConstrainedQuestion(question: Question): boolean {
-  return question === Q.infoUsers || question === Q.infoAccounts;
-}
-
-/** `create pods/exec`, `bind clusterroles.rbac.authorization.k8s.io`. */
-export function questionText(question: Question): string {
-  return `${question.verb} ${question.resource}${question.subresource ? `/${question.subresource}` : ""}${question.group ? `.${question.group}` : ""}`;
-}
 
 /** Reaches without resourceNames: a create names no object, so a rule limited by names never allows it. */
 const unnamed = (reaches: Reach[]): Reach[] =>
@@ -282,49 +190,6 @@ function impersonationEdges(source: PermissionSource): Edge[] {
   return edges;
 }
 
-/**
- * A node's identity by legacy impersonation: the Node authorizer answers only a user named
- * system:node:<name> who is also in group system:nodes, so both headers are needed (a node user alone
- * is an ordinary user to RBAC). resourceNames are honoured: the user names must include a node's.
- */
-function nodeImpersonation(source: PermissionSource): Edge[] {
-  const user = source.reach(Q.legacyUsers).find((reach) => !reach.names || reach.names.some((name) => name.startsWith(NODE_USER_PREFIX)));
-  const group = source.reach(Q.legacyGroups).find((reach) => !reach.names || reach.names.includes(NODES_GROUP));
-  if (!user || !group) return [];
-  const name = user.names?.find((candidate) => candidate.startsWith(NODE_USER_PREFIX)) ?? `${NODE_USER_PREFIX}<node>`;
-  return [
-    {
-      kind: "impersonate",
-      permission: `impersonate users "${name}" and groups "${NODES_GROUP}"`,
-      target: { kind: "node" },
-      evidence: [...user.evidence, ...group.evidence],
-    },
-  ];
-}
-
-/**
- * A node's identity by constrained impersonation (mode arbitrary-node, checked on v1.37.2: `--as
- * system:node:<name>` alone, the server adds the group): only for the requests impersonate-on allows, so
- * the edge needs one of those a node's identity is for (its pods' Secrets, their ServiceAccounts' tokens).
- */
-function arbitraryNodeImpersonation(source: PermissionSource): Edge[] {
-  const node = source.reach(Q.arbitraryNode)[0];
-  if (!node) return [];
-  for (const question of Q.onNode) {
-    const on = source.reach(question)[0];
-    if (on)
-      return [
-        {
-          kind: "impersonate",
-          permission: `${questionText(Q.arbitraryNode)} and ${questionText(question)} (constrained impersonation: only what impersonate-on allows)`,
-          target: { kind: "node" },
-          evidence: [...node.evidence, ...on.evidence],
-        },
-      ];
-  }
-  return [];
-}
-
 function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   const edges: Edge[] = [];
   const power = { kind: "power" } as const;
@@ -387,6 +252,9 @@ function certificateEdges(source: PermissionSource): Edge[] {
         { kind: "csr-approve", permission, target: { kind: "groups", except: [MASTERS] }, evidence, namesTarget: true },
       );
     edges.push({ kind: "csr-approve", permission: `${permission} O=${NODES_GROUP}, CN=${NODE_USER_PREFIX}<node>`, target: { kind: "node" }, evidence });
+    // A node's certificate is group system:nodes too: whatever RBAC grants that group.
+    if (signerName === KUBELET_CLIENT_SIGNER)
+      edges.push({ kind: "csr-approve", permission, target: { kind: "groups", names: [NODES_GROUP] }, evidence, namesTarget: true });
   }
   return edges;
 }

@@ -2,7 +2,7 @@ import type { Need } from "./edges.js";
 
 /*
  * What the audit could see about the identities an edge reaches: whether a ServiceAccount exists,
- * runs a pod, has a legacy token Secret, and which workload kinds exist in a namespace. Offline none
+ * runs a pod (and on which nodes), has a legacy token Secret, and which workload kinds exist in a namespace. Offline none
  * of the live ones is known, so an edge that needs one carries it as a precondition; live, a fact
  * that was read settles it either way, and one that could not be read stays a precondition.
  */
@@ -20,6 +20,8 @@ export interface PathFacts {
   tokenSecretOwners?: ReadonlyMap<string, string>;
   /** Workload kinds that own a pod, per namespace (live, from the pods' ownerReferences). */
   workloads?: ReadonlySet<string>;
+  /** The nodes each ServiceAccount's pods are bound to (spec.nodeName), by `namespace/name` (live); undefined when pods could not be read. */
+  podNodes?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** Whether an edge reaches a ServiceAccount: no, yes, or yes if the preconditions hold. */
@@ -55,10 +57,44 @@ export function reachability(facts: PathFacts, namespace: string, name: string, 
   };
   if (need === "pod") return add(facts.podServiceAccounts, key, `a pod runs as ServiceAccount ${key}`);
   if (need === "token-secret") return add(facts.tokenSecrets, key, `a legacy token Secret of ServiceAccount ${key} exists`);
+  if (need.startsWith("node:")) return onNode(facts, found, key, need.slice("node:".length));
   const resource = need.slice("workload:".length);
   // A workload that owns no pod is not seen live either: it stays a precondition there.
   if (facts.workloads?.has(`${namespace}/${resource}`)) return found;
   return { reachable: true, preconditions: [...found.preconditions, `a ${resource.replace(/s$/, "")} exists in namespace ${namespace}`] };
+}
+
+/** Whether a pod that runs as ServiceAccount `key` is bound to node `node` (`*`: to any node). */
+function onNode(facts: PathFacts, found: Reachability & { reachable: true }, key: string, node: string): Reachability {
+  const nodes = facts.podNodes?.get(key);
+  if (nodes && (node === "*" ? nodes.size > 0 : nodes.has(node))) return found;
+  if (facts.live && facts.podNodes) return NO;
+  const where = node === "*" ? "the node" : `node ${node}`;
+  return { reachable: true, preconditions: [...found.preconditions, `a pod that runs as ServiceAccount ${key} is scheduled on ${where}`] };
+}
+
+const namespacesByNode = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, Map<string, string[]>>();
+
+/**
+ * The namespaces of the ServiceAccounts whose pods are bound to node `node` (live), so that its edges
+ * look only there; undefined when pods could not be read, or for any node (`*`).
+ */
+export function podNamespacesOn(facts: PathFacts, node: string): readonly string[] | undefined {
+  if (!facts.podNodes || node === "*") return undefined;
+  let byNode = namespacesByNode.get(facts.podNodes);
+  if (!byNode) {
+    byNode = new Map();
+    for (const [account, nodes] of facts.podNodes) {
+      const namespace = account.slice(0, account.indexOf("/"));
+      for (const name of nodes) {
+        const namespaces = byNode.get(name);
+        if (!namespaces) byNode.set(name, [namespace]);
+        else if (!namespaces.includes(namespace)) namespaces.push(namespace);
+      }
+    }
+    namespacesByNode.set(facts.podNodes, byNode);
+  }
+  return byNode.get(node) ?? [];
 }
 
 /** What only a live audit can read: token Secrets (`namespace/serviceaccount`) and workload kinds that own pods. */
@@ -66,6 +102,8 @@ export interface LivePathFacts {
   tokenSecrets?: ReadonlySet<string>;
   tokenSecretOwners?: ReadonlyMap<string, string>;
   workloads?: ReadonlySet<string>;
+  /** The nodes each ServiceAccount's pods are bound to, by `namespace/name`. */
+  podNodes?: ReadonlyMap<string, ReadonlySet<string>>;
   /** False when the ServiceAccount list could not be read. */
   serviceAccountsListed?: boolean;
 }
@@ -84,5 +122,6 @@ export function pathFacts(
     ...(live && options.pathFacts?.tokenSecrets ? { tokenSecrets: options.pathFacts.tokenSecrets } : {}),
     ...(live && options.pathFacts?.tokenSecretOwners ? { tokenSecretOwners: options.pathFacts.tokenSecretOwners } : {}),
     ...(live && options.pathFacts?.workloads ? { workloads: options.pathFacts.workloads } : {}),
+    ...(live && options.pathFacts?.podNodes ? { podNodes: options.pathFacts.podNodes } : {}),
   };
 }

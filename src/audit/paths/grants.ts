@@ -50,12 +50,15 @@ export function identityKey(ref: ObjectRef): string {
 
 const NO_GROUPS: string[] = [];
 const USER_GROUPS = [identityKey({ kind: "Group", name: "system:authenticated" })];
+/** A node's identity is in group system:nodes (the Node authorizer asks it) as well. */
+const NODE_GROUPS = [identityKey({ kind: "Group", name: "system:nodes" }), ...USER_GROUPS];
 /** One list per namespace, shared by its ServiceAccounts (nothing writes to it). */
 const accountGroups = new Map<string, string[]>();
 
-/** The groups the authenticator adds to a ServiceAccount or a user (what `userInfoFor` adds). */
+/** The groups the authenticator adds to a ServiceAccount or a user (what `userInfoFor` adds), and a node's. */
 function impliedGroups(ref: ObjectRef): string[] {
   if (ref.kind === "User") return USER_GROUPS;
+  if (ref.kind === "Node") return NODE_GROUPS;
   if (ref.kind !== "ServiceAccount") return NO_GROUPS;
   const namespace = ref.namespace ?? "";
   let groups = accountGroups.get(namespace);
@@ -115,7 +118,7 @@ function wantedSubjects(prepared: PreparedSnapshot, matters: (rules: readonly Po
 export function identityTable(prepared: PreparedSnapshot, matters?: (rules: readonly PolicyRule[], namespace: string) => boolean): IdentityTable {
   const wanted = matters ? wantedSubjects(prepared, matters) : undefined;
   const identities = new Map<string, Identity>();
-  // Node: the one node identity the high-value search may add (targets.ts); no binding names it.
+  // Node: node identities the path analysis adds (analysis.ts, high-value.ts); no binding names them.
   const byKind = { User: new Map<string, Identity>(), Group: new Map<string, Identity>(), Node: new Map<string, Identity>() };
   const accounts = new Map<string, Map<string, Identity>>();
   const identityOf = (kind: "User" | "Group" | "Node" | "ServiceAccount", name: string, namespace: string): Identity => {

@@ -1,12 +1,10 @@
 import type { Finding } from "../../model/report.js";
 import { lowerSeverity, isAtLeast } from "../../model/severity.js";
 import { describeRef } from "../finding-text.js";
-import type { PreparedSnapshot } from "../prepare.js";
 import type { AuditRule } from "../rule-types.js";
-import type { PathAnalysis } from "./analysis.js";
+import { reachesBeyondServiceAccounts, type PathAnalysis } from "./analysis.js";
 import { routeFindings, type PathOptions } from "./findings.js";
 import { ensureIdentity, identityKey, type Identity } from "./grants.js";
-import { asksForNodes } from "./relevance.js";
 import { findRoutes } from "./search.js";
 import { HIGH_VALUE_TARGETS, NODE_TARGET, NODES_GROUP, NODE_USER_PREFIX, type HighValueTarget } from "./targets.js";
 
@@ -34,7 +32,7 @@ export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, optio
     targets.push(identity);
   }
   // Only an edge to nodes, users, groups or power (a ClusterRoleBinding's) can start a path to a node identity.
-  if (grantsBeyondServiceAccounts(analysis.prepared)) {
+  if (reachesBeyondServiceAccounts(analysis.prepared)) {
     const node = ensureIdentity(analysis.table, NODE_TARGET.ref);
     byKey.set(node.key, NODE_TARGET);
     targets.push(node);
@@ -53,14 +51,6 @@ export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, optio
     }
     const grantedBy = target.clusterRole ? `ClusterRole ${target.clusterRole}` : (target.grantedBy ?? "");
     return { reached: reachedText(target), severity: target.severity, after: ` It ${target.can} (${grantedBy}).` };
-  });
-}
-
-/** True when some ClusterRoleBinding gives an edge question on nodes, users, groups or power (CSRs, impersonation, bind). */
-function grantsBeyondServiceAccounts(prepared: PreparedSnapshot): boolean {
-  return prepared.snapshot.clusterRoleBindings.some((binding) => {
-    const resolved = prepared.resolve(binding);
-    return resolved.ok && asksForNodes(resolved.rules);
   });
 }
 

@@ -1,7 +1,8 @@
 import type { ObjectRef, PathGrant, PathHop, PathRequest } from "../../model/report.js";
 import { describeRef } from "../finding-text.js";
 import { CLIENT_SIGNER, KUBELET_CLIENT_SIGNER } from "./edges.js";
-import type { Evidence } from "./reach.js";
+import { nodeNameOf } from "./node-edges.js";
+import type { Evidence, Question } from "./reach.js";
 import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
 import { POWER, type Route, type Step } from "./search.js";
 
@@ -17,11 +18,14 @@ const TARGET_RESOURCE: Record<string, string> = { ServiceAccount: "serviceaccoun
 function requestName(evidence: Evidence, step: Step): string | undefined {
   const { question } = evidence;
   if (step.edge.namesTarget && question.resource === TARGET_RESOURCE[step.reaches.kind]) return step.reaches.name;
-  if (question.verb === "impersonate:arbitrary-node") return evidence.rule.resourceNames?.[0] ?? "n1";
+  // A node reached: the one named (live, a node pods are bound to), else the rule's, else any.
+  const node = step.reaches.kind === "Node" && nodeNameOf(step.reaches) !== "*" ? nodeNameOf(step.reaches) : undefined;
+  if (question.verb === "impersonate:arbitrary-node") return node ?? evidence.rule.resourceNames?.[0] ?? "n1";
   if (step.edge.target.kind === "node" && question.verb === "impersonate") {
-    // A node's identity: a user system:node:<name> (the rule's, else any) in group system:nodes.
+    // A node's identity: a user system:node:<name> in group system:nodes.
     if (question.resource === "groups") return NODES_GROUP;
-    if (question.resource === "users") return evidence.rule.resourceNames?.find((name) => name.startsWith(NODE_USER_PREFIX)) ?? `${NODE_USER_PREFIX}n1`;
+    if (question.resource === "users")
+      return node ? `${NODE_USER_PREFIX}${node}` : (evidence.rule.resourceNames?.find((name) => name.startsWith(NODE_USER_PREFIX)) ?? `${NODE_USER_PREFIX}n1`);
   }
   if (question.resource === "signers") {
     const signers = step.edge.target.kind === "node" ? [CLIENT_SIGNER, KUBELET_CLIENT_SIGNER] : [CLIENT_SIGNER];
@@ -35,20 +39,23 @@ function requestName(evidence: Evidence, step: Step): string | undefined {
   return evidence.rule.resourceNames?.[0];
 }
 
-function requestOf(evidence: Evidence, step: Step): PathRequest {
-  const { question } = evidence;
-  const name = requestName(evidence, step);
-  // A namespaced request goes to the namespace of the ServiceAccount reached (or the grant's own).
-  const namespace = question.clusterScoped ? "" : evidence.grant.namespace || (step.reaches.kind === "ServiceAccount" ? (step.reaches.namespace ?? "") : "");
+/** The request `as` makes: `question` on `name` (if any) in `namespace` ("" for a cluster-scoped one). */
+function requestAs(as: ObjectRef, question: Question, name: string | undefined, namespace: string): PathRequest {
   return {
-    as: evidence.as,
+    as,
     verb: question.verb,
     group: question.group,
     resource: question.resource,
     ...(question.subresource ? { subresource: question.subresource } : {}),
     ...(name ? { name } : {}),
-    namespace,
+    namespace: question.clusterScoped ? "" : namespace,
   };
+}
+
+function requestOf(evidence: Evidence, step: Step): PathRequest {
+  // A namespaced request goes to the namespace of the ServiceAccount reached (or the grant's own).
+  const namespace = evidence.grant.namespace || (step.reaches.kind === "ServiceAccount" ? (step.reaches.namespace ?? "") : "");
+  return requestAs(evidence.as, evidence.question, requestName(evidence, step), namespace);
 }
 
 function grantOf(evidence: Evidence): PathGrant {
@@ -62,6 +69,11 @@ function grantOf(evidence: Evidence): PathGrant {
   };
 }
 
+/** True when a step's requests are made by another identity acting as the one that takes it (constrained impersonation). */
+function impersonating(step: Step): boolean {
+  return step.edge.evidence.some((evidence) => evidence.as !== step.from);
+}
+
 function permissionText(step: Step, request: PathRequest | undefined): string {
   const { edge } = step;
   const named = edge.namesTarget && step.reaches !== POWER ? ` "${step.reaches.name}"` : "";
@@ -72,13 +84,18 @@ function permissionText(step: Step, request: PathRequest | undefined): string {
       : edge.target.kind === "serviceaccounts" && step.reaches.namespace
         ? ` in every namespace (${step.reaches.namespace} among them)`
         : " cluster-wide";
-  const impersonated = step.edge.evidence.some((evidence) => evidence.as !== step.from) ? ` as ${describeRef(step.from)}` : "";
+  const impersonated = impersonating(step) ? ` as ${describeRef(step.from)}` : "";
   return `${edge.permission}${named}${where}${impersonated}`;
 }
 
 /** The hop of one step. */
 export function hopOf(step: Step): PathHop {
-  const requests = step.edge.evidence.map((evidence) => requestOf(evidence, step));
+  const { authorizer } = step.edge;
+  const requests = [
+    ...step.edge.evidence.map((evidence) => requestOf(evidence, step)),
+    // Another authorizer's requests: made by the identity that takes the step, for the identity it reaches.
+    ...(authorizer?.questions.map((question) => requestAs(step.from, question, step.reaches.name, step.reaches.namespace ?? "")) ?? []),
+  ];
   const hop: PathHop = {
     edge: step.edge.kind,
     permission: permissionText(step, requests[0]),
@@ -86,6 +103,8 @@ export function hopOf(step: Step): PathHop {
     grants: step.edge.evidence.map(grantOf),
     requests,
   };
+  // The identity acting is named once: permissionText names it when another identity's grant is used too.
+  if (authorizer) hop.permission += `${impersonating(step) ? "" : ` as ${describeRef(step.from)}`} (allowed by ${authorizer.by})`;
   if (step.edge.constrained) hop.permission += ` (constrained impersonation: only what impersonate-on:${step.edge.constrained}:<verb> allows)`;
   if (step.preconditions.length > 0) hop.precondition = [...new Set(step.preconditions)].join("; ");
   return hop;

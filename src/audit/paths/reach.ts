@@ -183,6 +183,11 @@ export function impersonatedSource(target: PermissionSource, impersonator: Permi
   };
 }
 
+/** Where the impersonator may make `question` while impersonating with constrained impersonation (`impersonate-on:<mode>:<verb>`). */
+export function impersonateOnReach(impersonator: PermissionSource, question: Question, mode: string): Reach[] {
+  return impersonator.reach(impersonateOn(question, mode));
+}
+
 const onQuestions = new Map<Question, Map<string, Question>>();
 
 /** The question `impersonate-on:<mode>:<verb>` on the same resource, one object per question and mode. */

@@ -1,5 +1,5 @@
 import type { PolicyRule } from "../../rbac/types.js";
-import { isConstrainedQuestion, isSecretRead, reachedKindsOf } from "./edges.js";
+import { isConstrainedQuestion, isSecretRead, reachedKindsOf } from "./questions.js";
 import type { Identity, IdentityGrant, IdentityTable } from "./grants.js";
 import { matchingRules, questionsOf } from "./reach.js";
 
@@ -78,14 +78,9 @@ export function grantAsks(rules: readonly PolicyRule[], namespace: string, token
   return (tokenSecretsNamed ? mask : mask & ~NAMED_SECRETS) !== 0;
 }
 
-/** True when a role bound cluster-wide has an edge question that leads to a node's identity (or to power, users or groups). */
-export function asksForNodes(rules: readonly PolicyRule[]): boolean {
-  return (masksOf(rules).cluster & (POWER | USERS | GROUPS | NODE)) !== 0;
-}
-
-/** True when a role bound cluster-wide has an edge question that leads to power, users or groups. */
+/** True when a role bound cluster-wide has an edge question that leads to power, users, groups or a node's identity. */
 export function asksBeyondServiceAccounts(rules: readonly PolicyRule[]): boolean {
-  return (masksOf(rules).cluster & (POWER | USERS | GROUPS)) !== 0;
+  return (masksOf(rules).cluster & (POWER | USERS | GROUPS | NODE)) !== 0;
 }
 
 function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[]): Outlook | undefined {
@@ -101,6 +96,16 @@ function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[
     if (mask & (SERVICE_ACCOUNTS | NAMED_SECRETS) && !outlook.serviceAccountNamespaces.includes(grant.namespace))
       outlook.serviceAccountNamespaces.push(grant.namespace);
   }
+  return outlook;
+}
+
+/**
+ * A node identity's outlook: its own edges (node-edges.ts) lead to ServiceAccounts of these namespaces
+ * ("" = every one), besides what RBAC grants its groups (`granted`, outlookOf's).
+ */
+export function nodeOutlook(namespaces: readonly string[] = [""], granted?: Outlook): Outlook {
+  const outlook = granted ?? { power: false, users: false, groups: false, node: false, serviceAccountNamespaces: [], constrained: false };
+  for (const namespace of namespaces) if (!outlook.serviceAccountNamespaces.includes(namespace)) outlook.serviceAccountNamespaces.push(namespace);
   return outlook;
 }
 

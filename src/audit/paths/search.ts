@@ -2,10 +2,12 @@ import type { ObjectRef } from "../../model/report.js";
 import type { PolicyRule } from "../../rbac/types.js";
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
-import { reachability, type PathFacts, type Reachability } from "./facts.js";
-import type { Identity, IdentityTable } from "./grants.js";
+import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
+import { podNamespacesOn, reachability, type PathFacts, type Reachability } from "./facts.js";
+import { identityKey, type Identity, type IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
-import { couldReach, outlookOf, type Outlook, type Reached } from "./relevance.js";
+import { couldReach, nodeOutlook, outlookOf, type Outlook, type Reached } from "./relevance.js";
+import { NODE_TARGET } from "./targets.js";
 
 /*
  * Shortest paths to cluster-admin power, level by level from the power node backwards: holders are
@@ -13,6 +15,12 @@ import { couldReach, outlookOf, type Outlook, type Reached } from "./relevance.j
  * edges whose facts the audit saw; a second one lets the rest in with their preconditions, so an
  * identity gets a path without preconditions whenever one exists, and the shortest such path. An
  * identity's edges are built only once a node they could lead to is reached (relevance.ts).
+ *
+ * Impersonation does not chain: a request carries one set of impersonation headers and is authorized as
+ * the identity that sent it (checked on v1.37.2: a user who may impersonate bee, who may impersonate
+ * cee, is bee and no more; a second Impersonate-User header is ignored). So an impersonation edge leads
+ * on only along a route of the identity reached that does not itself start by impersonating: each
+ * identity keeps a second, "direct" route when its shortest one starts with impersonation.
  */
 
 /** The power node. */
@@ -36,8 +44,12 @@ export interface Route {
 }
 
 const MAX_DEPTH = 6;
+/** The routes key of an identity's direct route, when its shortest route is not direct. */
+const DIRECT = "\u0000direct";
 const NO_EDGES: Edge[] = [];
 const MASTERS = "system:masters";
+const IMPERSONATE = "impersonate";
+const ANY_NODE = identityKey(NODE_TARGET.ref);
 
 interface Candidate {
   key?: string;
@@ -70,8 +82,17 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     Node: [] as Identity[],
     every: [] as Identity[],
   };
+  // The routes key of each identity's shortest route that does not start by impersonating.
+  const directOf = new Map<string, string>();
   const record = (identity: Identity, route: Route): void => {
+    if (routes.has(identity.key)) {
+      // A longer route, found after one that impersonates: the direct route an impersonator goes on with.
+      routes.set(identity.key + DIRECT, route);
+      directOf.set(identity.key, identity.key + DIRECT);
+      return;
+    }
     routes.set(identity.key, route);
+    if (!impersonates(route)) directOf.set(identity.key, identity.key);
     if (identity.ref.kind === "ServiceAccount") {
       const namespace = identity.ref.namespace ?? "";
       const list = reachedBy.ServiceAccount.get(namespace);
@@ -93,12 +114,17 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       .filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole")
       .map((grant) => grant.roleRef.name),
   });
+  // A node's own edges are the Node authorizer's (besides what RBAC grants its groups).
+  const authorizerEdges = (identity: Identity): Edge[] =>
+    identity.ref.kind === "Node" ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref))) : NO_EDGES;
   const edgeCache = new Map<string, Edge[]>();
   const edgesFor = (identity: Identity): Edge[] => {
     let edges = edgeCache.get(identity.key);
     if (!edges) {
       const source = sourceOf(identity);
-      edges = source.asksAnything ? edgesOf(source, contextOf(identity)) : NO_EDGES;
+      const granted = source.asksAnything ? edgesOf(source, contextOf(identity)) : NO_EDGES;
+      const authorized = authorizerEdges(identity);
+      edges = authorized.length === 0 ? granted : [...authorized, ...granted];
       edgeCache.set(identity.key, edges);
     }
     return edges;
@@ -147,10 +173,16 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
             ? reachedBy.Node
             : reachedBy.Group;
     let best: Candidate | undefined;
+    // Impersonating, the identity reached goes on only without impersonating in turn.
+    const direct = edge.kind === IMPERSONATE;
     for (const identity of pool) {
-      const route = routes.get(identity.key) as Route;
+      const key = direct ? directOf.get(identity.key) : identity.key;
+      if (key === undefined) continue;
+      const route = routes.get(key) as Route;
       if (route.depth > maxDepth || identity.key === from.key) continue;
-      if (target.names && !target.names.includes(identity.ref.name)) continue;
+      // Any node (offline, or pods unread) is each of the nodes a target names; a goal-only edge ends at a goal.
+      if (target.names && !target.names.includes(identity.ref.name) && identity.key !== ANY_NODE) continue;
+      if (edge.goalOnly && route.steps.length > 0) continue;
       if (target.kind === "groups" && target.except?.includes(identity.ref.name)) continue;
       const preconditions = edge.precondition ? [edge.precondition] : [];
       if (target.kind === "serviceaccounts") {
@@ -160,7 +192,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       }
       const conditional = route.conditional || preconditions.length > 0;
       if (conditional && !allowConditional) continue;
-      const candidate = { key: identity.key, ref: identity.ref, depth: route.depth, preconditions, conditional };
+      const candidate = { key, ref: identity.ref, depth: route.depth, preconditions, conditional };
       if (!conditional) return candidate;
       if (!best || candidate.depth < best.depth) best = candidate;
     }
@@ -180,14 +212,28 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       };
     }
     // Constrained impersonation: act as the target only where impersonate-on allows, then take one of its edges.
-    const pool = edge.target.kind === "serviceaccounts" ? reachedBy.every : edge.target.kind === "users" ? reachedBy.User : reachedBy.Group;
+    const pool =
+      edge.target.kind === "serviceaccounts"
+        ? reachedBy.every
+        : edge.target.kind === "users"
+          ? reachedBy.User
+          : edge.target.kind === "node"
+            ? reachedBy.Node
+            : reachedBy.Group;
     for (const target of pool) {
       if (target.key === identity.key || (routes.get(target.key) as Route).depth > depth - 1) continue;
       const named = constrainedReach(edge, target, facts);
       if (!named.reachable || (named.preconditions.length > 0 && !allowConditional)) continue;
       const pair = `${identity.key}\u0000${target.key}`;
       let edges = impersonatedEdges.get(pair);
-      if (!edges) impersonatedEdges.set(pair, (edges = edgesOf(impersonatedSource(sourceOf(target), sourceOf(identity), edge.constrained), contextOf(target))));
+      if (!edges) {
+        const impersonator = sourceOf(identity);
+        edges = [
+          ...impersonatedNodeEdges(authorizerEdges(target), impersonator, edge.constrained),
+          ...edgesOf(impersonatedSource(sourceOf(target), impersonator, edge.constrained), contextOf(target)),
+        ];
+        impersonatedEdges.set(pair, edges);
+      }
       for (const next of edges) {
         const found = pick(next, target, depth - 2, allowConditional);
         if (!found) continue;
@@ -205,7 +251,11 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   // cluster ask none. Their edges are built only once a node they could lead to is reached.
   const active: [Identity, Outlook][] = [];
   for (const identity of table.identities.values()) {
-    const outlook = routes.has(identity.key) ? undefined : outlookOf(table, identity);
+    const outlook = routes.has(identity.key)
+      ? undefined
+      : identity.ref.kind === "Node"
+        ? nodeOutlook(podNamespacesOn(facts, nodeNameOf(identity.ref)), outlookOf(table, identity))
+        : outlookOf(table, identity);
     if (outlook) active.push([identity, outlook]);
   }
   const reached: Reached = {
@@ -229,12 +279,16 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     for (let depth = 1; depth <= MAX_DEPTH; depth++) {
       const found: [Identity, Route][] = [];
       for (const [identity, outlook] of active) {
-        if (routes.has(identity.key) || !couldReach(outlook, reached)) continue;
+        let reachedAlready = routes.has(identity.key);
+        if ((reachedAlready && directOf.has(identity.key)) || !couldReach(outlook, reached)) continue;
         for (const edge of edgesFor(identity)) {
+          // Once a route is found, only a direct one is missing.
+          if (reachedAlready && edge.kind === IMPERSONATE) continue;
           const route = tryEdge(identity, edge, depth, allowConditional);
           if (route && route.depth <= depth) {
             found.push([identity, route]);
-            break;
+            if (reachedAlready || edge.kind !== IMPERSONATE) break;
+            reachedAlready = true;
           }
         }
       }
@@ -245,17 +299,23 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   return routes;
 }
 
+/** True when a route starts by impersonating (legacy or constrained): no impersonation can follow it. */
+function impersonates(route: Route): boolean {
+  return route.steps[0]?.edge.kind === IMPERSONATE;
+}
+
 /** Whether a constrained impersonation edge names this identity (names, namespace, existence). */
 function constrainedReach(edge: Edge, target: Identity, facts: PathFacts): Reachability {
   const goal = edge.target;
   const no: Reachability = { reachable: false };
   if (goal.kind === "power" || goal.kind !== kindOf(target)) return no;
-  if (goal.names && !goal.names.includes(target.ref.name)) return no;
+  if (goal.names && !goal.names.includes(target.ref.name) && target.key !== ANY_NODE) return no;
   if (goal.kind !== "serviceaccounts") return { reachable: true, preconditions: edge.precondition ? [edge.precondition] : [] };
   if (goal.namespace && goal.namespace !== target.ref.namespace) return no;
   return reachability(facts, target.ref.namespace ?? "", target.ref.name, goal.need);
 }
 
 function kindOf(identity: Identity): string {
-  return identity.ref.kind === "ServiceAccount" ? "serviceaccounts" : identity.ref.kind === "User" ? "users" : "groups";
+  const { kind } = identity.ref;
+  return kind === "ServiceAccount" ? "serviceaccounts" : kind === "User" ? "users" : kind === "Node" ? "node" : "groups";
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, Report } from "../../../src/model/report.js";
-import { applyObjects, kubectl, testCluster, uniqueNamespace } from "../../support/cluster.js";
+import { applyObjects, deleteObjects, kubectl, signClientCertificate, testCluster, uniqueNamespace, writeKubeconfig } from "../../support/cluster.js";
 import { runSaprobe } from "../support.js";
 
 // A node's identity on the real kube-apiserver (test/cluster/up runs --authorization-mode=Node,RBAC): a
@@ -87,5 +87,90 @@ describe("high-value-identity-path to a node's identity (live)", () => {
     expect(await asNode("system:nodes", "create", "serviceaccounts/runner", "--subresource=token")).toBe("yes");
     expect(await asNode("system:nodes", "get", "secrets/unused")).toMatch(/^no - node: no relationship/);
     expect(await asNode("developers", "get", "secrets/used")).toMatch(/^no/);
+  });
+
+  it("goes on from a node to the ServiceAccounts of the pods bound to it: a cluster-admin one is a critical cluster-admin-path, confirmed and walked", async () => {
+    const id = await uniqueNamespace("nodepod");
+    const [here, there] = [`here-${id}`, `there-${id}`];
+    const [oscar, mallory, carol] = [`oscar-${id}`, `mallory-${id}`, `carol-${id}`];
+    // Node objects keep the pod garbage collector from deleting pods bound to nodes that do not exist.
+    const nodes = [here, there].map((name) => ({ apiVersion: "v1", kind: "Node", metadata: { name } }));
+    const pod = (name: string, node: string, account: string) => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, namespace: id },
+      spec: { nodeName: node, serviceAccountName: account, containers: [{ name: "c", image: "pause" }] },
+    });
+    await applyObjects([
+      ...nodes,
+      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "boss", namespace: id } },
+      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "weak", namespace: id } },
+      {
+        apiVersion: `${RBAC}/v1`,
+        kind: "ClusterRoleBinding",
+        metadata: { name: `${id}-boss` },
+        roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "cluster-admin" },
+        subjects: [{ kind: "ServiceAccount", name: "boss", namespace: id }],
+      },
+      pod("boss-pod", here, "boss"),
+      pod("weak-pod", there, "weak"),
+      // oscar may be the node that runs boss's pod, mallory only the other one; carol any node, to create tokens as it.
+      ...grant(`${id}-as-here`, oscar, rules([`system:node:${here}`], ["system:nodes"])),
+      ...grant(`${id}-as-there`, mallory, rules([`system:node:${there}`], ["system:nodes"])),
+      ...grant(`${id}-as-any-node`, carol, [
+        { apiGroups: ["authentication.k8s.io"], resources: ["nodes"], verbs: ["impersonate:arbitrary-node"] },
+        { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["impersonate-on:arbitrary-node:create"] },
+      ]),
+    ]);
+    try {
+      const run = await runSaprobe(["audit", "--kubeconfig", testCluster().adminKubeconfig, "-o", "json", "--fail-on", "critical"]);
+      expect(run.stderr).toBe("");
+      const report = JSON.parse(run.stdout) as Report;
+      const paths = (name: string): Finding[] =>
+        report.findings.filter((finding) => finding.subject?.kind === "User" && finding.subject.name === name && finding.rule.endsWith("-path"));
+      const [found, ...more] = paths(oscar);
+      expect(more).toEqual([]);
+      expect(found).toMatchObject({ rule: "cluster-admin-path", severity: "critical" });
+      expect(found?.path?.map((hop) => hop.edge)).toEqual(["impersonate", "node-token", "holds"]);
+      expect(found?.path?.[1]?.reaches).toEqual({ kind: "ServiceAccount", name: "boss", namespace: id });
+      expect(found?.path?.[1]?.requests).toEqual([
+        {
+          as: { kind: "Node", name: `system:node:${here}` },
+          verb: "create",
+          group: "",
+          resource: "serviceaccounts",
+          subresource: "token",
+          name: "boss",
+          namespace: id,
+        },
+      ]);
+      for (const hop of found?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
+      // The other node runs only an unprivileged ServiceAccount: a node path (high), no cluster-admin path.
+      expect(paths(mallory).map((finding) => `${finding.rule} ${finding.severity}`)).toEqual(["high-value-identity-path high"]);
+      const [any] = paths(carol);
+      expect(any).toMatchObject({ rule: "cluster-admin-path", severity: "critical" });
+      expect(any?.path?.map((hop) => hop.edge)).toEqual(["impersonate", "node-token", "holds"]);
+      for (const hop of any?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
+
+      // Walked for real: as oscar, impersonating the node, mint boss's token bound to its pod, and act as boss.
+      const cert = signClientCertificate(oscar);
+      const asOscar = writeKubeconfig({ "client-certificate": cert.certFile, "client-key": cert.keyFile });
+      const uid = (await kubectl(["get", "pod", "boss-pod", "-n", id, "-o", "jsonpath={.metadata.uid}"])).stdout.trim();
+      const bound = ["--bound-object-kind=Pod", "--bound-object-name=boss-pod", `--bound-object-uid=${uid}`];
+      const asNode = [`--as=system:node:${here}`, "--as-group=system:nodes"];
+      const minted = await kubectl(["create", "token", "boss", "-n", id, ...bound, ...asNode], { kubeconfig: asOscar });
+      expect(minted.stderr).toBe("");
+      const asBoss = writeKubeconfig({ token: minted.stdout.trim() });
+      expect((await kubectl(["auth", "can-i", "*", "*", "--all-namespaces"], { kubeconfig: asBoss })).stdout.trim()).toBe("yes");
+      // As the other node, the same token is refused: no pod of boss is bound to it.
+      const malloryCert = signClientCertificate(mallory);
+      const asMallory = writeKubeconfig({ "client-certificate": malloryCert.certFile, "client-key": malloryCert.keyFile });
+      const refused = await kubectl(["create", "token", "boss", "-n", id, ...bound, `--as=system:node:${there}`, "--as-group=system:nodes"], {
+        kubeconfig: asMallory,
+      });
+      expect(refused.stderr).toMatch(/forbidden/);
+    } finally {
+      await deleteObjects(nodes);
+    }
   });
 });

@@ -73,4 +73,35 @@ describe("high-value-identity-path to a node's identity (user system:node:<name>
       expect(found.map((finding) => finding.message)).toEqual([]);
     });
   }
+
+  it("goes on from the node to the ServiceAccounts of its pods: offline, with the pod on the node a precondition (high)", async () => {
+    const findings = await auditFiles([join(NODES, "onward", "fail.yaml")]);
+    const paths = findings.filter((finding) => finding.rule.endsWith("-path") && finding.subject?.kind === "User");
+    expect(
+      paths.map((finding) => `${finding.rule} ${refText(finding.subject)} ${finding.severity}: ${finding.path?.map((hop) => hop.edge).join(" ")}`).sort(),
+    ).toEqual([
+      "cluster-admin-path User:carol high: impersonate node-token holds",
+      "cluster-admin-path User:dave high: csr-approve node-token holds",
+      "cluster-admin-path User:mallory high: impersonate node-token holds",
+      // Secret reads as the node go no further than the node.
+      "high-value-identity-path User:erin high: impersonate",
+    ]);
+    const hop = paths.find((finding) => finding.subject?.name === "mallory")?.path?.[1];
+    expect(hop?.reaches).toEqual({ kind: "ServiceAccount", name: "root", namespace: "ops" });
+    expect(hop?.grants).toEqual([]);
+    expect(
+      hop?.requests.map((request) => `${refText(request.as)} ${request.verb} ${request.resource}/${request.subresource} ${request.name} ${request.namespace}`),
+    ).toEqual(["Node:system:node:* create serviceaccounts/token root ops"]);
+    expect(hop?.precondition).toBe("a pod that runs as ServiceAccount ops/root is scheduled on the node");
+  });
+
+  it("a node whose pods' ServiceAccounts hold little is a node path (high), not a cluster-admin path", async () => {
+    const paths = (await auditFiles([join(NODES, "onward", "pass.yaml")])).filter((finding) => finding.rule.endsWith("-path"));
+    expect(paths.map((finding) => `${finding.rule} ${refText(finding.subject)} ${finding.severity}`).sort()).toEqual([
+      "high-value-identity-path User:carol high",
+      "high-value-identity-path User:dave high",
+      "high-value-identity-path User:erin high",
+      "high-value-identity-path User:mallory high",
+    ]);
+  });
 });

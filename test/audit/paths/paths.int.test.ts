@@ -1,3 +1,4 @@
+import { request as httpsRequest } from "node:https";
 import { describe, expect, it } from "vitest";
 import type { Finding, Report } from "../../../src/model/report.js";
 import {
@@ -249,4 +250,52 @@ describe("cluster-admin-path (live)", () => {
     expect((await kubectl(["get", "secret", "boss-token", "-n", ns, `--as=${name}`])).stderr).toMatch(/forbidden/i);
     expect(pathOf(await audit(), { kind: "User", name })).toBeUndefined();
   });
+
+  it("impersonation does not chain: impersonating a user who may impersonate a cluster-admin is no path, though every hop's review says yes", async () => {
+    const ns = await uniqueNamespace("nested");
+    const [mallory, bee, cee] = [`mallory-${ns}`, `bee-${ns}`, `cee-${ns}`];
+    await applyObjects([
+      role("ClusterRole", `${ns}-as-bee`, [{ apiGroups: [""], resources: ["users"], verbs: ["impersonate"], resourceNames: [bee] }]),
+      crb(`${ns}-as-bee`, `${ns}-as-bee`, user(mallory)),
+      role("ClusterRole", `${ns}-as-cee`, [{ apiGroups: [""], resources: ["users"], verbs: ["impersonate"], resourceNames: [cee] }]),
+      crb(`${ns}-as-cee`, `${ns}-as-cee`, user(bee)),
+      crb(`${ns}-cee`, "cluster-admin", user(cee)),
+    ]);
+    const report = await audit();
+    expect(pathOf(report, { kind: "User", name: bee })?.path?.map((hop) => hop.edge)).toEqual(["impersonate", "holds"]);
+    expect(pathOf(report, { kind: "User", name: mallory })).toBeUndefined();
+    // The oracle: each hop alone is allowed, the chain is not. As mallory, acting as bee is all there is:
+    // one set of impersonation headers per request, authorized as its sender; a second Impersonate-User
+    // header is not a second hop.
+    expect((await kubectl(["auth", "can-i", "impersonate", `users/${bee}`, `--as=${mallory}`])).stdout.trim()).toBe("yes");
+    expect((await kubectl(["auth", "can-i", "impersonate", `users/${cee}`, `--as=${bee}`])).stdout.trim()).toBe("yes");
+    const cert = signClientCertificate(mallory);
+    const asMallory = writeKubeconfig({ "client-certificate": cert.certFile, "client-key": cert.keyFile });
+    expect((await kubectl(["get", "clusterrolebindings", `--as=${cee}`], { kubeconfig: asMallory })).stderr).toMatch(/cannot impersonate/);
+    expect((await kubectl(["get", "clusterrolebindings", `--as=${bee}`], { kubeconfig: asMallory })).stderr).toMatch(/forbidden/);
+    const twoHeaders = await headersRequest("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?limit=1", cert, [
+      ["Impersonate-User", bee],
+      ["Impersonate-User", cee],
+    ]);
+    expect(twoHeaders.status).toBe(403);
+    expect(twoHeaders.text).toContain(`User \\"${bee}\\" cannot list`);
+  });
 });
+
+/** A GET with a client certificate and raw headers (a header may repeat; given raw, Host is not added for us), as no client library would send it. */
+function headersRequest(path: string, cert: { certPem: string; keyPem: string }, headers: [string, string][]): Promise<{ status: number; text: string }> {
+  const cluster = testCluster();
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      `${cluster.server}${path}`,
+      { method: "GET", ca: cluster.caPem, cert: cert.certPem, key: cert.keyPem, headers: [["Host", new URL(cluster.server).host], ...headers].flat() },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}

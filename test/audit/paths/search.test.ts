@@ -108,3 +108,75 @@ describe("shortest paths, without preconditions when one exists", () => {
     expect(narrowed.map((finding) => finding.subject?.name)).toEqual(["relay"]);
   });
 });
+
+describe("impersonation does not chain: an impersonator goes on only along a route that does not impersonate again", () => {
+  const bee: Subject = { kind: "User", name: "bee", apiGroup: rbac };
+  // mallory may impersonate user bee (a cluster-scoped grant: a ClusterRole bound cluster-wide).
+  function withMalloryAsBee(snap: RbacSnapshot, beeClusterRules: PolicyRule[] = []): RbacSnapshot {
+    const grants: [string, PolicyRule[], Subject][] = [
+      ["as-bee", [{ apiGroups: [""], resources: ["users"], verbs: ["impersonate"], resourceNames: ["bee"] }], mallory],
+      ...(beeClusterRules.length > 0 ? [["bee-cluster", beeClusterRules, bee] as [string, PolicyRule[], Subject]] : []),
+    ];
+    return {
+      ...snap,
+      clusterRoles: [...snap.clusterRoles, ...grants.map(([name, rules]) => ({ kind: "ClusterRole" as const, metadata: { name }, rules }))],
+      clusterRoleBindings: [
+        ...snap.clusterRoleBindings,
+        ...grants.map(([name, , subject]) => ({
+          kind: "ClusterRoleBinding" as const,
+          metadata: { name },
+          roleRef: { apiGroup: rbac, kind: "ClusterRole", name },
+          subjects: [subject],
+        })),
+      ],
+    };
+  }
+  const edgesOf = (findings: Finding[], name: string): string[][] =>
+    findings.filter((finding) => finding.subject?.name === name).map((finding) => finding.path?.map((hop) => hop.edge) ?? []);
+  const impersonateBoss: PolicyRule = { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"] };
+
+  it("bee's shortest route impersonates; mallory, impersonating bee, takes bee's longer route that does not", () => {
+    // bee: impersonate prod/boss (2 hops), or a token for mid/relay, which creates pods in prod as boss (3 hops).
+    const snap = withMalloryAsBee(
+      snapshot({
+        roles: [
+          ["prod", "bee-as-boss", [impersonateBoss], bee],
+          ["mid", "bee-mints", [{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] }], bee],
+          ["prod", "relay-runs", [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }], { kind: "ServiceAccount", name: "relay", namespace: "mid" }],
+        ],
+      }),
+    );
+    const found = paths(snap);
+    expect(edgesOf(found, "bee")).toEqual([["impersonate", "holds"]]);
+    expect(edgesOf(found, "mallory")).toEqual([["impersonate", "serviceaccount-token", "pod-create", "holds"]]);
+    const mallorys = found.find((finding) => finding.subject?.name === "mallory");
+    expect(mallorys?.path?.map((hop) => `${hop.reaches.kind}:${hop.reaches.name}`)).toEqual([
+      "User:bee",
+      "ServiceAccount:relay",
+      "ServiceAccount:boss",
+      "Power:cluster-admin",
+    ]);
+    expect(mallorys?.severity).toBe("critical");
+  });
+
+  it("with only impersonation routes of bee's (legacy, or constrained with impersonate-on everything), mallory reaches nothing", () => {
+    const legacy = withMalloryAsBee(snapshot({ roles: [["prod", "bee-as-boss", [impersonateBoss], bee]] }));
+    expect(edgesOf(paths(legacy), "bee")).toEqual([["impersonate", "holds"]]);
+    expect(edgesOf(paths(legacy), "mallory")).toEqual([]);
+    const constrained = withMalloryAsBee(
+      snapshot({
+        roles: [
+          [
+            "prod",
+            "bee-as-boss",
+            [{ apiGroups: ["authentication.k8s.io"], resources: ["serviceaccounts"], verbs: ["impersonate:serviceaccount"], resourceNames: ["boss"] }],
+            bee,
+          ],
+        ],
+      }),
+      [{ apiGroups: ["*"], resources: ["*"], verbs: ["impersonate-on:serviceaccount:create"] }],
+    );
+    expect(edgesOf(paths(constrained), "bee")).toEqual([["impersonate", "bind"]]);
+    expect(edgesOf(paths(constrained), "mallory")).toEqual([]);
+  });
+});

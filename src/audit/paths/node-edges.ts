@@ -1,0 +1,105 @@
+import type { ObjectRef } from "../../model/report.js";
+import type { Edge } from "./edges.js";
+import { Q, questionText } from "./questions.js";
+import { impersonateOnReach, intersectReach, type PermissionSource, type Reach } from "./reach.js";
+import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
+
+/*
+ * The edges into and out of a node's identity (user system:node:<name> in group system:nodes). In: legacy
+ * or constrained impersonation of a node (CSRs are certificateEdges'). Out: the Node authorizer lets a
+ * node create a token for the ServiceAccount of any pod bound to it (checked on v1.37.2: a
+ * SubjectAccessReview allows it for a pod's ServiceAccount with spec.nodeName that node, denies it for
+ * another node's with "no relationship found", and the token is that ServiceAccount's, with its power).
+ */
+
+/** The node names (`system:node:<name>`) among a reach's user names; undefined when it names none (any user). */
+function nodeUsers(reach: Reach): readonly string[] | undefined {
+  return reach.names?.filter((name) => name.startsWith(NODE_USER_PREFIX));
+}
+
+/**
+ * A node's identity by legacy impersonation: the Node authorizer answers only a user named
+ * system:node:<name> who is also in group system:nodes, so both headers are needed (a node user alone
+ * is an ordinary user to RBAC). resourceNames are honoured: the user names must include a node's, and
+ * the edge reaches only those nodes.
+ */
+export function nodeImpersonation(source: PermissionSource): Edge[] {
+  const users = source.reach(Q.legacyUsers);
+  const user = users.find((reach) => !reach.names) ?? users.find((reach) => (nodeUsers(reach)?.length ?? 0) > 0);
+  const groups = source.reach(Q.legacyGroups);
+  const group = groups.find((reach) => !reach.names || reach.names.includes(NODES_GROUP));
+  if (!user || !group) return [];
+  const names = nodeUsers(user);
+  return [
+    {
+      kind: "impersonate",
+      permission: `impersonate users "${names?.[0] ?? `${NODE_USER_PREFIX}<node>`}" and groups "${NODES_GROUP}"`,
+      target: { kind: "node", ...(names ? { names } : {}) },
+      evidence: [...user.evidence, ...group.evidence],
+    },
+  ];
+}
+
+/**
+ * A node's identity by constrained impersonation (mode arbitrary-node, checked on v1.37.2: `--as
+ * system:node:<name>` alone, the server adds the group): only for the requests impersonate-on allows.
+ * Two edges: one that reaches the node's identity as a goal (high-value.ts) when impersonate-on allows
+ * what a node is for (its pods' Secrets, their tokens), and a constrained one that goes on from the node
+ * only by the node's edges impersonate-on allows (search.ts; a token where it allows create
+ * serviceaccounts/token: checked on v1.37.2, get secrets alone is refused the token).
+ */
+export function arbitraryNodeImpersonation(source: PermissionSource): Edge[] {
+  const nodes = source.reach(Q.arbitraryNode);
+  const node = nodes.find((reach) => !reach.names) ?? nodes[0];
+  if (!node) return [];
+  const target = { kind: "node", ...(node.names ? { names: node.names.map((name) => `${NODE_USER_PREFIX}${name}`) } : {}) } as const;
+  const edges: Edge[] = [{ kind: "impersonate", permission: questionText(Q.arbitraryNode), target, evidence: node.evidence, constrained: "arbitrary-node" }];
+  const on = Q.onNode.map((question) => source.reach(question)[0]).find((reach) => reach !== undefined);
+  if (on)
+    edges.push({
+      kind: "impersonate",
+      permission: `${questionText(Q.arbitraryNode)} and ${questionText(on.evidence[0]?.question ?? Q.token)} (constrained impersonation: only what impersonate-on allows)`,
+      target,
+      evidence: [...node.evidence, ...on.evidence],
+      goalOnly: true,
+    });
+  return edges;
+}
+
+/**
+ * A node's edges while an identity impersonates it with constrained impersonation (`mode`): a token only
+ * where the impersonator's `impersonate-on:<mode>:create` on serviceaccounts/token allows, that
+ * permission the edge's evidence.
+ */
+export function impersonatedNodeEdges(edges: readonly Edge[], impersonator: PermissionSource, mode: string): Edge[] {
+  const allowed = impersonateOnReach(impersonator, Q.token, mode);
+  return edges.flatMap((edge) => {
+    if (edge.target.kind !== "serviceaccounts") return [];
+    const target = edge.target;
+    return allowed.flatMap((on) => {
+      const both = intersectReach({ namespace: target.namespace, evidence: edge.evidence }, on);
+      return both ? [{ ...edge, target: { ...target, namespace: both.namespace, ...(both.names ? { names: both.names } : {}) }, evidence: both.evidence }] : [];
+    });
+  });
+}
+
+/** The node's name in a node identity's user name (`*` for any node: the identity offline, or when pods could not be read). */
+export function nodeNameOf(ref: ObjectRef): string {
+  return ref.name.startsWith(NODE_USER_PREFIX) ? ref.name.slice(NODE_USER_PREFIX.length) : "*";
+}
+
+/**
+ * What a node's identity can act as: the ServiceAccount of every pod bound to it, by a token the Node
+ * authorizer allows; one edge per namespace of its pods when they are known (live), so that a cluster of
+ * many nodes looks only where each node's pods are, else one to every namespace.
+ */
+export function nodeEdges(node: ObjectRef, namespaces: readonly string[] = [""]): Edge[] {
+  return namespaces.map((namespace) => ({
+    kind: "node-token",
+    permission: questionText(Q.token),
+    target: { kind: "serviceaccounts", namespace, need: `node:${nodeNameOf(node)}` },
+    evidence: [],
+    namesTarget: true,
+    authorizer: { by: "the Node authorizer: a pod bound to the node runs as it", questions: [Q.token] },
+  }));
+}

@@ -1,0 +1,110 @@
+import type { EdgeTarget } from "./edges.js";
+import type { Question } from "./reach.js";
+import { declareQuestions } from "./reach.js";
+
+/*
+ * The requests the attack-path edges ask about, one module constant each (the role memo in reach.ts is
+ * keyed by the question object), and which kind of node an edge asking each one can lead to.
+ */
+
+const core = (verb: string, resource: string, subresource?: string, clusterScoped = false): Question => ({
+  verb,
+  group: "",
+  resource,
+  ...(subresource ? { subresource } : {}),
+  ...(clusterScoped ? { clusterScoped } : {}),
+});
+const grouped = (group: string, verb: string, resource: string, subresource?: string, clusterScoped = false): Question => ({
+  ...core(verb, resource, subresource, clusterScoped),
+  group,
+});
+
+/** Workload controllers create pods on their creator's behalf; a pod template may name any ServiceAccount of the namespace. */
+const WORKLOADS: readonly { group: string; resource: string }[] = [
+  { group: "apps", resource: "deployments" },
+  { group: "apps", resource: "daemonsets" },
+  { group: "apps", resource: "statefulsets" },
+  { group: "apps", resource: "replicasets" },
+  { group: "", resource: "replicationcontrollers" },
+  { group: "batch", resource: "jobs" },
+  { group: "batch", resource: "cronjobs" },
+];
+
+// Every question is a module constant: the role memo in reach.ts is keyed by the question object.
+const RBAC = "rbac.authorization.k8s.io";
+const ADMISSION = "admissionregistration.k8s.io";
+const CERTIFICATES = "certificates.k8s.io";
+/** Every question an edge asks, by what it is for. */
+export const Q = {
+  token: core("create", "serviceaccounts", "token"),
+  createPods: core("create", "pods"),
+  workloadCreates: WORKLOADS.map((workload) => grouped(workload.group, "create", workload.resource)),
+  workloadUpdates: WORKLOADS.flatMap((workload) => ["patch", "update"].map((verb) => grouped(workload.group, verb, workload.resource))),
+  podChanges: [
+    core("patch", "pods"),
+    core("update", "pods"),
+    core("create", "pods", "exec"),
+    core("create", "pods", "attach"),
+    core("patch", "pods", "ephemeralcontainers"),
+    core("update", "pods", "ephemeralcontainers"),
+  ],
+  secretReads: ["get", "list", "watch"].map((verb) => core(verb, "secrets")),
+  secretCreate: core("create", "secrets"),
+  legacyUsers: core("impersonate", "users", undefined, true),
+  legacyGroups: core("impersonate", "groups", undefined, true),
+  legacyAccounts: core("impersonate", "serviceaccounts"),
+  infoUsers: grouped("authentication.k8s.io", "impersonate:user-info", "users", undefined, true),
+  infoGroups: grouped("authentication.k8s.io", "impersonate:user-info", "groups", undefined, true),
+  infoAccounts: grouped("authentication.k8s.io", "impersonate:serviceaccount", "serviceaccounts"),
+  // Constrained impersonation of any node, and what a node's identity is for: its pods' Secrets and tokens.
+  arbitraryNode: grouped("authentication.k8s.io", "impersonate:arbitrary-node", "nodes", undefined, true),
+  onNode: [core("impersonate-on:arbitrary-node:get", "secrets"), core("impersonate-on:arbitrary-node:create", "serviceaccounts", "token")],
+  createClusterBinding: grouped(RBAC, "create", "clusterrolebindings", undefined, true),
+  bindClusterRole: grouped(RBAC, "bind", "clusterroles", undefined, true),
+  escalateClusterRole: grouped(RBAC, "escalate", "clusterroles", undefined, true),
+  writeClusterRole: ["patch", "update"].map((verb) => grouped(RBAC, verb, "clusterroles", undefined, true)),
+  createCsr: grouped(CERTIFICATES, "create", "certificatesigningrequests", undefined, true),
+  approveCsr: grouped(CERTIFICATES, "update", "certificatesigningrequests", "approval", true),
+  approveSigner: grouped(CERTIFICATES, "approve", "signers", undefined, true),
+  readCsr: grouped(CERTIFICATES, "get", "certificatesigningrequests", undefined, true),
+  nodesProxy: ["get", "create"].map((verb) => core(verb, "nodes", "proxy", true)),
+  webhooks: ["create", "update", "patch"].map((verb) => grouped(ADMISSION, verb, "mutatingwebhookconfigurations", undefined, true)),
+  policies: ["create", "update", "patch"].map((verb) => grouped(ADMISSION, verb, "mutatingadmissionpolicies", undefined, true)),
+  policyBinding: grouped(ADMISSION, "create", "mutatingadmissionpolicybindings", undefined, true),
+};
+
+declareQuestions(Object.values(Q).flat());
+
+/** Which kinds of node an edge asking a question can lead to (every question of an edge, so a superset). */
+const REACHES = new Map<Question, readonly EdgeTarget["kind"][]>();
+const leadTo = (kinds: readonly EdgeTarget["kind"][], ...questions: (Question | Question[])[]): void => {
+  for (const question of questions.flat()) REACHES.set(question, kinds);
+};
+leadTo(["power"], Q.createClusterBinding, Q.bindClusterRole, Q.escalateClusterRole, Q.writeClusterRole);
+leadTo(["users", "node"], Q.legacyUsers);
+leadTo(["node"], Q.arbitraryNode, Q.onNode);
+leadTo(["users"], Q.infoUsers);
+leadTo(["groups", "node"], Q.legacyGroups);
+leadTo(["groups"], Q.infoGroups);
+leadTo(["users", "groups", "node"], Q.createCsr, Q.approveCsr, Q.approveSigner, Q.readCsr);
+for (const question of Object.values(Q).flat()) if (!REACHES.has(question)) REACHES.set(question, ["serviceaccounts"]);
+
+/** The kinds of node the edges that ask this declared question lead to: what search.ts needs reached before it builds them. */
+export function reachedKindsOf(question: Question): readonly EdgeTarget["kind"][] {
+  return REACHES.get(question) ?? [];
+}
+
+/** True for a read of Secrets (limited by resourceNames it leads nowhere offline: see secretEdges). */
+export function isSecretRead(question: Question): boolean {
+  return Q.secretReads.includes(question);
+}
+
+/** True for a question only constrained impersonation edges ask (they can skip a level of the search). */
+export function isConstrainedQuestion(question: Question): boolean {
+  return question === Q.infoUsers || question === Q.infoAccounts || question === Q.arbitraryNode;
+}
+
+/** `create pods/exec`, `bind clusterroles.rbac.authorization.k8s.io`. */
+export function questionText(question: Question): string {
+  return `${question.verb} ${question.resource}${question.subresource ? `/${question.subresource}` : ""}${question.group ? `.${question.group}` : ""}`;
+}
