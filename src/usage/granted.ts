@@ -1,5 +1,5 @@
-import { audit } from "../audit/index.js";
-import type { Catalogue } from "../audit/index.js";
+import { auditSnapshot as audit } from "../audit/engine.js";
+import type { Catalogue } from "../audit/rule-types.js";
 import type { Finding, ObjectRef, Severity } from "../model/report.js";
 import { SEVERITIES } from "../model/report.js";
 import type { UnusedGrant } from "../model/usage.js";

@@ -1,4 +1,4 @@
-import type { Catalogue } from "../audit/index.js";
+import type { Catalogue } from "../audit/rule-types.js";
 import type { Finding, ObjectRef } from "../model/report.js";
 import type { IdentityUsage, ObservedRequest, UnusedGrant, UsageSection } from "../model/usage.js";
 import { createAuthorizer } from "../rbac/authorizer.js";

@@ -1,4 +1,5 @@
-import { BUILTIN_RULES_DIR, loadCatalogue } from "../../audit/index.js";
+// Not the audit/index.js barrel: it would load the live audit and the kubeconfig scan (node:crypto) too.
+import { BUILTIN_RULES_DIR, loadCatalogue } from "../../audit/files/catalogue.js";
 import { loadManifests } from "../../manifests/index.js";
 import { CouldNotRunError, InputError, UsageError } from "../../model/errors.js";
 import type { Severity, Target } from "../../model/report.js";
