@@ -28,12 +28,19 @@ const NONE: ListOutcome = { ok: true, items: [] };
  * none), for a question only they can answer: a request in one namespace is allowed by RoleBindings
  * of that namespace alone, a cluster-wide one by ClusterRoleBindings alone.
  */
-export async function readLiveRbac(client: KubeClient, signal?: AbortSignal, only?: { namespace: string }): Promise<LiveRbac> {
+export async function readLiveRbac(
+  client: KubeClient,
+  signal?: AbortSignal,
+  only?: { namespace: string } | { namespace: Promise<string | undefined> },
+): Promise<LiveRbac> {
   const reads = [AUDIT_READS.roles, AUDIT_READS.clusterRoles, AUDIT_READS.roleBindings, AUDIT_READS.clusterRoleBindings];
   const namespaced = new Set<ListedResource>([AUDIT_READS.roles, AUDIT_READS.roleBindings]);
-  const read = (resource: ListedResource): Promise<ListOutcome> => {
+  const read = async (resource: ListedResource): Promise<ListOutcome> => {
     if (!namespaced.has(resource) || only === undefined) return listAll(client, resource, signal, snapshotFieldsOnly);
-    return only.namespace === "" ? Promise.resolve(NONE) : listAll(client, inNamespace(resource, only.namespace), signal, snapshotFieldsOnly);
+    // A namespace still being worked out (who-can's discovery): the cluster-wide lists start meanwhile.
+    const namespace = await only.namespace;
+    if (namespace === undefined) return NONE;
+    return namespace === "" ? NONE : listAll(client, inNamespace(resource, namespace), signal, snapshotFieldsOnly);
   };
   const lists = await Promise.all(reads.map(read));
   const [roles, clusterRoles, roleBindings, clusterRoleBindings] = lists;

@@ -56,6 +56,25 @@ describe("readLiveRbac", () => {
     expect(live.ok && [live.snapshot.roles.length, live.snapshot.roleBindings.length]).toEqual([0, 0]);
   });
 
+  it("with a namespace still being worked out, lists the cluster-wide objects first and the namespace's once it is known (none when it never is)", async () => {
+    const later = recordingClient();
+    let settle: (namespace: string | undefined) => void = () => undefined;
+    const reading = readLiveRbac(later.client, undefined, { namespace: new Promise((resolve) => (settle = resolve)) });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(later.asked.map((options) => options.path).sort()).toEqual([`${RBAC}/clusterrolebindings`, `${RBAC}/clusterroles`]);
+    settle("team");
+    await reading;
+    expect(
+      later.asked
+        .map((options) => options.path)
+        .slice(2)
+        .sort(),
+    ).toEqual([`${RBAC}/namespaces/team/rolebindings`, `${RBAC}/namespaces/team/roles`]);
+    const never = recordingClient();
+    await readLiveRbac(never.client, undefined, { namespace: Promise.resolve(undefined) });
+    expect(never.asked.map((options) => options.path).sort()).toEqual([`${RBAC}/clusterrolebindings`, `${RBAC}/clusterroles`]);
+  });
+
   it("places a namespaced list path in its namespace, core group too", () => {
     expect(inNamespace(listed("rbac.authorization.k8s.io", "v1", "roles", "Role"), "team").path).toBe(`${RBAC}/namespaces/team/roles`);
     expect(inNamespace(listed("", "v1", "pods", "Pod"), "a b").path).toBe("/api/v1/namespaces/a%20b/pods");

@@ -30,15 +30,27 @@ async function liveQuestion(
     import("./live-types.js"),
   ]);
   const client = createKubeClient(connection, requestLogOptions(args, io));
+  const stop = new AbortController();
   try {
-    const types = await liveRequestOptions(client, requestOptions(args), target);
-    const parsed = parse(connection.namespace, types.options);
-    const request = { ...parsed, warnings: [...types.warnings, ...parsed.warnings] };
-    // Only what can answer is read, as the API server's subject locator visits it.
-    const live = await readLiveRbac(client, undefined, { namespace: request.attrs.resourceRequest ? request.attrs.namespace : "" });
+    // Only what can answer is read, as the API server's subject locator visits it. The cluster-wide
+    // roles and bindings always can, so they are listed while discovery says what TYPE is; the
+    // namespace's Roles and RoleBindings once the request (namespaced or not) is known.
+    const question = liveRequestOptions(client, requestOptions(args), target).then((types) => {
+      const parsed = parse(connection.namespace, types.options);
+      return { ...parsed, warnings: [...types.warnings, ...parsed.warnings] };
+    });
+    const namespace = question.then(
+      (request) => (request.attrs.resourceRequest ? request.attrs.namespace : ""),
+      () => undefined,
+    );
+    const reading = readLiveRbac(client, stop.signal, { namespace });
+    const request = await question;
+    const live = await reading;
     if (!live.ok) throw new CouldNotRunError("E_READ_RBAC", `cannot read the cluster's RBAC objects: ${live.reason}`);
     return { snapshot: live.snapshot, request };
   } finally {
+    // A request that could not be parsed leaves the cluster-wide lists to stop.
+    stop.abort();
     await client.close();
   }
 }
