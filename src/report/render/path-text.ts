@@ -1,15 +1,12 @@
-import { isActionable, type Finding, type ObjectRef, type PathHop } from "../../model/report.js";
-import { describeObject, describeSource, describeUnconfirmed } from "./text.js";
+import { isActionable, type Finding, type PathHop } from "../../model/report.js";
+import { describeObject, describeReached, describeSource, describeUnconfirmed } from "./text.js";
 
 /*
  * How renderers write an attack path (a `cluster-admin-path` finding's `path`): one line per hop, and
  * the node names of a flowchart. Formatting only: the hops are the report's.
  */
 
-/** `ServiceAccount ns/name`, or `cluster-admin power` for the power node. */
-export function describeReached(ref: ObjectRef): string {
-  return ref.kind === "Power" ? `${ref.name} power` : describeObject(ref);
-}
+export { describeReached } from "./text.js";
 
 /** `RoleBinding ns/b of Role r (file.yaml:12)`: the first grant behind a hop. */
 export function describeHopGrant(hop: PathHop): string {

@@ -41,10 +41,40 @@ export function describeObject(ref: { kind: string; name: string; namespace?: st
   return ref ? describeRef(ref) : "";
 }
 
-/** Evidence as `key=value` pairs on one line, values JSON-encoded when they are not plain strings. */
+/** `ServiceAccount ns/name`, or `cluster-admin power` for the power node of an attack path. */
+export function describeReached(ref: { kind: string; name: string; namespace?: string }): string {
+  return ref.kind === "Power" ? `${ref.name} power` : describeObject(ref);
+}
+
+type EvidenceRef = { kind: string; name: string; namespace?: string };
+
+function isRef(value: unknown): value is EvidenceRef {
+  const ref = value as Partial<EvidenceRef> | null;
+  return typeof ref === "object" && ref !== null && typeof ref.kind === "string" && typeof ref.name === "string" && Object.keys(ref).length <= 3;
+}
+
+function isHops(value: unknown): value is { permission: string; reaches: EvidenceRef; confirmation?: { agreed: boolean } }[] {
+  return Array.isArray(value) && value.length > 0 && value.every((hop) => typeof hop?.permission === "string" && isRef(hop.reaches));
+}
+
+/**
+ * Evidence as `key=value` pairs on one line, values JSON-encoded when they are not plain strings; an
+ * object reference as kubectl names it, and an attack path (`run --expect`'s) as its hops.
+ */
 export function describeEvidence(evidence: Record<string, unknown>): string {
   return Object.entries(evidence)
-    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .map(([key, value]) => {
+      if (typeof value === "string") return `${key}=${value}`;
+      if (isRef(value)) return `${key}=${describeObject(value)}`;
+      if (isHops(value)) {
+        const hops = value.map((hop, position) => {
+          const confirmed = hop.confirmation ? (hop.confirmation.agreed ? " (confirmed)" : " (the server disagrees)") : "";
+          return `${position + 1}. ${hop.permission} -> ${describeReached(hop.reaches)}${confirmed}`;
+        });
+        return `${key}: ${hops.join("; ")}`;
+      }
+      return `${key}=${JSON.stringify(value)}`;
+    })
     .join(", ");
 }
 
