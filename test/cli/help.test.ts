@@ -22,6 +22,15 @@ describe("help", () => {
     }
   });
 
+  it("starts no prose line with `saprobe ` but the synopsis: such a line stands alone, as a command, and breaks its paragraph", () => {
+    for (const command of commands) {
+      const usage = command.usage.split("\n");
+      const synopsis = usage.findIndex((line) => !line.startsWith("saprobe "));
+      const alone = usage.slice(synopsis).filter((line) => line.startsWith("saprobe "));
+      expect({ command: command.name, alone }).toEqual({ command: command.name, alone: [] });
+    }
+  });
+
   it("prints sizes and durations in the units a flag takes", () => {
     const run = renderCommandHelp(commands.find((command) => command.name === "run")!, 200);
     expect(run).toMatch(/--max-file-bytes SIZE +largest --expect manifest file accepted \[default: 16MiB\]/);
