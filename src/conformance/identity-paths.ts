@@ -101,16 +101,25 @@ function pathResult(finding: Finding, input: IdentityPathsInput, readBy: string,
   const note = firstDeclared
     ? " The expected RBAC grants the first hop: the declaration itself makes the identity cluster-admin."
     : " The expected RBAC does not grant the first hop: a permission beyond the declaration opens the path.";
+  // Live, a hop keeps a precondition only where its fact could not be read (a ServiceAccount, a pod, a
+  // token Secret): the audit rates such a path lower, but a verdict must not pass what it could not
+  // see, so here it is could-not-tell at critical, saying what to read to settle it.
+  const unseen = (finding.path ?? []).flatMap((hop) => (hop.precondition ? [hop.precondition] : []));
+  const settle =
+    unseen.length > 0
+      ? ` saprobe could not read whether ${unseen.join(" and ")} (${readBy} may not list them): it may well be so. Run with --as from an identity that may read ServiceAccounts, pods and Secrets' metadata to settle it.`
+      : "";
   return {
     ...baseResult(),
     id: `${PATHS_CHECK_ID}/${idPart}`,
     title: `A path to cluster-admin through another identity (${who})`,
-    status: "fail",
-    severity: finding.severity,
+    status: unseen.length > 0 ? "error" : "fail",
+    severity: unseen.length > 0 ? "critical" : finding.severity,
     expected: "no-path",
-    observed: "path",
+    observed: unseen.length > 0 ? "possible-path" : "path",
     observation: finding.message,
-    message: `${finding.message}${note}`,
+    message: `${finding.message}${note}${settle}`,
+    ...(unseen.length > 0 ? { error: { code: "path-not-settled", message: `${finding.message}${settle}` } } : {}),
     evidence: {
       subject: finding.subject,
       path: finding.path ?? [],

@@ -201,6 +201,43 @@ describe("run --expect never passes what it could not see", () => {
     }
   });
 
+  it("may list namespaces and read RBAC objects itself, without --as: the path is found by the identity's own reads, could-not-tell (critical) while it may not see that the ServiceAccount exists", async () => {
+    const readRbac = [
+      ...listNamespaces(),
+      {
+        apiVersion: `${rbac}/v1`,
+        kind: "ClusterRole",
+        metadata: { name: `${team}-read-rbac` },
+        rules: [{ apiGroups: [rbac], resources: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"], verbs: ["get", "list", "watch"] }],
+      },
+      {
+        apiVersion: `${rbac}/v1`,
+        kind: "ClusterRoleBinding",
+        metadata: { name: `${team}-read-rbac` },
+        roleRef: { apiGroup: rbac, kind: "ClusterRole", name: `${team}-read-rbac` },
+        subjects: [{ kind: "ServiceAccount", name: "runner", namespace: team }],
+      },
+    ];
+    await applyObjects(readRbac);
+    try {
+      await waitFor("yes", "list", "clusterrolebindings.rbac.authorization.k8s.io");
+      await waitFor("yes", "list", "namespaces");
+      const { code, report } = await saprobeRun(["--kubeconfig", asRunner, "--expect", declaration(readRbac), "--fail-on", "critical"]);
+      expect(result(report, "rbac-permissions")).toMatchObject({ status: "info", observed: "different" });
+      const paths = pathResults(report);
+      // The audit alone would rate it high (a hop relies on ops/deployer existing, which the runner may not
+      // list); as a verdict it is could-not-tell at critical, and says what would settle it.
+      expect(paths.map((entry) => [entry.id, entry.status, entry.severity, entry.error?.code])).toEqual([
+        [`cluster-admin-path/ServiceAccount/${team}/runner`, "error", "critical", "path-not-settled"],
+      ]);
+      expect(paths[0]?.message).toContain(`saprobe could not read whether ServiceAccount ${ops}/deployer exists`);
+      expect(paths[0]?.evidence.readBy).toBe("the identity");
+      expect(code).toBe(1);
+    } finally {
+      await deleteObjects(readRbac);
+    }
+  });
+
   it("without the RoleBinding in ops, the same run passes: nothing beyond the declaration, no path", async () => {
     await deleteObjects(mint());
     try {
