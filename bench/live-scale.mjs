@@ -24,6 +24,12 @@
 //   who-can get secrets -n team-0001 0.49 s / 0.21 s CPU /  66 MB   its floor   0.29 s   1.72x (target 1.2x: missed,
 //     start-up: the floor reads 361 objects); against every RBAC object's floor (1.33 s) 0.48x; 2.27 s before
 //   run --expect (300 rules)        11.1 s /  2.4 s CPU / 147 MB   floor       1.55 s   7.15x (2,005 rules reviews)
+// Again 2026-12-07 18:05 UTC, one rep, load 4.6 (one other agent), after this stop's changes:
+//   audit, every finding confirmed  40.1 s / 15.2 s CPU / 543 MB   list floor 3.81 s  10.51x; / (list + review floor) 1.10x
+//   audit --no-confirm               4.66 s / 3.86 s CPU / 372 MB   list floor 3.41 s   1.37x
+//   who-can get secrets -n team-0001 0.19 s / 0.18 s CPU /  70 MB   its floor  0.12 s   1.65x; that floor with undici's
+//     index loaded and unused: 1.55x (9 interleaved runs: floor 116 ms, + undici 179 ms, who-can 183 ms wall)
+//   run --expect (300 rules)         3.39 s / 1.98 s CPU / 166 MB   floor      0.43 s   7.83x
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { get as httpsGet } from "node:https";
@@ -99,6 +105,13 @@ const cases = [
   // who-can reads what can answer (cluster-wide objects, team-0001's Roles and RoleBindings): its floor; then every RBAC object's.
   { name: "who-can", command: saprobe("who-can", "get", "secrets", "-n", "team-0001"), floor: whoCanLists, target: 1.2 },
   { name: "who-can vs all RBAC", command: saprobe("who-can", "get", "secrets", "-n", "team-0001"), floor: rbacLists },
+  // The same floor with undici's public index loaded and unused: what the fixed HTTP client costs before
+  // any request (who-can is within a few percent of this row).
+  {
+    name: "floor + undici index",
+    command: [process.execPath, "--require", join(root, "node_modules/undici/index.js"), ...floor(whoCanLists).slice(1)],
+    floor: whoCanLists,
+  },
   {
     name: "run --expect",
     command: saprobe("run", "--as", `system:serviceaccount:${BENCH_NAMESPACE}:${RUNNER}`, "--expect", join(work, "expected.json"), "-o", "json"),
