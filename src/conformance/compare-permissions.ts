@@ -1,5 +1,5 @@
-import { listAll, listed } from "../kube/list-all.js";
 import { boundedMap, selfAccessReview, selfRulesReview, type AccessAnswer } from "../kube/access-reviews.js";
+import { namespacesToCompare, namespacesWithOwnRules } from "./namespace-scope.js";
 import type { KubeClient } from "../kube/types.js";
 import type { Authorizer } from "../rbac/authorizer.js";
 import { atomKey, type AtomicRule } from "../rbac/covers.js";
@@ -41,8 +41,10 @@ export interface PermissionDifference {
 
 /** What the comparison covered, what it found and what it could not do. */
 export interface PermissionComparison {
-  /** Namespaces whose rules were compared. */
+  /** Namespaces whose rules were compared (reviewed, or holding only the cluster-wide rules). */
   compared: string[];
+  /** How many of them got a rules review of their own (the others hold only the cluster-wide rules). */
+  reviewed: number;
   /** Namespaces that could not be compared, and why. */
   notCompared: { namespace: string; reason: string }[];
   /** Whether cluster-wide access was compared. */
@@ -75,54 +77,6 @@ export interface ComparePermissionsInput {
    */
   reader?: KubeClient;
   signal?: AbortSignal;
-}
-
-const NAMESPACES = listed("", "v1", "namespaces", "Namespace");
-
-/** Where the namespaces to compare came from; `missed` says why some may be missing. */
-interface NamespaceList {
-  namespaces: string[];
-  from: string;
-  missed?: string;
-}
-
-async function listNamespaces(client: KubeClient, signal: AbortSignal | undefined): Promise<{ ok: true; names: string[] } | { ok: false; reason: string }> {
-  const listed = await listAll(client, NAMESPACES, signal, (item) => ({
-    metadata: { name: (item.metadata as { name?: unknown } | undefined)?.name },
-  }));
-  if (!listed.ok) return { ok: false, reason: listed.reason };
-  const names = listed.items.map((item) => (item.metadata as { name?: unknown }).name).filter((name): name is string => typeof name === "string");
-  return { ok: true, names };
-}
-
-/**
- * Every namespace: listed by the identity when it may, else by the impersonating identity (`reader`).
- * When neither can, only the given ones, and `missed` says so: the comparison is then incomplete.
- */
-async function namespacesToCompare(input: ComparePermissionsInput): Promise<NamespaceList> {
-  const given = [...new Set(input.namespaces.filter((namespace) => namespace !== ""))];
-  const every = (names: readonly string[]): string[] => [...new Set([...given, ...names])];
-  const mayList = await selfAccessReview(
-    input.client,
-    { resourceRequest: true, verb: "list", apiGroup: "", resource: "namespaces", namespace: "" },
-    input.signal ? { signal: input.signal } : {},
-  );
-  let why = mayList.ok ? "the identity may not list namespaces" : `whether the identity may list namespaces could not be asked (${mayList.error.message})`;
-  if (mayList.ok && mayList.allowed) {
-    const own = await listNamespaces(input.client, input.signal);
-    if (own.ok) return { namespaces: every(own.names), from: "every namespace on the server" };
-    why = `listing namespaces failed: ${own.reason}`;
-  }
-  if (input.reader) {
-    const read = await listNamespaces(input.reader, input.signal);
-    if (read.ok) return { namespaces: every(read.names), from: `every namespace on the server, listed by the impersonating identity (${why})` };
-    why = `${why}, nor may the impersonating identity (${read.reason})`;
-  } else why = `${why}, and no other identity was given to list them (the run does not impersonate)`;
-  return {
-    namespaces: given,
-    from: "the identity's namespace, the namespaces the expected files name, default and kube-system",
-    missed: `not every namespace was compared: ${why}`,
-  };
 }
 
 function confirmation(answer: AccessAnswer): string {
@@ -215,7 +169,12 @@ async function clusterDifferences(
  */
 export async function comparePermissions(input: ComparePermissionsInput): Promise<PermissionComparison> {
   const warnings: string[] = [];
-  const { namespaces, from, missed } = await namespacesToCompare(input);
+  const { namespaces: every, from, missed } = await namespacesToCompare(input);
+  // Where no RoleBinding names the identity or its groups, its rules are the cluster-wide ones and so
+  // are the expected ones (a namespace the files name is always reviewed): one review stands for all.
+  const own = await namespacesWithOwnRules(input);
+  // A RoleBinding in a namespace the list lacks (created since it was read) is reviewed too.
+  const namespaces = own ? [...every.filter((namespace) => own.has(namespace)), ...[...own].filter((namespace) => !every.includes(namespace))] : every;
   const options = input.signal ? { signal: input.signal } : {};
   const reviews = await boundedMap(namespaces, CONCURRENCY, (namespace) => selfRulesReview(input.client, namespace, options));
   const compared: string[] = [];
@@ -254,8 +213,11 @@ export async function comparePermissions(input: ComparePermissionsInput): Promis
   );
   const remaining = namespaceCandidates.filter((candidate) => !(candidate.direction === "extra" ? clusterExtra : clusterMissing)(candidate.atom));
   const inNamespaces = await confirmAll(input, remaining, warnings);
+  // The namespaces not reviewed hold the cluster-wide rules, compared above: compared too, when any review was.
+  const byClusterRules = own && compared.length > 0 ? every.filter((namespace) => !own.has(namespace)) : [];
   return {
-    compared,
+    compared: [...compared, ...byClusterRules],
+    reviewed: compared.length,
     notCompared,
     clusterCompared: compared.length > 0,
     namespacesFrom: from,

@@ -162,7 +162,8 @@ const INCOMPLETE_REMEDIATION =
 function coverageResult(comparison: PermissionComparison, durationMs: number): CheckResult {
   const extra = comparison.differences.filter((difference) => difference.direction === "extra").length;
   const missing = comparison.differences.length - extra;
-  const where = `${comparison.compared.length} namespace${comparison.compared.length === 1 ? "" : "s"} (${comparison.compared.join(", ")})${comparison.clusterCompared ? " and cluster-wide" : ""}`;
+  const alike = comparison.compared.length - comparison.reviewed;
+  const where = `${comparison.compared.length} namespace${comparison.compared.length === 1 ? "" : "s"} (${comparison.compared.join(", ")}${alike > 0 ? `; ${alike} of them bind nothing to the identity and hold only its cluster-wide rules` : ""})${comparison.clusterCompared ? " and cluster-wide" : ""}`;
   const nothing = comparison.compared.length === 0;
   const incomplete = comparison.incomplete.length > 0;
   const found = `${extra} granted beyond it, ${missing} declared but denied`;
@@ -184,6 +185,7 @@ function coverageResult(comparison: PermissionComparison, durationMs: number): C
     message: observation,
     evidence: {
       compared: comparison.compared,
+      reviewed: comparison.reviewed,
       notCompared: comparison.notCompared,
       cluster: comparison.clusterCompared,
       namespacesFrom: comparison.namespacesFrom,

@@ -261,6 +261,50 @@ describe("comparePermissions", () => {
     });
   });
 
+  it("reviews only the namespaces whose RoleBindings name the identity or a group of it (and the given ones); the others hold the cluster-wide rules", async () => {
+    const live = snapshot({
+      roles: [
+        ...snapshot().roles,
+        { kind: "Role", metadata: { name: "mint", namespace: "ops" }, rules: [{ verbs: ["create"], apiGroups: [""], resources: ["serviceaccounts/token"] }] },
+      ],
+      roleBindings: [
+        ...snapshot().roleBindings,
+        // Through a group the runner is in: the namespace is reviewed, and the extra permission found.
+        {
+          kind: "RoleBinding",
+          metadata: { name: "mint", namespace: "ops" },
+          roleRef: { apiGroup: RBAC, kind: "Role", name: "mint" },
+          subjects: [{ kind: "Group", name: "system:serviceaccounts:team" }],
+        },
+        // Someone else's: no review needed there.
+        {
+          kind: "RoleBinding",
+          metadata: { name: "other", namespace: "quiet" },
+          roleRef: { apiGroup: RBAC, kind: "Role", name: "mint" },
+          subjects: [{ kind: "ServiceAccount", name: "other", namespace: "quiet" }],
+        },
+      ],
+    });
+    const server = serverOf(live, undefined);
+    const bindings = new FakeClient({
+      "GET /api/v1/namespaces": { status: 200, json: { items: ["team", "ops", "quiet", "empty"].map((name) => ({ metadata: { name } })), metadata: {} } },
+      "GET /apis/rbac.authorization.k8s.io/v1/rolebindings": { status: 200, json: { items: live.roleBindings, metadata: {} } },
+    });
+    const expected = createAuthorizer(withBootstrapPolicy(snapshot()), { aggregate: true });
+    const comparison = await comparePermissions({ client: server, reader: bindings, user: runner, expected, namespaces: ["team", "default", "kube-system"] });
+    const reviewed = server.requests
+      .filter((request) => request.path.endsWith("selfsubjectrulesreviews"))
+      .map((request) => (request.body as { spec: { namespace: string } }).spec.namespace)
+      .sort();
+    expect(reviewed).toEqual(["default", "kube-system", "ops", "team"]);
+    expect(comparison.reviewed).toBe(4);
+    expect([...comparison.compared].sort()).toEqual(["default", "empty", "kube-system", "ops", "quiet", "team"]);
+    expect(comparison.incomplete).toEqual([]);
+    expect(comparison.differences.map((difference) => [difference.direction, difference.scope, difference.atom.resource])).toEqual([
+      ["extra", "ops", "serviceaccounts/token"],
+    ]);
+  });
+
   it("rules the server says are incomplete (a webhook authorizer) make the comparison incomplete: it may grant what they do not show", async () => {
     const client = serverOf(snapshot(), ["team"]);
     const webhook = new FakeClient({
@@ -287,6 +331,7 @@ describe("comparePermissions", () => {
     const [coverage] = permissionResults(
       {
         compared: ["team"],
+        reviewed: 1,
         notCompared: [],
         clusterCompared: true,
         namespacesFrom: "every namespace on the server",
