@@ -7,6 +7,8 @@ import { createAuthorizer } from "../rbac/authorizer.js";
 import { atomKey } from "../rbac/covers.js";
 import { formatPath } from "../rbac/format.js";
 import type { UserInfo } from "../rbac/types.js";
+import { bootstrapPolicy } from "../rbac/bootstrap.js";
+import { subjectAppliesToUser } from "../rbac/subjects.js";
 import { parseServiceAccountUsername } from "../rbac/users.js";
 import { comparePermissions, type PermissionDifference } from "./compare-permissions.js";
 import { authorizerFor } from "./expected.js";
@@ -45,6 +47,14 @@ function ratingsOf(catalogue: Catalogue, differences: readonly PermissionDiffere
       ),
     ]),
   );
+}
+
+/** Namespaces where a RoleBinding of the default policy (when expected) names the user: the expected rules differ there. */
+export function defaultBindingNamespaces(user: UserInfo, withDefaults: boolean): string[] {
+  if (!withDefaults) return [];
+  return bootstrapPolicy()
+    .roleBindings.filter((binding) => (binding.subjects ?? []).some((subject) => subjectAppliesToUser(user, subject, binding.metadata.namespace)))
+    .map((binding) => binding.metadata.namespace);
 }
 
 /** Names the live binding of each extra permission, when the identity (or else the impersonating one) may list RBAC objects. */
@@ -101,7 +111,7 @@ export async function checkPermissionSet(input: {
     user,
     expected: expectedAuthorizer,
     ...(input.reader ? { reader: input.reader.client } : {}),
-    namespaces: [own, ...expectedNamespaces(expected.snapshot), "default", "kube-system"],
+    namespaces: [own, ...expectedNamespaces(expected.snapshot), ...defaultBindingNamespaces(user, expected.withDefaults), "default", "kube-system"],
     ...(input.signal ? { signal: input.signal } : {}),
   });
   const ratings = ratingLookup(ratingsOf(input.catalogue, comparison.differences));

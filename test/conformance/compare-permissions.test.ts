@@ -348,3 +348,13 @@ describe("comparePermissions", () => {
     expect(coverage?.error).toBeUndefined();
   });
 });
+
+describe("defaultBindingNamespaces", () => {
+  it("names the namespaces where a default RoleBinding names the user (kube-public for the bootstrap signer), none for others or without the defaults", async () => {
+    const { defaultBindingNamespaces } = await import("../../src/conformance/permission-check.js");
+    const signer: UserInfo = { name: "system:serviceaccount:kube-system:bootstrap-signer", groups: ["system:serviceaccounts", "system:authenticated"] };
+    expect([...new Set(defaultBindingNamespaces(signer, true))].sort()).toEqual(["kube-public", "kube-system"]);
+    expect(defaultBindingNamespaces(signer, false)).toEqual([]);
+    expect(defaultBindingNamespaces(runner, true)).toEqual([]);
+  });
+});
