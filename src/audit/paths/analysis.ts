@@ -6,6 +6,7 @@ import { withControllerBindings } from "./controllers.js";
 import type { PathFacts } from "./facts.js";
 import { ensureIdentity, identityTable, type IdentityTable } from "./grants.js";
 import { asksBeyondServiceAccounts, grantAsks } from "./relevance.js";
+import { routeNamespaces } from "./scope.js";
 import { findRoutes, powerOf, type Route } from "./search.js";
 import { NODE_TARGET, NODE_USER_PREFIX } from "./targets.js";
 
@@ -83,11 +84,21 @@ function nodeRefs(facts: PathFacts): ObjectRef[] {
   return [...names].map((name) => ({ kind: "Node", name: `${NODE_USER_PREFIX}${name}` }));
 }
 
+/** The snapshot with only the RoleBindings of `namespaces` (scope.ts: no other one can be on a route), in their order. */
+function scoped(prepared: PreparedSnapshot, namespaces: ReadonlySet<string> | undefined): PreparedSnapshot {
+  if (!namespaces) return prepared;
+  const roleBindings = prepared.snapshot.roleBindings.filter((binding) => namespaces.has(binding.metadata.namespace));
+  return { ...prepared, snapshot: { ...prepared.snapshot, roleBindings } };
+}
+
 /** The graph of the whole snapshot; with every namespace's `default` ServiceAccount offline, and system:masters. */
 function fullTable(prepared: PreparedSnapshot, facts: PathFacts, implied: ReadonlySet<ClusterRoleBinding | RoleBinding>): IdentityTable {
   // Only identities with a grant that holds the power or can give an edge can be on a route.
   const named = facts.tokenSecretOwners !== undefined;
-  const table = identityTable(prepared, (rules, namespace) => (namespace === "" && holds(rules)) || grantAsks(rules, namespace, named));
+  const table = identityTable(
+    scoped(prepared, routeNamespaces(prepared, holds, named)),
+    (rules, namespace) => (namespace === "" && holds(rules)) || grantAsks(rules, namespace, named),
+  );
   // A `default` ServiceAccount left out has no grant that matters, nor has any group it is in: no route either.
   if (!facts.live && table.complete)
     for (const namespace of namespacesOf(prepared.snapshot)) ensureIdentity(table, { kind: "ServiceAccount", name: "default", namespace });
