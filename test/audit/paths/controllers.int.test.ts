@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Finding, Report } from "../../../src/model/report.js";
+import type { Report } from "../../../src/model/report.js";
 import { applyObjects, kubectl, testCluster, uniqueNamespace } from "../../support/cluster.js";
-import { runSaprobe } from "../support.js";
+import { runSaprobe, userPathFindings } from "../support.js";
 
 // Paths through the controllers every cluster binds, on the real kube-apiserver: test/cluster/up runs
 // kube-controller-manager with --use-service-account-credentials and the clusterrole-aggregation
@@ -34,9 +34,6 @@ function runPods(id: string, namespace: string, user: string): Record<string, un
   ];
 }
 
-const pathsOf = (report: Report, name: string): Finding[] =>
-  report.findings.filter((finding) => finding.rule.endsWith("-path") && finding.subject?.kind === "User" && finding.subject.name === name);
-
 describe("paths through the bootstrap controllers (live and offline)", () => {
   it("create pods in kube-system reaches cluster-admin: offline high with the controller's existence a precondition, live critical and confirmed; another namespace reaches nothing", async () => {
     const id = await uniqueNamespace("ctrl");
@@ -49,18 +46,18 @@ describe("paths through the bootstrap controllers (live and offline)", () => {
     const file = join(mkdtempSync(join(tmpdir(), "saprobe-controllers-")), "rbac.json");
     writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
     const offline = JSON.parse((await runSaprobe(["audit", "--manifests", file, "-o", "json", "--fail-on", "critical"])).stdout) as Report;
-    const [planned, ...morePlanned] = pathsOf(offline, runner);
+    const [planned, ...morePlanned] = userPathFindings(offline, runner);
     expect(morePlanned).toEqual([]);
     expect(planned?.severity).toBe("high");
     expect(planned?.path?.map((hop) => `${hop.edge}>${hop.reaches.name}`)).toEqual([`pod-create>${AGGREGATION}`, "escalate>cluster-admin"]);
     expect(planned?.path?.[0]?.precondition).toMatch(/clusterrole-aggregation-controller exists \(a default binding names it on every cluster/);
-    expect(pathsOf(offline, elsewhere)).toEqual([]);
+    expect(userPathFindings(offline, elsewhere)).toEqual([]);
 
     // Live: the ServiceAccount exists, so nothing is left to a precondition; every hop is confirmed.
     const live = JSON.parse(
       (await runSaprobe(["audit", "--kubeconfig", testCluster().adminKubeconfig, "-o", "json", "--fail-on", "critical"])).stdout,
     ) as Report;
-    const [found, ...more] = pathsOf(live, runner);
+    const [found, ...more] = userPathFindings(live, runner);
     expect(more).toEqual([]);
     expect(found?.rule).toBe("cluster-admin-path");
     expect(found?.severity).toBe("critical");
@@ -69,7 +66,7 @@ describe("paths through the bootstrap controllers (live and offline)", () => {
     expect(found?.path?.[0]?.precondition).toBeUndefined();
     expect(found?.confirmation, found?.message).toMatchObject({ agreed: true });
     for (const hop of found?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
-    expect(pathsOf(live, elsewhere)).toEqual([]);
+    expect(userPathFindings(live, elsewhere)).toEqual([]);
 
     // The oracle: the server admits the runner's pod as the controller, whose ServiceAccount may escalate.
     const pod = JSON.stringify({
