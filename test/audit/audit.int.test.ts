@@ -295,7 +295,13 @@ describe("live and offline audits agree", () => {
       const findings = readYaml<{ findings: { rule: string; subject?: string; severity: string }[] }>(
         join(FIXTURES, "scenarios", scenario, "expected.yaml"),
       ).findings;
-      expected.push(...findings.filter((finding) => finding.subject).map((finding) => `${finding.rule} ${finding.subject} ${finding.severity}`));
+      // Paths are left out here as below (offline, ci-runner's and operator's go through kube-system's Secrets
+      // to a legacy token Secret of a controller: this cluster has none, so live there is no such path).
+      expected.push(
+        ...findings
+          .filter((finding) => finding.subject && finding.rule !== "cluster-admin-path")
+          .map((finding) => `${finding.rule} ${finding.subject} ${finding.severity}`),
+      );
     }
     const run = await runSaprobe(["audit", ...adminArgs(), "-o", "json", "--fail-on", "critical", "--disable", "unused-serviceaccount"]);
     const report = JSON.parse(run.stdout) as Report;

@@ -42,7 +42,12 @@ describe("auditSnapshot severity and scope", () => {
       roles: [role("r", "kube-system", readSecrets), role("r", "apps", readSecrets)],
       roleBindings: [rb("b", "kube-system", "r", [sa("x")]), rb("b", "apps", "r", [sa("x")])],
     });
-    expect(summary(input)).toEqual(["secrets-read x kube-system high finding", "secrets-read x apps medium finding"]);
+    // Reading kube-system's Secrets is also a path (a legacy token of clusterrole-aggregation-controller, a controller every cluster binds).
+    expect(summary(input)).toEqual([
+      "secrets-read x kube-system high finding",
+      "secrets-read x apps medium finding",
+      "cluster-admin-path x kube-system high finding",
+    ]);
   });
 
   it("does not repeat permission rules for a subject that holds cluster-admin through the same binding", () => {
@@ -94,6 +99,6 @@ describe("auditSnapshot severity and scope", () => {
     const part = { kind: "ClusterRole" as const, metadata: { name: "part", labels: { a: "b" } }, rules: readSecrets };
     const input = snapshot({ clusterRoles: [aggregated, part], clusterRoleBindings: [crb("agg", "agg", [{ kind: "User", name: "u" }])] });
     expect(summary(input, { mode: "live" })).toEqual([]);
-    expect(summary(input, { mode: "offline" })).toEqual(["secrets-read u cluster high finding"]);
+    expect(summary(input, { mode: "offline" })).toEqual(["secrets-read u cluster high finding", "cluster-admin-path u kube-system high finding"]);
   });
 });

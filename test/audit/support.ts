@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { loadCatalogue } from "../../src/audit/files/catalogue.js";
 import { auditSnapshot, type AuditOptions } from "../../src/audit/engine.js";
 import { loadManifests } from "../../src/manifests/index.js";
-import type { Finding, ObjectRef } from "../../src/model/report.js";
+import type { Finding, ObjectRef, Report } from "../../src/model/report.js";
 
 /** The fixture folders. */
 export const FIXTURES = join(import.meta.dirname, "../../fixtures/audit");
@@ -63,3 +63,8 @@ export async function auditFiles(paths: string[], options: Partial<AuditOptions>
 
 /** `saprobe ARGV` in-process: the one CLI harness (test/support/cli.ts), under the name these tests use. */
 export { runCli as runSaprobe } from "../support/cli.js";
+
+/** A report's path findings (cluster-admin-path, high-value-identity-path) for the user `name`. */
+export function userPathFindings(report: Report, name: string): Finding[] {
+  return report.findings.filter((finding) => finding.rule.endsWith("-path") && finding.subject?.kind === "User" && finding.subject.name === name);
+}

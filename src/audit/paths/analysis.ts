@@ -1,10 +1,12 @@
 import type { ObjectRef } from "../../model/report.js";
-import type { PolicyRule, RbacSnapshot } from "../../rbac/types.js";
+import type { ClusterRoleBinding, PolicyRule, RbacSnapshot, RoleBinding } from "../../rbac/types.js";
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import type { PreparedSnapshot } from "../prepare.js";
+import { withControllerBindings } from "./controllers.js";
 import type { PathFacts } from "./facts.js";
 import { ensureIdentity, identityTable, type IdentityTable } from "./grants.js";
 import { asksBeyondServiceAccounts, grantAsks } from "./relevance.js";
+import { routeNamespaces } from "./scope.js";
 import { findRoutes, powerOf, type Route } from "./search.js";
 import { NODE_TARGET, NODE_USER_PREFIX } from "./targets.js";
 
@@ -13,7 +15,8 @@ import { NODE_TARGET, NODE_USER_PREFIX } from "./targets.js";
  * cluster-admin power. The graph of a big cluster is the costly part, so it is built only when a route
  * beyond the holders is possible: with no holder but system:masters, only an edge to power or to a
  * group could start one, and every such edge asks a cluster-scoped question, which only a
- * ClusterRoleBinding can grant (a look at those few bindings settles it).
+ * ClusterRoleBinding can grant (a look at those few bindings settles it). Offline, the graph has the
+ * bootstrap policy's controller bindings too, where a route can go through them (controllers.ts).
  */
 
 /** The identity graph (built on first use) and the cluster-admin routes of one audit. */
@@ -22,7 +25,10 @@ export interface PathAnalysis {
   routes: Map<string, Route>;
   facts: PathFacts;
   adminRoles: ReadonlySet<string>;
+  /** The snapshot searched: the input's, plus the controller bindings of `implied` (offline). */
   prepared: PreparedSnapshot;
+  /** Bindings every cluster has that the input lacks: their subjects get no finding through them. */
+  implied: ReadonlySet<ClusterRoleBinding | RoleBinding>;
 }
 
 /** ClusterRoles that hold cluster-admin power, and `cluster-admin` (the API server restores it at start-up). */
@@ -57,9 +63,14 @@ function onlyMastersHold(prepared: PreparedSnapshot): boolean {
   return true;
 }
 
-/** True when some ClusterRoleBinding gives an edge question on power, users, groups or nodes (CSRs, impersonation, bind): only then is a node's identity reached. */
-export function reachesBeyondServiceAccounts(prepared: PreparedSnapshot): boolean {
+/**
+ * True when some ClusterRoleBinding gives an edge question on power, users, groups or nodes (CSRs,
+ * impersonation, bind): only then is a node's identity reached. The controllers' bindings added offline
+ * (`implied`) are skipped: their edges lead only to ServiceAccounts and power (test/audit/paths/controllers.test.ts).
+ */
+export function reachesBeyondServiceAccounts(prepared: PreparedSnapshot, implied: ReadonlySet<ClusterRoleBinding | RoleBinding>): boolean {
   return prepared.snapshot.clusterRoleBindings.some((binding) => {
+    if (implied.has(binding)) return false;
     const resolved = prepared.resolve(binding);
     return resolved.ok && asksBeyondServiceAccounts(resolved.rules);
   });
@@ -73,24 +84,36 @@ function nodeRefs(facts: PathFacts): ObjectRef[] {
   return [...names].map((name) => ({ kind: "Node", name: `${NODE_USER_PREFIX}${name}` }));
 }
 
+/** The snapshot with only the RoleBindings of `namespaces` (scope.ts: no other one can be on a route), in their order. */
+function scoped(prepared: PreparedSnapshot, namespaces: ReadonlySet<string> | undefined): PreparedSnapshot {
+  if (!namespaces) return prepared;
+  const roleBindings = prepared.snapshot.roleBindings.filter((binding) => namespaces.has(binding.metadata.namespace));
+  return { ...prepared, snapshot: { ...prepared.snapshot, roleBindings } };
+}
+
 /** The graph of the whole snapshot; with every namespace's `default` ServiceAccount offline, and system:masters. */
-function fullTable(prepared: PreparedSnapshot, facts: PathFacts): IdentityTable {
+function fullTable(prepared: PreparedSnapshot, facts: PathFacts, implied: ReadonlySet<ClusterRoleBinding | RoleBinding>): IdentityTable {
   // Only identities with a grant that holds the power or can give an edge can be on a route.
   const named = facts.tokenSecretOwners !== undefined;
-  const table = identityTable(prepared, (rules, namespace) => (namespace === "" && holds(rules)) || grantAsks(rules, namespace, named));
+  const table = identityTable(
+    scoped(prepared, routeNamespaces(prepared, holds, named)),
+    (rules, namespace) => (namespace === "" && holds(rules)) || grantAsks(rules, namespace, named),
+  );
   // A `default` ServiceAccount left out has no grant that matters, nor has any group it is in: no route either.
   if (!facts.live && table.complete)
     for (const namespace of namespacesOf(prepared.snapshot)) ensureIdentity(table, { kind: "ServiceAccount", name: "default", namespace });
   ensureIdentity(table, { kind: "Group", name: "system:masters" });
-  if (reachesBeyondServiceAccounts(prepared)) for (const ref of nodeRefs(facts)) ensureIdentity(table, ref);
+  if (reachesBeyondServiceAccounts(prepared, implied)) for (const ref of nodeRefs(facts)) ensureIdentity(table, ref);
   return table;
 }
 
 /** Analyses a prepared snapshot. Pure. */
-export function analysePaths(prepared: PreparedSnapshot, facts: PathFacts): PathAnalysis {
+export function analysePaths(input: PreparedSnapshot, facts: PathFacts): PathAnalysis {
+  // Live, the server's own bindings are read (it reconciled the bootstrap policy at start-up).
+  const { prepared, implied } = facts.live ? { prepared: input, implied: new Set<ClusterRoleBinding | RoleBinding>() } : withControllerBindings(input);
   const adminRoles = adminRoleNames(prepared.snapshot);
   let table: IdentityTable | undefined;
-  const tableOf = (): IdentityTable => (table ??= fullTable(prepared, facts));
+  const tableOf = (): IdentityTable => (table ??= fullTable(prepared, facts, implied));
   let routes: Map<string, Route>;
   if (onlyMastersHold(prepared)) {
     // The same search over system:masters alone: what it gives the full graph too (nothing reaches it).
@@ -107,5 +130,6 @@ export function analysePaths(prepared: PreparedSnapshot, facts: PathFacts): Path
     facts,
     adminRoles,
     prepared,
+    implied,
   };
 }

@@ -1,3 +1,4 @@
+import { isControllerAccount } from "./controllers.js";
 import type { Need } from "./edges.js";
 
 /*
@@ -40,7 +41,9 @@ function exists(facts: PathFacts, namespace: string, name: string): Reachability
     preconditions: [
       facts.live
         ? `ServiceAccount ${key} exists (ServiceAccounts could not be listed)`
-        : `ServiceAccount ${key} exists (a binding names it; the manifests do not define it)`,
+        : isControllerAccount(namespace, name)
+          ? `ServiceAccount ${key} exists (a default binding names it on every cluster; kube-controller-manager creates it when run with --use-service-account-credentials, as kubeadm does)`
+          : `ServiceAccount ${key} exists (a binding names it; the manifests do not define it)`,
     ],
   };
 }
@@ -49,6 +52,9 @@ function exists(facts: PathFacts, namespace: string, name: string): Reachability
 export function reachability(facts: PathFacts, namespace: string, name: string, need: Need): Reachability {
   const found = exists(facts, namespace, name);
   if (!found.reachable || need === "exists") return found;
+  // kube-controller-manager acts as its controllers with tokens it requests itself: no pod runs as one
+  // (a static pod may not name a ServiceAccount). Live, the pods read say so either way.
+  if (!facts.live && (need === "pod" || need.startsWith("node:")) && isControllerAccount(namespace, name)) return NO;
   const key = `${namespace}/${name}`;
   const add = (known: ReadonlySet<string> | undefined, member: string, sentence: string): Reachability => {
     if (known?.has(member)) return found;

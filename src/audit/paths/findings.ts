@@ -7,7 +7,7 @@ import type { AuditRule } from "../rule-types.js";
 import { lowerSeverity } from "../../model/severity.js";
 import type { PathFacts } from "./facts.js";
 import type { PathAnalysis } from "./analysis.js";
-import { identityKey, type Identity } from "./grants.js";
+import { identityKey, type Identity, type IdentityGrant } from "./grants.js";
 import { describeReached, hopOf, stepsOf } from "./hops.js";
 import type { Route, Step } from "./search.js";
 
@@ -15,7 +15,8 @@ import type { Route, Step } from "./search.js";
  * One `cluster-admin-path` finding per identity that reaches cluster-admin power only through
  * other identities (or by granting it to itself): the shortest path, hop by hop. Direct holders are
  * `cluster-admin-binding`'s; an identity whose first hop is a grant of a group it is in is covered by
- * that group's own finding.
+ * that group's own finding, and a controller whose first hop is a bootstrap binding the input lacks
+ * (added offline: controllers.ts) gets none.
  */
 
 /** What the path analysis needs besides the prepared snapshot. */
@@ -65,15 +66,17 @@ export function routeFindings(
       continue;
     const steps = stepsOf(identity.key, routes);
     const first = steps[0]?.edge.evidence ?? [];
-    if (first.every((evidence) => identityKey(evidence.grant.subject) !== identity.key)) continue;
+    const own = first.filter((evidence) => identityKey(evidence.grant.subject) === identity.key);
+    // A controller whose first hop is its bootstrap binding, added offline (analysis.ts): the user gave neither.
+    if (own.length === 0 || own.every((evidence) => analysis.implied.has(evidence.grant.binding))) continue;
     const end = endOf(identity, steps);
     if (!end) continue;
     const hops = steps.map(hopOf);
     const conditional = hops.some((hop) => hop.precondition);
-    // The subject's own part is its first hop: when a default grant gives it (a controller that creates
-    // pods by design), the path is expected; the identity at the end has its own finding.
-    const expected =
-      first.length > 0 && first.every((evidence) => options.expectations.isDefaultGrant(evidence.grant.binding, subjectOf(evidence.grant.subject)));
+    // The subject's own part is its first hop: when a default grant of an unchanged default role gives it
+    // (a controller that creates pods by design), the path is expected; the identity at the end has its
+    // own finding. A default role given more (system:discovery with Secrets) is no default.
+    const expected = first.length > 0 && first.every((evidence) => isDefaultGrant(analysis, options, evidence.grant));
     const severity: Severity = conditional ? lowerSeverity(end.severity) : end.severity;
     const via = first.find((evidence) => identityKey(evidence.grant.subject) === identity.key) ?? first[0];
     const grant = via?.grant;
@@ -114,6 +117,13 @@ export function pathFindings(rule: AuditRule, analysis: PathAnalysis, options: P
   if (![...analysis.routes.values()].some((route) => route.steps[0]?.edge.kind !== "holds")) return [];
   const end: PathEnd = { reached: "cluster-admin power", severity: rule.severity, after: "" };
   return routeFindings(rule, analysis, analysis.routes, options, () => end);
+}
+
+/** True when a default binding grants it to a default subject, through a role that grants what the default does. */
+function isDefaultGrant(analysis: PathAnalysis, options: PathOptions, grant: IdentityGrant): boolean {
+  if (!options.expectations.isDefaultGrant(grant.binding, subjectOf(grant.subject))) return false;
+  const resolved = analysis.prepared.resolve(grant.binding);
+  return resolved.ok && options.expectations.isDefaultRole(resolved.role);
 }
 
 function subjectOf(ref: ObjectRef): { kind: string; name: string; namespace?: string } {

@@ -32,7 +32,7 @@ export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, optio
     targets.push(identity);
   }
   // Only an edge to nodes, users, groups or power (a ClusterRoleBinding's) can start a path to a node identity.
-  if (reachesBeyondServiceAccounts(analysis.prepared)) {
+  if (reachesBeyondServiceAccounts(analysis.prepared, analysis.implied)) {
     const node = ensureIdentity(analysis.table, NODE_TARGET.ref);
     byKey.set(node.key, NODE_TARGET);
     targets.push(node);

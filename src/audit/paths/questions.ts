@@ -39,7 +39,10 @@ export const Q = {
   token: core("create", "serviceaccounts", "token"),
   createPods: core("create", "pods"),
   workloadCreates: WORKLOADS.map((workload) => grouped(workload.group, "create", workload.resource)),
-  workloadUpdates: WORKLOADS.flatMap((workload) => ["patch", "update"].map((verb) => grouped(workload.group, verb, workload.resource))),
+  // A Job's pod template is immutable once created (the server refuses a new serviceAccountName): no update edge.
+  workloadUpdates: WORKLOADS.filter((workload) => workload.resource !== "jobs").flatMap((workload) =>
+    ["patch", "update"].map((verb) => grouped(workload.group, verb, workload.resource)),
+  ),
   podChanges: [
     core("patch", "pods"),
     core("update", "pods"),

@@ -78,6 +78,12 @@ export function grantAsks(rules: readonly PolicyRule[], namespace: string, token
   return (tokenSecretsNamed ? mask : mask & ~NAMED_SECRETS) !== 0;
 }
 
+/** Whether a grant of this role (`namespace` "" for a ClusterRoleBinding) can give an edge to ServiceAccounts (offline: a named Secret read gives none). */
+export function reachesServiceAccounts(rules: readonly PolicyRule[], namespace: string): boolean {
+  const masks = masksOf(rules);
+  return ((namespace === "" ? masks.cluster : masks.namespaced) & SERVICE_ACCOUNTS) !== 0;
+}
+
 /** True when a role bound cluster-wide has an edge question that leads to power, users, groups or a node's identity. */
 export function asksBeyondServiceAccounts(rules: readonly PolicyRule[]): boolean {
   return (masksOf(rules).cluster & (POWER | USERS | GROUPS | NODE)) !== 0;

@@ -1,7 +1,7 @@
 import type { ObjectRef } from "../../model/report.js";
 import type { PolicyRule } from "../../rbac/types.js";
 import { clusterAdminPower } from "../cluster-admin-power.js";
-import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
+import { edgesOf, type Edge, type EdgeContext, type Need } from "./edges.js";
 import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
 import { podNamespacesOn, reachability, type PathFacts, type Reachability } from "./facts.js";
 import { identityKey, type Identity, type IdentityTable } from "./grants.js";
@@ -154,6 +154,16 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     record(identity, { depth: 1, steps: [{ edge, from: identity.ref, reaches: POWER, preconditions: [] }], conditional: false });
   }
 
+  // Every edge of every identity asks it of the same candidates, level after level: once per identity and need.
+  const reachabilities = new Map<Identity, Map<string, Reachability>>();
+  const reachabilityOf = (identity: Identity, need: Need): Reachability => {
+    let byNeed = reachabilities.get(identity);
+    if (!byNeed) reachabilities.set(identity, (byNeed = new Map()));
+    let reach = byNeed.get(need);
+    if (!reach) byNeed.set(need, (reach = reachability(facts, identity.ref.namespace ?? "", identity.ref.name, need)));
+    return reach;
+  };
+
   const pick = (edge: Edge, from: Identity, maxDepth: number, allowConditional: boolean): Candidate | undefined => {
     const target = edge.target;
     if (target.kind === "power")
@@ -186,7 +196,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       if (target.kind === "groups" && target.except?.includes(identity.ref.name)) continue;
       const preconditions = edge.precondition ? [edge.precondition] : [];
       if (target.kind === "serviceaccounts") {
-        const reach = reachability(facts, identity.ref.namespace ?? "", identity.ref.name, target.need);
+        const reach = reachabilityOf(identity, target.need);
         if (!reach.reachable) continue;
         preconditions.push(...reach.preconditions);
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Finding, Report } from "../../../src/model/report.js";
+import type { Report } from "../../../src/model/report.js";
 import { applyObjects, createServiceAccount, kubectl, testCluster, uniqueNamespace } from "../../support/cluster.js";
-import { runSaprobe } from "../support.js";
+import { runSaprobe, userPathFindings } from "../support.js";
 
 // high-value-identity-path on the real kube-apiserver: test/cluster/up runs kube-controller-manager with
 // the namespace controller (as ServiceAccount kube-system/namespace-controller, bound by the default
@@ -27,9 +27,6 @@ function binding(name: string, role: string, subject: string): Record<string, un
     subjects: [user(subject)],
   };
 }
-const pathsOf = (report: Report, name: string): Finding[] =>
-  report.findings.filter((finding) => finding.rule.endsWith("-path") && finding.subject?.kind === "User" && finding.subject.name === name);
-
 describe("high-value-identity-path (live)", () => {
   it("finds the token path to kube-system/namespace-controller, every hop confirmed, and none for a token of a ServiceAccount that holds little", async () => {
     const id = await uniqueNamespace("hv");
@@ -55,7 +52,7 @@ describe("high-value-identity-path (live)", () => {
         finding.subject.name === "namespace-controller" &&
         finding.subject.namespace === "kube-system",
     );
-    const [found, ...more] = pathsOf(report, minter);
+    const [found, ...more] = userPathFindings(report, minter);
     expect(more).toEqual([]);
     expect(found?.rule).toBe(controllerReachesAdmin ? "cluster-admin-path" : "high-value-identity-path");
     expect(found?.path?.[0]).toMatchObject({
@@ -76,7 +73,7 @@ describe("high-value-identity-path (live)", () => {
     }
     expect(found?.confirmation, found?.message).toMatchObject({ agreed: true });
     for (const hop of found?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
-    expect(pathsOf(report, quiet)).toEqual([]);
+    expect(userPathFindings(report, quiet)).toEqual([]);
 
     // The oracle: the minter really gets the controller's token, and with it reads Secrets everywhere.
     const minted = await kubectl(["create", "token", "namespace-controller", "-n", "kube-system", `--as=${minter}`]);

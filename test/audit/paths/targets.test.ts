@@ -98,13 +98,18 @@ describe("high-value-identity-path", () => {
     expect([admin[0]?.edge, admin[1]?.precondition !== undefined, admin.at(-1)?.edge]).toEqual(["serviceaccount-token", true, "escalate"]);
   });
 
-  it("finds nothing for a controller the audited RBAC does not bind, nor for a ServiceAccount of the same name elsewhere", () => {
+  it("counts a controller live only where the server binds it, offline always (every cluster has its binding); nothing for a ServiceAccount of the same name elsewhere", () => {
     const offline = minting("namespace-controller");
     const unbound: RbacSnapshot = {
       ...offline,
       clusterRoleBindings: offline.clusterRoleBindings.filter((binding) => binding.roleRef.name !== "system:controller:namespace-controller"),
     };
-    expect(malloryFindings(unbound, "offline")).toEqual([]);
+    expect(malloryFindings(unbound, "live")).toEqual([]);
+    // Offline the binding is there all the same: namespace-controller reads kube-system's Secrets, a legacy token
+    // of clusterrole-aggregation-controller among them if one exists (high: not seen).
+    expect(
+      malloryFindings(unbound, "offline").map((finding) => `${finding.rule} ${finding.severity} ${finding.path?.map((hop) => hop.edge).join(">")}`),
+    ).toEqual(["cluster-admin-path high serviceaccount-token>secret-read>escalate"]);
     const elsewhere = minting("namespace-controller");
     elsewhere.roles = elsewhere.roles.map((role) => ({ ...role, metadata: { ...role.metadata, namespace: "apps" } }));
     elsewhere.roleBindings = elsewhere.roleBindings.map((binding) =>
