@@ -109,6 +109,11 @@ const GROUPS = [
     keys: ["kics permissive_access_to_create_pods:negative1.yaml ClusterRole secret-reader4"],
   },
   {
+    right: "scope",
+    why: "the peer asks whether the role creates pods, and it does not; saprobe reports where it leads: get and create on Secrets cluster-wide mints a token Secret for a kube-system controller ServiceAccount every cluster binds (clusterrole-aggregation-controller) and reads it back, then escalate and update a ClusterRole: a path to cluster-admin (high offline, the ServiceAccount's existence a precondition), which compare.mjs counts against every escalation rule",
+    keys: ["kics permissive_access_to_create_pods:negative1.yaml ClusterRole secret-reader2"],
+  },
+  {
     right: "peer-wrong",
     why: "kubectl apply refuses the Role (operations and apiVersions are not PolicyRule fields; strict field validation is kubectl's default), so it never exists; saprobe refuses it the same way and says where",
     keys: ["kics rbac_wildcard_in_rule:positive.yaml Role rbac3/configmap-modifier2"],
