@@ -110,6 +110,16 @@ const GROUPS = [
   },
   {
     right: "scope",
+    why: "the peer asks about exec and attach, or about a direct grant of cluster-admin; saprobe also reports where the grant leads: creating pods in kube-system (or reading its token Secrets) runs as a kube-system controller ServiceAccount every cluster binds (clusterrole-aggregation-controller), which escalates a ClusterRole: a path to cluster-admin, high offline (the ServiceAccount's existence a precondition), which compare.mjs counts against every escalation rule",
+    keys: [
+      "polaris clusterrolePodExecAttach:success.allow_unrelated_perms.yaml ClusterRole test",
+      "polaris clusterrolebindingPodExecAttach:success.allow_unrelated_perms.yaml ClusterRoleBinding test",
+      "polaris clusterrolebindingClusterAdmin:success.explicit_resources.yaml ClusterRoleBinding test",
+      "polaris clusterrolebindingClusterAdmin:success.explicit_verbs.yaml ClusterRoleBinding test",
+    ],
+  },
+  {
+    right: "scope",
     why: "the peer asks whether the role creates pods, and it does not; saprobe reports where it leads: get and create on Secrets cluster-wide mints a token Secret for a kube-system controller ServiceAccount every cluster binds (clusterrole-aggregation-controller) and reads it back, then escalate and update a ClusterRole: a path to cluster-admin (high offline, the ServiceAccount's existence a precondition), which compare.mjs counts against every escalation rule",
     keys: ["kics permissive_access_to_create_pods:negative1.yaml ClusterRole secret-reader2"],
   },
