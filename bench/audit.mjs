@@ -34,6 +34,11 @@
 // CPU (audit 3.84 s CPU, floor 1.44 s, engine step 1.19 s), JSON List 6.59x wall, peak RSS 491 MB.
 // The JSON List audit cannot reach 2x JSON.parse while it prints this 62 MB report: rendering and
 // encoding it alone is ~1.85x the floor (the "lower bound" line), before reading a byte of input.
+// 2026-12-07 18:37, -o json written in parts (2eb6ccc, render/json.ts renderJsonParts), medians of 3,
+// load 2.2 on 2 CPUs: YAML audit 2.43 s wall / 3.05 s CPU against the floor's 1.11 s / 1.31 s (2.18x
+// wall, 2.33x CPU; at load 7.5 2.13x / 2.33x), peak RSS 362 MB (from ~515); JSON List 5.21x wall.
+// Still over 2x: left are the loader's own passes (~220 ms CPU over js-yaml's), the engine (~500 ms
+// on the main thread, spread over levels, visit, grant, fold, paths) and a third full GC.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -54,7 +54,11 @@ export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo
   const { loadRenderer } = await import("../report/render/load.js");
   const renderer = await loadRenderer(format);
   if (!renderer) throw new InputError(`unknown output format "${format}": choose one of ${REPORT_FORMATS.join(", ")}`);
-  io.stdout.write(renderer(report, { ...renderOptionsFor(io), showExpected: flag.boolean(args, "show-expected") }));
+  if (format === "json") {
+    // In parts: a big audit's report is tens of MB, costly to hold as one string (render/json.ts).
+    const { renderJsonParts } = await import("../report/render/json.js");
+    for (const part of renderJsonParts(report)) io.stdout.write(part);
+  } else io.stdout.write(renderer(report, { ...renderOptionsFor(io), showExpected: flag.boolean(args, "show-expected") }));
   await writeOutFiles(report, args, io);
   return exitCodeFor(report);
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import type { Finding, Report } from "../../src/model/report.js";
+import { renderJson, renderJsonParts } from "../../src/report/render/json.js";
+import { sampleReports } from "./sample-reports.js";
+
+const options = { color: false, width: 100 };
+
+/** A report with `count` findings, copies of the sample's, so the parts cross their size boundary. */
+function withFindings(report: Report, count: number): Report {
+  const seed = report.findings;
+  const findings: Finding[] = Array.from({ length: count }, (_, index) => ({ ...(seed[index % seed.length] as Finding), message: `finding ${index}` }));
+  return { ...report, findings };
+}
+
+const audit = Object.values(sampleReports).find((report) => report.findings.length > 0) as Report;
+
+describe("renderJsonParts", () => {
+  it.each(Object.entries(sampleReports))("joins to exactly renderJson's text for %s", (_name, report) => {
+    expect([...renderJsonParts(report)].join("")).toBe(renderJson(report, options));
+  });
+
+  it.each([1, 999, 1000, 1001, 2500])("joins to exactly renderJson's text with %i findings", (count) => {
+    const report = withFindings(audit, count);
+    const parts = [...renderJsonParts(report)];
+    expect(parts.join("")).toBe(renderJson(report, options));
+    expect(parts.length).toBe(2 + Math.ceil(count / 1000));
+  });
+
+  it("renders a report whose strings spell the findings key as renderJson does", () => {
+    const report = withFindings(audit, 3);
+    report.warnings = ['\n  "findings": []', '"findings": ['];
+    expect([...renderJsonParts(report)].join("")).toBe(renderJson(report, options));
+  });
+});
