@@ -84,7 +84,12 @@ export function patternGrant(rule: PolicyRule, pattern: PermissionPattern): Gran
     for (const group of pattern.apiGroups) {
       if (!apiGroupMatches(rule, group)) continue;
       for (const resource of pattern.resources) {
-        if (resourceMatches(rule, resource, subresourceOf(resource))) return namesGrant(rule, pattern);
+        const subresource = subresourceOf(resource);
+        if (!resourceMatches(rule, resource, subresource)) continue;
+        // A create or deletecollection of whole objects carries no name when it is authorized, so a rule
+        // limited to resourceNames never allows it (the RBAC documentation; `can-i` says the same).
+        if (subresource === "" && (verb === "create" || verb === "deletecollection") && (rule.resourceNames ?? []).length > 0) continue;
+        return namesGrant(rule, pattern);
       }
     }
   }

@@ -28,6 +28,17 @@ describe("patternGrant follows the apiserver's matchers", () => {
   it("reports a grant limited by resourceNames as restricted", () => {
     expect(patternGrant(rule(["pods/exec"], { resourceNames: ["debug-pod"] }), exec)).toBe(GrantLevel.restricted);
   });
+
+  it("counts no create or deletecollection of whole objects limited by resourceNames: such a request has no name (a subresource's create has one)", () => {
+    const createPods: PermissionPattern = { verbs: ["create"], apiGroups: [""], resources: ["pods"] };
+    const named = { verbs: ["create"], apiGroups: [""], resources: ["pods"], resourceNames: ["web"] };
+    expect(patternGrant(named, createPods)).toBe(GrantLevel.none);
+    expect(patternGrant({ ...named, verbs: ["deletecollection"] }, { ...createPods, verbs: ["deletecollection"] })).toBe(GrantLevel.none);
+    // Another verb of the same pattern still counts, restricted.
+    expect(patternGrant({ ...named, verbs: ["*"] }, { ...createPods, verbs: ["create", "patch"] })).toBe(GrantLevel.restricted);
+    expect(patternGrant({ ...named, resourceNames: undefined }, createPods)).toBe(GrantLevel.full);
+    expect(patternGrant(rule(["pods/exec"], { resourceNames: ["web"] }), exec)).toBe(GrantLevel.restricted);
+  });
 });
 
 describe("matchPermissionRule", () => {
