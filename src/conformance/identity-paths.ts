@@ -159,7 +159,7 @@ export async function identityPaths(input: IdentityPathsInput): Promise<{ result
     }
     refusals.push(`${candidate.by} may not ${may.missing.join(", ")}`);
   }
-  const why = `${refusals.join(", nor ")}${input.reader ? "" : " (the run does not impersonate: no other identity to read them with)"}`;
+  const why = `${refusals.join("; and ")}${input.reader ? "" : " (the run does not impersonate: no other identity to read them with)"}`;
   if (!reading) return { results: [undecided(input.user, where, why, elapsed())], warnings: [] };
   const audit = await auditLive(reading.client, {
     connection: reading.connection,

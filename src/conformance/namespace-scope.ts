@@ -1,6 +1,5 @@
 import { AUDIT_READS } from "../audit/live/lists.js";
 import { snapshotFieldsOnly } from "../audit/live/objects.js";
-import { selfAccessReview } from "../kube/access-reviews.js";
 import { listAll, listed } from "../kube/list-all.js";
 import type { KubeClient } from "../kube/types.js";
 import { subjectAppliesToUser } from "../rbac/subjects.js";
@@ -25,11 +24,14 @@ interface NamespaceList {
   missed?: string;
 }
 
-async function listNamespaces(client: KubeClient, signal: AbortSignal | undefined): Promise<{ ok: true; names: string[] } | { ok: false; reason: string }> {
+async function listNamespaces(
+  client: KubeClient,
+  signal: AbortSignal | undefined,
+): Promise<{ ok: true; names: string[] } | { ok: false; reason: string; forbidden: boolean }> {
   const listed = await listAll(client, NAMESPACES, signal, (item) => ({
     metadata: { name: (item.metadata as { name?: unknown } | undefined)?.name },
   }));
-  if (!listed.ok) return { ok: false, reason: listed.reason };
+  if (!listed.ok) return listed;
   const names = listed.items.map((item) => (item.metadata as { name?: unknown }).name).filter((name): name is string => typeof name === "string");
   return { ok: true, names };
 }
@@ -37,21 +39,14 @@ async function listNamespaces(client: KubeClient, signal: AbortSignal | undefine
 /**
  * Every namespace: listed by the identity when it may, else by the impersonating identity (`reader`).
  * When neither can, only the given ones, and `missed` says so: the comparison is then incomplete.
+ * The list is simply tried: its 403 says the identity may not, with no access review asked first.
  */
 export async function namespacesToCompare(input: ComparePermissionsInput): Promise<NamespaceList> {
   const given = [...new Set(input.namespaces.filter((namespace) => namespace !== ""))];
   const every = (names: readonly string[]): string[] => [...new Set([...given, ...names])];
-  const mayList = await selfAccessReview(
-    input.client,
-    { resourceRequest: true, verb: "list", apiGroup: "", resource: "namespaces", namespace: "" },
-    input.signal ? { signal: input.signal } : {},
-  );
-  let why = mayList.ok ? "the identity may not list namespaces" : `whether the identity may list namespaces could not be asked (${mayList.error.message})`;
-  if (mayList.ok && mayList.allowed) {
-    const own = await listNamespaces(input.client, input.signal);
-    if (own.ok) return { namespaces: every(own.names), from: "every namespace on the server" };
-    why = `listing namespaces failed: ${own.reason}`;
-  }
+  const own = await listNamespaces(input.client, input.signal);
+  if (own.ok) return { namespaces: every(own.names), from: "every namespace on the server" };
+  let why = own.forbidden ? "the identity may not list namespaces" : `listing namespaces failed: ${own.reason}`;
   if (input.reader) {
     const read = await listNamespaces(input.reader, input.signal);
     if (read.ok) return { namespaces: every(read.names), from: `every namespace on the server, listed by the impersonating identity (${why})` };

@@ -23,7 +23,7 @@ let shared: RbacSnapshot | undefined;
 /**
  * The bootstrap policy: fresh arrays (callers may add to or filter them) of objects shared by every
  * call, which nobody may change (a caller that needs a changed one copies it; test/rbac/bootstrap.test.ts
- * holds the objects equal to the exported policy after the audit, the authorizer and usage used them).
+ * holds the objects equal to the exported policy after the authorizer and an offline audit used them).
  * Cloning the whole policy per call cost 1-2.6 ms each, three or four times in an offline start-up;
  * freezing it, 2.3 ms.
  */

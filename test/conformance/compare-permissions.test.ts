@@ -87,6 +87,17 @@ async function compare(live: RbacSnapshot, namespaces?: string[]) {
   return comparePermissions({ client: serverOf(live, namespaces), user: runner, expected, namespaces: ["team", "default", "kube-system"] });
 }
 
+/** The runner's live RBAC plus a Role in ops that mints tokens, bound by `bindings`. */
+function withMint(bindings: RbacSnapshot["roleBindings"]): RbacSnapshot {
+  return snapshot({
+    roles: [
+      ...snapshot().roles,
+      { kind: "Role", metadata: { name: "mint", namespace: "ops" }, rules: [{ verbs: ["create"], apiGroups: [""], resources: ["serviceaccounts/token"] }] },
+    ],
+    roleBindings: [...snapshot().roleBindings, ...bindings],
+  });
+}
+
 /** A second client (the impersonating identity) that may only list namespaces. */
 function readerOf(namespaces: string[]): FakeClient {
   return new FakeClient({ "GET /api/v1/namespaces": { status: 200, json: { items: namespaces.map((name) => ({ metadata: { name } })), metadata: {} } } });
@@ -118,16 +129,9 @@ describe("comparePermissions", () => {
   });
 
   it("with a reader (the impersonating identity), a RoleBinding in a namespace the runner cannot see is found", async () => {
-    const live = snapshot({
-      roles: [
-        ...snapshot().roles,
-        { kind: "Role", metadata: { name: "mint", namespace: "ops" }, rules: [{ verbs: ["create"], apiGroups: [""], resources: ["serviceaccounts/token"] }] },
-      ],
-      roleBindings: [
-        ...snapshot().roleBindings,
-        { kind: "RoleBinding", metadata: { name: "mint", namespace: "ops" }, roleRef: { apiGroup: RBAC, kind: "Role", name: "mint" }, subjects: [subject] },
-      ],
-    });
+    const live = withMint([
+      { kind: "RoleBinding", metadata: { name: "mint", namespace: "ops" }, roleRef: { apiGroup: RBAC, kind: "Role", name: "mint" }, subjects: [subject] },
+    ]);
     const expected = createAuthorizer(withBootstrapPolicy(snapshot()), { aggregate: true });
     const without = await comparePermissions({ client: serverOf(live, undefined), user: runner, expected, namespaces: ["team", "default", "kube-system"] });
     expect(without.differences).toEqual([]);
@@ -262,29 +266,22 @@ describe("comparePermissions", () => {
   });
 
   it("reviews only the namespaces whose RoleBindings name the identity or a group of it (and the given ones); the others hold the cluster-wide rules", async () => {
-    const live = snapshot({
-      roles: [
-        ...snapshot().roles,
-        { kind: "Role", metadata: { name: "mint", namespace: "ops" }, rules: [{ verbs: ["create"], apiGroups: [""], resources: ["serviceaccounts/token"] }] },
-      ],
-      roleBindings: [
-        ...snapshot().roleBindings,
-        // Through a group the runner is in: the namespace is reviewed, and the extra permission found.
-        {
-          kind: "RoleBinding",
-          metadata: { name: "mint", namespace: "ops" },
-          roleRef: { apiGroup: RBAC, kind: "Role", name: "mint" },
-          subjects: [{ kind: "Group", name: "system:serviceaccounts:team" }],
-        },
-        // Someone else's: no review needed there.
-        {
-          kind: "RoleBinding",
-          metadata: { name: "other", namespace: "quiet" },
-          roleRef: { apiGroup: RBAC, kind: "Role", name: "mint" },
-          subjects: [{ kind: "ServiceAccount", name: "other", namespace: "quiet" }],
-        },
-      ],
-    });
+    const live = withMint([
+      // Through a group the runner is in: the namespace is reviewed, and the extra permission found.
+      {
+        kind: "RoleBinding",
+        metadata: { name: "mint", namespace: "ops" },
+        roleRef: { apiGroup: RBAC, kind: "Role", name: "mint" },
+        subjects: [{ kind: "Group", name: "system:serviceaccounts:team" }],
+      },
+      // Someone else's: no review needed there.
+      {
+        kind: "RoleBinding",
+        metadata: { name: "other", namespace: "quiet" },
+        roleRef: { apiGroup: RBAC, kind: "Role", name: "mint" },
+        subjects: [{ kind: "ServiceAccount", name: "other", namespace: "quiet" }],
+      },
+    ]);
     const server = serverOf(live, undefined);
     const bindings = new FakeClient({
       "GET /api/v1/namespaces": { status: 200, json: { items: ["team", "ops", "quiet", "empty"].map((name) => ({ metadata: { name } })), metadata: {} } },
