@@ -12,7 +12,8 @@ export interface DocumentText {
 }
 
 // `---` starts a document; `...` ends one, so whatever follows it (directives, a bare document) starts the next.
-const MARKER = /^(?:---(?=[ \t\r\n]|$)|\.\.\.(?=[ \t\r\n]|$)[^\n]*(?:\n|$))/gm;
+// A line starts after LF or CR only: U+2028 and U+2029 are content in YAML 1.2, so no `m` flag.
+const MARKER = /(?<![^\n\r])(?:---(?=[ \t\r\n]|$)|\.\.\.(?=[ \t\r\n]|$)[^\n]*(?:\n|$))/g;
 
 /** True when the text holds nothing but blank lines, comments and directives (no content). */
 function isPreamble(text: string): boolean {

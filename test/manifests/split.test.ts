@@ -68,3 +68,23 @@ describe("parseStream splitting", () => {
     );
   });
 });
+
+describe("parseStream on a stream js-yaml cannot read whole", () => {
+  it("locates a broken document and still returns the others", () => {
+    const stream = "a: 1\n---\nb: [2\n---\nc: 3\n";
+    const parsed = parseStream(stream, "f.yaml", DEFAULT_LIMITS, createLocator());
+    expect(parsed.documents.map((item) => [item.document, item.value, item.line])).toEqual([
+      [0, { a: 1 }, 1],
+      [2, { c: 3 }, 5],
+    ]);
+    expect(parsed.problems).toHaveLength(1);
+    expect(parsed.problems[0]).toMatchObject({ document: 1, line: 4 });
+  });
+
+  it("reads a --- after U+2028 as content, as js-yaml does (a line starts after LF or CR only)", () => {
+    const stream = "a: x\u2028--- y\n---\nb: 2\n";
+    const parsed = parseStream(stream, "f.yaml", DEFAULT_LIMITS, createLocator());
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.documents.map((item) => item.value)).toEqual(jsYaml.loadAll(stream, undefined, { schema: jsYaml.CORE_SCHEMA }));
+  });
+});
