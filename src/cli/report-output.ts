@@ -8,6 +8,7 @@ import { buildReport, exitCodeFor } from "../report/build.js";
 import { REPORT_FORMATS, type RenderOptions, type ReportFormat } from "../report/render/types.js";
 import { wrapText } from "../report/render/text.js";
 import { terminalColumns } from "./output-flags.js";
+import { writeParts } from "./write-parts.js";
 
 /**
  * One item of a text answer (`who-can`, `can-i --list`) indented by two, wrapped to the terminal with
@@ -57,7 +58,7 @@ export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo
   if (format === "json") {
     // In parts: a big audit's report is tens of MB, costly to hold as one string (render/json.ts).
     const { renderJsonParts } = await import("../report/render/json.js");
-    for (const part of renderJsonParts(report)) io.stdout.write(part);
+    writeParts(io.stdout, renderJsonParts(report));
   } else io.stdout.write(renderer(report, { ...renderOptionsFor(io), showExpected: flag.boolean(args, "show-expected") }));
   await writeOutFiles(report, args, io);
   return exitCodeFor(report);
