@@ -1,14 +1,17 @@
 import jsYaml from "js-yaml";
 import type { LoadLimits } from "../input/limits.js";
+import { NOT_PLAIN, readBlockYaml } from "./block-yaml.js";
 import { checkAndNormalize } from "./limits.js";
 import { scanJson } from "./json-scan.js";
 import type { Locator } from "./locate.js";
-import { splitDocuments, type DocumentText } from "./split.js";
+import { splitDocuments } from "./split.js";
 
 /*
- * Fast path: js-yaml parses each document (about 10x faster than the `yaml` package's document API;
- * see the commit that added it). YAML 1.2 core schema plus merge keys, so `2024-01-01` and `on` stay
- * strings; duplicate keys are errors (js-yaml's default).
+ * Fast path: block-yaml.ts reads the plain block YAML most manifests are written in, and js-yaml
+ * parses every other document (about 10x faster than the `yaml` package's document API; see the
+ * commit that added it). YAML 1.2 core schema plus merge keys, so `2024-01-01` and `on` stay
+ * strings; duplicate keys are errors (js-yaml's default). The text was decoded by
+ * input/decode-text.ts, which refuses the control characters js-yaml would.
  */
 // js-yaml exports its built-in types at runtime; @types/js-yaml does not declare them.
 const builtInTypes = (jsYaml as unknown as { types: { merge: jsYaml.Type } }).types;
@@ -85,24 +88,6 @@ function parseJson(text: string, file: string, limits: LoadLimits): { documents:
   };
 }
 
-/**
- * The stream's documents from one js-yaml run over all of it, one per piece, or undefined when that
- * run fails (a piece is then parsed alone, so each problem is located and the rest still load). One
- * parser state per file instead of one per document (and its copy of the text): about 100 ms CPU
- * less on bench/audit.mjs's 76,200 documents. js-yaml starts a document only at a `---` or `...`
- * at the start of a line, where the split cuts too, so no piece holds two documents and equal counts
- * mean one each.
- */
-function loadAligned(text: string, pieces: readonly DocumentText[], file: string): unknown[] | undefined {
-  if (pieces.length < 2) return undefined;
-  try {
-    const values = jsYaml.loadAll(text, undefined, { schema: SCHEMA, filename: file });
-    return values.length === pieces.length ? values : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Parses a YAML (or JSON) stream into documents; syntax errors and limit violations are returned, located. */
 export function parseStream(source: string, file: string, limits: LoadLimits, locate: Locator): { documents: ParsedDocument[]; problems: Located[] } {
   const text = source.startsWith("\uFEFF") ? source.slice(1) : source;
@@ -113,14 +98,13 @@ export function parseStream(source: string, file: string, limits: LoadLimits, lo
   }
   const documents: ParsedDocument[] = [];
   const problems: Located[] = [];
-  const pieces = splitDocuments(text);
-  const whole = loadAligned(text, pieces, file);
   let index = 0;
-  for (let position = 0; position < pieces.length; position++) {
-    const piece = pieces[position] as DocumentText;
+  for (const piece of splitDocuments(text)) {
     let values: unknown[];
     try {
-      values = whole ? [whole[position]] : jsYaml.loadAll(piece.text, undefined, { schema: SCHEMA, filename: file });
+      // The plain block YAML most manifests are (block-yaml.ts) without js-yaml; the rest with it, as before.
+      const plain = readBlockYaml(piece.text);
+      values = plain !== NOT_PLAIN ? [plain] : jsYaml.loadAll(piece.text, undefined, { schema: SCHEMA, filename: file });
     } catch (error) {
       problems.push(syntaxProblem(error, file, index, piece.startLine));
       index++;
