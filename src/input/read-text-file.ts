@@ -62,15 +62,23 @@ export function readTextFile(path: string, options: ReadTextOptions): string {
     if (info.isFile() && info.size > options.maxBytes) throw tooLargeError(info.size, options, file);
     const chunks: Buffer[] = [];
     let total = 0;
+    // A regular file is read into one buffer of its size (and one byte more, to see it grew), not copied
+    // from chunks: 21 MB less to copy on bench/audit.mjs's snapshot.
+    let size = info.isFile() ? Math.min(info.size + 1, options.maxBytes + 1) : CHUNK_BYTES;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, options.maxBytes + 1 - total));
-      const bytesRead = readSync(descriptor, chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
+      const chunk = Buffer.allocUnsafe(Math.min(size, options.maxBytes + 1 - total));
+      let filled = 0;
+      for (let bytesRead = -1; bytesRead !== 0 && filled < chunk.length; filled += bytesRead) {
+        bytesRead = readSync(descriptor, chunk, filled, chunk.length - filled, null);
+      }
+      if (filled === 0) break;
+      chunks.push(chunk.subarray(0, filled));
+      total += filled;
       if (total > options.maxBytes) throw tooLargeError(undefined, options, file);
+      if (filled < chunk.length) break;
+      size = CHUNK_BYTES;
     }
-    return decodeText(Buffer.concat(chunks, total), file);
+    return decodeText(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total), file);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw openFailure(error, options, file);

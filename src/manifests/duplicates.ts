@@ -17,12 +17,20 @@ function where(object: Placed): string {
 }
 
 function keepLast<T extends Placed>(objects: T[], warnings: string[]): T[] {
-  const last = new Map<string, number>();
-  objects.forEach((object, index) => last.set(`${object.metadata.namespace ?? ""}\u0000${object.metadata.name}`, index));
-  if (last.size === objects.length) return objects;
+  // Namespace, then name, to the index of the last object so named: no key string built per object.
+  const last = new Map<string, Map<string, number>>();
+  let distinct = 0;
+  for (let index = 0; index < objects.length; index++) {
+    const { namespace = "", name } = (objects[index] as T).metadata;
+    let names = last.get(namespace);
+    if (!names) last.set(namespace, (names = new Map()));
+    if (!names.has(name)) distinct++;
+    names.set(name, index);
+  }
+  if (distinct === objects.length) return objects;
   const kept: T[] = [];
   objects.forEach((object) => {
-    const winner = objects[last.get(`${object.metadata.namespace ?? ""}\u0000${object.metadata.name}`) as number] as T;
+    const winner = objects[last.get(object.metadata.namespace ?? "")?.get(object.metadata.name) as number] as T;
     if (winner === object) {
       kept.push(object);
       return;
