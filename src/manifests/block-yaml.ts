@@ -1,96 +1,19 @@
 /*
  * A reader for the plain block YAML that kubectl, helm and js-yaml write: nested mappings and
  * sequences by indentation, one-line plain or simply quoted scalars and decimal integers, one-line
- * flow sequences of such scalars. It gives exactly what js-yaml (core schema) gives for that subset,
- * in under half its time (bench/audit.mjs's 76,200 documents: 550 ms CPU against 1,160, garbage
- * collection included; js-yaml was most of that audit's load). Anything else (anchors, tags, block
- * or multi-line scalars, escapes, other numbers, comments after a value, duplicate keys, tabs, CR)
- * makes it give up on the document, and js-yaml reads it as before, errors and all.
+ * flow sequences of such scalars (those: plain-scalars.ts). It gives exactly what js-yaml (core
+ * schema) gives for that subset, in under half its time (bench/audit.mjs's 76,200 documents: 480 ms
+ * CPU against 1,160, garbage collection included; js-yaml was most of that audit's load). Anything
+ * else (anchors, tags, block or multi-line scalars, escapes, other numbers, comments after a value,
+ * duplicate keys, tabs, CR) makes it give up on the document, and js-yaml reads it as before, errors
+ * and all.
  */
+
+import { common, give, isResolvedKey, KEY, NotPlain, scalar } from "./plain-scalars.js";
 
 /** Returned for a document outside the subset. */
 export const NOT_PLAIN: unique symbol = Symbol("not plain block YAML");
 
-class NotPlain extends Error {}
-
-const NULLS = new Set(["~", "null", "Null", "NULL"]);
-const BOOLEANS = new Map([
-  ["true", true],
-  ["True", true],
-  ["TRUE", true],
-  ["false", false],
-  ["False", false],
-  ["FALSE", false],
-]);
-// A key the core schema keeps a string of itself (not null, a boolean, a number or a merge).
-const KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
-const FLOW_ITEM = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
-// Characters that start something other than a plain string: indicators, numbers (but the integers above); `~` is null.
-const NOT_STRING_START = new Set("-?:,[]{}#&*!|>'\"%@`+.0123456789");
-
-function give(): never {
-  throw new NotPlain();
-}
-
-// Decimal integers the core schema reads as such, short enough to be exact (ports, replicas).
-const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
-
-/** A plain scalar that is no number: null, a boolean (words of at most five characters) or the string itself. */
-function resolvePlain(text: string): unknown {
-  if (text.length > 5) return text;
-  if (NULLS.has(text)) return null;
-  return BOOLEANS.get(text) ?? text;
-}
-
-/** A key the core schema would read as null or a boolean (not the string it spells). */
-function isResolvedKey(key: string): boolean {
-  return key.length <= 5 && (NULLS.has(key) || BOOLEANS.has(key));
-}
-
-function quoted(text: string): string {
-  const quote = text[0] as string;
-  const inner = text.slice(1, -1);
-  // One line, closed at its end, nothing to unescape.
-  if (text.length < 2 || text[text.length - 1] !== quote || inner.includes(quote) || (quote === '"' && inner.includes("\\"))) give();
-  return inner;
-}
-
-function flowSequence(text: string): unknown[] {
-  if (text[text.length - 1] !== "]") give();
-  const inner = spacesOff(text.slice(1, -1));
-  if (inner === "") return [];
-  return inner.split(",").map((raw) => {
-    const item = spacesOff(raw);
-    if (item[0] === "'" || item[0] === '"') return quoted(item);
-    if (INTEGER.test(item)) return Number(item);
-    if (!FLOW_ITEM.test(item)) give();
-    return resolvePlain(item);
-  });
-}
-
-function scalar(text: string): unknown {
-  const first = text[0] as string;
-  if (first === "'" || first === '"') return quoted(text);
-  if (text === "{}") return {};
-  if (first === "[") return flowSequence(text);
-  if (INTEGER.test(text)) return Number(text);
-  if (NOT_STRING_START.has(first) || text.includes("#") || text.includes(": ") || text[text.length - 1] === ":") give();
-  return resolvePlain(text);
-}
-
-/** `text` without the spaces (U+0020 only, as YAML) at its start and end. */
-function spacesOff(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (text.charCodeAt(start) === 32) start++;
-  while (end > start && text.charCodeAt(end - 1) === 32) end--;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
-}
-
-/**
- * The document's content lines (comments and blank lines left out) as offsets into its text, each
- * with its indentation (in `scratch`): no string is made of a line, only of its key and value.
- */
 // The offsets of the document being read, reused by the next (one document is read at a time, to the
 // end): 76,200 documents would otherwise leave three growing arrays each to the garbage collector.
 let scratch = { starts: new Int32Array(512), ends: new Int32Array(512), indents: new Int32Array(512) };
@@ -105,6 +28,10 @@ function grown(): typeof scratch {
   return next;
 }
 
+/**
+ * The document's content lines (comments and blank lines left out) as offsets into its text, each
+ * with its indentation (in `scratch`): no string is made of a line, only of its key and value.
+ */
 class Lines {
   starts = scratch.starts;
   ends = scratch.ends;
@@ -157,8 +84,10 @@ class Lines {
     const end = this.ends[line] as number;
     const colon = text.indexOf(":", from);
     if (colon <= from || colon >= end || (colon + 1 < end && text.charCodeAt(colon + 1) !== 32)) give();
-    const key = text.slice(from, colon);
-    if (!KEY.test(key) || isResolvedKey(key) || key === "__proto__") give();
+    // A common word is a valid key as it is; a quoted key is not read here (`KEY` refuses it).
+    const word = text.charCodeAt(from) === 39 || text.charCodeAt(from) === 34 ? undefined : common(text, from, colon);
+    const key = word ?? text.slice(from, colon);
+    if (word === undefined && (!KEY.test(key) || isResolvedKey(key) || key === "__proto__")) give();
     let value = colon + 1;
     while (value < end && text.charCodeAt(value) === 32) value++;
     this.valueStart = value;
@@ -195,7 +124,7 @@ function sequence(lines: Lines, indent: number): unknown[] {
       items.push(mapping(lines, indent + rest - start));
       continue;
     }
-    items.push(scalar(text.slice(rest, end)));
+    items.push(common(text, rest, end) ?? scalar(text.slice(rest, end)));
     lines.at++;
     if (lines.at < count && (indents[lines.at] as number) > indent) give();
   }
@@ -213,7 +142,7 @@ function mapping(lines: Lines, indent: number): Record<string, unknown> {
     lines.at++;
     const next = lines.at < count ? (indents[lines.at] as number) : -1;
     if (valueStart < end) {
-      object[key] = scalar(text.slice(valueStart, end));
+      object[key] = common(text, valueStart, end) ?? scalar(text.slice(valueStart, end));
       if (next > indent) give();
     } else if (next > indent) object[key] = block(lines, next);
     else if (next === indent && lines.isItem(lines.at)) object[key] = sequence(lines, indent);

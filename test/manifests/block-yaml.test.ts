@@ -89,7 +89,27 @@ const tricky = fc.constantFrom(
   "rbac.authorization.k8s.io",
   "system:masters",
 );
-const word = fc.stringMatching(/^[a-z][a-zA-Z0-9.-]{0,10}$/);
+const word = fc.oneof(
+  fc.stringMatching(/^[a-z][a-zA-Z0-9.-]{0,10}$/),
+  // Words the reader keeps as constants (and their neighbours), and the quoted values it knows.
+  fc.constantFrom(
+    "apiVersion",
+    "kind",
+    "rules",
+    "verbs",
+    "v1",
+    "rbac.authorization.k8s.io/v1",
+    "Role",
+    "get",
+    "list",
+    "secrets",
+    "*",
+    "",
+    "gets",
+    "lis",
+    "v1x",
+  ),
+);
 // Mostly what manifests hold, so that many documents are read; the rest makes the reader give up or must not.
 const scalar = fc.oneof(
   { arbitrary: word, weight: 12 },
