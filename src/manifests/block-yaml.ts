@@ -39,6 +39,11 @@ class Lines {
   count = 0;
   /** The line being read. */
   at = 0;
+  /** Nesting of the collection being read (the document's own is 0), and the deepest met. */
+  level = -1;
+  deepest = 0;
+  /** Some mapping holds a null value. */
+  nullFields = false;
   /** Where the value of the entry `key` last read starts on its line. */
   valueStart = 0;
   /** The document starts with its own `---` line. */
@@ -99,7 +104,21 @@ function block(lines: Lines, indent: number): unknown {
   return lines.isItem(lines.at) ? sequence(lines, indent) : mapping(lines, indent);
 }
 
+/** Notes that a collection is read, one level below its parent; returns its level. */
+function enter(lines: Lines): number {
+  const level = ++lines.level;
+  if (level > lines.deepest) lines.deepest = level;
+  return level;
+}
+
+/** Notes a flow collection (`[]`, `{}`, `[a, b]`) a scalar gave, one level below `level`. */
+function noteScalar(lines: Lines, value: unknown, level: number): unknown {
+  if (typeof value === "object" && value !== null && level + 1 > lines.deepest) lines.deepest = level + 1;
+  return value;
+}
+
 function sequence(lines: Lines, indent: number): unknown[] {
+  const level = enter(lines);
   const items: unknown[] = [];
   const { text, starts, ends, indents, count } = lines;
   while (lines.at < count && indents[lines.at] === indent && lines.isItem(lines.at)) {
@@ -124,14 +143,16 @@ function sequence(lines: Lines, indent: number): unknown[] {
       items.push(mapping(lines, indent + rest - start));
       continue;
     }
-    items.push(common(text, rest, end) ?? scalar(text.slice(rest, end)));
+    items.push(common(text, rest, end) ?? noteScalar(lines, scalar(text.slice(rest, end)), level));
     lines.at++;
     if (lines.at < count && (indents[lines.at] as number) > indent) give();
   }
+  lines.level--;
   return items;
 }
 
 function mapping(lines: Lines, indent: number): Record<string, unknown> {
+  const level = enter(lines);
   const object: Record<string, unknown> = {};
   const { text, starts, ends, indents, count } = lines;
   while (lines.at < count && indents[lines.at] === indent && !lines.isItem(lines.at)) {
@@ -141,25 +162,41 @@ function mapping(lines: Lines, indent: number): Record<string, unknown> {
     if (Object.hasOwn(object, key)) give();
     lines.at++;
     const next = lines.at < count ? (indents[lines.at] as number) : -1;
+    let value: unknown = null;
     if (valueStart < end) {
-      object[key] = common(text, valueStart, end) ?? scalar(text.slice(valueStart, end));
+      value = common(text, valueStart, end) ?? noteScalar(lines, scalar(text.slice(valueStart, end)), level);
       if (next > indent) give();
-    } else if (next > indent) object[key] = block(lines, next);
-    else if (next === indent && lines.isItem(lines.at)) object[key] = sequence(lines, indent);
-    else object[key] = null;
+    } else if (next > indent) value = block(lines, next);
+    else if (next === indent && lines.isItem(lines.at)) value = sequence(lines, indent);
+    if (value === null) lines.nullFields = true;
+    object[key] = value;
   }
+  lines.level--;
   return object;
+}
+
+/** What a document read holds that manifests/limits.ts's walk looks for: how deep it nests, and null fields. */
+export interface PlainFacts {
+  /** Nesting of its deepest collection, the document's own being 0 (as `checkAndNormalize` counts). */
+  depth: number;
+  /** Some mapping has a null value (`checkAndNormalize` deletes such fields). */
+  nullFields: boolean;
 }
 
 /**
  * The document in `text` (one document, as split.ts cuts them), as js-yaml's core schema reads it,
- * or `NOT_PLAIN` when it uses anything outside the subset this reader knows.
+ * or `NOT_PLAIN` when it uses anything outside the subset this reader knows. `facts`, when given, is
+ * filled in for a document read (it holds no alias: none is read here).
  */
-export function readBlockYaml(text: string): unknown {
+export function readBlockYaml(text: string, facts?: PlainFacts): unknown {
   try {
     const lines = new Lines(text);
     if (lines.count === 0) return lines.marked ? null : NOT_PLAIN;
     const value = block(lines, lines.indents[0] as number);
+    if (facts) {
+      facts.depth = lines.deepest;
+      facts.nullFields = lines.nullFields;
+    }
     return lines.at === lines.count ? value : NOT_PLAIN;
   } catch (error) {
     if (error instanceof NotPlain || error instanceof RangeError) return NOT_PLAIN;

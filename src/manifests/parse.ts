@@ -1,6 +1,6 @@
 import jsYaml from "js-yaml";
 import type { LoadLimits } from "../input/limits.js";
-import { NOT_PLAIN, readBlockYaml } from "./block-yaml.js";
+import { NOT_PLAIN, readBlockYaml, type PlainFacts } from "./block-yaml.js";
 import { checkAndNormalize } from "./limits.js";
 import { scanJson } from "./json-scan.js";
 import type { Locator } from "./locate.js";
@@ -99,11 +99,13 @@ export function parseStream(source: string, file: string, limits: LoadLimits, lo
   const documents: ParsedDocument[] = [];
   const problems: Located[] = [];
   let index = 0;
+  const facts: PlainFacts = { depth: 0, nullFields: false };
   for (const piece of splitDocuments(text)) {
     let values: unknown[];
+    let plain: unknown = NOT_PLAIN;
     try {
       // The plain block YAML most manifests are (block-yaml.ts) without js-yaml; the rest with it, as before.
-      const plain = readBlockYaml(piece.text);
+      plain = readBlockYaml(piece.text, facts);
       values = plain !== NOT_PLAIN ? [plain] : jsYaml.loadAll(piece.text, undefined, { schema: SCHEMA, filename: file });
     } catch (error) {
       problems.push(syntaxProblem(error, file, index, piece.startLine));
@@ -115,7 +117,9 @@ export function parseStream(source: string, file: string, limits: LoadLimits, lo
     for (const raw of values) {
       const document = index++;
       if (raw === null || raw === undefined) continue;
-      const violation = checkAndNormalize(raw, limits, aliasesPossible);
+      // A plain document has no alias; within the depth limit and without null fields the walk would change and find nothing.
+      const unchanged = plain !== NOT_PLAIN && facts.depth <= limits.maxDepth && !facts.nullFields;
+      const violation = unchanged ? undefined : checkAndNormalize(raw, limits, aliasesPossible);
       if (violation) {
         const position = locate(piece.text, violation.path);
         problems.push({ file, document, line: piece.startLine + position.line - 1, column: position.column, message: violation.message });

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import jsYaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { NOT_PLAIN, readBlockYaml } from "../../src/manifests/block-yaml.js";
+import { checkAndNormalize } from "../../src/manifests/limits.js";
 
 // The plain block reader must give exactly what js-yaml gives (the schema the loader uses), or give up:
 // compared on js-yaml's own dumps in several styles, on those dumps broken at random, and on cases
@@ -21,10 +22,25 @@ function jsYamlReads(text: string): { value: unknown } | "error" {
 /** How many texts `agrees` saw read (not given up on), so a test can hold that it compared values at all. */
 const seen = { read: 0 };
 
+/** True when manifests/limits.ts's walk would delete a field of `value` (one whose value is null). */
+function hasNullField(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasNullField);
+  if (value === null || typeof value !== "object") return false;
+  return Object.values(value).some((item) => item === null || hasNullField(item));
+}
+
 function agrees(text: string): boolean {
-  const read = readBlockYaml(text);
+  const facts = { depth: -1, nullFields: false };
+  const read = readBlockYaml(text, facts);
   if (read === NOT_PLAIN) return true;
   seen.read++;
+  // The facts that let the loader skip its walk are the walk's own findings.
+  if (read !== null && typeof read === "object") {
+    const limits = { maxFileBytes: 1, maxAliases: 0 };
+    expect(checkAndNormalize(structuredClone(read), { ...limits, maxDepth: facts.depth }, false), text).toBeUndefined();
+    expect(checkAndNormalize(structuredClone(read), { ...limits, maxDepth: facts.depth - 1 }, false), text).toBeDefined();
+    expect(facts.nullFields, text).toBe(hasNullField(read));
+  }
   const expected = jsYamlReads(text);
   expect(expected, text).not.toBe("error");
   expect(read, text).toStrictEqual((expected as { value: unknown }).value);

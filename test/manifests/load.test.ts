@@ -215,6 +215,16 @@ describe("loadManifests", () => {
     expect((await loadError({ "deep.yaml": deep })).message).toContain("nesting deeper than 64 levels");
   });
 
+  it("holds the depth limit and drops null fields in plain block YAML too (read without js-yaml)", async () => {
+    const nested = Array.from({ length: 70 }, (_, depth) => `${"  ".repeat(depth)}k${depth}:`).join("\n");
+    const deep = `apiVersion: v1\nkind: ConfigMap\ndata:\n${nested.replace(/^/gm, "  ")} x\n`;
+    expect((await loadError({ "deep.yaml": deep })).message).toContain("nesting deeper than 64 levels");
+    const cwd = workspace({ "nulls.yaml": "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: c\n  labels:\nrules:\n" });
+    const { snapshot } = await loadManifests(["nulls.yaml"], { cwd });
+    expect(snapshot.clusterRoles[0]).toMatchObject({ metadata: { name: "c" }, rules: [] });
+    expect(snapshot.clusterRoles[0]?.metadata).not.toHaveProperty("labels");
+  });
+
   it("audits rbac v1beta1 (same fields as v1) with a warning that current servers refuse it, and rejects v1alpha1", async () => {
     const cwd = workspace({ "old.yaml": role.replace("rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1") });
     const { snapshot, warnings } = await loadManifests(["old.yaml"], { cwd });
