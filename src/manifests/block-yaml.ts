@@ -148,7 +148,9 @@ function sequence(lines: Lines, indent: number): unknown[] {
     if (lines.at < count && (indents[lines.at] as number) > indent) give();
   }
   lines.level--;
-  return items;
+  // Grown by push, a short list keeps room for 16 or more items for as long as the object lives (and is
+  // copied with it by the garbage collector); an exact copy keeps none.
+  return items.slice();
 }
 
 function mapping(lines: Lines, indent: number): Record<string, unknown> {
