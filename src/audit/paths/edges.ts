@@ -1,3 +1,4 @@
+import type { ObjectRef } from "../../model/report.js";
 import { arbitraryNodeImpersonation, nodeImpersonation } from "./node-edges.js";
 import { Q, questionText } from "./questions.js";
 import type { Evidence, PermissionSource, Question, Reach } from "./reach.js";
@@ -22,7 +23,9 @@ export type EdgeTarget =
   | { kind: "users"; names?: readonly string[] }
   | { kind: "groups"; names?: readonly string[]; except?: readonly string[] }
   /** A node's identity (user system:node:<name> in group system:nodes); `names` are such user names. */
-  | { kind: "node"; names?: readonly string[] };
+  | { kind: "node"; names?: readonly string[] }
+  /** The identity itself, with more permissions (a self-grant: self-grant.ts). */
+  | { kind: "self"; names?: undefined };
 
 /** One way an identity can act as others. */
 export interface Edge {
@@ -45,6 +48,12 @@ export interface Edge {
   goalOnly?: boolean;
   /** Requests an authorizer other than RBAC allows (no grant to name): who allows them, and what they are. */
   authorizer?: { by: string; questions: readonly Question[] };
+  /** The self-grant (bind-self, escalate-self) taken before this edge: the edge uses what it grants. */
+  grantFirst?: Edge;
+  /** A self-grant's role: the name its bind, escalate and update requests carry. */
+  grantsRole?: ObjectRef;
+  /** A self-grant's namespace: where its binding is created or its role is bound. */
+  inNamespace?: string;
 }
 
 /** What the edges need besides the identity's permissions. */

@@ -7,6 +7,7 @@ import { podNamespacesOn, reachability, type PathFacts, type Reachability } from
 import { identityKey, type Identity, type IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
 import { couldReach, nodeOutlook, outlookOf, type Outlook, type Reached } from "./relevance.js";
+import { grownEdges } from "./self-grant.js";
 import { NODE_TARGET } from "./targets.js";
 
 /*
@@ -122,9 +123,12 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     let edges = edgeCache.get(identity.key);
     if (!edges) {
       const source = sourceOf(identity);
-      const granted = source.asksAnything ? edgesOf(source, contextOf(identity)) : NO_EDGES;
+      const context = source.asksAnything ? contextOf(identity) : undefined;
+      const granted = context ? edgesOf(source, context) : NO_EDGES;
+      // Edges it has only after binding or escalating a role for itself: after every edge it has now.
+      const grown = context ? grownEdges(source, table.grantsOf(identity), table.roles, context) : NO_EDGES;
       const authorized = authorizerEdges(identity);
-      edges = authorized.length === 0 ? granted : [...authorized, ...granted];
+      edges = authorized.length === 0 && grown.length === 0 ? granted : [...authorized, ...granted, ...grown];
       edgeCache.set(identity.key, edges);
     }
     return edges;
@@ -211,6 +215,15 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
 
   const impersonatedEdges = new Map<string, Edge[]>();
   const tryEdge = (identity: Identity, edge: Edge, depth: number, allowConditional: boolean): Route | undefined => {
+    if (edge.grantFirst) {
+      // A self-grant first (a hop of its own, to the same identity), then the edge it makes possible.
+      const { grantFirst, ...after } = edge;
+      const route = tryEdge(identity, after, depth - 1, allowConditional);
+      if (!route) return undefined;
+      const into = grantFirst.inNamespace ?? route.steps[0]?.reaches.namespace;
+      const self: Step = { edge: into ? { ...grantFirst, inNamespace: into } : grantFirst, from: identity.ref, reaches: identity.ref, preconditions: [] };
+      return { ...route, depth: route.depth + 1, steps: [self, ...route.steps] };
+    }
     if (!edge.constrained) {
       const found = pick(edge, identity, depth - 1, allowConditional);
       if (!found) return undefined;
@@ -309,9 +322,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   return routes;
 }
 
-/** True when a route starts by impersonating (legacy or constrained): no impersonation can follow it. */
+/** True when a route starts by impersonating (legacy or constrained), after any self-grant: no impersonation can follow it. */
 function impersonates(route: Route): boolean {
-  return route.steps[0]?.edge.kind === IMPERSONATE;
+  return route.steps.find((step) => step.edge.target.kind !== "self")?.edge.kind === IMPERSONATE;
 }
 
 /** Whether a constrained impersonation edge names this identity (names, namespace, existence). */
