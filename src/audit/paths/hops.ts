@@ -20,6 +20,7 @@ function requestName(evidence: Evidence, step: Step): string | undefined {
   // A self-grant's bind, escalate and update requests name the role it grants itself.
   const role = step.edge.grantsRole;
   if (role && (question.verb === "bind" || question.resource === "roles" || question.resource === "clusterroles")) return role.name;
+  if (step.edge.bindingName && (question.resource === "rolebindings" || question.resource === "clusterrolebindings")) return step.edge.bindingName;
   if (step.edge.namesTarget && question.resource === TARGET_RESOURCE[step.reaches.kind]) return step.reaches.name;
   // A node reached: the one named (live, a node pods are bound to), else the rule's, else any.
   const node = step.reaches.kind === "Node" && nodeNameOf(step.reaches) !== "*" ? nodeNameOf(step.reaches) : undefined;

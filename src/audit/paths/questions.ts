@@ -67,6 +67,9 @@ export const Q = {
   escalateClusterRole: grouped(RBAC, "escalate", "clusterroles", undefined, true),
   // A self-grant (self-grant.ts): a RoleBinding of a role it may bind, or a role bound to it that it may escalate.
   createRoleBinding: grouped(RBAC, "create", "rolebindings"),
+  // Adding itself to an existing binding is bound by the same bind check as a create.
+  writeRoleBinding: ["patch", "update"].map((verb) => grouped(RBAC, verb, "rolebindings")),
+  writeClusterBinding: ["patch", "update"].map((verb) => grouped(RBAC, verb, "clusterrolebindings", undefined, true)),
   bindInNamespace: [grouped(RBAC, "bind", "clusterroles"), grouped(RBAC, "bind", "roles")],
   escalateRole: grouped(RBAC, "escalate", "roles"),
   writeRole: ["patch", "update"].map((verb) => grouped(RBAC, verb, "roles")),
@@ -99,7 +102,7 @@ leadTo(["groups", "node"], Q.legacyGroups);
 leadTo(["groups"], Q.infoGroups);
 leadTo(["users", "groups", "node"], Q.createCsr, Q.approveCsr, Q.approveSigner, Q.readCsr);
 // Alone these lead nowhere: a self-grant needs bind or escalate too, which the masks count.
-leadTo([], Q.createRoleBinding, Q.writeRole);
+leadTo([], Q.createRoleBinding, Q.writeRole, Q.writeRoleBinding, Q.writeClusterBinding);
 for (const question of Object.values(Q).flat()) if (!REACHES.has(question)) REACHES.set(question, ["serviceaccounts"]);
 
 /** The kinds of node the edges that ask this declared question lead to: what search.ts needs reached before it builds them. */

@@ -109,6 +109,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   const sourceOf = (identity: Identity): PermissionSource => grantSource(identity.ref, table.grantsOf(identity));
   const contextOf = (identity: Identity): EdgeContext => ({
     adminRoles,
+    clusterBindingsTo: table.roles.clusterBindingsTo,
     ...(facts.tokenSecretOwners ? { tokenSecretOwners: facts.tokenSecretOwners } : {}),
     boundClusterRoles: table
       .grantsOf(identity)

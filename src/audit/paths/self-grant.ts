@@ -3,7 +3,7 @@ import type { PolicyRule, RbacSnapshot, RoleBinding } from "../../rbac/types.js"
 import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
 import type { IdentityGrant } from "./grants.js";
 import { Q } from "./questions.js";
-import { grantSource, intersectReach, type Evidence, type PermissionSource, type Reach } from "./reach.js";
+import { grantSource, type Evidence, type PermissionSource, type Question, type Reach } from "./reach.js";
 
 /*
  * Granting oneself more, then using it: an identity that may create RoleBindings and `bind` a role
@@ -25,18 +25,32 @@ export interface BindableRole {
   rules: readonly PolicyRule[];
 }
 
-/** The roles of a snapshot by name, for the bind checks. */
+/** A RoleBinding that exists, by name and namespace. */
+interface ExistingBinding {
+  name: string;
+  namespace: string;
+}
+
+/** The roles and bindings of a snapshot by name, for the bind checks. */
 export interface RoleLookup {
   clusterRole(name: string): BindableRole | undefined;
   role(namespace: string, name: string): BindableRole | undefined;
   /** Every Role of a namespace ("" every namespace). */
   rolesIn(namespace: string): readonly BindableRole[];
+  /** The names of the ClusterRoleBindings of a ClusterRole; `cluster-admin`'s own always (the API server reconciles it). */
+  clusterBindingsTo(roleName: string): readonly string[];
+  /** The RoleBindings of a role in a namespace ("" every namespace). */
+  roleBindingsTo(role: ObjectRef, namespace: string): readonly ExistingBinding[];
 }
+
+const ADMIN = "cluster-admin";
 
 /** The role lookup of a (prepared) snapshot; its tables are built on first use. */
 export function roleLookupOf(snapshot: RbacSnapshot): RoleLookup {
   let clusterRoles: Map<string, BindableRole> | undefined;
   let roles: Map<string, BindableRole[]> | undefined;
+  let clusterBindings: Map<string, string[]> | undefined;
+  let roleBindings: Map<string, ExistingBinding[]> | undefined;
   const clusterTable = (): Map<string, BindableRole> =>
     (clusterRoles ??= new Map(
       snapshot.clusterRoles.map((role) => [role.metadata.name, { ref: { kind: "ClusterRole", name: role.metadata.name }, rules: role.rules ?? [] }]),
@@ -46,12 +60,23 @@ export function roleLookupOf(snapshot: RbacSnapshot): RoleLookup {
     roles = new Map();
     for (const role of snapshot.roles) {
       const { name, namespace } = role.metadata;
-      const entry = { ref: { kind: "Role", name, namespace }, rules: role.rules ?? [] };
-      const list = roles.get(namespace);
-      if (list) list.push(entry);
-      else roles.set(namespace, [entry]);
+      push(roles, namespace, { ref: { kind: "Role", name, namespace }, rules: role.rules ?? [] });
     }
     return roles;
+  };
+  const clusterBindingTable = (): Map<string, string[]> => {
+    if (clusterBindings) return clusterBindings;
+    clusterBindings = new Map([[ADMIN, [ADMIN]]]);
+    for (const binding of snapshot.clusterRoleBindings)
+      if (binding.roleRef.kind === "ClusterRole" && binding.metadata.name !== ADMIN) push(clusterBindings, binding.roleRef.name, binding.metadata.name);
+    return clusterBindings;
+  };
+  const roleBindingTable = (): Map<string, ExistingBinding[]> => {
+    if (roleBindings) return roleBindings;
+    roleBindings = new Map();
+    for (const binding of snapshot.roleBindings)
+      push(roleBindings, `${binding.roleRef.kind}/${binding.roleRef.name}`, { name: binding.metadata.name, namespace: binding.metadata.namespace });
+    return roleBindings;
   };
   return {
     clusterRole: (name) => clusterTable().get(name),
@@ -60,7 +85,18 @@ export function roleLookupOf(snapshot: RbacSnapshot): RoleLookup {
         .get(namespace)
         ?.find((role) => role.ref.name === name),
     rolesIn: (namespace) => (namespace === "" ? [...roleTable().values()].flat() : (roleTable().get(namespace) ?? [])),
+    clusterBindingsTo: (roleName) => clusterBindingTable().get(roleName) ?? [],
+    roleBindingsTo: (role, namespace) =>
+      (roleBindingTable().get(`${role.kind}/${role.name}`) ?? []).filter(
+        (binding) => (namespace === "" || binding.namespace === namespace) && (!role.namespace || binding.namespace === role.namespace),
+      ),
   };
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** What an identity would hold after granting itself more, and the hop that grants it. */
@@ -71,6 +107,7 @@ interface Gain {
 
 const WILDCARD: PolicyRule = { apiGroups: ["*"], resources: ["*"], verbs: ["*"] };
 const RBAC_GROUP = "rbac.authorization.k8s.io";
+const NEW_BINDING = "(one it creates)";
 
 /** Reaches a create can use: resourceNames never allow a create (the request has no name yet). */
 const unnamed = (reaches: readonly Reach[]): Reach[] => reaches.filter((reach) => !reach.names);
@@ -79,73 +116,119 @@ function describeRole(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
 
-/** The grant a RoleBinding (namespace given) or ClusterRoleBinding ("" and not namespaced) it creates would give. */
-function plannedBinding(ref: ObjectRef, role: BindableRole, namespace: string, namespacedOnly: boolean): IdentityGrant {
-  const kind = namespace !== "" || namespacedOnly ? "RoleBinding" : "ClusterRoleBinding";
+/** Where two namespaces meet ("" = every one), or undefined. */
+function meet(left: string, right: string): string | undefined {
+  return left === "" ? right : right === "" || right === left ? left : undefined;
+}
+
+/** How the identity writes a binding of a role: creates one, or adds itself to one that exists (named by the request). */
+interface BindingWrite {
+  namespace: string;
+  permission: string;
+  evidence: Evidence[];
+  bindingName?: string;
+}
+
+/** A RoleBinding of `role` it can write in `namespace` ("" any), or undefined. */
+function roleBindingWrite(source: PermissionSource, role: BindableRole, namespace: string, roles: RoleLookup): BindingWrite | undefined {
+  for (const create of unnamed(source.reach(Q.createRoleBinding))) {
+    const where = meet(create.namespace, namespace);
+    if (where !== undefined) return { namespace: where, permission: "create rolebindings", evidence: create.evidence };
+  }
+  for (const question of Q.writeRoleBinding) {
+    for (const write of source.reach(question)) {
+      const where = meet(write.namespace, namespace);
+      if (where === undefined) continue;
+      const existing = roles.roleBindingsTo(role.ref, where).find((binding) => !write.names || write.names.includes(binding.name));
+      if (existing)
+        return {
+          namespace: existing.namespace,
+          permission: `${question.verb} RoleBinding ${existing.namespace}/${existing.name} (adding itself)`,
+          evidence: write.evidence,
+          bindingName: existing.name,
+        };
+    }
+  }
+  return undefined;
+}
+
+/** A ClusterRoleBinding of a lesser ClusterRole it can write, or undefined. */
+function clusterBindingWrite(source: PermissionSource, role: BindableRole, roles: RoleLookup): BindingWrite | undefined {
+  const create = unnamed(source.reach(Q.createClusterBinding))[0];
+  if (create) return { namespace: "", permission: "create clusterrolebindings", evidence: create.evidence };
+  for (const question of Q.writeClusterBinding) {
+    for (const write of source.reach(question)) {
+      const name = roles.clusterBindingsTo(role.ref.name).find((binding) => !write.names || write.names.includes(binding));
+      if (name)
+        return { namespace: "", permission: `${question.verb} ClusterRoleBinding ${name} (adding itself)`, evidence: write.evidence, bindingName: name };
+    }
+  }
+  return undefined;
+}
+
+/** The grant a binding it writes would give: a RoleBinding (namespace given, or "" any namespace) or a ClusterRoleBinding. */
+function plannedBinding(ref: ObjectRef, role: BindableRole, write: BindingWrite, cluster: boolean): IdentityGrant {
+  const { namespace } = write;
+  const name = write.bindingName ?? NEW_BINDING;
   const binding: RoleBinding = {
     kind: "RoleBinding",
-    metadata: { name: "(one it creates)", namespace },
+    metadata: { name, namespace },
     subjects: [{ kind: ref.kind, name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) }],
     roleRef: { apiGroup: RBAC_GROUP, kind: role.ref.kind, name: role.ref.name },
   };
   return {
     binding,
-    bindingRef: { kind, name: "(one it creates)", ...(namespace ? { namespace } : {}) },
+    bindingRef: { kind: cluster ? "ClusterRoleBinding" : "RoleBinding", name, ...(namespace ? { namespace } : {}) },
     roleRef: role.ref,
     subject: ref,
     namespace,
     rules: role.rules,
     planned: true,
-    ...(namespacedOnly ? { namespacedOnly: true } : {}),
+    ...(!cluster && namespace === "" ? { namespacedOnly: true } : {}),
   };
 }
 
-/** Roles a `bind` reach allows binding in `namespace`: the names given, or (no names) every one. */
-function bindable(question: (typeof Q.bindInNamespace)[number], bind: Reach, namespace: string, roles: RoleLookup): readonly BindableRole[] {
-  if (question.resource === "clusterroles")
-    // Any ClusterRole: cluster-admin's rules cover every other's.
-    return (bind.names ?? ["cluster-admin"]).flatMap((name) => roles.clusterRole(name) ?? []);
+/** Roles a `bind` reach allows binding: the names given, or (no names) every one; ClusterRoles: cluster-admin's rules cover every other's. */
+function bindable(question: Question, bind: Reach, roles: RoleLookup): readonly BindableRole[] {
+  if (question.resource === "clusterroles") return (bind.names ?? [ADMIN]).flatMap((name) => roles.clusterRole(name) ?? []);
   return bind.names
-    ? bind.names.flatMap((name) => (namespace === "" ? roles.rolesIn("").filter((role) => role.ref.name === name) : (roles.role(namespace, name) ?? [])))
-    : roles.rolesIn(namespace);
+    ? bind.names.flatMap((name) =>
+        bind.namespace === "" ? roles.rolesIn("").filter((role) => role.ref.name === name) : (roles.role(bind.namespace, name) ?? []),
+      )
+    : roles.rolesIn(bind.namespace);
+}
+
+function bindGain(ref: ObjectRef, role: BindableRole, write: BindingWrite, bind: Reach, cluster: boolean): Gain {
+  return {
+    grant: plannedBinding(ref, role, write, cluster),
+    edge: selfEdge(
+      "bind-self",
+      `${write.permission} and bind ${describeRole(role.ref)} to itself`,
+      [...write.evidence, ...bind.evidence],
+      role.ref,
+      write.namespace,
+      write.bindingName,
+    ),
+  };
 }
 
 function bindGains(source: PermissionSource, roles: RoleLookup, adminRoles: ReadonlySet<string>): Gain[] {
   const gains: Gain[] = [];
-  const ref = source.ref;
-  // A RoleBinding: `create rolebindings` and `bind` on the role, both in the binding's namespace.
-  for (const create of unnamed(source.reach(Q.createRoleBinding))) {
-    for (const question of Q.bindInNamespace) {
-      for (const bind of source.unrestricted.reach(question)) {
-        const both = intersectReach({ namespace: create.namespace, evidence: create.evidence }, { namespace: bind.namespace, evidence: bind.evidence });
-        if (!both) continue;
-        for (const role of bindable(question, bind, both.namespace, roles)) {
-          const namespace = role.ref.namespace ?? both.namespace;
-          gains.push({
-            grant: plannedBinding(ref, role, namespace, namespace === ""),
-            edge: selfEdge("bind-self", `create rolebindings and bind ${describeRole(role.ref)} to itself`, both.evidence, role.ref, namespace),
-          });
-        }
+  // A RoleBinding: written in a namespace where it may also bind the role (the bind check is namespaced).
+  for (const question of Q.bindInNamespace) {
+    for (const bind of source.unrestricted.reach(question)) {
+      for (const role of bindable(question, bind, roles)) {
+        const write = roleBindingWrite(source, role, meet(bind.namespace, role.ref.namespace ?? "") ?? bind.namespace, roles);
+        if (write) gains.push(bindGain(source.ref, role, write, bind, false));
       }
     }
   }
   // A ClusterRoleBinding of a lesser ClusterRole (one with cluster-admin power is edges.ts's `bind`).
-  for (const create of unnamed(source.reach(Q.createClusterBinding))) {
-    for (const bind of source.unrestricted.reach(Q.bindClusterRole)) {
-      for (const name of bind.names ?? []) {
-        const role = adminRoles.has(name) ? undefined : roles.clusterRole(name);
-        if (role)
-          gains.push({
-            grant: plannedBinding(ref, role, "", false),
-            edge: selfEdge(
-              "bind-self",
-              `create clusterrolebindings and bind ${describeRole(role.ref)} to itself`,
-              [...create.evidence, ...bind.evidence],
-              role.ref,
-              "",
-            ),
-          });
-      }
+  for (const bind of source.unrestricted.reach(Q.bindClusterRole)) {
+    for (const name of bind.names ?? []) {
+      const role = adminRoles.has(name) ? undefined : roles.clusterRole(name);
+      const write = role && clusterBindingWrite(source, role, roles);
+      if (role && write) gains.push(bindGain(source.ref, role, write, bind, true));
     }
   }
   return gains;
@@ -185,8 +268,16 @@ function escalateGains(source: PermissionSource, grants: readonly IdentityGrant[
   return gains;
 }
 
-function selfEdge(kind: string, permission: string, evidence: Evidence[], role: ObjectRef, namespace: string): Edge {
-  return { kind, permission, target: { kind: "self" }, evidence, grantsRole: role, ...(namespace ? { inNamespace: namespace } : {}) };
+function selfEdge(kind: string, permission: string, evidence: Evidence[], role: ObjectRef, namespace: string, bindingName?: string): Edge {
+  return {
+    kind,
+    permission,
+    target: { kind: "self" },
+    evidence,
+    grantsRole: role,
+    ...(namespace ? { inNamespace: namespace } : {}),
+    ...(bindingName ? { bindingName } : {}),
+  };
 }
 
 /**

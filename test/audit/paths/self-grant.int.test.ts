@@ -134,8 +134,43 @@ describe("self-grants (live)", () => {
     const { code, report } = await saprobeRun(["--kubeconfig", testCluster().adminKubeconfig, "--as", mallory, "--expect", dir, "--fail-on", "critical"]);
     const path = report.results.find((result) => result.id === `cluster-admin-path/User/${mallory}`);
     expect(path).toMatchObject({ status: "fail", severity: "critical" });
-    expect((path?.evidence.path as PathHop[]).map((hop) => hop.edge)).toEqual(["bind-self", "impersonate", "holds"]);
+    expect(((path?.evidence.path ?? []) as PathHop[]).map((hop) => hop.edge)).toEqual(["bind-self", "impersonate", "holds"]);
     expect(path?.evidence.firstHopDeclared).toBe(true);
     expect(code).toBe(1);
+  });
+
+  it("patch of the cluster-admin ClusterRoleBinding with bind on cluster-admin is a path (adding itself); without bind the server refuses it and there is none", async () => {
+    const ns = await uniqueNamespace("bind-existing");
+    const [patsy, nobby] = [`patsy-${ns}`, `nobby-${ns}`];
+    const patchRule = { apiGroups: [RBAC], resources: ["clusterrolebindings"], verbs: ["get", "patch"], resourceNames: ["cluster-admin"] };
+    await applyObjects([
+      role("ClusterRole", `${ns}-patcher`, [patchRule, { apiGroups: [RBAC], resources: ["clusterroles"], verbs: ["bind"], resourceNames: ["cluster-admin"] }]),
+      binding("ClusterRoleBinding", `${ns}-patcher`, "ClusterRole", `${ns}-patcher`, user(patsy)),
+      role("ClusterRole", `${ns}-nobind`, [patchRule]),
+      binding("ClusterRoleBinding", `${ns}-nobind`, "ClusterRole", `${ns}-nobind`, user(nobby)),
+    ]);
+    const found = await pathOf(patsy);
+    expect(found?.severity).toBe("critical");
+    expect(found?.path?.map((hop) => hop.edge)).toEqual(["bind"]);
+    expect(found?.path?.[0]?.requests.map((request) => `${request.verb} ${request.resource}/${request.name}`)).toEqual([
+      "patch clusterrolebindings/cluster-admin",
+      "bind clusterroles/cluster-admin",
+    ]);
+    expect(found?.confirmation?.agreed).toBe(true);
+    expect(await pathOf(nobby)).toBeUndefined();
+    // The oracle, by a server-side dry run (the bind check runs, nothing is stored).
+    const addSelf = (name: string) =>
+      kubectl([
+        "patch",
+        "clusterrolebinding",
+        "cluster-admin",
+        "--dry-run=server",
+        "--type=json",
+        "-p",
+        JSON.stringify([{ op: "add", path: "/subjects/-", value: user(name) }]),
+        `--as=${name}`,
+      ]);
+    expect((await addSelf(patsy)).code).toBe(0);
+    expect((await addSelf(nobby)).stderr).toMatch(/forbidden/i);
   });
 });
