@@ -1,7 +1,7 @@
 // bench/startup.mjs's floor rows: what bin/saprobe.js does before main runs (the V8 flag, then the
 // loader reads, compiles with its code cache and runs main.cjs and the chunks it needs at start), and
 // nothing else; with an argument, more of the bundle the same way:
-//   client  also the kube client's chunks (undici's public index): what every live command loads
+//   client  also the kube client's chunks (with the undici files the bundle takes): what every live command loads
 //   all     every chunk (2.5 MB): what one file holding everything would cost to have
 // Add --no-cache to load without the code caches.
 "use strict";

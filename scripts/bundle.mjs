@@ -114,6 +114,19 @@ const withoutGlobalHeaders = {
   },
 };
 
+/**
+ * `undici` in saprobe's sources means, in the bundle, scripts/undici-in-bundle.cjs: the undici files
+ * saprobe uses rather than undici's whole public index (that file says why, with the figures).
+ */
+const undiciAsUsed = {
+  name: "undici-as-used",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^undici$/ }, (args) =>
+      args.importer.startsWith(sources) ? { path: join(root, "scripts", "undici-in-bundle.cjs") } : undefined,
+    );
+  },
+};
+
 // The default check suite and the audit's built-in rules, parsed once here instead of on every run
 // (bench/startup.mjs): src/input/precompiled.ts says when a run may use them (only while the files are unchanged).
 const precompiledDir = join(root, "dist", "precompiled");
@@ -144,7 +157,7 @@ const result = await build({
   // Each chunk becomes CommonJS below; its own URL stands in for import.meta.url (see compiledLocation).
   banner: { js: 'const saprobeBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { "import.meta.url": "saprobeBundleUrl" },
-  plugins: [compiledLocation, namedCommonJsExports, withoutHttp2Client, withoutGlobalHeaders],
+  plugins: [compiledLocation, namedCommonJsExports, undiciAsUsed, withoutHttp2Client, withoutGlobalHeaders],
   legalComments: "linked",
   logLevel: "warning",
   write: false,
