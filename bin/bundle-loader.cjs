@@ -19,6 +19,11 @@ const BUNDLE_DIR = join(__dirname, "..", "dist", "bundle");
 const WRAPPER_START = "(function (exports, require, module, __filename, __dirname) { ";
 const WRAPPER_END = "\n})";
 
+/** A chunk's source as the function it runs as: what V8 compiles, and what its code cache is made from. */
+function wrapChunk(source) {
+  return WRAPPER_START + source + WRAPPER_END;
+}
+
 /** The id scripts/bundle.mjs writes on each chunk's first line; a cache names the chunk it is for. */
 function bundleIdOf(source) {
   return /^\/\/ saprobe-bundle-id: ([0-9a-f]+)\n/.exec(source)?.[1];
@@ -62,7 +67,7 @@ function createLoader(options = {}) {
     const source = readFileSync(filename, "utf8");
     const id = bundleIdOf(source);
     const cachedData = options.ignoreCache ? undefined : readCache(name, id);
-    const script = new vm.Script(WRAPPER_START + source + WRAPPER_END, { filename, ...(cachedData ? { cachedData } : {}) });
+    const script = new vm.Script(wrapChunk(source), { filename, ...(cachedData ? { cachedData } : {}) });
     loaded.set(name, { script, id, cache: cachedData === undefined ? "absent" : script.cachedDataRejected ? "rejected" : "accepted" });
     const chunk = { exports: {} };
     // Registered before it runs, as CommonJS does, so chunks that require each other see one another.
@@ -84,4 +89,4 @@ function loadBundle(options = {}) {
   return { exports, cache: loader.loaded.get("main.cjs").cache, loader };
 }
 
-module.exports = { loadBundle, cacheHeader, cacheFileOf, BUNDLE_DIR };
+module.exports = { loadBundle, wrapChunk, cacheHeader, cacheFileOf, BUNDLE_DIR };

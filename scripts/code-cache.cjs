@@ -12,7 +12,7 @@ const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 const { Readable, Writable } = require("node:stream");
 const vm = require("node:vm");
-const { loadBundle, cacheHeader, cacheFileOf, BUNDLE_DIR } = require("../bin/bundle-loader.cjs");
+const { loadBundle, wrapChunk, cacheHeader, cacheFileOf, BUNDLE_DIR } = require("../bin/bundle-loader.cjs");
 
 const RBAC = `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -80,7 +80,11 @@ async function main() {
     let entry = loader.loaded.get(name);
     if (!entry) {
       const source = readFileSync(join(BUNDLE_DIR, name), "utf8");
-      entry = { script: new vm.Script(source, { filename: join(BUNDLE_DIR, name) }), id: /^\/\/ saprobe-bundle-id: ([0-9a-f]+)\n/.exec(source)?.[1] };
+      // Wrapped as the loader wraps it: V8 accepts a cache only for the very source it was made from.
+      entry = {
+        script: new vm.Script(wrapChunk(source), { filename: join(BUNDLE_DIR, name) }),
+        id: /^\/\/ saprobe-bundle-id: ([0-9a-f]+)\n/.exec(source)?.[1],
+      };
     }
     if (entry.id === undefined) throw new Error(`scripts/code-cache.cjs: ${name} has no saprobe-bundle-id line`);
     writeFileSync(cacheFileOf(name), Buffer.concat([cacheHeader(entry.id), entry.script.createCachedData()]));

@@ -90,6 +90,9 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     const caches = JSON.parse(spawnSync(process.execPath, ["-e", command], { encoding: "utf8" }).stderr.trim().split("\n").at(-1) as string) as string[];
     expect(caches.length).toBeGreaterThan(3);
     expect(new Set(caches)).toEqual(new Set(["accepted"]));
+    // So do the chunks the build's warm-up never ran (the live audit, run --expect, some renderers).
+    const everyChunk = `${probe.replace(/console\.log.*$/, "")} for (const name of require("node:fs").readdirSync(require(${JSON.stringify(loader)}).BUNDLE_DIR).filter((file) => file.endsWith(".cjs"))) r.loader.load(name); console.log(JSON.stringify([...r.loader.loaded].filter(([, chunk]) => chunk.cache !== "accepted").map(([name]) => name)))`;
+    expect(JSON.parse(execFileSync(process.execPath, ["-e", everyChunk], { encoding: "utf8" }))).toEqual([]);
     // A cache made for another bundle is never used (V8 alone would only compare the source's length).
     const cacheFile = join(install.packageDir, "dist", "bundle", "main.cache");
     const original = readFileSync(cacheFile);
