@@ -127,6 +127,36 @@ const undiciAsUsed = {
   },
 };
 
+/**
+ * The `yaml` package is its own chunk (vendor-yaml.cjs, built below), loaded the first time a module
+ * uses one of its exports, not when a module that imports it loads. In the main build `yaml` is a
+ * module of getters, one per export the package has (read from the package), that require that chunk
+ * on first use. Why: most runs read no YAML at all (an audit of JSON or of small manifests, the
+ * manifest loader parsing with js-yaml; a live command without a kubeconfig), yet the package's chunk
+ * (262 KB, 200 KB of code cache) was loaded and its modules run by every command that imports a
+ * module that imports it (bench/startup.mjs).
+ */
+const YAML_CHUNK = "vendor-yaml.cjs";
+const yamlOnDemand = {
+  name: "yaml-on-demand",
+  setup(pluginBuild) {
+    const requireFromRoot = createRequire(join(root, "package.json"));
+    pluginBuild.onResolve({ filter: /^yaml$/ }, (args) => (args.importer.startsWith(sources) ? { path: "yaml", namespace: "yaml-on-demand" } : undefined));
+    pluginBuild.onResolve({ filter: new RegExp(`^\\./${YAML_CHUNK.replace(".", "\\.")}$`) }, (args) =>
+      args.namespace === "yaml-on-demand" ? { path: args.path, external: true } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: "yaml-on-demand" }, () => {
+      const names = Object.keys(requireFromRoot("yaml")).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+      const contents = [
+        "let yaml;",
+        `const loaded = () => (yaml ??= require(${JSON.stringify(`./${YAML_CHUNK}`)}));`,
+        `for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => loaded()[name] });`,
+      ].join("\n");
+      return { contents, loader: "js", resolveDir: root };
+    });
+  },
+};
+
 // The default check suite and the audit's built-in rules, parsed once here instead of on every run
 // (bench/startup.mjs): src/input/precompiled.ts says when a run may use them (only while the files are unchanged).
 const precompiledDir = join(root, "dist", "precompiled");
@@ -157,7 +187,21 @@ const result = await build({
   // Each chunk becomes CommonJS below; its own URL stands in for import.meta.url (see compiledLocation).
   banner: { js: 'const saprobeBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { "import.meta.url": "saprobeBundleUrl" },
-  plugins: [compiledLocation, namedCommonJsExports, undiciAsUsed, withoutHttp2Client, withoutGlobalHeaders],
+  plugins: [compiledLocation, namedCommonJsExports, undiciAsUsed, yamlOnDemand, withoutHttp2Client, withoutGlobalHeaders],
+  legalComments: "linked",
+  logLevel: "warning",
+  write: false,
+});
+
+// The yaml package alone, as CommonJS, for yamlOnDemand's getters.
+const yamlChunk = await build({
+  entryPoints: { [YAML_CHUNK.replace(/\.cjs$/, "")]: createRequire(join(root, "package.json")).resolve("yaml") },
+  outdir,
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20.18",
   legalComments: "linked",
   logLevel: "warning",
   write: false,
@@ -167,7 +211,7 @@ const result = await build({
 // it names the chunk it was made from (bin/bundle-loader.cjs uses a cache only for that chunk).
 let bytes = 0;
 let chunks = 0;
-for (const output of result.outputFiles) {
+for (const output of [...result.outputFiles, ...yamlChunk.outputFiles]) {
   if (!output.path.endsWith(".cjs")) {
     await writeFile(output.path, output.contents);
     continue;

@@ -106,6 +106,19 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     }
   });
 
+  it("loads the yaml package's chunk only for a command that uses it: not for an audit of YAML manifests (js-yaml reads them)", () => {
+    const loader = join(install.packageDir, "bin", "bundle-loader.cjs");
+    const chunksOf = (argv: string[]) => {
+      const script = `require("node:v8").setFlagsFromString("--liftoff-only"); const r = require(${JSON.stringify(loader)}).loadBundle(); r.exports.main(${JSON.stringify(argv)}).then(() => process._rawDebug(JSON.stringify([...r.loader.loaded.keys()])))`;
+      const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 });
+      return JSON.parse(result.stderr.trim().split("\n").at(-1) as string) as string[];
+    };
+    const audit = chunksOf(["audit", "--manifests", join(repository, "deploy"), "-o", "json"]);
+    expect(audit.length).toBeGreaterThan(10);
+    expect(audit).not.toContain("vendor-yaml.cjs");
+    expect(chunksOf(["validate", join(install.packageDir, "checks", "default.yaml")])).toContain("vendor-yaml.cjs");
+  });
+
   it("runs the probes from the bundle without loading node:http2 (undici's HTTP/2 client is left out)", () => {
     const preload = join(mkdtempSync(join(tmpdir(), "saprobe-preload-")), "builtins.cjs");
     writeFileSync(
