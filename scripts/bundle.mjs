@@ -11,9 +11,11 @@
 // and run the top level of all of it (1.9 MB, 1.3 MB of code cache, node:crypto and node:fs/promises at
 // the top): `saprobe --help` cost 1.51x `node -e 0` (bench/startup.mjs). esbuild splits only ES module
 // output, so the chunks are built as ES modules and each is then turned into CommonJS (esbuild's
-// transform: `import()` of a chunk becomes a `require` that bin's loader answers).
+// transform: `import()` of a chunk becomes a `require` that bin's loader answers). The chunks are
+// then grouped into one file per entry point (scripts/bundle-packs.mjs says why): main.cjs, and one
+// per chunk an `import()` loads, named after it.
 //
-// Node 20 has no module compile cache (22.1+), so this script also writes a V8 code cache per chunk
+// Node 20 has no module compile cache (22.1+), so this script also writes a V8 code cache per file
 // (scripts/code-cache.cjs). V8 accepts a cache only under the flags it was made with: bin/saprobe.js
 // sets --liftoff-only before loading anything, and the cache is made under the same flag.
 //
@@ -23,9 +25,10 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, transform } from "esbuild";
+import { packChunks } from "./bundle-packs.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const sources = join(root, "src");
@@ -191,6 +194,7 @@ const result = await build({
   legalComments: "linked",
   logLevel: "warning",
   write: false,
+  metafile: true,
 });
 
 // The yaml package alone, as CommonJS, for yamlOnDemand's getters.
@@ -207,10 +211,10 @@ const yamlChunk = await build({
   write: false,
 });
 
-// Each chunk as CommonJS, its first line naming it by its content: the V8 code cache written next to
-// it names the chunk it was made from (bin/bundle-loader.cjs uses a cache only for that chunk).
-let bytes = 0;
-let chunks = 0;
+// Each chunk as CommonJS, then grouped into packs (scripts/bundle-packs.mjs), each file's first line
+// naming it by its content: the V8 code cache written next to it names the pack it was made from
+// (bin/bundle-loader.cjs uses a cache only for that pack).
+const codeOf = new Map();
 for (const output of [...result.outputFiles, ...yamlChunk.outputFiles]) {
   if (!output.path.endsWith(".cjs")) {
     await writeFile(output.path, output.contents);
@@ -225,9 +229,14 @@ for (const output of [...result.outputFiles, ...yamlChunk.outputFiles]) {
     sourcefile: output.path,
     logLevel: "warning",
   });
+  codeOf.set(basename(output.path), code);
+}
+let bytes = 0;
+let chunks = 0;
+for (const [file, code] of packChunks(result.metafile, codeOf, [YAML_CHUNK])) {
   const id = createHash("sha256").update(code).digest("hex").slice(0, 16);
   const text = `// saprobe-bundle-id: ${id}\n${code}`;
-  await writeFile(output.path, text);
+  await writeFile(join(outdir, file), text);
   bytes += Buffer.byteLength(text);
   chunks += 1;
 }
@@ -244,12 +253,12 @@ const caches = (await readdir(outdir)).filter((name) => name.endsWith(".cache"))
 if (cache.status === 0) {
   const cacheBytes = (await Promise.all(caches.map((name) => stat(join(outdir, name))))).reduce((total, file) => total + file.size, 0);
   console.log(
-    `scripts/bundle.mjs: dist/bundle/ holds ${chunks} chunks, ${(bytes / 1024).toFixed(0)} KiB, and their V8 code caches, ${(cacheBytes / 1024).toFixed(0)} KiB`,
+    `scripts/bundle.mjs: dist/bundle/ holds ${chunks} packs of ${codeOf.size} chunks, ${(bytes / 1024).toFixed(0)} KiB, and their V8 code caches, ${(cacheBytes / 1024).toFixed(0)} KiB`,
   );
 } else {
   await Promise.all(caches.map((name) => rm(join(outdir, name), { force: true })));
   console.warn(
     `scripts/bundle.mjs: no V8 code cache (scripts/code-cache.cjs exited ${cache.status}; the CLI starts a little slower): ${(cache.stderr || String(cache.error ?? "")).trim().split("\n")[0]}`,
   );
-  console.log(`scripts/bundle.mjs: dist/bundle/ holds ${chunks} chunks, ${(bytes / 1024).toFixed(0)} KiB`);
+  console.log(`scripts/bundle.mjs: dist/bundle/ holds ${chunks} packs of ${codeOf.size} chunks, ${(bytes / 1024).toFixed(0)} KiB`);
 }

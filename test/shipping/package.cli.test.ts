@@ -106,7 +106,7 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     }
   });
 
-  it("loads the yaml package's chunk only for a command that uses it: not for an audit of YAML manifests (js-yaml reads them)", () => {
+  it("loads the yaml package's pack only for a command that uses it: not for an audit of YAML manifests (js-yaml reads them)", () => {
     const loader = join(install.packageDir, "bin", "bundle-loader.cjs");
     const chunksOf = (argv: string[]) => {
       const script = `require("node:v8").setFlagsFromString("--liftoff-only"); const r = require(${JSON.stringify(loader)}).loadBundle(); r.exports.main(${JSON.stringify(argv)}).then(() => process._rawDebug(JSON.stringify([...r.loader.loaded.keys()])))`;
@@ -114,7 +114,7 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
       return JSON.parse(result.stderr.trim().split("\n").at(-1) as string) as string[];
     };
     const audit = chunksOf(["audit", "--manifests", join(repository, "deploy"), "-o", "json"]);
-    expect(audit.length).toBeGreaterThan(10);
+    expect(audit.filter((name) => name.startsWith("audit-action-"))).toHaveLength(1);
     expect(audit).not.toContain("vendor-yaml.cjs");
     expect(chunksOf(["validate", join(install.packageDir, "checks", "default.yaml")])).toContain("vendor-yaml.cjs");
   });
