@@ -118,6 +118,25 @@ const withoutGlobalHeaders = {
 };
 
 /**
+ * undici calls node:assert as `assert(value)` on its own invariants, and nothing else of it (the test of
+ * scripts/undici-in-bundle.cjs checks), but loading node:assert cost about 1.5 ms of every live command's
+ * start (bench/startup.mjs). In the bundle, undici's `assert` loads node:assert only when an assertion
+ * fails, and then fails with node:assert's own AssertionError.
+ */
+const undiciAssertOnFailure = {
+  name: "undici-assert-on-failure",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^node:assert$/ }, (args) =>
+      args.importer.includes(join("undici", "lib")) ? { path: "node:assert", namespace: "assert-on-failure" } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: "assert-on-failure" }, () => ({
+      contents: 'module.exports = function assert(value, message) { if (!value) require("node:assert")(value, message) }',
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * `undici` in saprobe's sources means, in the bundle, scripts/undici-in-bundle.cjs: the undici files
  * saprobe uses rather than undici's whole public index (that file says why, with the figures).
  */
@@ -190,7 +209,7 @@ const result = await build({
   // Each chunk becomes CommonJS below; its own URL stands in for import.meta.url (see compiledLocation).
   banner: { js: 'const saprobeBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { "import.meta.url": "saprobeBundleUrl" },
-  plugins: [compiledLocation, namedCommonJsExports, undiciAsUsed, yamlOnDemand, withoutHttp2Client, withoutGlobalHeaders],
+  plugins: [compiledLocation, namedCommonJsExports, undiciAsUsed, undiciAssertOnFailure, yamlOnDemand, withoutHttp2Client, withoutGlobalHeaders],
   legalComments: "linked",
   logLevel: "warning",
   write: false,

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 
 // The CLI bundle replaces undici's public index by scripts/undici-in-bundle.cjs (the undici files
@@ -53,6 +53,14 @@ describe("scripts/undici-in-bundle.cjs, the bundle's undici", () => {
     expect(imported.sort()).toEqual(["Agent", "ProxyAgent", "request"]);
     const bundled = require(BUNDLED) as Record<string, unknown>;
     for (const name of imported) expect(typeof bundled[name], name).toBe("function");
+  });
+
+  it("finds undici calling node:assert only as assert(value, message), all the bundle's stand-in for it answers (scripts/bundle.mjs)", () => {
+    const lib = join(dirname(require.resolve("undici/package.json")), "lib");
+    const files = readdirSync(lib, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".js"));
+    const asserting = files.filter((file) => /require\(['"](node:)?assert['"]\)/.test(readFileSync(join(lib, file), "utf8")));
+    expect(asserting.length).toBeGreaterThan(10);
+    expect(asserting.filter((file) => /\bassert\s*\.\s*\w/.test(readFileSync(join(lib, file), "utf8")))).toEqual([]);
   });
 
   it("asks for a dispatcher: the bundle has no global one", () => {
