@@ -1,12 +1,11 @@
 import type { ObjectRef } from "../../model/report.js";
-import type { PolicyRule } from "../../rbac/types.js";
-import { clusterAdminPower } from "../cluster-admin-power.js";
 import { edgesOf, type Edge, type EdgeContext, type Need } from "./edges.js";
 import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
 import { podNamespacesOn, reachability, type PathFacts, type Reachability } from "./facts.js";
 import { identityKey, type Identity, type IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
 import { couldReach, nodeOutlook, outlookOf, type Outlook, type Reached } from "./relevance.js";
+import { powerOf } from "./power.js";
 import { grownEdges } from "./self-grant.js";
 import { NODE_TARGET } from "./targets.js";
 
@@ -58,14 +57,6 @@ interface Candidate {
   depth: number;
   preconditions: string[];
   conditional: boolean;
-}
-
-const powerByRules = new WeakMap<readonly PolicyRule[], ReturnType<typeof clusterAdminPower> | null>();
-/** clusterAdminPower, once per role (thousands of bindings share one). */
-export function powerOf(rules: readonly PolicyRule[]): ReturnType<typeof clusterAdminPower> {
-  let power = powerByRules.get(rules);
-  if (power === undefined) powerByRules.set(rules, (power = clusterAdminPower(rules) ?? null));
-  return power ?? undefined;
 }
 
 /** Identities to reach instead of cluster-admin power (their routes end at them; power edges do not count). */

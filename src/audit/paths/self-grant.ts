@@ -2,7 +2,9 @@ import type { ObjectRef } from "../../model/report.js";
 import type { PolicyRule, RbacSnapshot, RoleBinding } from "../../rbac/types.js";
 import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
 import type { IdentityGrant } from "./grants.js";
+import { holdsEverything } from "./power.js";
 import { Q } from "./questions.js";
+import { grantAsks } from "./relevance.js";
 import { grantSource, type Evidence, type PermissionSource, type Question, type Reach } from "./reach.js";
 
 /*
@@ -242,15 +244,19 @@ function allowsRole(reaches: readonly Reach[], name: string, namespace: string):
 /** Roles bound to the identity in a namespace that it may escalate and update: they can become a full wildcard there. */
 function escalateGains(source: PermissionSource, grants: readonly IdentityGrant[]): Gain[] {
   const gains: Gain[] = [];
+  // A Role is namespaced (escalate roles there); a ClusterRole is cluster-scoped even when a RoleBinding binds it.
+  const escalates = { Role: source.unrestricted.reach(Q.escalateRole), ClusterRole: source.unrestricted.reach(Q.escalateClusterRole) };
+  if (escalates.Role.length === 0 && escalates.ClusterRole.length === 0) return gains;
+  const writes = { Role: Q.writeRole.map((question) => source.reach(question)), ClusterRole: Q.writeClusterRole.map((question) => source.reach(question)) };
   for (const grant of grants) {
     if (grant.namespace === "" || grant.planned) continue;
     const { roleRef } = grant;
-    // A Role is namespaced (escalate roles there); a ClusterRole is cluster-scoped even when a RoleBinding binds it.
-    const role = roleRef.kind === "Role";
-    const escalate = allowsRole(source.unrestricted.reach(role ? Q.escalateRole : Q.escalateClusterRole), roleRef.name, grant.namespace);
+    const kind = roleRef.kind === "Role" ? "Role" : "ClusterRole";
+    const escalate = allowsRole(escalates[kind], roleRef.name, grant.namespace);
     if (!escalate) continue;
-    for (const question of role ? Q.writeRole : Q.writeClusterRole) {
-      const write = allowsRole(source.reach(question), roleRef.name, grant.namespace);
+    const questions = kind === "Role" ? Q.writeRole : Q.writeClusterRole;
+    for (const [position, question] of questions.entries()) {
+      const write = allowsRole(writes[kind][position] ?? [], roleRef.name, grant.namespace);
       if (!write) continue;
       gains.push({
         grant: { ...grant, rules: [WILDCARD], planned: true },
@@ -281,12 +287,23 @@ function selfEdge(kind: string, permission: string, evidence: Evidence[], role: 
 }
 
 /**
+ * Whether a gained grant can add an edge: its role asks an edge's question (most roles of a cluster
+ * ask none), and the identity does not already hold everything where it would be bound.
+ */
+function worthIt(gain: IdentityGrant, grants: readonly IdentityGrant[]): boolean {
+  const scope = gain.namespace === "" && gain.namespacedOnly ? "(every namespace)" : gain.namespace;
+  if (!grantAsks(gain.rules, scope, true)) return false;
+  return !grants.some((grant) => (grant.namespace === "" || grant.namespace === gain.namespace) && holdsEverything(grant.rules));
+}
+
+/**
  * The edges an identity has only after granting itself more: each starts with the self-grant
  * (`grantFirst`). Constrained impersonation edges are left out (the impersonator's side is not grown).
  */
 export function grownEdges(source: PermissionSource, grants: readonly IdentityGrant[], roles: RoleLookup, context: EdgeContext): Edge[] {
-  if (source.unrestricted !== source) return [];
-  const gains = [...bindGains(source, roles, context.adminRoles), ...escalateGains(source, grants)];
+  // One who holds every verb on everything cluster-wide has nothing to gain (and is a holder anyway).
+  if (source.unrestricted !== source || grants.some((grant) => grant.namespace === "" && holdsEverything(grant.rules))) return [];
+  const gains = [...bindGains(source, roles, context.adminRoles), ...escalateGains(source, grants)].filter((gain) => worthIt(gain.grant, grants));
   if (gains.length === 0) return [];
   const byGrant = new Map(gains.map((gain) => [gain.grant, gain]));
   const grown = grantSource(source.ref, [...grants, ...gains.map((gain) => gain.grant)]);
