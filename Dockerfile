@@ -15,6 +15,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY bin ./bin
 COPY src ./src
 COPY scripts/bundle.mjs ./scripts/bundle.mjs
+COPY scripts/bundle-packs.mjs ./scripts/bundle-packs.mjs
+COPY scripts/undici-in-bundle.cjs ./scripts/undici-in-bundle.cjs
 COPY scripts/code-cache.cjs ./scripts/code-cache.cjs
 COPY checks ./checks
 COPY schemas ./schemas

@@ -1,8 +1,8 @@
 // bench/startup.mjs's floor rows: what bin/saprobe.js does before main runs (the V8 flag, then the
-// loader reads, compiles with its code cache and runs main.cjs and the chunks it needs at start), and
+// loader reads, compiles with its code cache and runs main.cjs's pack of the chunks it needs at start), and
 // nothing else; with an argument, more of the bundle the same way:
-//   client  also the kube client's chunks (undici's public index): what every live command loads
-//   all     every chunk (2.5 MB): what one file holding everything would cost to have
+//   client  also the kube client's pack (with the undici files the bundle takes): what every live command loads
+//   all     every pack (6.6 MB: a chunk several commands share is in each of their packs)
 // Add --no-cache to load without the code caches.
 "use strict";
 require("node:v8").setFlagsFromString("--liftoff-only");
@@ -11,6 +11,6 @@ const { loadBundle, BUNDLE_DIR } = require("../bin/bundle-loader.cjs");
 
 const { loader } = loadBundle({ ignoreCache: process.argv.includes("--no-cache") });
 const which = process.argv[2];
-const chunks = readdirSync(BUNDLE_DIR).filter((name) => name.endsWith(".cjs"));
-if (which === "client") loader.load(chunks.find((name) => /^client-\w+\.cjs$/.test(name)));
-if (which === "all") for (const name of chunks) loader.load(name);
+const packs = readdirSync(BUNDLE_DIR).filter((name) => name.endsWith(".cjs"));
+if (which === "client") loader.load(packs.find((name) => /^client-\w+\.cjs$/.test(name)));
+if (which === "all") for (const name of packs) loader.load(name);

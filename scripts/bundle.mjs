@@ -11,9 +11,11 @@
 // and run the top level of all of it (1.9 MB, 1.3 MB of code cache, node:crypto and node:fs/promises at
 // the top): `saprobe --help` cost 1.51x `node -e 0` (bench/startup.mjs). esbuild splits only ES module
 // output, so the chunks are built as ES modules and each is then turned into CommonJS (esbuild's
-// transform: `import()` of a chunk becomes a `require` that bin's loader answers).
+// transform: `import()` of a chunk becomes a `require` that bin's loader answers). The chunks are
+// then grouped into one file per entry point (scripts/bundle-packs.mjs says why): main.cjs, and one
+// per chunk an `import()` loads, named after it.
 //
-// Node 20 has no module compile cache (22.1+), so this script also writes a V8 code cache per chunk
+// Node 20 has no module compile cache (22.1+), so this script also writes a V8 code cache per file
 // (scripts/code-cache.cjs). V8 accepts a cache only under the flags it was made with: bin/saprobe.js
 // sets --liftoff-only before loading anything, and the cache is made under the same flag.
 //
@@ -23,9 +25,10 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, transform } from "esbuild";
+import { packChunks } from "./bundle-packs.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const sources = join(root, "src");
@@ -114,6 +117,68 @@ const withoutGlobalHeaders = {
   },
 };
 
+/**
+ * undici calls node:assert as `assert(value)` on its own invariants, and nothing else of it (the test of
+ * scripts/undici-in-bundle.cjs checks), but loading node:assert cost about 1.5 ms of every live command's
+ * start (bench/startup.mjs). In the bundle, undici's `assert` loads node:assert only when an assertion
+ * fails, and then fails with node:assert's own AssertionError.
+ */
+const undiciAssertOnFailure = {
+  name: "undici-assert-on-failure",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^node:assert$/ }, (args) =>
+      args.importer.includes(join("undici", "lib")) ? { path: "node:assert", namespace: "assert-on-failure" } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: "assert-on-failure" }, () => ({
+      contents: 'module.exports = function assert(value, message) { if (!value) require("node:assert")(value, message) }',
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * `undici` in saprobe's sources means, in the bundle, scripts/undici-in-bundle.cjs: the undici files
+ * saprobe uses rather than undici's whole public index (that file says why, with the figures).
+ */
+const undiciAsUsed = {
+  name: "undici-as-used",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^undici$/ }, (args) =>
+      args.importer.startsWith(sources) ? { path: join(root, "scripts", "undici-in-bundle.cjs") } : undefined,
+    );
+  },
+};
+
+/**
+ * The `yaml` package is its own chunk (vendor-yaml.cjs, built below), loaded the first time a module
+ * uses one of its exports, not when a module that imports it loads. In the main build `yaml` is a
+ * module of getters, one per export the package has (read from the package), that require that chunk
+ * on first use. Why: most runs read no YAML at all (an audit of JSON or of small manifests, the
+ * manifest loader parsing with js-yaml; a live command without a kubeconfig), yet the package's chunk
+ * (262 KB, 200 KB of code cache) was loaded and its modules run by every command that imports a
+ * module that imports it (bench/startup.mjs).
+ */
+const YAML_CHUNK = "vendor-yaml.cjs";
+const yamlOnDemand = {
+  name: "yaml-on-demand",
+  setup(pluginBuild) {
+    const requireFromRoot = createRequire(join(root, "package.json"));
+    pluginBuild.onResolve({ filter: /^yaml$/ }, (args) => (args.importer.startsWith(sources) ? { path: "yaml", namespace: "yaml-on-demand" } : undefined));
+    pluginBuild.onResolve({ filter: new RegExp(`^\\./${YAML_CHUNK.replace(".", "\\.")}$`) }, (args) =>
+      args.namespace === "yaml-on-demand" ? { path: args.path, external: true } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: "yaml-on-demand" }, () => {
+      const names = Object.keys(requireFromRoot("yaml")).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+      const contents = [
+        "let yaml;",
+        `const loaded = () => (yaml ??= require(${JSON.stringify(`./${YAML_CHUNK}`)}));`,
+        `for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => loaded()[name] });`,
+      ].join("\n");
+      return { contents, loader: "js", resolveDir: root };
+    });
+  },
+};
+
 // The default check suite and the audit's built-in rules, parsed once here instead of on every run
 // (bench/startup.mjs): src/input/precompiled.ts says when a run may use them (only while the files are unchanged).
 const precompiledDir = join(root, "dist", "precompiled");
@@ -144,17 +209,32 @@ const result = await build({
   // Each chunk becomes CommonJS below; its own URL stands in for import.meta.url (see compiledLocation).
   banner: { js: 'const saprobeBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { "import.meta.url": "saprobeBundleUrl" },
-  plugins: [compiledLocation, namedCommonJsExports, withoutHttp2Client, withoutGlobalHeaders],
+  plugins: [compiledLocation, namedCommonJsExports, undiciAsUsed, undiciAssertOnFailure, yamlOnDemand, withoutHttp2Client, withoutGlobalHeaders],
+  legalComments: "linked",
+  logLevel: "warning",
+  write: false,
+  metafile: true,
+});
+
+// The yaml package alone, as CommonJS, for yamlOnDemand's getters.
+const yamlChunk = await build({
+  entryPoints: { [YAML_CHUNK.replace(/\.cjs$/, "")]: createRequire(join(root, "package.json")).resolve("yaml") },
+  outdir,
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20.18",
   legalComments: "linked",
   logLevel: "warning",
   write: false,
 });
 
-// Each chunk as CommonJS, its first line naming it by its content: the V8 code cache written next to
-// it names the chunk it was made from (bin/bundle-loader.cjs uses a cache only for that chunk).
-let bytes = 0;
-let chunks = 0;
-for (const output of result.outputFiles) {
+// Each chunk as CommonJS, then grouped into packs (scripts/bundle-packs.mjs), each file's first line
+// naming it by its content: the V8 code cache written next to it names the pack it was made from
+// (bin/bundle-loader.cjs uses a cache only for that pack).
+const codeOf = new Map();
+for (const output of [...result.outputFiles, ...yamlChunk.outputFiles]) {
   if (!output.path.endsWith(".cjs")) {
     await writeFile(output.path, output.contents);
     continue;
@@ -168,9 +248,14 @@ for (const output of result.outputFiles) {
     sourcefile: output.path,
     logLevel: "warning",
   });
+  codeOf.set(basename(output.path), code);
+}
+let bytes = 0;
+let chunks = 0;
+for (const [file, code] of packChunks(result.metafile, codeOf, [YAML_CHUNK])) {
   const id = createHash("sha256").update(code).digest("hex").slice(0, 16);
   const text = `// saprobe-bundle-id: ${id}\n${code}`;
-  await writeFile(output.path, text);
+  await writeFile(join(outdir, file), text);
   bytes += Buffer.byteLength(text);
   chunks += 1;
 }
@@ -187,12 +272,12 @@ const caches = (await readdir(outdir)).filter((name) => name.endsWith(".cache"))
 if (cache.status === 0) {
   const cacheBytes = (await Promise.all(caches.map((name) => stat(join(outdir, name))))).reduce((total, file) => total + file.size, 0);
   console.log(
-    `scripts/bundle.mjs: dist/bundle/ holds ${chunks} chunks, ${(bytes / 1024).toFixed(0)} KiB, and their V8 code caches, ${(cacheBytes / 1024).toFixed(0)} KiB`,
+    `scripts/bundle.mjs: dist/bundle/ holds ${chunks} packs of ${codeOf.size} chunks, ${(bytes / 1024).toFixed(0)} KiB, and their V8 code caches, ${(cacheBytes / 1024).toFixed(0)} KiB`,
   );
 } else {
   await Promise.all(caches.map((name) => rm(join(outdir, name), { force: true })));
   console.warn(
     `scripts/bundle.mjs: no V8 code cache (scripts/code-cache.cjs exited ${cache.status}; the CLI starts a little slower): ${(cache.stderr || String(cache.error ?? "")).trim().split("\n")[0]}`,
   );
-  console.log(`scripts/bundle.mjs: dist/bundle/ holds ${chunks} chunks, ${(bytes / 1024).toFixed(0)} KiB`);
+  console.log(`scripts/bundle.mjs: dist/bundle/ holds ${chunks} packs of ${codeOf.size} chunks, ${(bytes / 1024).toFixed(0)} KiB`);
 }

@@ -1,8 +1,8 @@
-// Writes dist/bundle/<chunk>.cache: the V8 code cache of each CLI bundle chunk, after running every
+// Writes dist/bundle/<pack>.cache: the V8 code cache of each CLI bundle file (a pack of chunks), after running every
 // command once (against nothing: a refused connection, small inputs from a temporary folder), so the
 // functions they need are compiled into it. scripts/bundle.mjs runs this in its own process after
 // bundling; bin/bundle-loader.cjs reads the caches. Nothing is printed, nothing is reached over the
-// network. A chunk no warm-up loaded is compiled without running, and its cache holds what V8
+// network. A pack no warm-up loaded is compiled without running, and its cache holds what V8
 // compiled eagerly.
 "use strict";
 // As bin/saprobe.js does before loading the bundle: V8 accepts a cache only under the flags it was made with.
@@ -11,8 +11,7 @@ const { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = requir
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 const { Readable, Writable } = require("node:stream");
-const vm = require("node:vm");
-const { loadBundle, cacheHeader, cacheFileOf, BUNDLE_DIR } = require("../bin/bundle-loader.cjs");
+const { loadBundle, compilePack, cacheHeader, cacheFileOf, BUNDLE_DIR } = require("../bin/bundle-loader.cjs");
 
 const RBAC = `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -43,7 +42,10 @@ function io(stdin = "", cwd = tmpdir()) {
 }
 
 async function main() {
-  const { exports, loader } = loadBundle({ ignoreCache: true });
+  // Each command runs in a fresh loader, as in its own process: a chunk two packs hold then runs from
+  // each of them, so each pack's cache holds what its command compiles. V8 compiles a pack once per
+  // process (the same source is one script to it), so the last loader's script holds every run's code.
+  const compiled = new Map();
   const dir = mkdtempSync(join(tmpdir(), "saprobe-code-cache-"));
   try {
     const file = (name, text) => (writeFileSync(join(dir, name), text), join(dir, name));
@@ -72,15 +74,20 @@ async function main() {
       ["usage", file("audit.log", `${EVENT}\n`), "--manifests", manifests, "-o", "json"],
       ["validate", join(__dirname, "..", "checks", "default.yaml")],
     ];
-    for (const argv of runs) await exports.main(argv, io("", dir));
+    for (const argv of runs) {
+      const { exports, loader } = loadBundle({ ignoreCache: true });
+      await exports.main(argv, io("", dir));
+      for (const [name, entry] of loader.loaded) compiled.set(name, entry);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   for (const name of readdirSync(BUNDLE_DIR).filter((entry) => entry.endsWith(".cjs"))) {
-    let entry = loader.loaded.get(name);
+    let entry = compiled.get(name);
     if (!entry) {
+      // Compiled as the loader compiles it: V8 accepts a cache only for the very source it was made from.
       const source = readFileSync(join(BUNDLE_DIR, name), "utf8");
-      entry = { script: new vm.Script(source, { filename: join(BUNDLE_DIR, name) }), id: /^\/\/ saprobe-bundle-id: ([0-9a-f]+)\n/.exec(source)?.[1] };
+      entry = { script: compilePack(name, source), id: /^\/\/ saprobe-bundle-id: ([0-9a-f]+)\n/.exec(source)?.[1] };
     }
     if (entry.id === undefined) throw new Error(`scripts/code-cache.cjs: ${name} has no saprobe-bundle-id line`);
     writeFileSync(cacheFileOf(name), Buffer.concat([cacheHeader(entry.id), entry.script.createCachedData()]));

@@ -1,7 +1,9 @@
 import { Agent, ProxyAgent, request as undiciRequest, type Dispatcher } from "undici";
 
-// The parts of undici saprobe uses, from its public index only (its files are private and move between
-// releases). Only the commands that talk to the server load this module: the CLI imports the kube
+// The parts of undici saprobe uses, from its public index (the library, tsc's dist/). The CLI bundle
+// resolves "undici" to scripts/undici-in-bundle.cjs, the same objects from undici's own files without
+// the rest of the index (that file says why; test/kube/bundled-undici.test.ts runs the client's tests
+// over it). Only the commands that talk to the server load this module: the CLI imports the kube
 // client on demand (test/cli/lazy-commands.test.ts), and bench/startup.mjs shows what it costs them.
 
 /** undici's `new Agent(options)`. */

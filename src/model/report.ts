@@ -161,6 +161,8 @@ export interface PathRequest {
   name?: string;
   /** "" for cluster-scoped requests. */
   namespace: string;
+  /** Allowed only by a grant an earlier hop gives (a self-grant): not asked of the server. */
+  planned?: boolean;
 }
 
 /** The binding -> role -> rule that allows one request of a hop. */
@@ -171,6 +173,8 @@ export interface PathGrant {
   role: ObjectRef;
   rule: unknown;
   source?: SourceLocation;
+  /** A binding or rule an earlier hop creates (a self-grant): not on the server yet. */
+  planned?: boolean;
 }
 
 /** One step of an attack path: "with this permission, act as that identity" (or hold cluster-admin power). */

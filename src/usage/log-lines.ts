@@ -1,4 +1,4 @@
-import { createReadStream, readdirSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { statInput } from "../input/stat-input.js";
@@ -141,6 +141,34 @@ async function* linesOf(
   else if (carried > 0) yield { file, firstLine: lineNumber, lines: [Buffer.concat(carry).toString("utf8")] };
 }
 
+/** How much of a file is read at once: one batch of lines each. */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A regular file's bytes, in chunks read synchronously, one per step of the iteration. A node:fs
+ * read stream cost about 5 ms of CPU the first time a run opened one (Node loads and runs the stream
+ * modules then), more than a small log takes to read (bench/startup.mjs, `usage`). Anything else
+ * (a pipe, a device) is read as a stream, which never blocks the process while it waits.
+ */
+async function* fileChunks(path: string, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  const descriptor = openSync(path, "r");
+  try {
+    if (!fstatSync(descriptor).isFile()) {
+      yield* createReadStream(path, { fd: descriptor, autoClose: false, highWaterMark: CHUNK_BYTES, ...(signal ? { signal } : {}) });
+      return;
+    }
+    for (;;) {
+      signal?.throwIfAborted();
+      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      const read = readSync(descriptor, chunk, 0, CHUNK_BYTES, null);
+      if (read === 0) return;
+      yield chunk.subarray(0, read);
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 /** Every line of every file, in order; `-` is standard input. Read errors are `InputError`s naming the file. */
 export async function* readLogLines(files: readonly string[], options: LogLineOptions): AsyncGenerator<LineBatch> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -150,7 +178,7 @@ export async function* readLogLines(files: readonly string[], options: LogLineOp
       if (!options.stdin) throw new InputError("standard input is not available", { file: "-" });
       source = options.stdin as AsyncIterable<Buffer | string>;
     } else {
-      source = createReadStream(resolve(options.cwd, file), { highWaterMark: 256 * 1024, ...(options.signal ? { signal: options.signal } : {}) });
+      source = fileChunks(resolve(options.cwd, file), options.signal);
     }
     try {
       yield* linesOf(file === "-" ? "-" : file, source, maxLineBytes, options.signal);

@@ -27,8 +27,9 @@ function layout(files: { bundle?: number; compiled?: number; checkout?: boolean 
     utimesSync(join(root, path), seconds, seconds);
   };
   const body = (name: string) => `async function main(argv) { process.stdout.write("${name} " + argv.join(" ")); return 7; }`;
-  // The bundle is CommonJS, tsc's output an ES module (the root package.json says "module").
-  if (files.bundle !== undefined) stub("dist/bundle/main.cjs", `${body("bundle")}\nexports.main = main;`, files.bundle);
+  // The bundle is a pack of CommonJS chunks (scripts/bundle-packs.mjs), tsc's output an ES module (the root package.json says "module").
+  if (files.bundle !== undefined)
+    stub("dist/bundle/main.cjs", `({ "main.cjs": function (exports) { ${body("bundle")}\nexports.main = main; } })`, files.bundle);
   if (files.compiled !== undefined) stub("dist/cli/main.js", `export ${body("compiled")}`, files.compiled);
   return root;
 }

@@ -90,6 +90,9 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     const caches = JSON.parse(spawnSync(process.execPath, ["-e", command], { encoding: "utf8" }).stderr.trim().split("\n").at(-1) as string) as string[];
     expect(caches.length).toBeGreaterThan(3);
     expect(new Set(caches)).toEqual(new Set(["accepted"]));
+    // So do the chunks the build's warm-up never ran (the live audit, run --expect, some renderers).
+    const everyChunk = `${probe.replace(/console\.log.*$/, "")} for (const name of require("node:fs").readdirSync(require(${JSON.stringify(loader)}).BUNDLE_DIR).filter((file) => file.endsWith(".cjs"))) r.loader.load(name); console.log(JSON.stringify([...r.loader.loaded].filter(([, chunk]) => chunk.cache !== "accepted").map(([name]) => name)))`;
+    expect(JSON.parse(execFileSync(process.execPath, ["-e", everyChunk], { encoding: "utf8" }))).toEqual([]);
     // A cache made for another bundle is never used (V8 alone would only compare the source's length).
     const cacheFile = join(install.packageDir, "dist", "bundle", "main.cache");
     const original = readFileSync(cacheFile);
@@ -101,6 +104,19 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
     } finally {
       writeFileSync(cacheFile, original);
     }
+  });
+
+  it("loads the yaml package's pack only for a command that uses it: not for an audit of YAML manifests (js-yaml reads them)", () => {
+    const loader = join(install.packageDir, "bin", "bundle-loader.cjs");
+    const chunksOf = (argv: string[]) => {
+      const script = `require("node:v8").setFlagsFromString("--liftoff-only"); const r = require(${JSON.stringify(loader)}).loadBundle(); r.exports.main(${JSON.stringify(argv)}).then(() => process._rawDebug(JSON.stringify([...r.loader.loaded.keys()])))`;
+      const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 });
+      return JSON.parse(result.stderr.trim().split("\n").at(-1) as string) as string[];
+    };
+    const audit = chunksOf(["audit", "--manifests", join(repository, "deploy"), "-o", "json"]);
+    expect(audit.filter((name) => name.startsWith("audit-action-"))).toHaveLength(1);
+    expect(audit).not.toContain("vendor-yaml.cjs");
+    expect(chunksOf(["validate", join(install.packageDir, "checks", "default.yaml")])).toContain("vendor-yaml.cjs");
   });
 
   it("runs the probes from the bundle without loading node:http2 (undici's HTTP/2 client is left out)", () => {

@@ -7,7 +7,8 @@ import type { PathFacts } from "./facts.js";
 import { ensureIdentity, identityTable, type IdentityTable } from "./grants.js";
 import { asksBeyondServiceAccounts, grantAsks } from "./relevance.js";
 import { routeNamespaces } from "./scope.js";
-import { findRoutes, powerOf, type Route } from "./search.js";
+import { powerOf } from "./power.js";
+import { findRoutes, type Route } from "./search.js";
 import { NODE_TARGET, NODE_USER_PREFIX } from "./targets.js";
 
 /*

@@ -31,6 +31,7 @@ export function pathQuestions(findings: readonly Finding[]): ReviewQuestion[] {
   for (const finding of findings) {
     if (finding.status !== "finding" || !finding.path) continue;
     for (const request of finding.path.flatMap((hop) => hop.requests)) {
+      if (request.planned) continue;
       const user = userFor(request.as);
       if (user) questions.push({ user, attrs: attributesOf(request) });
     }
@@ -42,13 +43,17 @@ export function pathQuestions(findings: readonly Finding[]): ReviewQuestion[] {
 type HopOutcome = { hop: PathHop; unconfirmed?: string; failed?: boolean };
 
 function confirmHop(hop: PathHop, batch: ReviewBatch): HopOutcome {
-  const answers = hop.requests.map((request) => {
-    const user = userFor(request.as);
-    const answer: ReviewAnswer = user
-      ? batch.answerOf({ user, attrs: attributesOf(request) })
-      : { state: "not-asked", reason: `${describeRef(request.as)} cannot be asked about` };
-    return { request, answer };
-  });
+  // A request a self-grant of an earlier hop allows is not asked: the server would deny it until then.
+  const planned = hop.requests.filter((request) => request.planned);
+  const answers = hop.requests
+    .filter((request) => !request.planned)
+    .map((request) => {
+      const user = userFor(request.as);
+      const answer: ReviewAnswer = user
+        ? batch.answerOf({ user, attrs: attributesOf(request) })
+        : { state: "not-asked", reason: `${describeRef(request.as)} cannot be asked about` };
+      return { request, answer };
+    });
   const missing = answers.find(({ answer }) => answer.state !== "answered");
   if (missing) {
     const why =
@@ -64,11 +69,15 @@ function confirmHop(hop: PathHop, batch: ReviewBatch): HopOutcome {
     };
   }
   const denied = answers.find(({ answer }) => answer.state === "answered" && !answer.allowed);
+  const notAsked =
+    planned.length === 0
+      ? ""
+      : `${answers.length > 0 ? "; " : ""}not asked (granted by an earlier hop's self-grant, not on the server yet): ${planned.map((request) => describeRequest(attributesOf(request))).join("; ")}`;
   const detail = denied
     ? `the server denies ${describeRequest(attributesOf(denied.request))} as ${describeRef(denied.request.as)}`
     : hop.requests.length === 0
       ? "system:masters is allowed before any authorizer is asked"
-      : `the server allows ${answers.map(({ request }) => `${describeRequest(attributesOf(request))} as ${describeRef(request.as)}`).join("; ")}`;
+      : `${answers.length > 0 ? `the server allows ${answers.map(({ request }) => `${describeRequest(attributesOf(request))} as ${describeRef(request.as)}`).join("; ")}` : ""}${notAsked}`;
   return { hop: { ...hop, confirmation: { agreed: !denied, detail } } };
 }
 
@@ -98,7 +107,12 @@ export function applyPathAnswers(findings: readonly Finding[], batch: ReviewBatc
       path,
       confirmation: disagreeing
         ? { agreed: false, detail: `hop ${path.indexOf(disagreeing) + 1}: ${disagreeing.confirmation?.detail}` }
-        : { agreed: true, detail: `the server allows every request of all ${path.length} hops` },
+        : {
+            agreed: true,
+            detail: path.some((hop) => hop.requests.some((request) => request.planned))
+              ? `the server allows every request of all ${path.length} hops but those a self-grant of the path allows (not asked: not on the server yet)`
+              : `the server allows every request of all ${path.length} hops`,
+          },
     };
   });
   if (failed > 0)

@@ -1,3 +1,4 @@
+import type { ObjectRef } from "../../model/report.js";
 import { arbitraryNodeImpersonation, nodeImpersonation } from "./node-edges.js";
 import { Q, questionText } from "./questions.js";
 import type { Evidence, PermissionSource, Question, Reach } from "./reach.js";
@@ -22,7 +23,9 @@ export type EdgeTarget =
   | { kind: "users"; names?: readonly string[] }
   | { kind: "groups"; names?: readonly string[]; except?: readonly string[] }
   /** A node's identity (user system:node:<name> in group system:nodes); `names` are such user names. */
-  | { kind: "node"; names?: readonly string[] };
+  | { kind: "node"; names?: readonly string[] }
+  /** The identity itself, with more permissions (a self-grant: self-grant.ts). */
+  | { kind: "self"; names?: undefined };
 
 /** One way an identity can act as others. */
 export interface Edge {
@@ -45,6 +48,14 @@ export interface Edge {
   goalOnly?: boolean;
   /** Requests an authorizer other than RBAC allows (no grant to name): who allows them, and what they are. */
   authorizer?: { by: string; questions: readonly Question[] };
+  /** The self-grant (bind-self, escalate-self) taken before this edge: the edge uses what it grants. */
+  grantFirst?: Edge;
+  /** A self-grant's role: the name its bind, escalate and update requests carry. */
+  grantsRole?: ObjectRef;
+  /** A self-grant's namespace: where its binding is created or its role is bound. */
+  inNamespace?: string;
+  /** The existing binding a bind edge adds the identity to: the name its patch or update request carries. */
+  bindingName?: string;
 }
 
 /** What the edges need besides the identity's permissions. */
@@ -53,6 +64,8 @@ export interface EdgeContext {
   adminRoles: ReadonlySet<string>;
   /** Names of the ClusterRoles bound to the identity through ClusterRoleBindings (what `escalate` can grow). */
   boundClusterRoles: readonly string[];
+  /** The names of the ClusterRoleBindings of a ClusterRole (`cluster-admin`'s always among cluster-admin's). */
+  clusterBindingsTo?(roleName: string): readonly string[];
   /** Live: the ServiceAccount of each legacy token Secret, by `namespace/secret`. */
   tokenSecretOwners?: ReadonlyMap<string, string>;
 }
@@ -205,6 +218,8 @@ function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {
         evidence: [...createBinding.evidence, ...bind.evidence],
       });
   }
+  // bind again: add itself to an existing ClusterRoleBinding of a cluster-admin ClusterRole (the bind check is the same).
+  edges.push(...existingAdminBinding(source, context));
   // escalate: grow a ClusterRole the identity is bound to cluster-wide into a full wildcard.
   for (const escalate of source.unrestricted.reach(Q.escalateClusterRole)) {
     for (const question of Q.writeClusterRole) {
@@ -225,6 +240,31 @@ function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {
     }
   }
   return edges;
+}
+
+/** Patch or update of an existing ClusterRoleBinding to a cluster-admin ClusterRole, with bind on that role. */
+function existingAdminBinding(source: PermissionSource, context: EdgeContext): Edge[] {
+  for (const bind of source.unrestricted.reach(Q.bindClusterRole)) {
+    for (const role of bind.names?.filter((name) => context.adminRoles.has(name)) ?? context.adminRoles) {
+      for (const question of Q.writeClusterBinding) {
+        for (const write of source.reach(question)) {
+          const name = context.clusterBindingsTo?.(role).find((binding) => !write.names || write.names.includes(binding));
+          if (name)
+            return [
+              {
+                kind: "bind",
+                permission: `${question.verb} ClusterRoleBinding ${name} (adding itself) and bind ClusterRole ${role}`,
+                target: { kind: "power" },
+                evidence: [...write.evidence, ...bind.evidence],
+                grantsRole: { kind: "ClusterRole", name: role },
+                bindingName: name,
+              },
+            ];
+        }
+      }
+    }
+  }
+  return [];
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ObjectRef } from "../../model/report.js";
 import type { ClusterRoleBinding, PolicyRule, RoleBinding } from "../../rbac/types.js";
 import { bindingRef, roleRefOf } from "../finding-text.js";
 import type { PreparedSnapshot } from "../prepare.js";
+import { roleLookupOf, type RoleLookup } from "./self-grant.js";
 
 /*
  * The identities of the attack-path graph and what each one holds: every binding subject (User,
@@ -20,6 +21,10 @@ export interface IdentityGrant {
   /** "" for a ClusterRoleBinding, else the RoleBinding's namespace (the only one it reaches). */
   namespace: string;
   rules: readonly PolicyRule[];
+  /** A grant the identity can give itself (self-grant.ts), not on the server yet. */
+  planned?: boolean;
+  /** With namespace "": a RoleBinding it can create in any namespace (no cluster-scoped request). */
+  namespacedOnly?: boolean;
 }
 
 /** A node of the graph. */
@@ -41,6 +46,8 @@ export interface IdentityTable {
   complete: boolean;
   /** The identity of a User, Group or ServiceAccount, added when it is not there yet. */
   ensure(ref: ObjectRef): Identity;
+  /** The snapshot's roles by name (what a self-grant can bind). */
+  roles: RoleLookup;
 }
 
 /** `User:alice`, `Group:devs`, `ServiceAccount:ns/name`: one key per identity. */
@@ -162,6 +169,7 @@ export function identityTable(prepared: PreparedSnapshot, matters?: (rules: read
   return {
     identities,
     complete: wanted === undefined,
+    roles: roleLookupOf(prepared.snapshot),
     grantsOf(identity) {
       const inherited = identity.groups.flatMap((key) => identities.get(key)?.own ?? []);
       return inherited.length === 0 ? identity.own : [...identity.own, ...inherited];

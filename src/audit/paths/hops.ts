@@ -17,6 +17,10 @@ const TARGET_RESOURCE: Record<string, string> = { ServiceAccount: "serviceaccoun
 /** The name a request of this step carries: the identity reached, or the rule's single name (a role, a signer). */
 function requestName(evidence: Evidence, step: Step): string | undefined {
   const { question } = evidence;
+  // A self-grant's bind, escalate and update requests name the role it grants itself.
+  const role = step.edge.grantsRole;
+  if (role && (question.verb === "bind" || question.resource === "roles" || question.resource === "clusterroles")) return role.name;
+  if (step.edge.bindingName && (question.resource === "rolebindings" || question.resource === "clusterrolebindings")) return step.edge.bindingName;
   if (step.edge.namesTarget && question.resource === TARGET_RESOURCE[step.reaches.kind]) return step.reaches.name;
   // A node reached: the one named (live, a node pods are bound to), else the rule's, else any.
   const node = step.reaches.kind === "Node" && nodeNameOf(step.reaches) !== "*" ? nodeNameOf(step.reaches) : undefined;
@@ -54,8 +58,11 @@ function requestAs(as: ObjectRef, question: Question, name: string | undefined, 
 
 function requestOf(evidence: Evidence, step: Step): PathRequest {
   // A namespaced request goes to the namespace of the ServiceAccount reached (or the grant's own).
-  const namespace = evidence.grant.namespace || (step.reaches.kind === "ServiceAccount" ? (step.reaches.namespace ?? "") : "");
-  return requestAs(evidence.as, evidence.question, requestName(evidence, step), namespace);
+  const namespace = evidence.grant.namespace || step.edge.inNamespace || (step.reaches.kind === "ServiceAccount" ? (step.reaches.namespace ?? "") : "");
+  const request = requestAs(evidence.as, evidence.question, requestName(evidence, step), namespace);
+  // Allowed by a grant an earlier hop gives the identity: the server would deny it until then.
+  if (evidence.grant.planned) request.planned = true;
+  return request;
 }
 
 function grantOf(evidence: Evidence): PathGrant {
@@ -66,6 +73,7 @@ function grantOf(evidence: Evidence): PathGrant {
     role: grant.roleRef,
     rule: evidence.rule,
     ...(grant.binding.source ? { source: grant.binding.source } : {}),
+    ...(grant.planned ? { planned: true } : {}),
   };
 }
 

@@ -65,6 +65,14 @@ export const Q = {
   createClusterBinding: grouped(RBAC, "create", "clusterrolebindings", undefined, true),
   bindClusterRole: grouped(RBAC, "bind", "clusterroles", undefined, true),
   escalateClusterRole: grouped(RBAC, "escalate", "clusterroles", undefined, true),
+  // A self-grant (self-grant.ts): a RoleBinding of a role it may bind, or a role bound to it that it may escalate.
+  createRoleBinding: grouped(RBAC, "create", "rolebindings"),
+  // Adding itself to an existing binding is bound by the same bind check as a create.
+  writeRoleBinding: ["patch", "update"].map((verb) => grouped(RBAC, verb, "rolebindings")),
+  writeClusterBinding: ["patch", "update"].map((verb) => grouped(RBAC, verb, "clusterrolebindings", undefined, true)),
+  bindInNamespace: [grouped(RBAC, "bind", "clusterroles"), grouped(RBAC, "bind", "roles")],
+  escalateRole: grouped(RBAC, "escalate", "roles"),
+  writeRole: ["patch", "update"].map((verb) => grouped(RBAC, verb, "roles")),
   writeClusterRole: ["patch", "update"].map((verb) => grouped(RBAC, verb, "clusterroles", undefined, true)),
   createCsr: grouped(CERTIFICATES, "create", "certificatesigningrequests", undefined, true),
   approveCsr: grouped(CERTIFICATES, "update", "certificatesigningrequests", "approval", true),
@@ -78,9 +86,12 @@ export const Q = {
 
 declareQuestions(Object.values(Q).flat());
 
+/** A kind of node an edge leads to (a self-grant leads back to its identity). */
+type NodeKind = Exclude<EdgeTarget["kind"], "self">;
+
 /** Which kinds of node an edge asking a question can lead to (every question of an edge, so a superset). */
-const REACHES = new Map<Question, readonly EdgeTarget["kind"][]>();
-const leadTo = (kinds: readonly EdgeTarget["kind"][], ...questions: (Question | Question[])[]): void => {
+const REACHES = new Map<Question, readonly NodeKind[]>();
+const leadTo = (kinds: readonly NodeKind[], ...questions: (Question | Question[])[]): void => {
   for (const question of questions.flat()) REACHES.set(question, kinds);
 };
 leadTo(["power"], Q.createClusterBinding, Q.bindClusterRole, Q.escalateClusterRole, Q.writeClusterRole);
@@ -90,10 +101,12 @@ leadTo(["users"], Q.infoUsers);
 leadTo(["groups", "node"], Q.legacyGroups);
 leadTo(["groups"], Q.infoGroups);
 leadTo(["users", "groups", "node"], Q.createCsr, Q.approveCsr, Q.approveSigner, Q.readCsr);
+// Alone these lead nowhere: a self-grant needs bind or escalate too, which the masks count.
+leadTo([], Q.createRoleBinding, Q.writeRole, Q.writeRoleBinding, Q.writeClusterBinding);
 for (const question of Object.values(Q).flat()) if (!REACHES.has(question)) REACHES.set(question, ["serviceaccounts"]);
 
 /** The kinds of node the edges that ask this declared question lead to: what search.ts needs reached before it builds them. */
-export function reachedKindsOf(question: Question): readonly EdgeTarget["kind"][] {
+export function reachedKindsOf(question: Question): readonly NodeKind[] {
   return REACHES.get(question) ?? [];
 }
 

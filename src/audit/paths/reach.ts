@@ -119,7 +119,7 @@ export function grantSource(ref: ObjectRef, grants: readonly IdentityGrant[]): P
     reach(question) {
       let reaches: Reach[] | undefined;
       for (const grant of grants) {
-        if (question.clusterScoped && grant.namespace !== "") continue;
+        if (question.clusterScoped && (grant.namespace !== "" || grant.namespacedOnly)) continue;
         const matched = matchingRules(grant.rules, question);
         if (matched.length === 0) continue;
         reaches ??= [];

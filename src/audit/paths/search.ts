@@ -1,12 +1,12 @@
 import type { ObjectRef } from "../../model/report.js";
-import type { PolicyRule } from "../../rbac/types.js";
-import { clusterAdminPower } from "../cluster-admin-power.js";
 import { edgesOf, type Edge, type EdgeContext, type Need } from "./edges.js";
 import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
 import { podNamespacesOn, reachability, type PathFacts, type Reachability } from "./facts.js";
 import { identityKey, type Identity, type IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
 import { couldReach, nodeOutlook, outlookOf, type Outlook, type Reached } from "./relevance.js";
+import { powerOf } from "./power.js";
+import { grownEdges } from "./self-grant.js";
 import { NODE_TARGET } from "./targets.js";
 
 /*
@@ -59,14 +59,6 @@ interface Candidate {
   conditional: boolean;
 }
 
-const powerByRules = new WeakMap<readonly PolicyRule[], ReturnType<typeof clusterAdminPower> | null>();
-/** clusterAdminPower, once per role (thousands of bindings share one). */
-export function powerOf(rules: readonly PolicyRule[]): ReturnType<typeof clusterAdminPower> {
-  let power = powerByRules.get(rules);
-  if (power === undefined) powerByRules.set(rules, (power = clusterAdminPower(rules) ?? null));
-  return power ?? undefined;
-}
-
 /** Identities to reach instead of cluster-admin power (their routes end at them; power edges do not count). */
 export interface Goal {
   targets: readonly Identity[];
@@ -108,6 +100,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   const sourceOf = (identity: Identity): PermissionSource => grantSource(identity.ref, table.grantsOf(identity));
   const contextOf = (identity: Identity): EdgeContext => ({
     adminRoles,
+    clusterBindingsTo: table.roles.clusterBindingsTo,
     ...(facts.tokenSecretOwners ? { tokenSecretOwners: facts.tokenSecretOwners } : {}),
     boundClusterRoles: table
       .grantsOf(identity)
@@ -122,9 +115,12 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     let edges = edgeCache.get(identity.key);
     if (!edges) {
       const source = sourceOf(identity);
-      const granted = source.asksAnything ? edgesOf(source, contextOf(identity)) : NO_EDGES;
+      const context = source.asksAnything ? contextOf(identity) : undefined;
+      const granted = context ? edgesOf(source, context) : NO_EDGES;
+      // Edges it has only after binding or escalating a role for itself: after every edge it has now.
+      const grown = context ? grownEdges(source, table.grantsOf(identity), table.roles, context) : NO_EDGES;
       const authorized = authorizerEdges(identity);
-      edges = authorized.length === 0 ? granted : [...authorized, ...granted];
+      edges = authorized.length === 0 && grown.length === 0 ? granted : [...authorized, ...granted, ...grown];
       edgeCache.set(identity.key, edges);
     }
     return edges;
@@ -211,6 +207,15 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
 
   const impersonatedEdges = new Map<string, Edge[]>();
   const tryEdge = (identity: Identity, edge: Edge, depth: number, allowConditional: boolean): Route | undefined => {
+    if (edge.grantFirst) {
+      // A self-grant first (a hop of its own, to the same identity), then the edge it makes possible.
+      const { grantFirst, ...after } = edge;
+      const route = tryEdge(identity, after, depth - 1, allowConditional);
+      if (!route) return undefined;
+      const into = grantFirst.inNamespace ?? route.steps[0]?.reaches.namespace;
+      const self: Step = { edge: into ? { ...grantFirst, inNamespace: into } : grantFirst, from: identity.ref, reaches: identity.ref, preconditions: [] };
+      return { ...route, depth: route.depth + 1, steps: [self, ...route.steps] };
+    }
     if (!edge.constrained) {
       const found = pick(edge, identity, depth - 1, allowConditional);
       if (!found) return undefined;
@@ -309,9 +314,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   return routes;
 }
 
-/** True when a route starts by impersonating (legacy or constrained): no impersonation can follow it. */
+/** True when a route starts by impersonating (legacy or constrained), after any self-grant: no impersonation can follow it. */
 function impersonates(route: Route): boolean {
-  return route.steps[0]?.edge.kind === IMPERSONATE;
+  return route.steps.find((step) => step.edge.target.kind !== "self")?.edge.kind === IMPERSONATE;
 }
 
 /** Whether a constrained impersonation edge names this identity (names, namespace, existence). */

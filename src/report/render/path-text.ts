@@ -1,5 +1,5 @@
 import { isActionable, type Finding, type PathHop } from "../../model/report.js";
-import { describeObject, describeReached, describeSource, describeUnconfirmed } from "./text.js";
+import { describeObject, describeReached, describeSource, describeUnconfirmed, hopConfirmation } from "./text.js";
 
 /*
  * How renderers write an attack path (a `cluster-admin-path` finding's `path`): one line per hop, and
@@ -25,9 +25,8 @@ export function pathLines(finding: Finding): string[] {
   const unconfirmed = describeUnconfirmed(finding);
   const hops = (finding.path ?? []).map((hop, position) => {
     const grant = describeHopGrant(hop);
-    const confirmed = hop.confirmation ? (hop.confirmation.agreed ? " (confirmed)" : " (the server disagrees)") : "";
     const only = hop.precondition ? ` (only if ${hop.precondition})` : "";
-    return `${position + 1}. ${hop.permission} -> ${describeReached(hop.reaches)}${grant ? ` [via ${grant}]` : ""}${only}${confirmed}`;
+    return `${position + 1}. ${hop.permission} -> ${describeReached(hop.reaches)}${grant ? ` [via ${grant}]` : ""}${only}${hopConfirmation(hop)}`;
   });
   return unconfirmed ? [...hops, unconfirmed] : hops;
 }

@@ -53,7 +53,26 @@ function isRef(value: unknown): value is EvidenceRef {
   return typeof ref === "object" && ref !== null && typeof ref.kind === "string" && typeof ref.name === "string" && Object.keys(ref).length <= 3;
 }
 
-function isHops(value: unknown): value is { permission: string; reaches: EvidenceRef; confirmation?: { agreed: boolean } }[] {
+/** A hop as the renderers read it. */
+interface RenderedHop {
+  permission: string;
+  reaches: EvidenceRef;
+  confirmation?: { agreed: boolean };
+  requests?: readonly { planned?: boolean }[];
+}
+
+/**
+ * What the server said of a hop: confirmed, disagrees, or not asked because every request of it is
+ * allowed only by a self-grant of an earlier hop (the server would deny it until then); "" offline.
+ */
+export function hopConfirmation(hop: RenderedHop): string {
+  if (!hop.confirmation) return "";
+  if (!hop.confirmation.agreed) return " (the server disagrees)";
+  const requests = hop.requests ?? [];
+  return requests.length > 0 && requests.every((request) => request.planned) ? " (not asked: allowed by the self-grant before it)" : " (confirmed)";
+}
+
+function isHops(value: unknown): value is RenderedHop[] {
   return Array.isArray(value) && value.length > 0 && value.every((hop) => typeof hop?.permission === "string" && isRef(hop.reaches));
 }
 
@@ -68,8 +87,7 @@ export function describeEvidence(evidence: Record<string, unknown>): string {
       if (isRef(value)) return `${key}=${describeObject(value)}`;
       if (isHops(value)) {
         const hops = value.map((hop, position) => {
-          const confirmed = hop.confirmation ? (hop.confirmation.agreed ? " (confirmed)" : " (the server disagrees)") : "";
-          return `${position + 1}. ${hop.permission} -> ${describeReached(hop.reaches)}${confirmed}`;
+          return `${position + 1}. ${hop.permission} -> ${describeReached(hop.reaches)}${hopConfirmation(hop)}`;
         });
         return `${key}: ${hops.join("; ")}`;
       }
