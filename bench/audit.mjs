@@ -42,7 +42,9 @@
 // 2026-12-07 20:12, plain block YAML read by src/manifests/block-yaml.ts (js-yaml only for the rest),
 // -o json in parts of 20 findings through one reused buffer, medians of 5, load 3.2-3.9 on 2 CPUs: YAML
 // audit 1.70 s wall / 2.27 s CPU against the floor's 1.15 s / 1.31 s (1.47x wall, 1.73x CPU: the 2x
-// target is met), peak RSS 254 MB; loadManifests alone now costs less than the js-yaml floor.
+// target is met), peak RSS 254 MB; loadManifests alone now costs less than the js-yaml floor. Merged with
+// main (bundle packs, self-grants), 20:17, load 2.2-3.2: 1.61 s / 2.16 s against 1.08 s / 1.27 s (1.48x
+// wall, 1.70x CPU), 253 MB, the same report bytes.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
