@@ -1,7 +1,11 @@
 import fc from "fast-check";
 import jsYaml from "js-yaml";
 import { describe, expect, it } from "vitest";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { readTextFile } from "../../src/input/read-text-file.js";
 import { NOT_PLAIN, readBlockYaml } from "../../src/manifests/block-yaml.js";
+import { splitDocuments } from "../../src/manifests/split.js";
 import { checkAndNormalize } from "../../src/manifests/limits.js";
 
 // The plain block reader must give exactly what js-yaml gives (the schema the loader uses), or give up:
@@ -225,6 +229,23 @@ describe("readBlockYaml", () => {
     "\u00a0a: 1",
   ])("%j", (text) => {
     expect(agrees(text)).toBe(true);
+  });
+
+  it("reads every document of the repository's YAML fixtures as js-yaml does, or gives up", () => {
+    const root = join(import.meta.dirname, "../../fixtures");
+    const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter((name) => /\.ya?ml$/.test(name));
+    seen.read = 0;
+    for (const name of files) {
+      let text: string;
+      try {
+        // As the loader reads them: text the strict decoder refuses (control characters, binary) never reaches a parser.
+        text = readTextFile(join(root, name), { what: "fixture", maxBytes: 16 * 2 ** 20 });
+      } catch {
+        continue;
+      }
+      for (const piece of splitDocuments(text)) agrees(piece.text);
+    }
+    expect(seen.read).toBeGreaterThan(200);
   });
 
   it("reads the block styles of js-yaml, kubectl and helm, and one-line flow lists", () => {
