@@ -114,6 +114,13 @@ const cases = [
     command: [process.execPath, "--require", join(root, "node_modules/undici/index.js"), ...floor(whoCanLists).slice(1)],
     floor: whoCanLists,
   },
+  // The same floor with saprobe's kube client loaded as every live command loads it (its pack, with the
+  // undici files the bundle takes), before any request: the fixed cost of the client the project uses.
+  {
+    name: "floor + kube client",
+    command: ["env", "SAPROBE_LOAD_ONLY=client", process.execPath, "--require", join(root, "bench/startup-load-only.cjs"), ...floor(whoCanLists).slice(1)],
+    floor: whoCanLists,
+  },
   {
     name: "run --expect",
     command: saprobe("run", "--as", `system:serviceaccount:${BENCH_NAMESPACE}:${RUNNER}`, "--expect", join(work, "expected.json"), "-o", "json"),
