@@ -19,7 +19,12 @@ function requestName(evidence: Evidence, step: Step): string | undefined {
   const { question } = evidence;
   // A self-grant's bind, escalate and update requests name the role it grants itself.
   const role = step.edge.grantsRole;
-  if (role && (question.verb === "bind" || question.resource === "roles" || question.resource === "clusterroles")) return role.name;
+  if (role && (question.verb === "bind" || question.resource === "roles" || question.resource === "clusterroles")) {
+    // A create carries no name when it is authorized, nor does the escalate check of a role being created
+    // (checked on v1.37.2); a role it creates without a name a rule imposes has none here ("").
+    const creating = step.edge.evidence.some((other) => other.question.verb === "create" && other.question.resource === question.resource);
+    return question.verb === "create" || (creating && question.verb === "escalate") ? undefined : role.name || undefined;
+  }
   if (step.edge.bindingName && (question.resource === "rolebindings" || question.resource === "clusterrolebindings")) return step.edge.bindingName;
   if (step.edge.namesTarget && question.resource === TARGET_RESOURCE[step.reaches.kind]) return step.reaches.name;
   // A node reached: the one named (live, a node pods are bound to), else the rule's, else any.

@@ -73,6 +73,9 @@ export const Q = {
   bindInNamespace: [grouped(RBAC, "bind", "clusterroles"), grouped(RBAC, "bind", "roles")],
   escalateRole: grouped(RBAC, "escalate", "roles"),
   writeRole: ["patch", "update"].map((verb) => grouped(RBAC, verb, "roles")),
+  // A role created with any rules (escalate), then bound (bind): both kinds.
+  createRole: grouped(RBAC, "create", "roles"),
+  createClusterRole: grouped(RBAC, "create", "clusterroles", undefined, true),
   writeClusterRole: ["patch", "update"].map((verb) => grouped(RBAC, verb, "clusterroles", undefined, true)),
   createCsr: grouped(CERTIFICATES, "create", "certificatesigningrequests", undefined, true),
   approveCsr: grouped(CERTIFICATES, "update", "certificatesigningrequests", "approval", true),
@@ -102,7 +105,7 @@ leadTo(["groups", "node"], Q.legacyGroups);
 leadTo(["groups"], Q.infoGroups);
 leadTo(["users", "groups", "node"], Q.createCsr, Q.approveCsr, Q.approveSigner, Q.readCsr);
 // Alone these lead nowhere: a self-grant needs bind or escalate too, which the masks count.
-leadTo([], Q.createRoleBinding, Q.writeRole, Q.writeRoleBinding, Q.writeClusterBinding);
+leadTo([], Q.createRoleBinding, Q.writeRole, Q.writeRoleBinding, Q.writeClusterBinding, Q.createRole, Q.createClusterRole);
 for (const question of Object.values(Q).flat()) if (!REACHES.has(question)) REACHES.set(question, ["serviceaccounts"]);
 
 /** The kinds of node the edges that ask this declared question lead to: what search.ts needs reached before it builds them. */

@@ -236,6 +236,71 @@ function bindGains(source: PermissionSource, roles: RoleLookup, adminRoles: Read
   return gains;
 }
 
+/**
+ * A role it creates with any rules (`escalate` lets a create hold what its author does not), then binds
+ * to itself (`bind` on that name, or any): everything in a namespace, through a Role or a RoleBinding of
+ * a ClusterRole; a ClusterRoleBinding of such a ClusterRole is cluster-admin power (`created`, returned
+ * as an edge of its own). Checked on v1.37.2: the create's escalate check carries no name, so only an
+ * `escalate` without resourceNames lets it (one limited to the role's name is refused); `bind` may name it.
+ */
+function createdRoleGains(source: PermissionSource, roles: RoleLookup): { gains: Gain[]; power: Edge[] } {
+  const gains: Gain[] = [];
+  const power: Edge[] = [];
+  const [bindClusterRoles, bindRoles] = Q.bindInNamespace.map((question) => source.unrestricted.reach(question)) as [Reach[], Reach[]];
+  const kinds = [
+    { kind: "Role", creates: unnamed(source.reach(Q.createRole)), escalates: unnamed(source.unrestricted.reach(Q.escalateRole)), binds: bindRoles },
+    {
+      kind: "ClusterRole",
+      creates: unnamed(source.reach(Q.createClusterRole)),
+      escalates: unnamed(source.unrestricted.reach(Q.escalateClusterRole)),
+      binds: bindClusterRoles,
+    },
+  ];
+  for (const { kind, creates, escalates, binds } of kinds) {
+    for (const create of creates.slice(0, 1)) {
+      for (const escalate of escalates) {
+        const where = meet(create.namespace, escalate.namespace);
+        if (where === undefined) continue;
+        for (const bind of binds) {
+          const namespace = kind === "Role" ? meet(where, bind.namespace) : bind.namespace;
+          const name = bind.names?.[0] ?? "";
+          if (namespace === undefined) continue;
+          const role: BindableRole = { ref: { kind, name, ...(kind === "Role" && namespace ? { namespace } : {}) }, rules: [WILDCARD] };
+          const write = roleBindingWrite(source, role, namespace, roles);
+          if (!write) continue;
+          const made = `create ${kind} ${name || "(any name)"} with any rules (escalate) and`;
+          gains.push({
+            grant: plannedBinding(source.ref, role, write, false),
+            edge: selfEdge(
+              "bind-self",
+              `${made} ${write.permission} binding it to itself`,
+              [...create.evidence, ...escalate.evidence, ...write.evidence, ...bind.evidence],
+              role.ref,
+              write.namespace,
+            ),
+          });
+        }
+        // A ClusterRoleBinding of a ClusterRole made so: power outright.
+        if (kind === "ClusterRole") {
+          const createBinding = unnamed(source.reach(Q.createClusterBinding))[0];
+          const bind = createBinding && source.unrestricted.reach(Q.bindClusterRole)[0];
+          if (createBinding && bind && power.length === 0) {
+            const name = bind.names?.[0] ?? "";
+            power.push({
+              kind: "bind",
+              permission: `create ClusterRole ${name || "(any name)"} with any rules (escalate) and a ClusterRoleBinding of it`,
+              target: { kind: "power" },
+              evidence: [...create.evidence, ...escalate.evidence, ...createBinding.evidence, ...bind.evidence],
+              grantsRole: { kind: "ClusterRole", name },
+            });
+          }
+        }
+      }
+    }
+  }
+  return { gains, power };
+}
+
 /** Whether some reach allows the role's name where the grant is (names absent = any). */
 function allowsRole(reaches: readonly Reach[], name: string, namespace: string): Reach | undefined {
   return reaches.find((reach) => (reach.namespace === "" || reach.namespace === namespace) && (!reach.names || reach.names.includes(name)));
@@ -303,8 +368,11 @@ function worthIt(gain: IdentityGrant, grants: readonly IdentityGrant[]): boolean
 export function grownEdges(source: PermissionSource, grants: readonly IdentityGrant[], roles: RoleLookup, context: EdgeContext): Edge[] {
   // One who holds every verb on everything cluster-wide has nothing to gain (and is a holder anyway).
   if (source.unrestricted !== source || grants.some((grant) => grant.namespace === "" && holdsEverything(grant.rules))) return [];
-  const gains = [...bindGains(source, roles, context.adminRoles), ...escalateGains(source, grants)].filter((gain) => worthIt(gain.grant, grants));
-  if (gains.length === 0) return [];
+  const created = createdRoleGains(source, roles);
+  const gains = [...bindGains(source, roles, context.adminRoles), ...escalateGains(source, grants), ...created.gains].filter((gain) =>
+    worthIt(gain.grant, grants),
+  );
+  if (gains.length === 0) return created.power;
   const byGrant = new Map(gains.map((gain) => [gain.grant, gain]));
   const grown = grantSource(source.ref, [...grants, ...gains.map((gain) => gain.grant)]);
   const edges: Edge[] = [];
@@ -319,5 +387,5 @@ export function grownEdges(source: PermissionSource, grants: readonly IdentityGr
         : { ...first.edge, permission: used.map((gain) => gain.edge.permission).join("; "), evidence: used.flatMap((gain) => gain.edge.evidence) };
     edges.push({ ...edge, grantFirst });
   }
-  return edges;
+  return [...created.power, ...edges];
 }

@@ -173,4 +173,36 @@ describe("self-grants (live)", () => {
     expect((await addSelf(patsy)).code).toBe(0);
     expect((await addSelf(nobby)).stderr).toMatch(/forbidden/i);
   });
+
+  it("create a Role with any rules (escalate) and bind it to itself: a path; escalate limited to the role's name is refused on create and no path", async () => {
+    const ns = await withBoss("create-role");
+    const [maker, named] = [`maker-${ns}`, `named-${ns}`];
+    const makerRules = (escalate: object) => [
+      { apiGroups: [RBAC], resources: ["roles"], verbs: ["create"] },
+      escalate,
+      { apiGroups: [RBAC], resources: ["roles"], verbs: ["bind"], resourceNames: ["mine"] },
+      { apiGroups: [RBAC], resources: ["rolebindings"], verbs: ["create"] },
+    ];
+    await applyObjects([
+      role("Role", "maker", makerRules({ apiGroups: [RBAC], resources: ["roles"], verbs: ["escalate"] }), ns),
+      binding("RoleBinding", "maker", "Role", "maker", user(maker), ns),
+      role("Role", "named", makerRules({ apiGroups: [RBAC], resources: ["roles"], verbs: ["escalate"], resourceNames: ["mine"] }), ns),
+      binding("RoleBinding", "named", "Role", "named", user(named), ns),
+    ]);
+    const found = await pathOf(maker);
+    expect(found?.path?.map((hop) => hop.edge)).toEqual(["bind-self", "impersonate", "holds"]);
+    // The create and its escalate check carry no name, as the server authorizes them; the bind names the role.
+    expect(found?.path?.[0]?.requests.map((request) => `${request.verb} ${request.resource}/${request.name ?? ""}`)).toEqual([
+      "create roles/",
+      "escalate roles/",
+      "create rolebindings/",
+      "bind roles/mine",
+    ]);
+    expect(found?.confirmation?.agreed).toBe(true);
+    expect(await pathOf(named)).toBeUndefined();
+    // The oracle: the role with everything is created and bound by maker, refused for named.
+    const everything = (author: string) => kubectl(["create", "role", "mine", "-n", ns, "--verb=*", "--resource=*.*", "--dry-run=server", `--as=${author}`]);
+    expect((await everything(named)).stderr).toMatch(/forbidden/i);
+    expect((await everything(maker)).code).toBe(0);
+  });
 });
