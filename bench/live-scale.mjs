@@ -32,7 +32,7 @@
 //   run --expect (300 rules)         3.39 s / 1.98 s CPU / 166 MB   floor      0.43 s   7.83x
 // Then with run --expect reviewing only namespaces whose RoleBindings name the identity, load 3.8:
 //   run --expect (300 rules)         1.94 s / 1.11 s CPU / 150 MB   floor      0.51 s   3.76x
-// 20:35 UTC, medians of 3, load 2.6-3.5 (one other engineer's start-up bench), after the self-grants, the trimmed
+// 20:30 UTC, medians of 3, load 2.6-3.5 (one other engineer's start-up bench), after the self-grants, the trimmed
 // HTTP client and the bundle's packs:
 //   audit, every finding confirmed  21.2 s / 11.5 s CPU / 361 MB   list floor 3.96 s   5.36x; / (list + review floor 15.5 s) 1.09x
 //   audit --no-confirm               5.12 s / 3.10 s CPU / 238 MB   list floor 3.91 s   1.31x
