@@ -86,6 +86,31 @@ function createLoader(options = {}) {
 }
 
 /**
+ * Makes V8 compile WebAssembly with its baseline compiler (Liftoff) only, the V8 flag on just while a
+ * module compiles. The only module saprobe compiles is undici's HTTP parser (llhttp, `new
+ * WebAssembly.Module` on its first connection); without the flag V8 re-compiled it with its optimizing
+ * tier in background threads, which Node waits for before it exits: about 75 ms of CPU per live run
+ * (one request with and without the flag), for a parser the baseline code runs just as well on a few
+ * small responses. Not for the whole process: V8 uses a code cache only under the flags it was made
+ * with, Node's own cache of its built-in modules too, so with the flag set at start node:tls,
+ * node:http and the rest compiled from source on every live command (about 8 ms of `whoami`'s start,
+ * bench/startup.mjs). For the program only (bin/saprobe.js): a library user's process is theirs.
+ */
+function compileWebAssemblyWithBaselineOnly() {
+  WebAssembly.Module = new Proxy(WebAssembly.Module, {
+    construct(target, args, newTarget) {
+      const v8 = require("node:v8");
+      v8.setFlagsFromString("--liftoff-only");
+      try {
+        return Reflect.construct(target, args, newTarget);
+      } finally {
+        v8.setFlagsFromString("--no-liftoff-only");
+      }
+    },
+  });
+}
+
+/**
  * Loads the bundle's entry chunk (main.cjs) and returns its exports (`main`), what became of its
  * pack's cache, and the loader, which loads the other packs as main asks for them.
  */
@@ -95,4 +120,4 @@ function loadBundle(options = {}) {
   return { exports, cache: loader.loaded.get("main.cjs").cache, loader };
 }
 
-module.exports = { loadBundle, compilePack, cacheHeader, cacheFileOf, BUNDLE_DIR };
+module.exports = { loadBundle, compilePack, cacheHeader, cacheFileOf, compileWebAssemblyWithBaselineOnly, BUNDLE_DIR };

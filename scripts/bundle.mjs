@@ -17,7 +17,7 @@
 //
 // Node 20 has no module compile cache (22.1+), so this script also writes a V8 code cache per file
 // (scripts/code-cache.cjs). V8 accepts a cache only under the flags it was made with: bin/saprobe.js
-// sets --liftoff-only before loading anything, and the cache is made under the same flag.
+// sets no V8 flag for the whole process, and the cache is made without any.
 //
 // bin/saprobe.js uses the bundle in an installed package, and in a checkout when it is at least as new
 // as tsc's dist/cli/main.js, so a plain `tsc` afterwards never leaves a stale bundle running.
