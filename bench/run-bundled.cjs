@@ -2,9 +2,11 @@
 // an installed package. bench/run-suite.mjs runs this instead of bin/saprobe.js because in a shared
 // checkout a plain `tsc` by someone else mid-benchmark makes bin/saprobe.js fall back to tsc's output.
 "use strict";
+const loader = require("../bin/bundle-loader.cjs");
+
 // As bin/saprobe.js does first (see there why).
-require("node:v8").setFlagsFromString("--liftoff-only");
-require("../bin/bundle-loader.cjs")
+loader.compileWebAssemblyWithBaselineOnly();
+loader
   .loadBundle()
   .exports.main(process.argv.slice(2))
   .then((code) => {

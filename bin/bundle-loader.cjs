@@ -85,6 +85,42 @@ function createLoader(options = {}) {
   return { load, loaded };
 }
 
+/** What V8 compiles WebAssembly under in compileWebAssemblyWithBaselineOnly: Liftoff only, every function at once. */
+const BASELINE_ONLY = "--liftoff-only --no-wasm-lazy-compilation";
+/**
+ * V8's defaults of what BASELINE_ONLY changes, restored after: --liftoff-only also turns off the two
+ * tier-up flags (V8 implies that), and a flag left off changes the hash every code cache is checked against.
+ */
+const V8_DEFAULTS = "--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering --wasm-lazy-compilation";
+
+/**
+ * Makes V8 compile WebAssembly with its baseline compiler (Liftoff) only, the V8 flags set just while a
+ * module compiles. The only module saprobe compiles is undici's HTTP parser (llhttp, `new
+ * WebAssembly.Module` on its first connection); without the flag V8 re-compiled it with its optimizing
+ * tier in background threads, which Node waits for before it exits: about 75 ms of CPU per live run
+ * (one request with and without the flag), for a parser the baseline code runs just as well on a few
+ * small responses. Every function compiles in the window (not lazily on its first call, which would be
+ * after it, with tier-up on again). Not for the whole process: V8 uses a code cache only under the
+ * flags it was made with, Node's own cache of its built-in modules too, so with the flag set at start
+ * node:tls, node:http and the rest compiled from source on every live command (about 8 ms of
+ * `whoami`'s start, bench/startup.mjs), and after the window V8's defaults are back (V8_DEFAULTS), so
+ * the packs a command loads later keep their caches. For the program only (bin/saprobe.js): a library
+ * user's process is theirs.
+ */
+function compileWebAssemblyWithBaselineOnly() {
+  WebAssembly.Module = new Proxy(WebAssembly.Module, {
+    construct(target, args, newTarget) {
+      const v8 = require("node:v8");
+      v8.setFlagsFromString(BASELINE_ONLY);
+      try {
+        return Reflect.construct(target, args, newTarget);
+      } finally {
+        v8.setFlagsFromString(V8_DEFAULTS);
+      }
+    },
+  });
+}
+
 /**
  * Loads the bundle's entry chunk (main.cjs) and returns its exports (`main`), what became of its
  * pack's cache, and the loader, which loads the other packs as main asks for them.
@@ -95,4 +131,4 @@ function loadBundle(options = {}) {
   return { exports, cache: loader.loaded.get("main.cjs").cache, loader };
 }
 
-module.exports = { loadBundle, compilePack, cacheHeader, cacheFileOf, BUNDLE_DIR };
+module.exports = { loadBundle, compilePack, cacheHeader, cacheFileOf, compileWebAssemblyWithBaselineOnly, BUNDLE_DIR };

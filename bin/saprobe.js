@@ -11,19 +11,16 @@
 const { existsSync, statSync } = require("node:fs");
 const { join } = require("node:path");
 
-// Keeps V8 from re-compiling undici's WebAssembly HTTP parser (llhttp) with its optimizing tier in
-// background threads: Node waits for them before it exits, which cost about 75 ms of CPU and a third
-// of a second of wall time per live run on a loaded machine (one request with and without the flag);
-// the baseline compiler's code parses a few small responses just as well. Set here, by the program,
-// never by the library: the process is saprobe's only when it was started from this file. It comes
-// first because V8 accepts the bundle's code cache only under the flags the cache was made with.
-require("node:v8").setFlagsFromString("--liftoff-only");
+// Keeps V8 from compiling undici's WebAssembly HTTP parser with its optimizing tier (see there why).
+// No V8 flag is set for the whole process: the bundle's code cache is made without any.
+const loader = require("./bundle-loader.cjs");
+loader.compileWebAssemblyWithBaselineOnly();
 
 const at = (path) => join(__dirname, path);
 const modified = (path) => statSync(at(path), { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const bundled = !existsSync(at("../src")) || modified("../dist/bundle/main.cjs") >= modified("../dist/cli/main.js");
 // The bundle is loaded with its V8 code cache (./bundle-loader.cjs).
-const cli = bundled ? Promise.resolve(require("./bundle-loader.cjs").loadBundle().exports) : import("../dist/cli/main.js");
+const cli = bundled ? Promise.resolve(loader.loadBundle().exports) : import("../dist/cli/main.js");
 
 cli
   .then(({ main }) => main(process.argv.slice(2)))

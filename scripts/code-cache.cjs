@@ -5,8 +5,7 @@
 // network. A pack no warm-up loaded is compiled without running, and its cache holds what V8
 // compiled eagerly.
 "use strict";
-// As bin/saprobe.js does before loading the bundle: V8 accepts a cache only under the flags it was made with.
-require("node:v8").setFlagsFromString("--liftoff-only");
+// No V8 flag, as bin/saprobe.js loads the bundle: V8 accepts a cache only under the flags it was made with.
 const { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");

@@ -9,6 +9,7 @@ import type { KubeClient } from "../kube/types.js";
 import type { CheckResult, Finding, PathHop } from "../model/report.js";
 import type { Authorizer } from "../rbac/authorizer.js";
 import type { PolicyRule, UserInfo } from "../rbac/types.js";
+import { startStopwatch } from "../kube/stopwatch.js";
 
 /*
  * `run --expect` and attack paths. A permission set can equal its declaration, or differ by one
@@ -141,8 +142,7 @@ function pathResult(finding: Finding, input: IdentityPathsInput, readBy: string,
 export async function identityPaths(input: IdentityPathsInput): Promise<{ results: CheckResult[]; warnings: string[] }> {
   const where = namespacesWithEdges(input.liveRules);
   if (where.length === 0) return { results: [], warnings: [] };
-  const started = performance.now();
-  const elapsed = (): number => Math.round(performance.now() - started);
+  const elapsed = startStopwatch();
   // The impersonating identity first when there is one: an administrator also reads the pods, ServiceAccounts
   // and token Secrets that settle a hop's preconditions, which the identity itself seldom may.
   const candidates = [

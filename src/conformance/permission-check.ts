@@ -18,6 +18,7 @@ import { readLiveRbac } from "./live-rbac.js";
 import { atomAttributes } from "./permission-diff.js";
 import { permissionResults, ratingLookup } from "./permission-results.js";
 import { ratePermissions, type PermissionRating } from "./permission-severity.js";
+import { startStopwatch } from "../kube/stopwatch.js";
 
 /*
  * `run --expect`'s comparison of the whole permission set, from the identity to check results:
@@ -102,7 +103,7 @@ export async function checkPermissionSet(input: {
 }): Promise<PermissionCheckOutcome> {
   const { identity, expected } = input;
   if (identity.state !== "known" || identity.username === undefined) return { results: [], warnings: [] };
-  const started = performance.now();
+  const elapsed = startStopwatch();
   const user: UserInfo = { name: identity.username, groups: identity.groups };
   const own = parseServiceAccountUsername(identity.username ?? "")?.namespace ?? input.namespace;
   const expectedAuthorizer = authorizerFor(expected.snapshot, expected.withDefaults);
@@ -120,7 +121,7 @@ export async function checkPermissionSet(input: {
     comparison,
     user.name,
     { rating: ratings, liveGrant: grants.grant, ...(grants.unknown ? { liveGrantUnknown: grants.unknown } : {}) },
-    Math.round(performance.now() - started),
+    elapsed(),
   );
   const paths = await identityPaths({
     client: input.client,

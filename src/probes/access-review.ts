@@ -5,6 +5,7 @@ import type { RequestAttributes } from "../rbac/types.js";
 import { parseServiceAccountUsername } from "../rbac/users.js";
 import { baseResult } from "./observation.js";
 import type { Probe } from "./types.js";
+import { startStopwatch } from "../kube/stopwatch.js";
 
 /** The SelfSubjectAccessReview path (authorization.k8s.io/v1). */
 export const SELF_SUBJECT_ACCESS_REVIEW_PATH = REVIEW_PATHS.selfSubjectAccessReview;
@@ -29,7 +30,7 @@ function attributesOf(question: AccessQuestion, namespace: string): RequestAttri
  * or `mixed`, with each answer and its reason as evidence.
  */
 export const accessReviewProbe: Probe = async (client, connection, check, context) => {
-  const started = performance.now();
+  const elapsed = startStopwatch();
   const questions = check.reviews ?? [];
   const needsNamespace = questions.some((question) => !("path" in question) && question.namespace === undefined);
   const identity = needsNamespace ? await context.identity() : undefined;
@@ -44,7 +45,7 @@ export const accessReviewProbe: Probe = async (client, connection, check, contex
       return { question: label, decision: answer.allowed ? "allowed" : "denied", ...(answer.reason ? { reason: answer.reason } : {}) };
     }),
   );
-  const durationMs = Math.round(performance.now() - started);
+  const durationMs = elapsed();
   const request = { method: "POST", path: SELF_SUBJECT_ACCESS_REVIEW_PATH };
   const failed = answers.filter((answer) => answer.error !== undefined);
   if (failed.length > 0) {

@@ -2,6 +2,7 @@ import type { Observation } from "./observation.js";
 import { baseResult, observeOutcome, skippedResult } from "./observation.js";
 import { getNonResource, listFirstItem } from "../kube/requests.js";
 import type { Probe } from "./types.js";
+import { startStopwatch } from "../kube/stopwatch.js";
 
 /** Paths the default policy opens to everyone (system:public-info-viewer): 200 here is expected. */
 const PUBLIC_INFO = new Set(["/version", "/healthz", "/livez", "/readyz"]);
@@ -14,7 +15,7 @@ const PUBLIC_INFO = new Set(["/version", "/healthz", "/livez", "/readyz"]);
 export const anonymousProbe: Probe = async (client, connection, check, context) => {
   if (connection.viaProxy)
     return skippedResult(check, "through kubectl proxy every request carries the proxy's credentials: anonymous access cannot be tested");
-  const started = performance.now();
+  const elapsed = startStopwatch();
   const options = { anonymous: true, signal: context.signal, timeoutMs: context.timeoutMs };
   const requests = [
     getNonResource(client, "/version", options),
@@ -30,7 +31,7 @@ export const anonymousProbe: Probe = async (client, connection, check, context) 
       return [path, observeOutcome(outcome, `anonymous GET ${path}`), outcome.ok ? outcome.response.status : undefined];
     }),
   );
-  const durationMs = Math.round(performance.now() - started);
+  const durationMs = elapsed();
   const evidence: Record<string, unknown> = Object.fromEntries(observations.map(([path, observation]) => [path, observation.evidence]));
   const broken = observations.find(([, observation, status]) => observation.error && status !== 401);
   if (broken) {

@@ -3,10 +3,11 @@ import { decisionResult, observeJsonOutcome } from "./observation.js";
 import { describeRequest } from "../rbac/request-spec.js";
 import { resolveNamespace, resourceAttributes } from "./target.js";
 import type { Probe } from "./types.js";
+import { startStopwatch } from "../kube/stopwatch.js";
 
 /** `list`: a real list call with `limit=1` (authorization is the point, not the objects). */
 export const listProbe: Probe = async (client, connection, check, context) => {
-  const started = performance.now();
+  const elapsed = startStopwatch();
   const { namespace, source } = await resolveNamespace(check, connection, context);
   const { outcome, request } = await listFirstItem(client, { ...check, resource: check.resource ?? "", namespace }, context);
   const observation = observeJsonOutcome(outcome, describeRequest(resourceAttributes(check, "list", namespace)));
@@ -16,5 +17,5 @@ export const listProbe: Probe = async (client, connection, check, context) => {
     const items = (outcome.response.json as { items?: unknown[] } | undefined)?.items;
     if (Array.isArray(items)) observation.evidence.itemsSeen = items.length;
   }
-  return decisionResult(check, observation, { request, durationMs: Math.round(performance.now() - started) });
+  return decisionResult(check, observation, { request, durationMs: elapsed() });
 };

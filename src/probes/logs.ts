@@ -3,6 +3,7 @@ import { decisionResult, observeOutcome, type Observation } from "./observation.
 import { describeRequest } from "../rbac/request-spec.js";
 import { resolveNamespace, resourceAttributes } from "./target.js";
 import type { Probe } from "./types.js";
+import { startStopwatch } from "../kube/stopwatch.js";
 
 /** Bytes of log asked for: enough to show access works, never a whole log. */
 const LOG_LIMIT_BYTES = 4096;
@@ -14,7 +15,7 @@ const LOG_LIMIT_BYTES = 4096;
  * authorization and show the server's reason.
  */
 export const logsProbe: Probe = async (client, connection, check, context) => {
-  const started = performance.now();
+  const elapsed = startStopwatch();
   const { namespace, source } = await resolveNamespace(check, connection, context);
   const follow = (check.followSeconds ?? 0) > 0;
   const timeoutMs = follow ? Math.min((check.followSeconds ?? 0) * 1000, context.timeoutMs * 10) : context.timeoutMs;
@@ -41,5 +42,5 @@ export const logsProbe: Probe = async (client, connection, check, context) => {
   }
   observation.evidence.namespace = namespace;
   observation.evidence.namespaceSource = source;
-  return decisionResult(check, observation, { request, durationMs: Math.round(performance.now() - started) });
+  return decisionResult(check, observation, { request, durationMs: elapsed() });
 };

@@ -6,6 +6,7 @@ import { statusOf } from "../kube/status.js";
 import { describeRequest } from "../rbac/request-spec.js";
 import { resolveNamespace, resourceAttributes } from "./target.js";
 import type { Probe } from "./types.js";
+import { startStopwatch } from "../kube/stopwatch.js";
 
 /** Server-side bound of the watch when the check sets none: short, the probe never waits for it. */
 const DEFAULT_WATCH_SECONDS = 5;
@@ -72,7 +73,7 @@ function describeEvent(observation: Observation, event: FirstEvent): void {
  * Gone; closes the stream before returning, so it never hangs.
  */
 export const watchProbe: Probe = async (client, connection, check, context) => {
-  const started = performance.now();
+  const elapsed = startStopwatch();
   const { namespace, source } = await resolveNamespace(check, connection, context);
   const stop = new AbortController();
   const signal = AbortSignal.any([context.signal, stop.signal]);
@@ -100,7 +101,7 @@ export const watchProbe: Probe = async (client, connection, check, context) => {
   }
   observation.evidence.namespace = namespace;
   observation.evidence.namespaceSource = source;
-  const result = decisionResult(check, observation, { request, durationMs: Math.round(performance.now() - started) });
+  const result = decisionResult(check, observation, { request, durationMs: elapsed() });
   // An ERROR event means the watch cannot be used even though it was authorized: never a pass.
   if (observation.error && (result.status === "pass" || result.status === "info")) result.status = "error";
   return result;

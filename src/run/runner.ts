@@ -10,6 +10,7 @@ import { connectionResults } from "./connection-checks.js";
 import { probeContext, sharedRunState, type SharedRunState } from "./context.js";
 import { runLevelErrors } from "./run-errors.js";
 import { formatDuration } from "../input/units.js";
+import { startStopwatch } from "../kube/stopwatch.js";
 
 /** Everything one run of a check suite needs. */
 export interface RunChecksOptions {
@@ -52,13 +53,12 @@ function whenAborted(signal: AbortSignal): Promise<"aborted"> {
 }
 
 async function runOne(check: CheckDefinition, options: RunChecksOptions, shared: SharedRunState, overall: AbortSignal, now: () => Date): Promise<CheckResult> {
-  const started = performance.now();
+  const elapsed = startStopwatch();
   const timeoutMs = check.timeoutSeconds !== undefined ? check.timeoutSeconds * 1000 : options.connection.requestTimeoutMs;
   // A probe may wait for the shared identity, then make its own request: two timeouts at most.
   const own = AbortSignal.timeout(timeoutMs * 2 + PROBE_SLACK_MS);
   const signal = AbortSignal.any([overall, own]);
   const probe = (options.probes ?? PROBES)[check.probe];
-  const elapsed = () => Math.round(performance.now() - started);
   if (!probe) return stoppedResult(check, "unknown-probe", `no probe of kind "${check.probe}"`, 0);
   const running = probe(options.client, options.connection, check, probeContext(shared, signal, timeoutMs, now)).catch((error: unknown) =>
     stoppedResult(check, "probe-crashed", `the ${check.probe} probe failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`, elapsed()),

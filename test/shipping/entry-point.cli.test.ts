@@ -53,4 +53,24 @@ describe("bin/saprobe.js", () => {
   it("always runs the bundle in an installed package (no src/), whose files npm dates as it unpacks them", () => {
     expect(run(layout({ bundle: 1_000, compiled: 2_000, checkout: false }))).toEqual({ stdout: "bundle run -o json", status: 7 });
   });
+
+  it("has V8 compile WebAssembly (undici's HTTP parser) with its baseline compiler only, the flags set just while a module compiles", () => {
+    const root = layout({ bundle: 1_000, checkout: false });
+    // main records the V8 flags set while it compiles and instantiates a module (the 8 bytes of an empty
+    // one), and whether a code cache made before is still accepted after (V8 checks its flags' hash).
+    const main = `async function main() {
+      const vm = require("node:vm"); const source = "(function () { return 1 + 1; })()";
+      const cachedData = new vm.Script(source).createCachedData();
+      const v8 = require("node:v8"); const set = v8.setFlagsFromString; const flags = [];
+      v8.setFlagsFromString = (flag) => { flags.push(flag); set(flag); };
+      const compiled = new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+      new WebAssembly.Instance(compiled);
+      const cacheAccepted = !new vm.Script(source, { cachedData }).cachedDataRejected;
+      process.stdout.write(JSON.stringify({ flags, isModule: compiled instanceof WebAssembly.Module, cacheAccepted }));
+      return 0;
+    }`;
+    writeFileSync(join(root, "dist/bundle/main.cjs"), `({ "main.cjs": function (exports, require) { ${main}\nexports.main = main; } })\n`);
+    const flags = ["--liftoff-only --no-wasm-lazy-compilation", "--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering --wasm-lazy-compilation"];
+    expect(run(root)).toEqual({ stdout: JSON.stringify({ flags, isModule: true, cacheAccepted: true }), status: 0 });
+  });
 });

@@ -81,8 +81,8 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
         .filter((cache) => !install.tarballFiles.includes(cache)),
     ).toEqual([]);
     const loader = join(install.packageDir, "bin", "bundle-loader.cjs");
-    // As bin/saprobe.js starts: the V8 flag first (a cache is accepted only under the flags it was made with).
-    const probe = `require("node:v8").setFlagsFromString("--liftoff-only"); const r = require(${JSON.stringify(loader)}).loadBundle(); console.log(JSON.stringify({ cache: r.cache, main: typeof r.exports.main }))`;
+    // As bin/saprobe.js starts: no V8 flag (a cache is accepted only under the flags it was made with).
+    const probe = `const r = require(${JSON.stringify(loader)}).loadBundle(); console.log(JSON.stringify({ cache: r.cache, main: typeof r.exports.main }))`;
     const fresh = JSON.parse(execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" })) as { cache: string; main: string };
     expect(fresh).toEqual({ cache: "accepted", main: "function" });
     // A command's chunks, loaded when it runs, come with accepted caches too.
@@ -109,7 +109,7 @@ describe("the packaged CLI (the image's layout, built without Docker)", () => {
   it("loads the yaml package's pack only for a command that uses it: not for an audit of YAML manifests (js-yaml reads them)", () => {
     const loader = join(install.packageDir, "bin", "bundle-loader.cjs");
     const chunksOf = (argv: string[]) => {
-      const script = `require("node:v8").setFlagsFromString("--liftoff-only"); const r = require(${JSON.stringify(loader)}).loadBundle(); r.exports.main(${JSON.stringify(argv)}).then(() => process._rawDebug(JSON.stringify([...r.loader.loaded.keys()])))`;
+      const script = `const r = require(${JSON.stringify(loader)}).loadBundle(); r.exports.main(${JSON.stringify(argv)}).then(() => process._rawDebug(JSON.stringify([...r.loader.loaded.keys()])))`;
       const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 });
       return JSON.parse(result.stderr.trim().split("\n").at(-1) as string) as string[];
     };
