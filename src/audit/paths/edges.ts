@@ -73,7 +73,7 @@ export interface EdgeContext {
 const MASTERS = "system:masters";
 
 /** Reaches without resourceNames: a create names no object, so a rule limited by names never allows it. */
-const unnamed = (reaches: Reach[]): Reach[] =>
+export const unnamed = (reaches: Reach[]): Reach[] =>
   reaches.length === 0 || reaches.every((reach) => !reach.names) ? reaches : reaches.filter((reach) => !reach.names);
 /** Shared and never written to: every caller spreads it into its own list. */
 const NO_EDGES: readonly Edge[] = [];
@@ -242,26 +242,36 @@ function powerEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   return edges;
 }
 
+/** An existing ClusterRoleBinding of a ClusterRole that the identity may patch or update (adding itself to it). */
+export function writableClusterBinding(
+  source: PermissionSource,
+  bindings: readonly string[],
+): { name: string; verb: string; evidence: Evidence[] } | undefined {
+  for (const question of Q.writeClusterBinding) {
+    for (const write of source.reach(question)) {
+      const name = bindings.find((binding) => !write.names || write.names.includes(binding));
+      if (name) return { name, verb: question.verb, evidence: write.evidence };
+    }
+  }
+  return undefined;
+}
+
 /** Patch or update of an existing ClusterRoleBinding to a cluster-admin ClusterRole, with bind on that role. */
 function existingAdminBinding(source: PermissionSource, context: EdgeContext): Edge[] {
   for (const bind of source.unrestricted.reach(Q.bindClusterRole)) {
     for (const role of bind.names?.filter((name) => context.adminRoles.has(name)) ?? context.adminRoles) {
-      for (const question of Q.writeClusterBinding) {
-        for (const write of source.reach(question)) {
-          const name = context.clusterBindingsTo?.(role).find((binding) => !write.names || write.names.includes(binding));
-          if (name)
-            return [
-              {
-                kind: "bind",
-                permission: `${question.verb} ClusterRoleBinding ${name} (adding itself) and bind ClusterRole ${role}`,
-                target: { kind: "power" },
-                evidence: [...write.evidence, ...bind.evidence],
-                grantsRole: { kind: "ClusterRole", name: role },
-                bindingName: name,
-              },
-            ];
-        }
-      }
+      const write = writableClusterBinding(source, context.clusterBindingsTo?.(role) ?? []);
+      if (write)
+        return [
+          {
+            kind: "bind",
+            permission: `${write.verb} ClusterRoleBinding ${write.name} (adding itself) and bind ClusterRole ${role}`,
+            target: { kind: "power" },
+            evidence: [...write.evidence, ...bind.evidence],
+            grantsRole: { kind: "ClusterRole", name: role },
+            bindingName: write.name,
+          },
+        ];
     }
   }
   return [];

@@ -137,12 +137,15 @@ export function grantSource(ref: ObjectRef, grants: readonly IdentityGrant[]): P
   return source;
 }
 
+/** Where two namespaces meet ("" = every namespace), or undefined when they do not. */
+export function meetNamespaces(left: string, right: string): string | undefined {
+  return left === "" ? right : right === "" || right === left ? left : undefined;
+}
+
 /** Where two reaches overlap (namespace and names), with the evidence of both; undefined when nowhere. */
 export function intersectReach(left: Reach, right: Reach): Reach | undefined {
-  let namespace: string;
-  if (left.namespace === "") namespace = right.namespace;
-  else if (right.namespace === "" || right.namespace === left.namespace) namespace = left.namespace;
-  else return undefined;
+  const namespace = meetNamespaces(left.namespace, right.namespace);
+  if (namespace === undefined) return undefined;
   let names = left.names ?? right.names;
   if (left.names && right.names) {
     const other = new Set(right.names);

@@ -1,11 +1,12 @@
 import type { ObjectRef } from "../../model/report.js";
 import type { PolicyRule, RbacSnapshot, RoleBinding } from "../../rbac/types.js";
-import { edgesOf, type Edge, type EdgeContext } from "./edges.js";
+import { describeRef } from "../../model/report.js";
+import { edgesOf, unnamed, writableClusterBinding, type Edge, type EdgeContext } from "./edges.js";
 import type { IdentityGrant } from "./grants.js";
 import { holdsEverything } from "./power.js";
 import { Q } from "./questions.js";
 import { grantAsks } from "./relevance.js";
-import { grantSource, type Evidence, type PermissionSource, type Question, type Reach } from "./reach.js";
+import { grantSource, meetNamespaces, type Evidence, type PermissionSource, type Question, type Reach } from "./reach.js";
 
 /*
  * Granting oneself more, then using it: an identity that may create RoleBindings and `bind` a role
@@ -111,18 +112,6 @@ const WILDCARD: PolicyRule = { apiGroups: ["*"], resources: ["*"], verbs: ["*"] 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
 const NEW_BINDING = "(one it creates)";
 
-/** Reaches a create can use: resourceNames never allow a create (the request has no name yet). */
-const unnamed = (reaches: readonly Reach[]): Reach[] => reaches.filter((reach) => !reach.names);
-
-function describeRole(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
-}
-
-/** Where two namespaces meet ("" = every one), or undefined. */
-function meet(left: string, right: string): string | undefined {
-  return left === "" ? right : right === "" || right === left ? left : undefined;
-}
-
 /** How the identity writes a binding of a role: creates one, or adds itself to one that exists (named by the request). */
 interface BindingWrite {
   namespace: string;
@@ -134,12 +123,12 @@ interface BindingWrite {
 /** A RoleBinding of `role` it can write in `namespace` ("" any), or undefined. */
 function roleBindingWrite(source: PermissionSource, role: BindableRole, namespace: string, roles: RoleLookup): BindingWrite | undefined {
   for (const create of unnamed(source.reach(Q.createRoleBinding))) {
-    const where = meet(create.namespace, namespace);
+    const where = meetNamespaces(create.namespace, namespace);
     if (where !== undefined) return { namespace: where, permission: "create rolebindings", evidence: create.evidence };
   }
   for (const question of Q.writeRoleBinding) {
     for (const write of source.reach(question)) {
-      const where = meet(write.namespace, namespace);
+      const where = meetNamespaces(write.namespace, namespace);
       if (where === undefined) continue;
       const existing = roles.roleBindingsTo(role.ref, where).find((binding) => !write.names || write.names.includes(binding.name));
       if (existing)
@@ -158,14 +147,10 @@ function roleBindingWrite(source: PermissionSource, role: BindableRole, namespac
 function clusterBindingWrite(source: PermissionSource, role: BindableRole, roles: RoleLookup): BindingWrite | undefined {
   const create = unnamed(source.reach(Q.createClusterBinding))[0];
   if (create) return { namespace: "", permission: "create clusterrolebindings", evidence: create.evidence };
-  for (const question of Q.writeClusterBinding) {
-    for (const write of source.reach(question)) {
-      const name = roles.clusterBindingsTo(role.ref.name).find((binding) => !write.names || write.names.includes(binding));
-      if (name)
-        return { namespace: "", permission: `${question.verb} ClusterRoleBinding ${name} (adding itself)`, evidence: write.evidence, bindingName: name };
-    }
-  }
-  return undefined;
+  const write = writableClusterBinding(source, roles.clusterBindingsTo(role.ref.name));
+  return (
+    write && { namespace: "", permission: `${write.verb} ClusterRoleBinding ${write.name} (adding itself)`, evidence: write.evidence, bindingName: write.name }
+  );
 }
 
 /** The grant a binding it writes would give: a RoleBinding (namespace given, or "" any namespace) or a ClusterRoleBinding. */
@@ -205,7 +190,7 @@ function bindGain(ref: ObjectRef, role: BindableRole, write: BindingWrite, bind:
     grant: plannedBinding(ref, role, write, cluster),
     edge: selfEdge(
       "bind-self",
-      `${write.permission} and bind ${describeRole(role.ref)} to itself`,
+      `${write.permission} and bind ${describeRef(role.ref)} to itself`,
       [...write.evidence, ...bind.evidence],
       role.ref,
       write.namespace,
@@ -220,7 +205,7 @@ function bindGains(source: PermissionSource, roles: RoleLookup, adminRoles: Read
   for (const question of Q.bindInNamespace) {
     for (const bind of source.unrestricted.reach(question)) {
       for (const role of bindable(question, bind, roles)) {
-        const write = roleBindingWrite(source, role, meet(bind.namespace, role.ref.namespace ?? "") ?? bind.namespace, roles);
+        const write = roleBindingWrite(source, role, meetNamespaces(bind.namespace, role.ref.namespace ?? "") ?? bind.namespace, roles);
         if (write) gains.push(bindGain(source.ref, role, write, bind, false));
       }
     }
@@ -259,10 +244,10 @@ function createdRoleGains(source: PermissionSource, roles: RoleLookup): { gains:
   for (const { kind, creates, escalates, binds } of kinds) {
     for (const create of creates.slice(0, 1)) {
       for (const escalate of escalates) {
-        const where = meet(create.namespace, escalate.namespace);
+        const where = meetNamespaces(create.namespace, escalate.namespace);
         if (where === undefined) continue;
         for (const bind of binds) {
-          const namespace = kind === "Role" ? meet(where, bind.namespace) : bind.namespace;
+          const namespace = kind === "Role" ? meetNamespaces(where, bind.namespace) : bind.namespace;
           const name = bind.names?.[0] ?? "";
           if (namespace === undefined) continue;
           const role: BindableRole = { ref: { kind, name, ...(kind === "Role" && namespace ? { namespace } : {}) }, rules: [WILDCARD] };
@@ -327,7 +312,7 @@ function escalateGains(source: PermissionSource, grants: readonly IdentityGrant[
         grant: { ...grant, rules: [WILDCARD], planned: true },
         edge: selfEdge(
           "escalate-self",
-          `escalate and ${question.verb} ${describeRole(roleRef)}, bound to it,`,
+          `escalate and ${question.verb} ${describeRef(roleRef)}, bound to it,`,
           [...escalate.evidence, ...write.evidence],
           roleRef,
           grant.namespace,
