@@ -21,6 +21,7 @@ import {
   tokenSecretServiceAccounts,
   withoutBulk,
 } from "./objects.js";
+import { mountedTokens, nodeTokenSecrets } from "./pod-secrets.js";
 import type { MastersEvidence } from "../masters-findings.js";
 import { LIVE_AUDIT_DEADLINE_MS } from "../deadlines.js";
 import { formatDuration } from "../../input/units.js";
@@ -132,14 +133,16 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
   step(`auditing ${snapshot.roleBindings.length + snapshot.clusterRoleBindings.length} bindings`);
   if (!lists.tokenSecrets)
     warnings.push(
-      `attack paths through legacy token Secrets keep them as preconditions: the running identity may not ${secretsPermission}, or they could not be read.`,
+      `attack paths through legacy token Secrets keep them as preconditions, and a token Secret a pod refers to (exec into it, its node) is not followed: the running identity may not ${secretsPermission}, or they could not be read.`,
     );
+  const owners = lists.tokenSecrets ? tokenSecretOwners(lists.tokenSecrets) : undefined;
   let findings = auditSnapshot(snapshot, options.catalogue, {
     mode: "live",
     pathFacts: {
       serviceAccountsListed: lists.serviceAccounts !== undefined,
-      ...(lists.tokenSecrets ? { tokenSecrets: tokenSecretServiceAccounts(lists.tokenSecrets), tokenSecretOwners: tokenSecretOwners(lists.tokenSecrets) } : {}),
+      ...(lists.tokenSecrets && owners ? { tokenSecrets: tokenSecretServiceAccounts(lists.tokenSecrets), tokenSecretOwners: owners } : {}),
       ...(lists.pods ? { workloads: podWorkloads(lists.pods), podNodes: podNodes(lists.pods) } : {}),
+      ...(lists.pods && owners ? { mountedTokens: mountedTokens(lists.pods, owners), nodeTokenSecrets: nodeTokenSecrets(lists.pods, owners) } : {}),
     },
     unreadable,
     mastersEvidence: [...(options.mastersEvidence ?? []), ...csrs.evidence],

@@ -1,3 +1,4 @@
+import { podSecretNames } from "./pod-secrets.js";
 import type { ClusterRole, ClusterRoleBinding, ObjectMeta, PolicyRule, RbacSnapshot, Role, RoleBinding, ServiceAccount } from "../../rbac/types.js";
 
 /*
@@ -94,9 +95,12 @@ export function podServiceAccountOnly(pod: Raw): Raw {
   const metadata = (pod.metadata ?? {}) as Raw;
   const spec = (pod.spec ?? {}) as Raw;
   const owners = Array.isArray(metadata.ownerReferences) ? (metadata.ownerReferences as Raw[]).map((owner) => ({ kind: owner.kind })) : undefined;
+  const secretNames = podSecretNames(pod);
   return {
     metadata: { name: metadata.name, namespace: metadata.namespace, ...(owners ? { ownerReferences: owners } : {}) },
     spec: { serviceAccountName: spec.serviceAccountName, ...(typeof spec.nodeName === "string" && spec.nodeName ? { nodeName: spec.nodeName } : {}) },
+    // Not a pod field: the Secrets it refers to, read once here (pod-secrets.ts), for the token Secrets among them.
+    ...(secretNames.containers.length > 0 || secretNames.node.length > 0 ? { secretNames } : {}),
   };
 }
 

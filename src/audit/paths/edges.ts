@@ -46,8 +46,8 @@ export interface Edge {
    * allowing reads): a route may end at a goal there (high-value.ts), not go on from it.
    */
   goalOnly?: boolean;
-  /** Requests an authorizer other than RBAC allows (no grant to name): who allows them, and what they are. */
-  authorizer?: { by: string; questions: readonly Question[] };
+  /** Requests an authorizer other than RBAC allows (no grant to name): who allows them, what they are, and the name they carry (else the identity reached's). */
+  authorizer?: { by: string; questions: readonly Question[]; name?: string };
   /** The self-grant (bind-self, escalate-self) taken before this edge: the edge uses what it grants. */
   grantFirst?: Edge;
   /** A self-grant's role: the name its bind, escalate and update requests carry. */

@@ -109,7 +109,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   });
   // A node's own edges are the Node authorizer's (besides what RBAC grants its groups).
   const authorizerEdges = (identity: Identity): Edge[] =>
-    identity.ref.kind === "Node" ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref))) : NO_EDGES;
+    identity.ref.kind === "Node"
+      ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref)), facts.nodeTokenSecrets?.get(nodeNameOf(identity.ref)))
+      : NO_EDGES;
   const edgeCache = new Map<string, Edge[]>();
   const edgesFor = (identity: Identity): Edge[] => {
     let edges = edgeCache.get(identity.key);
