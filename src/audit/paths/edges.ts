@@ -1,5 +1,5 @@
 import type { ObjectRef } from "../../model/report.js";
-import { arbitraryNodeImpersonation, nodeImpersonation } from "./node-edges.js";
+import { arbitraryNodeImpersonation, associatedNodeImpersonation, nodeImpersonation } from "./node-edges.js";
 import { Q, questionText } from "./questions.js";
 import type { Evidence, PermissionSource, Question, Reach } from "./reach.js";
 import { intersectReach } from "./reach.js";
@@ -68,6 +68,8 @@ export interface EdgeContext {
   clusterBindingsTo?(roleName: string): readonly string[];
   /** Live: the ServiceAccount of each legacy token Secret, by `namespace/secret`. */
   tokenSecretOwners?: ReadonlyMap<string, string>;
+  /** A ServiceAccount's: the nodes its pods are bound to (live); undefined when not known (offline, pods unread). */
+  podNodes?: readonly string[];
 }
 
 const MASTERS = "system:masters";
@@ -360,7 +362,7 @@ export function edgesOf(source: PermissionSource, context: EdgeContext): Edge[] 
   if (!source.asksAnything) return [];
   return [
     ...powerEdges(source, context),
-    ...(impersonated ? [] : impersonationEdges(source)),
+    ...(impersonated ? [] : [...impersonationEdges(source), ...associatedNodeImpersonation(source, context.podNodes)]),
     ...certificateEdges(source),
     ...secretEdges(source, context),
     ...podEdges(source),

@@ -33,6 +33,7 @@ function requestName(evidence: Evidence, step: Step): string | undefined {
   // A node reached: the one named (live, a node pods are bound to), else the rule's, else any.
   const node = step.reaches.kind === "Node" && nodeNameOf(step.reaches) !== "*" ? nodeNameOf(step.reaches) : undefined;
   if (question.verb === "impersonate:arbitrary-node") return node ?? evidence.rule.resourceNames?.[0] ?? "n1";
+  if (question.verb === "impersonate:associated-node") return "*";
   if (step.edge.target.kind === "node" && question.verb === "impersonate") {
     // A node's identity: a user system:node:<name> in group system:nodes.
     if (question.resource === "groups") return NODES_GROUP;

@@ -71,6 +71,38 @@ export function arbitraryNodeImpersonation(source: PermissionSource): Edge[] {
 }
 
 /**
+ * The node a ServiceAccount's pod runs on, by constrained impersonation (mode associated-node, checked on
+ * v1.37.2): a token bound to a pod carries the pod's node (extra authentication.kubernetes.io/node-name),
+ * and with `impersonate:associated-node` on nodes (asked on name "*") the ServiceAccount may act as that
+ * node, for what `impersonate-on:associated-node:<verb>` allows; as another node it is asked
+ * arbitrary-node's verb instead. `podNodes`: the nodes its pods are bound to (live), else unknown, then
+ * the hop's precondition. Like arbitraryNodeImpersonation, a goal-only edge when impersonate-on allows
+ * what a node is for.
+ */
+export function associatedNodeImpersonation(source: PermissionSource, podNodes: readonly string[] | undefined): Edge[] {
+  if (source.ref.kind !== "ServiceAccount" || podNodes?.length === 0) return [];
+  const node = source.reach(Q.associatedNode).find((reach) => !reach.names || reach.names.includes("*"));
+  if (!node) return [];
+  const target = { kind: "node", ...(podNodes ? { names: podNodes.map((name) => `${NODE_USER_PREFIX}${name}`) } : {}) } as const;
+  const precondition = podNodes
+    ? {}
+    : { precondition: `a pod that runs as ${source.ref.namespace}/${source.ref.name} is bound to the node (its pod-bound token names the node)` };
+  const permission = `${questionText(Q.associatedNode)} (the node its pod runs on)`;
+  const edges: Edge[] = [{ kind: "impersonate", permission, target, evidence: node.evidence, constrained: "associated-node", ...precondition }];
+  const on = Q.onAssociatedNode.map((question) => source.reach(question)[0]).find((reach) => reach !== undefined);
+  if (on)
+    edges.push({
+      kind: "impersonate",
+      permission: `${permission} and ${questionText(on.evidence[0]?.question ?? Q.token)} (constrained impersonation: only what impersonate-on allows)`,
+      target,
+      evidence: [...node.evidence, ...on.evidence],
+      goalOnly: true,
+      ...precondition,
+    });
+  return edges;
+}
+
+/**
  * A node's edges while an identity impersonates it with constrained impersonation (`mode`): a token only
  * where the impersonator's `impersonate-on:<mode>:create` on serviceaccounts/token allows, that
  * permission the edge's evidence.

@@ -102,6 +102,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     adminRoles,
     clusterBindingsTo: table.roles.clusterBindingsTo,
     ...(facts.tokenSecretOwners ? { tokenSecretOwners: facts.tokenSecretOwners } : {}),
+    ...(identity.ref.kind === "ServiceAccount" && facts.podNodes
+      ? { podNodes: [...(facts.podNodes.get(`${identity.ref.namespace}/${identity.ref.name}`) ?? [])] }
+      : {}),
     boundClusterRoles: table
       .grantsOf(identity)
       .filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole")
