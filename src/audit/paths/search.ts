@@ -76,7 +76,10 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   };
   // The routes key of each identity's shortest route that does not start by impersonating.
   const directOf = new Map<string, string>();
+  // The depth of the longest route recorded: a round may reach nobody and the next still reach someone through it.
+  let deepest = 0;
   const record = (identity: Identity, route: Route): void => {
+    deepest = Math.max(deepest, route.depth);
     if (routes.has(identity.key)) {
       // A longer route, found after one that impersonates: the direct route an impersonator goes on with.
       routes.set(identity.key + DIRECT, route);
@@ -313,7 +316,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
         }
       }
       for (const [identity, route] of found) record(identity, route);
-      if (found.length === 0 && !skipsLevels && depth > 1) break;
+      // Nothing new at this depth: the next can only build on a route this deep found by the first pass (a
+      // conditional edge onto an unconditional route), so the pass ends once it is deeper than every route.
+      if (found.length === 0 && !skipsLevels && depth > 1 && depth > deepest) break;
     }
   }
   return routes;
