@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, Report } from "../../../src/model/report.js";
-import { applyObjects, deleteObjects, kubectl, testCluster, uniqueNamespace, writeKubeconfig } from "../../support/cluster.js";
+import { applyObjects, clusterAdminBinding, deleteObjects, kubectl, testCluster, uniqueNamespace, writeKubeconfig } from "../../support/cluster.js";
 import { runSaprobe } from "../support.js";
 
 // Constrained impersonation of the node a ServiceAccount's pod runs on (mode associated-node) on the real
@@ -44,13 +44,7 @@ describe("constrained impersonation of a ServiceAccount's own node (associated-n
     const [here, there] = [`here-${id}`, `there-${id}`];
     const nodes = [here, there].map((name) => ({ apiVersion: "v1", kind: "Node", metadata: { name } }));
     // Removed after the test: while it exists, node identities of other test files may reach cluster-admin.
-    const power = {
-      apiVersion: `${RBAC}/v1`,
-      kind: "ClusterRoleBinding",
-      metadata: { name: `${id}-boss` },
-      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "cluster-admin" },
-      subjects: [{ kind: "ServiceAccount", name: "boss", namespace: id }],
-    };
+    const power = clusterAdminBinding(`${id}-boss`, id, "boss");
     await applyObjects([
       ...nodes,
       ...["boss", "agent", "limited"].map((name) => ({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: id } })),

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, Report } from "../../../src/model/report.js";
-import { applyObjects, deleteObjects, kubectl, signClientCertificate, testCluster, uniqueNamespace, writeKubeconfig } from "../../support/cluster.js";
+import {
+  applyObjects,
+  clusterAdminBinding,
+  deleteObjects,
+  kubectl,
+  signClientCertificate,
+  testCluster,
+  uniqueNamespace,
+  writeKubeconfig,
+} from "../../support/cluster.js";
 import { runSaprobe } from "../support.js";
 
 // A node's identity on the real kube-apiserver (test/cluster/up runs --authorization-mode=Node,RBAC): a
@@ -109,13 +118,7 @@ describe("high-value-identity-path to a node's identity (live)", () => {
       ...nodes,
       { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "boss", namespace: id } },
       { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "weak", namespace: id } },
-      {
-        apiVersion: `${RBAC}/v1`,
-        kind: "ClusterRoleBinding",
-        metadata: { name: `${id}-boss` },
-        roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "cluster-admin" },
-        subjects: [{ kind: "ServiceAccount", name: "boss", namespace: id }],
-      },
+      clusterAdminBinding(`${id}-boss`, id, "boss"),
       pod("boss-pod", here, "boss"),
       pod("weak-pod", there, "weak"),
       // oscar may be the node that runs boss's pod, mallory only the other one; carol any node, to create tokens as it.

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, Report } from "../../../src/model/report.js";
-import { applyObjects, deleteObjects, kubectl, signClientCertificate, testCluster, uniqueNamespace, writeKubeconfig } from "../../support/cluster.js";
+import {
+  applyObjects,
+  clusterAdminBinding,
+  deleteObjects,
+  kubectl,
+  signClientCertificate,
+  testCluster,
+  uniqueNamespace,
+  writeKubeconfig,
+} from "../../support/cluster.js";
 import { runSaprobe } from "../support.js";
 
 // A pod that mounts another ServiceAccount's legacy token Secret, on the real kube-apiserver: the node it
@@ -52,13 +61,7 @@ describe("a legacy token Secret a pod refers to (live)", () => {
         type: "kubernetes.io/service-account-token",
         metadata: { name: "boss-token", namespace: id, annotations: { "kubernetes.io/service-account.name": "boss" } },
       },
-      {
-        apiVersion: `${RBAC}/v1`,
-        kind: "ClusterRoleBinding",
-        metadata: { name: `${id}-boss` },
-        roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: "cluster-admin" },
-        subjects: [{ kind: "ServiceAccount", name: "boss", namespace: id }],
-      },
+      clusterAdminBinding(`${id}-boss`, id, "boss"),
     ];
     await applyObjects([
       ...nodes,

@@ -189,7 +189,11 @@ describe("the conditional pass goes as deep as the first pass's routes", () => {
       roleRef: { apiGroup: rbac, kind: "ClusterRole", name: role },
       subjects: [subject],
     });
-    const binding = (name: string, role: string, subject: RbacSnapshot["roleBindings"][number]["subjects"][number]) => ({ ...crb(name, role, subject), kind: "RoleBinding" as const, metadata: { name, namespace: "prod" } });
+    const binding = (name: string, role: string, subject: RbacSnapshot["roleBindings"][number]["subjects"][number]) => ({
+      ...crb(name, role, subject),
+      kind: "RoleBinding" as const,
+      metadata: { name, namespace: "prod" },
+    });
     const snap: RbacSnapshot = {
       clusterRoles: [
         { kind: "ClusterRole", metadata: { name: "cluster-admin" }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] },
@@ -211,7 +215,9 @@ describe("the conditional pass goes as deep as the first pass's routes", () => {
       podServiceAccounts: new Set(["prod/tokenizer"]),
       pathFacts: { serviceAccountsListed: true, podNodes: new Map() },
     });
-    const paths = findings.filter((finding) => finding.rule === "cluster-admin-path").map((finding) => `${finding.subject?.name} ${finding.severity} ${finding.path?.map((hop) => hop.edge).join(" ")}`);
+    const paths = findings
+      .filter((finding) => finding.rule === "cluster-admin-path")
+      .map((finding) => `${finding.subject?.name} ${finding.severity} ${finding.path?.map((hop) => hop.edge).join(" ")}`);
     expect(paths.sort()).toEqual(["tokenizer critical serviceaccount-token holds", "u high pod-exec serviceaccount-token holds"]);
   });
 });
