@@ -1,9 +1,10 @@
 import type { ObjectRef } from "../../model/report.js";
 import type { EscapeWay } from "./facts.js";
+import { escapeEdges } from "./escape-edges.js";
 import { arbitraryNodeImpersonation, associatedNodeImpersonation, nodeImpersonation } from "./node-edges.js";
 import { Q, questionText } from "./questions.js";
 import type { Evidence, PermissionSource, Question, Reach } from "./reach.js";
-import { intersectReach } from "./reach.js";
+import { intersectReach, unnamed } from "./reach.js";
 import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
 
 /*
@@ -75,13 +76,12 @@ export interface EdgeContext {
   podNodes?: readonly string[];
   /** Live: where a pod created in a namespace ("" any) can run privileged on a node it names (facts.ts escapeWay). */
   escape?: (namespace: string) => EscapeWay | undefined;
+  /** Live: the nodes the pods of each namespace are bound to, for escape-edges.ts. */
+  nodesByNamespace?: ReadonlyMap<string, readonly string[]>;
 }
 
 const MASTERS = "system:masters";
 
-/** Reaches without resourceNames: a create names no object, so a rule limited by names never allows it. */
-export const unnamed = (reaches: Reach[]): Reach[] =>
-  reaches.length === 0 || reaches.every((reach) => !reach.names) ? reaches : reaches.filter((reach) => !reach.names);
 /** Shared and never written to: every caller spreads it into its own list. */
 const NO_EDGES: readonly Edge[] = [];
 
@@ -97,45 +97,16 @@ function toServiceAccounts(kind: string, question: Question, reaches: Reach[], n
   }));
 }
 
-/**
- * A pod creator's way onto a node (live): a privileged pod with the host's filesystem, bound to the node
- * it names in spec.nodeName, reads the kubelet's credentials, the node's identity (and every token of the
- * node's pods). Followed on to what the node reaches; not a node-identity finding of its own (pod
- * creation has workload-create's), hence notGoal.
- */
-function escapeEdges(question: Question, reaches: Reach[], context: EdgeContext): Edge[] {
-  const edges: Edge[] = [];
-  for (const reach of reaches) {
-    const way = context.escape?.(reach.namespace);
-    if (way)
-      edges.push({
-        kind: "node-escape",
-        permission: `${questionText(question)} (a privileged pod with the host's filesystem, on the node its spec.nodeName names)`,
-        target: { kind: "node" },
-        evidence: reach.evidence,
-        precondition: way.precondition,
-        notGoal: true,
-        ...(way.namespace ? { inNamespace: way.namespace } : {}),
-      });
-  }
-  return edges;
-}
-
 function podEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   const edges: Edge[] = [];
-  const creates = unnamed(source.reach(Q.createPods));
-  edges.push(...toServiceAccounts("pod-create", Q.createPods, creates, "exists"));
-  if (context.escape) edges.push(...escapeEdges(Q.createPods, creates, context));
-  for (const question of Q.workloadCreates) {
-    const reaches = unnamed(source.reach(question));
-    edges.push(...toServiceAccounts("workload-create", question, reaches, "exists"));
-    if (context.escape) edges.push(...escapeEdges(question, reaches, context));
-  }
+  edges.push(...toServiceAccounts("pod-create", Q.createPods, unnamed(source.reach(Q.createPods)), "exists"));
+  for (const question of Q.workloadCreates) edges.push(...toServiceAccounts("workload-create", question, unnamed(source.reach(question)), "exists"));
   for (const question of Q.workloadUpdates)
     edges.push(...toServiceAccounts("workload-update", question, source.reach(question), `workload:${question.resource}`));
   for (const question of Q.podChanges) {
     edges.push(...toServiceAccounts(question.subresource ? `pod-${question.subresource}` : "pod-update", question, source.reach(question), "pod"));
   }
+  if (context.escape) edges.push(...escapeEdges(source, context));
   return edges;
 }
 

@@ -202,6 +202,10 @@ function impersonateOn(question: Question, mode: string): Question {
   return derived;
 }
 
+/** Reaches without resourceNames: a create names no object, so a rule limited by names never allows it. */
+export const unnamed = (reaches: Reach[]): Reach[] =>
+  reaches.length === 0 || reaches.every((reach) => !reach.names) ? reaches : reaches.filter((reach) => !reach.names);
+
 /** True when the names of a reach include `name` (no names means every name). */
 export function reachNames(reach: Reach, name: string): boolean {
   return !reach.names || reach.names.includes(name);

@@ -107,6 +107,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     return ways.get(namespace);
   };
   // Sources are kept only while edges are computed, and only for the identities impersonation reaches.
+
   const sourceOf = (identity: Identity): PermissionSource => grantSource(identity.ref, table.grantsOf(identity));
   const contextOf = (identity: Identity): EdgeContext => ({
     adminRoles,
@@ -115,7 +116,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     ...(identity.ref.kind === "ServiceAccount" && facts.podNodes
       ? { podNodes: [...(facts.podNodes.get(`${identity.ref.namespace}/${identity.ref.name}`) ?? [])] }
       : {}),
-    ...(escapes ? { escape: escapeOf } : {}),
+    ...(escapes ? { escape: escapeOf, nodesByNamespace: nodesByNamespace(facts) } : {}),
     boundClusterRoles: table
       .grantsOf(identity)
       .filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole")
@@ -333,6 +334,26 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     }
   }
   return routes;
+}
+
+const nodesOfNamespaces = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, Map<string, string[]>>();
+
+/** The nodes the pods of each namespace are bound to (live), from the nodes of each ServiceAccount's pods. */
+function nodesByNamespace(facts: PathFacts): ReadonlyMap<string, readonly string[]> {
+  const podNodes = facts.podNodes;
+  if (!podNodes) return new Map();
+  let byNamespace = nodesOfNamespaces.get(podNodes);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    for (const [account, nodes] of podNodes) {
+      const namespace = account.slice(0, account.indexOf("/"));
+      const list = byNamespace.get(namespace) ?? [];
+      for (const node of nodes) if (!list.includes(node)) list.push(node);
+      byNamespace.set(namespace, list);
+    }
+    nodesOfNamespaces.set(podNodes, byNamespace);
+  }
+  return byNamespace;
 }
 
 /** True when a route starts by impersonating (legacy or constrained), after any self-grant: no impersonation can follow it. */

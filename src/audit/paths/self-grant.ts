@@ -1,12 +1,12 @@
 import type { ObjectRef } from "../../model/report.js";
 import type { PolicyRule, RbacSnapshot, RoleBinding } from "../../rbac/types.js";
 import { describeRef } from "../../model/report.js";
-import { edgesOf, unnamed, writableClusterBinding, type Edge, type EdgeContext } from "./edges.js";
+import { edgesOf, writableClusterBinding, type Edge, type EdgeContext } from "./edges.js";
 import type { IdentityGrant } from "./grants.js";
 import { holdsEverything } from "./power.js";
 import { Q } from "./questions.js";
 import { grantAsks } from "./relevance.js";
-import { grantSource, meetNamespaces, type Evidence, type PermissionSource, type Question, type Reach } from "./reach.js";
+import { grantSource, meetNamespaces, unnamed, type Evidence, type PermissionSource, type Question, type Reach } from "./reach.js";
 
 /*
  * Granting oneself more, then using it: an identity that may create RoleBindings and `bind` a role

@@ -103,6 +103,25 @@ describe("a pod creator escapes to a node (live)", () => {
     expect(summary(wide)).toEqual(["cluster-admin-path User:dev critical: pod-create holds"]);
   });
 
+  it("re-templating an existing workload, or a privileged ephemeral container on its pod's node", () => {
+    const patch: PolicyRule[] = [{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"] }];
+    const [templated] = audit(snapshot(patch), bossOnN1, { team: undefined });
+    expect(templated?.path?.map((hop) => hop.edge)).toEqual(["node-escape", "node-token", "holds"]);
+    expect(templated?.path?.[0]?.precondition).toMatch(/; a deployment exists in team$/);
+    const ephemeral: PolicyRule[] = [{ apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["update"] }];
+    // team's pod shares n1 with boss's: the container lands on n1.
+    const shared = audit(snapshot(ephemeral), [
+      ["prod/boss", "n1"],
+      ["team/app", "n1"],
+    ]);
+    expect(summary(shared)).toEqual(["cluster-admin-path User:dev high: node-escape node-token holds"]);
+    expect(shared[0]?.path?.[0]?.permission).toBe(
+      "update pods/ephemeralcontainers (a privileged ephemeral container in a running pod, on that pod's node) in team",
+    );
+    // team's only pod is on n2, where no cluster-admin pod runs.
+    expect(summary(audit(snapshot(ephemeral), bossOnN1, { team: undefined }))).toEqual([]);
+  });
+
   it("look-alikes: Pod Security baseline or restricted, no cluster-admin pod on a node, offline, no pod creation", () => {
     for (const level of ["baseline", "restricted"]) expect(summary(audit(snapshot(createPods), bossOnN1, { team: level }))).toEqual([]);
     // Only unprivileged pods are bound to nodes: no route, and the node is no goal of its own (workload-create reports pod creation).

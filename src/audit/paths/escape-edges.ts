@@ -1,0 +1,84 @@
+import type { Edge, EdgeContext } from "./edges.js";
+import { Q, questionText } from "./questions.js";
+import { unnamed, type PermissionSource, type Question, type Reach } from "./reach.js";
+import { NODE_USER_PREFIX } from "./targets.js";
+
+/*
+ * A pod's way out onto its node (live; edge node-escape). A privileged container with the host's
+ * filesystem reads the kubelet's credentials, the node's identity, and every token of the node's pods;
+ * Pod Security baseline or restricted forbids it (facts.ts escapeWay, always a precondition). Three
+ * forms: a pod created, or a workload's pod template created or re-templated, bound to the node its
+ * spec.nodeName names; a privileged ephemeral container added to a running pod, on that pod's node.
+ * Followed on to what the node reaches; never a node-identity finding of its own (notGoal: pod creation
+ * and changes have their own findings).
+ */
+
+const NODE_NAMED = "on the node its spec.nodeName names";
+
+function edge(question: Question, reach: Reach, how: string, precondition: string, namespace: string, nodes?: readonly string[]): Edge {
+  return {
+    kind: "node-escape",
+    permission: `${questionText(question)} (${how})`,
+    target: { kind: "node", ...(nodes ? { names: nodes.map((node) => `${NODE_USER_PREFIX}${node}`) } : {}) },
+    evidence: reach.evidence,
+    precondition,
+    notGoal: true,
+    ...(namespace ? { inNamespace: namespace } : {}),
+  };
+}
+
+const named = (question: Question, reach: Reach): string =>
+  reach.names ? `; only ${question.resource}${question.subresource ? `/${question.subresource}` : ""} named ${reach.names.join(", ")}` : "";
+
+/** Every escape edge of an identity (context.escape set: live, with pods bound to nodes). */
+export function escapeEdges(source: PermissionSource, context: EdgeContext): Edge[] {
+  const escape = context.escape;
+  if (!escape) return [];
+  const edges: Edge[] = [];
+  for (const question of [Q.createPods, ...Q.workloadCreates]) {
+    for (const reach of unnamed(source.reach(question))) {
+      const way = escape(reach.namespace);
+      const how = question === Q.createPods ? `a privileged pod with the host's filesystem, ${NODE_NAMED}` : `its privileged pod template, ${NODE_NAMED}`;
+      if (way) edges.push(edge(question, reach, how, way.precondition, way.namespace));
+    }
+  }
+  for (const question of Q.workloadUpdates) {
+    for (const reach of source.reach(question)) {
+      const way = escape(reach.namespace);
+      const kind = question.resource.replace(/s$/, "");
+      const where = way?.namespace || "the namespace";
+      if (way)
+        edges.push(
+          edge(
+            question,
+            reach,
+            `a privileged pod template, ${NODE_NAMED}`,
+            `${way.precondition}; a ${kind} exists in ${where}${named(question, reach)}`,
+            way.namespace,
+          ),
+        );
+    }
+  }
+  for (const question of Q.podChanges.filter((change) => change.subresource === "ephemeralcontainers")) {
+    for (const reach of source.reach(question)) {
+      // The pod's own node: each namespace with pods bound to nodes (the grant's, or any) where the escape is allowed.
+      const namespaces = reach.namespace ? [reach.namespace] : [...(context.nodesByNamespace?.keys() ?? [])];
+      for (const namespace of namespaces) {
+        const way = escape(namespace);
+        const nodes = context.nodesByNamespace?.get(namespace);
+        if (way && nodes && nodes.length > 0)
+          edges.push(
+            edge(
+              question,
+              reach,
+              "a privileged ephemeral container in a running pod, on that pod's node",
+              `${way.precondition}${named(question, reach)}`,
+              namespace,
+              nodes,
+            ),
+          );
+      }
+    }
+  }
+  return edges;
+}
