@@ -32,19 +32,19 @@ const named = (question: Question, reach: Reach): string =>
 
 /** Every escape edge of an identity (context.escape set: live, with pods bound to nodes). */
 export function escapeEdges(source: PermissionSource, context: EdgeContext): Edge[] {
-  const escape = context.escape;
-  if (!escape) return [];
+  const wayOut = context.escape;
+  if (!wayOut) return [];
   const edges: Edge[] = [];
   for (const question of [Q.createPods, ...Q.workloadCreates]) {
     for (const reach of unnamed(source.reach(question))) {
-      const way = escape(reach.namespace);
+      const way = wayOut(reach.namespace);
       const how = question === Q.createPods ? `a privileged pod with the host's filesystem, ${NODE_NAMED}` : `its privileged pod template, ${NODE_NAMED}`;
       if (way) edges.push(edge(question, reach, how, way.precondition, way.namespace));
     }
   }
   for (const question of Q.workloadUpdates) {
     for (const reach of source.reach(question)) {
-      const way = escape(reach.namespace);
+      const way = wayOut(reach.namespace);
       const kind = question.resource.replace(/s$/, "");
       const where = way?.namespace || "the namespace";
       if (way)
@@ -64,7 +64,7 @@ export function escapeEdges(source: PermissionSource, context: EdgeContext): Edg
       // The pod's own node: each namespace with pods bound to nodes (the grant's, or any) where the escape is allowed.
       const namespaces = reach.namespace ? [reach.namespace] : [...(context.nodesByNamespace?.keys() ?? [])];
       for (const namespace of namespaces) {
-        const way = escape(namespace);
+        const way = wayOut(namespace);
         const nodes = context.nodesByNamespace?.get(namespace);
         if (way && nodes && nodes.length > 0)
           edges.push(
