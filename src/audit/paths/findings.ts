@@ -102,6 +102,7 @@ export function routeFindings(
       scope: hops[0]?.requests[0]?.namespace || "cluster",
       rules: first.map((evidence) => evidence.rule),
       subject: identity.ref,
+      ...(hops[0]?.edge === "node-escape" ? { remediation: escapeRemediation(rule, hops[0]) } : {}),
       ...(grant ? { binding: grant.bindingRef, role: grant.roleRef } : {}),
       ...(grant?.binding.source ? { source: grant.binding.source } : {}),
     });
@@ -109,6 +110,12 @@ export function routeFindings(
     findings.push(finding);
   }
   return findings;
+}
+
+/** A path that starts by escaping to a node breaks where Pod Security forbids the privileged pod. */
+function escapeRemediation(rule: AuditRule, hop: PathHop): string {
+  const namespace = hop.requests[0]?.namespace || "the namespace";
+  return `Enforce Pod Security level baseline or restricted in ${namespace} (kubectl label namespace ${namespace} pod-security.kubernetes.io/enforce=baseline), which refuses privileged pods, hostPath volumes and host namespaces; or ${rule.remediation.charAt(0).toLowerCase()}${rule.remediation.slice(1)}`;
 }
 
 /** The `cluster-admin-path` findings. Pure. */

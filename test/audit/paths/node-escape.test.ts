@@ -93,6 +93,9 @@ describe("a pod creator escapes to a node (live)", () => {
     expect(escapeHop?.permission).toBe("create pods (a privileged pod with the host's filesystem, on the node its spec.nodeName names) in team");
     expect(requestsOf(findings[0]).slice(0, 2)).toEqual([["User:dev create pods - team"], ["Node:system:node:n1 create serviceaccounts boss prod"]]);
     expect(token?.precondition).toBeUndefined();
+    expect(findings[0]?.remediation).toMatch(
+      /^Enforce Pod Security level baseline or restricted in team \(kubectl label namespace team pod-security.kubernetes.io\/enforce=baseline\)/,
+    );
   });
 
   it("a workload's pod template does the same; a cluster-wide grant picks a namespace that allows it", () => {
