@@ -11,14 +11,15 @@
 //   who-can:             `saprobe who-can get secrets -n team-0001` (bin/saprobe.js)
 //   who-can (other):     the same from another build, `--other DIR` (a copy of bin/, dist/ and
 //                        package.json of the build to compare, e.g. main's): A/B in one run
-// Prints wall and CPU medians (GNU time's user + system), their ratios to the floor, and the load.
+// Prints wall and CPU medians (each child's own user + system time, bench/cpu-at-exit.cjs), their ratios
+// to the floor, and the load.
 // Usage: nice -n 10 node bench/who-can-live.mjs [--reps N] [--other DIR] [--verb V --resource R]
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { argValue, loadAverage, median, timeChild } from "./lib.mjs";
+import { argValue, loadAverage, median } from "./lib.mjs";
 import { SHAPE, loadCluster } from "./live-scale-cluster.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -45,29 +46,31 @@ console.log(
 
 const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 const lists = [`${RBAC}/namespaces/team-0001/roles`, `${RBAC}/clusterroles`, `${RBAC}/namespaces/team-0001/rolebindings`, `${RBAC}/clusterrolebindings`];
-const floor = [process.execPath, join(root, "bench/list-floor.mjs"), env.server, env.caFile, env.adminTokenFile, ...lists];
-const whoCan = (bin) => [process.execPath, bin, "who-can", verb, resource, "-n", "team-0001", "--kubeconfig", env.adminKubeconfig];
+const cpuAtExit = ["--require", join(root, "bench/cpu-at-exit.cjs")];
+const floor = [join(root, "bench/list-floor.mjs"), env.server, env.caFile, env.adminTokenFile, ...lists];
+const whoCan = (bin) => [...cpuAtExit, bin, "who-can", verb, resource, "-n", "team-0001", "--kubeconfig", env.adminKubeconfig];
 const rows = [
-  { name: "floor (list-floor.mjs)", argv: floor },
-  {
-    name: "floor + kube client",
-    argv: ["env", "SAPROBE_LOAD_ONLY=client", process.execPath, "--require", join(root, "bench/startup-load-only.cjs"), ...floor.slice(1)],
-  },
+  { name: "floor (list-floor.mjs)", argv: [...cpuAtExit, ...floor] },
+  { name: "floor + kube client", argv: [...cpuAtExit, "--require", join(root, "bench/startup-load-only.cjs"), ...floor], env: { SAPROBE_LOAD_ONLY: "client" } },
   { name: `who-can ${verb} ${resource}`, argv: whoCan(join(root, "bin/saprobe.js")), answer: true },
   ...(other ? [{ name: "who-can (other)", argv: whoCan(join(other, "bin/saprobe.js")), answer: true }] : []),
 ];
 
 const work = mkdtempSync(join(tmpdir(), "saprobe-who-can-live-"));
 const answers = new Map();
+/** One run of a row: wall ms (spawn to exit, measured here) and CPU ms (the child's own, cpu-at-exit.cjs). */
 function timed(row) {
   const out = join(work, "out");
   const fd = openSync(out, "w");
-  const result = timeChild(row.argv[0], row.argv.slice(1), { stdout: fd });
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, row.argv, { env: { ...process.env, ...row.env }, stdio: ["ignore", fd, "pipe"], encoding: "utf8" });
+  const wall = Number(process.hrtime.bigint() - started) / 1e6;
   closeSync(fd);
-  if (result.status !== 0) throw new Error(`${row.name} exited ${result.status}: ${result.stderr.slice(-800)}`);
+  const cpu = /saprobe-bench-cpu (\d+)\n$/.exec(result.stderr ?? "");
+  if (result.status !== 0 || !cpu) throw new Error(`${row.name} exited ${result.status}: ${(result.stderr ?? "").slice(-800)}`);
   if (row.answer) answers.set(row.name, readFileSync(out, "utf8"));
   else if (!answers.has("counts")) answers.set("counts", readFileSync(out, "utf8").trim());
-  return { wall: result.ms, cpu: result.cpuMs };
+  return { wall, cpu: Number(cpu[1]) / 1000 };
 }
 
 // One warm-up round (page cache, the server's watch caches), then interleaved repetitions.

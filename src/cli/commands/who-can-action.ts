@@ -5,12 +5,11 @@ import { formatSubjectGrant } from "../../rbac/format.js";
 import { describeRequest, parseRequest, type ParsedRequest, type RequestOptions } from "../../rbac/request-spec.js";
 import { indentedItem } from "../report-output.js";
 import { writeWarnings } from "../terminal-text.js";
-import { requestOptions } from "./can-i-action.js";
+import { requestOptions } from "./request-flags.js";
 import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
-import { offlineAuthorizer } from "./can-i-offline.js";
 
 /**
  * The request, its TYPE read through the server's discovery, and the live RBAC objects that can answer
@@ -72,6 +71,8 @@ export async function runWhoCan(args: ParsedArgs, io: CommandIo): Promise<number
   const json = flag.string(args, "output") === "json";
   const allNamespaces = flag.boolean(args, "all-namespaces");
   if (flag.list(args, "manifests").length > 0) {
+    // The manifest loader (js-yaml, the schemas) and the bootstrap policy only for an offline answer.
+    const { offlineAuthorizer } = await import("./can-i-offline.js");
     const { authorizer, customResources } = await offlineAuthorizer(args, io);
     const request = parseRequest(verb, target, name, allNamespaces ? "" : (flag.string(args, "namespace") ?? "default"), allNamespaces, {
       ...requestOptions(args),
