@@ -9,22 +9,22 @@
 //   floor:               bench/list-floor.mjs listing exactly who-can's four lists (limit=500, at once)
 //   floor + kube client: the same with saprobe's kube client pack loaded first (no request)
 //   who-can:             `saprobe who-can get secrets -n team-0001` (bin/saprobe.js)
-//   who-can (other):     the same from another build, `--other DIR` (a copy of bin/, dist/ and
-//                        package.json of the build to compare, e.g. main's): A/B in one run
+//   who-can (DIR):       the same from other builds, `--other DIR[,DIR...]` (copies of bin/, dist/
+//                        and package.json of the builds to compare, e.g. main's): A/B in one run
 // Prints wall and CPU medians (each child's own user + system time, bench/cpu-at-exit.cjs), their ratios
 // to the floor, and the load.
-// Usage: nice -n 10 node bench/who-can-live.mjs [--reps N] [--other DIR] [--verb V --resource R]
+// Usage: nice -n 10 node bench/who-can-live.mjs [--reps N] [--other DIR[,DIR...]] [--verb V --resource R]
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { argValue, loadAverage, median } from "./lib.mjs";
 import { SHAPE, loadCluster } from "./live-scale-cluster.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const reps = Number(argValue("--reps", "15"));
-const other = argValue("--other", undefined);
+const others = (argValue("--other", "") ?? "").split(",").filter(Boolean);
 const verb = argValue("--verb", "get");
 const resource = argValue("--resource", "secrets");
 const dir = process.env.SAPROBE_CLUSTER_DIR ?? join(root, ".cluster");
@@ -53,7 +53,7 @@ const rows = [
   { name: "floor (list-floor.mjs)", argv: [...cpuAtExit, ...floor] },
   { name: "floor + kube client", argv: [...cpuAtExit, "--require", join(root, "bench/startup-load-only.cjs"), ...floor], env: { SAPROBE_LOAD_ONLY: "client" } },
   { name: `who-can ${verb} ${resource}`, argv: whoCan(join(root, "bin/saprobe.js")), answer: true },
-  ...(other ? [{ name: "who-can (other)", argv: whoCan(join(other, "bin/saprobe.js")), answer: true }] : []),
+  ...others.map((other) => ({ name: `who-can (${basename(other)})`, argv: whoCan(join(other, "bin/saprobe.js")), answer: true })),
 ];
 
 const work = mkdtempSync(join(tmpdir(), "saprobe-who-can-live-"));
@@ -82,14 +82,18 @@ loads.push(loadAverage());
 
 const [floorWall, floorCpu] = ["wall", "cpu"].map((key) => median(samples.get(rows[0].name).map((sample) => sample[key])));
 console.log(`floor lists ${answers.get("counts")}`);
-console.log(`medians of ${reps} interleaved (ms), ratio to the floor; load before ${loads[0]}, after ${loads[1]}`);
+console.log(`medians of ${reps} interleaved (ms), ratio to the floor's median; load before ${loads[0]}, after ${loads[1]}`);
+// Also the median of each repetition's own ratio: a repetition's rows run within a second of each
+// other, so a shared machine's load changes less between them than over the whole run.
+const paired = (row, key) => median(samples.get(row.name).map((sample, rep) => sample[key] / samples.get(rows[0].name)[rep][key]));
 for (const row of rows) {
   const [wall, cpu] = ["wall", "cpu"].map((key) => median(samples.get(row.name).map((sample) => sample[key])));
   console.log(
-    `${row.name.padEnd(24)} wall ${wall.toFixed(0).padStart(4)} ${(wall / floorWall).toFixed(2)}x   CPU ${cpu.toFixed(0).padStart(4)} ${(cpu / floorCpu).toFixed(2)}x`,
+    `${row.name.padEnd(24)} wall ${wall.toFixed(0).padStart(4)} ${(wall / floorWall).toFixed(2)}x (paired ${paired(row, "wall").toFixed(2)}x)   CPU ${cpu.toFixed(0).padStart(4)} ${(cpu / floorCpu).toFixed(2)}x (paired ${paired(row, "cpu").toFixed(2)}x)`,
   );
 }
-if (other && answers.get("who-can (other)") !== answers.get(`who-can ${verb} ${resource}`)) console.log("WARNING: the two builds answered differently");
+for (const other of others)
+  if (answers.get(`who-can (${basename(other)})`) !== answers.get(`who-can ${verb} ${resource}`)) console.log(`WARNING: ${other} answered differently`);
 const answer = answers.get(`who-can ${verb} ${resource}`);
 console.log(`who-can's answer: ${answer.split("\n").length - 1} lines`);
 rmSync(work, { recursive: true, force: true });
