@@ -8,6 +8,8 @@
 // without a node) and times, interleaved, medians of --reps runs (default 15):
 //   floor:               bench/list-floor.mjs listing exactly who-can's four lists (limit=500, at once)
 //   floor + kube client: the same with saprobe's kube client pack loaded first (no request)
+//   floor via kube client: the same lists made through saprobe's kube client (bench/list-floor-client.cjs):
+//                        what any live command reading these objects pays before its own work
 //   who-can:             `saprobe who-can get secrets -n team-0001` (bin/saprobe.js)
 //   who-can (DIR):       the same from other builds, `--other DIR[,DIR...]` (copies of bin/, dist/
 //                        and package.json of the builds to compare, e.g. main's): A/B in one run
@@ -52,6 +54,7 @@ const whoCan = (bin) => [...cpuAtExit, bin, "who-can", verb, resource, "-n", "te
 const rows = [
   { name: "floor (list-floor.mjs)", argv: [...cpuAtExit, ...floor] },
   { name: "floor + kube client", argv: [...cpuAtExit, "--require", join(root, "bench/startup-load-only.cjs"), ...floor], env: { SAPROBE_LOAD_ONLY: "client" } },
+  { name: "floor via kube client", argv: [...cpuAtExit, join(root, "bench/list-floor-client.cjs"), env.adminKubeconfig, ...lists] },
   { name: `who-can ${verb} ${resource}`, argv: whoCan(join(root, "bin/saprobe.js")), answer: true },
   ...others.map((other) => ({ name: `who-can (${basename(other)})`, argv: whoCan(join(other, "bin/saprobe.js")), answer: true })),
 ];
