@@ -135,6 +135,13 @@ describe("readPlainKubeconfig", () => {
     expect(agrees(text)).toBe(true);
   });
 
+  it("gives up on a character YAML 1.1 may read otherwise or that is not plain text, wherever it is", () => {
+    for (const character of ["\u0085", "\u2028", "\u2029", "\ufeff", "\u0000", "\u001b", "\u007f", "\ud83d\ude00"])
+      for (const text of [`a: b${character}c`, `a${character}: b`, `# ${character}\na: b`])
+        expect(readPlainKubeconfig(text), JSON.stringify(text)).toBe(NOT_PLAIN);
+    expect(readPlainKubeconfig("a: b\u00a0c\nd: é\u2027")).toEqual({ a: "b\u00a0c", d: "é\u2027" });
+  });
+
   it("gives up on every word YAML 1.1 reads as a boolean or a number, quoted or not, as a key, a value or an item", () => {
     for (const word of ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "e5", "E-1", "e+0"])
       for (const text of [`a: ${word}`, `${word}: a`, `a: '${word}'`, `a: "${word}"`, `a: [${word}]`, `a:\n- ${word}`])

@@ -27,8 +27,8 @@ import { MAX_DEPTH } from "../../input/limits.js";
  * reads as a boolean or null (quoted, such a word is a string in both; refused all the same).
  */
 const OTHER_IN_1_1 = /^(?:[-+.0-9<=~]|[eE][-+]?[0-9]+$|(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE|null|Null|NULL)$)/;
-/** Only a line feed, printable ASCII and the Basic Multilingual Plane's printable rest (no byte-order mark). */
-const NOT_PLAIN_TEXT = /[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
+/** Only a line feed, printable ASCII and the Basic Multilingual Plane's printable rest (no line or paragraph separator, no byte-order mark). */
+const NOT_PLAIN_TEXT = /[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
 
 /** True when every key and string of `value` means the same in YAML 1.1. */
 function sameIn1_1(value: unknown): boolean {
