@@ -10,6 +10,10 @@ import type { RbacSnapshot, RequestAttributes } from "../../rbac/types.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
+// Imported here, not on demand: they hold no HTTP client, and in who-can's pack a live question reads
+// two files fewer (bench/who-can-live.mjs); an offline one does not notice (bench/startup.mjs).
+import { readLiveRbac } from "../../conformance/live-rbac.js";
+import { liveRequestOptions } from "./live-types.js";
 
 /**
  * The request, its TYPE read through the server's discovery, and the live RBAC objects that can answer
@@ -22,12 +26,7 @@ async function liveQuestion(
   target: string,
 ): Promise<{ snapshot: RbacSnapshot; request: ParsedRequest; closed: Promise<void> }> {
   // The HTTP client loads only for a live question: offline answers never pay for it (bench/startup.mjs).
-  const [connection, { createKubeClient }, { readLiveRbac }, { liveRequestOptions }] = await Promise.all([
-    connectionFromArgs(args, io),
-    import("../../kube/client.js"),
-    import("../../conformance/live-rbac.js"),
-    import("./live-types.js"),
-  ]);
+  const [connection, { createKubeClient }] = await Promise.all([connectionFromArgs(args, io), import("../../kube/client.js")]);
   const client = createKubeClient(connection, requestLogOptions(args, io));
   const stop = new AbortController();
   const close = (): Promise<void> => {
@@ -88,7 +87,12 @@ export async function runWhoCan(args: ParsedArgs, io: CommandIo): Promise<number
     print(authorizer.whoCan(request.attrs), request.attrs, json, io);
     return ExitCode.ok;
   }
-  const { snapshot, request, closed } = await liveQuestion(args, io, (namespace, types) => parseRequest(verb, target, name, namespace, allNamespaces, types), target);
+  const { snapshot, request, closed } = await liveQuestion(
+    args,
+    io,
+    (namespace, types) => parseRequest(verb, target, name, namespace, allNamespaces, types),
+    target,
+  );
   try {
     writeWarnings(request.warnings, io);
     // Live objects are used as stored: the aggregation controller has already filled aggregated roles.
