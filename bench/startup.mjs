@@ -17,7 +17,15 @@
 // (user + system of the child, from bash's `time`, which reads the child's rusage). CPU is the
 // steadier figure on a loaded machine. The load average is printed before and after.
 //
-// Usage: node bench/startup.mjs [--reps N] [--no-build] [--only REGEX]
+// NODE_EXTRA_CA_CERTS moves work into the floor: with it set, Node.js parses its own root certificates
+// and that file when the process starts, in `node -e 0` as in saprobe (about 40 ms of CPU on the dev
+// machine: 19 for Node's 144 roots, 21 for the 144 of /etc/ssl/certs/ca-certificates.crt; `node -e 0`
+// 62 ms instead of 22). Without it, a process parses Node's roots when it first makes a TLS context
+// without a CA of its own (the `tls` probe; a server given without certificate-authority), about 20
+// ms. The header says whether it is set; --without-extra-ca-certs runs every row without it, as on a
+// machine that does not set it.
+//
+// Usage: node bench/startup.mjs [--reps N] [--no-build] [--only REGEX] [--without-extra-ca-certs]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,6 +36,9 @@ import { argValue, hasFlag, loadAverage, median } from "./lib.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const reps = Number(argValue("--reps", 15));
 const only = argValue("--only") === undefined ? undefined : new RegExp(argValue("--only"));
+// Every row runs in this environment: --without-extra-ca-certs takes NODE_EXTRA_CA_CERTS out of it.
+const childEnv = { ...process.env, NO_COLOR: "1" };
+if (hasFlag("--without-extra-ca-certs")) delete childEnv.NODE_EXTRA_CA_CERTS;
 
 if (!hasFlag("--no-build")) {
   const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, encoding: "utf8" });
@@ -110,6 +121,8 @@ const rows = {
   "usage (1 event, 1 object)": saprobe(["usage", auditLog, "--manifests", oneObject, "-o", "json"]),
   "whoami (refused)": saprobe(["whoami", ...nowhere], 3),
   "run (refused)": saprobe(["run", ...nowhere, "-o", "json", "--out", join(dir, "reports")], 3),
+  // The same without --out: what its four report files cost.
+  "run (refused), no --out": saprobe(["run", ...nowhere, "-o", "json"], 3),
   // What the code caches save, on a command that loads little and on one that loads much.
   "--help, no code cache": { args: [join(root, "bench/run-bundled-nocache.cjs"), "--help"], status: 0 },
   "audit 1 object, no code cache": { args: [join(root, "bench/run-bundled-nocache.cjs"), "audit", "--manifests", oneObject, "-o", "json"], status: 0 },
@@ -124,7 +137,7 @@ function measure(name) {
   const result = spawnSync("bash", ["-c", script, "bash", process.execPath, ...args], {
     cwd: dir,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", SAPROBE_BENCH_ERR: join(dir, "stderr") },
+    env: { ...childEnv, SAPROBE_BENCH_ERR: join(dir, "stderr") },
   });
   const times = /saprobe-bench ([\d.]+) ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr);
   if (!times) throw new Error(`${name}: no timing (${result.stderr})`);
@@ -150,6 +163,11 @@ rmSync(dir, { recursive: true, force: true });
 const floor = { wall: median(samples[names[0]].wall), cpu: median(samples[names[0]].cpu) };
 console.log(
   `saprobe startup benchmark: ${reps} interleaved repetitions, medians, node ${process.version}, load average ${loadBefore} before, ${loadAfter} after`,
+);
+console.log(
+  childEnv.NODE_EXTRA_CA_CERTS
+    ? `NODE_EXTRA_CA_CERTS=${childEnv.NODE_EXTRA_CA_CERTS}: every process parses Node's root certificates and that file at start, the floor too (--without-extra-ca-certs to leave it out)`
+    : "NODE_EXTRA_CA_CERTS not set: a process parses Node's root certificates only when it makes a TLS context without a CA of its own",
 );
 console.log(`${"".padEnd(32)} ${"wall ms".padStart(8)} ${"x floor".padStart(8)} ${"CPU ms".padStart(8)} ${"x floor".padStart(8)}`);
 for (const name of names) {

@@ -128,6 +128,18 @@ export async function uniqueNamespace(prefix = "t"): Promise<string> {
   return name;
 }
 
+/** A ClusterRoleBinding `name` making ServiceAccount `namespace/account` cluster-admin (for attack-path tests). */
+export function clusterAdminBinding(name: string, namespace: string, account: string): Record<string, unknown> {
+  const rbac = "rbac.authorization.k8s.io";
+  return {
+    apiVersion: `${rbac}/v1`,
+    kind: "ClusterRoleBinding",
+    metadata: { name },
+    roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "cluster-admin" },
+    subjects: [{ kind: "ServiceAccount", name: account, namespace }],
+  };
+}
+
 /** Creates a ServiceAccount and returns it as stored (with its uid). */
 export function createServiceAccount(namespace: string, name: string): Promise<any> {
   return adminRequest("POST", `/api/v1/namespaces/${namespace}/serviceaccounts`, {

@@ -11,6 +11,8 @@ import { listAll, type ListedResource, type Projection } from "../../kube/list-a
 import { AUDIT_READS } from "./lists.js";
 import {
   podNodes,
+  namespaceLevelOnly,
+  podSecurityLevels,
   podServiceAccountOnly,
   podServiceAccounts,
   podWorkloads,
@@ -21,6 +23,7 @@ import {
   tokenSecretServiceAccounts,
   withoutBulk,
 } from "./objects.js";
+import { mountedTokens, nodeTokenSecrets } from "./pod-secrets.js";
 import type { MastersEvidence } from "../masters-findings.js";
 import { LIVE_AUDIT_DEADLINE_MS } from "../deadlines.js";
 import { formatDuration } from "../../input/units.js";
@@ -65,6 +68,7 @@ const PROJECTIONS: Record<keyof typeof AUDIT_READS, Projection> = {
   pods: podServiceAccountOnly,
   certificateSigningRequests: withoutBulk,
   tokenSecrets: tokenSecretOnly,
+  namespaces: namespaceLevelOnly,
 };
 
 type Lists = Partial<Record<keyof typeof AUDIT_READS, Record<string, unknown>[]>>;
@@ -98,9 +102,10 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
     resources.map(([, resource]) => resource),
     signal,
   );
-  // Token Secrets are optional: without them a path through one keeps it as a precondition (no UNKNOWN).
+  // Token Secrets and namespaces are optional: without them a path through one keeps it as a precondition (no UNKNOWN).
   const secretsPermission = listPermission(AUDIT_READS.tokenSecrets);
-  const warnings = preflightWarnings(answers.filter((answer) => answer.permission !== secretsPermission));
+  const optional = new Set([secretsPermission, listPermission(AUDIT_READS.namespaces)]);
+  const warnings = preflightWarnings(answers.filter((answer) => !optional.has(answer.permission)));
   const denied = new Set(answers.filter((answer) => answer.answer === "denied").map((answer) => answer.permission));
   const unreadable: UnreadableResource[] = [];
   const lists: Lists = {};
@@ -132,14 +137,17 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
   step(`auditing ${snapshot.roleBindings.length + snapshot.clusterRoleBindings.length} bindings`);
   if (!lists.tokenSecrets)
     warnings.push(
-      `attack paths through legacy token Secrets keep them as preconditions: the running identity may not ${secretsPermission}, or they could not be read.`,
+      `attack paths through legacy token Secrets keep them as preconditions, and a token Secret a pod refers to (exec into it, its node) is not followed: the running identity may not ${secretsPermission}, or they could not be read.`,
     );
+  const owners = lists.tokenSecrets ? tokenSecretOwners(lists.tokenSecrets) : undefined;
   let findings = auditSnapshot(snapshot, options.catalogue, {
     mode: "live",
     pathFacts: {
       serviceAccountsListed: lists.serviceAccounts !== undefined,
-      ...(lists.tokenSecrets ? { tokenSecrets: tokenSecretServiceAccounts(lists.tokenSecrets), tokenSecretOwners: tokenSecretOwners(lists.tokenSecrets) } : {}),
+      ...(lists.tokenSecrets && owners ? { tokenSecrets: tokenSecretServiceAccounts(lists.tokenSecrets), tokenSecretOwners: owners } : {}),
       ...(lists.pods ? { workloads: podWorkloads(lists.pods), podNodes: podNodes(lists.pods) } : {}),
+      ...(lists.namespaces ? { podSecurity: podSecurityLevels(lists.namespaces) } : {}),
+      ...(lists.pods && owners ? { mountedTokens: mountedTokens(lists.pods, owners), nodeTokenSecrets: nodeTokenSecrets(lists.pods, owners) } : {}),
     },
     unreadable,
     mastersEvidence: [...(options.mastersEvidence ?? []), ...csrs.evidence],

@@ -11,4 +11,6 @@ export const AUDIT_READS = {
   certificateSigningRequests: listed("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest"),
   // Legacy token Secrets, metadata only (their tokens never arrive): which ServiceAccounts they belong to.
   tokenSecrets: listed("", "v1", "secrets", "Secret", { query: { fieldSelector: "type=kubernetes.io/service-account-token" }, metadataOnly: true }),
+  // Namespaces, metadata only: the Pod Security level each enforces (whether a privileged pod may run there).
+  namespaces: listed("", "v1", "namespaces", "Namespace", { metadataOnly: true }),
 } as const;

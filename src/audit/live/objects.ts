@@ -1,3 +1,4 @@
+import { podSecretNames } from "./pod-secrets.js";
 import type { ClusterRole, ClusterRoleBinding, ObjectMeta, PolicyRule, RbacSnapshot, Role, RoleBinding, ServiceAccount } from "../../rbac/types.js";
 
 /*
@@ -94,9 +95,12 @@ export function podServiceAccountOnly(pod: Raw): Raw {
   const metadata = (pod.metadata ?? {}) as Raw;
   const spec = (pod.spec ?? {}) as Raw;
   const owners = Array.isArray(metadata.ownerReferences) ? (metadata.ownerReferences as Raw[]).map((owner) => ({ kind: owner.kind })) : undefined;
+  const secretNames = podSecretNames(pod);
   return {
     metadata: { name: metadata.name, namespace: metadata.namespace, ...(owners ? { ownerReferences: owners } : {}) },
     spec: { serviceAccountName: spec.serviceAccountName, ...(typeof spec.nodeName === "string" && spec.nodeName ? { nodeName: spec.nodeName } : {}) },
+    // Not a pod field: the Secrets it refers to, read once here (pod-secrets.ts), for the token Secrets among them.
+    ...(secretNames.containers.length > 0 || secretNames.node.length > 0 ? { secretNames } : {}),
   };
 }
 
@@ -183,4 +187,25 @@ export function podNodes(pods: readonly Raw[]): Map<string, Set<string>> {
     else nodes.set(account, new Set([node]));
   }
   return nodes;
+}
+
+/** The label Pod Security admission enforces a namespace's level by. */
+export const POD_SECURITY_ENFORCE = "pod-security.kubernetes.io/enforce";
+
+/** What the audit keeps of a namespace: its name and the Pod Security level it enforces. */
+export function namespaceLevelOnly(namespace: Raw): Raw {
+  const metadata = (namespace.metadata ?? {}) as Raw;
+  const level = ((metadata.labels ?? {}) as Record<string, unknown>)[POD_SECURITY_ENFORCE];
+  return { metadata: { name: metadata.name, ...(typeof level === "string" ? { labels: { [POD_SECURITY_ENFORCE]: level } } : {}) } };
+}
+
+/** The Pod Security level each namespace enforces, by name ("" when it sets none: the cluster default applies). */
+export function podSecurityLevels(namespaces: readonly Raw[]): Map<string, string> {
+  const levels = new Map<string, string>();
+  for (const namespace of namespaces) {
+    const metadata = (namespace.metadata ?? {}) as Raw;
+    const level = ((metadata.labels ?? {}) as Record<string, unknown>)[POD_SECURITY_ENFORCE];
+    if (typeof metadata.name === "string") levels.set(metadata.name, typeof level === "string" ? level : "");
+  }
+  return levels;
 }

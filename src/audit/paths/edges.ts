@@ -1,5 +1,6 @@
 import type { ObjectRef } from "../../model/report.js";
-import { arbitraryNodeImpersonation, nodeImpersonation } from "./node-edges.js";
+import type { EscapeWay } from "./facts.js";
+import { arbitraryNodeImpersonation, associatedNodeImpersonation, nodeImpersonation } from "./node-edges.js";
 import { Q, questionText } from "./questions.js";
 import type { Evidence, PermissionSource, Question, Reach } from "./reach.js";
 import { intersectReach } from "./reach.js";
@@ -46,14 +47,16 @@ export interface Edge {
    * allowing reads): a route may end at a goal there (high-value.ts), not go on from it.
    */
   goalOnly?: boolean;
-  /** Requests an authorizer other than RBAC allows (no grant to name): who allows them, and what they are. */
-  authorizer?: { by: string; questions: readonly Question[] };
+  /** Requests an authorizer other than RBAC allows (no grant to name): who allows them, what they are, and the name they carry (else the identity reached's). */
+  authorizer?: { by: string; questions: readonly Question[]; name?: string };
   /** The self-grant (bind-self, escalate-self) taken before this edge: the edge uses what it grants. */
   grantFirst?: Edge;
   /** A self-grant's role: the name its bind, escalate and update requests carry. */
   grantsRole?: ObjectRef;
-  /** A self-grant's namespace: where its binding is created or its role is bound. */
+  /** The namespace its requests are made in when the grant is cluster-wide: a self-grant's binding or role, an escape's pod. */
   inNamespace?: string;
+  /** A route goes on through the identity reached, never ends there as at a goal (high-value.ts): an escape to a node. */
+  notGoal?: boolean;
   /** The existing binding a bind edge adds the identity to: the name its patch or update request carries. */
   bindingName?: string;
 }
@@ -68,6 +71,10 @@ export interface EdgeContext {
   clusterBindingsTo?(roleName: string): readonly string[];
   /** Live: the ServiceAccount of each legacy token Secret, by `namespace/secret`. */
   tokenSecretOwners?: ReadonlyMap<string, string>;
+  /** A ServiceAccount's: the nodes its pods are bound to (live); undefined when not known (offline, pods unread). */
+  podNodes?: readonly string[];
+  /** Live: where a pod created in a namespace ("" any) can run privileged on a node it names (facts.ts escapeWay). */
+  escape?: (namespace: string) => EscapeWay | undefined;
 }
 
 const MASTERS = "system:masters";
@@ -90,10 +97,40 @@ function toServiceAccounts(kind: string, question: Question, reaches: Reach[], n
   }));
 }
 
-function podEdges(source: PermissionSource): Edge[] {
+/**
+ * A pod creator's way onto a node (live): a privileged pod with the host's filesystem, bound to the node
+ * it names in spec.nodeName, reads the kubelet's credentials, the node's identity (and every token of the
+ * node's pods). Followed on to what the node reaches; not a node-identity finding of its own (pod
+ * creation has workload-create's), hence notGoal.
+ */
+function escapeEdges(question: Question, reaches: Reach[], context: EdgeContext): Edge[] {
   const edges: Edge[] = [];
-  edges.push(...toServiceAccounts("pod-create", Q.createPods, unnamed(source.reach(Q.createPods)), "exists"));
-  for (const question of Q.workloadCreates) edges.push(...toServiceAccounts("workload-create", question, unnamed(source.reach(question)), "exists"));
+  for (const reach of reaches) {
+    const way = context.escape?.(reach.namespace);
+    if (way)
+      edges.push({
+        kind: "node-escape",
+        permission: `${questionText(question)} (a privileged pod with the host's filesystem, on the node its spec.nodeName names)`,
+        target: { kind: "node" },
+        evidence: reach.evidence,
+        precondition: way.precondition,
+        notGoal: true,
+        ...(way.namespace ? { inNamespace: way.namespace } : {}),
+      });
+  }
+  return edges;
+}
+
+function podEdges(source: PermissionSource, context: EdgeContext): Edge[] {
+  const edges: Edge[] = [];
+  const creates = unnamed(source.reach(Q.createPods));
+  edges.push(...toServiceAccounts("pod-create", Q.createPods, creates, "exists"));
+  if (context.escape) edges.push(...escapeEdges(Q.createPods, creates, context));
+  for (const question of Q.workloadCreates) {
+    const reaches = unnamed(source.reach(question));
+    edges.push(...toServiceAccounts("workload-create", question, reaches, "exists"));
+    if (context.escape) edges.push(...escapeEdges(question, reaches, context));
+  }
   for (const question of Q.workloadUpdates)
     edges.push(...toServiceAccounts("workload-update", question, source.reach(question), `workload:${question.resource}`));
   for (const question of Q.podChanges) {
@@ -360,10 +397,10 @@ export function edgesOf(source: PermissionSource, context: EdgeContext): Edge[] 
   if (!source.asksAnything) return [];
   return [
     ...powerEdges(source, context),
-    ...(impersonated ? [] : impersonationEdges(source)),
+    ...(impersonated ? [] : [...impersonationEdges(source), ...associatedNodeImpersonation(source, context.podNodes)]),
     ...certificateEdges(source),
     ...secretEdges(source, context),
-    ...podEdges(source),
+    ...podEdges(source, context),
     ...clusterWideEdges(source),
   ];
 }

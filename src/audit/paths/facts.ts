@@ -13,7 +13,7 @@ export interface PathFacts {
   live: boolean;
   /** ServiceAccounts known to exist (manifests or the live list); undefined when they could not be listed. */
   serviceAccounts?: ReadonlySet<string>;
-  /** ServiceAccounts a pod runs as (live); undefined when pods could not be read. */
+  /** ServiceAccounts a pod runs as, or whose legacy token Secret a pod's containers can read (live); undefined when pods could not be read. */
   podServiceAccounts?: ReadonlySet<string>;
   /** ServiceAccounts named by a legacy token Secret (live); undefined when Secrets could not be read. */
   tokenSecrets?: ReadonlySet<string>;
@@ -23,6 +23,28 @@ export interface PathFacts {
   workloads?: ReadonlySet<string>;
   /** The nodes each ServiceAccount's pods are bound to (spec.nodeName), by `namespace/name` (live); undefined when pods could not be read. */
   podNodes?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The legacy token Secrets the pods bound to each node refer to, by node name (live, pods and token Secrets read). */
+  nodeTokenSecrets?: ReadonlyMap<string, readonly NodeTokenSecret[]>;
+  /** The ServiceAccounts no pod runs as but a pod's containers have the legacy token of (in podServiceAccounts too): the hop says which pod. */
+  mountedTokens?: ReadonlyMap<string, MountedToken>;
+  /** The Pod Security level each namespace enforces ("" for none), live; undefined when namespaces could not be read. */
+  podSecurity?: ReadonlyMap<string, string>;
+}
+
+/** A pod (`namespace/name`) whose containers can read a ServiceAccount's legacy token Secret. */
+export interface MountedToken {
+  pod: string;
+  secret: string;
+}
+
+/** A legacy token Secret a pod bound to a node refers to: the Node authorizer lets the node read it, so the node can act as its ServiceAccount. */
+export interface NodeTokenSecret {
+  namespace: string;
+  secret: string;
+  /** The ServiceAccount whose token it holds. */
+  owner: string;
+  /** The pod that refers to it (the first one found). */
+  pod: string;
 }
 
 /** Whether an edge reaches a ServiceAccount: no, yes, or yes if the preconditions hold. */
@@ -110,6 +132,12 @@ export interface LivePathFacts {
   workloads?: ReadonlySet<string>;
   /** The nodes each ServiceAccount's pods are bound to, by `namespace/name`. */
   podNodes?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The ServiceAccounts (`namespace/name`) whose legacy token Secret a pod's containers can read (env, secret or projected volume). */
+  mountedTokens?: ReadonlyMap<string, MountedToken>;
+  /** The legacy token Secrets the pods bound to each node refer to, by node name. */
+  nodeTokenSecrets?: ReadonlyMap<string, readonly NodeTokenSecret[]>;
+  /** The Pod Security level each namespace enforces ("" for none). */
+  podSecurity?: ReadonlyMap<string, string>;
   /** False when the ServiceAccount list could not be read. */
   serviceAccountsListed?: boolean;
 }
@@ -124,10 +152,61 @@ export function pathFacts(
   return {
     live,
     ...(listed ? { serviceAccounts: new Set(snapshot.serviceAccounts.map((account) => `${account.metadata.namespace}/${account.metadata.name}`)) } : {}),
-    ...(live && options.podServiceAccounts ? { podServiceAccounts: options.podServiceAccounts } : {}),
+    // A pod whose containers can read a ServiceAccount's legacy token Secret carries that ServiceAccount's
+    // token: exec into it, or a new image in it, acts as that ServiceAccount as much as as its own.
+    ...(live && options.podServiceAccounts ? withMounted(options.podServiceAccounts, options.pathFacts?.mountedTokens) : {}),
     ...(live && options.pathFacts?.tokenSecrets ? { tokenSecrets: options.pathFacts.tokenSecrets } : {}),
     ...(live && options.pathFacts?.tokenSecretOwners ? { tokenSecretOwners: options.pathFacts.tokenSecretOwners } : {}),
     ...(live && options.pathFacts?.workloads ? { workloads: options.pathFacts.workloads } : {}),
     ...(live && options.pathFacts?.podNodes ? { podNodes: options.pathFacts.podNodes } : {}),
+    ...(live && options.pathFacts?.nodeTokenSecrets ? { nodeTokenSecrets: options.pathFacts.nodeTokenSecrets } : {}),
+    ...(live && options.pathFacts?.podSecurity ? { podSecurity: options.pathFacts.podSecurity } : {}),
   };
+}
+
+function withMounted(
+  running: ReadonlySet<string>,
+  mounted: ReadonlyMap<string, MountedToken> | undefined,
+): Pick<PathFacts, "podServiceAccounts" | "mountedTokens"> {
+  const extra = [...(mounted ?? [])].filter(([account]) => !running.has(account));
+  if (extra.length === 0) return { podServiceAccounts: running };
+  return { podServiceAccounts: new Set([...running, ...extra.map(([account]) => account)]), mountedTokens: new Map(extra) };
+}
+
+/** Where a pod creator can run a privileged pod: the namespace it creates it in, and what must hold for that. */
+export interface EscapeWay {
+  namespace: string;
+  precondition: string;
+}
+
+/** Pod Security levels that forbid privileged pods, hostPath volumes and host namespaces. */
+const CONFINING = new Set(["baseline", "restricted"]);
+
+/**
+ * Live, whether a pod created in `namespace` ("" for any namespace) can escape to its node: a privileged
+ * pod with the host's filesystem (hostPath /) runs on the node its spec.nodeName names, and the node's
+ * credentials are the node's identity. Pod Security admission forbids that at level baseline or
+ * restricted (checked on v1.37.2: a dry-run of such a pod is refused at baseline, created without a
+ * level); a namespace without a level gets the cluster's default, privileged unless its admission
+ * configuration says otherwise, and another admission policy may forbid it too, which no list shows:
+ * always a precondition. Undefined offline, where no node's pods are known, or when nothing allows it.
+ */
+export function escapeWay(facts: PathFacts, namespace: string): EscapeWay | undefined {
+  if (!facts.live || !facts.podNodes || facts.podNodes.size === 0) return undefined;
+  const levels = facts.podSecurity;
+  const levelOf = (name: string): string | undefined => levels?.get(name);
+  let chosen = namespace;
+  if (namespace === "" && levels) {
+    // Any namespace: one that allows it, the first in name order (stable reports).
+    chosen = [...levels.keys()].sort().find((name) => !CONFINING.has(levelOf(name) ?? "")) ?? "";
+    if (!chosen) return undefined;
+  } else if (levels && CONFINING.has(levelOf(namespace) ?? "")) return undefined;
+  const where = chosen || "a namespace";
+  const level = levelOf(chosen);
+  const why = !levels
+    ? "namespaces could not be read"
+    : level
+      ? `it enforces Pod Security level ${level}`
+      : "it sets no Pod Security level: the cluster default applies, privileged unless configured";
+  return { namespace: chosen, precondition: `a privileged pod may run in ${where} (${why}) and no other admission policy forbids it` };
 }

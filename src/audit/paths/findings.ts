@@ -71,7 +71,7 @@ export function routeFindings(
     if (own.length === 0 || own.every((evidence) => analysis.implied.has(evidence.grant.binding))) continue;
     const end = endOf(identity, steps);
     if (!end) continue;
-    const hops = steps.map(hopOf);
+    const hops = steps.map((step) => hopOf(step, options.facts));
     const conditional = hops.some((hop) => hop.precondition);
     // The subject's own part is its first hop: when a default grant of an unchanged default role gives it
     // (a controller that creates pods by design), the path is expected; the identity at the end has its

@@ -1,6 +1,7 @@
 import type { ObjectRef, PathGrant, PathHop, PathRequest } from "../../model/report.js";
 import { describeRef } from "../finding-text.js";
 import { CLIENT_SIGNER, KUBELET_CLIENT_SIGNER } from "./edges.js";
+import type { PathFacts } from "./facts.js";
 import { nodeNameOf } from "./node-edges.js";
 import type { Evidence, Question } from "./reach.js";
 import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
@@ -25,11 +26,14 @@ function requestName(evidence: Evidence, step: Step): string | undefined {
     const creating = step.edge.evidence.some((other) => other.question.verb === "create" && other.question.resource === question.resource);
     return question.verb === "create" || (creating && question.verb === "escalate") ? undefined : role.name || undefined;
   }
+  // A Secret the Node authorizer lets a node read: impersonate-on's get names it as the node's does.
+  if (step.edge.authorizer?.name && question.resource === "secrets") return step.edge.authorizer.name;
   if (step.edge.bindingName && (question.resource === "rolebindings" || question.resource === "clusterrolebindings")) return step.edge.bindingName;
   if (step.edge.namesTarget && question.resource === TARGET_RESOURCE[step.reaches.kind]) return step.reaches.name;
   // A node reached: the one named (live, a node pods are bound to), else the rule's, else any.
   const node = step.reaches.kind === "Node" && nodeNameOf(step.reaches) !== "*" ? nodeNameOf(step.reaches) : undefined;
   if (question.verb === "impersonate:arbitrary-node") return node ?? evidence.rule.resourceNames?.[0] ?? "n1";
+  if (question.verb === "impersonate:associated-node") return "*";
   if (step.edge.target.kind === "node" && question.verb === "impersonate") {
     // A node's identity: a user system:node:<name> in group system:nodes.
     if (question.resource === "groups") return NODES_GROUP;
@@ -101,17 +105,25 @@ function permissionText(step: Step, request: PathRequest | undefined): string {
   return `${edge.permission}${named}${where}${impersonated}`;
 }
 
-/** The hop of one step. */
-export function hopOf(step: Step): PathHop {
+/** Why a hop into running pods reaches a ServiceAccount no pod runs as: a pod has its legacy token Secret. */
+function mountedNote(step: Step, facts: PathFacts | undefined): string {
+  const { target } = step.edge;
+  if (target.kind !== "serviceaccounts" || target.need !== "pod" || step.reaches.kind !== "ServiceAccount") return "";
+  const mounted = facts?.mountedTokens?.get(`${step.reaches.namespace ?? ""}/${step.reaches.name}`);
+  return mounted ? ` (pod ${mounted.pod} has its legacy token Secret ${mounted.secret})` : "";
+}
+
+/** The hop of one step; `facts` name the pod when it is another ServiceAccount's token a pod has. */
+export function hopOf(step: Step, facts?: PathFacts): PathHop {
   const { authorizer } = step.edge;
   const requests = [
     ...step.edge.evidence.map((evidence) => requestOf(evidence, step)),
     // Another authorizer's requests: made by the identity that takes the step, for the identity it reaches.
-    ...(authorizer?.questions.map((question) => requestAs(step.from, question, step.reaches.name, step.reaches.namespace ?? "")) ?? []),
+    ...(authorizer?.questions.map((question) => requestAs(step.from, question, authorizer.name ?? step.reaches.name, step.reaches.namespace ?? "")) ?? []),
   ];
   const hop: PathHop = {
     edge: step.edge.kind,
-    permission: permissionText(step, requests[0]),
+    permission: permissionText(step, requests[0]) + mountedNote(step, facts),
     reaches: step.reaches,
     grants: step.edge.evidence.map(grantOf),
     requests,

@@ -1,7 +1,8 @@
 import type { ObjectRef } from "../../model/report.js";
 import type { Edge } from "./edges.js";
 import { Q, questionText } from "./questions.js";
-import { impersonateOnReach, intersectReach, type PermissionSource, type Reach } from "./reach.js";
+import type { NodeTokenSecret } from "./facts.js";
+import { impersonateOnReach, intersectReach, reachNames, type PermissionSource, type Reach } from "./reach.js";
 import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
 
 /*
@@ -11,6 +12,9 @@ import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
  * SubjectAccessReview allows it for a pod's ServiceAccount with spec.nodeName that node, denies it for
  * another node's with "no relationship found", and the token is that ServiceAccount's, with its power).
  */
+
+/** The Node authorizer lets a node get (never list) a Secret its pods refer to. */
+const SECRET_GET = Q.secretReads[0] as (typeof Q.secretReads)[number];
 
 /** The node names (`system:node:<name>`) among a reach's user names; undefined when it names none (any user). */
 function nodeUsers(reach: Reach): readonly string[] | undefined {
@@ -67,18 +71,56 @@ export function arbitraryNodeImpersonation(source: PermissionSource): Edge[] {
 }
 
 /**
+ * The node a ServiceAccount's pod runs on, by constrained impersonation (mode associated-node, checked on
+ * v1.37.2): a token bound to a pod carries the pod's node (extra authentication.kubernetes.io/node-name),
+ * and with `impersonate:associated-node` on nodes (asked on name "*") the ServiceAccount may act as that
+ * node, for what `impersonate-on:associated-node:<verb>` allows; as another node it is asked
+ * arbitrary-node's verb instead. `podNodes`: the nodes its pods are bound to (live), else unknown, then
+ * the hop's precondition. Like arbitraryNodeImpersonation, a goal-only edge when impersonate-on allows
+ * what a node is for.
+ */
+export function associatedNodeImpersonation(source: PermissionSource, podNodes: readonly string[] | undefined): Edge[] {
+  if (source.ref.kind !== "ServiceAccount" || podNodes?.length === 0) return [];
+  const node = source.reach(Q.associatedNode).find((reach) => !reach.names || reach.names.includes("*"));
+  if (!node) return [];
+  const target = { kind: "node", ...(podNodes ? { names: podNodes.map((name) => `${NODE_USER_PREFIX}${name}`) } : {}) } as const;
+  const precondition = podNodes
+    ? {}
+    : { precondition: `a pod that runs as ${source.ref.namespace}/${source.ref.name} is bound to the node (its pod-bound token names the node)` };
+  const permission = `${questionText(Q.associatedNode)} (the node its pod runs on)`;
+  const edges: Edge[] = [{ kind: "impersonate", permission, target, evidence: node.evidence, constrained: "associated-node", ...precondition }];
+  const on = Q.onAssociatedNode.map((question) => source.reach(question)[0]).find((reach) => reach !== undefined);
+  if (on)
+    edges.push({
+      kind: "impersonate",
+      permission: `${permission} and ${questionText(on.evidence[0]?.question ?? Q.token)} (constrained impersonation: only what impersonate-on allows)`,
+      target,
+      evidence: [...node.evidence, ...on.evidence],
+      goalOnly: true,
+      ...precondition,
+    });
+  return edges;
+}
+
+/**
  * A node's edges while an identity impersonates it with constrained impersonation (`mode`): a token only
  * where the impersonator's `impersonate-on:<mode>:create` on serviceaccounts/token allows, that
  * permission the edge's evidence.
  */
 export function impersonatedNodeEdges(edges: readonly Edge[], impersonator: PermissionSource, mode: string): Edge[] {
-  const allowed = impersonateOnReach(impersonator, Q.token, mode);
+  const tokens = impersonateOnReach(impersonator, Q.token, mode);
   return edges.flatMap((edge) => {
     if (edge.target.kind !== "serviceaccounts") return [];
     const target = edge.target;
+    // A token Secret the node reads: where `impersonate-on:<mode>:get` on secrets allows that Secret.
+    const secret = edge.kind === "node-secret" ? edge.authorizer?.name : undefined;
+    const allowed = secret ? impersonateOnReach(impersonator, SECRET_GET, mode).filter((on) => reachNames(on, secret)) : tokens;
     return allowed.flatMap((on) => {
       const both = intersectReach({ namespace: target.namespace, evidence: edge.evidence }, on);
-      return both ? [{ ...edge, target: { ...target, namespace: both.namespace, ...(both.names ? { names: both.names } : {}) }, evidence: both.evidence }] : [];
+      if (!both) return [];
+      // A Secret's names are not ServiceAccounts': the target keeps its owner.
+      const names = secret ? target.names : both.names;
+      return [{ ...edge, target: { ...target, namespace: both.namespace, ...(names ? { names } : {}) }, evidence: both.evidence }];
     });
   });
 }
@@ -91,10 +133,11 @@ export function nodeNameOf(ref: ObjectRef): string {
 /**
  * What a node's identity can act as: the ServiceAccount of every pod bound to it, by a token the Node
  * authorizer allows; one edge per namespace of its pods when they are known (live), so that a cluster of
- * many nodes looks only where each node's pods are, else one to every namespace.
+ * many nodes looks only where each node's pods are, else one to every namespace. And live, the owner of
+ * every legacy token Secret those pods refer to, by reading it (`secrets`: the node's, nodeTokenSecrets).
  */
-export function nodeEdges(node: ObjectRef, namespaces: readonly string[] = [""]): Edge[] {
-  return namespaces.map((namespace) => ({
+export function nodeEdges(node: ObjectRef, namespaces: readonly string[] = [""], secrets: readonly NodeTokenSecret[] = []): Edge[] {
+  const tokens: Edge[] = namespaces.map((namespace) => ({
     kind: "node-token",
     permission: questionText(Q.token),
     target: { kind: "serviceaccounts", namespace, need: `node:${nodeNameOf(node)}` },
@@ -102,4 +145,21 @@ export function nodeEdges(node: ObjectRef, namespaces: readonly string[] = [""])
     namesTarget: true,
     authorizer: { by: "the Node authorizer: a pod bound to the node runs as it", questions: [Q.token] },
   }));
+  if (secrets.length === 0) return tokens;
+  return [
+    ...tokens,
+    ...secrets.map(
+      (found): Edge => ({
+        kind: "node-secret",
+        permission: `${questionText(SECRET_GET)} "${found.secret}" (a legacy token Secret of ServiceAccount ${found.owner})`,
+        target: { kind: "serviceaccounts", namespace: found.namespace, names: [found.owner], need: "exists" },
+        evidence: [],
+        authorizer: {
+          by: `the Node authorizer: pod ${found.namespace}/${found.pod}, bound to the node, refers to the Secret`,
+          questions: [SECRET_GET],
+          name: found.secret,
+        },
+      }),
+    ),
+  ];
 }

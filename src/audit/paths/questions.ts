@@ -62,6 +62,10 @@ export const Q = {
   // Constrained impersonation of any node, and what a node's identity is for: its pods' Secrets and tokens.
   arbitraryNode: grouped("authentication.k8s.io", "impersonate:arbitrary-node", "nodes", undefined, true),
   onNode: [core("impersonate-on:arbitrary-node:get", "secrets"), core("impersonate-on:arbitrary-node:create", "serviceaccounts", "token")],
+  // The node a ServiceAccount's pod-bound token names (extra authentication.kubernetes.io/node-name): the
+  // server asks it on name "*" (checked on v1.37.2: a rule limited to the node's name is refused).
+  associatedNode: grouped("authentication.k8s.io", "impersonate:associated-node", "nodes", undefined, true),
+  onAssociatedNode: [core("impersonate-on:associated-node:get", "secrets"), core("impersonate-on:associated-node:create", "serviceaccounts", "token")],
   createClusterBinding: grouped(RBAC, "create", "clusterrolebindings", undefined, true),
   bindClusterRole: grouped(RBAC, "bind", "clusterroles", undefined, true),
   escalateClusterRole: grouped(RBAC, "escalate", "clusterroles", undefined, true),
@@ -99,7 +103,7 @@ const leadTo = (kinds: readonly NodeKind[], ...questions: (Question | Question[]
 };
 leadTo(["power"], Q.createClusterBinding, Q.bindClusterRole, Q.escalateClusterRole, Q.writeClusterRole);
 leadTo(["users", "node"], Q.legacyUsers);
-leadTo(["node"], Q.arbitraryNode, Q.onNode);
+leadTo(["node"], Q.arbitraryNode, Q.onNode, Q.associatedNode, Q.onAssociatedNode);
 leadTo(["users"], Q.infoUsers);
 leadTo(["groups", "node"], Q.legacyGroups);
 leadTo(["groups"], Q.infoGroups);
@@ -120,7 +124,7 @@ export function isSecretRead(question: Question): boolean {
 
 /** True for a question only constrained impersonation edges ask (they can skip a level of the search). */
 export function isConstrainedQuestion(question: Question): boolean {
-  return question === Q.infoUsers || question === Q.infoAccounts || question === Q.arbitraryNode;
+  return question === Q.infoUsers || question === Q.infoAccounts || question === Q.arbitraryNode || question === Q.associatedNode;
 }
 
 /** `create pods/exec`, `bind clusterroles.rbac.authorization.k8s.io`. */

@@ -1,7 +1,7 @@
 import type { ObjectRef } from "../../model/report.js";
 import { edgesOf, type Edge, type EdgeContext, type Need } from "./edges.js";
 import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
-import { podNamespacesOn, reachability, type PathFacts, type Reachability } from "./facts.js";
+import { escapeWay, podNamespacesOn, reachability, type EscapeWay, type PathFacts, type Reachability } from "./facts.js";
 import { identityKey, type Identity, type IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
 import { couldReach, nodeOutlook, outlookOf, type Outlook, type Reached } from "./relevance.js";
@@ -76,7 +76,10 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   };
   // The routes key of each identity's shortest route that does not start by impersonating.
   const directOf = new Map<string, string>();
+  // The depth of the longest route recorded: a round may reach nobody and the next still reach someone through it.
+  let deepest = 0;
   const record = (identity: Identity, route: Route): void => {
+    deepest = Math.max(deepest, route.depth);
     if (routes.has(identity.key)) {
       // A longer route, found after one that impersonates: the direct route an impersonator goes on with.
       routes.set(identity.key + DIRECT, route);
@@ -96,12 +99,23 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     else reachedBy.Group.push(identity);
   };
 
+  // Live, a pod creator may escape to a node (facts.ts escapeWay), the same way for every creator in a namespace.
+  const escapes = escapeWay(facts, "") !== undefined;
+  const ways = new Map<string, EscapeWay | undefined>();
+  const escapeOf = (namespace: string): EscapeWay | undefined => {
+    if (!ways.has(namespace)) ways.set(namespace, escapeWay(facts, namespace));
+    return ways.get(namespace);
+  };
   // Sources are kept only while edges are computed, and only for the identities impersonation reaches.
   const sourceOf = (identity: Identity): PermissionSource => grantSource(identity.ref, table.grantsOf(identity));
   const contextOf = (identity: Identity): EdgeContext => ({
     adminRoles,
     clusterBindingsTo: table.roles.clusterBindingsTo,
     ...(facts.tokenSecretOwners ? { tokenSecretOwners: facts.tokenSecretOwners } : {}),
+    ...(identity.ref.kind === "ServiceAccount" && facts.podNodes
+      ? { podNodes: [...(facts.podNodes.get(`${identity.ref.namespace}/${identity.ref.name}`) ?? [])] }
+      : {}),
+    ...(escapes ? { escape: escapeOf } : {}),
     boundClusterRoles: table
       .grantsOf(identity)
       .filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole")
@@ -109,7 +123,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   });
   // A node's own edges are the Node authorizer's (besides what RBAC grants its groups).
   const authorizerEdges = (identity: Identity): Edge[] =>
-    identity.ref.kind === "Node" ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref))) : NO_EDGES;
+    identity.ref.kind === "Node"
+      ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref)), facts.nodeTokenSecrets?.get(nodeNameOf(identity.ref)))
+      : NO_EDGES;
   const edgeCache = new Map<string, Edge[]>();
   const edgesFor = (identity: Identity): Edge[] => {
     let edges = edgeCache.get(identity.key);
@@ -189,6 +205,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       // Any node (offline, or pods unread) is each of the nodes a target names; a goal-only edge ends at a goal.
       if (target.names && !target.names.includes(identity.ref.name) && identity.key !== ANY_NODE) continue;
       if (edge.goalOnly && route.steps.length > 0) continue;
+      if (edge.notGoal && route.steps.length === 0) continue;
       if (target.kind === "groups" && target.except?.includes(identity.ref.name)) continue;
       const preconditions = edge.precondition ? [edge.precondition] : [];
       if (target.kind === "serviceaccounts") {
@@ -271,6 +288,8 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       : identity.ref.kind === "Node"
         ? nodeOutlook(podNamespacesOn(facts, nodeNameOf(identity.ref)), outlookOf(table, identity))
         : outlookOf(table, identity);
+    // A pod creator may escape to a node (edges.ts escapeEdges): any identity that reaches ServiceAccounts, a superset.
+    if (outlook && escapes && outlook.serviceAccountNamespaces.length > 0) outlook.node = true;
     if (outlook) active.push([identity, outlook]);
   }
   const reached: Reached = {
@@ -308,7 +327,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
         }
       }
       for (const [identity, route] of found) record(identity, route);
-      if (found.length === 0 && !skipsLevels && depth > 1) break;
+      // Nothing new at this depth: the next can only build on a route this deep found by the first pass (a
+      // conditional edge onto an unconditional route), so the pass ends once it is deeper than every route.
+      if (found.length === 0 && !skipsLevels && depth > 1 && depth > deepest) break;
     }
   }
   return routes;

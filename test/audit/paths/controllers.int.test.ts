@@ -39,6 +39,8 @@ describe("paths through the bootstrap controllers (live and offline)", () => {
     const id = await uniqueNamespace("ctrl");
     const runner = `runner-${id}`;
     const elsewhere = `elsewhere-${id}`;
+    // Pod Security baseline in the other namespace: without it a pod there could run privileged and take a node (node-escape).
+    await kubectl(["label", "namespace", id, "pod-security.kubernetes.io/enforce=baseline"]);
     const objects = [...runPods(id, "kube-system", runner), ...runPods(`${id}-other`, id, elsewhere)];
     await applyObjects(objects);
 

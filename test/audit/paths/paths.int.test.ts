@@ -66,6 +66,8 @@ describe("cluster-admin-path (live)", () => {
     const tokens = await uniqueNamespace("tokens");
     const quiet = await uniqueNamespace("quiet");
     const calm = await uniqueNamespace("calm");
+    // Pod Security baseline: without it a pod created there could run privileged and take a node (node-escape).
+    await kubectl(["label", "namespace", calm, "pod-security.kubernetes.io/enforce=baseline"]);
     // calm's `default` ServiceAccount is the controller-manager's to create (test/cluster/up runs it).
     for (const [namespace, name] of [
       [flux, "kustomize-controller"],

@@ -180,3 +180,44 @@ describe("impersonation does not chain: an impersonator goes on only along a rou
     expect(edgesOf(paths(constrained), "mallory")).toEqual([]);
   });
 });
+
+describe("the conditional pass goes as deep as the first pass's routes", () => {
+  it("finds an identity whose own first hop is conditional onto a ServiceAccount with a two-hop unconditional route", () => {
+    const crb = (name: string, role: string, subject: RbacSnapshot["clusterRoleBindings"][number]["subjects"][number]) => ({
+      kind: "ClusterRoleBinding" as const,
+      metadata: { name },
+      roleRef: { apiGroup: rbac, kind: "ClusterRole", name: role },
+      subjects: [subject],
+    });
+    const binding = (name: string, role: string, subject: RbacSnapshot["roleBindings"][number]["subjects"][number]) => ({
+      ...crb(name, role, subject),
+      kind: "RoleBinding" as const,
+      metadata: { name, namespace: "prod" },
+    });
+    const snap: RbacSnapshot = {
+      clusterRoles: [
+        { kind: "ClusterRole", metadata: { name: "cluster-admin" }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] },
+        { kind: "ClusterRole", metadata: { name: "tokens" }, rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] }] },
+        // Exec limited to pods named x: a precondition no fact settles.
+        { kind: "ClusterRole", metadata: { name: "exec-x" }, rules: [{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"], resourceNames: ["x"] }] },
+      ],
+      clusterRoleBindings: [crb("boss", "cluster-admin", { kind: "ServiceAccount", name: "boss", namespace: "prod" })],
+      roles: [],
+      roleBindings: [
+        binding("t", "tokens", { kind: "ServiceAccount", name: "tokenizer", namespace: "prod" }),
+        binding("u", "exec-x", { kind: "User", name: "u", apiGroup: rbac }),
+      ],
+      serviceAccounts: ["boss", "tokenizer"].map((name) => ({ kind: "ServiceAccount", metadata: { name, namespace: "prod" } })),
+    };
+    // Live, pods read and none bound to a node: no node identity whose conditional route would keep the pass going.
+    const findings = auditSnapshot(snap, loadCatalogue(), {
+      mode: "live",
+      podServiceAccounts: new Set(["prod/tokenizer"]),
+      pathFacts: { serviceAccountsListed: true, podNodes: new Map() },
+    });
+    const paths = findings
+      .filter((finding) => finding.rule === "cluster-admin-path")
+      .map((finding) => `${finding.subject?.name} ${finding.severity} ${finding.path?.map((hop) => hop.edge).join(" ")}`);
+    expect(paths.sort()).toEqual(["tokenizer critical serviceaccount-token holds", "u high pod-exec serviceaccount-token holds"]);
+  });
+});

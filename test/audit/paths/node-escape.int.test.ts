@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import type { Finding, Report } from "../../../src/model/report.js";
+import {
+  applyObjects,
+  clusterAdminBinding,
+  deleteObjects,
+  kubectl,
+  signClientCertificate,
+  testCluster,
+  uniqueNamespace,
+  writeKubeconfig,
+} from "../../support/cluster.js";
+import { runSaprobe } from "../support.js";
+
+// A pod creator takes a node on the real kube-apiserver: where the namespace enforces no Pod Security
+// level, the server admits a privileged pod with the host's filesystem bound to the node it names, and
+// that node may mint the token of a cluster-admin ServiceAccount whose pod is bound to it. Reported as a
+// cluster-admin-path with the precondition (high), every request confirmed; where the namespace enforces
+// baseline the server refuses the pod and nothing is reported. (No kubelet runs here: the escape itself
+// is the pod's to make; what the server decides is checked.)
+
+const RBAC = "rbac.authorization.k8s.io";
+
+function podCreator(user: string, namespace: string): Record<string, unknown>[] {
+  return [
+    { apiVersion: `${RBAC}/v1`, kind: "Role", metadata: { name: "run", namespace }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }] },
+    {
+      apiVersion: `${RBAC}/v1`,
+      kind: "RoleBinding",
+      metadata: { name: "run", namespace },
+      roleRef: { apiGroup: RBAC, kind: "Role", name: "run" },
+      subjects: [{ kind: "User", name: user, apiGroup: RBAC }],
+    },
+  ];
+}
+
+describe("a pod creator escapes to a node (live)", () => {
+  it("where Pod Security allows a privileged pod: a cluster-admin-path through the node of a cluster-admin pod; refused and not reported at baseline", async () => {
+    const id = await uniqueNamespace("escape");
+    const free = await uniqueNamespace("free");
+    const confined = await uniqueNamespace("confined");
+    await kubectl(["label", "namespace", confined, "pod-security.kubernetes.io/enforce=baseline"]);
+    const node = `n-${id}`;
+    const [dev, careful] = [`dev-${id}`, `careful-${id}`];
+    const nodes = [{ apiVersion: "v1", kind: "Node", metadata: { name: node } }];
+    // Removed after the test: while it exists, pod creators of other test files reach cluster-admin.
+    const power = clusterAdminBinding(`${id}-boss`, id, "boss");
+    await applyObjects([
+      ...nodes,
+      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "boss", namespace: id } },
+      power,
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "boss-pod", namespace: id },
+        spec: { nodeName: node, serviceAccountName: "boss", containers: [{ name: "c", image: "pause" }] },
+      },
+      // dev and careful create pods in namespaces whose own ServiceAccounts hold nothing.
+      ...podCreator(dev, free),
+      ...podCreator(careful, confined),
+    ]);
+    try {
+      const run = await runSaprobe(["audit", "--kubeconfig", testCluster().adminKubeconfig, "-o", "json"]);
+      expect(run.stderr).toBe("");
+      const report = JSON.parse(run.stdout) as Report;
+      const paths = (name: string): Finding[] =>
+        report.findings.filter((finding) => finding.subject?.kind === "User" && finding.subject.name === name && finding.rule.endsWith("-path"));
+      const [found, ...more] = paths(dev);
+      expect(more).toEqual([]);
+      expect(found).toMatchObject({ rule: "cluster-admin-path", severity: "high" });
+      // From the node: boss's token, or (while another test file's pod refers to one) a cluster-admin token Secret.
+      expect(found?.path?.map((hop) => hop.edge)).toEqual(["node-escape", expect.stringMatching(/^node-(token|secret)$/), "holds"]);
+      // Any node a pod is bound to will do; the shortest route runs through one with a cluster-admin pod (this one, or another test's).
+      expect(found?.path?.[0]?.precondition).toBe(
+        `a privileged pod may run in ${free} (it sets no Pod Security level: the cluster default applies, privileged unless configured) and no other admission policy forbids it`,
+      );
+      expect(found?.path?.[0]?.requests.map((request) => `${request.verb} ${request.resource} ${request.namespace}`)).toEqual([`create pods ${free}`]);
+      for (const hop of found?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
+      expect(paths(careful)).toEqual([]);
+
+      // The oracle: the server admits dev's privileged pod with the host's filesystem on the node, and refuses careful's.
+      const privilegedPod = (namespace: string) =>
+        JSON.stringify({
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: "escape", namespace },
+          spec: {
+            nodeName: node,
+            hostPID: true,
+            containers: [{ name: "c", image: "busybox", securityContext: { privileged: true }, volumeMounts: [{ name: "host", mountPath: "/host" }] }],
+            volumes: [{ name: "host", hostPath: { path: "/" } }],
+          },
+        });
+      const asUser = (user: string) => {
+        const cert = signClientCertificate(user);
+        return writeKubeconfig({ "client-certificate": cert.certFile, "client-key": cert.keyFile });
+      };
+      const admitted = await kubectl(["create", "--dry-run=server", "-f", "-"], { input: privilegedPod(free), kubeconfig: asUser(dev) });
+      expect(admitted.code, admitted.stderr).toBe(0);
+      const refused = await kubectl(["create", "--dry-run=server", "-f", "-"], { input: privilegedPod(confined), kubeconfig: asUser(careful) });
+      expect(refused.stderr).toMatch(/violates PodSecurity "baseline/);
+      // And the node's identity may mint boss's token (the Node authorizer: boss's pod is bound to it).
+      const asNode = [
+        "auth",
+        "can-i",
+        "create",
+        "serviceaccounts/boss",
+        "--subresource=token",
+        "-n",
+        id,
+        `--as=system:node:${node}`,
+        "--as-group=system:nodes",
+      ];
+      expect((await kubectl(asNode)).stdout.trim()).toBe("yes");
+    } finally {
+      await deleteObjects([power, ...nodes]);
+    }
+  });
+});
