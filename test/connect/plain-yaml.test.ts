@@ -48,6 +48,7 @@ const tricky = fc.constantFrom(
   ...["true", "True", "TRUE", "false", "FALSE", "null", "Null", "NULL", "~", "", "yes!", "no-op", "online", "y2"],
   ...["0755", "0o755", "0b101", "0x1F", "1_000", "1:30", "190:20:30", "1.5", ".5", "1e3", "6.8523015e+5", ".inf", "-.inf", ".NaN"],
   ...["2001-12-14", "2001-12-14t21:59:43.10-05:00", "2002-12-14 21:59:43.10 -5", "<<", "<", "<x", "=", "=x", "a=b", "+1", "-1", "0"],
+  ...["--region", "-n", "--cluster-name", "-e5", "-E+1", "+e1", "-x:y", "-x: y", "--", "---", "-", "- x", "-.5", "-.inf", "-0", "-a#b", "-é"],
   ...["a: b", "a #b", "a#b", "x:", "x:y", "it's", 'say "hi"', "é", "a\u0085b", "a\u2028b", "a\ufeffb", "\ufeffa", "a\u00a0"],
 );
 const word = fc.oneof(
@@ -125,6 +126,9 @@ describe("readPlainKubeconfig", () => {
     "e-0: a",
     "a: e5",
     "a: [E+1]",
+    "a: -e5",
+    "a:\n- --region\n- -n\n- -E+1",
+    "a: --x: y",
     "a: b\u0085c: d",
     "a: b\u2028c",
     "\ufeffa: b",
@@ -143,7 +147,7 @@ describe("readPlainKubeconfig", () => {
   });
 
   it("gives up on every word YAML 1.1 reads as a boolean or a number, quoted or not, as a key, a value or an item", () => {
-    for (const word of ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "e5", "E-1", "e+0"])
+    for (const word of ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "e5", "E-1", "e+0", "-e5", "-E+1"])
       for (const text of [`a: ${word}`, `${word}: a`, `a: '${word}'`, `a: "${word}"`, `a: [${word}]`, `a:\n- ${word}`])
         expect(readPlainKubeconfig(text), text).toBe(NOT_PLAIN);
   });
@@ -200,7 +204,7 @@ describe("kubeconfigs the real kubectl writes", async () => {
     expect(fast.set.currentContext).toBe("prod-admin");
   });
 
-  it("reads an exec plugin's flags as YAML 1.1 does (the yaml package reads them: the block reader gives up on `--flag`)", async () => {
+  it("reads an exec plugin's flags without the yaml package, to the same kubeconfig", async () => {
     const { file, text } = await written("exec", [
       [
         "set-credentials",
@@ -211,15 +215,18 @@ describe("kubeconfigs the real kubectl writes", async () => {
         "--exec-arg=eu-west-1",
         "--exec-arg=eks",
         "--exec-arg=get-token",
+        "--exec-arg=--cluster-name",
+        "--exec-arg=prod-1",
         "--exec-interactive-mode=Never",
       ],
       ["set-context", "eks", "--user=eks"],
       ["use-context", "eks"],
     ]);
+    expect(readPlainKubeconfig(text), text).not.toBe(NOT_PLAIN);
     expect(agrees(text)).toBe(true);
     const { fast, slow } = bothWays(file, text);
     expect(fast).toStrictEqual(slow);
-    expect(fast.set.users.get("eks")?.exec?.args).toEqual(["--region", "eu-west-1", "eks", "get-token"]);
+    expect(fast.set.users.get("eks")?.exec?.args).toEqual(["--region", "eu-west-1", "eks", "get-token", "--cluster-name", "prod-1"]);
   });
 
   it("reads names kubectl must quote as YAML 1.1 does, whichever way it goes", async () => {

@@ -11,22 +11,25 @@ import { MAX_DEPTH } from "../../input/limits.js";
  * binary, hexadecimal, sexagesimal (1:30) and underscored numbers, floats (`e5` too: its exponent
  * form needs no digit before the `e`), .inf, .nan and timestamps as numbers and dates. The block
  * reader gives up on every plain scalar starting with a digit, a sign or a dot but a decimal integer
- * without a leading zero, which both read alike, and reads null, true and false as both do.
+ * without a leading zero, which both read alike, and a flag (a dash or two and a letter: `--region`,
+ * a string in both unless it is an exponent such as `-e5`), and reads null, true and false as both do.
  * So its value is taken only when no string in it (a key or a value, quoted or not: the value no
  * longer tells them apart) is one YAML 1.1 could read as anything but that string (`OTHER_IN_1_1`,
  * which also refuses `=`, 1.1's value key, and `~`), and the text holds no character YAML 1.1 may read
  * otherwise (NEL, the Unicode line and paragraph separators, a byte-order mark, controls) or that is
  * not plain text. Anything else, and anything nested near the depth limit, goes to the `yaml` package
  * as before, its errors and warnings included (the block reader also gives up on duplicate keys,
- * which parse.ts warns about, and on exec plugins' `--flag` arguments).
+ * which parse.ts warns about).
  */
 
 /**
  * A string that as a plain scalar the `yaml` package's YAML 1.1 schema reads as something else: a
- * start that numbers, timestamps, `.inf`, merge keys and nulls have, an exponent alone, or a word it
- * reads as a boolean or null (quoted, such a word is a string in both; refused all the same).
+ * start that numbers, timestamps, `.inf`, merge keys and nulls have (a sign before a digit or a dot),
+ * an exponent alone (signed or not), or a word it reads as a boolean or null (quoted, such a word is
+ * a string in both; refused all the same).
  */
-const OTHER_IN_1_1 = /^(?:[-+.0-9<=~]|[eE][-+]?[0-9]+$|(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE|null|Null|NULL)$)/;
+const OTHER_IN_1_1 =
+  /^(?:[-+]?[.0-9]|[-+]?[eE][-+]?[0-9]+$|[<=~]|(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE|null|Null|NULL)$)/;
 /** Only a line feed, printable ASCII and the Basic Multilingual Plane's printable rest (no line or paragraph separator, no byte-order mark). */
 const NOT_PLAIN_TEXT = /[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
 
