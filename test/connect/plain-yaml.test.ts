@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import jsYaml from "js-yaml";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseDocument, stringify } from "yaml";
 import { NOT_PLAIN } from "../../src/input/block-yaml.js";
 import { MAX_DEPTH } from "../../src/input/limits.js";
@@ -162,6 +162,7 @@ describe("readPlainKubeconfig", () => {
 describe("kubeconfigs the real kubectl writes", async () => {
   const certificates = await testCertificates();
   const root = tempDir("saprobe-plain-kubeconfig-");
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   const ca = writeAt(root, "ca.crt", certificates.ca.cert);
   const cert = writeAt(root, "client.crt", certificates.client.cert);
   const clientKey = writeAt(root, "client.key", certificates.client.key);
