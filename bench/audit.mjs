@@ -39,7 +39,7 @@
 // wall, 2.33x CPU; at load 7.5 2.13x / 2.33x), peak RSS 362 MB (from ~515); JSON List 5.21x wall.
 // Still over 2x: left are the loader's own passes (~220 ms CPU over js-yaml's), the engine (~500 ms
 // on the main thread, spread over levels, visit, grant, fold, paths) and a third full GC.
-// 2026-12-07 20:12, plain block YAML read by src/manifests/block-yaml.ts (js-yaml only for the rest),
+// 2026-12-07 20:12, plain block YAML read by src/input/block-yaml.ts (js-yaml only for the rest),
 // -o json in parts of 20 findings through one reused buffer, medians of 5, load 3.2-3.9 on 2 CPUs: YAML
 // audit 1.70 s wall / 2.27 s CPU against the floor's 1.15 s / 1.31 s (1.47x wall, 1.73x CPU: the 2x
 // target is met), peak RSS 254 MB; loadManifests alone now costs less than the js-yaml floor. Merged with

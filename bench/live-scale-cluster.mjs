@@ -27,10 +27,10 @@ export function runnerRules(count = SHAPE.runnerRules) {
   return rules;
 }
 
-function namespaceObjects(index) {
+function namespaceObjects(index, shape) {
   const ns = team(index);
   const out = [];
-  for (let app = 0; app < SHAPE.serviceAccounts; app++) {
+  for (let app = 0; app < shape.serviceAccounts; app++) {
     const name = `app-${app}`;
     out.push({ phase: 1, path: corePath("serviceaccounts", ns), body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: ns } } });
     out.push({
@@ -44,7 +44,7 @@ function namespaceObjects(index) {
       },
     });
   }
-  for (let role = 0; role < SHAPE.roles - 1; role++) {
+  for (let role = 0; role < shape.roles - 1; role++) {
     const name = `app-${role}`;
     out.push({
       phase: 2,
@@ -104,8 +104,8 @@ function namespaceObjects(index) {
       subjects: [{ kind: "Group", apiGroup: RBAC, name: `${ns}-developers` }],
     },
   });
-  for (let pod = 0; pod < SHAPE.pods; pod++) {
-    const app = `app-${pod % SHAPE.serviceAccounts}`;
+  for (let pod = 0; pod < shape.pods; pod++) {
+    const app = `app-${pod % shape.serviceAccounts}`;
     const owned =
       pod % 5 === 0
         ? {
@@ -131,9 +131,9 @@ function namespaceObjects(index) {
   return out;
 }
 
-function clusterObjects() {
+function clusterObjects(shape) {
   const out = [];
-  for (let index = 0; index < SHAPE.operators; index++) {
+  for (let index = 0; index < shape.operators; index++) {
     const name = `operator-${index}`;
     out.push({
       phase: 2,
@@ -160,7 +160,7 @@ function clusterObjects() {
       },
     });
   }
-  for (let index = 0; index < SHAPE.admins; index++) {
+  for (let index = 0; index < shape.admins; index++) {
     out.push({
       phase: 2,
       path: rbacPath("clusterrolebindings"),
@@ -181,7 +181,7 @@ function clusterObjects() {
   out.push({
     phase: 2,
     path: rbacPath("clusterroles"),
-    body: { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name: RUNNER }, rules: runnerRules() },
+    body: { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name: RUNNER }, rules: runnerRules(shape.runnerRules) },
   });
   out.push({
     phase: 2,
@@ -223,22 +223,22 @@ function clusterObjects() {
 }
 
 /** Every object to create, by phase: 0 namespaces, 1 ServiceAccounts (pods need them), 2 the rest. */
-export function generate() {
+export function generate(shape = SHAPE) {
   const phases = [[], [], []];
-  for (const name of [BENCH_NAMESPACE, ...Array.from({ length: SHAPE.namespaces }, (_, index) => team(index))])
+  for (const name of [BENCH_NAMESPACE, ...Array.from({ length: shape.namespaces }, (_, index) => team(index))])
     phases[0].push({ path: "/api/v1/namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
-  for (let index = 0; index < SHAPE.namespaces; index++) for (const object of namespaceObjects(index)) phases[object.phase].push(object);
-  for (const object of clusterObjects()) phases[object.phase].push(object);
+  for (let index = 0; index < shape.namespaces; index++) for (const object of namespaceObjects(index, shape)) phases[object.phase].push(object);
+  for (const object of clusterObjects(shape)) phases[object.phase].push(object);
   return phases;
 }
 
 const MARKER = `/api/v1/namespaces/${BENCH_NAMESPACE}/configmaps/live-scale-loaded`;
 
 /**
- * Loads the generated cluster unless the marker says this shape is there already. Returns what it did:
- * `{ skipped: true }` or `{ objects, seconds }`.
+ * Loads the generated cluster (SHAPE, or `shape`: bench/who-can-live.mjs's few namespaces) unless the
+ * marker says this shape is there already. Returns what it did: `{ skipped: true }` or `{ objects, seconds }`.
  */
-export async function loadCluster(server, ca, token, { connections = 24, inFlight = 96 } = {}) {
+export async function loadCluster(server, ca, token, { shape = SHAPE, connections = 24, inFlight = 96 } = {}) {
   const pool = new Pool(server, { connections, connect: { ca }, keepAliveTimeout: 30_000 });
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" };
   const call = async (method, path, body) => {
@@ -248,10 +248,10 @@ export async function loadCluster(server, ca, token, { connections = 24, inFligh
   };
   try {
     const marker = await call("GET", MARKER);
-    if (marker.status === 200 && JSON.parse(marker.text).data?.shape === JSON.stringify(SHAPE)) return { skipped: true };
+    if (marker.status === 200 && JSON.parse(marker.text).data?.shape === JSON.stringify(shape)) return { skipped: true };
     const started = performance.now();
     let objects = 0;
-    for (const phase of generate()) {
+    for (const phase of generate(shape)) {
       let next = 0;
       const worker = async () => {
         while (next < phase.length) {
@@ -275,7 +275,7 @@ export async function loadCluster(server, ca, token, { connections = 24, inFligh
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "live-scale-loaded" },
-      data: { shape: JSON.stringify(SHAPE), seconds: seconds.toFixed(1), objects: String(objects) },
+      data: { shape: JSON.stringify(shape), seconds: seconds.toFixed(1), objects: String(objects) },
     });
     if (created.status !== 201) throw new Error(`could not write the marker: HTTP ${created.status}`);
     return { objects, seconds };

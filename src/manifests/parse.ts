@@ -1,6 +1,6 @@
 import jsYaml from "js-yaml";
 import type { LoadLimits } from "../input/limits.js";
-import { NOT_PLAIN, readBlockYaml, type PlainFacts } from "./block-yaml.js";
+import { NOT_PLAIN, readBlockYaml, type PlainFacts } from "../input/block-yaml.js";
 import { checkAndNormalize } from "./limits.js";
 import { scanJson } from "./json-scan.js";
 import type { Locator } from "./locate.js";

@@ -108,6 +108,13 @@ describe("the CLI loads a command's implementation only when that command runs",
     }
   });
 
+  it("loads the manifest loader and the bootstrap policy for a live who-can only with --manifests", () => {
+    const graph = staticGraph(join(root, "src/cli/commands/who-can-action.ts"));
+    expect(graph.files).toContain("src/rbac/authorizer.ts");
+    expect([...graph.files].filter((file) => file.startsWith("src/manifests/") || file === "src/rbac/bootstrap.ts")).toEqual([]);
+    expect([...graph.packages].filter((name) => name === "js-yaml" || name === "yaml")).toEqual([]);
+  });
+
   it("runs a command through its lazily loaded implementation", async () => {
     const { code, stdout, stderr } = await runCli(["validate", join(root, "checks/default.yaml")], { env: {}, cwd: root });
     expect(stderr).toBe("");

@@ -4,13 +4,8 @@ import { impersonatedUser } from "../../rbac/users.js";
 import { flag, type ParsedArgs } from "../args.js";
 import type { CommandIo } from "../command.js";
 import { connectionFromArgs, requestLogOptions } from "../connection-flags.js";
+import { requestOptions } from "./request-flags.js";
 import { answerBatch, answerOne, listRules, offlineAuthorizer, offlineUser, warnIfNoBindingNames } from "./can-i-offline.js";
-
-/** The request flags `can-i` and `who-can` share with kubectl (`--subresource`). */
-export function requestOptions(args: ParsedArgs): RequestOptions {
-  const subresource = flag.string(args, "subresource");
-  return subresource ? { subresource } : {};
-}
 
 /** What `saprobe can-i` does once its flags are parsed: offline from manifests, or live from the server. */
 export async function runCanI(args: ParsedArgs, io: CommandIo): Promise<number> {

@@ -1,10 +1,12 @@
 import { dirname } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
+import { NOT_PLAIN } from "../../input/block-yaml.js";
 import { locatedParseErrors, toJsWithinLimits } from "../../input/yaml-limits.js";
 import { InputError } from "../../model/errors.js";
 import { Secret } from "../../model/secret.js";
 import { FieldReader, isPlainObject, resolveAgainst } from "./fields.js";
 import { emptyKubeconfigSet, type KubeconfigCluster, type KubeconfigContext, type KubeconfigExec, type KubeconfigSet, type KubeconfigUser } from "./model.js";
+import { readPlainKubeconfig } from "./plain-yaml.js";
 
 const EXEC_EXTENSION = "client.authentication.k8s.io/exec";
 
@@ -20,6 +22,9 @@ function duplicateWarnings(file: string, duplicates: readonly { line: number; co
 }
 
 function parseYaml(file: string, text: string): { root: unknown; warnings: string[] } {
+  // The plain block YAML kubectl writes, when it means the same in YAML 1.1: without loading `yaml`.
+  const plain = readPlainKubeconfig(text);
+  if (plain !== NOT_PLAIN) return { root: plain, warnings: [] };
   // kubectl reads kubeconfigs as YAML 1.1 (go-yaml v2): `name: y` is a boolean there, not a string.
   // It also takes the last of duplicate keys without a word; saprobe takes the same value but warns.
   const lines = new LineCounter();

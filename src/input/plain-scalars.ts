@@ -21,6 +21,9 @@ export const KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const FLOW_ITEM = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 // Characters that start something other than a plain string: indicators, numbers (but the integers above); `~` is null.
 const NOT_STRING_START = new Set("-?:,[]{}#&*!|>'\"%@`+.0123456789");
+// But a dash or two and a letter start a plain string (no number, no indicator): a command-line flag,
+// as exec plugins' args in kubeconfigs are (`--region`).
+const FLAG = /^--?[A-Za-z]/;
 
 /** Gives up on the document. */
 export function give(): never {
@@ -70,7 +73,7 @@ export function scalar(text: string): unknown {
   if (text === "{}") return {};
   if (first === "[") return flowSequence(text);
   if (INTEGER.test(text)) return Number(text);
-  if (NOT_STRING_START.has(first) || text.includes("#") || text.includes(": ") || text[text.length - 1] === ":") give();
+  if ((NOT_STRING_START.has(first) && !FLAG.test(text)) || text.includes("#") || text.includes(": ") || text[text.length - 1] === ":") give();
   return resolvePlain(text);
 }
 
