@@ -23,6 +23,7 @@ import {
   tokenSecretServiceAccounts,
   withoutBulk,
 } from "./objects.js";
+import { hostPodNodes } from "./pod-host-access.js";
 import { mountedTokens, nodeTokenSecrets } from "./pod-secrets.js";
 import type { MastersEvidence } from "../masters-findings.js";
 import { LIVE_AUDIT_DEADLINE_MS } from "../deadlines.js";
@@ -145,7 +146,7 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
     pathFacts: {
       serviceAccountsListed: lists.serviceAccounts !== undefined,
       ...(lists.tokenSecrets && owners ? { tokenSecrets: tokenSecretServiceAccounts(lists.tokenSecrets), tokenSecretOwners: owners } : {}),
-      ...(lists.pods ? { workloads: podWorkloads(lists.pods), podNodes: podNodes(lists.pods) } : {}),
+      ...(lists.pods ? { workloads: podWorkloads(lists.pods), podNodes: podNodes(lists.pods), hostPodNodes: hostPodNodes(lists.pods) } : {}),
       ...(lists.namespaces ? { podSecurity: podSecurityLevels(lists.namespaces) } : {}),
       ...(lists.pods && owners ? { mountedTokens: mountedTokens(lists.pods, owners), nodeTokenSecrets: nodeTokenSecrets(lists.pods, owners) } : {}),
     },

@@ -1,3 +1,4 @@
+import { hasHostAccess } from "./pod-host-access.js";
 import { podSecretNames } from "./pod-secrets.js";
 import type { ClusterRole, ClusterRoleBinding, ObjectMeta, PolicyRule, RbacSnapshot, Role, RoleBinding, ServiceAccount } from "../../rbac/types.js";
 
@@ -101,6 +102,8 @@ export function podServiceAccountOnly(pod: Raw): Raw {
     spec: { serviceAccountName: spec.serviceAccountName, ...(typeof spec.nodeName === "string" && spec.nodeName ? { nodeName: spec.nodeName } : {}) },
     // Not a pod field: the Secrets it refers to, read once here (pod-secrets.ts), for the token Secrets among them.
     ...(secretNames.containers.length > 0 || secretNames.node.length > 0 ? { secretNames } : {}),
+    // Not a pod field either: a privileged container or a hostPath onto the node's credentials (pod-host-access.ts).
+    ...(hasHostAccess(pod) ? { hostAccess: true } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import type { ClusterRoleBinding, PolicyRule, RbacSnapshot, RoleBinding } from "
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import type { PreparedSnapshot } from "../prepare.js";
 import { withControllerBindings } from "./controllers.js";
-import { escapeWay, type PathFacts } from "./facts.js";
+import { nodeWayFrom, type PathFacts } from "./facts.js";
 import { ensureIdentity, identityTable, type IdentityTable } from "./grants.js";
 import { asksBeyondServiceAccounts, grantAsks } from "./relevance.js";
 import { routeNamespaces } from "./scope.js";
@@ -96,10 +96,10 @@ function scoped(prepared: PreparedSnapshot, namespaces: ReadonlySet<string> | un
 function fullTable(prepared: PreparedSnapshot, facts: PathFacts, implied: ReadonlySet<ClusterRoleBinding | RoleBinding>): IdentityTable {
   // Only identities with a grant that holds the power or can give an edge can be on a route.
   const named = facts.tokenSecretOwners !== undefined;
-  // Live, a pod creator of any namespace that allows a privileged pod may escape to a node (facts.ts escapeWay).
-  const escapes = escapeWay(facts, "") !== undefined;
+  // Live, a pod creator of any namespace that allows a privileged pod, or code run in a pod with host access, may reach a node (facts.ts nodeWayFrom).
+  const escapes = nodeWayFrom(facts, "");
   const table = identityTable(
-    scoped(prepared, routeNamespaces(prepared, holds, named, escapes ? (namespace) => escapeWay(facts, namespace) !== undefined : undefined)),
+    scoped(prepared, routeNamespaces(prepared, holds, named, escapes ? (namespace) => nodeWayFrom(facts, namespace) : undefined)),
     (rules, namespace) => (namespace === "" && holds(rules)) || grantAsks(rules, namespace, named),
   );
   // A `default` ServiceAccount left out has no grant that matters, nor has any group it is in: no route either.

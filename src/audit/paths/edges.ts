@@ -78,6 +78,8 @@ export interface EdgeContext {
   escape?: (namespace: string) => EscapeWay | undefined;
   /** Live: the nodes the pods of each namespace are bound to, for escape-edges.ts. */
   nodesByNamespace?: ReadonlyMap<string, readonly string[]>;
+  /** Live: the nodes of the pods with host access, by namespace (facts.ts), for escape-edges.ts. */
+  hostPodNodes?: ReadonlyMap<string, readonly string[]>;
 }
 
 const MASTERS = "system:masters";
@@ -106,7 +108,7 @@ function podEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   for (const question of Q.podChanges) {
     edges.push(...toServiceAccounts(question.subresource ? `pod-${question.subresource}` : "pod-update", question, source.reach(question), "pod"));
   }
-  if (context.escape) edges.push(...escapeEdges(source, context));
+  if (context.escape || context.hostPodNodes) edges.push(...escapeEdges(source, context));
   return edges;
 }
 

@@ -9,6 +9,8 @@ import { NODE_USER_PREFIX } from "./targets.js";
  * Pod Security baseline or restricted forbids it (facts.ts escapeWay, always a precondition). Three
  * forms: a pod created, or a workload's pod template created or re-templated, bound to the node its
  * spec.nodeName names; a privileged ephemeral container added to a running pod, on that pod's node.
+ * And code run in a pod that already has host access (live/pod-host-access.ts): its node, with no
+ * Pod Security precondition.
  * Followed on to what the node reaches; never a node-identity finding of its own (notGoal: pod creation
  * and changes have their own findings).
  */
@@ -30,11 +32,42 @@ function edge(question: Question, reach: Reach, how: string, precondition: strin
 const named = (question: Question, reach: Reach): string =>
   reach.names ? `; only ${question.resource}${question.subresource ? `/${question.subresource}` : ""} named ${reach.names.join(", ")}` : "";
 
-/** Every escape edge of an identity (context.escape set: live, with pods bound to nodes). */
-export function escapeEdges(source: PermissionSource, context: EdgeContext): Edge[] {
-  const wayOut = context.escape;
-  if (!wayOut) return [];
+/**
+ * Code run in a pod with host access that is bound to a node (exec, attach, or a new image by patch or
+ * update): that node, whatever Pod Security says now (the pod exists). Live, where such pods run.
+ */
+function hostPodEdges(source: PermissionSource, hosts: ReadonlyMap<string, readonly string[]>): Edge[] {
   const edges: Edge[] = [];
+  for (const question of Q.podChanges.filter((change) => change.subresource !== "ephemeralcontainers")) {
+    for (const reach of source.reach(question)) {
+      const namespaces = reach.namespace ? [reach.namespace] : [...hosts.keys()];
+      for (const namespace of namespaces) {
+        const nodes = hosts.get(namespace);
+        if (!nodes || nodes.length === 0) continue;
+        const how = question.subresource
+          ? "into a pod with host access: a privileged container, or the node's credentials mounted"
+          : "a new image in a pod with host access";
+        const limited = reach.names ? `only pods named ${reach.names.join(", ")}: one of them must be one with host access` : undefined;
+        edges.push({
+          kind: "node-escape",
+          permission: `${questionText(question)} (${how}; on that pod's node)`,
+          target: { kind: "node", names: nodes.map((node) => `${NODE_USER_PREFIX}${node}`) },
+          evidence: reach.evidence,
+          notGoal: true,
+          ...(limited ? { precondition: limited } : {}),
+          ...(namespace ? { inNamespace: namespace } : {}),
+        });
+      }
+    }
+  }
+  return edges;
+}
+
+/** Every escape edge of an identity (live: context.escape where Pod Security may allow a privileged pod, context.hostPodNodes where one runs). */
+export function escapeEdges(source: PermissionSource, context: EdgeContext): Edge[] {
+  const edges: Edge[] = context.hostPodNodes ? hostPodEdges(source, context.hostPodNodes) : [];
+  const wayOut = context.escape;
+  if (!wayOut) return edges;
   for (const question of [Q.createPods, ...Q.workloadCreates]) {
     for (const reach of unnamed(source.reach(question))) {
       const way = wayOut(reach.namespace);

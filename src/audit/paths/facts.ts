@@ -29,6 +29,8 @@ export interface PathFacts {
   mountedTokens?: ReadonlyMap<string, MountedToken>;
   /** The Pod Security level each namespace enforces ("" for none), live; undefined when namespaces could not be read. */
   podSecurity?: ReadonlyMap<string, string>;
+  /** The nodes of the pods with host access (a privileged container, the node's credentials mounted), by namespace (live). */
+  hostPodNodes?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** A pod (`namespace/name`) whose containers can read a ServiceAccount's legacy token Secret. */
@@ -138,6 +140,8 @@ export interface LivePathFacts {
   nodeTokenSecrets?: ReadonlyMap<string, readonly NodeTokenSecret[]>;
   /** The Pod Security level each namespace enforces ("" for none). */
   podSecurity?: ReadonlyMap<string, string>;
+  /** The nodes of the pods with host access, by namespace. */
+  hostPodNodes?: ReadonlyMap<string, readonly string[]>;
   /** False when the ServiceAccount list could not be read. */
   serviceAccountsListed?: boolean;
 }
@@ -161,6 +165,7 @@ export function pathFacts(
     ...(live && options.pathFacts?.podNodes ? { podNodes: options.pathFacts.podNodes } : {}),
     ...(live && options.pathFacts?.nodeTokenSecrets ? { nodeTokenSecrets: options.pathFacts.nodeTokenSecrets } : {}),
     ...(live && options.pathFacts?.podSecurity ? { podSecurity: options.pathFacts.podSecurity } : {}),
+    ...(live && options.pathFacts?.hostPodNodes?.size ? { hostPodNodes: options.pathFacts.hostPodNodes } : {}),
   };
 }
 
@@ -209,4 +214,14 @@ export function escapeWay(facts: PathFacts, namespace: string): EscapeWay | unde
       ? `it enforces Pod Security level ${level}`
       : "it sets no Pod Security level: the cluster default applies, privileged unless configured";
   return { namespace: chosen, precondition: `a privileged pod may run in ${where} (${why}) and no other admission policy forbids it` };
+}
+
+/**
+ * Whether an identity of `namespace` ("" any) may reach a node by a pod (escape-edges.ts): a privileged
+ * pod it creates where Pod Security allows one, or code it runs in a pod with host access bound there.
+ */
+export function nodeWayFrom(facts: PathFacts, namespace: string): boolean {
+  if (escapeWay(facts, namespace) !== undefined) return true;
+  const hosts = facts.hostPodNodes;
+  return hosts !== undefined && (namespace === "" ? hosts.size > 0 : (hosts.get(namespace)?.length ?? 0) > 0);
 }

@@ -1,7 +1,7 @@
 import type { ObjectRef } from "../../model/report.js";
 import { edgesOf, type Edge, type EdgeContext, type Need } from "./edges.js";
 import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
-import { escapeWay, podNamespacesOn, reachability, type EscapeWay, type PathFacts, type Reachability } from "./facts.js";
+import { escapeWay, nodeWayFrom, podNamespacesOn, reachability, type EscapeWay, type PathFacts, type Reachability } from "./facts.js";
 import { identityKey, type Identity, type IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
 import { couldReach, nodeOutlook, outlookOf, type Outlook, type Reached } from "./relevance.js";
@@ -101,6 +101,8 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
 
   // Live, a pod creator may escape to a node (facts.ts escapeWay), the same way for every creator in a namespace.
   const escapes = escapeWay(facts, "") !== undefined;
+  // Or by code run in a pod with host access (escape-edges.ts): any identity that reaches ServiceAccounts may.
+  const nodeWays = escapes || nodeWayFrom(facts, "");
   const ways = new Map<string, EscapeWay | undefined>();
   const escapeOf = (namespace: string): EscapeWay | undefined => {
     if (!ways.has(namespace)) ways.set(namespace, escapeWay(facts, namespace));
@@ -117,6 +119,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       ? { podNodes: [...(facts.podNodes.get(`${identity.ref.namespace}/${identity.ref.name}`) ?? [])] }
       : {}),
     ...(escapes ? { escape: escapeOf, nodesByNamespace: nodesByNamespace(facts) } : {}),
+    ...(facts.hostPodNodes ? { hostPodNodes: facts.hostPodNodes } : {}),
     boundClusterRoles: table
       .grantsOf(identity)
       .filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole")
@@ -290,7 +293,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
         ? nodeOutlook(podNamespacesOn(facts, nodeNameOf(identity.ref)), outlookOf(table, identity))
         : outlookOf(table, identity);
     // A pod creator may escape to a node (edges.ts escapeEdges): any identity that reaches ServiceAccounts, a superset.
-    if (outlook && escapes && outlook.serviceAccountNamespaces.length > 0) outlook.node = true;
+    if (outlook && nodeWays && outlook.serviceAccountNamespaces.length > 0) outlook.node = true;
     if (outlook) active.push([identity, outlook]);
   }
   const reached: Reached = {

@@ -34,6 +34,29 @@ function podCreator(user: string, namespace: string): Record<string, unknown>[] 
   ];
 }
 
+/** Node objects, a cluster-admin ServiceAccount `id`/boss (`power` its binding) and its pod, bound to `node`. */
+function bossOnNode(id: string, node: string, nodes: unknown[], power: unknown): unknown[] {
+  return [
+    ...nodes,
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "boss", namespace: id } },
+    power,
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "boss-pod", namespace: id },
+      spec: { nodeName: node, serviceAccountName: "boss", containers: [{ name: "c", image: "pause" }] },
+    },
+  ];
+}
+
+/** A live audit's path findings of a user, by name. */
+async function liveUserPaths(): Promise<(name: string) => Finding[]> {
+  const run = await runSaprobe(["audit", "--kubeconfig", testCluster().adminKubeconfig, "-o", "json"]);
+  expect(run.stderr).toBe("");
+  const report = JSON.parse(run.stdout) as Report;
+  return (name) => report.findings.filter((finding) => finding.subject?.kind === "User" && finding.subject.name === name && finding.rule.endsWith("-path"));
+}
+
 describe("a pod creator escapes to a node (live)", () => {
   it("where Pod Security allows a privileged pod: a cluster-admin-path through the node of a cluster-admin pod; refused and not reported at baseline", async () => {
     const id = await uniqueNamespace("escape");
@@ -46,25 +69,13 @@ describe("a pod creator escapes to a node (live)", () => {
     // Removed after the test: while it exists, pod creators of other test files reach cluster-admin.
     const power = clusterAdminBinding(`${id}-boss`, id, "boss");
     await applyObjects([
-      ...nodes,
-      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "boss", namespace: id } },
-      power,
-      {
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: { name: "boss-pod", namespace: id },
-        spec: { nodeName: node, serviceAccountName: "boss", containers: [{ name: "c", image: "pause" }] },
-      },
+      ...bossOnNode(id, node, nodes, power),
       // dev and careful create pods in namespaces whose own ServiceAccounts hold nothing.
       ...podCreator(dev, free),
       ...podCreator(careful, confined),
     ]);
     try {
-      const run = await runSaprobe(["audit", "--kubeconfig", testCluster().adminKubeconfig, "-o", "json"]);
-      expect(run.stderr).toBe("");
-      const report = JSON.parse(run.stdout) as Report;
-      const paths = (name: string): Finding[] =>
-        report.findings.filter((finding) => finding.subject?.kind === "User" && finding.subject.name === name && finding.rule.endsWith("-path"));
+      const paths = await liveUserPaths();
       const [found, ...more] = paths(dev);
       expect(more).toEqual([]);
       expect(found).toMatchObject({ rule: "cluster-admin-path", severity: "high" });
@@ -112,6 +123,56 @@ describe("a pod creator escapes to a node (live)", () => {
         "--as-group=system:nodes",
       ];
       expect((await kubectl(asNode)).stdout.trim()).toBe("yes");
+    } finally {
+      await deleteObjects([power, ...nodes]);
+    }
+  });
+
+  it("exec into a privileged pod already on a node reaches that node whatever Pod Security says now: critical, confirmed", async () => {
+    const id = await uniqueNamespace("hostpod");
+    const infra = await uniqueNamespace("infra");
+    const plain = await uniqueNamespace("plain");
+    const node = `n-${id}`;
+    const [ops, other] = [`ops-${id}`, `other-${id}`];
+    const nodes = [{ apiVersion: "v1", kind: "Node", metadata: { name: node } }];
+    const power = clusterAdminBinding(`${id}-boss`, id, "boss");
+    const agent = (namespace: string, privileged: boolean) => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "agent", namespace },
+      spec: { nodeName: node, containers: [{ name: "c", image: "pause", ...(privileged ? { securityContext: { privileged: true } } : {}) }] },
+    });
+    const exec = (user: string, namespace: string) => [
+      {
+        apiVersion: `${RBAC}/v1`,
+        kind: "Role",
+        metadata: { name: "exec", namespace },
+        rules: [{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }],
+      },
+      {
+        apiVersion: `${RBAC}/v1`,
+        kind: "RoleBinding",
+        metadata: { name: "exec", namespace },
+        roleRef: { apiGroup: RBAC, kind: "Role", name: "exec" },
+        subjects: [{ kind: "User", name: user, apiGroup: RBAC }],
+      },
+    ];
+    await applyObjects([...bossOnNode(id, node, nodes, power), agent(infra, true), agent(plain, false), ...exec(ops, infra), ...exec(other, plain)]);
+    // Enforced after the pod was admitted: Pod Security does not evict it.
+    for (const namespace of [infra, plain]) await kubectl(["label", "namespace", namespace, "pod-security.kubernetes.io/enforce=baseline"]);
+    try {
+      const paths = await liveUserPaths();
+      const [found, ...more] = paths(ops);
+      expect(more).toEqual([]);
+      expect(found).toMatchObject({ rule: "cluster-admin-path", severity: "critical" });
+      expect(found?.path?.map((hop) => hop.edge)).toEqual(["node-escape", expect.stringMatching(/^node-(token|secret)$/), "holds"]);
+      expect(found?.path?.[0]?.reaches).toEqual({ kind: "Node", name: `system:node:${node}` });
+      for (const hop of found?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
+      expect(paths(other)).toEqual([]);
+      // The privileged pod is still there, on the node, in a namespace that now enforces baseline.
+      expect(
+        (await kubectl(["get", "pod", "agent", "-n", infra, "-o", "jsonpath={.spec.nodeName} {.spec.containers[0].securityContext.privileged}"])).stdout,
+      ).toBe(`${node} true`);
     } finally {
       await deleteObjects([power, ...nodes]);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadCatalogue } from "../../../src/audit/files/catalogue.js";
 import { auditSnapshot } from "../../../src/audit/engine.js";
 import { podNodes, podSecurityLevels, podServiceAccountOnly } from "../../../src/audit/live/objects.js";
+import { hasHostAccess, hostPodNodes } from "../../../src/audit/live/pod-host-access.js";
 import type { Finding } from "../../../src/model/report.js";
 import type { PolicyRule, RbacSnapshot } from "../../../src/rbac/types.js";
 import { refText } from "../support.js";
@@ -139,5 +140,67 @@ describe("a pod creator escapes to a node (live)", () => {
     expect(findings[0]?.path?.[0]?.precondition).toBe(
       "a privileged pod may run in team (namespaces could not be read) and no other admission policy forbids it",
     );
+  });
+});
+
+describe("code run in a pod with host access reaches its node (live)", () => {
+  /** A pod of infra/agent on `node` with `spec` merged in, as the live audit keeps it. */
+  const agentPod = (node: string, spec: Record<string, unknown>) =>
+    podServiceAccountOnly({
+      metadata: { name: "agent", namespace: "infra" },
+      spec: { nodeName: node, serviceAccountName: "agent", containers: [{ name: "c" }], ...spec },
+    });
+  const privileged = { containers: [{ name: "c", securityContext: { privileged: true } }] };
+  const execInInfra: PolicyRule[] = [{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }];
+  function hostAudit(pods: Record<string, unknown>[]): Finding[] {
+    const all = [pod("prod/boss", "n1"), ...pods];
+    return auditSnapshot(snapshot(execInInfra, "infra"), catalogue, {
+      mode: "live",
+      podServiceAccounts: new Set(["prod/boss", "infra/agent"]),
+      // infra enforces baseline: the pod is there already, Pod Security no longer matters.
+      pathFacts: {
+        serviceAccountsListed: true,
+        podNodes: podNodes(all),
+        hostPodNodes: hostPodNodes(all),
+        podSecurity: namespaces({ infra: "baseline", prod: "baseline" }),
+      },
+    }).filter((finding) => finding.rule.endsWith("-path"));
+  }
+
+  it("exec into a privileged pod on the node of a cluster-admin pod: critical, no precondition", () => {
+    const findings = hostAudit([agentPod("n1", privileged)]);
+    expect(summary(findings)).toEqual(["cluster-admin-path User:dev critical: node-escape node-token holds"]);
+    expect(findings[0]?.path?.[0]?.permission).toBe(
+      "create pods/exec (into a pod with host access: a privileged container, or the node's credentials mounted; on that pod's node) in infra",
+    );
+    expect(findings[0]?.path?.every((hop) => !hop.precondition)).toBe(true);
+    // The node's credentials mounted count as much as a privileged container.
+    const mounted = { volumes: [{ name: "k", hostPath: { path: "/var/lib/kubelet/" } }] };
+    expect(summary(hostAudit([agentPod("n1", mounted)]))).toEqual(["cluster-admin-path User:dev critical: node-escape node-token holds"]);
+  });
+
+  it("look-alikes: the privileged pod on another node, an unprivileged pod, a hostPath onto logs", () => {
+    expect(summary(hostAudit([agentPod("n2", privileged)]))).toEqual([]);
+    expect(summary(hostAudit([agentPod("n1", {})]))).toEqual([]);
+    expect(summary(hostAudit([agentPod("n1", { volumes: [{ name: "l", hostPath: { path: "/var/log" } }] })]))).toEqual([]);
+  });
+
+  it("hasHostAccess: privileged containers of every kind, the credentials' directories and runtime sockets", () => {
+    const spec = (value: Record<string, unknown>) => hasHostAccess({ spec: value });
+    expect(spec({ initContainers: [{ securityContext: { privileged: true } }] })).toBe(true);
+    expect(spec({ ephemeralContainers: [{ securityContext: { privileged: true } }] })).toBe(true);
+    expect(spec({ containers: [{ securityContext: { privileged: false, allowPrivilegeEscalation: true } }] })).toBe(false);
+    for (const path of [
+      "/",
+      "/etc/kubernetes",
+      "/var/lib/kubelet",
+      "/var/lib/kubelet/pods",
+      "/run/containerd/containerd.sock",
+      "/var/run/docker.sock",
+      "/var/run",
+    ])
+      expect(spec({ volumes: [{ hostPath: { path } }] }), path).toBe(true);
+    for (const path of ["/var/log", "/proc", "/var/lib/kubelet/plugins_registry", "/etc/ssl/certs"])
+      expect(spec({ volumes: [{ hostPath: { path } }] }), path).toBe(false);
   });
 });
