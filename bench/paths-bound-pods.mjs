@@ -90,7 +90,11 @@ for (let rep = 0; rep < reps; rep++) {
 }
 for (const name of ["pending", "bound"]) {
   const paths = outcome[name].filter((finding) => finding.rule === "cluster-admin-path");
-  const count = (key) => paths.reduce((counts, finding) => ({ ...counts, [key(finding)]: (counts[key(finding)] ?? 0) + 1 }), {});
+  const count = (key) => {
+    const counts = {};
+    for (const finding of paths) counts[key(finding)] = (counts[key(finding)] ?? 0) + 1;
+    return counts;
+  };
   console.log(
     `${name.padEnd(8)} ${median(samples[name].map((s) => s.wall)).toFixed(0)} ms wall / ${median(samples[name].map((s) => s.cpu)).toFixed(0)} ms CPU; ${outcome[name].length} findings, ${paths.length} cluster-admin paths ${JSON.stringify(count((finding) => finding.severity))}, first hops ${JSON.stringify(count((finding) => finding.path?.[0]?.edge))}`,
   );
