@@ -136,6 +136,8 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
   const usage = lists.pods && lists.serviceAccounts ? podServiceAccounts(lists.pods) : undefined;
   done = resources.length + 2;
   step(`auditing ${snapshot.roleBindings.length + snapshot.clusterRoleBindings.length} bindings`);
+  if (!lists.pods)
+    warnings.push("attack paths through nodes keep a pod on the node as a precondition, and any pod may be one with host access: pods could not be read.");
   if (!lists.tokenSecrets)
     warnings.push(
       `attack paths through legacy token Secrets keep them as preconditions, and a token Secret a pod refers to (exec into it, its node) is not followed: the running identity may not ${secretsPermission}, or they could not be read.`,

@@ -80,6 +80,8 @@ export interface EdgeContext {
   nodesByNamespace?: ReadonlyMap<string, readonly string[]>;
   /** Live: the nodes of the pods with host access, by namespace (facts.ts), for escape-edges.ts. */
   hostPodNodes?: ReadonlyMap<string, readonly string[]>;
+  /** Live, pods unread: any namespace may run a pod with host access, on any node (escape-edges.ts). */
+  podsUnread?: boolean;
 }
 
 const MASTERS = "system:masters";
@@ -108,7 +110,7 @@ function podEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   for (const question of Q.podChanges) {
     edges.push(...toServiceAccounts(question.subresource ? `pod-${question.subresource}` : "pod-update", question, source.reach(question), "pod"));
   }
-  if (context.escape || context.hostPodNodes) edges.push(...escapeEdges(source, context));
+  if (context.escape || context.hostPodNodes || context.podsUnread) edges.push(...escapeEdges(source, context));
   return edges;
 }
 

@@ -63,9 +63,30 @@ function hostPodEdges(source: PermissionSource, hosts: ReadonlyMap<string, reado
   return edges;
 }
 
-/** Every escape edge of an identity (live: context.escape where Pod Security may allow a privileged pod, context.hostPodNodes where one runs). */
+/** With pods unread, code run in any pod may run in one with host access, on any node: a precondition that says so. */
+function unknownPodEdges(source: PermissionSource): Edge[] {
+  const edges: Edge[] = [];
+  for (const question of Q.podChanges) {
+    for (const reach of source.reach(question)) {
+      const where = reach.namespace || "a namespace";
+      const how = question.subresource === "ephemeralcontainers" ? "a privileged ephemeral container in a running pod" : "code in a pod with host access";
+      edges.push({
+        kind: "node-escape",
+        permission: `${questionText(question)} (${how}; on that pod's node)`,
+        target: { kind: "node" },
+        evidence: reach.evidence,
+        notGoal: true,
+        precondition: `a pod ${question.subresource === "ephemeralcontainers" ? "that Pod Security lets run privileged" : "with a privileged container or the node's credentials mounted"} runs in ${where} (pods could not be read)${named(question, reach)}`,
+        ...(reach.namespace ? { inNamespace: reach.namespace } : {}),
+      });
+    }
+  }
+  return edges;
+}
+
+/** Every escape edge of an identity (live: context.escape where Pod Security may allow a privileged pod, context.hostPodNodes where one runs, or context.podsUnread). */
 export function escapeEdges(source: PermissionSource, context: EdgeContext): Edge[] {
-  const edges: Edge[] = context.hostPodNodes ? hostPodEdges(source, context.hostPodNodes) : [];
+  const edges: Edge[] = context.hostPodNodes ? hostPodEdges(source, context.hostPodNodes) : context.podsUnread ? unknownPodEdges(source) : [];
   const wayOut = context.escape;
   if (!wayOut) return edges;
   for (const question of [Q.createPods, ...Q.workloadCreates]) {

@@ -194,10 +194,13 @@ const CONFINING = new Set(["baseline", "restricted"]);
  * restricted (checked on v1.37.2: a dry-run of such a pod is refused at baseline, created without a
  * level); a namespace without a level gets the cluster's default, privileged unless its admission
  * configuration says otherwise, and another admission policy may forbid it too, which no list shows:
- * always a precondition. Undefined offline, where no node's pods are known, or when nothing allows it.
+ * always a precondition. Undefined offline, live when pods were read and none is bound to a node, or
+ * when nothing allows it; with pods unread it is possible (any node, which node-token's precondition
+ * then names).
  */
 export function escapeWay(facts: PathFacts, namespace: string): EscapeWay | undefined {
-  if (!facts.live || !facts.podNodes || facts.podNodes.size === 0) return undefined;
+  // Pods read and none bound to a node: no node to take. Pods unread: any node might be (node-token's precondition says so).
+  if (!facts.live || (facts.podNodes !== undefined && facts.podNodes.size === 0)) return undefined;
   const levels = facts.podSecurity;
   const levelOf = (name: string): string | undefined => levels?.get(name);
   let chosen = namespace;
@@ -221,7 +224,12 @@ export function escapeWay(facts: PathFacts, namespace: string): EscapeWay | unde
  * pod it creates where Pod Security allows one, or code it runs in a pod with host access bound there.
  */
 export function nodeWayFrom(facts: PathFacts, namespace: string): boolean {
-  if (escapeWay(facts, namespace) !== undefined) return true;
+  if (escapeWay(facts, namespace) !== undefined || podsUnread(facts)) return true;
   const hosts = facts.hostPodNodes;
   return hosts !== undefined && (namespace === "" ? hosts.size > 0 : (hosts.get(namespace)?.length ?? 0) > 0);
+}
+
+/** Live, and the pods could not be read: which pods have host access, or run where, is unknown. */
+export function podsUnread(facts: PathFacts): boolean {
+  return facts.live && facts.podNodes === undefined;
 }

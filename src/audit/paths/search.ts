@@ -1,7 +1,7 @@
 import type { ObjectRef } from "../../model/report.js";
 import { edgesOf, type Edge, type EdgeContext, type Need } from "./edges.js";
 import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
-import { escapeWay, nodeWayFrom, podNamespacesOn, reachability, type EscapeWay, type PathFacts, type Reachability } from "./facts.js";
+import { escapeWay, nodeWayFrom, podNamespacesOn, podsUnread, reachability, type EscapeWay, type PathFacts, type Reachability } from "./facts.js";
 import { identityKey, type Identity, type IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
 import { couldReach, nodeOutlook, outlookOf, type Outlook, type Reached } from "./relevance.js";
@@ -120,6 +120,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       : {}),
     ...(escapes ? { escape: escapeOf, nodesByNamespace: nodesByNamespace(facts) } : {}),
     ...(facts.hostPodNodes ? { hostPodNodes: facts.hostPodNodes } : {}),
+    ...(podsUnread(facts) ? { podsUnread: true } : {}),
     boundClusterRoles: table
       .grantsOf(identity)
       .filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole")

@@ -134,6 +134,20 @@ describe("a pod creator escapes to a node (live)", () => {
     expect(summary(audit(snapshot([{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }]), bossOnN1, { team: undefined }))).toEqual([]);
   });
 
+  it("pods unread: any node may run a cluster-admin pod, and any pod may have host access; both said as preconditions", () => {
+    const unread = (rules: PolicyRule[]) =>
+      auditSnapshot(snapshot(rules), catalogue, {
+        mode: "live",
+        pathFacts: { serviceAccountsListed: true, podSecurity: namespaces({ team: undefined }) },
+      }).filter((finding) => finding.rule === "cluster-admin-path");
+    const created = unread(createPods);
+    expect(summary(created)).toEqual(["cluster-admin-path User:dev high: node-escape node-token holds"]);
+    expect(created[0]?.path?.[1]?.precondition).toBe("a pod that runs as ServiceAccount prod/boss is scheduled on the node");
+    const exec = unread([{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }]);
+    expect(summary(exec)).toEqual(["cluster-admin-path User:dev high: node-escape node-token holds"]);
+    expect(exec[0]?.path?.[0]?.precondition).toBe("a pod with a privileged container or the node's credentials mounted runs in team (pods could not be read)");
+  });
+
   it("namespaces unread: the level is unknown, said in the precondition", () => {
     const findings = audit(snapshot(createPods), bossOnN1);
     expect(summary(findings)).toEqual(["cluster-admin-path User:dev high: node-escape node-token holds"]);
