@@ -8,9 +8,7 @@
  * hostPath volumes (logs, /proc read by an exporter) are not counted: they give no credential.
  */
 
-type Raw = Record<string, unknown>;
-
-const list = (value: unknown): Raw[] => (Array.isArray(value) ? (value as Raw[]).filter((item) => item && typeof item === "object") : []);
+import { containersOf, objectsIn, type Raw } from "./pod-spec.js";
 
 /** Host directories whose mount exposes the node's credentials: every directory on the way to them. */
 const CREDENTIAL_DIRECTORIES = new Set([
@@ -35,10 +33,10 @@ function exposesHost(path: string): boolean {
 /** True when a pod (as the API serves it) has a privileged container or a hostPath volume onto the node's credentials or runtime. */
 export function hasHostAccess(pod: Raw): boolean {
   const spec = (pod.spec ?? {}) as Raw;
-  for (const container of [...list(spec.containers), ...list(spec.initContainers), ...list(spec.ephemeralContainers)]) {
+  for (const container of containersOf(spec)) {
     if (((container.securityContext ?? {}) as Raw).privileged === true) return true;
   }
-  for (const volume of list(spec.volumes)) {
+  for (const volume of objectsIn(spec.volumes)) {
     const path = ((volume.hostPath ?? {}) as Raw).path;
     if (typeof path === "string" && exposesHost(path)) return true;
   }

@@ -7,8 +7,7 @@
  */
 
 import type { MountedToken, NodeTokenSecret } from "../paths/facts.js";
-
-type Raw = Record<string, unknown>;
+import { containersOf, objectsIn, type Raw } from "./pod-spec.js";
 
 /** Secret names a pod refers to: those its containers can read, and those only its node reads for it. */
 export interface PodSecretNames {
@@ -16,7 +15,6 @@ export interface PodSecretNames {
   node: string[];
 }
 
-const list = (value: unknown): Raw[] => (Array.isArray(value) ? (value as Raw[]).filter((item) => item && typeof item === "object") : []);
 const nameOf = (value: unknown, field = "name"): string | undefined => {
   const name = value && typeof value === "object" ? (value as Raw)[field] : undefined;
   return typeof name === "string" && name ? name : undefined;
@@ -43,19 +41,19 @@ export function podSecretNames(pod: Raw): PodSecretNames {
   const add = (into: Set<string>, name: string | undefined): void => {
     if (name) into.add(name);
   };
-  for (const container of [...list(spec.containers), ...list(spec.initContainers), ...list(spec.ephemeralContainers)]) {
-    for (const from of list(container.envFrom)) add(containers, nameOf(from.secretRef));
-    for (const variable of list(container.env)) add(containers, nameOf((variable.valueFrom as Raw | undefined)?.secretKeyRef));
+  for (const container of containersOf(spec)) {
+    for (const from of objectsIn(container.envFrom)) add(containers, nameOf(from.secretRef));
+    for (const variable of objectsIn(container.env)) add(containers, nameOf((variable.valueFrom as Raw | undefined)?.secretKeyRef));
   }
-  for (const volume of list(spec.volumes)) {
+  for (const volume of objectsIn(spec.volumes)) {
     add(containers, nameOf(volume.secret, "secretName"));
-    for (const source of list((volume.projected as Raw | undefined)?.sources)) add(containers, nameOf(source.secret));
+    for (const source of objectsIn((volume.projected as Raw | undefined)?.sources)) add(containers, nameOf(source.secret));
     for (const [kind, field, inner] of PLUGIN_SECRETS) {
       const source = volume[kind] as Raw | undefined;
       if (source && typeof source === "object") add(node, inner ? nameOf(source[field], inner) : nameOf(source, field));
     }
   }
-  for (const reference of list(spec.imagePullSecrets)) add(node, nameOf(reference));
+  for (const reference of objectsIn(spec.imagePullSecrets)) add(node, nameOf(reference));
   for (const name of containers) node.delete(name);
   return { containers: [...containers], node: [...node] };
 }
