@@ -66,7 +66,7 @@ function audit(kept) {
       serviceAccountsListed: true,
       podNodes: podNodes(kept),
       hostPodNodes: hostPodNodes(kept),
-      tokenSecrets: tokenSecretServiceAccounts(secrets),
+      tokenSecrets: tokenSecretServiceAccounts(owners),
       tokenSecretOwners: owners,
       mountedTokens: mountedTokens(kept, owners),
       nodeTokenSecrets: nodeTokenSecrets(kept, owners),

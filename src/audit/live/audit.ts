@@ -147,7 +147,7 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
     mode: "live",
     pathFacts: {
       serviceAccountsListed: lists.serviceAccounts !== undefined,
-      ...(lists.tokenSecrets && owners ? { tokenSecrets: tokenSecretServiceAccounts(lists.tokenSecrets), tokenSecretOwners: owners } : {}),
+      ...(owners ? { tokenSecrets: tokenSecretServiceAccounts(owners), tokenSecretOwners: owners } : {}),
       ...(lists.pods ? { workloads: podWorkloads(lists.pods), podNodes: podNodes(lists.pods), hostPodNodes: hostPodNodes(lists.pods) } : {}),
       ...(lists.namespaces ? { podSecurity: podSecurityLevels(lists.namespaces) } : {}),
       ...(lists.pods && owners ? { mountedTokens: mountedTokens(lists.pods, owners), nodeTokenSecrets: nodeTokenSecrets(lists.pods, owners) } : {}),

@@ -149,15 +149,11 @@ export function tokenSecretOwners(secrets: readonly Raw[]): Map<string, string> 
   return owners;
 }
 
-/** `namespace/name` of every ServiceAccount a legacy token Secret belongs to. */
-export function tokenSecretServiceAccounts(secrets: readonly Raw[]): Set<string> {
-  const owners = new Set<string>();
-  for (const secret of secrets) {
-    const metadata = (secret.metadata ?? {}) as Raw;
-    const owner = ((metadata.annotations ?? {}) as Record<string, unknown>)[TOKEN_OWNER];
-    if (typeof owner === "string" && owner && typeof metadata.namespace === "string") owners.add(`${metadata.namespace}/${owner}`);
-  }
-  return owners;
+/** `namespace/name` of every ServiceAccount a legacy token Secret belongs to, from tokenSecretOwners' map. */
+export function tokenSecretServiceAccounts(owners: ReadonlyMap<string, string>): Set<string> {
+  const accounts = new Set<string>();
+  for (const [secret, owner] of owners) accounts.add(`${secret.slice(0, secret.indexOf("/"))}/${owner}`);
+  return accounts;
 }
 
 /** `namespace/name` of the ServiceAccount a pod runs as (`default` when the pod names none), or undefined without a namespace. */
