@@ -2,7 +2,7 @@ import type { ObjectRef } from "../../model/report.js";
 import type { Edge } from "./edges.js";
 import { Q, questionText } from "./questions.js";
 import type { NodeTokenSecret } from "./facts.js";
-import { impersonateOnReach, intersectReach, reachNames, type PermissionSource, type Reach } from "./reach.js";
+import { impersonateOnReach, intersectReach, reachNames, type Evidence, type PermissionSource, type Question, type Reach } from "./reach.js";
 import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
 
 /*
@@ -56,16 +56,33 @@ export function arbitraryNodeImpersonation(source: PermissionSource): Edge[] {
   const nodes = source.reach(Q.arbitraryNode);
   const node = nodes.find((reach) => !reach.names) ?? nodes[0];
   if (!node) return [];
-  const target = { kind: "node", ...(node.names ? { names: node.names.map((name) => `${NODE_USER_PREFIX}${name}`) } : {}) } as const;
-  const edges: Edge[] = [{ kind: "impersonate", permission: questionText(Q.arbitraryNode), target, evidence: node.evidence, constrained: "arbitrary-node" }];
-  const on = Q.onNode.map((question) => source.reach(question)[0]).find((reach) => reach !== undefined);
-  if (on)
+  const names = node.names?.map((name) => `${NODE_USER_PREFIX}${name}`);
+  return constrainedNodeEdges(source, "arbitrary-node", Q.onNode, { permission: questionText(Q.arbitraryNode), names, evidence: node.evidence });
+}
+
+/**
+ * Constrained impersonation of a node (`mode`): the edge that goes on from the node by what impersonate-on
+ * allows (search.ts), and a goal-only one when one of `on` (what a node is for: its pods' Secrets, their
+ * tokens) is allowed.
+ */
+function constrainedNodeEdges(
+  source: PermissionSource,
+  mode: string,
+  on: readonly Question[],
+  node: { permission: string; names: readonly string[] | undefined; evidence: Evidence[]; precondition?: string },
+): Edge[] {
+  const target = { kind: "node", ...(node.names ? { names: node.names } : {}) } as const;
+  const precondition = node.precondition ? { precondition: node.precondition } : {};
+  const edges: Edge[] = [{ kind: "impersonate", permission: node.permission, target, evidence: node.evidence, constrained: mode, ...precondition }];
+  const allowed = on.map((question) => source.reach(question)[0]).find((reach) => reach !== undefined);
+  if (allowed)
     edges.push({
       kind: "impersonate",
-      permission: `${questionText(Q.arbitraryNode)} and ${questionText(on.evidence[0]?.question ?? Q.token)} (constrained impersonation: only what impersonate-on allows)`,
+      permission: `${node.permission} and ${questionText(allowed.evidence[0]?.question ?? Q.token)} (constrained impersonation: only what impersonate-on allows)`,
       target,
-      evidence: [...node.evidence, ...on.evidence],
+      evidence: [...node.evidence, ...allowed.evidence],
       goalOnly: true,
+      ...precondition,
     });
   return edges;
 }
@@ -83,28 +100,20 @@ export function associatedNodeImpersonation(source: PermissionSource, podNodes: 
   if (source.ref.kind !== "ServiceAccount" || podNodes?.length === 0) return [];
   const node = source.reach(Q.associatedNode).find((reach) => !reach.names || reach.names.includes("*"));
   if (!node) return [];
-  const target = { kind: "node", ...(podNodes ? { names: podNodes.map((name) => `${NODE_USER_PREFIX}${name}`) } : {}) } as const;
-  const precondition = podNodes
-    ? {}
-    : { precondition: `a pod that runs as ${source.ref.namespace}/${source.ref.name} is bound to the node (its pod-bound token names the node)` };
-  const permission = `${questionText(Q.associatedNode)} (the node its pod runs on)`;
-  const edges: Edge[] = [{ kind: "impersonate", permission, target, evidence: node.evidence, constrained: "associated-node", ...precondition }];
-  const on = Q.onAssociatedNode.map((question) => source.reach(question)[0]).find((reach) => reach !== undefined);
-  if (on)
-    edges.push({
-      kind: "impersonate",
-      permission: `${permission} and ${questionText(on.evidence[0]?.question ?? Q.token)} (constrained impersonation: only what impersonate-on allows)`,
-      target,
-      evidence: [...node.evidence, ...on.evidence],
-      goalOnly: true,
-      ...precondition,
-    });
-  return edges;
+  return constrainedNodeEdges(source, "associated-node", Q.onAssociatedNode, {
+    permission: `${questionText(Q.associatedNode)} (the node its pod runs on)`,
+    names: podNodes?.map((name) => `${NODE_USER_PREFIX}${name}`),
+    evidence: node.evidence,
+    ...(podNodes
+      ? {}
+      : { precondition: `a pod that runs as ${source.ref.namespace}/${source.ref.name} is bound to the node (its pod-bound token names the node)` }),
+  });
 }
 
 /**
  * A node's edges while an identity impersonates it with constrained impersonation (`mode`): a token only
- * where the impersonator's `impersonate-on:<mode>:create` on serviceaccounts/token allows, that
+ * where the impersonator's `impersonate-on:<mode>:create` on serviceaccounts/token allows, a token Secret
+ * (node-secret) only where its `impersonate-on:<mode>:get` on secrets allows that Secret; that
  * permission the edge's evidence.
  */
 export function impersonatedNodeEdges(edges: readonly Edge[], impersonator: PermissionSource, mode: string): Edge[] {
