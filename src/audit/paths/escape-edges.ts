@@ -17,13 +17,14 @@ import { NODE_USER_PREFIX } from "./targets.js";
 
 const NODE_NAMED = "on the node its spec.nodeName names";
 
-function edge(question: Question, reach: Reach, how: string, precondition: string, namespace: string, nodes?: readonly string[]): Edge {
+/** An escape edge: `how` the question's permission gets onto the node (`nodes`, else any), made in `namespace` ("" its grant's). */
+function edge(question: Question, reach: Reach, how: string, precondition: string | undefined, namespace: string, nodes?: readonly string[]): Edge {
   return {
     kind: "node-escape",
     permission: `${questionText(question)} (${how})`,
     target: { kind: "node", ...(nodes ? { names: nodes.map((node) => `${NODE_USER_PREFIX}${node}`) } : {}) },
     evidence: reach.evidence,
-    precondition,
+    ...(precondition ? { precondition } : {}),
     notGoal: true,
     ...(namespace ? { inNamespace: namespace } : {}),
   };
@@ -48,15 +49,7 @@ function hostPodEdges(source: PermissionSource, hosts: ReadonlyMap<string, reado
           ? "into a pod with host access: a privileged container, or the node's credentials mounted"
           : "a new image in a pod with host access";
         const limited = reach.names ? `only pods named ${reach.names.join(", ")}: one of them must be one with host access` : undefined;
-        edges.push({
-          kind: "node-escape",
-          permission: `${questionText(question)} (${how}; on that pod's node)`,
-          target: { kind: "node", names: nodes.map((node) => `${NODE_USER_PREFIX}${node}`) },
-          evidence: reach.evidence,
-          notGoal: true,
-          ...(limited ? { precondition: limited } : {}),
-          ...(namespace ? { inNamespace: namespace } : {}),
-        });
+        edges.push(edge(question, reach, `${how}; on that pod's node`, limited, namespace, nodes));
       }
     }
   }
@@ -69,16 +62,12 @@ function unknownPodEdges(source: PermissionSource): Edge[] {
   for (const question of Q.podChanges) {
     for (const reach of source.reach(question)) {
       const where = reach.namespace || "a namespace";
-      const how = question.subresource === "ephemeralcontainers" ? "a privileged ephemeral container in a running pod" : "code in a pod with host access";
-      edges.push({
-        kind: "node-escape",
-        permission: `${questionText(question)} (${how}; on that pod's node)`,
-        target: { kind: "node" },
-        evidence: reach.evidence,
-        notGoal: true,
-        precondition: `a pod ${question.subresource === "ephemeralcontainers" ? "that Pod Security lets run privileged" : "with a privileged container or the node's credentials mounted"} runs in ${where} (pods could not be read)${named(question, reach)}`,
-        ...(reach.namespace ? { inNamespace: reach.namespace } : {}),
-      });
+      const ephemeral = question.subresource === "ephemeralcontainers";
+      const how = ephemeral ? "a privileged ephemeral container in a running pod" : "code in a pod with host access";
+      const pod = ephemeral ? "that Pod Security lets run privileged" : "with a privileged container or the node's credentials mounted";
+      edges.push(
+        edge(question, reach, `${how}; on that pod's node`, `a pod ${pod} runs in ${where} (pods could not be read)${named(question, reach)}`, reach.namespace),
+      );
     }
   }
   return edges;

@@ -103,7 +103,35 @@ function onNode(facts: PathFacts, found: Reachability & { reachable: true }, key
   return { reachable: true, preconditions: [...found.preconditions, `a pod that runs as ServiceAccount ${key} is scheduled on ${where}`] };
 }
 
-const namespacesByNode = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, Map<string, string[]>>();
+/** Where pods are bound, both ways round: the namespaces of each node's pods, the nodes of each namespace's. */
+interface Placement {
+  namespacesByNode: Map<string, string[]>;
+  nodesByNamespace: Map<string, string[]>;
+}
+
+const placements = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, Placement>();
+
+/** `podNodes` (the nodes of each ServiceAccount's pods) by node and by namespace, built once per audit. */
+function placementOf(podNodes: ReadonlyMap<string, ReadonlySet<string>>): Placement {
+  let placement = placements.get(podNodes);
+  if (!placement) {
+    placement = { namespacesByNode: new Map(), nodesByNamespace: new Map() };
+    const add = (map: Map<string, string[]>, key: string, value: string): void => {
+      const values = map.get(key);
+      if (!values) map.set(key, [value]);
+      else if (!values.includes(value)) values.push(value);
+    };
+    for (const [account, nodes] of podNodes) {
+      const namespace = account.slice(0, account.indexOf("/"));
+      for (const node of nodes) {
+        add(placement.namespacesByNode, node, namespace);
+        add(placement.nodesByNamespace, namespace, node);
+      }
+    }
+    placements.set(podNodes, placement);
+  }
+  return placement;
+}
 
 /**
  * The namespaces of the ServiceAccounts whose pods are bound to node `node` (live), so that its edges
@@ -111,20 +139,12 @@ const namespacesByNode = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, M
  */
 export function podNamespacesOn(facts: PathFacts, node: string): readonly string[] | undefined {
   if (!facts.podNodes || node === "*") return undefined;
-  let byNode = namespacesByNode.get(facts.podNodes);
-  if (!byNode) {
-    byNode = new Map();
-    for (const [account, nodes] of facts.podNodes) {
-      const namespace = account.slice(0, account.indexOf("/"));
-      for (const name of nodes) {
-        const namespaces = byNode.get(name);
-        if (!namespaces) byNode.set(name, [namespace]);
-        else if (!namespaces.includes(namespace)) namespaces.push(namespace);
-      }
-    }
-    namespacesByNode.set(facts.podNodes, byNode);
-  }
-  return byNode.get(node) ?? [];
+  return placementOf(facts.podNodes).namespacesByNode.get(node) ?? [];
+}
+
+/** The nodes the pods of each namespace are bound to (live; empty when pods could not be read). */
+export function nodesByNamespace(facts: PathFacts): ReadonlyMap<string, readonly string[]> {
+  return facts.podNodes ? placementOf(facts.podNodes).nodesByNamespace : new Map();
 }
 
 /** What only a live audit can read: token Secrets (`namespace/serviceaccount`) and workload kinds that own pods. */

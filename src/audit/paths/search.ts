@@ -1,7 +1,17 @@
 import type { ObjectRef } from "../../model/report.js";
 import { edgesOf, type Edge, type EdgeContext, type Need } from "./edges.js";
 import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
-import { escapeWay, nodeWayFrom, podNamespacesOn, podsUnread, reachability, type EscapeWay, type PathFacts, type Reachability } from "./facts.js";
+import {
+  escapeWay,
+  nodesByNamespace,
+  nodeWayFrom,
+  podNamespacesOn,
+  podsUnread,
+  reachability,
+  type EscapeWay,
+  type PathFacts,
+  type Reachability,
+} from "./facts.js";
 import { identityKey, type Identity, type IdentityTable } from "./grants.js";
 import { grantSource, impersonatedSource, type Evidence, type PermissionSource } from "./reach.js";
 import { couldReach, nodeOutlook, outlookOf, type Outlook, type Reached } from "./relevance.js";
@@ -102,7 +112,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   // Live, a pod creator may escape to a node (facts.ts escapeWay), the same way for every creator in a namespace.
   const escapes = escapeWay(facts, "") !== undefined;
   // Or by code run in a pod with host access (escape-edges.ts): any identity that reaches ServiceAccounts may.
-  const nodeWays = escapes || nodeWayFrom(facts, "");
+  const nodeWays = nodeWayFrom(facts, "");
   const ways = new Map<string, EscapeWay | undefined>();
   const escapeOf = (namespace: string): EscapeWay | undefined => {
     if (!ways.has(namespace)) ways.set(namespace, escapeWay(facts, namespace));
@@ -338,26 +348,6 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     }
   }
   return routes;
-}
-
-const nodesOfNamespaces = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, Map<string, string[]>>();
-
-/** The nodes the pods of each namespace are bound to (live), from the nodes of each ServiceAccount's pods. */
-function nodesByNamespace(facts: PathFacts): ReadonlyMap<string, readonly string[]> {
-  const podNodes = facts.podNodes;
-  if (!podNodes) return new Map();
-  let byNamespace = nodesOfNamespaces.get(podNodes);
-  if (!byNamespace) {
-    byNamespace = new Map();
-    for (const [account, nodes] of podNodes) {
-      const namespace = account.slice(0, account.indexOf("/"));
-      const list = byNamespace.get(namespace) ?? [];
-      for (const node of nodes) if (!list.includes(node)) list.push(node);
-      byNamespace.set(namespace, list);
-    }
-    nodesOfNamespaces.set(podNodes, byNamespace);
-  }
-  return byNamespace;
 }
 
 /** True when a route starts by impersonating (legacy or constrained), after any self-grant: no impersonation can follow it. */
