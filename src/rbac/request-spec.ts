@@ -70,12 +70,14 @@ export interface RequestOptions {
 
 /**
  * kubectl's order: a resource's name or singular, then a short name (the first in discovery order
- * wins, and kubectl warns about each other type that has it), then the kind.
+ * wins, and kubectl warns about each other type that has it), then the kind. A name and a singular
+ * rank alike: the first type in discovery order (the core group first) that has either wins, as in
+ * client-go's PriorityRESTMapper, so `pod` is the core Pod even beside a CRD whose plural is `pod`.
  */
 function findType(known: readonly ResourceType[], resource: string, group: string | undefined, warnings: string[]): ResourceType | undefined {
   const lower = resource.toLowerCase();
   const candidates = group === undefined ? known : known.filter((item) => item.group === group);
-  const named = candidates.find((item) => item.name === lower) ?? candidates.find((item) => item.singular === lower);
+  const named = candidates.find((item) => item.name === lower || item.singular === lower);
   if (named) return named;
   const [short, ...others] = candidates.filter((item) => item.shortNames?.includes(lower));
   for (const other of others)

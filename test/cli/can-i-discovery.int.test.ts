@@ -183,4 +183,26 @@ describe("live can-i resolves TYPE from discovery, as kubectl auth can-i does", 
     expect(answer).toMatchObject({ allowed: oracle.stdout === "yes\n", request: { apiGroup: other === second ? first : second }, warnings: kubectlWarnings });
     expect(ours.code).toBe(oracle.code);
   }, 120_000);
+
+  it("ranks a name and a singular alike: the first group in discovery order wins, as kubectl's PriorityRESTMapper", async () => {
+    // TYPE is the singular of a CRD in one group (plural TYPEs) and the plural of a CRD in the other.
+    const base = `cog${namespace.slice(-8)}`;
+    const typed = `${base}s`;
+    const [first, second] = [`c-${group}`, `d-${group}`];
+    const pair = [crd(first, typed, []), crd(second, base, [])];
+    created.push(...pair);
+    await applyObjects(pair);
+    for (const object of pair) await kubectl(["wait", "--for=condition=Established", "--timeout=60s", `crd/${(object.metadata as { name: string }).name}`]);
+    let oracle = await kubectl(["auth", "can-i", "get", typed, "-v=6"], { kubeconfig: adminKubeconfig });
+    const picked = () => /\/apis\/([^/]+)\/v1["\s]/.exec(oracle.stderr)?.[1];
+    for (let attempt = 0; attempt < 30 && !(picked() === first || picked() === second); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      oracle = await kubectl(["auth", "can-i", "get", typed, "-v=6"], { kubeconfig: adminKubeconfig });
+    }
+    // kubectl reads the scope of the type it picked from that group's discovery document.
+    expect([first, second]).toContain(picked());
+    const ours = await runCli(["can-i", "get", typed, "--kubeconfig", adminKubeconfig, "-o", "json"]);
+    const answer = JSON.parse(ours.stdout) as { request: { apiGroup: string; resource: string } };
+    expect(answer.request).toMatchObject({ apiGroup: picked(), resource: picked() === first ? `${typed}s` : typed });
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeRequest, parseRequest } from "../../src/rbac/request-spec.js";
+import { describeRequest, parseRequest, type ResourceType } from "../../src/rbac/request-spec.js";
 
 const read = (verb: string, target: string, name?: string, options = {}) => parseRequest(verb, target, name, "team", false, options);
 
@@ -10,6 +10,14 @@ describe("kubectl's grammar for can-i and who-can", () => {
     expect(read("get", "sa").attrs).toMatchObject({ resource: "serviceaccounts", apiGroup: "" });
     expect(read("get", "deployments.apps").attrs).toMatchObject({ resource: "deployments", apiGroup: "apps" });
     for (const typed of ["pod", "deploy", "sa", "deployments.apps"]) expect(read("get", typed).warnings).toEqual([]);
+  });
+
+  it("resolves a name and a singular alike, first in discovery order, as client-go's PriorityRESTMapper does (checked with kubectl 1.32 and 1.33)", () => {
+    const discovered: ResourceType[] = [
+      { name: "gadgets", group: "first.example.com", namespaced: true, singular: "widget", kind: "Gadget" },
+      { name: "widget", group: "second.example.com", namespaced: false, singular: "thing", kind: "Widget" },
+    ];
+    expect(parseRequest("get", "widget", undefined, "team", false, { discovered }).attrs).toMatchObject({ resource: "gadgets", apiGroup: "first.example.com" });
   });
 
   it("reads TYPE/NAME as kubectl does, and --subresource", () => {
