@@ -70,7 +70,8 @@ beforeAll(async () => {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "ClusterRole",
       metadata: { name: hostileUser },
-      rules: [{ apiGroups: groups, resources: ["*"], verbs: ["*"] }],
+      // get alone, on these CRDs alone: a narrow grant other tests' cluster-wide reads may meet.
+      rules: [{ apiGroups: groups, resources: [...new Set(core.flatMap((type) => [type.name, singularOf(type)])), "things"], verbs: ["get"] }],
     },
     {
       apiVersion: "rbac.authorization.k8s.io/v1",
