@@ -4,13 +4,13 @@ import { unnamed, type PermissionSource, type Question, type Reach } from "./rea
 import { NODE_USER_PREFIX } from "./targets.js";
 
 /*
- * A pod's way out onto its node (live; edge node-escape). A privileged container with the host's
+ * A pod's way out onto its node (edge node-escape). A privileged container with the host's
  * filesystem reads the kubelet's credentials, the node's identity, and every token of the node's pods;
  * Pod Security baseline or restricted forbids it (facts.ts escapeWay, always a precondition). Three
  * forms: a pod created, or a workload's pod template created or re-templated, bound to the node its
  * spec.nodeName names; a privileged ephemeral container added to a running pod, on that pod's node.
  * And code run in a pod that already has host access (live/pod-host-access.ts): its node, with no
- * Pod Security precondition.
+ * Pod Security precondition; with pods unknown (unread, or offline), any pod's, on any node.
  * Followed on to what the node reaches; never a node-identity finding of its own (notGoal: pod creation
  * and changes have their own findings).
  */
@@ -56,26 +56,37 @@ function hostPodEdges(source: PermissionSource, hosts: ReadonlyMap<string, reado
   return edges;
 }
 
-/** With pods unread, code run in any pod may run in one with host access, on any node: a precondition that says so. */
-function unknownPodEdges(source: PermissionSource): Edge[] {
+/**
+ * With pods unknown, code run in any pod may run in one with host access, on any node: a precondition
+ * that says so. Live (pods unread) in any namespace, as a pod admitted before its namespace's level was
+ * set still runs; offline only where `wayOut` (facts.ts escapeWay) says a privileged pod may run (Pod
+ * Security baseline or restricted admits no pod with host access, nor a privileged ephemeral container).
+ */
+function unknownPodEdges(source: PermissionSource, unknown: "unread" | "offline", wayOut: EdgeContext["escape"]): Edge[] {
   const edges: Edge[] = [];
   for (const question of Q.podChanges) {
     for (const reach of source.reach(question)) {
-      const where = reach.namespace || "a namespace";
+      const way = unknown === "offline" ? wayOut?.(reach.namespace) : undefined;
+      if (unknown === "offline" && !way) continue;
+      const namespace = way?.namespace ?? reach.namespace;
+      const where = namespace || "a namespace";
       const ephemeral = question.subresource === "ephemeralcontainers";
       const how = ephemeral ? "a privileged ephemeral container in a running pod" : "code in a pod with host access";
-      const pod = ephemeral ? "that Pod Security lets run privileged" : "with a privileged container or the node's credentials mounted";
-      edges.push(
-        edge(question, reach, `${how}; on that pod's node`, `a pod ${pod} runs in ${where} (pods could not be read)${named(question, reach)}`, reach.namespace),
-      );
+      const pod = ephemeral ? (way ? "" : " that Pod Security lets run privileged") : " with a privileged container or the node's credentials mounted";
+      const why = way ? `the manifests hold no pods); ${way.precondition}` : "pods could not be read)";
+      edges.push(edge(question, reach, `${how}; on that pod's node`, `a pod${pod} runs in ${where} (${why}${named(question, reach)}`, namespace));
     }
   }
   return edges;
 }
 
-/** Every escape edge of an identity (live: context.escape where Pod Security may allow a privileged pod, context.hostPodNodes where one runs, or context.podsUnread). */
+/** Every escape edge of an identity (context.escape where Pod Security may allow a privileged pod, context.hostPodNodes where one runs, or context.podsUnknown). */
 export function escapeEdges(source: PermissionSource, context: EdgeContext): Edge[] {
-  const edges: Edge[] = context.hostPodNodes ? hostPodEdges(source, context.hostPodNodes) : context.podsUnread ? unknownPodEdges(source) : [];
+  const edges: Edge[] = context.hostPodNodes
+    ? hostPodEdges(source, context.hostPodNodes)
+    : context.podsUnknown
+      ? unknownPodEdges(source, context.podsUnknown, context.escape)
+      : [];
   const wayOut = context.escape;
   if (!wayOut) return edges;
   for (const question of [Q.createPods, ...Q.workloadCreates]) {

@@ -2,6 +2,7 @@ import type { ObjectRef } from "../../model/report.js";
 import { edgesOf, type Edge, type EdgeContext, type Need } from "./edges.js";
 import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
 import {
+  escapesSomewhere,
   escapeWay,
   nodesByNamespace,
   nodeWayFrom,
@@ -109,8 +110,8 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     else reachedBy.Group.push(identity);
   };
 
-  // Live, a pod creator may escape to a node (facts.ts escapeWay), the same way for every creator in a namespace.
-  const escapes = escapeWay(facts, "") !== undefined;
+  // A pod creator may escape to a node (facts.ts escapeWay), the same way for every creator in a namespace.
+  const escapes = escapesSomewhere(facts);
   // Or by code run in a pod with host access (escape-edges.ts): any identity that reaches ServiceAccounts may.
   const nodeWays = nodeWayFrom(facts, "");
   const ways = new Map<string, EscapeWay | undefined>();
@@ -130,7 +131,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       : {}),
     ...(escapes ? { escape: escapeOf, nodesByNamespace: nodesByNamespace(facts) } : {}),
     ...(facts.hostPodNodes ? { hostPodNodes: facts.hostPodNodes } : {}),
-    ...(podsUnread(facts) ? { podsUnread: true } : {}),
+    ...(podsUnread(facts) ? { podsUnknown: "unread" as const } : facts.live ? {} : { podsUnknown: "offline" as const }),
     boundClusterRoles: table
       .grantsOf(identity)
       .filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole")
