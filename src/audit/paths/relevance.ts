@@ -18,6 +18,8 @@ export interface Outlook {
   groups: boolean;
   /** A node's identity (impersonation of users and groups, CSRs). */
   node: boolean;
+  /** A node's identity by escaping from a pod (escape-edges.ts; set by search.ts, a superset). */
+  escapes: boolean;
   /** Namespaces of the ServiceAccounts it could reach ("" = every namespace). */
   serviceAccountNamespaces: string[];
   /** It has a constrained impersonation edge (that edge can skip a level of the search). */
@@ -93,7 +95,7 @@ function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[
   for (const grant of grants) {
     const mask = maskOf(grant);
     if (mask === 0) continue;
-    outlook ??= { power: false, users: false, groups: false, node: false, serviceAccountNamespaces: [], constrained: false };
+    outlook ??= { power: false, users: false, groups: false, node: false, escapes: false, serviceAccountNamespaces: [], constrained: false };
     if (mask & POWER) outlook.power = true;
     if (mask & USERS) outlook.users = true;
     if (mask & GROUPS) outlook.groups = true;
@@ -110,7 +112,7 @@ function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[
  * ("" = every one), besides what RBAC grants its groups (`granted`, outlookOf's).
  */
 export function nodeOutlook(namespaces: readonly string[] = [""], granted?: Outlook): Outlook {
-  const outlook = granted ?? { power: false, users: false, groups: false, node: false, serviceAccountNamespaces: [], constrained: false };
+  const outlook = granted ?? { power: false, users: false, groups: false, node: false, escapes: false, serviceAccountNamespaces: [], constrained: false };
   for (const namespace of namespaces) if (!outlook.serviceAccountNamespaces.includes(namespace)) outlook.serviceAccountNamespaces.push(namespace);
   return outlook;
 }

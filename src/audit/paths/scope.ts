@@ -60,7 +60,11 @@ export function routeNamespaces(
     if (list) list.push(binding);
     else byNamespace.set(binding.metadata.namespace, [binding]);
   }
-  if (escapesIn) for (const namespace of byNamespace.keys()) if (escapesIn(namespace)) add(namespace);
+  if (escapesIn) {
+    for (const namespace of byNamespace.keys()) if (escapesIn(namespace)) add(namespace);
+    // Pods may escape from every namespace (offline, no Namespace object confines them): all of them are searched.
+    if ([...byNamespace.keys()].every((namespace) => found.has(namespace))) return undefined;
+  }
   for (let namespace = queue.pop(); namespace !== undefined; namespace = queue.pop())
     for (const binding of byNamespace.get(namespace) ?? []) if (asks(binding, namespace) && !addSubjects(binding.subjects, namespace)) return undefined;
   return found;

@@ -106,6 +106,9 @@ describe("node escapes offline", () => {
     expect(summary(ephemeral)).toEqual(["high: node-escape>Node:system:node:* node-token>ServiceAccount:ops/admin holds>Power:cluster-admin"]);
     expect(ephemeral[0]?.path?.[0]?.precondition).toBe(`a pod runs in team-a (the manifests hold no pods); ${NOT_DECLARED("team-a")}`);
     expect(summary(await devPaths(devMay("update", "pods/ephemeralcontainers", "team-a"), namespace("team-a", "baseline")))).toEqual([]);
+    // Both: the pod it creates comes first (it needs no pod with host access to be there already).
+    const [both] = await devPaths(devMay("create", "pods, pods/exec", "team-a"));
+    expect(both?.path?.[0]?.permission).toBe("create pods (a privileged pod with the host's filesystem, on the node its spec.nodeName names) in team-a");
   });
 
   it("any namespace: the first declared one Pod Security does not confine, else default unless declared confining, else none", () => {
