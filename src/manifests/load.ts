@@ -49,6 +49,8 @@ export interface LoadedManifests {
   files: string[];
   /** Objects of other kinds, skipped. */
   ignored: number;
+  /** The Pod Security level each Namespace object enforces, by name ("" when it sets none); Namespaces count as ignored too. */
+  podSecurity: ReadonlyMap<string, string>;
   /**
    * Sentences worth a person's attention: skipped files, objects given twice, what the apiserver
    * would refuse (`file:line: Kind name: problem`; evaluated as written all the same).
@@ -187,6 +189,7 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
     snapshot: { roles: [], clusterRoles: [], roleBindings: [], clusterRoleBindings: [], serviceAccounts: [] },
     customResources: [],
     ignored: 0,
+    podSecurity: new Map(),
     problems: [],
     defaultNamespace: namespace,
     defaulted: 0,
@@ -235,6 +238,7 @@ export async function loadManifests(paths: string[], options: LoadOptions = {}):
     customResources: collector.customResources,
     files: shownFiles,
     ignored: collector.ignored,
+    podSecurity: collector.podSecurity,
     warnings: [...warnings, ...skipped.map((skip) => `${skip.file}: skipped: ${skip.reason}`), ...collector.warnings, ...replaced, ...refusals(snapshot)],
     skipped,
     refused,

@@ -1,5 +1,6 @@
 import type { ResourceType } from "../rbac/request-spec.js";
 import type { RbacObject, RbacSnapshot } from "../rbac/types.js";
+import { enforcedLevel } from "../model/pod-security.js";
 import { listItemLines } from "./item-lines.js";
 import type { Locator } from "./locate.js";
 import type { Located, ParsedDocument } from "./parse.js";
@@ -8,7 +9,8 @@ import { RBAC_KINDS, validateObject, type RbacKind } from "./validate.js";
 /*
  * From parsed documents to typed RBAC objects: unwraps `kind: List` / `*List`, ignores kinds that
  * are not RBAC or ServiceAccount, validates the rest, fills the namespace kubectl would, and records
- * where each object came from.
+ * where each object came from. Of a Namespace (ignored all the same) it keeps the Pod Security level,
+ * which decides where the path search lets a pod escape to its node.
  */
 
 const API_VERSION: Record<RbacKind, string> = {
@@ -31,6 +33,8 @@ export interface Collector {
   /** The CustomResourceDefinitions met on the way, as discovery would list their types. */
   customResources: ResourceType[];
   ignored: number;
+  /** The Pod Security level each Namespace object enforces, by name ("" when it sets none). */
+  podSecurity: Map<string, string>;
   problems: Located[];
   defaultNamespace: string;
   /** Namespaced objects that named no namespace and were given `defaultNamespace`. */
@@ -89,6 +93,24 @@ function customResourceType(value: Record<string, unknown>): ResourceType | unde
 
 type PathOf = () => (string | number)[];
 
+/** Keeps a Namespace's Pod Security level; labels that are not strings are refused, as the apiserver would. */
+function recordNamespace(collector: Collector, file: string, document: ParsedDocument, value: Record<string, unknown>, pathOf: PathOf): void {
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  if (typeof metadata.name !== "string") return;
+  const labels = metadata.labels ?? undefined;
+  if (labels !== undefined && (!isRecord(labels) || Object.values(labels).some((label) => typeof label !== "string"))) {
+    report(
+      collector,
+      file,
+      document,
+      [...pathOf(), "metadata", "labels"],
+      `Namespace ${JSON.stringify(metadata.name)}: metadata.labels: must be a map of strings`,
+    );
+    return;
+  }
+  collector.podSecurity.set(metadata.name, enforcedLevel(labels));
+}
+
 function convert(collector: Collector, file: string, document: ParsedDocument, value: Record<string, unknown>, pathOf: PathOf, line = document.line): void {
   const kind = value.kind;
   const apiVersion = value.apiVersion;
@@ -113,6 +135,7 @@ function convert(collector: Collector, file: string, document: ParsedDocument, v
     return;
   }
   if (!KINDS.has(kind)) {
+    if (kind === "Namespace" && apiVersion === "v1") recordNamespace(collector, file, document, value, pathOf);
     const custom = kind === "CustomResourceDefinition" && groupOf(apiVersion) === "apiextensions.k8s.io" ? customResourceType(value) : undefined;
     if (custom) collector.customResources.push(custom);
     else collector.ignored++;

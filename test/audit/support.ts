@@ -57,8 +57,8 @@ export function readYaml<T>(path: string): T {
 
 /** Audits manifest files offline with the built-in catalogue, as `saprobe audit --manifests` does. */
 export async function auditFiles(paths: string[], options: Partial<AuditOptions> = {}): Promise<Finding[]> {
-  const { snapshot } = await loadManifests(paths);
-  return auditSnapshot(snapshot, loadCatalogue(), { mode: "offline", ...options });
+  const { snapshot, podSecurity } = await loadManifests(paths);
+  return auditSnapshot(snapshot, loadCatalogue(), { mode: "offline", pathFacts: { podSecurity }, ...options });
 }
 
 /** `saprobe ARGV` in-process: the one CLI harness (test/support/cli.ts), under the name these tests use. */

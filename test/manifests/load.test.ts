@@ -100,6 +100,26 @@ describe("loadManifests", () => {
     expect(ignored).toBe(1);
   });
 
+  it("keeps each Namespace's Pod Security level for the path search, still counted as ignored; refuses labels that are not strings", async () => {
+    const namespaces = [
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: locked\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n",
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: open, labels: {team: a}}\n",
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: bare}\n",
+    ].join("---\n");
+    const { podSecurity, ignored } = await loadManifests(["ns.yaml"], { cwd: workspace({ "ns.yaml": namespaces }) });
+    expect([...podSecurity]).toEqual([
+      ["locked", "baseline"],
+      ["open", ""],
+      ["bare", ""],
+    ]);
+    expect(ignored).toBe(3);
+    const error = await loadError({
+      "bad.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bad\n  labels:\n    pod-security.kubernetes.io/enforce: [baseline]\n",
+    });
+    expect(error.message).toContain('document 0: Namespace "bad": metadata.labels: must be a map of strings');
+    expect(error).toMatchObject({ file: "bad.yaml", line: 6 });
+  });
+
   it("gives each item of a block-style List (kubectl get -o yaml) its own line", async () => {
     const text = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: a\n    namespace: n\n# between items\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: b, namespace: n}\nmetadata:\n  resourceVersion: ""\n`;
     const { snapshot } = await loadManifests(["list.yaml"], { cwd: workspace({ "list.yaml": `# header\n${text}` }) });

@@ -1,5 +1,6 @@
 import { hasHostAccess } from "./pod-host-access.js";
 import { podSecretNames } from "./pod-secrets.js";
+import { enforcedLevel, POD_SECURITY_ENFORCE } from "../../model/pod-security.js";
 import type { ClusterRole, ClusterRoleBinding, ObjectMeta, PolicyRule, RbacSnapshot, Role, RoleBinding, ServiceAccount } from "../../rbac/types.js";
 
 /*
@@ -188,14 +189,11 @@ export function podNodes(pods: readonly Raw[]): Map<string, Set<string>> {
   return nodes;
 }
 
-/** The label Pod Security admission enforces a namespace's level by. */
-export const POD_SECURITY_ENFORCE = "pod-security.kubernetes.io/enforce";
-
 /** What the audit keeps of a namespace: its name and the Pod Security level it enforces. */
 export function namespaceLevelOnly(namespace: Raw): Raw {
   const metadata = (namespace.metadata ?? {}) as Raw;
-  const level = ((metadata.labels ?? {}) as Record<string, unknown>)[POD_SECURITY_ENFORCE];
-  return { metadata: { name: metadata.name, ...(typeof level === "string" ? { labels: { [POD_SECURITY_ENFORCE]: level } } : {}) } };
+  const level = enforcedLevel(metadata.labels);
+  return { metadata: { name: metadata.name, ...(level ? { labels: { [POD_SECURITY_ENFORCE]: level } } : {}) } };
 }
 
 /** The Pod Security level each namespace enforces, by name ("" when it sets none: the cluster default applies). */
@@ -203,8 +201,7 @@ export function podSecurityLevels(namespaces: readonly Raw[]): Map<string, strin
   const levels = new Map<string, string>();
   for (const namespace of namespaces) {
     const metadata = (namespace.metadata ?? {}) as Raw;
-    const level = ((metadata.labels ?? {}) as Record<string, unknown>)[POD_SECURITY_ENFORCE];
-    if (typeof metadata.name === "string") levels.set(metadata.name, typeof level === "string" ? level : "");
+    if (typeof metadata.name === "string") levels.set(metadata.name, enforcedLevel(metadata.labels));
   }
   return levels;
 }

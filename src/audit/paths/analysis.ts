@@ -96,7 +96,7 @@ function scoped(prepared: PreparedSnapshot, namespaces: ReadonlySet<string> | un
 function fullTable(prepared: PreparedSnapshot, facts: PathFacts, implied: ReadonlySet<ClusterRoleBinding | RoleBinding>): IdentityTable {
   // Only identities with a grant that holds the power or can give an edge can be on a route.
   const named = facts.tokenSecretOwners !== undefined;
-  // Live, a pod creator of any namespace that allows a privileged pod, or code run in a pod with host access, may reach a node (facts.ts nodeWayFrom).
+  // A pod creator of any namespace that allows a privileged pod (offline: any the manifests do not confine), or code run in a pod with host access, may reach a node (facts.ts nodeWayFrom).
   const escapes = nodeWayFrom(facts, "");
   const table = identityTable(
     scoped(prepared, routeNamespaces(prepared, holds, named, escapes ? (namespace) => nodeWayFrom(facts, namespace) : undefined)),

@@ -74,14 +74,17 @@ export interface EdgeContext {
   tokenSecretOwners?: ReadonlyMap<string, string>;
   /** A ServiceAccount's: the nodes its pods are bound to (live); undefined when not known (offline, pods unread). */
   podNodes?: readonly string[];
-  /** Live: where a pod created in a namespace ("" any) can run privileged on a node it names (facts.ts escapeWay). */
+  /** Where a pod created in a namespace ("" any) can run privileged on a node it names (facts.ts escapeWay). */
   escape?: (namespace: string) => EscapeWay | undefined;
   /** Live: the nodes the pods of each namespace are bound to, for escape-edges.ts. */
   nodesByNamespace?: ReadonlyMap<string, readonly string[]>;
   /** Live: the nodes of the pods with host access, by namespace (facts.ts), for escape-edges.ts. */
   hostPodNodes?: ReadonlyMap<string, readonly string[]>;
-  /** Live, pods unread: any namespace may run a pod with host access, on any node (escape-edges.ts). */
-  podsUnread?: boolean;
+  /**
+   * Why the pods are unknown, when they are: live, they could not be read (any namespace may run a pod
+   * with host access, on any node); offline, the manifests hold none (any namespace where escape allows a privileged pod). escape-edges.ts.
+   */
+  podsUnknown?: "unread" | "offline";
 }
 
 const MASTERS = "system:masters";
@@ -110,7 +113,7 @@ function podEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   for (const question of Q.podChanges) {
     edges.push(...toServiceAccounts(question.subresource ? `pod-${question.subresource}` : "pod-update", question, source.reach(question), "pod"));
   }
-  if (context.escape || context.hostPodNodes || context.podsUnread) edges.push(...escapeEdges(source, context));
+  if (context.escape || context.hostPodNodes || context.podsUnknown) edges.push(...escapeEdges(source, context));
   return edges;
 }
 

@@ -27,7 +27,7 @@ export interface PathFacts {
   nodeTokenSecrets?: ReadonlyMap<string, readonly NodeTokenSecret[]>;
   /** The ServiceAccounts no pod runs as but a pod's containers have the legacy token of (in podServiceAccounts too): the hop says which pod. */
   mountedTokens?: ReadonlyMap<string, MountedToken>;
-  /** The Pod Security level each namespace enforces ("" for none), live; undefined when namespaces could not be read. */
+  /** The Pod Security level each namespace enforces ("" for none): live, every namespace (undefined when they could not be read); offline, the manifests' Namespace objects. */
   podSecurity?: ReadonlyMap<string, string>;
   /** The nodes of the pods with host access (a privileged container, the node's credentials mounted), by namespace (live). */
   hostPodNodes?: ReadonlyMap<string, readonly string[]>;
@@ -147,7 +147,7 @@ export function nodesByNamespace(facts: PathFacts): ReadonlyMap<string, readonly
   return facts.podNodes ? placementOf(facts.podNodes).nodesByNamespace : new Map();
 }
 
-/** What only a live audit can read: token Secrets (`namespace/serviceaccount`) and workload kinds that own pods. */
+/** What a live audit read for the path search (token Secrets, workloads, pods, namespaces); an offline one gives only `podSecurity`, from the manifests' Namespace objects. */
 export interface LivePathFacts {
   tokenSecrets?: ReadonlySet<string>;
   tokenSecretOwners?: ReadonlyMap<string, string>;
@@ -158,7 +158,7 @@ export interface LivePathFacts {
   mountedTokens?: ReadonlyMap<string, MountedToken>;
   /** The legacy token Secrets the pods bound to each node refer to, by node name. */
   nodeTokenSecrets?: ReadonlyMap<string, readonly NodeTokenSecret[]>;
-  /** The Pod Security level each namespace enforces ("" for none). */
+  /** The Pod Security level each namespace enforces ("" for none); offline, each Namespace object's. */
   podSecurity?: ReadonlyMap<string, string>;
   /** The nodes of the pods with host access, by namespace. */
   hostPodNodes?: ReadonlyMap<string, readonly string[]>;
@@ -166,7 +166,7 @@ export interface LivePathFacts {
   serviceAccountsListed?: boolean;
 }
 
-/** The facts of an audit: offline only the manifests' ServiceAccounts; live what was read. */
+/** The facts of an audit: offline only the manifests' ServiceAccounts and Namespaces' Pod Security levels; live what was read. */
 export function pathFacts(
   snapshot: { serviceAccounts: readonly { metadata: { name: string; namespace: string } }[] },
   options: { mode: "offline" | "live"; podServiceAccounts?: ReadonlySet<string>; pathFacts?: LivePathFacts },
@@ -184,7 +184,8 @@ export function pathFacts(
     ...(live && options.pathFacts?.workloads ? { workloads: options.pathFacts.workloads } : {}),
     ...(live && options.pathFacts?.podNodes ? { podNodes: options.pathFacts.podNodes } : {}),
     ...(live && options.pathFacts?.nodeTokenSecrets ? { nodeTokenSecrets: options.pathFacts.nodeTokenSecrets } : {}),
-    ...(live && options.pathFacts?.podSecurity ? { podSecurity: options.pathFacts.podSecurity } : {}),
+    // Offline, the manifests' Namespace objects (none given: every namespace gets the cluster's default).
+    ...(options.pathFacts?.podSecurity ? { podSecurity: options.pathFacts.podSecurity } : {}),
     ...(live && options.pathFacts?.hostPodNodes?.size ? { hostPodNodes: options.pathFacts.hostPodNodes } : {}),
   };
 }
@@ -208,19 +209,20 @@ export interface EscapeWay {
 const CONFINING = new Set(["baseline", "restricted"]);
 
 /**
- * Live, whether a pod created in `namespace` ("" for any namespace) can escape to its node: a privileged
- * pod with the host's filesystem (hostPath /) runs on the node its spec.nodeName names, and the node's
+ * Whether a pod created in `namespace` ("" for any namespace) can escape to its node: a privileged pod
+ * with the host's filesystem (hostPath /) runs on the node its spec.nodeName names, and the node's
  * credentials are the node's identity. Pod Security admission forbids that at level baseline or
  * restricted (checked on v1.37.2: a dry-run of such a pod is refused at baseline, created without a
  * level); a namespace without a level gets the cluster's default, privileged unless its admission
  * configuration says otherwise, and another admission policy may forbid it too, which no list shows:
- * always a precondition. Undefined offline, live when pods were read and none is bound to a node, or
- * when nothing allows it; with pods unread it is possible (any node, which node-token's precondition
- * then names).
+ * always a precondition. Live, undefined when pods were read and none is bound to a node, or when
+ * nothing allows it; with pods unread it is possible (any node, which node-token's precondition then
+ * names). Offline by the manifests' Namespace objects (offlineEscapeWay).
  */
 export function escapeWay(facts: PathFacts, namespace: string): EscapeWay | undefined {
+  if (!facts.live) return offlineEscapeWay(facts.podSecurity ?? NO_LEVELS, namespace);
   // Pods read and none bound to a node: no node to take. Pods unread: any node might be (node-token's precondition says so).
-  if (!facts.live || (facts.podNodes !== undefined && facts.podNodes.size === 0)) return undefined;
+  if (facts.podNodes !== undefined && facts.podNodes.size === 0) return undefined;
   const levels = facts.podSecurity;
   const levelOf = (name: string): string | undefined => levels?.get(name);
   let chosen = namespace;
@@ -239,12 +241,45 @@ export function escapeWay(facts: PathFacts, namespace: string): EscapeWay | unde
   return { namespace: chosen, precondition: `a privileged pod may run in ${where} (${why}) and no other admission policy forbids it` };
 }
 
+const NO_LEVELS: ReadonlyMap<string, string> = new Map();
+
+/**
+ * Offline: the manifests' Namespace objects (`levels`) say where Pod Security forbids a privileged
+ * pod; any other namespace gets the cluster's default. Any namespace (""): the first one the manifests
+ * declare without baseline or restricted, in name order, else `default` (every cluster has it) unless
+ * they declare it confining. The node is any node: node-token's precondition names the pod it needs.
+ */
+function offlineEscapeWay(levels: ReadonlyMap<string, string>, namespace: string): EscapeWay | undefined {
+  const confining = (name: string): boolean => CONFINING.has(levels.get(name) ?? "");
+  const chosen = namespace || ([...levels.keys()].sort().find((name) => !confining(name)) ?? (confining(DEFAULT_NAMESPACE) ? undefined : DEFAULT_NAMESPACE));
+  if (chosen === undefined || confining(chosen)) return undefined;
+  const level = levels.get(chosen);
+  const why =
+    level === undefined
+      ? `namespace ${chosen} is not in the manifests: the cluster default applies, privileged unless configured`
+      : level
+        ? `the manifests set Pod Security level ${level} for it`
+        : "the manifests set no Pod Security level for it: the cluster default applies, privileged unless configured";
+  return { namespace: chosen, precondition: `a privileged pod may run in ${chosen} (${why}) and no other admission policy forbids it` };
+}
+
+const DEFAULT_NAMESPACE = "default";
+
+/**
+ * Whether a pod created in some namespace may escape to a node: live, where a namespace read allows it
+ * (or namespaces are unread); offline always, as a namespace the manifests do not declare may.
+ */
+export function escapesSomewhere(facts: PathFacts): boolean {
+  return !facts.live || escapeWay(facts, "") !== undefined;
+}
+
 /**
  * Whether an identity of `namespace` ("" any) may reach a node by a pod (escape-edges.ts): a privileged
- * pod it creates where Pod Security allows one, or code it runs in a pod with host access bound there.
+ * pod it creates where Pod Security allows one, or code it runs in a pod with host access bound there
+ * (offline, where a privileged pod may run).
  */
 export function nodeWayFrom(facts: PathFacts, namespace: string): boolean {
-  if (escapeWay(facts, namespace) !== undefined || podsUnread(facts)) return true;
+  if ((namespace === "" ? escapesSomewhere(facts) : escapeWay(facts, namespace) !== undefined) || podsUnread(facts)) return true;
   const hosts = facts.hostPodNodes;
   return hosts !== undefined && (namespace === "" ? hosts.size > 0 : (hosts.get(namespace)?.length ?? 0) > 0);
 }

@@ -60,6 +60,16 @@ export function routeFindings(
   endOf: (identity: Identity, steps: readonly Step[]) => PathEnd | undefined,
 ): Finding[] {
   const findings: Finding[] = [];
+  // Routes share their tails (every team that escapes to the node goes on as the node does): each step's hop once.
+  const hopsByStep = new Map<Step, { hop: PathHop; summary: string }>();
+  const hopFor = (step: Step): { hop: PathHop; summary: string } => {
+    let made = hopsByStep.get(step);
+    if (!made) {
+      const hop = hopOf(step, options.facts);
+      hopsByStep.set(step, (made = { hop, summary: hopSummary(hop) }));
+    }
+    return made;
+  };
   for (const identity of analysis.table.identities.values()) {
     const route = routes.get(identity.key);
     if (!route || route.steps.length === 0 || identity.own.length === 0 || route.steps[0]?.edge.kind === "holds" || !appliesTo(identity, options.subject))
@@ -71,7 +81,8 @@ export function routeFindings(
     if (own.length === 0 || own.every((evidence) => analysis.implied.has(evidence.grant.binding))) continue;
     const end = endOf(identity, steps);
     if (!end) continue;
-    const hops = steps.map((step) => hopOf(step, options.facts));
+    const made = steps.map(hopFor);
+    const hops = made.map((hop) => hop.hop);
     const conditional = hops.some((hop) => hop.precondition);
     // The subject's own part is its first hop: when a default grant of an unchanged default role gives it
     // (a controller that creates pods by design), the path is expected; the identity at the end has its
@@ -90,7 +101,7 @@ export function routeFindings(
       " hop",
       moves === 1 ? "" : "s",
       ": ",
-      hops.map((hop, position) => (position === 0 ? "" : hop.edge === "holds" ? ", " : ", then ") + hopSummary(hop)).join(""),
+      made.map(({ hop, summary }, position) => (position === 0 ? "" : hop.edge === "holds" ? ", " : ", then ") + summary).join(""),
       ".",
       end.after,
       conditional ? " A hop relies on what the audit could not see; severity lowered until it is checked." : "",

@@ -106,9 +106,17 @@ export function matchingRules(rules: readonly PolicyRule[], question: Question):
   return rules.filter((rule) => allows(rule, question));
 }
 
-/** The declared questions a role's rules allow, wherever bound (a RoleBinding answers none of the cluster-scoped ones). */
-export function questionsOf(rules: readonly PolicyRule[]): Iterable<Question> {
-  return profileOf(rules).keys();
+/**
+ * Tells `visit` each declared question a rule of `rules` allows, with the rule, without keeping a profile
+ * when there is none yet: relevance.ts reads every role of a big cluster once, and most lead nowhere.
+ */
+export function eachAllowed(rules: readonly PolicyRule[], visit: (question: Question, rule: PolicyRule) => void): void {
+  const profile = matchesByRules.get(rules);
+  if (profile) {
+    for (const [question, matched] of profile) for (const rule of matched) visit(question, rule);
+    return;
+  }
+  for (const rule of rules) for (const question of candidatesOf(rule)) if (allows(rule, question)) visit(question, rule);
 }
 
 /** The permissions an identity holds through its grants (nothing is allocated for a question it cannot ask). */

@@ -1,7 +1,7 @@
 import type { PolicyRule } from "../../rbac/types.js";
 import { isConstrainedQuestion, isSecretRead, reachedKindsOf } from "./questions.js";
 import type { Identity, IdentityGrant, IdentityTable } from "./grants.js";
-import { matchingRules, questionsOf } from "./reach.js";
+import { eachAllowed, type Question } from "./reach.js";
 
 /*
  * Which identities are worth building edges for. The search goes backwards from its goal, so an
@@ -18,6 +18,8 @@ export interface Outlook {
   groups: boolean;
   /** A node's identity (impersonation of users and groups, CSRs). */
   node: boolean;
+  /** A node's identity by escaping from a pod (escape-edges.ts; set by search.ts, a superset). */
+  escapes: boolean;
   /** Namespaces of the ServiceAccounts it could reach ("" = every namespace). */
   serviceAccountNamespaces: string[];
   /** It has a constrained impersonation edge (that edge can skip a level of the search). */
@@ -50,17 +52,30 @@ const masksByRules = new WeakMap<readonly PolicyRule[], { cluster: number; names
 function masksOf(rules: readonly PolicyRule[]): { cluster: number; namespaced: number } {
   let masks = masksByRules.get(rules);
   if (!masks) {
-    masks = { cluster: 0, namespaced: 0 };
-    for (const question of questionsOf(rules)) {
-      let bits = isConstrainedQuestion(question) ? CONSTRAINED : 0;
-      if (isSecretRead(question) && matchingRules(rules, question).every((rule) => (rule.resourceNames ?? []).length > 0)) bits |= NAMED_SECRETS;
-      else for (const kind of reachedKindsOf(question)) bits |= BIT[kind];
-      masks.cluster |= bits;
-      if (!question.clusterScoped) masks.namespaced |= bits;
-    }
+    const found = { cluster: 0, namespaced: 0 };
+    const add = (question: Question, bits: number): void => {
+      found.cluster |= bits;
+      if (!question.clusterScoped) found.namespaced |= bits;
+    };
+    // A Secret read counts as named only when every rule that allows it names its Secrets.
+    let secretReads: Map<Question, boolean> | undefined;
+    eachAllowed(rules, (question, rule) => {
+      if (isSecretRead(question)) {
+        secretReads ??= new Map();
+        secretReads.set(question, (secretReads.get(question) ?? true) && (rule.resourceNames ?? []).length > 0);
+      } else add(question, kindBits(question));
+    });
+    for (const [question, named] of secretReads ?? []) add(question, named ? NAMED_SECRETS : kindBits(question));
+    masks = found;
     masksByRules.set(rules, masks);
   }
   return masks;
+}
+
+function kindBits(question: Question): number {
+  let bits = isConstrainedQuestion(question) ? CONSTRAINED : 0;
+  for (const kind of reachedKindsOf(question)) bits |= BIT[kind];
+  return bits;
 }
 
 function maskOf(grant: IdentityGrant): number {
@@ -93,7 +108,7 @@ function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[
   for (const grant of grants) {
     const mask = maskOf(grant);
     if (mask === 0) continue;
-    outlook ??= { power: false, users: false, groups: false, node: false, serviceAccountNamespaces: [], constrained: false };
+    outlook ??= { power: false, users: false, groups: false, node: false, escapes: false, serviceAccountNamespaces: [], constrained: false };
     if (mask & POWER) outlook.power = true;
     if (mask & USERS) outlook.users = true;
     if (mask & GROUPS) outlook.groups = true;
@@ -110,7 +125,7 @@ function addGrants(outlook: Outlook | undefined, grants: readonly IdentityGrant[
  * ("" = every one), besides what RBAC grants its groups (`granted`, outlookOf's).
  */
 export function nodeOutlook(namespaces: readonly string[] = [""], granted?: Outlook): Outlook {
-  const outlook = granted ?? { power: false, users: false, groups: false, node: false, serviceAccountNamespaces: [], constrained: false };
+  const outlook = granted ?? { power: false, users: false, groups: false, node: false, escapes: false, serviceAccountNamespaces: [], constrained: false };
   for (const namespace of namespaces) if (!outlook.serviceAccountNamespaces.includes(namespace)) outlook.serviceAccountNamespaces.push(namespace);
   return outlook;
 }

@@ -9,9 +9,10 @@ import { grantAsks } from "./relevance.js";
  * power or asks an edge's question (a conservative start: power, users, groups, nodes and every
  * namespace lie beyond), or with a RoleBinding that asks one in a namespace already found. On a big
  * cluster most namespaces are reached by nothing but their own RoleBindings: their grants (thousands of
- * roles) are then never matched against the edges' questions, nor put in the graph. Live, a pod creator
- * can also escape to a node and on to any namespace (facts.ts escapeWay): every namespace where that is
- * possible (`escapesIn`) is then searched from the start.
+ * roles) are then never matched against the edges' questions, nor put in the graph. A pod creator can
+ * also escape to a node and on to any namespace (facts.ts escapeWay): every namespace where that is
+ * possible (`escapesIn`; offline, each one the manifests' Namespaces do not confine) is then searched
+ * from the start.
  */
 
 const EVERY_ACCOUNT = new Set(["system:serviceaccounts", "system:authenticated"]);
@@ -59,7 +60,11 @@ export function routeNamespaces(
     if (list) list.push(binding);
     else byNamespace.set(binding.metadata.namespace, [binding]);
   }
-  if (escapesIn) for (const namespace of byNamespace.keys()) if (escapesIn(namespace)) add(namespace);
+  if (escapesIn) {
+    for (const namespace of byNamespace.keys()) if (escapesIn(namespace)) add(namespace);
+    // Pods may escape from every namespace (offline, no Namespace object confines them): all of them are searched.
+    if ([...byNamespace.keys()].every((namespace) => found.has(namespace))) return undefined;
+  }
   for (let namespace = queue.pop(); namespace !== undefined; namespace = queue.pop())
     for (const binding of byNamespace.get(namespace) ?? []) if (asks(binding, namespace) && !addSubjects(binding.subjects, namespace)) return undefined;
   return found;

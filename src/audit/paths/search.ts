@@ -1,7 +1,10 @@
 import type { ObjectRef } from "../../model/report.js";
 import { edgesOf, type Edge, type EdgeContext, type Need } from "./edges.js";
+import { edgeCacheOf } from "./edge-cache.js";
+import { searchedEscapes } from "./escape-edges.js";
 import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
 import {
+  escapesSomewhere,
   escapeWay,
   nodesByNamespace,
   nodeWayFrom,
@@ -109,8 +112,8 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     else reachedBy.Group.push(identity);
   };
 
-  // Live, a pod creator may escape to a node (facts.ts escapeWay), the same way for every creator in a namespace.
-  const escapes = escapeWay(facts, "") !== undefined;
+  // A pod creator may escape to a node (facts.ts escapeWay), the same way for every creator in a namespace.
+  const escapes = escapesSomewhere(facts);
   // Or by code run in a pod with host access (escape-edges.ts): any identity that reaches ServiceAccounts may.
   const nodeWays = nodeWayFrom(facts, "");
   const ways = new Map<string, EscapeWay | undefined>();
@@ -130,7 +133,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       : {}),
     ...(escapes ? { escape: escapeOf, nodesByNamespace: nodesByNamespace(facts) } : {}),
     ...(facts.hostPodNodes ? { hostPodNodes: facts.hostPodNodes } : {}),
-    ...(podsUnread(facts) ? { podsUnread: true } : {}),
+    ...(podsUnread(facts) ? { podsUnknown: "unread" as const } : facts.live ? {} : { podsUnknown: "offline" as const }),
     boundClusterRoles: table
       .grantsOf(identity)
       .filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole")
@@ -141,9 +144,9 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     identity.ref.kind === "Node"
       ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref)), facts.nodeTokenSecrets?.get(nodeNameOf(identity.ref)))
       : NO_EDGES;
-  const edgeCache = new Map<string, Edge[]>();
+  const edgeCache = edgeCacheOf(table, facts, adminRoles);
   const edgesFor = (identity: Identity): Edge[] => {
-    let edges = edgeCache.get(identity.key);
+    let edges = edgeCache.all.get(identity.key);
     if (!edges) {
       const source = sourceOf(identity);
       const context = source.asksAnything ? contextOf(identity) : undefined;
@@ -152,7 +155,17 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       const grown = context ? grownEdges(source, table.grantsOf(identity), table.roles, context) : NO_EDGES;
       const authorized = authorizerEdges(identity);
       edges = authorized.length === 0 && grown.length === 0 ? granted : [...authorized, ...granted, ...grown];
-      edgeCache.set(identity.key, edges);
+      edgeCache.all.set(identity.key, edges);
+    }
+    return edges;
+  };
+  // Only its escapes to a node: all an identity can take while nothing else it leads to is reached.
+  const escapesFor = (identity: Identity): Edge[] => {
+    let edges = edgeCache.escapes.get(identity.key);
+    if (!edges) {
+      const source = sourceOf(identity);
+      edges = source.asksAnything ? searchedEscapes(source, contextOf(identity), facts.live) : NO_EDGES;
+      edgeCache.escapes.set(identity.key, edges);
     }
     return edges;
   };
@@ -304,7 +317,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
         ? nodeOutlook(podNamespacesOn(facts, nodeNameOf(identity.ref)), outlookOf(table, identity))
         : outlookOf(table, identity);
     // A pod creator may escape to a node (edges.ts escapeEdges): any identity that reaches ServiceAccounts, a superset.
-    if (outlook && nodeWays && outlook.serviceAccountNamespaces.length > 0) outlook.node = true;
+    if (outlook && nodeWays && outlook.serviceAccountNamespaces.length > 0) outlook.escapes = true;
     if (outlook) active.push([identity, outlook]);
   }
   const reached: Reached = {
@@ -329,8 +342,11 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       const found: [Identity, Route][] = [];
       for (const [identity, outlook] of active) {
         let reachedAlready = routes.has(identity.key);
-        if ((reachedAlready && directOf.has(identity.key)) || !couldReach(outlook, reached)) continue;
-        for (const edge of edgesFor(identity)) {
+        if (reachedAlready && directOf.has(identity.key)) continue;
+        // A reached node alone: of a pod creator's many edges (thousands of namespaces' teams), only its escapes can lead there.
+        const whole = couldReach(outlook, reached);
+        if (!whole && !(outlook.escapes && reached.nodes > 0)) continue;
+        for (const edge of whole ? edgesFor(identity) : escapesFor(identity)) {
           // Once a route is found, only a direct one is missing.
           if (reachedAlready && edge.kind === IMPERSONATE) continue;
           const route = tryEdge(identity, edge, depth, allowConditional);

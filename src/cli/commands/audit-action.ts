@@ -93,7 +93,9 @@ async function auditManifests(args: ParsedArgs, io: CommandIo, paths: string[], 
   const snapshot = flag.boolean(args, "with-defaults") ? withBootstrapPolicy(loaded.snapshot) : loaded.snapshot;
   setup.progress.update(steps - 1, steps, `auditing ${snapshot.roleBindings.length + snapshot.clusterRoleBindings.length} bindings`);
   const { catalogue, subject, mastersEvidence } = setup;
-  const findings = auditSnapshot(snapshot, catalogue, { mode: "offline", mastersEvidence, ...(subject ? { subject } : {}) });
+  // The manifests' Namespaces say where Pod Security keeps a pod from escaping to its node (the path search).
+  const pathFacts = { podSecurity: loaded.podSecurity };
+  const findings = auditSnapshot(snapshot, catalogue, { mode: "offline", mastersEvidence, pathFacts, ...(subject ? { subject } : {}) });
   // What the apiserver would refuse (evaluated as written all the same), then what offline cannot see.
   const warnings = [...loaded.warnings];
   // Input without any Kubernetes object is refused by the loader; objects but no RBAC among them is worth a word.
