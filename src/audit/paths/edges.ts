@@ -21,7 +21,8 @@ export type Need = "exists" | "pod" | "token-secret" | `workload:${string}` | `n
 /** What an edge leads to. `namespace` "" means every namespace; absent `names` means every name. */
 export type EdgeTarget =
   | { kind: "power" }
-  | { kind: "serviceaccounts"; namespace: string; names?: readonly string[]; need: Need }
+  /** `future`: only the ServiceAccounts a pod the scheduler binds later runs as (future-pods.ts), wherever they are. */
+  | { kind: "serviceaccounts"; namespace: string; names?: readonly string[]; need: Need; future?: true }
   | { kind: "users"; names?: readonly string[] }
   | { kind: "groups"; names?: readonly string[]; except?: readonly string[] }
   /** A node's identity (user system:node:<name> in group system:nodes); `names` are such user names. */

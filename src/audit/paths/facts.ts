@@ -1,6 +1,6 @@
 import { isControllerAccount } from "./controllers.js";
 import type { Need } from "./edges.js";
-import { futureNamespaces, futurePodOn, knownNodes, type FuturePod } from "./future-pods.js";
+import { futurePodOn, type FuturePod } from "./future-pods.js";
 
 /*
  * What the audit could see about the identities an edge reaches: whether a ServiceAccount exists,
@@ -149,15 +149,16 @@ function placementOf(podNodes: ReadonlyMap<string, ReadonlySet<string>>): Placem
  */
 export function podNamespacesOn(facts: PathFacts, node: string): readonly string[] | undefined {
   if (!facts.podNodes || node === "*") return undefined;
-  const bound = placementOf(facts.podNodes).namespacesByNode.get(node) ?? [];
-  // The scheduler may bind a future pod to any node: its namespace is every node's too.
-  const future = futureNamespaces(facts.futurePods);
-  return future.length === 0 ? bound : [...new Set([...bound, ...future])];
+  return placementOf(facts.podNodes).namespacesByNode.get(node) ?? [];
 }
 
-/** Live with pods read, and no node to take: none listed (or nodes unlisted), none a pod is bound to, and no future pod to wait for on one. */
+/**
+ * Live with pods read, and no node to take (future-pods.ts knownNodes is empty): no pod bound to one, and
+ * none listed, or nodes unlisted and no future pod to wait for on one. Asked per namespace: no set built.
+ */
 function noNodeToTake(facts: PathFacts): boolean {
-  return facts.podNodes !== undefined && knownNodes(facts)?.size === 0;
+  if (facts.podNodes === undefined || facts.podNodes.size > 0) return false;
+  return facts.nodes ? facts.nodes.size === 0 : (facts.futurePods?.size ?? 0) === 0;
 }
 
 /** The nodes the pods of each namespace are bound to (live; empty when pods could not be read). */

@@ -32,19 +32,6 @@ export function futurePodOn(facts: PathFacts, key: string, node: string): string
   return `the next pod of CronJob ${pod.name} is scheduled on ${where}${pod.suspended ? " once it is resumed" : ""}`;
 }
 
-const namespacesOf = new WeakMap<ReadonlyMap<string, FuturePod>, string[]>();
-
-/** The namespaces of the ServiceAccounts of future pods (every node's, as the scheduler may bind one anywhere), built once per audit. */
-export function futureNamespaces(futurePods: ReadonlyMap<string, FuturePod> | undefined): readonly string[] {
-  if (!futurePods) return [];
-  let namespaces = namespacesOf.get(futurePods);
-  if (!namespaces) {
-    namespaces = [...new Set([...futurePods.keys()].map((account) => account.slice(0, account.indexOf("/"))))];
-    namespacesOf.set(futurePods, namespaces);
-  }
-  return namespaces;
-}
-
 /**
  * Live with pods read, the nodes a path can take: those listed and those pods are bound to (a pod bound to
  * a node that is gone still names it to the Node authorizer). Where nodes could not be listed and no pod is

@@ -142,18 +142,23 @@ export function nodeNameOf(ref: ObjectRef): string {
 /**
  * What a node's identity can act as: the ServiceAccount of every pod bound to it, by a token the Node
  * authorizer allows; one edge per namespace of its pods when they are known (live), so that a cluster of
- * many nodes looks only where each node's pods are, else one to every namespace. And live, the owner of
- * every legacy token Secret those pods refer to, by reading it (`secrets`: the node's, nodeTokenSecrets).
+ * many nodes looks only where each node's pods are, else one to every namespace. Live, with pods the
+ * scheduler binds later (`future`), one more to their ServiceAccounts wherever they are (one edge, not
+ * one per namespace: every node has it). And live, the owner of every legacy token Secret those pods
+ * refer to, by reading it (`secrets`: the node's, nodeTokenSecrets).
  */
-export function nodeEdges(node: ObjectRef, namespaces: readonly string[] = [""], secrets: readonly NodeTokenSecret[] = []): Edge[] {
-  const tokens: Edge[] = namespaces.map((namespace) => ({
+export function nodeEdges(node: ObjectRef, namespaces: readonly string[] = [""], secrets: readonly NodeTokenSecret[] = [], future = false): Edge[] {
+  const token = (namespace: string, later?: true): Edge => ({
     kind: "node-token",
     permission: questionText(Q.token),
-    target: { kind: "serviceaccounts", namespace, need: `node:${nodeNameOf(node)}` },
+    target: { kind: "serviceaccounts", namespace, need: `node:${nodeNameOf(node)}`, ...(later ? { future: later } : {}) },
     evidence: [],
     namesTarget: true,
     authorizer: { by: "the Node authorizer: a pod bound to the node runs as it", questions: [Q.token] },
-  }));
+  });
+  const tokens = namespaces.map((namespace) => token(namespace));
+  // Any node ("") already reaches every namespace, future pods' too.
+  if (future && !namespaces.includes("")) tokens.push(token("", true));
   if (secrets.length === 0) return tokens;
   return [
     ...tokens,

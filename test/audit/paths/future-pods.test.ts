@@ -76,13 +76,31 @@ interface Cluster {
   level?: string;
 }
 
+/** `snapshot` plus a ClusterRole `name` of `rules` for user `user`, bound cluster-wide, or in `namespace` for `namespaced` rules. */
+function withGrant(user: string, rules: PolicyRule[], namespaced?: { namespace: string; rules: PolicyRule[] }): RbacSnapshot {
+  const subjects = [{ kind: "User", name: user, apiGroup: RBAC }];
+  const role = (name: string, roleRules: PolicyRule[]) => ({ kind: "ClusterRole" as const, metadata: { name }, rules: roleRules });
+  const roleRef = (name: string) => ({ apiGroup: RBAC, kind: "ClusterRole", name });
+  return {
+    ...snapshot,
+    clusterRoles: [...snapshot.clusterRoles, role(user, rules), ...(namespaced ? [role(`${user}-ns`, namespaced.rules)] : [])],
+    clusterRoleBindings: [...snapshot.clusterRoleBindings, { kind: "ClusterRoleBinding", metadata: { name: user }, roleRef: roleRef(user), subjects }],
+    roleBindings: [
+      ...snapshot.roleBindings,
+      ...(namespaced
+        ? [{ kind: "RoleBinding" as const, metadata: { name: user, namespace: namespaced.namespace }, roleRef: roleRef(`${user}-ns`), subjects }]
+        : []),
+    ],
+  };
+}
+
 /** Path findings of a live audit of `snapshot` with these pods, CronJobs and nodes. */
-function audit(cluster: Cluster): Finding[] {
+function audit(cluster: Cluster, snap = snapshot): Finding[] {
   const pods = cluster.pods ?? [];
   const levels = podSecurityLevels([
     { metadata: { name: "team", ...(cluster.level ? { labels: { "pod-security.kubernetes.io/enforce": cluster.level } } : {}) } },
   ]);
-  return auditSnapshot(snapshot, catalogue, {
+  return auditSnapshot(snap, catalogue, {
     mode: "live",
     pathFacts: {
       serviceAccountsListed: true,
@@ -150,6 +168,29 @@ describe("pods the scheduler binds later (live)", () => {
     const [bound] = audit({ pods: [pod("prod/boss"), pod("team/app", "n7")] });
     expect(bound?.path?.[0]?.reaches).toEqual({ kind: "Node", name: "system:node:n7" });
     expect(bound?.path?.[1]?.precondition).toBe("pod prod/boss-pod (Pending) is scheduled on node n7");
+  });
+
+  it("a node reached by name (impersonation) reaches them too; constrained impersonation only in the namespaces impersonate-on allows", () => {
+    const cluster = { pods: [pod("prod/boss"), pod("team/app", "n2")], nodes: ["n1", "n2"] };
+    const asN1 = withGrant("mallory", [
+      { apiGroups: [""], resources: ["users"], verbs: ["impersonate"], resourceNames: ["system:node:n1"] },
+      { apiGroups: [""], resources: ["groups"], verbs: ["impersonate"], resourceNames: ["system:nodes"] },
+    ]);
+    const [named] = audit(cluster, asN1).filter((finding) => finding.subject?.name === "mallory");
+    expect(named).toMatchObject({ rule: "cluster-admin-path", severity: "high" });
+    expect(named?.path?.map((hop) => hop.edge)).toEqual(["impersonate", "node-token", "holds"]);
+    expect(named?.path?.[1]?.precondition).toBe("pod prod/boss-pod (Pending) is scheduled on node n1");
+    // Any node, and as it create tokens only where a RoleBinding allows: prod (boss's namespace), or team (not).
+    const anyNode = (namespace: string) =>
+      withGrant("carol", [{ apiGroups: ["authentication.k8s.io"], resources: ["nodes"], verbs: ["impersonate:arbitrary-node"] }], {
+        namespace,
+        rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["impersonate-on:arbitrary-node:create"] }],
+      });
+    const carol = (namespace: string) =>
+      audit(cluster, anyNode(namespace)).filter((finding) => finding.subject?.name === "carol" && finding.rule === "cluster-admin-path");
+    expect(carol("prod").map((finding) => finding.path?.map((hop) => hop.edge).join(" "))).toEqual(["impersonate node-token holds"]);
+    expect(carol("prod")[0]?.path?.[1]?.precondition).toMatch(/^pod prod\/boss-pod \(Pending\) is scheduled on node n[12]$/);
+    expect(carol("team")).toEqual([]);
   });
 
   it("keeps only what it reads of a CronJob and a node; the first future pod of each ServiceAccount", () => {
