@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, PathHop, Report } from "../../../src/model/report.js";
-import { applyObjects, clusterAdminBinding, deleteObjects, kubectl, testCluster } from "../../support/cluster.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { applyObjects, clusterAdminBinding, deleteObjects, kubectl, testCluster, writeKubeconfig } from "../../support/cluster.js";
+import { saprobeRun } from "../../run/scenario.js";
 import { runSaprobe } from "../support.js";
 import { escapeScene, privilegedPodDryRun } from "./escape-scene.js";
 
@@ -12,6 +16,8 @@ import { escapeScene, privilegedPodDryRun } from "./escape-scene.js";
 // namespace enforces baseline, nothing. The oracle: the node is refused the token while the pod is
 // Pending, and allowed it once the pod is bound (a Binding, as the scheduler makes). No kubelet runs here;
 // the pod's nodeSelector matches no node, so the scheduler leaves it Pending.
+
+const RBAC = "rbac.authorization.k8s.io";
 
 /** A pod of ServiceAccount `account` the scheduler leaves Pending (its nodeSelector matches no node). */
 function pendingPod(namespace: string, account: string): Record<string, unknown> {
@@ -136,6 +142,56 @@ describe("pods the scheduler binds later (live)", () => {
       expect((await privilegedPodDryRun(careful, confined, node)).stderr).toMatch(/violates PodSecurity "baseline/);
     } finally {
       await deleteObjects([bossPower, nightlyPower, ...nodes]);
+    }
+  });
+
+  it("run --expect never passes a ServiceAccount whose only path waits for a Pending pod: it matches its declaration, and still fails", async () => {
+    const { id, free, nodes } = await escapeScene("expect");
+    const builder = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "builder", namespace: free } };
+    // Declared and on the server alike: builder may create pods in its own namespace, which enforces no Pod Security level.
+    const declared = [
+      builder,
+      {
+        apiVersion: `${RBAC}/v1`,
+        kind: "Role",
+        metadata: { name: "build", namespace: free },
+        rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }],
+      },
+      {
+        apiVersion: `${RBAC}/v1`,
+        kind: "RoleBinding",
+        metadata: { name: "build", namespace: free },
+        roleRef: { apiGroup: RBAC, kind: "Role", name: "build" },
+        subjects: [{ kind: "ServiceAccount", name: "builder", namespace: free }],
+      },
+    ];
+    const dir = mkdtempSync(join(tmpdir(), "saprobe-future-pods-"));
+    writeFileSync(join(dir, "rbac.json"), JSON.stringify({ apiVersion: "v1", kind: "List", items: declared }));
+    const power = clusterAdminBinding(`${id}-boss`, id, "boss");
+    await applyObjects([
+      ...nodes,
+      ...declared,
+      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "boss", namespace: id } },
+      pendingPod(id, "boss"),
+    ]);
+    try {
+      await applyObjects([power]);
+      const asAdmin = writeKubeconfig({ token: testCluster().adminToken }, { namespace: free });
+      const { code, report } = await saprobeRun(["--kubeconfig", asAdmin, "--as", `system:serviceaccount:${free}:builder`, "--expect", dir]);
+      expect(report.results.find((entry) => entry.id === "rbac-permissions")).toMatchObject({ observed: "equal" });
+      const paths = report.results.filter((entry) => entry.id.startsWith("cluster-admin-path"));
+      expect(paths.map((entry) => [entry.id, entry.status, entry.severity])).toEqual([
+        [`cluster-admin-path/ServiceAccount/${free}/builder`, "error", "critical"],
+      ]);
+      const hops = paths[0]?.evidence.path as PathHop[];
+      expect(hops.map((hop) => hop.edge)).toEqual(["node-escape", expect.stringMatching(/^node-(token|secret)$/), "holds"]);
+      // This file's ServiceAccount, unless another file's cluster-admin pod is as near.
+      if (hops[1]?.reaches.name === "boss" && hops[1].reaches.namespace === id)
+        expect(hops[1].precondition).toBe(`pod ${id}/boss-pod (Pending) is scheduled on node ${hops[0]?.reaches.name.slice("system:node:".length)}`);
+      expect(report.summary.outcome).not.toBe("passed");
+      expect(code).toBe(1);
+    } finally {
+      await deleteObjects([power, ...nodes]);
     }
   });
 });
