@@ -23,7 +23,7 @@ import {
   tokenSecretServiceAccounts,
   withoutBulk,
 } from "./objects.js";
-import { cronJobOnly, futurePods, nodeNameOnly, nodeNames } from "./future-pods.js";
+import { cronJobOnly, futurePods, futureTokenSecrets, nodeNameOnly, nodeNames } from "./future-pods.js";
 import { hostPodNodes } from "./pod-host-access.js";
 import { mountedTokens, nodeTokenSecrets } from "./pod-secrets.js";
 import type { MastersEvidence } from "../masters-findings.js";
@@ -162,6 +162,7 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
       ...(lists.pods ? { workloads: podWorkloads(lists.pods), podNodes: podNodes(lists.pods), hostPodNodes: hostPodNodes(lists.pods) } : {}),
       ...(lists.namespaces ? { podSecurity: podSecurityLevels(lists.namespaces) } : {}),
       ...(future ? { futurePods: future } : {}),
+      ...(future && owners ? { futureTokenSecrets: futureTokenSecrets(lists.pods ?? [], lists.cronJobs ?? [], owners) } : {}),
       ...(lists.nodes ? { nodes: nodeNames(lists.nodes) } : {}),
       ...(lists.pods && owners ? { mountedTokens: mountedTokens(lists.pods, owners), nodeTokenSecrets: nodeTokenSecrets(lists.pods, owners) } : {}),
     },

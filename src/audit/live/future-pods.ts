@@ -1,4 +1,5 @@
-import type { FuturePod } from "../paths/future-pods.js";
+import type { FuturePod, FutureTokenSecret } from "../paths/future-pods.js";
+import { keptSecretNames, podSecretNames } from "./pod-secrets.js";
 
 /*
  * The pods the scheduler binds later, from the live lists (paths/future-pods.ts says why they matter):
@@ -18,9 +19,12 @@ export function cronJobOnly(cronJob: Raw): Raw {
   const podSpec = (pod.spec ?? {}) as Raw;
   // serviceAccount is the deprecated spelling; an empty name is the namespace's `default`, as for a pod.
   const account = [podSpec.serviceAccountName, podSpec.serviceAccount].find((name) => typeof name === "string" && name !== "");
+  // Not a CronJob field: the Secrets its pods refer to (pod-secrets.ts), for the legacy token Secrets among them.
+  const secretNames = podSecretNames(pod);
   return {
     metadata: { name: metadata.name, namespace: metadata.namespace },
     spec: { serviceAccountName: account ?? "default", ...(spec.suspend === true ? { suspend: true } : {}) },
+    ...(secretNames.containers.length > 0 || secretNames.node.length > 0 ? { secretNames } : {}),
   };
 }
 
@@ -30,24 +34,52 @@ export function cronJobOnly(cronJob: Raw): Raw {
  */
 export function futurePods(pods: readonly Raw[], cronJobs: readonly Raw[] = []): Map<string, FuturePod> {
   const found = new Map<string, FuturePod>();
-  const add = (object: Raw, pod: (name: string) => FuturePod): void => {
+  for (const [object, pod] of eachFuturePod(pods, cronJobs)) {
     const metadata = (object.metadata ?? {}) as Raw;
     const spec = (object.spec ?? {}) as Raw;
-    if (typeof metadata.namespace !== "string" || typeof metadata.name !== "string") return;
     const account = `${metadata.namespace}/${typeof spec.serviceAccountName === "string" && spec.serviceAccountName ? spec.serviceAccountName : "default"}`;
-    if (!found.has(account)) found.set(account, pod(`${metadata.namespace}/${metadata.name}`));
+    if (!found.has(account)) found.set(account, pod);
+  }
+  return found;
+}
+
+/** Each future pod with the object it comes from (a projected pod or CronJob), pods first. */
+function* eachFuturePod(pods: readonly Raw[], cronJobs: readonly Raw[]): Generator<[Raw, FuturePod]> {
+  const nameOf = (object: Raw): string | undefined => {
+    const metadata = (object.metadata ?? {}) as Raw;
+    return typeof metadata.namespace === "string" && typeof metadata.name === "string" ? `${metadata.namespace}/${metadata.name}` : undefined;
   };
   for (const pod of pods) {
     const spec = (pod.spec ?? {}) as Raw;
     const phase = ((pod.status ?? {}) as Raw).phase;
-    if ((typeof spec.nodeName === "string" && spec.nodeName) || FINISHED.has(String(phase))) continue;
-    add(pod, (name) => ({ kind: "Pod", name }));
+    const name = nameOf(pod);
+    if ((typeof spec.nodeName === "string" && spec.nodeName) || FINISHED.has(String(phase)) || !name) continue;
+    yield [pod, { kind: "Pod", name }];
   }
   for (const cronJob of cronJobs) {
+    const name = nameOf(cronJob);
     const suspended = ((cronJob.spec ?? {}) as Raw).suspend === true;
-    add(cronJob, (name) => ({ kind: "CronJob", name, ...(suspended ? { suspended: true } : {}) }));
+    if (name) yield [cronJob, { kind: "CronJob", name, ...(suspended ? { suspended: true } : {}) }];
   }
-  return found;
+}
+
+/**
+ * The legacy token Secrets future pods refer to (any way the Node authorizer counts: its node reads them
+ * all), each with the first future pod found; `owners` is the ServiceAccount of every legacy token Secret
+ * by `namespace/secret`.
+ */
+export function futureTokenSecrets(pods: readonly Raw[], cronJobs: readonly Raw[], owners: ReadonlyMap<string, string>): FutureTokenSecret[] {
+  const found = new Map<string, FutureTokenSecret>();
+  for (const [object, awaited] of eachFuturePod(pods, cronJobs)) {
+    const names = keptSecretNames(object);
+    const namespace = awaited.name.slice(0, awaited.name.indexOf("/"));
+    for (const secret of names ? [...names.containers, ...names.node] : []) {
+      const owner = owners.get(`${namespace}/${secret}`);
+      const key = `${namespace}/${secret}`;
+      if (owner && !found.has(key)) found.set(key, { namespace, secret, owner, pod: awaited.name.slice(namespace.length + 1), awaited });
+    }
+  }
+  return [...found.values()];
 }
 
 /** What the audit keeps of a node (read as metadata only): its name. */

@@ -49,8 +49,11 @@ export interface Edge {
    * allowing reads): a route may end at a goal there (high-value.ts), not go on from it.
    */
   goalOnly?: boolean;
-  /** Requests an authorizer other than RBAC allows (no grant to name): who allows them, what they are, and the name they carry (else the identity reached's). */
-  authorizer?: { by: string; questions: readonly Question[]; name?: string };
+  /**
+   * Requests an authorizer other than RBAC allows (no grant to name): who allows them, what they are, the
+   * name they carry (else the identity reached's), and what they await (PathRequest.awaits: future-pods.ts).
+   */
+  authorizer?: { by: string; questions: readonly Question[]; name?: string; awaits?: string };
   /** The self-grant (bind-self, escalate-self) taken before this edge: the edge uses what it grants. */
   grantFirst?: Edge;
   /** A self-grant's role: the name its bind, escalate and update requests carry. */

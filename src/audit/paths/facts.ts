@@ -1,6 +1,6 @@
 import { isControllerAccount } from "./controllers.js";
 import type { Need } from "./edges.js";
-import { futurePodOn, type FuturePod } from "./future-pods.js";
+import { futurePodOn, type FuturePod, type FutureTokenSecret } from "./future-pods.js";
 
 /*
  * What the audit could see about the identities an edge reaches: whether a ServiceAccount exists,
@@ -36,6 +36,8 @@ export interface PathFacts {
   futurePods?: ReadonlyMap<string, FuturePod>;
   /** The nodes listed (live); undefined when they could not be listed. */
   nodes?: ReadonlySet<string>;
+  /** The legacy token Secrets future pods refer to: every node may read them once such a pod is bound there (live). */
+  futureTokenSecrets?: readonly FutureTokenSecret[];
 }
 
 /** A pod (`namespace/name`) whose containers can read a ServiceAccount's legacy token Secret. */
@@ -187,6 +189,8 @@ export interface LivePathFacts {
   futurePods?: ReadonlyMap<string, FuturePod>;
   /** The nodes listed. */
   nodes?: ReadonlySet<string>;
+  /** The legacy token Secrets future pods refer to. */
+  futureTokenSecrets?: readonly FutureTokenSecret[];
 }
 
 /** The facts of an audit: offline only the manifests' ServiceAccounts; live what was read. */
@@ -211,6 +215,7 @@ export function pathFacts(
     ...(live && options.pathFacts?.hostPodNodes?.size ? { hostPodNodes: options.pathFacts.hostPodNodes } : {}),
     ...(live && options.pathFacts?.futurePods?.size ? { futurePods: options.pathFacts.futurePods } : {}),
     ...(live && options.pathFacts?.nodes ? { nodes: options.pathFacts.nodes } : {}),
+    ...(live && options.pathFacts?.futureTokenSecrets?.length ? { futureTokenSecrets: options.pathFacts.futureTokenSecrets } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { PathRequest } from "../../model/report.js";
-import type { PathFacts } from "./facts.js";
+import type { NodeTokenSecret, PathFacts } from "./facts.js";
 
 /*
  * Pods the scheduler binds later: a pod not yet bound to a node (Pending, no spec.nodeName), and the next
@@ -19,17 +19,31 @@ export interface FuturePod {
   suspended?: boolean;
 }
 
+/** A legacy token Secret a future pod refers to: the node it is bound to may read it then (node-edges.ts). */
+export interface FutureTokenSecret extends NodeTokenSecret {
+  awaited: FuturePod;
+}
+
+/** The pod in words: `pod ns/p`, `the next pod of CronJob ns/c`. */
+export function futurePodText(pod: FuturePod): string {
+  return pod.kind === "Pod" ? `pod ${pod.name}` : `the next pod of CronJob ${pod.name}`;
+}
+
+/** What must happen for node `node` (`*` any) to hold `pod`; `facts` say whether any node is known. */
+export function scheduledOn(pod: FuturePod, node: string, facts: PathFacts): string {
+  // Pods read and any node: no node is known (knownNodes), so one must exist.
+  const where = node !== "*" ? `node ${node}` : facts.podNodes ? "a node (nodes could not be listed, and no pod is bound to one)" : "the node";
+  if (pod.kind === "Pod") return `pod ${pod.name} (Pending) is scheduled on ${where}`;
+  return `the next pod of CronJob ${pod.name} is scheduled on ${where}${pod.suspended ? " once it is resumed" : ""}`;
+}
+
 /**
  * What must happen for node `node` (`*` any) to mint the token of ServiceAccount `key` through a pod the
  * scheduler binds later; undefined when none runs as it. (A pod bound to the node now is onNode's.)
  */
 export function futurePodOn(facts: PathFacts, key: string, node: string): string | undefined {
   const pod = facts.futurePods?.get(key);
-  if (!pod) return undefined;
-  // Pods read and any node: no node is known (knownNodes), so one must exist.
-  const where = node !== "*" ? `node ${node}` : facts.podNodes ? "a node (nodes could not be listed, and no pod is bound to one)" : "the node";
-  if (pod.kind === "Pod") return `pod ${pod.name} (Pending) is scheduled on ${where}`;
-  return `the next pod of CronJob ${pod.name} is scheduled on ${where}${pod.suspended ? " once it is resumed" : ""}`;
+  return pod ? scheduledOn(pod, node, facts) : undefined;
 }
 
 /**
@@ -57,7 +71,12 @@ export function awaitedPod(facts: PathFacts | undefined, key: string, node: stri
   return bound && (node === "*" ? bound.size > 0 : bound.has(node)) ? undefined : pod;
 }
 
+/** What a node's request awaits (PathRequest.awaits): `pod` bound to the node; the server denies it until then. */
+export function awaitsText(pod: FuturePod): string {
+  return pod.kind === "Pod" ? `pod ${pod.name} is bound to the node` : `a pod of CronJob ${pod.name} is bound to the node`;
+}
+
 /** The request of a node-token step marked as awaiting `pod`: the server would deny it until the pod is bound. */
 export function awaiting(request: PathRequest, pod: FuturePod): PathRequest {
-  return { ...request, awaits: pod.kind === "Pod" ? `pod ${pod.name} is bound to the node` : `a pod of CronJob ${pod.name} is bound to the node` };
+  return { ...request, awaits: awaitsText(pod) };
 }

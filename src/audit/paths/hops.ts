@@ -116,6 +116,8 @@ function mountedNote(step: Step, facts: PathFacts | undefined): string {
 
 /** A node's token request for a pod the scheduler binds later (future-pods.ts): the Node authorizer allows it only once the pod is bound. */
 function awaitingPod(step: Step, facts: PathFacts | undefined, request: PathRequest): PathRequest {
+  // A node-secret edge names its own future pod; a node-token edge reaches the ServiceAccounts of several.
+  if (step.edge.authorizer?.awaits) return { ...request, awaits: step.edge.authorizer.awaits };
   if (step.edge.kind !== "node-token" || step.reaches.kind !== "ServiceAccount") return request;
   const pod = awaitedPod(facts, `${step.reaches.namespace ?? ""}/${step.reaches.name}`, nodeNameOf(step.from));
   return pod ? awaiting(request, pod) : request;

@@ -141,10 +141,11 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
   });
   // Pods the scheduler binds later: every node may get them (future-pods.ts).
   const futures = (facts.futurePods?.size ?? 0) > 0;
+  const future = { accounts: futures, ...(facts.futureTokenSecrets ? { secrets: facts.futureTokenSecrets } : {}), facts };
   // A node's own edges are the Node authorizer's (besides what RBAC grants its groups).
   const authorizerEdges = (identity: Identity): Edge[] =>
     identity.ref.kind === "Node"
-      ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref)), facts.nodeTokenSecrets?.get(nodeNameOf(identity.ref)), futures)
+      ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref)), facts.nodeTokenSecrets?.get(nodeNameOf(identity.ref)), future)
       : NO_EDGES;
   const edgeCache = new Map<string, Edge[]>();
   const edgesFor = (identity: Identity): Edge[] => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadCatalogue } from "../../../src/audit/files/catalogue.js";
 import { auditSnapshot } from "../../../src/audit/engine.js";
-import { cronJobOnly, futurePods, nodeNameOnly, nodeNames } from "../../../src/audit/live/future-pods.js";
+import { cronJobOnly, futurePods, futureTokenSecrets, nodeNameOnly, nodeNames } from "../../../src/audit/live/future-pods.js";
 import { podNodes, podSecurityLevels, podServiceAccountOnly } from "../../../src/audit/live/objects.js";
 import type { Finding } from "../../../src/model/report.js";
 import type { PolicyRule, RbacSnapshot } from "../../../src/rbac/types.js";
@@ -45,12 +45,17 @@ const snapshot: RbacSnapshot = {
   ],
 };
 
-/** A pod as the live audit keeps it (its projection), from a full pod: bound to `node`, else in `phase`. */
-function pod(account: string, node?: string, phase = "Pending"): Record<string, unknown> {
+/** A pod as the live audit keeps it (its projection), from a full pod: bound to `node`, else in `phase`; mounting Secret `secret`. */
+function pod(account: string, node?: string, phase = "Pending", secret?: string): Record<string, unknown> {
   const [namespace, name] = account.split("/");
   return podServiceAccountOnly({
     metadata: { name: `${name}-pod`, namespace },
-    spec: { serviceAccountName: name, containers: [], ...(node ? { nodeName: node } : {}) },
+    spec: {
+      serviceAccountName: name,
+      containers: [],
+      ...(node ? { nodeName: node } : {}),
+      ...(secret ? { volumes: [{ name: "t", secret: { secretName: secret } }] } : {}),
+    },
     status: { phase: node ? "Running" : phase },
   });
 }
@@ -66,6 +71,9 @@ function cronJob(name: string, namespace: string, podSpec: Record<string, unknow
     },
   });
 }
+
+/** prod/boss-token is a legacy token Secret of prod/boss (what the live audit reads of token Secrets). */
+const OWNERS = new Map([["prod/boss-token", "boss"]]);
 
 interface Cluster {
   pods?: Record<string, unknown>[];
@@ -107,6 +115,7 @@ function audit(cluster: Cluster, snap = snapshot): Finding[] {
       podNodes: podNodes(pods),
       podSecurity: levels,
       futurePods: futurePods(pods, cluster.cronJobs ?? []),
+      futureTokenSecrets: futureTokenSecrets(pods, cluster.cronJobs ?? [], OWNERS),
       ...(cluster.nodes ? { nodes: nodeNames(cluster.nodes.map((name) => nodeNameOnly({ metadata: { name, labels: { a: "b" } }, status: {} }))) } : {}),
     },
   }).filter((finding) => finding.rule.endsWith("-path"));
@@ -168,6 +177,25 @@ describe("pods the scheduler binds later (live)", () => {
     const [bound] = audit({ pods: [pod("prod/boss"), pod("team/app", "n7")] });
     expect(bound?.path?.[0]?.reaches).toEqual({ kind: "Node", name: "system:node:n7" });
     expect(bound?.path?.[1]?.precondition).toBe("pod prod/boss-pod (Pending) is scheduled on node n7");
+  });
+
+  it("a Pending pod of another ServiceAccount that refers to a cluster-admin token Secret: the node reads it once the pod is bound there", () => {
+    const [found] = audit({ pods: [pod("prod/app", undefined, "Pending", "boss-token")], nodes: ["n1"] });
+    expect(summary(found ? [found] : [])).toEqual(["cluster-admin-path User:dev high: node-escape node-secret holds"]);
+    const secret = found?.path?.[1];
+    expect(secret?.reaches).toEqual({ kind: "ServiceAccount", name: "boss", namespace: "prod" });
+    expect(secret?.precondition).toBe("pod prod/app-pod (Pending) is scheduled on node n1");
+    expect(secret?.permission).toMatch(/allowed by the Node authorizer: pod prod\/app-pod refers to the Secret, once it is bound to the node\)$/);
+    expect(secret?.requests).toEqual([
+      expect.objectContaining({ verb: "get", resource: "secrets", name: "boss-token", awaits: "pod prod/app-pod is bound to the node" }),
+    ]);
+    // The same through a CronJob's pod template; and nothing once the pod has finished.
+    const template = audit({
+      cronJobs: [cronJob("nightly", "prod", { serviceAccountName: "app", volumes: [{ name: "t", secret: { secretName: "boss-token" } }] })],
+      nodes: ["n1"],
+    });
+    expect(template[0]?.path?.[1]?.precondition).toBe("the next pod of CronJob prod/nightly is scheduled on node n1");
+    expect(summary(audit({ pods: [pod("prod/app", undefined, "Succeeded", "boss-token")], nodes: ["n1"] }))).toEqual([]);
   });
 
   it("a node reached by name (impersonation) reaches them too; constrained impersonation only in the namespaces impersonate-on allows", () => {
