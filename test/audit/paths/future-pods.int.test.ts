@@ -96,7 +96,7 @@ describe("pods the scheduler binds later (live)", () => {
           expect.objectContaining({ verb: "create", resource: "serviceaccounts", subresource: "token", name: "boss", namespace: id }),
         ]);
         expect(token.requests[0]?.awaits).toBe(`pod ${id}/boss-pod is bound to the node`);
-        expect(token.confirmation?.detail).toMatch(/^not asked \(the Node authorizer allows it once pod \S+ bound to the node\)/);
+        expect(token.confirmation?.detail).toMatch(/^not asked \(the Node authorizer allows it once pod \S+ is bound to the node\)/);
       });
       expect(pending.paths(careful)).toEqual([]);
       expect(pending.warnings.filter((warning) => warning.includes("disagrees") && warning.includes(dev))).toEqual([]);
