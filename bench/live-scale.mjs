@@ -6,7 +6,7 @@
 // then times, interleaved, medians of --reps runs (default 3), each beside its floor: bench/list-floor.mjs
 // listing exactly the objects that command reads. Peak RSS (/usr/bin/time) beside each time.
 //   audit:   `saprobe audit -o json` live, attack paths and every finding cross-checked by a
-//            SubjectAccessReview; floor: the audit's nine lists. Target <= 2x. (Also shown: --no-confirm.)
+//            SubjectAccessReview; floor: the audit's eleven lists. Target <= 2x. (Also shown: --no-confirm.)
 //   who-can: `saprobe who-can get secrets -n team-0001`; floor: Roles, ClusterRoles and both bindings. Target <= 1.2x.
 //   run --expect as bench-runner (300 rules, may list namespaces and read RBAC): floor: namespaces and RBAC.
 // Target for all: peak RSS <= 1 GB. Usage: nice -n 10 node bench/live-scale.mjs [--reps N] [--cluster-dir DIR]
@@ -125,6 +125,8 @@ const auditLists = [
   "/apis/certificates.k8s.io/v1/certificatesigningrequests",
   "/api/v1/secrets?fieldSelector=type%3Dkubernetes.io%2Fservice-account-token#metadata",
   "/api/v1/namespaces#metadata",
+  "/apis/batch/v1/cronjobs",
+  "/api/v1/nodes#metadata",
 ];
 const saprobe = (...args) => [process.execPath, join(root, "bin/saprobe.js"), ...args, "--kubeconfig", env.adminKubeconfig];
 const floor = (lists) => [process.execPath, join(root, "bench/list-floor.mjs"), env.server, env.caFile, env.adminTokenFile, ...lists];

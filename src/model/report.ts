@@ -163,6 +163,8 @@ export interface PathRequest {
   namespace: string;
   /** Allowed only by a grant an earlier hop gives (a self-grant): not asked of the server. */
   planned?: boolean;
+  /** Allowed only once this holds (a pod the scheduler binds later, bound to the node): not asked of the server, which denies it until then. */
+  awaits?: string;
 }
 
 /** The binding -> role -> rule that allows one request of a hop. */

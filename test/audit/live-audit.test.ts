@@ -156,4 +156,45 @@ describe("auditLive", () => {
     expect(steps.at(-1)?.[2]).toMatch(/^cross-checking \d+ findings with SubjectAccessReviews$/);
     expect(steps.at(-1)?.[0]).toBe(total - 1);
   });
+
+  it("follows pods the scheduler binds later: a Pending pod, a CronJob's next pod; CronJobs unreadable, a warning and the Pending pod still", async () => {
+    const boss = (name: string) => ({
+      metadata: { name },
+      roleRef: { kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ kind: "ServiceAccount", name, namespace: "prod" }],
+    });
+    const future = {
+      [`${RBAC}/clusterroles`]: [
+        { metadata: { name: "cluster-admin" }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] },
+        { metadata: { name: "run" }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }] },
+      ],
+      [`${RBAC}/clusterrolebindings`]: [boss("boss"), boss("nightly")],
+      [`${RBAC}/rolebindings`]: [
+        { metadata: { name: "dev", namespace: "team" }, roleRef: { kind: "ClusterRole", name: "run" }, subjects: [{ kind: "User", name: "dev" }] },
+      ],
+      "/api/v1/serviceaccounts": ["boss", "nightly"].map((name) => ({ metadata: { name, namespace: "prod" } })),
+      "/api/v1/namespaces": [{ metadata: { name: "team" } }, { metadata: { name: "prod" } }],
+      "/api/v1/nodes": [{ metadata: { name: "n1" } }],
+    };
+    const pending = { metadata: { name: "boss-pod", namespace: "prod" }, spec: { serviceAccountName: "boss", containers: [] }, status: { phase: "Pending" } };
+    const nightly = {
+      metadata: { name: "nightly", namespace: "prod" },
+      spec: { schedule: "@daily", jobTemplate: { spec: { template: { spec: { serviceAccountName: "nightly", containers: [] } } } } },
+    };
+    const tokenHop = async (script: Script): Promise<{ precondition: string | undefined; warnings: string[] }> => {
+      const outcome = await auditLive(fakeClient(script).client, { connection, catalogue: loadCatalogue() });
+      const path = outcome.findings.find((finding) => finding.rule === "cluster-admin-path" && finding.subject?.name === "dev")?.path;
+      expect(path?.map((hop) => hop.edge)).toEqual(["node-escape", "node-token", "holds"]);
+      return { precondition: path?.[1]?.precondition, warnings: outcome.warnings };
+    };
+    const unread = await tokenHop({ lists: { ...future, "/api/v1/pods": [pending] }, deniedReads: ["list cronjobs"] });
+    expect(unread.precondition).toBe("pod prod/boss-pod (Pending) is scheduled on node n1");
+    expect(unread.warnings).toContain(
+      "attack paths through nodes do not follow the next pods of CronJobs (the scheduler may bind them to a node taken): the running identity may not list cronjobs.batch -A, or they could not be read.",
+    );
+    expect(unread.warnings.filter((warning) => warning.startsWith("preflight"))).toEqual([]);
+    const read = await tokenHop({ lists: { ...future, "/apis/batch/v1/cronjobs": [nightly] } });
+    expect(read.precondition).toBe("the next pod of CronJob prod/nightly is scheduled on node n1");
+    expect(read.warnings.filter((warning) => warning.includes("CronJobs"))).toEqual([]);
+  });
 });

@@ -23,6 +23,7 @@ import {
   tokenSecretServiceAccounts,
   withoutBulk,
 } from "./objects.js";
+import { cronJobOnly, futurePods, futureTokenSecrets, nodeNameOnly, nodeNames } from "./future-pods.js";
 import { hostPodNodes } from "./pod-host-access.js";
 import { mountedTokens, nodeTokenSecrets } from "./pod-secrets.js";
 import type { MastersEvidence } from "../masters-findings.js";
@@ -70,6 +71,8 @@ const PROJECTIONS: Record<keyof typeof AUDIT_READS, Projection> = {
   certificateSigningRequests: withoutBulk,
   tokenSecrets: tokenSecretOnly,
   namespaces: namespaceLevelOnly,
+  cronJobs: cronJobOnly,
+  nodes: nodeNameOnly,
 };
 
 type Lists = Partial<Record<keyof typeof AUDIT_READS, Record<string, unknown>[]>>;
@@ -103,9 +106,11 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
     resources.map(([, resource]) => resource),
     signal,
   );
-  // Token Secrets and namespaces are optional: without them a path through one keeps it as a precondition (no UNKNOWN).
+  // Token Secrets, namespaces, CronJobs and nodes are optional: without them a path through one keeps it as a
+  // precondition, or the warnings below say what is not followed (no UNKNOWN).
   const secretsPermission = listPermission(AUDIT_READS.tokenSecrets);
-  const optional = new Set([secretsPermission, listPermission(AUDIT_READS.namespaces)]);
+  const cronJobsPermission = listPermission(AUDIT_READS.cronJobs);
+  const optional = new Set([secretsPermission, listPermission(AUDIT_READS.namespaces), cronJobsPermission, listPermission(AUDIT_READS.nodes)]);
   const warnings = preflightWarnings(answers.filter((answer) => !optional.has(answer.permission)));
   const denied = new Set(answers.filter((answer) => answer.answer === "denied").map((answer) => answer.permission));
   const unreadable: UnreadableResource[] = [];
@@ -142,7 +147,13 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
     warnings.push(
       `attack paths through legacy token Secrets keep them as preconditions, and a token Secret a pod refers to (exec into it, its node) is not followed: the running identity may not ${secretsPermission}, or they could not be read.`,
     );
+  if (!lists.cronJobs)
+    warnings.push(
+      `attack paths through nodes do not follow the next pods of CronJobs (the scheduler may bind them to a node taken): the running identity may not ${cronJobsPermission}, or they could not be read.`,
+    );
   const owners = lists.tokenSecrets ? tokenSecretOwners(lists.tokenSecrets) : undefined;
+  // Pods the scheduler binds later: Pending ones (pods read), CronJobs' next (CronJobs read); whichever was read.
+  const future = lists.pods || lists.cronJobs ? futurePods(lists.pods ?? [], lists.cronJobs ?? []) : undefined;
   let findings = auditSnapshot(snapshot, options.catalogue, {
     mode: "live",
     pathFacts: {
@@ -150,6 +161,9 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
       ...(owners ? { tokenSecrets: tokenSecretServiceAccounts(owners), tokenSecretOwners: owners } : {}),
       ...(lists.pods ? { workloads: podWorkloads(lists.pods), podNodes: podNodes(lists.pods), hostPodNodes: hostPodNodes(lists.pods) } : {}),
       ...(lists.namespaces ? { podSecurity: podSecurityLevels(lists.namespaces) } : {}),
+      ...(future ? { futurePods: future } : {}),
+      ...(future && owners ? { futureTokenSecrets: futureTokenSecrets(lists.pods ?? [], lists.cronJobs ?? [], owners) } : {}),
+      ...(lists.nodes ? { nodes: nodeNames(lists.nodes) } : {}),
       ...(lists.pods && owners ? { mountedTokens: mountedTokens(lists.pods, owners), nodeTokenSecrets: nodeTokenSecrets(lists.pods, owners) } : {}),
     },
     unreadable,

@@ -13,4 +13,8 @@ export const AUDIT_READS = {
   tokenSecrets: listed("", "v1", "secrets", "Secret", { query: { fieldSelector: "type=kubernetes.io/service-account-token" }, metadataOnly: true }),
   // Namespaces, metadata only: the Pod Security level each enforces (whether a privileged pod may run there).
   namespaces: listed("", "v1", "namespaces", "Namespace", { metadataOnly: true }),
+  // CronJobs: the ServiceAccount of the next pod each runs, which the scheduler binds to some node.
+  cronJobs: listed("batch", "v1", "cronjobs", "CronJob"),
+  // Nodes, metadata only: the nodes a pod creator may pin a privileged pod to, whether or not a pod is bound to them.
+  nodes: listed("", "v1", "nodes", "Node", { metadataOnly: true }),
 } as const;

@@ -92,15 +92,19 @@ export function snapshotFieldsOnly(item: Raw): Raw {
   return object;
 }
 
-/** What the audit keeps of a pod: its namespace, ServiceAccount name, node and the kinds of its owners. */
+/** What the audit keeps of a pod: its namespace, ServiceAccount name, node (else its phase) and the kinds of its owners. */
 export function podServiceAccountOnly(pod: Raw): Raw {
   const metadata = (pod.metadata ?? {}) as Raw;
   const spec = (pod.spec ?? {}) as Raw;
+  const bound = typeof spec.nodeName === "string" && spec.nodeName !== "";
+  // Not bound yet: whether it has finished says whether the scheduler may still bind it (future-pods.ts).
+  const phase = bound ? undefined : ((pod.status ?? {}) as Raw).phase;
   const owners = Array.isArray(metadata.ownerReferences) ? (metadata.ownerReferences as Raw[]).map((owner) => ({ kind: owner.kind })) : undefined;
   const secretNames = podSecretNames(pod);
   return {
     metadata: { name: metadata.name, namespace: metadata.namespace, ...(owners ? { ownerReferences: owners } : {}) },
-    spec: { serviceAccountName: spec.serviceAccountName, ...(typeof spec.nodeName === "string" && spec.nodeName ? { nodeName: spec.nodeName } : {}) },
+    spec: { serviceAccountName: spec.serviceAccountName, ...(bound ? { nodeName: spec.nodeName } : {}) },
+    ...(typeof phase === "string" ? { status: { phase } } : {}),
     // Not a pod field: the Secrets it refers to, read once here (pod-secrets.ts), for the token Secrets among them.
     ...(secretNames.containers.length > 0 || secretNames.node.length > 0 ? { secretNames } : {}),
     // Not a pod field either: a privileged container or a hostPath onto the node's credentials (pod-host-access.ts).

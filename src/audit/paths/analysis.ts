@@ -4,6 +4,7 @@ import { clusterAdminPower } from "../cluster-admin-power.js";
 import type { PreparedSnapshot } from "../prepare.js";
 import { withControllerBindings } from "./controllers.js";
 import { nodeWayFrom, type PathFacts } from "./facts.js";
+import { knownNodes } from "./future-pods.js";
 import { ensureIdentity, identityTable, type IdentityTable } from "./grants.js";
 import { asksBeyondServiceAccounts, grantAsks } from "./relevance.js";
 import { routeNamespaces } from "./scope.js";
@@ -77,11 +78,10 @@ export function reachesBeyondServiceAccounts(prepared: PreparedSnapshot, implied
   });
 }
 
-/** The node identities a path can go through: each node a pod is bound to (live), else any node (NODE_TARGET's). */
+/** The node identities a path can go through: each node known (live: listed, or a pod is bound to it), else any node (NODE_TARGET's). */
 function nodeRefs(facts: PathFacts): ObjectRef[] {
-  if (!facts.podNodes) return [NODE_TARGET.ref];
-  const names = new Set<string>();
-  for (const nodes of facts.podNodes.values()) for (const name of nodes) names.add(name);
+  const names = knownNodes(facts);
+  if (!names) return [NODE_TARGET.ref];
   return [...names].map((name) => ({ kind: "Node", name: `${NODE_USER_PREFIX}${name}` }));
 }
 

@@ -31,7 +31,7 @@ export function pathQuestions(findings: readonly Finding[]): ReviewQuestion[] {
   for (const finding of findings) {
     if (finding.status !== "finding" || !finding.path) continue;
     for (const request of finding.path.flatMap((hop) => hop.requests)) {
-      if (request.planned) continue;
+      if (request.planned || request.awaits) continue;
       const user = userFor(request.as);
       if (user) questions.push({ user, attrs: attributesOf(request) });
     }
@@ -43,10 +43,12 @@ export function pathQuestions(findings: readonly Finding[]): ReviewQuestion[] {
 type HopOutcome = { hop: PathHop; unconfirmed?: string; failed?: boolean };
 
 function confirmHop(hop: PathHop, batch: ReviewBatch): HopOutcome {
-  // A request a self-grant of an earlier hop allows is not asked: the server would deny it until then.
+  // A request a self-grant of an earlier hop allows is not asked: the server would deny it until then. Nor is one
+  // that awaits a pod the scheduler binds later (the Node authorizer answers by the pods bound now).
   const planned = hop.requests.filter((request) => request.planned);
+  const awaiting = hop.requests.filter((request) => request.awaits);
   const answers = hop.requests
-    .filter((request) => !request.planned)
+    .filter((request) => !request.planned && !request.awaits)
     .map((request) => {
       const user = userFor(request.as);
       const answer: ReviewAnswer = user
@@ -73,11 +75,21 @@ function confirmHop(hop: PathHop, batch: ReviewBatch): HopOutcome {
     planned.length === 0
       ? ""
       : `${answers.length > 0 ? "; " : ""}not asked (granted by an earlier hop's self-grant, not on the server yet): ${planned.map((request) => describeRequest(attributesOf(request))).join("; ")}`;
+  const notYet = awaiting
+    .map(
+      (request) => `not asked (the Node authorizer allows it once ${request.awaits}): ${describeRequest(attributesOf(request))} as ${describeRef(request.as)}`,
+    )
+    .join("; ");
   const detail = denied
     ? `the server denies ${describeRequest(attributesOf(denied.request))} as ${describeRef(denied.request.as)}`
     : hop.requests.length === 0
       ? "system:masters is allowed before any authorizer is asked"
-      : `${answers.length > 0 ? `the server allows ${answers.map(({ request }) => `${describeRequest(attributesOf(request))} as ${describeRef(request.as)}`).join("; ")}` : ""}${notAsked}`;
+      : [
+          `${answers.length > 0 ? `the server allows ${answers.map(({ request }) => `${describeRequest(attributesOf(request))} as ${describeRef(request.as)}`).join("; ")}` : ""}${notAsked}`,
+          notYet,
+        ]
+          .filter(Boolean)
+          .join("; ");
   return { hop: { ...hop, confirmation: { agreed: !denied, detail } } };
 }
 
@@ -111,7 +123,9 @@ export function applyPathAnswers(findings: readonly Finding[], batch: ReviewBatc
             agreed: true,
             detail: path.some((hop) => hop.requests.some((request) => request.planned))
               ? `the server allows every request of all ${path.length} hops but those a self-grant of the path allows (not asked: not on the server yet)`
-              : `the server allows every request of all ${path.length} hops`,
+              : path.some((hop) => hop.requests.some((request) => request.awaits))
+                ? `the server allows every request of all ${path.length} hops but the node's, allowed once the scheduler binds the pod to it (not asked)`
+                : `the server allows every request of all ${path.length} hops`,
           },
     };
   });

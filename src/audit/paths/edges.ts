@@ -21,7 +21,8 @@ export type Need = "exists" | "pod" | "token-secret" | `workload:${string}` | `n
 /** What an edge leads to. `namespace` "" means every namespace; absent `names` means every name. */
 export type EdgeTarget =
   | { kind: "power" }
-  | { kind: "serviceaccounts"; namespace: string; names?: readonly string[]; need: Need }
+  /** `future`: only the ServiceAccounts a pod the scheduler binds later runs as (future-pods.ts), wherever they are. */
+  | { kind: "serviceaccounts"; namespace: string; names?: readonly string[]; need: Need; future?: true }
   | { kind: "users"; names?: readonly string[] }
   | { kind: "groups"; names?: readonly string[]; except?: readonly string[] }
   /** A node's identity (user system:node:<name> in group system:nodes); `names` are such user names. */
@@ -48,8 +49,11 @@ export interface Edge {
    * allowing reads): a route may end at a goal there (high-value.ts), not go on from it.
    */
   goalOnly?: boolean;
-  /** Requests an authorizer other than RBAC allows (no grant to name): who allows them, what they are, and the name they carry (else the identity reached's). */
-  authorizer?: { by: string; questions: readonly Question[]; name?: string };
+  /**
+   * Requests an authorizer other than RBAC allows (no grant to name): who allows them, what they are, the
+   * name they carry (else the identity reached's), and what they await (PathRequest.awaits: future-pods.ts).
+   */
+  authorizer?: { by: string; questions: readonly Question[]; name?: string; awaits?: string };
   /** The self-grant (bind-self, escalate-self) taken before this edge: the edge uses what it grants. */
   grantFirst?: Edge;
   /** A self-grant's role: the name its bind, escalate and update requests carry. */

@@ -1,5 +1,6 @@
 import { isControllerAccount } from "./controllers.js";
 import type { Need } from "./edges.js";
+import { futurePodOn, type FuturePod, type FutureTokenSecret } from "./future-pods.js";
 
 /*
  * What the audit could see about the identities an edge reaches: whether a ServiceAccount exists,
@@ -31,6 +32,12 @@ export interface PathFacts {
   podSecurity?: ReadonlyMap<string, string>;
   /** The nodes of the pods with host access (a privileged container, the node's credentials mounted), by namespace (live). */
   hostPodNodes?: ReadonlyMap<string, readonly string[]>;
+  /** The pods the scheduler binds later (Pending ones, CronJobs' next), by ServiceAccount `namespace/name` (live, future-pods.ts). */
+  futurePods?: ReadonlyMap<string, FuturePod>;
+  /** The nodes listed (live); undefined when they could not be listed. */
+  nodes?: ReadonlySet<string>;
+  /** The legacy token Secrets future pods refer to: every node may read them once such a pod is bound there (live). */
+  futureTokenSecrets?: readonly FutureTokenSecret[];
 }
 
 /** A pod (`namespace/name`) whose containers can read a ServiceAccount's legacy token Secret. */
@@ -94,10 +101,15 @@ export function reachability(facts: PathFacts, namespace: string, name: string, 
   return { reachable: true, preconditions: [...found.preconditions, `a ${resource.replace(/s$/, "")} exists in namespace ${namespace}`] };
 }
 
-/** Whether a pod that runs as ServiceAccount `key` is bound to node `node` (`*`: to any node). */
+/**
+ * Whether a pod that runs as ServiceAccount `key` is bound to node `node` (`*`: to any node), or may be
+ * bound there by the scheduler later (a Pending pod, a CronJob's next pod: then a precondition).
+ */
 function onNode(facts: PathFacts, found: Reachability & { reachable: true }, key: string, node: string): Reachability {
   const nodes = facts.podNodes?.get(key);
   if (nodes && (node === "*" ? nodes.size > 0 : nodes.has(node))) return found;
+  const future = futurePodOn(facts, key, node);
+  if (future) return { reachable: true, preconditions: [...found.preconditions, future] };
   if (facts.live && facts.podNodes) return NO;
   const where = node === "*" ? "the node" : `node ${node}`;
   return { reachable: true, preconditions: [...found.preconditions, `a pod that runs as ServiceAccount ${key} is scheduled on ${where}`] };
@@ -142,6 +154,15 @@ export function podNamespacesOn(facts: PathFacts, node: string): readonly string
   return placementOf(facts.podNodes).namespacesByNode.get(node) ?? [];
 }
 
+/**
+ * Live with pods read, and no node to take (future-pods.ts knownNodes is empty): no pod bound to one, and
+ * none listed, or nodes unlisted and no future pod to wait for on one. Asked per namespace: no set built.
+ */
+function noNodeToTake(facts: PathFacts): boolean {
+  if (facts.podNodes === undefined || facts.podNodes.size > 0) return false;
+  return facts.nodes ? facts.nodes.size === 0 : (facts.futurePods?.size ?? 0) === 0;
+}
+
 /** The nodes the pods of each namespace are bound to (live; empty when pods could not be read). */
 export function nodesByNamespace(facts: PathFacts): ReadonlyMap<string, readonly string[]> {
   return facts.podNodes ? placementOf(facts.podNodes).nodesByNamespace : new Map();
@@ -164,6 +185,12 @@ export interface LivePathFacts {
   hostPodNodes?: ReadonlyMap<string, readonly string[]>;
   /** False when the ServiceAccount list could not be read. */
   serviceAccountsListed?: boolean;
+  /** The pods the scheduler binds later, by ServiceAccount. */
+  futurePods?: ReadonlyMap<string, FuturePod>;
+  /** The nodes listed. */
+  nodes?: ReadonlySet<string>;
+  /** The legacy token Secrets future pods refer to. */
+  futureTokenSecrets?: readonly FutureTokenSecret[];
 }
 
 /** The facts of an audit: offline only the manifests' ServiceAccounts and Namespaces' Pod Security levels; live what was read. */
@@ -187,6 +214,9 @@ export function pathFacts(
     // Offline, the manifests' Namespace objects (none given: every namespace gets the cluster's default).
     ...(options.pathFacts?.podSecurity ? { podSecurity: options.pathFacts.podSecurity } : {}),
     ...(live && options.pathFacts?.hostPodNodes?.size ? { hostPodNodes: options.pathFacts.hostPodNodes } : {}),
+    ...(live && options.pathFacts?.futurePods?.size ? { futurePods: options.pathFacts.futurePods } : {}),
+    ...(live && options.pathFacts?.nodes ? { nodes: options.pathFacts.nodes } : {}),
+    ...(live && options.pathFacts?.futureTokenSecrets?.length ? { futureTokenSecrets: options.pathFacts.futureTokenSecrets } : {}),
   };
 }
 
@@ -215,14 +245,14 @@ const CONFINING = new Set(["baseline", "restricted"]);
  * restricted (checked on v1.37.2: a dry-run of such a pod is refused at baseline, created without a
  * level); a namespace without a level gets the cluster's default, privileged unless its admission
  * configuration says otherwise, and another admission policy may forbid it too, which no list shows:
- * always a precondition. Live, undefined when pods were read and none is bound to a node, or when
- * nothing allows it; with pods unread it is possible (any node, which node-token's precondition then
- * names). Offline by the manifests' Namespace objects (offlineEscapeWay).
+ * always a precondition. Live, undefined when pods were read and no node is known (knownNodes), or
+ * when nothing allows it; with pods unread it is possible (any node, which node-token's precondition
+ * then names). Offline by the manifests' Namespace objects (offlineEscapeWay).
  */
 export function escapeWay(facts: PathFacts, namespace: string): EscapeWay | undefined {
   if (!facts.live) return offlineEscapeWay(facts.podSecurity ?? NO_LEVELS, namespace);
-  // Pods read and none bound to a node: no node to take. Pods unread: any node might be (node-token's precondition says so).
-  if (facts.podNodes !== undefined && facts.podNodes.size === 0) return undefined;
+  // Pods read and no node known (knownNodes): no node to take. Pods unread: any node might be (node-token's precondition says so).
+  if (noNodeToTake(facts)) return undefined;
   const levels = facts.podSecurity;
   const levelOf = (name: string): string | undefined => levels?.get(name);
   let chosen = namespace;

@@ -2,6 +2,7 @@ import type { ObjectRef, PathGrant, PathHop, PathRequest } from "../../model/rep
 import { describeRef } from "../finding-text.js";
 import { CLIENT_SIGNER, KUBELET_CLIENT_SIGNER } from "./edges.js";
 import type { PathFacts } from "./facts.js";
+import { awaitedPod, awaiting } from "./future-pods.js";
 import { nodeNameOf } from "./node-edges.js";
 import type { Evidence, Question } from "./reach.js";
 import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
@@ -113,13 +114,24 @@ function mountedNote(step: Step, facts: PathFacts | undefined): string {
   return mounted ? ` (pod ${mounted.pod} has its legacy token Secret ${mounted.secret})` : "";
 }
 
+/** A node's token request for a pod the scheduler binds later (future-pods.ts): the Node authorizer allows it only once the pod is bound. */
+function awaitingPod(step: Step, facts: PathFacts | undefined, request: PathRequest): PathRequest {
+  // A node-secret edge names its own future pod; a node-token edge reaches the ServiceAccounts of several.
+  if (step.edge.authorizer?.awaits) return { ...request, awaits: step.edge.authorizer.awaits };
+  if (step.edge.kind !== "node-token" || step.reaches.kind !== "ServiceAccount") return request;
+  const pod = awaitedPod(facts, `${step.reaches.namespace ?? ""}/${step.reaches.name}`, nodeNameOf(step.from));
+  return pod ? awaiting(request, pod) : request;
+}
+
 /** The hop of one step; `facts` name the pod when it is another ServiceAccount's token a pod has. */
 export function hopOf(step: Step, facts?: PathFacts): PathHop {
   const { authorizer } = step.edge;
   const requests = [
     ...step.edge.evidence.map((evidence) => requestOf(evidence, step)),
     // Another authorizer's requests: made by the identity that takes the step, for the identity it reaches.
-    ...(authorizer?.questions.map((question) => requestAs(step.from, question, authorizer.name ?? step.reaches.name, step.reaches.namespace ?? "")) ?? []),
+    ...(authorizer?.questions.map((question) =>
+      awaitingPod(step, facts, requestAs(step.from, question, authorizer.name ?? step.reaches.name, step.reaches.namespace ?? "")),
+    ) ?? []),
   ];
   const hop: PathHop = {
     edge: step.edge.kind,

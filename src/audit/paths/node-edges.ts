@@ -1,7 +1,8 @@
 import type { ObjectRef } from "../../model/report.js";
 import type { Edge } from "./edges.js";
 import { Q, questionText } from "./questions.js";
-import type { NodeTokenSecret } from "./facts.js";
+import type { NodeTokenSecret, PathFacts } from "./facts.js";
+import { awaitsText, futurePodText, scheduledOn, type FutureTokenSecret } from "./future-pods.js";
 import { impersonateOnReach, intersectReach, reachNames, type Evidence, type PermissionSource, type Question, type Reach } from "./reach.js";
 import { NODES_GROUP, NODE_USER_PREFIX } from "./targets.js";
 
@@ -142,33 +143,50 @@ export function nodeNameOf(ref: ObjectRef): string {
 /**
  * What a node's identity can act as: the ServiceAccount of every pod bound to it, by a token the Node
  * authorizer allows; one edge per namespace of its pods when they are known (live), so that a cluster of
- * many nodes looks only where each node's pods are, else one to every namespace. And live, the owner of
- * every legacy token Secret those pods refer to, by reading it (`secrets`: the node's, nodeTokenSecrets).
+ * many nodes looks only where each node's pods are, else one to every namespace. Live, with pods the
+ * scheduler binds later (`future.accounts`), one more to their ServiceAccounts wherever they are (one
+ * edge, not one per namespace: every node has it). And live, the owner of every legacy token Secret those
+ * pods refer to, by reading it (`secrets`: the node's, nodeTokenSecrets; `future.secrets`: those future
+ * pods refer to, once one is bound to the node, with that as the precondition).
  */
-export function nodeEdges(node: ObjectRef, namespaces: readonly string[] = [""], secrets: readonly NodeTokenSecret[] = []): Edge[] {
-  const tokens: Edge[] = namespaces.map((namespace) => ({
+export function nodeEdges(
+  node: ObjectRef,
+  namespaces: readonly string[] = [""],
+  secrets: readonly NodeTokenSecret[] = [],
+  future: { accounts: boolean; secrets?: readonly FutureTokenSecret[]; facts?: PathFacts } = { accounts: false },
+): Edge[] {
+  const token = (namespace: string, later?: true): Edge => ({
     kind: "node-token",
     permission: questionText(Q.token),
-    target: { kind: "serviceaccounts", namespace, need: `node:${nodeNameOf(node)}` },
+    target: { kind: "serviceaccounts", namespace, need: `node:${nodeNameOf(node)}`, ...(later ? { future: later } : {}) },
     evidence: [],
     namesTarget: true,
     authorizer: { by: "the Node authorizer: a pod bound to the node runs as it", questions: [Q.token] },
-  }));
-  if (secrets.length === 0) return tokens;
+  });
+  const tokens = namespaces.map((namespace) => token(namespace));
+  // Any node ("") already reaches every namespace, future pods' too.
+  if (future.accounts && !namespaces.includes("")) tokens.push(token("", true));
+  const later = future.secrets ?? [];
+  if (secrets.length === 0 && later.length === 0) return tokens;
+  const secretEdge = (found: NodeTokenSecret, by: string, extra: Partial<Edge> = {}, awaits?: string): Edge => ({
+    kind: "node-secret",
+    permission: `${questionText(SECRET_GET)} "${found.secret}" (a legacy token Secret of ServiceAccount ${found.owner})`,
+    target: { kind: "serviceaccounts", namespace: found.namespace, names: [found.owner], need: "exists" },
+    evidence: [],
+    authorizer: { by, questions: [SECRET_GET], name: found.secret, ...(awaits ? { awaits } : {}) },
+    ...extra,
+  });
   return [
     ...tokens,
-    ...secrets.map(
-      (found): Edge => ({
-        kind: "node-secret",
-        permission: `${questionText(SECRET_GET)} "${found.secret}" (a legacy token Secret of ServiceAccount ${found.owner})`,
-        target: { kind: "serviceaccounts", namespace: found.namespace, names: [found.owner], need: "exists" },
-        evidence: [],
-        authorizer: {
-          by: `the Node authorizer: pod ${found.namespace}/${found.pod}, bound to the node, refers to the Secret`,
-          questions: [SECRET_GET],
-          name: found.secret,
-        },
-      }),
+    ...secrets.map((found) => secretEdge(found, `the Node authorizer: pod ${found.namespace}/${found.pod}, bound to the node, refers to the Secret`)),
+    // A future pod's Secret: the node reads it once the pod is bound there (the precondition), not before.
+    ...later.map((found) =>
+      secretEdge(
+        found,
+        `the Node authorizer: ${futurePodText(found.awaited)} refers to the Secret, once it is bound to the node`,
+        future.facts ? { precondition: scheduledOn(found.awaited, nodeNameOf(node), future.facts) } : {},
+        awaitsText(found.awaited),
+      ),
     ),
   ];
 }

@@ -86,6 +86,8 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     Group: [] as Identity[],
     Node: [] as Identity[],
     every: [] as Identity[],
+    /** ServiceAccounts a pod the scheduler binds later runs as (a node's `future` edge: future-pods.ts). */
+    future: [] as Identity[],
   };
   // The routes key of each identity's shortest route that does not start by impersonating.
   const directOf = new Map<string, string>();
@@ -107,6 +109,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       if (list) list.push(identity);
       else reachedBy.ServiceAccount.set(namespace, [identity]);
       reachedBy.every.push(identity);
+      if (facts.futurePods?.has(`${namespace}/${identity.ref.name}`)) reachedBy.future.push(identity);
     } else if (identity.ref.kind === "User") reachedBy.User.push(identity);
     else if (identity.ref.kind === "Node") reachedBy.Node.push(identity);
     else reachedBy.Group.push(identity);
@@ -139,10 +142,13 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       .filter((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole")
       .map((grant) => grant.roleRef.name),
   });
+  // Pods the scheduler binds later: every node may get them (future-pods.ts).
+  const futures = (facts.futurePods?.size ?? 0) > 0;
+  const future = { accounts: futures, ...(facts.futureTokenSecrets ? { secrets: facts.futureTokenSecrets } : {}), facts };
   // A node's own edges are the Node authorizer's (besides what RBAC grants its groups).
   const authorizerEdges = (identity: Identity): Edge[] =>
     identity.ref.kind === "Node"
-      ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref)), facts.nodeTokenSecrets?.get(nodeNameOf(identity.ref)))
+      ? nodeEdges(identity.ref, podNamespacesOn(facts, nodeNameOf(identity.ref)), facts.nodeTokenSecrets?.get(nodeNameOf(identity.ref)), future)
       : NO_EDGES;
   const edgeCache = edgeCacheOf(table, facts, adminRoles);
   const edgesFor = (identity: Identity): Edge[] => {
@@ -212,11 +218,16 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     const own = target.kind === "serviceaccounts" && !target.namespace && from.ref.namespace ? (reachedBy.ServiceAccount.get(from.ref.namespace) ?? []) : [];
     const pool =
       target.kind === "serviceaccounts"
-        ? target.namespace
-          ? (reachedBy.ServiceAccount.get(target.namespace) ?? [])
-          : own.length > 0
-            ? [...own, ...reachedBy.every]
-            : reachedBy.every
+        ? target.future
+          ? // Kept to one namespace where constrained impersonation allows only that one (impersonatedNodeEdges).
+            target.namespace
+            ? reachedBy.future.filter((identity) => identity.ref.namespace === target.namespace)
+            : reachedBy.future
+          : target.namespace
+            ? (reachedBy.ServiceAccount.get(target.namespace) ?? [])
+            : own.length > 0
+              ? [...own, ...reachedBy.every]
+              : reachedBy.every
         : target.kind === "users"
           ? reachedBy.User
           : target.kind === "node"
@@ -314,7 +325,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     const outlook = routes.has(identity.key)
       ? undefined
       : identity.ref.kind === "Node"
-        ? nodeOutlook(podNamespacesOn(facts, nodeNameOf(identity.ref)), outlookOf(table, identity))
+        ? nodeOutlook(nodeNamespaces(facts, nodeNameOf(identity.ref), futures), outlookOf(table, identity))
         : outlookOf(table, identity);
     // A pod creator may escape to a node (edges.ts escapeEdges): any identity that reaches ServiceAccounts, a superset.
     if (outlook && nodeWays && outlook.serviceAccountNamespaces.length > 0) outlook.escapes = true;
@@ -364,6 +375,12 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     }
   }
   return routes;
+}
+
+/** The namespaces a node's own edges lead to (podNamespacesOn), and every one ("") with future pods. */
+function nodeNamespaces(facts: PathFacts, node: string, futures: boolean): readonly string[] | undefined {
+  const namespaces = podNamespacesOn(facts, node);
+  return futures && namespaces ? [...namespaces, ""] : namespaces;
 }
 
 /** True when a route starts by impersonating (legacy or constrained), after any self-grant: no impersonation can follow it. */

@@ -58,17 +58,19 @@ interface RenderedHop {
   permission: string;
   reaches: EvidenceRef;
   confirmation?: { agreed: boolean };
-  requests?: readonly { planned?: boolean }[];
+  requests?: readonly { planned?: boolean; awaits?: string }[];
 }
 
 /**
  * What the server said of a hop: confirmed, disagrees, or not asked because every request of it is
- * allowed only by a self-grant of an earlier hop (the server would deny it until then); "" offline.
+ * allowed only by a self-grant of an earlier hop, or only once the scheduler binds a pod to the node
+ * (the server would deny it until then); "" offline.
  */
 export function hopConfirmation(hop: RenderedHop): string {
   if (!hop.confirmation) return "";
   if (!hop.confirmation.agreed) return " (the server disagrees)";
   const requests = hop.requests ?? [];
+  if (requests.length > 0 && requests.every((request) => request.awaits)) return " (not asked: allowed once the scheduler binds the pod to the node)";
   return requests.length > 0 && requests.every((request) => request.planned) ? " (not asked: allowed by the self-grant before it)" : " (confirmed)";
 }
 

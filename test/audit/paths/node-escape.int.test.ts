@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, Report } from "../../../src/model/report.js";
-import {
-  applyObjects,
-  clusterAdminBinding,
-  deleteObjects,
-  kubectl,
-  signClientCertificate,
-  testCluster,
-  uniqueNamespace,
-  writeKubeconfig,
-} from "../../support/cluster.js";
+import { applyObjects, clusterAdminBinding, deleteObjects, kubectl, testCluster, uniqueNamespace } from "../../support/cluster.js";
 import { runSaprobe } from "../support.js";
+import { escapeScene, privilegedPodDryRun } from "./escape-scene.js";
 
 // A pod creator takes a node on the real kube-apiserver: where the namespace enforces no Pod Security
 // level, the server admits a privileged pod with the host's filesystem bound to the node it names, and
@@ -20,19 +12,6 @@ import { runSaprobe } from "../support.js";
 // is the pod's to make; what the server decides is checked.)
 
 const RBAC = "rbac.authorization.k8s.io";
-
-function podCreator(user: string, namespace: string): Record<string, unknown>[] {
-  return [
-    { apiVersion: `${RBAC}/v1`, kind: "Role", metadata: { name: "run", namespace }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }] },
-    {
-      apiVersion: `${RBAC}/v1`,
-      kind: "RoleBinding",
-      metadata: { name: "run", namespace },
-      roleRef: { apiGroup: RBAC, kind: "Role", name: "run" },
-      subjects: [{ kind: "User", name: user, apiGroup: RBAC }],
-    },
-  ];
-}
 
 /** Node objects, a cluster-admin ServiceAccount `id`/boss (`power` its binding) and its pod, bound to `node`. */
 function bossOnNode(id: string, node: string, nodes: unknown[], power: unknown): unknown[] {
@@ -59,21 +38,11 @@ async function liveUserPaths(): Promise<(name: string) => Finding[]> {
 
 describe("a pod creator escapes to a node (live)", () => {
   it("where Pod Security allows a privileged pod: a cluster-admin-path through the node of a cluster-admin pod; refused and not reported at baseline", async () => {
-    const id = await uniqueNamespace("escape");
-    const free = await uniqueNamespace("free");
-    const confined = await uniqueNamespace("confined");
-    await kubectl(["label", "namespace", confined, "pod-security.kubernetes.io/enforce=baseline"]);
-    const node = `n-${id}`;
-    const [dev, careful] = [`dev-${id}`, `careful-${id}`];
-    const nodes = [{ apiVersion: "v1", kind: "Node", metadata: { name: node } }];
+    const { id, free, node, dev, careful, confined, nodes, objects } = await escapeScene("escape");
     // Removed after the test: while it exists, pod creators of other test files reach cluster-admin.
     const power = clusterAdminBinding(`${id}-boss`, id, "boss");
-    await applyObjects([
-      ...bossOnNode(id, node, nodes, power),
-      // dev and careful create pods in namespaces whose own ServiceAccounts hold nothing.
-      ...podCreator(dev, free),
-      ...podCreator(careful, confined),
-    ]);
+    // dev and careful create pods in namespaces whose own ServiceAccounts hold nothing.
+    await applyObjects([...bossOnNode(id, node, nodes, power), ...objects]);
     try {
       const paths = await liveUserPaths();
       const [found, ...more] = paths(dev);
@@ -90,25 +59,9 @@ describe("a pod creator escapes to a node (live)", () => {
       expect(paths(careful)).toEqual([]);
 
       // The oracle: the server admits dev's privileged pod with the host's filesystem on the node, and refuses careful's.
-      const privilegedPod = (namespace: string) =>
-        JSON.stringify({
-          apiVersion: "v1",
-          kind: "Pod",
-          metadata: { name: "escape", namespace },
-          spec: {
-            nodeName: node,
-            hostPID: true,
-            containers: [{ name: "c", image: "busybox", securityContext: { privileged: true }, volumeMounts: [{ name: "host", mountPath: "/host" }] }],
-            volumes: [{ name: "host", hostPath: { path: "/" } }],
-          },
-        });
-      const asUser = (user: string) => {
-        const cert = signClientCertificate(user);
-        return writeKubeconfig({ "client-certificate": cert.certFile, "client-key": cert.keyFile });
-      };
-      const admitted = await kubectl(["create", "--dry-run=server", "-f", "-"], { input: privilegedPod(free), kubeconfig: asUser(dev) });
+      const admitted = await privilegedPodDryRun(dev, free, node);
       expect(admitted.code, admitted.stderr).toBe(0);
-      const refused = await kubectl(["create", "--dry-run=server", "-f", "-"], { input: privilegedPod(confined), kubeconfig: asUser(careful) });
+      const refused = await privilegedPodDryRun(careful, confined, node);
       expect(refused.stderr).toMatch(/violates PodSecurity "baseline/);
       // And the node's identity may mint boss's token (the Node authorizer: boss's pod is bound to it).
       const asNode = [

@@ -1,10 +1,11 @@
 import { request as httpsRequest } from "node:https";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { Finding, Report } from "../../../src/model/report.js";
 import {
   adminRequest,
   applyObjects,
   createServiceAccount,
+  deleteObjects,
   kubectl,
   signClientCertificate,
   testCluster,
@@ -123,6 +124,8 @@ describe("cluster-admin-path (live)", () => {
       role("Role", "run", [{ apiGroups: [""], resources: ["pods"], verbs: ["create"] }], calm),
       rb(calm, "runner", "Role", "run", user(`runner-${calm}`)),
     ]);
+    // Removed after the test: the controller's pod stays Pending, and a node could mint its token once it is scheduled (future-pods.ts).
+    onTestFinished(() => deleteObjects([crb(`${argo}-controller`, "cluster-admin", sa(argo, "argocd-application-controller"))]));
     // What the controller-manager would have made: the StatefulSet's pod, and the legacy token Secret.
     const statefulSet = await adminRequest("POST", `/apis/apps/v1/namespaces/${argo}/statefulsets`, {
       apiVersion: "apps/v1",

@@ -104,8 +104,9 @@ describe("a legacy token Secret a pod refers to (live)", () => {
       expect(viaExec?.path?.map((hop) => hop.edge)).toEqual(["pod-exec", "holds"]);
       expect(viaExec?.path?.[0]?.permission).toBe(`create pods/exec in ${id} (pod ${id}/app has its legacy token Secret boss-token)`);
       for (const hop of viaExec?.path ?? []) expect(hop.confirmation, hop.permission).toMatchObject({ agreed: true });
-      // The other node: no pod of it refers to the Secret.
-      expect(paths(mallory)).toEqual([]);
+      // The other node: no pod of it refers to the Secret. (Only a conditional path through another test file's
+      // Pending pod of a cluster-admin ServiceAccount, scheduled there later: future-pods.int.test.ts.)
+      for (const finding of paths(mallory)) expect(finding.path?.[1]?.requests[0]?.awaits, finding.message).toMatch(/ is bound to the node$/);
 
       // Walked for real: as oscar, impersonating the node, read the Secret and act as boss.
       const cert = signClientCertificate(oscar);
