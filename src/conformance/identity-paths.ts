@@ -94,6 +94,32 @@ function declared(expected: Authorizer, user: UserInfo, hop: PathHop): boolean {
   );
 }
 
+/**
+ * Whether reading with more rights settles a live hop's precondition: a fact that could not be read (a
+ * ServiceAccount, pods, token Secrets). A pod's escape (what admission allows) and a pod the scheduler
+ * binds later (a request that awaits it) are facts no object holds.
+ */
+function settledByReading(hop: PathHop): boolean {
+  if (/could not be (read|listed)/.test(hop.precondition ?? "")) return true;
+  return hop.edge !== "node-escape" && !hop.requests.some((request) => request.awaits);
+}
+
+/** What a path's preconditions leave open, and how to settle it, as sentences for the verdict: "" when none. */
+export function unsettled(hops: readonly PathHop[], readBy: string): string {
+  const words = (selected: readonly PathHop[]) => selected.map((hop) => hop.precondition).join(" and ");
+  const conditional = hops.filter((hop) => hop.precondition);
+  const unread = conditional.filter(settledByReading);
+  const open = conditional.filter((hop) => !settledByReading(hop));
+  return [
+    unread.length > 0
+      ? ` saprobe could not read whether ${words(unread)} (${readBy} may not list them): it may well be so. Run with --as from an identity that may read ServiceAccounts, pods and Secrets' metadata to settle it.`
+      : "",
+    open.length > 0
+      ? ` No object tells whether ${words(open)} (admission and the scheduler decide it): it may well be so. Close the path as the remediation says.`
+      : "",
+  ].join("");
+}
+
 function pathResult(finding: Finding, input: IdentityPathsInput, readBy: string, durationMs: number): CheckResult {
   const first = finding.path?.[0];
   const firstDeclared = first !== undefined && declared(input.expected, input.user, first);
@@ -102,14 +128,12 @@ function pathResult(finding: Finding, input: IdentityPathsInput, readBy: string,
   const note = firstDeclared
     ? " The expected RBAC grants the first hop: the declaration itself makes the identity cluster-admin."
     : " The expected RBAC does not grant the first hop: a permission beyond the declaration opens the path.";
-  // Live, a hop keeps a precondition only where its fact could not be read (a ServiceAccount, a pod, a
-  // token Secret): the audit rates such a path lower, but a verdict must not pass what it could not
-  // see, so here it is could-not-tell at critical, saying what to read to settle it.
-  const unseen = (finding.path ?? []).flatMap((hop) => (hop.precondition ? [hop.precondition] : []));
-  const settle =
-    unseen.length > 0
-      ? ` saprobe could not read whether ${unseen.join(" and ")} (${readBy} may not list them): it may well be so. Run with --as from an identity that may read ServiceAccounts, pods and Secrets' metadata to settle it.`
-      : "";
+  // Live, a hop keeps a precondition where its fact could not be read (a ServiceAccount, pods, token
+  // Secrets: reading with more rights settles it), or where no object tells (what admission allows, where
+  // the scheduler binds a pod later: the remediation closes it). The audit rates such a path lower, but a
+  // verdict must not pass what it could not see, so here it is could-not-tell at critical, saying which.
+  const unseen = (finding.path ?? []).filter((hop) => hop.precondition);
+  const settle = unsettled(unseen, readBy);
   return {
     ...baseResult(),
     id: `${PATHS_CHECK_ID}/${idPart}`,

@@ -188,6 +188,9 @@ describe("pods the scheduler binds later (live)", () => {
       // This file's ServiceAccount, unless another file's cluster-admin pod is as near.
       if (hops[1]?.reaches.name === "boss" && hops[1].reaches.namespace === id)
         expect(hops[1].precondition).toBe(`pod ${id}/boss-pod (Pending) is scheduled on node ${hops[0]?.reaches.name.slice("system:node:".length)}`);
+      // Read as an administrator, nothing is left unread: what stays open is admission and the scheduler.
+      expect(paths[0]?.message).toContain(`No object tells whether a privileged pod may run in ${free}`);
+      expect(paths[0]?.message).not.toContain("could not read whether");
       expect(report.summary.outcome).not.toBe("passed");
       expect(code).toBe(1);
     } finally {
