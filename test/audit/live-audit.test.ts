@@ -124,6 +124,36 @@ describe("auditLive", () => {
     expect(signals.filter((signal) => !signal?.aborted)).toEqual([]);
   });
 
+  it("makes its concurrent requests on one signal without Node's listener-leak warning (it reached the Job's logs, before its JSON)", async () => {
+    const { client: scripted } = fakeClient({ lists, subjectAccessReview: () => true });
+    // As undici does: each request listens on the signal while it is in flight (all lists at once).
+    const client: KubeClient = {
+      ...scripted,
+      async request(options) {
+        const onAbort = (): void => {};
+        options.signal?.addEventListener("abort", onAbort);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        try {
+          return await scripted.request(options);
+        } finally {
+          options.signal?.removeEventListener("abort", onAbort);
+        }
+      },
+    };
+    const warnings: string[] = [];
+    const collect = (warning: Error): void => {
+      warnings.push(`${warning.name}: ${warning.message}`);
+    };
+    process.on("warning", collect);
+    try {
+      await auditLive(client, { connection, catalogue: loadCatalogue() });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", collect);
+    }
+    expect(warnings.filter((warning) => warning.startsWith("MaxListenersExceededWarning"))).toEqual([]);
+  });
+
   it("says once that its deadline cut it short, and leaves what it could not read UNKNOWN", async () => {
     const { client } = fakeClient({ lists, subjectAccessReview: () => true });
     // Lists hang until their signal fires, as a slow server's would.

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Connection } from "../../connect/types.js";
 import type { KubeClient } from "../../kube/types.js";
 import type { ErrorValue, Finding } from "../../model/report.js";
@@ -86,6 +87,9 @@ export async function auditLive(client: KubeClient, options: LiveAuditOptions): 
   const deadline = AbortSignal.timeout(options.deadlineMs ?? LIVE_AUDIT_DEADLINE_MS);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   const resources = Object.entries(AUDIT_READS) as [keyof typeof AUDIT_READS, ListedResource][];
+  // Every list (and the preflight's review of each) is in flight at once, each request listening on this
+  // signal: past Node's default of 10, Node warns on stderr, which a Job's log mixes into its report.
+  setMaxListeners(2 * resources.length + 10, signal);
   // Steps: identity, preflight, one per list, the audit, the cross-check.
   const total = resources.length + 4;
   let done = 0;
