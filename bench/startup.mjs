@@ -123,6 +123,8 @@ const rows = {
   "run (refused)": saprobe(["run", ...nowhere, "-o", "json", "--out", join(dir, "reports")], 3),
   // The same without --out: what its four report files cost.
   "run (refused), no --out": saprobe(["run", ...nowhere, "-o", "json"], 3),
+  // Its empty input: a suite of no checks (the identity lookup and the report remain).
+  "run (refused), checks: []": saprobe(["run", ...nowhere, "--checks", checkFile, "--replace-checks", "-o", "json"], 3),
   // What the code caches save, on a command that loads little and on one that loads much.
   "--help, no code cache": { args: [join(root, "bench/run-bundled-nocache.cjs"), "--help"], status: 0 },
   "audit 1 object, no code cache": { args: [join(root, "bench/run-bundled-nocache.cjs"), "audit", "--manifests", oneObject, "-o", "json"], status: 0 },
