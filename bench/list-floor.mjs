@@ -35,7 +35,8 @@ async function listAll(spec) {
     url.searchParams.set("limit", "500");
     if (token) url.searchParams.set("continue", token);
     const body = await page(url, accept);
-    items += body.items.length;
+    // An empty list may come without `items` (a PartialObjectMetadataList of no nodes does).
+    items += body.items?.length ?? 0;
     token = body.metadata?.continue;
   } while (token);
   return [target, items];
