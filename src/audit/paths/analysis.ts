@@ -3,6 +3,7 @@ import type { ClusterRoleBinding, PolicyRule, RbacSnapshot, RoleBinding } from "
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import type { PreparedSnapshot } from "../prepare.js";
 import { withControllerBindings } from "./controllers.js";
+import { bypassScope } from "./escape-bypass.js";
 import { nodeWayFrom, type PathFacts } from "./facts.js";
 import { knownNodes } from "./future-pods.js";
 import { ensureIdentity, identityTable, type IdentityTable } from "./grants.js";
@@ -98,15 +99,18 @@ function fullTable(prepared: PreparedSnapshot, facts: PathFacts, implied: Readon
   const named = facts.tokenSecretOwners !== undefined;
   // A pod creator of any namespace that allows a privileged pod (offline: any the manifests do not confine), or code run in a pod with host access, may reach a node (facts.ts nodeWayFrom).
   const escapes = nodeWayFrom(facts, "");
+  // Or one that may get past Pod Security where it confines pods (escape-bypass.ts).
+  const bypass = bypassScope(prepared, facts);
+  const escapesIn = escapes || bypass ? (namespace: string) => nodeWayFrom(facts, namespace) || (bypass?.(namespace) ?? false) : undefined;
   const table = identityTable(
-    scoped(prepared, routeNamespaces(prepared, holds, named, escapes ? (namespace) => nodeWayFrom(facts, namespace) : undefined)),
+    scoped(prepared, routeNamespaces(prepared, holds, named, escapesIn)),
     (rules, namespace) => (namespace === "" && holds(rules)) || grantAsks(rules, namespace, named),
   );
   // A `default` ServiceAccount left out has no grant that matters, nor has any group it is in: no route either.
   if (!facts.live && table.complete)
     for (const namespace of namespacesOf(prepared.snapshot)) ensureIdentity(table, { kind: "ServiceAccount", name: "default", namespace });
   ensureIdentity(table, { kind: "Group", name: "system:masters" });
-  if (escapes || reachesBeyondServiceAccounts(prepared, implied)) for (const ref of nodeRefs(facts)) ensureIdentity(table, ref);
+  if (escapes || bypass || reachesBeyondServiceAccounts(prepared, implied)) for (const ref of nodeRefs(facts)) ensureIdentity(table, ref);
   return table;
 }
 

@@ -1,4 +1,5 @@
 import type { ObjectRef } from "../../model/report.js";
+import type { ConfinedNamespaces } from "./escape-bypass.js";
 import type { EscapeWay } from "./facts.js";
 import { escapeEdges } from "./escape-edges.js";
 import { arbitraryNodeImpersonation, associatedNodeImpersonation, nodeImpersonation } from "./node-edges.js";
@@ -89,6 +90,8 @@ export interface EdgeContext {
    * with host access, on any node); offline, the manifests hold none (any namespace where escape allows a privileged pod). escape-edges.ts.
    */
   podsUnknown?: "unread" | "offline";
+  /** Where Pod Security confines pods: a way past it (escape-bypass.ts) may still lead to a node. */
+  confined?: ConfinedNamespaces;
 }
 
 const MASTERS = "system:masters";
@@ -117,7 +120,7 @@ function podEdges(source: PermissionSource, context: EdgeContext): Edge[] {
   for (const question of Q.podChanges) {
     edges.push(...toServiceAccounts(question.subresource ? `pod-${question.subresource}` : "pod-update", question, source.reach(question), "pod"));
   }
-  if (context.escape || context.hostPodNodes || context.podsUnknown) edges.push(...escapeEdges(source, context));
+  if (context.escape || context.hostPodNodes || context.podsUnknown || context.confined) edges.push(...escapeEdges(source, context));
   return edges;
 }
 

@@ -1,4 +1,5 @@
 import type { Edge, EdgeContext } from "./edges.js";
+import { bypassesOf } from "./escape-bypass.js";
 import { Q, questionText } from "./questions.js";
 import { unnamed, type PermissionSource, type Question, type Reach } from "./reach.js";
 import { NODE_USER_PREFIX } from "./targets.js";
@@ -130,6 +131,9 @@ function* madeEdges(source: PermissionSource, context: EdgeContext, wayOut: NonN
 function* escapeEdgesOf(source: PermissionSource, context: EdgeContext): Generator<Edge> {
   if (context.hostPodNodes) yield* hostPodEdges(source, context.hostPodNodes);
   if (context.escape) yield* madeEdges(source, context, context.escape);
+  // Where Pod Security confines the pod: past it (escape-bypass.ts), a relabelled namespace or a hostPath PersistentVolume.
+  for (const way of context.confined ? bypassesOf(source, context.confined) : [])
+    yield edge(way.question, way.reach, `${way.how}, ${NODE_NAMED}`, way.precondition, way.namespace);
   if (!context.hostPodNodes && context.podsUnknown) yield* unknownPodEdges(source, context.podsUnknown, context.escape);
 }
 

@@ -158,7 +158,7 @@ export function podNamespacesOn(facts: PathFacts, node: string): readonly string
  * Live with pods read, and no node to take (future-pods.ts knownNodes is empty): no pod bound to one, and
  * none listed, or nodes unlisted and no future pod to wait for on one. Asked per namespace: no set built.
  */
-function noNodeToTake(facts: PathFacts): boolean {
+export function noNodeToTake(facts: PathFacts): boolean {
   if (facts.podNodes === undefined || facts.podNodes.size > 0) return false;
   return facts.nodes ? facts.nodes.size === 0 : (facts.futurePods?.size ?? 0) === 0;
 }
@@ -236,7 +236,7 @@ export interface EscapeWay {
 }
 
 /** Pod Security levels that forbid privileged pods, hostPath volumes and host namespaces. */
-const CONFINING = new Set(["baseline", "restricted"]);
+export const CONFINING: ReadonlySet<string> = new Set(["baseline", "restricted"]);
 
 /**
  * Whether a pod created in `namespace` ("" for any namespace) can escape to its node: a privileged pod

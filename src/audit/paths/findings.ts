@@ -4,6 +4,7 @@ import { subjectAppliesToUser } from "../../rbac/subjects.js";
 import type { Expectations } from "../expected.js";
 import { describeRef, makeFinding, sentence } from "../finding-text.js";
 import type { AuditRule } from "../rule-types.js";
+import { bypassRemediation } from "./escape-bypass.js";
 import { lowerSeverity } from "../../model/severity.js";
 import type { PathFacts } from "./facts.js";
 import type { PathAnalysis } from "./analysis.js";
@@ -113,7 +114,7 @@ export function routeFindings(
       scope: hops[0]?.requests[0]?.namespace || "cluster",
       rules: first.map((evidence) => evidence.rule),
       subject: identity.ref,
-      ...(hops[0]?.edge === "node-escape" ? { remediation: escapeRemediation(rule, hops[0]) } : {}),
+      ...(hops[0]?.edge === "node-escape" ? { remediation: bypassRemediation(rule, hops[0]) ?? escapeRemediation(rule, hops[0]) } : {}),
       ...(grant ? { binding: grant.bindingRef, role: grant.roleRef } : {}),
       ...(grant?.binding.source ? { source: grant.binding.source } : {}),
     });

@@ -50,6 +50,8 @@ function requestName(evidence: Evidence, step: Step): string | undefined {
   }
   if (question.verb === "bind")
     return evidence.rule.resourceNames?.find((name) => name === "cluster-admin") ?? evidence.rule.resourceNames?.[0] ?? "cluster-admin";
+  // The Namespace object an escape relabels (escape-bypass.ts): the namespace its pod is made in.
+  if (question.resource === "namespaces" && step.edge.inNamespace) return step.edge.inNamespace;
   return evidence.rule.resourceNames?.[0];
 }
 

@@ -89,6 +89,11 @@ export const Q = {
   webhooks: ["create", "update", "patch"].map((verb) => grouped(ADMISSION, verb, "mutatingwebhookconfigurations", undefined, true)),
   policies: ["create", "update", "patch"].map((verb) => grouped(ADMISSION, verb, "mutatingadmissionpolicies", undefined, true)),
   policyBinding: grouped(ADMISSION, "create", "mutatingadmissionpolicybindings", undefined, true),
+  // Past Pod Security (escape-bypass.ts). A request for one Namespace object is made in that namespace
+  // (rbac/namespace-requests.ts), so a RoleBinding there allows it: not cluster-scoped here.
+  namespaceWrites: ["patch", "update"].map((verb) => core(verb, "namespaces")),
+  createPersistentVolumes: core("create", "persistentvolumes", undefined, true),
+  createClaims: core("create", "persistentvolumeclaims"),
 };
 
 declareQuestions(Object.values(Q).flat());
@@ -107,6 +112,10 @@ leadTo(["node"], Q.arbitraryNode, Q.onNode, Q.associatedNode, Q.onAssociatedNode
 leadTo(["users"], Q.infoUsers);
 leadTo(["groups", "node"], Q.legacyGroups);
 leadTo(["groups"], Q.infoGroups);
+// A relabelled namespace or a hostPath PersistentVolume lets a pod creator onto a node (escape-bypass.ts); a claim
+// alone leads nowhere, but counts as a pod creation does (the search's escapes), so its grant is kept.
+leadTo(["node"], Q.namespaceWrites);
+leadTo(["serviceaccounts", "node"], Q.createPersistentVolumes);
 leadTo(["users", "groups", "node"], Q.createCsr, Q.approveCsr, Q.approveSigner, Q.readCsr);
 // Alone these lead nowhere: a self-grant needs bind or escalate too, which the masks count.
 leadTo([], Q.createRoleBinding, Q.writeRole, Q.writeRoleBinding, Q.writeClusterBinding, Q.createRole, Q.createClusterRole);

@@ -1,6 +1,7 @@
 import type { ObjectRef } from "../../model/report.js";
 import { edgesOf, type Edge, type EdgeContext, type Need } from "./edges.js";
 import { edgeCacheOf } from "./edge-cache.js";
+import { confinedNamespaces } from "./escape-bypass.js";
 import { searchedEscapes } from "./escape-edges.js";
 import { impersonatedNodeEdges, nodeEdges, nodeNameOf } from "./node-edges.js";
 import {
@@ -124,6 +125,8 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     if (!ways.has(namespace)) ways.set(namespace, escapeWay(facts, namespace));
     return ways.get(namespace);
   };
+  // Where Pod Security confines pods, a way past it (escape-bypass.ts).
+  const confined = confinedNamespaces(facts);
   // Sources are kept only while edges are computed, and only for the identities impersonation reaches.
 
   const sourceOf = (identity: Identity): PermissionSource => grantSource(identity.ref, table.grantsOf(identity));
@@ -136,6 +139,7 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
       : {}),
     ...(escapes ? { escape: escapeOf, nodesByNamespace: nodesByNamespace(facts) } : {}),
     ...(facts.hostPodNodes ? { hostPodNodes: facts.hostPodNodes } : {}),
+    ...(confined ? { confined } : {}),
     ...(podsUnread(facts) ? { podsUnknown: "unread" as const } : facts.live ? {} : { podsUnknown: "offline" as const }),
     boundClusterRoles: table
       .grantsOf(identity)

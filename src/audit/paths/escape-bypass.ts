@@ -1,0 +1,157 @@
+import type { PathHop } from "../../model/report.js";
+import type { ClusterRoleBinding, PolicyRule, RoleBinding } from "../../rbac/types.js";
+import type { PreparedSnapshot } from "../prepare.js";
+import type { AuditRule } from "../rule-types.js";
+import { CONFINING, noNodeToTake, type PathFacts } from "./facts.js";
+import { Q, questionText } from "./questions.js";
+import { matchingRules, unnamed, type PermissionSource, type Question, type Reach } from "./reach.js";
+
+/*
+ * Two ways past Pod Security onto a node (edge node-escape, as escape-edges.ts's), where the namespace
+ * enforces baseline or restricted and escapeWay (facts.ts) says no:
+ * - relabel the namespace: its level is only its label pod-security.kubernetes.io/enforce, so whoever may
+ *   patch or update the Namespace object sets it to privileged (or removes it) and then creates its
+ *   privileged pod there (checked on v1.37.2: a user with only patch on namespaces named N, and create pods
+ *   in N, relabels N and a privileged pod with hostPath / is then admitted; nothing more is asked);
+ * - a hostPath PersistentVolume: Pod Security looks only at the pod's own volumes, and a
+ *   persistentVolumeClaim volume is allowed at every level, so a PersistentVolume with hostPath / pre-bound
+ *   (spec.claimRef) to a claim it creates mounts the host's root in its pod (checked on v1.37.2: the
+ *   PersistentVolume and claim are created, the pod admitted at baseline by a dry run). At restricted the
+ *   pod cannot run as root, and the kubelet's credentials are root's files: baseline only.
+ */
+
+/** The namespaces where Pod Security confines a pod (baseline or restricted), when a node is there to take. */
+export interface ConfinedNamespaces {
+  live: boolean;
+  /** Every namespace's level ("" none), as facts.podSecurity. */
+  levels: ReadonlyMap<string, string>;
+  /** The confined ones, in name order (a cluster-wide grant takes the first: stable reports). */
+  names: readonly string[];
+}
+
+/** The confined namespaces of an audit, or undefined when there is none (or, live, no node to take). */
+export function confinedNamespaces(facts: PathFacts): ConfinedNamespaces | undefined {
+  const levels = facts.podSecurity;
+  if (!levels || (facts.live && noNodeToTake(facts))) return undefined;
+  const names = [...levels.keys()].filter((name) => CONFINING.has(levels.get(name) ?? "")).sort();
+  return names.length > 0 ? { live: facts.live, levels, names } : undefined;
+}
+
+/** One way past Pod Security: `question` makes the pod, with `reach`'s evidence (every request of the hop), in `namespace`. */
+export interface Bypass {
+  question: Question;
+  reach: Reach;
+  /** What the pod is and how it gets past Pod Security, without the node. */
+  how: string;
+  precondition: string;
+  namespace: string;
+}
+
+const POD_MAKERS: readonly Question[] = [Q.createPods, ...Q.workloadCreates];
+
+/**
+ * The first namespace, of `podNamespace` ("" any) and where `other` allows its request (its namespace,
+ * and `names` when given), whose level `accepts`.
+ */
+function firstWhere(
+  confined: ConfinedNamespaces,
+  podNamespace: string,
+  other: Reach,
+  names: readonly string[] | undefined,
+  accepts: (level: string) => boolean,
+): string | undefined {
+  const candidates = podNamespace ? [podNamespace] : other.namespace ? [other.namespace] : (names ?? confined.names);
+  return candidates.find(
+    (name) =>
+      (podNamespace === "" || podNamespace === name) &&
+      (other.namespace === "" || other.namespace === name) &&
+      (!names || names.includes(name)) &&
+      accepts(confined.levels.get(name) ?? ""),
+  );
+}
+
+const made = (question: Question): string => (question === Q.createPods ? "a privileged pod with the host's filesystem" : "its privileged pod template");
+
+/** Every way past Pod Security an identity has: a namespace it may relabel, or a hostPath PersistentVolume it may bind to a claim. */
+export function* bypassesOf(source: PermissionSource, confined: ConfinedNamespaces): Generator<Bypass> {
+  const writes = Q.namespaceWrites.flatMap((question) => source.reach(question));
+  const volumes = unnamed(source.reach(Q.createPersistentVolumes));
+  if (writes.length === 0 && volumes.length === 0) return;
+  const claims = volumes.length > 0 ? unnamed(source.reach(Q.createClaims)) : [];
+  const known = (level: string): string => (confined.live ? `it enforces Pod Security level ${level}` : `the manifests set Pod Security level ${level} for it`);
+  for (const question of POD_MAKERS) {
+    for (const pods of unnamed(source.reach(question))) {
+      for (const write of writes) {
+        // A RoleBinding allows only its own namespace's object; resourceNames the names.
+        const namespace = firstWhere(confined, pods.namespace, write, write.names, (level) => CONFINING.has(level));
+        if (!namespace) continue;
+        const verb = write.evidence[0]?.question.verb ?? "patch";
+        yield {
+          question,
+          reach: { namespace, evidence: [...pods.evidence, ...write.evidence] },
+          how: `${made(question)}, once ${verb} namespaces relabels ${namespace} privileged`,
+          precondition: `after relabelling namespace ${namespace} to Pod Security level privileged (${known(confined.levels.get(namespace) ?? "")}), a privileged pod may run there and no other admission policy forbids it`,
+          namespace,
+        };
+      }
+      for (const volume of volumes) {
+        for (const claim of claims) {
+          const namespace = firstWhere(confined, pods.namespace, claim, undefined, (level) => level === "baseline");
+          if (!namespace) continue;
+          const pod = question === Q.createPods ? "a pod" : "its pod template";
+          yield {
+            question,
+            reach: { namespace, evidence: [...pods.evidence, ...volume.evidence, ...claim.evidence] },
+            how: `${pod} with a claim bound to a PersistentVolume with hostPath / it creates (${questionText(Q.createPersistentVolumes)}, ${questionText(Q.createClaims)})`,
+            precondition: `${namespace} does not enforce Pod Security level restricted (${known("baseline")}: a persistentVolumeClaim volume and a container running as root are allowed; at restricted the pod could not read the node's credentials, root's files) and no other admission policy forbids the hostPath PersistentVolume or the pod`,
+            namespace,
+          };
+        }
+      }
+    }
+  }
+}
+
+/** True when a rule may allow a namespace write or a PersistentVolume or claim create (a superset, read cheaply: most roles name neither). */
+function mayBypass(rules: readonly PolicyRule[], questions: readonly Question[]): boolean {
+  const resources = new Set(questions.map((question) => question.resource));
+  return (
+    rules.some((rule) => (rule.resources ?? []).some((resource) => resource === "*" || resources.has(resource))) &&
+    questions.some((question) => matchingRules(rules, question).length > 0)
+  );
+}
+
+/**
+ * Which namespaces' grants may be on a way past Pod Security (scope.ts routeNamespaces: searched from the
+ * start, as where escapeWay allows a pod), or undefined when none: a ClusterRoleBinding that may relabel
+ * namespaces or create PersistentVolumes makes every confined namespace one; a RoleBinding that may relabel
+ * its own namespace, that one.
+ */
+export function bypassScope(prepared: PreparedSnapshot, facts: PathFacts): ((namespace: string) => boolean) | undefined {
+  const confined = confinedNamespaces(facts);
+  if (!confined) return undefined;
+  const asks = (binding: ClusterRoleBinding | RoleBinding, questions: readonly Question[]): boolean => {
+    const resolved = prepared.resolve(binding);
+    return resolved.ok && mayBypass(resolved.rules, questions);
+  };
+  const clusterWide = prepared.snapshot.clusterRoleBindings.some((binding) => asks(binding, [...Q.namespaceWrites, Q.createPersistentVolumes]));
+  const namespaces = new Set<string>();
+  for (const binding of prepared.snapshot.roleBindings) {
+    const namespace = binding.metadata.namespace;
+    if (CONFINING.has(confined.levels.get(namespace) ?? "") && !namespaces.has(namespace) && asks(binding, Q.namespaceWrites)) namespaces.add(namespace);
+  }
+  if (!clusterWide && namespaces.size === 0) return undefined;
+  return (namespace) => namespaces.has(namespace) || (clusterWide && CONFINING.has(confined.levels.get(namespace) ?? ""));
+}
+
+/** The remediation of a path that starts past Pod Security (a relabelled namespace, a hostPath PersistentVolume), or undefined for another escape. */
+export function bypassRemediation(rule: AuditRule, hop: PathHop): string | undefined {
+  const requests = hop.requests;
+  const namespace = requests[0]?.namespace || "the namespace";
+  const otherwise = `or ${rule.remediation.charAt(0).toLowerCase()}${rule.remediation.slice(1)}`;
+  if (requests.some((request) => request.resource === "namespaces"))
+    return `Remove patch and update on namespace ${namespace} from this identity's roles: whoever may change the Namespace object may relax its Pod Security label (pod-security.kubernetes.io/enforce) and then run a privileged pod; ${otherwise}`;
+  if (requests.some((request) => request.resource === "persistentvolumes"))
+    return `Let only cluster administrators or a CSI provisioner create PersistentVolumes (a hostPath PersistentVolume bound to a claim mounts the node's filesystem past Pod Security), or enforce Pod Security level restricted in ${namespace}; ${otherwise}`;
+  return undefined;
+}

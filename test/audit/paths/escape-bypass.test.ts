@@ -1,0 +1,125 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Finding } from "../../../src/model/report.js";
+import { auditFiles, refText } from "../support.js";
+
+// Two ways past Pod Security onto a node, read through the manifest loader as `saprobe audit --manifests`
+// reads it: a pod creator in a namespace that enforces baseline (or restricted) that may also patch the
+// Namespace object relabels it privileged; one that may create a PersistentVolume and a claim mounts the
+// host's root through a hostPath PersistentVolume bound to its claim (baseline only). Either reaches any
+// node, and through it ops/admin (cluster-admin), whose pod runs somewhere.
+
+const RBAC = "rbac.authorization.k8s.io";
+const ADMIN = `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: admin, namespace: ops}
+---
+apiVersion: ${RBAC}/v1
+kind: ClusterRoleBinding
+metadata: {name: ops-admin}
+roleRef: {apiGroup: ${RBAC}, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: admin, namespace: ops}]
+`;
+
+/** Group dev may `verbs` `resources` (with `names`) in `namespace` ("" cluster-wide), by a role and binding called `name`. */
+function devMay(name: string, verbs: string, resources: string, namespace: string, names?: string): string {
+  const role = namespace ? `kind: Role\nmetadata: {name: ${name}, namespace: ${namespace}}` : `kind: ClusterRole\nmetadata: {name: ${name}}`;
+  const binding = namespace ? `kind: RoleBinding\nmetadata: {name: ${name}, namespace: ${namespace}}` : `kind: ClusterRoleBinding\nmetadata: {name: ${name}}`;
+  return `apiVersion: ${RBAC}/v1
+${role}
+rules: [{apiGroups: [""], resources: [${resources}], verbs: [${verbs}]${names ? `, resourceNames: [${names}]` : ""}}]
+---
+apiVersion: ${RBAC}/v1
+${binding}
+roleRef: {apiGroup: ${RBAC}, kind: ${namespace ? "Role" : "ClusterRole"}, name: ${name}}
+subjects: [{kind: Group, name: dev, apiGroup: ${RBAC}}]
+`;
+}
+
+/** A Namespace object that enforces `level`. */
+const namespace = (name: string, level: string): string =>
+  `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  labels:\n    pod-security.kubernetes.io/enforce: ${level}\n`;
+
+/** The path findings of group dev, from manifests made of `documents`. */
+async function devPaths(...documents: string[]): Promise<Finding[]> {
+  const dir = mkdtempSync(join(tmpdir(), "saprobe-escape-bypass-"));
+  writeFileSync(join(dir, "all.yaml"), [ADMIN, ...documents].join("---\n"));
+  const findings = await auditFiles([join(dir, "all.yaml")]);
+  return findings.filter((finding) => finding.rule === "cluster-admin-path" && refText(finding.subject) === "Group:dev");
+}
+
+const summary = (findings: Finding[]): string[] =>
+  findings.map((finding) => `${finding.severity}: ${finding.path?.map((hop) => `${hop.edge}>${refText(hop.reaches)}`).join(" ")}`);
+
+const requests = (finding: Finding | undefined): string[] =>
+  (finding?.path?.[0]?.requests ?? []).map(
+    (request) => `${request.verb} ${request.resource}${request.name ? `/${request.name}` : ""} in "${request.namespace}"`,
+  );
+
+const THROUGH_NODE = ["high: node-escape>Node:system:node:* node-token>ServiceAccount:ops/admin holds>Power:cluster-admin"];
+const PODS = devMay("run", "create", "pods", "team-a");
+
+describe("a relabelled namespace gets past Pod Security", () => {
+  it("create pods in team-a (baseline) and patch on namespace team-a: dev -> any node -> ops/admin, both requests on the hop", async () => {
+    const found = await devPaths(PODS, devMay("relabel", "patch", "namespaces", "", "other, team-a"), namespace("team-a", "baseline"));
+    expect(summary(found)).toEqual(THROUGH_NODE);
+    const hop = found[0]?.path?.[0];
+    expect(hop?.permission).toBe(
+      "create pods (a privileged pod with the host's filesystem, once patch namespaces relabels team-a privileged, on the node its spec.nodeName names) in team-a",
+    );
+    expect(hop?.precondition).toBe(
+      "after relabelling namespace team-a to Pod Security level privileged (the manifests set Pod Security level baseline for it), a privileged pod may run there and no other admission policy forbids it",
+    );
+    // The patch of a Namespace object is a request in that namespace, on its name.
+    expect(requests(found[0])).toEqual(['create pods in "team-a"', 'patch namespaces/team-a in "team-a"']);
+    expect(found[0]?.remediation).toMatch(/^Remove patch and update on namespace team-a /);
+  });
+
+  it("at restricted too, by update, and by a RoleBinding in team-a (a request for namespace team-a is made in team-a)", async () => {
+    const restricted = await devPaths(PODS, devMay("relabel", "update", "namespaces", ""), namespace("team-a", "restricted"));
+    expect(summary(restricted)).toEqual(THROUGH_NODE);
+    expect(requests(restricted[0])).toEqual(['create pods in "team-a"', 'update namespaces/team-a in "team-a"']);
+    const inNamespace = await devPaths(
+      devMay("run", "create", "pods", "team-a"),
+      devMay("relabel", "patch", "namespaces", "team-a"),
+      namespace("team-a", "baseline"),
+    );
+    expect(summary(inNamespace)).toEqual(THROUGH_NODE);
+  });
+
+  it("look-alikes: patch on another namespace's name, or by a RoleBinding elsewhere; create pods without namespace rights", async () => {
+    expect(summary(await devPaths(PODS, devMay("relabel", "patch", "namespaces", "", "other"), namespace("team-a", "baseline")))).toEqual([]);
+    expect(
+      summary(await devPaths(PODS, devMay("relabel", "patch", "namespaces", "other"), namespace("team-a", "baseline"), namespace("other", "baseline"))),
+    ).toEqual([]);
+    expect(summary(await devPaths(PODS, devMay("relabel", "get, list", "namespaces", ""), namespace("team-a", "baseline")))).toEqual([]);
+    expect(summary(await devPaths(PODS, namespace("team-a", "baseline")))).toEqual([]);
+  });
+});
+
+describe("a hostPath PersistentVolume gets past Pod Security below restricted", () => {
+  const VOLUMES = devMay("volumes", "create", "persistentvolumes", "");
+  const CLAIMS = devMay("claims", "create", "persistentvolumeclaims", "team-a");
+
+  it("create persistentvolumes, and create pods and persistentvolumeclaims in team-a (baseline): dev -> any node -> ops/admin", async () => {
+    const found = await devPaths(PODS, VOLUMES, CLAIMS, namespace("team-a", "baseline"));
+    expect(summary(found)).toEqual(THROUGH_NODE);
+    const hop = found[0]?.path?.[0];
+    expect(hop?.permission).toBe(
+      "create pods (a pod with a claim bound to a PersistentVolume with hostPath / it creates (create persistentvolumes, create persistentvolumeclaims), on the node its spec.nodeName names) in team-a",
+    );
+    expect(hop?.precondition).toMatch(
+      /^team-a does not enforce Pod Security level restricted \(the manifests set Pod Security level baseline for it: .* no other admission policy forbids/,
+    );
+    expect(requests(found[0])).toEqual(['create pods in "team-a"', 'create persistentvolumes in ""', 'create persistentvolumeclaims in "team-a"']);
+    expect(found[0]?.remediation).toMatch(/^Let only cluster administrators or a CSI provisioner create PersistentVolumes /);
+  });
+
+  it("look-alikes: team-a at restricted; no create persistentvolumeclaims; claims in another namespace", async () => {
+    expect(summary(await devPaths(PODS, VOLUMES, CLAIMS, namespace("team-a", "restricted")))).toEqual([]);
+    expect(summary(await devPaths(PODS, VOLUMES, namespace("team-a", "baseline")))).toEqual([]);
+    expect(summary(await devPaths(PODS, VOLUMES, devMay("claims", "create", "persistentvolumeclaims", "other"), namespace("team-a", "baseline")))).toEqual([]);
+  });
+});
