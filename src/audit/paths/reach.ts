@@ -80,7 +80,8 @@ function allows(rule: PolicyRule, question: Question): boolean {
  */
 function eachCandidateAllowed(rule: PolicyRule, visit: (question: Question, rule: PolicyRule) => void): void {
   const resources = rule.resources ?? [];
-  if (resources.some((resource) => resource === "*" || resource.startsWith("*/"))) {
+  for (const resource of resources) {
+    if (resource !== "*" && !resource.startsWith("*/")) continue;
     for (const question of combinedOf.keys()) if (allows(rule, question)) visit(question, rule);
     return;
   }
