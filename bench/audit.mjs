@@ -45,6 +45,26 @@
 // target is met), peak RSS 254 MB; loadManifests alone now costs less than the js-yaml floor. Merged with
 // main (bundle packs, self-grants), 20:17, load 2.2-3.2: 1.61 s / 2.16 s against 1.08 s / 1.27 s (1.48x
 // wall, 1.70x CPU), 253 MB, the same report bytes.
+// 2026-12-08 00:20, after the offline node escapes (68ca551, 3813a05, a165f79: this snapshot has no
+// Namespace objects, so each namespace's developer group and app-0 reach the operators' ServiceAccounts
+// through a node: 4,000 more high cluster-admin-paths, 54,300 findings, a 128 MB report), medians of 5,
+// load 2.3 on 2 CPUs: YAML audit 2.35 s wall / 3.15 s CPU against the floor's 1.10 s / 1.30 s (2.13x
+// wall, 2.42x CPU), engine step (loader + engine minus loader) ~1.54 s CPU, lower bound 1.44x (writing
+// the report alone 577 ms CPU), peak RSS 306 MB. Where the ~0.9 s CPU
+// more goes (in-process, cold, process.cpuUsage, so with V8's compiler and GC threads; load 1-2):
+// auditSnapshot 713-769 ms before 68ca551, 1,390-1,465 after; of it the path rules ~750: the identity
+// table ~205 (every namespace may escape, so every binding's role is matched against the edges'
+// questions: ~115 for 28,000 bindings' masks), the cluster-admin search ~220 (4,000 escape-edge sets),
+// the 4,100 path findings ~160 (hops, messages), the high-value search ~130-160 (no finding here: every
+// route to a high-value identity goes through the node's precondition). Writing the 39 MB of path
+// findings is ~170 ms of the render. With the masks read more cheaply (9411db5, fb69281: 117-150 -> 82-87
+// ms CPU in-process, analysePaths ~555 -> ~490), medians of 5: at load 4.4-5.0 2.16x wall / 2.31x CPU
+// (3.03 s CPU vs 1.31 s); at load 3.4-3.7, run right after the build before them: 2.17x / 2.44x (3.22 s
+// vs 1.32 s; engine step 1.46 s CPU) against that build's 1.95x / 2.34x (3.20 s vs 1.37 s; engine step
+// 1.66 s). The whole CLI interleaved, 6 runs each at load 3-6: 3,225 vs 3,285 ms CPU. So within the
+// noise end to end; the same report, byte for byte. Lower bound 1.44-1.47x. No single part is big: the
+// target needs the path rules at about half their cost, or a smaller report (-o json without
+// indentation: 80 MB, its JSON.stringify + UTF-8 409-449 ms CPU instead of 617-632).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -126,11 +126,6 @@ export function reachedKindsOf(question: Question): readonly NodeKind[] {
   return REACHES.get(question) ?? [];
 }
 
-/** True for a read of Secrets (limited by resourceNames it leads nowhere offline: see secretEdges). */
-export function isSecretRead(question: Question): boolean {
-  return Q.secretReads.includes(question);
-}
-
 /** True for a question only constrained impersonation edges ask (they can skip a level of the search). */
 export function isConstrainedQuestion(question: Question): boolean {
   return question === Q.infoUsers || question === Q.infoAccounts || question === Q.arbitraryNode || question === Q.associatedNode;

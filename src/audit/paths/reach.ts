@@ -51,13 +51,14 @@ const EMPTY_PROFILE: ReadonlyMap<Question, PolicyRule[]> = new Map();
 
 /** The questions the edges ask, by combined resource (`pods`, `pods/exec`), so a role is matched against them once. */
 const known = new Map<string, Question[]>();
-const knownSet = new Set<Question>();
+/** Each declared question's combined resource (`pods/exec`): made once, not per rule it is matched against. */
+const combinedOf = new Map<Question, string>();
 
 /** Declares the questions the edges ask (module constants); called once by edges.ts. */
 export function declareQuestions(questions: readonly Question[]): void {
   for (const question of questions) {
-    knownSet.add(question);
     const combined = combinedResourceOf(question.resource, question.subresource);
+    combinedOf.set(question, combined);
     const list = known.get(combined);
     if (list) list.push(question);
     else known.set(combined, [question]);
@@ -68,15 +69,26 @@ function allows(rule: PolicyRule, question: Question): boolean {
   return (
     verbMatches(rule, question.verb) &&
     apiGroupMatches(rule, question.group) &&
-    resourceMatches(rule, combinedResourceOf(question.resource, question.subresource), question.subresource ?? "")
+    resourceMatches(rule, combinedOf.get(question) ?? combinedResourceOf(question.resource, question.subresource), question.subresource ?? "")
   );
 }
 
-/** The questions a rule's resources could answer: all for `*` or `*\/sub`, else those on the resources it names. */
-function candidatesOf(rule: PolicyRule): Iterable<Question> {
+/**
+ * Tells `visit` each declared question a rule allows: of all of them for `*` or `*\/sub`, else of those
+ * on the resources it names. Without building a list per rule: every rule of every role of a big
+ * cluster comes here once (relevance.ts), and most name no resource any question is about.
+ */
+function eachCandidateAllowed(rule: PolicyRule, visit: (question: Question, rule: PolicyRule) => void): void {
   const resources = rule.resources ?? [];
-  if (resources.some((resource) => resource === "*" || resource.startsWith("*/"))) return knownSet;
-  return resources.flatMap((resource) => known.get(resource) ?? []);
+  for (const resource of resources) {
+    if (resource !== "*" && !resource.startsWith("*/")) continue;
+    for (const question of combinedOf.keys()) if (allows(rule, question)) visit(question, rule);
+    return;
+  }
+  for (const resource of resources) {
+    const questions = known.get(resource);
+    if (questions) for (const question of questions) if (allows(rule, question)) visit(question, rule);
+  }
 }
 
 /**
@@ -86,15 +98,13 @@ function candidatesOf(rule: PolicyRule): Iterable<Question> {
 function profileOf(rules: readonly PolicyRule[]): ReadonlyMap<Question, PolicyRule[]> {
   let profile = matchesByRules.get(rules);
   if (profile) return profile;
-  for (const rule of rules) {
-    for (const question of candidatesOf(rule)) {
-      if (!allows(rule, question)) continue;
+  for (const rule of rules)
+    eachCandidateAllowed(rule, (question) => {
       profile ??= new Map();
       const list = profile.get(question);
       if (list) list.push(rule);
       else profile.set(question, [rule]);
-    }
-  }
+    });
   profile ??= EMPTY_PROFILE as Map<Question, PolicyRule[]>;
   matchesByRules.set(rules, profile);
   return profile;
@@ -102,7 +112,7 @@ function profileOf(rules: readonly PolicyRule[]): ReadonlyMap<Question, PolicyRu
 
 /** The rules that allow a question: from the role's profile for a declared question, else matched now. */
 export function matchingRules(rules: readonly PolicyRule[], question: Question): readonly PolicyRule[] {
-  if (knownSet.has(question)) return profileOf(rules).get(question) ?? [];
+  if (combinedOf.has(question)) return profileOf(rules).get(question) ?? [];
   return rules.filter((rule) => allows(rule, question));
 }
 
@@ -116,7 +126,7 @@ export function eachAllowed(rules: readonly PolicyRule[], visit: (question: Ques
     for (const [question, matched] of profile) for (const rule of matched) visit(question, rule);
     return;
   }
-  for (const rule of rules) for (const question of candidatesOf(rule)) if (allows(rule, question)) visit(question, rule);
+  for (const rule of rules) eachCandidateAllowed(rule, visit);
 }
 
 /** The permissions an identity holds through its grants (nothing is allocated for a question it cannot ask). */

@@ -1,5 +1,5 @@
 import type { PolicyRule } from "../../rbac/types.js";
-import { isConstrainedQuestion, isSecretRead, reachedKindsOf } from "./questions.js";
+import { isConstrainedQuestion, Q, reachedKindsOf } from "./questions.js";
 import type { Identity, IdentityGrant, IdentityTable } from "./grants.js";
 import { eachAllowed, type Question } from "./reach.js";
 
@@ -49,24 +49,43 @@ const BIT = { power: POWER, users: USERS, groups: GROUPS, serviceaccounts: SERVI
 /** Per role: what its questions lead to through a ClusterRoleBinding, and through a RoleBinding (no cluster-scoped question). */
 const masksByRules = new WeakMap<readonly PolicyRule[], { cluster: number; namespaced: number }>();
 
+/** Each declared question's bits (kindBits), made once: masksOf meets them for every rule of every role. */
+const bitsByQuestion = new Map<Question, number>();
+
+/**
+ * masksOf's running state (Secret reads as bit sets by their position in Q.secretReads), one at a time (masksOf does not recurse): a closure and a map per role were
+ * most of its cost on a big cluster offline, where every role of every namespace is read (~28,000).
+ */
+const scan = { cluster: 0, namespaced: 0, secretsSeen: 0, secretsUnnamed: 0 };
+
+function addBits(question: Question, bits: number): void {
+  scan.cluster |= bits;
+  if (!question.clusterScoped) scan.namespaced |= bits;
+}
+
+function visitAllowed(question: Question, rule: PolicyRule): void {
+  const secret = Q.secretReads.indexOf(question);
+  if (secret >= 0) {
+    scan.secretsSeen |= 1 << secret;
+    if ((rule.resourceNames ?? []).length === 0) scan.secretsUnnamed |= 1 << secret;
+    return;
+  }
+  let bits = bitsByQuestion.get(question);
+  if (bits === undefined) bitsByQuestion.set(question, (bits = kindBits(question)));
+  addBits(question, bits);
+}
+
 function masksOf(rules: readonly PolicyRule[]): { cluster: number; namespaced: number } {
   let masks = masksByRules.get(rules);
   if (!masks) {
-    const found = { cluster: 0, namespaced: 0 };
-    const add = (question: Question, bits: number): void => {
-      found.cluster |= bits;
-      if (!question.clusterScoped) found.namespaced |= bits;
-    };
+    scan.cluster = scan.namespaced = scan.secretsSeen = scan.secretsUnnamed = 0;
+    eachAllowed(rules, visitAllowed);
     // A Secret read counts as named only when every rule that allows it names its Secrets.
-    let secretReads: Map<Question, boolean> | undefined;
-    eachAllowed(rules, (question, rule) => {
-      if (isSecretRead(question)) {
-        secretReads ??= new Map();
-        secretReads.set(question, (secretReads.get(question) ?? true) && (rule.resourceNames ?? []).length > 0);
-      } else add(question, kindBits(question));
-    });
-    for (const [question, named] of secretReads ?? []) add(question, named ? NAMED_SECRETS : kindBits(question));
-    masks = found;
+    for (let index = 0; index < Q.secretReads.length; index++) {
+      const question = Q.secretReads[index] as Question;
+      if (scan.secretsSeen & (1 << index)) addBits(question, scan.secretsUnnamed & (1 << index) ? kindBits(question) : NAMED_SECRETS);
+    }
+    masks = { cluster: scan.cluster, namespaced: scan.namespaced };
     masksByRules.set(rules, masks);
   }
   return masks;
