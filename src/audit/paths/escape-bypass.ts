@@ -16,7 +16,11 @@ import { matchingRules, unnamed, type PermissionSource, type Question, type Reac
  *   in N, relabels N and a privileged pod with hostPath / is then admitted; nothing more is asked), or
  *   re-templates a workload of N to a privileged pod template, or adds a privileged ephemeral container to
  *   a pod running in N, on its node (what escape-edges.ts follows where N is not confined; exec or attach
- *   gain nothing from a relabel: a running pod stays as it was admitted);
+ *   gain nothing from a relabel: a running pod stays as it was admitted). Checked on v1.37.2 with a user
+ *   that may only patch namespace N and patch deployments and pods/ephemeralcontainers in N (no get): at
+ *   baseline its privileged template is admitted with a warning (enforce judges the ReplicaSet's pods: a
+ *   pod of that template is refused, by a dry-run create) and its privileged ephemeral container refused;
+ *   after its merge patch of N's label the ephemeral container and a pod of that template are admitted;
  * - a hostPath PersistentVolume: Pod Security looks only at the pod's own volumes, and a
  *   persistentVolumeClaim volume is allowed at every level, so a PersistentVolume with hostPath / pre-bound
  *   (spec.claimRef) to a claim it creates mounts the host's root in its pod (checked on v1.37.2: the
