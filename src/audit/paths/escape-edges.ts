@@ -1,5 +1,6 @@
 import type { Edge, EdgeContext } from "./edges.js";
 import { bypassesOf } from "./escape-bypass.js";
+import { EPHEMERAL, named, NODE_NAMED, ON_POD_NODE, podRunsIn, PRIVILEGED_POD, RETEMPLATED, TEMPLATED, workloadExists } from "./escape-wording.js";
 import { Q, questionText } from "./questions.js";
 import { unnamed, type PermissionSource, type Question, type Reach } from "./reach.js";
 import { NODE_USER_PREFIX } from "./targets.js";
@@ -16,8 +17,6 @@ import { NODE_USER_PREFIX } from "./targets.js";
  * and changes have their own findings).
  */
 
-const NODE_NAMED = "on the node its spec.nodeName names";
-
 /** An escape edge: `how` the question's permission gets onto the node (`nodes`, else any), made in `namespace` ("" its grant's). */
 function edge(question: Question, reach: Reach, how: string, precondition: string | undefined, namespace: string, nodes?: readonly string[]): Edge {
   return {
@@ -30,9 +29,6 @@ function edge(question: Question, reach: Reach, how: string, precondition: strin
     ...(namespace ? { inNamespace: namespace } : {}),
   };
 }
-
-const named = (question: Question, reach: Reach): string =>
-  reach.names ? `; only ${question.resource}${question.subresource ? `/${question.subresource}` : ""} named ${reach.names.join(", ")}` : "";
 
 /**
  * Code run in a pod with host access that is bound to a node (exec, attach, or a new image by patch or
@@ -49,7 +45,7 @@ function* hostPodEdges(source: PermissionSource, hosts: ReadonlyMap<string, read
           ? "into a pod with host access: a privileged container, or the node's credentials mounted"
           : "a new image in a pod with host access";
         const limited = reach.names ? `only pods named ${reach.names.join(", ")}: one of them must be one with host access` : undefined;
-        yield edge(question, reach, `${how}; on that pod's node`, limited, namespace, nodes);
+        yield edge(question, reach, `${how}; ${ON_POD_NODE}`, limited, namespace, nodes);
       }
     }
   }
@@ -69,10 +65,10 @@ function* unknownPodEdges(source: PermissionSource, unknown: "unread" | "offline
       const namespace = way?.namespace ?? reach.namespace;
       const where = namespace || "a namespace";
       const ephemeral = question.subresource === "ephemeralcontainers";
-      const how = ephemeral ? "a privileged ephemeral container in a running pod" : "code in a pod with host access";
+      const how = ephemeral ? EPHEMERAL : "code in a pod with host access";
       const pod = ephemeral ? (way ? "" : " that Pod Security lets run privileged") : " with a privileged container or the node's credentials mounted";
-      const why = way ? `the manifests hold no pods); ${way.precondition}` : "pods could not be read)";
-      yield edge(question, reach, `${how}; on that pod's node`, `a pod${pod} runs in ${where} (${why}${named(question, reach)}`, namespace);
+      const precondition = `${podRunsIn(where, unknown, pod)}${way ? `; ${way.precondition}` : ""}${named(question, reach)}`;
+      yield edge(question, reach, `${how}; ${ON_POD_NODE}`, precondition, namespace);
     }
   }
 }
@@ -82,23 +78,15 @@ function* madeEdges(source: PermissionSource, context: EdgeContext, wayOut: NonN
   for (const question of [Q.createPods, ...Q.workloadCreates]) {
     for (const reach of unnamed(source.reach(question))) {
       const way = wayOut(reach.namespace);
-      const how = question === Q.createPods ? `a privileged pod with the host's filesystem, ${NODE_NAMED}` : `its privileged pod template, ${NODE_NAMED}`;
+      const how = `${question === Q.createPods ? PRIVILEGED_POD : TEMPLATED}, ${NODE_NAMED}`;
       if (way) yield edge(question, reach, how, way.precondition, way.namespace);
     }
   }
   for (const question of Q.workloadUpdates) {
     for (const reach of source.reach(question)) {
       const way = wayOut(reach.namespace);
-      const kind = question.resource.replace(/s$/, "");
-      const where = way?.namespace || "the namespace";
       if (way)
-        yield edge(
-          question,
-          reach,
-          `a privileged pod template, ${NODE_NAMED}`,
-          `${way.precondition}; a ${kind} exists in ${where}${named(question, reach)}`,
-          way.namespace,
-        );
+        yield edge(question, reach, `${RETEMPLATED}, ${NODE_NAMED}`, `${way.precondition}; ${workloadExists(question, reach, way.namespace)}`, way.namespace);
     }
   }
   for (const question of Q.podChanges.filter((change) => change.subresource === "ephemeralcontainers")) {
@@ -109,14 +97,7 @@ function* madeEdges(source: PermissionSource, context: EdgeContext, wayOut: NonN
         const way = wayOut(namespace);
         const nodes = context.nodesByNamespace?.get(namespace);
         if (way && nodes && nodes.length > 0)
-          yield edge(
-            question,
-            reach,
-            "a privileged ephemeral container in a running pod, on that pod's node",
-            `${way.precondition}${named(question, reach)}`,
-            namespace,
-            nodes,
-          );
+          yield edge(question, reach, `${EPHEMERAL}, ${ON_POD_NODE}`, `${way.precondition}${named(question, reach)}`, namespace, nodes);
       }
     }
   }
@@ -133,7 +114,7 @@ function* escapeEdgesOf(source: PermissionSource, context: EdgeContext): Generat
   if (context.escape) yield* madeEdges(source, context, context.escape);
   // Where Pod Security confines the pod: past it (escape-bypass.ts), a relabelled namespace or a hostPath PersistentVolume.
   for (const way of context.confined ? bypassesOf(source, context.confined) : [])
-    yield edge(way.question, way.reach, `${way.how}, ${NODE_NAMED}`, way.precondition, way.namespace);
+    yield edge(way.question, way.reach, way.how, way.precondition, way.namespace, way.nodes);
   if (!context.hostPodNodes && context.podsUnknown) yield* unknownPodEdges(source, context.podsUnknown, context.escape);
 }
 

@@ -23,13 +23,13 @@ roleRef: {apiGroup: ${RBAC}, kind: ClusterRole, name: cluster-admin}
 subjects: [{kind: ServiceAccount, name: admin, namespace: ops}]
 `;
 
-/** Group dev may `verbs` `resources` (with `names`) in `namespace` ("" cluster-wide), by a role and binding called `name`. */
-function devMay(name: string, verbs: string, resources: string, namespace: string, names?: string): string {
+/** Group dev may `verbs` `resources` of API group `group` (with `names`) in `namespace` ("" cluster-wide), by a role and binding called `name`. */
+function devMay(name: string, verbs: string, resources: string, namespace: string, names?: string, group = ""): string {
   const role = namespace ? `kind: Role\nmetadata: {name: ${name}, namespace: ${namespace}}` : `kind: ClusterRole\nmetadata: {name: ${name}}`;
   const binding = namespace ? `kind: RoleBinding\nmetadata: {name: ${name}, namespace: ${namespace}}` : `kind: ClusterRoleBinding\nmetadata: {name: ${name}}`;
   return `apiVersion: ${RBAC}/v1
 ${role}
-rules: [{apiGroups: [""], resources: [${resources}], verbs: [${verbs}]${names ? `, resourceNames: [${names}]` : ""}}]
+rules: [{apiGroups: ["${group}"], resources: [${resources}], verbs: [${verbs}]${names ? `, resourceNames: [${names}]` : ""}}]
 ---
 apiVersion: ${RBAC}/v1
 ${binding}
@@ -55,7 +55,8 @@ const summary = (findings: Finding[]): string[] =>
 
 const requests = (finding: Finding | undefined): string[] =>
   (finding?.path?.[0]?.requests ?? []).map(
-    (request) => `${request.verb} ${request.resource}${request.name ? `/${request.name}` : ""} in "${request.namespace}"`,
+    (request) =>
+      `${request.verb} ${request.resource}${request.subresource ? `/${request.subresource}` : ""}${request.name ? `/${request.name}` : ""} in "${request.namespace}"`,
   );
 
 const THROUGH_NODE = ["high: node-escape>Node:system:node:* node-token>ServiceAccount:ops/admin holds>Power:cluster-admin"];
@@ -96,6 +97,47 @@ describe("a relabelled namespace gets past Pod Security", () => {
     ).toEqual([]);
     expect(summary(await devPaths(PODS, devMay("relabel", "get, list", "namespaces", ""), namespace("team-a", "baseline")))).toEqual([]);
     expect(summary(await devPaths(PODS, namespace("team-a", "baseline")))).toEqual([]);
+  });
+});
+
+describe("a relabelled namespace lets a workload be re-templated or an ephemeral container be added", () => {
+  const DEPLOYMENTS = devMay("roll", "patch", "deployments", "team-a", undefined, "apps");
+  const EPHEMERAL = devMay("debug", "patch", "pods/ephemeralcontainers", "team-a");
+  const RELABEL = devMay("relabel", "patch", "namespaces", "", "team-a");
+
+  it("patch on namespace team-a (baseline) and patch deployments in team-a, no pod create: dev -> any node -> ops/admin", async () => {
+    const found = await devPaths(DEPLOYMENTS, RELABEL, namespace("team-a", "baseline"));
+    expect(summary(found)).toEqual(THROUGH_NODE);
+    const hop = found[0]?.path?.[0];
+    expect(hop?.permission).toBe(
+      "patch deployments.apps (a privileged pod template, once patch namespaces relabels team-a privileged, on the node its spec.nodeName names) in team-a",
+    );
+    expect(hop?.precondition).toBe(
+      "after relabelling namespace team-a to Pod Security level privileged (the manifests set Pod Security level baseline for it), a privileged pod may run there and no other admission policy forbids it; a deployment exists in team-a",
+    );
+    expect(requests(found[0])).toEqual(['patch deployments in "team-a"', 'patch namespaces/team-a in "team-a"']);
+    expect(found[0]?.remediation).toMatch(/^Remove patch and update on namespace team-a /);
+  });
+
+  it("patch pods/ephemeralcontainers in team-a (restricted) and patch on team-a by a RoleBinding there: a pod running there is the precondition", async () => {
+    const found = await devPaths(EPHEMERAL, devMay("relabel", "patch", "namespaces", "team-a"), namespace("team-a", "restricted"));
+    expect(summary(found)).toEqual(THROUGH_NODE);
+    const hop = found[0]?.path?.[0];
+    expect(hop?.permission).toBe(
+      "patch pods/ephemeralcontainers (a privileged ephemeral container in a running pod, once patch namespaces relabels team-a privileged, on that pod's node) in team-a",
+    );
+    expect(hop?.precondition).toBe(
+      "a pod runs in team-a (the manifests hold no pods); after relabelling namespace team-a to Pod Security level privileged (the manifests set Pod Security level restricted for it), a privileged pod may run there and no other admission policy forbids it",
+    );
+    expect(requests(found[0])).toEqual(['patch pods/ephemeralcontainers in "team-a"', 'patch namespaces/team-a in "team-a"']);
+  });
+
+  it("look-alikes: no namespace rights; the relabel on another namespace; exec or attach, which a relabel does not change", async () => {
+    expect(summary(await devPaths(DEPLOYMENTS, EPHEMERAL, namespace("team-a", "baseline")))).toEqual([]);
+    const other = devMay("relabel", "patch", "namespaces", "", "other");
+    expect(summary(await devPaths(DEPLOYMENTS, EPHEMERAL, other, namespace("team-a", "baseline"), namespace("other", "baseline")))).toEqual([]);
+    const exec = devMay("shell", "create", "pods/exec, pods/attach", "team-a");
+    expect(summary(await devPaths(exec, RELABEL, namespace("team-a", "baseline")))).toEqual([]);
   });
 });
 

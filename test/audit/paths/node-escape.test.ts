@@ -126,6 +126,41 @@ describe("a pod creator escapes to a node (live)", () => {
     expect(summary(audit(snapshot(ephemeral), bossOnN1, { team: undefined }))).toEqual([]);
   });
 
+  it("at baseline, once it relabels team (patch namespaces by a RoleBinding there): the ephemeral container on its pod's node only", () => {
+    const relabelAndDebug: PolicyRule[] = [
+      { apiGroups: [""], resources: ["namespaces"], verbs: ["patch"] },
+      { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["update"] },
+    ];
+    const shared = audit(
+      snapshot(relabelAndDebug),
+      [
+        ["prod/boss", "n1"],
+        ["team/app", "n1"],
+      ],
+      { team: "baseline", prod: "restricted" },
+    );
+    expect(summary(shared)).toEqual(["cluster-admin-path User:dev high: node-escape node-token holds"]);
+    expect(shared[0]?.path?.[0]?.reaches).toEqual({ kind: "Node", name: "system:node:n1" });
+    expect(shared[0]?.path?.[0]?.permission).toBe(
+      "update pods/ephemeralcontainers (a privileged ephemeral container in a running pod, once patch namespaces relabels team privileged, on that pod's node) in team",
+    );
+    expect(requestsOf(shared[0])[0]).toEqual(["User:dev update pods - team", "User:dev patch namespaces team team"]);
+    // team's only pod is on n2, where no cluster-admin pod runs; without the relabel, baseline stops it.
+    expect(summary(audit(snapshot(relabelAndDebug), bossOnN1, { team: "baseline", prod: "restricted" }))).toEqual([]);
+    expect(
+      summary(
+        audit(
+          snapshot(relabelAndDebug.slice(1)),
+          [
+            ["prod/boss", "n1"],
+            ["team/app", "n1"],
+          ],
+          { team: "baseline" },
+        ),
+      ),
+    ).toEqual([]);
+  });
+
   it("look-alikes: Pod Security baseline or restricted, no cluster-admin pod on a node, no pod creation (offline: a conditional path)", () => {
     for (const level of ["baseline", "restricted"]) expect(summary(audit(snapshot(createPods), bossOnN1, { team: level }))).toEqual([]);
     // Only unprivileged pods are bound to nodes: no route, and the node is no goal of its own (workload-create reports pod creation).
