@@ -3,7 +3,7 @@ import type { ClusterRoleBinding, PolicyRule, RbacSnapshot, RoleBinding } from "
 import { clusterAdminPower } from "../cluster-admin-power.js";
 import type { PreparedSnapshot } from "../prepare.js";
 import { withControllerBindings } from "./controllers.js";
-import { bypassScope } from "./escape-bypass.js";
+import { bypassScope } from "./escape-bypass-scope.js";
 import { nodeWayFrom, type PathFacts } from "./facts.js";
 import { knownNodes } from "./future-pods.js";
 import { ensureIdentity, identityTable, type IdentityTable } from "./grants.js";

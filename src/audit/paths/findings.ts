@@ -4,7 +4,7 @@ import { subjectAppliesToUser } from "../../rbac/subjects.js";
 import type { Expectations } from "../expected.js";
 import { describeRef, makeFinding, sentence } from "../finding-text.js";
 import type { AuditRule } from "../rule-types.js";
-import { bypassRemediation } from "./escape-bypass.js";
+import { bypassRemediation } from "./escape-bypass-scope.js";
 import { lowerSeverity } from "../../model/severity.js";
 import type { PathFacts } from "./facts.js";
 import type { PathAnalysis } from "./analysis.js";
