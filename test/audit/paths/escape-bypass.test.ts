@@ -1,57 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/model/report.js";
-import { auditFiles, refText } from "../support.js";
+import { devMay, devPaths, namespaceObject, summary } from "./offline-scene.js";
 
 // Two ways past Pod Security onto a node, read through the manifest loader as `saprobe audit --manifests`
 // reads it: a pod creator in a namespace that enforces baseline (or restricted) that may also patch the
 // Namespace object relabels it privileged; one that may create a PersistentVolume and a claim mounts the
 // host's root through a hostPath PersistentVolume bound to its claim (baseline only). Either reaches any
 // node, and through it ops/admin (cluster-admin), whose pod runs somewhere.
-
-const RBAC = "rbac.authorization.k8s.io";
-const ADMIN = `apiVersion: v1
-kind: ServiceAccount
-metadata: {name: admin, namespace: ops}
----
-apiVersion: ${RBAC}/v1
-kind: ClusterRoleBinding
-metadata: {name: ops-admin}
-roleRef: {apiGroup: ${RBAC}, kind: ClusterRole, name: cluster-admin}
-subjects: [{kind: ServiceAccount, name: admin, namespace: ops}]
-`;
-
-/** Group dev may `verbs` `resources` of API group `group` (with `names`) in `namespace` ("" cluster-wide), by a role and binding called `name`. */
-function devMay(name: string, verbs: string, resources: string, namespace: string, names?: string, group = ""): string {
-  const role = namespace ? `kind: Role\nmetadata: {name: ${name}, namespace: ${namespace}}` : `kind: ClusterRole\nmetadata: {name: ${name}}`;
-  const binding = namespace ? `kind: RoleBinding\nmetadata: {name: ${name}, namespace: ${namespace}}` : `kind: ClusterRoleBinding\nmetadata: {name: ${name}}`;
-  return `apiVersion: ${RBAC}/v1
-${role}
-rules: [{apiGroups: ["${group}"], resources: [${resources}], verbs: [${verbs}]${names ? `, resourceNames: [${names}]` : ""}}]
----
-apiVersion: ${RBAC}/v1
-${binding}
-roleRef: {apiGroup: ${RBAC}, kind: ${namespace ? "Role" : "ClusterRole"}, name: ${name}}
-subjects: [{kind: Group, name: dev, apiGroup: ${RBAC}}]
-`;
-}
-
-/** A Namespace object that enforces `level`. */
-const namespace = (name: string, level: string): string =>
-  `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  labels:\n    pod-security.kubernetes.io/enforce: ${level}\n`;
-
-/** The path findings of group dev, from manifests made of `documents`. */
-async function devPaths(...documents: string[]): Promise<Finding[]> {
-  const dir = mkdtempSync(join(tmpdir(), "saprobe-escape-bypass-"));
-  writeFileSync(join(dir, "all.yaml"), [ADMIN, ...documents].join("---\n"));
-  const findings = await auditFiles([join(dir, "all.yaml")]);
-  return findings.filter((finding) => finding.rule === "cluster-admin-path" && refText(finding.subject) === "Group:dev");
-}
-
-const summary = (findings: Finding[]): string[] =>
-  findings.map((finding) => `${finding.severity}: ${finding.path?.map((hop) => `${hop.edge}>${refText(hop.reaches)}`).join(" ")}`);
 
 const requests = (finding: Finding | undefined): string[] =>
   (finding?.path?.[0]?.requests ?? []).map(
@@ -64,7 +19,7 @@ const PODS = devMay("run", "create", "pods", "team-a");
 
 describe("a relabelled namespace gets past Pod Security", () => {
   it("create pods in team-a (baseline) and patch on namespace team-a: dev -> any node -> ops/admin, both requests on the hop", async () => {
-    const found = await devPaths(PODS, devMay("relabel", "patch", "namespaces", "", "other, team-a"), namespace("team-a", "baseline"));
+    const found = await devPaths(PODS, devMay("relabel", "patch", "namespaces", "", "other, team-a"), namespaceObject("team-a", "baseline"));
     expect(summary(found)).toEqual(THROUGH_NODE);
     const hop = found[0]?.path?.[0];
     expect(hop?.permission).toBe(
@@ -79,24 +34,26 @@ describe("a relabelled namespace gets past Pod Security", () => {
   });
 
   it("at restricted too, by update, and by a RoleBinding in team-a (a request for namespace team-a is made in team-a)", async () => {
-    const restricted = await devPaths(PODS, devMay("relabel", "update", "namespaces", ""), namespace("team-a", "restricted"));
+    const restricted = await devPaths(PODS, devMay("relabel", "update", "namespaces", ""), namespaceObject("team-a", "restricted"));
     expect(summary(restricted)).toEqual(THROUGH_NODE);
     expect(requests(restricted[0])).toEqual(['create pods in "team-a"', 'update namespaces/team-a in "team-a"']);
     const inNamespace = await devPaths(
       devMay("run", "create", "pods", "team-a"),
       devMay("relabel", "patch", "namespaces", "team-a"),
-      namespace("team-a", "baseline"),
+      namespaceObject("team-a", "baseline"),
     );
     expect(summary(inNamespace)).toEqual(THROUGH_NODE);
   });
 
   it("look-alikes: patch on another namespace's name, or by a RoleBinding elsewhere; create pods without namespace rights", async () => {
-    expect(summary(await devPaths(PODS, devMay("relabel", "patch", "namespaces", "", "other"), namespace("team-a", "baseline")))).toEqual([]);
+    expect(summary(await devPaths(PODS, devMay("relabel", "patch", "namespaces", "", "other"), namespaceObject("team-a", "baseline")))).toEqual([]);
     expect(
-      summary(await devPaths(PODS, devMay("relabel", "patch", "namespaces", "other"), namespace("team-a", "baseline"), namespace("other", "baseline"))),
+      summary(
+        await devPaths(PODS, devMay("relabel", "patch", "namespaces", "other"), namespaceObject("team-a", "baseline"), namespaceObject("other", "baseline")),
+      ),
     ).toEqual([]);
-    expect(summary(await devPaths(PODS, devMay("relabel", "get, list", "namespaces", ""), namespace("team-a", "baseline")))).toEqual([]);
-    expect(summary(await devPaths(PODS, namespace("team-a", "baseline")))).toEqual([]);
+    expect(summary(await devPaths(PODS, devMay("relabel", "get, list", "namespaces", ""), namespaceObject("team-a", "baseline")))).toEqual([]);
+    expect(summary(await devPaths(PODS, namespaceObject("team-a", "baseline")))).toEqual([]);
   });
 });
 
@@ -106,7 +63,7 @@ describe("a relabelled namespace lets a workload be re-templated or an ephemeral
   const RELABEL = devMay("relabel", "patch", "namespaces", "", "team-a");
 
   it("patch on namespace team-a (baseline) and patch deployments in team-a, no pod create: dev -> any node -> ops/admin", async () => {
-    const found = await devPaths(DEPLOYMENTS, RELABEL, namespace("team-a", "baseline"));
+    const found = await devPaths(DEPLOYMENTS, RELABEL, namespaceObject("team-a", "baseline"));
     expect(summary(found)).toEqual(THROUGH_NODE);
     const hop = found[0]?.path?.[0];
     expect(hop?.permission).toBe(
@@ -120,7 +77,7 @@ describe("a relabelled namespace lets a workload be re-templated or an ephemeral
   });
 
   it("patch pods/ephemeralcontainers in team-a (restricted) and patch on team-a by a RoleBinding there: a pod running there is the precondition", async () => {
-    const found = await devPaths(EPHEMERAL, devMay("relabel", "patch", "namespaces", "team-a"), namespace("team-a", "restricted"));
+    const found = await devPaths(EPHEMERAL, devMay("relabel", "patch", "namespaces", "team-a"), namespaceObject("team-a", "restricted"));
     expect(summary(found)).toEqual(THROUGH_NODE);
     const hop = found[0]?.path?.[0];
     expect(hop?.permission).toBe(
@@ -133,11 +90,11 @@ describe("a relabelled namespace lets a workload be re-templated or an ephemeral
   });
 
   it("look-alikes: no namespace rights; the relabel on another namespace; exec or attach, which a relabel does not change", async () => {
-    expect(summary(await devPaths(DEPLOYMENTS, EPHEMERAL, namespace("team-a", "baseline")))).toEqual([]);
+    expect(summary(await devPaths(DEPLOYMENTS, EPHEMERAL, namespaceObject("team-a", "baseline")))).toEqual([]);
     const other = devMay("relabel", "patch", "namespaces", "", "other");
-    expect(summary(await devPaths(DEPLOYMENTS, EPHEMERAL, other, namespace("team-a", "baseline"), namespace("other", "baseline")))).toEqual([]);
+    expect(summary(await devPaths(DEPLOYMENTS, EPHEMERAL, other, namespaceObject("team-a", "baseline"), namespaceObject("other", "baseline")))).toEqual([]);
     const exec = devMay("shell", "create", "pods/exec, pods/attach", "team-a");
-    expect(summary(await devPaths(exec, RELABEL, namespace("team-a", "baseline")))).toEqual([]);
+    expect(summary(await devPaths(exec, RELABEL, namespaceObject("team-a", "baseline")))).toEqual([]);
   });
 });
 
@@ -146,7 +103,7 @@ describe("a hostPath PersistentVolume gets past Pod Security below restricted", 
   const CLAIMS = devMay("claims", "create", "persistentvolumeclaims", "team-a");
 
   it("create persistentvolumes, and create pods and persistentvolumeclaims in team-a (baseline): dev -> any node -> ops/admin", async () => {
-    const found = await devPaths(PODS, VOLUMES, CLAIMS, namespace("team-a", "baseline"));
+    const found = await devPaths(PODS, VOLUMES, CLAIMS, namespaceObject("team-a", "baseline"));
     expect(summary(found)).toEqual(THROUGH_NODE);
     const hop = found[0]?.path?.[0];
     expect(hop?.permission).toBe(
@@ -160,8 +117,10 @@ describe("a hostPath PersistentVolume gets past Pod Security below restricted", 
   });
 
   it("look-alikes: team-a at restricted; no create persistentvolumeclaims; claims in another namespace", async () => {
-    expect(summary(await devPaths(PODS, VOLUMES, CLAIMS, namespace("team-a", "restricted")))).toEqual([]);
-    expect(summary(await devPaths(PODS, VOLUMES, namespace("team-a", "baseline")))).toEqual([]);
-    expect(summary(await devPaths(PODS, VOLUMES, devMay("claims", "create", "persistentvolumeclaims", "other"), namespace("team-a", "baseline")))).toEqual([]);
+    expect(summary(await devPaths(PODS, VOLUMES, CLAIMS, namespaceObject("team-a", "restricted")))).toEqual([]);
+    expect(summary(await devPaths(PODS, VOLUMES, namespaceObject("team-a", "baseline")))).toEqual([]);
+    expect(
+      summary(await devPaths(PODS, VOLUMES, devMay("claims", "create", "persistentvolumeclaims", "other"), namespaceObject("team-a", "baseline"))),
+    ).toEqual([]);
   });
 });
