@@ -268,8 +268,14 @@ export function escapeWay(facts: PathFacts, namespace: string): EscapeWay | unde
     : level
       ? `it enforces Pod Security level ${level}`
       : "it sets no Pod Security level: the cluster default applies, privileged unless configured";
-  return { namespace: chosen, precondition: `a privileged pod may run in ${where} (${why}) and no other admission policy forbids it` };
+  return escapeIn(chosen, where, why);
 }
+
+/** The way out through a pod created in `namespace` (`where` in words), with why Pod Security may allow it. */
+const escapeIn = (namespace: string, where: string, why: string): EscapeWay => ({
+  namespace,
+  precondition: `a privileged pod may run in ${where} (${why}) and no other admission policy forbids it`,
+});
 
 const NO_LEVELS: ReadonlyMap<string, string> = new Map();
 
@@ -290,7 +296,7 @@ function offlineEscapeWay(levels: ReadonlyMap<string, string>, namespace: string
       : level
         ? `the manifests set Pod Security level ${level} for it`
         : "the manifests set no Pod Security level for it: the cluster default applies, privileged unless configured";
-  return { namespace: chosen, precondition: `a privileged pod may run in ${chosen} (${why}) and no other admission policy forbids it` };
+  return escapeIn(chosen, chosen, why);
 }
 
 const DEFAULT_NAMESPACE = "default";
