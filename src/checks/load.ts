@@ -3,8 +3,10 @@ import { MAX_FILE_BYTES } from "../input/limits.js";
 import { readPrecompiled } from "../input/precompiled.js";
 import { readTextFile } from "../input/read-text-file.js";
 import { formatProblem, parseValidatedYaml } from "../input/validated-yaml.js";
-import { positionAt } from "../input/yaml-position.js";
+import { NOT_PLAIN } from "../input/block-yaml.js";
+import { positionAt, type Position } from "../input/yaml-position.js";
 import { InputError } from "../model/errors.js";
+import { readPlainCheckFile } from "./plain-check-file.js";
 import type { CheckDefinition, CheckProblem } from "./types.js";
 import { CHECK_FILE_HINTS, CHECKS_DIR, checkFileValidator } from "./validate.js";
 
@@ -42,33 +44,55 @@ export interface ParseOptions {
   trusted?: boolean;
 }
 
-/**
- * Parses and validates one check file's text. Never throws for bad input: YAML syntax errors,
- * schema violations and duplicate ids all come back as problems with line and column.
- */
-export async function parseCheckFile(text: string, file: string, options: ParseOptions = {}): Promise<ParsedCheckFile> {
-  const parsed = parseValidatedYaml(text, file, options.trusted ? undefined : await checkFileValidator(), CHECK_FILE_HINTS);
-  const { document, lines } = parsed;
-  const problems: CheckProblem[] = parsed.problems;
-  if (problems.length > 0) return { checks: [], problems };
-  const data = parsed.value;
-  const raw = (data as { checks: Omit<CheckDefinition, "origin">[] }).checks;
+/** The checks of a valid file's value, each frozen with its origin (`locate` of its path); a duplicate id is a problem, at its `id`. */
+function checksOf(value: unknown, file: string, locate: (path: (string | number)[]) => Position): ParsedCheckFile {
+  const raw = (value as { checks: Omit<CheckDefinition, "origin">[] }).checks;
+  const problems: CheckProblem[] = [];
   const seen = new Map<string, number>();
   const checks = raw.map((check, index) => {
-    const origin = { file, ...positionAt(document, lines, ["checks", index]) };
+    const origin = { file, ...locate(["checks", index]) };
     const first = seen.get(check.id);
     if (first !== undefined) {
-      problems.push({
-        file,
-        ...positionAt(document, lines, ["checks", index, "id"]),
-        message: `duplicate check id "${check.id}" (first defined on line ${first})`,
-      });
+      problems.push({ file, ...locate(["checks", index, "id"]), message: `duplicate check id "${check.id}" (first defined on line ${first})` });
     } else {
       seen.set(check.id, origin.line);
     }
     return deepFreeze({ ...check, origin });
   });
   return problems.length > 0 ? { checks: [], problems } : { checks: Object.freeze(checks), problems };
+}
+
+/** A value the schema accepts without its validator: `checks: []`, a suite of no checks (`checks`, an array, is the one field required and allowed). */
+function isEmptySuite(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  const { checks } = value as { checks?: unknown };
+  return Object.keys(value).length === 1 && Array.isArray(checks) && checks.length === 0;
+}
+
+/** True when no two checks of a valid file's value share an id. */
+function hasUniqueIds(value: unknown): boolean {
+  const ids = (value as { checks: { id: string }[] }).checks.map((check) => check.id);
+  return new Set(ids).size === ids.length;
+}
+
+/**
+ * Parses and validates one check file's text. Never throws for bad input: YAML syntax errors,
+ * schema violations and duplicate ids all come back as problems with line and column. Plain block
+ * YAML is read without the `yaml` package (plain-check-file.ts), and a suite of no checks without
+ * the schema's validator; a file with any problem is read again by the `yaml` package, which finds
+ * and locates them all, as for any other file.
+ */
+export async function parseCheckFile(text: string, file: string, options: ParseOptions = {}): Promise<ParsedCheckFile> {
+  const plain = readPlainCheckFile(text);
+  if (plain !== NOT_PLAIN) {
+    const valid = options.trusted || isEmptySuite(plain.value) || (await checkFileValidator())(plain.value);
+    // Only a check's own path is asked for when the ids are unique.
+    if (valid && hasUniqueIds(plain.value)) return checksOf(plain.value, file, (path) => plain.checkPositions[path[1] as number] as Position);
+  }
+  const parsed = parseValidatedYaml(text, file, options.trusted ? undefined : await checkFileValidator(), CHECK_FILE_HINTS);
+  const { document, lines } = parsed;
+  if (parsed.problems.length > 0) return { checks: [], problems: parsed.problems };
+  return checksOf(parsed.value, file, (path) => positionAt(document, lines, path));
 }
 
 /**

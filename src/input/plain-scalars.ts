@@ -30,6 +30,14 @@ export function give(): never {
   throw new NotPlain();
 }
 
+/**
+ * A character other than a line feed, printable ASCII and the Basic Multilingual Plane's printable
+ * rest: a control, a line or paragraph separator, NEL, a byte-order mark, a surrogate. A YAML library
+ * may read such text otherwise than its characters say (YAML 1.1 breaks lines at NEL and the
+ * separators) or refuse it; a fast path leaves such text to the library.
+ */
+export const NOT_PLAIN_TEXT = /[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
+
 // Decimal integers the core schema reads as such, short enough to be exact (ports, replicas).
 const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
 

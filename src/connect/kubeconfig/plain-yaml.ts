@@ -1,5 +1,6 @@
 import { NOT_PLAIN, readBlockYaml } from "../../input/block-yaml.js";
 import { MAX_DEPTH } from "../../input/limits.js";
+import { NOT_PLAIN_TEXT } from "../../input/plain-scalars.js";
 
 /*
  * kubectl reads a kubeconfig as YAML 1.1 (go-yaml v2), and so does parse.ts, with the `yaml` package:
@@ -30,8 +31,6 @@ import { MAX_DEPTH } from "../../input/limits.js";
  */
 const OTHER_IN_1_1 =
   /^(?:[-+]?[.0-9]|[-+]?[eE][-+]?[0-9]+$|[<=~]|(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE|null|Null|NULL)$)/;
-/** Only a line feed, printable ASCII and the Basic Multilingual Plane's printable rest (no line or paragraph separator, no byte-order mark). */
-const NOT_PLAIN_TEXT = /[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
 
 /** True when every key and string of `value` means the same in YAML 1.1. */
 function sameIn1_1(value: unknown): boolean {
