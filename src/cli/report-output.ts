@@ -5,6 +5,8 @@ import { ConnectionConfigError, InputError } from "../model/errors.js";
 import type { Report } from "../model/report.js";
 import { redactText } from "../model/secret.js";
 import { buildReport, exitCodeFor } from "../report/build.js";
+import { renderJsonParts } from "../report/render/json.js";
+import { loadRenderer } from "../report/render/load.js";
 import { REPORT_FORMATS, type RenderOptions, type ReportFormat } from "../report/render/types.js";
 import { wrapText } from "../report/render/text.js";
 import { terminalColumns } from "./output-flags.js";
@@ -50,16 +52,17 @@ function reasonOf(error: unknown): string {
  */
 export async function emitReport(report: Report, args: ParsedArgs, io: CommandIo): Promise<0 | 1 | 2 | 3> {
   const format = (flag.string(args, "output") ?? "table") as ReportFormat;
-  // Only this format's renderer loads, and only when a report is printed: `can-i` and `who-can` use
-  // this module's text helpers alone (bench/startup.mjs).
-  const { loadRenderer } = await import("../report/render/load.js");
-  const renderer = await loadRenderer(format);
-  if (!renderer) throw new InputError(`unknown output format "${format}": choose one of ${REPORT_FORMATS.join(", ")}`);
   if (format === "json") {
-    // In parts: a big audit's report is tens of MB, costly to hold as one string (render/json.ts).
-    const { renderJsonParts } = await import("../report/render/json.js");
+    // In parts: a big audit's report is tens of MB, costly to hold as one string (render/json.ts). JSON,
+    // what pipelines read, is in this module's pack: as a pack of its own it cost a file read and a compile.
     writeParts(io.stdout, renderJsonParts(report));
-  } else io.stdout.write(renderer(report, { ...renderOptionsFor(io), showExpected: flag.boolean(args, "show-expected") }));
+  } else {
+    // Only this format's renderer loads, and only when a report is printed: `can-i` and `who-can` use
+    // this module's text helpers alone (bench/startup.mjs). The loader is a table of imports.
+    const renderer = await loadRenderer(format);
+    if (!renderer) throw new InputError(`unknown output format "${format}": choose one of ${REPORT_FORMATS.join(", ")}`);
+    io.stdout.write(renderer(report, { ...renderOptionsFor(io), showExpected: flag.boolean(args, "show-expected") }));
+  }
   await writeOutFiles(report, args, io);
   return exitCodeFor(report);
 }
