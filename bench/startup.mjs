@@ -25,11 +25,11 @@
 // ms. The header says whether it is set; --without-extra-ca-certs runs every row without it, as on a
 // machine that does not set it.
 //
-// Usage: node bench/startup.mjs [--reps N] [--no-build] [--only REGEX] [--without-extra-ca-certs]
+// Usage: node bench/startup.mjs [--reps N] [--no-build] [--only REGEX] [--without-extra-ca-certs] [--against DIR]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { argValue, hasFlag, loadAverage, median } from "./lib.mjs";
 
@@ -129,6 +129,15 @@ const rows = {
   "--help, no code cache": { args: [join(root, "bench/run-bundled-nocache.cjs"), "--help"], status: 0 },
   "audit 1 object, no code cache": { args: [join(root, "bench/run-bundled-nocache.cjs"), "audit", "--manifests", oneObject, "-o", "json"], status: 0 },
 };
+// --against DIR: each saprobe row run from DIR's bin too (another build, such as main's: `git archive`
+// into DIR, node_modules linked, `npm run build`), in the same interleaved rounds: an A/B of two builds.
+const against = argValue("--against");
+if (against !== undefined) {
+  for (const [name, row] of Object.entries(rows)) {
+    if (row.args[0] === join(root, "bin/saprobe.js"))
+      rows[`${name} [${basename(resolve(against))}]`] = { ...row, args: [join(resolve(against), "bin/saprobe.js"), ...row.args.slice(1)] };
+  }
+}
 const names = Object.keys(rows).filter((name) => !only || name.startsWith("node -e 0") || only.test(name));
 
 function measure(name) {
