@@ -171,8 +171,13 @@ export function identityTable(prepared: PreparedSnapshot, matters?: (rules: read
     complete: wanted === undefined,
     roles: roleLookupOf(prepared.snapshot),
     grantsOf(identity) {
-      const inherited = identity.groups.flatMap((key) => identities.get(key)?.own ?? []);
-      return inherited.length === 0 ? identity.own : [...identity.own, ...inherited];
+      // Most identities' groups (system:serviceaccounts, ...) have no grant: nothing is allocated for them.
+      let grants: IdentityGrant[] | undefined;
+      for (const key of identity.groups) {
+        const inherited = identities.get(key)?.own;
+        if (inherited && inherited.length > 0) grants = [...(grants ?? identity.own), ...inherited];
+      }
+      return grants ?? identity.own;
     },
     ensure(ref) {
       return identityOf(ref.kind as "User" | "Group" | "Node" | "ServiceAccount", ref.name, ref.namespace ?? "");
