@@ -210,7 +210,8 @@ const NO_ANSWER: PermissionAnswer = { ...NO_MATCH, restrictedTo: "", sensitiveNa
 
 /** ` (verbs get, list)`, or what a `*` verb really grants: findings say exactly what the rules allow. */
 function verbsTextOf(matched: readonly PolicyRule[]): string {
-  const verbs = [...new Set(matched.flatMap((rule) => rule.verbs))];
+  const verbs: string[] = [];
+  for (const rule of matched) for (const verb of rule.verbs) if (!verbs.includes(verb)) verbs.push(verb);
   return verbs.includes("*") ? ` (verb "*": every verb, writes and deletes included)` : ` (verbs ${verbs.join(", ")})`;
 }
 
@@ -237,11 +238,23 @@ export function matchPermissionRule(compiled: CompiledPermissionRule, rules: rea
   for (const entry of compiled.allOf) allOfGrant = Math.min(allOfGrant, levelOf(levels, entry, scope)) as GrantLevel;
   const grant = Math.max(anyOfGrant, allOfGrant) as GrantLevel;
   if (grant === GrantLevel.none) return NO_MATCH;
-  const contributing = [...(anyOfGrant > GrantLevel.none ? compiled.anyOf : []), ...(allOfGrant > GrantLevel.none ? compiled.allOf : [])].filter(
-    (entry) => levelOf(levels, entry, scope) > GrantLevel.none,
-  );
-  const matchedRules = rules.filter((_, position) => contributing.some((entry) => ((levels.perRule[position] as Levels)[entry.index] ?? 0) > 0));
+  // Loops without a list or closure per call: asked once per role and rule, tens of thousands of times on a big cluster.
+  const matchedRules: PolicyRule[] = [];
+  for (let position = 0; position < rules.length; position++) {
+    const ruleLevels = levels.perRule[position] as Levels;
+    if (
+      (anyOfGrant > GrantLevel.none && contributes(compiled.anyOf, levels, ruleLevels, scope)) ||
+      (allOfGrant > GrantLevel.none && contributes(compiled.allOf, levels, ruleLevels, scope))
+    )
+      matchedRules.push(rules[position] as PolicyRule);
+  }
   return { grant, matchedRules };
+}
+
+/** Whether a rule (its `ruleLevels`) grants one of `entries` that the role grants in `scope`. */
+function contributes(entries: readonly IndexedPattern[], levels: RoleLevels, ruleLevels: Levels, scope: string): boolean {
+  for (const entry of entries) if (levelOf(levels, entry, scope) > GrantLevel.none && (ruleLevels[entry.index] ?? 0) > 0) return true;
+  return false;
 }
 
 function sensitiveNamesOf(compiled: CompiledPermissionRule, matched: readonly PolicyRule[]): string[] {
