@@ -65,6 +65,17 @@
 // noise end to end; the same report, byte for byte. Lower bound 1.44-1.47x. No single part is big: the
 // target needs the path rules at about half their cost, or a smaller report (-o json without
 // indentation: 80 MB, its JSON.stringify + UTF-8 409-449 ms CPU instead of 617-632).
+// 2026-12-08 02:07 (issue 19), a hop listing each grant once (the escalate hop named one grant twice: a
+// 124 MB report) and the per-identity and per-finding closures, iterators and lists gone from the path
+// search, its findings, foldGrantFindings, sortFindings and bySeverity, medians of 5, load 2.0-2.9 on 2
+// CPUs: YAML audit 2,016 ms wall / 2,820 ms CPU against the floor's 1,092 / 1,230 (1.85x wall, 2.29x CPU:
+// wall under the target, CPU not), loader 990 ms CPU, loader + engine 2,360 (engine step ~1.37 s), peak
+// RSS 303 MB, JSON List 6.07x wall; main's build alternated 8 times on the same snapshot: 2,940 vs 2,810
+// ms CPU. In-process, cold, medians of 5-7: auditSnapshot ~1,400 -> ~1,250 ms CPU; analysePaths 415 -> 395,
+// path findings 190 -> 150, high-value 150 -> 110. Warm (the fifth run in one process) the path phases
+// take ~160 ms in all: most of the cold cost is code run a few thousand times before V8 optimizes it, so
+// no part is big. Tried without gain: the JSON renderer splicing each shared hop's text in once (~100 ms
+// slower), Uint8Array levels, --max-semi-space-size, --single-threaded-gc and other V8 flags.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
