@@ -322,19 +322,25 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     return undefined;
   };
 
+  // An identity's outlook depends on the graph and the facts only: made once for both searches (edge-cache.ts).
+  const outlookFor = (identity: Identity): Outlook | undefined => {
+    if (edgeCache.outlooks.has(identity.key)) return edgeCache.outlooks.get(identity.key);
+    const outlook =
+      identity.ref.kind === "Node"
+        ? nodeOutlook(nodeNamespaces(facts, nodeNameOf(identity.ref), futures), outlookOf(table, identity))
+        : outlookOf(table, identity);
+    // A pod creator may escape to a node (edges.ts escapeEdges): any identity that reaches ServiceAccounts, a superset.
+    if (outlook && nodeWays && outlook.serviceAccountNamespaces.length > 0) outlook.escapes = true;
+    edgeCache.outlooks.set(identity.key, outlook);
+    return outlook;
+  };
   // Only identities whose grants ask an edge's question can get a route; most identities of a big
   // cluster ask none. Their edges are built only once a node they could lead to is reached.
   // Two lists side by side, read by index: the level loop below runs over thousands of identities per level.
   const active: Identity[] = [];
   const outlooks: Outlook[] = [];
   for (const identity of table.identities.values()) {
-    const outlook = routes.has(identity.key)
-      ? undefined
-      : identity.ref.kind === "Node"
-        ? nodeOutlook(nodeNamespaces(facts, nodeNameOf(identity.ref), futures), outlookOf(table, identity))
-        : outlookOf(table, identity);
-    // A pod creator may escape to a node (edges.ts escapeEdges): any identity that reaches ServiceAccounts, a superset.
-    if (outlook && nodeWays && outlook.serviceAccountNamespaces.length > 0) outlook.escapes = true;
+    const outlook = routes.has(identity.key) ? undefined : outlookFor(identity);
     if (outlook) {
       active.push(identity);
       outlooks.push(outlook);
