@@ -4,6 +4,8 @@ import { renderJson, renderJsonParts } from "../../src/report/render/json.js";
 import { sampleReports } from "./sample-reports.js";
 
 const options = { color: false, width: 100 };
+/** What renderJsonParts yields between two parts of findings. */
+const SEPARATOR = ",\n";
 
 /** A report with `count` findings, copies of the sample's (without their paths unless `paths`), so the parts cross their size boundary. */
 function withFindings(report: Report, count: number, paths = false): Report {
@@ -23,8 +25,9 @@ describe("renderJsonParts", () => {
     const report = withFindings(audit, count);
     const parts = [...renderJsonParts(report)];
     expect(parts.join("")).toBe(renderJson(report, options));
-    // 20 findings a part (render/json.ts says why).
-    expect(parts.length).toBe(2 + Math.ceil(count / 20));
+    // 20 findings a part (render/json.ts says why), the separators between them parts of their own.
+    expect(parts.filter((part) => part !== SEPARATOR).length).toBe(2 + Math.ceil(count / 20));
+    expect(parts.filter((part) => part === SEPARATOR).length).toBe(Math.ceil(count / 20) - 1);
   });
 
   it("puts fewer findings in a part where they carry paths (each hop counts as two findings)", () => {
@@ -35,7 +38,7 @@ describe("renderJsonParts", () => {
     const report = { ...audit, findings };
     const parts = [...renderJsonParts(report)];
     expect(parts.join("")).toBe(renderJson(report, options));
-    expect(parts.length).toBe(2 + 7);
+    expect(parts.filter((part) => part !== SEPARATOR).length).toBe(2 + 7);
   });
 
   it("joins to exactly renderJson's text with the sample's findings, paths and all, 45 times over", () => {

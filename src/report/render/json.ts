@@ -37,7 +37,9 @@ export function* renderJsonParts(report: Report): Generator<string> {
   for (let first = 0; first < findings.length; ) {
     const end = partEnd(findings, first);
     const text = JSON.stringify([findings.slice(first, end)], null, 2);
-    yield `${first === 0 ? "" : ",\n"}${text.slice(outer, text.length - outer)}`;
+    // The separator on its own: joined to the part, it made a cons string that writing copies flat again.
+    if (first > 0) yield ",\n";
+    yield text.slice(outer, text.length - outer);
     first = end;
   }
   yield `\n  ]${rest.slice(at + EMPTY_FINDINGS.length)}`;
