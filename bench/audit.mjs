@@ -76,6 +76,18 @@
 // take ~160 ms in all: most of the cold cost is code run a few thousand times before V8 optimizes it, so
 // no part is big. Tried without gain: the JSON renderer splicing each shared hop's text in once (~100 ms
 // slower), Uint8Array levels, --max-semi-space-size, --single-threaded-gc and other V8 flags.
+// 2026-12-08 02:28, also -o json in parts that stay young (a hop counts as two findings: 20 four-hop
+// path findings were a ~190 KB string in the large-object space), the separator between parts a part
+// of its own (no cons string to flatten), parts gathered into writes of 64 KB or more (~1,900 writes
+// instead of ~5,400), and pattern levels without a closure per rule; medians of 5, load 1.8-2.0 on 2
+// CPUs: YAML audit 1,934 ms wall / 2,710 ms CPU against the floor's 1,065 / 1,250 (1.82x wall, 2.17x
+// CPU), loader 1,010 ms CPU, loader + engine 2,320, peak RSS 289 MB, JSON List 5.90x wall (at 02:21,
+// load 1.7-2.2: 1.84x / 2.23x). main's build alternated 8 times (02:30, load 1.8-1.9): 2,975 -> 2,735 ms
+// CPU, 2,110 -> 1,925 wall. The "writing the report alone" line measures one JSON.stringify of the whole
+// report (582-1,186 ms CPU across runs); the audit's own parts render and encode in ~0.4 s. Left for 2x
+// CPU: ~0.2 s, in no one place (engine ~1.2 s cold: permission findings ~0.6, path rules ~0.5; the
+// scavenger copying the findings as they are made; --initial-old-space-size=600, which the CLI cannot
+// set for itself, saves ~0.13 s).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
