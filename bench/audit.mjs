@@ -65,6 +65,29 @@
 // noise end to end; the same report, byte for byte. Lower bound 1.44-1.47x. No single part is big: the
 // target needs the path rules at about half their cost, or a smaller report (-o json without
 // indentation: 80 MB, its JSON.stringify + UTF-8 409-449 ms CPU instead of 617-632).
+// 2026-12-08 02:07 (issue 19), a hop listing each grant once (the escalate hop named one grant twice: a
+// 124 MB report) and the per-identity and per-finding closures, iterators and lists gone from the path
+// search, its findings, foldGrantFindings, sortFindings and bySeverity, medians of 5, load 2.0-2.9 on 2
+// CPUs: YAML audit 2,016 ms wall / 2,820 ms CPU against the floor's 1,092 / 1,230 (1.85x wall, 2.29x CPU:
+// wall under the target, CPU not), loader 990 ms CPU, loader + engine 2,360 (engine step ~1.37 s), peak
+// RSS 303 MB, JSON List 6.07x wall; main's build alternated 8 times on the same snapshot: 2,940 vs 2,810
+// ms CPU. In-process, cold, medians of 5-7: auditSnapshot ~1,400 -> ~1,250 ms CPU; analysePaths 415 -> 395,
+// path findings 190 -> 150, high-value 150 -> 110. Warm (the fifth run in one process) the path phases
+// take ~160 ms in all: most of the cold cost is code run a few thousand times before V8 optimizes it, so
+// no part is big. Tried without gain: the JSON renderer splicing each shared hop's text in once (~100 ms
+// slower), Uint8Array levels, --max-semi-space-size, --single-threaded-gc and other V8 flags.
+// 2026-12-08 02:28, also -o json in parts that stay young (a hop counts as two findings: 20 four-hop
+// path findings were a ~190 KB string in the large-object space), the separator between parts a part
+// of its own (no cons string to flatten), parts gathered into writes of 64 KB or more (~1,900 writes
+// instead of ~5,400), and pattern levels without a closure per rule; medians of 5, load 1.8-2.0 on 2
+// CPUs: YAML audit 1,934 ms wall / 2,710 ms CPU against the floor's 1,065 / 1,250 (1.82x wall, 2.17x
+// CPU), loader 1,010 ms CPU, loader + engine 2,320, peak RSS 289 MB, JSON List 5.90x wall (at 02:21,
+// load 1.7-2.2: 1.84x / 2.23x). main's build alternated 8 times (02:30, load 1.8-1.9): 2,975 -> 2,735 ms
+// CPU, 2,110 -> 1,925 wall. The "writing the report alone" line measures one JSON.stringify of the whole
+// report (582-1,186 ms CPU across runs); the audit's own parts render and encode in ~0.4 s. Left for 2x
+// CPU: ~0.2 s, in no one place (engine ~1.2 s cold: permission findings ~0.6, path rules ~0.5; the
+// scavenger copying the findings as they are made; --initial-old-space-size=600, which the CLI cannot
+// set for itself, saves ~0.13 s).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -129,15 +129,10 @@ export class PatternEvaluator {
   /** Grant levels of one policy rule, one entry per pattern position (a shared all-zero array when it grants none). */
   levels(rule: PolicyRule): Levels {
     const resources = rule.resources ?? [];
+    // No closure per rule: a big cluster has tens of thousands of roles, each rule read once.
     let levels: Levels | undefined;
-    const consider = (index: number): void => {
-      const grant = patternGrant(rule, this.#patterns[index] as PermissionPattern);
-      if (grant === GrantLevel.none) return;
-      levels ??= new Array<GrantLevel>(this.#patternCount).fill(GrantLevel.none);
-      levels[index] = grant;
-    };
     if (resources.includes("*")) {
-      for (let index = 0; index < this.#patternCount; index++) consider(index);
+      for (let index = 0; index < this.#patternCount; index++) levels = this.#consider(rule, index, levels);
       return levels ?? this.#none;
     }
     if (this.#seen.length !== this.#patternCount) this.#seen = new Int32Array(this.#patternCount);
@@ -148,16 +143,30 @@ export class PatternEvaluator {
       for (const index of found) {
         if (this.#seen[index] === generation) continue;
         this.#seen[index] = generation;
-        consider(index);
+        levels = this.#consider(rule, index, levels);
       }
     }
     return levels ?? this.#none;
   }
 
+  /** `levels` with the rule's grant of pattern `index` set (made when the first pattern is granted). */
+  #consider(rule: PolicyRule, index: number, levels: Levels | undefined): Levels | undefined {
+    const grant = patternGrant(rule, this.#patterns[index] as PermissionPattern);
+    if (grant === GrantLevel.none) return levels;
+    const written = levels ?? new Array<GrantLevel>(this.#patternCount).fill(GrantLevel.none);
+    written[index] = grant;
+    return written;
+  }
+
   /** Levels of a role's rules, plus their maximum per pattern (so most audit rules are rejected with one lookup). */
   roleLevels(rules: readonly PolicyRule[]): RoleLevels {
-    const perRule = rules.map((rule) => this.levels(rule));
-    const granting = perRule.filter((levels) => levels !== this.#none);
+    const perRule: Levels[] = [];
+    const granting: Levels[] = [];
+    for (const rule of rules) {
+      const levels = this.levels(rule);
+      perRule.push(levels);
+      if (levels !== this.#none) granting.push(levels);
+    }
     if (granting.length === 0) return { perRule, best: this.#none, answers: [] };
     if (granting.length === 1) return { perRule, best: granting[0] as Levels, answers: [] };
     const best = new Array<GrantLevel>(this.#patternCount).fill(GrantLevel.none);
@@ -210,7 +219,8 @@ const NO_ANSWER: PermissionAnswer = { ...NO_MATCH, restrictedTo: "", sensitiveNa
 
 /** ` (verbs get, list)`, or what a `*` verb really grants: findings say exactly what the rules allow. */
 function verbsTextOf(matched: readonly PolicyRule[]): string {
-  const verbs = [...new Set(matched.flatMap((rule) => rule.verbs))];
+  const verbs: string[] = [];
+  for (const rule of matched) for (const verb of rule.verbs) if (!verbs.includes(verb)) verbs.push(verb);
   return verbs.includes("*") ? ` (verb "*": every verb, writes and deletes included)` : ` (verbs ${verbs.join(", ")})`;
 }
 
@@ -237,11 +247,23 @@ export function matchPermissionRule(compiled: CompiledPermissionRule, rules: rea
   for (const entry of compiled.allOf) allOfGrant = Math.min(allOfGrant, levelOf(levels, entry, scope)) as GrantLevel;
   const grant = Math.max(anyOfGrant, allOfGrant) as GrantLevel;
   if (grant === GrantLevel.none) return NO_MATCH;
-  const contributing = [...(anyOfGrant > GrantLevel.none ? compiled.anyOf : []), ...(allOfGrant > GrantLevel.none ? compiled.allOf : [])].filter(
-    (entry) => levelOf(levels, entry, scope) > GrantLevel.none,
-  );
-  const matchedRules = rules.filter((_, position) => contributing.some((entry) => ((levels.perRule[position] as Levels)[entry.index] ?? 0) > 0));
+  // Loops without a list or closure per call: asked once per role and rule, tens of thousands of times on a big cluster.
+  const matchedRules: PolicyRule[] = [];
+  for (let position = 0; position < rules.length; position++) {
+    const ruleLevels = levels.perRule[position] as Levels;
+    if (
+      (anyOfGrant > GrantLevel.none && contributes(compiled.anyOf, levels, ruleLevels, scope)) ||
+      (allOfGrant > GrantLevel.none && contributes(compiled.allOf, levels, ruleLevels, scope))
+    )
+      matchedRules.push(rules[position] as PolicyRule);
+  }
   return { grant, matchedRules };
+}
+
+/** Whether a rule (its `ruleLevels`) grants one of `entries` that the role grants in `scope`. */
+function contributes(entries: readonly IndexedPattern[], levels: RoleLevels, ruleLevels: Levels, scope: string): boolean {
+  for (const entry of entries) if (levelOf(levels, entry, scope) > GrantLevel.none && (ruleLevels[entry.index] ?? 0) > 0) return true;
+  return false;
 }
 
 function sensitiveNamesOf(compiled: CompiledPermissionRule, matched: readonly PolicyRule[]): string[] {

@@ -34,7 +34,7 @@ function edge(question: Question, reach: Reach, how: string, precondition: strin
  * Code run in a pod with host access that is bound to a node (exec, attach, or a new image by patch or
  * update): that node, whatever Pod Security says now (the pod exists). Live, where such pods run.
  */
-function* hostPodEdges(source: PermissionSource, hosts: ReadonlyMap<string, readonly string[]>): Generator<Edge> {
+function hostPodEdges(source: PermissionSource, hosts: ReadonlyMap<string, readonly string[]>, out: Edges): boolean {
   for (const question of Q.podChanges.filter((change) => change.subresource !== "ephemeralcontainers")) {
     for (const reach of source.reach(question)) {
       const namespaces = reach.namespace ? [reach.namespace] : [...hosts.keys()];
@@ -45,10 +45,11 @@ function* hostPodEdges(source: PermissionSource, hosts: ReadonlyMap<string, read
           ? "into a pod with host access: a privileged container, or the node's credentials mounted"
           : "a new image in a pod with host access";
         const limited = reach.names ? `only pods named ${reach.names.join(", ")}: one of them must be one with host access` : undefined;
-        yield edge(question, reach, `${how}; ${ON_POD_NODE}`, limited, namespace, nodes);
+        if (out.add(edge(question, reach, `${how}; ${ON_POD_NODE}`, limited, namespace, nodes))) return true;
       }
     }
   }
+  return false;
 }
 
 /**
@@ -57,7 +58,7 @@ function* hostPodEdges(source: PermissionSource, hosts: ReadonlyMap<string, read
  * set still runs; offline only where `wayOut` (facts.ts escapeWay) says a privileged pod may run (Pod
  * Security baseline or restricted admits no pod with host access, nor a privileged ephemeral container).
  */
-function* unknownPodEdges(source: PermissionSource, unknown: "unread" | "offline", wayOut: EdgeContext["escape"]): Generator<Edge> {
+function unknownPodEdges(source: PermissionSource, unknown: "unread" | "offline", wayOut: EdgeContext["escape"], out: Edges): boolean {
   for (const question of Q.podChanges) {
     for (const reach of source.reach(question)) {
       const way = unknown === "offline" ? wayOut?.(reach.namespace) : undefined;
@@ -68,25 +69,29 @@ function* unknownPodEdges(source: PermissionSource, unknown: "unread" | "offline
       const how = ephemeral ? EPHEMERAL : "code in a pod with host access";
       const pod = ephemeral ? (way ? "" : " that Pod Security lets run privileged") : " with a privileged container or the node's credentials mounted";
       const precondition = `${podRunsIn(where, unknown, pod)}${way ? `; ${way.precondition}` : ""}${named(question, reach)}`;
-      yield edge(question, reach, `${how}; ${ON_POD_NODE}`, precondition, namespace);
+      if (out.add(edge(question, reach, `${how}; ${ON_POD_NODE}`, precondition, namespace))) return true;
     }
   }
+  return false;
 }
 
 /** A privileged pod it makes where Pod Security may allow one (`wayOut`): created, re-templated, or an ephemeral container on its pod's node. */
-function* madeEdges(source: PermissionSource, context: EdgeContext, wayOut: NonNullable<EdgeContext["escape"]>): Generator<Edge> {
+function madeEdges(source: PermissionSource, context: EdgeContext, wayOut: NonNullable<EdgeContext["escape"]>, out: Edges): boolean {
   for (const question of [Q.createPods, ...Q.workloadCreates]) {
     for (const reach of unnamed(source.reach(question))) {
       const way = wayOut(reach.namespace);
       const how = `${question === Q.createPods ? PRIVILEGED_POD : TEMPLATED}, ${NODE_NAMED}`;
-      if (way) yield edge(question, reach, how, way.precondition, way.namespace);
+      if (way && out.add(edge(question, reach, how, way.precondition, way.namespace))) return true;
     }
   }
   for (const question of Q.workloadUpdates) {
     for (const reach of source.reach(question)) {
       const way = wayOut(reach.namespace);
-      if (way)
-        yield edge(question, reach, `${RETEMPLATED}, ${NODE_NAMED}`, `${way.precondition}; ${workloadExists(question, reach, way.namespace)}`, way.namespace);
+      if (
+        way &&
+        out.add(edge(question, reach, `${RETEMPLATED}, ${NODE_NAMED}`, `${way.precondition}; ${workloadExists(question, reach, way.namespace)}`, way.namespace))
+      )
+        return true;
     }
   }
   for (const question of Q.podChanges.filter((change) => change.subresource === "ephemeralcontainers")) {
@@ -96,31 +101,55 @@ function* madeEdges(source: PermissionSource, context: EdgeContext, wayOut: NonN
       for (const namespace of namespaces) {
         const way = wayOut(namespace);
         const nodes = context.nodesByNamespace?.get(namespace);
-        if (way && nodes && nodes.length > 0)
-          yield edge(question, reach, `${EPHEMERAL}, ${ON_POD_NODE}`, `${way.precondition}${named(question, reach)}`, namespace, nodes);
+        if (
+          way &&
+          nodes &&
+          nodes.length > 0 &&
+          out.add(edge(question, reach, `${EPHEMERAL}, ${ON_POD_NODE}`, `${way.precondition}${named(question, reach)}`, namespace, nodes))
+        )
+          return true;
       }
     }
   }
+  return false;
+}
+
+/** Where escape edges are collected, in order; `add` says true when no more are wanted (the first one only). */
+interface Edges {
+  add(edge: Edge): boolean;
 }
 
 /**
- * Every escape edge of an identity, one at a time (search.ts may need only the first): code run in a pod
- * with host access where one runs (context.hostPodNodes), a privileged pod it makes where Pod Security may
- * allow one (context.escape), and with pods unknown (context.podsUnknown) code run in any pod, after the
- * pods it makes (which need no pod with host access to be there already).
+ * Every escape edge of an identity, in order, into `out` (which may want only the first: search.ts): code
+ * run in a pod with host access where one runs (context.hostPodNodes), a privileged pod it makes where Pod
+ * Security may allow one (context.escape), and with pods unknown (context.podsUnknown) code run in any
+ * pod, after the pods it makes (which need no pod with host access to be there already). Plain loops, not
+ * generators: offline each of thousands of pod creators wants its first edge, once.
  */
-function* escapeEdgesOf(source: PermissionSource, context: EdgeContext): Generator<Edge> {
-  if (context.hostPodNodes) yield* hostPodEdges(source, context.hostPodNodes);
-  if (context.escape) yield* madeEdges(source, context, context.escape);
+function escapeEdgesOf(source: PermissionSource, context: EdgeContext, out: Edges): void {
+  if (context.hostPodNodes && hostPodEdges(source, context.hostPodNodes, out)) return;
+  if (context.escape && madeEdges(source, context, context.escape, out)) return;
   // Where Pod Security confines the pod: past it (escape-bypass.ts), a relabelled namespace or a hostPath PersistentVolume.
   for (const way of context.confined ? bypassesOf(source, context.confined) : [])
-    yield edge(way.question, way.reach, way.how, way.precondition, way.namespace, way.nodes);
-  if (!context.hostPodNodes && context.podsUnknown) yield* unknownPodEdges(source, context.podsUnknown, context.escape);
+    if (out.add(edge(way.question, way.reach, way.how, way.precondition, way.namespace, way.nodes))) return;
+  if (!context.hostPodNodes && context.podsUnknown) unknownPodEdges(source, context.podsUnknown, context.escape, out);
+}
+
+/** escapeEdgesOf's edges in a list: all of them, or the first only. */
+function collected(source: PermissionSource, context: EdgeContext, firstOnly: boolean): Edge[] {
+  const edges: Edge[] = [];
+  escapeEdgesOf(source, context, {
+    add(found) {
+      edges.push(found);
+      return firstOnly;
+    },
+  });
+  return edges;
 }
 
 /** Every escape edge of an identity (escapeEdgesOf's). */
 export function escapeEdges(source: PermissionSource, context: EdgeContext): Edge[] {
-  return [...escapeEdgesOf(source, context)];
+  return collected(source, context, false);
 }
 
 /**
@@ -130,10 +159,7 @@ export function escapeEdges(source: PermissionSource, context: EdgeContext): Edg
  * with a precondition (escapeWay's), so only the first is built.
  */
 export function searchedEscapes(source: PermissionSource, context: EdgeContext, live: boolean): Edge[] {
-  if (!live) {
-    const first = escapeEdgesOf(source, context).next();
-    return first.done ? [] : [first.value];
-  }
+  if (!live) return collected(source, context, true);
   const seen = new Set<string>();
   return escapeEdges(source, context).filter((edge) => {
     const names = edge.target.kind === "node" ? edge.target.names : undefined;

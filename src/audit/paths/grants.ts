@@ -1,5 +1,5 @@
 import type { ObjectRef } from "../../model/report.js";
-import type { ClusterRoleBinding, PolicyRule, RoleBinding } from "../../rbac/types.js";
+import type { ClusterRoleBinding, PolicyRule, RoleBinding, Subject } from "../../rbac/types.js";
 import { bindingRef, roleRefOf } from "../finding-text.js";
 import type { PreparedSnapshot } from "../prepare.js";
 import { roleLookupOf, type RoleLookup } from "./self-grant.js";
@@ -116,6 +116,12 @@ function wantedSubjects(prepared: PreparedSnapshot, matters: (rules: readonly Po
   return { has: (kind, name, namespace) => kind === "Group" || (kind === "User" ? users.has(name) : (accounts.get(namespace)?.has(name) ?? false)) };
 }
 
+/** Whether a binding (in `namespace`, "" cluster-wide) names a wanted subject: a loop, asked of every binding of a big cluster. */
+function namesWanted(wanted: Wanted, subjects: readonly Subject[], namespace: string): boolean {
+  for (const subject of subjects) if (wanted.has(subject.kind, subject.name, subject.namespace || namespace)) return true;
+  return false;
+}
+
 /**
  * Builds the identity table from a prepared snapshot: one pass over bindings, roles resolved once each.
  * Identities are found by kind, namespace and name in maps keyed by the objects' own strings (a key
@@ -146,7 +152,7 @@ export function identityTable(prepared: PreparedSnapshot, matters?: (rules: read
   };
   const visit = (binding: ClusterRoleBinding | RoleBinding): void => {
     const namespace = binding.kind === "RoleBinding" ? binding.metadata.namespace : "";
-    if (wanted && !(binding.subjects ?? []).some((subject) => wanted.has(subject.kind, subject.name, subject.namespace || namespace))) return;
+    if (wanted && !namesWanted(wanted, binding.subjects ?? [], namespace)) return;
     const resolved = prepared.resolve(binding);
     if (!resolved.ok) return;
     const bindingReference = bindingRef(binding);
@@ -171,8 +177,13 @@ export function identityTable(prepared: PreparedSnapshot, matters?: (rules: read
     complete: wanted === undefined,
     roles: roleLookupOf(prepared.snapshot),
     grantsOf(identity) {
-      const inherited = identity.groups.flatMap((key) => identities.get(key)?.own ?? []);
-      return inherited.length === 0 ? identity.own : [...identity.own, ...inherited];
+      // Most identities' groups (system:serviceaccounts, ...) have no grant: nothing is allocated for them.
+      let grants: IdentityGrant[] | undefined;
+      for (const key of identity.groups) {
+        const inherited = identities.get(key)?.own;
+        if (inherited && inherited.length > 0) grants = [...(grants ?? identity.own), ...inherited];
+      }
+      return grants ?? identity.own;
     },
     ensure(ref) {
       return identityOf(ref.kind as "User" | "Group" | "Node" | "ServiceAccount", ref.name, ref.namespace ?? "");

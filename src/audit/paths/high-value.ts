@@ -1,4 +1,4 @@
-import type { Finding } from "../../model/report.js";
+import type { Finding, ObjectRef } from "../../model/report.js";
 import { lowerSeverity, isAtLeast } from "../../model/severity.js";
 import { describeRef } from "../finding-text.js";
 import type { AuditRule } from "../rule-types.js";
@@ -22,6 +22,8 @@ export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, optio
     analysis.prepared.snapshot.clusterRoleBindings.some((binding) => binding.roleRef.name === target.clusterRole),
   );
   const byKey = new Map<string, HighValueTarget>();
+  // A route's last step reaches the target identity's own ref: looked up by it first, by key for any other.
+  const byRef = new Map<ObjectRef, HighValueTarget>();
   const targets: Identity[] = [];
   for (const target of bound) {
     // A target counts where the audited RBAC gives it its power: its bootstrap ClusterRoleBinding is
@@ -29,19 +31,21 @@ export function highValueFindings(rule: AuditRule, analysis: PathAnalysis, optio
     const identity = analysis.table.identities.get(identityKey(target.ref));
     if (!identity?.own.some((grant) => grant.namespace === "" && grant.roleRef.kind === "ClusterRole" && grant.roleRef.name === target.clusterRole)) continue;
     byKey.set(identity.key, target);
+    byRef.set(identity.ref, target);
     targets.push(identity);
   }
   // Only an edge to nodes, users, groups or power (a ClusterRoleBinding's) can start a path to a node identity.
   if (reachesBeyondServiceAccounts(analysis.prepared, analysis.implied)) {
     const node = ensureIdentity(analysis.table, NODE_TARGET.ref);
     byKey.set(node.key, NODE_TARGET);
+    byRef.set(node.ref, NODE_TARGET);
     targets.push(node);
   }
   if (targets.length === 0) return [];
   const routes = findRoutes(analysis.table, analysis.facts, analysis.adminRoles, { targets });
   return routeFindings(rule, analysis, routes, options, (identity, steps) => {
     const last = steps[steps.length - 1];
-    const target = last ? byKey.get(identityKey(last.reaches)) : undefined;
+    const target = last ? (byRef.get(last.reaches) ?? byKey.get(identityKey(last.reaches))) : undefined;
     if (!target) return undefined;
     const admin = analysis.routes.get(identity.key);
     if (admin) {

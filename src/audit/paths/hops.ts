@@ -89,6 +89,35 @@ function grantOf(evidence: Evidence): PathGrant {
   };
 }
 
+/**
+ * Each grant of a step once: an edge that needs two verbs of one rule (escalate and patch a ClusterRole)
+ * has evidence for each from the same grant, and the hop would list that grant twice (its requests,
+ * one per verb, stay).
+ */
+function grantsOf(step: Step): PathGrant[] {
+  const grants: PathGrant[] = [];
+  const seen: Evidence[] = [];
+  for (const evidence of step.edge.evidence) {
+    if (seen.some((other) => sameGrant(other, evidence))) continue;
+    seen.push(evidence);
+    grants.push(grantOf(evidence));
+  }
+  return grants;
+}
+
+/** True when two pieces of evidence show the same grant: subject, binding, role and rule (a hop's grant is made of just these). */
+function sameGrant(one: Evidence, other: Evidence): boolean {
+  const [a, b] = [one.grant, other.grant];
+  return (
+    one.rule === other.rule &&
+    a.binding === b.binding &&
+    a.planned === b.planned &&
+    a.subject.kind === b.subject.kind &&
+    a.subject.name === b.subject.name &&
+    a.subject.namespace === b.subject.namespace
+  );
+}
+
 /** True when a step's requests are made by another identity acting as the one that takes it (constrained impersonation). */
 function impersonating(step: Step): boolean {
   return step.edge.evidence.some((evidence) => evidence.as !== step.from);
@@ -139,7 +168,7 @@ export function hopOf(step: Step, facts?: PathFacts): PathHop {
     edge: step.edge.kind,
     permission: permissionText(step, requests[0]) + mountedNote(step, facts),
     reaches: step.reaches,
-    grants: step.edge.evidence.map(grantOf),
+    grants: grantsOf(step),
     requests,
   };
   // The identity acting is named once: permissionText names it when another identity's grant is used too.

@@ -322,18 +322,29 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     return undefined;
   };
 
-  // Only identities whose grants ask an edge's question can get a route; most identities of a big
-  // cluster ask none. Their edges are built only once a node they could lead to is reached.
-  const active: [Identity, Outlook][] = [];
-  for (const identity of table.identities.values()) {
-    const outlook = routes.has(identity.key)
-      ? undefined
-      : identity.ref.kind === "Node"
+  // An identity's outlook depends on the graph and the facts only: made once for both searches (edge-cache.ts).
+  const outlookFor = (identity: Identity): Outlook | undefined => {
+    if (edgeCache.outlooks.has(identity.key)) return edgeCache.outlooks.get(identity.key);
+    const outlook =
+      identity.ref.kind === "Node"
         ? nodeOutlook(nodeNamespaces(facts, nodeNameOf(identity.ref), futures), outlookOf(table, identity))
         : outlookOf(table, identity);
     // A pod creator may escape to a node (edges.ts escapeEdges): any identity that reaches ServiceAccounts, a superset.
     if (outlook && nodeWays && outlook.serviceAccountNamespaces.length > 0) outlook.escapes = true;
-    if (outlook) active.push([identity, outlook]);
+    edgeCache.outlooks.set(identity.key, outlook);
+    return outlook;
+  };
+  // Only identities whose grants ask an edge's question can get a route; most identities of a big
+  // cluster ask none. Their edges are built only once a node they could lead to is reached.
+  // Two lists side by side, read by index: the level loop below runs over thousands of identities per level.
+  const active: Identity[] = [];
+  const outlooks: Outlook[] = [];
+  for (const identity of table.identities.values()) {
+    const outlook = routes.has(identity.key) ? undefined : outlookFor(identity);
+    if (outlook) {
+      active.push(identity);
+      outlooks.push(outlook);
+    }
   }
   const reached: Reached = {
     get users() {
@@ -351,11 +362,14 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
     serviceAccountsIn: (namespace) => reachedBy.ServiceAccount.has(namespace),
   };
   // A round that reaches nobody ends the pass, unless constrained impersonation can skip a level.
-  const skipsLevels = active.some(([, outlook]) => outlook.constrained);
+  const skipsLevels = outlooks.some((outlook) => outlook.constrained);
   for (const allowConditional of [false, true]) {
     for (let depth = 1; depth <= MAX_DEPTH; depth++) {
-      const found: [Identity, Route][] = [];
-      for (const [identity, outlook] of active) {
+      const found: Identity[] = [];
+      const foundRoutes: Route[] = [];
+      for (let index = 0; index < active.length; index++) {
+        const identity = active[index] as Identity;
+        const outlook = outlooks[index] as Outlook;
         let reachedAlready = routes.has(identity.key);
         if (reachedAlready && directOf.has(identity.key)) continue;
         // A reached node alone: of a pod creator's many edges (thousands of namespaces' teams), only its escapes can lead there.
@@ -366,13 +380,14 @@ export function findRoutes(table: IdentityTable, facts: PathFacts, adminRoles: R
           if (reachedAlready && edge.kind === IMPERSONATE) continue;
           const route = tryEdge(identity, edge, depth, allowConditional);
           if (route && route.depth <= depth) {
-            found.push([identity, route]);
+            found.push(identity);
+            foundRoutes.push(route);
             if (reachedAlready || edge.kind !== IMPERSONATE) break;
             reachedAlready = true;
           }
         }
       }
-      for (const [identity, route] of found) record(identity, route);
+      for (let index = 0; index < found.length; index++) record(found[index] as Identity, foundRoutes[index] as Route);
       // Nothing new at this depth: the next can only build on a route this deep found by the first pass (a
       // conditional edge onto an unconditional route), so the pass ends once it is deeper than every route.
       if (found.length === 0 && !skipsLevels && depth > 1 && depth > deepest) break;
