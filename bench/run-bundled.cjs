@@ -6,6 +6,7 @@ const loader = require("../bin/bundle-loader.cjs");
 
 // As bin/saprobe.js does first (see there why).
 loader.compileWebAssemblyWithBaselineOnly();
+loader.optimizeWithoutInlining();
 loader
   .loadBundle()
   .exports.main(process.argv.slice(2))

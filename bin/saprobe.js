@@ -11,10 +11,12 @@
 const { existsSync, statSync } = require("node:fs");
 const { join } = require("node:path");
 
-// Keeps V8 from compiling undici's WebAssembly HTTP parser with its optimizing tier (see there why).
-// No V8 flag is set for the whole process: the bundle's code cache is made without any.
+// Keeps V8 from compiling undici's WebAssembly HTTP parser with its optimizing tier, and has its
+// optimizing compiler work without inlining (see there why). The bundle's code cache is made under V8's
+// defaults, so the loader sets them back while it compiles a pack or Node.js compiles a built-in module.
 const loader = require("./bundle-loader.cjs");
 loader.compileWebAssemblyWithBaselineOnly();
+loader.optimizeWithoutInlining();
 
 const at = (path) => join(__dirname, path);
 const modified = (path) => statSync(at(path), { throwIfNoEntry: false })?.mtimeMs ?? -1;

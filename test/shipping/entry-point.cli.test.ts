@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,5 +72,31 @@ describe("bin/saprobe.js", () => {
     writeFileSync(join(root, "dist/bundle/main.cjs"), `({ "main.cjs": function (exports, require) { ${main}\nexports.main = main; } })\n`);
     const flags = ["--liftoff-only --no-wasm-lazy-compilation", "--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering --wasm-lazy-compilation"];
     expect(run(root)).toEqual({ stdout: JSON.stringify({ flags, isModule: true, cacheAccepted: true }), status: 0 });
+  });
+
+  it("has V8's optimizing compiler work without inlining, each pack compiled under V8's defaults so its code cache is accepted", () => {
+    // A code cache made under V8's defaults (a process without flags) is accepted only while they hold.
+    const root = layout({ bundle: 1_000, checkout: false });
+    const source = "(function () { return 1 + 1; })()";
+    const reference = join(root, "reference.cache");
+    execFileSync(process.execPath, [
+      "-e",
+      `require("node:fs").writeFileSync(${JSON.stringify(reference)}, new (require("node:vm").Script)(${JSON.stringify(source)}).createCachedData())`,
+    ]);
+    const main = `async function main() {
+      const vm = require("node:vm"); const cachedData = require("node:fs").readFileSync(${JSON.stringify(reference)});
+      process.stdout.write(JSON.stringify({ defaultFlags: !new vm.Script(${JSON.stringify(source)}, { cachedData }).cachedDataRejected }));
+      return 0;
+    }`;
+    writeFileSync(join(root, "dist/bundle/main.cjs"), `({ "main.cjs": function (exports, require) { ${main}\nexports.main = main; } })\n`);
+    expect(run(root)).toEqual({ stdout: JSON.stringify({ defaultFlags: false }), status: 0 });
+    // The built bundle, loaded as bin/saprobe.js loads it: main's pack and a command's keep their caches.
+    const loader = JSON.stringify(join(repository, "bin/bundle-loader.cjs"));
+    const argv = JSON.stringify(["validate", join(repository, "checks/default.yaml")]);
+    const probe = `const l = require(${loader}); l.compileWebAssemblyWithBaselineOnly(); l.optimizeWithoutInlining(); const r = l.loadBundle();
+      r.exports.main(${argv}).then(() => process._rawDebug(JSON.stringify([...r.loader.loaded.values()].map((pack) => pack.cache))))`;
+    const caches = JSON.parse(spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" }).stderr.trim().split("\n").at(-1) as string) as string[];
+    expect(caches.length).toBeGreaterThan(1);
+    expect(new Set(caches)).toEqual(new Set(["accepted"]));
   });
 });
