@@ -138,10 +138,9 @@ let inliningOff = false;
  * For the program only (bin/saprobe.js): a library user's process is theirs.
  */
 function optimizeWithoutInlining() {
-  // Every command writes to stdout and stderr: their streams (node:net for a pipe, node:tty) are made
-  // first, so Node.js compiles those modules with its own code cache.
+  // Every command writes to stdout: its stream (node:net for a pipe, node:tty) is made first, so Node.js
+  // compiles those modules with its own code cache (stderr, rarely written, is made when it is).
   void process.stdout;
-  void process.stderr;
   require("node:v8").setFlagsFromString(NO_INLINING);
   inliningOff = true;
 }
