@@ -88,6 +88,20 @@
 // CPU: ~0.2 s, in no one place (engine ~1.2 s cold: permission findings ~0.6, path rules ~0.5; the
 // scavenger copying the findings as they are made; --initial-old-space-size=600, which the CLI cannot
 // set for itself, saves ~0.13 s).
+// 2026-12-08 02:50-02:57, the CLI's V8 optimizing compiler without inlining (bin/bundle-loader.cjs,
+// optimizeWithoutInlining; caches still accepted): ~0.4 s of the engine's cold CPU was TurboFan in
+// background threads (wall +0.37 s in-process with --no-concurrent-recompilation), routeFinding compiled
+// three times, visit, hopOf and others twice, each with its helpers inlined. `nice node bench/audit.mjs
+// --reps 5`, three runs, load 1.5-1.9 on 2 CPUs: YAML audit 1,896 / 1,878 / 1,941 ms wall, 2,510 / 2,500 /
+// 2,570 ms CPU against the floor's 1,106 / 1,064 / 1,093 and 1,310 / 1,250 / 1,300 (1.71x / 1.77x /
+// 1.78x wall, 1.92x / 2.00x / 1.98x CPU: the target met, no margin), loader + engine step (plain node,
+// inlining on) 2,310-2,410, peak RSS 282-285 MB, JSON List 5.56-5.63x wall. main's build alternated 6
+// times (load 1.2-1.6): 2,920 -> 2,700 ms CPU, 2,090 -> 2,030 wall. In-process engine with the flag:
+// 1,075-1,245 ms CPU by load. Tried without gain: one frozen array per distinct set of a rule's pattern
+// levels (24,100 rules, 3 distinct; ~9 MB less promoted, CPU the same), common words looked up by
+// length and first character, stdout written by fs.writeSync (no external-memory mark-compacts in the
+// render, CPU the same), path findings' parts without spreads (routeFinding still deoptimized), V8's
+// interrupt budget x2/x4; --no-use-osr saved ~60 ms (noise) but would leave a long single loop unoptimized.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
