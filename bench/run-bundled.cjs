@@ -6,9 +6,8 @@ const loader = require("../bin/bundle-loader.cjs");
 
 // As bin/saprobe.js does first (see there why).
 loader.compileWebAssemblyWithBaselineOnly();
-loader.optimizeWithoutInlining();
 loader
-  .loadBundle()
+  .loadBundle({ withoutInliningFrom: loader.WITHOUT_INLINING_FROM })
   .exports.main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

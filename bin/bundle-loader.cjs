@@ -61,6 +61,7 @@ function createLoader(options = {}) {
   const factories = new Map();
   const loaded = new Map();
   function readPack(name) {
+    if (!inliningOff && options.withoutInliningFrom?.some((command) => name.startsWith(`${command}-`))) optimizeWithoutInlining();
     const source = readFileSync(join(BUNDLE_DIR, name), "utf8");
     const id = bundleIdOf(source);
     const cachedData = options.ignoreCache ? undefined : readCache(name, id);
@@ -128,6 +129,15 @@ const INLINING = "--turbo-inlining";
 let inliningOff = false;
 
 /**
+ * The packs from whose first load on TurboFan compiles without inlining (optimizeWithoutInlining), when
+ * bin/saprobe.js asks for it: the audit's command (offline and live), whose engine runs over every
+ * object of a cluster. Not from the start: loading node:v8 and compiling built-ins under the flag
+ * switch cost every command 2 to 4 ms of CPU (bench/startup.mjs, 2026-12-08), which `run` and
+ * `who-can` cannot spare against their start-up targets; an audit of one object pays it (~3 ms).
+ */
+const WITHOUT_INLINING_FROM = ["audit-action"];
+
+/**
  * Has V8's optimizing compiler (TurboFan) compile without inlining for the rest of the process. A CLI
  * run is short and its hot code is hot for a moment: TurboFan compiles it in background threads, CPU the
  * process pays for, and with inlining it compiles big functions (a path finding with every helper it
@@ -135,7 +145,8 @@ let inliningOff = false;
  * audit took ~10% less CPU and less wall time without it (2026-12-08, issue 19). Code caches stay
  * usable: V8 accepts one only under the flags it was made with, so each pack (and each Node.js built-in
  * module a chunk requires) is compiled with V8's default set back for that moment (underDefaultFlags).
- * For the program only (bin/saprobe.js): a library user's process is theirs.
+ * For the program only (bin/saprobe.js, through loadBundle's `withoutInliningFrom`): a library user's
+ * process is theirs.
  */
 function optimizeWithoutInlining() {
   // Every command writes to stdout: its stream (node:net for a pipe, node:tty) is made first, so Node.js
@@ -159,7 +170,9 @@ function underDefaultFlags(compile) {
 
 /**
  * Loads the bundle's entry chunk (main.cjs) and returns its exports (`main`), what became of its
- * pack's cache, and the loader, which loads the other packs as main asks for them.
+ * pack's cache, and the loader, which loads the other packs as main asks for them. Options:
+ * `ignoreCache`; `withoutInliningFrom`, entry chunks' names (WITHOUT_INLINING_FROM) from whose pack's
+ * first load on V8 optimizes without inlining.
  */
 function loadBundle(options = {}) {
   const loader = createLoader(options);
@@ -167,4 +180,13 @@ function loadBundle(options = {}) {
   return { exports, cache: loader.loaded.get("main.cjs").cache, loader };
 }
 
-module.exports = { loadBundle, compilePack, cacheHeader, cacheFileOf, compileWebAssemblyWithBaselineOnly, optimizeWithoutInlining, BUNDLE_DIR };
+module.exports = {
+  loadBundle,
+  compilePack,
+  cacheHeader,
+  cacheFileOf,
+  compileWebAssemblyWithBaselineOnly,
+  optimizeWithoutInlining,
+  WITHOUT_INLINING_FROM,
+  BUNDLE_DIR,
+};

@@ -11,18 +11,17 @@
 const { existsSync, statSync } = require("node:fs");
 const { join } = require("node:path");
 
-// Keeps V8 from compiling undici's WebAssembly HTTP parser with its optimizing tier, and has its
-// optimizing compiler work without inlining (see there why). The bundle's code cache is made under V8's
-// defaults, so the loader sets them back while it compiles a pack or Node.js compiles a built-in module.
+// Keeps V8 from compiling undici's WebAssembly HTTP parser with its optimizing tier (see there why).
+// No V8 flag is set for the whole process at start: the bundle's code cache is made without any.
 const loader = require("./bundle-loader.cjs");
 loader.compileWebAssemblyWithBaselineOnly();
-loader.optimizeWithoutInlining();
 
 const at = (path) => join(__dirname, path);
 const modified = (path) => statSync(at(path), { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const bundled = !existsSync(at("../src")) || modified("../dist/bundle/main.cjs") >= modified("../dist/cli/main.js");
-// The bundle is loaded with its V8 code cache (./bundle-loader.cjs).
-const cli = bundled ? Promise.resolve(loader.loadBundle().exports) : import("../dist/cli/main.js");
+// The bundle is loaded with its V8 code cache (./bundle-loader.cjs); from the audit's pack on, V8's
+// optimizing compiler works without inlining (see WITHOUT_INLINING_FROM why).
+const cli = bundled ? Promise.resolve(loader.loadBundle({ withoutInliningFrom: loader.WITHOUT_INLINING_FROM }).exports) : import("../dist/cli/main.js");
 
 cli
   .then(({ main }) => main(process.argv.slice(2)))

@@ -74,7 +74,7 @@ describe("bin/saprobe.js", () => {
     expect(run(root)).toEqual({ stdout: JSON.stringify({ flags, isModule: true, cacheAccepted: true }), status: 0 });
   });
 
-  it("has V8's optimizing compiler work without inlining, each pack compiled under V8's defaults so its code cache is accepted", () => {
+  it("has V8's optimizing compiler work without inlining from the audit's pack on, each pack compiled under V8's defaults so its code cache is accepted", () => {
     // A code cache made under V8's defaults (a process without flags) is accepted only while they hold.
     const root = layout({ bundle: 1_000, checkout: false });
     const source = "(function () { return 1 + 1; })()";
@@ -85,18 +85,25 @@ describe("bin/saprobe.js", () => {
     ]);
     const main = `async function main() {
       const vm = require("node:vm"); const cachedData = require("node:fs").readFileSync(${JSON.stringify(reference)});
-      process.stdout.write(JSON.stringify({ defaultFlags: !new vm.Script(${JSON.stringify(source)}, { cachedData }).cachedDataRejected }));
+      const defaults = () => !new vm.Script(${JSON.stringify(source)}, { cachedData }).cachedDataRejected;
+      const before = defaults(); const { after } = require("./audit-action-TEST.cjs");
+      process.stdout.write(JSON.stringify({ before, after: after(defaults) }));
       return 0;
     }`;
     writeFileSync(join(root, "dist/bundle/main.cjs"), `({ "main.cjs": function (exports, require) { ${main}\nexports.main = main; } })\n`);
-    expect(run(root)).toEqual({ stdout: JSON.stringify({ defaultFlags: false }), status: 0 });
-    // The built bundle, loaded as bin/saprobe.js loads it: main's pack and a command's keep their caches.
+    writeFileSync(
+      join(root, "dist/bundle/audit-action-TEST.cjs"),
+      `({ "audit-action-TEST.cjs": function (exports) { exports.after = (defaults) => defaults(); } })\n`,
+    );
+    expect(run(root)).toEqual({ stdout: JSON.stringify({ before: true, after: false }), status: 0 });
+    // The built bundle, loaded as bin/saprobe.js loads it: an audit loads the pack named in
+    // WITHOUT_INLINING_FROM, and main's pack and the command's packs keep their caches.
     const loader = JSON.stringify(join(repository, "bin/bundle-loader.cjs"));
-    const argv = JSON.stringify(["validate", join(repository, "checks/default.yaml")]);
-    const probe = `const l = require(${loader}); l.compileWebAssemblyWithBaselineOnly(); l.optimizeWithoutInlining(); const r = l.loadBundle();
-      r.exports.main(${argv}).then(() => process._rawDebug(JSON.stringify([...r.loader.loaded.values()].map((pack) => pack.cache))))`;
-    const caches = JSON.parse(spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" }).stderr.trim().split("\n").at(-1) as string) as string[];
-    expect(caches.length).toBeGreaterThan(1);
-    expect(new Set(caches)).toEqual(new Set(["accepted"]));
+    const argv = JSON.stringify(["audit", "--manifests", join(repository, "fixtures/seed"), "-o", "json"]);
+    const probe = `const l = require(${loader}); l.compileWebAssemblyWithBaselineOnly(); const r = l.loadBundle({ withoutInliningFrom: l.WITHOUT_INLINING_FROM });
+      r.exports.main(${argv}).then(() => process._rawDebug(JSON.stringify([...r.loader.loaded].map(([name, pack]) => [name, pack.cache]))))`;
+    const packs = JSON.parse(spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" }).stderr.trim().split("\n").at(-1) as string) as [string, string][];
+    expect(packs.some(([name]) => name.startsWith("audit-action-"))).toBe(true);
+    expect(new Set(packs.map(([, cache]) => cache))).toEqual(new Set(["accepted"]));
   });
 });
