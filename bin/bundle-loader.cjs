@@ -186,7 +186,6 @@ module.exports = {
   cacheHeader,
   cacheFileOf,
   compileWebAssemblyWithBaselineOnly,
-  optimizeWithoutInlining,
   WITHOUT_INLINING_FROM,
   BUNDLE_DIR,
 };
